@@ -1,0 +1,97 @@
+"""Users, teams and API tokens: who works in the CRM and what they may touch."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Team(models.Model):
+    """A sales/service team. Reps edit the customers their team owns; a manager leads it."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    """What a user is for. Permissions follow from the role (accounts.permissions)."""
+
+    ADMIN = "admin", _("Administrator")
+    MANAGER = "manager", _("Manager")
+    REP = "rep", _("Sales rep")
+    MARKETER = "marketer", _("Marketer")
+    SUPPORT = "support", _("Support")
+
+
+class User(AbstractUser):
+    """Someone who signs in. Custom from day one so we can grow it without a migration
+    headache; ``display_name`` is how colleagues and customers see them (e.g. 山田 花子)."""
+
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.REP)
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    calendar_secret = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+
+TOKEN_PREFIX = "dfk_"
+
+
+def hash_token(secret: str) -> str:
+    """Tokens are 256-bit random values, so a fast hash is enough (no brute force) and
+    keeps API authentication cheap; only the hash is stored."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A revocable credential for an integration, shown once at creation, stored hashed."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    key_prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

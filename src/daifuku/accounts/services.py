@@ -1,0 +1,130 @@
+"""Every write to users, teams and API tokens (DESIGN.md convention 1)."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from daifuku.core import audit
+from daifuku.core.errors import DomainError, ValidationFailed
+
+from .models import TOKEN_PREFIX, ApiToken, Role, Team, User, hash_token
+
+
+@transaction.atomic
+def create_team(*, actor, name: str) -> Team:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed({"name": [_("Enter a team name.")]})
+    if Team.objects.filter(name=name).exists():
+        raise ValidationFailed({"name": [_("A team with this name already exists.")]}, code="duplicate")
+    team = Team.objects.create(name=name)
+    audit.record(actor=actor, action="create", obj=team, changes={"name": [None, name]})
+    return team
+
+
+@transaction.atomic
+def create_user(
+    *,
+    actor,
+    username: str,
+    password: str | None = None,
+    role: str = Role.REP,
+    team: Team | None = None,
+    display_name: str = "",
+    email: str = "",
+    check_password: bool = True,
+) -> User:
+    """Add a colleague. ``check_password=False`` is for seeding demo and test users only."""
+    username = (username or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not username:
+        errors["username"] = [_("Enter a username.")]
+    elif User.objects.filter(username=username).exists():
+        errors["username"] = [_("This username is taken.")]
+    if role not in Role.values:
+        errors["role"] = [_("Unknown role.")]
+    if password and check_password:
+        try:
+            validate_password(password, User(username=username, email=email))
+        except ValidationError as exc:
+            errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(
+        username=username,
+        role=role,
+        team=team,
+        display_name=display_name,
+        email=email,
+        is_superuser=role == Role.ADMIN,
+        is_staff=role == Role.ADMIN,
+        calendar_secret=secrets.token_urlsafe(32),
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    audit.record(
+        actor=actor, action="create", obj=user,
+        changes={"username": [None, username], "role": [None, role], "team": [None, team.pk if team else None]},
+    )
+    return user
+
+
+@transaction.atomic
+def create_api_token(*, actor, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Issue a token for ``user``; returns the row and the secret, which is never stored
+    and cannot be shown again."""
+    if actor.pk != user.pk and not getattr(actor, "is_admin", False):
+        raise DomainError(_("Only administrators can create tokens for someone else."),
+                          code="permission_denied", status=403)
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=(name or _("API token"))[:100],
+        key_prefix=secret[: len(TOKEN_PREFIX) + 6],
+        key_hash=hash_token(secret),
+    )
+    audit.record(actor=actor, action="create", obj=token, subject=user, changes={"name": [None, token.name]})
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="revoke", obj=token, subject=token.user)
+    return token
+
+
+def authenticate_token(secret: str) -> User | None:
+    """The active user behind a bearer token, or None. Notes the last use at most once a
+    minute so a busy integration does not turn every read into a write."""
+    if not secret or not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "user__team")
+        .filter(key_hash=hash_token(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def rotate_calendar_secret(*, actor, user: User) -> User:
+    user.calendar_secret = secrets.token_urlsafe(32)
+    user.save(update_fields=["calendar_secret"])
+    audit.record(actor=actor, action="rotate_calendar_secret", obj=user)
+    return user

@@ -1,0 +1,37 @@
+"""API authentication: ``Authorization: Bearer <token>`` for integrations, the session
+cookie (with CSRF on writes) for the browser."""
+
+from __future__ import annotations
+
+from ninja.security import APIKeyCookie, HttpBearer
+from django.conf import settings
+from django.middleware.csrf import CsrfViewMiddleware
+
+from daifuku.accounts.services import authenticate_token
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = authenticate_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class Session(APIKeyCookie):
+    """The browser's own session. Unsafe methods must carry the CSRF token, like forms."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if not key or user is None or not user.is_authenticated:
+            return None
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            reason = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+            if reason is not None:
+                return None
+        return user

@@ -1,0 +1,173 @@
+"""Building blocks every domain model uses, plus the cross-domain tables of core:
+the audit trail, background job progress and the search index."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """Records when a row was created and last changed (stored UTC, shown in Asia/Tokyo)."""
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class AliveQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self):
+        return self.filter(deleted_at__isnull=False)
+
+
+class AliveManager(models.Manager.from_queryset(AliveQuerySet)):  # type: ignore[misc]
+    """The default manager: soft-deleted rows are invisible everywhere but the trash."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class SoftDeleteModel(models.Model):
+    """A record that goes to the trash first and can be restored; see core.trash."""
+
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
+
+    objects = AliveManager()
+    all_objects = models.Manager.from_queryset(AliveQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class VersionedModel(models.Model):
+    """Optimistic concurrency: every saved change bumps ``version``; a writer that read an
+    older version gets a conflict instead of silently overwriting someone else's edit."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEntry(models.Model):
+    """One change to one record: who, when, through which door, which fields old → new.
+
+    ``subject`` is the customer (or deal …) the change belongs to, so a change to a
+    person's phone number shows on that person's history even though it is a different row.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    via = models.CharField(max_length=16, default="system")
+    action = models.CharField(max_length=32)
+    object_type = models.CharField(max_length=64)
+    object_id = models.BigIntegerField(null=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    subject_type = models.CharField(max_length=64, blank=True)
+    subject_id = models.BigIntegerField(null=True)
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+    request_id = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"], name="audit_object_idx"),
+            models.Index(fields=["subject_type", "subject_id", "at"], name="audit_subject_idx"),
+            models.Index(fields=["at"], name="audit_at_idx"),
+        ]
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}#{self.object_id}"
+
+
+class JobRun(models.Model):
+    """A long piece of user-visible work (import, export, scan) whose progress the UI polls."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Finished")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(max_length=32)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveBigIntegerField(default=0)
+    progress_total = models.PositiveBigIntegerField(null=True, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def percent(self) -> int | None:
+        if not self.progress_total:
+            return None
+        return min(100, int(self.progress_done * 100 / self.progress_total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED, self.Status.CANCELLED}
+
+
+class SearchDocument(models.Model):
+    """One searchable customer (person or company) in the application-maintained index.
+
+    ``text`` holds the normalised fields separated by U+001F (used to verify substring
+    matches); ``sort_key`` packs the first nine kana of the reading so results come back
+    in 五十音順 straight from the index.
+    """
+
+    entity_type = models.PositiveSmallIntegerField()
+    entity_id = models.BigIntegerField()
+    text = models.TextField()
+    sort_key = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entity_type", "entity_id"], name="search_doc_entity"),
+        ]
+
+
+class SearchGram(models.Model):
+    """Posting list: which documents contain a character (unigram) or character pair
+    (bigram). Created per database in migration 0002 (WITHOUT ROWID on SQLite)."""
+
+    pk = models.CompositePrimaryKey("gram", "sort_key", "document_id")
+    gram = models.BigIntegerField()
+    sort_key = models.BigIntegerField()
+    document_id = models.BigIntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "core_searchgram"

@@ -1,0 +1,271 @@
+"""Application-maintained n-gram index for Japanese customer search.
+
+Why not the databases' own full-text search: a two-character Japanese query (田中) is the
+most common search in a Japanese CRM, and both FTS5 trigram and pg_trgm fall back to a full
+scan for it. Here every searchable field is cut into single characters (unigrams, for
+one-character queries) and character pairs (bigrams); each posting row is
+``(gram, sort_key, document_id)`` with that primary key, so:
+
+* a one- or two-character query is a single index range, already in 五十音順 order;
+* a longer query walks the rarest of its bigrams in order and keeps the documents whose
+  text really contains the query (``instr``/``strpos`` on one short row each);
+* a query with no hits costs one index probe.
+
+The same code and tables run on SQLite and PostgreSQL. Domain apps decide what text a
+document holds (customers.search_index); this module only stores, removes and finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from . import db
+from .japanese import search_key
+
+FIELD_SEPARATOR = "\x1f"
+PROBE_CAP = 5000  # enough to tell a rare gram from a common one, cheap to count
+_SORT_CHARS = 9
+_SORT_LAST = (1 << 63) - 1  # documents without a reading sort after everything
+
+DOC_TABLE = "core_searchdocument"
+GRAM_TABLE = "core_searchgram"
+
+
+@dataclass(frozen=True)
+class Hit:
+    entity_type: int
+    entity_id: int
+    sort_key: int
+    document_id: int
+
+    @property
+    def cursor(self) -> tuple[int, int]:
+        return (self.sort_key, self.document_id)
+
+
+def pack_sort_key(kana: str) -> int:
+    """First nine characters of a katakana reading as a 63-bit integer that orders like the
+    string: space (family/given boundary) < katakana in code-point order (アイウ…, voiced
+    right after unvoiced) < anything else. Shorter readings sort first."""
+    if not kana:
+        return _SORT_LAST
+    value = 0
+    for index in range(_SORT_CHARS):
+        if index < len(kana):
+            char = kana[index]
+            code = ord(char)
+            if char == " ":
+                digit = 1
+            elif 0x30A1 <= code <= 0x30FC:
+                digit = 2 + code - 0x30A1
+            else:
+                digit = 126
+        else:
+            digit = 0
+        value = (value << 7) | digit
+    return value
+
+
+def grams_of(text: str) -> set[int]:
+    """Unigrams and bigrams of one already-normalised field, as integers:
+    a unigram is the code point (< 2**21), a bigram ``(c1 << 21) | c2`` (≥ 2**21)."""
+    result: set[int] = set()
+    previous = None
+    for char in text:
+        code = ord(char)
+        result.add(code)
+        if previous is not None:
+            result.add((previous << 21) | code)
+        previous = code
+    return result
+
+
+def query_grams(key: str) -> list[int]:
+    """The grams a normalised query must all contain, most selective kinds first."""
+    if len(key) == 1:
+        return [ord(key)]
+    seen: list[int] = []
+    for index in range(len(key) - 1):
+        gram = (ord(key[index]) << 21) | ord(key[index + 1])
+        if gram not in seen:
+            seen.append(gram)
+    return seen
+
+
+def document_grams(fields: Sequence[str]) -> set[int]:
+    grams: set[int] = set()
+    for field in fields:
+        grams |= grams_of(field)
+    return grams
+
+
+def _normalise_fields(fields: Iterable[str | None]) -> list[str]:
+    return [key for key in (search_key(f) for f in fields if f) if key]
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def index_document(entity_type: int, entity_id: int, fields: Iterable[str | None], sort_kana: str) -> None:
+    """Create or replace the document of one entity (called by domain services inside
+    their transaction, so the index never disagrees with the data)."""
+    normalised = _normalise_fields(fields)
+    text = FIELD_SEPARATOR.join(normalised)
+    sort_key = pack_sort_key(sort_kana)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, text, sort_key FROM {DOC_TABLE} WHERE entity_type = %s AND entity_id = %s",
+            [entity_type, entity_id],
+        )
+        row = cursor.fetchone()
+        if row and row[1] == text and row[2] == sort_key:
+            return
+        if row:
+            document_id = row[0]
+            _delete_postings(cursor, document_id, row[1], row[2])
+            cursor.execute(
+                f"UPDATE {DOC_TABLE} SET text = %s, sort_key = %s WHERE id = %s",
+                [text, sort_key, document_id],
+            )
+        else:
+            cursor.execute(
+                f"INSERT INTO {DOC_TABLE} (entity_type, entity_id, text, sort_key) "
+                "VALUES (%s, %s, %s, %s) RETURNING id",
+                [entity_type, entity_id, text, sort_key],
+            )
+            document_id = cursor.fetchone()[0]
+        grams = document_grams(normalised)
+        if grams:
+            cursor.executemany(
+                f"INSERT INTO {GRAM_TABLE} (gram, sort_key, document_id) VALUES (%s, %s, %s)",
+                [(gram, sort_key, document_id) for gram in grams],
+            )
+
+
+def remove_document(entity_type: int, entity_id: int) -> None:
+    """Take an entity out of search (soft delete, merge)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, text, sort_key FROM {DOC_TABLE} WHERE entity_type = %s AND entity_id = %s",
+            [entity_type, entity_id],
+        )
+        row = cursor.fetchone()
+        if row:
+            _delete_postings(cursor, row[0], row[1], row[2])
+            cursor.execute(f"DELETE FROM {DOC_TABLE} WHERE id = %s", [row[0]])
+
+
+def _delete_postings(cursor, document_id: int, text: str, sort_key: int) -> None:
+    grams = document_grams(text.split(FIELD_SEPARATOR) if text else [])
+    if grams:
+        cursor.executemany(
+            f"DELETE FROM {GRAM_TABLE} WHERE gram = %s AND sort_key = %s AND document_id = %s",
+            [(gram, sort_key, document_id) for gram in grams],
+        )
+
+
+def bulk_index(entity_type: int, documents: Iterable[tuple[int, Sequence[str | None], str]]) -> int:
+    """Index many new entities at once (seeding, imports): ``(entity_id, fields, sort_kana)``.
+
+    Entities must not be indexed yet. Uses COPY on PostgreSQL and executemany on SQLite;
+    returns the number of documents written."""
+    docs: list[tuple[int, list[str], int]] = []
+    for entity_id, fields, sort_kana in documents:
+        docs.append((entity_id, _normalise_fields(fields), pack_sort_key(sort_kana)))
+    if not docs:
+        return 0
+    with transaction.atomic():
+        db.bulk_insert(
+            DOC_TABLE,
+            ("entity_type", "entity_id", "text", "sort_key"),
+            ((entity_type, entity_id, FIELD_SEPARATOR.join(fields), sk) for entity_id, fields, sk in docs),
+        )
+        with connection.cursor() as cursor:
+            ids: dict[int, int] = {}
+            step = 900  # stays under SQLite's bound-parameter limit
+            for start in range(0, len(docs), step):
+                chunk = [d[0] for d in docs[start : start + step]]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT entity_id, id FROM {DOC_TABLE} WHERE entity_type = %s "
+                    f"AND entity_id IN ({marks})",
+                    [entity_type, *chunk],
+                )
+                ids.update(cursor.fetchall())
+        db.bulk_insert(
+            GRAM_TABLE,
+            ("gram", "sort_key", "document_id"),
+            (
+                (gram, sk, ids[entity_id])
+                for entity_id, fields, sk in docs
+                for gram in document_grams(fields)
+            ),
+        )
+    return len(docs)
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def search(
+    query: str,
+    *,
+    entity_types: Sequence[int] | None = None,
+    after: tuple[int, int] | None = None,
+    limit: int = 20,
+) -> list[Hit]:
+    """Documents whose normalised text contains the normalised query, in 五十音順,
+    starting after the ``(sort_key, document_id)`` cursor."""
+    key = search_key(query)
+    if not key:
+        return []
+    grams = query_grams(key)
+    with connection.cursor() as cursor:
+        driving = grams[0] if len(grams) == 1 else _rarest(cursor, grams)
+        if driving is None:
+            return []
+        params: list = [driving]
+        where = ["g.gram = %s"]
+        if after is not None:
+            # row-value comparison: both databases turn it into an index range
+            where.append("(g.sort_key, g.document_id) > (%s, %s)")
+            params += [after[0], after[1]]
+        if len(key) > 2:
+            # bigrams can match apart from each other; the text must hold the whole query
+            where.append(db.contains_sql("d.text"))
+            params.append(key)
+        if entity_types:
+            where.append(f"d.entity_type IN ({', '.join(['%s'] * len(entity_types))})")
+            params += list(entity_types)
+        params.append(limit)
+        cursor.execute(
+            f"SELECT d.entity_type, d.entity_id, g.sort_key, g.document_id "
+            f"FROM {GRAM_TABLE} g JOIN {DOC_TABLE} d ON d.id = g.document_id "
+            f"WHERE {' AND '.join(where)} ORDER BY g.sort_key, g.document_id LIMIT %s",
+            params,
+        )
+        return [Hit(*row) for row in cursor.fetchall()]
+
+
+def _rarest(cursor, grams: list[int]) -> int | None:
+    """The gram with the shortest posting list (capped count), in one query; None when
+    one of them has no postings at all (so nothing can match)."""
+    probes = grams[:8]
+    selects = ", ".join(
+        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {GRAM_TABLE} WHERE gram = %s LIMIT {PROBE_CAP}) AS p{i})"
+        for i in range(len(probes))
+    )
+    cursor.execute(f"SELECT {selects}", probes)
+    counts = cursor.fetchone()
+    if min(counts) == 0:
+        return None
+    return probes[min(range(len(probes)), key=lambda i: counts[i])]
+
+
+def document_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {DOC_TABLE}")
+        return cursor.fetchone()[0]

@@ -1,0 +1,188 @@
+"""Forms parse what the browser sends; the services decide what is valid. Errors from a
+service (:class:`ValidationFailed`) are put back on the matching form field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from daifuku.accounts.models import Team, User
+from daifuku.core.errors import ValidationFailed
+from daifuku.core.japanese import LEGAL_FORMS, PREFECTURE_NAMES
+
+from .models import CustomFieldDefinition
+from .models.companies import CompanySize, Industry, LegalFormPosition
+from .models.consent import Channel, ConsentMethod, ConsentStatus
+from .models.custom_fields import FieldType, Target
+from .models.people import Gender, HouseholdRelation, Lifecycle, RelationshipStage, SourceChannel
+
+
+def _blank(choices):
+    return [("", "—")] + list(choices)
+
+
+class ServiceForm(forms.Form):
+    """A form whose ``apply_errors`` maps service field names onto its own fields."""
+
+    field_aliases: dict[str, str] = {}
+
+    def apply_errors(self, exc: ValidationFailed) -> None:
+        for name, messages in exc.errors.items():
+            target = self.field_aliases.get(name, name)
+            if target.startswith("custom_fields."):
+                target = "cf_" + target.split(".", 1)[1]
+            target = target.split(".")[0] if target not in self.fields else target
+            for message in messages:
+                self.add_error(target if target in self.fields else None, message)
+        if not exc.errors:
+            self.add_error(None, str(exc.message))
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in (value or "").replace(",", "\n").splitlines() if line.strip()]
+
+
+class CustomFieldsMixin:
+    target = "person"
+
+    def add_custom_fields(self, definitions: list[CustomFieldDefinition], initial: dict | None) -> None:
+        self.custom_definitions = definitions
+        for d in definitions:
+            name = f"cf_{d.key}"
+            common = {"label": d.label, "required": False, "help_text": d.help_text}
+            if d.field_type == FieldType.BOOLEAN:
+                field = forms.BooleanField(**common)
+            elif d.field_type == FieldType.CHOICE:
+                field = forms.ChoiceField(choices=_blank((c, c) for c in d.choices), **common)
+            elif d.field_type == FieldType.MULTI_CHOICE:
+                field = forms.MultipleChoiceField(choices=[(c, c) for c in d.choices], widget=forms.CheckboxSelectMultiple, **common)
+            elif d.field_type == FieldType.DATE:
+                field = forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+            elif d.field_type == FieldType.NUMBER:
+                field = forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
+            else:
+                field = forms.CharField(max_length=1000, **common)
+            self.fields[name] = field
+            if initial and d.key in initial:
+                self.initial[name] = initial[d.key]
+
+    def custom_values(self) -> dict:
+        values = {}
+        for d in getattr(self, "custom_definitions", []):
+            raw = self.cleaned_data.get(f"cf_{d.key}")
+            if d.field_type == FieldType.BOOLEAN:
+                values[d.key] = bool(raw)
+            else:
+                values[d.key] = raw if raw not in ("", None, []) else None
+        return values
+
+
+class PersonForm(CustomFieldsMixin, ServiceForm):
+    family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
+    given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
+    family_kana = forms.CharField(label=_("Family name (kana)"), max_length=100, required=False,
+                                  widget=forms.TextInput(attrs={"placeholder": "タナカ"}))
+    given_kana = forms.CharField(label=_("Given name (kana)"), max_length=100, required=False,
+                                 widget=forms.TextInput(attrs={"placeholder": "タロウ"}))
+    emails = forms.CharField(label=_("Email addresses"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("One per line; the first is the primary address."))
+    phones = forms.CharField(label=_("Phone numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("One per line; the first is the primary number."))
+    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False,
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "100-0001", "autocomplete": "postal-code"}))
+    prefecture = forms.ChoiceField(label=_("Prefecture"), choices=_blank((p, p) for p in PREFECTURE_NAMES), required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    address_line = forms.CharField(label=_("Address"), max_length=200, required=False)
+    building = forms.CharField(label=_("Building"), max_length=200, required=False)
+    birthday = forms.CharField(label=_("Birthday"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    gender = forms.ChoiceField(label=_("Gender"), choices=_blank(Gender.choices), required=False)
+    relationship_stage = forms.ChoiceField(label=_("Relationship stage"), choices=RelationshipStage.choices, required=False)
+    lifecycle = forms.ChoiceField(label=_("Lifecycle"), choices=Lifecycle.choices, required=False)
+    source_channel = forms.ChoiceField(label=_("Source channel"), choices=_blank(SourceChannel.choices), required=False)
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separate with commas."))
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.filter(is_active=True), required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    preferences = forms.CharField(label=_("Preferences"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, definitions=(), custom_initial=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_custom_fields(list(definitions), custom_initial)
+
+    def to_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("cf_") and k != "version"}
+        data["emails"] = _lines(data.get("emails", ""))
+        data["phones"] = _lines(data.get("phones", ""))
+        data["tags"] = [t.strip() for t in (data.get("tags") or "").replace("、", ",").split(",") if t.strip()]
+        data["custom_fields"] = self.custom_values()
+        return data
+
+
+class CompanyForm(CustomFieldsMixin, ServiceForm):
+    name = forms.CharField(label=_("Company name"), max_length=200, required=False,
+                           help_text=_("You may include the legal form: 株式会社, (株) or ㈱, before or after."))
+    legal_form = forms.ChoiceField(label=_("Legal form"), choices=_blank(LEGAL_FORMS.items()), required=False)
+    legal_form_position = forms.ChoiceField(label=_("Legal form position"), choices=_blank(LegalFormPosition.choices), required=False)
+    kana = forms.CharField(label=_("Company name (kana)"), max_length=200, required=False)
+    corporate_number = forms.CharField(label=_("Corporate number"), max_length=20, required=False,
+                                       widget=forms.TextInput(attrs={"inputmode": "numeric"}), help_text=_("13 digits (法人番号)."))
+    emails = PersonForm.base_fields["emails"]
+    phones = PersonForm.base_fields["phones"]
+    postal_code = PersonForm.base_fields["postal_code"]
+    prefecture = PersonForm.base_fields["prefecture"]
+    city = PersonForm.base_fields["city"]
+    address_line = PersonForm.base_fields["address_line"]
+    building = PersonForm.base_fields["building"]
+    industry = forms.ChoiceField(label=_("Industry"), choices=_blank(Industry.choices), required=False)
+    size = forms.ChoiceField(label=_("Size"), choices=_blank(CompanySize.choices), required=False)
+    website = forms.CharField(label=_("Website"), max_length=200, required=False)
+    tags = PersonForm.base_fields["tags"]
+    owner = PersonForm.base_fields["owner"]
+    team = PersonForm.base_fields["team"]
+    notes = PersonForm.base_fields["notes"]
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, definitions=(), custom_initial=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_custom_fields(list(definitions), custom_initial)
+
+    to_data = PersonForm.to_data
+
+
+class HouseholdForm(ServiceForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kana = forms.CharField(label=_("Kana"), max_length=100, required=False)
+    relation = forms.ChoiceField(label=_("Relation"), choices=HouseholdRelation.choices)
+    birthday = forms.CharField(label=_("Birthday"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
+
+
+class ContactForm(ServiceForm):
+    company = forms.IntegerField(label=_("Company"), widget=forms.HiddenInput)
+    department = forms.CharField(label=_("Department"), max_length=100, required=False)
+    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    is_key_person = forms.BooleanField(label=_("Key person"), required=False)
+
+
+class ConsentForm(ServiceForm):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=ConsentStatus.choices)
+    method = forms.ChoiceField(label=_("How"), choices=ConsentMethod.choices)
+    evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TagForm(ServiceForm):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    color = forms.CharField(label=_("Colour"), max_length=7, initial="#6b7280", widget=forms.TextInput(attrs={"type": "color"}))
+
+
+class CustomFieldForm(ServiceForm):
+    target = forms.ChoiceField(label=_("Applies to"), choices=Target.choices)
+    key = forms.CharField(label=_("Key"), max_length=50, help_text=_("Lower-case letters, digits and _; cannot change later."))
+    label = forms.CharField(label=_("Label"), max_length=100)
+    field_type = forms.ChoiceField(label=_("Type"), choices=FieldType.choices)
+    choices = forms.CharField(label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("For choice fields: one per line."))
+    required = forms.BooleanField(label=_("Required"), required=False)
+    help_text = forms.CharField(label=_("Help text"), max_length=200, required=False)

@@ -1,0 +1,57 @@
+"""What of a customer is searchable by name (the n-gram index in core.search).
+
+Email addresses and phone numbers are found through their own indexed columns
+(selectors.search_customers), so the name index stays small: a person is their kanji name
+and reading, a company its name without legal form and its reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from daifuku.core import search
+from daifuku.core.japanese import kana_sort_key
+
+PERSON, COMPANY = 1, 2
+ENTITY_NAMES = {PERSON: "person", COMPANY: "company"}
+
+
+def person_sort_kana(family_name: str, given_name: str, family_kana: str, given_kana: str) -> str:
+    """五十音順 key; people without a reading sort after those with one, by their name."""
+    return kana_sort_key(family_kana, given_kana) or "\u4e00" + f"{family_name} {given_name}".strip()
+
+
+def company_sort_kana(name: str, kana: str) -> str:
+    return kana_sort_key(kana) or "\u4e00" + name
+
+
+def person_fields(p) -> list[str]:
+    return [f"{p.family_name}{p.given_name}", f"{p.family_kana}{p.given_kana}"]
+
+
+def company_fields(c) -> list[str]:
+    return [c.name, c.kana]
+
+
+def index_person(person) -> None:
+    if person.deleted_at is not None:
+        search.remove_document(PERSON, person.pk)
+    else:
+        search.index_document(PERSON, person.pk, person_fields(person), kana_sort_key(person.family_kana, person.given_kana))
+
+
+def index_company(company) -> None:
+    if company.deleted_at is not None:
+        search.remove_document(COMPANY, company.pk)
+    else:
+        search.index_document(COMPANY, company.pk, company_fields(company), kana_sort_key(company.kana))
+
+
+def bulk_index_people(people: Iterable) -> int:
+    return search.bulk_index(
+        PERSON, ((p.pk, person_fields(p), kana_sort_key(p.family_kana, p.given_kana)) for p in people)
+    )
+
+
+def bulk_index_companies(companies: Iterable) -> int:
+    return search.bulk_index(COMPANY, ((c.pk, company_fields(c), kana_sort_key(c.kana)) for c in companies))

@@ -1,0 +1,40 @@
+"""The ledger's own contribution to the 360° timeline: the audit trail of the customer
+(created, fields changed, stage reached, consent recorded, family added…)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from daifuku.core.audit import label_for
+from daifuku.core.models import AuditEntry
+from daifuku.core.timeline import TimelineItem
+
+ACTION_TITLES = {
+    "create": lambda: _("Created"),
+    "update": lambda: _("Changed"),
+    "delete": lambda: _("Moved to trash"),
+    "restore": lambda: _("Restored"),
+    "consent": lambda: _("Consent recorded"),
+    "merge": lambda: _("Merged"),
+    "handover": lambda: _("Handed over"),
+}
+
+
+def audit_source(*, subject, user, before, limit) -> list[TimelineItem]:
+    label = label_for(subject)
+    entries = AuditEntry.objects.filter(subject_type=label, subject_id=subject.pk).select_related("actor")
+    if before is not None:
+        entries = entries.filter(at__lt=before)
+    items = []
+    for entry in entries.order_by("-at", "-id")[:limit]:
+        title = ACTION_TITLES.get(entry.action, lambda e=entry: e.action)()
+        if entry.object_type != label:
+            title = f"{title}: {entry.object_repr}"
+        items.append(TimelineItem(
+            at=entry.at, kind="audit", title=title,
+            actor=str(entry.actor) if entry.actor else entry.actor_label,
+            template="customers/partials/_timeline_audit.html",
+            data={"changes": entry.changes, "via": entry.via, "action": entry.action},
+            sort_id=entry.pk,
+        ))
+    return items

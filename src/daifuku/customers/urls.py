@@ -1,0 +1,36 @@
+from django.urls import path
+
+from .views import companies, misc, people
+
+app_name = "customers"
+
+urlpatterns = [
+    path("", people.person_list, name="people"),
+    path("people/new/", people.person_create, name="person-create"),
+    path("people/<int:pk>/", people.person_detail, name="person"),
+    path("people/<int:pk>/edit/", people.person_edit, name="person-edit"),
+    path("people/<int:pk>/delete/", people.person_delete, name="person-delete"),
+    path("people/<int:pk>/restore/", people.person_restore, name="person-restore"),
+    path("people/<int:pk>/history/", people.person_history, name="person-history"),
+    path("people/<int:pk>/timeline/", people.person_timeline, name="person-timeline"),
+    path("people/<int:pk>/household/", people.household_add, name="household-add"),
+    path("people/<int:pk>/household/<int:member_id>/delete/", people.household_remove, name="household-remove"),
+    path("people/<int:pk>/contacts/", people.contact_add, name="contact-add"),
+    path("people/<int:pk>/contacts/<int:contact_id>/delete/", people.contact_remove, name="contact-remove"),
+    path("people/<int:pk>/consent/", people.consent_record, name="consent-record"),
+    path("people/<int:pk>/stage/", people.stage_change, name="stage-change"),
+    path("companies/", companies.company_list, name="companies"),
+    path("companies/new/", companies.company_create, name="company-create"),
+    path("companies/<int:pk>/", companies.company_detail, name="company"),
+    path("companies/<int:pk>/edit/", companies.company_edit, name="company-edit"),
+    path("companies/<int:pk>/delete/", companies.company_delete, name="company-delete"),
+    path("companies/<int:pk>/restore/", companies.company_restore, name="company-restore"),
+    path("companies/<int:pk>/history/", companies.company_history, name="company-history"),
+    path("search/", misc.search, name="search"),
+    path("postal-code/", misc.postal_lookup, name="postal-lookup"),
+    path("tags/", misc.tag_list, name="tags"),
+    path("tags/<int:pk>/delete/", misc.tag_delete, name="tag-delete"),
+    path("custom-fields/", misc.custom_field_list, name="custom-fields"),
+    path("custom-fields/<int:pk>/toggle/", misc.custom_field_toggle, name="custom-field-toggle"),
+    path("trash/", misc.trash, name="trash"),
+]

@@ -1,0 +1,18 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from daifuku.api.api import api
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("daifuku.accounts.urls")),
+    path("customers/", include("daifuku.customers.urls")),
+    path("activities/", include("daifuku.activities.urls")),
+    path("sales/", include("daifuku.sales.urls")),
+    path("imports/", include("daifuku.imports.urls")),
+    path("api/v1/", api.urls),
+    path("", include("daifuku.web.urls")),
+]
+
+handler404 = "daifuku.web.errors.not_found"
+handler500 = "daifuku.web.errors.server_error"

@@ -1,0 +1,17 @@
+"""Error pages that keep the user oriented (and JSON for the API)."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "message": _("Not found."), "errors": {}}, status=404)
+    return render(request, "web/error.html", {"title": _("Not found"), "message": _("This page does not exist, or you cannot see it.")}, status=404)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "server_error", "message": _("Something went wrong on our side."), "errors": {}}, status=500)
+    return render(request, "web/error.html", {"title": _("Error"), "message": _("Something went wrong on our side. Nothing you entered was lost; please try again.")}, status=500)
