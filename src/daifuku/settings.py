@@ -125,6 +125,21 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------------------
 SQLITE_PATH = DATA_DIR / "daifuku.sqlite3"
+SQLITE_OPTIONS = {
+    # IMMEDIATE: a writer takes the lock at BEGIN, so two writers queue instead of failing
+    # with "database is locked" half-way through a transaction.
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": (
+        "PRAGMA journal_mode=WAL;"
+        "PRAGMA synchronous=NORMAL;"
+        "PRAGMA foreign_keys=ON;"
+        "PRAGMA busy_timeout=20000;"
+        "PRAGMA cache_size=-65536;"
+        "PRAGMA temp_store=MEMORY;"
+        "PRAGMA mmap_size=1073741824;"
+    ),
+}
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -134,21 +149,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
-            "OPTIONS": {
-                # IMMEDIATE: a writer takes the lock at BEGIN, so two writers queue
-                # instead of failing with "database is locked" half-way through.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA foreign_keys=ON;"
-                    "PRAGMA busy_timeout=20000;"
-                    "PRAGMA cache_size=-65536;"
-                    "PRAGMA temp_store=MEMORY;"
-                    "PRAGMA mmap_size=1073741824;"
-                ),
-            },
+            "OPTIONS": SQLITE_OPTIONS,
             "TEST": {"NAME": env("TEST_SQLITE_NAME") or None},
         }
     }

@@ -171,3 +171,4 @@ class SearchGram(models.Model):
     class Meta:
         managed = False
         db_table = "core_searchgram"
+from .models_schedule import ScheduleState  # noqa: E402,F401

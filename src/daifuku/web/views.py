@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from daifuku.core import panels
 from daifuku.customers import selectors as customer_selectors
 
 PLANNED_AREAS = {
@@ -18,7 +19,8 @@ PLANNED_AREAS = {
 @login_required
 def home(request):
     recent = customer_selectors.people_queryset(request.user).order_by("-updated_at", "-id")[:8]
-    return render(request, "web/home.html", {"recent_people": recent})
+    return render(request, "web/home.html", {
+        "recent_people": recent, "dashboard_panels": panels.render_context("dashboard", request)})
 
 
 @login_required

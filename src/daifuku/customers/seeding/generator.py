@@ -79,19 +79,27 @@ _CHANNELS = _table((("store", 30), ("web", 15), ("ec", 12), ("referral", 10), ("
                     ("phone", 8), ("dm", 5), ("sns", 6), ("advertising", 5), ("other", 2)))  # fmt: skip
 _DOMAINS = _table(zip(EMAIL_DOMAINS, (30, 25, 15, 20, 10), strict=True))
 _MOBILE_PREFIXES = _table((("090", 50), ("080", 35), ("070", 15)))
-_CHOME = _table((f"{number}丁目", weight) for number, weight in zip(range(1, 7), (30, 25, 20, 13, 8, 4), strict=True))  # fmt: skip
+_CHOME = _table(
+    (f"{number}丁目", weight)
+    for number, weight in zip(range(1, 7), (30, 25, 20, 13, 8, 4), strict=True)
+)
 _BAN = _table((str(number), 31 - number) for number in range(1, 31))
 _GO = _table((str(number), 26 - number) for number in range(1, 26))
 _FLOORS = _table((floor, 13 - floor) for floor in range(1, 13))
 _PREFERENCES = tuple(PREFERENCE_FRAGMENTS) + tuple(
-    first + second for first in PREFERENCE_FRAGMENTS for second in PREFERENCE_FRAGMENTS if first != second
-)  # fmt: skip
+    first + second
+    for first in PREFERENCE_FRAGMENTS
+    for second in PREFERENCE_FRAGMENTS
+    if first != second
+)
 
 _LEGAL_FORMS = _table((("kabushiki", 70), ("yugen", 14), ("godo", 8), ("goshi", 1), ("gomei", 1),
                        (None, 6)))  # fmt: skip
 #: 2-digit kind in the corporate-number base, shaped like a 会社法人等番号.
 _LEGAL_FORM_KIND = {"kabushiki": "01", "yugen": "02", "gomei": "03", "goshi": "04", "godo": "05"}
-_SIZES_LARGE_FORM = _table((("1-9", 40), ("10-49", 30), ("50-299", 18), ("300-999", 8), ("1000+", 4)))  # fmt: skip
+_SIZES_LARGE_FORM = _table(
+    (("1-9", 40), ("10-49", 30), ("50-299", 18), ("300-999", 8), ("1000+", 4))
+)
 _SIZES_SMALL_FORM = _table((("1-9", 75), ("10-49", 22), ("50-299", 3)))
 #: Company size by legal form: large firms are 株式会社; sole proprietors are tiny.
 _SIZES_BY_LEGAL_FORM = {
@@ -262,7 +270,7 @@ class SeedGenerator:
             given = names[int(rnd() * len(names))]
             code, prefecture, city, town, has_chome, area_code = postal[int(rnd() * n_postal)]
             if has_chome:
-                address_line = f"{town}{chome[int(rnd() * n_chome)]}{ban[int(rnd() * n_ban)]}-{go[int(rnd() * n_go)]}"  # fmt: skip
+                address_line = f"{town}{chome[int(rnd() * n_chome)]}{ban[int(rnd() * n_ban)]}-{go[int(rnd() * n_go)]}"
             elif town and rnd() < 0.5:
                 address_line = f"{town}{int(rnd() * rnd() * 2000) + 1}-{go[int(rnd() * n_go)]}"
             else:
@@ -290,7 +298,7 @@ class SeedGenerator:
             if roll >= 0.82:
                 phone = None
             elif roll < (0.72 if age < 40 else (0.55 if age < 70 else 0.35)):
-                phone = f"{mobiles[int(rnd() * n_mobiles)]}-{int(rnd() * 9000) + 1000}-{int(rnd() * 10000):04d}"  # fmt: skip
+                phone = f"{mobiles[int(rnd() * n_mobiles)]}-{int(rnd() * 9000) + 1000}-{int(rnd() * 10000):04d}"
             else:
                 low, span = landline[area_code]
                 phone = f"{area_code}-{low + int(rnd() * span)}-{int(rnd() * 10000):04d}"
@@ -328,32 +336,36 @@ class SeedGenerator:
             yield person
 
     def _household(self, rnd, family, gender: str, age: int) -> list[HouseholdSeed]:
-        """0–4 family members whose relations and ages fit a customer of ``age``."""
-        members: list[HouseholdSeed] = []
+        """0–4 family members whose relations and ages fit a customer of ``age``.
+
+        Spouses and children share the family name; parents, siblings and grandparents
+        usually do (a married daughter's parents do not), an "other" never does.
+        """
+        # (relation, chance of the same family name, member's age, member's gender)
+        wanted: list[tuple[str, float, int, str]] = []
         if age >= 22 and rnd() < (0.35 if age < 30 else (0.7 if age < 75 else 0.45)):
             shift = 2 if gender == "female" else (-2 if gender == "male" else 0)
             partner = "male" if gender == "female" else ("female" if gender == "male" else "")
-            members.append(self._member(rnd, "spouse", family, partner, max(18, age + shift + int(rnd() * 7) - 3)))  # fmt: skip
+            wanted.append(("spouse", 1.0, max(18, age + shift + int(rnd() * 7) - 3), partner))
         if age >= 24 and rnd() < 0.6:
             for _ in range(1 + (rnd() < 0.55) + (rnd() < 0.2)):
                 child_age = age - 20 - int(rnd() * 21)  # born when the customer was 20–40
                 if child_age >= 0:
-                    members.append(self._member(rnd, "child", family, "", child_age))
+                    wanted.append(("child", 1.0, child_age, ""))
         if age <= 60 and rnd() < 0.2:
-            members.append(self._member(rnd, "parent", family if rnd() < 0.85 else None, "", min(100, age + 20 + int(rnd() * 21))))  # fmt: skip
+            wanted.append(("parent", 0.85, min(100, age + 20 + int(rnd() * 21)), ""))
         if age <= 30 and rnd() < 0.1:
-            members.append(self._member(rnd, "grandparent", family if rnd() < 0.6 else None, "", min(100, age + 45 + int(rnd() * 21))))  # fmt: skip
-        if age >= 62 and rnd() < 0.3:
-            grandchild_age = age - 45 - int(rnd() * 21)
-            if grandchild_age >= 0:
-                members.append(self._member(rnd, "grandchild", family if rnd() < 0.6 else None, "", grandchild_age))  # fmt: skip
-        if rnd() < 0.08:
-            sibling_age = age + int(rnd() * 17) - 8
-            if sibling_age >= 0 and sibling_age != age:
-                members.append(self._member(rnd, "sibling", family if rnd() < 0.85 else None, "", sibling_age))  # fmt: skip
+            wanted.append(("grandparent", 0.6, min(100, age + 45 + int(rnd() * 21)), ""))
+        if age >= 62 and rnd() < 0.3 and (grandchild_age := age - 45 - int(rnd() * 21)) >= 0:
+            wanted.append(("grandchild", 0.6, grandchild_age, ""))
+        if rnd() < 0.08 and (sibling_age := age + int(rnd() * 17) - 8) != age:
+            wanted.append(("sibling", 0.85, max(0, sibling_age), ""))
         if rnd() < 0.03:
-            members.append(self._member(rnd, "other", None, "", 18 + int(rnd() * 60)))
-        return members[:4]
+            wanted.append(("other", 0.0, 18 + int(rnd() * 60), ""))
+        return [
+            self._member(rnd, relation, family if rnd() < same else None, member_gender, years)
+            for relation, same, years, member_gender in wanted[:4]
+        ]
 
     def _member(self, rnd, relation: str, family, gender: str, age: int) -> HouseholdSeed:
         """One household member; ``family`` None means another family name."""

@@ -24,6 +24,7 @@ REFERENCE = date(2026, 1, 1)
 KATAKANA = re.compile(r"[ァ-ヺー]+")
 #: old character forms (異体字) folded to the common form
 NEW_FORMS = str.maketrans("髙齋齊﨑邊邉澤濱櫻", "高斎斉崎辺辺沢浜桜")
+RELATIONS = {"spouse", "child", "parent", "sibling", "grandparent", "grandchild", "other"}
 EXAMPLE_DOMAINS = {"example.jp", "example.com", "example.co.jp", "example.ne.jp", "example.org"}
 
 
@@ -204,7 +205,16 @@ def test_planted_duplicates_match_the_rate_and_point_back(people):
         original = people[duplicate.duplicate_of]
         assert original.duplicate_of is None
         # the same person, written differently
-        written = ("family_name", "family_kana", "given_kana", "phone", "email", "address_line", "building", "birthday")  # fmt: skip
+        written = (
+            "family_name",
+            "family_kana",
+            "given_kana",
+            "phone",
+            "email",
+            "address_line",
+            "building",
+            "birthday",
+        )
         assert [getattr(duplicate, f) for f in written] != [getattr(original, f) for f in written]
         assert katakana(duplicate.family_kana) == original.family_kana
         assert katakana(duplicate.given_kana) == original.given_kana
@@ -243,12 +253,16 @@ def test_household_relations_fit_the_ages(people):
     for person in with_family:
         assert len(person.household) <= 4
         for member in person.household:
-            assert member.relation in {"spouse", "child", "parent", "sibling", "grandparent", "grandchild", "other"}  # fmt: skip
+            assert member.relation in RELATIONS
             if member.relation == "spouse":
                 assert member.name.startswith(person.family_name + " ")
                 assert member.kana.startswith(person.family_kana + " ")
             if person.birthday and member.birthday:
-                years = full_years(member.birthday, person.birthday) if member.birthday < person.birthday else -full_years(person.birthday, member.birthday)  # fmt: skip
+                years = (
+                    full_years(member.birthday, person.birthday)
+                    if member.birthday < person.birthday
+                    else -full_years(person.birthday, member.birthday)
+                )
                 if member.relation == "child":
                     assert -41 <= years <= -19, (person, member)
                 if member.relation in younger:

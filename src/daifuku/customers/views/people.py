@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from daifuku.accounts.models import Team, User
 from daifuku.accounts.permissions import CHANGE, DELETE, can
-from daifuku.core import timeline
+from daifuku.core import panels, timeline
 from daifuku.core.audit import history_for
 from daifuku.core.errors import DomainError
 
@@ -74,6 +74,7 @@ def person_detail(request, pk: int):
         "contact_form": ContactForm(),
         "consent_form": ConsentForm(),
         "stage_reached": {c.stage: c.reached_on for c in context["stage_changes"]},
+        "top_panels": panels.render_context("person.top", request, person),
     })
     return render(request, "customers/person_detail.html", context)
 
@@ -155,6 +156,7 @@ def _detail_with_errors(request, person, **forms):
         "can_change": True, "timeline": timeline.collect(person, user=request.user, limit=30),
         "stages": RelationshipStage.choices, "household_form": HouseholdForm(), "contact_form": ContactForm(),
         "consent_form": ConsentForm(), "stage_reached": {c.stage: c.reached_on for c in context["stage_changes"]},
+        "top_panels": panels.render_context("person.top", request, person),
     })
     context.update(forms)
     return render(request, "customers/person_detail.html", context, status=422)
