@@ -89,13 +89,20 @@ def unexpected(request, exc):
     return api.create_response(request, error_body("server_error", _("Something went wrong on our side.")), status=500)
 
 
-DOMAIN_APPS = ("accounts", "customers", "activities", "sales", "imports")
+ROUTER_MODULES = (
+    "daifuku.accounts.api",
+    "daifuku.customers.api",
+    "daifuku.customers.api_dedup",
+    "daifuku.activities.api",
+    "daifuku.sales.api",
+    "daifuku.imports.api",
+)
 
-for app in DOMAIN_APPS:
+for name in ROUTER_MODULES:
     try:
-        module = importlib.import_module(f"daifuku.{app}.api")
+        module = importlib.import_module(name)
     except ModuleNotFoundError as exc:
-        if exc.name != f"daifuku.{app}.api":
+        if exc.name != name:
             raise
         continue
     router = getattr(module, "router", None)
