@@ -16,7 +16,7 @@ from daifuku.core.japanese import lookup_postal_code
 from ..custom_fields import clean_custom_values
 from ..models import Person, RelationshipStageChange
 from ..search_index import index_person, person_sort_kana
-from ..validation import clean_person
+from ..validation import clean_emails, clean_person, clean_phones
 from .common import check_version, clean_ownership, ensure_can, is_user, replace_emails, replace_phones, replace_tags
 
 AUDITED_FIELDS = (
@@ -56,16 +56,21 @@ def create_person(*, actor, data: dict[str, Any]) -> Person:
     singular ``email``/``phone`` are accepted too), ``tags``, ``custom_fields``, ``owner``
     and ``team``. The actor becomes the owner unless one is given."""
     data = dict(data)
-    values = clean_person(data, creating=True)
+    values: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
-    try:
-        values.update(clean_ownership(data))
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
-    try:
-        values["custom_fields"] = clean_custom_values("person", data.get("custom_fields"), creating=True)
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
+    emails = _emails_of(data)
+    phones = _phones_of(data)
+    for step in (
+        lambda: values.update(clean_person(data, creating=True)),
+        lambda: values.update(clean_ownership(data)),
+        lambda: values.__setitem__("custom_fields", clean_custom_values("person", data.get("custom_fields"), creating=True)),
+        lambda: emails and clean_emails(emails),
+        lambda: phones and clean_phones(phones),
+    ):
+        try:
+            step()
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
     if "owner" not in values and is_user(actor):
@@ -75,8 +80,6 @@ def create_person(*, actor, data: dict[str, Any]) -> Person:
     person = Person(**values)
     person.sort_kana = person_sort_kana(person.family_name, person.given_name, person.family_kana, person.given_kana)
     person.save()
-    emails = _emails_of(data)
-    phones = _phones_of(data)
     changes = audit.diff({}, audit.snapshot(person, AUDITED_FIELDS))
     if emails:
         changes["emails"] = [None, replace_emails("person", person, emails)[1]]
@@ -139,17 +142,12 @@ def update_person(*, actor, person: Person, data: dict[str, Any], expected_versi
     changes: dict[str, list] = {}
     # Contact points are validated before anything is written, so one bad phone number
     # cannot leave half an edit behind.
-    try:
-        if emails is not None:
-            from ..validation import clean_emails
-
-            clean_emails(emails)
-        if phones is not None:
-            from ..validation import clean_phones
-
-            clean_phones(phones)
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
+    for items, clean in ((emails, clean_emails), (phones, clean_phones)):
+        try:
+            if items is not None:
+                clean(items)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
     _fill_from_postal_code(values, current)
