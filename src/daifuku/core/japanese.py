@@ -40,7 +40,8 @@ __all__ = [  # the public API; everything else is private to this module
 
 # Invisible characters that arrive with copy-and-paste from web pages and Excel; NFKC
 # keeps them, and they would make two identical-looking names different.
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
+# Zero-width characters and control characters (NUL would even break PostgreSQL text).
+_INVISIBLE = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u2060\ufeff]")
 _WHITESPACE = re.compile(r"\s+")
 # Every character people type for a dash or a long vowel, as they look after NFKC
 # (ｰ has already become ー, － has become -, ～ has become ~). It is a regex character-class
@@ -65,6 +66,12 @@ def normalize_text(value: str | None) -> str:
         return ""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", value))
     return _WHITESPACE.sub(" ", text).strip()
+
+
+def strip_invisible(value: str | None) -> str:
+    """Multi-line text as typed, minus control and zero-width characters (newlines and
+    tabs stay): for notes and other free text that must not be re-flowed."""
+    return _INVISIBLE.sub("", value or "")
 
 
 def _unify_long_vowels(text: str) -> str:

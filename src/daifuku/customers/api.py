@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from daifuku.accounts.permissions import CHANGE, DELETE
 from daifuku.core.audit import history_for
@@ -126,7 +126,7 @@ def list_people(request, params: Query[PeopleQuery]):
 @router.post("/people", response={201: PersonOut}, summary="Create a person")
 def create_person(request, payload: PersonIn):
     person = services.create_person(actor=request.auth, data=_payload(payload))
-    return 201, person_dict(selectors.get_person(request.auth, person.pk))
+    return Status(201, person_dict(selectors.get_person(request.auth, person.pk)))
 
 
 @router.get("/people/{person_id}", response=PersonOut)
@@ -157,7 +157,7 @@ def update_person(request, person_id: int, payload: PersonPatch, response: HttpR
 @router.delete("/people/{person_id}", response={204: None}, summary="Move a person to the trash")
 def delete_person(request, person_id: int):
     services.delete_person(actor=request.auth, person=selectors.get_person(request.auth, person_id, DELETE))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/people/{person_id}/restore", response=PersonOut)
@@ -199,7 +199,7 @@ def list_household(request, person_id: int):
 @router.post("/people/{person_id}/household", response={201: HouseholdOut})
 def add_household(request, person_id: int, payload: HouseholdIn):
     person = selectors.get_person(request.auth, person_id, CHANGE)
-    return 201, household_dict(services.add_household_member(actor=request.auth, person=person, data=_household_data(payload)))
+    return Status(201, household_dict(services.add_household_member(actor=request.auth, person=person, data=_household_data(payload))))
 
 
 def _member(request, member_id: int, action: str) -> HouseholdMember:
@@ -217,7 +217,7 @@ def update_household(request, member_id: int, payload: HouseholdPatch):
 @router.delete("/household/{member_id}", response={204: None})
 def delete_household(request, member_id: int):
     services.remove_household_member(actor=request.auth, member=_member(request, member_id, CHANGE))
-    return 204, None
+    return Status(204, None)
 
 
 # --- consent --------------------------------------------------------------------------------
@@ -237,7 +237,7 @@ def list_consents(request, person_id: int):
 @router.post("/people/{person_id}/consents", response={201: ConsentOut})
 def record_consent(request, person_id: int, payload: ConsentIn):
     person = selectors.get_person(request.auth, person_id, CHANGE)
-    return 201, _consent(services.record_consent(actor=request.auth, person=person, **payload.model_dump()))
+    return Status(201, _consent(services.record_consent(actor=request.auth, person=person, **payload.model_dump())))
 
 
 # --- companies ------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ def list_companies(request, params: Query[CompanyQuery]):
 @router.post("/companies", response={201: CompanyOut})
 def create_company(request, payload: CompanyIn):
     company = services.create_company(actor=request.auth, data=_payload(payload))
-    return 201, company_dict(selectors.get_company(request.auth, company.pk))
+    return Status(201, company_dict(selectors.get_company(request.auth, company.pk)))
 
 
 @router.get("/companies/{company_id}", response=CompanyOut)
@@ -295,7 +295,7 @@ def update_company(request, company_id: int, payload: CompanyPatch, response: Ht
 @router.delete("/companies/{company_id}", response={204: None})
 def delete_company(request, company_id: int):
     services.delete_company(actor=request.auth, company=selectors.get_company(request.auth, company_id, DELETE))
-    return 204, None
+    return Status(204, None)
 
 
 # --- contacts ---------------------------------------------------------------------------------
@@ -319,7 +319,7 @@ def create_contact(request, payload: ContactIn):
     person = selectors.get_person(request.auth, payload.person_id, CHANGE)
     company = selectors.get_company(request.auth, payload.company_id)
     data = payload.model_dump(exclude={"person_id", "company_id"})
-    return 201, contact_dict(services.add_contact(actor=request.auth, person=person, company=company, data=data))
+    return Status(201, contact_dict(services.add_contact(actor=request.auth, person=person, company=company, data=data)))
 
 
 def _contact(request, contact_id: int) -> Contact:
@@ -337,7 +337,7 @@ def update_contact(request, contact_id: int, payload: ContactPatch):
 @router.delete("/contacts/{contact_id}", response={204: None})
 def delete_contact(request, contact_id: int):
     services.remove_contact(actor=request.auth, contact=_contact(request, contact_id))
-    return 204, None
+    return Status(204, None)
 
 
 # --- tags, custom fields, postal codes ---------------------------------------------------------
@@ -351,13 +351,13 @@ def list_tags(request):
 @router.post("/tags", response={201: TagOut})
 def create_tag(request, payload: TagIn):
     tag = services.create_tag(actor=request.auth, **payload.model_dump())
-    return 201, {"id": tag.pk, "name": tag.name, "color": tag.color}
+    return Status(201, {"id": tag.pk, "name": tag.name, "color": tag.color})
 
 
 @router.delete("/tags/{tag_id}", response={204: None})
 def delete_tag(request, tag_id: int):
     services.delete_tag(actor=request.auth, tag=get_object_or_404(Tag, pk=tag_id))
-    return 204, None
+    return Status(204, None)
 
 
 def _definition(d) -> dict:
@@ -375,7 +375,7 @@ def list_custom_fields(request, target: str = ""):
 
 @router.post("/custom-fields", response={201: CustomFieldOut})
 def create_custom_field(request, payload: CustomFieldIn):
-    return 201, _definition(services.define_custom_field(actor=request.auth, data=payload.model_dump()))
+    return Status(201, _definition(services.define_custom_field(actor=request.auth, data=payload.model_dump())))
 
 
 @router.patch("/custom-fields/{field_id}", response=CustomFieldOut)

@@ -118,6 +118,14 @@ class PersonForm(CustomFieldsMixin, ServiceForm):
         data["custom_fields"] = self.custom_values()
         return data
 
+    def creation_data(self) -> dict:
+        """On create an empty owner/team means "me and my team" (the service default)."""
+        data = self.to_data()
+        for key in ("owner", "team"):
+            if not data.get(key):
+                data.pop(key, None)
+        return data
+
 
 class CompanyForm(CustomFieldsMixin, ServiceForm):
     name = forms.CharField(label=_("Company name"), max_length=200, required=False,
@@ -148,6 +156,7 @@ class CompanyForm(CustomFieldsMixin, ServiceForm):
         self.add_custom_fields(list(definitions), custom_initial)
 
     to_data = PersonForm.to_data
+    creation_data = PersonForm.creation_data
 
 
 class HouseholdForm(ServiceForm):

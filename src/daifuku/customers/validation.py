@@ -19,6 +19,7 @@ from daifuku.core.japanese import (
     normalize_prefecture,
     normalize_text,
     split_company_name,
+    strip_invisible,
     to_katakana,
     validate_corporate_number,
     validate_email_address,
@@ -48,7 +49,7 @@ def _text(data, key, errors, *, max_length, required=False, label=None):
 
 
 def _multiline(data, key, errors, *, max_length=10_000):
-    value = str(data.get(key) or "").replace("\r\n", "\n").strip()
+    value = strip_invisible(str(data.get(key) or "")).replace("\r\n", "\n").strip()
     if len(value) > max_length:
         errors.add(key, _("At most %(n)d characters.") % {"n": max_length})
     return value

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from daifuku.accounts.permissions import CHANGE
 from daifuku.core import audit
 from daifuku.core.errors import DomainError, PermissionDenied, ValidationFailed
-from daifuku.core.japanese import normalize_text
+from daifuku.core.japanese import normalize_text, strip_invisible
 
 from ..models import Company, Consent, Contact, CustomFieldDefinition, HouseholdMember, Person, Tag
 from ..models.consent import Channel, ConsentMethod, ConsentStatus
@@ -146,7 +146,7 @@ def record_consent(
         errors.add("status", _("Choose one of: %(choices)s.") % {"choices": ", ".join(ConsentStatus.values)})
     if method not in ConsentMethod.values:
         errors.add("method", _("Choose one of: %(choices)s.") % {"choices": ", ".join(ConsentMethod.values)})
-    evidence = (evidence or "").strip()
+    evidence = strip_invisible(evidence).strip()
     if not evidence:
         errors.add("evidence", _("Describe the evidence of this consent (form, paper, call…)."))
     errors.raise_if_any()

@@ -161,3 +161,12 @@ def test_settings_pages_render(rep_client, client, manager):
                                                           "field_type": "choice", "choices": "A\nB"}).status_code == 302
     assert client.get(reverse("web:settings")).status_code == 200
     assert client.get(reverse("web:home")).status_code == 200
+
+
+def test_filter_options_fragment_keeps_the_current_choice(rep_client, rep):
+    services.create_tag(actor=rep, name="VIP")
+    from daifuku.customers.models import Tag
+
+    tag = Tag.objects.get()
+    body = rep_client.get(reverse("customers:people-filter-options"), {"owner": "me", "tag": tag.pk}).content.decode()
+    assert f'value="{tag.pk}" selected' in body and 'value="me" selected' in body

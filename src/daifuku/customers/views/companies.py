@@ -49,7 +49,7 @@ def company_create(request):
     form = CompanyForm(request.POST or None, definitions=active_definitions("company"),
                        initial={"owner": request.user.pk, "team": request.user.team_id})
     if request.method == "POST" and form.is_valid():
-        company = run_service(form, lambda: services.create_company(actor=request.user, data=form.to_data()))
+        company = run_service(form, lambda: services.create_company(actor=request.user, data=form.creation_data()))
         if company:
             return done(request, _("%(name)s was added.") % {"name": company.display_name}, "customers:company", company.pk)
     return render(request, "customers/company_form.html", {"form": form, "creating": True})

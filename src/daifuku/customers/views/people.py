@@ -48,11 +48,21 @@ def person_list(request):
     context = {
         "page": page, "filters": filters, "sort": sort, "count": count, "count_more": more,
         "lifecycles": Lifecycle.choices, "stages": RelationshipStage.choices,
-        "tags": Tag.objects.all(), "owners": User.objects.filter(is_active=True), "teams": Team.objects.all(),
         "query_string": _without(request, ("after", "before")),
     }
     template = "customers/partials/_people_table.html" if request.htmx and not request.htmx.boosted else "customers/person_list.html"
     return render(request, template, context)
+
+
+@login_required
+def person_filter_options(request):
+    """Owner, team and tag choices of the list filters, fetched by htmx after the list so
+    the list request itself stays within its query budget on any page size."""
+    filters = _filters(request)
+    return render(request, "customers/partials/_people_filter_options.html", {
+        "filters": filters, "owner_param": request.GET.get("owner", ""),
+        "owners": User.objects.filter(is_active=True), "teams": Team.objects.all(), "tags": Tag.objects.all(),
+    })
 
 
 def _without(request, keys) -> str:
@@ -85,7 +95,7 @@ def person_create(request):
     form = PersonForm(request.POST or None, definitions=definitions,
                       initial={"owner": request.user.pk, "team": request.user.team_id})
     if request.method == "POST" and form.is_valid():
-        person = run_service(form, lambda: services.create_person(actor=request.user, data=form.to_data()))
+        person = run_service(form, lambda: services.create_person(actor=request.user, data=form.creation_data()))
         if person:
             return done(request, _("%(name)s was added.") % {"name": person.display_name}, "customers:person", person.pk)
     return render(request, "customers/person_form.html", {"form": form, "creating": True})
