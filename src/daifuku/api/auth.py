@@ -3,9 +3,9 @@ cookie (with CSRF on writes) for the browser."""
 
 from __future__ import annotations
 
-from ninja.security import APIKeyCookie, HttpBearer
 from django.conf import settings
 from django.middleware.csrf import CsrfViewMiddleware
+from ninja.security import APIKeyCookie, HttpBearer
 
 from daifuku.accounts.services import authenticate_token
 

@@ -19,7 +19,7 @@ class ActorContext:
 
 
 _current: contextvars.ContextVar[ActorContext] = contextvars.ContextVar(
-    "daifuku_actor_context", default=ActorContext()
+    "daifuku_actor_context", default=ActorContext()  # noqa: B039 (frozen, immutable)
 )
 
 

@@ -129,6 +129,9 @@ class JobRun(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
     @property
     def percent(self) -> int | None:
         if not self.progress_total:
@@ -158,6 +161,9 @@ class SearchDocument(models.Model):
             models.UniqueConstraint(fields=["entity_type", "entity_id"], name="search_doc_entity"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.entity_type}:{self.entity_id}"
+
 
 class SearchGram(models.Model):
     """Posting list: which documents contain a character (unigram) or character pair
@@ -171,4 +177,7 @@ class SearchGram(models.Model):
     class Meta:
         managed = False
         db_table = "core_searchgram"
+
+    def __str__(self) -> str:
+        return f"{self.gram}→{self.document_id}"
 from .models_schedule import ScheduleState  # noqa: E402,F401

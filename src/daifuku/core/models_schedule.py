@@ -9,3 +9,6 @@ class ScheduleState(models.Model):
 
     class Meta:
         app_label = "core"
+
+    def __str__(self) -> str:
+        return self.name

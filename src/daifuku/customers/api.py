@@ -14,10 +14,29 @@ from daifuku.core.japanese import lookup_postal_code, normalize_postal_code
 from . import selectors, services
 from .models import Contact, CustomFieldDefinition, HouseholdMember, Tag
 from .schemas import (
-    AuditOut, CompanyIn, CompanyOut, CompanyPatch, ConsentIn, ConsentOut, ContactIn, ContactOut,
-    ContactPatch, CustomerHit, CustomFieldIn, CustomFieldOut, CustomFieldPatch, HouseholdIn,
-    HouseholdOut, HouseholdPatch, PersonIn, PersonListItem, PersonOut, PersonPatch, PostalAreaOut,
-    TagIn, TagOut,
+    AuditOut,
+    CompanyIn,
+    CompanyOut,
+    CompanyPatch,
+    ConsentIn,
+    ConsentOut,
+    ContactIn,
+    ContactOut,
+    ContactPatch,
+    CustomerHit,
+    CustomFieldIn,
+    CustomFieldOut,
+    CustomFieldPatch,
+    HouseholdIn,
+    HouseholdOut,
+    HouseholdPatch,
+    PersonIn,
+    PersonListItem,
+    PersonOut,
+    PersonPatch,
+    PostalAreaOut,
+    TagIn,
+    TagOut,
 )
 from .serializers import company_dict, contact_dict, household_dict, person_dict, person_list_dict
 

@@ -186,8 +186,8 @@ def clean_company(data: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
         site = normalize_text(data.get("website") or "")
         if site and not site.startswith(("http://", "https://")):
             site = "https://" + site
-        from django.core.validators import URLValidator
         from django.core.exceptions import ValidationError
+        from django.core.validators import URLValidator
 
         if site:
             try:

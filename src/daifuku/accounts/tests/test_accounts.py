@@ -6,7 +6,12 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from daifuku.accounts.models import ApiToken, User, hash_token
-from daifuku.accounts.services import authenticate_token, create_api_token, create_user, revoke_api_token
+from daifuku.accounts.services import (
+    authenticate_token,
+    create_api_token,
+    create_user,
+    revoke_api_token,
+)
 from daifuku.core.errors import DomainError, ValidationFailed
 
 pytestmark = pytest.mark.django_db

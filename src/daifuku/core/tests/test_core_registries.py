@@ -5,8 +5,8 @@ from django.db import transaction
 
 from daifuku.core import events, schedule, timeline
 from daifuku.core.audit import diff
-from daifuku.core.pagination import decode_cursor, encode_cursor
 from daifuku.core.errors import ValidationFailed
+from daifuku.core.pagination import decode_cursor, encode_cursor
 
 
 def test_emit_runs_after_commit_and_not_on_rollback(db, django_capture_on_commit_callbacks):

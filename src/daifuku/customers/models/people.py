@@ -139,6 +139,9 @@ class RelationshipStageChange(models.Model):
         ordering = ["reached_on", "id"]
         indexes = [models.Index(fields=["person", "reached_on"], name="stage_person_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.stage} ({self.reached_on})"
+
 
 class HouseholdRelation(models.TextChoices):
     SPOUSE = "spouse", _("Spouse")

@@ -17,7 +17,15 @@ from ..custom_fields import clean_custom_values
 from ..models import Company
 from ..search_index import company_sort_kana, index_company
 from ..validation import clean_company, clean_emails, clean_phones
-from .common import check_version, clean_ownership, ensure_can, is_user, replace_emails, replace_phones, replace_tags
+from .common import (
+    check_version,
+    clean_ownership,
+    ensure_can,
+    is_user,
+    replace_emails,
+    replace_phones,
+    replace_tags,
+)
 
 AUDITED_FIELDS = (
     "name", "legal_form", "legal_form_position", "kana", "corporate_number", "industry", "size",

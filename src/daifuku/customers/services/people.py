@@ -17,7 +17,15 @@ from ..custom_fields import clean_custom_values
 from ..models import Person, RelationshipStageChange
 from ..search_index import index_person, person_sort_kana
 from ..validation import clean_emails, clean_person, clean_phones
-from .common import check_version, clean_ownership, ensure_can, is_user, replace_emails, replace_phones, replace_tags
+from .common import (
+    check_version,
+    clean_ownership,
+    ensure_can,
+    is_user,
+    replace_emails,
+    replace_phones,
+    replace_tags,
+)
 
 AUDITED_FIELDS = (
     "family_name", "given_name", "family_kana", "given_kana", "birthday", "gender",
@@ -48,6 +56,34 @@ def _fill_from_postal_code(values: dict[str, Any], current: Person | None = None
             values["address_line"] = first.town
 
 
+def validate_person_data(data: dict[str, Any], *, creating: bool, current: Person | None = None) -> dict[str, Any]:
+    """Every check a create (or an update of ``current``) would make, without writing:
+    the cleaned field values, or :class:`ValidationFailed` with all field errors. Forms use
+    it to validate as the user types."""
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    emails = _emails_of(data)
+    phones = _phones_of(data)
+    steps = [
+        lambda: values.update(clean_person(data, creating=creating)),
+        lambda: values.update(clean_ownership(data)),
+        lambda: emails and clean_emails(emails),
+        lambda: phones and clean_phones(phones),
+    ]
+    if creating or "custom_fields" in data:
+        steps.append(lambda: values.__setitem__("custom_fields", clean_custom_values(
+            "person", data.get("custom_fields"), current=current.custom_fields if current else None,
+            creating=creating)))
+    for step in steps:
+        try:
+            step()
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
 @transaction.atomic
 def create_person(*, actor, data: dict[str, Any]) -> Person:
     """Add an individual customer to the ledger.
@@ -56,23 +92,8 @@ def create_person(*, actor, data: dict[str, Any]) -> Person:
     singular ``email``/``phone`` are accepted too), ``tags``, ``custom_fields``, ``owner``
     and ``team``. The actor becomes the owner unless one is given."""
     data = dict(data)
-    values: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    emails = _emails_of(data)
-    phones = _phones_of(data)
-    for step in (
-        lambda: values.update(clean_person(data, creating=True)),
-        lambda: values.update(clean_ownership(data)),
-        lambda: values.__setitem__("custom_fields", clean_custom_values("person", data.get("custom_fields"), creating=True)),
-        lambda: emails and clean_emails(emails),
-        lambda: phones and clean_phones(phones),
-    ):
-        try:
-            step()
-        except ValidationFailed as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise ValidationFailed(errors)
+    values = validate_person_data(data, creating=True)
+    emails, phones = _emails_of(data), _phones_of(data)
     if "owner" not in values and is_user(actor):
         values["owner"] = actor
         values.setdefault("team", actor.team)
@@ -122,34 +143,9 @@ def update_person(*, actor, person: Person, data: dict[str, Any], expected_versi
     check_version(current, expected_version)
     data = dict(data)
     before = audit.snapshot(current, AUDITED_FIELDS)
-    errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    try:
-        values.update(clean_person(data, creating=False))
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
-    try:
-        values.update(clean_ownership(data))
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
-    if "custom_fields" in data:
-        try:
-            values["custom_fields"] = clean_custom_values(
-                "person", data["custom_fields"], current=current.custom_fields, creating=False)
-        except ValidationFailed as exc:
-            errors.update(exc.errors)
+    values = validate_person_data(data, creating=False, current=current)
     emails, phones = _emails_of(data), _phones_of(data)
     changes: dict[str, list] = {}
-    # Contact points are validated before anything is written, so one bad phone number
-    # cannot leave half an edit behind.
-    for items, clean in ((emails, clean_emails), (phones, clean_phones)):
-        try:
-            if items is not None:
-                clean(items)
-        except ValidationFailed as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise ValidationFailed(errors)
     _fill_from_postal_code(values, current)
     for key, value in values.items():
         setattr(current, key, value)

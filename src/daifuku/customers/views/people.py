@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,10 +16,10 @@ from daifuku.core.audit import history_for
 from daifuku.core.errors import DomainError
 
 from .. import selectors, services
-from ..forms import ConsentForm, ContactForm, HouseholdForm, PersonForm
-from ..models import Person, Tag
-from ..models.people import Lifecycle, RelationshipStage
 from ..custom_fields import active_definitions
+from ..forms import ConsentForm, ContactForm, HouseholdForm, PersonForm
+from ..models import Tag
+from ..models.people import Lifecycle, RelationshipStage
 from .common import deleted_message, done, int_or_none, page_size, run_service
 
 
