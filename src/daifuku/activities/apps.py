@@ -1,6 +1,41 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ActivitiesConfig(AppConfig):
     name = "daifuku.activities"
     label = "activities"
+    verbose_name = _("Activities")
+
+    def ready(self) -> None:
+        from daifuku.accounts import profile_extras
+        from daifuku.accounts.permissions import register_policy
+        from daifuku.core import events, panels, schedule, timeline
+
+        from . import policies, tasks, timeline_sources
+        from .models import (
+            DailyReport,
+            NextAction,
+            Notification,
+            OwnershipPeriod,
+            Touch,
+            TouchAttachment,
+        )
+        from .services.merge import move_rows_on_merge
+
+        register_policy(Touch, policies.touch_policy)
+        register_policy(TouchAttachment, policies.attachment_policy)
+        register_policy(NextAction, policies.next_action_policy)
+        register_policy(Notification, policies.notification_policy)
+        register_policy(DailyReport, policies.report_policy)
+        register_policy(OwnershipPeriod, policies.everyone_policy)
+        for label in ("customers.person", "customers.company"):
+            timeline.register("touches", label, timeline_sources.touch_source)
+            timeline.register("ownership", label, timeline_sources.ownership_source)
+        panels.register("person.top", "activities/partials/_person_top.html", timeline_sources.person_top_panel,
+                        order=10)
+        panels.register("dashboard", "activities/partials/_dashboard_panel.html", timeline_sources.dashboard_panel,
+                        order=10)
+        profile_extras.register_calendar_url(timeline_sources.calendar_url)
+        events.participate("customer.merging", move_rows_on_merge)
+        schedule.every(60, "activities.reminders", tasks.run_reminders)

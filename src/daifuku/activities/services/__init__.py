@@ -1,0 +1,28 @@
+"""Every write of activities (DESIGN.md convention 1)."""
+
+from .actions import (
+    cancel_next_action,
+    complete_next_action,
+    create_next_action,
+    mark_notifications_read,
+    notify,
+    send_reminder,
+    update_next_action,
+)
+from .attachments import add_attachment, remove_attachment
+from .quick import quick_entry
+from .reviews import (
+    approve_daily_report,
+    comment_on_report,
+    hand_over_customers,
+    set_activity_goal,
+    submit_daily_report,
+)
+from .touches import delete_touch, log_touch, update_touch
+
+__all__ = [
+    "add_attachment", "approve_daily_report", "cancel_next_action", "comment_on_report", "complete_next_action",
+    "create_next_action", "delete_touch", "hand_over_customers", "log_touch", "mark_notifications_read", "notify", "quick_entry",
+    "remove_attachment", "send_reminder", "set_activity_goal", "submit_daily_report", "update_next_action",
+    "update_touch",
+]

@@ -1,0 +1,159 @@
+"""Logging, editing and removing touches; the daily counts move in the same transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from daifuku.accounts.permissions import CHANGE, DELETE
+from daifuku.core import audit, events
+from daifuku.core.errors import DomainError, ValidationFailed
+
+from ..models import Mood, Touch, TouchDailyCount, TouchKind
+from .common import aware, choice, ensure_can, is_user, minutes, subject, text
+
+# Content fields are audited by name only: the customer's history is seen more widely
+# than the touch itself (another team, private notes), so their text must not leak there.
+CONTENT_FIELDS = ("summary", "body", "outcome")
+AUDITED_FIELDS = ("kind", "occurred_at", "duration_minutes", "mood", "follow_up", "is_private",
+                  "subject_type", "subject_id", *CONTENT_FIELDS)
+HIDDEN = "…"
+
+
+def clean_touch(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    """Values of a touch from ``data`` (only the keys present when not ``creating``)."""
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+
+    def wanted(key: str) -> bool:
+        return creating or key in data
+
+    if wanted("kind"):
+        values["kind"] = choice(data.get("kind"), TouchKind.values, "kind", errors, default=TouchKind.VISIT)
+    if wanted("occurred_at"):
+        when = data.get("occurred_at") or (timezone.now() if creating else None)
+        values["occurred_at"] = aware(when, "occurred_at", errors)
+        if values["occurred_at"] and (values["occurred_at"] - timezone.now()).days > 1:
+            errors["occurred_at"] = [_("A touch cannot be in the future; plan it as a next action.")]
+    if wanted("duration_minutes"):
+        values["duration_minutes"] = minutes(data.get("duration_minutes"), "duration_minutes", errors)
+    if wanted("summary"):
+        values["summary"] = text(data.get("summary"), "summary", errors, max_length=200, required=True)
+    if wanted("body"):
+        values["body"] = text(data.get("body"), "body", errors, max_length=50_000)
+    if wanted("outcome"):
+        values["outcome"] = text(data.get("outcome"), "outcome", errors, max_length=200)
+    if wanted("mood"):
+        values["mood"] = choice(data.get("mood"), Mood.values, "mood", errors, blank=True)
+    for flag in ("follow_up", "is_private"):
+        if wanted(flag):
+            values[flag] = bool(data.get(flag))
+    if creating or "subject_type" in data or "subject_id" in data:
+        values["subject_type"], values["subject_id"] = subject(data, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+def bump_daily_count(*, rep_id: int, team_id: int | None, occurred_at, kind: str, delta: int) -> None:
+    """Add ``delta`` to the rep's count of ``kind`` on the (Tokyo) day of ``occurred_at``."""
+    day = timezone.localdate(occurred_at)
+    rows = TouchDailyCount.objects.filter(rep_id=rep_id, day=day, kind=kind)
+    if rows.update(count=F("count") + delta):
+        return
+    try:
+        with transaction.atomic():
+            TouchDailyCount.objects.create(rep_id=rep_id, team_id=team_id, day=day, kind=kind, count=delta)
+    except IntegrityError:  # someone created the row between our update and insert
+        rows.update(count=F("count") + delta)
+
+
+def _audit_changes(before: dict, after: dict) -> dict:
+    changes = audit.diff(before, after)
+    for field in CONTENT_FIELDS:
+        if field in changes:
+            changes[field] = [HIDDEN if before.get(field) else None, HIDDEN if after.get(field) else None]
+    return changes
+
+
+def _record(actor, action: str, touch: Touch, changes: dict) -> None:
+    audit.record(
+        actor=actor, action=action, object_type="activities.touch", object_id=touch.pk,
+        object_repr=f"{touch.get_kind_display()} #{touch.pk}", subject=touch.person or touch.company,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def log_touch(*, actor, data: dict[str, Any], person=None, company=None, rep=None) -> Touch:
+    """Record a contact with a customer (タッチ). ``person`` and/or ``company`` are the
+    customer (resolved by the caller through a selector); ``rep`` defaults to the actor.
+    Emits ``touch.logged`` after commit."""
+    if person is None and company is None:
+        raise ValidationFailed({"person_id": [_("Choose the customer this touch was with.")]},
+                               code="customer_required")
+    values = clean_touch(data, creating=True)
+    rep = rep or (actor if is_user(actor) else None)
+    if rep is None:
+        raise ValidationFailed({"rep": [_("Say which rep made this touch.")]})
+    touch = Touch.objects.create(rep=rep, team_id=rep.team_id, person=person, company=company, **values)
+    bump_daily_count(rep_id=rep.pk, team_id=rep.team_id, occurred_at=touch.occurred_at, kind=touch.kind, delta=1)
+    _record(actor, "create", touch, _audit_changes({}, audit.snapshot(touch, AUDITED_FIELDS)))
+    events.emit(
+        "touch.logged", touch_id=touch.pk, person_id=touch.person_id, company_id=touch.company_id,
+        subject_type=touch.subject_type, subject_id=touch.subject_id, occurred_at=touch.occurred_at,
+        rep_id=touch.rep_id, kind=touch.kind,
+    )
+    return touch
+
+
+@transaction.atomic
+def update_touch(*, actor, touch: Touch, data: dict[str, Any]) -> Touch:
+    """Change a touch: only its author may (audited)."""
+    current = Touch.objects.select_for_update().get(pk=touch.pk)
+    ensure_can(actor, CHANGE, current)
+    values = clean_touch(data, creating=False)
+    before = audit.snapshot(current, AUDITED_FIELDS)
+    old_kind, old_at = current.kind, current.occurred_at
+    for key, value in values.items():
+        setattr(current, key, value)
+    changes = _audit_changes(before, audit.snapshot(current, AUDITED_FIELDS))
+    if not changes:
+        return current
+    current.updated_at = timezone.now()
+    current.save()
+    if (old_kind, timezone.localdate(old_at)) != (current.kind, timezone.localdate(current.occurred_at)):
+        bump_daily_count(rep_id=current.rep_id, team_id=current.team_id, occurred_at=old_at, kind=old_kind, delta=-1)
+        bump_daily_count(rep_id=current.rep_id, team_id=current.team_id, occurred_at=current.occurred_at,
+                         kind=current.kind, delta=1)
+    _record(actor, "update", current, changes)
+    events.emit("touch.updated", touch_id=current.pk, fields=sorted(changes))
+    return current
+
+
+@transaction.atomic
+def delete_touch(*, actor, touch: Touch) -> None:
+    """Remove a touch logged by mistake, with its files (deleted once the change commits)."""
+    current = Touch.objects.select_for_update().get(pk=touch.pk)
+    ensure_can(actor, DELETE, current)
+    files = [(a.file.storage, a.file.name) for a in current.attachments.all()]
+    files += [(a.thumbnail.storage, a.thumbnail.name) for a in current.attachments.all() if a.thumbnail]
+    bump_daily_count(rep_id=current.rep_id, team_id=current.team_id, occurred_at=current.occurred_at,
+                     kind=current.kind, delta=-1)
+    _record(actor, "delete", current, {})
+    current.delete()
+
+    def remove_files():
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+
+
+def ensure_same_customer(touch: Touch, *, person=None, company=None) -> None:
+    if person is not None and touch.person_id not in (None, person.pk):
+        raise DomainError(_("This touch belongs to another customer."), code="customer_mismatch")

@@ -1,0 +1,1 @@
+"""Activities UI: my day, quick entry, touches, next actions, manager review."""

@@ -1,0 +1,83 @@
+"""Next actions: plan, edit, complete (offering to log the touch), cancel."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from daifuku.accounts.permissions import CHANGE
+from daifuku.core.errors import DomainError
+from daifuku.customers.views.common import run_service
+
+from .. import selectors, services
+from ..forms import NextActionForm
+from .common import customer_from
+
+
+def _next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+@login_required
+def action_create(request):
+    source = request.POST if request.method == "POST" else request.GET
+    person, company = customer_from(request, source)
+    if person is None and company is None:
+        raise Http404
+    form = NextActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = run_service(form, lambda: services.create_next_action(
+            actor=request.user, data=form.to_data(), person=person, company=company))
+        if action:
+            messages.success(request, _("Next action planned."))
+            return redirect(_next(request, reverse("activities:home")))
+    return render(request, "activities/action_form.html",
+                  {"form": form, "person": person, "company": company, "next": source.get("next", "")})
+
+
+@login_required
+def action_edit(request, pk: int):
+    action = selectors.get_next_action(request.user, pk, CHANGE)
+    initial = {f: getattr(action, f) for f in ("title", "kind", "duration_minutes", "priority",
+                                              "remind_minutes_before", "notes")}
+    initial.update({"due_at": timezone.localtime(action.due_at), "assignee": action.assignee_id})
+    form = NextActionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.update_next_action(actor=request.user, action=action,
+                                                                 data=form.to_data())):
+            messages.success(request, _("Saved."))
+            return redirect(_next(request, reverse("activities:home")))
+    return render(request, "activities/action_form.html", {"form": form, "action": action,
+                                                           "person": action.person, "company": action.company})
+
+
+@login_required
+@require_POST
+def action_complete(request, pk: int):
+    """Done without a touch (the button next to "log the touch")."""
+    action = selectors.get_next_action(request.user, pk, CHANGE)
+    try:
+        services.complete_next_action(actor=request.user, action=action)
+        messages.success(request, _("Marked as done."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect(_next(request, reverse("activities:home")))
+
+
+@login_required
+@require_POST
+def action_cancel(request, pk: int):
+    action = selectors.get_next_action(request.user, pk, CHANGE)
+    try:
+        services.cancel_next_action(actor=request.user, action=action)
+        messages.success(request, _("Cancelled."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect(_next(request, reverse("activities:home")))

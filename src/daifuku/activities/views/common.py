@@ -1,0 +1,55 @@
+"""Helpers shared by the activities views."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404
+from django.utils import timezone
+
+from daifuku.accounts.models import User
+from daifuku.customers import selectors as customer_selectors
+
+from ..policies import is_team_lead
+
+
+def customer_from(request, source=None):
+    """``(person, company)`` named by ``person``/``company`` parameters, through the
+    customer selectors (404 when out of scope or missing)."""
+    source = source if source is not None else request.GET
+    person = company = None
+    if source.get("person"):
+        person = customer_selectors.get_person(request.user, source.get("person"))
+    if source.get("company"):
+        company = customer_selectors.get_company(request.user, source.get("company"))
+    return person, company
+
+
+def rep_for(request) -> User:
+    """The rep whose day/report is shown: the user, or a rep of the manager's team."""
+    rep_id = request.GET.get("rep")
+    if not rep_id or str(rep_id) == str(request.user.pk):
+        return request.user
+    try:
+        rep = User.objects.select_related("team").get(pk=int(rep_id), is_active=True)
+    except (User.DoesNotExist, ValueError):
+        raise Http404 from None
+    if not is_team_lead(request.user, rep):
+        raise Http404
+    return rep
+
+
+def team_members(user) -> list[User]:
+    """The reps a manager leads (everyone for admins, only oneself for a rep)."""
+    if user.is_admin:
+        return list(User.objects.filter(is_active=True).select_related("team").order_by("team__name", "username"))
+    if user.is_manager and user.team_id:
+        return list(User.objects.filter(is_active=True, team_id=user.team_id).order_by("username"))
+    return [user]
+
+
+def parse_day(value) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        raise Http404 from None

@@ -1,0 +1,66 @@
+"""My day, notifications and the per-user calendar feed."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from daifuku.accounts.models import User
+from daifuku.accounts.services import rotate_calendar_secret
+
+from .. import selectors, services
+from ..calendar import feed_for
+from ..timeline_sources import calendar_url
+from .common import rep_for, team_members
+
+
+@login_required
+def home(request):
+    """"My day": overdue, today and this week; a manager picks any rep of the team."""
+    rep = rep_for(request)
+    context = {
+        "rep": rep, "day": selectors.my_day(request.user, rep),
+        "team": team_members(request.user) if (request.user.is_manager or request.user.is_admin) else [],
+        "notifications": selectors.notifications(request.user, unread_only=True, limit=10) if rep == request.user else [],
+        "calendar_url": calendar_url(request, request.user),
+    }
+    template = "activities/partials/_my_day.html" if request.htmx and not request.htmx.boosted else "activities/home.html"
+    return render(request, template, context)
+
+
+@login_required
+def notification_list(request):
+    return render(request, "activities/notifications.html",
+                  {"notifications": selectors.notifications(request.user, limit=200)})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    services.mark_notifications_read(actor=request.user, ids=ids)
+    return redirect(request.POST.get("next") or "activities:notifications") if not request.htmx else \
+        render(request, "activities/partials/_notifications.html", {"notifications": []})
+
+
+@login_required
+@require_POST
+def calendar_rotate(request):
+    rotate_calendar_secret(actor=request.user, user=request.user)
+    return redirect("activities:home")
+
+
+def calendar_feed(request, secret: str):
+    """The secret iCalendar URL Google Calendar / Outlook subscribe to (no login: the
+    secret in the URL is the credential; rotating it revokes old subscriptions)."""
+    if len(secret) < 20:
+        raise Http404
+    user = User.objects.filter(calendar_secret=secret, is_active=True).first()
+    if user is None:
+        raise Http404
+    response = HttpResponse(feed_for(user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="daifuku.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
