@@ -99,6 +99,14 @@ class PersonFilters:
     def structured(self) -> bool:
         return any((self.owner, self.team, self.lifecycle, self.stage, self.tag, self.prefecture))
 
+    def search_ids(self) -> tuple[list[int], bool]:
+        """People matching ``q`` (at most SEARCH_CANDIDATE_CAP, and whether there are more),
+        searched once per request however many times the list and its count ask."""
+        if not hasattr(self, "_search_ids"):
+            hits, more = search_hits(self.q, types=(PERSON,), limit=SEARCH_CANDIDATE_CAP)
+            self._search_ids = ([hit.entity_id for hit in hits], more)
+        return self._search_ids
+
 
 def list_people(user, filters: PersonFilters, *, sort: str = "kana", cursor: str | None = None,
                 size: int = 25, backwards: bool = False):
@@ -106,16 +114,19 @@ def list_people(user, filters: PersonFilters, *, sort: str = "kana", cursor: str
     (page, tags; capped count in the view)."""
     qs = filters.apply(people_queryset(user))
     if filters.q:
-        ids = [hit.entity_id for hit in search_hits(filters.q, types=(PERSON,), limit=SEARCH_CANDIDATE_CAP)[0]]
-        qs = qs.filter(pk__in=ids)
+        qs = qs.filter(pk__in=filters.search_ids()[0])
     ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
     return keyset_page(with_list_columns(qs, "person"), ordering, cursor=cursor, size=size, backwards=backwards)
 
 
 def count_people(user, filters: PersonFilters, cap: int = 1000) -> tuple[int, bool]:
+    """How many people the list holds, counting at most ``cap``; a plain search needs no
+    count query at all (the search already knows its hits)."""
     qs = filters.apply(people_queryset(user))
     if filters.q:
-        ids = [hit.entity_id for hit in search_hits(filters.q, types=(PERSON,), limit=SEARCH_CANDIDATE_CAP)[0]]
+        ids, more = filters.search_ids()
+        if not filters.structured:
+            return min(len(ids), cap), more or len(ids) > cap
         qs = qs.filter(pk__in=ids)
     return capped_count(qs, cap)
 

@@ -170,3 +170,12 @@ def test_filter_options_fragment_keeps_the_current_choice(rep_client, rep):
     tag = Tag.objects.get()
     body = rep_client.get(reverse("customers:people-filter-options"), {"owner": "me", "tag": tag.pk}).content.decode()
     assert f'value="{tag.pk}" selected' in body and 'value="me" selected' in body
+
+
+def test_searching_the_list_stays_within_five_queries(rep_client, rep, django_assert_max_num_queries):
+    for index in range(30):
+        factories.person(rep, family_name="田中", given_name=f"{index}", family_kana="タナカ")
+    rep_client.get(reverse("customers:people"))
+    with django_assert_max_num_queries(5):
+        response = rep_client.get(reverse("customers:people"), {"q": "たなか", "size": 100})
+    assert len(response.context["page"].items) == 30 and response.context["count"] == 30
