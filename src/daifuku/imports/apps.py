@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportsConfig(AppConfig):
     name = "daifuku.imports"
     label = "imports"
+    verbose_name = _("Import and export")
+
+    def ready(self) -> None:
+        from daifuku.accounts.permissions import register_policy
+        from daifuku.customers import dedup
+
+        from .models import ImportRun
+        from .selectors import import_policy
+
+        # The dedup models live in customers; their policies are registered here so the
+        # customers app config stays untouched (imports is the app that owns 名寄せ work).
+        dedup.ready()
+        register_policy(ImportRun, import_policy)

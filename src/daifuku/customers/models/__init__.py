@@ -4,6 +4,7 @@ from .companies import Company, Contact
 from .consent import Consent
 from .contact_points import EmailAddress, PhoneNumber
 from .custom_fields import CustomFieldDefinition
+from .dedup import DuplicateGroup, DuplicateMember, MergeJournal, MergeJournalEntry, NotDuplicate  # noqa: F401
 from .people import HouseholdMember, Person, RelationshipStageChange
 from .tags import Tag
 

@@ -1,0 +1,20 @@
+"""名寄せ: finding records of the same customer, merging them, and undoing merges.
+
+* :mod:`.scoring` — how alike two records are, with reason codes;
+* :mod:`.scan` — blocking + scoring over the whole ledger (``daifuku dedup scan``);
+* :mod:`.merge` — ``merge_people`` / ``merge_companies`` / ``undo_merge`` (services);
+* :mod:`.journal` — ``move_rows`` / ``delete_rows`` for ``customer.merging`` participants;
+* :mod:`.services` — decisions on candidate groups (merge, not a duplicate);
+* :mod:`.selectors` — the review queue and the probable-duplicate check.
+"""
+
+
+def ready() -> None:
+    """Register the read policies of the dedup models (called from an AppConfig.ready)."""
+    from daifuku.accounts.permissions import register_policy
+
+    from ..models import DuplicateGroup, MergeJournal
+    from .selectors import group_policy, journal_policy
+
+    register_policy(DuplicateGroup, group_policy)
+    register_policy(MergeJournal, journal_policy)

@@ -1,0 +1,515 @@
+"""The import pipeline: file rows → cleaned rows → all-or-nothing batches in the ledger.
+
+Why a bulk path and not ``create_person`` per row: a million rows through the per-row
+service cost a million audit entries, search-index transactions and round trips (hours on
+SQLite). The bulk path keeps the services' rules and changes only how rows are written:
+
+* every row is cleaned by the same functions the services use (``clean_person``,
+  ``clean_emails``/``clean_phones`` — phones through the seeding loader's prefix cache,
+  which gives ``clean_phones``' result — ``clean_custom_values`` for required custom fields);
+* new people get reserved consecutive ids and are written with ``core.db.bulk_insert``
+  (COPY on PostgreSQL) together with their emails, phones, stage history, tags, consent and
+  search documents (``core.search.bulk_index``);
+* rows that update an existing customer go through ``update_person`` itself (its own audit
+  entry with the changed fields), and the values they replaced are kept for undo;
+* one audit entry per batch (action ``import``, the run's batch id, the rows and the id
+  range it created) instead of one per created row: the audit trail stays readable and
+  the import stays fast, while every created person is still traceable to the entry that
+  created it through that id range;
+* each batch is one transaction: a batch either lands completely or not at all.
+
+Cleaning is CPU work and independent per row, so large files are cleaned by worker
+processes (fork) while the main process writes the previous batch.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from daifuku.core import audit, db, search
+from daifuku.core.errors import DomainError, ValidationFailed
+from daifuku.core.japanese import kana_sort_key, normalize_text, split_company_name
+from daifuku.customers import services as customer_services
+from daifuku.customers.custom_fields import active_definitions, clean_custom_values
+from daifuku.customers.models import Company, Consent, Contact, EmailAddress, Person, PhoneNumber
+from daifuku.customers.search_index import PERSON, person_sort_kana
+from daifuku.customers.seeding.loader import PhoneCache
+from daifuku.customers.services.common import is_user, resolve_tags
+from daifuku.customers.services.people import AUDITED_FIELDS, _fill_from_postal_code
+from daifuku.customers.validation import clean_emails, clean_person, clean_phones
+
+from . import mapping as mapping_module
+from .models import ExternalId, ImportBatch, ImportRowOutcome, ImportRun
+from .readers import open_table, undecodable
+
+BATCH = 5000
+CHUNK = 2500
+PARALLEL_FROM = 20_000  # rows; below this the workers cost more than they save
+PERSON_KEYS = ("family_name", "given_name", "family_kana", "given_kana", "birthday", "gender", "postal_code",
+               "prefecture", "city", "address_line", "building", "preferences", "notes", "lifecycle",
+               "source_channel")
+PERSON_COLUMNS = (
+    "id", "created_at", "updated_at", "deleted_at", "deleted_by_id", "version", "postal_code", "prefecture",
+    "city", "address_line", "building", "owner_id", "team_id", "family_name", "given_name", "family_kana",
+    "given_kana", "sort_kana", "birthday", "gender", "preferences", "notes", "relationship_stage", "lifecycle",
+    "source_channel", "custom_fields",
+)  # fmt: skip
+
+
+@dataclass
+class Row:
+    """One cleaned row (``error`` set when it cannot be imported)."""
+
+    number: int
+    raw: list[str]
+    error: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+    emails: list[dict] = field(default_factory=list)
+    phones: list[tuple] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _message(exc: ValidationFailed) -> str:
+    parts = []
+    for name, messages in exc.errors.items():
+        label = mapping_module.FIELDS.get(name.split(".")[0], name)
+        parts.append(f"{label}: {' '.join(messages)}")
+    return "; ".join(parts) or str(exc.message)
+
+
+class Preparer:
+    """Cleans rows; picklable state only, so it runs the same in a worker process."""
+
+    def __init__(self, plan: list[tuple[int, str]], *, consent_statement: str, definitions: list) -> None:
+        self.plan = plan
+        self.consent_statement = consent_statement.strip()
+        self.definitions = definitions
+        self.phones = PhoneCache()
+
+    def __call__(self, number: int, cells: list[str]) -> Row:
+        row = Row(number, cells)
+        if undecodable(cells):
+            row.error = _("The row contains bytes that are not valid in the file's encoding.")
+            return row
+        data = mapping_module.row_data(self.plan, cells)
+        if not data:
+            row.error = _("Nothing to import in this row (no mapped column has a value).")
+            return row
+        errors: dict[str, list[str]] = {}
+        try:
+            row.values = clean_person({k: data[k] for k in PERSON_KEYS if k in data}, creating=False)
+            _fill_from_postal_code(row.values)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+        try:
+            row.emails = clean_emails(data.get("emails", []), field="email")
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+        phones = []
+        for raw in data.get("phones", []):
+            cleaned = self.phones.row(raw) if raw and raw[0] == "0" and len(raw) > 5 else None
+            if cleaned is None:
+                try:
+                    rows = clean_phones([raw], field="phone")
+                except ValidationFailed as exc:
+                    errors.update(exc.errors)
+                    continue
+                cleaned = tuple(rows[0][k] for k in ("number", "e164", "digits", "digits_reversed", "kind")) if rows else None
+            if cleaned and all(cleaned[1] != p[1] for p in phones):
+                phones.append(cleaned)
+        row.phones = phones
+        if self.definitions:
+            try:
+                clean_custom_values("person", {}, creating=True, definitions=self.definitions)
+            except ValidationFailed as exc:
+                errors.update(exc.errors)
+        consent = data.get("consent_email")
+        if consent is not None:
+            if not isinstance(consent, bool):
+                errors["consent_email"] = [_("Write yes or no (はい/いいえ, 1/0).")]
+            elif not (data.get("consent_evidence") or self.consent_statement):
+                errors["consent_email"] = [_("Consent is imported only with its evidence: map an evidence column "
+                                             "or enter a statement for the whole import.")]
+        if errors:
+            row.error = _message(ValidationFailed(errors))
+        row.data = {k: v for k, v in data.items() if k not in PERSON_KEYS and k not in ("emails", "phones")}
+        return row
+
+
+# --- parallel cleaning ---------------------------------------------------------------------
+
+_WORKER: Preparer | None = None
+
+
+def _prepare_chunk(chunk: list[tuple[int, list[str]]]) -> list[Row]:
+    assert _WORKER is not None
+    return [_WORKER(number, cells) for number, cells in chunk]
+
+
+def _chunks(rows: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def prepared_rows(rows: Iterable[tuple[int, list[str]]], preparer: Preparer, *, workers: int) -> Iterator[Row]:
+    """Cleaned rows in file order; with ``workers`` > 1 the cleaning runs in forked
+    processes, at most a few chunks ahead of the writer so memory stays flat."""
+    global _WORKER
+    if workers <= 1:
+        for number, cells in rows:
+            yield preparer(number, cells)
+        return
+    _WORKER = preparer
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        pending: deque = deque()
+        for chunk in _chunks(rows, CHUNK):
+            pending.append(pool.apply_async(_prepare_chunk, (chunk,)))
+            if len(pending) >= workers * 3:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+class Writer:
+    """Applies cleaned rows to the ledger batch by batch, for one run."""
+
+    def __init__(self, run: ImportRun, actor) -> None:
+        self.run = run
+        self.actor = actor
+        self.user = actor if is_user(actor) else None
+        self.owner_id = self.user.pk if self.user else None
+        self.team_id = self.user.team_id if self.user else None
+        self.tags: dict[str, int] = {}
+        self.companies: dict[str, Company] = {}
+        self.counts = {"created": 0, "updated": 0, "failed": 0, "unchanged": 0, "merged": 0}
+        self.batches = 0
+        self.ops = connection.ops
+
+    # keys ------------------------------------------------------------------------------
+    def key_of(self, row: Row) -> str | None:
+        key = self.run.match_key
+        if key == "email":
+            return row.emails[0]["address"] if row.emails else None
+        if key == "phone":
+            return row.phones[0][1] if row.phones else None
+        if key == "external_id":
+            return str(row.data.get("external_id") or "").strip() or None
+        return None
+
+    def existing(self, keys: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        key = self.run.match_key
+        for start in range(0, len(keys), 900):
+            chunk = keys[start : start + 900]
+            if key == "email":
+                qs = EmailAddress.objects.filter(address__in=chunk, person__deleted_at__isnull=True).values_list("address", "person_id")
+            elif key == "phone":
+                qs = PhoneNumber.objects.filter(e164__in=chunk, person__deleted_at__isnull=True).values_list("e164", "person_id")
+            else:
+                qs = ExternalId.objects.filter(value__in=chunk, person__deleted_at__isnull=True).values_list("value", "person_id")
+            for value, person_id in qs.order_by("person_id"):
+                if person_id:
+                    found.setdefault(value, person_id)
+        return found
+
+    # one batch -------------------------------------------------------------------------
+    def write(self, number: int, rows: list[Row]) -> list[ImportRowOutcome]:
+        """Apply one batch atomically; returns the outcomes to store. A failure of the
+        whole batch (a database error) reports every row of it as failed."""
+        outcomes: list[ImportRowOutcome] = []
+        try:
+            with transaction.atomic():
+                outcomes = self._write(number, rows)
+                if self.run.dry_run:
+                    transaction.set_rollback(True)
+        except Exception as exc:  # noqa: BLE001 - the batch is reported, never half-written
+            # rows created by the rolled-back batch are gone: forget what was cached from it
+            self.tags.clear()
+            self.companies.clear()
+            reason = _("The batch could not be written: %(error)s") % {"error": str(exc)[:300]}
+            outcomes = [self.outcome(row, "failed", reason=reason) for row in rows]
+            self.counts["failed"] += len(rows)
+        return outcomes
+
+    def outcome(self, row: Row, action: str, *, person_id=None, changes=None, reason="") -> ImportRowOutcome:
+        return ImportRowOutcome(run=self.run, row_number=row.number, action=action, person_id=person_id,
+                                changes=changes or {}, reason=reason,
+                                raw=[c.replace("\udcff", "?") for c in row.raw] if action == "failed" else [])
+
+    def _write(self, number: int, rows: list[Row]) -> list[ImportRowOutcome]:
+        mode = self.run.mode
+        ok = [r for r in rows if not r.error]
+        keys = [k for k in (self.key_of(r) for r in ok) if k]
+        existing = self.existing(sorted(set(keys))) if keys else {}
+        creates: list[Row] = []
+        pending: dict[str, Row] = {}
+        updates: list[tuple[Row, int]] = []
+        outcomes: list[ImportRowOutcome] = []
+        counts = dict.fromkeys(self.counts, 0)
+        for row in rows:
+            if row.error:
+                outcomes.append(self.outcome(row, "failed", reason=row.error))
+                counts["failed"] += 1
+                continue
+            key = self.key_of(row)
+            target = existing.get(key) if key else None
+            if key and key in pending:  # the same customer twice in one batch: the later row updates
+                _fold(pending[key], row)
+                counts["updated"] += 1
+                if self.run.dry_run:
+                    outcomes.append(self.outcome(row, "updated", changes={"same_as_row": pending[key].number}))
+                continue
+            if target is not None:
+                if mode == "create":
+                    outcomes.append(self.outcome(row, "failed", person_id=target, reason=_(
+                        "A customer with this %(key)s already exists (#%(id)s).") % {"key": self.run.get_match_key_display(), "id": target}))
+                    counts["failed"] += 1
+                else:
+                    updates.append((row, target))
+                continue
+            if mode == "update":
+                outcomes.append(self.outcome(row, "failed", reason=_("No customer matches this row's %(key)s.")
+                                             % {"key": self.run.get_match_key_display()}))
+                counts["failed"] += 1
+                continue
+            if not row.values.get("family_name"):
+                outcomes.append(self.outcome(row, "failed", reason=_("Family name: This field is required.")))
+                counts["failed"] += 1
+                continue
+            creates.append(row)
+            if key:
+                pending[key] = row
+        first_id = self._create(creates) if creates else None
+        if self.run.dry_run:
+            outcomes.extend(self.outcome(r, "created", changes={"values": audit._plain(r.values),
+                                                                "emails": [e["address"] for e in r.emails],
+                                                                "phones": [p[0] for p in r.phones]}) for r in creates)
+        counts["created"] += len(creates)
+        for row, person_id in updates:
+            outcome = self._update(row, person_id)
+            outcomes.append(outcome)
+            counts[outcome.action] += 1
+        if self.run.auto_merge and creates and not self.run.dry_run:
+            counts["merged"] += self._auto_merge(first_id, len(creates))
+        if not self.run.dry_run:
+            ImportBatch.objects.create(
+                run=self.run, number=number, first_row=rows[0].number, last_row=rows[-1].number,
+                created_first_id=first_id, created_last_id=(first_id + len(creates) - 1) if creates else None,
+                created_count=len(creates))
+            audit.record(actor=self.actor, action="import", object_type="imports.importrun", object_id=self.run.pk,
+                         object_repr=self.run.original_name[:200],
+                         changes={"batch": [None, number], "rows": [rows[0].number, rows[-1].number],
+                                  "created": [None, len(creates)], "updated": [None, counts["updated"]],
+                                  "failed": [None, counts["failed"]],
+                                  "created_ids": [first_id, (first_id + len(creates) - 1) if creates else None]},
+                         note=str(self.run.batch_id))
+        for key, value in counts.items():
+            self.counts[key] += value
+        return outcomes
+
+    def _create(self, rows: list[Row]) -> int:
+        now = timezone.now()
+        moment = self.ops.adapt_datetimefield_value(now)
+        today = self.ops.adapt_datefield_value(timezone.localdate())
+        adapt_date = self.ops.adapt_datefield_value
+        first = db.next_ids(Person._meta.db_table, len(rows))
+        people, emails, phones, stages, documents, tag_links, consents, externals, contacts = ([] for _ in range(9))
+        for offset, row in enumerate(rows):
+            pk = first + offset
+            v = row.values
+            family, given = v.get("family_name", ""), v.get("given_name", "")
+            fk, gk = v.get("family_kana", ""), v.get("given_kana", "")
+            stage = "exploratory"
+            people.append((
+                pk, moment, moment, None, None, 1, v.get("postal_code", ""), v.get("prefecture", ""),
+                v.get("city", ""), v.get("address_line", ""), v.get("building", ""), self.owner_id, self.team_id,
+                family, given, fk, gk, person_sort_kana(family, given, fk, gk), adapt_date(v.get("birthday")),
+                v.get("gender", ""), v.get("preferences", ""), v.get("notes", ""), stage,
+                v.get("lifecycle") or "lead", v.get("source_channel") or "import", "{}",
+            ))
+            for e in row.emails:
+                emails.append((pk, None, e["address"], e["address"].rpartition("@")[2], e["label"], e["is_primary"]))
+            for index, p in enumerate(row.phones):
+                phones.append((pk, None, *p, index == 0))
+            stages.append((pk, stage, today, self.owner_id, moment))
+            documents.append((pk, [f"{family}{given}", f"{fk}{gk}"], kana_sort_key(fk, gk)))
+            for name in row.data.get("tags", ()):
+                tag_links.append((pk, self._tag(name)))
+            if row.data.get("consent_email") is not None:
+                consents.append((pk, "email", "opted_in" if row.data["consent_email"] else "opted_out", moment,
+                                 "import", str(row.data.get("consent_evidence") or self.run.consent_statement)[:2000],
+                                 self.owner_id))
+            if row.data.get("external_id"):
+                externals.append((pk, None, str(row.data["external_id"]).strip()[:100]))
+            if row.data.get("company_name"):
+                company = self._company(str(row.data["company_name"]))
+                if company is not None:
+                    contacts.append((pk, company.pk, str(row.data.get("department", ""))[:100],
+                                     str(row.data.get("title", ""))[:100], False, "", moment))
+        db.bulk_insert(Person._meta.db_table, PERSON_COLUMNS, people)
+        db.bulk_insert(EmailAddress._meta.db_table, ("person_id", "company_id", "address", "domain", "label", "is_primary"), emails)
+        db.bulk_insert(PhoneNumber._meta.db_table, ("person_id", "company_id", "number", "e164", "digits",
+                                                    "digits_reversed", "kind", "is_primary"), phones)
+        db.bulk_insert("customers_relationshipstagechange", ("person_id", "stage", "reached_on", "changed_by_id", "created_at"), stages)
+        if tag_links:
+            db.bulk_insert(Person.tags.through._meta.db_table, ("person_id", "tag_id"), sorted(set(tag_links)))
+        if consents:
+            db.bulk_insert(Consent._meta.db_table, ("person_id", "channel", "status", "recorded_at", "method", "evidence",
+                                                    "recorded_by_id"), consents)
+        if externals:
+            db.bulk_insert(ExternalId._meta.db_table, ("person_id", "company_id", "value"), externals)
+        if contacts:
+            db.bulk_insert(Contact._meta.db_table, ("person_id", "company_id", "department", "title", "is_key_person",
+                                                    "notes", "created_at"), contacts)
+        search.bulk_index(PERSON, documents)
+        return first
+
+    def _tag(self, name: str) -> int:
+        name = name[:50]
+        if name not in self.tags:
+            self.tags[name] = resolve_tags([name])[0].pk
+        return self.tags[name]
+
+    def _company(self, raw: str) -> Company | None:
+        """The company a row names (by its name without legal form), created if new."""
+        base = split_company_name(raw).base or normalize_text(raw)
+        if base not in self.companies:
+            found = Company.objects.filter(name=base).order_by("pk").first()
+            if found is None:
+                try:
+                    found = customer_services.create_company(actor=self.actor, data={"name": raw})
+                except DomainError:
+                    found = None
+            self.companies[base] = found
+        return self.companies[base]
+
+    def _update(self, row: Row, person_id: int) -> ImportRowOutcome:
+        person = Person.objects.filter(pk=person_id).first()
+        if person is None:
+            return self.outcome(row, "failed", reason=_("The customer to update no longer exists."))
+        data: dict[str, Any] = {k: v for k, v in row.values.items() if getattr(person, k) != v and v not in ("", None)}
+        current_emails = list(person.emails.values_list("address", flat=True))
+        new_emails = [e["address"] for e in row.emails if e["address"] not in current_emails]
+        if new_emails:
+            data["emails"] = current_emails + new_emails
+        current_phones = list(person.phones.values_list("number", "e164"))
+        new_phones = [p[0] for p in row.phones if p[1] not in {e for _n, e in current_phones}]
+        if new_phones:
+            data["phones"] = [n for n, _e in current_phones] + new_phones
+        if row.data.get("tags"):
+            current_tags = list(person.tags.values_list("name", flat=True))
+            if set(row.data["tags"]) - set(current_tags):
+                data["tags"] = current_tags + [t for t in row.data["tags"] if t not in current_tags]
+        if not data:
+            return self.outcome(row, "unchanged", person_id=person_id)
+        before = audit.snapshot(person, AUDITED_FIELDS)
+        before.update({"emails": current_emails, "phones": [n for n, _e in current_phones]})
+        if "tags" in data:
+            before["tags"] = current_tags
+        try:
+            with transaction.atomic():
+                customer_services.update_person(actor=self.actor, person=person, data=data)
+        except DomainError as exc:
+            reason = _message(exc) if isinstance(exc, ValidationFailed) else str(exc.message)
+            if exc.code == "not_found":
+                reason = _("You may not change this customer.")
+            return self.outcome(row, "failed", person_id=person_id, reason=reason)
+        changes = {k: [before.get(k), audit._plain(v)] for k, v in data.items()}
+        return self.outcome(row, "updated", person_id=person_id, changes=changes)
+
+    def _auto_merge(self, first_id: int, count: int) -> int:
+        """Merge newly created people into an existing record they match exactly
+        (score 100: same name, reading, birthday, address and email or phone)."""
+        from daifuku.customers.dedup.merge import merge_people
+        from daifuku.customers.dedup.records import load_people
+        from daifuku.customers.dedup.scoring import score_people
+
+        merged = 0
+        created = load_people(range(first_id, first_id + count))
+        for pk, record in created.items():
+            candidates = set(EmailAddress.objects.filter(address__in=record.emails, person__isnull=False)
+                             .exclude(person_id__gte=first_id).values_list("person_id", flat=True))
+            candidates |= set(PhoneNumber.objects.filter(e164__in=record.phones, person__isnull=False)
+                              .exclude(person_id__gte=first_id).values_list("person_id", flat=True))
+            for other_id, other in load_people(candidates).items():
+                if score_people(record, other)[0] >= 100:
+                    merge_people(actor=self.actor, survivor=Person.objects.get(pk=other_id),
+                                 loser=Person.objects.get(pk=pk))
+                    merged += 1
+                    break
+        return merged
+
+
+def _fold(first: Row, later: Row) -> None:
+    """A later row about the same customer in the same batch fills and overrides the first."""
+    first.values.update({k: v for k, v in later.values.items() if v not in ("", None)})
+    have = {e["address"] for e in first.emails}
+    first.emails += [dict(e, is_primary=False) for e in later.emails if e["address"] not in have]
+    have = {p[1] for p in first.phones}
+    first.phones += [p for p in later.phones if p[1] not in have]
+    first.data.update({k: v for k, v in later.data.items() if v not in ("", None)})
+
+
+def workers_for(total: int) -> int:
+    configured = os.environ.get("DAIFUKU_IMPORT_WORKERS")
+    if configured is not None:
+        return max(0, int(configured))
+    if total < PARALLEL_FROM:
+        return 0
+    return max(1, min(4, (os.cpu_count() or 2)))
+
+
+def execute(run: ImportRun, *, actor, progress: Callable[[int, int | None], None] | None = None,
+            total: int | None = None) -> ImportRun:
+    """Import ``run``'s file with its mapping; counts on the run, outcomes stored."""
+    table = open_table(run.file.path, run.file_format, run.encoding)
+    plan = mapping_module.compile_mapping(table.headers, run.mapping)
+    preparer = Preparer(plan, consent_statement=run.consent_statement,
+                        definitions=[d for d in active_definitions("person") if d.required])
+    writer = Writer(run, actor)
+    done = 0
+    number = 0
+    was_enabled = gc.isenabled()
+    gc.disable()  # millions of short-lived objects, no cycles
+    try:
+        rows = prepared_rows(table.rows, preparer, workers=workers_for(total or 0))
+        for batch in _chunks(rows, BATCH):
+            number += 1
+            outcomes = writer.write(number, batch)
+            keep = outcomes if run.dry_run else [o for o in outcomes if o.action in ("failed", "updated")]
+            ImportRowOutcome.objects.bulk_create(keep, batch_size=1000)
+            done += len(batch)
+            if progress:
+                progress(done, total)
+            gc.collect(0)
+    finally:
+        if was_enabled:
+            gc.enable()
+    counts = writer.counts
+    ImportRun.objects.filter(pk=run.pk).update(
+        total_rows=done, created_count=counts["created"], updated_count=counts["updated"],
+        failed_count=counts["failed"], unchanged_count=counts["unchanged"], merged_count=counts["merged"],
+        finished_at=timezone.now())
+    run.refresh_from_db()
+    return run
+
+
+def summary_json(run: ImportRun) -> str:
+    return json.dumps({"created": run.created_count, "updated": run.updated_count, "failed": run.failed_count})

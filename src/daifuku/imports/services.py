@@ -1,0 +1,310 @@
+"""Every write of the import area: upload, configure, run, undo, saved mappings, and the
+dedup scan job (DESIGN.md convention 1)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from daifuku.core import audit, jobs, search
+from daifuku.core.context import acting
+from daifuku.core.errors import DomainError, ValidationFailed
+from daifuku.core.models import JobRun
+from daifuku.customers import services as customer_services
+from daifuku.customers.models import Person
+from daifuku.customers.search_index import PERSON
+from daifuku.customers.services.common import is_user
+
+from . import mapping as mapping_module
+from . import pipeline, readers
+from .models import ImportMode, ImportRun, MatchKey, SavedMapping
+
+logger = logging.getLogger(__name__)
+MAX_UPLOAD_BYTES = 300 * 1024 * 1024
+
+
+@transaction.atomic
+def upload(*, actor, file, name: str) -> ImportRun:
+    """Store an uploaded file and guess how to read it: format, encoding, and a mapping
+    suggested from its headers (or the vCard fields)."""
+    size = getattr(file, "size", None)
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        raise ValidationFailed({"file": [_("The file is larger than 300 MB.")]}, code="file_too_large")
+    if size == 0:
+        raise ValidationFailed({"file": [_("The file is empty.")]}, code="empty_file")
+    run = ImportRun(original_name=Path(name).name[:255] or "import.csv",
+                    created_by=actor if is_user(actor) else None)
+    run.file.save(run.original_name, File(file), save=False)
+    file_format, encoding = readers.sniff(run.file.path, name)
+    run.file_format, run.encoding, run.detected_encoding = file_format, encoding, encoding
+    try:
+        headers, _preview = readers.read_preview(run.file.path, file_format, encoding, limit=1)
+    except Exception as exc:  # noqa: BLE001 - a file we cannot read is the user's input, not our crash
+        run.file.delete(save=False)
+        raise ValidationFailed({"file": [_("This file cannot be read as CSV, Excel or vCard.")]},
+                               code="unreadable_file") from exc
+    if not headers:
+        run.file.delete(save=False)
+        raise ValidationFailed({"file": [_("The file has no header row.")]}, code="no_header")
+    run.mapping = mapping_module.suggest(headers, mapping_module.detect_preset(headers))
+    run.save()
+    audit.record(actor=actor, action="upload", obj=run, changes={"file": [None, run.original_name],
+                                                                  "format": [None, file_format],
+                                                                  "encoding": [None, encoding]})
+    return run
+
+
+def headers_of(run: ImportRun) -> tuple[list[str], list[list[str]]]:
+    return readers.read_preview(run.file.path, run.file_format, run.encoding, limit=5)
+
+
+@transaction.atomic
+def configure(*, actor, run: ImportRun, data: dict[str, Any]) -> ImportRun:
+    """Set mapping, mode, key, encoding and options before the run starts."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status not in (ImportRun.Status.UPLOADED, ImportRun.Status.FINISHED) or (
+            run.status == ImportRun.Status.FINISHED and not run.dry_run):
+        raise DomainError(_("This import has already run."), code="already_run", status=409)
+    errors: dict[str, list[str]] = {}
+    if "encoding" in data and data["encoding"]:
+        if data["encoding"] not in readers.ENCODINGS:
+            errors["encoding"] = [_("Choose UTF-8, UTF-8 with BOM or Shift_JIS (CP932).")]
+        else:
+            run.encoding = data["encoding"]
+    headers, _rows = headers_of(run)
+    if "mapping" in data and data["mapping"] is not None:
+        mapping = {str(k): str(v) for k, v in dict(data["mapping"]).items() if v}
+        unknown = sorted(v for v in mapping.values() if v not in mapping_module.FIELDS)
+        if unknown:
+            errors["mapping"] = [_("Unknown field: %(fields)s.") % {"fields": ", ".join(unknown)}]
+        missing = sorted(h for h in mapping if h not in headers)
+        if missing:
+            errors.setdefault("mapping", []).append(_("No such column: %(columns)s.") % {"columns": ", ".join(missing)})
+        run.mapping = mapping
+    if "mode" in data and data["mode"]:
+        if data["mode"] not in ImportMode.values:
+            errors["mode"] = [_("Choose create, update or upsert.")]
+        run.mode = data["mode"]
+    if "match_key" in data and data["match_key"]:
+        if data["match_key"] not in (MatchKey.EMAIL, MatchKey.PHONE, MatchKey.EXTERNAL_ID):
+            errors["match_key"] = [_("People are matched by email, phone or external ID.")]
+        run.match_key = data["match_key"]
+    for flag in ("dry_run", "auto_merge"):
+        if flag in data and data[flag] is not None:
+            setattr(run, flag, bool(data[flag]))
+    if "consent_statement" in data and data["consent_statement"] is not None:
+        run.consent_statement = str(data["consent_statement"]).strip()[:2000]
+    fields = set(run.mapping.values())
+    if not fields & {"full_name", "family_name", "email", "phone", "external_id"}:
+        errors.setdefault("mapping", []).append(_("Map at least a name column or the column of the matching key."))
+    key_field = {"email": "email", "phone": "phone", "external_id": "external_id"}.get(run.match_key)
+    if run.mode != ImportMode.CREATE and key_field not in fields:
+        errors.setdefault("match_key", []).append(_("Map the column that holds the matching key."))
+    if errors:
+        raise ValidationFailed(errors)
+    run.save()
+    return run
+
+
+@transaction.atomic
+def start(*, actor, run: ImportRun) -> ImportRun:
+    """Queue the import; the worker runs it batch by batch and reports progress."""
+    from .tasks import run_import
+
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status == ImportRun.Status.FINISHED and run.dry_run:
+        run.outcomes.all().delete()  # a dry run may be repeated with another mapping
+    elif run.status != ImportRun.Status.UPLOADED:
+        raise DomainError(_("This import has already run."), code="already_run", status=409)
+    job = jobs.start_job(kind="import", actor=actor, parameters={"import_id": run.pk})
+    run.job, run.status = job, ImportRun.Status.QUEUED
+    run.save(update_fields=["job", "status"])
+    audit.record(actor=actor, action="start", obj=run, changes={"mode": [None, run.mode], "key": [None, run.match_key],
+                                                                 "dry_run": [None, run.dry_run]},
+                 note=str(run.batch_id))
+    transaction.on_commit(lambda: run_import.enqueue(run.pk))
+    return run
+
+
+def perform_import(run_id: int, *, progress=None) -> ImportRun | None:
+    """The job body (idempotent: a run that is not queued is left alone)."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().filter(pk=run_id, status=ImportRun.Status.QUEUED).first()
+        if run is None:
+            return None
+        run.status = ImportRun.Status.RUNNING
+        run.save(update_fields=["status"])
+    job = run.job or jobs.start_job(kind="import", actor=run.created_by, parameters={"import_id": run.pk})
+    total = readers.count_rows(run.file.path, run.file_format) or None
+    jobs.mark_running(job, total=total)
+
+    def report(done: int, total_rows: int | None) -> None:
+        jobs.report_progress(job, done, total=max(done, total_rows or 0) or None,
+                             message=_("%(done)s rows processed") % {"done": f"{done:,}"})
+        if progress:
+            progress(done, total_rows)
+
+    actor = run.created_by or "import"
+    try:
+        with acting("import", str(run.batch_id)[:32]):
+            run = pipeline.execute(run, actor=actor, progress=report, total=total)
+    except Exception as exc:
+        logger.exception("import %s failed", run_id)
+        ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED, finished_at=timezone.now())
+        jobs.fail(job, str(exc)[:2000])
+        raise
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FINISHED)
+    run.refresh_from_db()
+    jobs.finish(job, result={"created": run.created_count, "updated": run.updated_count,
+                             "failed": run.failed_count, "unchanged": run.unchanged_count,
+                             "merged": run.merged_count}, message=run.summary)
+    return run
+
+
+@transaction.atomic
+def request_undo(*, actor, run: ImportRun) -> JobRun:
+    """Undo a whole import (its batch id): created people go to the trash, updated ones
+    get back the values the import replaced — unless someone changed them since."""
+    from .tasks import undo_import
+
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.dry_run or run.status != ImportRun.Status.FINISHED:
+        raise DomainError(_("Only a finished import (not a dry run) can be undone."), code="cannot_undo", status=409)
+    job = jobs.start_job(kind="import_undo", actor=actor, parameters={"import_id": run.pk})
+    actor_id = actor.pk if is_user(actor) else None
+    transaction.on_commit(lambda: undo_import.enqueue(run.pk, actor_id))
+    return job
+
+
+def perform_undo(run_id: int, actor_id: int | None = None) -> dict:
+    from daifuku.accounts.models import User
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    actor = actor or "import-undo"
+    job = JobRun.objects.filter(kind="import_undo", parameters__import_id=run_id).order_by("-id").first()
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().filter(pk=run_id, status=ImportRun.Status.FINISHED).first()
+        if run is None:
+            return {}
+        if job:
+            jobs.mark_running(job, total=run.created_count + run.updated_count)
+        with acting("import", str(run.batch_id)[:32]):
+            result = _undo(run, actor, job)
+        run.status = ImportRun.Status.UNDONE
+        run.save(update_fields=["status"])
+        audit.record(actor=actor, action="undo", obj=run, changes={k: [None, v] for k, v in result.items()},
+                     note=str(run.batch_id))
+    if job:
+        jobs.finish(job, result=result, message=_("Import undone."))
+    return result
+
+
+def _undo(run: ImportRun, actor, job) -> dict:
+    user = actor if is_user(actor) else None
+    removed = 0
+    for batch in run.batches.exclude(created_first_id=None):
+        ids = list(Person.objects.filter(pk__gte=batch.created_first_id, pk__lte=batch.created_last_id)
+                   .values_list("pk", flat=True))
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            Person.objects.filter(pk__in=chunk).update(deleted_at=timezone.now(), deleted_by=user,
+                                                       version=F("version") + 1)
+            for pk in chunk:
+                search.remove_document(PERSON, pk)
+        removed += len(ids)
+        if job:
+            jobs.report_progress(job, removed)
+    reverted, conflicts = 0, 0
+    for outcome in run.outcomes.filter(action="updated").exclude(person_id=None):
+        person = Person.objects.filter(pk=outcome.person_id).first()
+        if person is None or "same_as_row" in outcome.changes:
+            continue
+        restore = {}
+        for name, (old, new) in outcome.changes.items():
+            if name in ("emails", "phones", "tags"):
+                current = _current_list(person, name)
+                if current == new:
+                    restore[name] = old
+                else:
+                    conflicts += 1
+            elif audit.snapshot(person, [name])[name] == new:
+                restore[name] = old if old is not None else ""
+            else:
+                conflicts += 1
+        if restore:
+            customer_services.update_person(actor=actor, person=person, data=restore)
+            reverted += 1
+    if removed:
+        audit.record(actor=actor, action="delete", object_type="customers.person", object_repr=run.original_name[:200],
+                     changes={"people": [removed, None]}, note=f"undo of import {run.batch_id}")
+    return {"removed": removed, "reverted": reverted, "conflicts": conflicts}
+
+
+def _current_list(person: Person, name: str) -> list[str]:
+    if name == "emails":
+        return list(person.emails.values_list("address", flat=True))
+    if name == "phones":
+        return list(person.phones.values_list("number", flat=True))
+    return list(person.tags.values_list("name", flat=True))
+
+
+@transaction.atomic
+def save_mapping(*, actor, name: str, mapping: dict[str, str]) -> SavedMapping:
+    name = (name or "").strip()[:100]
+    if not name:
+        raise ValidationFailed({"name": [_("Give the mapping a name.")]})
+    unknown = sorted(v for v in mapping.values() if v and v not in mapping_module.FIELDS)
+    if unknown:
+        raise ValidationFailed({"mapping": [_("Unknown field: %(fields)s.") % {"fields": ", ".join(unknown)}]})
+    saved, created = SavedMapping.objects.update_or_create(
+        name=name, defaults={"mapping": {k: v for k, v in mapping.items() if v},
+                             "created_by": actor if is_user(actor) else None})
+    audit.record(actor=actor, action="create" if created else "update", obj=saved,
+                 changes={"mapping": [None, saved.mapping]})
+    return saved
+
+
+def failed_rows_csv(run: ImportRun, encoding: str = "utf-8-sig") -> bytes:
+    """The rows that failed, with the original columns and an error column, to fix and
+    import again."""
+    headers, _preview = headers_of(run)
+    rows = [headers + [_("Error")]]
+    for outcome in run.outcomes.filter(action="failed").order_by("row_number"):
+        cells = list(outcome.raw) + [""] * max(0, len(headers) - len(outcome.raw))
+        rows.append(cells[: len(headers)] + [f"{_('Row')} {outcome.row_number}: {outcome.reason}"])
+    return readers.csv_bytes(rows, "cp932" if encoding == "cp932" else encoding)
+
+
+# --- dedup scan as a job ------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_dedup_scan(*, actor, entity_type: str = "person") -> JobRun:
+    from .tasks import dedup_scan
+
+    if entity_type not in ("person", "company"):
+        raise ValidationFailed({"type": [_("Choose people or companies.")]})
+    job = jobs.start_job(kind="dedup_scan", actor=actor, parameters={"entity_type": entity_type})
+    transaction.on_commit(lambda: dedup_scan.enqueue(job.pk, entity_type))
+    return job
+
+
+def perform_dedup_scan(job_id: int, entity_type: str = "person"):
+    from daifuku.customers.dedup.scan import scan
+
+    job = JobRun.objects.filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return None
+    jobs.mark_running(job, message=_("Looking for duplicates…"))
+    result = scan(actor=job.created_by or "dedup", entity_type=entity_type,
+                  progress=lambda done, total: jobs.report_progress(job, done, total=total))
+    jobs.finish(job, result=result.as_dict(),
+                message=_("%(groups)s candidate groups") % {"groups": result.groups})
+    return result
