@@ -33,8 +33,9 @@ def test_photo_upload_returns_download_url_and_thumbnail(rep_api, log, png):
     assert "sandbox" in download["Content-Security-Policy"]
     thumb = rep_api.get(body["thumbnail_url"])
     assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     assert max(Image.open(io.BytesIO(b"".join(thumb.streaming_content))).size) == 320
     listed = rep_api.get(f"/api/v1/touches/{touch.pk}").json()["attachments"]
