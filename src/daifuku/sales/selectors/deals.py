@@ -1,0 +1,188 @@
+"""Deals, pipelines and the board."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+
+from daifuku.accounts.permissions import VIEW, restrict
+from daifuku.core.pagination import capped_count, decode_cursor, encode_cursor, keyset_page
+
+from ..models import Deal, Pipeline, Product, Stage, StageChange, StageKind
+
+DEAL_SORTS = {
+    "close": ["expected_close", "id"],
+    "-amount": ["-amount", "-id"],
+    "created": ["-created_at", "-id"],
+}
+BOARD_CARDS = 20
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def deals_queryset(user, action: str = VIEW) -> QuerySet:
+    return restrict(Deal.objects.all(), user, action)
+
+
+def get_deal(user, pk, action: str = VIEW) -> Deal:
+    deal = (deals_queryset(user, action)
+            .select_related("company", "person", "owner", "team", "pipeline", "stage")
+            .filter(pk=_int(pk)).first())
+    if deal is None:
+        raise Http404
+    return deal
+
+
+def products_queryset(user, action: str = VIEW) -> QuerySet:
+    return restrict(Product.objects.all(), user, action)
+
+
+def pipelines(user) -> list[Pipeline]:
+    """Active pipelines with their ordered stages (two queries)."""
+    qs = restrict(Pipeline.objects.filter(is_active=True), user, VIEW)
+    return list(qs.prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("position", "id"))))
+
+
+def get_pipeline(user, pk) -> Pipeline:
+    found = restrict(Pipeline.objects.all(), user, VIEW).filter(pk=_int(pk)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@dataclass
+class DealFilters:
+    q: str = ""
+    pipeline: int | None = None
+    stage: int | None = None
+    owner: int | None = None
+    team: int | None = None
+    status: str = ""
+    forecast_category: str = ""
+    stalled: bool = False
+    close_from: dt.date | None = None
+    close_to: dt.date | None = None
+    company: int | None = None
+    person: int | None = None
+
+    def apply(self, qs: QuerySet) -> QuerySet:
+        simple = {"pipeline_id": self.pipeline, "stage_id": self.stage, "owner_id": self.owner,
+                  "team_id": self.team, "status": self.status, "forecast_category": self.forecast_category,
+                  "company_id": self.company, "person_id": self.person,
+                  "expected_close__gte": self.close_from, "expected_close__lte": self.close_to}
+        qs = qs.filter(**{k: v for k, v in simple.items() if v not in (None, "")})
+        if self.stalled:
+            qs = qs.filter(stalled_at__isnull=False)
+        if self.q:
+            qs = qs.filter(title__icontains=self.q)
+        return qs
+
+
+def list_deals(user, filters: DealFilters, *, sort: str = "close", cursor: str | None = None, size: int = 25,
+               backwards: bool = False):
+    qs = filters.apply(deals_queryset(user)).select_related("company", "person", "owner", "stage", "pipeline")
+    ordering = DEAL_SORTS.get(sort, DEAL_SORTS["close"])
+    return keyset_page(qs, ordering, cursor=cursor, size=size, backwards=backwards)
+
+
+def count_deals(user, filters: DealFilters, cap: int = 1000) -> tuple[int, bool]:
+    return capped_count(filters.apply(deals_queryset(user)), cap)
+
+
+@dataclass
+class Column:
+    stage: Stage
+    cards: list
+    count: int
+    amount: int
+    weighted: int
+    next_cursor: str | None
+
+
+def _card_queryset(user, stage_id: int) -> QuerySet:
+    return (deals_queryset(user).filter(stage_id=stage_id)
+            .select_related("company", "person", "owner")
+            .only("id", "title", "amount", "probability", "expected_close", "stage_id", "pipeline_id", "status",
+                  "stalled_at", "stalled_reason", "version", "forecast_category",
+                  "company__name", "company__legal_form", "company__legal_form_position",
+                  "person__family_name", "person__given_name", "owner__username", "owner__display_name",
+                  "owner__first_name", "owner__last_name"))
+
+
+def column_cards(user, stage: Stage, *, cursor: str | None = None, size: int = BOARD_CARDS) -> tuple[list, str | None]:
+    """One column's cards in expected-close order (nulls last via the id tiebreak)."""
+    values = decode_cursor(cursor, 2)
+    qs = _card_queryset(user, stage.pk)
+    if values is not None:
+        close = dt.date.fromisoformat(values[0]) if values[0] else None
+        if close is None:
+            qs = qs.filter(expected_close__isnull=True, id__gt=values[1])
+        else:
+            qs = qs.filter(Q(expected_close__gt=close) | Q(expected_close=close, id__gt=values[1])
+                           | Q(expected_close__isnull=True))
+    rows = _ordered(qs, size + 1)
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = None
+    if more and rows:
+        last = rows[-1]
+        next_cursor = encode_cursor([last.expected_close.isoformat() if last.expected_close else None, last.pk])
+    return rows, next_cursor
+
+
+def _ordered(qs: QuerySet, limit: int) -> list:
+    """Dated deals by close date, then undated ones — the same order on both databases
+    (SQLite and PostgreSQL disagree on where NULL sorts)."""
+    from django.db.models import F
+
+    return list(qs.order_by(F("expected_close").asc(nulls_last=True), "id")[:limit])
+
+
+def board(user, pipeline: Pipeline, *, size: int = BOARD_CARDS) -> list[Column]:
+    """The Kanban board: every stage with its first ``size`` cards and its totals. Totals
+    for all columns come from one GROUP BY; each column's cards from one LIMIT query."""
+    stages = list(pipeline.stages.order_by("position", "id"))
+    totals = _column_totals(user, pipeline)
+    columns = []
+    for stage in stages:
+        total = totals.get(stage.pk, {"count": 0, "amount": 0, "weighted": 0})
+        if stage.kind == StageKind.OPEN:
+            cards, next_cursor = column_cards(user, stage, size=size)
+        else:
+            cards, next_cursor = [], None  # won/lost are drop targets; closed deals live in the list
+        columns.append(Column(stage, cards, total["count"], total["amount"], total["weighted"], next_cursor))
+    return columns
+
+
+def _column_totals(user, pipeline: Pipeline) -> dict[int, dict]:
+    from django.db.models import ExpressionWrapper, F, IntegerField
+
+    from ..maths.forecast import round_percent
+
+    rows = (deals_queryset(user).filter(pipeline=pipeline, status="open").order_by().values("stage_id")
+            .annotate(n=Count("id"), total=Sum("amount"),
+                      exact=Sum(ExpressionWrapper(F("amount") * F("probability"), output_field=IntegerField()))))
+    return {r["stage_id"]: {"count": r["n"], "amount": r["total"] or 0, "weighted": round_percent(r["exact"] or 0)}
+            for r in rows}
+
+
+def stage_history(deal: Deal) -> list[dict]:
+    """Every stage change with who/when/from/to and the time spent in the stage left; the
+    current stage's time so far is last."""
+    changes = list(StageChange.objects.filter(deal=deal).select_related("from_stage", "to_stage", "changed_by")
+                   .order_by("changed_at", "id"))
+    return [{"at": c.changed_at, "by": c.changed_by, "from": c.from_stage, "to": c.to_stage,
+             "days_in_from": None if c.seconds_in_from is None else round(c.seconds_in_from / 86400, 1)} for c in changes]
+
+
+def stalled_deals(user, *, size: int = 100) -> list[Deal]:
+    return list(deals_queryset(user).filter(stalled_at__isnull=False, status="open")
+                .select_related("company", "person", "owner", "stage", "pipeline").order_by("stalled_at", "id")[:size])

@@ -1,0 +1,71 @@
+"""Small helpers the sales services share."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from daifuku.accounts.permissions import sees_everything
+from daifuku.core.errors import PermissionDenied
+from daifuku.customers.services.common import check_version, ensure_can, is_user
+
+__all__ = ["check_version", "ensure_can", "is_user", "require_manager", "yen", "percent", "date_or_none"]
+
+
+def require_manager(actor) -> None:
+    """Catalogue, pipelines, settings and targets are managed by managers and admins."""
+    if is_user(actor) and not sees_everything(actor):
+        raise PermissionDenied(_("Only managers and administrators can change this."))
+
+
+def yen(value, field: str, errors: dict, *, required: bool = False) -> int | None:
+    """An amount of integer yen ≥ 0 (accepts "1,200" and full-width digits from forms)."""
+    if value in (None, ""):
+        if required:
+            errors[field] = [_("Enter an amount in yen.")]
+        return None
+    if isinstance(value, bool):
+        errors[field] = [_("Enter a whole number of yen.")]
+        return None
+    if isinstance(value, str):
+        import unicodedata
+
+        value = unicodedata.normalize("NFKC", value).replace(",", "").replace("¥", "").replace("円", "").strip()
+    try:
+        number = int(value)
+        if isinstance(value, float) and value != number:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors[field] = [_("Enter a whole number of yen.")]
+        return None
+    if number < 0 or number > 10**13:
+        errors[field] = [_("Enter an amount between 0 and 10 trillion yen.")]
+        return None
+    return number
+
+
+def percent(value, field: str, errors: dict) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        errors[field] = [_("Enter a whole percentage between 0 and 100.")]
+        return None
+    if isinstance(value, bool) or not 0 <= number <= 100:
+        errors[field] = [_("Enter a whole percentage between 0 and 100.")]
+        return None
+    return number
+
+
+def date_or_none(value, field: str, errors: dict) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        errors[field] = [_("Enter a date as YYYY-MM-DD.")]
+        return None

@@ -1,0 +1,60 @@
+// Kanban board: HTML5 drag and drop between columns, and keyboard moves (Alt+←/→ on a
+// focused card, or the card's "move to" select). Every move is one htmx POST that returns
+// the re-rendered board; focus then goes back to the moved card.
+(() => {
+  const move = (dealId, stageId) => {
+    const board = document.getElementById("board");
+    if (!board || !window.htmx) return;
+    const url = board.dataset.moveUrl.replace("/0/", `/${dealId}/`);
+    htmx.ajax("POST", url, { target: "#board", swap: "outerHTML", values: { stage: stageId, from: "board" } });
+  };
+  document.addEventListener("dragstart", (event) => {
+    const card = event.target.closest && event.target.closest("[data-deal]");
+    if (!card) return;
+    event.dataTransfer.setData("text/plain", card.dataset.deal);
+    event.dataTransfer.effectAllowed = "move";
+    card.classList.add("dragging");
+  });
+  document.addEventListener("dragend", (event) => {
+    const card = event.target.closest && event.target.closest("[data-deal]");
+    if (card) card.classList.remove("dragging");
+    document.querySelectorAll(".board-col.drop").forEach((c) => c.classList.remove("drop"));
+  });
+  document.addEventListener("dragover", (event) => {
+    const column = event.target.closest && event.target.closest(".board-col[data-stage]");
+    if (!column) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    column.classList.add("drop");
+  });
+  document.addEventListener("dragleave", (event) => {
+    const column = event.target.closest && event.target.closest(".board-col[data-stage]");
+    if (column && !column.contains(event.relatedTarget)) column.classList.remove("drop");
+  });
+  document.addEventListener("drop", (event) => {
+    const column = event.target.closest && event.target.closest(".board-col[data-stage]");
+    if (!column) return;
+    event.preventDefault();
+    column.classList.remove("drop");
+    const dealId = event.dataTransfer.getData("text/plain");
+    const card = document.querySelector(`[data-deal="${dealId}"]`);
+    if (dealId && !(card && column.contains(card))) move(dealId, column.dataset.stage);
+  });
+  document.addEventListener("keydown", (event) => {
+    if (!event.altKey || (event.key !== "ArrowRight" && event.key !== "ArrowLeft")) return;
+    const card = event.target.closest && event.target.closest("[data-deal]");
+    if (!card) return;
+    const select = card.querySelector("[data-move-select]");
+    const next = select.selectedIndex + (event.key === "ArrowRight" ? 1 : -1);
+    if (next < 0 || next >= select.options.length) return;
+    event.preventDefault();
+    move(card.dataset.deal, select.options[next].value);
+  });
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const board = document.getElementById("board");
+    if (!board || !board.dataset.moved) return;
+    const card = document.getElementById(`deal-card-${board.dataset.moved}`);
+    if (card) card.focus();
+    else { const heading = board.querySelector(".board-col h2"); if (heading) heading.focus(); }
+  });
+})();

@@ -1,0 +1,92 @@
+"""The Kanban board: one column per stage, drag and drop (or the per-card "move to"
+select, for keyboards) posts to the move endpoint and gets the re-rendered board back."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from daifuku.accounts.permissions import CHANGE, sees_everything
+from daifuku.core.errors import DomainError
+
+from .. import selectors, services
+from ..models import Stage
+
+
+@login_required
+def home(request):
+    """Sales starts on the board of the first pipeline (or offers to create one)."""
+    pipelines = selectors.pipelines(request.user)
+    if pipelines:
+        return redirect("sales:board", pipelines[0].pk)
+    return render(request, "sales/empty.html", {"can_manage": sees_everything(request.user)})
+
+
+def _board_context(request, pipeline) -> dict:
+    columns = selectors.board(request.user, pipeline)
+    open_columns = [c for c in columns if c.stage.is_open]
+    return {
+        "pipeline": pipeline, "pipelines": selectors.pipelines(request.user), "columns": columns,
+        "move_stages": [c.stage for c in columns],
+        "total_amount": sum(c.amount for c in open_columns),
+        "total_weighted": sum(c.weighted for c in open_columns),
+        "total_count": sum(c.count for c in open_columns),
+    }
+
+
+@login_required
+def board(request, pk: int):
+    pipeline = selectors.get_pipeline(request.user, pk)
+    context = _board_context(request, pipeline)
+    template = "sales/partials/_board.html" if request.htmx and not request.htmx.boosted else "sales/board.html"
+    return render(request, template, context)
+
+
+@login_required
+def board_column(request, pk: int, stage_id: int):
+    """"Show more" of one column (htmx): the next cards after the cursor."""
+    pipeline = selectors.get_pipeline(request.user, pk)
+    stage = pipeline.stages.filter(pk=stage_id).first()
+    if stage is None:
+        from django.http import Http404
+
+        raise Http404
+    cards, next_cursor = selectors.column_cards(request.user, stage, cursor=request.GET.get("after"))
+    return render(request, "sales/partials/_cards.html", {
+        "pipeline": pipeline, "stage": stage, "cards": cards, "next_cursor": next_cursor,
+        "move_stages": list(pipeline.stages.order_by("position", "id")),
+    })
+
+
+@login_required
+@require_POST
+def move(request, pk: int):
+    """Move a deal (board drag and drop, the card's select, or the deal page's form)."""
+    deal = selectors.get_deal(request.user, pk, CHANGE)
+    stage = Stage.objects.filter(pk=request.POST.get("stage") or 0, pipeline_id=deal.pipeline_id).first()
+    error = None
+    if stage is None:
+        error = _("Choose a stage of this deal's pipeline.")
+    else:
+        try:
+            deal = services.move_deal_to_stage(actor=request.user, deal=deal, stage=stage,
+                                               reason=request.POST.get("reason", ""))
+        except DomainError as exc:
+            error = str(exc.message)
+    if request.htmx and request.POST.get("from") == "board":
+        context = _board_context(request, deal.pipeline)
+        context.update({"error": error, "moved_id": deal.pk})
+        return render(request, "sales/partials/_board.html", context)  # htmx swaps 2xx only: the error shows in the board
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Moved to %(stage)s.") % {"stage": deal.stage.name})
+    return redirect(request.POST.get("next") if _safe(request.POST.get("next")) else reverse("sales:deal", args=[deal.pk]))
+
+
+def _safe(url: str | None) -> bool:
+    return bool(url) and url.startswith("/") and not url.startswith("//")

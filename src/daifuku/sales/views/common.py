@@ -1,0 +1,25 @@
+"""Helpers the sales views share."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from daifuku.customers.views.common import done, int_or_none, page_size, run_service
+
+from ..maths.periods import PeriodError, parse_period, period_containing
+from ..models import SalesSettings
+
+__all__ = ["done", "int_or_none", "page_size", "run_service", "chosen_period", "fiscal_start"]
+
+
+def fiscal_start() -> int:
+    return SalesSettings.current().fiscal_year_start_month
+
+
+def chosen_period(request, default_kind: str = "month"):
+    """The period named by ``?period=`` (2026-05, 2026-Q1, FY2026), else the current one."""
+    start_month = fiscal_start()
+    try:
+        return parse_period(request.GET.get("period", ""), start_month)
+    except PeriodError:
+        return period_containing(timezone.localdate(), default_kind, start_month)

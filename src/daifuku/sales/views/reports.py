@@ -1,0 +1,99 @@
+"""Forecast (予実), funnel (bottleneck), stalled deals and targets."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from daifuku.accounts.models import Team, User
+from daifuku.accounts.permissions import VIEW, restrict, sees_everything
+
+from .. import selectors, services
+from ..forms import TargetForm
+from ..maths.periods import period_containing
+from ..models import ForecastCategory, Target
+from .common import chosen_period, done, fiscal_start, int_or_none, run_service
+
+
+def _period_links(period, start_month):
+    today = timezone.localdate()
+    return [period_containing(today, kind, start_month) for kind in ("month", "quarter", "year")]
+
+
+@login_required
+def forecast(request):
+    period = chosen_period(request)
+    start_month = fiscal_start()
+    filters = {"owner": int_or_none(request.GET.get("owner")), "team": int_or_none(request.GET.get("team")),
+               "pipeline": int_or_none(request.GET.get("pipeline"))}
+    totals = selectors.forecast(request.user, period, **filters)
+    by = request.GET.get("by", "owner") if request.GET.get("by") in ("owner", "team", "pipeline") else "owner"
+    targets = list(restrict(Target.objects.filter(starts_on__lte=period.end, ends_on__gte=period.start)
+                            .select_related("user", "team"), request.user, VIEW)[:50])
+    rows = selectors.attainment_rows(request.user, targets, timezone.localdate())
+    chart_max = max([1] + [max(r["result"].target, r["result"].actual, r["result"].forecast) for r in rows])
+    context = {
+        "period": period, "totals": totals, "by": by, "filters": filters,
+        "categories": [(label, totals.by_category.get(value, 0)) for value, label in ForecastCategory.choices
+                       if value != ForecastCategory.CLOSED],
+        "breakdown": selectors.forecast_breakdown(request.user, period, by, **filters),
+        "months": selectors.forecast_by_month(request.user, period, **filters) if period.kind != "month" else [],
+        "won": selectors.won_totals(request.user, period, owner=filters["owner"], team=filters["team"]),
+        "attainment": rows, "chart_max": chart_max, "quick_periods": _period_links(period, start_month),
+        "pipelines": selectors.pipelines(request.user), "owners": User.objects.filter(is_active=True),
+        "teams": Team.objects.all(),
+    }
+    return render(request, "sales/forecast.html", context)
+
+
+@login_required
+def funnel(request):
+    pipelines = selectors.pipelines(request.user)
+    period = chosen_period(request, "year")
+    chosen = next((p for p in pipelines if p.pk == int_or_none(request.GET.get("pipeline"))), pipelines[0] if pipelines else None)
+    result = selectors.funnel(chosen, period) if chosen else None
+    return render(request, "sales/funnel.html", {
+        "pipelines": pipelines, "pipeline": chosen, "period": period, "funnel": result,
+        "quick_periods": _period_links(period, fiscal_start()),
+    })
+
+
+@login_required
+def stalled(request):
+    return render(request, "sales/stalled.html", {"deals": selectors.stalled_deals(request.user)})
+
+
+@login_required
+def targets(request):
+    can_manage = sees_everything(request.user)
+    form = TargetForm(request.POST or None, users=User.objects.filter(is_active=True), teams=Team.objects.all())
+    if request.method == "POST":
+        if not can_manage:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied()
+        if form.is_valid():
+            kind, _sep, pk = form.cleaned_data["who"].partition(":")
+            who = {"user": User.objects.filter(pk=pk).first()} if kind == "user" else {"team": Team.objects.filter(pk=pk).first()}
+            saved = run_service(form, lambda: services.set_target(
+                actor=request.user, metric=form.cleaned_data["metric"], period=form.cleaned_data["period"],
+                value=form.cleaned_data["value"], **who))
+            if saved is not None:
+                return done(request, _("Target saved."), "sales:targets")
+    rows = restrict(Target.objects.select_related("user", "team"), request.user, VIEW).order_by("-starts_on", "id")[:200]
+    return render(request, "sales/targets.html", {"form": form, "targets": rows, "can_manage": can_manage})
+
+
+@login_required
+@require_POST
+def target_delete(request, pk: int):
+    target = restrict(Target.objects.all(), request.user, "delete").filter(pk=pk).first()
+    if target is None:
+        from django.http import Http404
+
+        raise Http404
+    services.delete_target(actor=request.user, target=target)
+    return done(request, _("Target deleted."), "sales:targets")

@@ -1,0 +1,90 @@
+"""Sales setup for managers: products (price list), pipelines and stages, fiscal year."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from daifuku.accounts.permissions import sees_everything
+from daifuku.core.errors import DomainError
+
+from .. import selectors, services
+from ..forms import ProductForm, SettingsForm, StageForm
+from ..models import Pipeline, SalesSettings, Stage
+from .common import done, run_service
+
+
+def _manager(request) -> None:
+    if not sees_everything(request.user):
+        raise PermissionDenied()
+
+
+@login_required
+def products(request):
+    can_manage = sees_everything(request.user)
+    form = ProductForm(request.POST or None)
+    if request.method == "POST":
+        _manager(request)
+        if form.is_valid() and run_service(form, lambda: services.create_product(actor=request.user, data=form.cleaned_data)):
+            return done(request, _("Product added."), "sales:products")
+    return render(request, "sales/products.html", {
+        "products": selectors.products_queryset(request.user).order_by("code")[:500], "form": form, "can_manage": can_manage})
+
+
+@login_required
+def pipeline_setup(request):
+    _manager(request)
+    settings_form = SettingsForm(request.POST or None, initial={
+        "fiscal_year_start_month": SalesSettings.current().fiscal_year_start_month,
+        "stall_days": SalesSettings.current().stall_days})
+    if request.method == "POST" and settings_form.is_valid():
+        if run_service(settings_form, lambda: services.update_sales_settings(actor=request.user, data=settings_form.cleaned_data)):
+            return done(request, _("Settings saved."), "sales:setup")
+    return render(request, "sales/setup.html", {
+        "pipelines": selectors.pipelines(request.user), "settings_form": settings_form, "stage_form": StageForm()})
+
+
+@login_required
+@require_POST
+def pipeline_create(request):
+    _manager(request)
+    try:
+        pipeline = services.create_pipeline(actor=request.user, name=request.POST.get("name", ""))
+    except DomainError as exc:
+        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs) or str(exc.message))
+        return redirect("sales:setup")
+    messages.success(request, _("Pipeline created."))
+    return redirect("sales:board", pipeline.pk) if request.POST.get("open") else redirect("sales:setup")
+
+
+@login_required
+@require_POST
+def stage_create(request, pk: int):
+    _manager(request)
+    pipeline = Pipeline.objects.filter(pk=pk).first()
+    if pipeline is None:
+        raise Http404
+    form = StageForm(request.POST)
+    if form.is_valid() and run_service(form, lambda: services.create_stage(actor=request.user, pipeline=pipeline, data=form.cleaned_data)):
+        return done(request, _("Stage added."), "sales:setup")
+    messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("sales:setup")
+
+
+@login_required
+@require_POST
+def stage_update(request, pk: int):
+    _manager(request)
+    stage = Stage.objects.filter(pk=pk).first()
+    if stage is None:
+        raise Http404
+    form = StageForm(request.POST)
+    if form.is_valid() and run_service(form, lambda: services.update_stage(actor=request.user, stage=stage, data=form.cleaned_data)):
+        return done(request, _("Stage saved."), "sales:setup")
+    messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("sales:setup")
