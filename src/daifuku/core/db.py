@@ -54,30 +54,54 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence], *,
 
 
 def next_ids(table: str, count: int) -> int:
-    """Reserve ``count`` consecutive primary keys for a bulk insert; returns the first.
+    """Reserve ``count`` consecutive primary keys of ``table`` for a bulk insert; returns
+    the first (rows can then be written with explicit ids, and rows that point at them —
+    emails, phones, search documents — without reading any id back).
 
-    On PostgreSQL the sequence is advanced atomically; on SQLite (one writer at a time under
-    IMMEDIATE transactions) the next id is max(id)+1 inside the caller's transaction.
+    Must run inside ``transaction.atomic()``; the reservation holds until it ends:
+
+    * PostgreSQL: the table is locked against other writers (EXCLUSIVE: reads go on), the
+      identity sequence is moved past the range, and the range starts after both the
+      sequence and ``MAX(id)`` (rows written with explicit ids never collide).
+    * SQLite: IMMEDIATE transactions already make the caller the only writer; the range
+      starts after ``MAX(id)`` and after ``sqlite_sequence`` (AUTOINCREMENT never reuses the
+      id of a deleted row, so neither do we), and ``sqlite_sequence`` is moved past it.
     """
+    if not connection.in_atomic_block:
+        raise RuntimeError("next_ids() must be called inside transaction.atomic()")
     with connection.cursor() as cursor:
         if vendor() == "postgresql":
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
             cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                "COALESCE((SELECT last_value FROM pg_sequences "
-                "WHERE schemaname || '.' || sequencename = pg_get_serial_sequence(%s, 'id')), 0) + %s)",
-                [table, table, count],
+                f"SELECT GREATEST(nextval(pg_get_serial_sequence(%s, 'id')), "
+                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1)",
+                [table],
             )
-            last = cursor.fetchone()[0]
-            return last - count + 1
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
-        return cursor.fetchone()[0] + 1
+            first = cursor.fetchone()[0]
+            if count > 0:
+                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, first + count - 1])
+            else:  # nothing reserved: give the value back to the sequence
+                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, false)", [table, first])
+            return first
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), "
+            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0)) + 1",
+            [table],
+        )
+        first = cursor.fetchone()[0]
+        if count > 0:
+            last = first + count - 1
+            cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [last, table])
+            if cursor.rowcount == 0:
+                cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last])
+        return first
 
 
 def analyze(tables: Sequence[str] = ()) -> None:
     """Refresh planner statistics after a bulk load so the indexes get used."""
     with connection.cursor() as cursor:
         if vendor() == "postgresql":
-            for table in tables:
-                cursor.execute(f"ANALYZE {table}")
+            for table in tables or [None]:
+                cursor.execute(f"ANALYZE {table}" if table else "ANALYZE")
         else:
             cursor.execute("ANALYZE")

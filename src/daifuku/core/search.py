@@ -170,38 +170,43 @@ def _delete_postings(cursor, document_id: int, text: str, sort_key: int) -> None
 def bulk_index(entity_type: int, documents: Iterable[tuple[int, Sequence[str | None], str]]) -> int:
     """Index many new entities at once (seeding, imports): ``(entity_id, fields, sort_kana)``.
 
-    Entities must not be indexed yet. Uses COPY on PostgreSQL and executemany on SQLite;
-    returns the number of documents written."""
-    docs: list[tuple[int, list[str], int]] = []
-    for entity_id, fields, sort_kana in documents:
-        docs.append((entity_id, _normalise_fields(fields), pack_sort_key(sort_kana)))
+    Entities must not be indexed yet. Document ids are reserved up front (``db.next_ids``)
+    so postings are written without reading ids back; COPY on PostgreSQL, executemany on
+    SQLite. Customers share names (a million people have a few hundred thousand distinct
+    ones), so each distinct ``(fields, sort_kana)`` is normalised and cut into grams once
+    per call. Returns the number of documents written."""
+    docs = documents if isinstance(documents, list) else list(documents)
     if not docs:
         return 0
+    prepared: dict[tuple, tuple[str, int, tuple[int, ...]]] = {}
+
+    def entry(fields: Sequence[str | None], sort_kana: str) -> tuple[str, int, tuple[int, ...]]:
+        key = (*fields, sort_kana)
+        found = prepared.get(key)
+        if found is None:
+            normalised = _normalise_fields(fields)
+            found = (FIELD_SEPARATOR.join(normalised), pack_sort_key(sort_kana), tuple(document_grams(normalised)))
+            prepared[key] = found
+        return found
+
     with transaction.atomic():
+        first = db.next_ids(DOC_TABLE, len(docs))
         db.bulk_insert(
             DOC_TABLE,
-            ("entity_type", "entity_id", "text", "sort_key"),
-            ((entity_type, entity_id, FIELD_SEPARATOR.join(fields), sk) for entity_id, fields, sk in docs),
+            ("id", "entity_type", "entity_id", "text", "sort_key"),
+            (
+                (first + offset, entity_type, entity_id, *entry(fields, sort_kana)[:2])
+                for offset, (entity_id, fields, sort_kana) in enumerate(docs)
+            ),
         )
-        with connection.cursor() as cursor:
-            ids: dict[int, int] = {}
-            step = 900  # stays under SQLite's bound-parameter limit
-            for start in range(0, len(docs), step):
-                chunk = [d[0] for d in docs[start : start + step]]
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"SELECT entity_id, id FROM {DOC_TABLE} WHERE entity_type = %s "
-                    f"AND entity_id IN ({marks})",
-                    [entity_type, *chunk],
-                )
-                ids.update(cursor.fetchall())
         db.bulk_insert(
             GRAM_TABLE,
             ("gram", "sort_key", "document_id"),
             (
-                (gram, sk, ids[entity_id])
-                for entity_id, fields, sk in docs
-                for gram in document_grams(fields)
+                (gram, sort_key, first + offset)
+                for offset, (_entity_id, fields, sort_kana) in enumerate(docs)
+                for _text, sort_key, grams in (entry(fields, sort_kana),)
+                for gram in grams
             ),
         )
     return len(docs)
