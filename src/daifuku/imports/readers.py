@@ -212,7 +212,7 @@ def _property(line: str, encoding: str) -> tuple[str, dict[str, str], str] | Non
     for item in raw_params:
         key, _eq, val = item.partition("=")
         params[key.upper()] = val.strip('"') if _eq else key.upper()
-    if params.get("ENCODING", "").upper() in ("QUOTED-PRINTABLE", "QUOTED-PRINTABLE") or "QUOTED-PRINTABLE" in params:
+    if params.get("ENCODING", "").upper() == "QUOTED-PRINTABLE" or "QUOTED-PRINTABLE" in params:
         raw = quopri.decodestring(value.replace("=\n", "=\r\n").encode("latin-1", "surrogateescape"))
         charset = params.get("CHARSET", "utf-8")
         try:
@@ -227,6 +227,7 @@ def parse_card(lines: list[str], encoding: str) -> list[str]:
     out: dict[str, list[str]] = {key: [] for key in VCARD_HEADERS}
 
     def put(key: str, value: str) -> None:
+        value = _split(value, "\0")[0]  # unescape \n \, \; \\
         if value.strip():
             out[key].append(value.strip())
 

@@ -280,31 +280,3 @@ def failed_rows_csv(run: ImportRun, encoding: str = "utf-8-sig") -> bytes:
         cells = list(outcome.raw) + [""] * max(0, len(headers) - len(outcome.raw))
         rows.append(cells[: len(headers)] + [f"{_('Row')} {outcome.row_number}: {outcome.reason}"])
     return readers.csv_bytes(rows, "cp932" if encoding == "cp932" else encoding)
-
-
-# --- dedup scan as a job ------------------------------------------------------------------
-
-
-@transaction.atomic
-def start_dedup_scan(*, actor, entity_type: str = "person") -> JobRun:
-    from .tasks import dedup_scan
-
-    if entity_type not in ("person", "company"):
-        raise ValidationFailed({"type": [_("Choose people or companies.")]})
-    job = jobs.start_job(kind="dedup_scan", actor=actor, parameters={"entity_type": entity_type})
-    transaction.on_commit(lambda: dedup_scan.enqueue(job.pk, entity_type))
-    return job
-
-
-def perform_dedup_scan(job_id: int, entity_type: str = "person"):
-    from daifuku.customers.dedup.scan import scan
-
-    job = JobRun.objects.filter(pk=job_id).first()
-    if job is None or job.is_finished:
-        return None
-    jobs.mark_running(job, message=_("Looking for duplicates…"))
-    result = scan(actor=job.created_by or "dedup", entity_type=entity_type,
-                  progress=lambda done, total: jobs.report_progress(job, done, total=total))
-    jobs.finish(job, result=result.as_dict(),
-                message=_("%(groups)s candidate groups") % {"groups": result.groups})
-    return result

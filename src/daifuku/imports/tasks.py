@@ -17,10 +17,3 @@ def undo_import(run_id: int, actor_id: int | None = None) -> None:
     from . import services
 
     services.perform_undo(run_id, actor_id)
-
-
-@task(queue_name="imports")
-def dedup_scan(job_id: int, entity_type: str = "person") -> None:
-    from . import services
-
-    services.perform_dedup_scan(job_id, entity_type)

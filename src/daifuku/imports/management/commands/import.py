@@ -1,0 +1,111 @@
+"""``daifuku import FILE [--mapping JSON|@file|saved name] [--mode upsert] [--key email] [--dry-run]``.
+
+Without mapping options the suggested mapping is used (header names, vCard fields). Runs
+to the end in this process with a progress bar and prints ``created N, updated N, failed N``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+
+from daifuku.core.context import acting
+from daifuku.core.errors import DomainError
+from daifuku.imports import services
+from daifuku.imports.models import ImportRun, SavedMapping
+
+
+class Command(BaseCommand):
+    help = "Import customers from a CSV (UTF-8/BOM/CP932), .xlsx or vCard file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--mapping", default="", help='JSON {"column": "field"}, @file.json, or a saved mapping name')
+        parser.add_argument("--mode", default="upsert", choices=["create", "update", "upsert"])
+        parser.add_argument("--key", default="email", choices=["email", "phone", "external_id"])
+        parser.add_argument("--encoding", default="", choices=["", "utf-8", "utf-8-sig", "cp932"])
+        parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument("--auto-merge", action="store_true", help="merge exact duplicates into existing records")
+        parser.add_argument("--consent-statement", default="", help="evidence for imported consent columns")
+        parser.add_argument("--user", default="", help="username the import acts as (owner of new customers)")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+        actor = self._actor(options["user"])
+        try:
+            with acting("command"), path.open("rb") as handle:
+                run = services.upload(actor=actor, file=File(handle, name=path.name), name=path.name)
+                data = {"mode": options["mode"], "match_key": options["key"], "encoding": options["encoding"],
+                        "dry_run": options["dry_run"], "auto_merge": options["auto_merge"],
+                        "consent_statement": options["consent_statement"]}
+                if options["mapping"]:
+                    data["mapping"] = self._mapping(options["mapping"])
+                run = services.configure(actor=actor, run=run, data=data)
+                self.stdout.write(f"{run.original_name}: {run.file_format} {run.encoding or ''}".rstrip())
+                self.stdout.write("mapping: " + ", ".join(f"{k} → {v}" for k, v in run.mapping.items()))
+                # run in this process (no worker needed): mark queued, then execute
+                ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.QUEUED)
+                run = services.perform_import(run.pk, progress=self._progress)
+        except DomainError as exc:
+            details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())
+            raise CommandError(f"{exc.message} {details}".strip()) from None
+        if self._tty:
+            sys.stderr.write("\n")
+        prefix = "dry run: " if run.dry_run else ""
+        self.stdout.write(f"{prefix}created {run.created_count}, updated {run.updated_count}, failed {run.failed_count}")
+        if run.failed_count:
+            target = path.with_name(path.stem + ".failed.csv")
+            try:
+                target.write_bytes(services.failed_rows_csv(run))
+                self.stdout.write(f"failed rows with their reasons: {target}")
+            except OSError:
+                self.stdout.write(f"failed rows: GET /api/v1/imports/{run.pk}/failed.csv")
+
+    _tty = False
+
+    def _progress(self, done: int, total: int | None) -> None:
+        self._tty = sys.stderr.isatty()
+        if total:
+            width = 30
+            filled = min(width, int(width * done / max(total, 1)))
+            bar = "#" * filled + "-" * (width - filled)
+            line = f"[{bar}] {done:,}/{total:,}"
+        else:
+            line = f"{done:,} rows"
+        if self._tty:
+            sys.stderr.write("\r" + line)
+            sys.stderr.flush()
+        else:
+            self.stderr.write(line)
+
+    def _mapping(self, value: str) -> dict:
+        if value.startswith("@"):
+            value = Path(value[1:]).read_text(encoding="utf-8")
+        if not value.lstrip().startswith("{"):
+            saved = SavedMapping.objects.filter(name=value).first()
+            if saved is None:
+                raise CommandError(f"no saved mapping named {value!r}")
+            return saved.mapping
+        try:
+            mapping = json.loads(value)
+        except ValueError as exc:
+            raise CommandError(f"--mapping is not valid JSON: {exc}") from None
+        if not isinstance(mapping, dict):
+            raise CommandError("--mapping must be a JSON object {column: field}")
+        return mapping
+
+    def _actor(self, username: str):
+        if not username:
+            return "command"
+        from daifuku.accounts.models import User
+
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"no user {username!r}")
+        return user
