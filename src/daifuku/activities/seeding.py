@@ -1,0 +1,100 @@
+"""Bulk-generated activity for benchmarks and demos: reps, their customers and touches
+written with ``core.db.bulk_insert`` (COPY on PostgreSQL), plus the daily counts the touch
+services would have kept. Never used by request handlers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from collections.abc import Iterator
+
+from django.db import transaction
+from django.utils import timezone
+
+from daifuku.accounts.models import Team, User
+from daifuku.core import db
+from daifuku.customers.models import Person
+
+from .models import TouchDailyCount, TouchKind
+
+KINDS = [TouchKind.VISIT, TouchKind.CALL, TouchKind.CALL, TouchKind.EMAIL, TouchKind.MEETING, TouchKind.LINE]
+SUMMARIES = ["定期訪問", "見積の説明", "新商品のご案内", "お問い合わせへの回答", "納品の確認", "ご要望のヒアリング"]
+BODY = "- ご担当の**山田様**と面談\n- 予算は来期に確定予定\n- 次回は見積をお持ちする"
+TOUCH_COLUMNS = ("kind", "occurred_at", "duration_minutes", "rep_id", "team_id", "person_id", "company_id",
+                 "subject_type", "subject_id", "summary", "body", "outcome", "mood", "follow_up", "is_private",
+                 "created_at", "updated_at")
+
+
+def stamp(value: dt.datetime):
+    """A datetime as the database expects it from a raw bulk insert."""
+    if db.vendor() == "postgresql":
+        return value
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def team_of_reps(name: str, count: int) -> list[User]:
+    """``count`` reps in team ``name`` (created once, reused)."""
+    from daifuku.accounts.services import create_team, create_user
+
+    team = Team.objects.filter(name=name).first() or create_team(actor="bench", name=name)
+    reps = list(User.objects.filter(team=team, role="rep").order_by("pk"))
+    for index in range(len(reps), count):
+        reps.append(create_user(actor="bench", username=f"{name}-{index:03d}", role="rep", team=team,
+                                display_name=f"担当{index:03d}", check_password=False))
+    return reps[:count]
+
+
+def customers_for(reps: list[User], per_rep: int, *, marker: str) -> dict[int, list[int]]:
+    """``per_rep`` people owned by each rep (family name ``marker``), created once."""
+    owned: dict[int, list[int]] = {}
+    for rep in reps:
+        ids = list(Person.objects.filter(owner=rep, family_name=marker).order_by("pk").values_list("pk", flat=True))
+        missing = per_rep - len(ids)
+        if missing > 0:
+            Person.objects.bulk_create(
+                [Person(family_name=marker, given_name=f"{rep.pk}-{len(ids) + i}", sort_kana=f"ベンチ{i:05d}",
+                        owner=rep, team_id=rep.team_id) for i in range(missing)], batch_size=2000)
+            ids = list(Person.objects.filter(owner=rep, family_name=marker).order_by("pk")
+                       .values_list("pk", flat=True))
+        owned[rep.pk] = ids[:per_rep]
+    return owned
+
+
+def generate_touches(reps: list[User], owned: dict[int, list[int]], *, days: int, per_day: int,
+                     end: dt.datetime | None = None, seed: int = 4, jitter: bool = True) -> int:
+    """About ``per_day`` touches per rep per day over ``days`` days ending at ``end``, and
+    the matching ``TouchDailyCount`` rows. Returns the number of touches written."""
+    rng = random.Random(seed)
+    end = end or timezone.now()
+    counts: Counter = Counter()
+    now = stamp(end)
+
+    def rows() -> Iterator[tuple]:
+        for rep in reps:
+            customers = owned[rep.pk]
+            for day in range(days):
+                base = end - dt.timedelta(days=day)
+                for _ in range(max(0, int(rng.gauss(per_day, per_day / 4))) if jitter else per_day):
+                    at = base - dt.timedelta(seconds=rng.randrange(0, 86_400))
+                    kind = rng.choice(KINDS)
+                    counts[(rep.pk, rep.team_id, timezone.localdate(at), kind)] += 1
+                    yield (kind, stamp(at), rng.choice((15, 30, 60, None)), rep.pk, rep.team_id,
+                           rng.choice(customers), None, "", None, rng.choice(SUMMARIES), BODY, "", "", False, False,
+                           now, now)
+
+    with transaction.atomic():
+        written = db.bulk_insert("activities_touch", TOUCH_COLUMNS, rows())
+        daily = [(rep_id, team_id, day if db.vendor() == "postgresql" else day.isoformat(), kind, n)
+                 for (rep_id, team_id, day, kind), n in counts.items()]
+        existing = TouchDailyCount.objects.filter(rep_id__in=[r.pk for r in reps]).exists()
+        if existing:  # top up rows the services already keep
+            for rep_id, team_id, day, kind, n in daily:
+                from .services.touches import bump_daily_count
+
+                at = timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(str(day)), dt.time(12)))
+                bump_daily_count(rep_id=rep_id, team_id=team_id, occurred_at=at, kind=kind, delta=n)
+        else:
+            db.bulk_insert("activities_touchdailycount", ("rep_id", "team_id", "day", "kind", "count"), daily)
+    db.analyze(["activities_touch", "activities_touchdailycount", "customers_person"])
+    return written
