@@ -9,7 +9,7 @@ AREAS = [
     ("home", _("Dashboard"), "web:home"),
     ("customers", _("Customers"), "customers:people"),
     ("companies", _("Companies"), "customers:companies"),
-    ("activities", _("Activities"), "activities:home"),
+    ("activities", _("My day"), "activities:home"),
     ("sales", _("Sales"), "sales:home"),
     ("marketing", _("Marketing"), "web:area-marketing"),
     ("service", _("Service"), "web:area-service"),
