@@ -35,3 +35,16 @@ urlpatterns = [
     path("custom-fields/<int:pk>/toggle/", misc.custom_field_toggle, name="custom-field-toggle"),
     path("trash/", misc.trash, name="trash"),
 ]
+
+from .views import dedup  # noqa: E402  (名寄せ screens; see customers/dedup)
+
+urlpatterns += [
+    path("duplicates/", dedup.dedup_queue, name="dedup"),
+    path("duplicates/scan/", dedup.dedup_scan, name="dedup-scan"),
+    path("duplicates/check/", dedup.dedup_check, name="dedup-check"),
+    path("duplicates/<int:pk>/", dedup.dedup_group, name="dedup-group"),
+    path("duplicates/<int:pk>/merge/", dedup.dedup_merge, name="dedup-merge"),
+    path("duplicates/<int:pk>/dismiss/", dedup.dedup_dismiss, name="dedup-dismiss"),
+    path("merges/<int:journal_id>/", dedup.dedup_merged, name="dedup-merged"),
+    path("merges/<int:journal_id>/undo/", dedup.dedup_undo, name="dedup-undo"),
+]

@@ -1,7 +1,143 @@
+"""Import / export screens: upload → mapping with preview → progress → result; exports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from daifuku.core.errors import DomainError, ValidationFailed
+from daifuku.customers import selectors as customer_selectors
+
+from . import export, mapping, selectors, services
+from .api import export_queryset
+from .models import ImportMode, ImportRun, MatchKey
+from .readers import ENCODINGS
+
+ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "cp932": "Shift_JIS (CP932)"}
+EXPORT_LABELS = [("csv_cp932", "CSV (Excel, Shift_JIS)"), ("csv_bom", "CSV (UTF-8 BOM)"), ("csv", "CSV (UTF-8)"),
+                 ("xlsx", "Excel (.xlsx)"), ("vcf", "vCard (.vcf)"), ("json", "JSON")]
 
 
 @login_required
 def home(request):
-    return render(request, "imports/home.html")
+    page = selectors.list_runs(request.user, cursor=request.GET.get("after"))
+    return render(request, "imports/home.html", {"page": page, "export_formats": EXPORT_LABELS,
+                                                 "query": request.GET.urlencode()})
+
+
+@login_required
+@require_POST
+def upload(request):
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, _("Choose a file to import."))
+        return redirect("imports:home")
+    try:
+        run = services.upload(actor=request.user, file=file, name=file.name)
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+        return redirect("imports:home")
+    return redirect("imports:run", run.pk)
+
+
+def _mapping_from_post(request, headers: list[str]) -> dict[str, str]:
+    return {header: request.POST.get(f"map_{index}", "") for index, header in enumerate(headers)
+            if request.POST.get(f"map_{index}")}
+
+
+@login_required
+def run_detail(request, pk: int):
+    run = selectors.get_run(request.user, pk)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST" and run.status in (ImportRun.Status.UPLOADED, ImportRun.Status.FINISHED):
+        run = selectors.get_run(request.user, pk, "change")
+        if request.POST.get("encoding") and request.POST["encoding"] != run.encoding:
+            services.configure(actor=request.user, run=run, data={"encoding": request.POST["encoding"]})
+            return redirect("imports:run", run.pk)
+        headers, _preview = services.headers_of(run)
+        data = {"mapping": _mapping_from_post(request, headers), "mode": request.POST.get("mode"),
+                "match_key": request.POST.get("match_key"), "dry_run": request.POST.get("dry_run") == "1",
+                "auto_merge": request.POST.get("auto_merge") == "1",
+                "consent_statement": request.POST.get("consent_statement", "")}
+        try:
+            run = services.configure(actor=request.user, run=run, data=data)
+            if request.POST.get("save_as"):
+                services.save_mapping(actor=request.user, name=request.POST["save_as"], mapping=run.mapping)
+            services.start(actor=request.user, run=run)
+            return redirect("imports:run", run.pk)
+        except DomainError as exc:
+            errors = exc.errors or {"__all__": [str(exc.message)]}
+    return render(request, "imports/run.html", _run_context(request, run, errors))
+
+
+def _run_context(request, run: ImportRun, errors=None) -> dict:
+    headers, preview = services.headers_of(run)
+    current = dict(run.mapping)
+    preset = request.GET.get("preset", "")
+    saved = request.GET.get("saved", "")
+    if preset in mapping.PRESETS:
+        current = mapping.suggest(headers, preset)
+    elif saved:
+        found = next((m for m in selectors.saved_mappings() if str(m.pk) == saved), None)
+        if found:
+            current = {h: f for h, f in found.mapping.items() if h in headers}
+    columns = [{"index": i, "header": h, "field": current.get(h, ""), "samples": [r[i] if i < len(r) else "" for r in preview]}
+               for i, h in enumerate(headers)]
+    editable = run.status == ImportRun.Status.UPLOADED or (run.status == ImportRun.Status.FINISHED and run.dry_run)
+    return {
+        "run": run, "columns": columns, "fields": [(k, v) for k, v in mapping.FIELDS.items()],
+        "modes": ImportMode.choices, "keys": [c for c in MatchKey.choices if c[0] != "corporate_number"],
+        "encodings": [(e, ENCODING_LABELS[e]) for e in ENCODINGS], "presets": mapping.PRESET_LABELS.items(),
+        "saved": selectors.saved_mappings(), "errors": errors or {}, "editable": editable,
+        "outcomes": list(run.outcomes.all()[:200]) if run.status in ("finished", "undone") else [],
+    }
+
+
+@login_required
+def run_progress(request, pk: int):
+    run = selectors.get_run(request.user, pk)
+    context = {"run": run, "outcomes": list(run.outcomes.all()[:200]) if run.status == "finished" else []}
+    return render(request, "imports/partials/_progress.html", context)
+
+
+@login_required
+def failed_rows(request, pk: int):
+    run = selectors.get_run(request.user, pk)
+    encoding = "cp932" if request.GET.get("encoding") == "cp932" else "utf-8-sig"
+    response = HttpResponse(services.failed_rows_csv(run, encoding), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="failed-rows-{run.pk}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def undo(request, pk: int):
+    run = selectors.get_run(request.user, pk, "change")
+    try:
+        services.request_undo(actor=request.user, run=run)
+        messages.success(request, _("The import is being undone."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("imports:run", run.pk)
+
+
+@login_required
+def export_people(request):
+    file_format = request.GET.get("format", "csv_bom")
+    if file_format not in export.FORMATS:
+        file_format = "csv_bom"
+    owner = request.GET.get("owner", "")
+    filters = customer_selectors.PersonFilters(
+        q=request.GET.get("q", "").strip(), owner=request.user.pk if owner == "me" else None,
+        lifecycle=request.GET.get("lifecycle", ""), prefecture=request.GET.get("prefecture", ""))
+    queryset = export_queryset(request.user, filters)
+    export.record_export(actor=request.user, file_format=file_format, count=queryset.count(),
+                         filters={k: v for k, v in request.GET.items() if k != "format"})
+    content_type, extension = export.FORMATS[file_format]
+    response = StreamingHttpResponse(export.stream(queryset, file_format), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="customers.{extension}"'
+    return response
