@@ -94,11 +94,18 @@ def person_create(request):
     definitions = active_definitions("person")
     form = PersonForm(request.POST or None, definitions=definitions,
                       initial={"owner": request.user.pk, "team": request.user.team_id})
+    duplicates = []
     if request.method == "POST" and form.is_valid():
-        person = run_service(form, lambda: services.create_person(actor=request.user, data=form.creation_data()))
-        if person:
-            return done(request, _("%(name)s was added.") % {"name": person.display_name}, "customers:person", person.pk)
-    return render(request, "customers/person_form.html", {"form": form, "creating": True})
+        # 名寄せ: a probable duplicate is shown once before saving; "Save" again confirms
+        if not request.POST.get("confirm_duplicate"):
+            from ..dedup.selectors import probable_duplicates
+
+            duplicates = probable_duplicates(request.user, form.creation_data())
+        if not duplicates:
+            person = run_service(form, lambda: services.create_person(actor=request.user, data=form.creation_data()))
+            if person:
+                return done(request, _("%(name)s was added.") % {"name": person.display_name}, "customers:person", person.pk)
+    return render(request, "customers/person_form.html", {"form": form, "creating": True, "duplicates": duplicates})
 
 
 @login_required
