@@ -148,3 +148,10 @@ def test_author_edits_touch_in_the_ui(rep_client, log):
     assert response.status_code == 302
     touch.refresh_from_db()
     assert (touch.kind, touch.summary, touch.mood) == ("call", "訂正", "hot")
+
+
+def test_next_parameter_cannot_leave_the_site(rep_client, person):
+    response = rep_client.post("/activities/log/", {
+        "person": person.pk, "kind": "call", "occurred_at": local(timezone.now()), "summary": "電話",
+        "next_priority": "normal", "next": "https://evil.example/phish"})
+    assert response.status_code == 302 and response["Location"] == f"/customers/people/{person.pk}/"

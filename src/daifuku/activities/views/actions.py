@@ -17,12 +17,7 @@ from daifuku.customers.views.common import run_service
 
 from .. import selectors, services
 from ..forms import NextActionForm
-from .common import customer_from
-
-
-def _next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
+from .common import customer_from, safe_next
 
 
 @login_required
@@ -37,7 +32,7 @@ def action_create(request):
             actor=request.user, data=form.to_data(), person=person, company=company))
         if action:
             messages.success(request, _("Next action planned."))
-            return redirect(_next(request, reverse("activities:home")))
+            return redirect(safe_next(request, reverse("activities:home")))
     return render(request, "activities/action_form.html",
                   {"form": form, "person": person, "company": company, "next": source.get("next", "")})
 
@@ -53,7 +48,7 @@ def action_edit(request, pk: int):
         if run_service(form, lambda: services.update_next_action(actor=request.user, action=action,
                                                                  data=form.to_data())):
             messages.success(request, _("Saved."))
-            return redirect(_next(request, reverse("activities:home")))
+            return redirect(safe_next(request, reverse("activities:home")))
     return render(request, "activities/action_form.html", {"form": form, "action": action,
                                                            "person": action.person, "company": action.company})
 
@@ -68,7 +63,7 @@ def action_complete(request, pk: int):
         messages.success(request, _("Marked as done."))
     except DomainError as exc:
         messages.error(request, str(exc.message))
-    return redirect(_next(request, reverse("activities:home")))
+    return redirect(safe_next(request, reverse("activities:home")))
 
 
 @login_required
@@ -80,4 +75,4 @@ def action_cancel(request, pk: int):
         messages.success(request, _("Cancelled."))
     except DomainError as exc:
         messages.error(request, str(exc.message))
-    return redirect(_next(request, reverse("activities:home")))
+    return redirect(safe_next(request, reverse("activities:home")))

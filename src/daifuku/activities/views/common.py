@@ -48,6 +48,17 @@ def team_members(user) -> list[User]:
     return [user]
 
 
+def safe_next(request, default: str) -> str:
+    """The ``next`` parameter when it points inside this site, else ``default``."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
+
+
 def parse_day(value) -> dt.date:
     try:
         return dt.date.fromisoformat(value) if value else timezone.localdate()

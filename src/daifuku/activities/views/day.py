@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from daifuku.accounts.models import User
@@ -13,7 +14,7 @@ from daifuku.accounts.services import rotate_calendar_secret
 from .. import selectors, services
 from ..calendar import feed_for
 from ..timeline_sources import calendar_url
-from .common import rep_for, team_members
+from .common import rep_for, safe_next, team_members
 
 
 @login_required
@@ -41,8 +42,9 @@ def notification_list(request):
 def notifications_read(request):
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
     services.mark_notifications_read(actor=request.user, ids=ids)
-    return redirect(request.POST.get("next") or "activities:notifications") if not request.htmx else \
-        render(request, "activities/partials/_notifications.html", {"notifications": []})
+    if request.htmx:
+        return render(request, "activities/partials/_notifications.html", {"notifications": []})
+    return redirect(safe_next(request, reverse("activities:notifications")))
 
 
 @login_required

@@ -19,7 +19,7 @@ from daifuku.customers.views.common import int_or_none, run_service
 from .. import dashboard, selectors, services
 from ..forms import CommentForm, GoalForm, HandoverForm, ReportForm
 from ..models import ActivityGoal, GoalPeriod, TouchKind
-from .common import parse_day, rep_for, team_members
+from .common import parse_day, rep_for, safe_next, team_members
 
 
 @login_required
@@ -142,7 +142,7 @@ def handover(request):
             **{"people" if kind == "person" else "companies": customers}))
         if periods:
             messages.success(request, _("%(count)d customers were handed over.") % {"count": len(periods)})
-            return redirect(request.POST.get("next") or request.get_full_path())
+            return redirect(safe_next(request, request.get_full_path()))
         if periods is not None and not form.errors:
             form.add_error(None, _("Choose at least one customer."))
     page = selectors.customers_owned(request.user, owner.pk, kind=kind, cursor=request.GET.get("after"), size=100)

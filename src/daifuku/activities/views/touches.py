@@ -16,7 +16,7 @@ from daifuku.customers.views.common import run_service
 
 from .. import selectors, services
 from ..forms import QuickEntryForm, TouchForm
-from .common import customer_from
+from .common import customer_from, safe_next
 
 
 def _back(person, company) -> str:
@@ -48,7 +48,7 @@ def quick_entry(request):
             files=request.FILES.getlist("files"), next_action_data=form.next_action_data(), complete=completing))
         if result:
             messages.success(request, _("The touch was logged."))
-            return redirect(request.POST.get("next") or _back(person, company))
+            return redirect(safe_next(request, _back(person, company)))
     elif request.method == "POST" and not (person or company):
         form.add_error(None, _("Choose the customer first."))
     return render(request, "activities/quick_entry.html", {
