@@ -53,26 +53,24 @@ def action_edit(request, pk: int):
                                                            "person": action.person, "company": action.company})
 
 
+def _close(request, pk: int, service, message: str):
+    action = selectors.get_next_action(request.user, pk, CHANGE)
+    try:
+        service(actor=request.user, action=action)
+        messages.success(request, message)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect(safe_next(request, reverse("activities:home")))
+
+
 @login_required
 @require_POST
 def action_complete(request, pk: int):
     """Done without a touch (the button next to "log the touch")."""
-    action = selectors.get_next_action(request.user, pk, CHANGE)
-    try:
-        services.complete_next_action(actor=request.user, action=action)
-        messages.success(request, _("Marked as done."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect(safe_next(request, reverse("activities:home")))
+    return _close(request, pk, services.complete_next_action, _("Marked as done."))
 
 
 @login_required
 @require_POST
 def action_cancel(request, pk: int):
-    action = selectors.get_next_action(request.user, pk, CHANGE)
-    try:
-        services.cancel_next_action(actor=request.user, action=action)
-        messages.success(request, _("Cancelled."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect(safe_next(request, reverse("activities:home")))
+    return _close(request, pk, services.cancel_next_action, _("Cancelled."))
