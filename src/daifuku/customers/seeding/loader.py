@@ -66,6 +66,11 @@ PHONE_COLUMNS = ("person_id", "company_id", "number", "e164", "digits", "digits_
 HOUSEHOLD_COLUMNS = ("person_id", "name", "kana", "relation", "birthday", "notes", "linked_person_id", "created_at")
 STAGE_COLUMNS = ("person_id", "stage", "reached_on", "changed_by_id", "created_at")
 CONTACT_COLUMNS = ("person_id", "company_id", "department", "title", "is_key_person", "notes", "created_at")
+TABLES = (
+    "customers_company", "customers_person", "customers_emailaddress", "customers_phonenumber",
+    "customers_householdmember", "customers_relationshipstagechange", "customers_contact",
+    search.DOC_TABLE, search.GRAM_TABLE,
+)  # fmt: skip
 MOBILE_PREFIXES = frozenset({"090", "080", "070"})
 HISTORY_DAYS = 3 * 365  # customers were registered over the last three years
 
@@ -230,7 +235,7 @@ class Loader:
             pool.append((self._moment(at), self._date(min(reached, self.today))))
         return pool
 
-    def run(self, actor) -> SeedReport:
+    def run(self) -> SeedReport:
         started = time.perf_counter()
         if self.n_companies:
             self._companies()
@@ -238,18 +243,7 @@ class Loader:
             self._people()
         if self.n_people and self.n_companies:
             self._contacts()
-        tick = time.perf_counter()
-        db.analyze(("customers_person", "customers_company", "customers_emailaddress", "customers_phonenumber",
-                    "customers_householdmember", "customers_contact", "customers_relationshipstagechange",
-                    search.DOC_TABLE, search.GRAM_TABLE))
-        self.clock.add("analyze", tick)
         self.report.seconds = round(time.perf_counter() - started, 3)
-        audit.record(
-            actor=actor, action="seed", object_type="customers.person", object_id=self.report.first_person_id,
-            object_repr=f"seed: {self.report.people} people, {self.report.companies} companies",
-            changes={key: value for key, value in self.report.as_dict().items() if key != "timings"},
-            note="daifuku seed (one entry for the whole bulk load)",
-        )
         return self.report
 
     # companies ---------------------------------------------------------------------------
@@ -438,9 +432,24 @@ def load(
     gc.freeze()  # objects alive before the load never need scanning again
     was_enabled = gc.isenabled()
     gc.disable()  # millions of short-lived tuples and no reference cycles
+    started = time.perf_counter()
     try:
         with transaction.atomic(), _bulk_session():
-            return loader.run(actor)
+            with db.deferred_indexes(TABLES, rebuild_keys=(search.GRAM_TABLE,)) as emptied:
+                report = loader.run()
+                tick = time.perf_counter()
+            loader.clock.add("indexes", tick)
+            tick = time.perf_counter()
+            db.analyze(TABLES)
+            loader.clock.add("analyze", tick)
+            report.seconds = round(time.perf_counter() - started, 3)
+            audit.record(
+                actor=actor, action="seed", object_type="customers.person", object_id=report.first_person_id,
+                object_repr=f"seed: {report.people} people, {report.companies} companies",
+                changes={key: value for key, value in report.as_dict().items() if key != "timings"},
+                note=f"one entry for the whole bulk load; indexes rebuilt after loading: {', '.join(emptied) or '-'}",
+            )
+            return report
     finally:
         if was_enabled:
             gc.enable()
