@@ -303,7 +303,7 @@ def move_deal_to_stage(*, actor, deal: Deal, stage: Stage | int, reason: str = "
     """Move a deal to another stage of its pipeline, recording who, when, from, to and how
     long it spent in the stage it leaves. A won or lost stage closes the deal (with the
     reason) and emits ``deal.won`` / ``deal.lost``; every move emits ``deal.stage_changed``."""
-    current = Deal.objects.select_for_update().select_related("stage").get(pk=deal.pk)
+    current = Deal.objects.select_for_update(of=("self",)).select_related("stage").get(pk=deal.pk)
     ensure_can(actor, CHANGE, current)
     check_version(current, expected_version)
     if not isinstance(stage, Stage):

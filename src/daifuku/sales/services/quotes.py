@@ -43,7 +43,7 @@ def issue_quote(*, actor, deal: Deal, notes: str = "", issued_on: dt.date | None
     store its PDF with the deal."""
     from ..pdf import render_quote_pdf
 
-    current = Deal.objects.select_for_update().select_related("company", "person").get(pk=deal.pk)
+    current = Deal.objects.select_for_update(of=("self",)).select_related("company", "person").get(pk=deal.pk)
     ensure_can(actor, CHANGE, current)
     lines = list(current.lines.all())
     if not lines:

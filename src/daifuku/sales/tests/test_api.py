@@ -7,7 +7,7 @@ from django.test import Client
 
 from daifuku.sales import services
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_pipelines_list_ordered_stages(rep_api, pipeline):

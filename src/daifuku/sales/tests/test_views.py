@@ -9,7 +9,7 @@ from django.urls import reverse
 from daifuku.sales import services
 from daifuku.sales.models import Deal
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def client_for(user) -> Client:
