@@ -1,0 +1,38 @@
+"""Journey: a shop owner uploads the Excel (CP932) export of their old customer list, checks
+the suggested columns, imports it, watches it finish and finds the customers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURE = Path(__file__).resolve().parents[2] / "src/daifuku/imports/tests/fixtures/cp932_customers.csv"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)])
+def test_upload_cp932_map_columns_and_see_the_result(page_for, live_server, rep, settings, tmp_path, viewport):
+    from playwright.sync_api import expect
+
+    from daifuku.customers.models import Person
+
+    settings.MEDIA_ROOT = tmp_path
+    page = page_for(rep, viewport=viewport)
+    page.goto(f"{live_server.url}/imports/")
+    page.set_input_files("#import-file", str(FIXTURE))
+    page.get_by_role("button", name="アップロードして列を対応付ける").click()
+    # encoding detected and shown; preview decoded; 氏名 suggested as "full name (split)"
+    expect(page.locator("#encoding")).to_have_value("cp932")
+    expect(page.locator("table.mapping")).to_contain_text("髙橋 一郎")
+    expect(page.locator('select[data-header="氏名"]')).to_have_value("full_name")
+    expect(page.locator('select[data-header="メールアドレス"]')).to_have_value("email")
+    page.locator('select[data-header="備考"]').select_option("")  # do not import the notes
+    page.locator("#start-import").click()
+    expect(page.locator("#import-progress .progress")).to_be_visible()
+    expect(page.locator("#import-summary")).to_contain_text("新規 3件・更新 0件・失敗 1件")
+    expect(page.locator("tr.outcome-failed")).to_contain_text("5")
+    takahashi = Person.objects.get(family_name="髙橋")
+    assert takahashi.notes == ""
+    page.goto(f"{live_server.url}/customers/people/{takahashi.pk}/")
+    expect(page.locator("body")).to_contain_text("タカハシ")
