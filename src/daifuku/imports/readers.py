@@ -93,13 +93,13 @@ def count_rows(path: str | Path, file_format: str) -> int:
 
 def _csv(path, encoding: str) -> Table:
     handle = open(path, encoding=encoding, errors="surrogateescape", newline="")  # noqa: SIM115
-    sample = handle.read(64 * 1024)
+    # csv.Sniffer guesses quote characters from data and gets quoted line breaks wrong;
+    # the header line alone tells the delimiter (Excel writes commas, some tools tabs).
+    header_line = handle.readline()
     handle.seek(0)
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;") if sample else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(handle, dialect)
+    counts = {d: header_line.count(d) for d in (",", "\t", ";")}
+    delimiter = max(counts, key=lambda d: (counts[d], d == ",")) if any(counts.values()) else ","
+    reader = csv.reader(handle, csv.excel, delimiter=delimiter)
     try:
         headers = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except (StopIteration, csv.Error):
