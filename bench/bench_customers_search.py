@@ -1,0 +1,81 @@
+"""Customer search through the real selector (``customers.selectors.search_customers``)
+for every kind of query a Japanese shop types, against a plain ``LIKE '%q%'`` scan of the
+same table in the same run.
+
+Goal (issue 2): p95 under 30 ms for every kind, at least 50× faster than the scan.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from . import common, ledger
+
+REPEAT = {"tiny": 20, "small": 30, "full": 40}
+BASELINE_REPEAT = {"tiny": 5, "small": 5, "full": 3}
+
+
+def _queries(scale: str) -> dict[str, tuple[str, str, str]]:
+    """kind → (query typed in the search box, baseline table, baseline SQL expression)."""
+    from daifuku.customers.models import EmailAddress, Person, PhoneNumber
+
+    sample = Person.objects.filter(family_kana__gt="", given_name__gt="").order_by("id")[17]
+    email = EmailAddress.objects.filter(person__isnull=False).order_by("id")[11].address
+    phone = PhoneNumber.objects.filter(person__isnull=False, number__startswith="090").order_by("id").first() \
+        or PhoneNumber.objects.filter(person__isnull=False).order_by("id").first()
+    national = phone.digits
+    names = "family_name || given_name"
+    kana = "family_kana || given_kana"
+    return {
+        "kanji_1char": ("田", "customers_person", names),
+        "kanji_2char": ("田中", "customers_person", names),
+        "kanji_2char_no_hits": ("鬱鬱", "customers_person", names),
+        "kanji_3plus": (sample.family_name + sample.given_name, "customers_person", names),
+        "kana_hiragana": ("たかはし", "customers_person", kana),
+        "kana_halfwidth": ("ﾀﾅｶ", "customers_person", kana),
+        "email_prefix": (email.split("@")[0][:6], "customers_emailaddress", "address"),
+        "email_domain": ("@example.ne.jp", "customers_emailaddress", "address"),
+        "phone_other_format": (f"+81 {national[1:3]} {national[3:7]} {national[7:]}", "customers_phonenumber", "number"),
+        "phone_last4": (national[-4:], "customers_phonenumber", "number"),
+    }
+
+
+def _scan(table: str, expression: str, query: str):
+    """The naive search: a substring LIKE over every row, in 五十音順 where it applies."""
+    order = " ORDER BY sort_kana, id" if table == "customers_person" else " ORDER BY id"
+    where = " AND deleted_at IS NULL" if table == "customers_person" else ""
+    sql = f"SELECT id FROM {table} WHERE {expression} LIKE %s{where}{order} LIMIT 20"
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [f"%{query}%"])
+            return cursor.fetchall()
+
+    return run
+
+
+def run(scale: str) -> list[common.Result]:
+    from daifuku.customers.selectors import search_customers
+
+    data = ledger.ensure_people(scale)
+    user = data["user"]
+    metrics, baseline, ratio, hits, failures = {}, {}, {}, {}, []
+    for kind, (query, table, expression) in _queries(scale).items():
+        results, _cursor = search_customers(user, query)
+        hits[kind] = len(results)
+        fast = common.summary(common.time_ms(lambda q=query: search_customers(user, q), repeat=REPEAT[scale]))
+        slow = common.summary(common.time_ms(_scan(table, expression, query), repeat=BASELINE_REPEAT[scale], warmup=1))
+        metrics[f"{kind}_p50_ms"] = fast["p50_ms"]
+        metrics[f"{kind}_p95_ms"] = fast["p95_ms"]
+        baseline[f"{kind}_p50_ms"] = slow["p50_ms"]
+        ratio[kind] = round(slow["p50_ms"] / max(fast["p50_ms"], 0.001), 1)
+        if fast["p95_ms"] >= 30 or ratio[kind] < 50:
+            failures.append(kind)
+    queries = {kind: q for kind, (q, _t, _e) in _queries(scale).items()}
+    return [common.Result(
+        benchmark="customers_search", scale=scale, metrics=metrics, baseline=baseline, ratio=ratio,
+        goal="p95 < 30 ms for every query kind and >= 50x faster than a LIKE '%q%' scan",
+        passed=not failures,
+        notes=f"{data['people']:,} people; queries {queries}; results per query {hits}"
+        + (f"; missed: {', '.join(failures)}" if failures else ""),
+    )]
