@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from daifuku.core import audit
 from daifuku.core.errors import ValidationFailed
@@ -110,12 +110,12 @@ def _clean_stage(data: dict[str, Any], creating: bool) -> dict[str, Any]:
 
 DEFAULT_STAGES = (
     # (name msgid, probability, kind, rotting days); names are stored translated
-    (N_("Qualification"), 10, StageKind.OPEN, 30),
-    (N_("Proposal"), 30, StageKind.OPEN, 30),
-    (N_("Quote"), 60, StageKind.OPEN, 21),
-    (N_("Negotiation"), 80, StageKind.OPEN, 14),
-    (N_("Won"), 100, StageKind.WON, None),
-    (N_("Lost"), 0, StageKind.LOST, None),
+    (gettext_noop("Qualification"), 10, StageKind.OPEN, 30),
+    (gettext_noop("Proposal"), 30, StageKind.OPEN, 30),
+    (gettext_noop("Quote"), 60, StageKind.OPEN, 21),
+    (gettext_noop("Negotiation"), 80, StageKind.OPEN, 14),
+    (gettext_noop("Won"), 100, StageKind.WON, None),
+    (gettext_noop("Lost"), 0, StageKind.LOST, None),
 )
 
 
