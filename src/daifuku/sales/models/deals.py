@@ -76,7 +76,7 @@ class Deal(models.Model):
                          name="deal_forecast_idx"),
             # board: cards of one stage in close-date order; column totals per pipeline
             models.Index(fields=["stage", "expected_close", "id"], name="deal_stage_card_idx"),
-            models.Index(fields=["pipeline", "status", "stage", "amount"], name="deal_board_total_idx"),
+            models.Index(fields=["pipeline", "status", "stage", "amount", "probability"], name="deal_board_totals_idx"),
             models.Index(fields=["owner", "status", "expected_close"], name="deal_owner_idx"),
             models.Index(fields=["team", "status", "expected_close"], name="deal_team_idx"),
             models.Index(fields=["status", "closed_at", "amount"], name="deal_closed_idx"),
