@@ -11,6 +11,7 @@ from daifuku.accounts.models import Team, User
 from daifuku.accounts.permissions import CHANGE, DELETE, VIEW, restrict
 from daifuku.core.errors import PreconditionFailed, ValidationFailed
 from daifuku.core.pagination import keyset_page
+from daifuku.customers.api import _if_match
 
 from . import selectors, services
 from .maths.periods import PeriodError, parse_period
@@ -56,16 +57,6 @@ def _limit(limit: int) -> int:
     if limit < 1 or limit > 200:
         raise ValidationFailed({"limit": ["Use a limit between 1 and 200."]}, code="invalid_limit")
     return limit
-
-
-def _if_match(request) -> int | None:
-    header = request.headers.get("If-Match")
-    if not header:
-        return None
-    try:
-        return int(header.strip().removeprefix("W/").strip('"'))
-    except ValueError:
-        raise PreconditionFailed() from None
 
 
 def _period(key: str):

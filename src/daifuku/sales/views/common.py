@@ -9,7 +9,28 @@ from daifuku.customers.views.common import done, int_or_none, page_size, run_ser
 from ..maths.periods import PeriodError, parse_period, period_containing
 from ..models import SalesSettings
 
-__all__ = ["done", "int_or_none", "page_size", "run_service", "chosen_period", "fiscal_start"]
+__all__ = ["attempt", "done", "form_error_text", "int_or_none", "page_size", "run_service", "chosen_period",
+           "fiscal_start"]
+
+
+def attempt(request, call, success: str) -> bool:
+    """Run a service for a plain POST form: its refusal becomes an error message (with the
+    field messages), success a success message."""
+    from django.contrib import messages
+
+    from daifuku.core.errors import DomainError
+
+    try:
+        call()
+    except DomainError as exc:
+        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs) or str(exc.message))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def form_error_text(form) -> str:
+    return "; ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def fiscal_start() -> int:

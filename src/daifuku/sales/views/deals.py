@@ -12,12 +12,11 @@ from django.views.decorators.http import require_POST
 from daifuku.accounts.models import Team, User
 from daifuku.accounts.permissions import CHANGE, can
 from daifuku.core import timeline
-from daifuku.core.errors import DomainError
 
 from .. import selectors, services
 from ..forms import DealForm, LineItemForm
 from ..models import DealStatus, ForecastCategory, SavedView, StageKind
-from .common import done, int_or_none, page_size, run_service
+from .common import attempt, done, form_error_text, int_or_none, page_size, run_service
 
 
 def _filters(request) -> selectors.DealFilters:
@@ -70,11 +69,8 @@ def deal_list(request):
 @login_required
 @require_POST
 def saved_view_create(request):
-    try:
-        services.save_view(actor=request.user, name=request.POST.get("name", ""), query=request.POST.get("query", ""))
-        messages.success(request, _("View saved."))
-    except DomainError as exc:
-        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs) or str(exc.message))
+    attempt(request, lambda: services.save_view(actor=request.user, name=request.POST.get("name", ""),
+                                                query=request.POST.get("query", "")), _("View saved."))
     return redirect(f"{_list_url()}?{request.POST.get('query', '')}")
 
 
@@ -176,7 +172,7 @@ def line_add(request, pk: int):
         data["product_id"] = data.pop("product", None)
         if run_service(form, lambda: services.add_line_item(actor=request.user, deal=deal, data=data)) is not None:
             return done(request, _("Line added."), "sales:deal", deal.pk)
-    messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+    messages.error(request, form_error_text(form))
     return redirect("sales:deal", deal.pk)
 
 
@@ -192,12 +188,8 @@ def line_remove(request, pk: int, line_id: int):
 @require_POST
 def contact_add(request, pk: int):
     deal = selectors.get_deal(request.user, pk, CHANGE)
-    try:
-        services.add_deal_contact(actor=request.user, deal=deal, person=request.POST.get("person"),
-                                  role=request.POST.get("role", ""))
-        messages.success(request, _("Contact added."))
-    except DomainError as exc:
-        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs) or str(exc.message))
+    attempt(request, lambda: services.add_deal_contact(actor=request.user, deal=deal, person=request.POST.get("person"),
+                                                       role=request.POST.get("role", "")), _("Contact added."))
     return redirect("sales:deal", deal.pk)
 
 
@@ -218,11 +210,7 @@ def next_action_add(request, pk: int):
         from daifuku.activities.services import create_next_action
     except ImportError:
         raise Http404 from None
-    try:
-        create_next_action(actor=request.user, person=deal.person, company=deal.company, data={
-            "title": request.POST.get("title", ""), "due_at": request.POST.get("due_at", ""),
-            "subject_type": "sales.deal", "subject_id": deal.pk})
-        messages.success(request, _("Next action planned."))
-    except DomainError as exc:
-        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs) or str(exc.message))
+    attempt(request, lambda: create_next_action(actor=request.user, person=deal.person, company=deal.company, data={
+        "title": request.POST.get("title", ""), "due_at": request.POST.get("due_at", ""),
+        "subject_type": "sales.deal", "subject_id": deal.pk}), _("Next action planned."))
     return redirect("sales:deal", deal.pk)

@@ -16,7 +16,7 @@ from daifuku.core.errors import DomainError
 from .. import selectors, services
 from ..forms import ProductForm, SettingsForm, StageForm
 from ..models import Pipeline, SalesSettings, Stage
-from .common import done, run_service
+from .common import done, form_error_text, run_service
 
 
 def _manager(request) -> None:
@@ -62,6 +62,14 @@ def pipeline_create(request):
     return redirect("sales:board", pipeline.pk) if request.POST.get("open") else redirect("sales:setup")
 
 
+def _stage_submit(request, call, success: str):
+    form = StageForm(request.POST)
+    if form.is_valid() and run_service(form, lambda: call(form.cleaned_data)):
+        return done(request, success, "sales:setup")
+    messages.error(request, form_error_text(form))
+    return redirect("sales:setup")
+
+
 @login_required
 @require_POST
 def stage_create(request, pk: int):
@@ -69,11 +77,8 @@ def stage_create(request, pk: int):
     pipeline = Pipeline.objects.filter(pk=pk).first()
     if pipeline is None:
         raise Http404
-    form = StageForm(request.POST)
-    if form.is_valid() and run_service(form, lambda: services.create_stage(actor=request.user, pipeline=pipeline, data=form.cleaned_data)):
-        return done(request, _("Stage added."), "sales:setup")
-    messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("sales:setup")
+    return _stage_submit(request, lambda data: services.create_stage(actor=request.user, pipeline=pipeline, data=data),
+                         _("Stage added."))
 
 
 @login_required
@@ -83,8 +88,5 @@ def stage_update(request, pk: int):
     stage = Stage.objects.filter(pk=pk).first()
     if stage is None:
         raise Http404
-    form = StageForm(request.POST)
-    if form.is_valid() and run_service(form, lambda: services.update_stage(actor=request.user, stage=stage, data=form.cleaned_data)):
-        return done(request, _("Stage saved."), "sales:setup")
-    messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("sales:setup")
+    return _stage_submit(request, lambda data: services.update_stage(actor=request.user, stage=stage, data=data),
+                         _("Stage saved."))
