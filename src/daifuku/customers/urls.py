@@ -7,6 +7,7 @@ app_name = "customers"
 urlpatterns = [
     path("", people.person_list, name="people"),
     path("people/new/", people.person_create, name="person-create"),
+    path("people/validate/", people.person_validate, name="person-validate"),
     path("people/filter-options/", people.person_filter_options, name="people-filter-options"),
     path("people/<int:pk>/", people.person_detail, name="person"),
     path("people/<int:pk>/edit/", people.person_edit, name="person-edit"),

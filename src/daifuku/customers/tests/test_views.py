@@ -181,3 +181,21 @@ def test_searching_the_list_stays_within_five_queries(rep_client, rep, django_as
     with django_assert_max_num_queries(5):
         response = rep_client.get(reverse("customers:people"), {"q": "たなか", "size": 100})
     assert len(response.context["page"].items) == 30 and response.context["count"] == 30
+
+
+def test_as_you_type_validation_flags_filled_fields_only(rep_client):
+    response = rep_client.post(reverse("customers:person-validate"), {
+        "family_name": "", "family_kana": "yamada", "phones": "12", "emails": "ok@example.jp",
+        "relationship_stage": "exploratory", "lifecycle": "lead"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and 'hx-swap-oob="true"' in body
+    import re
+
+    def errors_for(field_id):
+        match = re.search(rf'<ul class="field-error" id="{field_id}-error"[^>]*>(.*?)</ul>', body, re.S)
+        return match.group(1).strip()
+
+    assert errors_for("id_family_kana") and errors_for("id_phones")
+    assert errors_for("id_family_name") == ""  # empty and untouched: reported on Save, not while typing
+    assert errors_for("id_emails") == ""
+    assert Person.objects.count() == 0
