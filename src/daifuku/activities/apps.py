@@ -39,3 +39,9 @@ class ActivitiesConfig(AppConfig):
         profile_extras.register_calendar_url(timeline_sources.calendar_url)
         events.participate("customer.merging", move_rows_on_merge)
         schedule.every(60, "activities.reminders", tasks.run_reminders)
+
+        from daifuku.core import demo
+
+        from .demo import add_demo_activity
+
+        demo.register("activities", add_demo_activity)

@@ -28,9 +28,13 @@ class ActivityGoal(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        # One goal per rep (or per team, for the team default) per kind and period. Two
+        # partial constraints instead of NULLS NOT DISTINCT, which SQLite does not support.
         constraints = [
-            models.UniqueConstraint(fields=["team", "rep", "kind", "period"], name="goal_unique",
-                                    nulls_distinct=False),
+            models.UniqueConstraint(fields=["rep", "kind", "period"], name="goal_unique_rep",
+                                    condition=models.Q(rep__isnull=False)),
+            models.UniqueConstraint(fields=["team", "kind", "period"], name="goal_unique_team",
+                                    condition=models.Q(rep__isnull=True)),
         ]
 
     def __str__(self) -> str:
