@@ -11,8 +11,9 @@ class SalesConfig(AppConfig):
 
     def ready(self) -> None:
         from daifuku.accounts.permissions import register_policy
-        from daifuku.core import events, panels, schedule, timeline
+        from daifuku.core import demo, events, panels, schedule, timeline
 
+        from . import demo as sales_demo
         from . import permissions, timeline_sources
         from .models import (
             Deal,
@@ -47,3 +48,4 @@ class SalesConfig(AppConfig):
         events.subscribe("touch.logged", note_touch)
         events.participate("customer.merging", on_customer_merging)
         schedule.every(STALLED_CHECK_SECONDS, "sales.flag_stalled_deals", flag_stalled_deals)
+        demo.register("sales.deals", sales_demo.add_demo_deals)

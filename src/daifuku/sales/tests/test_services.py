@@ -259,3 +259,18 @@ def test_stage_probability_change_reweights_open_deals(admin, rep, make_deal, st
     deal.refresh_from_db()
     manual.refresh_from_db()
     assert (deal.probability, manual.probability) == (20, 33)
+
+
+def test_demo_hook_fills_board_forecast_and_targets(admin, manager, rep, teammate, make_user, teams):
+    from daifuku.core import demo
+    from daifuku.customers.services import create_company
+    from daifuku.sales.demo import add_demo_deals
+    from daifuku.sales.models import Pipeline, Quote, Target
+
+    companies = [create_company(actor="test", data={"name": f"デモ商事{i}"}).pk for i in range(12)]
+    users = {"admin": admin, "manager": manager, "rep1": rep, "rep2": make_user("rep2", "rep", teams["osaka"])}
+    summary = add_demo_deals(demo.DemoContext(users=users, company_ids=companies))
+    assert summary.startswith("12 deals")
+    assert Pipeline.objects.count() == 2
+    assert Deal.objects.filter(status="won").count() == 3 and Deal.objects.filter(status="lost").exists()
+    assert Quote.objects.count() == 1 and Target.objects.count() == 4
