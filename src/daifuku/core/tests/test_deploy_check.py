@@ -18,7 +18,8 @@ PRODUCTION_KEY = "k3Vq9-production-only-" + "x7Tz2pLw8RmN4bYc6Hd1Jf5Gs0Qa" * 2
 
 def run_check(tmp_path, **environment) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith("DAIFUKU_") and key != "DJANGO_SETTINGS_MODULE"}
+           if not key.startswith("DAIFUKU_")
+           and key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update({"DJANGO_SETTINGS_MODULE": "daifuku.settings", "DAIFUKU_DATA_DIR": str(tmp_path),
                 "PYTHONPATH": os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")])})
     env.update(environment)
