@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.db import connection, transaction
 
@@ -167,49 +168,62 @@ def _delete_postings(cursor, document_id: int, text: str, sort_key: int) -> None
         )
 
 
+def prepare_document(fields: Sequence[str | None], sort_kana: str) -> tuple[str, int, tuple[int, ...]]:
+    """``(text, sort_key, grams)`` of one document, as :func:`bulk_index_prepared` writes it.
+    Pure and picklable, so bulk writers can compute it in worker processes."""
+    normalised = _normalise_fields(fields)
+    return FIELD_SEPARATOR.join(normalised), pack_sort_key(sort_kana), tuple(document_grams(normalised))
+
+
 def bulk_index(entity_type: int, documents: Iterable[tuple[int, Sequence[str | None], str]]) -> int:
     """Index many new entities at once (seeding, imports): ``(entity_id, fields, sort_kana)``.
 
-    Entities must not be indexed yet. Document ids are reserved up front (``db.next_ids``)
-    so postings are written without reading ids back; COPY on PostgreSQL, executemany on
-    SQLite. Customers share names (a million people have a few hundred thousand distinct
-    ones), so each distinct ``(fields, sort_kana)`` is normalised and cut into grams once
-    per call. Returns the number of documents written."""
-    docs = documents if isinstance(documents, list) else list(documents)
-    if not docs:
-        return 0
+    Customers share names (a million people have a few hundred thousand distinct ones), so
+    each distinct ``(fields, sort_kana)`` is normalised and cut into grams once per call.
+    See :func:`bulk_index_prepared`. Returns the number of documents written."""
     prepared: dict[tuple, tuple[str, int, tuple[int, ...]]] = {}
 
-    def entry(fields: Sequence[str | None], sort_kana: str) -> tuple[str, int, tuple[int, ...]]:
+    def entry(entity_id: int, fields: Sequence[str | None], sort_kana: str) -> tuple:
         key = (*fields, sort_kana)
         found = prepared.get(key)
         if found is None:
-            normalised = _normalise_fields(fields)
-            found = (FIELD_SEPARATOR.join(normalised), pack_sort_key(sort_kana), tuple(document_grams(normalised)))
-            prepared[key] = found
-        return found
+            found = prepared[key] = prepare_document(fields, sort_kana)
+        return (entity_id, *found)
 
+    return bulk_index_prepared(entity_type, [entry(*doc) for doc in documents])
+
+
+def bulk_index_prepared(entity_type: int, documents: Sequence[tuple[int, str, int, Sequence[int]]]) -> int:
+    """Write many new documents ``(entity_id, text, sort_key, grams)`` (from
+    :func:`prepare_document`); the entities must not be indexed yet.
+
+    Document ids are reserved up front (``db.next_ids``) so postings are written without
+    reading ids back; COPY on PostgreSQL, executemany on SQLite. The postings go in sorted
+    by their key ``(gram, sort_key, document_id)``: posting lists of an index that already
+    holds millions of rows are then extended page by page instead of at random places
+    (several times fewer page writes on SQLite, fewer index page splits on PostgreSQL).
+    Returns the number of documents written."""
+    if not documents:
+        return 0
     with transaction.atomic():
-        first = db.next_ids(DOC_TABLE, len(docs))
+        first = db.next_ids(DOC_TABLE, len(documents))
         db.bulk_insert(
             DOC_TABLE,
             ("id", "entity_type", "entity_id", "text", "sort_key"),
             (
-                (first + offset, entity_type, entity_id, *entry(fields, sort_kana)[:2])
-                for offset, (entity_id, fields, sort_kana) in enumerate(docs)
+                (first + offset, entity_type, entity_id, text, sort_key)
+                for offset, (entity_id, text, sort_key, _grams) in enumerate(documents)
             ),
         )
-        db.bulk_insert(
-            GRAM_TABLE,
-            ("gram", "sort_key", "document_id"),
-            (
-                (gram, sort_key, first + offset)
-                for offset, (_entity_id, fields, sort_kana) in enumerate(docs)
-                for _text, sort_key, grams in (entry(fields, sort_kana),)
-                for gram in grams
-            ),
-        )
-    return len(docs)
+        # Documents in (sort_key, id) order, then a stable sort on the gram alone: the
+        # postings end up in full key order at a third of the cost of sorting the tuples.
+        order = sorted(range(len(documents)), key=lambda offset: documents[offset][2])
+        postings = [
+            (gram, documents[offset][2], first + offset) for offset in order for gram in documents[offset][3]
+        ]
+        postings.sort(key=itemgetter(0))
+        db.bulk_insert(GRAM_TABLE, ("gram", "sort_key", "document_id"), postings)
+    return len(documents)
 
 
 # --- reading ---------------------------------------------------------------------------
