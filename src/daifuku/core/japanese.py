@@ -587,6 +587,12 @@ def split_full_name(value: str | None) -> tuple[str, str]:
     ('Taro Tanaka' → ('Tanaka', 'Taro')) unless a comma ('Tanaka, Taro') or a single
     ALL-CAPS word ('TANAKA Taro') marks the family name. The result is a guess: show it.
     """
+    if value and len(value) <= _CACHED_LENGTH:
+        return _split_full_name_short(value)
+    return _split_full_name(value)
+
+
+def _split_full_name(value: str | None) -> tuple[str, str]:
     text = normalize_text(value)
     if not text:
         return "", ""
@@ -609,6 +615,12 @@ def split_full_kana(value: str | None) -> tuple[str, str]:
     """Guess (family, given) from a reading typed in one field ('タナカタロウ'); the split
     follows the space if there is one, else the longest known surname reading. The text
     keeps its script (hiragana stays hiragana); an unknown surname gives (reading, "")."""
+    if value and len(value) <= _CACHED_LENGTH:
+        return _split_full_kana_short(value)
+    return _split_full_kana(value)
+
+
+def _split_full_kana(value: str | None) -> tuple[str, str]:
     text = normalize_text(value)
     if not text:
         return "", ""
@@ -618,6 +630,10 @@ def split_full_kana(value: str | None) -> tuple[str, str]:
     # to_katakana maps character for character, so positions carry over to the original.
     length = _known_surname_length(to_katakana(text), _SURNAME_KANA)
     return (text[:length], text[length:]) if length else (text, "")
+
+
+_split_full_name_short = functools.lru_cache(maxsize=1 << 16)(_split_full_name)
+_split_full_kana_short = functools.lru_cache(maxsize=1 << 16)(_split_full_kana)
 
 
 # --- age ------------------------------------------------------------------------------

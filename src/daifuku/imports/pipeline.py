@@ -5,8 +5,9 @@ service cost a million audit entries, search-index transactions and round trips 
 SQLite). The bulk path keeps the services' rules and changes only how rows are written:
 
 * every row is cleaned by the same functions the services use (``clean_person``,
-  ``clean_emails``/``clean_phones`` — phones through the seeding loader's prefix cache,
-  which gives ``clean_phones``' result — ``clean_custom_values`` for required custom fields);
+  ``clean_emails``/``clean_phones``, ``clean_custom_values`` for required custom fields);
+  what makes that affordable for a million rows are core.japanese's fast paths for plain
+  domestic phone numbers and ASCII emails and its caches of short normalised values;
 * new people get reserved consecutive ids and are written with ``core.db.bulk_insert``
   (COPY on PostgreSQL) together with their emails, phones, stage history, tags, consent and
   search documents (``core.search.bulk_index``);
@@ -45,7 +46,6 @@ from daifuku.customers import services as customer_services
 from daifuku.customers.custom_fields import active_definitions, clean_custom_values
 from daifuku.customers.models import Company, Consent, Contact, EmailAddress, Person, PhoneNumber
 from daifuku.customers.search_index import PERSON, person_sort_kana
-from daifuku.customers.seeding.loader import PhoneCache
 from daifuku.customers.services.common import is_user, resolve_tags
 from daifuku.customers.services.people import AUDITED_FIELDS, _fill_from_postal_code
 from daifuku.customers.validation import clean_emails, clean_person, clean_phones
@@ -60,6 +60,7 @@ PARALLEL_FROM = 20_000  # rows; below this the workers cost more than they save
 PERSON_KEYS = ("family_name", "given_name", "family_kana", "given_kana", "birthday", "gender", "postal_code",
                "prefecture", "city", "address_line", "building", "preferences", "notes", "lifecycle",
                "source_channel")
+PHONE_KEYS = ("number", "e164", "digits", "digits_reversed", "kind")
 PERSON_COLUMNS = (
     "id", "created_at", "updated_at", "deleted_at", "deleted_by_id", "version", "postal_code", "prefecture",
     "city", "address_line", "building", "owner_id", "team_id", "family_name", "given_name", "family_kana",
@@ -79,6 +80,9 @@ class Row:
     emails: list[dict] = field(default_factory=list)
     phones: list[tuple] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    # computed by the cleaning worker for the writer: sort_kana and the search document
+    sort_kana: str = ""
+    document: tuple | None = None
 
 
 def _message(exc: ValidationFailed) -> str:
@@ -96,7 +100,6 @@ class Preparer:
         self.plan = plan
         self.consent_statement = consent_statement.strip()
         self.definitions = definitions
-        self.phones = PhoneCache()
 
     def __call__(self, number: int, cells: list[str]) -> Row:
         row = Row(number, cells)
@@ -119,14 +122,12 @@ class Preparer:
             errors.update(exc.errors)
         phones = []
         for raw in data.get("phones", []):
-            cleaned = self.phones.row(raw) if raw and raw[0] == "0" and len(raw) > 5 else None
-            if cleaned is None:
-                try:
-                    rows = clean_phones([raw], field="phone")
-                except ValidationFailed as exc:
-                    errors.update(exc.errors)
-                    continue
-                cleaned = tuple(rows[0][k] for k in ("number", "e164", "digits", "digits_reversed", "kind")) if rows else None
+            try:
+                rows = clean_phones([raw], field="phone")
+            except ValidationFailed as exc:
+                errors.update(exc.errors)
+                continue
+            cleaned = tuple(rows[0][k] for k in PHONE_KEYS) if rows else None
             if cleaned and all(cleaned[1] != p[1] for p in phones):
                 phones.append(cleaned)
         row.phones = phones
@@ -144,13 +145,31 @@ class Preparer:
                                              "or enter a statement for the whole import.")]
         if errors:
             row.error = _message(ValidationFailed(errors))
+            return row
         row.data = {k: v for k, v in data.items() if k not in PERSON_KEYS and k not in ("emails", "phones")}
+        _describe(row)
         return row
+
+
+def _describe(row: Row) -> None:
+    """The derived values the writer stores with a new person (sort key, search document)."""
+    v = row.values
+    family, given = v.get("family_name", ""), v.get("given_name", "")
+    fk, gk = v.get("family_kana", ""), v.get("given_kana", "")
+    row.sort_kana = person_sort_kana(family, given, fk, gk)
+    row.document = search.prepare_document([f"{family}{given}", f"{fk}{gk}"], kana_sort_key(fk, gk))
 
 
 # --- parallel cleaning ---------------------------------------------------------------------
 
 _WORKER: Preparer | None = None
+
+
+def _activate_time_zone() -> None:
+    # Cleaning compares birthdays with today's date in the site's time zone once per row;
+    # an explicitly activated zone spares asgiref's context lookup failing (and raising)
+    # a million times.
+    timezone.activate(timezone.get_default_timezone())
 
 
 def _prepare_chunk(chunk: list[tuple[int, list[str]]]) -> list[Row]:
@@ -174,7 +193,7 @@ def prepared_rows(rows: Iterable[tuple[int, list[str]]], preparer: Preparer, *, 
         return
     _WORKER = preparer
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=_activate_time_zone) as pool:
         pending: deque = deque()
         for chunk in _chunks(rows, CHUNK):
             pending.append(pool.apply_async(_prepare_chunk, (chunk,)))
@@ -337,10 +356,12 @@ class Writer:
             family, given = v.get("family_name", ""), v.get("given_name", "")
             fk, gk = v.get("family_kana", ""), v.get("given_kana", "")
             stage = "exploratory"
+            if row.document is None:
+                _describe(row)
             people.append((
                 pk, moment, moment, None, None, 1, v.get("postal_code", ""), v.get("prefecture", ""),
                 v.get("city", ""), v.get("address_line", ""), v.get("building", ""), self.owner_id, self.team_id,
-                family, given, fk, gk, person_sort_kana(family, given, fk, gk), adapt_date(v.get("birthday")),
+                family, given, fk, gk, row.sort_kana, adapt_date(v.get("birthday")),
                 v.get("gender", ""), v.get("preferences", ""), v.get("notes", ""), stage,
                 v.get("lifecycle") or "lead", v.get("source_channel") or "import", "{}",
             ))
@@ -349,7 +370,7 @@ class Writer:
             for index, p in enumerate(row.phones):
                 phones.append((pk, None, *p, index == 0))
             stages.append((pk, stage, today, self.owner_id, moment))
-            documents.append((pk, [f"{family}{given}", f"{fk}{gk}"], kana_sort_key(fk, gk)))
+            documents.append((pk, *row.document))
             for name in row.data.get("tags", ()):
                 tag_links.append((pk, self._tag(name)))
             if row.data.get("consent_email") is not None:
@@ -378,7 +399,7 @@ class Writer:
         if contacts:
             db.bulk_insert(Contact._meta.db_table, ("person_id", "company_id", "department", "title", "is_key_person",
                                                     "notes", "created_at"), contacts)
-        search.bulk_index(PERSON, documents)
+        search.bulk_index_prepared(PERSON, documents)
         return first
 
     def _tag(self, name: str) -> int:
@@ -465,6 +486,7 @@ def _fold(first: Row, later: Row) -> None:
     have = {p[1] for p in first.phones}
     first.phones += [p for p in later.phones if p[1] not in have]
     first.data.update({k: v for k, v in later.data.items() if v not in ("", None)})
+    first.document = None  # names may have changed: the writer derives them again
 
 
 def workers_for(total: int) -> int:
@@ -488,6 +510,8 @@ def execute(run: ImportRun, *, actor, progress: Callable[[int, int | None], None
     number = 0
     was_enabled = gc.isenabled()
     gc.disable()  # millions of short-lived objects, no cycles
+    previous_zone = timezone.get_current_timezone()
+    _activate_time_zone()
     try:
         rows = prepared_rows(table.rows, preparer, workers=workers_for(total or 0))
         for batch in _chunks(rows, BATCH):
@@ -500,6 +524,7 @@ def execute(run: ImportRun, *, actor, progress: Callable[[int, int | None], None
                 progress(done, total)
             gc.collect(0)
     finally:
+        timezone.activate(previous_zone)
         if was_enabled:
             gc.enable()
     counts = writer.counts
