@@ -200,7 +200,9 @@ def _prefix(qs: QuerySet, column: str, prefix: str) -> QuerySet:
 
 def _owners(qs: QuerySet, types) -> set[tuple[int, int]]:
     keys: set[tuple[int, int]] = set()
-    for person_id, company_id in qs.values_list("person_id", "company_id")[:SEARCH_CANDIDATE_CAP]:
+    # order_by(): without it the models' default ordering (-is_primary, id) sorts every
+    # match before the cap applies — 1.2 s for a common domain at a million people.
+    for person_id, company_id in qs.order_by().values_list("person_id", "company_id")[:SEARCH_CANDIDATE_CAP]:
         if person_id and PERSON in types:
             keys.add((PERSON, person_id))
         if company_id and COMPANY in types:
