@@ -6,9 +6,8 @@ demo hooks other domains registered (``core.demo``). On a database that already 
 it changes nothing and only prints the login information, so ``make demo`` can run it
 every time.
 
-A management command is an interface adapter like a view: it may call the services of
-every layer, which is why this one (though it lives in core's package) imports accounts
-and customers inside ``handle``; core's modules themselves never do.
+A management command is an interface adapter like a view, so it lives in the web app
+(the top layer) and may call the services of every domain.
 """
 
 from __future__ import annotations
