@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from daifuku.core.audit import label_for
+from daifuku.core.audit_display import readable_changes, via_label
 from daifuku.core.models import AuditEntry
 from daifuku.core.timeline import TimelineItem
 
@@ -26,7 +27,9 @@ def audit_source(*, subject, user, before, limit) -> list[TimelineItem]:
     if before is not None:
         entries = entries.filter(at__lt=before)
     items = []
-    for entry in entries.order_by("-at", "-id")[:limit]:
+    entries = list(entries.order_by("-at", "-id")[:limit])
+    readable = readable_changes(entries)
+    for entry in entries:
         title = ACTION_TITLES.get(entry.action, lambda e=entry: e.action)()
         if entry.object_type != label:
             title = f"{title}: {entry.object_repr}"
@@ -34,7 +37,7 @@ def audit_source(*, subject, user, before, limit) -> list[TimelineItem]:
             at=entry.at, kind="audit", title=title,
             actor=str(entry.actor) if entry.actor else entry.actor_label,
             template="customers/partials/_timeline_audit.html",
-            data={"changes": entry.changes, "via": entry.via, "action": entry.action},
+            data={"changes": readable[entry.pk], "via": via_label(entry.via), "action": entry.action},
             sort_id=entry.pk,
         ))
     return items

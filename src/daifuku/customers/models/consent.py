@@ -6,10 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", _("Email")
+    # its own context: django.contrib.auth's "Email" (メールアドレス) would win otherwise
+    EMAIL = "email", pgettext_lazy("consent channel", "Email")
     POSTAL = "postal", _("Postal DM")
     PHONE = "phone", _("Phone")
     LINE = "line", _("LINE")

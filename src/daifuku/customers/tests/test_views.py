@@ -199,3 +199,15 @@ def test_as_you_type_validation_flags_filled_fields_only(rep_client):
     assert errors_for("id_family_name") == ""  # empty and untouched: reported on Save, not while typing
     assert errors_for("id_emails") == ""
     assert Person.objects.count() == 0
+
+
+def test_history_and_timeline_speak_the_users_language(rep_client, rep, teammate):
+    person = factories.person(rep)
+    services.update_person(actor=rep, person=person, data={"relationship_stage": "basic", "owner": teammate,
+                                                           "email": "new@example.jp"})
+    history = rep_client.get(reverse("customers:person-history", args=[person.pk]), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "関係性ステージ: 探索的 → 基本" in history
+    assert f"担当者: {rep} → {teammate}" in history
+    assert "new@example.jp" in history
+    page = rep_client.get(reverse("customers:person", args=[person.pk]), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "探索的 → 基本" in page and "relationship_stage" not in page

@@ -48,3 +48,13 @@ def done(request, message: str, to: str, *args):
 
 def deleted_message():
     return _("Moved to the trash. You can restore it from Settings → Trash.")
+
+
+def history_rows(obj, limit: int = 500) -> list[dict]:
+    """The audit trail of ``obj`` ready for the history page (labels, names, door)."""
+    from daifuku.core.audit import history_for
+    from daifuku.core.audit_display import readable_changes, via_label
+
+    entries = list(history_for(obj, limit=limit))
+    readable = readable_changes(entries)
+    return [{"entry": e, "changes": readable[e.pk], "via": via_label(e.via)} for e in entries]

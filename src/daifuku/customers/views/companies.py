@@ -10,12 +10,11 @@ from django.views.decorators.http import require_POST
 
 from daifuku.accounts.permissions import CHANGE, DELETE, can
 from daifuku.core import timeline
-from daifuku.core.audit import history_for
 
 from .. import selectors, services
 from ..custom_fields import active_definitions
 from ..forms import CompanyForm
-from .common import deleted_message, done, int_or_none, page_size, run_service
+from .common import history_rows, deleted_message, done, int_or_none, page_size, run_service
 
 
 @login_required
@@ -106,5 +105,5 @@ def company_restore(request, pk: int):
 @login_required
 def company_history(request, pk: int):
     company = selectors.get_company(request.user, pk)
-    return render(request, "customers/history.html", {"object": company, "entries": history_for(company, limit=500),
+    return render(request, "customers/history.html", {"object": company, "rows": history_rows(company),
                                                         "back_url": "customers:company"})

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from daifuku.accounts.models import Team, User
 from daifuku.accounts.permissions import CHANGE, DELETE, can
 from daifuku.core import panels, timeline
-from daifuku.core.audit import history_for
 from daifuku.core.errors import DomainError, ValidationFailed
 
 from .. import selectors, services
@@ -20,7 +19,7 @@ from ..custom_fields import active_definitions
 from ..forms import ConsentForm, ContactForm, HouseholdForm, PersonForm
 from ..models import Tag
 from ..models.people import Lifecycle, RelationshipStage
-from .common import deleted_message, done, int_or_none, page_size, run_service
+from .common import history_rows, deleted_message, done, int_or_none, page_size, run_service
 
 
 def _filters(request) -> selectors.PersonFilters:
@@ -180,7 +179,7 @@ def person_restore(request, pk: int):
 @login_required
 def person_history(request, pk: int):
     person = selectors.get_person(request.user, pk)
-    return render(request, "customers/history.html", {"object": person, "entries": history_for(person, limit=500),
+    return render(request, "customers/history.html", {"object": person, "rows": history_rows(person),
                                                         "back_url": "customers:person"})
 
 
