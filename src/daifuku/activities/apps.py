@@ -21,7 +21,7 @@ class ActivitiesConfig(AppConfig):
             Touch,
             TouchAttachment,
         )
-        from .services.merge import move_rows_on_merge
+        from .services.merge import move_rows_on_merge, move_touches_back_on_unmerge
 
         register_policy(Touch, policies.touch_policy)
         register_policy(TouchAttachment, policies.attachment_policy)
@@ -38,6 +38,7 @@ class ActivitiesConfig(AppConfig):
                         order=10)
         profile_extras.register_calendar_url(timeline_sources.calendar_url)
         events.participate("customer.merging", move_rows_on_merge)
+        events.participate("customer.unmerging", move_touches_back_on_unmerge)
         schedule.every(60, "activities.reminders", tasks.run_reminders)
 
         from daifuku.core import demo

@@ -1,20 +1,38 @@
 """The team dashboard (manager review, seed 004): each rep's touches vs goal for the period,
 the trend against the previous period, customers touched and customers not touched for N
-days. Counts come from ``TouchDailyCount`` (kept by the touch services), so a year of a
-fifty-rep team is a few hundred small rows rather than millions of touches."""
+days. Everything is read from the tables the touch services keep in the touch's own
+transaction (``services.rollups``), never by scanning the touches of the period:
+
+* counts by kind and day, and the previous period's total: ``TouchDailyCount``;
+* customers touched in a week or month: the number of ``RepCustomerPeriod`` rows (one per
+  customer touched); for a single day, the day's touches themselves (a bounded range);
+* customers not touched for N days: owned people without a ``PersonLastTouch`` newer than
+  the cutoff.
+
+``naive_team_dashboard`` computes the same figures straight from the touches; the tests
+prove the two equal and the benchmark measures both."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from daifuku.accounts.models import User
 from daifuku.customers.models import Person
 
-from .models import ActivityGoal, GoalPeriod, Touch, TouchDailyCount
+from .models import (
+    ActivityGoal,
+    GoalPeriod,
+    PersonLastTouch,
+    RepCustomerPeriod,
+    Touch,
+    TouchDailyCount,
+)
 from .selectors import day_bounds
 
 
@@ -79,58 +97,75 @@ def goals_for(reps: list[User], period: str) -> dict[int, ActivityGoal]:
 
 
 def team_dashboard(reps: list[User], *, period: str = GoalPeriod.WEEK, day: dt.date | None = None,
-                   idle_days: int = 30) -> dict:
-    """Rows for ``reps`` (already checked by the caller: the manager's team). Five queries
-    whatever the history length."""
-    day = day or timezone.localdate()
+                   idle_days: int = 30, now: dt.datetime | None = None) -> dict:
+    """Rows for ``reps`` (already checked by the caller: the manager's team). Five small
+    indexed queries whatever the history length."""
+    day, now = day or timezone.localdate(), now or timezone.now()
     start, end = period_range(period, day)
     prev_start, prev_end = previous_range(period, start)
     rep_ids = [r.pk for r in reps]
-    rows = {r.pk: RepRow(rep=r) for r in reps}
-    days = (end - start).days
-    for row in rows.values():
-        row.daily = [0] * days
-    daily = (TouchDailyCount.objects.filter(rep_id__in=rep_ids, day__gte=prev_start, day__lt=end)
-             .values_list("rep_id", "day", "kind").annotate(n=Sum("count")).order_by())
+    daily = (TouchDailyCount.objects.filter(rep_id__in=rep_ids, day__gte=start, day__lt=end)
+             .values_list("rep_id", "day", "kind", "count"))
+    previous = (TouchDailyCount.objects.filter(rep_id__in=rep_ids, day__gte=prev_start, day__lt=prev_end)
+                .values_list("rep_id").annotate(n=Sum("count")).order_by())
+    if period == GoalPeriod.DAY:
+        touched = _distinct_customers(Touch.objects.filter(rep_id__in=rep_ids), start, end)
+    else:
+        touched = (RepCustomerPeriod.objects.filter(rep_id__in=rep_ids, period=period, start=start)
+                   .values_list("rep_id").annotate(n=Count("*")).order_by())
+    recent = PersonLastTouch.objects.filter(person=OuterRef("pk"),
+                                            last_touched_at__gte=now - dt.timedelta(days=idle_days))
+    return _assemble(reps, period, start, end, prev_start, idle_days, daily=daily, previous=previous,
+                     touched=touched, idle=_idle(rep_ids, recent))
+
+
+def naive_team_dashboard(reps: list[User], *, period: str = GoalPeriod.WEEK, day: dt.date | None = None,
+                         idle_days: int = 30, now: dt.datetime | None = None) -> dict:
+    """The same dashboard computed straight from the touches table (what the derived tables
+    replace): the tests' reference and the benchmark's baseline."""
+    day, now = day or timezone.localdate(), now or timezone.now()
+    start, end = period_range(period, day)
+    prev_start, prev_end = previous_range(period, start)
+    touches = Touch.objects.filter(rep_id__in=[r.pk for r in reps])
+    daily = (_between(touches, start, end)
+             .annotate(day=TruncDate("occurred_at", tzinfo=timezone.get_default_timezone()))
+             .values_list("rep_id", "day", "kind").annotate(n=Count("id")).order_by())
+    previous = _between(touches, prev_start, prev_end).values_list("rep_id").annotate(n=Count("id")).order_by()
+    recent = Touch.objects.filter(person=OuterRef("pk"), occurred_at__gte=now - dt.timedelta(days=idle_days))
+    return _assemble(reps, period, start, end, prev_start, idle_days, daily=daily, previous=previous,
+                     touched=_distinct_customers(touches, start, end), idle=_idle([r.pk for r in reps], recent))
+
+
+def _between(touches, start: dt.date, end: dt.date):
+    """Touches from the (Tokyo) day ``start`` up to, not including, the day ``end``."""
+    return touches.filter(occurred_at__gte=day_bounds(start)[0], occurred_at__lt=day_bounds(end)[0])
+
+
+def _distinct_customers(touches, start: dt.date, end: dt.date):
+    return _between(touches, start, end).values_list("rep_id").annotate(n=Count("person_id", distinct=True)).order_by()
+
+
+def _idle(rep_ids: list[int], recent):
+    return (Person.objects.filter(owner_id__in=rep_ids).filter(~Exists(recent))
+            .values_list("owner_id").annotate(n=Count("id")).order_by())
+
+
+def _assemble(reps: list[User], period: str, start: dt.date, end: dt.date, prev_start: dt.date, idle_days: int, *,
+              daily: Iterable, previous: Iterable, touched: Iterable, idle: Iterable) -> dict:
+    rows = {r.pk: RepRow(rep=r, daily=[0] * (end - start).days) for r in reps}
     for rep_id, when, kind, n in daily:
-        row = rows[rep_id]
-        if when >= start:
+        if n:
+            row = rows[rep_id]
             row.counts[kind] = row.counts.get(kind, 0) + n
             row.total += n
             row.daily[(when - start).days] += n
-        else:
-            row.previous_total += n
+    for rep_id, n in previous:
+        rows[rep_id].previous_total = n or 0
     for rep_id, goal in goals_for(reps, period).items():
         rows[rep_id].goal, rows[rep_id].goal_kind = goal.target, goal.kind
-    since, _ = day_bounds(start)
-    until, _ = day_bounds(end)
-    touched = (Touch.objects.filter(rep_id__in=rep_ids, occurred_at__gte=since, occurred_at__lt=until)
-               .values_list("rep_id").annotate(n=Count("person_id", distinct=True)).order_by())
     for rep_id, n in touched:
         rows[rep_id].customers_touched = n
-    cutoff = timezone.now() - dt.timedelta(days=idle_days)
-    recent = Touch.objects.filter(person=OuterRef("pk"), occurred_at__gte=cutoff)
-    idle = (Person.objects.filter(owner_id__in=rep_ids).filter(~Exists(recent))
-            .values_list("owner_id").annotate(n=Count("id")).order_by())
     for rep_id, n in idle:
         rows[rep_id].idle_customers = n
     return {"rows": list(rows.values()), "start": start, "end": end - dt.timedelta(days=1), "period": period,
             "idle_days": idle_days, "previous_start": prev_start}
-
-
-def naive_team_dashboard(reps: list[User], *, period: str = GoalPeriod.WEEK, day: dt.date | None = None) -> dict:
-    """The same counts straight from the touches table (the benchmark's baseline)."""
-    day = day or timezone.localdate()
-    start, end = period_range(period, day)
-    prev_start, _ = previous_range(period, start)
-    rep_ids = [r.pk for r in reps]
-    totals: dict[int, dict[str, int]] = {}
-    lo, _ = day_bounds(prev_start)
-    mid, _ = day_bounds(start)
-    hi, _ = day_bounds(end)
-    for rep_id, kind, n in (Touch.objects.filter(rep_id__in=rep_ids, occurred_at__gte=mid, occurred_at__lt=hi)
-                            .values_list("rep_id", "kind").annotate(n=Count("id")).order_by()):
-        totals.setdefault(rep_id, {})[kind] = n
-    previous = dict(Touch.objects.filter(rep_id__in=rep_ids, occurred_at__gte=lo, occurred_at__lt=mid)
-                    .values_list("rep_id").annotate(n=Count("id")).order_by())
-    return {"totals": totals, "previous": previous}

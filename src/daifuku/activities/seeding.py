@@ -1,12 +1,12 @@
 """Bulk-generated activity for benchmarks and demos: reps, their customers and touches
-written with ``core.db.bulk_insert`` (COPY on PostgreSQL), plus the daily counts the touch
-services would have kept. Never used by request handlers."""
+written with ``core.db.bulk_insert`` (COPY on PostgreSQL), plus the derived rows the touch
+services would have kept (daily counts, customers touched per week/month, last touch per
+person: ``services.rollups``). Never used by request handlers."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import Counter
 from collections.abc import Iterator
 
 from django.db import transaction
@@ -16,7 +16,8 @@ from daifuku.accounts.models import Team, User
 from daifuku.core import db
 from daifuku.customers.models import Person
 
-from .models import TouchDailyCount, TouchKind
+from .models import TouchKind
+from .services.rollups import Bulk, db_value, write_bulk
 
 KINDS = [TouchKind.VISIT, TouchKind.CALL, TouchKind.CALL, TouchKind.EMAIL, TouchKind.MEETING, TouchKind.LINE]
 SUMMARIES = ["定期訪問", "見積の説明", "新商品のご案内", "お問い合わせへの回答", "納品の確認", "ご要望のヒアリング"]
@@ -26,11 +27,7 @@ TOUCH_COLUMNS = ("kind", "occurred_at", "duration_minutes", "rep_id", "team_id",
                  "created_at", "updated_at")
 
 
-def stamp(value: dt.datetime):
-    """A datetime as the database expects it from a raw bulk insert."""
-    if db.vendor() == "postgresql":
-        return value
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+stamp = db_value  # a datetime as the database expects it from a raw bulk insert
 
 
 def team_of_reps(name: str, count: int) -> list[User]:
@@ -64,10 +61,10 @@ def customers_for(reps: list[User], per_rep: int, *, marker: str) -> dict[int, l
 def generate_touches(reps: list[User], owned: dict[int, list[int]], *, days: int, per_day: int,
                      end: dt.datetime | None = None, seed: int = 4, jitter: bool = True) -> int:
     """About ``per_day`` touches per rep per day over ``days`` days ending at ``end``, and
-    the matching ``TouchDailyCount`` rows. Returns the number of touches written."""
+    the matching derived rows. Returns the number of touches written."""
     rng = random.Random(seed)
     end = end or timezone.now()
-    counts: Counter = Counter()
+    derived = Bulk()
     now = stamp(end)
 
     def rows() -> Iterator[tuple]:
@@ -78,23 +75,15 @@ def generate_touches(reps: list[User], owned: dict[int, list[int]], *, days: int
                 for _ in range(max(0, int(rng.gauss(per_day, per_day / 4))) if jitter else per_day):
                     at = base - dt.timedelta(seconds=rng.randrange(0, 86_400))
                     kind = rng.choice(KINDS)
-                    counts[(rep.pk, rep.team_id, timezone.localdate(at), kind)] += 1
+                    person_id = rng.choice(customers)
+                    derived.add(rep_id=rep.pk, team_id=rep.team_id, person_id=person_id, occurred_at=at, kind=kind)
                     yield (kind, stamp(at), rng.choice((15, 30, 60, None)), rep.pk, rep.team_id,
-                           rng.choice(customers), None, "", None, rng.choice(SUMMARIES), BODY, "", "", False, False,
+                           person_id, None, "", None, rng.choice(SUMMARIES), BODY, "", "", False, False,
                            now, now)
 
     with transaction.atomic():
         written = db.bulk_insert("activities_touch", TOUCH_COLUMNS, rows())
-        daily = [(rep_id, team_id, day if db.vendor() == "postgresql" else day.isoformat(), kind, n)
-                 for (rep_id, team_id, day, kind), n in counts.items()]
-        existing = TouchDailyCount.objects.filter(rep_id__in=[r.pk for r in reps]).exists()
-        if existing:  # top up rows the services already keep
-            for rep_id, team_id, day, kind, n in daily:
-                from .services.touches import bump_daily_count
-
-                at = timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(str(day)), dt.time(12)))
-                bump_daily_count(rep_id=rep_id, team_id=team_id, occurred_at=at, kind=kind, delta=n)
-        else:
-            db.bulk_insert("activities_touchdailycount", ("rep_id", "team_id", "day", "kind", "count"), daily)
-    db.analyze(["activities_touch", "activities_touchdailycount", "customers_person"])
+        write_bulk(derived)
+    db.analyze(["activities_touch", "activities_touchdailycount", "activities_repcustomerperiod",
+                "activities_personlasttouch", "customers_person"])
     return written

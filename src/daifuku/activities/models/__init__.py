@@ -10,10 +10,11 @@ from .goals import (
     OwnershipPeriod,
     ReportStatus,
 )
+from .rollups import PersonLastTouch, RepCustomerPeriod, RollupPeriod
 from .touches import Mood, Touch, TouchAttachment, TouchDailyCount, TouchKind
 
 __all__ = [
     "ActivityGoal", "DailyReport", "DailyReportComment", "GoalPeriod", "Mood", "NextAction",
-    "Notification", "OwnershipPeriod", "Priority", "ReportStatus", "Status", "Touch",
-    "TouchAttachment", "TouchDailyCount", "TouchKind",
+    "Notification", "OwnershipPeriod", "PersonLastTouch", "Priority", "RepCustomerPeriod", "ReportStatus",
+    "RollupPeriod", "Status", "Touch", "TouchAttachment", "TouchDailyCount", "TouchKind",
 ]

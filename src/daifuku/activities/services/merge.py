@@ -1,17 +1,45 @@
 """名寄せ: when two customers are merged, the loser's touches, next actions and ownership
 history move to the survivor; each move is journalled so the merge can be undone (the
-dedup engine's generic undo replays the journal backwards)."""
+dedup engine's generic undo replays the journal backwards). The per-person derived rows
+(customers touched, last touch) follow the touches both ways."""
 
 from __future__ import annotations
 
 from ..models import NextAction, OwnershipPeriod, Touch
+from . import rollups
 
 MODELS = (Touch, NextAction, OwnershipPeriod)
 
 
+def _field(survivor) -> str:
+    return "person" if survivor._meta.model_name == "person" else "company"
+
+
 def move_rows_on_merge(*, survivor, loser, journal, **_ignored) -> dict[str, int]:
+    """``customer.merging`` participant."""
     from daifuku.customers.dedup.journal import move_rows
 
-    field = "person" if survivor._meta.model_name == "person" else "company"
-    return {model._meta.label_lower: move_rows(journal, model.objects.filter(**{field: loser.pk}), field, survivor.pk)
-            for model in MODELS}
+    field = _field(survivor)
+    facts = []
+    if field == "person":
+        facts = [rollups.TouchFacts.of(t) for t in Touch.objects.filter(person_id=loser.pk)
+                 .only("rep_id", "team_id", "person_id", "occurred_at", "kind")]
+    moved = {model._meta.label_lower: move_rows(journal, model.objects.filter(**{field: loser.pk}), field,
+                                                survivor.pk)
+             for model in MODELS}
+    if facts:
+        rollups.apply([(f, -1) for f in facts] + [(f.moved(person_id=survivor.pk), 1) for f in facts])
+    return moved
+
+
+def move_touches_back_on_unmerge(*, survivor, loser, journal, **_ignored) -> int:
+    """``customer.unmerging`` participant: runs before the generic undo puts the journalled
+    rows back, so it moves the journalled touches back itself (the undo then finds them
+    where it would have put them) and lets the derived rows follow."""
+    if _field(survivor) != "person":
+        return 0
+    ids = list(journal.entries.filter(model=Touch._meta.label_lower, action="moved", field="person_id")
+               .values_list("row_id", flat=True))
+    if not ids:
+        return 0
+    return rollups.move_people(Touch.objects.filter(pk__in=ids), from_person_id=survivor.pk, to_person_id=loser.pk)

@@ -1,11 +1,11 @@
-"""Logging, editing and removing touches; the daily counts move in the same transaction."""
+"""Logging, editing and removing touches; the derived counts (``rollups``: daily counts,
+customers touched per week/month, last touch per person) move in the same transaction."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,8 @@ from daifuku.accounts.permissions import CHANGE, DELETE
 from daifuku.core import audit, events
 from daifuku.core.errors import DomainError, ValidationFailed
 
-from ..models import Mood, Touch, TouchDailyCount, TouchKind
+from ..models import Mood, Touch, TouchKind
+from . import rollups
 from .common import aware, choice, ensure_can, is_user, minutes, subject, text
 
 # Content fields are audited by name only: the customer's history is seen more widely
@@ -21,6 +22,8 @@ from .common import aware, choice, ensure_can, is_user, minutes, subject, text
 CONTENT_FIELDS = ("summary", "body", "outcome")
 AUDITED_FIELDS = ("kind", "occurred_at", "duration_minutes", "mood", "follow_up", "is_private",
                   "subject_type", "subject_id", *CONTENT_FIELDS)
+# Who and whom: changed only by callers that resolved the new rep/customer themselves.
+MOVE_FIELDS = ("rep", "person", "company")
 HIDDEN = "…"
 
 
@@ -59,19 +62,6 @@ def clean_touch(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     return values
 
 
-def bump_daily_count(*, rep_id: int, team_id: int | None, occurred_at, kind: str, delta: int) -> None:
-    """Add ``delta`` to the rep's count of ``kind`` on the (Tokyo) day of ``occurred_at``."""
-    day = timezone.localdate(occurred_at)
-    rows = TouchDailyCount.objects.filter(rep_id=rep_id, day=day, kind=kind)
-    if rows.update(count=F("count") + delta):
-        return
-    try:
-        with transaction.atomic():
-            TouchDailyCount.objects.create(rep_id=rep_id, team_id=team_id, day=day, kind=kind, count=delta)
-    except IntegrityError:  # someone created the row between our update and insert
-        rows.update(count=F("count") + delta)
-
-
 def _audit_changes(before: dict, after: dict) -> dict:
     changes = audit.diff(before, after)
     for field in CONTENT_FIELDS:
@@ -101,7 +91,7 @@ def log_touch(*, actor, data: dict[str, Any], person=None, company=None, rep=Non
     if rep is None:
         raise ValidationFailed({"rep": [_("Say which rep made this touch.")]})
     touch = Touch.objects.create(rep=rep, team_id=rep.team_id, person=person, company=company, **values)
-    bump_daily_count(rep_id=rep.pk, team_id=rep.team_id, occurred_at=touch.occurred_at, kind=touch.kind, delta=1)
+    rollups.apply([(rollups.TouchFacts.of(touch), 1)])
     _record(actor, "create", touch, _audit_changes({}, audit.snapshot(touch, AUDITED_FIELDS)))
     events.emit(
         "touch.logged", touch_id=touch.pk, person_id=touch.person_id, company_id=touch.company_id,
@@ -112,24 +102,31 @@ def log_touch(*, actor, data: dict[str, Any], person=None, company=None, rep=Non
 
 
 @transaction.atomic
-def update_touch(*, actor, touch: Touch, data: dict[str, Any]) -> Touch:
-    """Change a touch: only its author may (audited)."""
+def update_touch(*, actor, touch: Touch, data: dict[str, Any], person=None, company=None, rep=None) -> Touch:
+    """Change a touch: only its author may (audited). ``person`` / ``company`` / ``rep``
+    move it to another customer or rep (resolved and checked by the caller; the touch
+    then belongs to the new rep's team)."""
     current = Touch.objects.select_for_update().get(pk=touch.pk)
     ensure_can(actor, CHANGE, current)
     values = clean_touch(data, creating=False)
-    before = audit.snapshot(current, AUDITED_FIELDS)
-    old_kind, old_at = current.kind, current.occurred_at
+    if person is not None:
+        values["person"] = person
+    if company is not None:
+        values["company"] = company
+    if rep is not None:
+        values["rep"], values["team_id"] = rep, rep.team_id
+    before = audit.snapshot(current, (*AUDITED_FIELDS, *MOVE_FIELDS))
+    old = rollups.TouchFacts.of(current)
     for key, value in values.items():
         setattr(current, key, value)
-    changes = _audit_changes(before, audit.snapshot(current, AUDITED_FIELDS))
+    changes = _audit_changes(before, audit.snapshot(current, (*AUDITED_FIELDS, *MOVE_FIELDS)))
     if not changes:
         return current
     current.updated_at = timezone.now()
     current.save()
-    if (old_kind, timezone.localdate(old_at)) != (current.kind, timezone.localdate(current.occurred_at)):
-        bump_daily_count(rep_id=current.rep_id, team_id=current.team_id, occurred_at=old_at, kind=old_kind, delta=-1)
-        bump_daily_count(rep_id=current.rep_id, team_id=current.team_id, occurred_at=current.occurred_at,
-                         kind=current.kind, delta=1)
+    new = rollups.TouchFacts.of(current)
+    if new != old:
+        rollups.apply([(old, -1), (new, 1)])
     _record(actor, "update", current, changes)
     events.emit("touch.updated", touch_id=current.pk, fields=sorted(changes))
     return current
@@ -142,10 +139,10 @@ def delete_touch(*, actor, touch: Touch) -> None:
     ensure_can(actor, DELETE, current)
     files = [(a.file.storage, a.file.name) for a in current.attachments.all()]
     files += [(a.thumbnail.storage, a.thumbnail.name) for a in current.attachments.all() if a.thumbnail]
-    bump_daily_count(rep_id=current.rep_id, team_id=current.team_id, occurred_at=current.occurred_at,
-                     kind=current.kind, delta=-1)
+    facts = rollups.TouchFacts.of(current)
     _record(actor, "delete", current, {})
     current.delete()
+    rollups.apply([(facts, -1)])
 
     def remove_files():
         for storage, name in files:
