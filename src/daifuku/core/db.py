@@ -168,3 +168,22 @@ def deferred_indexes(tables: Sequence[str], *, rebuild_keys: Sequence[str] = ())
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         for statement in statements:
             cursor.execute(statement)
+
+
+@contextlib.contextmanager
+def write_cache(megabytes: int) -> Iterator[None]:
+    """A page cache of ``megabytes`` on this connection while a bulk write runs (the index
+    pages that consecutive batches touch stay in memory instead of being written out and
+    read back), restored afterwards. SQLite only: PostgreSQL's buffers belong to the server."""
+    if vendor() != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = {-1024 * int(megabytes)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {previous}")
