@@ -160,6 +160,8 @@ class SearchDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["entity_type", "entity_id"], name="search_doc_entity"),
         ]
+        # Readings starting with a given kana (a one-kana query) are one range of this index.
+        indexes = [models.Index(fields=["sort_key", "id"], name="search_doc_sort_idx")]
 
     def __str__(self) -> str:
         return f"{self.entity_type}:{self.entity_id}"

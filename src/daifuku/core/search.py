@@ -2,12 +2,15 @@
 
 Why not the databases' own full-text search: a two-character Japanese query (田中) is the
 most common search in a Japanese CRM, and both FTS5 trigram and pg_trgm fall back to a full
-scan for it. Here every searchable field is cut into single characters (unigrams, for
-one-character queries) and character pairs (bigrams); each posting row is
-``(gram, sort_key, document_id)`` with that primary key, so:
+scan for it. Here every searchable field is cut into character pairs (bigrams) and the
+characters that are not kana into single characters (unigrams, for one-character queries
+such as 森); each posting row is ``(gram, sort_key, document_id)`` with that primary key, so:
 
 * a one- or two-character query is a single index range, already in 五十音順 order;
-* a longer query walks the rarest of its bigrams in order and keeps the documents whose
+* a one-character kana query (た, ﾀ, タ) is a reading-prefix search — the 五十音 jump a
+  paper ledger has: readings starting with タ are one range of the documents' sort keys
+  (index ``search_doc_sort_idx``), so kana need no unigram postings (a third of them);
+* a longer query walks the sparsest of its bigrams in order and keeps the documents whose
   text really contains the query (``instr``/``strpos`` on one short row each);
 * a query with no hits costs one index probe.
 
@@ -30,6 +33,7 @@ FIELD_SEPARATOR = "\x1f"
 PROBE_CAP = 5000  # enough to tell a rare gram from a common one, cheap to count
 _SORT_CHARS = 9
 _SORT_LAST = (1 << 63) - 1  # documents without a reading sort after everything
+_KANA_FIRST, _KANA_LAST = 0x30A1, 0x30FC  # ァ … ー
 
 DOC_TABLE = "core_searchdocument"
 GRAM_TABLE = "core_searchgram"
@@ -70,18 +74,33 @@ def pack_sort_key(kana: str) -> int:
     return value
 
 
+def is_kana_code(code: int) -> bool:
+    """Katakana (what search_key folds every kana to), ・ and ー."""
+    return _KANA_FIRST <= code <= _KANA_LAST
+
+
 def grams_of(text: str) -> set[int]:
     """Unigrams and bigrams of one already-normalised field, as integers:
-    a unigram is the code point (< 2**21), a bigram ``(c1 << 21) | c2`` (≥ 2**21)."""
+    a unigram is the code point (< 2**21), a bigram ``(c1 << 21) | c2`` (≥ 2**21).
+    Kana get no unigram: a one-kana query is a reading-prefix search (:func:`search`)."""
     result: set[int] = set()
     previous = None
     for char in text:
         code = ord(char)
-        result.add(code)
+        if not _KANA_FIRST <= code <= _KANA_LAST:
+            result.add(code)
         if previous is not None:
             result.add((previous << 21) | code)
         previous = code
     return result
+
+
+def reading_prefix_range(kana: str) -> tuple[int, int]:
+    """``[low, high)`` of the sort keys of readings that start with ``kana`` (at most
+    nine characters; longer prefixes are cut, the caller verifies the rest)."""
+    kana = kana[:_SORT_CHARS]
+    low = pack_sort_key(kana)
+    return low, low + (1 << (7 * (_SORT_CHARS - len(kana))))
 
 
 def query_grams(key: str) -> list[int]:
@@ -241,9 +260,11 @@ def search(
     key = search_key(query)
     if not key:
         return []
+    if len(key) == 1 and is_kana_code(ord(key)):
+        return _reading_prefix(key, entity_types=entity_types, after=after, limit=limit)
     grams = query_grams(key)
     with connection.cursor() as cursor:
-        driving = grams[0] if len(grams) == 1 else _rarest(cursor, grams)
+        driving = grams[0] if len(grams) == 1 else _sparsest(cursor, grams)
         if driving is None:
             return []
         params: list = [driving]
@@ -269,19 +290,45 @@ def search(
         return [Hit(*row) for row in cursor.fetchall()]
 
 
-def _rarest(cursor, grams: list[int]) -> int | None:
-    """The gram with the shortest posting list (capped count), in one query; None when
-    one of them has no postings at all (so nothing can match)."""
+def _reading_prefix(kana: str, *, entity_types, after, limit) -> list[Hit]:
+    """Documents whose reading starts with ``kana``: one range of ``search_doc_sort_idx``."""
+    low, high = reading_prefix_range(kana)
+    where, params = ["sort_key >= %s", "sort_key < %s"], [low, high]
+    if after is not None:
+        where.append("(sort_key, id) > (%s, %s)")
+        params += [after[0], after[1]]
+    if entity_types:
+        where.append(f"entity_type IN ({', '.join(['%s'] * len(entity_types))})")
+        params += list(entity_types)
+    params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT entity_type, entity_id, sort_key, id FROM {DOC_TABLE} "
+            f"WHERE {' AND '.join(where)} ORDER BY sort_key, id LIMIT %s",
+            params,
+        )
+        return [Hit(*row) for row in cursor.fetchall()]
+
+
+def _sparsest(cursor, grams: list[int]) -> int | None:
+    """The gram to walk: the one with the shortest posting list (count capped at
+    PROBE_CAP); when every list reaches the cap, the one whose PROBE_CAP-th posting comes
+    latest in 五十音順 — its postings are the sparsest before any hit, so the walk to the
+    first page verifies the fewest documents (「タカハシ」: カハ, not タカ, whose list is
+    dense with タカギ, タカダ … before タカハシ). None when a gram has no postings at
+    all (nothing can match). One query."""
     probes = grams[:8]
-    selects = ", ".join(
-        f"(SELECT COUNT(*) FROM (SELECT 1 FROM {GRAM_TABLE} WHERE gram = %s LIMIT {PROBE_CAP}) AS p{i})"
+    selects = " UNION ALL ".join(
+        f"SELECT {i}, COUNT(*), MAX(p{i}.sort_key) FROM (SELECT sort_key FROM {GRAM_TABLE} WHERE gram = %s "
+        f"ORDER BY gram, sort_key, document_id LIMIT {PROBE_CAP}) AS p{i}"
         for i in range(len(probes))
     )
-    cursor.execute(f"SELECT {selects}", probes)
-    counts = cursor.fetchone()
-    if min(counts) == 0:
+    cursor.execute(selects, probes)
+    stats = {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+    if min(count for count, _last in stats.values()) == 0:
         return None
-    return probes[min(range(len(probes)), key=lambda i: counts[i])]
+    best = min(range(len(probes)), key=lambda i: (stats[i][0], -stats[i][1]))
+    return probes[best]
 
 
 def document_count() -> int:

@@ -56,3 +56,62 @@ def test_bulk_index_matches_single_index():
     assert [(h.entity_type, h.entity_id) for h in search.search("製作")] == [(2, 10)]
     assert [h.entity_id for h in search.search("ショウジ", entity_types=[2])] == [11]
     assert search.search("ショウジ", entity_types=[1]) == []
+
+
+def _grams_of_document(document_entity_id):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT g.gram FROM core_searchgram g JOIN core_searchdocument d ON d.id = g.document_id "
+            "WHERE d.entity_id = %s", [document_entity_id])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_kana_get_no_unigrams_but_kanji_and_latin_do():
+    _index(1, "森ABC", "モリ")
+    grams = _grams_of_document(1)
+    assert {ord("森"), ord("a"), ord("b"), ord("c")} <= grams
+    assert ord("モ") not in grams and ord("リ") not in grams
+    assert (ord("モ") << 21 | ord("リ")) in grams  # bigrams of the reading stay
+    assert search.document_grams(["森モリ"]) == search.grams_of("森モリ")
+
+
+def test_one_kana_is_a_reading_prefix_search_in_any_script():
+    _index(1, "田中太郎", "タナカ タロウ")
+    _index(2, "高田花子", "タカダ ハナコ")
+    _index(3, "中田一郎", "ナカタ イチロウ")  # タ inside the reading: not a prefix
+    _index(4, "団一", "ダン ハジメ")  # voiced ダ is another row of the 五十音
+    ids = lambda q, **kw: [h.entity_id for h in search.search(q, **kw)]  # noqa: E731
+    assert ids("タ") == ids("た") == ids("ﾀ") == [2, 1]  # タカダ < タナカ
+    assert ids("ダ") == [4]
+    assert ids("ナ") == [3]
+    assert ids("タ", entity_types=[2]) == []
+    first = search.search("た", limit=1)
+    assert [h.entity_id for h in search.search("た", limit=5, after=first[-1].cursor)] == [1]
+
+
+def test_reading_prefix_range_holds_exactly_the_readings_that_start_with_it():
+    low, high = search.reading_prefix_range("タカ")
+    inside = ["タカ", "タカ ハナコ", "タカダ", "タカン"]
+    outside = ["タオ", "タガ", "タキ", "ダカ", ""]
+    assert all(low <= search.pack_sort_key(k) < high for k in inside)
+    assert not any(low <= search.pack_sort_key(k) < high for k in outside)
+
+
+def test_walk_starts_at_the_sparsest_bigram_when_all_are_common(monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setattr(search, "PROBE_CAP", 3)
+    for index, (name, kana) in enumerate(
+        [("高木", "タカギ"), ("高田", "タカダ"), ("高野", "タカノ"), ("高島", "タカシマ"), ("高須", "タカス")]
+        + [("高橋", "タカハシ")] * 4, start=1,
+    ):
+        _index(index, name, kana)
+    grams = search.query_grams("タカハシ")
+    with connection.cursor() as cursor:
+        chosen = search._sparsest(cursor, grams)
+    assert chosen != grams[0]  # タカ is capped too, but dense with タカギ … before タカハシ
+    assert [h.entity_id for h in search.search("たかはし")] == [6, 7, 8, 9]
+    with connection.cursor() as cursor:
+        assert search._sparsest(cursor, search.query_grams("タカ鬱")) is None
