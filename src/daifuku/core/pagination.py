@@ -62,7 +62,8 @@ def keyset_page(
 ) -> Page:
     """One page of ``queryset`` ordered by ``ordering`` (e.g. ``["sort_kana", "id"]`` or
     ``["-created_at", "-id"]``; the last field must be unique). ``cursor`` is the opaque
-    position to continue after (or before, with ``backwards``)."""
+    position to continue after (or before, with ``backwards``). ``queryset`` may be a
+    ``.values()`` queryset that includes the ordering fields (rows are then dicts)."""
     fields = [name.lstrip("-") for name in ordering]
     descending = [name.startswith("-") for name in ordering]
     values = decode_cursor(cursor, len(fields))
@@ -91,9 +92,12 @@ def keyset_page(
 
 
 def _value(obj, name: str):
-    value = obj
-    for part in name.split("__"):
-        value = getattr(value, part)
+    if isinstance(obj, dict):  # a ``.values()`` row
+        value = obj[name]
+    else:
+        value = obj
+        for part in name.split("__"):
+            value = getattr(value, part)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
+from ninja.responses import NinjaJSONEncoder
 
 from daifuku.accounts.permissions import CHANGE, DELETE
 from daifuku.core.audit import history_for
@@ -38,7 +41,7 @@ from .schemas import (
     TagIn,
     TagOut,
 )
-from .serializers import company_dict, contact_dict, household_dict, person_dict, person_list_dict
+from .serializers import company_dict, contact_dict, household_dict, person_dict, person_row_dict
 
 router = Router(tags=["customers"])
 
@@ -138,8 +141,12 @@ def list_people(request, params: Query[PeopleQuery]):
         q=params.search.strip(), owner=owner, team=params.team, lifecycle=params.lifecycle,
         stage=params.stage, tag=params.tag, prefecture=params.prefecture,
     )
-    page = selectors.list_people(user, filters, sort=params.sort, cursor=params.cursor, size=_limit(params.limit))
-    return {"items": [person_list_dict(p) for p in page.items], "next_cursor": page.next_cursor}
+    page = selectors.list_people_rows(user, filters, sort=params.sort, cursor=params.cursor, size=_limit(params.limit))
+    # Rendered here instead of validated against PeoplePage (which still documents it):
+    # the rows are built to that schema, and validating 20 of them cost more CPU than
+    # everything else in the request (issue 2: ≤ 1.5 ms per page of 20).
+    body = {"items": [person_row_dict(row) for row in page.items], "next_cursor": page.next_cursor}
+    return HttpResponse(json.dumps(body, cls=NinjaJSONEncoder), content_type="application/json; charset=utf-8")
 
 
 @router.post("/people", response={201: PersonOut}, summary="Create a person")

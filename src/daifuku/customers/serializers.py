@@ -19,6 +19,19 @@ def person_list_dict(p) -> dict:
     }
 
 
+def person_row_dict(row: dict) -> dict:
+    """:func:`person_list_dict` of a ``selectors.list_people_rows`` row (no model instance)."""
+    full_name = " ".join(part for part in (row["family_name"], row["given_name"]) if part)
+    return {
+        "type": "person", "id": row["id"], "display_name": f"{full_name} 様",
+        "family_name": row["family_name"], "given_name": row["given_name"],
+        "family_kana": row["family_kana"], "given_kana": row["given_kana"],
+        "email": row["email"], "phone": row["phone"], "prefecture": row["prefecture"], "city": row["city"],
+        "lifecycle": row["lifecycle"], "relationship_stage": row["relationship_stage"], "owner": row["owner"],
+        "tags": row["tags"], "version": row["version"], "updated_at": row["updated_at"],
+    }
+
+
 def person_dict(p) -> dict:
     emails = list(p.emails.all())
     phones = list(p.phones.all())

@@ -190,3 +190,46 @@ def test_openapi_document(client):
 def test_me(rep_api, rep):
     body = rep_api.get("/api/v1/me").json()
     assert body["username"] == "rep" and body["role"] == "rep" and body["team_name"] == "東京営業"
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"sort": "-kana"}, {"sort": "created"}, {"owner": "me"}, {"lifecycle": "customer"}, {"search": "田中"},
+    {"prefecture": "東京都", "stage": "basic"},
+])
+def test_list_rows_equal_the_model_rendering(rep_api, rep, teammate, params):
+    """The API's list is built from plain rows; it must say exactly what the model-based
+    rendering (serializers.person_list_dict over selectors.list_people) says."""
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from daifuku.customers import selectors
+    from daifuku.customers.serializers import person_list_dict
+
+    for index, (name, kana) in enumerate([("田中", "タナカ"), ("阿部", "アベ"), ("和田", "ワダ"), ("中田", "ナカタ")]):
+        owner = rep if index % 2 else teammate
+        factories.person(owner, family_name=name, family_kana=kana, given_name="一" * (index + 1), lifecycle="customer",
+                         prefecture="東京都", relationship_stage="basic", tags=["VIP", "近所"][: index % 3],
+                         emails=[{"address": f"p{index}@example.jp"}, {"address": f"q{index}@example.jp"}],
+                         phone="03-1234-567" + str(index), owner=owner.pk)
+    factories.person(rep, family_name="無名", family_kana="", given_kana="", owner=None)
+    size = 3
+    filters = selectors.PersonFilters(q=params.get("search", ""), owner=rep.pk if params.get("owner") else None,
+                                      lifecycle=params.get("lifecycle", ""), stage=params.get("stage", ""),
+                                      prefecture=params.get("prefecture", ""))
+    cursor = None
+    seen, rendered = 0, []
+    while True:
+        body = rep_api.get("/api/v1/people", {**params, "limit": size, **({"cursor": cursor} if cursor else {})}).json()
+        page = selectors.list_people(rep, filters, sort=params.get("sort", "kana"), cursor=cursor, size=size)
+        expected = json.loads(json.dumps([person_list_dict(p) for p in page.items], cls=DjangoJSONEncoder))
+        assert body["items"] == expected
+        assert body["next_cursor"] == page.next_cursor
+        seen += len(expected)
+        rendered += body["items"]
+        cursor = body["next_cursor"]
+        if not cursor:
+            break
+    assert seen >= 1
+    if not params:  # the data really has what the rows must carry
+        assert {"p1@example.jp", "p3@example.jp"} <= {item["email"] for item in rendered}
+        assert ["VIP"] in [item["tags"] for item in rendered] and None in [item["owner"] for item in rendered]
+        assert all(item["phone"] for item in rendered if item["family_name"] != "無名")
