@@ -186,3 +186,21 @@ def test_seeding_fills_the_derived_tables_like_the_services(rep, teammate, make_
     assert_derived_tables_equal_a_rebuild()
     days = [timezone.localdate(end) - dt.timedelta(days=d) for d in (0, 9, 33)]
     assert_same_dashboards(reps, days, end, idle=(1, 3))
+
+
+def test_rebuild_command_repairs_counts_after_writes_around_the_services(rep, person, log):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    log(kind="call")
+    kept = derived_tables()
+    Touch.objects.update(kind="visit")  # around the services: the counts are now stale
+    TouchDailyCount.objects.all().delete()
+    RepCustomerPeriod.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_activity_counts", stdout=out)
+    assert "customer-period rows: 2" in out.getvalue()
+    repaired = derived_tables()
+    assert repaired["periods"] == kept["periods"] and repaired["last"] == kept["last"]
+    assert [row[2:] for row in repaired["daily"]] == [("visit", 1)]
