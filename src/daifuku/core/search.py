@@ -20,7 +20,8 @@ document holds (customers.search_index); this module only stores, removes and fi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -234,6 +235,12 @@ def bulk_index_prepared(entity_type: int, documents: Sequence[tuple[int, str, in
                 for offset, (entity_id, text, sort_key, _grams) in enumerate(documents)
             ),
         )
+        if _staging:  # staged_postings() sorts them all at the end
+            db.bulk_insert(_staging[-1], ("gram", "sort_key", "document_id"), (
+                (gram, sort_key, first + offset)
+                for offset, (_entity_id, _text, sort_key, grams) in enumerate(documents) for gram in grams
+            ))
+            return len(documents)
         # Documents in (sort_key, id) order, then a stable sort on the gram alone: the
         # postings end up in full key order at a third of the cost of sorting the tuples.
         order = sorted(range(len(documents)), key=lambda offset: documents[offset][2])
@@ -243,6 +250,48 @@ def bulk_index_prepared(entity_type: int, documents: Sequence[tuple[int, str, in
         postings.sort(key=itemgetter(0))
         db.bulk_insert(GRAM_TABLE, ("gram", "sort_key", "document_id"), postings)
     return len(documents)
+
+
+_staging: list[str] = []  # where bulk_index_prepared writes postings inside staged_postings()
+_STAGE_TABLE = "search_gram_stage"
+
+
+@contextlib.contextmanager
+def staged_postings() -> Iterator[bool]:
+    """For a bulk load into an EMPTY posting table on SQLite (seeding a new ledger):
+    postings written by :func:`bulk_index_prepared` inside the block go to a temporary
+    heap table, and are copied into the posting table in key order when the block ends —
+    SQLite's own sorter once, then pure appends to the ``WITHOUT ROWID`` B-tree, instead of
+    every batch inserting into every posting list (the cost of a million-person seed).
+    Yields whether it staged (not on PostgreSQL, where the loader drops and rebuilds the
+    posting table's key instead, nor when the table already holds postings). Must run
+    inside ``transaction.atomic()``; searches inside the block do not see staged postings."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("staged_postings() must be used inside transaction.atomic()")
+    with connection.cursor() as cursor:
+        if connection.vendor != "sqlite":
+            yield False
+            return
+        cursor.execute(f"SELECT 1 FROM {GRAM_TABLE} LIMIT 1")
+        if cursor.fetchone() is not None:
+            yield False
+            return
+        cursor.execute(f"CREATE TEMP TABLE {_STAGE_TABLE} (gram INTEGER, sort_key INTEGER, document_id INTEGER)")
+    _staging.append(_STAGE_TABLE)
+    try:
+        yield True
+    except BaseException:
+        _staging.pop()
+        with contextlib.suppress(Exception), connection.cursor() as cursor:  # the rollback drops it anyway
+            cursor.execute(f"DROP TABLE temp.{_STAGE_TABLE}")
+        raise
+    _staging.pop()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {GRAM_TABLE} (gram, sort_key, document_id) SELECT gram, sort_key, document_id "
+            f"FROM temp.{_STAGE_TABLE} ORDER BY gram, sort_key, document_id"
+        )
+        cursor.execute(f"DROP TABLE temp.{_STAGE_TABLE}")
 
 
 # --- reading ---------------------------------------------------------------------------

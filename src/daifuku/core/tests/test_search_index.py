@@ -115,3 +115,31 @@ def test_walk_starts_at_the_sparsest_bigram_when_all_are_common(monkeypatch):
     assert [h.entity_id for h in search.search("たかはし")] == [6, 7, 8, 9]
     with connection.cursor() as cursor:
         assert search._sparsest(cursor, search.query_grams("タカ鬱")) is None
+
+
+def _postings():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT g.gram, g.sort_key, d.entity_id FROM core_searchgram g "
+                       "JOIN core_searchdocument d ON d.id = g.document_id ORDER BY 1, 2, 3")
+        return cursor.fetchall()
+
+
+def test_staged_postings_write_exactly_what_a_direct_bulk_index_writes():
+    from django.db import connection, transaction
+
+    documents = [(10, ["山田製作所", "ヤマダセイサクショ"], "ヤマダセイサクショ"), (11, ["東洋商事", "トウヨウショウジ"], "トウヨウショウジ")]
+    search.bulk_index(2, documents)
+    direct = _postings()
+    with transaction.atomic():
+        search.remove_document(2, 10)
+        search.remove_document(2, 11)
+        with search.staged_postings() as staged:
+            search.bulk_index(2, documents)
+            assert _postings() == [] or not staged  # not visible until the block ends
+        assert staged is (connection.vendor == "sqlite")
+        assert _postings() == direct
+        with search.staged_postings() as staged_again:  # the table holds postings now
+            assert staged_again is False
+    assert [h.entity_id for h in search.search("製作")] == [10]
