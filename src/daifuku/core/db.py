@@ -174,16 +174,24 @@ def deferred_indexes(tables: Sequence[str], *, rebuild_keys: Sequence[str] = ())
 def write_cache(megabytes: int) -> Iterator[None]:
     """A page cache of ``megabytes`` on this connection while a bulk write runs (the index
     pages that consecutive batches touch stay in memory instead of being written out and
-    read back), restored afterwards. SQLite only: PostgreSQL's buffers belong to the server."""
+    read back), restored afterwards. Memory-mapped reads are off meanwhile: every page a
+    bulk write touches is copied into the cache anyway, and a mapping of a multi-gigabyte
+    database would add up to its size to the process's memory. SQLite only: PostgreSQL's
+    buffers belong to the server."""
     if vendor() != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         previous = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA mmap_size")
+        row = cursor.fetchone()
+        mapped = int(row[0]) if row else 0
         cursor.execute(f"PRAGMA cache_size = {-1024 * int(megabytes)}")
+        cursor.execute("PRAGMA mmap_size = 0")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {previous}")
+            cursor.execute(f"PRAGMA mmap_size = {mapped}")

@@ -57,7 +57,7 @@ from .readers import open_table, undecodable
 
 BATCH = 5000
 CHUNK = 2500
-WRITE_CACHE_MB = 512  # SQLite page cache while importing; peak memory stays well under 1.5 GB
+WRITE_CACHE_MB = 256  # SQLite page cache while importing (memory: the goal is a peak under 1.5 GB)
 PARALLEL_FROM = 20_000  # rows; below this the workers cost more than they save
 PERSON_KEYS = ("family_name", "given_name", "family_kana", "given_kana", "birthday", "gender", "postal_code",
                "prefecture", "city", "address_line", "building", "preferences", "notes", "lifecycle",
