@@ -204,3 +204,46 @@ def test_rebuild_command_repairs_counts_after_writes_around_the_services(rep, pe
     repaired = derived_tables()
     assert repaired["periods"] == kept["periods"] and repaired["last"] == kept["last"]
     assert [row[2:] for row in repaired["daily"]] == [("visit", 1)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_the_derived_rows_exact(rep, teammate, person):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; the race is PostgreSQL's")
+    at = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(0, 30)))
+    doomed = [services.log_touch(actor=rep, person=person, data={"summary": "削除予定", "occurred_at": at})
+              for _ in range(6)]
+    errors: list[BaseException] = []
+
+    def run(work):
+        try:
+            work()
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def logger(user):
+        for i in range(8):
+            services.log_touch(actor=user, person=person,
+                               data={"summary": "同時に記録", "occurred_at": at + dt.timedelta(minutes=i + 1)})
+
+    def deleter():
+        for touch in doomed:
+            services.delete_touch(actor=rep, touch=touch)
+
+    threads = [threading.Thread(target=run, args=(work,)) for work in
+               (lambda: logger(rep), lambda: logger(teammate), deleter)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(RepCustomerPeriod.objects.values_list("rep_id", "period", "touches")) == sorted(
+        [(rep.pk, "month", 8), (rep.pk, "week", 8), (teammate.pk, "month", 8), (teammate.pk, "week", 8)])
+    assert PersonLastTouch.objects.get(person=person).last_touched_at == at + dt.timedelta(minutes=8)
+    assert_derived_tables_equal_a_rebuild()
