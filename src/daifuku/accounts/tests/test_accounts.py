@@ -69,6 +69,26 @@ def test_tokens_are_shown_once_stored_hashed_and_revocable(rep):
     assert authenticate_token(secret) is None
 
 
+def test_token_use_is_noted_at_most_once_a_minute_and_inactive_users_are_refused(rep):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    token, secret = create_api_token(actor=rep, user=rep, name="ERP")
+    user = authenticate_token(secret)
+    assert user == rep and user.team_id == rep.team_id and user.role == rep.role
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None and timezone.is_aware(first)
+    authenticate_token(secret)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first  # within the minute: no write
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - dt.timedelta(minutes=2))
+    authenticate_token(secret)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first - dt.timedelta(minutes=1)
+    rep.is_active = False
+    rep.save(update_fields=["is_active"])
+    assert authenticate_token(secret) is None
+
+
 def test_only_admins_issue_tokens_for_others(rep, teammate, admin):
     with pytest.raises(DomainError):
         create_api_token(actor=rep, user=teammate)
