@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.lookups import Exact
 from django.http import Http404
 
 from daifuku.accounts.models import User
@@ -87,6 +88,14 @@ def with_list_columns(qs: QuerySet, owner_field: str) -> QuerySet:
     ).prefetch_related("tags")
 
 
+def _owner_is(owner_id: int) -> Exact:
+    """``owner_id = X`` as an expression: the plain ``filter(owner_id=X)`` turns the list's
+    ``select_related("owner")`` into an INNER JOIN, which SQLite then reorders to scan the
+    users first and sort every customer of the owner (0.6 s for a rep owning 1M); with
+    the LEFT JOIN kept, the page walks ``person_owner_kana_idx`` in 五十音順."""
+    return Exact(F("owner_id"), owner_id)
+
+
 @dataclass
 class PersonFilters:
     q: str = ""
@@ -99,7 +108,7 @@ class PersonFilters:
 
     def apply(self, qs: QuerySet) -> QuerySet:
         if self.owner:
-            qs = qs.filter(owner_id=self.owner)
+            qs = qs.filter(_owner_is(self.owner))
         if self.team:
             qs = qs.filter(team_id=self.team)
         if self.lifecycle:
@@ -211,7 +220,7 @@ def count_people(user, filters: PersonFilters, cap: int = 1000) -> tuple[int, bo
 def list_companies(user, *, q: str = "", owner: int | None = None, cursor=None, size=25, sort="kana", backwards=False):
     qs = companies_queryset(user)
     if owner:
-        qs = qs.filter(owner_id=owner)
+        qs = qs.filter(_owner_is(owner))
     if q:
         ids = [hit.entity_id for hit in search_hits(q, types=(COMPANY,), limit=SEARCH_CANDIDATE_CAP)[0]]
         qs = qs.filter(pk__in=ids)
