@@ -39,7 +39,23 @@ def ensure_people(scale: str) -> dict:
         _last_load.update(scale=scale, database=connection.vendor, people=missing, empty_before=have == 0,
                           seconds=round(time.perf_counter() - started, 3), timings=report.timings)
         _store_load_record()
+        _vacuum()
     return {"people": max(have, target), "user": user}
+
+
+def _vacuum() -> None:
+    """PostgreSQL: a freshly loaded table has no visibility map yet, so index-only scans
+    (the search's posting probes) visit the heap for every row until autovacuum has run;
+    the benchmarks measure the steady state a live database is in, so vacuum now (not
+    part of any timed figure)."""
+    if connection.vendor != "postgresql":
+        return
+    from daifuku.core import search
+
+    with connection.cursor() as cursor:
+        for table in (search.GRAM_TABLE, search.DOC_TABLE, "customers_person", "customers_emailaddress",
+                      "customers_phonenumber"):
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
 
 
 def bench_user():
