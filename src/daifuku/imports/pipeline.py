@@ -203,9 +203,11 @@ def _chunks(rows: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def prepared_rows(rows: Iterable[tuple[int, list[str]]], preparer: Preparer, *, workers: int) -> Iterator[Row]:
+def prepared_rows(rows: Iterable[tuple[int, list[str]]], preparer: Preparer, *, workers: int,
+                  ahead: int = 0) -> Iterator[Row]:
     """Cleaned rows in file order; with ``workers`` > 1 the cleaning runs in forked
-    processes, at most a few chunks ahead of the writer so memory stays flat."""
+    processes, a little more than ``ahead`` rows (the writer's batch) in advance, so the
+    next batch is ready when the writer finishes one and memory stays flat."""
     global _WORKER
     if workers <= 1:
         for number, cells in rows:
@@ -217,7 +219,7 @@ def prepared_rows(rows: Iterable[tuple[int, list[str]]], preparer: Preparer, *, 
         pending: deque = deque()
         for chunk in _chunks(rows, CHUNK):
             pending.append((chunk, pool.apply_async(_prepare_chunk, (chunk,))))
-            if len(pending) >= workers * 3:
+            if len(pending) >= max(workers * 3, ahead // CHUNK + workers):
                 done, result = pending.popleft()
                 yield from _with_cells(result.get(), done)
         while pending:
@@ -541,9 +543,10 @@ def execute(run: ImportRun, *, actor, progress: Callable[[int, int | None], None
     previous_zone = timezone.get_current_timezone()
     _activate_time_zone()
     try:
-        rows = prepared_rows(table.rows, preparer, workers=workers_for(total or 0))
+        size = LARGE_BATCH if (total or 0) >= LARGE_FROM else BATCH
+        rows = prepared_rows(table.rows, preparer, workers=workers_for(total or 0), ahead=size)
         with db.write_cache(WRITE_CACHE_MB):
-            for batch in _chunks(rows, LARGE_BATCH if (total or 0) >= LARGE_FROM else BATCH):
+            for batch in _chunks(rows, size):
                 number += 1
                 outcomes = writer.write(number, batch)
                 keep = outcomes if run.dry_run else [o for o in outcomes if o.action in ("failed", "updated")]
