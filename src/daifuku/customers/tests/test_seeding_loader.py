@@ -178,3 +178,66 @@ def test_seed_command_refuses_bad_arguments():
         call_command("seed", customers=-1)
     with pytest.raises(CommandError):
         call_command("seed", customers=10, duplicates=1.5)
+
+
+class _Undo(Exception):
+    pass
+
+
+def _snapshot(report) -> dict:
+    """Everything a load wrote, with ids relative to the first person/company."""
+    p0, c0 = report.first_person_id, report.first_company_id
+    tables = {
+        "people": Person.objects.order_by("id").values_list(
+            "id", "family_name", "given_name", "family_kana", "sort_kana", "birthday", "owner_id", "created_at"),
+        "emails": EmailAddress.objects.order_by("person_id", "company_id", "address").values_list(
+            "person_id", "company_id", "address", "domain", "is_primary"),
+        "phones": PhoneNumber.objects.order_by("person_id", "company_id", "number").values_list(
+            "person_id", "company_id", "number", "e164", "digits", "kind"),
+        "household": HouseholdMember.objects.order_by("person_id", "name", "relation").values_list(
+            "person_id", "name", "kana", "relation", "birthday"),
+        "stages": RelationshipStageChange.objects.order_by("person_id").values_list("person_id", "stage", "reached_on"),
+        "contacts": Contact.objects.order_by("person_id", "company_id").values_list("person_id", "company_id", "title"),
+        "documents": SearchDocument.objects.order_by("entity_type", "entity_id").values_list(
+            "entity_type", "entity_id", "text", "sort_key"),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT d.entity_type, d.entity_id, g.gram, g.sort_key FROM {search.GRAM_TABLE} g "
+                       f"JOIN {search.DOC_TABLE} d ON d.id = g.document_id ORDER BY 1, 2, 3")
+        grams = cursor.fetchall()
+    shot = {name: [tuple(row) for row in rows] for name, rows in tables.items()}
+    # registration moments are drawn from a pool anchored at "now": compare them relatively
+    start = shot["people"][0][-1]
+    shot["people"] = [(*row[:-1], row[-1] - start) for row in shot["people"]]
+    shot["grams"] = grams
+    shot["offsets"] = (p0, c0)
+    shot["rejected"] = report.phones_rejected
+    return shot
+
+
+def test_rows_built_in_a_forked_process_are_the_rows_built_here(admin):
+    shots = []
+    for parallel in (True, False):
+        try:
+            with transaction.atomic():
+                report = load(actor=admin, people=300, companies=12, seed=5, batch=70, parallel=parallel,
+                              owners=[(admin.pk, None)])
+                assert report.people == 300 and report.search_documents == 312
+                shots.append(_snapshot(report))
+                raise _Undo
+        except _Undo:
+            pass
+    assert shots[0] == shots[1]
+    assert len(shots[0]["grams"]) > 300 * 5
+
+
+def test_a_failing_row_builder_fails_the_load_and_writes_nothing(admin, monkeypatch):
+    from daifuku.customers.seeding import loader as loader_module
+
+    def broken(self, first, offset, chunk):
+        raise ValueError("generator broke")
+
+    monkeypatch.setattr(loader_module.Loader, "_people_rows", broken)
+    with pytest.raises(RuntimeError, match="generator broke"):
+        load(actor=admin, people=50, parallel=True)
+    assert Person.objects.count() == 0 and SearchDocument.objects.count() == 0
