@@ -313,11 +313,18 @@ def search(
         return _reading_prefix(key, entity_types=entity_types, after=after, limit=limit)
     grams = query_grams(key)
     with connection.cursor() as cursor:
-        driving = grams[0] if len(grams) == 1 else _sparsest(cursor, grams)
-        if driving is None:
+        ranked = grams if len(grams) == 1 else _ranked(cursor, grams)
+        if not ranked:
             return []
-        params: list = [driving]
+        params: list = [ranked[0]]
         where = ["g.gram = %s"]
+        for other in ranked[1:3]:
+            # the next sparsest bigrams as primary-key probes on the same posting: far
+            # cheaper than fetching the document to verify it (「タカダ」 on カダ walks every
+            # オカダ first; the probe for タカ drops them without reading a document)
+            where.append(f"EXISTS (SELECT 1 FROM {GRAM_TABLE} o WHERE o.gram = %s AND o.sort_key = g.sort_key "
+                         "AND o.document_id = g.document_id)")
+            params.append(other)
         if after is not None:
             # row-value comparison: both databases turn it into an index range
             where.append("(g.sort_key, g.document_id) > (%s, %s)")
@@ -359,12 +366,12 @@ def _reading_prefix(kana: str, *, entity_types, after, limit) -> list[Hit]:
         return [Hit(*row) for row in cursor.fetchall()]
 
 
-def _sparsest(cursor, grams: list[int]) -> int | None:
-    """The gram to walk: the one with the shortest posting list (count capped at
-    PROBE_CAP); when every list reaches the cap, the one whose PROBE_CAP-th posting comes
+def _ranked(cursor, grams: list[int]) -> list[int]:
+    """The query's grams, the one to walk first: the shortest posting list (count capped at
+    PROBE_CAP) first; when lists reach the cap, the one whose PROBE_CAP-th posting comes
     latest in 五十音順 — its postings are the sparsest before any hit, so the walk to the
     first page verifies the fewest documents (「タカハシ」: カハ, not タカ, whose list is
-    dense with タカギ, タカダ … before タカハシ). None when a gram has no postings at
+    dense with タカギ, タカダ … before タカハシ). Empty when a gram has no postings at
     all (nothing can match). One query."""
     probes = grams[:8]
     selects = " UNION ALL ".join(
@@ -375,9 +382,9 @@ def _sparsest(cursor, grams: list[int]) -> int | None:
     cursor.execute(selects, probes)
     stats = {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
     if min(count for count, _last in stats.values()) == 0:
-        return None
-    best = min(range(len(probes)), key=lambda i: (stats[i][0], -stats[i][1]))
-    return probes[best]
+        return []
+    order = sorted(range(len(probes)), key=lambda i: (stats[i][0], -stats[i][1]))
+    return [probes[i] for i in order]
 
 
 def document_count() -> int:

@@ -110,11 +110,11 @@ def test_walk_starts_at_the_sparsest_bigram_when_all_are_common(monkeypatch):
         _index(index, name, kana)
     grams = search.query_grams("タカハシ")
     with connection.cursor() as cursor:
-        chosen = search._sparsest(cursor, grams)
+        chosen = search._ranked(cursor, grams)[0]
     assert chosen != grams[0]  # タカ is capped too, but dense with タカギ … before タカハシ
     assert [h.entity_id for h in search.search("たかはし")] == [6, 7, 8, 9]
     with connection.cursor() as cursor:
-        assert search._sparsest(cursor, search.query_grams("タカ鬱")) is None
+        assert search._ranked(cursor, search.query_grams("タカ鬱")) == []
 
 
 def _postings():
