@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from daifuku.accounts.models import User
+from daifuku.core.widgets import PlainSelect
 from daifuku.customers.forms import ServiceForm
 
 from .models import GoalPeriod, Mood, Priority, TouchKind
@@ -102,7 +103,9 @@ class NextActionForm(ServiceForm):
 
 
 class HandoverForm(ServiceForm):
-    to_user = forms.ModelChoiceField(User.objects.filter(is_active=True), label=_("Hand over to"))
+    # PlainSelect: this form sits on every 360° page; Django's per-option templates made
+    # the list of colleagues the most expensive part of the page
+    to_user = forms.ModelChoiceField(User.objects.filter(is_active=True), label=_("Hand over to"), widget=PlainSelect)
     note = forms.CharField(label=_("Handover note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
