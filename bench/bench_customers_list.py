@@ -74,6 +74,10 @@ def run(scale: str) -> list[common.Result]:
         metrics[f"{name}_p50_ms"] = timing["p50_ms"]
         metrics[f"{name}_p95_ms"] = timing["p95_ms"]
     metrics["max_queries_per_request"] = max(queries.values())
+    # CPU of this process per request (wall time on a shared machine also counts the
+    # other processes' turns on the CPU)
+    for name in ("first_page", "deep_page"):
+        metrics[f"{name}_cpu_ms"] = round(common.cpu_ms(_get(client, cases[name]), repeat=REPEAT[scale], warmup=2), 2)
 
     ordered = Person.objects.order_by("sort_kana", "id")
 
