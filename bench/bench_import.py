@@ -192,21 +192,26 @@ def run(scale: str) -> list[Result]:
     rows = people_for(scale)
     path = make_file(rows)
     ours = _ours(path) if scale == "tiny" else ours_in_subprocess(path)
-    base = baseline(path, min(rows, 10_000))
     ours_rate = ours["rows"] / max(ours["seconds"], 1e-6)
+    # The comparison the issue asks for: both importers on the same 10,000 rows, one right
+    # after the other (a shared machine's load changes over a long run; adjacent runs see
+    # the same load). Ours rolled back in this process.
+    compared = min(rows, 10_000)
+    compared_path = make_file(compared)
+    ours_compared = _ours(compared_path)
+    base = baseline(compared_path, compared)
+    ours_compared_rate = ours_compared["rows"] / max(ours_compared["seconds"], 1e-6)
     base_rate = base["rows"] / max(base["seconds"], 1e-6)
-    ratio = round(ours_rate / base_rate, 1)
-    metrics = {**ours, "rows_per_s": round(ours_rate)}
+    ratio = round(ours_compared_rate / base_rate, 1)
+    metrics = {**ours, "rows_per_s": round(ours_rate), f"ours_{compared}_rows_per_s": round(ours_compared_rate)}
     passed = ratio >= 20 and (scale != "full" or (ours["seconds"] < 120 and ours["peak_rss_mb"] < 1536))
     return [Result(
         benchmark="import_cp932_upsert", scale=scale, metrics=metrics,
         baseline={"tool": "django-import-export", **base, "rows_per_s": round(base_rate)}, ratio=ratio,
-        goal="1,000,000 CP932 rows < 120 s, peak RSS < 1.5 GB, ≥ 20× django-import-export rows/s",
+        goal="1,000,000 CP932 rows < 120 s, peak RSS < 1.5 GB, ≥ 20× django-import-export rows/s on 10,000 rows",
         passed=passed,
         notes=("ours in a forked process (VmHWM includes the parent's pages); SQLite: into a copy of the "
-               "benchmark database with real commits, PostgreSQL: rolled back after timing")
+               "benchmark database with real commits, PostgreSQL: rolled back after timing; ratio: both "
+               "importers on the same 10,000 rows back to back")
               if scale != "tiny" else "tiny: in-process, RSS is the test process's",
     )]
-
-
-

@@ -63,7 +63,7 @@ LARGE_BATCH = 20_000
 LARGE_FROM = 200_000  # rows
 CHUNK = 2500
 WRITE_CACHE_MB = 256  # SQLite page cache while importing (memory: the goal is a peak under 1.5 GB)
-PARALLEL_FROM = 20_000  # rows; below this the workers cost more than they save
+PARALLEL_FROM = 5_000  # rows; below this the workers cost more than they save
 PERSON_KEYS = ("family_name", "given_name", "family_kana", "given_kana", "birthday", "gender", "postal_code",
                "prefecture", "city", "address_line", "building", "preferences", "notes", "lifecycle",
                "source_channel")
