@@ -82,7 +82,7 @@ def _measure_seed(scale: str, people: int) -> tuple[float, dict]:
         wall = time.perf_counter() - started
     finally:
         cleanup()
-    timings = {m.group(1): float(m.group(2)) for m in re.finditer(r"^\s+(\S+)\s+([\d.]+) s$", out, re.M)}
+    timings = {m.group(1): float(m.group(2)) for m in re.finditer(r"^\s+(\S.*?)\s+([\d.]+) s$", out, re.M)}
     match = re.search(r"in ([\d.]+) s\.", out)
     return (float(match.group(1)) if match else wall), {**timings, "command_wall_s": round(wall, 2)}
 
