@@ -112,7 +112,7 @@ class _PeopleBatch:
     phones: list = field(default_factory=list)
     household: list = field(default_factory=list)
     stages: list = field(default_factory=list)
-    documents: list = field(default_factory=list)  # (person_id, text, sort_key, grams)
+    documents: list = field(default_factory=list)  # (person_id, family, given, family_kana, given_kana, sort kana)
     phones_rejected: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -271,7 +271,6 @@ class Loader:
         names, phone_row, date_ = self.names, self.phones.row, self._date
         moments, n_moments, rnd = self._moments, len(self._moments), self.rnd
         owners, n_owners = self.owners, len(self.owners)
-        prepared, prepare = self._prepared, search.prepare_document
         for index, seed in enumerate(chunk, offset):
             person_id = first + index
             at, reached = moments[int(rnd() * n_moments)]
@@ -308,12 +307,7 @@ class Loader:
             for member in seed.household:
                 household.append((person_id, names.text(member.name), member.kana, member.relation,
                                   date_(member.birthday), "", None, at))
-            # the search document, cut into grams once per distinct name and reading
-            key = (family, given, family_kana, given_kana)
-            document = prepared.get(key)
-            if document is None:
-                document = prepared[key] = prepare([f"{family}{given}", f"{family_kana}{given_kana}"], index_kana)
-            documents.append((person_id, *document))
+            documents.append((person_id, family, given, family_kana, given_kana, index_kana))
         batch.timings["build"] = time.perf_counter() - tick
         return batch
 
@@ -327,7 +321,17 @@ class Loader:
         self._insert("customers_householdmember", HOUSEHOLD_COLUMNS, batch.household)
         self._insert("customers_relationshipstagechange", STAGE_COLUMNS, batch.stages)
         tick = time.perf_counter()
-        self.report.search_documents += search.bulk_index_prepared(PERSON, batch.documents)
+        # Cut into grams here, once per distinct name and reading: with a worker building
+        # the rows, this side of the pipe had the spare time.
+        prepared, prepare = self._prepared, search.prepare_document
+        documents = []
+        for person_id, family, given, family_kana, given_kana, index_kana in batch.documents:
+            key = (family, given, family_kana, given_kana)
+            document = prepared.get(key)
+            if document is None:
+                document = prepared[key] = prepare([f"{family}{given}", f"{family_kana}{given_kana}"], index_kana)
+            documents.append((person_id, *document))
+        self.report.search_documents += search.bulk_index_prepared(PERSON, documents)
         self.clock.add("search index", tick)
         self.report.emails += len(batch.emails)
         self.report.phones += len(batch.phones)
