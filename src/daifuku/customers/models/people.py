@@ -96,6 +96,11 @@ class Person(TimeStampedModel, SoftDeleteModel, VersionedModel, PostalAddress, O
             models.Index(fields=["prefecture", "sort_kana", "id"], name="person_pref_kana_idx", condition=ALIVE),
             models.Index(fields=["relationship_stage", "sort_kana", "id"], name="person_stage_kana_idx",
                          condition=ALIVE),
+            # Both together (a rep's "interconnected customers in 鳥取県"): sampled planner
+            # statistics rate the two indexes above alike, and walking the stage one cost
+            # 0.2 s at 1M; an index on both equalities wins whatever the statistics say.
+            models.Index(fields=["prefecture", "relationship_stage", "sort_kana", "id"],
+                         name="person_pref_stage_kana_idx", condition=ALIVE),
             models.Index(fields=["created_at", "id"], name="person_created_idx", condition=ALIVE),
             models.Index(fields=["updated_at", "id"], name="person_updated_idx", condition=ALIVE),
             models.Index(fields=["deleted_at"], name="person_deleted_idx", condition=~ALIVE),
