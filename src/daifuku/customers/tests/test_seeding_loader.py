@@ -205,12 +205,26 @@ def _snapshot(report) -> dict:
         cursor.execute(f"SELECT d.entity_type, d.entity_id, g.gram, g.sort_key FROM {search.GRAM_TABLE} g "
                        f"JOIN {search.DOC_TABLE} d ON d.id = g.document_id ORDER BY 1, 2, 3")
         grams = cursor.fetchall()
+    # ids relative to the first person/company: PostgreSQL's sequences do not roll back
+    def rel_person(value):
+        return None if value is None else value - p0
+
+    def rel_company(value):
+        return None if value is None else value - c0
+
     shot = {name: [tuple(row) for row in rows] for name, rows in tables.items()}
+    shot["people"] = [(rel_person(row[0]), *row[1:]) for row in shot["people"]]
+    for name in ("emails", "phones"):
+        shot[name] = [(rel_person(row[0]), rel_company(row[1]), *row[2:]) for row in shot[name]]
+    for name in ("household", "stages"):
+        shot[name] = [(rel_person(row[0]), *row[1:]) for row in shot[name]]
+    shot["contacts"] = [(rel_person(row[0]), rel_company(row[1]), *row[2:]) for row in shot["contacts"]]
+    shot["documents"] = [(row[0], row[1] - (p0 if row[0] == PERSON else c0), *row[2:]) for row in shot["documents"]]
+    grams = [(t, e - (p0 if t == PERSON else c0), g, k) for t, e, g, k in grams]
     # registration moments are drawn from a pool anchored at "now": compare them relatively
     start = shot["people"][0][-1]
     shot["people"] = [(*row[:-1], row[-1] - start) for row in shot["people"]]
-    shot["grams"] = grams
-    shot["offsets"] = (p0, c0)
+    shot["grams"] = sorted(grams)
     shot["rejected"] = report.phones_rejected
     return shot
 
