@@ -135,8 +135,12 @@ def handover(request):
     form = HandoverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ids = [int(i) for i in request.POST.getlist("customer") if i.isdigit()][:500]
-        getter = customer_selectors.get_person if kind == "person" else customer_selectors.get_company
-        customers = [getter(request.user, i, "change") for i in ids]
+        scope = customer_selectors.people_queryset if kind == "person" else customer_selectors.companies_queryset
+        # one query for the whole selection; a customer outside the user's scope is a 404
+        # for the request, as when it is handed over alone
+        customers = list(scope(request.user, "change").filter(pk__in=ids))
+        if len(customers) != len(set(ids)):
+            raise Http404
         periods = run_service(form, lambda: services.hand_over_customers(
             actor=request.user, to_user=form.cleaned_data["to_user"], note=form.cleaned_data["note"],
             **{"people" if kind == "person" else "companies": customers}))
