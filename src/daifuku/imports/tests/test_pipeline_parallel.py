@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from daifuku.customers.models import EmailAddress, Person, PhoneNumber
 from daifuku.customers.selectors import search_hits
-from daifuku.imports import pipeline, services
+from daifuku.imports import pipeline, prepare, services
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +54,7 @@ def _wipe():
 
 def test_parallel_cleaning_equals_single_process(rep, monkeypatch, django_capture_on_commit_callbacks):
     content = _file(300)
-    monkeypatch.setattr(pipeline, "CHUNK", 40)
+    monkeypatch.setattr(prepare, "CHUNK", 40)
     monkeypatch.setattr(pipeline, "BATCH", 100)
     monkeypatch.setenv("DAIFUKU_IMPORT_WORKERS", "0")
     single = _import(rep, content, django_capture_on_commit_callbacks)
