@@ -13,8 +13,7 @@ from ninja.files import UploadedFile
 from daifuku.core.errors import ValidationFailed
 from daifuku.customers import selectors as customer_selectors
 
-from . import export, selectors, services
-from .mapping import FIELDS
+from . import export, selectors, services, targets
 
 router = Router(tags=["imports"])
 
@@ -27,6 +26,7 @@ class ImportOut(Schema):
     encoding: str
     detected_encoding: str
     status: str
+    target: str
     mode: str
     match_key: str
     dry_run: bool
@@ -45,12 +45,13 @@ def import_dict(run, *, with_preview: bool = True) -> dict:
     return {
         "id": run.pk, "batch_id": str(run.batch_id), "file_name": run.original_name, "format": run.file_format,
         "encoding": run.encoding, "detected_encoding": run.detected_encoding, "status": run.status,
-        "mode": run.mode, "match_key": run.match_key, "dry_run": run.dry_run, "mapping": run.mapping,
+        "target": run.target, "mode": run.mode, "match_key": run.match_key, "dry_run": run.dry_run, "mapping": run.mapping,
         "headers": headers, "preview": preview,
         "progress": {"done": job.progress_done if job else 0, "total": job.progress_total if job else None,
                      "percent": job.percent if job else None, "message": job.message if job else ""},
         "counts": {"created": run.created_count, "updated": run.updated_count, "failed": run.failed_count,
-                   "unchanged": run.unchanged_count, "merged": run.merged_count},
+                   "unchanged": run.unchanged_count, "merged": run.merged_count,
+                   "duplicates": run.duplicate_count},
         "created_at": run.created_at, "finished_at": run.finished_at,
     }
 
@@ -68,13 +69,16 @@ def _options(raw: str) -> dict:
 
 
 @router.post("/imports", response={201: ImportOut}, summary="Upload a file and start importing it")
-def create_import(request, file: File[UploadedFile], mapping: Form[str] = "", mode: Form[str] = "upsert",
-                  match_key: Form[str] = "email", encoding: Form[str] = "", dry_run: Form[bool] = False,
-                  auto_merge: Form[bool] = False, consent_statement: Form[str] = "", start: Form[bool] = True):
-    """Multipart upload. ``mapping`` is a JSON object ``{column header: field}``; without it
-    the suggested mapping is used (header names, vCard fields). ``start=false`` only
+def create_import(request, file: File[UploadedFile], mapping: Form[str] = "", target: Form[str] = "person",
+                  mode: Form[str] = "upsert", match_key: Form[str] = "", encoding: Form[str] = "",
+                  dry_run: Form[bool] = False, auto_merge: Form[bool] = False, consent_statement: Form[str] = "",
+                  start: Form[bool] = True):
+    """Multipart upload. ``target`` is what the file holds: ``person`` (default) or
+    ``company``. ``mapping`` is a JSON object ``{column header: field}``; without it the
+    suggested mapping is used (header names, vCard fields). ``match_key`` defaults to
+    ``email`` for people and ``corporate_number`` for companies. ``start=false`` only
     uploads, so the suggestion and preview can be reviewed first (then PATCH and POST …/start)."""
-    run = services.upload(actor=request.auth, file=file, name=file.name or "import.csv")
+    run = services.upload(actor=request.auth, file=file, name=file.name or "import.csv", target=target)
     data = {"mode": mode, "match_key": match_key, "encoding": encoding, "dry_run": dry_run,
             "auto_merge": auto_merge, "consent_statement": consent_statement}
     if mapping:
@@ -89,6 +93,7 @@ def create_import(request, file: File[UploadedFile], mapping: Form[str] = "", mo
 class ImportPatch(Schema):
     model_config = {"extra": "forbid"}
     mapping: dict[str, str] | None = None
+    target: str | None = None
     mode: str | None = None
     match_key: str | None = None
     encoding: str | None = None
@@ -98,8 +103,9 @@ class ImportPatch(Schema):
 
 
 @router.get("/imports/fields", response=dict[str, str], summary="The fields a column can be mapped to")
-def import_fields(request):
-    return {key: str(label) for key, label in FIELDS.items()}
+def import_fields(request, target: str = "person"):
+    """``target=company`` lists the fields of a company file."""
+    return {key: str(label) for key, label in targets.fields_for(target).items()}
 
 
 @router.get("/imports/{import_id}", response=ImportOut, summary="Import status and progress")
@@ -120,22 +126,38 @@ def start_import(request, import_id: int):
     return import_dict(selectors.get_run(request.auth, run.pk))
 
 
+class DuplicateOut(Schema):
+    id: int
+    name: str
+    email: str
+    score: int
+    reasons: list[str]
+
+
 class OutcomeOut(Schema):
     row: int
     action: str
     person_id: int | None
+    company_id: int | None
     reason: str
     changes: dict
+    duplicates: list[DuplicateOut]
 
 
 @router.get("/imports/{import_id}/rows", response=list[OutcomeOut], summary="Per-row outcomes (dry run: every row)")
-def import_rows(request, import_id: int, action: str = "", limit: int = 500):
+def import_rows(request, import_id: int, action: str = "", duplicates: bool = False, limit: int = 500):
+    """``duplicates=true``: only the rows a dry run would create although they probably
+    exist already; each row's ``duplicates`` lists those customers (id, name, email,
+    score 0–100, 名寄せ reason codes), best first."""
     run = selectors.get_run(request.auth, import_id)
     qs = run.outcomes.all()
     if action:
         qs = qs.filter(action=action)
-    return [{"row": o.row_number, "action": o.action, "person_id": o.person_id, "reason": o.reason,
-             "changes": o.changes} for o in qs[: max(1, min(limit, 5000))]]
+    if duplicates:
+        qs = qs.filter(changes__has_key="duplicates")
+    return [{"row": o.row_number, "action": o.action, "person_id": o.person_id, "company_id": o.company_id,
+             "reason": o.reason, "changes": o.changes, "duplicates": o.changes.get("duplicates", [])}
+            for o in qs[: max(1, min(limit, 5000))]]
 
 
 @router.get("/imports/{import_id}/failed.csv", summary="The failed rows with an error column, to fix and re-import")

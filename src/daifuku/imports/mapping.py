@@ -146,16 +146,22 @@ PRESET_LABELS = {"google": "Google Contacts", "outlook": "Outlook"}
 
 
 def suggest(headers: list[str], preset: str = "") -> dict[str, str]:
-    """``{header: field}`` for the headers we recognise; a field that may hold one value
-    only is given to its first column."""
-    chosen: dict[str, str] = {}
-    taken: set[str] = set()
+    """``{header: field}`` for the headers of a people file we recognise (a preset's
+    headers first, then the synonyms, then the numbered Google/Outlook patterns)."""
     table = PRESETS.get(preset, {})
     preset_keys = {header_key(k): v for k, v in table.items()}
+    return suggest_from(headers, {**_INDEX, **preset_keys}, _PATTERNS)
+
+
+def suggest_from(headers: list[str], index: dict[str, str], patterns=()) -> dict[str, str]:
+    """``{header: field}`` from an index ``{header_key: field}``; a field that may hold
+    one value only is given to its first column."""
+    chosen: dict[str, str] = {}
+    taken: set[str] = set()
     for header in headers:
-        field = preset_keys.get(header_key(header)) or _INDEX.get(header_key(header))
+        field = index.get(header_key(header))
         if field is None:
-            field = next((f for pattern, f in _PATTERNS if pattern.match(normalize_text(header))), None)
+            field = next((f for pattern, f in patterns if pattern.match(normalize_text(header))), None)
         if field is None or (field in taken and field not in MULTI):
             continue
         chosen[header] = field
@@ -280,11 +286,11 @@ def row_data(mapping: list[tuple[int, str]], cells: list[str]) -> dict:
     return data
 
 
-def compile_mapping(headers: list[str], mapping: dict[str, str]) -> list[tuple[int, str]]:
+def compile_mapping(headers: list[str], mapping: dict[str, str], fields=FIELDS) -> list[tuple[int, str]]:
     """``{header: field}`` → ``[(column index, field)]``; unknown fields and headers are ignored."""
     plan = []
     for index, header in enumerate(headers):
         field = mapping.get(header)
-        if field in FIELDS:
+        if field in fields:
             plan.append((index, field))
     return plan

@@ -17,6 +17,13 @@ class ImportMode(models.TextChoices):
     UPSERT = "upsert", _("Create or update")
 
 
+class ImportTarget(models.TextChoices):
+    """What the rows of a file are: people (個人・担当者) or companies (取引先)."""
+
+    PERSON = "person", _("People")
+    COMPANY = "company", _("Companies")
+
+
 class MatchKey(models.TextChoices):
     EMAIL = "email", _("Email address")
     PHONE = "phone", _("Phone number")
@@ -64,7 +71,7 @@ class ImportRun(models.Model):
     encoding = models.CharField(max_length=16, blank=True)  # utf-8 | utf-8-sig | cp932
     detected_encoding = models.CharField(max_length=16, blank=True)
     mapping = models.JSONField(default=dict)
-    target = models.CharField(max_length=8, default="person")  # person | company
+    target = models.CharField(max_length=8, choices=ImportTarget.choices, default=ImportTarget.PERSON)
     mode = models.CharField(max_length=8, choices=ImportMode.choices, default=ImportMode.UPSERT)
     match_key = models.CharField(max_length=20, choices=MatchKey.choices, default=MatchKey.EMAIL)
     dry_run = models.BooleanField(default=False)
@@ -78,6 +85,8 @@ class ImportRun(models.Model):
     failed_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     merged_count = models.PositiveIntegerField(default=0)
+    # dry runs: rows that would create a customer who probably exists already (名寄せ keys)
+    duplicate_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -120,12 +129,16 @@ class ImportBatch(models.Model):
 class ImportRowOutcome(models.Model):
     """What happened (or, in a dry run, would happen) to one row: ``failed`` with the reason
     and the raw cells (for the corrected re-import file), ``updated`` with the values it
-    replaced (for undo), and in dry runs also ``created`` / ``unchanged``."""
+    replaced (for undo), and in dry runs also ``created`` / ``unchanged``. A dry run's
+    ``created`` row lists in ``changes["duplicates"]`` the existing customers it probably
+    is. Company imports also keep their ``created`` rows: companies are written one by one
+    through the service, so their ids are not one range and undo needs them."""
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="outcomes")
     row_number = models.PositiveIntegerField()
     action = models.CharField(max_length=10)  # created | updated | unchanged | failed | merged
     person_id = models.BigIntegerField(null=True, blank=True)
+    company_id = models.BigIntegerField(null=True, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
     raw = models.JSONField(default=list, blank=True)

@@ -53,12 +53,24 @@ class Row:
     document: tuple | None = None
 
 
-def _message(exc: ValidationFailed) -> str:
+def _message(exc: ValidationFailed, labels=None) -> str:
+    """One line naming each field and what is wrong with it (the failed-rows column)."""
+    labels = mapping_module.FIELDS if labels is None else labels
     parts = []
     for name, messages in exc.errors.items():
-        label = mapping_module.FIELDS.get(name.split(".")[0], name)
+        label = labels.get(name.split(".")[0], name)
         parts.append(f"{label}: {' '.join(messages)}")
     return "; ".join(parts) or str(exc.message)
+
+
+def read_cells(plan: list[tuple[int, str]], cells: list[str]) -> tuple[dict, str]:
+    """``(service data, "")`` of a row's cells, or ``({}, why the row cannot be imported)``."""
+    if undecodable(cells):
+        return {}, _("The row contains bytes that are not valid in the file's encoding.")
+    data = mapping_module.row_data(plan, cells)
+    if not data:
+        return {}, _("Nothing to import in this row (no mapped column has a value).")
+    return data, ""
 
 
 class Preparer:
@@ -71,12 +83,8 @@ class Preparer:
 
     def __call__(self, number: int, cells: list[str]) -> Row:
         row = Row(number, cells)
-        if undecodable(cells):
-            row.error = _("The row contains bytes that are not valid in the file's encoding.")
-            return row
-        data = mapping_module.row_data(self.plan, cells)
-        if not data:
-            row.error = _("Nothing to import in this row (no mapped column has a value).")
+        data, row.error = read_cells(self.plan, cells)
+        if row.error:
             return row
         errors: dict[str, list[str]] = {}
         try:

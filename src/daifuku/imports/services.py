@@ -22,25 +22,28 @@ from daifuku.customers.models import Person
 from daifuku.customers.search_index import PERSON
 from daifuku.customers.services.common import is_user
 
+from . import companies, pipeline, readers, targets
 from . import mapping as mapping_module
-from . import pipeline, readers
-from .models import ImportMode, ImportRun, MatchKey, SavedMapping
+from .models import ExternalId, ImportMode, ImportRun, ImportTarget, SavedMapping
 
 logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 300 * 1024 * 1024
 
 
 @transaction.atomic
-def upload(*, actor, file, name: str) -> ImportRun:
+def upload(*, actor, file, name: str, target: str = ImportTarget.PERSON) -> ImportRun:
     """Store an uploaded file and guess how to read it: format, encoding, and a mapping
-    suggested from its headers (or the vCard fields)."""
+    suggested from its headers (or the vCard fields) for what it holds (``target``:
+    people or companies)."""
+    if target not in ImportTarget.values:
+        raise ValidationFailed({"target": [_("Choose people or companies.")]})
     size = getattr(file, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
         raise ValidationFailed({"file": [_("The file is larger than 300 MB.")]}, code="file_too_large")
     if size == 0:
         raise ValidationFailed({"file": [_("The file is empty.")]}, code="empty_file")
-    run = ImportRun(original_name=Path(name).name[:255] or "import.csv",
-                    created_by=actor if is_user(actor) else None)
+    run = ImportRun(original_name=Path(name).name[:255] or "import.csv", target=target,
+                    match_key=targets.keys_for(target)[0], created_by=actor if is_user(actor) else None)
     run.file.save(run.original_name, File(file), save=False)
     file_format, encoding = readers.sniff(run.file.path, name)
     run.file_format, run.encoding, run.detected_encoding = file_format, encoding, encoding
@@ -53,7 +56,7 @@ def upload(*, actor, file, name: str) -> ImportRun:
     if not headers:
         run.file.delete(save=False)
         raise ValidationFailed({"file": [_("The file has no header row.")]}, code="no_header")
-    run.mapping = mapping_module.suggest(headers, mapping_module.detect_preset(headers))
+    run.mapping = targets.suggest(headers, target, mapping_module.detect_preset(headers))
     run.save()
     audit.record(actor=actor, action="upload", obj=run, changes={"file": [None, run.original_name],
                                                                   "format": [None, file_format],
@@ -67,7 +70,8 @@ def headers_of(run: ImportRun) -> tuple[list[str], list[list[str]]]:
 
 @transaction.atomic
 def configure(*, actor, run: ImportRun, data: dict[str, Any]) -> ImportRun:
-    """Set mapping, mode, key, encoding and options before the run starts."""
+    """Set what the file holds, mapping, mode, key, encoding and options before the run
+    starts. Switching the target without a mapping suggests one for the new target."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     if run.status not in (ImportRun.Status.UPLOADED, ImportRun.Status.FINISHED) or (
             run.status == ImportRun.Status.FINISHED and not run.dry_run):
@@ -79,9 +83,14 @@ def configure(*, actor, run: ImportRun, data: dict[str, Any]) -> ImportRun:
         else:
             run.encoding = data["encoding"]
     headers, _rows = headers_of(run)
+    if data.get("target") and data["target"] != run.target:
+        if data["target"] not in ImportTarget.values:
+            errors["target"] = [_("Choose people or companies.")]
+        else:
+            _switch_target(run, data["target"], headers, suggest=data.get("mapping") is None)
     if "mapping" in data and data["mapping"] is not None:
         mapping = {str(k): str(v) for k, v in dict(data["mapping"]).items() if v}
-        unknown = sorted(v for v in mapping.values() if v not in mapping_module.FIELDS)
+        unknown = sorted(v for v in mapping.values() if v not in targets.fields_for(run.target))
         if unknown:
             errors["mapping"] = [_("Unknown field: %(fields)s.") % {"fields": ", ".join(unknown)}]
         missing = sorted(h for h in mapping if h not in headers)
@@ -92,24 +101,56 @@ def configure(*, actor, run: ImportRun, data: dict[str, Any]) -> ImportRun:
         if data["mode"] not in ImportMode.values:
             errors["mode"] = [_("Choose create, update or upsert.")]
         run.mode = data["mode"]
+    keys = targets.keys_for(run.target)
     if "match_key" in data and data["match_key"]:
-        if data["match_key"] not in (MatchKey.EMAIL, MatchKey.PHONE, MatchKey.EXTERNAL_ID):
+        if data["match_key"] not in keys and run.target == ImportTarget.COMPANY:
+            errors["match_key"] = [_("Companies are matched by corporate number or external ID.")]
+        elif data["match_key"] not in keys:
             errors["match_key"] = [_("People are matched by email, phone or external ID.")]
         run.match_key = data["match_key"]
+    elif run.match_key not in keys:
+        run.match_key = keys[0]
     for flag in ("dry_run", "auto_merge"):
         if flag in data and data[flag] is not None:
             setattr(run, flag, bool(data[flag]))
+    if run.auto_merge and run.target == ImportTarget.COMPANY:
+        errors["auto_merge"] = [_("Automatic merging is for people only; company duplicates are merged in 名寄せ.")]
     if "consent_statement" in data and data["consent_statement"] is not None:
         run.consent_statement = str(data["consent_statement"]).strip()[:2000]
     fields = set(run.mapping.values())
-    if not fields & {"full_name", "family_name", "email", "phone", "external_id"}:
+    if not fields & targets.IDENTIFYING[run.target]:
         errors.setdefault("mapping", []).append(_("Map at least a name column or the column of the matching key."))
-    key_field = {"email": "email", "phone": "phone", "external_id": "external_id"}.get(run.match_key)
-    if run.mode != ImportMode.CREATE and key_field not in fields:
+    if run.mode != ImportMode.CREATE and run.match_key not in fields:  # each key has a field of its name
         errors.setdefault("match_key", []).append(_("Map the column that holds the matching key."))
     if errors:
         raise ValidationFailed(errors)
     run.save()
+    return run
+
+
+def _switch_target(run: ImportRun, target: str, headers: list[str], *, suggest: bool) -> None:
+    run.target = target
+    if suggest:
+        run.mapping = targets.suggest(headers, target)
+    keys = targets.keys_for(target)
+    mapped = set(run.mapping.values())
+    run.match_key = next((key for key in keys if key in mapped), keys[0])
+
+
+@transaction.atomic
+def switch_target(*, actor, run: ImportRun, target: str) -> ImportRun:
+    """Say what the file holds (people or companies) before mapping it: the mapping is
+    suggested again for that target and a key it can match by is chosen. The rest is
+    checked when the import is configured to start."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != ImportRun.Status.UPLOADED and not (run.status == ImportRun.Status.FINISHED and run.dry_run):
+        raise DomainError(_("This import has already run."), code="already_run", status=409)
+    if target not in ImportTarget.values:
+        raise ValidationFailed({"target": [_("Choose people or companies.")]})
+    if target != run.target:
+        _switch_target(run, target, headers_of(run)[0], suggest=True)
+        run.auto_merge = run.auto_merge and target == ImportTarget.PERSON
+        run.save()
     return run
 
 
@@ -152,19 +193,22 @@ def perform_import(run_id: int, *, progress=None) -> ImportRun | None:
             progress(done, total_rows)
 
     actor = run.created_by or "import"
+    execute = companies.execute if run.target == ImportTarget.COMPANY else pipeline.execute
     try:
         with acting("import", str(run.batch_id)[:32]):
-            run = pipeline.execute(run, actor=actor, progress=report, total=total)
+            run = execute(run, actor=actor, progress=report, total=total)
     except Exception as exc:
         logger.exception("import %s failed", run_id)
         ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED, finished_at=timezone.now())
         jobs.fail(job, str(exc)[:2000])
         raise
-    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FINISHED)
+    # a dry run's created rows that probably exist already (the writers list them per row)
+    duplicate_count = run.outcomes.filter(changes__has_key="duplicates").count() if run.dry_run else 0
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FINISHED, duplicate_count=duplicate_count)
     run.refresh_from_db()
     jobs.finish(job, result={"created": run.created_count, "updated": run.updated_count,
                              "failed": run.failed_count, "unchanged": run.unchanged_count,
-                             "merged": run.merged_count}, message=run.summary)
+                             "merged": run.merged_count, "duplicates": run.duplicate_count}, message=run.summary)
     return run
 
 
@@ -196,7 +240,7 @@ def perform_undo(run_id: int, actor_id: int | None = None) -> dict:
         if job:
             jobs.mark_running(job, total=run.created_count + run.updated_count)
         with acting("import", str(run.batch_id)[:32]):
-            result = _undo(run, actor, job)
+            result = companies.undo(run, actor, job) if run.target == ImportTarget.COMPANY else _undo(run, actor, job)
         run.status = ImportRun.Status.UNDONE
         run.save(update_fields=["status"])
         audit.record(actor=actor, action="undo", obj=run, changes={k: [None, v] for k, v in result.items()},
@@ -218,6 +262,8 @@ def _undo(run: ImportRun, actor, job) -> dict:
                                                        version=F("version") + 1)
             for pk in chunk:
                 search.remove_document(PERSON, pk)
+            # the ids came with the import and leave with it: importing the file again matches nobody
+            ExternalId.objects.filter(person_id__in=chunk).delete()
         removed += len(ids)
         if job:
             jobs.report_progress(job, removed)
@@ -260,7 +306,8 @@ def save_mapping(*, actor, name: str, mapping: dict[str, str]) -> SavedMapping:
     name = (name or "").strip()[:100]
     if not name:
         raise ValidationFailed({"name": [_("Give the mapping a name.")]})
-    unknown = sorted(v for v in mapping.values() if v and v not in mapping_module.FIELDS)
+    unknown = sorted(v for v in mapping.values() if v and v not in mapping_module.FIELDS
+                     and v not in targets.COMPANY_FIELDS)
     if unknown:
         raise ValidationFailed({"mapping": [_("Unknown field: %(fields)s.") % {"fields": ", ".join(unknown)}]})
     saved, created = SavedMapping.objects.update_or_create(

@@ -6,15 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from daifuku.core.errors import DomainError, ValidationFailed
 from daifuku.customers import selectors as customer_selectors
+from daifuku.customers.views.dedup import reason_labels
 
-from . import export, mapping, selectors, services
+from . import export, mapping, selectors, services, targets
 from .api import export_queryset
-from .models import ImportMode, ImportRun, MatchKey
+from .models import ImportMode, ImportRun, ImportTarget
 from .readers import ENCODINGS
 
 ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "cp932": "Shift_JIS (CP932)"}
@@ -26,7 +28,7 @@ EXPORT_LABELS = [("csv_cp932", "CSV (Excel, Shift_JIS)"), ("csv_bom", "CSV (UTF-
 def home(request):
     page = selectors.list_runs(request.user, cursor=request.GET.get("after"))
     return render(request, "imports/home.html", {"page": page, "export_formats": EXPORT_LABELS,
-                                                 "query": request.GET.urlencode()})
+                                                 "targets": ImportTarget.choices, "query": request.GET.urlencode()})
 
 
 @login_required
@@ -37,7 +39,8 @@ def upload(request):
         messages.error(request, _("Choose a file to import."))
         return redirect("imports:home")
     try:
-        run = services.upload(actor=request.user, file=file, name=file.name)
+        run = services.upload(actor=request.user, file=file, name=file.name,
+                              target=request.POST.get("target") or ImportTarget.PERSON)
     except ValidationFailed as exc:
         messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
         return redirect("imports:home")
@@ -55,8 +58,15 @@ def run_detail(request, pk: int):
     errors: dict[str, list[str]] = {}
     if request.method == "POST" and run.status in (ImportRun.Status.UPLOADED, ImportRun.Status.FINISHED):
         run = selectors.get_run(request.user, pk, "change")
+        # the encoding or the target changed (the selects submit the form): show the file again
         if request.POST.get("encoding") and request.POST["encoding"] != run.encoding:
             services.configure(actor=request.user, run=run, data={"encoding": request.POST["encoding"]})
+            return redirect("imports:run", run.pk)
+        if request.POST.get("target") and request.POST["target"] != run.target:
+            try:
+                services.switch_target(actor=request.user, run=run, target=request.POST["target"])
+            except DomainError as exc:
+                messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms) or str(exc.message))
             return redirect("imports:run", run.pk)
         headers, _preview = services.headers_of(run)
         data = {"mapping": _mapping_from_post(request, headers), "mode": request.POST.get("mode"),
@@ -88,20 +98,42 @@ def _run_context(request, run: ImportRun, errors=None) -> dict:
     columns = [{"index": i, "header": h, "field": current.get(h, ""), "samples": [r[i] if i < len(r) else "" for r in preview]}
                for i, h in enumerate(headers)]
     editable = run.status == ImportRun.Status.UPLOADED or (run.status == ImportRun.Status.FINISHED and run.dry_run)
+    people = run.target == ImportTarget.PERSON
     return {
-        "run": run, "columns": columns, "fields": [(k, v) for k, v in mapping.FIELDS.items()],
-        "modes": ImportMode.choices, "keys": [c for c in MatchKey.choices if c[0] != "corporate_number"],
-        "encodings": [(e, ENCODING_LABELS[e]) for e in ENCODINGS], "presets": mapping.PRESET_LABELS.items(),
+        "run": run, "columns": columns, "fields": list(targets.fields_for(run.target).items()),
+        "targets": ImportTarget.choices, "modes": ImportMode.choices, "keys": targets.key_choices(run.target),
+        "encodings": [(e, ENCODING_LABELS[e]) for e in ENCODINGS],
+        "presets": mapping.PRESET_LABELS.items() if people else [],
         "saved": selectors.saved_mappings(), "errors": errors or {}, "editable": editable,
-        "outcomes": list(run.outcomes.all()[:200]) if run.status in ("finished", "undone") else [],
+        "outcomes": _outcomes(run, request.GET.get("rows", "")), "rows": request.GET.get("rows", ""),
     }
+
+
+def _outcomes(run: ImportRun, only: str = "") -> list:
+    """The first 200 row outcomes of a finished run (``only``: failed rows, or the rows
+    with probable duplicates), each with its duplicates ready to show."""
+    if run.status not in (ImportRun.Status.FINISHED, ImportRun.Status.UNDONE):
+        return []
+    outcomes = run.outcomes.all()
+    if only == "failed":
+        outcomes = outcomes.filter(action="failed")
+    elif only == "duplicates":
+        outcomes = outcomes.filter(changes__has_key="duplicates")
+    page = "customers:company" if run.target == ImportTarget.COMPANY else "customers:person"
+    rows = list(outcomes[:200])
+    for outcome in rows:
+        outcome.customer_id = outcome.company_id or outcome.person_id
+        outcome.duplicates = [
+            {**found, "url": reverse(page, args=[found["id"]]), "reason_labels": reason_labels(found["reasons"]),
+             "label": f"{found['name']} (#{found['id']}{', ' + found['email'] if found.get('email') else ''})"}
+            for found in outcome.changes.get("duplicates", ())]
+    return rows
 
 
 @login_required
 def run_progress(request, pk: int):
     run = selectors.get_run(request.user, pk)
-    context = {"run": run, "outcomes": list(run.outcomes.all()[:200]) if run.status == "finished" else []}
-    return render(request, "imports/partials/_progress.html", context)
+    return render(request, "imports/partials/_progress.html", {"run": run, "outcomes": _outcomes(run)})
 
 
 @login_required

@@ -158,3 +158,17 @@ def _list(data, singular: str) -> list:
     if isinstance(value, str):
         return [line for line in value.replace(",", "\n").splitlines() if line.strip()]
     return [v.get("address") or v.get("number") if isinstance(v, dict) else v for v in value]
+
+
+def visible_candidates(user, model, ids) -> set[int]:
+    """The alive records among ``ids`` (people or companies) that ``user`` may see: the
+    last step of a probable-duplicate lookup made for many new records at once (an
+    import's dry run). A system actor (a string such as ``"command"``) sees every record."""
+    ids = sorted(set(ids))
+    found: set[int] = set()
+    for start in range(0, len(ids), 900):
+        queryset = model.objects.filter(pk__in=ids[start : start + 900])
+        if not isinstance(user, str):
+            queryset = restrict(queryset, user, VIEW)
+        found.update(queryset.values_list("pk", flat=True))
+    return found

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from django.core.management import call_command
 from django.test import Client
 
@@ -16,11 +15,6 @@ from daifuku.customers.models import DuplicateGroup, Person
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture(autouse=True)
-def media(tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def test_post_import_runs_and_reports_status(rep_api, django_capture_on_commit_callbacks):
     with open(FIXTURES / "cp932_customers.csv", "rb") as handle, django_capture_on_commit_callbacks(execute=True):
         response = rep_api.upload("/api/v1/imports", {"file": handle})
@@ -29,7 +23,7 @@ def test_post_import_runs_and_reports_status(rep_api, django_capture_on_commit_c
     assert body["encoding"] == "cp932" and body["format"] == "csv"
     status = rep_api.get(f"/api/v1/imports/{body['id']}").json()
     assert status["status"] == "finished"
-    assert status["counts"] == {"created": 3, "updated": 0, "failed": 1, "unchanged": 0, "merged": 0}
+    assert status["counts"] == {"created": 3, "updated": 0, "failed": 1, "unchanged": 0, "merged": 0, "duplicates": 0}
     assert status["progress"]["percent"] == 100
     rows = rep_api.get(f"/api/v1/imports/{body['id']}/rows", {"action": "failed"}).json()
     assert [r["row"] for r in rows] == [5]

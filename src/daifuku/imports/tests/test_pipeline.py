@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from daifuku.core.models import AuditEntry, JobRun
@@ -18,24 +17,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def upload(actor, name: str, content: bytes | None = None) -> ImportRun:
     data = content if content is not None else (FIXTURES / name).read_bytes()
     return services.upload(actor=actor, file=SimpleUploadedFile(name, data), name=name)
-
-
-@pytest.fixture(autouse=True)
-def media(tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def run_import(django_capture_on_commit_callbacks):
-    def run(actor, run: ImportRun, **options) -> ImportRun:
-        if options:
-            services.configure(actor=actor, run=run, data=options)
-        with django_capture_on_commit_callbacks(execute=True):
-            services.start(actor=actor, run=run)
-        run.refresh_from_db()
-        return run
-
-    return run
 
 
 def test_cp932_file_is_detected_mapped_and_imported(rep, run_import):
@@ -107,3 +88,18 @@ def test_failed_rows_download_for_correction(rep, run_import):
     lines = body.splitlines()
     assert lines[0].startswith("氏名,フリガナ,郵便番号")
     assert "not-an-email" in lines[1] and ("Row 5" in lines[1] or "行 5" in lines[1])
+
+
+def test_undo_releases_external_ids_so_the_file_can_be_imported_again(rep, run_import,
+                                                                      django_capture_on_commit_callbacks):
+    from daifuku.imports.models import ExternalId
+
+    content = "会員番号,氏名\r\nM-1,山田 太郎\r\n".encode()
+    first = run_import(rep, upload(rep, "pos.csv", content), match_key="external_id")
+    assert first.created_count == 1 and ExternalId.objects.filter(value="M-1").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_undo(actor=rep, run=first)
+    assert not ExternalId.objects.exists()
+    again = run_import(rep, upload(rep, "pos.csv", content), match_key="external_id")
+    assert (again.created_count, again.failed_count) == (1, 0)
+    assert Person.objects.get().family_name == "山田"

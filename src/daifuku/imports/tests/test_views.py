@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -13,11 +12,6 @@ from daifuku.customers import services as customer_services
 from daifuku.customers.models import DuplicateGroup, MergeJournal, Person
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture(autouse=True)
-def media(tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path
 
 
 def login(user) -> Client:

@@ -1,7 +1,9 @@
-"""``daifuku import FILE [--mapping JSON|@file|saved name] [--mode upsert] [--key email] [--dry-run]``.
+"""``daifuku import FILE [--target person|company] [--mapping JSON|@file|saved name] [--mode upsert]
+[--key email] [--dry-run]``.
 
 Without mapping options the suggested mapping is used (header names, vCard fields). Runs
-to the end in this process with a progress bar and prints ``created N, updated N, failed N``.
+to the end in this process with a progress bar and prints ``created N, updated N, failed N``
+(a dry run adds how many new rows probably exist already).
 """
 
 from __future__ import annotations
@@ -20,13 +22,16 @@ from daifuku.imports.models import ImportRun, SavedMapping
 
 
 class Command(BaseCommand):
-    help = "Import customers from a CSV (UTF-8/BOM/CP932), .xlsx or vCard file."
+    help = "Import customers (people or companies) from a CSV (UTF-8/BOM/CP932), .xlsx or vCard file."
 
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--mapping", default="", help='JSON {"column": "field"}, @file.json, or a saved mapping name')
+        parser.add_argument("--target", default="person", choices=["person", "company"],
+                            help="what the file holds: people (default) or companies (取引先)")
         parser.add_argument("--mode", default="upsert", choices=["create", "update", "upsert"])
-        parser.add_argument("--key", default="email", choices=["email", "phone", "external_id"])
+        parser.add_argument("--key", default="", choices=["", "email", "phone", "external_id", "corporate_number"],
+                            help="match existing customers by (default: email for people, corporate_number for companies)")
         parser.add_argument("--encoding", default="", choices=["", "utf-8", "utf-8-sig", "cp932"])
         parser.add_argument("--dry-run", action="store_true")
         parser.add_argument("--auto-merge", action="store_true", help="merge exact duplicates into existing records")
@@ -40,7 +45,8 @@ class Command(BaseCommand):
         actor = self._actor(options["user"])
         try:
             with acting("command"), path.open("rb") as handle:
-                run = services.upload(actor=actor, file=File(handle, name=path.name), name=path.name)
+                run = services.upload(actor=actor, file=File(handle, name=path.name), name=path.name,
+                                      target=options["target"])
                 data = {"mode": options["mode"], "match_key": options["key"], "encoding": options["encoding"],
                         "dry_run": options["dry_run"], "auto_merge": options["auto_merge"],
                         "consent_statement": options["consent_statement"]}
@@ -58,7 +64,9 @@ class Command(BaseCommand):
         if self._tty:
             sys.stderr.write("\n")
         prefix = "dry run: " if run.dry_run else ""
-        self.stdout.write(f"{prefix}created {run.created_count}, updated {run.updated_count}, failed {run.failed_count}")
+        suffix = f", probable duplicates {run.duplicate_count}" if run.duplicate_count else ""
+        self.stdout.write(f"{prefix}created {run.created_count}, updated {run.updated_count}, "
+                          f"failed {run.failed_count}{suffix}")
         if run.failed_count:
             target = path.with_name(path.stem + ".failed.csv")
             try:

@@ -1,0 +1,88 @@
+"""What a file can hold — people or companies (取引先) — and, for each, the fields a column
+can fill, the headers that suggest them, and the keys that match a row to a customer who
+is already in the ledger. People's fields live in :mod:`.mapping` (with the Google and
+Outlook presets); this module adds the companies' and answers "which ones?" per target."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from . import mapping
+from .models import ImportTarget, MatchKey
+
+#: The fields a column of a company file can fill, in the order the mapping screen lists them.
+COMPANY_FIELDS: dict[str, object] = {
+    "name": _("Company name (legal form before or after: 株式会社, (株), ㈱ …)"),
+    "kana": _("Company name (kana)"),
+    "corporate_number": _("Corporate number (13 digits)"),
+    # contact points and address: the same fields, and labels, as a person's
+    **{key: mapping.FIELDS[key] for key in ("email", "phone", "postal_code", "prefecture", "city", "address",
+                                            "address_line", "building")},
+    "industry": _("Industry (JSIC division or its name)"),
+    "size": _("Employees (a number or a range)"),
+    "website": _("Website"),
+    **{key: mapping.FIELDS[key] for key in ("tags", "notes", "external_id")},
+}
+
+_COMPANY_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("会社名", "社名", "法人名", "企業名", "取引先名", "取引先", "商号", "名称", "company", "companyname",
+             "organization", "organizationname", "account", "accountname", "name"),
+    "kana": ("フリガナ", "カナ", "よみ", "読み", "よみがな", "会社名カナ", "会社名(カナ)", "会社名(フリガナ)", "社名カナ",
+             "社名(フリガナ)", "フリガナ(会社名)", "取引先名カナ", "取引先名(フリガナ)", "法人名カナ", "法人名(フリガナ)",
+             "kana", "furigana", "yomi"),
+    "corporate_number": ("法人番号", "法人番号(13桁)", "corporatenumber", "corporateno", "houjinbangou"),
+    "email": ("メールアドレス", "メール", "代表メール", "代表メールアドレス", "email", "e-mail", "mail", "emailaddress"),
+    "phone": ("電話番号", "電話", "代表電話", "代表電話番号", "代表番号", "tel", "phone", "phonenumber", "mainphone"),
+    "postal_code": ("郵便番号", "〒", "zip", "zipcode", "postalcode", "postcode"),
+    "prefecture": ("都道府県", "prefecture", "state", "region"),
+    "city": ("市区町村", "市町村", "city"),
+    "address": ("住所", "所在地", "本社所在地", "本店所在地", "address"),
+    "address_line": ("番地", "町名番地", "住所1", "street", "address_line"),
+    "building": ("建物名", "ビル名", "建物", "住所2", "building"),
+    "industry": ("業種", "業界", "産業分類", "業種分類", "industry"),
+    "size": ("従業員数", "社員数", "従業員", "規模", "企業規模", "会社規模", "employees", "numberofemployees",
+             "headcount", "size"),
+    "website": ("url", "ホームページ", "ホームページurl", "webサイト", "ウェブサイト", "サイト", "hp", "website",
+                "homepage", "web", "weburl"),
+    "tags": ("タグ", "ラベル", "分類", "tags", "labels"),
+    "notes": ("備考", "メモ", "notes", "note", "memo", "comment"),
+    "external_id": ("外部id", "取引先コード", "取引先番号", "取引先id", "会社コード", "企業コード", "顧客コード", "顧客番号",
+                    "externalid", "external_id", "id", "accountid"),
+}
+
+_COMPANY_INDEX: dict[str, str] = {}
+for _field, _words in _COMPANY_SYNONYMS.items():
+    for _word in _words:
+        _COMPANY_INDEX.setdefault(mapping.header_key(_word), _field)
+
+#: The keys that match a row to an existing customer, per target (the first is the default).
+KEYS: dict[str, tuple[str, ...]] = {
+    ImportTarget.PERSON: (MatchKey.EMAIL, MatchKey.PHONE, MatchKey.EXTERNAL_ID),
+    ImportTarget.COMPANY: (MatchKey.CORPORATE_NUMBER, MatchKey.EXTERNAL_ID),
+}
+#: A row can be imported only if the mapping fills one of these (a name, or a matching key).
+IDENTIFYING: dict[str, frozenset[str]] = {
+    ImportTarget.PERSON: frozenset({"full_name", "family_name", "email", "phone", "external_id"}),
+    ImportTarget.COMPANY: frozenset({"name", "corporate_number", "external_id"}),
+}
+
+
+def fields_for(target: str) -> dict[str, object]:
+    return COMPANY_FIELDS if target == ImportTarget.COMPANY else mapping.FIELDS
+
+
+def keys_for(target: str) -> tuple[str, ...]:
+    return KEYS.get(target, KEYS[ImportTarget.PERSON])
+
+
+def key_choices(target: str) -> list[tuple[str, str]]:
+    """``(value, label)`` of the keys a run of this target may match by."""
+    labels = dict(MatchKey.choices)
+    return [(key, labels[key]) for key in keys_for(target)]
+
+
+def suggest(headers: list[str], target: str, preset: str = "") -> dict[str, str]:
+    """``{header: field}`` suggested for a file of ``target`` (presets are for people)."""
+    if target == ImportTarget.COMPANY:
+        return mapping.suggest_from(headers, _COMPANY_INDEX)
+    return mapping.suggest(headers, preset)
