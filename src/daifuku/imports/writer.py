@@ -24,6 +24,7 @@ from daifuku.customers.search_index import PERSON
 from daifuku.customers.services.common import is_user, resolve_tags
 from daifuku.customers.services.people import AUDITED_FIELDS
 
+from . import duplicates
 from .models import ExternalId, ImportBatch, ImportRowOutcome, ImportRun
 from .prepare import Row, _describe, _message
 
@@ -148,11 +149,12 @@ class Writer:
             creates.append(row)
             if key:
                 pending[key] = row
+        # looked up before the rows are written, or every row would find itself
+        probable = self._probable_duplicates(creates) if self.run.dry_run and creates else {}
         first_id = self._create(creates) if creates else None
         if self.run.dry_run:
-            outcomes.extend(self.outcome(r, "created", changes={"values": audit._plain(r.values),
-                                                                "emails": [e["address"] for e in r.emails],
-                                                                "phones": [p[0] for p in r.phones]}) for r in creates)
+            outcomes.extend(self.outcome(r, "created", changes=self._preview(r, probable.get(r.number)))
+                            for r in creates)
         counts["created"] += len(creates)
         for row, person_id in updates:
             outcome = self._update(row, person_id)
@@ -240,6 +242,19 @@ class Writer:
                                                     "notes", "created_at"), contacts)
         search.bulk_index_prepared(PERSON, documents)
         return first
+
+    def _probable_duplicates(self, rows: list[Row]) -> dict[int, list[dict]]:
+        """Row number → the existing people a row that would be created probably is."""
+        return duplicates.for_people(self.actor, rows)
+
+    @staticmethod
+    def _preview(row: Row, probable: list[dict] | None) -> dict:
+        """What a dry run shows of a row it would create."""
+        changes = {"values": audit._plain(row.values), "emails": [e["address"] for e in row.emails],
+                   "phones": [p[0] for p in row.phones]}
+        if probable:
+            changes["duplicates"] = probable
+        return changes
 
     def _tag(self, name: str) -> int:
         name = name[:50]
