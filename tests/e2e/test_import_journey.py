@@ -36,3 +36,38 @@ def test_upload_cp932_map_columns_and_see_the_result(page_for, live_server, rep,
     assert takahashi.notes == ""
     page.goto(f"{live_server.url}/customers/people/{takahashi.pk}/")
     expect(page.locator("body")).to_contain_text("タカハシ")
+
+
+COMPANIES = FIXTURE.with_name("cp932_companies.csv")
+
+
+@pytest.mark.browser
+def test_companies_file_dry_run_then_import(page_for, live_server, rep, settings, tmp_path):
+    """A sales team imports its 取引先 list: says the file holds companies, checks the
+    suggested columns, tries a dry run, then imports."""
+    from playwright.sync_api import expect
+
+    from daifuku.customers.models import Company
+
+    settings.MEDIA_ROOT = tmp_path
+    page = page_for(rep)
+    page.goto(f"{live_server.url}/imports/")
+    page.set_input_files("#import-file", str(COMPANIES))
+    page.locator("#import-target").select_option("company")
+    page.get_by_role("button", name="アップロードして列を対応付ける").click()
+    expect(page.locator('select[data-header="取引先名"]')).to_have_value("name")
+    expect(page.locator('select[data-header="法人番号"]')).to_have_value("corporate_number")
+    expect(page.locator("#match_key")).to_have_value("corporate_number")
+    page.get_by_label("試し実行").check()
+    page.locator("#start-import").click()
+    expect(page.locator("#import-summary")).to_contain_text("新規 4件・更新 0件・失敗 2件")
+    expect(page.locator("#import-progress")).to_contain_text("株式会社山田製作所")
+    assert not Company.objects.exists()
+    # the same file, for real this time
+    page.get_by_label("試し実行").uncheck()
+    page.locator("#start-import").click()
+    expect(page.locator("#import-summary")).to_contain_text("新規 4件・更新 0件・失敗 2件")
+    expect(page.get_by_role("button", name="このインポートを取り消す")).to_be_visible()
+    assert Company.objects.count() == 4
+    page.get_by_role("link", name="企業一覧を開く").click()
+    expect(page.locator("body")).to_contain_text("山田製作所")

@@ -73,8 +73,7 @@ def configure(*, actor, run: ImportRun, data: dict[str, Any]) -> ImportRun:
     """Set what the file holds, mapping, mode, key, encoding and options before the run
     starts. Switching the target without a mapping suggests one for the new target."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    if run.status not in (ImportRun.Status.UPLOADED, ImportRun.Status.FINISHED) or (
-            run.status == ImportRun.Status.FINISHED and not run.dry_run):
+    if not _not_yet_written(run):
         raise DomainError(_("This import has already run."), code="already_run", status=409)
     errors: dict[str, list[str]] = {}
     if "encoding" in data and data["encoding"]:
@@ -128,6 +127,15 @@ def configure(*, actor, run: ImportRun, data: dict[str, Any]) -> ImportRun:
     return run
 
 
+def _not_yet_written(run: ImportRun) -> bool:
+    """Uploaded, or finished as a dry run: a dry run writes no batch (its transactions are
+    rolled back), so its file may be configured and run again — as a dry run or for real.
+    Asked of the batches, not of ``dry_run``: configuring the real run has cleared that flag."""
+    if run.status == ImportRun.Status.UPLOADED:
+        return True
+    return run.status == ImportRun.Status.FINISHED and not run.batches.exists()
+
+
 def _switch_target(run: ImportRun, target: str, headers: list[str], *, suggest: bool) -> None:
     run.target = target
     if suggest:
@@ -143,7 +151,7 @@ def switch_target(*, actor, run: ImportRun, target: str) -> ImportRun:
     suggested again for that target and a key it can match by is chosen. The rest is
     checked when the import is configured to start."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != ImportRun.Status.UPLOADED and not (run.status == ImportRun.Status.FINISHED and run.dry_run):
+    if not _not_yet_written(run):
         raise DomainError(_("This import has already run."), code="already_run", status=409)
     if target not in ImportTarget.values:
         raise ValidationFailed({"target": [_("Choose people or companies.")]})
@@ -160,8 +168,8 @@ def start(*, actor, run: ImportRun) -> ImportRun:
     from .tasks import run_import
 
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    if run.status == ImportRun.Status.FINISHED and run.dry_run:
-        run.outcomes.all().delete()  # a dry run may be repeated with another mapping
+    if run.status == ImportRun.Status.FINISHED and _not_yet_written(run):
+        run.outcomes.all().delete()  # a dry run may be repeated, or followed by the import itself
     elif run.status != ImportRun.Status.UPLOADED:
         raise DomainError(_("This import has already run."), code="already_run", status=409)
     job = jobs.start_job(kind="import", actor=actor, parameters={"import_id": run.pk})

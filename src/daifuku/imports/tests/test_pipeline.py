@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from daifuku.core.models import AuditEntry, JobRun
@@ -103,3 +104,18 @@ def test_undo_releases_external_ids_so_the_file_can_be_imported_again(rep, run_i
     again = run_import(rep, upload(rep, "pos.csv", content), match_key="external_id")
     assert (again.created_count, again.failed_count) == (1, 0)
     assert Person.objects.get().family_name == "山田"
+
+
+def test_a_dry_run_can_be_followed_by_the_import_itself_once(rep, run_import):
+    from daifuku.core.errors import DomainError
+
+    run = run_import(rep, upload(rep, "cp932_customers.csv"), dry_run=True)
+    assert Person.objects.count() == 0 and run.outcomes.count() == 4
+    run = run_import(rep, run, dry_run=False)
+    assert (run.dry_run, run.created_count, run.failed_count, Person.objects.count()) == (False, 3, 1, 3)
+    assert list(run.outcomes.values_list("action", flat=True)) == ["failed"]  # the dry run's rows are gone
+    for change in (lambda: services.configure(actor=rep, run=run, data={"dry_run": True}),
+                   lambda: services.start(actor=rep, run=run)):
+        with pytest.raises(DomainError) as refused:
+            change()
+        assert refused.value.code == "already_run"
