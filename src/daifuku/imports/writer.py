@@ -149,6 +149,7 @@ class Writer:
             creates.append(row)
             if key:
                 pending[key] = row
+        creates = self._drop_taken_external_ids(creates, outcomes, counts)
         # looked up before the rows are written, or every row would find itself
         probable = self._probable_duplicates(creates) if self.run.dry_run and creates else {}
         first_id = self._create(creates) if creates else None
@@ -177,6 +178,38 @@ class Writer:
         for key, value in counts.items():
             self.counts[key] += value
         return outcomes
+
+    def _drop_taken_external_ids(self, creates: list[Row], outcomes: list, counts: dict) -> list[Row]:
+        """Rows to create whose external id another record already holds (a customer in the
+        trash, a company, or an earlier row of this batch) fail alone with the owner named,
+        instead of failing the whole batch on the unique constraint."""
+        wanted = {str(r.data["external_id"]).strip()[:100] for r in creates if r.data.get("external_id")}
+        if not wanted:
+            return creates
+        holders: dict[str, str] = {}
+        for start in range(0, len(wanted), 900):
+            chunk = sorted(wanted)[start : start + 900]
+            for value, person_id, trashed, company_id in ExternalId.objects.filter(value__in=chunk).values_list(
+                    "value", "person_id", "person__deleted_at", "company_id"):
+                if person_id and trashed:
+                    holders[value] = _("customer #%(id)s (in the trash)") % {"id": person_id}
+                elif person_id:
+                    holders[value] = _("customer #%(id)s") % {"id": person_id}
+                else:
+                    holders[value] = _("company #%(id)s") % {"id": company_id}
+        kept: list[Row] = []
+        for row in creates:
+            value = str(row.data.get("external_id") or "").strip()[:100]
+            if value and value in holders:
+                outcomes.append(self.outcome(row, "failed", reason=_(
+                    "External id: %(value)s is already used by %(holder)s.")
+                    % {"value": value, "holder": holders[value]}))
+                counts["failed"] += 1
+                continue
+            if value:
+                holders[value] = _("row %(number)s of this file") % {"number": row.number}
+            kept.append(row)
+        return kept
 
     def _create(self, rows: list[Row]) -> int:
         now = timezone.now()

@@ -119,3 +119,23 @@ def test_a_dry_run_can_be_followed_by_the_import_itself_once(rep, run_import):
         with pytest.raises(DomainError) as refused:
             change()
         assert refused.value.code == "already_run"
+
+
+def test_an_external_id_already_used_fails_its_row_not_the_batch(rep, run_import):
+    """A customer in the trash keeps its external id; a row that brings it again (and a
+    second row repeating one of this file) fails alone, naming who holds it."""
+    from daifuku.customers.services import delete_person
+
+    first = run_import(rep, upload(rep, "pos.csv", "会員番号,氏名\r\nM-1,山田 太郎\r\n".encode()),
+                       match_key="external_id")
+    assert first.created_count == 1
+    delete_person(actor=rep, person=Person.objects.get())
+    content = ("会員番号,氏名,メールアドレス\r\nM-1,山田 太郎,yamada@example.jp\r\nM-2,佐藤 花子,sato@example.jp\r\n"
+               "M-2,佐藤 花,sato2@example.jp\r\nM-3,鈴木 一郎,suzuki@example.jp\r\n").encode()
+    run = run_import(rep, upload(rep, "again.csv", content), match_key="email")
+    assert (run.created_count, run.failed_count) == (2, 2)
+    reasons = {o.row_number: o.reason for o in run.outcomes.filter(action="failed")}
+    assert set(reasons) == {2, 4}  # file lines: the header is line 1
+    assert "M-1" in reasons[2] and "#" in reasons[2]
+    assert "M-2" in reasons[4]
+    assert sorted(Person.objects.values_list("given_name", flat=True)) == ["一郎", "花子"]
