@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from daifuku.accounts.permissions import CHANGE, DELETE
@@ -121,7 +121,7 @@ def create_touch(request, payload: TouchIn):
     data = payload.model_dump(exclude_unset=True)
     person, company = _customers(request, data.pop("person_id", None), data.pop("company_id", None))
     touch = services.log_touch(actor=request.auth, data=data, person=person, company=company)
-    return 201, _touch_out(request, touch.pk)
+    return Status(201, _touch_out(request, touch.pk))
 
 
 @router.get("/touches/{touch_id}", response=TouchOut)
@@ -139,7 +139,7 @@ def update_touch(request, touch_id: int, payload: TouchPatch):
 @router.delete("/touches/{touch_id}", response={204: None})
 def delete_touch(request, touch_id: int):
     services.delete_touch(actor=request.auth, touch=selectors.get_touch(request.auth, touch_id, DELETE))
-    return 204, None
+    return Status(204, None)
 
 
 # --- attachments ----------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def delete_touch(request, touch_id: int):
 def add_attachment(request, touch_id: int, file: File[UploadedFile]):
     touch = selectors.get_touch(request.auth, touch_id, CHANGE)
     attachment = services.add_attachment(actor=request.auth, touch=touch, upload=file)
-    return 201, attachment_dict(request, attachment)
+    return Status(201, attachment_dict(request, attachment))
 
 
 @router.get("/touches/{touch_id}/attachments", response=list[AttachmentOut])
@@ -180,7 +180,7 @@ def delete_attachment(request, attachment_id: int):
     attachment = selectors.get_attachment(request.auth, attachment_id)
     selectors.get_touch(request.auth, attachment.touch_id, CHANGE)
     services.remove_attachment(actor=request.auth, attachment=attachment)
-    return 204, None
+    return Status(204, None)
 
 
 # --- next actions ---------------------------------------------------------------------------
@@ -219,7 +219,7 @@ def create_next_action(request, payload: NextActionIn):
     data = payload.model_dump(exclude_unset=True)
     person, company = _customers(request, data.pop("person_id", None), data.pop("company_id", None))
     action = services.create_next_action(actor=request.auth, data=data, person=person, company=company)
-    return 201, action_dict(selectors.get_next_action(request.auth, action.pk))
+    return Status(201, action_dict(selectors.get_next_action(request.auth, action.pk)))
 
 
 @router.get("/next-actions/{action_id}", response=NextActionOut)

@@ -3,7 +3,7 @@ duplicate, scan) and ``/api/v1/merges`` (merge two records directly, undo a merg
 
 from __future__ import annotations
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from daifuku.accounts.permissions import CHANGE
@@ -113,7 +113,7 @@ class ScanIn(Schema):
 @router.post("/duplicates/scan", response={202: dict}, summary="Scan the ledger for duplicates (a job)")
 def scan_duplicates(request, payload: ScanIn):
     job = dedup_services.start_scan(actor=request.auth, entity_type=payload.type)
-    return 202, {"job_id": job.pk}
+    return Status(202, {"job_id": job.pk})
 
 
 @router.get("/duplicates/{group_id}", response=GroupOut)
@@ -183,7 +183,7 @@ def create_merge(request, payload: DirectMergeIn):
         journal = merge_companies(actor=request.auth, survivor=survivor, loser=loser, choices=payload.choices)
     else:
         raise ValidationFailed({"type": ["Use person or company."]})
-    return 201, journal_dict(journal)
+    return Status(201, journal_dict(journal))
 
 
 @router.get("/merges/{journal_id}", response=JournalOut)

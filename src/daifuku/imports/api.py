@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 from django.http import HttpResponse, StreamingHttpResponse
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from daifuku.core.errors import ValidationFailed
@@ -87,7 +87,7 @@ def create_import(request, file: File[UploadedFile], mapping: Form[str] = "", ta
     if start:
         run = services.start(actor=request.auth, run=run)
     run = selectors.get_run(request.auth, run.pk)
-    return 201, import_dict(run)
+    return Status(201, import_dict(run))
 
 
 class ImportPatch(Schema):
@@ -171,7 +171,7 @@ def import_failed_rows(request, import_id: int):
 @router.post("/imports/{import_id}/undo", response={202: dict}, summary="Undo the whole import (its batch id)")
 def undo_import(request, import_id: int):
     job = services.request_undo(actor=request.auth, run=selectors.get_run(request.auth, import_id, "change"))
-    return 202, {"job_id": job.pk}
+    return Status(202, {"job_id": job.pk})
 
 
 @router.get("/exports/people", summary="Export people (current filters) as CSV, xlsx, vCard or JSON")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from daifuku.accounts.models import Team, User
 from daifuku.accounts.permissions import CHANGE, DELETE, VIEW, restrict
@@ -108,7 +108,7 @@ def list_pipelines(request):
 def create_pipeline(request, payload: PipelineIn):
     stages = [s.model_dump() for s in payload.stages] if payload.stages is not None else None
     pipeline = services.create_pipeline(actor=request.auth, name=payload.name, stages=stages)
-    return 201, pipeline_dict(pipeline)
+    return Status(201, pipeline_dict(pipeline))
 
 
 @router.get("/pipelines/{pipeline_id}", response=PipelineOut)
@@ -119,7 +119,7 @@ def get_pipeline(request, pipeline_id: int):
 @router.post("/pipelines/{pipeline_id}/stages", response={201: StageOut}, summary="Add a stage (managers)")
 def create_stage(request, pipeline_id: int, payload: StageIn):
     pipeline = selectors.get_pipeline(request.auth, pipeline_id)
-    return 201, services.create_stage(actor=request.auth, pipeline=pipeline, data=payload.model_dump())
+    return Status(201, services.create_stage(actor=request.auth, pipeline=pipeline, data=payload.model_dump()))
 
 
 @router.patch("/stages/{stage_id}", response=StageOut, summary="Rename, reorder or re-weight a stage (managers)")
@@ -144,7 +144,7 @@ def list_products(request, active: bool | None = None, cursor: str | None = None
 
 @router.post("/products", response={201: ProductOut}, summary="Add a product (managers)")
 def create_product(request, payload: ProductIn):
-    return 201, product_dict(services.create_product(actor=request.auth, data=payload.model_dump()))
+    return Status(201, product_dict(services.create_product(actor=request.auth, data=payload.model_dump())))
 
 
 @router.patch("/products/{product_id}", response=ProductOut, summary="Change a product (managers)")
@@ -198,7 +198,7 @@ def create_deal(request, payload: DealIn):
     if "owner" in data:
         data["owner"] = data["owner"] or None
     deal = services.create_deal(actor=request.auth, data=data)
-    return 201, deal_detail_dict(selectors.get_deal(request.auth, deal.pk))
+    return Status(201, deal_detail_dict(selectors.get_deal(request.auth, deal.pk)))
 
 
 @router.get("/deals/{deal_id}", response=DealDetailOut)
@@ -242,7 +242,7 @@ def stage_changes(request, deal_id: int):
 def add_line(request, deal_id: int, payload: LineIn):
     deal = selectors.get_deal(request.auth, deal_id, CHANGE)
     data = {k: v for k, v in payload.model_dump().items() if v is not None}
-    return 201, line_dict(services.add_line_item(actor=request.auth, deal=deal, data=data))
+    return Status(201, line_dict(services.add_line_item(actor=request.auth, deal=deal, data=data)))
 
 
 @router.patch("/deals/{deal_id}/lines/{line_id}", response=LineOut)
@@ -256,21 +256,21 @@ def update_line(request, deal_id: int, line_id: int, payload: LinePatch):
 def remove_line(request, deal_id: int, line_id: int):
     deal = selectors.get_deal(request.auth, deal_id, CHANGE)
     services.remove_line_item(actor=request.auth, deal=deal, line=line_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/deals/{deal_id}/contacts", response={201: dict}, summary="Note a person involved in the deal")
 def add_contact(request, deal_id: int, payload: ContactIn):
     deal = selectors.get_deal(request.auth, deal_id, CHANGE)
     contact = services.add_deal_contact(actor=request.auth, deal=deal, person=payload.person_id, role=payload.role)
-    return 201, {"id": contact.pk, "person_id": contact.person_id, "role": contact.role}
+    return Status(201, {"id": contact.pk, "person_id": contact.person_id, "role": contact.role})
 
 
 @router.delete("/deals/{deal_id}/contacts/{contact_id}", response={204: None})
 def remove_contact(request, deal_id: int, contact_id: int):
     deal = selectors.get_deal(request.auth, deal_id, CHANGE)
     services.remove_deal_contact(actor=request.auth, deal=deal, contact=contact_id)
-    return 204, None
+    return Status(204, None)
 
 
 # --- quotes --------------------------------------------------------------------------------------
@@ -279,7 +279,7 @@ def remove_contact(request, deal_id: int, contact_id: int):
 @router.post("/deals/{deal_id}/quotes", response={201: QuoteOut}, summary="Issue a numbered quote from the line items")
 def issue_quote(request, deal_id: int, payload: QuoteIn):
     deal = selectors.get_deal(request.auth, deal_id, CHANGE)
-    return 201, quote_dict(services.issue_quote(actor=request.auth, deal=deal, notes=payload.notes))
+    return Status(201, quote_dict(services.issue_quote(actor=request.auth, deal=deal, notes=payload.notes)))
 
 
 def _quote(request, quote_id: int) -> Quote:
@@ -330,7 +330,7 @@ def set_target(request, payload: TargetIn):
             raise ValidationFailed({"team_id": ["Unknown team."]})
     target = services.set_target(actor=request.auth, metric=payload.metric, period=payload.period,
                                  value=payload.value, user=user, team=team)
-    return 201, target_dict(target)
+    return Status(201, target_dict(target))
 
 
 @router.delete("/targets/{target_id}", response={204: None})
@@ -343,7 +343,7 @@ def delete_target(request, target_id: int):
 
         raise PermissionDenied()
     services.delete_target(actor=request.auth, target=target)
-    return 204, None
+    return Status(204, None)
 
 
 class ForecastQuery(Schema):

@@ -1,7 +1,13 @@
 """Every write to the customer ledger goes through these functions (DESIGN.md convention 1)."""
 
 from .companies import create_company, delete_company, restore_company, update_company
-from .people import create_person, delete_person, restore_person, update_person, validate_person_data
+from .people import (
+    create_person,
+    delete_person,
+    restore_person,
+    update_person,
+    validate_person_data,
+)
 from .related import (
     add_contact,
     add_household_member,

@@ -14,7 +14,7 @@ from daifuku.core import timeline
 from .. import selectors, services
 from ..custom_fields import active_definitions
 from ..forms import CompanyForm
-from .common import history_rows, deleted_message, done, int_or_none, page_size, run_service
+from .common import deleted_message, done, history_rows, int_or_none, page_size, run_service
 
 
 @login_required

@@ -19,7 +19,7 @@ from ..custom_fields import active_definitions
 from ..forms import ConsentForm, ContactForm, HouseholdForm, PersonForm
 from ..models import Tag
 from ..models.people import Lifecycle, RelationshipStage
-from .common import history_rows, deleted_message, done, int_or_none, page_size, run_service
+from .common import deleted_message, done, history_rows, int_or_none, page_size, run_service
 
 
 def _filters(request) -> selectors.PersonFilters:
