@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .models import ApiToken
+from .selectors import api_tokens_of, get_api_token_of
 from .services import create_api_token, revoke_api_token
 
 
@@ -34,7 +34,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def profile(request):
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = api_tokens_of(request.user)
     return render(request, "accounts/profile.html", {
         "tokens": tokens,
         "new_token": request.session.pop("new_token", None),
@@ -53,7 +53,7 @@ def token_create(request):
 @login_required
 @require_POST
 def token_revoke(request, pk: int):
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = get_api_token_of(request.user, pk)
     revoke_api_token(actor=request.user, token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:profile")
