@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from daifuku.accounts.models import User
+from daifuku.accounts.selectors import active_users
 from daifuku.core.widgets import PlainSelect
 from daifuku.customers.forms import ServiceForm
 
@@ -31,7 +31,7 @@ def local_datetime(label, required=True):
 
 
 def assignee_field(required=False):
-    return forms.ModelChoiceField(User.objects.filter(is_active=True), label=_("Assignee"), required=required,
+    return forms.ModelChoiceField(active_users(), label=_("Assignee"), required=required,
                                   empty_label=_("Me"))
 
 
@@ -105,12 +105,12 @@ class NextActionForm(ServiceForm):
 class HandoverForm(ServiceForm):
     # PlainSelect: this form sits on every 360° page; Django's per-option templates made
     # the list of colleagues the most expensive part of the page
-    to_user = forms.ModelChoiceField(User.objects.filter(is_active=True), label=_("Hand over to"), widget=PlainSelect)
+    to_user = forms.ModelChoiceField(active_users(), label=_("Hand over to"), widget=PlainSelect)
     note = forms.CharField(label=_("Handover note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class GoalForm(ServiceForm):
-    rep = forms.ModelChoiceField(User.objects.filter(is_active=True), label=_("Rep"), required=False,
+    rep = forms.ModelChoiceField(active_users(), label=_("Rep"), required=False,
                                  empty_label=_("Every rep of the team"))
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind"))] + list(TouchKind.choices), required=False)
     period = forms.ChoiceField(label=_("Period"), choices=GoalPeriod.choices, initial=GoalPeriod.WEEK)

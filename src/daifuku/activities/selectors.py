@@ -10,12 +10,14 @@ from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.models import User
 from daifuku.accounts.permissions import VIEW, restrict
 from daifuku.core.pagination import keyset_page
 from daifuku.customers.models import Company, Person
 
 from .models import (
+    ActivityGoal,
     DailyReport,
     NextAction,
     Notification,
@@ -189,6 +191,15 @@ def calendar_actions(user: User, *, days_back: int = 30) -> list[NextAction]:
         NextAction.objects.filter(assignee=user, status=Status.OPEN, due_at__gte=since)
         .select_related("person", "company").order_by(*ACTION_ORDER)[:2000]
     )
+
+
+def goals_managed_by(user) -> QuerySet:
+    """The visit goals a manager looks after: those of each rep they lead and the
+    team-wide goals of their own team."""
+    reps = account_selectors.reps_led_by(user)
+    current = ActivityGoal.objects.filter(rep__in=reps) | ActivityGoal.objects.filter(
+        team_id=user.team_id, rep__isnull=True)
+    return current.select_related("rep", "team")
 
 
 # --- notifications, reports, ownership ----------------------------------------------------

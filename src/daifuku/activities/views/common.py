@@ -7,7 +7,7 @@ import datetime as dt
 from django.http import Http404
 from django.utils import timezone
 
-from daifuku.accounts.models import User
+from daifuku.accounts import selectors as account_selectors
 from daifuku.customers import selectors as customer_selectors
 
 from ..policies import is_team_lead
@@ -25,27 +25,15 @@ def customer_from(request, source=None):
     return person, company
 
 
-def rep_for(request) -> User:
+def rep_for(request):
     """The rep whose day/report is shown: the user, or a rep of the manager's team."""
     rep_id = request.GET.get("rep")
     if not rep_id or str(rep_id) == str(request.user.pk):
         return request.user
-    try:
-        rep = User.objects.select_related("team").get(pk=int(rep_id), is_active=True)
-    except (User.DoesNotExist, ValueError):
-        raise Http404 from None
+    rep = account_selectors.get_active_user(rep_id)
     if not is_team_lead(request.user, rep):
         raise Http404
     return rep
-
-
-def team_members(user) -> list[User]:
-    """The reps a manager leads (everyone for admins, only oneself for a rep)."""
-    if user.is_admin:
-        return list(User.objects.filter(is_active=True).select_related("team").order_by("team__name", "username"))
-    if user.is_manager and user.team_id:
-        return list(User.objects.filter(is_active=True, team_id=user.team_id).order_by("username"))
-    return [user]
 
 
 def safe_next(request, default: str) -> str:

@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from daifuku.accounts.models import User
+from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.services import rotate_calendar_secret
 
 from .. import selectors, services
 from ..calendar import feed_for
 from ..timeline_sources import calendar_url
-from .common import rep_for, safe_next, team_members
+from .common import rep_for, safe_next
 
 
 @login_required
@@ -23,7 +23,7 @@ def home(request):
     rep = rep_for(request)
     context = {
         "rep": rep, "day": selectors.my_day(request.user, rep),
-        "team": team_members(request.user) if (request.user.is_manager or request.user.is_admin) else [],
+        "team": account_selectors.reps_led_by(request.user) if (request.user.is_manager or request.user.is_admin) else [],
         "notifications": selectors.notifications(request.user, unread_only=True, limit=10) if rep == request.user else [],
         "calendar_url": calendar_url(request, request.user),
     }
@@ -59,7 +59,7 @@ def calendar_feed(request, secret: str):
     secret in the URL is the credential; rotating it revokes old subscriptions)."""
     if len(secret) < 20:
         raise Http404
-    user = User.objects.filter(calendar_secret=secret, is_active=True).first()
+    user = account_selectors.user_by_calendar_secret(secret)
     if user is None:
         raise Http404
     response = HttpResponse(feed_for(user), content_type="text/calendar; charset=utf-8")

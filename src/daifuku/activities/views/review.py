@@ -12,14 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from daifuku.accounts.models import User
+from daifuku.accounts import selectors as account_selectors
 from daifuku.customers import selectors as customer_selectors
 from daifuku.customers.views.common import int_or_none, run_service
 
 from .. import dashboard, selectors, services
 from ..forms import CommentForm, GoalForm, HandoverForm, ReportForm
-from ..models import ActivityGoal, GoalPeriod, TouchKind
-from .common import parse_day, rep_for, safe_next, team_members
+from ..models import GoalPeriod, TouchKind
+from .common import parse_day, rep_for, safe_next
 
 
 @login_required
@@ -28,7 +28,7 @@ def team_dashboard(request):
     idle_days = int_or_none(request.GET.get("idle")) or 30
     idle_days = max(1, min(idle_days, 365))
     day = parse_day(request.GET.get("day"))
-    data = dashboard.team_dashboard(team_members(request.user), period=period, day=day, idle_days=idle_days)
+    data = dashboard.team_dashboard(account_selectors.reps_led_by(request.user), period=period, day=day, idle_days=idle_days)
     data.update({"periods": GoalPeriod.choices, "kinds": TouchKind.choices, "day": day})
     return render(request, "activities/team_dashboard.html", data)
 
@@ -52,7 +52,7 @@ def goals(request):
     if not (request.user.is_manager or request.user.is_admin):
         raise Http404
     form = GoalForm(request.POST or None)
-    form.fields["rep"].queryset = User.objects.filter(pk__in=[u.pk for u in team_members(request.user)])
+    form.fields["rep"].queryset = account_selectors.assignable_reps(request.user)
     if request.method == "POST" and form.is_valid():
         rep = form.cleaned_data.get("rep")
         team = None if rep else request.user.team
@@ -62,10 +62,7 @@ def goals(request):
         if saved:
             messages.success(request, _("Goal saved."))
             return redirect("activities:goals")
-    members = team_members(request.user)
-    current = ActivityGoal.objects.filter(rep__in=members) | ActivityGoal.objects.filter(
-        team_id=request.user.team_id, rep__isnull=True)
-    return render(request, "activities/goals.html", {"form": form, "goals": current.select_related("rep", "team")})
+    return render(request, "activities/goals.html", {"form": form, "goals": selectors.goals_managed_by(request.user)})
 
 
 @login_required
@@ -151,7 +148,7 @@ def handover(request):
             form.add_error(None, _("Choose at least one customer."))
     page = selectors.customers_owned(request.user, owner.pk, kind=kind, cursor=request.GET.get("after"), size=100)
     return render(request, "activities/handover.html", {
-        "form": form, "page": page, "owner": owner, "kind": kind, "team": team_members(request.user)})
+        "form": form, "page": page, "owner": owner, "kind": kind, "team": account_selectors.reps_led_by(request.user)})
 
 
 @login_required
@@ -179,5 +176,5 @@ def no_next_step(request):
     owner_id = request.user.pk if owner == "me" else int_or_none(owner)
     page = selectors.no_next_step(request.user, owner_id=owner_id, cursor=request.GET.get("after"))
     return render(request, "activities/no_next_step.html", {"page": page, "owner": owner,
-                                                            "team": team_members(request.user)})
+                                                            "team": account_selectors.reps_led_by(request.user)})
 
