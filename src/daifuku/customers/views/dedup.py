@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from daifuku.accounts.permissions import CHANGE
 from daifuku.core.errors import DomainError
-from daifuku.core.models import JobRun
 
+from .. import selectors_reference
 from ..dedup import selectors as dedup_selectors
 from ..dedup import services as dedup_services
 from ..dedup.merge import COMPANY_FIELDS, PERSON_FIELDS, undo_merge
@@ -36,7 +36,7 @@ def dedup_queue(request):
     page = dedup_selectors.list_groups(request.user, entity_type=entity_type, cursor=request.GET.get("after"))
     groups = [{"group": g, "members": dedup_selectors.members_of(g), "reasons": reason_labels(g.reasons)}
               for g in page.items]
-    job = JobRun.objects.filter(kind="dedup_scan").order_by("-id").first()
+    job = selectors_reference.last_dedup_scan()
     context = {"groups": groups, "page": page, "type": entity_type, "job": job}
     template = "customers/partials/_dedup_queue.html" if request.htmx else "customers/dedup_queue.html"
     return render(request, template, context)

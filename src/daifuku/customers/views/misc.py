@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from daifuku.accounts.permissions import sees_everything
 from daifuku.core.japanese import lookup_postal_code, normalize_postal_code
 
-from .. import selectors, services
+from .. import selectors, selectors_reference, services
 from ..forms import CustomFieldForm, TagForm
-from ..models import CustomFieldDefinition, Tag
 from .common import done, run_service
 
 
@@ -47,14 +46,14 @@ def tag_list(request):
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.create_tag(actor=request.user, **form.cleaned_data)):
             return done(request, _("Tag added."), "customers:tags")
-    return render(request, "customers/tags.html", {"form": form, "tags": Tag.objects.all()})
+    return render(request, "customers/tags.html", {"form": form, "tags": selectors_reference.tags()})
 
 
 @login_required
 @require_POST
 def tag_delete(request, pk: int):
     _require_manager(request)
-    services.delete_tag(actor=request.user, tag=get_object_or_404(Tag, pk=pk))
+    services.delete_tag(actor=request.user, tag=selectors_reference.get_tag(pk))
     return done(request, _("Tag deleted."), "customers:tags")
 
 
@@ -66,14 +65,14 @@ def custom_field_list(request):
         if run_service(form, lambda: services.define_custom_field(actor=request.user, data=form.cleaned_data)):
             return done(request, _("Custom field added."), "customers:custom-fields")
     return render(request, "customers/custom_fields.html", {
-        "form": form, "definitions": CustomFieldDefinition.objects.all()})
+        "form": form, "definitions": selectors_reference.custom_field_definitions()})
 
 
 @login_required
 @require_POST
 def custom_field_toggle(request, pk: int):
     _require_manager(request)
-    definition = get_object_or_404(CustomFieldDefinition, pk=pk)
+    definition = selectors_reference.get_custom_field_definition(pk)
     services.update_custom_field(actor=request.user, definition=definition, data={"is_active": not definition.is_active})
     return redirect("customers:custom-fields")
 

@@ -9,15 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from daifuku.accounts.models import Team, User
+from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.permissions import CHANGE, DELETE, can
 from daifuku.core import panels, timeline
 from daifuku.core.errors import DomainError, ValidationFailed
 
-from .. import selectors, services
+from .. import selectors, selectors_reference, services
 from ..custom_fields import active_definitions
 from ..forms import ConsentForm, ContactForm, HouseholdForm, PersonForm
-from ..models import Tag
 from ..models.people import Lifecycle, RelationshipStage
 from .common import deleted_message, done, history_rows, int_or_none, page_size, run_service
 
@@ -60,7 +59,8 @@ def person_filter_options(request):
     filters = _filters(request)
     return render(request, "customers/partials/_people_filter_options.html", {
         "filters": filters, "owner_param": request.GET.get("owner", ""),
-        "owners": User.objects.filter(is_active=True), "teams": Team.objects.all(), "tags": Tag.objects.all(),
+        "owners": account_selectors.active_users(), "teams": account_selectors.teams(),
+        "tags": selectors_reference.tags(),
     })
 
 
