@@ -9,10 +9,18 @@ from .deals import (
     deals_queryset,
     get_deal,
     get_pipeline,
+    get_quote,
+    get_saved_view,
+    get_stage,
     list_deals,
+    picked_customers,
     pipelines,
     products_queryset,
+    sales_settings,
+    saved_views,
     stage_history,
+    stage_in_pipeline,
+    stages_of,
     stalled_deals,
 )
 from .reports import (
@@ -21,11 +29,16 @@ from .reports import (
     forecast_breakdown,
     forecast_by_month,
     funnel,
+    get_target,
+    recent_targets,
+    targets_overlapping,
     won_totals,
 )
 
 __all__ = [
     "DealFilters", "attainment_rows", "board", "column_cards", "count_deals", "deals_queryset",
     "forecast", "forecast_breakdown", "forecast_by_month", "funnel", "get_deal", "get_pipeline",
-    "list_deals", "pipelines", "products_queryset", "stage_history", "stalled_deals", "won_totals",
+    "get_quote", "get_saved_view", "get_stage", "get_target", "list_deals", "picked_customers",
+    "pipelines", "products_queryset", "recent_targets", "sales_settings", "saved_views", "stage_history",
+    "stage_in_pipeline", "stages_of", "stalled_deals", "targets_overlapping", "won_totals",
 ]

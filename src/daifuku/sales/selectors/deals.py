@@ -1,4 +1,4 @@
-"""Deals, pipelines and the board."""
+"""Deals, pipelines and their stages, saved views, quotes and the board."""
 
 from __future__ import annotations
 
@@ -10,8 +10,19 @@ from django.http import Http404
 
 from daifuku.accounts.permissions import VIEW, restrict
 from daifuku.core.pagination import capped_count, decode_cursor, encode_cursor, keyset_page
+from daifuku.customers import selectors as customer_selectors
 
-from ..models import Deal, Pipeline, Product, Stage, StageChange, StageKind
+from ..models import (
+    Deal,
+    Pipeline,
+    Product,
+    Quote,
+    SalesSettings,
+    SavedView,
+    Stage,
+    StageChange,
+    StageKind,
+)
 
 DEAL_SORTS = {
     "close": ["expected_close", "id"],
@@ -28,21 +39,32 @@ def _int(value) -> int:
         raise Http404 from None
 
 
+def get_one(queryset: QuerySet, pk):
+    """The row ``pk`` of an already scoped queryset; 404 when it is not there (out of
+    scope, unknown or malformed)."""
+    found = queryset.filter(pk=_int(pk)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def deals_queryset(user, action: str = VIEW) -> QuerySet:
     return restrict(Deal.objects.all(), user, action)
 
 
 def get_deal(user, pk, action: str = VIEW) -> Deal:
-    deal = (deals_queryset(user, action)
-            .select_related("company", "person", "owner", "team", "pipeline", "stage")
-            .filter(pk=_int(pk)).first())
-    if deal is None:
-        raise Http404
-    return deal
+    return get_one(deals_queryset(user, action)
+                   .select_related("company", "person", "owner", "team", "pipeline", "stage"), pk)
 
 
 def products_queryset(user, action: str = VIEW) -> QuerySet:
     return restrict(Product.objects.all(), user, action)
+
+
+def sales_settings() -> SalesSettings:
+    """The organisation's sales settings (fiscal year start, stall days); the defaults
+    until a manager saves them."""
+    return SalesSettings.current()
 
 
 def pipelines(user) -> list[Pipeline]:
@@ -51,11 +73,51 @@ def pipelines(user) -> list[Pipeline]:
     return list(qs.prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("position", "id"))))
 
 
-def get_pipeline(user, pk) -> Pipeline:
-    found = restrict(Pipeline.objects.all(), user, VIEW).filter(pk=_int(pk)).first()
-    if found is None:
-        raise Http404
-    return found
+def get_pipeline(user, pk, action: str = VIEW) -> Pipeline:
+    return get_one(restrict(Pipeline.objects.all(), user, action), pk)
+
+
+def stages_of(pipeline: Pipeline) -> list[Stage]:
+    """The pipeline's stages in the order the manager arranged them: the board's columns,
+    the funnel's steps, the deal page's stage bar."""
+    return list(pipeline.stages.order_by("position", "id"))
+
+
+def stage_in_pipeline(user, pipeline_id: int, pk) -> Stage | None:
+    """The stage ``pk`` if it belongs to the pipeline (a deal only moves within its own
+    pipeline); None for another pipeline's stage, an unknown or a malformed id."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return restrict(Stage.objects.all(), user, VIEW).filter(pk=pk, pipeline_id=pipeline_id).first()
+
+
+def get_stage(user, pk, action: str = VIEW) -> Stage:
+    return get_one(restrict(Stage.objects.all(), user, action), pk)
+
+
+def saved_views(user) -> QuerySet:
+    """The user's own saved deal-list views, by name."""
+    return restrict(SavedView.objects.all(), user, VIEW)
+
+
+def get_saved_view(user, pk, action: str = VIEW) -> SavedView:
+    """One of the user's saved views; anybody else's is a 404."""
+    return get_one(restrict(SavedView.objects.all(), user, action), pk)
+
+
+def get_quote(user, pk) -> Quote:
+    """A quote of a deal the user may see, with its deal."""
+    return get_one(restrict(Quote.objects.select_related("deal"), user, VIEW), pk)
+
+
+def picked_customers(user, company_id: int | None, person_id: int | None) -> tuple:
+    """``(company, person)`` already chosen in a deal form, shown by name next to the
+    pickers; None for an empty choice or an id that is not (or no longer) there."""
+    company = customer_selectors.companies_queryset(user).filter(pk=company_id).first() if company_id else None
+    person = customer_selectors.people_queryset(user).filter(pk=person_id).first() if person_id else None
+    return company, person
 
 
 @dataclass
@@ -147,7 +209,7 @@ def _ordered(qs: QuerySet, limit: int) -> list:
 def board(user, pipeline: Pipeline, *, size: int = BOARD_CARDS) -> list[Column]:
     """The Kanban board: every stage with its first ``size`` cards and its totals. Totals
     for all columns come from one GROUP BY; each column's cards from one LIMIT query."""
-    stages = list(pipeline.stages.order_by("position", "id"))
+    stages = stages_of(pipeline)
     totals = _column_totals(user, pipeline)
     columns = []
     for stage in stages:

@@ -1,4 +1,4 @@
-"""Forecast, attainment and funnel reads: aggregate SQL over indexed columns (and the
+"""Targets, forecast, attainment and funnel reads: aggregate SQL over indexed columns (and the
 StageFlowDaily snapshot for the funnel) — never a Python loop over deals."""
 
 from __future__ import annotations
@@ -9,14 +9,32 @@ import zoneinfo
 from django.conf import settings
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, QuerySet, Sum
 
+from daifuku.accounts.permissions import VIEW, restrict
+
 from ..maths import forecast as forecast_maths
 from ..maths import funnel as funnel_maths
 from ..maths.periods import Period, months_of
 from ..models import Deal, Pipeline, StageFlowDaily, StageKind, Target, TargetMetric
-from .deals import deals_queryset
+from .deals import deals_queryset, get_one, stages_of
 
 TOKYO = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 WEIGHTED = ExpressionWrapper(F("amount") * F("probability"), output_field=IntegerField())
+
+
+def targets_overlapping(user, period: Period, *, limit: int = 50) -> list[Target]:
+    """The targets the user may see whose period overlaps ``period`` (the 予実 rows of
+    the forecast page)."""
+    qs = Target.objects.filter(starts_on__lte=period.end, ends_on__gte=period.start).select_related("user", "team")
+    return list(restrict(qs, user, VIEW)[:limit])
+
+
+def recent_targets(user, *, limit: int = 200) -> QuerySet:
+    """The targets the user may see, latest period first."""
+    return restrict(Target.objects.select_related("user", "team"), user, VIEW).order_by("-starts_on", "id")[:limit]
+
+
+def get_target(user, pk, action: str = VIEW) -> Target:
+    return get_one(restrict(Target.objects.all(), user, action), pk)
 
 
 def _scoped(user, *, owner=None, team=None, pipeline=None) -> QuerySet:
@@ -144,7 +162,7 @@ def _probability_sum(user, period: Period, scope: dict) -> int:
 def funnel(pipeline: Pipeline, period: Period) -> funnel_maths.Funnel:
     """Stage-to-stage conversion and days in stage over ``period`` from the StageFlowDaily
     snapshot (a few thousand rows whatever the number of stage changes)."""
-    stages = list(pipeline.stages.order_by("position", "id"))
+    stages = stages_of(pipeline)
     flows = (StageFlowDaily.objects.filter(pipeline_id=pipeline.pk, day__range=(period.start, period.end))
              .order_by().values("from_stage_id", "to_stage_id")
              .annotate(moves=Sum("moves"), seconds=Sum("seconds_total"))

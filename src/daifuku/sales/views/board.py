@@ -14,7 +14,6 @@ from daifuku.accounts.permissions import CHANGE, sees_everything
 from daifuku.core.errors import DomainError
 
 from .. import selectors, services
-from ..models import Stage
 
 
 @login_required
@@ -50,7 +49,7 @@ def board(request, pk: int):
 def board_column(request, pk: int, stage_id: int):
     """"Show more" of one column (htmx): the next cards after the cursor."""
     pipeline = selectors.get_pipeline(request.user, pk)
-    stage = pipeline.stages.filter(pk=stage_id).first()
+    stage = selectors.stage_in_pipeline(request.user, pipeline.pk, stage_id)
     if stage is None:
         from django.http import Http404
 
@@ -58,7 +57,7 @@ def board_column(request, pk: int, stage_id: int):
     cards, next_cursor = selectors.column_cards(request.user, stage, cursor=request.GET.get("after"))
     return render(request, "sales/partials/_cards.html", {
         "pipeline": pipeline, "stage": stage, "cards": cards, "next_cursor": next_cursor,
-        "move_stages": list(pipeline.stages.order_by("position", "id")),
+        "move_stages": selectors.stages_of(pipeline),
     })
 
 
@@ -67,7 +66,7 @@ def board_column(request, pk: int, stage_id: int):
 def move(request, pk: int):
     """Move a deal (board drag and drop, the card's select, or the deal page's form)."""
     deal = selectors.get_deal(request.user, pk, CHANGE)
-    stage = Stage.objects.filter(pk=request.POST.get("stage") or 0, pipeline_id=deal.pipeline_id).first()
+    stage = selectors.stage_in_pipeline(request.user, deal.pipeline_id, request.POST.get("stage") or 0)
     error = None
     if stage is None:
         error = _("Choose a stage of this deal's pipeline.")

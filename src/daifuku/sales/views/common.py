@@ -7,7 +7,7 @@ from django.utils import timezone
 from daifuku.customers.views.common import done, int_or_none, page_size, run_service
 
 from ..maths.periods import PeriodError, parse_period, period_containing
-from ..models import SalesSettings
+from ..selectors import sales_settings
 
 __all__ = ["attempt", "done", "form_error_text", "int_or_none", "page_size", "run_service", "chosen_period",
            "fiscal_start"]
@@ -34,7 +34,7 @@ def form_error_text(form) -> str:
 
 
 def fiscal_start() -> int:
-    return SalesSettings.current().fiscal_year_start_month
+    return sales_settings().fiscal_year_start_month
 
 
 def chosen_period(request, default_kind: str = "month"):

@@ -9,13 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from daifuku.accounts.models import Team, User
-from daifuku.accounts.permissions import CHANGE, can
+from daifuku.accounts import selectors as account_selectors
+from daifuku.accounts.permissions import CHANGE, DELETE, can
 from daifuku.core import timeline
 
 from .. import selectors, services
 from ..forms import DealForm, LineItemForm
-from ..models import DealStatus, ForecastCategory, SavedView, StageKind
+from ..models import DealStatus, ForecastCategory, StageKind
 from .common import attempt, done, form_error_text, int_or_none, page_size, run_service
 
 
@@ -58,9 +58,9 @@ def deal_list(request):
     context = {
         "page": page, "filters": filters, "sort": sort, "count": count, "count_more": more,
         "pipelines": selectors.pipelines(request.user), "statuses": DealStatus.choices,
-        "categories": ForecastCategory.choices, "owners": User.objects.filter(is_active=True),
-        "teams": Team.objects.all(), "query_string": _query_string(request),
-        "saved_views": SavedView.objects.filter(user=request.user),
+        "categories": ForecastCategory.choices, "owners": account_selectors.active_users(),
+        "teams": account_selectors.teams(), "query_string": _query_string(request),
+        "saved_views": selectors.saved_views(request.user),
     }
     template = "sales/partials/_deal_table.html" if request.htmx and not request.htmx.boosted else "sales/deal_list.html"
     return render(request, template, context)
@@ -77,9 +77,7 @@ def saved_view_create(request):
 @login_required
 @require_POST
 def saved_view_delete(request, pk: int):
-    view = SavedView.objects.filter(pk=pk, user=request.user).first()
-    if view is None:
-        raise Http404
+    view = selectors.get_saved_view(request.user, pk, DELETE)
     services.delete_saved_view(actor=request.user, view=view)
     return done(request, _("View deleted."), "sales:deals")
 
@@ -102,7 +100,7 @@ def _next_actions(request, deal):
 def deal_detail(request, pk: int):
     deal = selectors.get_deal(request.user, pk)
     can_change = can(request.user, CHANGE, deal)
-    stages = list(deal.pipeline.stages.order_by("position", "id"))
+    stages = selectors.stages_of(deal.pipeline)
     context = {
         "deal": deal, "can_change": can_change, "stages": stages,
         "open_stages": [s for s in stages if s.kind == StageKind.OPEN],
@@ -128,17 +126,14 @@ def deal_create(request):
         deal = run_service(form, lambda: services.create_deal(actor=request.user, data=form.service_data()))
         if deal is not None:
             return done(request, _("Deal created."), "sales:deal", deal.pk)
-    picked = _picked_customers(form)
+    picked = _picked_customers(request, form)
     return render(request, "sales/deal_form.html", {"form": form, "creating": True, **picked})
 
 
-def _picked_customers(form) -> dict:
-    from daifuku.customers.models import Company, Person
-
-    company_id = int_or_none(form["company"].value())
-    person_id = int_or_none(form["person"].value())
-    return {"picked_company": Company.objects.filter(pk=company_id).first() if company_id else None,
-            "picked_person": Person.objects.filter(pk=person_id).first() if person_id else None}
+def _picked_customers(request, form) -> dict:
+    company, person = selectors.picked_customers(request.user, int_or_none(form["company"].value()),
+                                                 int_or_none(form["person"].value()))
+    return {"picked_company": company, "picked_person": person}
 
 
 @login_required
@@ -159,7 +154,7 @@ def deal_edit(request, pk: int):
                                                                  expected_version=int_or_none(request.POST.get("version"))))
         if updated is not None:
             return done(request, _("Deal saved."), "sales:deal", deal.pk)
-    return render(request, "sales/deal_form.html", {"form": form, "deal": deal, "creating": False, **_picked_customers(form)})
+    return render(request, "sales/deal_form.html", {"form": form, "deal": deal, "creating": False, **_picked_customers(request, form)})
 
 
 @login_required

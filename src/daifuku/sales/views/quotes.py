@@ -9,18 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from daifuku.accounts.permissions import CHANGE, VIEW, restrict
+from daifuku.accounts.permissions import CHANGE
 from daifuku.core.errors import DomainError
 
 from .. import selectors, services
-from ..models import Quote
-
-
-def _quote(request, pk: int) -> Quote:
-    quote = restrict(Quote.objects.select_related("deal"), request.user, VIEW).filter(pk=pk).first()
-    if quote is None:
-        raise Http404
-    return quote
 
 
 @login_required
@@ -38,13 +30,13 @@ def quote_issue(request, pk: int):
 
 @login_required
 def quote_detail(request, pk: int):
-    quote = _quote(request, pk)
+    quote = selectors.get_quote(request.user, pk)
     return render(request, "sales/quote.html", {"quote": quote, "deal": quote.deal})
 
 
 @login_required
 def quote_pdf(request, pk: int):
-    quote = _quote(request, pk)
+    quote = selectors.get_quote(request.user, pk)
     if not quote.pdf:
         raise Http404
     return FileResponse(quote.pdf.open("rb"), content_type="application/pdf", filename=f"{quote.number}.pdf")

@@ -8,13 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from daifuku.accounts.models import Team, User
-from daifuku.accounts.permissions import VIEW, restrict, sees_everything
+from daifuku.accounts import selectors as account_selectors
+from daifuku.accounts.permissions import DELETE, sees_everything
 
 from .. import selectors, services
 from ..forms import TargetForm
 from ..maths.periods import period_containing
-from ..models import ForecastCategory, Target
+from ..models import ForecastCategory
 from .common import chosen_period, done, fiscal_start, int_or_none, run_service
 
 
@@ -31,8 +31,7 @@ def forecast(request):
                "pipeline": int_or_none(request.GET.get("pipeline"))}
     totals = selectors.forecast(request.user, period, **filters)
     by = request.GET.get("by", "owner") if request.GET.get("by") in ("owner", "team", "pipeline") else "owner"
-    targets = list(restrict(Target.objects.filter(starts_on__lte=period.end, ends_on__gte=period.start)
-                            .select_related("user", "team"), request.user, VIEW)[:50])
+    targets = selectors.targets_overlapping(request.user, period, limit=50)
     rows = selectors.attainment_rows(request.user, targets, timezone.localdate())
     chart_max = max([1] + [max(r["result"].target, r["result"].actual, r["result"].forecast) for r in rows])
     context = {
@@ -43,8 +42,8 @@ def forecast(request):
         "months": selectors.forecast_by_month(request.user, period, **filters) if period.kind != "month" else [],
         "won": selectors.won_totals(request.user, period, owner=filters["owner"], team=filters["team"]),
         "attainment": rows, "chart_max": chart_max, "quick_periods": _period_links(period, start_month),
-        "pipelines": selectors.pipelines(request.user), "owners": User.objects.filter(is_active=True),
-        "teams": Team.objects.all(),
+        "pipelines": selectors.pipelines(request.user), "owners": account_selectors.active_users(),
+        "teams": account_selectors.teams(),
     }
     return render(request, "sales/forecast.html", context)
 
@@ -69,7 +68,7 @@ def stalled(request):
 @login_required
 def targets(request):
     can_manage = sees_everything(request.user)
-    form = TargetForm(request.POST or None, users=User.objects.filter(is_active=True), teams=Team.objects.all())
+    form = TargetForm(request.POST or None, users=account_selectors.active_users(), teams=account_selectors.teams())
     if request.method == "POST":
         if not can_manage:
             from django.core.exceptions import PermissionDenied
@@ -77,23 +76,20 @@ def targets(request):
             raise PermissionDenied()
         if form.is_valid():
             kind, _sep, pk = form.cleaned_data["who"].partition(":")
-            who = {"user": User.objects.filter(pk=pk).first()} if kind == "user" else {"team": Team.objects.filter(pk=pk).first()}
+            who = ({"user": account_selectors.find_user(pk)} if kind == "user"
+                   else {"team": account_selectors.find_team(pk)})
             saved = run_service(form, lambda: services.set_target(
                 actor=request.user, metric=form.cleaned_data["metric"], period=form.cleaned_data["period"],
                 value=form.cleaned_data["value"], **who))
             if saved is not None:
                 return done(request, _("Target saved."), "sales:targets")
-    rows = restrict(Target.objects.select_related("user", "team"), request.user, VIEW).order_by("-starts_on", "id")[:200]
+    rows = selectors.recent_targets(request.user, limit=200)
     return render(request, "sales/targets.html", {"form": form, "targets": rows, "can_manage": can_manage})
 
 
 @login_required
 @require_POST
 def target_delete(request, pk: int):
-    target = restrict(Target.objects.all(), request.user, "delete").filter(pk=pk).first()
-    if target is None:
-        from django.http import Http404
-
-        raise Http404
+    target = selectors.get_target(request.user, pk, DELETE)
     services.delete_target(actor=request.user, target=target)
     return done(request, _("Target deleted."), "sales:targets")

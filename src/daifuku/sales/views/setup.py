@@ -5,17 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from daifuku.accounts.permissions import sees_everything
+from daifuku.accounts.permissions import CHANGE, sees_everything
 from daifuku.core.errors import DomainError
 
 from .. import selectors, services
 from ..forms import ProductForm, SettingsForm, StageForm
-from ..models import Pipeline, SalesSettings, Stage
 from .common import done, form_error_text, run_service
 
 
@@ -39,9 +37,9 @@ def products(request):
 @login_required
 def pipeline_setup(request):
     _manager(request)
+    current = selectors.sales_settings()
     settings_form = SettingsForm(request.POST or None, initial={
-        "fiscal_year_start_month": SalesSettings.current().fiscal_year_start_month,
-        "stall_days": SalesSettings.current().stall_days})
+        "fiscal_year_start_month": current.fiscal_year_start_month, "stall_days": current.stall_days})
     if request.method == "POST" and settings_form.is_valid():
         if run_service(settings_form, lambda: services.update_sales_settings(actor=request.user, data=settings_form.cleaned_data)):
             return done(request, _("Settings saved."), "sales:setup")
@@ -74,9 +72,7 @@ def _stage_submit(request, call, success: str):
 @require_POST
 def stage_create(request, pk: int):
     _manager(request)
-    pipeline = Pipeline.objects.filter(pk=pk).first()
-    if pipeline is None:
-        raise Http404
+    pipeline = selectors.get_pipeline(request.user, pk, CHANGE)
     return _stage_submit(request, lambda data: services.create_stage(actor=request.user, pipeline=pipeline, data=data),
                          _("Stage added."))
 
@@ -85,8 +81,6 @@ def stage_create(request, pk: int):
 @require_POST
 def stage_update(request, pk: int):
     _manager(request)
-    stage = Stage.objects.filter(pk=pk).first()
-    if stage is None:
-        raise Http404
+    stage = selectors.get_stage(request.user, pk, CHANGE)
     return _stage_submit(request, lambda data: services.update_stage(actor=request.user, stage=stage, data=data),
                          _("Stage saved."))
