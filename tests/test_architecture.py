@@ -1,6 +1,8 @@
-"""The layers of docs/architecture.md hold: a lower domain never imports a higher one
-(import-linter contract in pyproject.toml)."""
+"""The layers of docs/architecture.md hold: a lower domain never imports a higher one, and
+the screens (views, forms, template tags) read through selectors — no other app's models
+(import-linter contracts in pyproject.toml), no model manager of their own (a grep)."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -15,3 +17,28 @@ def test_import_layers_are_kept():
     result = subprocess.run([linter, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120,
                             env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+# Reads a screen may not do itself (DESIGN.md convention 2: selectors are the only read
+# path): a model manager, or a shortcut that queries a model directly.
+DIRECT_READ = re.compile(r"\.objects\b|\ball_objects\b|_default_manager|\bget_(?:object|list)_or_404\(")
+# "path: stripped line" -> why the read must stay in the screen. Empty: none has to.
+ALLOWED_DIRECT_READS: dict[str, str] = {}
+
+
+def _screen_modules() -> list[Path]:
+    app = ROOT / "src" / "daifuku"
+    patterns = ("*/views.py", "*/views/**/*.py", "*/forms.py", "*/forms/**/*.py", "*/templatetags/**/*.py")
+    return sorted({path for pattern in patterns for path in app.glob(pattern)})
+
+
+def test_views_forms_and_template_tags_read_through_selectors():
+    modules = _screen_modules()
+    assert len(modules) > 20, modules  # the globs still find the screens
+    offending = []
+    for path in modules:
+        relative = path.relative_to(ROOT).as_posix()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if DIRECT_READ.search(line) and f"{relative}: {line.strip()}" not in ALLOWED_DIRECT_READS:
+                offending.append(f"{relative}:{number}: {line.strip()}")
+    assert not offending, "read through a selector instead:\n" + "\n".join(offending)
