@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
-from datetime import UTC, datetime
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daifuku.core import audit
+from daifuku.core import audit, rows
 from daifuku.core.errors import DomainError, ValidationFailed
 
 from .models import TOKEN_PREFIX, ApiToken, Role, Team, User, hash_token
@@ -111,25 +111,36 @@ def authenticate_token(secret: str) -> User | None:
     minute so a busy integration does not turn every read into a write."""
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
-    # One raw query (this runs before every API request; compiling the ORM join cost
-    # five times more CPU than running it). Columns map onto User's fields by name.
-    users = User.objects.raw(
-        f"SELECT u.*, t.id AS token_id, t.last_used_at AS token_last_used_at FROM {ApiToken._meta.db_table} t "
-        f"JOIN {User._meta.db_table} u ON u.id = t.user_id WHERE t.key_hash = %s AND t.revoked_at IS NULL",
-        [hash_token(secret)],
-    )
-    user = next(iter(users), None)
-    if user is None or not user.is_active:
+    # Hand-written SQL (this runs before every API request: compiling the ORM join cost
+    # five times more CPU than running it, a raw queryset's column mapping twice more);
+    # the columns are converted as the ORM would (core.rows).
+    names = _user_fields()
+    with connection.cursor() as cursor:
+        cursor.execute(_token_sql(connection.vendor), [hash_token(secret)])
+        row = cursor.fetchone()
+    if row is None:
         return None
+    values = rows.converter(User, names)(row[:-2])
+    user = User.from_db(connection.alias, names, values)
+    if not user.is_active:
+        return None
+    token_id, last_used = row[-2], rows.converter(ApiToken, ("last_used_at",))(row[-1:])[0]
     now = timezone.now()
-    last_used = user.token_last_used_at
-    if isinstance(last_used, str):  # SQLite without declared-type conversion
-        last_used = datetime.fromisoformat(last_used)
-    if last_used is not None and timezone.is_naive(last_used):  # SQLite stores UTC without an offset
-        last_used = last_used.replace(tzinfo=UTC)
     if last_used is None or (now - last_used).total_seconds() > 60:
-        ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
     return user
+
+
+@functools.cache
+def _user_fields() -> tuple[str, ...]:
+    return tuple(field.attname for field in User._meta.concrete_fields)
+
+
+@functools.cache
+def _token_sql(vendor: str) -> str:
+    columns = ", ".join(f"u.{connection.ops.quote_name(field.column)}" for field in User._meta.concrete_fields)
+    return (f"SELECT {columns}, t.id, t.last_used_at FROM {ApiToken._meta.db_table} t "
+            f"JOIN {User._meta.db_table} u ON u.id = t.user_id WHERE t.key_hash = %s AND t.revoked_at IS NULL")
 
 
 def rotate_calendar_secret(*, actor, user: User) -> User:

@@ -11,6 +11,14 @@ from daifuku.accounts.services import authenticate_token
 
 
 class BearerToken(HttpBearer):
+    def __call__(self, request):
+        # The header straight from META: ninja's ``request.headers`` first builds a mapping
+        # of every header (9 µs of the 1.5 ms an API list request may take, issue 2).
+        scheme, _space, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            return None
+        return self.authenticate(request, token)
+
     def authenticate(self, request, token):
         user = authenticate_token(token)
         if user is not None:

@@ -89,6 +89,22 @@ def test_token_use_is_noted_at_most_once_a_minute_and_inactive_users_are_refused
     assert authenticate_token(secret) is None
 
 
+def test_the_token_user_is_the_user_the_orm_loads(rep):
+    """The token check reads the user with hand-written SQL: every field must come back
+    as the ORM gives it (booleans, aware datetimes), or permission checks go wrong."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    _token, secret = create_api_token(actor=rep, user=rep, name="ERP")
+    rep.last_login = timezone.now()
+    rep.save(update_fields=["last_login"])
+    found, loaded = authenticate_token(secret), get_user_model().objects.get(pk=rep.pk)
+    for field in loaded._meta.concrete_fields:
+        ours, theirs = getattr(found, field.attname), getattr(loaded, field.attname)
+        assert (ours, type(ours)) == (theirs, type(theirs)), field.name
+    assert found.is_active is True and timezone.is_aware(found.date_joined) and not found._state.adding
+
+
 def test_only_admins_issue_tokens_for_others(rep, teammate, admin):
     with pytest.raises(DomainError):
         create_api_token(actor=rep, user=teammate)
