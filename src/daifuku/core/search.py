@@ -386,15 +386,8 @@ def probe(subquery: str) -> str:
 def _reading_prefix(kana: str, *, entity_types, after, before, limit, within) -> list[Hit]:
     """Documents whose reading starts with ``kana``: one range of ``search_doc_sort_idx``."""
     low, high = reading_prefix_range(kana)
-    where, params = ["d.sort_key >= %s", "d.sort_key < %s"], [low, high]
-    params += _cursor_condition(where, "d.sort_key", "d.id", after, before)
-    params += _document_conditions(where, entity_types, within)
-    params.append(limit)
-    direction = "DESC" if before is not None else "ASC"
-    return _in_order(_hits(
-        f"SELECT d.entity_type, d.entity_id, d.sort_key, d.id FROM {DOC_TABLE} d "
-        f"WHERE {' AND '.join(where)} ORDER BY d.sort_key {direction}, d.id {direction} LIMIT %s",
-        params, limit), before)
+    return _documents(["d.sort_key >= %s", "d.sort_key < %s"], [low, high], entity_types=entity_types,
+                      after=after, before=before, limit=limit, within=within)
 
 
 def _among(key: str, entity_ids: Sequence[int], *, entity_types, after, before, limit) -> list[Hit]:
@@ -411,17 +404,23 @@ def _among(key: str, entity_ids: Sequence[int], *, entity_types, after, before, 
     else:
         where.append(db.contains_sql("d.text"))
         params.append(key)
-    params += _cursor_condition(where, "d.sort_key", "d.id", after, before)
-    params += _document_conditions(where, entity_types, None)
-    params.append(limit)
-    direction = "DESC" if before is not None else "ASC"
     # "+ 0": an order the reading index cannot give, so neither database walks that index
     # hoping the few entities come early (PostgreSQL did: 560,000 documents read to find
     # 21 of 4,500 people in 鳥取県, 0.7 s), but reads the few documents and sorts them.
+    return _documents(where, params, entity_types=entity_types, after=after, before=before, limit=limit,
+                      within=None, sort_key="d.sort_key + 0")
+
+
+def _documents(where: list[str], params: list, *, entity_types, after, before, limit, within,
+               sort_key: str = "d.sort_key") -> list[Hit]:
+    """Hits read from the documents themselves (not the postings), in 五十音順."""
+    params = params + _cursor_condition(where, "d.sort_key", "d.id", after, before)
+    params += _document_conditions(where, entity_types, within)
+    direction = "DESC" if before is not None else "ASC"
     return _in_order(_hits(
         f"SELECT d.entity_type, d.entity_id, d.sort_key, d.id FROM {DOC_TABLE} d "
-        f"WHERE {' AND '.join(where)} ORDER BY d.sort_key + 0 {direction}, d.id {direction} LIMIT %s",
-        params, limit), before)
+        f"WHERE {' AND '.join(where)} ORDER BY {sort_key} {direction}, d.id {direction} LIMIT %s",
+        [*params, limit], limit), before)
 
 
 def _cursor_condition(where: list[str], sort_key: str, document_id: str, after, before) -> list:
