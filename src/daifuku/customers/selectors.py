@@ -3,25 +3,16 @@ passes through ``restrict`` so what a user may not see simply is not there (404)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.lookups import Exact
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from daifuku.accounts.models import User
 from daifuku.accounts.permissions import VIEW, restrict
 from daifuku.core import search
-from daifuku.core.japanese import (
-    normalize_text,
-    phone_digits,
-    romaji_to_katakana,
-    split_company_name,
-)
-from daifuku.core.models import SearchDocument
-from daifuku.core.pagination import capped_count, decode_cursor, encode_cursor, keyset_page
+from daifuku.core.pagination import Page, capped_count, encode_cursor, keyset_page
 
 from .models import (
     Company,
@@ -35,14 +26,26 @@ from .models import (
     Tag,
 )
 from .search_index import COMPANY, PERSON
+from .selectors_page import (
+    PERSON_SORTS,
+    PersonFilters,
+    _owner_is,
+    ids_condition,
+    person_condition,
+    rows_page,
+    scope,
+    select_rows,
+)
+from .selectors_search import (
+    SEARCH_CANDIDATE_CAP,
+    SearchResult,
+    hit_cursor,
+    search_customers,
+    search_hits,
+)
 
-PERSON_SORTS = {
-    "kana": ["sort_kana", "id"],
-    "-kana": ["-sort_kana", "-id"],
-    "created": ["-created_at", "-id"],
-    "updated": ["-updated_at", "-id"],
-}
-SEARCH_CANDIDATE_CAP = 1000
+# The list's filters and raw pages live in selectors_page, search in selectors_search.
+__all__ = ["PERSON_SORTS", "SEARCH_CANDIDATE_CAP", "PersonFilters", "SearchResult", "search_customers", "search_hits"]
 
 
 def _primary(model, owner_field: str, value_field: str):
@@ -88,59 +91,20 @@ def with_list_columns(qs: QuerySet, owner_field: str) -> QuerySet:
     ).prefetch_related("tags")
 
 
-def _owner_is(owner_id: int) -> Exact:
-    """``owner_id = X`` as an expression: the plain ``filter(owner_id=X)`` turns the list's
-    ``select_related("owner")`` into an INNER JOIN, which SQLite then reorders to scan the
-    users first and sort every customer of the owner (0.6 s for a rep owning 1M); with
-    the LEFT JOIN kept, the page walks ``person_owner_kana_idx`` in 五十音順."""
-    return Exact(F("owner_id"), owner_id)
-
-
-@dataclass
-class PersonFilters:
-    q: str = ""
-    owner: int | None = None
-    team: int | None = None
-    lifecycle: str = ""
-    stage: str = ""
-    tag: int | None = None
-    prefecture: str = ""
-
-    def apply(self, qs: QuerySet) -> QuerySet:
-        if self.owner:
-            qs = qs.filter(_owner_is(self.owner))
-        if self.team:
-            qs = qs.filter(team_id=self.team)
-        if self.lifecycle:
-            qs = qs.filter(lifecycle=self.lifecycle)
-        if self.stage:
-            qs = qs.filter(relationship_stage=self.stage)
-        if self.tag:
-            qs = qs.filter(tags__id=self.tag)
-        if self.prefecture:
-            qs = qs.filter(prefecture=self.prefecture)
-        return qs
-
-    @property
-    def structured(self) -> bool:
-        return any((self.owner, self.team, self.lifecycle, self.stage, self.tag, self.prefecture))
-
-    def search_ids(self) -> tuple[list[int], bool]:
-        """People matching ``q`` (at most SEARCH_CANDIDATE_CAP, and whether there are more),
-        searched once per request however many times the list and its count ask."""
-        if not hasattr(self, "_search_ids"):
-            hits, more = search_hits(self.q, types=(PERSON,), limit=SEARCH_CANDIDATE_CAP)
-            self._search_ids = ([hit.entity_id for hit in hits], more)
-        return self._search_ids
-
-
 def list_people(user, filters: PersonFilters, *, sort: str = "kana", cursor: str | None = None,
-                size: int = 25, backwards: bool = False):
-    """A page of people for the list and the API: at most four queries whatever the size
-    (page, tags; capped count in the view)."""
+                size: int = 25, backwards: bool = False) -> Page:
+    """A page of people for the list (model instances with primary e-mail and phone, and
+    tags): at most four queries whatever the size (page, tags; the capped count in the
+    view). A search in 五十音順 pages straight from the search's hits (see
+    :func:`_search_page`)."""
+    if filters.q and sort == "kana":
+        page = _search_page(user, filters, cursor=cursor, size=size, backwards=backwards, counted=True)
+        people = {p.pk: p for p in with_list_columns(people_queryset(user).filter(pk__in=page.items), "person")}
+        page.items = [people[pk] for pk in page.items if pk in people]
+        return page
     qs = filters.apply(people_queryset(user))
     if filters.q:
-        qs = qs.filter(pk__in=filters.search_ids()[0])
+        qs = qs.filter(pk__in=_search_candidates(user, filters))
     ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
     return keyset_page(with_list_columns(qs, "person"), ordering, cursor=cursor, size=size, backwards=backwards)
 
@@ -150,20 +114,117 @@ PERSON_ROW_FIELDS = ("id", "family_name", "given_name", "family_kana", "given_ka
 
 
 def list_people_rows(user, filters: PersonFilters, *, sort: str = "kana", cursor: str | None = None,
-                     size: int = 25):
+                     size: int = 25) -> Page:
     """The page :func:`list_people` returns (same permissions, filters, order and cursor)
-    as plain dicts for the API, in two queries: the page from one table (``.values()``, no
-    model instances, no joins the planner could reorder), then primary e-mail, primary
-    phone, tags and owner usernames of its rows in one ``UNION ALL``. Each row gains
-    ``email``, ``phone``, ``tags`` (by name) and ``owner`` (username or None)."""
-    qs = filters.apply(people_queryset(user))
-    if filters.q:
-        qs = qs.filter(pk__in=filters.search_ids()[0])
+    as plain dicts for the API, in two queries besides the search's: the page from one
+    table by hand-written SQL (:mod:`.selectors_page`: compiling the ORM query cost more
+    CPU than running it), then primary e-mail, primary phone, tags and owner usernames of
+    its rows in one ``UNION ALL``. Each row gains ``email``, ``phone``, ``tags`` (by name)
+    and ``owner`` (username or None)."""
+    base = people_queryset(user)
+    where = scope(base)
     ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
-    extra = [name.lstrip("-") for name in ordering if name.lstrip("-") not in PERSON_ROW_FIELDS]
-    page = keyset_page(qs.values(*PERSON_ROW_FIELDS, *extra), ordering, cursor=cursor, size=size)
+    if filters.q and sort == "kana":
+        page = _search_page(user, filters, cursor=cursor, size=size)
+        found = (select_rows([where, ids_condition(page.items)], PERSON_ROW_FIELDS) if where is not None
+                 else list(base.filter(pk__in=page.items).values(*PERSON_ROW_FIELDS)))
+        by_id = {row["id"]: row for row in found}
+        page.items = [by_id[pk] for pk in page.items if pk in by_id]
+    elif where is not None:
+        conditions = [where, *filters.conditions()]
+        if filters.q:
+            conditions.append(ids_condition(_search_candidates(user, filters)))
+        page = rows_page(conditions, PERSON_ROW_FIELDS, ordering, cursor=cursor, size=size)
+    else:  # a permission policy that joins other tables: the ORM writes the query
+        qs = filters.apply(base)
+        if filters.q:
+            qs = qs.filter(pk__in=_search_candidates(user, filters))
+        extra = [name.lstrip("-") for name in ordering if name.lstrip("-") not in PERSON_ROW_FIELDS]
+        page = keyset_page(qs.values(*PERSON_ROW_FIELDS, *extra), ordering, cursor=cursor, size=size)
     _attach_list_extras(page.items)
     return page
+
+
+FEW_PEOPLE = 5000  # a filter leaving at most this many people is searched from its side
+
+
+def _narrowing(user, filters: PersonFilters) -> dict:
+    """How the search of a filtered list is narrowed to the people the filters (and the
+    user's scope) leave, so it still pages in one search: a narrow filter (鳥取県, at most
+    FEW_PEOPLE people) as the list of those people, whose documents the search reads
+    (``among``); a broad one (東京都) as a condition checked on each hit while the search
+    walks its postings in order (``within``). Walking the postings of 田 for the 51 in
+    鳥取県 who are also interconnected cost 2.6 s on PostgreSQL at a million people;
+    reading the documents of those 1,200 people, milliseconds. Nothing for a plain search
+    (its rows are fetched through ``restrict`` anyway)."""
+    if not filters.structured:
+        return {}
+    if not hasattr(filters, "_narrowing"):
+        base = people_queryset(user)
+        where = scope(base)
+        if where is None:  # a policy that joins other tables: the ORM lists the people
+            ids = list(filters.apply(base).values_list("pk", flat=True)[:FEW_PEOPLE + 1])
+        else:
+            ids = [row["id"] for row in select_rows([where, *filters.conditions()], ["id"], "LIMIT %s",
+                                                    [FEW_PEOPLE + 1])]
+        if len(ids) <= FEW_PEOPLE:
+            filters._narrowing = {"among": ids}
+        elif where is None:
+            sql, params = filters.apply(base).values("pk").query.sql_with_params()
+            filters._narrowing = {"within": (f"{{entity_id}} IN ({sql})", list(params))}
+        else:
+            filters._narrowing = {"within": person_condition([where, *filters.conditions()])}
+    return filters._narrowing
+
+
+def _search_page(user, filters: PersonFilters, *, cursor: str | None, size: int, backwards: bool = False,
+                 counted: bool = False) -> Page:
+    """A page of a searched list in the search's own order (五十音順 of the reading as the
+    index keeps it) with the search's keyset cursor ``(sort_key, document_id)``: the hits
+    after (or before) the cursor are the page, so a page costs its own hits, not the
+    first thousand sorted again. ``items`` are person ids; the caller fetches the rows.
+
+    ``counted``: the caller will also count the list (the HTML list does); the count
+    needs the first SEARCH_CANDIDATE_CAP hits anyway, so pages inside them are cut from
+    that one search instead of searching again (the list's query budget)."""
+    position = hit_cursor(cursor)
+    hits, more = (_window_page(user, filters, position, size, backwards) if counted else None) or search_hits(
+        filters.q, types=(PERSON,), after=None if backwards else position, before=position if backwards else None,
+        limit=size, **_narrowing(user, filters))
+    next_cursor = encode_cursor(list(hits[-1].cursor)) if hits and (more or backwards) else None
+    previous_cursor = encode_cursor(list(hits[0].cursor)) if hits and position and (more or not backwards) else None
+    return Page(items=[hit.entity_id for hit in hits], next_cursor=next_cursor, previous_cursor=previous_cursor,
+                has_next=more or backwards)
+
+
+def _window_page(user, filters: PersonFilters, position, size: int, backwards: bool):
+    """``(hits, more)`` of the page from the first SEARCH_CANDIDATE_CAP hits, or None when
+    the page reaches past them."""
+    window, beyond = _search_window(user, filters)
+    if backwards and position is not None:
+        if beyond and (not window or position > window[-1].cursor):
+            return None
+        earlier = [hit for hit in window if hit.cursor < position]
+        return earlier[-size:], len(earlier) > size
+    later = window if position is None else [hit for hit in window if hit.cursor > position]
+    if len(later) <= size and beyond:
+        return None
+    return later[:size], len(later) > size
+
+
+def _search_window(user, filters: PersonFilters) -> tuple[list[search.Hit], bool]:
+    """The first SEARCH_CANDIDATE_CAP people matching ``q`` and the filters in 五十音順,
+    and whether there are more: what the list's count says, and the candidates of a list
+    sorted by something else than the reading. Searched once per request however many
+    times the list and its count ask."""
+    if not hasattr(filters, "_window"):
+        filters._window = search_hits(filters.q, types=(PERSON,), limit=SEARCH_CANDIDATE_CAP,
+                                      **_narrowing(user, filters))
+    return filters._window
+
+
+def _search_candidates(user, filters: PersonFilters) -> list[int]:
+    return [hit.entity_id for hit in _search_window(user, filters)[0]]
 
 
 def _attach_list_extras(rows: list[dict]) -> None:
@@ -208,13 +269,10 @@ def _attach_list_extras(rows: list[dict]) -> None:
 def count_people(user, filters: PersonFilters, cap: int = 1000) -> tuple[int, bool]:
     """How many people the list holds, counting at most ``cap``; a plain search needs no
     count query at all (the search already knows its hits)."""
-    qs = filters.apply(people_queryset(user))
-    if filters.q:
-        ids, more = filters.search_ids()
-        if not filters.structured:
-            return min(len(ids), cap), more or len(ids) > cap
-        qs = qs.filter(pk__in=ids)
-    return capped_count(qs, cap)
+    if filters.q:  # the search is narrowed by the filters already (_narrowing)
+        hits, more = _search_window(user, filters)
+        return min(len(hits), cap), more or len(hits) > cap
+    return capped_count(filters.apply(people_queryset(user)), cap)
 
 
 def list_companies(user, *, q: str = "", owner: int | None = None, cursor=None, size=25, sort="kana", backwards=False):
@@ -226,132 +284,6 @@ def list_companies(user, *, q: str = "", owner: int | None = None, cursor=None, 
         qs = qs.filter(pk__in=ids)
     ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
     return keyset_page(with_list_columns(qs, "company"), ordering, cursor=cursor, size=size, backwards=backwards)
-
-
-# --- search ----------------------------------------------------------------------------
-
-
-@dataclass
-class SearchResult:
-    type: str
-    id: int
-    display_name: str
-    kana: str
-    obj: Any = field(repr=False, default=None)
-
-
-def _looks_like_phone(text: str) -> bool:
-    digits = phone_digits(text)
-    stripped = "".join(ch for ch in text if ch not in "0123456789+-() 　‐ー−")
-    return len(digits) >= 3 and not stripped
-
-
-def search_hits(query: str, *, types=(PERSON, COMPANY), after: tuple[int, int] | None = None,
-                limit: int = 20) -> tuple[list[search.Hit], bool]:
-    """Hits for a search box query in 五十音順: by name/kana (n-gram index), romaji (as
-    kana), email (address or domain prefix) and phone (first or last digits)."""
-    text = normalize_text(query)
-    if not text:
-        return [], False
-    found: dict[tuple[int, int], search.Hit] = {}
-    want = limit + 1
-    # E-mail and phone fragments match in address/number order, not 五十音順: a first page
-    # needs only ``want`` of them (a common domain has 170k addresses at a million people,
-    # and sorting them all by reading cost 0.1–1 s); later pages look further ahead.
-    cap = want if after is None else max(want, SEARCH_CANDIDATE_CAP)
-    if _looks_like_phone(text):
-        keys = _phone_owners(phone_digits(text), types, cap)
-        found.update(_documents_for(keys))
-    else:
-        name_query = text
-        if COMPANY in types:
-            parsed = split_company_name(text)
-            if parsed.legal_form and parsed.base:
-                name_query = parsed.base
-        for hit in search.search(name_query, entity_types=types, after=after, limit=want):
-            found[(hit.entity_type, hit.entity_id)] = hit
-        if text.isascii():
-            kana = romaji_to_katakana(text)
-            if kana:
-                for hit in search.search(kana, entity_types=types, after=after, limit=want):
-                    found[(hit.entity_type, hit.entity_id)] = hit
-            if any(ch.isalnum() for ch in text) and ("@" in text or "." in text or len(text) >= 3):
-                found.update(_documents_for(_email_owners(text.lower(), types, cap), skip=found))
-    hits = sorted(found.values(), key=lambda h: (h.sort_key, h.document_id))
-    if after is not None:
-        hits = [h for h in hits if (h.sort_key, h.document_id) > tuple(after)]
-    return hits[:limit], len(hits) > limit
-
-
-def _prefix(qs: QuerySet, column: str, prefix: str) -> QuerySet:
-    # A range instead of LIKE 'x%': an index range on both databases, no escaping.
-    return qs.filter(**{f"{column}__gte": prefix, f"{column}__lt": prefix + "\uffff"})
-
-
-def _owners(qs: QuerySet, types, cap: int) -> set[tuple[int, int]]:
-    keys: set[tuple[int, int]] = set()
-    # order_by(): without it the models' default ordering (-is_primary, id) sorts every
-    # match before the cap applies — 1.2 s for a common domain at a million people.
-    for person_id, company_id in qs.order_by().values_list("person_id", "company_id")[:cap]:
-        if person_id and PERSON in types:
-            keys.add((PERSON, person_id))
-        if company_id and COMPANY in types:
-            keys.add((COMPANY, company_id))
-    return keys
-
-
-def _email_owners(text: str, types, cap: int) -> set[tuple[int, int]]:
-    if text.startswith("@"):
-        qs = _prefix(EmailAddress.objects.all(), "domain", text[1:])
-    elif "@" in text:
-        qs = _prefix(EmailAddress.objects.all(), "address", text)
-    else:
-        return _owners(_prefix(EmailAddress.objects.all(), "address", text), types, cap) | _owners(
-            _prefix(EmailAddress.objects.all(), "domain", text), types, cap)
-    return _owners(qs, types, cap)
-
-
-def _phone_owners(digits: str, types, cap: int) -> set[tuple[int, int]]:
-    keys = _owners(_prefix(PhoneNumber.objects.all(), "digits", digits), types, cap)
-    if len(digits) <= 4:  # 電話番号の下4桁: the last digits are how shops look people up
-        keys |= _owners(_prefix(PhoneNumber.objects.all(), "digits_reversed", digits[::-1]), types, cap)
-    return keys
-
-
-def _documents_for(keys: set[tuple[int, int]], skip=()) -> dict[tuple[int, int], search.Hit]:
-    keys = {k for k in keys if k not in skip}
-    result: dict[tuple[int, int], search.Hit] = {}
-    for entity_type in (PERSON, COMPANY):
-        ids = [entity_id for t, entity_id in keys if t == entity_type]
-        if not ids:
-            continue
-        for doc in SearchDocument.objects.filter(entity_type=entity_type, entity_id__in=ids).only(
-            "id", "entity_type", "entity_id", "sort_key"
-        ):
-            result[(doc.entity_type, doc.entity_id)] = search.Hit(doc.entity_type, doc.entity_id, doc.sort_key, doc.id)
-    return result
-
-
-def search_customers(user, query: str, *, types=("person", "company"), cursor: str | None = None,
-                     limit: int = 20) -> tuple[list[SearchResult], str | None]:
-    """What the search box and ``GET /api/v1/customers?search=`` return."""
-    type_codes = tuple(code for code, name in ((PERSON, "person"), (COMPANY, "company")) if name in types)
-    after = tuple(decode_cursor(cursor, 2)) if cursor else None
-    hits, more = search_hits(query, types=type_codes, after=after, limit=limit)
-    people = {p.pk: p for p in people_queryset(user).filter(pk__in=[h.entity_id for h in hits if h.entity_type == PERSON])} \
-        if any(h.entity_type == PERSON for h in hits) else {}
-    companies = {c.pk: c for c in companies_queryset(user).filter(pk__in=[h.entity_id for h in hits if h.entity_type == COMPANY])} \
-        if any(h.entity_type == COMPANY for h in hits) else {}
-    results = []
-    for hit in hits:
-        if hit.entity_type == PERSON and hit.entity_id in people:
-            p = people[hit.entity_id]
-            results.append(SearchResult("person", p.pk, p.display_name, p.full_kana, p))
-        elif hit.entity_type == COMPANY and hit.entity_id in companies:
-            c = companies[hit.entity_id]
-            results.append(SearchResult("company", c.pk, c.display_name, c.kana, c))
-    next_cursor = encode_cursor(list(hits[-1].cursor)) if more and hits else None
-    return results, next_cursor
 
 
 # --- 360° view ---------------------------------------------------------------------------
