@@ -396,8 +396,10 @@ def _among(key: str, entity_ids: Sequence[int], *, entity_types, after, before, 
     one kana is the reading prefix), driven from the entity index, then sorted."""
     if not entity_ids:
         return []
-    where = [f"d.entity_id IN ({', '.join(['%s'] * len(entity_ids))})"]
-    params: list = list(entity_ids)
+    # Thousands of integer ids are written into the statement, not passed as parameters:
+    # both drivers' placeholder handling then costs more than the query.
+    where = [f"d.entity_id IN ({', '.join(str(int(entity_id)) for entity_id in entity_ids)})"]
+    params: list = []
     if len(key) == 1 and is_kana_code(ord(key)):
         where += ["d.sort_key >= %s", "d.sort_key < %s"]
         params += list(reading_prefix_range(key))

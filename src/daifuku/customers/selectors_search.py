@@ -63,8 +63,8 @@ def search_hits(query: str, *, types=(PERSON, COMPANY), after: tuple[int, int] |
     text = normalize_text(query)
     if not text:
         return [], False
-    if among is not None:
-        within = (f"{{entity_id}} IN ({', '.join(['%s'] * len(among)) or 'NULL'})", list(among))
+    if among is not None:  # integer ids from the database, written in (see core.search._among)
+        within = (f"{{entity_id}} IN ({', '.join(str(int(pk)) for pk in among) or 'NULL'})", [])
     if within is not None:
         types = tuple(entity_type for entity_type in types if entity_type == PERSON)
     found: dict[tuple[int, int], search.Hit] = {}
