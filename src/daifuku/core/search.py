@@ -31,7 +31,11 @@ from . import db
 from .japanese import search_key
 
 FIELD_SEPARATOR = "\x1f"
-PROBE_CAP = 5000  # enough to tell a rare gram from a common one, cheap to count
+# Postings counted per gram to choose the walk: enough to tell a rare gram from a common
+# one and where a common one thins out. Measured on 35 common names at a million people
+# (bench queries, kana and kanji): 5,000 cost more to count than the better choice saved
+# (all 35: 64 ms SQLite / 147 ms PostgreSQL); 1,000: 28 / 82 ms; 300-600 chose badly.
+PROBE_CAP = 1000
 _SORT_CHARS = 9
 _SORT_LAST = (1 << 63) - 1  # documents without a reading sort after everything
 _KANA_FIRST, _KANA_LAST = 0x30A1, 0x30FC  # ァ … ー
