@@ -7,6 +7,7 @@ import json
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
+from pydantic import BaseModel
 
 from daifuku.accounts.permissions import CHANGE, DELETE
 from daifuku.core.audit import history_for
@@ -111,7 +112,9 @@ def search_customers(request, params: Query[CustomerQuery]):
 # --- people --------------------------------------------------------------------------------
 
 
-class PeopleQuery(Schema):
+class PeopleQuery(BaseModel):
+    # A plain pydantic model: ninja's Schema adds a validator that reads attributes off
+    # Django objects, useless for query parameters (0.035 ms of a 1.5 ms budget).
     search: str = ""
     owner: str = ""
     team: int | None = None
