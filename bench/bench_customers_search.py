@@ -1,9 +1,17 @@
 """Customer search through the real selector (``customers.selectors.search_customers``)
 for every kind of query a Japanese shop types, against a plain ``LIKE '%q%'`` scan of the
-same table in the same run that returns the same thing: the first 20 matching people in
-五十音順 (``... WHERE col LIKE '%q%' ORDER BY sort_kana, id LIMIT 20``: scan and sort).
+same table in the same run, measured two ways (docs/adr/0003-search-baselines.md):
 
-Goal (issue 2): p95 under 30 ms for every kind, at least 50× faster than the scan.
+* the main baseline returns the same thing as the search: the first 20 matching people
+  in 五十音順 (``... WHERE col LIKE '%q%' ORDER BY sort_kana, id LIMIT 20``) — for a very
+  common fragment the database walks the reading index and stops after 20 matches, so
+  this scan is cheap exactly where the search has the most to do (``ratio``);
+* the full scan the issue describes ("a plain LIKE scan", ~0.5 s per million rows): the
+  same condition over every row (``SELECT COUNT(*) ... WHERE col LIKE '%q%'``), which is
+  what a LIKE search costs when it must know all its matches (``ratio_full_scan``).
+
+Goal (issue 2): p95 under 30 ms for every kind, at least 50× faster than the scan; the
+goal is judged on the main (early-stopping) baseline.
 """
 
 from __future__ import annotations
@@ -47,17 +55,19 @@ def _queries(scale: str) -> dict[str, tuple[str, str, str, str]]:
     }
 
 
-def _scan(table: str, expression: str, fragment: str):
+def _scan(table: str, expression: str, fragment: str, *, full: bool = False):
     """The naive search returning what the search box shows — the first page of matching
-    people in 五十音順: a substring LIKE over every row, then a sort of the matches
-    (``kana_1char`` scans for readings starting with the kana, as the search means it)."""
+    people in 五十音順: a substring LIKE over the rows, then a sort of the matches
+    (``kana_1char`` scans for readings starting with the kana, as the search means it).
+    ``full``: the same condition counted over every row (no early stop)."""
     pattern = f"{fragment}%" if expression == "family_kana" else f"%{fragment}%"
+    select, tail = ("COUNT(*)", "") if full else ("{id}", "ORDER BY {prefix}sort_kana, {prefix}id LIMIT 20")
     if table == "customers_person":
-        sql = (f"SELECT id FROM customers_person WHERE {expression} LIKE %s AND deleted_at IS NULL "
-               "ORDER BY sort_kana, id LIMIT 20")
+        sql = (f"SELECT {select.format(id='id')} FROM customers_person WHERE {expression} LIKE %s "
+               f"AND deleted_at IS NULL {tail.format(prefix='')}")
     else:
-        sql = (f"SELECT p.id FROM {table} c JOIN customers_person p ON p.id = c.person_id "
-               f"WHERE c.{expression} LIKE %s AND p.deleted_at IS NULL ORDER BY p.sort_kana, p.id LIMIT 20")
+        sql = (f"SELECT {select.format(id='p.id')} FROM {table} c JOIN customers_person p ON p.id = c.person_id "
+               f"WHERE c.{expression} LIKE %s AND p.deleted_at IS NULL {tail.format(prefix='p.')}")
 
     def run():
         with connection.cursor() as cursor:
@@ -78,16 +88,21 @@ def run(scale: str) -> list[common.Result]:
         hits[kind] = len(results)
         fast = common.summary(common.time_ms(lambda q=query: search_customers(user, q), repeat=REPEAT[scale]))
         slow = common.summary(common.time_ms(_scan(table, expression, fragment), repeat=BASELINE_REPEAT[scale], warmup=1))
+        full = common.summary(common.time_ms(_scan(table, expression, fragment, full=True),
+                                             repeat=BASELINE_REPEAT[scale], warmup=1))
         metrics[f"{kind}_p50_ms"] = fast["p50_ms"]
         metrics[f"{kind}_p95_ms"] = fast["p95_ms"]
         baseline[f"{kind}_p50_ms"] = slow["p50_ms"]
+        baseline[f"{kind}_full_scan_p50_ms"] = full["p50_ms"]
         ratio[kind] = round(slow["p50_ms"] / max(fast["p50_ms"], 0.001), 1)
+        ratio[f"{kind}_full_scan"] = round(full["p50_ms"] / max(fast["p50_ms"], 0.001), 1)
         if fast["p95_ms"] >= 30 or ratio[kind] < 50:
             failures.append(kind)
     queries = {kind: q for kind, (q, *_baseline) in _queries(scale).items()}
     return [common.Result(
         benchmark="customers_search", scale=scale, metrics=metrics, baseline=baseline, ratio=ratio,
-        goal="p95 < 30 ms for every query kind and >= 50x faster than a LIKE '%q%' scan",
+        goal="p95 < 30 ms for every query kind and >= 50x faster than a LIKE '%q%' scan "
+             "(judged on the early-stopping scan; <kind>_full_scan: against a scan of every row)",
         passed=not failures,
         notes=f"{data['people']:,} people; queries {queries}; results per query {hits}"
         + (f"; missed: {', '.join(failures)}" if failures else ""),
