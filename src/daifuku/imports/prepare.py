@@ -171,8 +171,8 @@ def _chunks(rows: Iterable, size: int) -> Iterator[list]:
 def prepared_rows(rows: Iterable[tuple[int, list[str]]], preparer: Preparer, *, workers: int,
                   ahead: int = 0) -> Iterator[Row]:
     """Cleaned rows in file order; with ``workers`` > 1 the cleaning runs in forked
-    processes, a little more than ``ahead`` rows in advance, so the
-    next batch is ready when the writer finishes one and memory stays flat."""
+    processes, a little more than ``ahead`` rows in advance, so most of the next batch is
+    ready when the writer finishes one and memory stays flat."""
     global _WORKER
     if workers <= 1:
         for number, cells in rows:
