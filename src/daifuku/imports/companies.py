@@ -37,7 +37,7 @@ from daifuku.customers.validation import clean_company, clean_emails, clean_phon
 from . import duplicates
 from . import mapping as mapping_module
 from .models import ExternalId, ImportBatch, ImportRowOutcome, ImportRun
-from .prepare import _chunks, _message, read_cells
+from .prepare import _chunks, _message, read_cells, write_all_or_nothing
 from .readers import open_table
 from .targets import COMPANY_FIELDS
 
@@ -192,14 +192,9 @@ class CompanyWriter:
     def write(self, number: int, rows: list[CompanyRow]) -> list[ImportRowOutcome]:
         """Apply one batch atomically (a dry run rolls it back); a database error fails
         every row of the batch, with the error as the reason."""
-        try:
-            with transaction.atomic():
-                outcomes = self._write(number, rows)
-                if self.run.dry_run:
-                    transaction.set_rollback(True)
-        except Exception as exc:  # noqa: BLE001 - the batch is reported, never half-written
-            reason = _("The batch could not be written: %(error)s") % {"error": str(exc)[:300]}
-            outcomes = [self.outcome(row, "failed", reason=reason) for row in rows]
+        outcomes, _failed = write_all_or_nothing(
+            lambda: self._write(number, rows), rows, dry_run=self.run.dry_run,
+            failed=lambda row, reason: self.outcome(row, "failed", reason=reason))
         for outcome in outcomes:
             self.counts[outcome.action] += 1
         return outcomes

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,6 +72,23 @@ def read_cells(plan: list[tuple[int, str]], cells: list[str]) -> tuple[dict, str
     if not data:
         return {}, _("Nothing to import in this row (no mapped column has a value).")
     return data, ""
+
+
+def write_all_or_nothing(write: Callable[[], list], rows: list, *, dry_run: bool,
+                         failed: Callable[[Any, str], Any]) -> tuple[list, bool]:
+    """Apply one batch in one transaction (a dry run rolls it back): ``(outcomes, False)``;
+    a database error writes nothing of the batch and reports every row of it as failed
+    with the error as the reason: ``(failed outcomes, True)``. Shared by the person and
+    company writers, so both keep the same promise — a batch lands whole or not at all."""
+    try:
+        with transaction.atomic():
+            outcomes = write()
+            if dry_run:
+                transaction.set_rollback(True)
+        return outcomes, False
+    except Exception as exc:  # noqa: BLE001 - the batch is reported, never half-written
+        reason = _("The batch could not be written: %(error)s") % {"error": str(exc)[:300]}
+        return [failed(row, reason) for row in rows], True
 
 
 class Preparer:

@@ -26,7 +26,7 @@ from daifuku.customers.services.people import AUDITED_FIELDS
 
 from . import duplicates
 from .models import ExternalId, ImportBatch, ImportRowOutcome, ImportRun
-from .prepare import Row, _describe, _message
+from .prepare import Row, _describe, _message, write_all_or_nothing
 
 PERSON_COLUMNS = (
     "id", "created_at", "updated_at", "deleted_at", "deleted_by_id", "version", "postal_code", "prefecture",
@@ -86,18 +86,13 @@ class Writer:
     def write(self, number: int, rows: list[Row]) -> list[ImportRowOutcome]:
         """Apply one batch atomically; returns the outcomes to store. A failure of the
         whole batch (a database error) reports every row of it as failed."""
-        outcomes: list[ImportRowOutcome] = []
-        try:
-            with transaction.atomic():
-                outcomes = self._write(number, rows)
-                if self.run.dry_run:
-                    transaction.set_rollback(True)
-        except Exception as exc:  # noqa: BLE001 - the batch is reported, never half-written
+        outcomes, failed = write_all_or_nothing(
+            lambda: self._write(number, rows), rows, dry_run=self.run.dry_run,
+            failed=lambda row, reason: self.outcome(row, "failed", reason=reason))
+        if failed:
             # rows created by the rolled-back batch are gone: forget what was cached from it
             self.tags.clear()
             self.companies.clear()
-            reason = _("The batch could not be written: %(error)s") % {"error": str(exc)[:300]}
-            outcomes = [self.outcome(row, "failed", reason=reason) for row in rows]
             self.counts["failed"] += len(rows)
         return outcomes
 

@@ -139,3 +139,44 @@ def test_an_external_id_already_used_fails_its_row_not_the_batch(rep, run_import
     assert "M-1" in reasons[2] and "#" in reasons[2]
     assert "M-2" in reasons[4]
     assert sorted(Person.objects.values_list("given_name", flat=True)) == ["一郎", "花子"]
+
+
+@pytest.fixture
+def refuse_family_name():
+    """A real database error on one row: a trigger that refuses a person named 拒否 (what a
+    constraint added outside Daifuku, or a full disk, looks like to the importer)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("CREATE TRIGGER refuse_person BEFORE INSERT ON customers_person "
+                           "WHEN NEW.family_name = '拒否' BEGIN SELECT RAISE(ABORT, 'refused by trigger'); END")
+        else:
+            cursor.execute("CREATE FUNCTION refuse_person() RETURNS trigger AS $$ BEGIN "
+                           "IF NEW.family_name = '拒否' THEN RAISE EXCEPTION 'refused by trigger'; END IF; "
+                           "RETURN NEW; END $$ LANGUAGE plpgsql")
+            cursor.execute("CREATE TRIGGER refuse_person BEFORE INSERT ON customers_person "
+                           "FOR EACH ROW EXECUTE FUNCTION refuse_person()")
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER IF EXISTS refuse_person")
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS refuse_person ON customers_person")
+            cursor.execute("DROP FUNCTION IF EXISTS refuse_person()")
+
+
+def test_a_batch_the_database_refuses_lands_not_at_all_and_the_others_do(rep, run_import, refuse_family_name,
+                                                                           monkeypatch):
+    from daifuku.imports import pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH", 2)
+    content = ("氏名,メールアドレス\r\n山田 一郎,a@example.jp\r\n佐藤 二郎,b@example.jp\r\n"
+               "拒否 三郎,c@example.jp\r\n鈴木 四郎,d@example.jp\r\n高橋 五郎,e@example.jp\r\n").encode()
+    run = run_import(rep, upload(rep, "batches.csv", content))
+    assert (run.created_count, run.failed_count) == (3, 2)
+    # the refused row's batch partner is not half-written: neither is there, nor its email
+    assert sorted(Person.objects.values_list("given_name", flat=True)) == ["一郎", "二郎", "五郎"]
+    failed = run.outcomes.filter(action="failed").order_by("row_number")
+    assert [o.row_number for o in failed] == [4, 5]
+    assert all("refused by trigger" in o.reason for o in failed)
