@@ -10,8 +10,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from .errors import ValidationFailed
+
+
+def invalid_cursor() -> ValidationFailed:
+    """The error for a page cursor that is not one we issued (edited, truncated, or from a
+    list whose order has changed): 422 ``invalid_cursor`` in the API, a message on screens."""
+    return ValidationFailed(
+        {"cursor": [_("This page link is not valid (it may be out of date): start again from the first page.")]},
+        code="invalid_cursor")
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
@@ -26,9 +35,9 @@ def decode_cursor(cursor: str | None, size: int) -> list[Any] | None:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationFailed({"cursor": ["Invalid cursor."]}, code="invalid_cursor") from exc
+        raise invalid_cursor() from exc
     if not isinstance(values, list) or len(values) != size:
-        raise ValidationFailed({"cursor": ["Invalid cursor."]}, code="invalid_cursor")
+        raise invalid_cursor()
     return values
 
 

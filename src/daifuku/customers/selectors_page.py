@@ -20,8 +20,7 @@ from django.db.models import F, QuerySet
 from django.db.models.lookups import Exact
 
 from daifuku.core import rows, search
-from daifuku.core.errors import ValidationFailed
-from daifuku.core.pagination import Page, decode_cursor, encode_cursor
+from daifuku.core.pagination import Page, decode_cursor, encode_cursor, invalid_cursor
 
 from .models import Person
 
@@ -187,7 +186,7 @@ def _cursor_value(name: str, value):
     try:
         return field.get_db_prep_value(value, connection, prepared=False)
     except (DjangoValidationError, TypeError, ValueError) as exc:
-        raise ValidationFailed({"cursor": ["Invalid cursor."]}, code="invalid_cursor") from exc
+        raise invalid_cursor() from exc
 
 
 def _position(row: dict, fields: Sequence[str]) -> str:

@@ -18,7 +18,6 @@ from django.db import connection
 
 from daifuku.accounts.permissions import VIEW, restrict
 from daifuku.core import search
-from daifuku.core.errors import ValidationFailed
 from daifuku.core.japanese import (
     CompanyName,
     normalize_text,
@@ -26,7 +25,7 @@ from daifuku.core.japanese import (
     romaji_to_katakana,
     split_company_name,
 )
-from daifuku.core.pagination import decode_cursor, encode_cursor
+from daifuku.core.pagination import decode_cursor, encode_cursor, invalid_cursor
 
 from .models import Company, EmailAddress, Person, PhoneNumber
 from .search_index import COMPANY, ENTITY_NAMES, PERSON
@@ -150,7 +149,7 @@ def hit_cursor(cursor: str | None) -> tuple[int, int] | None:
     if values is None:
         return None
     if not all(isinstance(value, int) and not isinstance(value, bool) for value in values):
-        raise ValidationFailed({"cursor": ["Invalid cursor."]}, code="invalid_cursor")
+        raise invalid_cursor()
     return values[0], values[1]
 
 
