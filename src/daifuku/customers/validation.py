@@ -253,7 +253,7 @@ def clean_phones(items: Iterable[Any], field: str = "phones") -> list[dict[str, 
             continue
         seen.add(phone.e164)
         kind = entry.get("kind") or (PhoneKind.MOBILE if phone.national[:3] in {"090", "080", "070"} else PhoneKind.HOME)
-        if kind not in PhoneKind.values:
+        if kind not in _values(PhoneKind):
             errors.add(field, _("Unknown phone kind."))
             continue
         rows.append({

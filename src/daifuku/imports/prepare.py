@@ -36,6 +36,14 @@ PERSON_KEYS = ("family_name", "given_name", "family_kana", "given_kana", "birthd
                "prefecture", "city", "address_line", "building", "preferences", "notes", "lifecycle",
                "source_channel")
 PHONE_KEYS = ("number", "e164", "digits", "digits_reversed", "kind")
+# Person fields whose values repeat across the rows of a file (cleaned once per distinct value).
+REPEATING = frozenset({"family_name", "given_name", "family_kana", "given_kana", "birthday", "gender", "postal_code",
+                       "prefecture", "city", "lifecycle", "source_channel"})
+# clean_person's order of fields, in which it reports a row's errors
+_ERROR_ORDER = {key: index for index, key in enumerate((
+    "family_name", "given_name", "family_kana", "given_kana", "birthday", "gender", "relationship_stage", "lifecycle",
+    "source_channel", "preferences", "notes", "postal_code", "prefecture", "city", "address_line", "building"))}
+MEMO_SIZE = 300_000  # distinct values remembered per kind; a million-row file has far fewer names
 
 
 @dataclass
@@ -98,6 +106,9 @@ class Preparer:
         self.plan = plan
         self.consent_statement = consent_statement.strip()
         self.definitions = definitions
+        self._fields: dict[tuple[str, Any], tuple[dict, dict]] = {}
+        self._fills: dict[tuple, dict[str, Any]] = {}
+        self._documents: dict[tuple[str, str, str, str], tuple[str, tuple]] = {}
 
     def __call__(self, number: int, cells: list[str]) -> Row:
         row = Row(number, cells)
@@ -105,11 +116,8 @@ class Preparer:
         if row.error:
             return row
         errors: dict[str, list[str]] = {}
-        try:
-            row.values = clean_person({k: data[k] for k in PERSON_KEYS if k in data}, creating=False)
-            _fill_from_postal_code(row.values)
-        except ValidationFailed as exc:
-            errors.update(exc.errors)
+        row.values, person_errors = self._clean_person(data)
+        errors.update(person_errors)
         try:
             row.emails = clean_emails(data.get("emails", []), field="email")
         except ValidationFailed as exc:
@@ -141,17 +149,92 @@ class Preparer:
             row.error = _message(ValidationFailed(errors))
             return row
         row.data = {k: v for k, v in data.items() if k not in PERSON_KEYS and k not in ("emails", "phones")}
-        _describe(row)
+        row.sort_kana, row.document = self._derived(row.values)
         return row
+
+    # A third of the cleaning went into values that repeat from row to row — surnames, given
+    # names, readings, birthdays, postal codes, prefectures, cities — so each distinct value
+    # of those fields is cleaned once per import (per worker) and remembered. clean_person
+    # cleans every field on its own, so a field cleaned alone gives exactly the value and
+    # the errors it gives in a whole row; the free-text fields (rarely repeated) still go
+    # through it together, once per row.
+    def _clean_person(self, data: dict) -> tuple[dict[str, Any], dict[str, list[str]]]:
+        values: dict[str, Any] = {}
+        errors: dict[str, list[str]] = {}
+        rest = {}
+        for key in PERSON_KEYS:
+            if key not in data:
+                continue
+            if key not in REPEATING:
+                rest[key] = data[key]
+                continue
+            raw = data[key]
+            memo_key = (key, raw)
+            found = self._fields.get(memo_key)
+            if found is None:
+                found = self._fields[memo_key] = _clean_alone({key: raw})
+                if len(self._fields) > MEMO_SIZE:  # a pathological file: keep memory flat
+                    self._fields.clear()
+            values.update(found[0])
+            errors.update(found[1])
+        if rest:
+            cleaned, rest_errors = _clean_alone(rest)
+            values.update(cleaned)
+            errors.update(rest_errors)
+        if errors:
+            # the order clean_person reports a whole row's errors in (the failed-rows column)
+            return {}, {k: errors[k] for k in sorted(errors, key=lambda k: _ERROR_ORDER.get(k, len(_ERROR_ORDER)))}
+        if values.get("postal_code"):
+            values.update(self._filled(values))
+        return values, errors
+
+    def _filled(self, values: dict[str, Any]) -> dict[str, Any]:
+        """What ``_fill_from_postal_code`` adds to these values (prefecture, city, town)."""
+        probe = {k: values[k] for k in ("postal_code", "prefecture", "city") if k in values}
+        if values.get("address_line"):
+            probe["address_line"] = True  # only whether there is one matters
+        memo_key = tuple(probe.get(k) for k in ("postal_code", "prefecture", "city", "address_line"))
+        found = self._fills.get(memo_key)
+        if found is None:
+            before = dict(probe)
+            _fill_from_postal_code(probe)
+            found = self._fills[memo_key] = {k: v for k, v in probe.items() if before.get(k, None) != v}
+            if len(self._fills) > MEMO_SIZE:
+                self._fills.clear()
+        return found
+
+    def _derived(self, values: dict[str, Any]) -> tuple[str, tuple]:
+        """sort_kana and the search document of a person with these names (both depend on
+        the four name fields only, and full names repeat in a large file)."""
+        names = (values.get("family_name", ""), values.get("given_name", ""), values.get("family_kana", ""),
+                 values.get("given_kana", ""))
+        found = self._documents.get(names)
+        if found is None:
+            found = self._documents[names] = describe(*names)
+            if len(self._documents) > MEMO_SIZE:
+                self._documents.clear()
+        return found
+
+
+def _clean_alone(data: dict) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    try:
+        return clean_person(data, creating=False), {}
+    except ValidationFailed as exc:
+        return {}, exc.errors
+
+
+def describe(family: str, given: str, family_kana: str, given_kana: str) -> tuple[str, tuple]:
+    """``(sort_kana, search document)`` the writer stores with a new person of these names."""
+    return (person_sort_kana(family, given, family_kana, given_kana),
+            search.prepare_document([f"{family}{given}", f"{family_kana}{given_kana}"],
+                                    kana_sort_key(family_kana, given_kana)))
 
 
 def _describe(row: Row) -> None:
     """The derived values the writer stores with a new person (sort key, search document)."""
     v = row.values
-    family, given = v.get("family_name", ""), v.get("given_name", "")
-    fk, gk = v.get("family_kana", ""), v.get("given_kana", "")
-    row.sort_kana = person_sort_kana(family, given, fk, gk)
-    row.document = search.prepare_document([f"{family}{given}", f"{fk}{gk}"], kana_sort_key(fk, gk))
+    row.sort_kana, row.document = describe(v.get("family_name", ""), v.get("given_name", ""),
+                                           v.get("family_kana", ""), v.get("given_kana", ""))
 
 
 # --- parallel cleaning ---------------------------------------------------------------------
