@@ -31,7 +31,16 @@ class AliveManager(models.Manager.from_queryset(AliveQuerySet)):  # type: ignore
     """The default manager: soft-deleted rows are invisible everywhere but the trash."""
 
     def get_queryset(self):
-        return super().get_queryset().filter(deleted_at__isnull=True)
+        # The condition is built once per model and copied: building the lookup each time
+        # was a twentieth of the CPU of the API's hottest read (issue 2), for a clause
+        # that never changes. Keyed by model, since managers are copied to subclasses.
+        template = _ALIVE_QUERIES.get(self.model)
+        if template is None:
+            template = _ALIVE_QUERIES[self.model] = super().get_queryset().filter(deleted_at__isnull=True).query
+        return self._queryset_class(model=self.model, query=template.chain(), using=self._db, hints=self._hints)
+
+
+_ALIVE_QUERIES: dict = {}
 
 
 class SoftDeleteModel(models.Model):

@@ -17,10 +17,12 @@ from django.db import DEFAULT_DB_ALIAS, connections
 _converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def converter(model, names: tuple[str, ...], using: str = DEFAULT_DB_ALIAS) -> Callable[[Sequence], list]:
+def converter(model, names: tuple[str, ...], using: str = DEFAULT_DB_ALIAS, *, wrapper=None) -> Callable[[Sequence], list]:
     """A function turning a raw row whose columns are ``model``'s fields ``names``
-    (attribute names, e.g. ``owner_id``) into the Python values the ORM would give."""
-    wrapper = connections[using]
+    (attribute names, e.g. ``owner_id``) into the Python values the ORM would give.
+    ``wrapper``: the connection, when the caller holds it already (looking it up goes
+    through a thread-local each time)."""
+    wrapper = wrapper or connections[using]
     per_connection = _converters.get(wrapper)
     if per_connection is None:
         per_connection = _converters[wrapper] = {}

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+import orjson
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
@@ -147,9 +146,10 @@ def list_people(request, params: Query[PeopleQuery]):
     # Rendered here instead of validated against PeoplePage (which still documents it):
     # the rows are built to that schema, and validating 20 of them cost more CPU than
     # everything else in the request (issue 2: ≤ 1.5 ms per page of 20). The rows hold
-    # plain values only, so the C encoder does it all (no per-datetime callback).
+    # plain values only, so orjson encodes them all in C (the standard library's encoder
+    # took a tenth of the request).
     body = {"items": [person_row_dict(row) for row in page.items], "next_cursor": page.next_cursor}
-    return HttpResponse(json.dumps(body), content_type="application/json; charset=utf-8")
+    return HttpResponse(orjson.dumps(body), content_type="application/json; charset=utf-8")
 
 
 @router.post("/people", response={201: PersonOut}, summary="Create a person")

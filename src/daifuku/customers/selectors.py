@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
-from daifuku.accounts.models import User
 from daifuku.accounts.permissions import VIEW, restrict
 from daifuku.core import search
 from daifuku.core.pagination import Page, capped_count, encode_cursor, keyset_page
@@ -23,7 +21,6 @@ from .models import (
     HouseholdMember,
     Person,
     PhoneNumber,
-    Tag,
 )
 from .search_index import COMPANY, PERSON
 from .selectors_page import (
@@ -109,40 +106,49 @@ def list_people(user, filters: PersonFilters, *, sort: str = "kana", cursor: str
     return keyset_page(with_list_columns(qs, "person"), ordering, cursor=cursor, size=size, backwards=backwards)
 
 
+# updated_at comes as JSON text with the extras (converting it to a datetime and back cost
+# more than the rest of a row); a page sorted by it reads the datetime for its cursor.
 PERSON_ROW_FIELDS = ("id", "family_name", "given_name", "family_kana", "given_kana", "prefecture", "city",
-                     "lifecycle", "relationship_stage", "owner_id", "version", "updated_at")
+                     "lifecycle", "relationship_stage", "owner_id", "version")
 
 
 def list_people_rows(user, filters: PersonFilters, *, sort: str = "kana", cursor: str | None = None,
                      size: int = 25) -> Page:
     """The page :func:`list_people` returns (same permissions, filters, order and cursor)
-    as plain dicts for the API, in two queries besides the search's: the page from one
+    as plain dicts for the API, in one statement besides the search's: the page from one
     table by hand-written SQL (:mod:`.selectors_page`: compiling the ORM query cost more
-    CPU than running it), then primary e-mail, primary phone, tags and owner usernames of
-    its rows in one ``UNION ALL``. Each row gains ``email``, ``phone``, ``tags`` (by name)
-    and ``owner`` (username or None)."""
+    CPU than running it) with each row's extras in the same statement — ``email``,
+    ``phone`` (primary), ``tags`` (by name), ``owner`` (username or None) and
+    ``updated_at_json`` (see :func:`.selectors_page.select_rows`)."""
     base = people_queryset(user)
     where = scope(base)
     ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
     if filters.q and sort == "kana":
         page = _search_page(user, filters, cursor=cursor, size=size)
-        found = (select_rows([where, ids_condition(page.items)], PERSON_ROW_FIELDS) if where is not None
-                 else list(base.filter(pk__in=page.items).values(*PERSON_ROW_FIELDS)))
-        by_id = {row["id"]: row for row in found}
-        page.items = [by_id[pk] for pk in page.items if pk in by_id]
+        page.items = _rows_in_order(page.items, where, base)
     elif where is not None:
         conditions = [where, *filters.conditions()]
         if filters.q:
             conditions.append(ids_condition(_search_candidates(user, filters)))
-        page = rows_page(conditions, PERSON_ROW_FIELDS, ordering, cursor=cursor, size=size)
-    else:  # a permission policy that joins other tables: the ORM writes the query
+        page = rows_page(conditions, PERSON_ROW_FIELDS, ordering, cursor=cursor, size=size, extras=True)
+    else:  # a permission policy that joins other tables: the ORM writes the page's query
         qs = filters.apply(base)
         if filters.q:
             qs = qs.filter(pk__in=_search_candidates(user, filters))
-        extra = [name.lstrip("-") for name in ordering if name.lstrip("-") not in PERSON_ROW_FIELDS]
-        page = keyset_page(qs.values(*PERSON_ROW_FIELDS, *extra), ordering, cursor=cursor, size=size)
-    _attach_list_extras(page.items)
+        fields = ["id", *(name.lstrip("-") for name in ordering if name.lstrip("-") != "id")]
+        page = keyset_page(qs.values(*fields), ordering, cursor=cursor, size=size)
+        page.items = _rows_in_order([row["id"] for row in page.items], None, base)
     return page
+
+
+def _rows_in_order(ids: list[int], where, base: QuerySet) -> list[dict]:
+    """The list rows (with extras) of the people ``ids`` the user may see, in that order."""
+    if where is None:  # the policy needs the ORM: it says which of them may be shown
+        ids = list(base.filter(pk__in=ids).values_list("pk", flat=True)) if ids else []
+        where = ("1 = 1", [])
+    found = select_rows([where, ids_condition(ids)], PERSON_ROW_FIELDS, extras=True) if ids else []
+    by_id = {row["id"]: row for row in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 FEW_PEOPLE = 5000  # a filter leaving at most this many people is searched from its side
@@ -225,44 +231,6 @@ def _search_window(user, filters: PersonFilters) -> tuple[list[search.Hit], bool
 
 def _search_candidates(user, filters: PersonFilters) -> list[int]:
     return [hit.entity_id for hit in _search_window(user, filters)[0]]
-
-
-def _attach_list_extras(rows: list[dict]) -> None:
-    for row in rows:
-        row["email"] = row["phone"] = row["owner"] = None
-        row["tags"] = []
-    if not rows:
-        return
-    by_id = {row["id"]: row for row in rows}
-    # The ids are integers read from the database, written into the statement: psycopg
-    # parses a statement with more than 50 parameters again on every call (0.1 ms).
-    ids = ", ".join(str(int(pk)) for pk in by_id)
-    owners = ", ".join(str(int(pk)) for pk in sorted({row["owner_id"] for row in rows if row["owner_id"]}))
-    tags_table = Person.tags.through._meta.db_table
-    parts = [
-        f"SELECT 1, person_id, address, id FROM {EmailAddress._meta.db_table} WHERE is_primary AND person_id IN ({ids})",
-        f"SELECT 2, person_id, number, id FROM {PhoneNumber._meta.db_table} WHERE is_primary AND person_id IN ({ids})",
-        f"SELECT 3, pt.person_id, t.name, t.id FROM {tags_table} pt JOIN {Tag._meta.db_table} t ON t.id = pt.tag_id "
-        f"WHERE pt.person_id IN ({ids})",
-    ]
-    if owners:
-        parts.append(f"SELECT 4, id, username, id FROM {User._meta.db_table} WHERE id IN ({owners})")
-    usernames: dict[int, str] = {}
-    firsts: dict[tuple[int, int], int] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts))
-        found = cursor.fetchall()
-    for kind, key, value, row_id in found:
-        if kind == 3:
-            by_id[key]["tags"].append(value)
-        elif kind == 4:
-            usernames[key] = value
-        elif firsts.get((kind, key), row_id + 1) > row_id:  # the lowest id, as the list's subquery
-            firsts[(kind, key)] = row_id
-            by_id[key]["email" if kind == 1 else "phone"] = value
-    for row in rows:
-        row["tags"].sort()
-        row["owner"] = usernames.get(row["owner_id"])
 
 
 def count_people(user, filters: PersonFilters, cap: int = 1000) -> tuple[int, bool]:

@@ -29,27 +29,16 @@ def full_kana(family_kana: str, given_kana: str) -> str:
     return " ".join(part for part in (family_kana, given_kana) if part)
 
 
-def json_datetime(value):
-    """A datetime as Django's JSON encoder writes it (milliseconds, ``Z`` for UTC), so a
-    body of plain values is encoded by the C encoder without a Python callback per row."""
-    if value is None:
-        return None
-    text = value.isoformat()
-    if value.microsecond:
-        text = text[:23] + text[26:]
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def person_row_dict(row: dict) -> dict:
     """:func:`person_list_dict` of a ``selectors.list_people_rows`` row (no model
-    instance), JSON-ready (``updated_at`` already text)."""
+    instance), JSON-ready."""
     return {
         "type": "person", "id": row["id"], "display_name": person_display_name(row["family_name"], row["given_name"]),
         "family_name": row["family_name"], "given_name": row["given_name"],
         "family_kana": row["family_kana"], "given_kana": row["given_kana"],
         "email": row["email"], "phone": row["phone"], "prefecture": row["prefecture"], "city": row["city"],
         "lifecycle": row["lifecycle"], "relationship_stage": row["relationship_stage"], "owner": row["owner"],
-        "tags": row["tags"], "version": row["version"], "updated_at": json_datetime(row["updated_at"]),
+        "tags": row["tags"], "version": row["version"], "updated_at": row["updated_at_json"],
     }
 
 

@@ -212,15 +212,32 @@ def test_a_later_searched_page_within_the_query_budget(client, rep, django_asser
 
 @pytest.mark.parametrize("value", [
     "2026-11-22T10:26:42.657562+00:00", "2026-11-22T10:26:42+00:00", "2026-11-22T19:26:42.000100+09:00",
-    "2026-11-22T10:26:42.5", None,
+    "2026-11-22T10:26:42.999999+00:00", "2026-11-22T10:26:42.000999+00:00",
 ])
-def test_rows_write_datetimes_as_djangos_encoder_does(value):
+def test_rows_write_updated_at_as_djangos_encoder_does(rep, value):
+    """The list's ``updated_at`` is read as JSON text (core.db.json_timestamp_sql): on
+    both databases it is exactly what Django's encoder writes for the stored value."""
     import datetime as dt
     import json
 
     from django.core.serializers.json import DjangoJSONEncoder
 
-    from daifuku.customers.serializers import json_datetime
+    person = factories.person(rep, family_name="時刻")
+    Person.all_objects.filter(pk=person.pk).update(updated_at=dt.datetime.fromisoformat(value))
+    stored = Person.all_objects.get(pk=person.pk).updated_at
+    row = selectors.select_rows([selectors.ids_condition([person.pk])], ["id"], extras=True)[0]
+    assert json.dumps(row["updated_at_json"]) == json.dumps(stored, cls=DjangoJSONEncoder)
 
-    parsed = dt.datetime.fromisoformat(value) if value else None
-    assert json.dumps(json_datetime(parsed)) == json.dumps(parsed, cls=DjangoJSONEncoder)
+
+def test_json_timestamp_reads_sqlite_text_in_any_shape(settings):
+    """Text another writer left in SQLite (ISO ``T``, an offset) is still converted right."""
+    from daifuku.core import db
+
+    if db.vendor() != "sqlite":
+        pytest.skip("SQLite keeps timestamps as text; PostgreSQL formats them in SQL")
+    json_timestamp = db.json_timestamp_reader()
+    assert json_timestamp("2026-11-22 10:26:42.657562") == "2026-11-22T10:26:42.657Z"
+    assert json_timestamp("2026-11-22 10:26:42.000000") == "2026-11-22T10:26:42Z"
+    assert json_timestamp("2026-11-22T19:26:42.5+09:00") == "2026-11-22T10:26:42.500Z"
+    assert json_timestamp("2026-11-22T10:26:42") == "2026-11-22T10:26:42Z"
+    assert json_timestamp(None) is None
