@@ -115,15 +115,6 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence], *,
     return written
 
 
-def json_integers(column: str, alias: str) -> tuple[str, str]:
-    """``(FROM item, value expression)`` that expand the JSON array of integers held in
-    ``column`` into one row per element, for set-based copies of lists staged as JSON (a
-    large import's search postings): ``SELECT value FROM t CROSS JOIN <item>``."""
-    if vendor() == "postgresql":
-        return f"jsonb_array_elements_text({column}) AS {alias}(value)", f"{alias}.value::bigint"
-    return f"json_each({column}) AS {alias}", f"{alias}.value"
-
-
 def next_ids(table: str, count: int) -> int:
     """Reserve ``count`` consecutive primary keys of ``table`` for a bulk insert; returns
     the first (rows can then be written with explicit ids, and rows that point at them —
