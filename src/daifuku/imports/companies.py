@@ -37,7 +37,7 @@ from daifuku.customers.validation import clean_company, clean_emails, clean_phon
 from . import duplicates
 from . import mapping as mapping_module
 from .models import ExternalId, ImportBatch, ImportRowOutcome, ImportRun
-from .prepare import _chunks, _message, read_cells, write_all_or_nothing
+from .prepare import Outcomes, _chunks, _message, read_cells, write_all_or_nothing
 from .readers import open_table
 from .targets import COMPANY_FIELDS
 
@@ -163,7 +163,7 @@ class CompanyPreparer:
 
 # --- writing -----------------------------------------------------------------------------
 
-class CompanyWriter:
+class CompanyWriter(Outcomes):
     """Applies cleaned company rows batch by batch, for one run."""
 
     def __init__(self, run: ImportRun, actor) -> None:
@@ -171,6 +171,8 @@ class CompanyWriter:
         self.actor = actor
         self.user = actor if is_user(actor) else None
         self.counts = dict.fromkeys(("created", "updated", "failed", "unchanged", "merged"), 0)
+        self.dry_created: dict[str, int] = {}
+        self._created_keys: dict[str, int] = {}  # of the batch being written
 
     def key_of(self, row: CompanyRow) -> str:
         if self.run.match_key == "external_id":
@@ -184,17 +186,15 @@ class CompanyWriter:
             return dict(rows.values_list("value", "company_id"))
         return dict(Company.objects.filter(corporate_number__in=keys).values_list("corporate_number", "pk"))
 
-    def outcome(self, row: CompanyRow, action: str, *, company_id=None, changes=None, reason="") -> ImportRowOutcome:
-        return ImportRowOutcome(run=self.run, row_number=row.number, action=action, company_id=company_id,
-                                changes=changes or {}, reason=reason,
-                                raw=[c.replace("\udcff", "?") for c in row.raw] if action == "failed" else [])
-
     def write(self, number: int, rows: list[CompanyRow]) -> list[ImportRowOutcome]:
         """Apply one batch atomically (a dry run rolls it back); a database error fails
         every row of the batch, with the error as the reason."""
-        outcomes, _failed = write_all_or_nothing(
+        self._created_keys = {}
+        outcomes, failed = write_all_or_nothing(
             lambda: self._write(number, rows), rows, dry_run=self.run.dry_run,
             failed=lambda row, reason: self.outcome(row, "failed", reason=reason))
+        if not failed:
+            self.remember_created(self._created_keys)
         for outcome in outcomes:
             self.counts[outcome.action] += 1
         return outcomes
@@ -210,8 +210,11 @@ class CompanyWriter:
         for row in rows:
             key = self.key_of(row)
             target = known.get(key) if key and not row.error else None
+            repeat = self.repeat_in_dry_run(row, key) if target is None and not row.error else None
             if row.error:
                 outcomes.append(self.outcome(row, "failed", reason=row.error))
+            elif repeat is not None:
+                outcomes.append(repeat)
             elif target is not None and mode == "create":
                 outcomes.append(self.outcome(row, "failed", company_id=target, reason=_(
                     "A company with this %(key)s already exists (#%(id)s).") % {"key": key_label, "id": target}))
@@ -227,6 +230,7 @@ class CompanyWriter:
                     created_by_row[company_id] = row.number
                     if key:  # a later row with the same key updates this company
                         known[key] = company_id
+                        self._created_keys[key] = row.number
         if not self.run.dry_run:
             created = [o.company_id for o in outcomes if o.action == "created"]
             ImportBatch.objects.create(run=self.run, number=number, first_row=rows[0].number, last_row=rows[-1].number,

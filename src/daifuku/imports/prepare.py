@@ -29,6 +29,7 @@ from daifuku.customers.services.people import _fill_from_postal_code
 from daifuku.customers.validation import clean_emails, clean_person, clean_phones
 
 from . import mapping as mapping_module
+from .models import ImportRowOutcome, ImportRun
 from .readers import undecodable
 
 CHUNK = 2500  # rows per task sent to a cleaning worker
@@ -97,6 +98,41 @@ def write_all_or_nothing(write: Callable[[], list], rows: list, *, dry_run: bool
     except Exception as exc:  # noqa: BLE001 - the batch is reported, never half-written
         reason = _("The batch could not be written: %(error)s") % {"error": str(exc)[:300]}
         return [failed(row, reason) for row in rows], True
+
+
+class Outcomes:
+    """What the person and the company writer record for each row, and what a dry run
+    remembers from one batch to the next."""
+
+    run: ImportRun
+    dry_created: dict[str, int]  # a dry run: key → the row that created that customer (rolled back since)
+
+    def outcome(self, row, action: str, *, person_id=None, company_id=None, changes=None,
+                reason="") -> ImportRowOutcome:
+        """A failed row keeps its cells (for the failed-rows file), undecodable bytes as ``?``."""
+        return ImportRowOutcome(run=self.run, row_number=row.number, action=action, person_id=person_id,
+                                company_id=company_id, changes=changes or {}, reason=reason,
+                                raw=[c.replace("\udcff", "?") for c in row.raw] if action == "failed" else [])
+
+    def remember_created(self, created: dict[str, int]) -> None:
+        """A dry run rolls every batch back, so the customers a batch created (``{key: row
+        number}``) are not in the ledger when a later batch names them again — the import
+        itself would find them there."""
+        if self.run.dry_run:
+            self.dry_created.update(created)
+
+    def repeat_in_dry_run(self, row, key: str | None) -> ImportRowOutcome | None:
+        """A dry run's outcome for a row whose key an earlier, rolled-back batch created, as
+        the import itself would have it: an update of that customer, or — creating only —
+        a refusal (None: not such a row)."""
+        first = self.dry_created.get(key) if key and self.run.dry_run else None
+        if first is None:
+            return None
+        if self.run.mode == "create":
+            return self.outcome(row, "failed", reason=_(
+                "A customer with this %(key)s already exists: row %(row)s of this file creates it.")
+                % {"key": self.run.get_match_key_display(), "row": first})
+        return self.outcome(row, "updated", changes={"same_as_row": first})
 
 
 class Preparer:

@@ -26,7 +26,7 @@ from daifuku.customers.services.people import AUDITED_FIELDS
 
 from . import duplicates
 from .models import ExternalId, ImportBatch, ImportRowOutcome, ImportRun
-from .prepare import Row, _describe, _message, write_all_or_nothing
+from .prepare import Outcomes, Row, _describe, _message, write_all_or_nothing
 
 PERSON_COLUMNS = (
     "id", "created_at", "updated_at", "deleted_at", "deleted_by_id", "version", "postal_code", "prefecture",
@@ -40,7 +40,7 @@ _BY_ADDRESS = itemgetter(2)
 _BY_E164 = itemgetter(3)
 
 
-class Writer:
+class Writer(Outcomes):
     """Applies cleaned rows to the ledger batch by batch, for one run."""
 
     def __init__(self, run: ImportRun, actor) -> None:
@@ -54,6 +54,8 @@ class Writer:
         self.counts = {"created": 0, "updated": 0, "failed": 0, "unchanged": 0, "merged": 0}
         self.batches = 0
         self.ops = connection.ops
+        self.dry_created: dict[str, int] = {}
+        self._created_keys: dict[str, int] = {}  # of the batch being written
 
     # keys ------------------------------------------------------------------------------
     def key_of(self, row: Row) -> str | None:
@@ -86,6 +88,7 @@ class Writer:
     def write(self, number: int, rows: list[Row]) -> list[ImportRowOutcome]:
         """Apply one batch atomically; returns the outcomes to store. A failure of the
         whole batch (a database error) reports every row of it as failed."""
+        self._created_keys = {}
         outcomes, failed = write_all_or_nothing(
             lambda: self._write(number, rows), rows, dry_run=self.run.dry_run,
             failed=lambda row, reason: self.outcome(row, "failed", reason=reason))
@@ -94,12 +97,9 @@ class Writer:
             self.tags.clear()
             self.companies.clear()
             self.counts["failed"] += len(rows)
+        else:
+            self.remember_created(self._created_keys)
         return outcomes
-
-    def outcome(self, row: Row, action: str, *, person_id=None, changes=None, reason="") -> ImportRowOutcome:
-        return ImportRowOutcome(run=self.run, row_number=row.number, action=action, person_id=person_id,
-                                changes=changes or {}, reason=reason,
-                                raw=[c.replace("\udcff", "?") for c in row.raw] if action == "failed" else [])
 
     def _write(self, number: int, rows: list[Row]) -> list[ImportRowOutcome]:
         mode = self.run.mode
@@ -124,6 +124,11 @@ class Writer:
                 if self.run.dry_run:
                     outcomes.append(self.outcome(row, "updated", changes={"same_as_row": pending[key].number}))
                 continue
+            repeat = self.repeat_in_dry_run(row, key) if target is None else None
+            if repeat is not None:
+                outcomes.append(repeat)
+                counts[repeat.action] += 1
+                continue
             if target is not None:
                 if mode == "create":
                     outcomes.append(self.outcome(row, "failed", person_id=target, reason=_(
@@ -145,6 +150,9 @@ class Writer:
             if key:
                 pending[key] = row
         creates = self._drop_taken_external_ids(creates, outcomes, counts)
+        if self.run.dry_run:
+            kept = {id(r) for r in creates}
+            self._created_keys = {key: row.number for key, row in pending.items() if id(row) in kept}
         # looked up before the rows are written, or every row would find itself
         probable = self._probable_duplicates(creates) if self.run.dry_run and creates else {}
         first_id = self._create(creates) if creates else None

@@ -266,3 +266,17 @@ def test_undo_of_a_company_import_can_be_imported_again(rep, run_import, django_
     assert AuditEntry.objects.filter(action="delete", object_type="customers.company").count() == 4
     again = run_import(rep, upload(rep, "cp932_companies.csv"))
     assert (again.created_count, again.failed_count) == (4, 2)
+
+
+def test_a_dry_run_reports_a_corporate_number_repeated_in_a_later_batch_as_an_update(rep, run_import, monkeypatch):
+    from daifuku.imports import companies as company_import
+
+    monkeypatch.setattr(company_import, "BATCH", 1)
+    content = ("会社名,法人番号,電話番号\r\n株式会社山田製作所,1010001000006,\r\n"
+               "山田製作所株式会社,1010001000006,03-1234-5678\r\n").encode()
+    dry = run_import(rep, upload(rep, "companies.csv", content), dry_run=True)
+    assert list(dry.outcomes.order_by("row_number").values_list("row_number", "action")) == [(2, "created"), (3, "updated")]
+    assert dry.outcomes.get(row_number=3).changes == {"same_as_row": 2}
+    real = run_import(rep, dry, dry_run=False)
+    assert (real.created_count, real.updated_count, real.failed_count) == (1, 1, 0) == (
+        dry.created_count, dry.updated_count, dry.failed_count)

@@ -180,3 +180,25 @@ def test_a_batch_the_database_refuses_lands_not_at_all_and_the_others_do(rep, ru
     failed = run.outcomes.filter(action="failed").order_by("row_number")
     assert [o.row_number for o in failed] == [4, 5]
     assert all("refused by trigger" in o.reason for o in failed)
+
+
+@pytest.mark.parametrize("mode", ["upsert", "create"])
+def test_a_dry_run_reports_a_key_repeated_in_a_later_batch_as_the_import_would(rep, run_import, monkeypatch, mode):
+    """Each batch of a dry run is rolled back, so a later batch cannot find the customer an
+    earlier one created; the dry run still says what the import itself does with the row."""
+    from daifuku.imports import pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH", 2)
+    content = ("氏名,メールアドレス,電話番号\r\n山田 太郎,taro@example.jp,\r\n佐藤 花子,hanako@example.jp,\r\n"
+               "山田 太郎,taro@example.jp,090-1234-5678\r\n").encode()
+    dry = run_import(rep, upload(rep, "people.csv", content), dry_run=True, mode=mode)
+    outcomes = list(dry.outcomes.order_by("row_number").values_list("row_number", "action", "changes", "reason"))
+    assert [o[:2] for o in outcomes[:2]] == [(2, "created"), (3, "created")]
+    if mode == "upsert":
+        assert outcomes[2][:3] == (4, "updated", {"same_as_row": 2})
+    else:
+        assert outcomes[2][1] == "failed" and ("row 2 " in outcomes[2][3] or "2行目" in outcomes[2][3])
+    real = run_import(rep, dry, dry_run=False)
+    assert (real.created_count, real.updated_count, real.failed_count) == (
+        dry.created_count, dry.updated_count, dry.failed_count)
+    assert Person.objects.count() == 2
