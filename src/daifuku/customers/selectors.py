@@ -3,7 +3,7 @@ passes through ``restrict`` so what a user may not see simply is not there (404)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
@@ -80,30 +80,51 @@ def _int(value) -> int:
         raise Http404 from None
 
 
-def with_list_columns(qs: QuerySet, owner_field: str) -> QuerySet:
+def with_list_columns(qs: QuerySet, owner_field: str, *, prefetch_tags: bool = True) -> QuerySet:
     """Primary email and phone as columns of the same query (no N+1, no extra query)."""
-    return qs.select_related("owner").annotate(
+    qs = qs.select_related("owner").annotate(
         primary_email=_primary(EmailAddress, owner_field, "address"),
         primary_phone=_primary(PhoneNumber, owner_field, "number"),
-    ).prefetch_related("tags")
+    )
+    return qs.prefetch_related("tags") if prefetch_tags else qs
+
+
+class TagLabel(NamedTuple):
+    name: str
+    color: str
+
+
+def _with_tag_labels(page: Page) -> Page:
+    """Each person of the page gets ``tag_labels`` (name and colour, by name), read in one
+    query: a prefetch and a related manager per row cost a fifth of a 100-row list."""
+    by_person: dict[int, list[TagLabel]] = {person.pk: [] for person in page.items}
+    if by_person:
+        links = Person.tags.through.objects.filter(person_id__in=list(by_person)).order_by("tag__name")
+        for person_id, name, color in links.values_list("person_id", "tag__name", "tag__color"):
+            by_person[person_id].append(TagLabel(name, color))
+    for person in page.items:
+        person.tag_labels = by_person[person.pk]
+    return page
 
 
 def list_people(user, filters: PersonFilters, *, sort: str = "kana", cursor: str | None = None,
                 size: int = 25, backwards: bool = False) -> Page:
     """A page of people for the list (model instances with primary e-mail and phone, and
-    tags): at most four queries whatever the size (page, tags; the capped count in the
+    ``tag_labels``): at most four queries whatever the size (page, tags; the capped count in the
     view). A search in 五十音順 pages straight from the search's hits (see
     :func:`_search_page`)."""
     if filters.q and sort == "kana":
         page = _search_page(user, filters, cursor=cursor, size=size, backwards=backwards, counted=True)
-        people = {p.pk: p for p in with_list_columns(people_queryset(user).filter(pk__in=page.items), "person")}
+        found = with_list_columns(people_queryset(user).filter(pk__in=page.items), "person", prefetch_tags=False)
+        people = {p.pk: p for p in found}
         page.items = [people[pk] for pk in page.items if pk in people]
-        return page
+        return _with_tag_labels(page)
     qs = filters.apply(people_queryset(user))
     if filters.q:
         qs = qs.filter(pk__in=_search_candidates(user, filters))
     ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
-    return keyset_page(with_list_columns(qs, "person"), ordering, cursor=cursor, size=size, backwards=backwards)
+    qs = with_list_columns(qs, "person", prefetch_tags=False)
+    return _with_tag_labels(keyset_page(qs, ordering, cursor=cursor, size=size, backwards=backwards))
 
 
 # updated_at comes as JSON text with the extras (converting it to a datetime and back cost

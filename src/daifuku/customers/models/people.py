@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from daifuku.core.japanese import age_band, age_on
+from daifuku.core.links import id_url
 from daifuku.core.models import SoftDeleteModel, TimeStampedModel, VersionedModel
 
 from .base import Owned, PostalAddress
@@ -109,6 +110,9 @@ class Person(TimeStampedModel, SoftDeleteModel, VersionedModel, PostalAddress, O
 
     def __str__(self) -> str:
         return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return id_url("customers:person", self.pk)
 
     @property
     def full_name(self) -> str:
