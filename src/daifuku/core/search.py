@@ -10,8 +10,8 @@ such as 森); each posting row is ``(gram, sort_key, document_id)`` with that pr
 * a one-character kana query (た, ﾀ, タ) is a reading-prefix search — the 五十音 jump a
   paper ledger has: readings starting with タ are one range of the documents' sort keys
   (index ``search_doc_sort_idx``), so kana need no unigram postings (a third of them);
-* a longer query walks the sparsest of its bigrams in order and keeps the documents whose
-  text really contains the query (``instr``/``strpos`` on one short row each);
+* a longer query leapfrogs over the posting lists of its bigrams (:mod:`.leapfrog`) and
+  keeps the documents whose text really contains the query (``instr``/``strpos``);
 * a query with no hits costs one index probe.
 
 The same code and tables run on SQLite and PostgreSQL. Domain apps decide what text a
@@ -27,21 +27,14 @@ from operator import itemgetter
 
 from django.db import connection, transaction
 
-from . import db
+from . import db, leapfrog, prepared
 from .japanese import search_key
+from .leapfrog import DOC_TABLE, GRAM_TABLE
 
 FIELD_SEPARATOR = "\x1f"
-# Postings counted per gram to choose the walk: enough to tell a rare gram from a common
-# one and where a common one thins out. Measured on 35 common names at a million people
-# (bench queries, kana and kanji): 5,000 cost more to count than the better choice saved
-# (all 35: 64 ms SQLite / 147 ms PostgreSQL); 1,000: 28 / 82 ms; 300-600 chose badly.
-PROBE_CAP = 1000
 _SORT_CHARS = 9
 _SORT_LAST = (1 << 63) - 1  # documents without a reading sort after everything
 _KANA_FIRST, _KANA_LAST = 0x30A1, 0x30FC  # ァ … ー
-
-DOC_TABLE = "core_searchdocument"
-GRAM_TABLE = "core_searchgram"
 
 
 @dataclass(frozen=True)
@@ -303,7 +296,18 @@ def staged_postings() -> Iterator[bool]:
 # --- reading ---------------------------------------------------------------------------
 
 
-def search(
+Statement = tuple[str, list]  # SQL and its parameters
+HIT_COLUMNS = "entity_type, entity_id, sort_key, document_id"
+
+
+def search(query: str, **options) -> list[Hit]:
+    """Documents whose normalised text contains the normalised query, in 五十音順 (the
+    options as in :func:`search_statement`)."""
+    statement = search_statement(query, **options)
+    return run_hits(statement, limit=options.get("limit", 20), before=options.get("before")) if statement else []
+
+
+def search_statement(
     query: str,
     *,
     entity_types: Sequence[int] | None = None,
@@ -312,10 +316,13 @@ def search(
     limit: int = 20,
     within: tuple[str, Sequence] | None = None,
     among: Sequence[int] | None = None,
-) -> list[Hit]:
-    """Documents whose normalised text contains the normalised query, in 五十音順,
-    starting after the ``(sort_key, document_id)`` cursor — or the ``limit`` closest
-    before the ``before`` cursor (a list's previous page), still in 五十音順.
+) -> Statement | None:
+    """The one SQL statement of :func:`search` — to run alone (:func:`run_hits`) or as
+    part of a larger one (:func:`merged_statement`): the documents whose normalised text
+    contains the normalised query, starting after the ``(sort_key, document_id)`` cursor
+    — or the ``limit`` closest before the ``before`` cursor (a list's previous page), as
+    rows ``entity_type, entity_id, sort_key, document_id``, nearest the cursor first.
+    None when nothing can match.
 
     ``within`` narrows the hits in the same walk: an SQL condition with its parameters in
     which ``{entity_id}`` stands for the document's entity id (a customer list searched
@@ -324,56 +331,67 @@ def search(
     walking postings that mostly belong to others."""
     key = search_key(query)
     if not key:
-        return []
+        return None
     if among is not None:
         return _among(key, among, entity_types=entity_types, after=after, before=before, limit=limit)
     if len(key) == 1 and is_kana_code(ord(key)):
         return _reading_prefix(key, entity_types=entity_types, after=after, before=before, limit=limit, within=within)
     grams = query_grams(key)
-    if len(grams) == 1:
-        ranked = grams
-    else:
-        with connection.cursor() as cursor:
-            ranked = _ranked(cursor, grams)
-    if not ranked:
-        return []
-    params: list = [ranked[0]]
+    if len(grams) > 1:
+        verify: list[str] = []
+        params = _text_condition(verify, key, "{doc}") + _document_conditions(verify, entity_types, within, "{doc}")
+        return leapfrog.leapfrog_statement(leapfrog.leapfrog_grams(grams), " AND ".join(verify), params,
+                                           limit=limit, after=after, before=before)
+    # one bigram (or one character): its posting list is the answer, in order
     where = ["g.gram = %s"]
-    for other in ranked[1:3]:
-        # the next sparsest bigrams as primary-key probes on the same posting: far
-        # cheaper than fetching the document to verify it (「タカダ」 on カダ walks every
-        # オカダ first; the probe for タカ drops them without reading a document)
-        where.append(probe(f"SELECT 1 FROM {GRAM_TABLE} o WHERE o.gram = %s AND o.sort_key = g.sort_key "
-                           "AND o.document_id = g.document_id"))
-        params.append(other)
-    params += _cursor_condition(where, "g.sort_key", "g.document_id", after, before)
-    if len(key) > 2:
-        # bigrams can match apart from each other; the text must hold the whole query
-        where.append(db.contains_sql("d.text"))
-        params.append(key)
+    params = [grams[0]]
+    if len(key) > 2:  # アアア: bigrams can match apart from each other, the text must hold the query
+        params += _text_condition(where, key)
     params += _document_conditions(where, entity_types, within)
-    params.append(limit)
+    params += _cursor_condition(where, "g.sort_key", "g.document_id", after, before)
     direction = "DESC" if before is not None else "ASC"
-    return _in_order(_hits(
-        f"SELECT d.entity_type, d.entity_id, g.sort_key, g.document_id "
-        f"FROM {GRAM_TABLE} g JOIN {DOC_TABLE} d ON d.id = g.document_id "
-        f"WHERE {' AND '.join(where)} ORDER BY g.sort_key {direction}, g.document_id {direction} LIMIT %s",
-        params, limit), before)
+    return (f"SELECT d.entity_type AS entity_type, d.entity_id AS entity_id, g.sort_key AS sort_key, "
+            f"g.document_id AS document_id FROM {GRAM_TABLE} g JOIN {DOC_TABLE} d ON d.id = g.document_id "
+            f"WHERE {' AND '.join(where)} ORDER BY g.sort_key {direction}, g.document_id {direction} LIMIT %s",
+            [*params, limit])
 
 
 LONG_WALK = 200  # hits; more is not a page but a list's count window
 
 
-def _hits(sql: str, params: list, limit: int) -> list[Hit]:
-    """Run a walk. A long one (the first thousand hits a searched list counts) goes
-    through a server-side cursor on PostgreSQL, which never gets a parallel plan: on a
-    small server the workers' start and their fight for the cores cost more than they
-    save (1,000 hits of 田中 at a million people: 25 ms with two workers, 7 ms without);
-    for a page the cursor's extra round trips would cost more than the walk."""
-    opened = connection.chunked_cursor() if limit > LONG_WALK else connection.cursor()
-    with opened as cursor:
-        cursor.execute(sql, params)
-        return [Hit(*row) for row in cursor.fetchall()]
+def run_hits(statement: Statement, *, limit: int, before: tuple[int, int] | None = None,
+             prepare: bool = False) -> list[Hit]:
+    """Run a statement of hits (nearest first) and return them in 五十音順. A long one
+    (the first thousand hits a searched list counts) goes through a server-side cursor
+    on PostgreSQL, which never gets a parallel plan: on a small server the workers' start
+    and their fight for the cores cost more than they save (1,000 hits of 田中 at a
+    million people: 25 ms with two workers, 7 ms without); for a page the cursor's extra
+    round trips would cost more than the walk. ``prepare``: a statement whose text holds
+    no values (core.prepared)."""
+    long_walk = limit > LONG_WALK
+    with connection.chunked_cursor() if long_walk else connection.cursor() as cursor:
+        if prepare and not long_walk:
+            prepared.execute(cursor, *statement)
+        else:
+            cursor.execute(*statement)
+        hits = [Hit(*row) for row in cursor.fetchall()]
+    if before is not None:  # a backwards walk comes nearest-first
+        hits.reverse()
+    return hits
+
+
+def merged_statement(parts: Sequence[Statement], *, after: tuple[int, int] | None = None,
+                     before: tuple[int, int] | None = None, limit: int = 20) -> Statement:
+    """Several statements of hits (searches, :func:`documents_statement`) as one: each
+    document once, past the cursor, the ``limit`` nearest it first — one round trip for
+    what a search box merges from names, readings, e-mail and phone."""
+    union = " UNION ".join(f"SELECT {HIT_COLUMNS} FROM ({sql}) AS p{index}" for index, (sql, _) in enumerate(parts))
+    where: list[str] = []
+    params = [value for _sql, part_params in parts for value in part_params]
+    params += _cursor_condition(where, "sort_key", "document_id", after, before)
+    direction = "DESC" if before is not None else "ASC"
+    return (f"SELECT {HIT_COLUMNS} FROM ({union}) AS merged {'WHERE ' + ' AND '.join(where) if where else ''} "
+            f"ORDER BY sort_key {direction}, document_id {direction} LIMIT %s", [*params, limit])
 
 
 def probe(subquery: str) -> str:
@@ -387,19 +405,19 @@ def probe(subquery: str) -> str:
     return f"EXISTS ({subquery}{fence})"
 
 
-def _reading_prefix(kana: str, *, entity_types, after, before, limit, within) -> list[Hit]:
+def _reading_prefix(kana: str, *, entity_types, after, before, limit, within) -> Statement:
     """Documents whose reading starts with ``kana``: one range of ``search_doc_sort_idx``."""
     low, high = reading_prefix_range(kana)
     return _documents(["d.sort_key >= %s", "d.sort_key < %s"], [low, high], entity_types=entity_types,
                       after=after, before=before, limit=limit, within=within)
 
 
-def _among(key: str, entity_ids: Sequence[int], *, entity_types, after, before, limit) -> list[Hit]:
+def _among(key: str, entity_ids: Sequence[int], *, entity_types, after, before, limit) -> Statement | None:
     """:func:`search` over the documents of a few entities: the same matches (a posting
     of a gram exists exactly when a field holds it, so containing the query is the test;
     one kana is the reading prefix), driven from the entity index, then sorted."""
     if not entity_ids:
-        return []
+        return None
     # Thousands of integer ids are written into the statement, not passed as parameters:
     # both drivers' placeholder handling then costs more than the query.
     where = [f"d.entity_id IN ({', '.join(str(int(entity_id)) for entity_id in entity_ids)})"]
@@ -408,8 +426,7 @@ def _among(key: str, entity_ids: Sequence[int], *, entity_types, after, before, 
         where += ["d.sort_key >= %s", "d.sort_key < %s"]
         params += list(reading_prefix_range(key))
     else:
-        where.append(db.contains_sql("d.text"))
-        params.append(key)
+        params += _text_condition(where, key)
     # "+ 0": an order the reading index cannot give, so neither database walks that index
     # hoping the few entities come early (PostgreSQL did: 560,000 documents read to find
     # 21 of 4,500 people in 鳥取県, 0.7 s), but reads the few documents and sorts them.
@@ -418,15 +435,19 @@ def _among(key: str, entity_ids: Sequence[int], *, entity_types, after, before, 
 
 
 def _documents(where: list[str], params: list, *, entity_types, after, before, limit, within,
-               sort_key: str = "d.sort_key") -> list[Hit]:
+               sort_key: str = "d.sort_key") -> Statement:
     """Hits read from the documents themselves (not the postings), in 五十音順."""
     params = params + _cursor_condition(where, "d.sort_key", "d.id", after, before)
     params += _document_conditions(where, entity_types, within)
     direction = "DESC" if before is not None else "ASC"
-    return _in_order(_hits(
-        f"SELECT d.entity_type, d.entity_id, d.sort_key, d.id FROM {DOC_TABLE} d "
-        f"WHERE {' AND '.join(where)} ORDER BY {sort_key} {direction}, d.id {direction} LIMIT %s",
-        [*params, limit], limit), before)
+    return (f"SELECT d.entity_type AS entity_type, d.entity_id AS entity_id, d.sort_key AS sort_key, "
+            f"d.id AS document_id FROM {DOC_TABLE} d WHERE {' AND '.join(where)} "
+            f"ORDER BY {sort_key} {direction}, d.id {direction} LIMIT %s", [*params, limit])
+
+
+def _text_condition(where: list[str], key: str, alias: str = "d") -> list:
+    where.append(db.contains_sql(f"{alias}.text"))
+    return [key]
 
 
 def _cursor_condition(where: list[str], sort_key: str, document_id: str, after, before) -> list:
@@ -440,59 +461,28 @@ def _cursor_condition(where: list[str], sort_key: str, document_id: str, after, 
     return []
 
 
-def _document_conditions(where: list[str], entity_types, within) -> list:
+def _document_conditions(where: list[str], entity_types, within, alias: str = "d") -> list:
     params: list = []
     if entity_types:
-        where.append(f"d.entity_type IN ({', '.join(['%s'] * len(entity_types))})")
+        where.append(f"{alias}.entity_type IN ({', '.join(['%s'] * len(entity_types))})")
         params += list(entity_types)
     if within is not None:
-        where.append(within[0].replace("{entity_id}", "d.entity_id"))
+        where.append(within[0].replace("{entity_id}", f"{alias}.entity_id"))
         params += list(within[1])
     return params
 
 
-def _in_order(hits: list[Hit], before) -> list[Hit]:
-    """Hits of a backwards walk come nearest-first; callers always get 五十音順."""
-    if before is not None:
-        hits.reverse()
-    return hits
-
-
-def documents_of(selections: Sequence[tuple[int, str, Sequence]]) -> list[Hit]:
+def documents_statement(owners: Statement, entity_types: Sequence[int]) -> Statement:
     """The documents of entities a domain found by other means (an e-mail or phone
-    fragment in its own indexed columns), in one query: ``(entity_type, SQL selecting
-    their ids, its parameters)`` per entity type. In no particular order."""
-    if not selections:
-        return []
-    parts, params = [], []
-    for entity_type, sql, sql_params in selections:
-        parts.append(f"SELECT d.entity_type, d.entity_id, d.sort_key, d.id FROM {DOC_TABLE} d "
-                     f"WHERE d.entity_type = %s AND d.entity_id IN ({sql})")
-        params += [entity_type, *sql_params]
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return [Hit(*row) for row in cursor.fetchall()]
-
-
-def _ranked(cursor, grams: list[int]) -> list[int]:
-    """The query's grams, the one to walk first: the shortest posting list (count capped at
-    PROBE_CAP) first; when lists reach the cap, the one whose PROBE_CAP-th posting comes
-    latest in 五十音順 — its postings are the sparsest before any hit, so the walk to the
-    first page verifies the fewest documents (「タカハシ」: カハ, not タカ, whose list is
-    dense with タカギ, タカダ … before タカハシ). Empty when a gram has no postings at
-    all (nothing can match). One query."""
-    probes = grams[:8]
-    selects = " UNION ALL ".join(
-        f"SELECT {i}, COUNT(*), MAX(p{i}.sort_key) FROM (SELECT sort_key FROM {GRAM_TABLE} WHERE gram = %s "
-        f"ORDER BY gram, sort_key, document_id LIMIT {PROBE_CAP}) AS p{i}"
-        for i in range(len(probes))
-    )
-    cursor.execute(selects, probes)
-    stats = {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
-    if min(count for count, _last in stats.values()) == 0:
-        return []
-    order = sorted(range(len(probes)), key=lambda i: (stats[i][0], -stats[i][1]))
-    return [probes[i] for i in order]
+    fragment in its own indexed columns) as a statement of hits: ``owners`` selects
+    ``entity_type, entity_id`` pairs; only those of ``entity_types`` are kept. In no
+    particular order (:func:`merged_statement` orders)."""
+    sql, params = owners
+    kinds = ", ".join(str(int(entity_type)) for entity_type in entity_types) or "NULL"
+    return (f"SELECT d.entity_type AS entity_type, d.entity_id AS entity_id, d.sort_key AS sort_key, "
+            f"d.id AS document_id FROM ({sql}) AS owner JOIN {DOC_TABLE} d "
+            f"ON d.entity_type = owner.entity_type AND d.entity_id = owner.entity_id "
+            f"WHERE owner.entity_type IN ({kinds})", list(params))
 
 
 def document_count() -> int:

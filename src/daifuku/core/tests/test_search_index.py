@@ -1,6 +1,7 @@
 import pytest
 
-from daifuku.core import search
+from daifuku.core import leapfrog, search
+from daifuku.core.japanese import search_key
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -99,22 +100,59 @@ def test_reading_prefix_range_holds_exactly_the_readings_that_start_with_it():
     assert not any(low <= search.pack_sort_key(k) < high for k in outside)
 
 
-def test_walk_starts_at_the_sparsest_bigram_when_all_are_common(monkeypatch):
-    from django.db import connection
+_READINGS = ["タカギ", "タカダ", "タカノ", "タカシマ", "タカス", "タカハシ", "オカダ", "ヨシダ", "イシダ", "ニシダ", "サトウ",
+             "イトウ", "カトウ", "タナカ", "ナカタ"]
+_GIVEN = ["タカシ", "ヨシコ", "サトシ", "ハナコ", "イチロウ", "ダイスケ", ""]
+_KANJI = {"タカ": "高", "オカ": "岡", "ヨシ": "吉", "イシ": "石", "ニシ": "西", "サト": "佐", "イト": "伊", "カト": "加",
+          "タナ": "田", "ナカ": "中"}
 
-    monkeypatch.setattr(search, "PROBE_CAP", 3)
-    for index, (name, kana) in enumerate(
-        [("高木", "タカギ"), ("高田", "タカダ"), ("高野", "タカノ"), ("高島", "タカシマ"), ("高須", "タカス")]
-        + [("高橋", "タカハシ")] * 4, start=1,
-    ):
-        _index(index, name, kana)
-    grams = search.query_grams("タカハシ")
-    with connection.cursor() as cursor:
-        chosen = search._ranked(cursor, grams)[0]
-    assert chosen != grams[0]  # タカ is capped too, but dense with タカギ … before タカハシ
-    assert [h.entity_id for h in search.search("たかはし")] == [6, 7, 8, 9]
-    with connection.cursor() as cursor:
-        assert search._ranked(cursor, search.query_grams("タカ鬱")) == []
+
+@pytest.fixture
+def crowd():
+    """Readings whose bigrams are common apart from each other (タカ in every タカシ, シダ
+    in every イシダ) — what made a walk of one posting list long; each entity's text as
+    the index normalises it."""
+    texts = {}
+    entity = 0
+    for family in _READINGS:
+        for given in _GIVEN:
+            entity += 1
+            name = _KANJI.get(family[:2], "山") + family[2:] + "田" * (entity % 3)
+            search.index_document(1, entity, [name, family + given], f"{family} {given}".strip())
+            texts[entity] = search_key(name) + search_key(family + given)
+    return texts
+
+
+@pytest.mark.parametrize("query", ["たかだ", "ﾖｼﾀﾞ", "タカハシ", "サトウ", "シダヨ", "カダヨシ", "鬱鬱鬱", "タカダハナコ",
+                                   "タ鬱カ", "高田", "岡田タ", "ダイスケ", "ナカタカ"])
+def test_leapfrog_finds_exactly_the_documents_that_contain_the_query(crowd, query):
+    """Every page of every query is what a plain substring scan of the documents
+    gives, in 五十音順, forwards and backwards, narrowed or not."""
+    key = search_key(query)
+    every = search.search(query, limit=1000)
+    assert {hit.entity_id for hit in every} == {entity for entity, text in crowd.items() if key in text}
+    assert every == sorted(every, key=lambda hit: hit.cursor)
+    pages, after = [], None
+    while True:
+        page = search.search(query, limit=2, after=after)
+        pages += page
+        if len(page) < 2:
+            break
+        after = page[-1].cursor
+    assert pages == every
+    for index in range(len(every)):
+        assert search.search(query, limit=3, before=every[index].cursor) == every[max(0, index - 3):index]
+    odd_past_five = ("{entity_id} / 2 * 2 < {entity_id} AND {entity_id} > %s", [5])
+    assert search.search(query, limit=1000, within=odd_past_five) == [
+        hit for hit in every if hit.entity_id % 2 == 1 and hit.entity_id > 5]
+    assert search.search(query, limit=1000, entity_types=[2]) == []
+
+
+def test_leapfrog_uses_at_most_a_few_grams_spread_over_the_query():
+    assert leapfrog.leapfrog_grams([1, 2, 3]) == [1, 2, 3]
+    assert leapfrog.leapfrog_grams(list(range(10))) == [0, 3, 6, 9]
+    with pytest.raises(ValueError):
+        leapfrog.leapfrog_statement([1], "1 = 1", [], limit=5)
 
 
 def _postings():

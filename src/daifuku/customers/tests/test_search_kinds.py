@@ -66,3 +66,26 @@ def test_a_list_searched_by_email_and_filtered(ledger, rep, few, monkeypatch):
     page = selectors.list_people(rep, PersonFilters(q="8222", prefecture="東京都"), size=10)
     assert [person.pk for person in page.items] == [people["takada"].pk]
     assert selectors.count_people(rep, PersonFilters(q="8222", prefecture="大阪府")) == (1, False)
+
+
+QUERIES = ["高田", "takada", "hanako@", "@takada-shoji.jp", "+81 90 1234 8222", "8222", "たかだ", "ﾀｶﾀﾞ", "高田一郎", "タ",
+           "鬱鬱", "@"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_search_box_answers_in_one_statement_as_the_names_fallback_does(ledger, rep, query, monkeypatch,
+                                                                         django_assert_max_num_queries):
+    """Hits, merged kinds and names are one statement (prepared on PostgreSQL); a
+    permission scope that needs other tables names them in a second — the same answer."""
+    from daifuku.customers import selectors_search
+
+    for _ in range(7):  # PostgreSQL plans a prepared statement afresh for its first runs
+        one = selectors.search_customers(rep, query, limit=2)
+    with django_assert_max_num_queries(1):
+        assert selectors.search_customers(rep, query, limit=2) == one
+    monkeypatch.setattr(selectors_search, "scope", lambda restricted: None)
+    assert selectors.search_customers(rep, query, limit=2) == one
+    if one[1]:
+        rest = selectors.search_customers(rep, query, limit=2, cursor=one[1])
+        monkeypatch.undo()
+        assert selectors.search_customers(rep, query, limit=2, cursor=one[1]) == rest
