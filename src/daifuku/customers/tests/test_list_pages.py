@@ -241,3 +241,17 @@ def test_json_timestamp_reads_sqlite_text_in_any_shape(settings):
     assert json_timestamp("2026-11-22T19:26:42.5+09:00") == "2026-11-22T10:26:42.500Z"
     assert json_timestamp("2026-11-22T10:26:42") == "2026-11-22T10:26:42Z"
     assert json_timestamp(None) is None
+
+
+def test_a_searched_list_sorted_by_date_says_when_it_sorts_only_the_first_matches(client, rep, monkeypatch):
+    """More matches than the search window holds: sorting by date covers the window only,
+    and the page says so instead of passing a part off as the whole."""
+    monkeypatch.setattr(selectors, "SEARCH_CANDIDATE_CAP", 3)
+    monkeypatch.setattr("daifuku.customers.selectors_search.SEARCH_CANDIDATE_CAP", 3)
+    for index in range(5):
+        factories.person(rep, family_name="田中", given_name=f"{index}", family_kana="タナカ")
+    client.force_login(rep)
+    by_date = client.get(reverse("customers:people"), {"q": "田中", "sort": "created"})
+    assert "Sorted among the first" in by_date.content.decode() or "最初の" in by_date.content.decode()
+    by_kana = client.get(reverse("customers:people"), {"q": "田中"})
+    assert "最初の" not in by_kana.content.decode() and "Sorted among" not in by_kana.content.decode()
