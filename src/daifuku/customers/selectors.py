@@ -115,7 +115,7 @@ def list_people(user, filters: PersonFilters, *, sort: str = "kana", cursor: str
     :func:`_search_page`)."""
     if filters.q and sort == "kana":
         page = _search_page(user, filters, cursor=cursor, size=size, backwards=backwards, counted=True)
-        found = with_list_columns(people_queryset(user).filter(pk__in=page.items), "person", prefetch_tags=False)
+        found = _list_columns_only(people_queryset(user).filter(pk__in=page.items), PERSON_SORTS["kana"])
         people = {p.pk: p for p in found}
         page.items = [people[pk] for pk in page.items if pk in people]
         return _with_tag_labels(page)
@@ -123,8 +123,21 @@ def list_people(user, filters: PersonFilters, *, sort: str = "kana", cursor: str
     if filters.q:
         qs = qs.filter(pk__in=_search_candidates(user, filters))
     ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
-    qs = with_list_columns(qs, "person", prefetch_tags=False)
+    qs = _list_columns_only(qs, ordering)
     return _with_tag_labels(keyset_page(qs, ordering, cursor=cursor, size=size, backwards=backwards))
+
+
+# What a row of the people list shows (the template, the owner's name as User.__str__
+# writes it); the other columns, half of them timestamps that PostgreSQL's driver converts
+# in Python one by one, are not read.
+LIST_PERSON_FIELDS = ("id", "family_name", "given_name", "family_kana", "given_kana", "prefecture", "city",
+                      "lifecycle", "relationship_stage", "owner", "owner__username", "owner__display_name",
+                      "owner__first_name", "owner__last_name")
+
+
+def _list_columns_only(qs: QuerySet, ordering) -> QuerySet:
+    sort_fields = [name.lstrip("-") for name in ordering]
+    return with_list_columns(qs, "person", prefetch_tags=False).only(*LIST_PERSON_FIELDS, *sort_fields)
 
 
 # updated_at comes as JSON text with the extras (converting it to a datetime and back cost
