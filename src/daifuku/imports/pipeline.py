@@ -25,6 +25,7 @@ processes (fork) while the main process writes the previous batch.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -88,7 +89,12 @@ def execute(run: ImportRun, *, actor, progress: Callable[[int, int | None], None
         large = (total or 0) >= LARGE_FROM
         size = LARGE_BATCH if large else BATCH
         rows = prepared_rows(table.rows, preparer, workers=workers_for(total or 0), ahead=min(size, AHEAD))
-        with db.write_cache(WRITE_CACHE_MB, checkpoint_mb=LARGE_CHECKPOINT_MB if large else 0):
+        # A smaller file keeps the connection's own settings: with memory-mapped reads its few
+        # batches read the ledger's index pages straight from the operating system's cache
+        # (10,000 rows into the million-customer ledger: 4.1-6.9 s against 6.0-7.9 s with the
+        # 128 MB cache and no mapping, alternating runs on the loaded 2-core machine).
+        cache = db.write_cache(WRITE_CACHE_MB, checkpoint_mb=LARGE_CHECKPOINT_MB) if large else contextlib.nullcontext()
+        with cache:
             for batch in _chunks(rows, size):
                 number += 1
                 outcomes = writer.write(number, batch)
