@@ -179,8 +179,8 @@ def search_customers(user, query: str, *, types=("person", "company"), cursor: s
                                 within=None, among=None)
     if statement is None:
         return [], None
-    named = _named_statement(user, statement, type_codes)
-    if named is None:  # a permission policy that joins other tables: the names come second
+    named = _named_statement(user, statement, type_codes) if prepared.one_statement_pays() else None
+    if named is None:  # SQLite, or a permission policy that joins other tables: the names come second
         hits, more = _page(search.run_hits(statement, limit=limit + 1, prepare=True), limit, None)
         names = _names(user, hits)
     else:
@@ -205,7 +205,8 @@ def _named_statement(user, statement: search.Statement, types) -> search.Stateme
     """The hits and the names of those the user may see (``restrict``) in one statement:
     a search is typed a character at a time, and on PostgreSQL every statement costs a
     round trip and its planning (0.2–0.5 ms each, as much as the search itself). None
-    when a scope needs more than its own table."""
+    when a scope needs more than its own table (the names are then read second, as on
+    SQLite: see :func:`daifuku.core.prepared.one_statement_pays`)."""
     sql, params = statement
     columns, joins = ["h.entity_type", "h.entity_id", "h.sort_key", "h.document_id"], []
     for entity_type, (model, names, _name) in _NAMED.items():

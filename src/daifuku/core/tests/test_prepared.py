@@ -46,3 +46,10 @@ def test_past_the_most_it_forgets_and_prepares_anew(monkeypatch):
             prepared.execute(cursor, f"SELECT {number} + %s", [1])
             assert cursor.fetchall() == [(number + 1,)]
     assert _run([1, "x", 1]) == [(2, "x%", "a")]
+
+
+def test_switched_off_it_is_a_plain_execute(settings):
+    settings.DAIFUKU_PREPARED_STATEMENTS = False
+    with CaptureQueriesContext(connection) as queries:
+        assert _run([1, "x", 1]) == [(2, "x%", "a")]
+    assert "EXECUTE" not in queries[0]["sql"]
