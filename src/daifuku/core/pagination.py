@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,12 +92,56 @@ def keyset_page(
     if backwards:
         rows.reverse()
 
-    def position(obj) -> str:
-        return encode_cursor([_value(obj, name) for name in fields])
-
-    next_cursor = position(rows[-1]) if rows and (more or backwards) else None
-    previous_cursor = position(rows[0]) if rows and (values is not None) and (not backwards or more) else None
+    next_cursor = _position(rows[-1], fields) if rows and (more or backwards) else None
+    previous_cursor = _position(rows[0], fields) if rows and (values is not None) and (not backwards or more) else None
     return Page(items=rows, next_cursor=next_cursor, previous_cursor=previous_cursor, has_next=more or backwards)
+
+
+def filtered_keyset_page(
+    queryset: QuerySet,
+    ordering: Sequence[str],
+    keep: Callable[[list], set],
+    *,
+    cursor: str | None = None,
+    size: int = 25,
+    backwards: bool = False,
+    chunk: int = 1000,
+) -> Page:
+    """:func:`keyset_page` of the rows that ``keep`` lets through, for a condition SQL
+    cannot say cheaply (a list sorted by date and narrowed by a search): the rows are read
+    in ``chunk``-row keyset pages in the list's own order, ``keep(rows)`` returns the
+    primary keys of those to keep, and the walk stops once the page is full. Same
+    cursors and page shape as :func:`keyset_page`; ``queryset`` should be a light
+    ``.values()`` queryset with ``id`` and the ordering fields."""
+    fields = [name.lstrip("-") for name in ordering]
+    kept: list = []
+    position = cursor
+    while len(kept) <= size:
+        walked = keyset_page(queryset, ordering, cursor=position, size=chunk, backwards=backwards)
+        rows = list(reversed(walked.items)) if backwards else walked.items  # nearest the cursor first
+        wanted = keep(rows) if rows else set()
+        kept += [row for row in rows if _pk(row) in wanted]
+        position = walked.previous_cursor if backwards else walked.next_cursor
+        if position is None:
+            break
+    more = len(kept) > size
+    items = kept[:size]
+    if backwards:
+        items.reverse()
+        next_cursor = _position(items[-1], fields) if items else None
+        previous_cursor = _position(items[0], fields) if items and more else None
+        return Page(items=items, next_cursor=next_cursor, previous_cursor=previous_cursor, has_next=True)
+    next_cursor = _position(items[-1], fields) if items and more else None
+    previous_cursor = _position(items[0], fields) if items and cursor is not None else None
+    return Page(items=items, next_cursor=next_cursor, previous_cursor=previous_cursor, has_next=more)
+
+
+def _pk(row):
+    return row["id"] if isinstance(row, dict) else row.pk
+
+
+def _position(row, fields: Sequence[str]) -> str:
+    return encode_cursor([_value(row, name) for name in fields])
 
 
 def _value(obj, name: str):

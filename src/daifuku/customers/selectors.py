@@ -10,7 +10,13 @@ from django.http import Http404
 
 from daifuku.accounts.permissions import VIEW, restrict
 from daifuku.core import search
-from daifuku.core.pagination import Page, capped_count, encode_cursor, keyset_page
+from daifuku.core.pagination import (
+    Page,
+    capped_count,
+    encode_cursor,
+    filtered_keyset_page,
+    keyset_page,
+)
 
 from .models import (
     Company,
@@ -120,11 +126,37 @@ def list_people(user, filters: PersonFilters, *, sort: str = "kana", cursor: str
         page.items = [people[pk] for pk in page.items if pk in people]
         return _with_tag_labels(page)
     qs = filters.apply(people_queryset(user))
+    ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
+    if filters.q and _search_window(user, filters)[1]:
+        page = _search_sorted_otherwise(user, filters, qs, ordering, cursor=cursor, size=size, backwards=backwards)
+        people = {p.pk: p for p in _list_columns_only(qs.filter(pk__in=[row["id"] for row in page.items]), ordering)}
+        page.items = [people[row["id"]] for row in page.items if row["id"] in people]
+        return _with_tag_labels(page)
     if filters.q:
         qs = qs.filter(pk__in=_search_candidates(user, filters))
-    ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
     qs = _list_columns_only(qs, ordering)
     return _with_tag_labels(keyset_page(qs, ordering, cursor=cursor, size=size, backwards=backwards))
+
+
+def _search_sorted_otherwise(user, filters: PersonFilters, qs: QuerySet, ordering, *, cursor, size: int,
+                             backwards: bool = False) -> Page:
+    """A searched list sorted by something other than the reading (newest first …) when
+    the search matches more people than its window holds: the list is walked in its own
+    order and each chunk of it checked against the search in one statement (the search
+    reads those people's documents), so the page shows the newest matches of all of them
+    — not the newest of the first thousand in 五十音順. Rows are ``{"id", <sort fields>}``."""
+    fields = ["id", *(name.lstrip("-") for name in ordering if name.lstrip("-") != "id")]
+
+    def matching(rows: list[dict]) -> set[int]:
+        ids = [row["id"] for row in rows]
+        hits, _more = search_hits(filters.q, types=(PERSON,), among=ids, limit=len(ids))
+        return {hit.entity_id for hit in hits}
+
+    return filtered_keyset_page(qs.values(*fields), ordering, matching, cursor=cursor, size=size,
+                                backwards=backwards, chunk=SORTED_SEARCH_CHUNK)
+
+
+SORTED_SEARCH_CHUNK = 5000  # people checked against the search per statement (as many as `among` is for)
 
 
 # What a row of the people list shows (the template, the owner's name as User.__str__
@@ -160,6 +192,9 @@ def list_people_rows(user, filters: PersonFilters, *, sort: str = "kana", cursor
     if filters.q and sort == "kana":
         page = _search_page(user, filters, cursor=cursor, size=size)
         page.items = _rows_in_order(page.items, where, base)
+    elif filters.q and _search_window(user, filters)[1]:  # more matches than the window: walk the list
+        page = _search_sorted_otherwise(user, filters, filters.apply(base), ordering, cursor=cursor, size=size)
+        page.items = _rows_in_order([row["id"] for row in page.items], where, base)
     elif where is not None:
         conditions = [where, *filters.conditions()]
         if filters.q:
