@@ -288,14 +288,21 @@ def _window_page(user, filters: PersonFilters, position, size: int, backwards: b
 
 
 def _search_window(user, filters: PersonFilters) -> tuple[list[search.Hit], bool]:
-    """The first SEARCH_CANDIDATE_CAP people matching ``q`` and the filters in 五十音順,
-    and whether there are more: what the list's count says, and the candidates of a list
+    """The first SEARCH_CANDIDATE_CAP people matching ``q`` and the filters in 五十音順
+    (FILTERED_SEARCH_WINDOW with a broad filter), and whether there are more: what the list's count says, and the candidates of a list
     sorted by something else than the reading. Searched once per request however many
     times the list and its count ask."""
     if not hasattr(filters, "_window"):
-        filters._window = search_hits(filters.q, types=(PERSON,), limit=SEARCH_CANDIDATE_CAP,
-                                      **_narrowing(user, filters))
+        narrowing = _narrowing(user, filters)
+        # A broad filter is checked on each hit of the walk: counting to a thousand
+        # matches of 田中 in 東京都 probed ten thousand hits (50 ms SQLite, 120 ms
+        # PostgreSQL at a million people); the list then says "more than 200".
+        cap = FILTERED_SEARCH_WINDOW if "within" in narrowing else SEARCH_CANDIDATE_CAP
+        filters._window = search_hits(filters.q, types=(PERSON,), limit=cap, **narrowing)
     return filters._window
+
+
+FILTERED_SEARCH_WINDOW = 200
 
 
 def _search_candidates(user, filters: PersonFilters) -> list[int]:

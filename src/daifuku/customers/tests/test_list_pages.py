@@ -183,6 +183,7 @@ def test_search_and_filters_walk_together(rep, tanakas, window, few, monkeypatch
     are found however many Tokyo hits come first (the old list took the first thousand
     hits and filtered those)."""
     monkeypatch.setattr(selectors, "SEARCH_CANDIDATE_CAP", window)
+    monkeypatch.setattr(selectors, "FILTERED_SEARCH_WINDOW", window)
     monkeypatch.setattr(selectors, "FEW_PEOPLE", few)
     filters = PersonFilters(q="田中", prefecture="大阪府")
     pages, _last = _list_pages(rep, filters, size=2)
