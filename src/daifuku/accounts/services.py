@@ -7,7 +7,7 @@ import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,16 +115,17 @@ def authenticate_token(secret: str) -> User | None:
     # five times more CPU than running it, a raw queryset's column mapping twice more);
     # the columns are converted as the ORM would (core.rows).
     names = _user_fields()
-    with connection.cursor() as cursor:
-        cursor.execute(_token_sql(connection.vendor), [hash_token(secret)])
+    wrapper = connections[DEFAULT_DB_ALIAS]  # once: each use of ``connection`` looks it up again
+    with wrapper.cursor() as cursor:
+        cursor.execute(_token_sql(wrapper.vendor), [hash_token(secret)])
         row = cursor.fetchone()
     if row is None:
         return None
-    values = rows.converter(User, names)(row[:-2])
-    user = User.from_db(connection.alias, names, values)
+    values = rows.converter(User, names, wrapper=wrapper)(row[:-2])
+    user = User.from_db(wrapper.alias, names, values)
     if not user.is_active:
         return None
-    token_id, last_used = row[-2], rows.converter(ApiToken, ("last_used_at",))(row[-1:])[0]
+    token_id, last_used = row[-2], rows.converter(ApiToken, ("last_used_at",), wrapper=wrapper)(row[-1:])[0]
     now = timezone.now()
     if last_used is None or (now - last_used).total_seconds() > 60:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)

@@ -172,10 +172,7 @@ def select_rows(where: Sequence[Condition], names: Sequence[str], tail: str = ""
     JSON text of ``updated_at``) — from the same statement."""
     names = tuple(names)
     wrapper = connections[DEFAULT_DB_ALIAS]  # once: each use of ``connection`` looks it up again
-    table = f'"{model._meta.db_table}"'
-    select = ", ".join(f"{table}.{model._meta.get_field(name).column}" for name in names)
-    if extras:
-        select += _extras_sql(wrapper.vendor)
+    table, select = _select_clause(model, names, extras, wrapper.vendor)
     condition = " AND ".join(f"({part})" for part, _params in where) or "1 = 1"
     params = [value for _part, part_params in where for value in part_params]
     with wrapper.cursor() as db_cursor:
@@ -194,6 +191,13 @@ def select_rows(where: Sequence[Condition], names: Sequence[str], tail: str = ""
         item["updated_at_json"] = json_timestamp(updated)
         result.append(item)
     return result
+
+
+@functools.lru_cache(maxsize=256)
+def _select_clause(model, names: tuple[str, ...], extras: bool, vendor: str) -> tuple[str, str]:
+    table = f'"{model._meta.db_table}"'
+    select = ", ".join(f"{table}.{model._meta.get_field(name).column}" for name in names)
+    return table, select + (_extras_sql(vendor) if extras else "")
 
 
 @functools.cache
