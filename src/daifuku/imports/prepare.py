@@ -285,18 +285,17 @@ def _activate_time_zone() -> None:
     timezone.activate(timezone.get_default_timezone())
 
 
-def _prepare_chunk(chunk: list[tuple[int, list[str]]]) -> list[Row]:
+def _prepare_chunk(chunk: list[tuple[int, list[str]]]) -> list[tuple]:
+    """Clean a chunk in a worker. The rows travel back as plain tuples, without their cells
+    (the parent still holds those): the single writing process unpickles every row of the
+    file, and a tuple costs it half what a dataclass instance does (14 against 27 µs a row)."""
     assert _WORKER is not None
     rows = [_WORKER(number, cells) for number, cells in chunk]
-    for row in rows:
-        row.raw = []  # the parent still holds the cells: do not send them back
-    return rows
+    return [(r.error, r.values, r.emails, r.phones, r.data, r.sort_kana, r.document) for r in rows]
 
 
-def _with_cells(rows: list[Row], chunk: list[tuple[int, list[str]]]) -> list[Row]:
-    for row, (_number, cells) in zip(rows, chunk, strict=True):
-        row.raw = cells
-    return rows
+def _with_cells(rows: list[tuple], chunk: list[tuple[int, list[str]]]) -> list[Row]:
+    return [Row(number, cells, *fields) for fields, (number, cells) in zip(rows, chunk, strict=True)]
 
 
 def _chunks(rows: Iterable, size: int) -> Iterator[list]:
