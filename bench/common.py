@@ -62,6 +62,25 @@ def cpu_ms(function: Callable[[], object], *, repeat: int = 200, warmup: int = 2
     return (time.process_time() - start) * 1000 / repeat
 
 
+def cpu_ms_rounds(functions: dict[str, Callable[[], object]], *, rounds: int = 9, repeat: int = 100,
+                  warmup: int = 20) -> dict[str, list[float]]:
+    """Mean process CPU milliseconds per call of each function, measured in ``rounds``
+    rounds of ``repeat`` calls that take turns (A, B, A, B …). On a shared virtual
+    machine the CPU time of the same work drifts by a factor of two within a minute; taking
+    turns exposes every function to the same drift, and the median round ignores bursts."""
+    for function in functions.values():
+        for _ in range(warmup):
+            function()
+    measured: dict[str, list[float]] = {name: [] for name in functions}
+    for _ in range(rounds):
+        for name, function in functions.items():
+            start = time.process_time()
+            for _ in range(repeat):
+                function()
+            measured[name].append((time.process_time() - start) * 1000 / repeat)
+    return measured
+
+
 def percentile(samples: list[float], p: float) -> float:
     if not samples:
         return 0.0
