@@ -8,4 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import db  # noqa: F401  (connection setup hooks)
+        from . import (
+            db,  # noqa: F401  (connection setup hooks)
+            jobs,
+            schedule,
+        )
+
+        schedule.every(jobs.RECOVERY_INTERVAL_SECONDS, "core.recover_stalled_jobs", jobs.recover_stalled)

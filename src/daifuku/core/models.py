@@ -156,6 +156,9 @@ class JobRun(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # the last sign of life of a running job (start, each progress report): a job whose
+    # worker was killed stops beating, and core.jobs.recover_stalled ends it as failed
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -102,6 +102,16 @@ class ImportRun(models.Model):
         return self.original_name
 
     @property
+    def undoable(self) -> bool:
+        """A real import that wrote customers: finished, or stopped half-way (a batch
+        raised or its worker died) after whole batches were written."""
+        if self.dry_run:
+            return False
+        if self.status == self.Status.FINISHED:
+            return True
+        return self.status == self.Status.FAILED and bool(self.created_count or self.updated_count)
+
+    @property
     def summary(self) -> str:
         return f"created {self.created_count}, updated {self.updated_count}, failed {self.failed_count}"
 

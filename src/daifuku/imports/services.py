@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -207,7 +207,8 @@ def perform_import(run_id: int, *, progress=None) -> ImportRun | None:
             run = execute(run, actor=actor, progress=report, total=total)
     except Exception as exc:
         logger.exception("import %s failed", run_id)
-        ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED, finished_at=timezone.now())
+        job.refresh_from_db(fields=["progress_done"])
+        mark_interrupted(run_id, rows_done=job.progress_done)
         jobs.fail(job, str(exc)[:2000])
         raise
     # a dry run's created rows that probably exist already (the writers list them per row)
@@ -220,6 +221,32 @@ def perform_import(run_id: int, *, progress=None) -> ImportRun | None:
     return run
 
 
+def mark_interrupted(run_id: int, *, rows_done: int = 0) -> None:
+    """An import that stopped half-way — a batch raised, or its worker died — is failed,
+    and its counts say what the batches committed before it stopped wrote: each batch is
+    all-or-nothing, so that part is whole, and it can be undone like a finished import."""
+    run = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.RUNNING).first()
+    if run is None:
+        return
+    actions = dict(run.outcomes.values("action").annotate(n=Count("id")).values_list("action", "n"))
+    if run.target == ImportTarget.COMPANY or run.dry_run:
+        created = actions.get("created", 0)
+    else:  # a person import keeps no outcome per created row, its batches count them
+        created = run.batches.aggregate(n=Sum("created_count"))["n"] or 0
+    ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.RUNNING).update(
+        status=ImportRun.Status.FAILED, finished_at=timezone.now(), total_rows=rows_done, created_count=created,
+        updated_count=actions.get("updated", 0), failed_count=actions.get("failed", 0),
+        merged_count=actions.get("merged", 0))
+
+
+def import_stalled(job: JobRun) -> None:
+    """core.jobs found this import's job without a heartbeat: its worker is gone
+    (registered in ``ImportsConfig.ready``)."""
+    run_id = (job.parameters or {}).get("import_id")
+    if run_id:
+        mark_interrupted(run_id, rows_done=job.progress_done)
+
+
 @transaction.atomic
 def request_undo(*, actor, run: ImportRun) -> JobRun:
     """Undo a whole import (its batch id): created people go to the trash, updated ones
@@ -227,8 +254,9 @@ def request_undo(*, actor, run: ImportRun) -> JobRun:
     from .tasks import undo_import
 
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    if run.dry_run or run.status != ImportRun.Status.FINISHED:
-        raise DomainError(_("Only a finished import (not a dry run) can be undone."), code="cannot_undo", status=409)
+    if not run.undoable:
+        raise DomainError(_("Only an import that wrote customers (not a dry run) can be undone."),
+                          code="cannot_undo", status=409)
     job = jobs.start_job(kind="import_undo", actor=actor, parameters={"import_id": run.pk})
     actor_id = actor.pk if is_user(actor) else None
     transaction.on_commit(lambda: undo_import.enqueue(run.pk, actor_id))
@@ -242,8 +270,8 @@ def perform_undo(run_id: int, actor_id: int | None = None) -> dict:
     actor = actor or "import-undo"
     job = JobRun.objects.filter(kind="import_undo", parameters__import_id=run_id).order_by("-id").first()
     with transaction.atomic():
-        run = ImportRun.objects.select_for_update().filter(pk=run_id, status=ImportRun.Status.FINISHED).first()
-        if run is None:
+        run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or not run.undoable:
             return {}
         if job:
             jobs.mark_running(job, total=run.created_count + run.updated_count)
