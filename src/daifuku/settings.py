@@ -124,6 +124,9 @@ TEMPLATES = [
         },
     }
 ]
+# Django's widget templates written in Python, byte for byte: a dozen widgets cost the
+# 360° page more CPU than its queries (core/form_renderer.py)
+FORM_RENDERER = "daifuku.core.form_renderer.WidgetRenderer"
 
 # --- database -------------------------------------------------------------------------
 SQLITE_PATH = DATA_DIR / "daifuku.sqlite3"
