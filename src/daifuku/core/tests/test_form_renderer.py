@@ -114,29 +114,3 @@ def test_other_templates_are_the_templates():
     _same(forms.CheckboxSelectMultiple(choices=CHOICES), ["1"], renderer=FAST)
     _same(forms.ClearableFileInput(), None, {"id": "id_x"}, renderer=FAST)
 
-
-def _app_forms():
-    from daifuku.activities import forms as activities
-    from daifuku.customers import forms as customers
-
-    return [customers.HouseholdForm, customers.ContactForm, customers.ConsentForm, customers.PersonForm,
-            customers.CompanyForm, customers.TagForm, customers.CustomFieldForm, activities.TouchForm,
-            activities.QuickEntryForm, activities.NextActionForm, activities.HandoverForm, activities.GoalForm,
-            activities.ReportForm, activities.CommentForm]
-
-
-BOUND = {"name": NASTY, "kana": "<ヤマダ>", "relation": "spouse", "birthday": "2026-12-03", "notes": "&amp;",
-         "department": "営業部 \"一課\"", "is_key_person": "on", "company": "x", "channel": "email", "evidence": "",
-         "summary": NASTY, "body": "line 1\n<line 2>", "follow_up": "on", "occurred_at": "not a date",
-         "to_user": "999", "note": "'quoted'", "target": "-1", "family_name": NASTY, "emails": "a@example.jp\nb"}
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("data", [None, BOUND])
-def test_the_app_forms_render_identically(data, rep, teammate):
-    for form_class in _app_forms():
-        fast = form_class(data, renderer=FAST)
-        slow = form_class(data, renderer=SLOW)
-        assert fast.as_div() == slow.as_div(), form_class.__name__
-        for fast_field, slow_field in zip(fast, slow, strict=True):
-            assert str(fast_field) == str(slow_field), f"{form_class.__name__}.{fast_field.name}"
