@@ -42,3 +42,13 @@ def test_views_forms_and_template_tags_read_through_selectors():
             if DIRECT_READ.search(line) and f"{relative}: {line.strip()}" not in ALLOWED_DIRECT_READS:
                 offending.append(f"{relative}:{number}: {line.strip()}")
     assert not offending, "read through a selector instead:\n" + "\n".join(offending)
+
+
+def test_model_choices_use_the_one_query_field():
+    """Django's ModelChoiceField lists its choices through a server-side cursor on
+    PostgreSQL (three round trips); core.form_fields.ModelChoiceField takes one query."""
+    offending = [f"{path.relative_to(ROOT).as_posix()}:{number}: {line.strip()}"
+                 for path in _screen_modules()
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if re.search(r"\bforms\.Model(?:Multiple)?ChoiceField\b", line)]
+    assert not offending, "use daifuku.core.form_fields.ModelChoiceField:\n" + "\n".join(offending)

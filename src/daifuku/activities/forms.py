@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from daifuku.accounts.selectors import active_users
+from daifuku.core.form_fields import ModelChoiceField
 from daifuku.core.widgets import PlainSelect
 from daifuku.customers.forms import ServiceForm
 
@@ -31,8 +32,8 @@ def local_datetime(label, required=True):
 
 
 def assignee_field(required=False):
-    return forms.ModelChoiceField(active_users(), label=_("Assignee"), required=required,
-                                  empty_label=_("Me"))
+    return ModelChoiceField(active_users(), label=_("Assignee"), required=required,
+                            empty_label=_("Me"))
 
 
 class TouchForm(ServiceForm):
@@ -105,13 +106,13 @@ class NextActionForm(ServiceForm):
 class HandoverForm(ServiceForm):
     # PlainSelect: this form sits on every 360° page; Django's per-option templates made
     # the list of colleagues the most expensive part of the page
-    to_user = forms.ModelChoiceField(active_users(), label=_("Hand over to"), widget=PlainSelect)
+    to_user = ModelChoiceField(active_users(), label=_("Hand over to"), widget=PlainSelect)
     note = forms.CharField(label=_("Handover note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class GoalForm(ServiceForm):
-    rep = forms.ModelChoiceField(active_users(), label=_("Rep"), required=False,
-                                 empty_label=_("Every rep of the team"))
+    rep = ModelChoiceField(active_users(), label=_("Rep"), required=False,
+                           empty_label=_("Every rep of the team"))
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind"))] + list(TouchKind.choices), required=False)
     period = forms.ChoiceField(label=_("Period"), choices=GoalPeriod.choices, initial=GoalPeriod.WEEK)
     target = forms.IntegerField(label=_("Target (0 removes the goal)"), min_value=0, max_value=10_000)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from daifuku.accounts.selectors import active_users, teams
 from daifuku.core.errors import ValidationFailed
+from daifuku.core.form_fields import ModelChoiceField
 from daifuku.core.japanese import LEGAL_FORMS, PREFECTURE_NAMES
 
 from .models import CustomFieldDefinition
@@ -100,8 +101,8 @@ class PersonForm(CustomFieldsMixin, ServiceForm):
     lifecycle = forms.ChoiceField(label=_("Lifecycle"), choices=Lifecycle.choices, required=False)
     source_channel = forms.ChoiceField(label=_("Source channel"), choices=_blank(SourceChannel.choices), required=False)
     tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separate with commas."))
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=active_users(), required=False)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=teams(), required=False)
+    owner = ModelChoiceField(label=_("Owner"), queryset=active_users(), required=False)
+    team = ModelChoiceField(label=_("Team"), queryset=teams(), required=False)
     preferences = forms.CharField(label=_("Preferences"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
