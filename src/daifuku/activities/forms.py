@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from daifuku.accounts.selectors import active_users
 from daifuku.core.form_fields import ModelChoiceField
-from daifuku.core.widgets import PlainSelect
 from daifuku.customers.forms import ServiceForm
 
 from .models import GoalPeriod, Mood, Priority, TouchKind
@@ -104,9 +103,9 @@ class NextActionForm(ServiceForm):
 
 
 class HandoverForm(ServiceForm):
-    # PlainSelect: this form sits on every 360° page; Django's per-option templates made
-    # the list of colleagues the most expensive part of the page
-    to_user = ModelChoiceField(active_users(), label=_("Hand over to"), widget=PlainSelect)
+    # on every 360° page: its list of colleagues renders through core.form_renderer (no
+    # per-option templates) and is read by core.form_fields in one query
+    to_user = ModelChoiceField(active_users(), label=_("Hand over to"))
     note = forms.CharField(label=_("Handover note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
