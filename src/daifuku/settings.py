@@ -244,6 +244,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION  # demo and tests serve straight from the packages
+if not PRODUCTION:
+    # WhiteNoise warns at every start when STATIC_ROOT is missing; only collectstatic fills
+    # it, which the demo and the tests do not need
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # --- mail -----------------------------------------------------------------------------
 EMAIL_HOST = env("EMAIL_HOST", "127.0.0.1")
