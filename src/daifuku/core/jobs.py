@@ -97,23 +97,31 @@ def recover_stalled(now: dt.datetime | None = None) -> list[int]:
     ended = []
     stalled = JobRun.objects.filter(status=JobRun.Status.RUNNING).values_list("pk", flat=True)
     for pk in list(stalled):
-        with transaction.atomic():
-            job = JobRun.objects.select_for_update().filter(pk=pk, status=JobRun.Status.RUNNING).first()
-            last_sign = job and (job.heartbeat_at or job.started_at or job.created_at)
-            if job is None or last_sign > limit:
-                continue
-            job.status = JobRun.Status.FAILED
-            job.finished_at = now
-            job.error = _("The worker stopped while this job was running (no progress since %(time)s). "
-                          "What it finished before that was kept.") % {
-                "time": timezone.localtime(last_sign).strftime("%Y-%m-%d %H:%M")}
-            _save(job, ["status", "finished_at", "error"])
-            handler = _stall_handlers.get(job.kind)
-            if handler:
-                handler(job)
-        logger.warning("job %s (%s) stalled since %s: marked failed", job.pk, job.kind, last_sign)
-        ended.append(job.pk)
+        try:
+            if _end_if_stalled(pk, now, limit):
+                ended.append(pk)
+        except Exception:  # one job's handler failing must not keep the others running for ever
+            logger.exception("could not end stalled job %s", pk)
     return ended
+
+
+def _end_if_stalled(pk: int, now: dt.datetime, limit: dt.datetime) -> bool:
+    with transaction.atomic():
+        job = JobRun.objects.select_for_update().filter(pk=pk, status=JobRun.Status.RUNNING).first()
+        last_sign = job and (job.heartbeat_at or job.started_at or job.created_at)
+        if job is None or last_sign > limit:
+            return False
+        job.status = JobRun.Status.FAILED
+        job.finished_at = now
+        job.error = _("The worker stopped while this job was running (no progress since %(time)s). "
+                      "What it finished before that was kept.") % {
+            "time": timezone.localtime(last_sign).strftime("%Y-%m-%d %H:%M")}
+        _save(job, ["status", "finished_at", "error"])
+        handler = _stall_handlers.get(job.kind)
+        if handler:
+            handler(job)
+    logger.warning("job %s (%s) stalled since %s: marked failed", job.pk, job.kind, last_sign)
+    return True
 
 
 def _save(job: JobRun, fields: list[str]) -> None:

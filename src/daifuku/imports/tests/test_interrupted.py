@@ -98,3 +98,19 @@ def test_a_failed_import_that_wrote_nothing_cannot_be_undone(rep, started):
 
 def test_the_worker_schedule_runs_the_recovery():
     assert "core.recover_stalled_jobs" in {job.name for job in schedule.registered()}
+
+
+def test_a_failing_handler_does_not_keep_other_stalled_jobs_running(db, monkeypatch):
+    """A stalled job whose domain handler raises stays as it was (its transaction rolls
+    back); the others are still ended."""
+    def broken(job):
+        raise RuntimeError("handler bug")
+
+    monkeypatch.setitem(jobs._stall_handlers, "broken", broken)
+    old = timezone.now() - 2 * jobs.STALL_AFTER
+    first = JobRun.objects.create(kind="broken", status=JobRun.Status.RUNNING, heartbeat_at=old)
+    second = JobRun.objects.create(kind="export", status=JobRun.Status.RUNNING, heartbeat_at=old)
+    assert jobs.recover_stalled() == [second.pk]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("running", "failed")
