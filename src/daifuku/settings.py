@@ -162,6 +162,10 @@ else:
             "TEST": {"NAME": env("TEST_SQLITE_NAME") or None},
         }
     }
+# PostgreSQL: the search prepares its hottest statement once per connection (core.prepared);
+# a pooler that hands out a different server session per transaction (pgbouncer in
+# transaction mode) cannot keep it, so such installs set DAIFUKU_PREPARED_STATEMENTS=0
+DAIFUKU_PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- accounts -------------------------------------------------------------------------

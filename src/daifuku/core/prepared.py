@@ -21,7 +21,8 @@ Only statements whose text does not change with the values belong here — every
 parameter — or each would be prepared once and never used again. SQLite caches its own
 compiled statements, so there this is a plain ``execute``; so it is on PostgreSQL behind
 a pooler that does not keep a session per connection (pgbouncer in transaction mode):
-set ``DAIFUKU_PREPARED_STATEMENTS = False`` then.
+set the environment variable ``DAIFUKU_PREPARED_STATEMENTS=0`` then (settings
+``DAIFUKU_PREPARED_STATEMENTS``).
 """
 
 from __future__ import annotations

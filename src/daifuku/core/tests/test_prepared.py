@@ -1,5 +1,9 @@
 """Statements prepared once per connection (PostgreSQL) give what a plain execute gives."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -53,3 +57,15 @@ def test_switched_off_it_is_a_plain_execute(settings):
     with CaptureQueriesContext(connection) as queries:
         assert _run([1, "x", 1]) == [(2, "x%", "a")]
     assert "EXECUTE" not in queries[0]["sql"]
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "True"), ("0", "False"), ("1", "True")])
+def test_the_environment_switches_it(value, expected, tmp_path):
+    """Installs behind pgbouncer in transaction mode turn it off without editing settings."""
+    environment = {key: val for key, val in os.environ.items() if key != "DAIFUKU_PREPARED_STATEMENTS"}
+    environment["DAIFUKU_DATA_DIR"] = str(tmp_path)
+    if value is not None:
+        environment["DAIFUKU_PREPARED_STATEMENTS"] = value
+    shown = subprocess.run([sys.executable, "-c", "import daifuku.settings as s; print(s.DAIFUKU_PREPARED_STATEMENTS)"],
+                           env=environment, cwd=tmp_path, capture_output=True, text=True, check=True).stdout.strip()
+    assert shown == expected
