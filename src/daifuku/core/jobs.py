@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -95,7 +96,9 @@ def recover_stalled(now: dt.datetime | None = None) -> list[int]:
     now = now or timezone.now()
     limit = now - STALL_AFTER
     ended = []
-    stalled = JobRun.objects.filter(status=JobRun.Status.RUNNING).values_list("pk", flat=True)
+    stalled = (JobRun.objects.filter(status=JobRun.Status.RUNNING)
+               .annotate(last_sign=Coalesce("heartbeat_at", "started_at", "created_at"))
+               .filter(last_sign__lte=limit).values_list("pk", flat=True))
     for pk in list(stalled):
         try:
             if _end_if_stalled(pk, now, limit):
@@ -106,7 +109,7 @@ def recover_stalled(now: dt.datetime | None = None) -> list[int]:
 
 
 def _end_if_stalled(pk: int, now: dt.datetime, limit: dt.datetime) -> bool:
-    with transaction.atomic():
+    with transaction.atomic():  # checked again under the lock: a late heartbeat wins
         job = JobRun.objects.select_for_update().filter(pk=pk, status=JobRun.Status.RUNNING).first()
         last_sign = job and (job.heartbeat_at or job.started_at or job.created_at)
         if job is None or last_sign > limit:

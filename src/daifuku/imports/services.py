@@ -207,8 +207,7 @@ def perform_import(run_id: int, *, progress=None) -> ImportRun | None:
             run = execute(run, actor=actor, progress=report, total=total)
     except Exception as exc:
         logger.exception("import %s failed", run_id)
-        job.refresh_from_db(fields=["progress_done"])
-        mark_interrupted(run_id, rows_done=job.progress_done)
+        mark_interrupted(run_id, rows_done=job.progress_done)  # report() keeps it current
         jobs.fail(job, str(exc)[:2000])
         raise
     # a dry run's created rows that probably exist already (the writers list them per row)
