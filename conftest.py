@@ -62,6 +62,22 @@ def other_rep(make_user, teams):
     return make_user("other", "rep", teams["osaka"])
 
 
+@pytest.fixture
+def customers_of_every_scope(make_user, rep, other_rep):
+    """A rep without a team, and customers owned by Tokyo (``rep``), by Osaka and by that
+    rep: permission tests compare their rules over all of them."""
+    from daifuku.customers.services import create_company, create_person
+
+    loner = make_user("loner", "rep", None)
+    return loner, [
+        create_person(actor=rep, data={"family_name": "東京", "given_name": "一"}),
+        create_person(actor=other_rep, data={"family_name": "大阪", "given_name": "二"}),
+        create_person(actor=loner, data={"family_name": "無所属", "given_name": "三"}),
+        create_company(actor=rep, data={"name": "東京商事"}),
+        create_company(actor=other_rep, data={"name": "大阪商事"}),
+    ]
+
+
 class ApiClient:
     """A Django test client that sends a bearer token and JSON bodies."""
 

@@ -9,7 +9,7 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from daifuku.accounts import profile_extras
-        from daifuku.accounts.permissions import register_policy
+        from daifuku.accounts.permissions import register_customer_policy, register_policy
         from daifuku.core import events, panels, schedule, timeline
 
         from . import policies, tasks, timeline_sources
@@ -26,6 +26,8 @@ class ActivitiesConfig(AppConfig):
         register_policy(Touch, policies.touch_policy)
         register_policy(TouchAttachment, policies.attachment_policy)
         register_policy(NextAction, policies.next_action_policy)
+        register_customer_policy(Touch, policies.customer_touch_policy)
+        register_customer_policy(NextAction, policies.customer_next_action_policy)
         register_policy(Notification, policies.notification_policy)
         register_policy(DailyReport, policies.report_policy)
         register_policy(OwnershipPeriod, policies.everyone_policy)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from daifuku.accounts.permissions import VIEW, sees_everything
+from daifuku.accounts.permissions import VIEW, looks_after, sees_everything
 
 
 def _customer_scope(user) -> Q:
@@ -34,6 +34,16 @@ def touch_policy(queryset: QuerySet, user, action: str) -> QuerySet:
     return queryset.filter(rep_id=user.pk)
 
 
+def customer_touch_policy(queryset: QuerySet, user, action: str, customer) -> QuerySet:
+    """Touches of one customer (``queryset`` is narrowed to it): when the user looks after
+    the customer, the customer part of :func:`touch_policy` holds for every row, so only
+    the privacy rule is left — an index range on the customer instead of a six-way OR
+    over four joined tables (0.3–2 ms of PostgreSQL planning on the 360° page)."""
+    if action == VIEW and looks_after(user, customer):
+        return queryset.filter(Q(is_private=False) | Q(rep_id=user.pk))
+    return touch_policy(queryset, user, action)
+
+
 def attachment_policy(queryset: QuerySet, user, action: str) -> QuerySet:
     from .models import Touch
 
@@ -47,6 +57,14 @@ def next_action_policy(queryset: QuerySet, user, action: str) -> QuerySet:
     if action == VIEW:
         return queryset.filter(mine | _customer_scope(user))
     return queryset.filter(mine)
+
+
+def customer_next_action_policy(queryset: QuerySet, user, action: str, customer) -> QuerySet:
+    """Next actions of one customer: one the user looks after shows all of them (the
+    customer part of :func:`next_action_policy` holds for every row)."""
+    if action == VIEW and looks_after(user, customer):
+        return queryset
+    return next_action_policy(queryset, user, action)
 
 
 def notification_policy(queryset: QuerySet, user, action: str) -> QuerySet:

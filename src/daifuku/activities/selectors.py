@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.models import User
-from daifuku.accounts.permissions import VIEW, restrict
+from daifuku.accounts.permissions import VIEW, restrict, restrict_to_customer
 from daifuku.core.pagination import keyset_page
 from daifuku.customers.models import Company, Person
 
@@ -97,9 +97,30 @@ def last_touch_at_by_subject(subject_type: str, ids) -> dict[int, dt.datetime]:
 
 
 def recent_touches(user, *, person=None, company=None, limit: int = 3) -> list[Touch]:
-    qs = touches_queryset(user)
-    qs = qs.filter(person=person) if person is not None else qs.filter(company=company)
-    return list(qs.select_related("rep").order_by(*TOUCH_ORDER)[:limit])
+    return customer_touches(user, person if person is not None else company, limit=limit)
+
+
+def customer_touches(user, customer: Person | Company, *, before: dt.datetime | None = None,
+                     limit: int = 30) -> list[Touch]:
+    """The newest ``limit`` touches of one customer that ``user`` may see (older than
+    ``before``), with their rep and attachments.
+
+    The 360° page asks twice — its timeline for 30, its top panel for the last 3 — so the
+    newest touches read for a user are kept on the customer instance (which lives for one
+    request) and a shorter ask is served from their head instead of another query."""
+    held = customer.__dict__.setdefault("_newest_touches", {}) if before is None else {}
+    if user.pk in held:
+        asked, touches = held[user.pk]
+        if limit <= asked or len(touches) < asked:  # a short list is every touch there is
+            return touches[:limit]
+    field = "person" if isinstance(customer, Person) else "company"
+    qs = restrict_to_customer(Touch.objects.all(), user, customer, field=field)
+    if before is not None:
+        qs = qs.filter(occurred_at__lt=before)
+    touches = list(qs.select_related("rep").prefetch_related("attachments").order_by(*TOUCH_ORDER)[:limit])
+    if before is None:
+        held[user.pk] = (limit, touches)
+    return touches
 
 
 def get_attachment(user, pk) -> TouchAttachment:
@@ -135,8 +156,8 @@ def list_next_actions(user, *, assignee_id=None, status: str = Status.OPEN, pers
 
 
 def open_actions_for(user, *, person=None, company=None, limit: int = 5) -> list[NextAction]:
-    qs = next_actions_queryset(user).filter(status=Status.OPEN)
-    qs = qs.filter(person=person) if person is not None else qs.filter(company=company)
+    customer, field = (person, "person") if person is not None else (company, "company")
+    qs = restrict_to_customer(NextAction.objects.filter(status=Status.OPEN), user, customer, field=field)
     return list(qs.select_related("assignee").order_by(*ACTION_ORDER)[:limit])
 
 

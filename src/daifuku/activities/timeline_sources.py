@@ -17,11 +17,7 @@ TOUCH_TEMPLATE = "activities/partials/_timeline_touch.html"
 
 def touch_source(*, subject, user, before, limit) -> list[TimelineItem]:
     """The customer's touches newest first: one indexed query (plus attachments)."""
-    field = "person" if isinstance(subject, Person) else "company"
-    qs = selectors.touches_queryset(user).filter(**{field: subject})
-    if before is not None:
-        qs = qs.filter(occurred_at__lt=before)
-    touches = qs.select_related("rep").prefetch_related("attachments").order_by("-occurred_at", "-id")[:limit]
+    touches = selectors.customer_touches(user, subject, before=before, limit=limit)
     return [
         TimelineItem(at=t.occurred_at, kind="touch", title=t.summary, actor=str(t.rep), template=TOUCH_TEMPLATE,
                      data={"touch": t}, sort_id=t.pk)

@@ -66,10 +66,11 @@ def companies_queryset(user, action: str = VIEW) -> QuerySet:
 
 
 def get_person(user, pk, action: str = VIEW) -> Person:
-    person = people_queryset(user, action).select_related("owner", "team").filter(pk=_int(pk)).first()
-    if person is None:
+    # [:1] rather than first(): no ORDER BY to compile for a primary-key lookup
+    found = list(people_queryset(user, action).select_related("owner", "team").filter(pk=_int(pk))[:1])
+    if not found:
         raise Http404
-    return person
+    return found[0]
 
 
 def get_company(user, pk, action: str = VIEW) -> Company:

@@ -3,6 +3,9 @@ timeline, and on a deal's own page its stage changes, audit trail and touches.""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -16,17 +19,27 @@ from .selectors import deals_queryset
 
 def customer_deals_source(*, subject, user, before, limit) -> list[TimelineItem]:
     """Deals opened with this customer (one indexed query on the customer's foreign key)."""
-    field = "person" if label_for(subject) == "customers.person" else "company"
-    qs = deals_queryset(user).filter(**{field: subject}).select_related("stage")
-    if before is not None:
-        qs = qs.filter(created_at__lt=before)
     return [
         TimelineItem(
             at=deal.created_at, kind="deal", title=_("Deal: %(title)s") % {"title": deal.title},
             body=f"{deal.stage.name} · ¥{deal.amount:,}", url=reverse("sales:deal", args=[deal.pk]), sort_id=deal.pk,
         )
-        for deal in qs.order_by("-created_at", "-id")[:limit]
+        for deal in _newest_deals(user, subject, before=before, limit=limit)
     ]
+
+
+def _newest_deals(user, customer, *, before, limit: int) -> list[Deal]:
+    """The customer's newest ``limit`` deals the user may see, with their stage. The
+    newest are kept on the customer instance (one request) with how many were asked, so
+    the person page's deals panel can tell whether they are all of them."""
+    field = "person" if label_for(customer) == "customers.person" else "company"
+    qs = deals_queryset(user).filter(**{field: customer}).select_related("stage")
+    if before is not None:
+        qs = qs.filter(created_at__lt=before)
+    deals = list(qs.order_by("-created_at", "-id")[:limit])
+    if before is None:
+        customer.__dict__.setdefault("_newest_deals", {})[user.pk] = (limit, deals)
+    return deals
 
 
 def stage_source(*, subject, user, before, limit) -> list[TimelineItem]:
@@ -104,9 +117,18 @@ def person_deals_panel(request, person) -> dict:
     Only the person is in the WHERE clause and the status is checked here: with both,
     SQLite walked the status index through every open deal of the company (a person has a
     handful of deals; a company a hundred thousand open ones)."""
-    deals = [deal for deal in deals_queryset(request.user).filter(person=person)
-             .select_related("stage").order_by("expected_close", "id") if deal.status == "open"][:5]
-    return {"open_deals": deals, "panel_person": person}
+    asked, every = person.__dict__.get("_newest_deals", {}).get(request.user.pk, (0, None))
+    if every is not None and len(every) < asked:  # the timeline read every deal already
+        deals = sorted(every, key=_closing_order)
+    else:
+        deals = (deals_queryset(request.user).filter(person=person).select_related("stage")
+                 .order_by(F("expected_close").asc(nulls_last=True), "id"))
+    return {"open_deals": [deal for deal in deals if deal.status == "open"][:5], "panel_person": person}
+
+
+def _closing_order(deal: Deal):
+    """Soonest expected close first, deals without a date last (as the query orders)."""
+    return (deal.expected_close is None, deal.expected_close or dt.date.min, deal.pk)
 
 
 __all__ = ["Deal", "audit_source", "customer_deals_source", "person_deals_panel", "stage_source", "touch_source"]

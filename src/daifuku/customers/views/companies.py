@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from daifuku.accounts.permissions import CHANGE, DELETE, can
+from daifuku.accounts.permissions import CHANGE, DELETE, may
 from daifuku.core import timeline
 
 from .. import selectors, services
@@ -38,7 +38,7 @@ def company_list(request):
 def company_detail(request, pk: int):
     context = selectors.company_360(request.user, pk)
     company = context["company"]
-    context["can_change"] = can(request.user, CHANGE, company)
+    context["can_change"] = may(request.user, CHANGE, company)
     context["timeline"] = timeline.collect(company, user=request.user, limit=30)
     return render(request, "customers/company_detail.html", context)
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from daifuku.accounts import selectors as account_selectors
-from daifuku.accounts.permissions import CHANGE, DELETE, can
+from daifuku.accounts.permissions import CHANGE, DELETE, may
 from daifuku.core import panels, timeline
 from daifuku.core.errors import DomainError, ValidationFailed
 
@@ -76,7 +76,7 @@ def person_detail(request, pk: int):
     context = selectors.person_360(request.user, pk)
     person = context["person"]
     context.update({
-        "can_change": can(request.user, CHANGE, person),
+        "can_change": may(request.user, CHANGE, person),
         "timeline": timeline.collect(person, user=request.user, limit=30),
         "stages": RelationshipStage.choices,
         "household_form": HouseholdForm(),

@@ -178,3 +178,52 @@ def test_person_page_shows_open_deals_and_timeline(rep, make_deal, person):
     make_deal(rep, title="個人向けリフォーム", person_id=person.pk, company_id=None)
     html = client_for(rep).get(reverse("customers:person", args=[person.pk])).content.decode()
     assert html.count("個人向けリフォーム") >= 2  # the panel and the timeline
+
+
+
+def _panel_request(rep, person):
+    """A request of ``rep`` and ``person`` as the 360° view reads it."""
+    from django.test import RequestFactory
+
+    from daifuku.customers.selectors import get_person
+
+    request = RequestFactory().get("/")
+    request.user = rep
+    return request, get_person(rep, person.pk)
+
+
+def _open_deals_panel(rep, person, *, after_timeline: bool):
+    from daifuku.sales.timeline_sources import customer_deals_source, person_deals_panel
+
+    request, person = _panel_request(rep, person)
+    if after_timeline:
+        customer_deals_source(subject=person, user=rep, before=None, limit=30)
+    return [deal.title for deal in person_deals_panel(request, person)["open_deals"]]
+
+
+def test_person_deals_panel_lists_open_deals_soonest_close_first(rep, make_deal, person, stages):
+    """The panel sorts the timeline's deals when the timeline read them all, else asks the
+    database; both give the open deals by expected close, undated last."""
+    for title, close in (("未定", dt.date(2026, 3, 1)), ("六月", dt.date(2026, 6, 1)), ("五月", dt.date(2026, 5, 1)),
+                         ("受注済", dt.date(2026, 4, 1))):
+        deal = make_deal(rep, title=title, person_id=person.pk, company_id=None, expected_close=close)
+        if title == "受注済":
+            services.move_deal_to_stage(actor=rep, deal=deal, stage=stages["受注"])
+    # the service asks for a date now; deals from older imports may have none
+    Deal.objects.filter(title="未定").update(expected_close=None)
+    expected = ["五月", "六月", "未定"]
+    assert _open_deals_panel(rep, person, after_timeline=False) == expected
+    assert _open_deals_panel(rep, person, after_timeline=True) == expected
+
+
+def test_person_deals_panel_reads_no_deals_again_after_the_timeline(rep, make_deal, person, django_assert_num_queries):
+    from daifuku.sales.timeline_sources import customer_deals_source, person_deals_panel
+
+    make_deal(rep, title="個人向けリフォーム", person_id=person.pk, company_id=None)
+    request, person = _panel_request(rep, person)
+    customer_deals_source(subject=person, user=rep, before=None, limit=30)
+    with django_assert_num_queries(0):
+        assert len(person_deals_panel(request, person)["open_deals"]) == 1
+    customer_deals_source(subject=person, user=rep, before=None, limit=1)  # not known to be all of them
+    with django_assert_num_queries(1):
+        assert len(person_deals_panel(request, person)["open_deals"]) == 1
