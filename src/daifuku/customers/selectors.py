@@ -10,6 +10,7 @@ from django.http import Http404
 
 from daifuku.accounts.permissions import VIEW, restrict
 from daifuku.core import search
+from daifuku.core.fixed_query import FixedQuery
 from daifuku.core.pagination import (
     Page,
     capped_count,
@@ -27,6 +28,8 @@ from .models import (
     HouseholdMember,
     Person,
     PhoneNumber,
+    RelationshipStageChange,
+    Tag,
 )
 from .search_index import COMPANY, PERSON
 from .selectors_page import (
@@ -338,18 +341,30 @@ def person_360(user, pk) -> dict[str, Any]:
     companies, tags, consent, custom fields. The timeline is fetched separately so it
     can page on its own."""
     person = get_person(user, pk)
-    context = {
+    return {
         "person": person,
-        "emails": list(person.emails.all()),
-        "phones": list(person.phones.all()),
-        "tags": list(person.tags.all()),
-        "household": list(HouseholdMember.objects.filter(person=person).select_related("linked_person")),
-        "contacts": list(Contact.objects.filter(person=person, company__deleted_at__isnull=True).select_related("company")),
-        "consents": {c.channel: c for c in Consent.objects.filter(person=person)},
-        "stage_changes": list(person.stage_changes.all()),
-        "custom_definitions": list(CustomFieldDefinition.objects.filter(target="person", is_active=True)),
+        "emails": _PERSON_EMAILS(person.pk),
+        "phones": _PERSON_PHONES(person.pk),
+        "tags": _PERSON_TAGS(person.pk),
+        "household": _PERSON_HOUSEHOLD(person.pk),
+        "contacts": _PERSON_CONTACTS(person.pk),
+        "consents": {c.channel: c for c in _PERSON_CONSENTS(person.pk)},
+        "stage_changes": _PERSON_STAGE_CHANGES(person.pk),
+        "custom_definitions": _ACTIVE_DEFINITIONS("person"),
     }
-    return context
+
+
+# The 360° page's reads of what belongs to a person already fetched through restrict():
+# compiled once (core.fixed_query), they cost a third of the CPU the ORM spent building them.
+_PERSON_EMAILS = FixedQuery(lambda pk: EmailAddress.objects.filter(person_id=pk))
+_PERSON_PHONES = FixedQuery(lambda pk: PhoneNumber.objects.filter(person_id=pk))
+_PERSON_TAGS = FixedQuery(lambda pk: Tag.objects.filter(people=pk))
+_PERSON_HOUSEHOLD = FixedQuery(lambda pk: HouseholdMember.objects.filter(person_id=pk).select_related("linked_person"))
+_PERSON_CONTACTS = FixedQuery(lambda pk: Contact.objects.filter(person_id=pk, company__deleted_at__isnull=True)
+                              .select_related("company"))
+_PERSON_CONSENTS = FixedQuery(lambda pk: Consent.objects.filter(person_id=pk))
+_PERSON_STAGE_CHANGES = FixedQuery(lambda pk: RelationshipStageChange.objects.filter(person_id=pk))
+_ACTIVE_DEFINITIONS = FixedQuery(lambda target: CustomFieldDefinition.objects.filter(target=target, is_active=True))
 
 
 def company_360(user, pk) -> dict[str, Any]:
