@@ -104,7 +104,7 @@ for s in SeedGenerator(seed=7).people(2200):
         pass
 store = import_module(settings.SESSION_ENGINE).SessionStore()
 store[SESSION_KEY] = str(user.pk)
-store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
 store[HASH_SESSION_KEY] = user.get_session_auth_hash()
 store.create()
 print(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")

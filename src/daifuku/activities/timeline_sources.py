@@ -3,9 +3,13 @@ history), the panels on top of the person page and the dashboard, and the calend
 
 from __future__ import annotations
 
+import functools
+
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from daifuku.core.fixed_query import FixedQuery
 from daifuku.core.timeline import TimelineItem
 from daifuku.customers.models import Person
 
@@ -25,15 +29,29 @@ def touch_source(*, subject, user, before, limit) -> list[TimelineItem]:
     ]
 
 
-def ownership_source(*, subject, user, before, limit) -> list[TimelineItem]:
-    field = "person" if isinstance(subject, Person) else "company"
-    qs = OwnershipPeriod.objects.filter(**{field: subject}, handed_over_by__isnull=False)
+def _handovers(field: str, pk: int, before, limit: int) -> QuerySet:
+    qs = OwnershipPeriod.objects.filter(**{f"{field}_id": pk}, handed_over_by__isnull=False)
     if before is not None:
         qs = qs.filter(started_at__lt=before)
+    return qs.select_related("owner", "handed_over_by").order_by("-started_at", "-id")[:limit]
+
+
+@functools.cache
+def _newest_handovers(field: str, limit: int) -> FixedQuery:
+    """The first page of a customer's handovers, compiled once (every 360° page reads it)."""
+    return FixedQuery(lambda pk: _handovers(field, pk, None, limit))
+
+
+def ownership_source(*, subject, user, before, limit) -> list[TimelineItem]:
+    field = "person" if isinstance(subject, Person) else "company"
+    if before is None:
+        periods = _newest_handovers(field, limit)(subject.pk)
+    else:
+        periods = list(_handovers(field, subject.pk, before, limit))
     return [
         TimelineItem(at=p.started_at, kind="ownership", title=_("Now looked after by %(owner)s") % {"owner": p.owner},
                      body=p.note, actor=str(p.handed_over_by or ""), sort_id=p.pk)
-        for p in qs.select_related("owner", "handed_over_by").order_by("-started_at", "-id")[:limit]
+        for p in periods
     ]
 
 

@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import functools
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from daifuku.core.audit import label_for
 from daifuku.core.audit_display import readable_changes, via_label
+from daifuku.core.fixed_query import FixedQuery
 from daifuku.core.models import AuditEntry
 from daifuku.core.timeline import TimelineItem
 
@@ -21,13 +25,26 @@ ACTION_TITLES = {
 }
 
 
-def audit_source(*, subject, user, before, limit) -> list[TimelineItem]:
-    label = label_for(subject)
-    entries = AuditEntry.objects.filter(subject_type=label, subject_id=subject.pk).select_related("actor")
+def _entries(label: str, pk: int, before, limit: int) -> QuerySet:
+    entries = AuditEntry.objects.filter(subject_type=label, subject_id=pk).select_related("actor")
     if before is not None:
         entries = entries.filter(at__lt=before)
+    return entries.order_by("-at", "-id")[:limit]
+
+
+@functools.cache
+def _newest_entries(limit: int) -> FixedQuery:
+    """The first page of a timeline, compiled once (every 360° page reads it)."""
+    return FixedQuery(lambda label, pk: _entries(label, pk, None, limit))
+
+
+def audit_source(*, subject, user, before, limit) -> list[TimelineItem]:
+    label = label_for(subject)
     items = []
-    entries = list(entries.order_by("-at", "-id")[:limit])
+    if before is None:
+        entries = _newest_entries(limit)(label, subject.pk)
+    else:
+        entries = list(_entries(label, subject.pk, before, limit))
     readable = readable_changes(entries)
     for entry in entries:
         title = ACTION_TITLES.get(entry.action, lambda e=entry: e.action)()
