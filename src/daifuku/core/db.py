@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+import orjson
 from django.db import connection
 
 
@@ -27,21 +27,20 @@ def contains_sql(haystack: str, placeholder: str = "%s") -> str:
 
 
 def json_array_agg(expression: str) -> str:
-    """An aggregate collecting ``expression`` over a group into a JSON array (read it back
-    with :func:`json_array`; a group of no rows may give NULL)."""
+    """An aggregate collecting ``expression`` over a group into a JSON array, as text
+    (read it back with :func:`json_array`; a group of no rows may give NULL). Text on
+    PostgreSQL too: psycopg builds a Python JSON loader for each json column of each
+    result, 60 µs of an API page's 1.5 ms."""
     if vendor() == "postgresql":
-        return f"json_agg({expression})"
+        return f"json_agg({expression})::text"
     return f"json_group_array({expression})"
 
 
 def json_array(value) -> list:
-    """What :func:`json_array_agg` returned, as a list (SQLite hands back text, psycopg
-    may already have decoded it)."""
+    """What :func:`json_array_agg` returned, as a list."""
     if value is None or value == "[]":
         return []
-    if isinstance(value, str | bytes):
-        return json.loads(value)
-    return list(value)
+    return orjson.loads(value)
 
 
 def json_timestamp_sql(column: str) -> str:
