@@ -32,7 +32,15 @@ def run(scale: str) -> list[Result]:
     person = Person.objects.get(pk=person_id)
     count = Touch.objects.filter(person=person).count()
     viewer = reps[1]  # a teammate: the permission filter runs, as for any rep
-    first = time_ms(lambda: touch_source(subject=person, user=viewer, before=None, limit=30), repeat=50)
+
+    def first_page():
+        # each page view reads the customer afresh: nothing kept on the instance from the
+        # previous view (activities.selectors.customer_touches keeps the newest touches
+        # on it for the rest of one request)
+        person.__dict__.pop("_newest_touches", None)
+        return touch_source(subject=person, user=viewer, before=None, limit=30)
+
+    first = time_ms(first_page, repeat=50)
     deep_before = timezone.now() - dt.timedelta(days=300)
     deep = time_ms(lambda: touch_source(subject=person, user=viewer, before=deep_before, limit=30), repeat=50)
     naive = time_ms(lambda: _naive(person), repeat=10 if scale != "tiny" else 5, warmup=1)
