@@ -59,6 +59,9 @@ class FixedQuery:
         self._plans: WeakKeyDictionary = WeakKeyDictionary()
 
     def __call__(self, *args: Any) -> list[Model]:
+        for value in args:  # a None would compile to IS NULL: another query than the plan's
+            if type(value) not in _ARGUMENT_TYPES:
+                raise TypeError(f"FixedQuery arguments are ids and strings, not {type(value).__name__}")
         connection = connections[self._using]
         plan = self._plans.get(connection)
         if plan is None:
@@ -110,6 +113,7 @@ class FixedQuery:
 
 
 _counter = itertools.count(1)
+_ARGUMENT_TYPES = (int, str)
 
 
 def _probes(args: Sequence[Any]) -> list[Any]:
@@ -118,7 +122,5 @@ def _probes(args: Sequence[Any]) -> list[Any]:
     probes = []
     for value in args:
         n = next(_counter)
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise TypeError(f"FixedQuery arguments are ids and strings, not {type(value).__name__}")
         probes.append(10**15 + n if isinstance(value, int) else f"\x00probe-{n}")
     return probes

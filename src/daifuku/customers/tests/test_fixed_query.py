@@ -92,3 +92,10 @@ def test_an_argument_equal_to_a_constant_of_the_query_is_still_bound(rep):
 def test_builds_it_cannot_serve_are_refused(db, build, args, message):
     with pytest.raises(TypeError, match=message):
         FixedQuery(build)(*args)
+
+
+def test_a_none_after_the_plan_is_refused_not_bound(yamada):
+    """``= NULL`` matches nothing where the ORM would have written IS NULL."""
+    CONTACTS(yamada.pk)
+    with pytest.raises(TypeError, match="ids and strings"):
+        CONTACTS(None)
