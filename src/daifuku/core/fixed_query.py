@@ -38,7 +38,6 @@ class _Plan:
     init_list: list[str]
     fields_start: int
     fields_end: int
-    col_count: int
     converters: dict
     compiler: Any
     populators: list
@@ -105,7 +104,7 @@ class FixedQuery:
         return _Plan(
             sql=sql, slots=tuple(slots), model=klass_info["model"],
             init_list=[column[0].target.attname for column in select[fields[0]:fields[-1] + 1]],
-            fields_start=fields[0], fields_end=fields[-1] + 1, col_count=compiler.col_count,
+            fields_start=fields[0], fields_end=fields[-1] + 1,
             converters=compiler.get_converters([s[0] for s in select[:compiler.col_count]]),
             compiler=compiler, populators=get_related_populators(klass_info, select, self._using),
             annotations=dict(compiler.annotation_col_map or {}),
