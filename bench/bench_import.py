@@ -4,10 +4,9 @@ Ours: the real importer (``imports.pipeline.execute``: readers, cleaning in work
 processes, batched bulk upsert, search index) on ``people_for(scale)`` rows, in a forked
 process so its peak memory (VmHWM) is its own. The benchmark database keeps its size: the
 child imports into a copy of it, with real per-batch commits, as a live import runs (on
-SQLite a rolled-back
-outer transaction would turn every batch into a savepoint whose undo pages SQLite keeps in
-memory, and on PostgreSQL it would skip every commit and the deferred foreign-key checks
-that run at each commit — work no real import is spared).
+SQLite a rolled-back outer transaction would turn every batch into a savepoint whose undo
+pages SQLite keeps in memory, and on PostgreSQL it would skip every commit and the
+deferred foreign-key checks that run at each commit — work no real import is spared).
 Baseline, same run: django-import-export importing the same rows (at most 10,000) into
 ``Person`` through a ModelResource, rolled back.
 The ledger holds ``people_for(scale)`` customers before the import (seeded once, reused).
