@@ -16,3 +16,17 @@ def test_benchmark_runs_at_tiny_scale(name):
         assert result.scale == "tiny"
         assert result.metrics and result.baseline, f"{result.benchmark} must measure a baseline in the same run"
         assert result.ratio is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_like_for_like_baseline_really_imports_every_row():
+    """The import benchmark's ratio is read against django-import-export doing the same
+    import through the services (ADR 0005): a baseline that failed its rows would make
+    the ratio meaningless, so every row must be created or reported invalid by a check."""
+    from bench import bench_import, import_baselines
+
+    path = bench_import.make_file(60)
+    result = import_baselines.through_services(path, 60)
+    assert result["errors"] == 0
+    assert result["created"] + result["updated"] + result["invalid"] == 60
+    assert result["created"] >= 55
