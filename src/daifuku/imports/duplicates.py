@@ -31,8 +31,8 @@ from daifuku.customers.dedup.selectors import CHECK_LIMIT, visible_candidates
 from daifuku.customers.models import Company, EmailAddress, Person, PhoneNumber
 
 # Values per query: far under SQLite's (32,766) and PostgreSQL's (65,535) bound-parameter
-# limits even for the two-column keys, and one query per kind of key for a 5,000-row batch.
-VALUES_PER_QUERY = 5000
+# limits even for the two-column keys, and one query per kind of key for a 10,000-row batch.
+VALUES_PER_QUERY = 10_000
 STRONG = {"email", "phone", "corporate_number"}  # shown whatever the score (as the create form does)
 
 
