@@ -98,6 +98,7 @@ def execute(run: ImportRun, *, actor, progress: Callable[[int, int | None], None
         # (10,000 rows into the million-customer ledger: 4.1-6.9 s against 6.0-7.9 s with the
         # 128 MB cache and no mapping, alternating runs on the loaded 2-core machine).
         cache = db.write_cache(WRITE_CACHE_MB, checkpoint_mb=LARGE_CHECKPOINT_MB) if large else contextlib.nullcontext()
+        statistics = _Statistics()
         with cache:
             for batch in _chunks(rows, size):
                 number += 1
@@ -105,6 +106,7 @@ def execute(run: ImportRun, *, actor, progress: Callable[[int, int | None], None
                 keep = outcomes if run.dry_run else [o for o in outcomes if o.action in ("failed", "updated")]
                 ImportRowOutcome.objects.bulk_create(keep, batch_size=1000)
                 done += len(batch)
+                statistics.after(done)
                 if progress:
                     progress(done, total)
                 if done // 100_000 != (done - len(batch)) // 100_000:
@@ -120,6 +122,35 @@ def execute(run: ImportRun, *, actor, progress: Callable[[int, int | None], None
         finished_at=timezone.now())
     run.refresh_from_db()
     return run
+
+
+class _Statistics:
+    """Keeps PostgreSQL's planner statistics of the tables an import grows up to date.
+
+    The upsert looks every batch's keys up in the ledger, and PostgreSQL plans those
+    lookups from the tables' statistics. Autovacuum refreshes them only after a while (and
+    not at all where it is off), so an import into a small ledger went on being planned
+    for the ledger as it was: a million rows into an empty PostgreSQL ledger took 193 s, the
+    last four batches' lookups 8-10 s each (57 s in all); with the statistics refreshed
+    whenever the ledger has doubled, 147-152 s (lookups 22 s). ``ANALYZE`` reads a sample:
+    a fraction of a second. SQLite plans these lookups from the indexes alone."""
+
+    TABLES = ("customers_person", "customers_emailaddress", "customers_phonenumber", "imports_externalid",
+              "core_searchdocument")
+
+    def __init__(self) -> None:
+        self.active = db.vendor() == "postgresql"
+        self.next_at = 0
+        if self.active:
+            from daifuku.customers.models import Person
+
+            self.before = Person.objects.count()
+            self.next_at = max(self.before, BATCH)
+
+    def after(self, done: int) -> None:
+        if self.active and done >= self.next_at:
+            db.analyze(self.TABLES)
+            self.next_at = 2 * (self.before + done)
 
 
 def summary_json(run: ImportRun) -> str:

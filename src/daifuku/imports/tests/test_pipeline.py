@@ -202,3 +202,26 @@ def test_a_dry_run_reports_a_key_repeated_in_a_later_batch_as_the_import_would(r
     assert (real.created_count, real.updated_count, real.failed_count) == (
         dry.created_count, dry.updated_count, dry.failed_count)
     assert Person.objects.count() == 2
+
+
+@pytest.mark.postgres_only  # `make test` deselects it on SQLite; the PostgreSQL pass runs it
+def test_postgresql_statistics_follow_the_ledger_as_an_import_grows_it(rep, run_import, monkeypatch):
+    """The upsert's lookups are planned from the tables' statistics; an import refreshes
+    them whenever the ledger has doubled (after batches 1 and 2 here: 2 and 4 rows), so
+    they never describe the empty ledger it started from."""
+    from django.db import connection
+
+    from daifuku.imports import pipeline
+
+    def estimated_emails() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'customers_emailaddress'")
+            return cursor.fetchone()[0]
+
+    monkeypatch.setattr(pipeline, "BATCH", 2)
+    assert not Person.objects.exists()
+    before = estimated_emails()
+    content = "氏名,メールアドレス\r\n" + "".join(f"山田 {n}郎,p{n}@example.jp\r\n" for n in range(6))
+    run = run_import(rep, upload(rep, "grow.csv", content.encode()))
+    assert run.created_count == 6
+    assert before != 4 and estimated_emails() == 4
