@@ -10,7 +10,9 @@ deferred foreign-key checks that run at each commit — work no real import is s
 Baseline, same run: django-import-export doing the same import of the same rows (at most
 10,000) through the ledger's services, rolled back; its import of bare ``Person`` rows is
 reported beside it (``bench.import_baselines``, ADR 0005).
-The ledger holds ``people_for(scale)`` customers before the import (seeded once, reused).
+The ledger holds ``people_for(scale)`` customers before the import (seeded once, reused);
+the same file is also imported into a new, empty ledger and reported beside (a first
+migration: the goal names no ledger size, and is judged on the harder case).
 Goals: 1,000,000 rows under 120 s, peak RSS under 1.5 GB, ≥ 20× the baseline's rows/s.
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import multiprocessing
+import os
 import resource
 import time
 from pathlib import Path
@@ -104,8 +107,7 @@ def _scratch_sqlite() -> Path:
 
     source = Path(settings.DATABASES["default"]["NAME"])
     scratch = source.with_name(source.stem + "-import-scratch.sqlite3")
-    for leftover in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
-        leftover.unlink(missing_ok=True)
+    _remove_sqlite(scratch)
     with sqlite3.connect(source) as src, sqlite3.connect(scratch) as dst:
         src.backup(dst, pages=65536)
     return scratch
@@ -130,10 +132,46 @@ def _child(path: Path, conn) -> None:
         conn.close()
         connections.close_all()
         if scratch is not None:
-            for leftover in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
-                leftover.unlink(missing_ok=True)
+            _remove_sqlite(scratch)
         if scratch_pg is not None:
             _drop_postgres(scratch_pg)
+
+
+def _empty_child(path: Path, conn) -> None:
+    """Import into a new, empty ledger (a business's first migration into Daifuku): a
+    database of its own, migrated, dropped afterwards."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    source = settings.DATABASES["default"]["NAME"]
+    sqlite = connections["default"].vendor == "sqlite"
+    # SQLite: beside the generated files (the test database may live in memory).
+    name = DATA / f"import-empty-{os.getpid()}.sqlite3" if sqlite else f"{source}_import_empty"
+    try:
+        if sqlite:
+            _remove_sqlite(name)
+        else:
+            connections["default"].close()
+            with _admin_postgres() as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{name}"')
+        _switch_to(str(name))
+        call_command("migrate", verbosity=0, interactive=False)
+        conn.send(_ours(path, rollback=False))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent
+        conn.send({"error": repr(exc)})
+    finally:
+        conn.close()
+        connections.close_all()
+        if sqlite:
+            _remove_sqlite(name)
+        else:
+            _drop_postgres(str(name))
+
+
+def _remove_sqlite(path: Path) -> None:
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
 
 
 def _admin_postgres():
@@ -207,11 +245,13 @@ def _warm_postgres() -> None:
                        "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i')")
 
 
-def ours_in_subprocess(path: Path) -> dict:
+def ours_in_subprocess(path: Path, *, empty_ledger: bool = False) -> dict:
+    """Our import of ``path`` in a forked process: into a copy of the benchmark ledger, or
+    with ``empty_ledger`` into a new one."""
     connections.close_all()  # the child opens its own connection
     context = multiprocessing.get_context("fork")
     parent, child = context.Pipe()
-    process = context.Process(target=_child, args=(path, child))
+    process = context.Process(target=_empty_child if empty_ledger else _child, args=(path, child))
     process.start()
     result = parent.recv()
     process.join()
@@ -228,6 +268,9 @@ def run(scale: str) -> list[Result]:
     ledger_people = ledger.ensure_people(scale)["people"]
     path = make_file(rows)
     ours = _ours(path) if scale == "tiny" else ours_in_subprocess(path)
+    # Beside it, the same file into an empty ledger (the issue's goal names no ledger size;
+    # it is judged on the harder case above, and this one is reported).
+    empty = None if scale == "tiny" else ours_in_subprocess(path, empty_ledger=True)
     ours_rate = ours["rows"] / max(ours["seconds"], 1e-6)
     # The comparison the issue asks for: both importers on the same 10,000 rows, one right
     # after the other (a shared machine's load changes over a long run; adjacent runs see
@@ -253,6 +296,9 @@ def run(scale: str) -> list[Result]:
                f"ours_{compared}_rows_per_s": round(ours_compared_rate),
                "bare_rows_baseline_rows_per_s": round(bare_rate),
                "ratio_vs_bare_rows": round(ours_compared_rate / bare_rate, 1)}
+    if empty is not None:
+        metrics |= {"empty_ledger_seconds": empty["seconds"], "empty_ledger_peak_rss_mb": empty["peak_rss_mb"],
+                    "empty_ledger_created": empty["created"]}
     passed = ratio >= 20 and (scale != "full" or (ours["seconds"] < 120 and ours["peak_rss_mb"] < 1536))
     return [Result(
         benchmark="import_cp932_upsert", scale=scale, metrics=metrics,
@@ -264,6 +310,7 @@ def run(scale: str) -> list[Result]:
                "benchmark database with real per-batch commits (since 2026-12-03 on PostgreSQL too: "
                "before, rolled back, without commits or deferred foreign-key checks); ratio: both "
                "importers doing the same import of the same 10,000 rows back to back, rolled back "
-               "(django-import-export through the services; its bare-row import beside it: ADR 0005)")
+               "(django-import-export through the services; its bare-row import beside it: ADR 0005); "
+               "empty_ledger_*: the same file into a new, migrated, empty ledger (reported, not judged)")
               if scale != "tiny" else "tiny: in-process, RSS is the test process's",
     )]

@@ -30,3 +30,15 @@ def test_the_like_for_like_baseline_really_imports_every_row():
     assert result["errors"] == 0
     assert result["created"] + result["updated"] + result["invalid"] == 60
     assert result["created"] >= 55
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_into_an_empty_ledger_creates_every_valid_row():
+    """Reported beside the import into the benchmark ledger: a new database of its own,
+    migrated in a forked process, every row of the file created there or reported."""
+    from bench import bench_import
+
+    result = bench_import.ours_in_subprocess(bench_import.make_file(60), empty_ledger=True)
+    assert result["rows"] == 60
+    assert result["created"] + result["failed"] == 60 and result["created"] >= 55
+    assert not list(bench_import.DATA.glob("import-empty-*"))
