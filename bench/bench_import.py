@@ -113,60 +113,43 @@ def _scratch_sqlite() -> Path:
     return scratch
 
 
-def _child(path: Path, conn) -> None:
-    scratch = scratch_pg = None
+def _child(path: Path, conn, empty_ledger: bool) -> None:
+    """Import ``path`` with real per-batch commits into a database of the child's own,
+    dropped afterwards: a copy of the benchmark ledger, or a new, migrated, empty ledger."""
+    database = None
     try:
-        if connections["default"].vendor == "sqlite":
-            # SQLite keeps a savepoint's undo pages in memory (temp_store=MEMORY): a rolled-back
-            # run would measure a journal a real import never has. Import into a copy instead.
-            scratch = _scratch_sqlite()
-            _switch_to(str(scratch))
-            conn.send(_ours(path, rollback=False))
-        else:
-            scratch_pg = _scratch_postgres()
-            _switch_to(scratch_pg)
-            conn.send(_ours(path, rollback=False))
-    except Exception as exc:  # noqa: BLE001 - reported to the parent
-        conn.send({"error": repr(exc)})
-    finally:
-        conn.close()
-        connections.close_all()
-        if scratch is not None:
-            _remove_sqlite(scratch)
-        if scratch_pg is not None:
-            _drop_postgres(scratch_pg)
+        database = _empty_database() if empty_ledger else _ledger_copy()
+        _switch_to(str(database))
+        if empty_ledger:
+            from django.core.management import call_command
 
-
-def _empty_child(path: Path, conn) -> None:
-    """Import into a new, empty ledger (a business's first migration into Daifuku): a
-    database of its own, migrated, dropped afterwards."""
-    from django.conf import settings
-    from django.core.management import call_command
-
-    source = settings.DATABASES["default"]["NAME"]
-    sqlite = connections["default"].vendor == "sqlite"
-    # SQLite: beside the generated files (the test database may live in memory).
-    name = DATA / f"import-empty-{os.getpid()}.sqlite3" if sqlite else f"{source}_import_empty"
-    try:
-        if sqlite:
-            _remove_sqlite(name)
-        else:
-            connections["default"].close()
-            with _admin_postgres() as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                admin.execute(f'CREATE DATABASE "{name}"')
-        _switch_to(str(name))
-        call_command("migrate", verbosity=0, interactive=False)
+            call_command("migrate", verbosity=0, interactive=False)
         conn.send(_ours(path, rollback=False))
     except Exception as exc:  # noqa: BLE001 - reported to the parent
         conn.send({"error": repr(exc)})
     finally:
         conn.close()
         connections.close_all()
-        if sqlite:
-            _remove_sqlite(name)
-        else:
-            _drop_postgres(str(name))
+        if isinstance(database, Path):
+            _remove_sqlite(database)
+        elif database is not None:
+            _drop_postgres(database)
+
+
+def _ledger_copy() -> Path | str:
+    # SQLite keeps a savepoint's undo pages in memory (temp_store=MEMORY): a rolled-back run
+    # would measure a journal a real import never has. Import into a copy instead.
+    return _scratch_sqlite() if connections["default"].vendor == "sqlite" else _scratch_postgres()
+
+
+def _empty_database() -> Path | str:
+    """A new, empty database (a business's first migration into Daifuku). SQLite: beside
+    the generated files (the test database may live in memory)."""
+    if connections["default"].vendor == "sqlite":
+        name = DATA / f"import-empty-{os.getpid()}.sqlite3"
+        _remove_sqlite(name)
+        return name
+    return _new_postgres("import_empty", copy_of_ledger=False)
 
 
 def _remove_sqlite(path: Path) -> None:
@@ -187,15 +170,21 @@ def _admin_postgres():
 def _scratch_postgres() -> str:
     """A copy of the PostgreSQL benchmark database (``CREATE DATABASE … TEMPLATE``, copied
     file by file) for the child to import into with real commits; dropped afterwards."""
+    return _new_postgres("import_scratch", copy_of_ledger=True)
+
+
+def _new_postgres(suffix: str, *, copy_of_ledger: bool) -> str:
+    """A database named after the benchmark database, created anew (empty, or a copy)."""
     from django.conf import settings
 
     source = settings.DATABASES["default"]["NAME"]
-    scratch = f"{source}_import_scratch"
+    name = f"{source}_{suffix}"
     connections["default"].close()
     with _admin_postgres() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-        admin.execute(f'CREATE DATABASE "{scratch}" TEMPLATE "{source}" STRATEGY FILE_COPY')
-    return scratch
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}" STRATEGY FILE_COPY' if copy_of_ledger
+                      else f'CREATE DATABASE "{name}"')
+    return name
 
 
 def _switch_to(name: str) -> None:
@@ -251,7 +240,7 @@ def ours_in_subprocess(path: Path, *, empty_ledger: bool = False) -> dict:
     connections.close_all()  # the child opens its own connection
     context = multiprocessing.get_context("fork")
     parent, child = context.Pipe()
-    process = context.Process(target=_empty_child if empty_ledger else _child, args=(path, child))
+    process = context.Process(target=_child, args=(path, child, empty_ledger))
     process.start()
     result = parent.recv()
     process.join()

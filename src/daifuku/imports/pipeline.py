@@ -34,10 +34,12 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from daifuku.core import db
+from daifuku.core.models import SearchDocument
 from daifuku.customers.custom_fields import active_definitions
+from daifuku.customers.models import EmailAddress, Person, PhoneNumber
 
 from . import mapping as mapping_module
-from .models import ImportRowOutcome, ImportRun
+from .models import ExternalId, ImportRowOutcome, ImportRun
 from .prepare import Preparer, Row, _activate_time_zone, _chunks, prepared_rows
 from .readers import open_table
 from .writer import Writer
@@ -135,22 +137,18 @@ class _Statistics:
     whenever the ledger has doubled, 147-152 s (lookups 22 s). ``ANALYZE`` reads a sample:
     a fraction of a second. SQLite plans these lookups from the indexes alone."""
 
-    TABLES = ("customers_person", "customers_emailaddress", "customers_phonenumber", "imports_externalid",
-              "core_searchdocument")
+    GROWN = (Person, EmailAddress, PhoneNumber, ExternalId, SearchDocument)  # the upsert's lookups read these
 
     def __init__(self, total: int | None) -> None:
         # a file of one batch never reaches a second lookup: no count, no ANALYZE
         self.active = db.vendor() == "postgresql" and (total is None or total > BATCH)
-        self.next_at = 0
         if self.active:
-            from daifuku.customers.models import Person
-
             self.before = Person.objects.count()
             self.next_at = max(self.before, BATCH)
 
     def after(self, done: int) -> None:
         if self.active and done >= self.next_at:
-            db.analyze(self.TABLES)
+            db.analyze([model._meta.db_table for model in self.GROWN])
             self.next_at = 2 * (self.before + done)
 
 
