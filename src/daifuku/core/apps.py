@@ -17,6 +17,19 @@ class CoreConfig(AppConfig):
 
         schedule.every(jobs.RECOVERY_INTERVAL_SECONDS, "core.recover_stalled_jobs", jobs.recover_stalled)
         post_migrate.connect(_empty_postings_of_an_emptied_index, sender=self)
+        post_migrate.connect(_repair_bulk_load, sender=self)
+
+
+def _repair_bulk_load(using, **kwargs) -> None:
+    """A bulk load that was killed (core.bulk_load) left indexes missing and postings in
+    the backlog; a migration finishes them."""
+    from django.db import DEFAULT_DB_ALIAS, connection
+
+    from . import bulk_load
+
+    # also sent after a partial migration (and after flush): only once the backlog exists
+    if using == DEFAULT_DB_ALIAS and bulk_load.BACKLOG_TABLE in connection.introspection.table_names():
+        bulk_load.repair()
 
 
 def _empty_postings_of_an_emptied_index(using, **kwargs) -> None:

@@ -32,6 +32,7 @@ from . import db
 
 GRAM_TABLE = "core_searchgram"
 DOC_TABLE = "core_searchdocument"
+BACKLOG_TABLE = "core_postingbacklog"  # postings of a bulk load not merged yet (core.bulk_load)
 MOST_GRAMS = 4  # more bigrams skip a little more but cost a descent each per candidate
 _LOWEST = (-1, -1)  # before every posting: sort keys and ids are never negative
 

@@ -216,4 +216,23 @@ class SearchGram(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gram}→{self.document_id}"
+
+
+class PostingBacklog(models.Model):
+    """Postings of a bulk load's new documents, waiting to be merged into the posting lists
+    in key order when the load ends (core.bulk_load): one row per document, its grams as a
+    JSON list. Empty except while a large import runs (or after one was killed, until the
+    next repair)."""
+
+    document_id = models.BigIntegerField(primary_key=True)
+    sort_key = models.BigIntegerField()
+    grams = models.TextField()
+
+    class Meta:
+        db_table = "core_postingbacklog"
+
+    def __str__(self) -> str:
+        return f"backlog→{self.document_id}"
+
+
 from .models_schedule import ScheduleState  # noqa: E402,F401

@@ -29,7 +29,7 @@ from django.db import connection, transaction
 
 from . import db, leapfrog, prepared
 from .japanese import search_key
-from .leapfrog import DOC_TABLE, GRAM_TABLE
+from .leapfrog import BACKLOG_TABLE, DOC_TABLE, GRAM_TABLE
 
 FIELD_SEPARATOR = "\x1f"
 _SORT_CHARS = 9
@@ -177,6 +177,9 @@ def remove_document(entity_type: int, entity_id: int) -> None:
 
 
 def _delete_postings(cursor, document_id: int, text: str, sort_key: int) -> None:
+    # a document of a bulk load still running may have its postings in the backlog
+    # (core.bulk_load): gone with them, or the merge would bring the old text's back
+    cursor.execute(f"DELETE FROM {BACKLOG_TABLE} WHERE document_id = %s", [document_id])
     grams = document_grams(text.split(FIELD_SEPARATOR) if text else [])
     if grams:
         cursor.executemany(
@@ -232,7 +235,7 @@ def bulk_index_prepared(entity_type: int, documents: Sequence[tuple[int, str, in
                 for offset, (entity_id, text, sort_key, _grams) in enumerate(documents)
             ),
         )
-        if _staging:  # one row per document; staged_postings() expands and sorts them at the end
+        if _staging:  # one row per document, expanded and sorted at the end (postings_to())
             db.bulk_insert(_staging[-1], ("document_id", "sort_key", "grams"), (
                 (first + offset, sort_key, f"[{','.join(map(str, grams))}]")
                 for offset, (_entity_id, _text, sort_key, grams) in enumerate(documents)
@@ -249,8 +252,20 @@ def bulk_index_prepared(entity_type: int, documents: Sequence[tuple[int, str, in
     return len(documents)
 
 
-_staging: list[str] = []  # where bulk_index_prepared writes postings inside staged_postings()
+_staging: list[str] = []  # where bulk_index_prepared writes postings inside postings_to()
 _STAGE_TABLE = "search_gram_stage"
+
+
+@contextlib.contextmanager
+def postings_to(table: str) -> Iterator[None]:
+    """Inside the block, :func:`bulk_index_prepared` writes each new document's postings
+    to ``table`` as one row ``(document_id, sort_key, grams)`` (the grams as a JSON list)
+    instead of the posting lists; the caller merges them in key order afterwards."""
+    _staging.append(table)
+    try:
+        yield
+    finally:
+        _staging.pop()
 
 
 @contextlib.contextmanager
@@ -276,15 +291,13 @@ def staged_postings() -> Iterator[bool]:
             yield False
             return
         cursor.execute(f"CREATE TEMP TABLE {_STAGE_TABLE} (document_id INTEGER, sort_key INTEGER, grams TEXT)")
-    _staging.append(_STAGE_TABLE)
     try:
-        yield True
+        with postings_to(_STAGE_TABLE):
+            yield True
     except BaseException:
-        _staging.pop()
         with contextlib.suppress(Exception), connection.cursor() as cursor:  # the rollback drops it anyway
             cursor.execute(f"DROP TABLE temp.{_STAGE_TABLE}")
         raise
-    _staging.pop()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {GRAM_TABLE} (gram, sort_key, document_id) SELECT j.value, s.sort_key, s.document_id "

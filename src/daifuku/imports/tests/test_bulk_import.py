@@ -1,0 +1,86 @@
+"""A file as large as the ledger is imported as a bulk load (core.bulk_load): the same
+customers, the same search, the same indexes afterwards — and a batch that fails loses
+nothing that landed."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from daifuku.core import bulk_load
+from daifuku.customers.models import Person
+from daifuku.customers.selectors import search_hits
+from daifuku.imports import pipeline
+from daifuku.imports.tests.test_pipeline import upload
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def indexes_of(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, table))
+
+
+def people_file(count: int, start: int = 0) -> bytes:
+    lines = ["氏名,フリガナ,メールアドレス,都道府県"]
+    lines += [f"山田 {n}郎,ヤマダ タロウ,p{n}@example.jp,東京都" for n in range(start, start + count)]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+@pytest.fixture
+def small_large_files(monkeypatch):
+    """Six rows count as a large file here, in batches of two."""
+    monkeypatch.setattr(pipeline, "LARGE_FROM", 6)
+    monkeypatch.setattr(pipeline, "LARGE_BATCH", 2)
+    monkeypatch.setattr(pipeline, "BATCH", 2)
+    monkeypatch.delenv("DAIFUKU_IMPORT_BULK_LOAD", raising=False)
+
+
+def test_a_file_as_large_as_the_ledger_is_loaded_in_bulk_and_ends_complete(rep, run_import, small_large_files,
+                                                                           monkeypatch):
+    before = indexes_of("customers_person")
+    seen = []
+    real_deferred = bulk_load.deferred
+
+    def spying(pairs):
+        seen.append([name for _model, name in pairs])
+        return real_deferred(pairs)
+
+    monkeypatch.setattr(bulk_load, "deferred", spying)
+    run = run_import(rep, upload(rep, "many.csv", people_file(6)))
+    assert (run.created_count, run.failed_count) == (6, 0)
+    assert seen and "person_kana_idx" in seen[0]  # it was a bulk load
+    assert indexes_of("customers_person") == before  # every index is back
+    assert bulk_load.missing() == []
+    assert len(search_hits("山田")[0]) == 6  # findable by name, their postings merged
+    assert Person.objects.filter(prefecture="東京都").count() == 6
+
+
+def test_a_file_much_smaller_than_the_ledger_is_written_batch_by_batch(rep, run_import, small_large_files,
+                                                                      monkeypatch):
+    run_import(rep, upload(rep, "first.csv", people_file(20)))
+    seen = []
+    monkeypatch.setattr(bulk_load, "deferred", lambda pairs: seen.append(pairs))  # would fail if called
+    run = run_import(rep, upload(rep, "second.csv", people_file(6, start=100)))
+    assert run.created_count == 6 and seen == []  # 6 rows < half of 20 people
+
+
+def test_a_failed_batch_in_a_bulk_load_keeps_the_others_and_the_indexes(rep, run_import, small_large_files,
+                                                                        monkeypatch):
+    from daifuku.imports import writer
+
+    real_create = writer.Writer._create
+
+    def failing_second_batch(self, rows):
+        if self.batches_created == 1:
+            self.batches_created += 1
+            raise RuntimeError("disk full")
+        self.batches_created += 1
+        return real_create(self, rows)
+
+    monkeypatch.setattr(writer.Writer, "batches_created", 0, raising=False)
+    monkeypatch.setattr(writer.Writer, "_create", failing_second_batch)
+    run = run_import(rep, upload(rep, "partly.csv", people_file(6)))
+    assert (run.created_count, run.failed_count) == (4, 2)
+    assert bulk_load.missing() == []
+    assert len(search_hits("山田")[0]) == 4
