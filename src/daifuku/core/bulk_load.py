@@ -199,5 +199,7 @@ def deferred(pairs: Pairs) -> Iterator[list[str]]:
         with search.postings_to(BACKLOG_TABLE):
             yield [name for _model, name in dropped]
     finally:
-        merge_backlog()
-        restore_indexes(dropped)
+        try:
+            merge_backlog()
+        finally:  # the lists need their indexes even if the merge failed (repair retries it)
+            restore_indexes(dropped)

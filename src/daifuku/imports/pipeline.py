@@ -33,6 +33,7 @@ from collections.abc import Callable
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from daifuku.core import bulk_load, db
 from daifuku.core.models import SearchDocument
@@ -79,9 +80,11 @@ def workers_for(total: int) -> int:
     return max(1, min(4, (os.cpu_count() or 2)))
 
 
-def execute(run: ImportRun, *, actor, progress: Callable[[int, int | None], None] | None = None,
+def execute(run: ImportRun, *, actor, progress: Callable[..., None] | None = None,
             total: int | None = None) -> ImportRun:
-    """Import ``run``'s file with its mapping; counts on the run, outcomes stored."""
+    """Import ``run``'s file with its mapping; counts on the run, outcomes stored.
+    ``progress(done, total)`` after every batch; a bulk load's last call adds ``message=``
+    (what it is doing while its indexes are built)."""
     table = open_table(run.file.path, run.file_format, run.encoding)
     plan = mapping_module.compile_mapping(table.headers, run.mapping)
     preparer = Preparer(plan, consent_statement=run.consent_statement,
@@ -107,8 +110,8 @@ def execute(run: ImportRun, *, actor, progress: Callable[[int, int | None], None
             # what a killed large import left unfinished (not while another import runs: it
             # may be a bulk load, and rebuilding its indexes would lock its batches out)
             bulk_load.repair()
-        deferred = (bulk_load.deferred(bulk_load.registered())
-                    if _as_bulk_load(run, total) else contextlib.nullcontext())
+        bulk = _as_bulk_load(run, total)
+        deferred = bulk_load.deferred(bulk_load.registered()) if bulk else contextlib.nullcontext()
         with deferred, cache:
             for batch in _chunks(rows, size):
                 number += 1
@@ -121,6 +124,9 @@ def execute(run: ImportRun, *, actor, progress: Callable[[int, int | None], None
                     progress(done, total)
                 if done // 100_000 != (done - len(batch)) // 100_000:
                     gc.collect(0)  # now and then: a scan of young objects costs as much as a batch's rows
+            if bulk and progress:  # the indexes are built when the block ends: say so, it takes a while
+                progress(done, total, message=_("All rows are in. Building the customer lists' indexes and "
+                                                "the name search for them…"))
     finally:
         timezone.activate(previous_zone)
         if was_enabled:

@@ -194,9 +194,9 @@ def perform_import(run_id: int, *, progress=None) -> ImportRun | None:
     total = readers.count_rows(run.file.path, run.file_format) or None
     jobs.mark_running(job, total=total)
 
-    def report(done: int, total_rows: int | None) -> None:
+    def report(done: int, total_rows: int | None, message: str | None = None) -> None:
         jobs.report_progress(job, done, total=max(done, total_rows or 0) or None,
-                             message=_("%(done)s rows processed") % {"done": f"{done:,}"})
+                             message=message or _("%(done)s rows processed") % {"done": f"{done:,}"})
         if progress:
             progress(done, total_rows)
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.utils.translation import gettext as _
 
-from daifuku.core import bulk_load
+from daifuku.core import bulk_load, jobs
 from daifuku.customers.models import Person
 from daifuku.customers.selectors import search_hits
 from daifuku.imports import pipeline
@@ -47,9 +48,16 @@ def test_a_file_as_large_as_the_ledger_is_loaded_in_bulk_and_ends_complete(rep, 
         return real_deferred(pairs)
 
     monkeypatch.setattr(bulk_load, "deferred", spying)
+    messages = []
+    real_report = jobs.report_progress
+    monkeypatch.setattr(jobs, "report_progress",
+                        lambda job, done, **kw: (messages.append(kw.get("message")), real_report(job, done, **kw)))
     run = run_import(rep, upload(rep, "many.csv", people_file(6)))
     assert (run.created_count, run.failed_count) == (6, 0)
     assert seen and "person_kana_idx" in seen[0]  # it was a bulk load
+    # the job says what it does while the indexes are built, after the rows' progress
+    assert messages[-1] == _("All rows are in. Building the customer lists' indexes and the name search for them…")
+    assert messages[-2] == _("%(done)s rows processed") % {"done": "6"}
     assert indexes_of("customers_person") == before  # every index is back
     assert bulk_load.missing() == []
     assert len(search_hits("山田")[0]) == 6  # findable by name, their postings merged
