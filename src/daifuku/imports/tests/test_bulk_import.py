@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from daifuku.core import bulk_load, jobs
+from daifuku.core import bulk_load, jobs, search
 from daifuku.customers.models import Person
 from daifuku.customers.selectors import search_hits
 from daifuku.imports import pipeline
@@ -92,3 +92,31 @@ def test_a_failed_batch_in_a_bulk_load_keeps_the_others_and_the_indexes(rep, run
     assert (run.created_count, run.failed_count) == (4, 2)
     assert bulk_load.missing() == []
     assert len(search_hits("山田")[0]) == 4
+
+
+def killed_bulk_load() -> None:
+    """What a bulk load killed mid-way leaves: an index dropped, postings in the backlog."""
+    with connection.cursor() as cursor:
+        cursor.execute('DROP INDEX "person_pref_kana_idx"')
+    with search.postings_to(bulk_load.BACKLOG_TABLE):
+        search.bulk_index(1, [(9999, ["残留太郎", "ザンリュウタロウ"], "ザンリュウタロウ")])
+
+
+def test_the_next_import_finishes_what_a_killed_bulk_load_left(rep, run_import):
+    killed_bulk_load()
+    run = run_import(rep, upload(rep, "next.csv", people_file(2)))
+    assert run.created_count == 2
+    assert bulk_load.missing() == [] and bulk_load.merge_backlog() == 0
+    assert [hit.entity_id for hit in search.search("残留")] == [9999]  # merged into the posting lists
+
+
+def test_no_repair_while_another_import_runs(rep, run_import):
+    """The other import may be a bulk load: rebuilding its indexes would lock its batches out."""
+    from daifuku.imports.models import ImportRun
+
+    other = upload(rep, "other.csv", people_file(1))
+    ImportRun.objects.filter(pk=other.pk).update(status=ImportRun.Status.RUNNING)
+    killed_bulk_load()
+    run_import(rep, upload(rep, "next.csv", people_file(2, start=10)))
+    assert bulk_load.missing() == [(Person, "person_pref_kana_idx")]
+    assert bulk_load.repair() == {"documents": 1, "indexes": ["person_pref_kana_idx"]}
