@@ -201,5 +201,5 @@ def deferred(pairs: Pairs) -> Iterator[list[str]]:
     finally:
         try:
             merge_backlog()
-        finally:  # the lists need their indexes even if the merge failed (repair retries it)
-            restore_indexes(dropped)
+        finally:  # the lists need their indexes even if the merge failed (repair retries it);
+            restore_indexes(pairs)  # and any a killed load left missing (all of them are here)

@@ -106,10 +106,7 @@ def execute(run: ImportRun, *, actor, progress: Callable[..., None] | None = Non
         # 128 MB cache and no mapping, alternating runs on the loaded 2-core machine).
         cache = db.write_cache(WRITE_CACHE_MB, checkpoint_mb=LARGE_CHECKPOINT_MB) if large else contextlib.nullcontext()
         statistics = _Statistics(total)
-        if not ImportRun.objects.filter(status=ImportRun.Status.RUNNING).exclude(pk=run.pk).exists():
-            # what a killed large import left unfinished (not while another import runs: it
-            # may be a bulk load, and rebuilding its indexes would lock its batches out)
-            bulk_load.repair()
+        repair_unless_importing(excluding=run.pk)
         bulk = _as_bulk_load(run, total)
         deferred = bulk_load.deferred(bulk_load.registered()) if bulk else contextlib.nullcontext()
         with deferred, cache:
@@ -164,6 +161,14 @@ class _Statistics:
         if self.active and done >= self.next_at:
             db.analyze([model._meta.db_table for model in self.GROWN])
             self.next_at = 2 * (self.before + done)
+
+
+def repair_unless_importing(*, excluding: int | None = None) -> None:
+    """Finish what a killed bulk load left (core.bulk_load.repair) — unless another import
+    is running: it may be a bulk load, and rebuilding its indexes would lock its batches
+    out. Then the next import, the stalled-job recovery or ``migrate`` does it."""
+    if not ImportRun.objects.filter(status=ImportRun.Status.RUNNING).exclude(pk=excluding).exists():
+        bulk_load.repair()
 
 
 def _as_bulk_load(run: ImportRun, total: int | None) -> bool:

@@ -244,6 +244,9 @@ def import_stalled(job: JobRun) -> None:
     run_id = (job.parameters or {}).get("import_id")
     if run_id:
         mark_interrupted(run_id, rows_done=job.progress_done)
+        # a large import killed as a bulk load left indexes and postings to finish; after
+        # this transaction, so the rebuild does not hold the recovery's lock
+        transaction.on_commit(pipeline.repair_unless_importing)
 
 
 @transaction.atomic

@@ -120,3 +120,22 @@ def test_no_repair_while_another_import_runs(rep, run_import):
     run_import(rep, upload(rep, "next.csv", people_file(2, start=10)))
     assert bulk_load.missing() == [(Person, "person_pref_kana_idx")]
     assert bulk_load.repair() == {"documents": 1, "indexes": ["person_pref_kana_idx"]}
+
+
+def test_the_stalled_job_recovery_finishes_a_killed_bulk_load(rep):
+    """A bulk load whose worker died: the recovery that fails its job also finishes it."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from daifuku.imports.models import ImportRun
+
+    run = upload(rep, "killed.csv", people_file(1))
+    job = jobs.start_job(kind="import", actor=rep, parameters={"import_id": run.pk})
+    jobs.mark_running(job, total=1)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
+    killed_bulk_load()
+    assert jobs.recover_stalled(now=timezone.now() + dt.timedelta(hours=1)) == [job.pk]
+    assert ImportRun.objects.get(pk=run.pk).status == ImportRun.Status.FAILED
+    assert bulk_load.missing() == [] and bulk_load.merge_backlog() == 0
+    assert [hit.entity_id for hit in search.search("残留")] == [9999]
