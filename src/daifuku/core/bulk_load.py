@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from django.db import IntegrityError, connection, models, transaction
 
@@ -199,7 +200,31 @@ def deferred(pairs: Pairs) -> Iterator[list[str]]:
         with search.postings_to(BACKLOG_TABLE):
             yield [name for _model, name in dropped]
     finally:
+        _finish(pairs)
+
+
+def _finish(pairs: Pairs) -> None:
+    """Merge the backlog and build the indexes (any a killed load left missing too: all of
+    them are in ``pairs``). On PostgreSQL the merge runs on a connection of its own beside
+    the index builds — different tables, and the server has a process per connection for
+    the second core (a million rows into the million-customer ledger: 36 s + 36 s one
+    after the other). SQLite has one writer: one after the other."""
+    if connection.vendor != "postgresql":
         try:
             merge_backlog()
-        finally:  # the lists need their indexes even if the merge failed (repair retries it);
-            restore_indexes(pairs)  # and any a killed load left missing (all of them are here)
+        finally:  # the lists need their indexes even if the merge failed (repair retries it)
+            restore_indexes(pairs)
+        return
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        merged = beside.submit(_on_own_connection, merge_backlog)
+        try:
+            restore_indexes(pairs)
+        finally:
+            merged.result()
+
+
+def _on_own_connection(work):
+    try:
+        return work()
+    finally:
+        connection.close()  # this thread's own connection (Django's are per thread)
