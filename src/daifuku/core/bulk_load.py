@@ -69,11 +69,19 @@ def _create_sql(model: type[models.Model], name: str) -> str:
 
 
 def _existing(tables: Iterable[str]) -> set[str]:
-    names: set[str] = set()
+    """Names of the indexes the database has on these tables — one catalog query (the
+    introspection API parses every table's definition: 50-90 ms at every import's start)."""
+    tables = sorted(set(tables))
+    if not tables:
+        return set()
+    marks = ", ".join(["%s"] * len(tables))
     with connection.cursor() as cursor:
-        for table in set(tables):
-            names |= set(connection.introspection.get_constraints(cursor, table))
-    return names
+        if connection.vendor == "sqlite":
+            cursor.execute(f"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks})", tables)
+        else:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                           f"AND tablename IN ({marks})", tables)
+        return {row[0] for row in cursor.fetchall()}
 
 
 def missing(pairs: Pairs | None = None) -> list[tuple[type[models.Model], str]]:
@@ -132,6 +140,10 @@ def restore_indexes(pairs: Pairs | None = None) -> list[str]:
 def merge_backlog() -> int:
     """Move the backlog's postings into the posting lists, in key order, in one
     transaction; returns the number of documents merged."""
+    with connection.cursor() as cursor:  # the usual case, cheaply: nothing to merge
+        cursor.execute(f"SELECT 1 FROM {BACKLOG_TABLE} LIMIT 1")
+        if cursor.fetchone() is None:
+            return 0
     with _sorting_on_disk(), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {BACKLOG_TABLE}")
         documents = cursor.fetchone()[0]

@@ -26,6 +26,7 @@ processes (fork) while the main process writes the previous batch.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import os
@@ -105,9 +106,10 @@ def execute(run: ImportRun, *, actor, progress: Callable[..., None] | None = Non
         # (10,000 rows into the million-customer ledger: 4.1-6.9 s against 6.0-7.9 s with the
         # 128 MB cache and no mapping, alternating runs on the loaded 2-core machine).
         cache = db.write_cache(WRITE_CACHE_MB, checkpoint_mb=LARGE_CHECKPOINT_MB) if large else contextlib.nullcontext()
-        statistics = _Statistics(total)
+        people = functools.cache(Person.objects.count)  # the ledger's size, counted once if asked
+        statistics = _Statistics(total, people)
         repair_unless_importing(excluding=run.pk)
-        bulk = _as_bulk_load(run, total)
+        bulk = _as_bulk_load(run, total, people)
         deferred = bulk_load.deferred(bulk_load.registered()) if bulk else contextlib.nullcontext()
         with deferred, cache:
             for batch in _chunks(rows, size):
@@ -150,11 +152,11 @@ class _Statistics:
 
     GROWN = (Person, EmailAddress, PhoneNumber, ExternalId, SearchDocument)  # the upsert's lookups read these
 
-    def __init__(self, total: int | None) -> None:
+    def __init__(self, total: int | None, people: Callable[[], int]) -> None:
         # a file of one batch never reaches a second lookup: no count, no ANALYZE
         self.active = db.vendor() == "postgresql" and (total is None or total > BATCH)
         if self.active:
-            self.before = Person.objects.count()
+            self.before = people()
             self.next_at = max(self.before, BATCH)
 
     def after(self, done: int) -> None:
@@ -171,7 +173,7 @@ def repair_unless_importing(*, excluding: int | None = None) -> None:
         bulk_load.repair()
 
 
-def _as_bulk_load(run: ImportRun, total: int | None) -> bool:
+def _as_bulk_load(run: ImportRun, total: int | None, people: Callable[[], int]) -> bool:
     """Whether this import builds the lists' indexes and the name search's postings after
     its last batch instead of batch by batch (core.bulk_load): a large file that is at
     least half the size of the ledger (a first migration, a merger of two customer bases).
@@ -185,7 +187,7 @@ def _as_bulk_load(run: ImportRun, total: int | None) -> bool:
     forced = os.environ.get("DAIFUKU_IMPORT_BULK_LOAD")
     if forced is not None:
         return forced == "1"
-    return (total or 0) >= LARGE_FROM and total >= Person.objects.count() * BULK_LOAD_SHARE
+    return (total or 0) >= LARGE_FROM and total >= people() * BULK_LOAD_SHARE
 
 
 def summary_json(run: ImportRun) -> str:
