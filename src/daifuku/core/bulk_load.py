@@ -91,24 +91,36 @@ def missing(pairs: Pairs | None = None) -> list[tuple[type[models.Model], str]]:
     return [(model, name) for model, name in pairs if name not in present]
 
 
+# SQLite's sorter while it builds an index or orders the backlog. It sorts in runs the size
+# of the page cache and merges them; runs of a few megabytes stay in the processor's cache,
+# and with helper threads two runs are sorted at once. On the million-customer ledger
+# (2026-12-04, 2 cores): the twelve registered indexes 11.2 s with the usual 64 MB cache and
+# no helpers, 7.4 s with a 4 MB cache, 5.8 s with two helper threads as well; the 12-million
+# posting backlog merge 18 s -> 9.5 s. A larger cache was slower still (16 MB: 8.2 s), an
+# in-memory sort slower than all (15.3 s).
+SORT_CACHE_KB = 4_000
+SORT_THREADS = 2
+
+
 @contextlib.contextmanager
 def _sorting_on_disk() -> Iterator[None]:
-    """SQLite sorts an index's entries (or the backlog) in temporary files, not memory-mapped:
-    the project's ``temp_store=MEMORY`` would hold a million-row sort in the process's
-    memory, and with ``mmap_size`` set SQLite maps the sort's files into it (a million rows
-    into the million-customer ledger peaked at 1.7 GB with the first, 1.5 GB with the
-    second)."""
+    """SQLite sorts an index's entries (or the backlog) in small runs in temporary files,
+    with helper threads (SORT_CACHE_KB, SORT_THREADS), not memory-mapped: the project's
+    ``temp_store=MEMORY`` would hold a million-row sort in the process's memory, and with
+    ``mmap_size`` set SQLite maps the sort's files into it (a million rows into the
+    million-customer ledger peaked at 1.7 GB with the first, 1.5 GB with the second)."""
     if connection.vendor != "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("SET maintenance_work_mem = '256MB'")
         yield
         return
-    if connection.in_atomic_block:  # SQLite cannot switch them inside a transaction
+    if connection.in_atomic_block:  # SQLite cannot switch temp_store inside a transaction
         yield
         return
     with connection.cursor() as cursor:
         previous = {}
-        for pragma, value in (("temp_store", "FILE"), ("mmap_size", "0")):
+        for pragma, value in (("temp_store", "FILE"), ("mmap_size", "0"), ("cache_size", f"-{SORT_CACHE_KB}"),
+                              ("threads", str(SORT_THREADS))):
             cursor.execute(f"PRAGMA {pragma}")
             row = cursor.fetchone()
             previous[pragma] = int(row[0]) if row else None

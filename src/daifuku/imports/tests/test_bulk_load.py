@@ -47,6 +47,31 @@ def test_a_load_that_fails_still_gets_its_indexes_back():
     assert "person_kana_idx" in present("customers_person")
 
 
+def _pragmas(*names: str) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        values = {}
+        for name in names:
+            cursor.execute(f"PRAGMA {name}")
+            row = cursor.fetchone()
+            values[name] = int(row[0]) if row else None
+        return values
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's sorter settings")
+def test_the_rebuild_sorts_in_small_runs_with_helper_threads_and_gives_the_settings_back(monkeypatch):
+    names = ("cache_size", "threads", "temp_store", "mmap_size")
+    before = _pragmas(*names)
+    seen = []
+    original = bulk_load._create_sql
+    monkeypatch.setattr(bulk_load, "_create_sql", lambda model, name: seen.append(_pragmas(*names)) or original(model, name))
+    with bulk_load.deferred([KANA]):
+        pass
+    assert seen == [{"cache_size": -bulk_load.SORT_CACHE_KB, "threads": bulk_load.SORT_THREADS, "temp_store": 1,
+                     "mmap_size": seen[0]["mmap_size"]}]
+    assert seen[0]["mmap_size"] in (0, None)
+    assert _pragmas(*names) == before
+
+
 def test_the_rebuilt_index_is_the_declared_one():
     """Built from the model's declaration, partial condition included, so a rebuilt index
     serves the same queries (compared with the definition the database reports)."""
