@@ -61,7 +61,7 @@ class Writer(Outcomes):
     def key_of(self, row: Row) -> str | None:
         key = self.run.match_key
         if key == "email":
-            return row.emails[0]["address"] if row.emails else None
+            return row.primary_address()
         if key == "phone":
             return row.phones[0][1] if row.phones else None
         if key == "external_id":
@@ -221,23 +221,34 @@ class Writer(Outcomes):
         adapt_date = self.ops.adapt_datefield_value
         first = db.next_ids(Person._meta.db_table, len(rows))
         people, emails, phones, stages, documents, tag_links, consents, externals, contacts = ([] for _ in range(9))
+        owner_id, team_id = self.owner_id, self.team_id
         for offset, row in enumerate(rows):
             pk = first + offset
-            v = row.values
-            family, given = v.get("family_name", ""), v.get("given_name", "")
-            fk, gk = v.get("family_kana", ""), v.get("given_kana", "")
             stage = "exploratory"
             if row.document is None:
                 _describe(row)
-            people.append((
-                pk, moment, moment, None, None, 1, v.get("postal_code", ""), v.get("prefecture", ""),
-                v.get("city", ""), v.get("address_line", ""), v.get("building", ""), self.owner_id, self.team_id,
-                family, given, fk, gk, row.sort_kana, adapt_date(v.get("birthday")),
-                v.get("gender", ""), v.get("preferences", ""), v.get("notes", ""), stage,
-                v.get("lifecycle") or "lead", v.get("source_channel") or "import", "{}",
-            ))
-            for e in row.emails:
-                emails.append((pk, None, e["address"], e["address"].rpartition("@")[2], e["label"], e["is_primary"]))
+            packed = row.person  # a worker's row, untouched since: its values as they travelled
+            if packed is not None:
+                family, given, fk, gk, birthday, gender, postal, prefecture, city, line, building, preferences, \
+                    notes, lifecycle, source = packed
+                people.append((
+                    pk, moment, moment, None, None, 1, postal or "", prefecture or "", city or "", line or "",
+                    building or "", owner_id, team_id, family or "", given or "", fk or "", gk or "", row.sort_kana,
+                    birthday, gender or "", preferences or "", notes or "", stage, lifecycle or "lead",
+                    source or "import", "{}",
+                ))
+            else:
+                v = row.values
+                people.append((
+                    pk, moment, moment, None, None, 1, v.get("postal_code", ""), v.get("prefecture", ""),
+                    v.get("city", ""), v.get("address_line", ""), v.get("building", ""), owner_id, team_id,
+                    v.get("family_name", ""), v.get("given_name", ""), v.get("family_kana", ""),
+                    v.get("given_kana", ""), row.sort_kana, adapt_date(v.get("birthday")), v.get("gender", ""),
+                    v.get("preferences", ""), v.get("notes", ""), stage, v.get("lifecycle") or "lead",
+                    v.get("source_channel") or "import", "{}",
+                ))
+            for address, label, is_primary in row.email_rows():
+                emails.append((pk, None, address, address.rpartition("@")[2], label, is_primary))
             for index, p in enumerate(row.phones):
                 phones.append((pk, None, *p, index == 0))
             stages.append((pk, stage, today, self.owner_id, moment))
