@@ -67,11 +67,15 @@ class Row:
     def primary_address(self) -> str | None:
         return self.emails[0]["address"] if self.emails else None
 
+    def value(self, key: str) -> Any:
+        return self.values.get(key)
+
     def email_rows(self) -> Iterable[tuple[str, str, bool]]:
         return [(e["address"], e["label"], e["is_primary"]) for e in self.emails]
 
 
 _PERSON_KEY_SET = frozenset(PERSON_KEYS)
+_PERSON_INDEX = {key: index for index, key in enumerate(PERSON_KEYS)}
 _BIRTHDAY = PERSON_KEYS.index("birthday")
 
 
@@ -121,6 +125,13 @@ class PackedRow:
     @emails.setter
     def emails(self, emails: list[dict]) -> None:
         self._emails = emails
+
+    def value(self, key: str) -> Any:
+        """One person value, without building the dictionary (None where the row has none)."""
+        if self.person is not None and key in _PERSON_INDEX and not (self._extra and key in self._extra):
+            found = self.person[_PERSON_INDEX[key]]
+            return date.fromisoformat(found) if key == "birthday" and found is not None else found
+        return self.values.get(key)
 
     def primary_address(self) -> str | None:
         if self._emails is not None:

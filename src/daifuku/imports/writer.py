@@ -142,7 +142,7 @@ class Writer(Outcomes):
                                              % {"key": self.run.get_match_key_display()}))
                 counts["failed"] += 1
                 continue
-            if not row.values.get("family_name"):
+            if not row.value("family_name"):
                 outcomes.append(self.outcome(row, "failed", reason=_("Family name: This field is required.")))
                 counts["failed"] += 1
                 continue
