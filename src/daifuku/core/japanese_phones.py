@@ -98,9 +98,10 @@ def _japanese_plan() -> tuple:
         return (frozenset(d.possible_length or ()), re.compile(d.national_number_pattern)) if d else None
 
     general = desc(metadata.general_desc)
+    # the common kinds first: a number needs to be of any one kind, and is most often one of these
     kinds = [desc(getattr(metadata, name)) for name in (
-        "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan", "voicemail",
-        "fixed_line", "mobile")]
+        "mobile", "fixed_line", "toll_free", "premium_rate", "shared_cost", "voip", "personal_number", "pager", "uan",
+        "voicemail")]
     formats = []
     for item in metadata.number_format:  # NATIONAL formatting uses number_format, in order
         leading = re.compile(item.leading_digits_pattern[-1]) if item.leading_digits_pattern else None
