@@ -108,8 +108,15 @@ def _japanese_plan() -> tuple:
         rule = item.format
         if item.national_prefix_formatting_rule:
             rule = _FIRST_GROUP.sub(item.national_prefix_formatting_rule, rule, count=1)
-        formats.append((leading, re.compile(item.pattern), rule))
+        formats.append((leading, re.compile(item.pattern), rule, _as_format(rule)))
     return general, [k for k in kinds if k is not None], formats
+
+
+def _as_format(rule: str) -> str:
+    """A format's rule ('0\\1-\\2-\\3') as a str.format template ('0{0}-{1}-{2}'): filled from
+    the match's groups it costs a fraction of re's template expansion, once per number."""
+    escaped = rule.replace("{", "{{").replace("}", "}}")
+    return re.sub(r"\\(\d)", lambda group: "{%d}" % (int(group.group(1)) - 1), escaped)
 
 
 def _japanese_phone(digits: str) -> Phone | None:
@@ -124,9 +131,11 @@ def _japanese_phone(digits: str) -> Phone | None:
         return None
     if not any(size in lengths and pattern.fullmatch(nsn) for lengths, pattern in kinds):
         return None
-    for leading, pattern, rule in formats:
-        if (leading is None or leading.match(nsn)) and pattern.fullmatch(nsn):
-            formatted = pattern.sub(rule, nsn)
+    for leading, pattern, rule, template in formats:
+        match = pattern.fullmatch(nsn) if leading is None or leading.match(nsn) else None
+        if match:
+            groups = match.groups()
+            formatted = template.format(*groups) if None not in groups else pattern.sub(rule, nsn)
             return Phone(e164="+81" + nsn, national=_NON_DIGIT.sub("", formatted), formatted=formatted)
     return None
 

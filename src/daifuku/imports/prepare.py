@@ -75,6 +75,7 @@ class Row:
 
 
 _PERSON_KEY_SET = frozenset(PERSON_KEYS)
+_NOT_DATA = _PERSON_KEY_SET | {"emails", "phones"}  # what a Row keeps apart from its data
 _PERSON_INDEX = {key: index for index, key in enumerate(PERSON_KEYS)}
 _BIRTHDAY = PERSON_KEYS.index("birthday")
 
@@ -280,7 +281,7 @@ class Preparer:
         if errors:
             row.error = _message(ValidationFailed(errors))
             return row
-        row.data = {k: v for k, v in data.items() if k not in PERSON_KEYS and k not in ("emails", "phones")}
+        row.data = {k: v for k, v in data.items() if k not in _NOT_DATA}
         row.sort_kana, row.document = self._derived(row.values)
         return row
 
@@ -308,7 +309,8 @@ class Preparer:
                 if len(self._fields) > MEMO_SIZE:  # a pathological file: keep memory flat
                     self._fields.clear()
             values.update(found[0])
-            errors.update(found[1])
+            if found[1]:
+                errors.update(found[1])
         if rest:
             cleaned, rest_errors = _clean_alone(rest)
             values.update(cleaned)
