@@ -235,6 +235,11 @@ _PHONE_SEPARATORS = re.compile(r"[\n;/,]+|:::")
 _TAG_SEPARATORS = re.compile(r"[,、;\n]|:::")
 
 
+# the fields row_data reads in a way of their own; every other field takes the cell as it is
+_READ_SPECIALLY = frozenset({"email", "phone", "tags", "full_name", "full_kana", "address", "birthday", "gender",
+                             "consent_email"})
+
+
 def row_data(mapping: list[tuple[int, str]], cells: list[str]) -> dict:
     """Service data (customers.create_person keys + import extras) from one row; empty
     cells are left out, so an update never blanks a field the file did not fill."""
@@ -249,7 +254,9 @@ def row_data(mapping: list[tuple[int, str]], cells: list[str]) -> dict:
         value = cells[index].strip()
         if not value:
             continue
-        if field == "email":
+        if field not in _READ_SPECIALLY:  # most columns: the cell as it is (cleaned later)
+            data.setdefault(field, value)
+        elif field == "email":
             emails.extend(v for v in _EMAIL_SEPARATORS.split(value) if v)
         elif field == "phone":
             phones.extend(_phone_cell(v) for v in _PHONE_SEPARATORS.split(value) if v.strip())
@@ -275,8 +282,6 @@ def row_data(mapping: list[tuple[int, str]], cells: list[str]) -> dict:
         elif field == "consent_email":
             lowered = normalize_text(value).lower()
             data.setdefault("consent_email", True if lowered in _YES else False if lowered in _NO else value)
-        else:
-            data.setdefault(field, value)
     if emails:
         data["emails"] = list(dict.fromkeys(emails))
     if phones:
