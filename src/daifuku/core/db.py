@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import orjson
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 
 def vendor() -> str:
@@ -24,6 +25,17 @@ def contains_sql(haystack: str, placeholder: str = "%s") -> str:
     if vendor() == "postgresql":
         return f"strpos({haystack}, {placeholder}) > 0"
     return f"instr({haystack}, {placeholder}) > 0"
+
+
+def one_of(values: Sequence[str]) -> RawSQL:
+    """The right-hand side of ``filter(field__in=one_of(values))``: any number of text values
+    as one parameter (a JSON array on SQLite, an array on PostgreSQL) instead of one
+    parameter each. An import looks 50,000 keys up per batch: in chunks of 900 parameters
+    that was 56 queries, each planned anew; this is one (both databases still walk the
+    field's index once per value)."""
+    if vendor() == "postgresql":
+        return RawSQL("SELECT unnest(%s::text[])", [list(values)])
+    return RawSQL("SELECT value FROM json_each(%s)", [orjson.dumps(list(values)).decode()])
 
 
 def json_array_agg(expression: str) -> str:

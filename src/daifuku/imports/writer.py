@@ -74,19 +74,19 @@ class Writer(Outcomes):
         return None
 
     def existing(self, keys: list[str]) -> dict[str, int]:
+        """``{key: the customer holding it}`` of a batch's keys: one query (db.one_of)."""
         found: dict[str, int] = {}
         key = self.run.match_key
-        for start in range(0, len(keys), 900):
-            chunk = keys[start : start + 900]
-            if key == "email":
-                qs = EmailAddress.objects.filter(address__in=chunk, person__deleted_at__isnull=True).values_list("address", "person_id")
-            elif key == "phone":
-                qs = PhoneNumber.objects.filter(e164__in=chunk, person__deleted_at__isnull=True).values_list("e164", "person_id")
-            else:
-                qs = ExternalId.objects.filter(value__in=chunk, person__deleted_at__isnull=True).values_list("value", "person_id")
-            for value, person_id in qs.order_by("person_id"):
-                if person_id:
-                    found.setdefault(value, person_id)
+        wanted = db.one_of(keys)
+        if key == "email":
+            qs = EmailAddress.objects.filter(address__in=wanted, person__deleted_at__isnull=True).values_list("address", "person_id")
+        elif key == "phone":
+            qs = PhoneNumber.objects.filter(e164__in=wanted, person__deleted_at__isnull=True).values_list("e164", "person_id")
+        else:
+            qs = ExternalId.objects.filter(value__in=wanted, person__deleted_at__isnull=True).values_list("value", "person_id")
+        for value, person_id in qs.order_by("person_id"):
+            if person_id:
+                found.setdefault(value, person_id)
         return found
 
     # one batch -------------------------------------------------------------------------
