@@ -1,5 +1,5 @@
-"""core.db.one_of: many text values as one parameter of an ``__in`` filter, on both
-databases — the same rows as the plain list gives."""
+"""core.db.one_of, as the import looks a batch's keys up with it: many text values as one
+parameter of an ``__in`` filter, on both databases — the rows the plain list gives."""
 
 from __future__ import annotations
 
