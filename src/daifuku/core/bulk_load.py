@@ -162,9 +162,7 @@ def merge_backlog() -> int:
         if not documents:
             return 0
         if connection.vendor == "sqlite":
-            cursor.execute(f"INSERT OR IGNORE INTO {GRAM_TABLE} (gram, sort_key, document_id) "
-                           f"SELECT g.value, b.sort_key, b.document_id FROM {BACKLOG_TABLE} b, json_each(b.grams) g "
-                           "ORDER BY 1, 2, 3")
+            cursor.execute(search.merge_postings_sql(BACKLOG_TABLE, skip_present=True))
         else:
             _merge_on_postgresql(cursor, documents)
         cursor.execute(f"DELETE FROM {BACKLOG_TABLE}")

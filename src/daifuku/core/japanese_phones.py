@@ -116,7 +116,7 @@ def _as_format(rule: str) -> str:
     """A format's rule ('0\\1-\\2-\\3') as a str.format template ('0{0}-{1}-{2}'): filled from
     the match's groups it costs a fraction of re's template expansion, once per number."""
     escaped = rule.replace("{", "{{").replace("}", "}}")
-    return re.sub(r"\\(\d)", lambda group: "{%d}" % (int(group.group(1)) - 1), escaped)
+    return re.sub(r"\\(\d)", lambda group: f"{{{int(group.group(1)) - 1}}}", escaped)
 
 
 def _japanese_phone(digits: str) -> Phone | None:

@@ -299,11 +299,18 @@ def staged_postings() -> Iterator[bool]:
             cursor.execute(f"DROP TABLE temp.{_STAGE_TABLE}")
         raise
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {GRAM_TABLE} (gram, sort_key, document_id) SELECT j.value, s.sort_key, s.document_id "
-            f"FROM temp.{_STAGE_TABLE} s, json_each(s.grams) j ORDER BY 1, 2, 3"
-        )
+        cursor.execute(merge_postings_sql(f"temp.{_STAGE_TABLE}"))
         cursor.execute(f"DROP TABLE temp.{_STAGE_TABLE}")
+
+
+def merge_postings_sql(source: str, *, skip_present: bool = False) -> str:
+    """SQLite: the statement that expands the rows :func:`postings_to` wrote to ``source``
+    (one per document, its grams as a JSON list) into the posting lists, in key order —
+    SQLite's sorter once, then appends to the ``WITHOUT ROWID`` B-tree. ``skip_present``:
+    a posting already in the lists is left alone instead of failing the statement."""
+    verb = "INSERT OR IGNORE" if skip_present else "INSERT"
+    return (f"{verb} INTO {GRAM_TABLE} (gram, sort_key, document_id) SELECT j.value, s.sort_key, s.document_id "
+            f"FROM {source} s, json_each(s.grams) j ORDER BY 1, 2, 3")
 
 
 # --- reading ---------------------------------------------------------------------------

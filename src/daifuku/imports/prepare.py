@@ -146,14 +146,21 @@ class PackedRow:
         return self.packed_emails
 
 
+def packed_values(values: dict[str, Any]) -> tuple:
+    """A person's cleaned values as :class:`PackedRow` carries them: PERSON_KEYS order,
+    None where absent, the birthday as ISO text (what the writer inserts)."""
+    person = tuple(values.get(k) for k in PERSON_KEYS)
+    if person[_BIRTHDAY] is not None:
+        person = (*person[:_BIRTHDAY], person[_BIRTHDAY].isoformat(), *person[_BIRTHDAY + 1:])
+    return person
+
+
 def _packed(row: Row) -> tuple:
     """What a worker sends back of a cleaned row: PackedRow's arguments after the cells."""
     if row.error:
         return (row.error, None, None, (), [], None, "", None)
     values = row.values
-    person = tuple(values.get(k) for k in PERSON_KEYS)
-    if person[_BIRTHDAY] is not None:
-        person = (*person[:_BIRTHDAY], person[_BIRTHDAY].isoformat(), *person[_BIRTHDAY + 1:])
+    person = packed_values(values)
     # keys the tuple cannot say: a value that is None (absent in the tuple), or not a person field
     extra = {k: v for k, v in values.items() if v is None or k not in _PERSON_KEY_SET} or None
     emails = tuple((e["address"], e["label"], e["is_primary"]) for e in row.emails)

@@ -26,7 +26,7 @@ from daifuku.customers.services.people import AUDITED_FIELDS
 
 from . import duplicates
 from .models import ExternalId, ImportBatch, ImportRowOutcome, ImportRun
-from .prepare import Outcomes, Row, _describe, _message, write_all_or_nothing
+from .prepare import Outcomes, Row, _describe, _message, packed_values, write_all_or_nothing
 
 PERSON_COLUMNS = (
     "id", "created_at", "updated_at", "deleted_at", "deleted_by_id", "version", "postal_code", "prefecture",
@@ -224,7 +224,6 @@ class Writer(Outcomes):
         now = timezone.now()
         moment = self.ops.adapt_datetimefield_value(now)
         today = self.ops.adapt_datefield_value(timezone.localdate())
-        adapt_date = self.ops.adapt_datefield_value
         first = db.next_ids(Person._meta.db_table, len(rows))
         people, emails, phones, stages, documents, tag_links, consents, externals, contacts = ([] for _ in range(9))
         owner_id, team_id = self.owner_id, self.team_id
@@ -233,26 +232,16 @@ class Writer(Outcomes):
             stage = "exploratory"
             if row.document is None:
                 _describe(row)
-            packed = row.person  # a worker's row, untouched since: its values as they travelled
-            if packed is not None:
-                family, given, fk, gk, birthday, gender, postal, prefecture, city, line, building, preferences, \
-                    notes, lifecycle, source = packed
-                people.append((
-                    pk, moment, moment, None, None, 1, postal or "", prefecture or "", city or "", line or "",
-                    building or "", owner_id, team_id, family or "", given or "", fk or "", gk or "", row.sort_kana,
-                    birthday, gender or "", preferences or "", notes or "", stage, lifecycle or "lead",
-                    source or "import", "{}",
-                ))
-            else:
-                v = row.values
-                people.append((
-                    pk, moment, moment, None, None, 1, v.get("postal_code", ""), v.get("prefecture", ""),
-                    v.get("city", ""), v.get("address_line", ""), v.get("building", ""), owner_id, team_id,
-                    v.get("family_name", ""), v.get("given_name", ""), v.get("family_kana", ""),
-                    v.get("given_kana", ""), row.sort_kana, adapt_date(v.get("birthday")), v.get("gender", ""),
-                    v.get("preferences", ""), v.get("notes", ""), stage, v.get("lifecycle") or "lead",
-                    v.get("source_channel") or "import", "{}",
-                ))
+            # a worker's row untouched since: its values as they travelled; else packed here
+            packed = row.person if row.person is not None else packed_values(row.values)
+            family, given, fk, gk, birthday, gender, postal, prefecture, city, line, building, preferences, \
+                notes, lifecycle, source = packed
+            people.append((
+                pk, moment, moment, None, None, 1, postal or "", prefecture or "", city or "", line or "",
+                building or "", owner_id, team_id, family or "", given or "", fk or "", gk or "", row.sort_kana,
+                birthday, gender or "", preferences or "", notes or "", stage, lifecycle or "lead",
+                source or "import", "{}",
+            ))
             for address, label, is_primary in row.email_rows():
                 emails.append((pk, None, address, address.rpartition("@")[2], label, is_primary))
             for index, p in enumerate(row.phones):
