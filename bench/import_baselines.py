@@ -4,7 +4,7 @@ compares against (ADR 0005).
 * :func:`through_services` — the same import: every row upserted by e-mail through the
   ledger's own services (``create_person`` / ``update_person``: validation, normalisation,
   e-mails, phones, stage history, search index, audit), as a Django developer wiring
-  django-import-export into this application would have to — DESIGN.md makes the services
+  django-import-export into this application would have to — docs/architecture.md makes the services
   the only write path. The goal's ratio is read against this one.
 * :func:`bare_rows` — django-import-export writing bare ``Person`` rows from seven columns
   (no e-mails, phones, search index, normalisation or matching: far less work than the

@@ -19,7 +19,7 @@ def test_import_layers_are_kept():
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 
 
-# Reads a screen may not do itself (DESIGN.md convention 2: selectors are the only read
+# Reads a screen may not do itself (docs/architecture.md convention 2: selectors are the only read
 # path): a model manager, or a shortcut that queries a model directly.
 DIRECT_READ = re.compile(r"\.objects\b|\ball_objects\b|_default_manager|\bget_(?:object|list)_or_404\(")
 # "path: stripped line" -> why the read must stay in the screen. Empty: none has to.

@@ -1,4 +1,4 @@
-"""The one read gate: ``restrict(queryset, user, action)`` (DESIGN.md convention 2).
+"""The one read gate: ``restrict(queryset, user, action)`` (docs/architecture.md convention 2).
 
 Each domain registers a policy for its models; selectors pass every user-visible queryset
 through :func:`restrict`, and views fetch single objects from the restricted queryset so an

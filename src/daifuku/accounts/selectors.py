@@ -1,4 +1,4 @@
-"""Every read of users, teams and API tokens that the screens of any app need (DESIGN.md
+"""Every read of users, teams and API tokens that the screens of any app need (docs/architecture.md
 convention 2). Colleagues are visible to everyone in the organisation (there is no
 policy for users and teams); what is personal — API tokens, the calendar secret — is
 read only for its owner."""

@@ -1,4 +1,4 @@
-"""Every write to users, teams and API tokens (DESIGN.md convention 1)."""
+"""Every write to users, teams and API tokens (docs/architecture.md convention 1)."""
 
 from __future__ import annotations
 

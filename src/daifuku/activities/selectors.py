@@ -1,4 +1,4 @@
-"""Every user-visible read of activities (DESIGN.md convention 2). Upper layers (sales,
+"""Every user-visible read of activities (docs/architecture.md convention 2). Upper layers (sales,
 service) use ``touches_for_subject`` / ``open_actions_for_subject`` /
 ``last_touch_at_by_subject`` to show and watch the touches of their deals and inquiries."""
 

@@ -1,4 +1,4 @@
-"""The only place that knows which database it talks to (DESIGN.md convention 7).
+"""The only place that knows which database it talks to (docs/architecture.md convention 7).
 
 Everything above this module uses the ORM or these small helpers; SQL that differs between
 SQLite and PostgreSQL lives here and is tested on both.

@@ -1,4 +1,4 @@
-"""Explicit cross-domain reactions (DESIGN.md convention 3: no signals).
+"""Explicit cross-domain reactions (docs/architecture.md convention 3: no signals).
 
 Two kinds of subscription:
 

@@ -1,4 +1,4 @@
-"""Progress of long user-visible work (DESIGN.md convention 6).
+"""Progress of long user-visible work (docs/architecture.md convention 6).
 
 A view creates a :class:`JobRun` and enqueues a task with its id on commit; the task reports
 progress here; the UI polls the JobRun partial and the CLI prints a progress bar.

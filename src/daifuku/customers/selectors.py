@@ -1,4 +1,4 @@
-"""Every user-visible read of the customer ledger (DESIGN.md convention 2): each query
+"""Every user-visible read of the customer ledger (docs/architecture.md convention 2): each query
 passes through ``restrict`` so what a user may not see simply is not there (404)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Reads of the ledger's reference data — tags, custom field definitions — and of the
-名寄せ scan's progress, for the customers screens (DESIGN.md convention 2).
+名寄せ scan's progress, for the customers screens (docs/architecture.md convention 2).
 
 Tags and field definitions are shared by the whole organisation: everyone sees them,
 so there is no ``restrict`` policy; who may change them is decided by the views

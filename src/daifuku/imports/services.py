@@ -1,5 +1,5 @@
 """Every write of the import area: upload, configure, run, undo, saved mappings, and the
-dedup scan job (DESIGN.md convention 1)."""
+dedup scan job (docs/architecture.md convention 1)."""
 
 from __future__ import annotations
 

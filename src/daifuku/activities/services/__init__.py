@@ -1,4 +1,4 @@
-"""Every write of activities (DESIGN.md convention 1)."""
+"""Every write of activities (docs/architecture.md convention 1)."""
 
 from .actions import (
     cancel_next_action,

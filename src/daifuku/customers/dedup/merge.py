@@ -1,4 +1,4 @@
-"""Merging two records of the same customer, and undoing it (DESIGN.md: merge keeps
+"""Merging two records of the same customer, and undoing it (docs/architecture.md: merge keeps
 everything).
 
 ``merge_people`` / ``merge_companies`` move every related row of the loser to the survivor

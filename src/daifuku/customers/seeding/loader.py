@@ -1,7 +1,7 @@
 """Writes generated customers into the ledger fast enough for a million people.
 
 :func:`load` is the write path of ``daifuku seed`` and ``daifuku demo`` (a service in the
-DESIGN.md sense: keyword-only, an ``actor``, one transaction, an audit entry). The rows it
+docs/architecture.md sense: keyword-only, an ``actor``, one transaction, an audit entry). The rows it
 writes are the rows the services would write for the same input — cleaned names and
 readings, ``sort_kana``, e-mail ``domain``, phone ``e164``/``digits``/``digits_reversed``,
 one :class:`~daifuku.customers.models.RelationshipStageChange` per person, a search

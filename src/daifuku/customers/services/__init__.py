@@ -1,4 +1,4 @@
-"""Every write to the customer ledger goes through these functions (DESIGN.md convention 1)."""
+"""Every write to the customer ledger goes through these functions (docs/architecture.md convention 1)."""
 
 from .companies import create_company, delete_company, restore_company, update_company
 from .people import (

@@ -20,7 +20,7 @@ def ensure_can(actor, action: str, obj: Model) -> None:
     """Services re-check what the adapter already checked: a forgotten check in one door
     must not open the ledger. System actors (imports, commands) are trusted."""
     if is_user(actor) and not can(actor, action, obj):
-        # Out of scope reads as "not found" (DESIGN.md convention 2).
+        # Out of scope reads as "not found" (docs/architecture.md convention 2).
         raise NotFound()
 
 

@@ -1,4 +1,4 @@
-"""Every user-visible read in sales (DESIGN.md convention 2): each query passes through
+"""Every user-visible read in sales (docs/architecture.md convention 2): each query passes through
 ``restrict`` so another team's deal simply is not there (404)."""
 
 from .deals import (

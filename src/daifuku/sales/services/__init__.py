@@ -1,4 +1,4 @@
-"""Every write in sales goes through these functions (DESIGN.md convention 1)."""
+"""Every write in sales goes through these functions (docs/architecture.md convention 1)."""
 
 from .catalog import (
     create_pipeline,
