@@ -1,8 +1,13 @@
-"""``GET /api/v1/me``: who the token or session belongs to."""
+"""``GET /api/v1/me``: who the token or session belongs to; ``/api/v1/settings/organization``:
+the organisation profile (issuer settings)."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from ninja import Router, Schema
+from pydantic import ConfigDict
+
+from daifuku.core.errors import ConflictError, PreconditionFailed
 
 router = Router(tags=["accounts"])
 
@@ -27,3 +32,85 @@ def me(request):
         "team": user.team_id, "team_name": user.team.name if user.team_id else None,
         "calendar_url": profile_extras.calendar_url(request, user),
     }
+
+
+# --- organisation profile (issuer settings) -----------------------------------------------------
+
+
+class OrganizationOut(Schema):
+    name: str
+    postal_code: str
+    prefecture: str
+    city: str
+    address_line: str
+    building: str
+    phone: str
+    email: str
+    registration_number: str
+    has_seal: bool
+    inquiry_contact: str
+    inquiry_email: str
+    inquiry_phone: str
+    version: int
+    updated_at: str | None
+
+
+class OrganizationIn(Schema):
+    """Every field is optional: a field left out keeps its value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    postal_code: str | None = None
+    prefecture: str | None = None
+    city: str | None = None
+    address_line: str | None = None
+    building: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    registration_number: str | None = None
+    inquiry_contact: str | None = None
+    inquiry_email: str | None = None
+    inquiry_phone: str | None = None
+
+
+def _organization_dict(profile) -> dict:
+    from .services_organization import TEXT_FIELDS
+
+    return {**{name: getattr(profile, name) for name in TEXT_FIELDS}, "has_seal": bool(profile.seal),
+            "version": profile.version, "updated_at": profile.updated_at.isoformat() if profile.updated_at else None}
+
+
+def _if_match(request) -> int | None:
+    """The version an ``If-Match`` header names (ETags are ``"<version>"``)."""
+    header = request.headers.get("If-Match")
+    if not header:
+        return None
+    try:
+        return int(header.strip().removeprefix("W/").strip('"'))
+    except ValueError:
+        raise PreconditionFailed() from None
+
+
+@router.get("/settings/organization", response=OrganizationOut, summary="The organisation profile (issuer settings)")
+def get_organization(request, response: HttpResponse):
+    from .selectors_organization import organization_profile
+
+    profile = organization_profile()
+    response["ETag"] = f'"{profile.version}"'
+    return _organization_dict(profile)
+
+
+@router.put("/settings/organization", response=OrganizationOut,
+            summary="Change the organisation profile (administrators; If-Match supported)")
+def put_organization(request, payload: OrganizationIn, response: HttpResponse):
+    from .services_organization import update_organization_profile
+
+    expected = _if_match(request)
+    try:
+        profile = update_organization_profile(actor=request.auth, data=payload.model_dump(exclude_unset=True),
+                                              expected_version=expected)
+    except ConflictError:
+        raise PreconditionFailed() from None
+    response["ETag"] = f'"{profile.version}"'
+    return _organization_dict(profile)

@@ -95,3 +95,47 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class OrganizationProfile(models.Model):
+    """Who we are as a business (one row, pk 1): the issuer printed on every quote and
+    invoice — name, address, phone, 適格請求書発行事業者登録番号 (T + 13 digits), the seal
+    (角印) — and the inquiry contact marketing e-mails must carry as their sender identity
+    (特定電子メール法). Changed by administrators on the settings page or the API."""
+
+    SINGLETON_PK = 1
+
+    name = models.CharField(_("company name"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=8, blank=True)
+    prefecture = models.CharField(_("prefecture"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    address_line = models.CharField(_("address"), max_length=200, blank=True)
+    building = models.CharField(_("building"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email address"), max_length=254, blank=True)
+    registration_number = models.CharField(_("qualified invoice issuer registration number"), max_length=14,
+                                           blank=True)
+    seal = models.FileField(_("seal image"), upload_to="accounts/seal/", blank=True)
+    inquiry_contact = models.CharField(_("inquiry contact"), max_length=200, blank=True)
+    inquiry_email = models.EmailField(_("inquiry email address"), max_length=254, blank=True)
+    inquiry_phone = models.CharField(_("inquiry phone"), max_length=40, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("organisation profile")
+        verbose_name_plural = _("organisation profiles")
+
+    def __str__(self) -> str:
+        return self.name or str(_("organisation profile"))
+
+    @property
+    def address(self) -> str:
+        """The address as printed on one line (without the postal code)."""
+        main = f"{self.prefecture}{self.city}{self.address_line}"
+        return f"{main} {self.building}".strip()
+
+    @property
+    def postal_code_display(self) -> str:
+        code = self.postal_code
+        return f"〒{code[:3]}-{code[3:]}" if len(code) == 7 else code

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_organization
 
 app_name = "accounts"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("me/tokens/", views.token_create, name="token-create"),
     path("me/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("organization/", views_organization.organization_settings, name="organization"),
+    path("organization/seal/", views_organization.organization_seal, name="organization-seal"),
 ]

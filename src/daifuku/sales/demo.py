@@ -64,6 +64,7 @@ def add_demo_deals(context) -> str:
     if first:
         deal = new_business.deals.filter(company_id=first).first()
         if deal and deal.lines.exists():
+            _demo_issuer(admin)
             services.issue_quote(actor=deal.owner or admin, deal=deal)
     start_month = SalesSettings.current().fiscal_year_start_month
     manager = users.get("manager") or admin
@@ -74,3 +75,17 @@ def add_demo_deals(context) -> str:
             services.set_target(actor=manager if hasattr(manager, "role") else "daifuku demo", metric="deals_won",
                                 period=period_containing(today, "month", start_month).key, value=3, user=rep)
     return f"{created} deals in 2 pipelines, {len(products)} products"
+
+
+def _demo_issuer(admin) -> None:
+    """A made-up issuer for the demo quote (registration number with a valid check digit),
+    unless an administrator already filled the organisation profile in."""
+    from daifuku.accounts.selectors_organization import organization_profile
+    from daifuku.accounts.services_organization import update_organization_profile
+
+    if not organization_profile().name:
+        update_organization_profile(actor=admin, data={
+            "name": "株式会社大福商事", "postal_code": "1000005", "prefecture": "東京都", "city": "千代田区",
+            "address_line": "丸の内1-1-1", "building": "大福ビル3F", "phone": "03-1234-5678",
+            "email": "sales@daifuku.example", "registration_number": "T7000012050002",
+            "inquiry_contact": "営業部 お客様窓口", "inquiry_email": "support@daifuku.example"})

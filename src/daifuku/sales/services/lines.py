@@ -55,7 +55,8 @@ def _clean_line(data: dict[str, Any], creating: bool) -> dict[str, Any]:
         raw_price = data.get("unit_price")
         if raw_price in (None, "") and product is not None:
             raw_price = product.unit_price
-        values["unit_price"] = yen(raw_price, "unit_price", errors, required=True)
+        # a negative unit price is a discount line (値引き) at its own tax rate
+        values["unit_price"] = yen(raw_price, "unit_price", errors, required=True, signed=True)
     if "tax_category" in data or creating:
         category = data.get("tax_category") or (product.tax_category if product else TaxCategory.STANDARD)
         if category not in TaxCategory.values:
@@ -64,6 +65,23 @@ def _clean_line(data: dict[str, Any], creating: bool) -> dict[str, Any]:
     if errors:
         raise ValidationFailed(errors)
     return values
+
+
+def _check_totals(deal: Deal, changed: LineItem | None = None, removed: LineItem | None = None) -> None:
+    """Discounts lower the total of their own tax rate and may not take it below zero (a
+    quote then would owe the customer money and a negative consumption tax)."""
+    totals: dict[str, int] = {}
+    for line in deal.lines.all():
+        if removed is not None and line.pk == removed.pk:
+            continue
+        if changed is not None and line.pk == changed.pk:
+            line = changed
+        totals[line.tax_category] = totals.get(line.tax_category, 0) + line.total
+    if changed is not None and changed.pk is None:
+        totals[changed.tax_category] = totals.get(changed.tax_category, 0) + changed.total
+    if any(total < 0 for total in totals.values()):
+        message = _("The discount is larger than the items at its tax rate: the total would fall below zero.")
+        raise ValidationFailed({"unit_price": [message]}, message=message, code="negative_total")
 
 
 def _resum(deal: Deal) -> None:
@@ -84,6 +102,7 @@ def add_line_item(*, actor, deal: Deal, data: dict[str, Any]) -> LineItem:
     values = _clean_line(data, creating=True)
     first = not current.lines.exists()
     position = (current.lines.aggregate(m=Max("position"))["m"] or 0) + 1
+    _check_totals(current, changed=LineItem(deal=current, position=position, **values))
     line = LineItem.objects.create(deal=current, position=position, **values)
     if first and current.amount == 0:
         Deal.objects.filter(pk=current.pk).update(amount_from_lines=True)
@@ -110,6 +129,7 @@ def update_line_item(*, actor, deal: Deal, line: LineItem | int, data: dict[str,
     before = audit.snapshot(found, LINE_FIELDS)
     for name, value in values.items():
         setattr(found, name, value)
+    _check_totals(current, changed=found)
     found.save()
     _resum(current)
     changes = audit.diff(before, audit.snapshot(found, LINE_FIELDS))
@@ -122,6 +142,7 @@ def update_line_item(*, actor, deal: Deal, line: LineItem | int, data: dict[str,
 def remove_line_item(*, actor, deal: Deal, line: LineItem | int) -> None:
     current = _locked_deal(actor, deal)
     found = _line_of(current, line)
+    _check_totals(current, removed=found)
     audit.record(actor=actor, action="delete", obj=found, subject=current,
                  changes=audit.diff(audit.snapshot(found, LINE_FIELDS), {}))
     found.delete()

@@ -36,14 +36,27 @@ def customer_name(deal: Deal) -> str:
     return str(deal.person)  # Person.display_name carries 様
 
 
+def _refuse_negative(summary: tax.TaxSummary) -> None:
+    """A discount (値引き) lowers the total of its own tax rate; it may not take that rate —
+    and so its consumption tax — below zero: a quote never owes the customer money."""
+    negative = [part.rate for part in summary.per_rate if part.taxable < 0]
+    if negative:
+        message = _("The discounts at %(rate)s%% are larger than the items at that rate; a quote cannot total "
+                    "less than zero.") % {"rate": negative[0]}
+        raise DomainError(message, code="quote_negative_total", errors={"lines": [message]}, status=422)
+
+
 @transaction.atomic
 def issue_quote(*, actor, deal: Deal, notes: str = "", issued_on: dt.date | None = None) -> Quote:
     """Freeze the deal's line items into a numbered quote (Q-2026-0001) with consumption
     tax per rate (10% / 8%) computed on the quote's per-rate totals and rounded down, and
     store its PDF with the deal."""
+    from daifuku.accounts.selectors_organization import organization_profile
+
     from ..pdf import render_quote_pdf
 
-    current = Deal.objects.select_for_update(of=("self",)).select_related("company", "person").get(pk=deal.pk)
+    current = (Deal.objects.select_for_update(of=("self",)).select_related("company", "person", "owner")
+               .get(pk=deal.pk))
     ensure_can(actor, CHANGE, current)
     lines = list(current.lines.all())
     if not lines:
@@ -51,6 +64,7 @@ def issue_quote(*, actor, deal: Deal, notes: str = "", issued_on: dt.date | None
                           errors={"lines": [_("Add at least one line item before issuing a quote.")]}, status=422)
     issued_on = issued_on or timezone.localdate()
     summary = tax.compute((line.total, line.tax_category) for line in lines)
+    _refuse_negative(summary)
     sequence = _next_number(issued_on.year)
     quote = Quote(
         deal=current, number=f"Q-{issued_on.year}-{sequence:04d}", year=issued_on.year, sequence=sequence,
@@ -63,8 +77,11 @@ def issue_quote(*, actor, deal: Deal, notes: str = "", issued_on: dt.date | None
         notes=(notes or "").strip()[:2000], created_by=actor if is_user(actor) else None,
     )
     quote.save()
-    quote.pdf.save(f"{quote.number}.pdf", ContentFile(render_quote_pdf(quote, current)), save=True)
+    issuer = organization_profile()
+    quote.pdf.save(f"{quote.number}.pdf", ContentFile(render_quote_pdf(quote, current, issuer)), save=True)
+    # The issuer printed on the PDF, kept with the audit entry: the profile may change later.
     audit.record(actor=actor, action="create", obj=quote, subject=current,
-                 changes={"number": [None, quote.number], "total": [None, quote.total]})
+                 changes={"number": [None, quote.number], "total": [None, quote.total],
+                          "issuer": [None, issuer.name], "registration_number": [None, issuer.registration_number]})
     events.emit("quote.issued", quote_id=quote.pk, deal_id=current.pk)
     return quote

@@ -9,11 +9,12 @@ register = template.Library()
 
 @register.filter
 def yen(value) -> str:
-    """1234567 → ¥1,234,567 (integer yen; empty for None)."""
+    """1234567 → ¥1,234,567, a discount -10000 → -¥10,000 (integer yen; — for None)."""
     if value in (None, ""):
         return "—"
     try:
-        return f"¥{int(value):,}"
+        number = int(value)
+        return f"-¥{-number:,}" if number < 0 else f"¥{number:,}"
     except (TypeError, ValueError):
         return str(value)
 

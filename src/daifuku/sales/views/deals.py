@@ -175,8 +175,9 @@ def line_add(request, pk: int):
 @require_POST
 def line_remove(request, pk: int, line_id: int):
     deal = selectors.get_deal(request.user, pk, CHANGE)
-    services.remove_line_item(actor=request.user, deal=deal, line=line_id)
-    return done(request, _("Line removed."), "sales:deal", deal.pk)
+    # refused when a discount would then exceed what is left at its tax rate
+    attempt(request, lambda: services.remove_line_item(actor=request.user, deal=deal, line=line_id), _("Line removed."))
+    return redirect("sales:deal", deal.pk)
 
 
 @login_required

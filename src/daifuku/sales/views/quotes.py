@@ -30,8 +30,10 @@ def quote_issue(request, pk: int):
 
 @login_required
 def quote_detail(request, pk: int):
+    from daifuku.accounts.selectors_organization import organization_profile
+
     quote = selectors.get_quote(request.user, pk)
-    return render(request, "sales/quote.html", {"quote": quote, "deal": quote.deal})
+    return render(request, "sales/quote.html", {"quote": quote, "deal": quote.deal, "issuer": organization_profile()})
 
 
 @login_required

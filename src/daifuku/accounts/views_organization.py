@@ -1,0 +1,54 @@
+"""Settings → Organisation profile: the issuer block of quotes (administrators edit it)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from daifuku.core.errors import ConflictError, DomainError, ValidationFailed
+
+from .forms_organization import OrganizationForm
+from .selectors_organization import organization_profile
+from .services_organization import TEXT_FIELDS, update_organization_profile
+
+
+@login_required
+def organization_settings(request):
+    if not request.user.is_admin:
+        raise Http404  # like the other admin-only settings: not offered to others
+    profile = organization_profile()
+    if request.method == "POST":
+        form = OrganizationForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                update_organization_profile(
+                    actor=request.user, data=form.service_data(), seal=form.cleaned_data.get("seal"),
+                    remove_seal=form.cleaned_data.get("remove_seal", False),
+                    expected_version=form.cleaned_data.get("version"))
+            except ConflictError as exc:
+                form.add_error(None, str(exc.message))
+            except ValidationFailed as exc:
+                form.apply_errors(exc)
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("The organisation profile was saved."))
+                return redirect("accounts:organization")
+    else:
+        form = OrganizationForm(initial={"version": profile.version,
+                                         **{name: getattr(profile, name) for name in TEXT_FIELDS}})
+    return render(request, "accounts/organization.html", {"form": form, "profile": profile})
+
+
+@login_required
+def organization_seal(request):
+    """The stored seal image, for the preview on the settings page (media files are never
+    served directly)."""
+    profile = organization_profile()
+    if not request.user.is_admin or not profile.seal:
+        raise Http404
+    kind = "image/png" if profile.seal.name.endswith(".png") else "image/jpeg"
+    return FileResponse(profile.seal.open("rb"), content_type=kind)
