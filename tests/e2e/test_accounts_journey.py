@@ -5,6 +5,7 @@ password and signs in through the real form."""
 from __future__ import annotations
 
 import email
+import os
 import re
 import socket
 from email import policy
@@ -43,6 +44,7 @@ def smtp(settings):
 def test_admin_invites_and_invitee_sets_password_and_logs_in(page_for, anonymous_page, live_server, admin, teams, smtp):
     from playwright.sync_api import expect
 
+    os.makedirs(SHOTS, exist_ok=True)
     page = page_for(admin)
     page.goto("/settings/")
     page.get_by_role("link", name="ユーザー", exact=True).click()
