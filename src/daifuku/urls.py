@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("daifuku.web.urls")),
 ]
 
+handler403 = "daifuku.web.errors.permission_denied"
 handler404 = "daifuku.web.errors.not_found"
 handler500 = "daifuku.web.errors.server_error"

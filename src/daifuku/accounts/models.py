@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -54,6 +55,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        # A superuser is an administrator whatever created it: Django's createsuperuser
+        # (UserManager) knows no roles and would leave the default "rep".
+        if self.is_superuser and self.role != Role.ADMIN:
+            self.role = Role.ADMIN
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "role"}
+        if not self.calendar_secret and self._state.adding:
+            self.calendar_secret = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)
 
     @property
     def is_admin(self) -> bool:

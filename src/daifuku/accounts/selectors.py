@@ -5,11 +5,13 @@ read only for its owner."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 
-from .models import ApiToken, Team, User
+from .models import ApiToken, Role, Team, User
 
 
 def active_users() -> QuerySet:
@@ -70,3 +72,40 @@ def api_tokens_of(user) -> QuerySet:
 def get_api_token_of(user, pk) -> ApiToken:
     """One of the user's own tokens; another user's token is a 404."""
     return get_object_or_404(ApiToken, pk=pk, user=user)
+
+
+# --- administration (the views check that the reader is an administrator) --------------
+
+def all_users(*, include_inactive: bool = True) -> QuerySet:
+    """Every account for the user administration list: active ones first, then by name;
+    each with its team (one query)."""
+    qs = User.objects.select_related("team").order_by("-is_active", "username")
+    return qs if include_inactive else qs.filter(is_active=True)
+
+
+def get_user(pk) -> User:
+    """Any account (active or not) by id; 404 for an unknown id."""
+    return get_object_or_404(User.objects.select_related("team"), pk=pk)
+
+
+def get_team(pk) -> Team:
+    return get_object_or_404(Team, pk=pk)
+
+
+def teams_with_member_counts() -> QuerySet:
+    """Teams by name, each with ``member_count`` (active members)."""
+    return Team.objects.annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+
+
+def user_from_link(uidb64: str) -> User | None:
+    """The account a one-time link (invitation, password reset) names, or None."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return User.objects.filter(pk=pk).first()
+
+
+def role_choices() -> list[tuple[str, str]]:
+    """The roles a user can be given, with their (translated) labels."""
+    return list(Role.choices)

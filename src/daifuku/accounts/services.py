@@ -7,7 +7,9 @@ import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -149,3 +151,106 @@ def rotate_calendar_secret(*, actor, user: User) -> User:
     user.save(update_fields=["calendar_secret"])
     audit.record(actor=actor, action="rotate_calendar_secret", obj=user)
     return user
+
+
+# --- user administration (admins only) -------------------------------------------------
+
+def _require_admin(actor) -> None:
+    if not getattr(actor, "is_admin", False):
+        raise DomainError(_("Only administrators can manage users and teams."), code="permission_denied", status=403)
+
+
+def _other_active_admins(user: User) -> bool:
+    return User.objects.filter(is_active=True).filter(
+        Q(role=Role.ADMIN) | Q(is_superuser=True)).exclude(pk=user.pk).exists()
+
+
+@transaction.atomic
+def invite_user(*, actor, email: str, role: str = Role.REP, team: Team | None = None, display_name: str = "") -> User:
+    """Add a colleague who chooses their own password: the account exists at once (so it
+    can be given customers), but nobody can sign in to it until the invitee follows the
+    one-time link of :func:`daifuku.accounts.invitations.send_invitation`. The e-mail
+    address is the user name they sign in with."""
+    _require_admin(actor)
+    email = (email or "").strip().lower()
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = [_("Enter a valid e-mail address.")]
+    else:
+        if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+            errors["email"] = [_("A user with this e-mail address already exists.")]
+    if role not in Role.values:
+        errors["role"] = [_("Unknown role.")]
+    if errors:
+        raise ValidationFailed(errors)
+    return create_user(actor=actor, username=email, email=email, role=role, team=team,
+                       display_name=(display_name or "").strip())
+
+
+@transaction.atomic
+def change_user(*, actor, user: User, role: str, team: Team | None) -> User:
+    """Give a colleague another role or team. Administrators are Django superusers too (the
+    role and the flags always agree); the last active administrator keeps the role so the
+    organisation is never left without one."""
+    _require_admin(actor)
+    if role not in Role.values:
+        raise ValidationFailed({"role": [_("Unknown role.")]})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_admin and role != Role.ADMIN and user.is_active and not _other_active_admins(user):
+        raise ValidationFailed({"role": [_("The last administrator must stay an administrator.")]}, code="last_admin")
+    changes = {}
+    if user.role != role:
+        changes["role"] = [user.role, role]
+    if user.team_id != (team.pk if team else None):
+        changes["team"] = [user.team_id, team.pk if team else None]
+    if not changes:
+        return user
+    user.role, user.team = role, team
+    user.is_superuser = user.is_staff = role == Role.ADMIN
+    user.save(update_fields=["role", "team", "is_superuser", "is_staff"])
+    audit.record(actor=actor, action="update", obj=user, changes=changes)
+    return user
+
+
+@transaction.atomic
+def set_user_active(*, actor, user: User, active: bool) -> User:
+    """Deactivate a colleague who left (they can no longer sign in, their API tokens stop
+    working, their customers and history stay), or reactivate them."""
+    _require_admin(actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        return user
+    if not active:
+        if user.pk == getattr(actor, "pk", None):
+            raise DomainError(_("You cannot deactivate your own account."), code="self_deactivation")
+        if user.is_admin and not _other_active_admins(user):
+            raise DomainError(_("The last administrator cannot be deactivated."), code="last_admin")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(actor=actor, action="reactivate" if active else "deactivate", obj=user,
+                 changes={"is_active": [not active, active]})
+    return user
+
+
+@transaction.atomic
+def rename_team(*, actor, team: Team, name: str) -> Team:
+    _require_admin(actor)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed({"name": [_("Enter a team name.")]})
+    if Team.objects.filter(name=name).exclude(pk=team.pk).exists():
+        raise ValidationFailed({"name": [_("A team with this name already exists.")]}, code="duplicate")
+    if team.name != name:
+        old, team.name = team.name, name
+        team.save(update_fields=["name"])
+        audit.record(actor=actor, action="update", obj=team, changes={"name": [old, name]})
+    return team
+
+
+def create_team_as_admin(*, actor, name: str) -> Team:
+    """:func:`create_team` from the administration screen (seeding and commands call
+    ``create_team`` directly)."""
+    _require_admin(actor)
+    return create_team(actor=actor, name=name)

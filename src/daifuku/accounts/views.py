@@ -1,4 +1,5 @@
-"""Sign-in, sign-out, password change and the user's own API tokens."""
+"""Sign-in, sign-out, password change and reset, the invitee's first password and the
+user's own API tokens."""
 
 from __future__ import annotations
 
@@ -6,17 +7,25 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .selectors import api_tokens_of, get_api_token_of
+from daifuku.core.errors import ValidationFailed
+
+from .forms import ChoosePasswordForm
+from .invitations import accept_invitation, invitation_tokens
+from .selectors import api_tokens_of, get_api_token_of, user_from_link
 from .services import create_api_token, revoke_api_token
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_initial(self):
+        # the invitation page sends the invitee here with their user name filled in
+        return {**super().get_initial(), "username": self.request.GET.get("username", "")}
 
 
 class LogoutView(auth_views.LogoutView):
@@ -57,3 +66,44 @@ def token_revoke(request, pk: int):
     revoke_api_token(actor=request.user, token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:profile")
+
+
+def invitation(request, uidb64: str, token: str):
+    """The invitee's page: choose a password, then sign in. An expired, used or altered
+    link says so and names who can send a new one."""
+    user = user_from_link(uidb64)
+    if user is None or not user.is_active or not invitation_tokens.check_token(user, token):
+        return render(request, "accounts/invitation_invalid.html", status=400)
+    form = ChoosePasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accept_invitation(user=user, **form.cleaned_data)
+        except ValidationFailed as exc:
+            form.apply_errors(exc)
+        else:
+            messages.success(request, _("Your password was set. Please sign in."))
+            return redirect(f"{reverse('accounts:login')}?username={user.username}")
+    return render(request, "accounts/invitation.html", {"form": form, "invitee": user})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Step 1 of a forgotten password: the address to mail a one-time link to (the page
+    says the same whether or not an account has it)."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/mail/password_reset.txt"
+    subject_template_name = "accounts/mail/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

@@ -21,8 +21,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from daifuku.accounts.models import User
+from daifuku.core.charts import Bar, column_chart
 from daifuku.customers.models import Person
 
 from .models import (
@@ -168,4 +171,28 @@ def _assemble(reps: list[User], period: str, start: dt.date, end: dt.date, prev_
     for rep_id, n in idle:
         rows[rep_id].idle_customers = n
     return {"rows": list(rows.values()), "start": start, "end": end - dt.timedelta(days=1), "period": period,
-            "idle_days": idle_days, "previous_start": prev_start}
+            "idle_days": idle_days, "previous_start": prev_start,
+            "trend_chart": trend_chart(start, [sum(r.daily[i] for r in rows.values()) for i in range((end - start).days)])}
+
+
+def day_bar(day: dt.date, n: int) -> Bar:
+    """A day's column: "12/7" under it, the weekday (月) under that, the count on top."""
+    return Bar(label=f"{day.month}/{day.day}", value=n, text=str(n), note=date_format(day, "D"))
+
+
+def trend_chart(start: dt.date, daily: list[int]):
+    """The team's touches per day of the period as a labelled column chart (SVG)."""
+    return column_chart(
+        [day_bar(start + dt.timedelta(days=i), n) for i, n in enumerate(daily)],
+        title=_("Team touches per day"), axis_title=_("Touches"), label_every=1 if len(daily) <= 8 else 5)
+
+
+def team_daily_touches(reps: list[User], *, days: int = 14, day: dt.date | None = None) -> list[tuple[dt.date, int]]:
+    """The team's touches per (Tokyo) day over the ``days`` days ending with ``day``
+    (today), oldest first, days without touches included as 0 — the manager home's trend
+    chart. One indexed query on ``TouchDailyCount``."""
+    end = day or timezone.localdate()
+    start = end - dt.timedelta(days=days - 1)
+    counts = dict(TouchDailyCount.objects.filter(rep_id__in=[r.pk for r in reps], day__gte=start, day__lte=end)
+                  .values_list("day").annotate(n=Sum("count")).order_by())
+    return [(start + dt.timedelta(days=i), counts.get(start + dt.timedelta(days=i), 0) or 0) for i in range(days)]

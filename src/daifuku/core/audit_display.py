@@ -13,6 +13,8 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 VIA_LABELS = {
@@ -20,6 +22,15 @@ VIA_LABELS = {
     "worker": _("background job"), "system": _("system"),
 }
 EMPTY = "—"
+# What an audit entry's ``action`` means, for history pages and timelines (an action no
+# label is known for is shown as "記録" rather than as its code)
+ACTION_LABELS = {
+    "create": _("Created"), "update": _("Changed"), "delete": _("Moved to trash"), "restore": _("Restored"),
+    "consent": _("Consent recorded"), "merge": _("Merged"), "handover": _("Handed over"), "seed": _("Demo data loaded"),
+    "revoke": _("Revoked"), "invite": _("Invited"), "accept_invitation": _("Password set from the invitation"),
+    "deactivate": _("Deactivated"), "reactivate": _("Reactivated"), "import": _("Imported"),
+    "rotate_calendar_secret": _("Calendar link renewed"),
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,8 @@ def readable_changes(entries) -> dict[int, list[Change]]:
             else:
                 label = str(field.verbose_name) if field is not None else name
             old, new = (_display(field, value, names) for value in pair)
+            if entry.action == "create" and new == EMPTY:
+                continue  # a field left empty when the record was made says nothing
             changes.append(Change(label=label, old=None if pair[0] is None and entry.action == "create" else old,
                                   new=new))
         result[entry.pk] = changes
@@ -92,6 +105,12 @@ def _display(field, value: Any, names: dict) -> str:
             return labels.get(str(value), str(value))
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        # stored as ISO 8601 in UTC; people read Tokyo time to the minute
+        moment = parse_datetime(value)
+        if moment is not None:
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(moment) else \
+                moment.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or EMPTY
     if isinstance(value, dict):
@@ -101,3 +120,9 @@ def _display(field, value: Any, names: dict) -> str:
 
 def via_label(via: str) -> str:
     return str(VIA_LABELS.get(via, via))
+
+
+def action_label(action: str) -> str:
+    """The audit action in words (作成, 変更 …); an unknown one as a generic "記録"."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else str(_("Recorded"))

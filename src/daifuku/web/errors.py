@@ -11,6 +11,12 @@ def not_found(request, exception=None):
     return render(request, "web/error.html", {"title": _("Not found"), "message": _("This page does not exist, or you cannot see it.")}, status=404)
 
 
+def permission_denied(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "permission_denied", "message": _("You do not have permission to do this."), "errors": {}}, status=403)
+    return render(request, "web/error.html", {"title": _("Not allowed"), "message": _("Your role does not allow this page. Ask an administrator if you need it.")}, status=403)
+
+
 def server_error(request):
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "server_error", "message": _("Something went wrong on our side."), "errors": {}}, status=500)

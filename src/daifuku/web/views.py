@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from daifuku.core import panels
 from daifuku.customers import selectors as customer_selectors
 
+from . import manager
+
 PLANNED_AREAS = {
     "marketing": (_("Marketing"), _("Segments, step mails, campaigns and events arrive here.")),
     "service": (_("Service"), _("Inquiries, web forms and the knowledge base arrive here.")),
@@ -20,7 +22,8 @@ PLANNED_AREAS = {
 def home(request):
     recent = customer_selectors.people_queryset(request.user).order_by("-updated_at", "-id")[:8]
     return render(request, "web/home.html", {
-        "recent_people": recent, "dashboard_panels": panels.render_context("dashboard", request)})
+        "recent_people": recent, "dashboard_panels": panels.render_context("dashboard", request),
+        "team": manager.team_overview(request.user) if manager.shows_team(request.user) else None})
 
 
 @login_required
