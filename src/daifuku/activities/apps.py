@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,7 +12,7 @@ class ActivitiesConfig(AppConfig):
         from daifuku.accounts.permissions import register_customer_policy, register_policy
         from daifuku.core import audit_display, events, panels, schedule, timeline
 
-        from . import audit_rules, policies, tasks, timeline_sources
+        from . import audit_rules, policies, subjects, tasks, timeline_sources
         from .models import (
             DailyReport,
             NextAction,
@@ -46,6 +46,10 @@ class ActivitiesConfig(AppConfig):
                                hidden=("touch", "original_name"))
         audit_display.register(audit_rules.ACTION, visible=audit_rules.action_entries_visible,
                                describe=audit_rules.describe_action)
+        # by label: activities never imports the domains above it (they may register more)
+        for label, app in (("sales.deal", "daifuku.sales"),):
+            if apps.is_installed(app):
+                subjects.register(label)
         profile_extras.register_calendar_url(timeline_sources.calendar_url)
         events.participate("customer.merging", move_rows_on_merge)
         events.participate("customer.unmerging", move_touches_back_on_unmerge)

@@ -17,6 +17,7 @@ from daifuku.accounts.permissions import CHANGE
 from daifuku.core import audit, events
 from daifuku.core.errors import DomainError, ValidationFailed
 
+from .. import subjects
 from ..models import NextAction, Notification, Priority, Status, TouchKind
 from .common import aware, choice, ensure_can, is_user, minutes, subject, text
 
@@ -87,6 +88,7 @@ def create_next_action(*, actor, data: dict[str, Any], person=None, company=None
     if not data.get("assignee") and is_user(actor):
         data["assignee"] = actor
     values = clean_next_action(data, creating=True)
+    subjects.check(actor, values["subject_type"], values["subject_id"], person=person, company=company)
     action = NextAction(person=person, company=company, created_by=actor if is_user(actor) else None, **values)
     action.team_id = action.assignee.team_id
     _schedule_reminder(action)
@@ -106,6 +108,9 @@ def update_next_action(*, actor, action: NextAction, data: dict[str, Any]) -> Ne
     before = audit.snapshot(current, AUDITED_FIELDS)
     for key, value in values.items():
         setattr(current, key, value)
+    if {"subject_type", "subject_id"} & set(values):
+        subjects.check(actor, current.subject_type, current.subject_id, person=current.person,
+                       company=current.company)
     changes = audit.diff(before, audit.snapshot(current, AUDITED_FIELDS))
     if not changes:
         return current
