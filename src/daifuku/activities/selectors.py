@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.models import User
-from daifuku.accounts.permissions import VIEW, restrict, restrict_to_customer
+from daifuku.accounts.permissions import VIEW, restrict, restrict_to_customer, sees_everything
 from daifuku.core.pagination import keyset_page
 from daifuku.customers.models import Company, Person
 
@@ -195,9 +195,13 @@ def my_day(user, rep: User, *, today: dt.date | None = None, limit: int = 100) -
 
 
 def no_next_step(user, *, owner_id=None, team_id=None, cursor=None, size: int = 50):
-    """People without any open next action (次の一手なし), in 五十音順."""
+    """People without any open next action (次の一手なし), in 五十音順. Only customers whose
+    next actions the user may see (own and team's; managers and admins: all): whether
+    another team's customer has a next action is not theirs to know."""
     open_action = NextAction.objects.filter(person=OuterRef("pk"), status=Status.OPEN)
     qs = restrict(Person.objects.all(), user, VIEW).filter(~Exists(open_action))
+    if not sees_everything(user):
+        qs = qs.filter(Q(owner_id=user.pk) | Q(team_id=user.team_id) if user.team_id else Q(owner_id=user.pk))
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
     if team_id is not None:

@@ -19,7 +19,7 @@ from daifuku.customers.views.common import int_or_none, run_service
 from .. import dashboard, selectors, services
 from ..forms import CommentForm, GoalForm, HandoverForm, ReportForm
 from ..models import GoalPeriod, TouchKind
-from .common import parse_day, rep_for, safe_next
+from .common import may_see_customers_of, parse_day, rep_for, safe_next
 
 
 @login_required
@@ -174,6 +174,8 @@ def handover_one(request, kind: str, pk: int):
 def no_next_step(request):
     owner = request.GET.get("owner", "me")
     owner_id = request.user.pk if owner == "me" else int_or_none(owner)
+    if owner_id is not None and owner_id != request.user.pk and not may_see_customers_of(request.user, owner_id):
+        raise Http404
     page = selectors.no_next_step(request.user, owner_id=owner_id, cursor=request.GET.get("after"))
     return render(request, "activities/no_next_step.html", {"page": page, "owner": owner,
                                                             "team": account_selectors.reps_led_by(request.user)})
