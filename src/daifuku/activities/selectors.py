@@ -22,6 +22,7 @@ from .models import (
     NextAction,
     Notification,
     OwnershipPeriod,
+    ReportStatus,
     Status,
     Touch,
     TouchAttachment,
@@ -247,6 +248,16 @@ def reports_queryset(user) -> QuerySet:
 
 def get_report(user, pk) -> DailyReport:
     return _get(reports_queryset(user).select_related("rep", "approved_by"), pk)
+
+
+def missing_reports(user, day: dt.date) -> list[tuple[User, DailyReport | None]]:
+    """The reps ``user`` reviews who have not submitted the report of ``day`` (no report,
+    a draft, or one sent back and not yet resubmitted), with that report if any."""
+    reps = [rep for rep in account_selectors.reps_led_by(user) if rep.pk != user.pk]
+    reports = {r.rep_id: r for r in reports_queryset(user).filter(day=day, rep__in=reps)}
+    done = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+    return [(rep, reports.get(rep.pk)) for rep in reps
+            if reports.get(rep.pk) is None or reports[rep.pk].status not in done]
 
 
 def ownership_history(customer) -> list[OwnershipPeriod]:

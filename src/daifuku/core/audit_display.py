@@ -205,6 +205,8 @@ def readable_changes(entries) -> dict[int, list[Change]]:
             if entry.action == "create" and pair[1] in (None, "", [], {}):
                 continue  # a create lists what was filled in
             old, new = (_display(field, name, value, names) for value in pair)
+            if old == new and entry.action != "create":
+                continue  # a change people cannot see (seconds of a time shown to the minute)
             changes.append(Change(label=label, old=None if pair[0] is None and entry.action == "create" else old,
                                   new=new))
         result[entry.pk] = changes

@@ -44,6 +44,7 @@ class ActivityGoal(models.Model):
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Sent back")
     APPROVED = "approved", _("Approved")
 
 
@@ -60,6 +61,9 @@ class DailyReport(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
+    # What the manager approved, frozen: the reflection and the day's touches as they read
+    # then (touches logged or edited later do not change an approved report).
+    approved_content = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

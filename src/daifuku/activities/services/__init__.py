@@ -15,6 +15,7 @@ from .reviews import (
     approve_daily_report,
     comment_on_report,
     hand_over_customers,
+    return_daily_report,
     set_activity_goal,
     submit_daily_report,
 )
@@ -23,6 +24,6 @@ from .touches import delete_touch, log_touch, update_touch
 __all__ = [
     "add_attachment", "approve_daily_report", "cancel_next_action", "comment_on_report", "complete_next_action",
     "create_next_action", "delete_touch", "hand_over_customers", "log_touch", "mark_notifications_read", "notify", "quick_entry",
-    "remove_attachment", "send_reminder", "set_activity_goal", "submit_daily_report", "update_next_action",
+    "remove_attachment", "return_daily_report", "send_reminder", "set_activity_goal", "submit_daily_report", "update_next_action",
     "update_touch",
 ]
