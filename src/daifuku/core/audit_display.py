@@ -234,6 +234,8 @@ def _display(field, name: str, value: Any, names: dict) -> str:
         return EMPTY
     if field is not None:
         if field.many_to_one:
+            if not isinstance(value, int):
+                return str(value)  # recorded as a name already (a handover's owners)
             return names.get(field.related_model, {}).get(value, EMPTY)
         if field.choices:
             labels = {str(k): str(v) for k, v in field.flatchoices}

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .touches import TouchKind
+
 
 class GoalPeriod(models.TextChoices):
     DAY = "day", _("per day")
@@ -22,7 +24,7 @@ class ActivityGoal(models.Model):
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     rep = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
                             related_name="+")
-    kind = models.CharField(_("kind"), max_length=12, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, blank=True, choices=TouchKind.choices)
     period = models.CharField(_("period"), max_length=6, choices=GoalPeriod.choices, default=GoalPeriod.WEEK)
     target = models.PositiveIntegerField(_("target"))
     updated_at = models.DateTimeField(default=timezone.now)
