@@ -10,6 +10,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from daifuku.core import panels
+
 from .selectors import api_tokens_of, get_api_token_of
 from .services import create_api_token, revoke_api_token
 
@@ -38,6 +40,7 @@ def profile(request):
     return render(request, "accounts/profile.html", {
         "tokens": tokens,
         "new_token": request.session.pop("new_token", None),
+        "profile_panels": panels.render_context("profile", request),  # e.g. the calendar feed (activities)
     })
 
 

