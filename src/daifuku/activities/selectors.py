@@ -29,6 +29,8 @@ from .models import (
 )
 
 TOUCH_ORDER = ["-occurred_at", "-id"]
+# The numbers a rep taps to call the customer of a row (templatetags: phone_of).
+CUSTOMER_PHONES = ("person__phones", "company__phones")
 ACTION_ORDER = ["due_at", "id"]
 
 
@@ -54,7 +56,8 @@ def touches_queryset(user, action: str = VIEW) -> QuerySet:
 
 
 def get_touch(user, pk, action: str = VIEW) -> Touch:
-    return _get(touches_queryset(user, action).select_related("rep", "person", "company"), pk)
+    return _get(touches_queryset(user, action).select_related("rep", "person", "company")
+                .prefetch_related(*CUSTOMER_PHONES), pk)
 
 
 def list_touches(user, *, person_id=None, company_id=None, rep_id=None, subject_type: str = "",
@@ -180,7 +183,7 @@ def my_day(user, rep: User, *, today: dt.date | None = None, limit: int = 100) -
     week_end = start + dt.timedelta(days=7 - today.weekday())
     actions = list(
         next_actions_queryset(user).filter(assignee=rep, status=Status.OPEN, due_at__lt=week_end)
-        .select_related("person", "company").order_by(*ACTION_ORDER)[:limit]
+        .select_related("person", "company").prefetch_related(*CUSTOMER_PHONES).order_by(*ACTION_ORDER)[:limit]
     )
     touches = list(
         touches_queryset(user).filter(rep=rep, occurred_at__gte=start, occurred_at__lt=end)
@@ -207,7 +210,8 @@ def no_next_step(user, *, owner_id=None, team_id=None, cursor=None, size: int = 
         qs = qs.filter(owner_id=owner_id)
     if team_id is not None:
         qs = qs.filter(team_id=team_id)
-    return keyset_page(qs.select_related("owner"), ["sort_kana", "id"], cursor=cursor, size=size)
+    return keyset_page(qs.select_related("owner").prefetch_related("phones"), ["sort_kana", "id"], cursor=cursor,
+                       size=size)
 
 
 def calendar_actions(user: User, *, days_back: int = 30) -> list[NextAction]:

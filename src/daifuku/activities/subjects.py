@@ -9,6 +9,7 @@ the higher one; the record is read through ``restrict()``."""
 from __future__ import annotations
 
 from django.apps import apps
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from daifuku.accounts.permissions import VIEW, restrict
@@ -60,3 +61,19 @@ def check(actor, subject_type: str, subject_id, *, person=None, company=None):
         raise ValidationFailed({"subject_id": [_("This record belongs to another customer.")]},
                                code="subject_customer_mismatch")
     return obj
+
+
+def shown(user, subject_type: str, subject_id) -> dict | None:
+    """The subject of a touch as a page shows it — its kind (案件), its name and its page —
+    or None when ``user`` may not see it (the raw type and id are never shown)."""
+    model = _model(subject_type)
+    if model is None or subject_id is None:
+        return None
+    obj = restrict(model._default_manager.filter(pk=subject_id), user, VIEW).first()
+    if obj is None:
+        return None
+    try:
+        url = reverse(f"{model._meta.app_label}:{model._meta.model_name}", args=[obj.pk])
+    except NoReverseMatch:
+        url = ""
+    return {"kind": str(model._meta.verbose_name), "name": str(obj), "url": url}

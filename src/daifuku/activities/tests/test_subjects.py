@@ -85,3 +85,11 @@ def test_a_manager_may_log_on_any_teams_deal(api_client, manager, osaka_person, 
     response = api_client(manager).post("/api/v1/touches", {
         "person_id": osaka_person.pk, "summary": "同行", "subject_type": "sales.deal", "subject_id": osaka_deal.pk})
     assert response.status_code == 201
+
+
+def test_the_touch_page_names_its_deal(client, rep, person, make_deal, log):
+    deal = make_deal(rep, person, title="基幹システム更改")
+    touch = log(subject_type="sales.deal", subject_id=deal.pk)
+    client.force_login(rep)
+    html = client.get(f"/activities/touches/{touch.pk}/").content.decode()
+    assert f'<a href="/sales/deals/{deal.pk}/">基幹システム更改</a>' in html and "sales.deal" not in html
