@@ -205,6 +205,9 @@ def readable_changes(entries) -> dict[int, list[Change]]:
             if entry.action == "create" and pair[1] in (None, "", [], {}):
                 continue  # a create lists what was filled in
             old, new = (_display(field, name, value, names) for value in pair)
+            if pair[0] == pair[1]:
+                changes.append(Change(label=label, old=None, new=new))  # stated to say which (a consent's channel)
+                continue
             if old == new and entry.action != "create":
                 continue  # a change people cannot see (seconds of a time shown to the minute)
             changes.append(Change(label=label, old=None if pair[0] is None and entry.action == "create" else old,
@@ -269,7 +272,12 @@ def generic_sentence(entry) -> str:
         return str(OWN_SENTENCES.get(entry.action) or OWN_SENTENCES["update"])
     model = _model(entry.object_type)
     what = str(model._meta.verbose_name) if model is not None else _g("record")
-    sentence = str(ROW_SENTENCES.get(entry.action, OTHER_SENTENCE)) % {"what": what}
+    if entry.action in ROW_SENTENCES:
+        sentence = str(ROW_SENTENCES[entry.action]) % {"what": what}
+    elif entry.action in OWN_SENTENCES:  # a consent, a handover … recorded on a row of the record
+        sentence = str(OWN_SENTENCES[entry.action])
+    else:
+        sentence = str(OTHER_SENTENCE) % {"what": what}
     return f"{sentence}: {entry.object_repr}" if entry.object_repr else sentence
 
 

@@ -147,3 +147,20 @@ def test_a_deleted_private_touch_leaves_no_trace_for_others(client, api_client, 
     seen = _everything_seen(client, api_client, admin, person)
     assert "秘密の見積" not in seen and "訪問の記録を削除しました" not in seen
     assert "訪問の記録を削除しました" in _everything_seen(client, api_client, rep, person)
+
+
+def test_a_consent_reads_as_a_sentence_with_its_channel(rep, person):
+    from django.utils import translation
+
+    from daifuku.core.audit_display import readable_entries
+    from daifuku.core.models import AuditEntry
+    from daifuku.customers.services import record_consent
+
+    record_consent(actor=rep, person=person, channel="email", status="opted_in", method="form",
+                   evidence="申込書")
+    with translation.override("ja"):
+        row = readable_entries(AuditEntry.objects.filter(action="consent"), user=rep)[0]
+        lines = [c.text for c in row.changes]
+    assert row.sentence == "同意を記録しました: メール: オプトイン（同意）"
+    assert sorted(lines) == sorted(["チャネル: メール", "状態: — → オプトイン（同意）", "取得方法: — → Webフォーム",
+                                    "根拠: — → 申込書"])
