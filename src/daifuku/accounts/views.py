@@ -11,6 +11,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from daifuku.core import panels
 from daifuku.core.errors import ValidationFailed
 
 from .forms import ChoosePasswordForm
@@ -47,6 +48,7 @@ def profile(request):
     return render(request, "accounts/profile.html", {
         "tokens": tokens,
         "new_token": request.session.pop("new_token", None),
+        "profile_panels": panels.render_context("profile", request),  # e.g. the calendar feed (activities)
     })
 
 

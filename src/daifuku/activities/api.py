@@ -85,6 +85,29 @@ def _touch_out(request, pk) -> dict:
     return touch_dict(request, touch)
 
 
+# --- calendar feed ------------------------------------------------------------------------
+
+
+class CalendarFeedOut(Schema):
+    calendar_url: str
+
+
+@router.post("/me/calendar-feed", response=CalendarFeedOut, summary="Turn your calendar feed on, or give it a new address")
+def enable_calendar_feed(request):
+    """Turns the private iCalendar feed on; when it was on, the old address stops working
+    (subscriptions must be renewed with the new one)."""
+    from .timeline_sources import calendar_url
+
+    user = services.enable_calendar_feed(actor=request.auth, user=request.auth)
+    return {"calendar_url": calendar_url(request, user)}
+
+
+@router.delete("/me/calendar-feed", response={204: None}, summary="Turn your calendar feed off")
+def disable_calendar_feed(request):
+    services.disable_calendar_feed(actor=request.auth, user=request.auth)
+    return Status(204, None)
+
+
 # --- touches ------------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,9 +10,9 @@ class ActivitiesConfig(AppConfig):
     def ready(self) -> None:
         from daifuku.accounts import profile_extras
         from daifuku.accounts.permissions import register_customer_policy, register_policy
-        from daifuku.core import events, panels, schedule, timeline
+        from daifuku.core import audit_display, events, panels, schedule, timeline
 
-        from . import policies, tasks, timeline_sources
+        from . import audit_rules, policies, subjects, tasks, timeline_sources
         from .models import (
             DailyReport,
             NextAction,
@@ -22,6 +22,7 @@ class ActivitiesConfig(AppConfig):
             TouchAttachment,
         )
         from .services.merge import move_rows_on_merge, move_touches_back_on_unmerge
+        from .services.touches import CONTENT_FIELDS
 
         register_policy(Touch, policies.touch_policy)
         register_policy(TouchAttachment, policies.attachment_policy)
@@ -37,6 +38,19 @@ class ActivitiesConfig(AppConfig):
         panels.register("person.top", "activities/partials/_person_top.html", timeline_sources.person_top_panel,
                         order=10)
         panels.register("dashboard", "activities/partials/_dashboard_panel.html", timeline_sources.dashboard_panel,
+                        order=10)
+        audit_display.register(audit_rules.TOUCH, visible=audit_rules.touch_entries_visible,
+                               describe=audit_rules.describe_touch, content=CONTENT_FIELDS)
+        audit_display.register(audit_rules.ATTACHMENT, visible=audit_rules.attachment_entries_visible,
+                               describe=audit_rules.describe_attachment, parent=audit_rules.attachment_parent,
+                               hidden=("touch", "original_name"))
+        audit_display.register(audit_rules.ACTION, visible=audit_rules.action_entries_visible,
+                               describe=audit_rules.describe_action)
+        # by label: activities never imports the domains above it (they may register more)
+        for label, app in (("sales.deal", "daifuku.sales"),):
+            if apps.is_installed(app):
+                subjects.register(label)
+        panels.register("profile", "activities/partials/_calendar_feed.html", timeline_sources.profile_panel,
                         order=10)
         profile_extras.register_calendar_url(timeline_sources.calendar_url)
         events.participate("customer.merging", move_rows_on_merge)

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.models import User
-from daifuku.accounts.permissions import VIEW, restrict, restrict_to_customer
+from daifuku.accounts.permissions import VIEW, restrict, restrict_to_customer, sees_everything
 from daifuku.core.pagination import keyset_page
 from daifuku.customers.models import Company, Person
 
@@ -22,12 +22,15 @@ from .models import (
     NextAction,
     Notification,
     OwnershipPeriod,
+    ReportStatus,
     Status,
     Touch,
     TouchAttachment,
 )
 
 TOUCH_ORDER = ["-occurred_at", "-id"]
+# The numbers a rep taps to call the customer of a row (templatetags: phone_of).
+CUSTOMER_PHONES = ("person__phones", "company__phones")
 ACTION_ORDER = ["due_at", "id"]
 
 
@@ -53,7 +56,8 @@ def touches_queryset(user, action: str = VIEW) -> QuerySet:
 
 
 def get_touch(user, pk, action: str = VIEW) -> Touch:
-    return _get(touches_queryset(user, action).select_related("rep", "person", "company"), pk)
+    return _get(touches_queryset(user, action).select_related("rep", "person", "company")
+                .prefetch_related(*CUSTOMER_PHONES), pk)
 
 
 def list_touches(user, *, person_id=None, company_id=None, rep_id=None, subject_type: str = "",
@@ -179,7 +183,7 @@ def my_day(user, rep: User, *, today: dt.date | None = None, limit: int = 100) -
     week_end = start + dt.timedelta(days=7 - today.weekday())
     actions = list(
         next_actions_queryset(user).filter(assignee=rep, status=Status.OPEN, due_at__lt=week_end)
-        .select_related("person", "company").order_by(*ACTION_ORDER)[:limit]
+        .select_related("person", "company").prefetch_related(*CUSTOMER_PHONES).order_by(*ACTION_ORDER)[:limit]
     )
     touches = list(
         touches_queryset(user).filter(rep=rep, occurred_at__gte=start, occurred_at__lt=end)
@@ -195,14 +199,19 @@ def my_day(user, rep: User, *, today: dt.date | None = None, limit: int = 100) -
 
 
 def no_next_step(user, *, owner_id=None, team_id=None, cursor=None, size: int = 50):
-    """People without any open next action (次の一手なし), in 五十音順."""
+    """People without any open next action (次の一手なし), in 五十音順. Only customers whose
+    next actions the user may see (own and team's; managers and admins: all): whether
+    another team's customer has a next action is not theirs to know."""
     open_action = NextAction.objects.filter(person=OuterRef("pk"), status=Status.OPEN)
     qs = restrict(Person.objects.all(), user, VIEW).filter(~Exists(open_action))
+    if not sees_everything(user):
+        qs = qs.filter(Q(owner_id=user.pk) | Q(team_id=user.team_id) if user.team_id else Q(owner_id=user.pk))
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
     if team_id is not None:
         qs = qs.filter(team_id=team_id)
-    return keyset_page(qs.select_related("owner"), ["sort_kana", "id"], cursor=cursor, size=size)
+    return keyset_page(qs.select_related("owner").prefetch_related("phones"), ["sort_kana", "id"], cursor=cursor,
+                       size=size)
 
 
 def calendar_actions(user: User, *, days_back: int = 30) -> list[NextAction]:
@@ -243,6 +252,16 @@ def reports_queryset(user) -> QuerySet:
 
 def get_report(user, pk) -> DailyReport:
     return _get(reports_queryset(user).select_related("rep", "approved_by"), pk)
+
+
+def missing_reports(user, day: dt.date) -> list[tuple[User, DailyReport | None]]:
+    """The reps ``user`` reviews who have not submitted the report of ``day`` (no report,
+    a draft, or one sent back and not yet resubmitted), with that report if any."""
+    reps = [rep for rep in account_selectors.reps_led_by(user) if rep.pk != user.pk]
+    reports = {r.rep_id: r for r in reports_queryset(user).filter(day=day, rep__in=reps)}
+    done = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+    return [(rep, reports.get(rep.pk)) for rep in reps
+            if reports.get(rep.pk) is None or reports[rep.pk].status not in done]
 
 
 def ownership_history(customer) -> list[OwnershipPeriod]:

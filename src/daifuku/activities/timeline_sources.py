@@ -71,6 +71,10 @@ def dashboard_panel(request, obj=None) -> dict:
     return {"day": day, "unread": selectors.unread_count(request.user)}
 
 
+def profile_panel(request, obj=None) -> dict:
+    return {"calendar_url": calendar_url(request, request.user)}
+
+
 def calendar_url(request, user) -> str | None:
     if not user.calendar_secret:
         return None

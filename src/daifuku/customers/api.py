@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from daifuku.accounts.permissions import CHANGE, DELETE
 from daifuku.core.audit import history_for
+from daifuku.core.audit_display import visible_entries
 from daifuku.core.errors import ConflictError, PreconditionFailed, ValidationFailed
 from daifuku.core.japanese import lookup_postal_code, normalize_postal_code
 
@@ -200,7 +201,9 @@ def restore_person(request, person_id: int):
 
 @router.get("/people/{person_id}/history", response=list[AuditOut])
 def person_history(request, person_id: int):
-    return [_audit(e) for e in history_for(selectors.get_person(request.auth, person_id), limit=200)]
+    entries = history_for(selectors.get_person(request.auth, person_id), limit=200)
+    # the audit follows the read rules of what it describes (private notes, hidden actions)
+    return [_audit(e) for e in visible_entries(entries, request.auth)]
 
 
 def _audit(entry) -> dict:

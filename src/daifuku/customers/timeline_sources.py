@@ -6,23 +6,12 @@ from __future__ import annotations
 import functools
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 
 from daifuku.core.audit import label_for
-from daifuku.core.audit_display import readable_changes, via_label
+from daifuku.core.audit_display import readable_entries
 from daifuku.core.fixed_query import FixedQuery
 from daifuku.core.models import AuditEntry
 from daifuku.core.timeline import TimelineItem
-
-ACTION_TITLES = {
-    "create": lambda: _("Created"),
-    "update": lambda: _("Changed"),
-    "delete": lambda: _("Moved to trash"),
-    "restore": lambda: _("Restored"),
-    "consent": lambda: _("Consent recorded"),
-    "merge": lambda: _("Merged"),
-    "handover": lambda: _("Handed over"),
-}
 
 
 def _entries(label: str, pk: int, before, limit: int) -> QuerySet:
@@ -45,16 +34,12 @@ def audit_source(*, subject, user, before, limit) -> list[TimelineItem]:
         entries = _newest_entries(limit)(label, subject.pk)
     else:
         entries = list(_entries(label, subject.pk, before, limit))
-    readable = readable_changes(entries)
-    for entry in entries:
-        title = ACTION_TITLES.get(entry.action, lambda e=entry: e.action)()
-        if entry.object_type != label:
-            title = f"{title}: {entry.object_repr}"
+    for row in readable_entries(entries, user=user):
+        entry = row.entry
         items.append(TimelineItem(
-            at=entry.at, kind="audit", title=title,
-            actor=str(entry.actor) if entry.actor else entry.actor_label,
+            at=entry.at, kind="audit", title=row.sentence, actor=row.actor,
             template="customers/partials/_timeline_audit.html",
-            data={"changes": readable[entry.pk], "via": via_label(entry.via), "action": entry.action},
+            data={"changes": row.changes, "via": row.via, "action": entry.action},
             sort_id=entry.pk,
         ))
     return items

@@ -47,6 +47,11 @@ class NextAction(models.Model):
     remind_minutes_before = models.PositiveIntegerField(_("remind (minutes before)"), default=30)
     remind_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The reminder's email is its own step after the in-app notification: when to (re)try
+    # it (null: nothing pending), how often it was tried, when it went out.
+    reminder_mail_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminder_mail_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    reminder_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_touch = models.ForeignKey("activities.Touch", null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="+")
@@ -64,6 +69,8 @@ class NextAction(models.Model):
             models.Index(fields=["subject_type", "subject_id", "status"], name="action_subject_idx"),
             models.Index(fields=["status", "remind_at"], name="action_remind_idx",
                          condition=models.Q(reminded_at__isnull=True)),
+            models.Index(fields=["reminder_mail_at"], name="action_remind_mail_idx",
+                         condition=models.Q(reminder_mail_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(

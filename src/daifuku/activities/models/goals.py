@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .touches import TouchKind
+
 
 class GoalPeriod(models.TextChoices):
     DAY = "day", _("per day")
@@ -22,7 +24,7 @@ class ActivityGoal(models.Model):
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     rep = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
                             related_name="+")
-    kind = models.CharField(_("kind"), max_length=12, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, blank=True, choices=TouchKind.choices)
     period = models.CharField(_("period"), max_length=6, choices=GoalPeriod.choices, default=GoalPeriod.WEEK)
     target = models.PositiveIntegerField(_("target"))
     updated_at = models.DateTimeField(default=timezone.now)
@@ -44,6 +46,7 @@ class ActivityGoal(models.Model):
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Sent back")
     APPROVED = "approved", _("Approved")
 
 
@@ -60,6 +63,9 @@ class DailyReport(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
+    # What the manager approved, frozen: the reflection and the day's touches as they read
+    # then (touches logged or edited later do not change an approved report).
+    approved_content = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -6,12 +6,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TouchKind(models.TextChoices):
     VISIT = "visit", _("Visit")
     CALL = "call", _("Call")
-    EMAIL = "email", _("Email")
+    # "Email" alone is Django's メールアドレス (auth comes first): the kind of contact is メール
+    EMAIL = "email", pgettext_lazy("touch kind", "Email")
     CHAT = "chat", _("Chat")
     MEETING = "meeting", _("Meeting")
     LINE = "line", _("LINE")

@@ -152,7 +152,7 @@ def add_attachment(*, actor, touch: Touch, upload) -> TouchAttachment:
         raise
     audit.record(actor=actor, action="attach", object_type="activities.touchattachment", object_id=attachment.pk,
                  object_repr=original, subject=touch.person or touch.company,
-                 changes={"file": [None, original], "size": [None, len(data)]})
+                 changes={"file": [None, original], "size": [None, len(data)], "touch": [None, touch.pk]})
     return attachment
 
 
@@ -165,6 +165,6 @@ def remove_attachment(*, actor, attachment: TouchAttachment) -> None:
     touch = attachment.touch
     audit.record(actor=actor, action="detach", object_type="activities.touchattachment", object_id=attachment.pk,
                  object_repr=attachment.original_name, subject=touch.person or touch.company,
-                 changes={"file": [attachment.original_name, None]})
+                 changes={"file": [attachment.original_name, None], "touch": [touch.pk, None]})
     attachment.delete()
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daifuku.accounts.models import Team, User
+from daifuku.accounts.permissions import VIEW, restrict
 from daifuku.core import audit, events
 from daifuku.core.errors import DomainError, NotFound, ValidationFailed
 from daifuku.customers import services as customer_services
@@ -23,6 +24,7 @@ from ..models import (
     OwnershipPeriod,
     ReportStatus,
     Status,
+    Touch,
     TouchKind,
 )
 from ..policies import is_team_lead
@@ -135,17 +137,58 @@ def comment_on_report(*, actor, report: DailyReport, body: str) -> DailyReportCo
     return comment
 
 
-@transaction.atomic
-def approve_daily_report(*, actor, report: DailyReport) -> DailyReport:
+def _reviewed(actor, report: DailyReport, refused: str) -> DailyReport:
+    """The report locked for the team's manager's decision (a submitted one)."""
     current = DailyReport.objects.select_for_update().select_related("rep").get(pk=report.pk)
     if actor.pk == current.rep_id or not is_team_lead(actor, current.rep):
-        raise DomainError(_("Only the team's manager can approve a daily report."), code="permission_denied",
-                          status=403)
+        raise DomainError(refused, code="permission_denied", status=403)
     if current.status != ReportStatus.SUBMITTED:
-        raise DomainError(_("Only a submitted report can be approved."), code="report_not_submitted", status=409)
+        raise DomainError(_("Only a submitted report can be approved or sent back."), code="report_not_submitted",
+                          status=409)
+    return current
+
+
+def frozen_content(actor, report: DailyReport) -> dict:
+    """The report as the manager reads it now — reflection and the day's touches they may
+    see (never the rep's private notes) — kept on approval so it reads the same later."""
+    day_start = timezone.make_aware(dt.datetime.combine(report.day, dt.time.min))
+    touches = (restrict(Touch.objects.all(), actor, VIEW)
+               .filter(rep_id=report.rep_id, occurred_at__gte=day_start, occurred_at__lt=day_start + dt.timedelta(days=1))
+               .select_related("person", "company").order_by("occurred_at", "id"))
+    return {"reflection": report.reflection, "touches": [{
+        "id": t.pk, "occurred_at": t.occurred_at.isoformat(), "kind": t.kind, "summary": t.summary, "body": t.body,
+        "outcome": t.outcome, "mood": t.mood, "follow_up": t.follow_up, "duration_minutes": t.duration_minutes,
+        "customer": str(t.person or t.company), "person_id": t.person_id, "company_id": t.company_id,
+    } for t in touches]}
+
+
+@transaction.atomic
+def return_daily_report(*, actor, report: DailyReport, comment: str) -> DailyReport:
+    """Send a submitted report back for correction (差し戻し) with a comment; the rep is
+    notified, corrects the reflection and submits again."""
+    errors: dict[str, list[str]] = {}
+    comment = text(comment, "body", errors, max_length=5000, required=True)
+    if errors:
+        raise ValidationFailed({"body": [_("Say what should be corrected.")]}, code="comment_required")
+    current = _reviewed(actor, report, _("Only the team's manager can send a daily report back."))
+    current.status = ReportStatus.RETURNED
+    current.save(update_fields=["status"])
+    note = DailyReportComment.objects.create(report=current, author=actor, body=comment)
+    audit.record(actor=actor, action="return", obj=current, subject=current.rep,
+                 changes={"status": [ReportStatus.SUBMITTED, ReportStatus.RETURNED]})
+    notify(user=current.rep, key=f"report-returned:{current.pk}:{note.pk}",
+           title=_("Your daily report of %(day)s was sent back for correction") % {"day": current.day},
+           body=comment[:500], url=reverse("activities:report", args=[current.pk]))
+    return current
+
+
+@transaction.atomic
+def approve_daily_report(*, actor, report: DailyReport) -> DailyReport:
+    current = _reviewed(actor, report, _("Only the team's manager can approve a daily report."))
     current.status = ReportStatus.APPROVED
     current.approved_by = actor
     current.approved_at = timezone.now()
+    current.approved_content = frozen_content(actor, current)
     current.save()
     audit.record(actor=actor, action="approve", obj=current, subject=current.rep,
                  changes={"status": [ReportStatus.SUBMITTED, ReportStatus.APPROVED]})

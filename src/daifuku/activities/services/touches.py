@@ -13,6 +13,7 @@ from daifuku.accounts.permissions import CHANGE, DELETE
 from daifuku.core import audit, events
 from daifuku.core.errors import DomainError, ValidationFailed
 
+from .. import subjects
 from ..models import Mood, Touch, TouchKind
 from . import rollups
 from .common import aware, choice, ensure_can, is_user, minutes, subject, text
@@ -87,6 +88,7 @@ def log_touch(*, actor, data: dict[str, Any], person=None, company=None, rep=Non
         raise ValidationFailed({"person_id": [_("Choose the customer this touch was with.")]},
                                code="customer_required")
     values = clean_touch(data, creating=True)
+    subjects.check(actor, values["subject_type"], values["subject_id"], person=person, company=company)
     rep = rep or (actor if is_user(actor) else None)
     if rep is None:
         raise ValidationFailed({"rep": [_("Say which rep made this touch.")]})
@@ -119,6 +121,9 @@ def update_touch(*, actor, touch: Touch, data: dict[str, Any], person=None, comp
     old = rollups.TouchFacts.of(current)
     for key, value in values.items():
         setattr(current, key, value)
+    if {"subject_type", "subject_id", "person", "company"} & set(values):
+        subjects.check(actor, current.subject_type, current.subject_id, person=current.person,
+                       company=current.company)
     changes = _audit_changes(before, audit.snapshot(current, (*AUDITED_FIELDS, *MOVE_FIELDS)))
     if not changes:
         return current

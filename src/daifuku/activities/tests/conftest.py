@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -61,5 +62,25 @@ def log(rep, person):
         data.setdefault("kind", "visit")
         target = data.pop("person", person)
         return log_touch(actor=actor or rep, data=data, person=target)
+
+    return make
+
+
+@pytest.fixture
+def make_deal(db):
+    """A deal of ``person`` owned by ``actor`` (the subject touches and next actions hang on).
+    Sales sits above activities: reached by name, as activities' own code reaches it."""
+    import importlib
+
+    sales = importlib.import_module("daifuku.sales.services")
+    create_deal, create_pipeline = sales.create_deal, sales.create_pipeline
+
+    pipeline = create_pipeline(actor="test", name="新規開拓", stages=[
+        {"name": "見込み", "probability": 10}, {"name": "受注", "kind": "won"}, {"name": "失注", "kind": "lost"}])
+
+    def make(actor, person, **data):
+        return create_deal(actor=actor, data={"title": "基幹システム更改", "person_id": person.pk,
+                                              "pipeline_id": pipeline.pk, "amount": 1_000_000,
+                                              "expected_close": dt.date(2027, 3, 31), **data})
 
     return make

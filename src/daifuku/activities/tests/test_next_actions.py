@@ -10,6 +10,7 @@ from icalendar import Calendar
 
 from daifuku.activities import services
 from daifuku.activities.models import NextAction, Notification
+from daifuku.activities.services.actions import send_reminder_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +129,8 @@ def smtp_server():
         controller.stop()
 
 
-def test_reminder_fires_once_by_email_and_in_app(settings, smtp_server, rep, person):
+def test_reminder_fires_once_by_email_and_in_app(settings, smtp_server, rep, person,
+                                                 django_capture_on_commit_callbacks):
     controller, received = smtp_server
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
@@ -142,15 +144,18 @@ def test_reminder_fires_once_by_email_and_in_app(settings, smtp_server, rep, per
         "title": "来月の訪問", "due_at": timezone.now() + dt.timedelta(days=30)})
     from daifuku.activities.tasks import run_reminders
 
-    assert run_reminders() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_reminders() == 1  # the notification, then the mail once it committed
     assert run_reminders() == 0  # the worker ticking again finds nothing
     assert services.send_reminder(action.pk) is False  # a duplicate task does nothing either
+    assert send_reminder_mail(action.pk) is False  # nor a duplicate mail task
     assert len(received) == 1
     assert received[0].rcpt_tos == ["rep@example.jp"]
     assert "見積の回答".encode() in received[0].content or b"=?utf-8?" in received[0].content
     assert Notification.objects.filter(user=rep).count() == 1
     action.refresh_from_db()
-    assert action.reminded_at is not None
+    assert action.reminded_at is not None and action.reminder_mailed_at is not None
+    assert action.reminder_mail_at is None and action.reminder_mail_attempts == 1
     assert NextAction.objects.get(pk=later.pk).reminded_at is None
 
 
@@ -163,16 +168,59 @@ def test_rescheduling_reminds_again(rep, person):
     assert Notification.objects.filter(user=rep).count() == 2
 
 
-def test_failed_mail_rolls_back_so_the_next_run_retries(settings, rep, person):
+def _closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_no_mail_server_still_reminds_in_the_app_and_retries_the_mail(settings, smtp_server, rep, person, caplog,
+                                                                      django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _closed_port(), 2
     rep.email = "rep@example.jp"
     rep.save(update_fields=["email"])
     action = services.create_next_action(actor=rep, person=person, data={
         "title": "電話", "due_at": timezone.now() + dt.timedelta(minutes=5)})
-    with pytest.raises(OSError):
-        services.send_reminder(action.pk)
+    from daifuku.activities.tasks import run_reminders
+
+    with caplog.at_level("WARNING", logger="daifuku.activities.services.actions"):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert run_reminders() == 1  # no exception: the mail's failure is not the reminder's
+    assert Notification.objects.filter(user=rep, title__contains="電話").count() == 1
     action.refresh_from_db()
-    assert action.reminded_at is None and not Notification.objects.exists()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert action.reminded_at is not None and action.reminder_mailed_at is None
+    assert action.reminder_mail_attempts == 1 and action.reminder_mail_at > timezone.now()
+    assert any("reminder mail for next action" in r.getMessage() and "retrying" in r.getMessage()
+               for r in caplog.records)
+    assert send_reminder_mail(action.pk) is False  # not before its retry time
+
+    controller, received = smtp_server  # the mail server is back
+    settings.EMAIL_PORT = controller.port
+    NextAction.objects.filter(pk=action.pk).update(reminder_mail_at=timezone.now())  # its retry time has come
+    assert run_reminders() == 0  # no new reminder; the schedule queues the mail again
+    action.refresh_from_db()
+    assert len(received) == 1 and received[0].rcpt_tos == ["rep@example.jp"]
+    assert action.reminder_mailed_at is not None and action.reminder_mail_attempts == 2
+    assert Notification.objects.filter(user=rep).count() == 1
+
+
+def test_a_mail_that_keeps_failing_is_given_up_and_logged(settings, rep, person, caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _closed_port(), 2
+    rep.email = "rep@example.jp"
+    rep.save(update_fields=["email"])
+    action = services.create_next_action(actor=rep, person=person, data={
+        "title": "電話", "due_at": timezone.now() + dt.timedelta(minutes=5)})
     assert services.send_reminder(action.pk) is True
+    when = timezone.now()
+    for _attempt in range(4):  # now, then after 1, 5 and 15 minutes
+        assert send_reminder_mail(action.pk, now=when) is False
+        when += dt.timedelta(hours=2)
+    action.refresh_from_db()
+    assert action.reminder_mail_at is None and action.reminder_mail_attempts == 4
+    assert any(r.levelname == "ERROR" and "given up" in r.getMessage() for r in caplog.records)
+    assert send_reminder_mail(action.pk, now=when) is False

@@ -123,8 +123,9 @@ def test_daily_counts_follow_create_edit_delete(rep_api, rep, log):
     assert not Touch.objects.exists()
 
 
-def test_touch_logged_event_after_commit(person, log, django_capture_on_commit_callbacks):
+def test_touch_logged_event_after_commit(rep, person, log, make_deal, django_capture_on_commit_callbacks):
     seen = []
+    deal = make_deal(rep, person)
 
     def handler(**payload):
         seen.append(payload)
@@ -132,22 +133,23 @@ def test_touch_logged_event_after_commit(person, log, django_capture_on_commit_c
     events.subscribe("touch.logged", handler)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            touch = log(subject_type="sales.deal", subject_id=7)
+            touch = log(subject_type="sales.deal", subject_id=deal.pk)
     finally:
         events._after_commit["touch.logged"].remove(handler)
     assert seen == [{"touch_id": touch.pk, "person_id": person.pk, "company_id": None, "subject_type": "sales.deal",
-                     "subject_id": 7, "occurred_at": touch.occurred_at, "rep_id": touch.rep_id, "kind": "visit"}]
+                     "subject_id": deal.pk, "occurred_at": touch.occurred_at, "rep_id": touch.rep_id, "kind": "visit"}]
 
 
-def test_subject_selectors_for_upper_layers(rep, person, log):
+def test_subject_selectors_for_upper_layers(rep, person, log, make_deal):
     from daifuku.activities import selectors
 
-    old = log(subject_type="sales.deal", subject_id=7, occurred_at=timezone.now() - dt.timedelta(days=3))
-    new = log(subject_type="sales.deal", subject_id=7)
-    log(subject_type="sales.deal", subject_id=8, occurred_at=timezone.now() - dt.timedelta(days=9))
-    assert [t.pk for t in selectors.touches_for_subject(rep, "sales.deal", 7)] == [new.pk, old.pk]
-    last = selectors.last_touch_at_by_subject("sales.deal", [7, 8, 9])
-    assert last[7] == new.occurred_at and set(last) == {7, 8}
+    d7, d8 = make_deal(rep, person), make_deal(rep, person)
+    old = log(subject_type="sales.deal", subject_id=d7.pk, occurred_at=timezone.now() - dt.timedelta(days=3))
+    new = log(subject_type="sales.deal", subject_id=d7.pk)
+    log(subject_type="sales.deal", subject_id=d8.pk, occurred_at=timezone.now() - dt.timedelta(days=9))
+    assert [t.pk for t in selectors.touches_for_subject(rep, "sales.deal", d7.pk)] == [new.pk, old.pk]
+    last = selectors.last_touch_at_by_subject("sales.deal", [d7.pk, d8.pk, d8.pk + 1])
+    assert last[d7.pk] == new.occurred_at and set(last) == {d7.pk, d8.pk}
 
 
 def test_list_endpoint_query_budget(rep_api, person, log, django_assert_max_num_queries):

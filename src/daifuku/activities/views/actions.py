@@ -49,7 +49,9 @@ def action_edit(request, pk: int):
                                                                  data=form.to_data())):
             messages.success(request, _("Saved."))
             return redirect(safe_next(request, reverse("activities:home")))
-    return render(request, "activities/action_form.html", {"form": form, "action": action,
+    source = request.POST if request.method == "POST" else request.GET
+    # the form always states where to go back to (a missing variable in a filter argument is a 500)
+    return render(request, "activities/action_form.html", {"form": form, "action": action, "next": source.get("next", ""),
                                                            "person": action.person, "company": action.company})
 
 

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from daifuku.accounts import selectors as account_selectors
+from daifuku.accounts.permissions import sees_everything
 from daifuku.customers import selectors as customer_selectors
 
 from ..policies import is_team_lead
@@ -34,6 +35,15 @@ def rep_for(request):
     if not is_team_lead(request.user, rep):
         raise Http404
     return rep
+
+
+def may_see_customers_of(user, owner_id) -> bool:
+    """May ``user`` list another user's customers by their next actions? Managers and
+    admins: anyone's; a rep: their own team's."""
+    owner = account_selectors.find_user(owner_id)
+    if owner is None:
+        return False
+    return sees_everything(user) or bool(user.team_id and owner.team_id == user.team_id)
 
 
 def safe_next(request, default: str) -> str:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from daifuku.accounts import selectors as account_selectors
-from daifuku.accounts.services import rotate_calendar_secret
 
 from .. import selectors, services
 from ..calendar import feed_for
@@ -26,6 +27,7 @@ def home(request):
         "team": account_selectors.reps_led_by(request.user) if (request.user.is_manager or request.user.is_admin) else [],
         "notifications": selectors.notifications(request.user, unread_only=True, limit=10) if rep == request.user else [],
         "calendar_url": calendar_url(request, request.user),
+        "calendar_panel": {"calendar_url": calendar_url(request, request.user)},
     }
     template = "activities/partials/_my_day.html" if request.htmx and not request.htmx.boosted else "activities/home.html"
     return render(request, template, context)
@@ -50,8 +52,18 @@ def notifications_read(request):
 @login_required
 @require_POST
 def calendar_rotate(request):
-    rotate_calendar_secret(actor=request.user, user=request.user)
-    return redirect("activities:home")
+    """Turn the calendar feed on or give it a new address (from My day or the account page)."""
+    services.enable_calendar_feed(actor=request.user, user=request.user)
+    messages.success(request, _("Your calendar feed has a new address. Subscribe to it again in your calendar."))
+    return redirect(safe_next(request, reverse("activities:home")))
+
+
+@login_required
+@require_POST
+def calendar_disable(request):
+    services.disable_calendar_feed(actor=request.user, user=request.user)
+    messages.success(request, _("Your calendar feed is turned off."))
+    return redirect(safe_next(request, reverse("activities:home")))
 
 
 def calendar_feed(request, secret: str):

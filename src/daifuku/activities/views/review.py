@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,8 +19,8 @@ from daifuku.customers.views.common import int_or_none, run_service
 
 from .. import dashboard, selectors, services
 from ..forms import CommentForm, GoalForm, HandoverForm, ReportForm
-from ..models import GoalPeriod, TouchKind
-from .common import parse_day, rep_for, safe_next
+from ..models import GoalPeriod, Mood, ReportStatus, TouchKind
+from .common import may_see_customers_of, parse_day, rep_for, safe_next
 
 
 @login_required
@@ -99,17 +100,37 @@ def report_list(request):
 @login_required
 def report_detail(request, pk: int):
     report = selectors.get_report(request.user, pk)
-    since, until = selectors.day_bounds(report.day)
-    touches = selectors.list_touches(request.user, rep_id=report.rep_id, since=since, until=until, size=200).items
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.comment_on_report(actor=request.user, report=report,
                                                                 body=form.cleaned_data["body"])):
             messages.success(request, _("Comment added."))
             return redirect("activities:report", report.pk)
+    return _report_page(request, report, form=form)
+
+
+def _report_page(request, report, *, form=None, return_form=None, status: int = 200):
+    """The report as it reads now — or, once approved, as it was approved — with the
+    comments and the manager's approve / send back buttons."""
+    frozen = report.approved_content if report.status == ReportStatus.APPROVED and report.approved_content else None
+    since, until = selectors.day_bounds(report.day)
+    touches = [] if frozen else selectors.list_touches(request.user, rep_id=report.rep_id, since=since, until=until,
+                                                       size=200).items
     return render(request, "activities/report_detail.html", {
         "report": report, "touches": touches, "comments": report.comments.select_related("author"),
-        "form": form, "can_approve": request.user.pk != report.rep_id and report.status == "submitted"})
+        "form": form or CommentForm(), "frozen": frozen_touches(frozen),
+        "return_form": return_form or CommentForm(prefix="return"),
+        "reflection": frozen["reflection"] if frozen else report.reflection,
+        "can_approve": request.user.pk != report.rep_id and report.status == ReportStatus.SUBMITTED}, status=status)
+
+
+def frozen_touches(content: dict | None) -> list[dict] | None:
+    """The touches kept when the report was approved, ready for the page."""
+    if content is None:
+        return None
+    labels, moods = dict(TouchKind.choices), dict(Mood.choices)
+    return [{**t, "occurred_at": parse_datetime(t["occurred_at"]), "kind_label": labels.get(t["kind"], t["kind"]),
+             "mood_label": moods.get(t.get("mood") or "", "")} for t in content.get("touches", [])]
 
 
 @login_required
@@ -122,6 +143,30 @@ def report_approve(request, pk: int):
     else:
         messages.error(request, " ".join(str(e) for e in form.non_field_errors()))
     return redirect("activities:report", report.pk)
+
+
+@login_required
+@require_POST
+def report_return(request, pk: int):
+    """Send the report back for correction (差し戻し) with a comment."""
+    report = selectors.get_report(request.user, pk)
+    form = CommentForm(request.POST, prefix="return")
+    if form.is_valid() and run_service(form, lambda: services.return_daily_report(
+            actor=request.user, report=report, comment=form.cleaned_data["body"])):
+        messages.success(request, _("Sent back to %(rep)s for correction.") % {"rep": report.rep})
+        return redirect("activities:report", report.pk)
+    return _report_page(request, report, return_form=form, status=422)
+
+
+@login_required
+def reports_missing(request):
+    """Managers: who has not submitted the daily report of a day."""
+    if not (request.user.is_manager or request.user.is_admin):
+        raise Http404
+    day = parse_day(request.GET.get("day"))
+    return render(request, "activities/reports_missing.html", {
+        "day": day, "rows": selectors.missing_reports(request.user, day),
+        "previous_day": day - dt.timedelta(days=1), "next_day": day + dt.timedelta(days=1)})
 
 
 @login_required
@@ -174,6 +219,8 @@ def handover_one(request, kind: str, pk: int):
 def no_next_step(request):
     owner = request.GET.get("owner", "me")
     owner_id = request.user.pk if owner == "me" else int_or_none(owner)
+    if owner_id is not None and owner_id != request.user.pk and not may_see_customers_of(request.user, owner_id):
+        raise Http404
     page = selectors.no_next_step(request.user, owner_id=owner_id, cursor=request.GET.get("after"))
     return render(request, "activities/no_next_step.html", {"page": page, "owner": owner,
                                                             "team": account_selectors.reps_led_by(request.user)})

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from daifuku.accounts.permissions import CHANGE, DELETE
 from daifuku.customers.views.common import run_service
 
-from .. import selectors, services
+from .. import selectors, services, subjects
 from ..forms import QuickEntryForm, TouchForm
 from .common import customer_from, safe_next
 
@@ -63,6 +63,7 @@ def touch_detail(request, pk: int):
     return render(request, "activities/touch_detail.html", {
         "touch": touch, "attachments": list(touch.attachments.all()),
         "can_change": selectors.touches_queryset(request.user, CHANGE).filter(pk=touch.pk).exists(),
+        "subject": subjects.shown(request.user, touch.subject_type, touch.subject_id),
     })
 
 

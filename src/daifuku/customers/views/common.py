@@ -50,11 +50,10 @@ def deleted_message():
     return _("Moved to the trash. You can restore it from Settings → Trash.")
 
 
-def history_rows(obj, limit: int = 500) -> list[dict]:
-    """The audit trail of ``obj`` ready for the history page (labels, names, door)."""
+def history_rows(obj, user, limit: int = 500) -> list:
+    """The audit trail of ``obj`` that ``user`` may read, as sentences with labelled changes
+    (``core.audit_display.ReadableEntry``)."""
     from daifuku.core.audit import history_for
-    from daifuku.core.audit_display import readable_changes, via_label
+    from daifuku.core.audit_display import readable_entries
 
-    entries = list(history_for(obj, limit=limit))
-    readable = readable_changes(entries)
-    return [{"entry": e, "changes": readable[e.pk], "via": via_label(e.via)} for e in entries]
+    return readable_entries(history_for(obj, limit=limit), user=user)

@@ -105,5 +105,5 @@ def company_restore(request, pk: int):
 @login_required
 def company_history(request, pk: int):
     company = selectors.get_company(request.user, pk)
-    return render(request, "customers/history.html", {"object": company, "rows": history_rows(company),
+    return render(request, "customers/history.html", {"object": company, "rows": history_rows(company, request.user),
                                                         "back_url": "customers:company"})

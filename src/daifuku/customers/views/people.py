@@ -179,7 +179,7 @@ def person_restore(request, pk: int):
 @login_required
 def person_history(request, pk: int):
     person = selectors.get_person(request.user, pk)
-    return render(request, "customers/history.html", {"object": person, "rows": history_rows(person),
+    return render(request, "customers/history.html", {"object": person, "rows": history_rows(person, request.user),
                                                         "back_url": "customers:person"})
 
 
