@@ -1,4 +1,4 @@
-"""Deals, moves, lines, quotes, stalled detection, merge participation, targets."""
+"""Deals, moves, lines, quotes, stalled detection, targets (merge participation: test_merge.py)."""
 
 import datetime as dt
 
@@ -204,30 +204,6 @@ def test_touch_logged_event_updates_the_deal(rep, make_deal):
                 subject_id=deal.pk, occurred_at=when)
     deal.refresh_from_db()
     assert deal.last_touch_at == when
-
-
-def test_merge_moves_deals_and_journals(rep, make_deal, person):
-    from daifuku.core import events
-    from daifuku.customers.services import create_person
-
-    loser = create_person(actor="test", data={"family_name": "山田", "given_name": "はなこ"})
-    deal = make_deal(rep, person_id=loser.pk)
-    other = make_deal(rep, title="別件")
-    services.add_deal_contact(actor=rep, deal=other, person=loser, role="決裁者")
-
-    class Journal:
-        moves: list = []
-
-        def record_move(self, *args):
-            self.moves.append(args)
-
-    journal = Journal()
-    events.gather("customer.merging", survivor=person, loser=loser, journal=journal)
-    deal.refresh_from_db()
-    assert deal.person_id == person.pk
-    assert other.contacts.get().person_id == person.pk
-    assert sorted(m[0] for m in journal.moves) == ["sales.deal", "sales.dealcontact"]
-    assert all(m[2:] == ("person", loser.pk, person.pk) for m in journal.moves)
 
 
 def test_targets_are_set_by_managers(manager, rep, teams):
