@@ -13,8 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_pipelines_list_ordered_stages(rep_api, pipeline):
     response = rep_api.get("/api/v1/pipelines")
     assert response.status_code == 200
-    item = response.json()["items"][0]
-    assert item["id"] == pipeline.pk
+    item = next(i for i in response.json()["items"] if i["id"] == pipeline.pk)
     assert [(s["name"], s["probability"]) for s in item["stages"]] == [
         ("見込み", 10), ("提案", 40), ("交渉", 80), ("受注", 100), ("失注", 0)]
     assert set(item["stages"][0]) >= {"id", "name", "probability"}
