@@ -15,6 +15,7 @@ urlpatterns = [
     path("deals/<int:pk>/move/", board.move, name="deal-move"),
     path("deals/<int:pk>/lines/", deals.line_add, name="line-add"),
     path("deals/<int:pk>/lines/<int:line_id>/delete/", deals.line_remove, name="line-remove"),
+    path("people/pick/", deals.person_options, name="person-options"),
     path("deals/<int:pk>/contacts/", deals.contact_add, name="contact-add"),
     path("deals/<int:pk>/contacts/<int:contact_id>/delete/", deals.contact_remove, name="contact-remove"),
     path("deals/<int:pk>/next-action/", deals.next_action_add, name="next-action-add"),

@@ -13,6 +13,7 @@ from .deals import (
     get_saved_view,
     get_stage,
     list_deals,
+    people_to_pick,
     picked_customers,
     pipelines,
     products_queryset,
@@ -38,7 +39,7 @@ from .reports import (
 __all__ = [
     "DealFilters", "attainment_rows", "board", "column_cards", "count_deals", "deals_queryset",
     "forecast", "forecast_breakdown", "forecast_by_month", "funnel", "get_deal", "get_pipeline",
-    "get_quote", "get_saved_view", "get_stage", "get_target", "list_deals", "picked_customers",
+    "get_quote", "get_saved_view", "get_stage", "get_target", "list_deals", "people_to_pick", "picked_customers",
     "pipelines", "products_queryset", "recent_targets", "sales_settings", "saved_views", "stage_history",
     "stage_in_pipeline", "stages_of", "stalled_deals", "targets_overlapping", "won_totals",
 ]

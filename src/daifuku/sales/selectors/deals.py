@@ -120,6 +120,15 @@ def picked_customers(user, company_id: int | None, person_id: int | None) -> tup
     return company, person
 
 
+def people_to_pick(user, query: str, limit: int = 10) -> list:
+    """People matching what was typed in a "who" picker (name, reading, e-mail or phone),
+    only those the user may see: ``[SearchResult(type, id, display_name, kana)]``."""
+    query = (query or "").strip()[:100]
+    if not query:
+        return []
+    return customer_selectors.search_customers(user, query, types=("person",), limit=limit)[0]
+
+
 @dataclass
 class DealFilters:
     q: str = ""

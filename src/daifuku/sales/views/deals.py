@@ -180,9 +180,25 @@ def line_remove(request, pk: int, line_id: int):
 
 
 @login_required
+def person_options(request):
+    """The "who" picker's results (htmx): people matching ``q``, each a button that fills
+    the picker's hidden id (sales.js)."""
+    import re
+
+    people = selectors.people_to_pick(request.user, request.GET.get("q", ""))
+    target = request.GET.get("target", "")
+    return render(request, "sales/partials/_person_options.html", {
+        "people": people, "q": request.GET.get("q", "").strip(),
+        "target": target if re.fullmatch(r"[a-z][a-z-]{0,30}", target) else ""})
+
+
+@login_required
 @require_POST
 def contact_add(request, pk: int):
     deal = selectors.get_deal(request.user, pk, CHANGE)
+    if not request.POST.get("person"):
+        messages.error(request, _("Choose a person from the search results."))
+        return redirect("sales:deal", deal.pk)
     attempt(request, lambda: services.add_deal_contact(actor=request.user, deal=deal, person=request.POST.get("person"),
                                                        role=request.POST.get("role", "")), _("Contact added."))
     return redirect("sales:deal", deal.pk)

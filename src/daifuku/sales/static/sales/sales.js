@@ -58,3 +58,22 @@
     else { const heading = board.querySelector(".board-col h2"); if (heading) heading.focus(); }
   });
 })();
+// Pickers ("who is this deal with?"): a search result button fills the picker's hidden
+// id and its search box; typing again after a pick clears the id, so a half-typed name
+// is never saved as the person picked before.
+document.addEventListener("click", (event) => {
+  const pick = event.target.closest && event.target.closest("[data-pick-person]");
+  if (!pick) return;
+  const target = pick.dataset.target;
+  const id = document.getElementById(`${target}-id`);
+  const input = document.getElementById(`${target}-search`);
+  if (id) id.value = pick.dataset.pickPerson;
+  if (input) { input.value = pick.dataset.name; input.focus(); }
+  const list = document.getElementById(`${target}-options`);
+  if (list) list.innerHTML = "";
+});
+document.addEventListener("input", (event) => {
+  const target = event.target.dataset && event.target.dataset.clears;
+  const id = target && document.getElementById(target);
+  if (id) id.value = "";
+});
