@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from . import services
 from .maths.periods import period_containing
-from .models import Pipeline, SalesSettings
+from .models import LostReason, Pipeline, SalesSettings
 
 PRODUCTS = [
     ("SYS-STD", "販売管理システム 標準ライセンス", 480_000, "standard", "式"),
@@ -37,6 +37,7 @@ def add_demo_deals(context) -> str:
     stages = list(new_business.stages.order_by("position"))
     open_stages = [s for s in stages if s.kind == "open"]
     won, lost = next(s for s in stages if s.kind == "won"), next(s for s in stages if s.kind == "lost")
+    lost_reason = LostReason.objects.filter(is_active=True).order_by("position", "id").first()
     today = timezone.localdate()
     now = timezone.now()
     created = 0
@@ -57,6 +58,7 @@ def add_demo_deals(context) -> str:
                                                at=now - dt.timedelta(days=rng.randint(1, 25)))
         elif index % 7 == 0:
             deal = services.move_deal_to_stage(actor=rep, deal=deal, stage=lost, reason="価格で競合に敗れた",
+                                               lost_reason=lost_reason,
                                                at=now - dt.timedelta(days=rng.randint(1, 25)))
         if index < 3:
             for product in rng.sample(products, 2):

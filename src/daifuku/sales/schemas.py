@@ -138,6 +138,7 @@ class DealPatch(Strict):
 class MoveIn(Strict):
     stage_id: int
     reason: str = ""
+    lost_reason_id: int | None = None
 
 
 class DealOut(Schema):
@@ -163,6 +164,7 @@ class DealOut(Schema):
     description: str
     closed_at: dt.datetime | None
     close_reason: str
+    lost_reason_id: int | None = None
     stage_entered_at: dt.datetime
     last_touch_at: dt.datetime | None
     stalled_at: dt.datetime | None

@@ -34,4 +34,6 @@ urlpatterns = [
     path("setup/pipelines/", setup.pipeline_create, name="pipeline-create"),
     path("setup/pipelines/<int:pk>/stages/", setup.stage_create, name="stage-create"),
     path("setup/stages/<int:pk>/", setup.stage_update, name="stage-update"),
+    path("setup/lost-reasons/", setup.lost_reason_create, name="lost-reason-create"),
+    path("setup/lost-reasons/<int:pk>/", setup.lost_reason_update, name="lost-reason-update"),
 ]

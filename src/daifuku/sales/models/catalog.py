@@ -110,3 +110,22 @@ class Stage(models.Model):
     @property
     def is_open(self) -> bool:
         return self.kind == StageKind.OPEN
+
+
+class LostReason(models.Model):
+    """Why deals are lost (価格, 競合に敗退, 予算なし …): a short list the organisation
+    keeps, so a lost deal names one and the funnel can count them. A reason in use is
+    deactivated rather than deleted."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("lost reason")
+        verbose_name_plural = _("lost reasons")
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .catalog import Pipeline, Product, Stage, TaxCategory
+from .catalog import LostReason, Pipeline, Product, Stage, TaxCategory
 
 OPEN = Q(status="open")
 
@@ -59,6 +59,8 @@ class Deal(models.Model):
     description = models.TextField(_("description"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     close_reason = models.CharField(_("won/lost reason"), max_length=300, blank=True)
+    lost_reason = models.ForeignKey(LostReason, verbose_name=_("lost reason"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
     stage_entered_at = models.DateTimeField(_("in this stage since"), default=timezone.now)
     last_touch_at = models.DateTimeField(_("last touch"), null=True, blank=True)
     stalled_at = models.DateTimeField(_("stalled since"), null=True, blank=True)
@@ -150,6 +152,8 @@ class StageChange(models.Model):
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     seconds_in_from = models.BigIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    lost_reason = models.ForeignKey(LostReason, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["changed_at", "id"]

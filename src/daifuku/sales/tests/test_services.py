@@ -8,7 +8,7 @@ from django.utils import timezone
 from daifuku.core.errors import NotFound, PermissionDenied, ValidationFailed
 from daifuku.core.models import AuditEntry
 from daifuku.sales import services
-from daifuku.sales.models import Deal, Quote, StageChange, StageFlowDaily
+from daifuku.sales.models import Deal, LostReason, Quote, StageChange, StageFlowDaily
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -90,8 +90,9 @@ def test_win_and_lose_emit_events(rep, make_deal, stages, person, captured):
                          "amount": 1_000_000, "won_at": won.closed_at}) in captured
     reopened = services.move_deal_to_stage(actor=rep, deal=won, stage=stages["交渉"])
     assert (reopened.status, reopened.closed_at, reopened.forecast_category, reopened.probability) == ("open", None, "pipeline", 80)
-    lost = services.move_deal_to_stage(actor=rep, deal=reopened, stage=stages["失注"], reason="競合に価格負け")
-    assert lost.status == "lost" and lost.probability == 0
+    lost = services.move_deal_to_stage(actor=rep, deal=reopened, stage=stages["失注"], reason="競合に価格負け",
+                                       lost_reason=LostReason.objects.get(name="価格"))
+    assert lost.status == "lost" and lost.probability == 0 and lost.lost_reason.name == "価格"
     assert [name for name, _ in captured].count("deal.lost") == 1
 
 

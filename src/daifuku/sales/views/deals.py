@@ -96,16 +96,16 @@ def _next_actions(request, deal):
     return open_actions_for_subject(request.user, "sales.deal", deal.pk)
 
 
-@login_required
-def deal_detail(request, pk: int):
-    deal = selectors.get_deal(request.user, pk)
+def detail_context(request, deal, **extra) -> dict:
+    """What the deal page shows (also re-rendered by a refused move, with its field errors)."""
     can_change = can(request.user, CHANGE, deal)
     stages = selectors.stages_of(deal.pipeline)
-    context = {
+    return {
         "deal": deal, "can_change": can_change, "stages": stages,
         "open_stages": [s for s in stages if s.kind == StageKind.OPEN],
         "won_stages": [s for s in stages if s.kind == StageKind.WON],
         "lost_stages": [s for s in stages if s.kind == StageKind.LOST],
+        "lost_reasons": selectors.active_lost_reasons(request.user),
         "lines": list(deal.lines.select_related("product")),
         "contacts": list(deal.contacts.select_related("person")),
         "quotes": list(deal.quotes.all()),
@@ -113,8 +113,14 @@ def deal_detail(request, pk: int):
         "timeline": timeline.collect(deal, user=request.user, limit=30),
         "next_actions": _next_actions(request, deal),
         "line_form": LineItemForm(products=selectors.products_queryset(request.user).filter(is_active=True)),
+        **extra,
     }
-    return render(request, "sales/deal_detail.html", context)
+
+
+@login_required
+def deal_detail(request, pk: int):
+    deal = selectors.get_deal(request.user, pk)
+    return render(request, "sales/deal_detail.html", detail_context(request, deal))
 
 
 @login_required
