@@ -187,8 +187,9 @@ def events_for(entries) -> dict[int, Event]:
         elif entry.object_type == "sales.dealcontact":
             event = _contact_event(entry, names)
         elif entry.object_type == "sales.quote":
+            total = pgettext("quote", "Total")
             event = Event(pgettext("timeline", "Quote issued: %(number)s") % {"number": entry.object_repr},
-                          [f"{pgettext('quote', 'Total')}: {value_text('total', _new(entry, 'total'), names)}"])
+                          [f"{total}: {value_text('total', _new(entry, 'total'), names)}"])
         elif entry.object_type == "sales.deal":
             event = _deal_event(entry, names)
         else:
