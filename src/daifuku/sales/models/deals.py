@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .catalog import LostReason, Pipeline, Product, Stage, TaxCategory
 
@@ -14,7 +15,7 @@ OPEN = Q(status="open")
 
 
 class DealStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("deal status", "Open")
     WON = "won", _("Won")
     LOST = "lost", _("Lost")
 
@@ -35,7 +36,7 @@ class Deal(models.Model):
     range. ``last_touch_at`` is maintained from touches (activities) for stall detection;
     ``stalled_at`` is set once per stall episode and cleared by the next touch or move."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("deal", "title"), max_length=200)
     company = models.ForeignKey("customers.Company", verbose_name=_("company"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="deals")
     person = models.ForeignKey("customers.Person", verbose_name=_("person"), null=True, blank=True,
