@@ -116,6 +116,7 @@ class DealIn(Strict):
     competitors: list[str] = []
     description: str = ""
     owner: str | None = Field(None, description="username; the caller by default")
+    lost_reason_id: int | None = Field(None, description="required when stage_id is a lost stage")
     contacts: list[ContactIn] = []
     lines: list[LineIn] = []
 
