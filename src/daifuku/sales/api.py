@@ -25,6 +25,7 @@ from .schemas import (
     LineIn,
     LineOut,
     LinePatch,
+    LostReasonList,
     MoveIn,
     PipelineIn,
     PipelineOut,
@@ -104,7 +105,7 @@ def list_pipelines(request):
     return {"items": [pipeline_dict(p) for p in selectors.pipelines(request.auth)], "next_cursor": None}
 
 
-@router.get("/lost-reasons", summary="The reasons a lost deal chooses from (lost_reason_id of a move)")
+@router.get("/lost-reasons", response=LostReasonList, summary="The reasons a lost deal chooses from (lost_reason_id of a move)")
 def list_lost_reasons(request):
     return {"items": [{"id": r.pk, "name": r.name, "position": r.position, "is_active": r.is_active}
                       for r in selectors.lost_reasons_queryset(request.auth)]}

@@ -10,6 +10,17 @@ from pydantic import Field
 from daifuku.customers.schemas import Strict
 
 
+class LostReasonOut(Schema):
+    id: int
+    name: str
+    position: int
+    is_active: bool
+
+
+class LostReasonList(Schema):
+    items: list[LostReasonOut]
+
+
 class StageOut(Schema):
     id: int
     name: str
