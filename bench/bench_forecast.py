@@ -107,6 +107,9 @@ def generate_deals(*, pipeline, stages, count: int, owners, first_id: int, rng: 
     open_stages = [s for s in stages if s.kind == "open"]
     won = next(s for s in stages if s.kind == "won")
     lost = next(s for s in stages if s.kind == "lost")
+    from daifuku.sales.models import LostReason
+
+    lost_reasons = list(LostReason.objects.order_by("position", "id").values_list("pk", flat=True)) or [None]
     now = dt.datetime.now(dt.UTC)
     for offset in range(count):
         deal_id = first_id + offset
@@ -142,6 +145,7 @@ def generate_deals(*, pipeline, stages, count: int, owners, first_id: int, rng: 
             else at.astimezone(TOKYO).date()
         category = ("pipeline", "best_case", "commit")[rng.randrange(3)] if status == "open" else "closed"
         created_at = path[0][2]
+        lost_reason = lost_reasons[deal_id % len(lost_reasons)] if status == "lost" else None
         values = {
             "id": deal_id, "title": f"ベンチ案件 {deal_id}", "company_id": None, "person_id": None,
             "owner_id": owner.pk, "team_id": owner.team_id, "pipeline_id": pipeline.pk, "stage_id": final.pk,
@@ -149,7 +153,7 @@ def generate_deals(*, pipeline, stages, count: int, owners, first_id: int, rng: 
             "probability": probability, "probability_overridden": False, "forecast_category": category,
             "source": "", "competitors": "[]", "description": "",
             "closed_at": writer.when(at) if status != "open" else None,
-            "close_reason": "", "stage_entered_at": writer.when(at), "last_touch_at": writer.when(at),
+            "close_reason": "", "lost_reason_id": lost_reason, "stage_entered_at": writer.when(at), "last_touch_at": writer.when(at),
             "stalled_at": None, "stalled_reason": "", "version": len(path),
             "created_at": writer.when(created_at), "updated_at": writer.when(at),
         }
@@ -160,7 +164,8 @@ def generate_deals(*, pipeline, stages, count: int, owners, first_id: int, rng: 
             previous_at = when
             changes.append({"deal_id": deal_id, "pipeline_id": pipeline.pk,
                             "from_stage_id": from_stage.pk if from_stage else None, "to_stage_id": to_stage.pk,
-                            "changed_at": writer.when(when), "changed_by_id": owner.pk, "seconds_in_from": seconds})
+                            "changed_at": writer.when(when), "changed_by_id": owner.pk, "seconds_in_from": seconds,
+                            "reason": "", "lost_reason_id": lost_reason if to_stage.kind == "lost" else None})
             key = (when.astimezone(TOKYO).date(), pipeline.pk, from_stage.pk if from_stage else 0, to_stage.pk)
             flow = flows.setdefault(key, [0, 0])
             flow[0] += 1

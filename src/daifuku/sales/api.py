@@ -25,6 +25,7 @@ from .schemas import (
     LineIn,
     LineOut,
     LinePatch,
+    LostReasonList,
     MoveIn,
     PipelineIn,
     PipelineOut,
@@ -102,6 +103,12 @@ class TargetPage(Page):
 @router.get("/pipelines", response=PipelinePage, summary="Pipelines with their ordered stages")
 def list_pipelines(request):
     return {"items": [pipeline_dict(p) for p in selectors.pipelines(request.auth)], "next_cursor": None}
+
+
+@router.get("/lost-reasons", response=LostReasonList, summary="The reasons a lost deal chooses from (lost_reason_id of a move)")
+def list_lost_reasons(request):
+    return {"items": [{"id": r.pk, "name": r.name, "position": r.position, "is_active": r.is_active}
+                      for r in selectors.lost_reasons_queryset(request.auth)]}
 
 
 @router.post("/pipelines", response={201: PipelineOut}, summary="Create a pipeline (managers)")
@@ -225,7 +232,7 @@ def update_deal(request, deal_id: int, payload: DealPatch, response: HttpRespons
 def move_deal(request, deal_id: int, payload: MoveIn):
     deal = selectors.get_deal(request.auth, deal_id, CHANGE)
     deal = services.move_deal_to_stage(actor=request.auth, deal=deal, stage=payload.stage_id, reason=payload.reason,
-                                       expected_version=_if_match(request))
+                                       lost_reason=payload.lost_reason_id, expected_version=_if_match(request))
     return deal_dict(selectors.get_deal(request.auth, deal.pk))
 
 
@@ -388,6 +395,8 @@ def funnel(request, pipeline_id: int, period: str):
                     "advanced": r.advanced, "conversion_percent": r.conversion_percent,
                     "average_days": r.average_days} for r in result.rows],
         "won": result.won, "lost": result.lost, "win_rate_percent": result.win_rate_percent,
+        "lost_reasons": [{"id": r.id, "name": r.name, "count": r.count}
+                         for r in selectors.lost_reasons(pipeline, chosen)],
         "bottleneck": {"worst_drop_stage_id": result.worst_drop_stage_id,
                        "longest_wait_stage_id": result.longest_wait_stage_id},
     }

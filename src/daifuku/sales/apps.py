@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 STALLED_CHECK_SECONDS = 60 * 60
@@ -13,12 +14,13 @@ class SalesConfig(AppConfig):
         from daifuku.accounts.permissions import register_policy
         from daifuku.core import demo, events, panels, schedule, timeline
 
+        from . import defaults, permissions, timeline_sources
         from . import demo as sales_demo
-        from . import permissions, timeline_sources
         from .models import (
             Deal,
             DealContact,
             LineItem,
+            LostReason,
             Pipeline,
             Product,
             Quote,
@@ -33,7 +35,7 @@ class SalesConfig(AppConfig):
         register_policy(Deal, permissions.deal_policy())
         for model in (DealContact, LineItem, Quote, StageChange):
             register_policy(model, permissions.deal_policy("deal__"))
-        for model in (Product, Pipeline, Stage):
+        for model in (Product, Pipeline, Stage, LostReason):
             register_policy(model, permissions.catalog_policy)
         register_policy(Target, permissions.target_policy)
         register_policy(SavedView, permissions.saved_view_policy)
@@ -49,3 +51,4 @@ class SalesConfig(AppConfig):
         events.participate("customer.merging", on_customer_merging)
         schedule.every(STALLED_CHECK_SECONDS, "sales.flag_stalled_deals", flag_stalled_deals)
         demo.register("sales.deals", sales_demo.add_demo_deals)
+        post_migrate.connect(defaults.on_post_migrate, sender=self)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from . import services
 from .maths.periods import period_containing
-from .models import SalesSettings
+from .models import LostReason, Pipeline, SalesSettings
 
 PRODUCTS = [
     ("SYS-STD", "販売管理システム 標準ライセンス", 480_000, "standard", "式"),
@@ -29,13 +29,15 @@ def add_demo_deals(context) -> str:
     users, rng = context.users, context.random
     admin = users.get("admin") or "daifuku demo"
     reps = [users[name] for name in ("rep1", "rep2") if name in users] or [admin]
-    new_business = services.create_pipeline(actor=admin, name="新規開拓")
+    # a fresh installation already has its default pipeline: the demo fills that one
+    new_business = Pipeline.objects.order_by("position", "id").first() or services.create_pipeline(actor=admin, name="新規開拓")
     services.create_pipeline(actor=admin, name="契約更新", stages=RENEWAL)
     products = [services.create_product(actor=admin, data={"code": c, "name": n, "unit_price": p, "tax_category": t, "unit": u})
                 for c, n, p, t, u in PRODUCTS]
     stages = list(new_business.stages.order_by("position"))
     open_stages = [s for s in stages if s.kind == "open"]
     won, lost = next(s for s in stages if s.kind == "won"), next(s for s in stages if s.kind == "lost")
+    lost_reason = LostReason.objects.filter(is_active=True).order_by("position", "id").first()
     today = timezone.localdate()
     now = timezone.now()
     created = 0
@@ -56,6 +58,7 @@ def add_demo_deals(context) -> str:
                                                at=now - dt.timedelta(days=rng.randint(1, 25)))
         elif index % 7 == 0:
             deal = services.move_deal_to_stage(actor=rep, deal=deal, stage=lost, reason="価格で競合に敗れた",
+                                               lost_reason=lost_reason,
                                                at=now - dt.timedelta(days=rng.randint(1, 25)))
         if index < 3:
             for product in rng.sample(products, 2):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from daifuku.customers.forms import ServiceForm
 
@@ -13,10 +14,10 @@ from .models import ForecastCategory, StageKind, TargetMetric, TaxCategory
 class DealForm(ServiceForm):
     field_aliases = {"company_id": "company", "person_id": "person", "stage_id": "stage", "pipeline_id": "stage"}
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("deal", "Title"), max_length=200)
     company = forms.IntegerField(required=False, widget=forms.HiddenInput(attrs={"id": "company-id"}))
     person = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    stage = forms.TypedChoiceField(label=_("Stage"), coerce=int, required=False)
+    stage = forms.TypedChoiceField(label=pgettext_lazy("deal", "Stage"), coerce=int, required=False)
     amount = forms.CharField(label=_("Amount (yen)"), required=False,
                              widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     expected_close = forms.DateField(label=_("Expected close date"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -66,7 +67,7 @@ class LineItemForm(ServiceForm):
 
 class ProductForm(ServiceForm):
     code = forms.CharField(label=_("Code"), max_length=40)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("sales", "Name"), max_length=200)
     unit_price = forms.CharField(label=_("Unit price (yen, before tax)"), widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     tax_category = forms.ChoiceField(label=_("Tax category"), choices=TaxCategory.choices)
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
@@ -85,7 +86,7 @@ class TargetForm(ServiceForm):
 
 
 class StageForm(ServiceForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("sales", "Name"), max_length=100)
     probability = forms.IntegerField(label=_("Probability (%)"), min_value=0, max_value=100, initial=50)
     rotting_days = forms.IntegerField(label=_("Rotting limit (days)"), min_value=1, required=False)
 

@@ -10,6 +10,17 @@ from pydantic import Field
 from daifuku.customers.schemas import Strict
 
 
+class LostReasonOut(Schema):
+    id: int
+    name: str
+    position: int
+    is_active: bool
+
+
+class LostReasonList(Schema):
+    items: list[LostReasonOut]
+
+
 class StageOut(Schema):
     id: int
     name: str
@@ -116,6 +127,7 @@ class DealIn(Strict):
     competitors: list[str] = []
     description: str = ""
     owner: str | None = Field(None, description="username; the caller by default")
+    lost_reason_id: int | None = Field(None, description="required when stage_id is a lost stage")
     contacts: list[ContactIn] = []
     lines: list[LineIn] = []
 
@@ -138,6 +150,7 @@ class DealPatch(Strict):
 class MoveIn(Strict):
     stage_id: int
     reason: str = ""
+    lost_reason_id: int | None = None
 
 
 class DealOut(Schema):
@@ -163,6 +176,7 @@ class DealOut(Schema):
     description: str
     closed_at: dt.datetime | None
     close_reason: str
+    lost_reason_id: int | None = None
     stage_entered_at: dt.datetime
     last_touch_at: dt.datetime | None
     stalled_at: dt.datetime | None

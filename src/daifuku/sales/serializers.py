@@ -31,7 +31,7 @@ def deal_dict(d) -> dict:
         "probability": d.probability, "probability_overridden": d.probability_overridden,
         "weighted_amount": d.weighted_amount, "forecast_category": d.forecast_category, "source": d.source,
         "competitors": d.competitors, "description": d.description, "closed_at": d.closed_at,
-        "close_reason": d.close_reason, "stage_entered_at": d.stage_entered_at, "last_touch_at": d.last_touch_at,
+        "close_reason": d.close_reason, "lost_reason_id": d.lost_reason_id, "stage_entered_at": d.stage_entered_at, "last_touch_at": d.last_touch_at,
         "stalled_at": d.stalled_at, "stalled_reason": d.stalled_reason, "version": d.version,
         "created_at": d.created_at, "updated_at": d.updated_at,
     }

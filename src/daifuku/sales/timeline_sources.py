@@ -8,13 +8,16 @@ import datetime as dt
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from daifuku.core.audit import label_for
+from daifuku.core.audit_display import via_label
 from daifuku.core.models import AuditEntry
 from daifuku.core.timeline import TimelineItem
 
-from .models import Deal, StageChange
+from .models import Deal, StageChange, StageKind
 from .selectors import deals_queryset
+from .timeline_display import events_for
 
 
 def customer_deals_source(*, subject, user, before, limit) -> list[TimelineItem]:
@@ -43,45 +46,60 @@ def _newest_deals(user, customer, *, before, limit: int) -> list[Deal]:
 
 
 def stage_source(*, subject, user, before, limit) -> list[TimelineItem]:
-    qs = StageChange.objects.filter(deal_id=subject.pk).select_related("from_stage", "to_stage", "changed_by")
+    """The deal's moves in plain words (「フェーズを移動しました: 提案 → 交渉」, 「失注しました」
+    with the reason). Its opening is the audit's 「商談を作成しました」, so it is left out here."""
+    qs = (StageChange.objects.filter(deal_id=subject.pk, from_stage__isnull=False)
+          .select_related("from_stage", "to_stage", "changed_by", "lost_reason"))
     if before is not None:
         qs = qs.filter(changed_at__lt=before)
     items = []
     for change in qs.order_by("-changed_at", "-id")[:limit]:
-        if change.from_stage is None:
-            title = _("Opened in %(stage)s") % {"stage": change.to_stage.name}
+        moved = {"from": change.from_stage.name, "to": change.to_stage.name}
+        if change.to_stage.kind == StageKind.WON:
+            title = pgettext("timeline", "Won (%(from)s → %(to)s)") % moved
+        elif change.to_stage.kind == StageKind.LOST:
+            title = pgettext("timeline", "Lost (%(from)s → %(to)s)") % moved
+        elif change.from_stage.kind != StageKind.OPEN:
+            title = pgettext("timeline", "Reopened: %(from)s → %(to)s") % moved
         else:
-            title = _("%(from)s → %(to)s") % {"from": change.from_stage.name, "to": change.to_stage.name}
-        body = ""
+            title = pgettext("timeline", "Stage moved: %(from)s → %(to)s") % moved
+        lines = []
+        if change.lost_reason_id:
+            lines.append(pgettext("timeline", "Lost reason: %(reason)s") % {"reason": change.lost_reason.name})
+        if change.reason:
+            lines.append(pgettext("timeline", "Note: %(note)s") % {"note": change.reason})
         if change.seconds_in_from is not None:
-            body = _("%(days)s days in the previous stage") % {"days": round(change.seconds_in_from / 86400, 1)}
-        items.append(TimelineItem(at=change.changed_at, kind="stage", title=title, body=body,
-                                  actor=str(change.changed_by) if change.changed_by else "", sort_id=change.pk))
+            lines.append(_("%(days)s days in the previous stage") % {"days": round(change.seconds_in_from / 86400, 1)})
+        items.append(TimelineItem(at=change.changed_at, kind="stage", title=title, actor=_actor(change.changed_by, ""),
+                                  template=EVENT_TEMPLATE, data={"lines": lines}, sort_id=change.pk))
     return items
 
 
-AUDIT_TITLES = {
-    "create": lambda: _("Created"), "update": lambda: _("Changed"), "delete": lambda: _("Removed"),
-    "stalled": lambda: _("Flagged as stalled"),
-}
+EVENT_TEMPLATE = "sales/partials/_timeline_event.html"
+
+
+def _actor(user, label: str) -> str:
+    return str(user) if user else label
 
 
 def audit_source(*, subject, user, before, limit) -> list[TimelineItem]:
-    """Field changes of the deal and its lines, contacts and quotes (moves show as stage
-    entries, so they are left out here)."""
+    """What happened to the deal and its lines, people involved and quotes, as business
+    events (:mod:`.timeline_display`); moves show as stage entries, so they are left out."""
     entries = (AuditEntry.objects.filter(subject_type="sales.deal", subject_id=subject.pk)
                .exclude(action="move").select_related("actor"))
     if before is not None:
         entries = entries.filter(at__lt=before)
+    entries = list(entries.order_by("-at", "-id")[:limit])
+    events = events_for(entries)
     items = []
-    for entry in entries.order_by("-at", "-id")[:limit]:
-        title = AUDIT_TITLES.get(entry.action, lambda e=entry: e.action)()
-        if entry.object_type != "sales.deal":
-            title = f"{title}: {entry.object_repr}"
+    for entry in entries:
+        event = events[entry.pk]
+        if entry.action == "update" and not event.lines:
+            continue  # only bookkeeping changed: nothing a person would read
         items.append(TimelineItem(
-            at=entry.at, kind="audit", title=title, actor=str(entry.actor) if entry.actor else entry.actor_label,
-            template="customers/partials/_timeline_audit.html",
-            data={"changes": entry.changes, "via": entry.via, "action": entry.action}, sort_id=entry.pk,
+            at=entry.at, kind="audit", title=event.title, actor=_actor(entry.actor, entry.actor_label),
+            template=EVENT_TEMPLATE, data={"lines": event.lines, "via": "" if entry.via == "ui" else via_label(entry.via)},
+            sort_id=entry.pk,
         ))
     return items
 

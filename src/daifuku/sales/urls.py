@@ -15,6 +15,7 @@ urlpatterns = [
     path("deals/<int:pk>/move/", board.move, name="deal-move"),
     path("deals/<int:pk>/lines/", deals.line_add, name="line-add"),
     path("deals/<int:pk>/lines/<int:line_id>/delete/", deals.line_remove, name="line-remove"),
+    path("people/pick/", deals.person_options, name="person-options"),
     path("deals/<int:pk>/contacts/", deals.contact_add, name="contact-add"),
     path("deals/<int:pk>/contacts/<int:contact_id>/delete/", deals.contact_remove, name="contact-remove"),
     path("deals/<int:pk>/next-action/", deals.next_action_add, name="next-action-add"),
@@ -33,4 +34,6 @@ urlpatterns = [
     path("setup/pipelines/", setup.pipeline_create, name="pipeline-create"),
     path("setup/pipelines/<int:pk>/stages/", setup.stage_create, name="stage-create"),
     path("setup/stages/<int:pk>/", setup.stage_update, name="stage-update"),
+    path("setup/lost-reasons/", setup.lost_reason_create, name="lost-reason-create"),
+    path("setup/lost-reasons/<int:pk>/", setup.lost_reason_update, name="lost-reason-update"),
 ]

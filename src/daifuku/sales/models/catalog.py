@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TaxCategory(models.TextChoices):
@@ -44,7 +45,7 @@ class Product(models.Model):
     and its consumption tax category."""
 
     code = models.CharField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("sales", "name"), max_length=200)
     unit_price = models.BigIntegerField(_("unit price (yen, before tax)"))
     tax_category = models.CharField(_("tax category"), max_length=10, choices=TaxCategory.choices,
                                     default=TaxCategory.STANDARD)
@@ -65,7 +66,7 @@ class Product(models.Model):
 class Pipeline(models.Model):
     """A sales process with its own stages, e.g. new business (新規) or renewal (更新)."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(pgettext_lazy("sales", "name"), max_length=100, unique=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -82,7 +83,7 @@ class Pipeline(models.Model):
 class StageKind(models.TextChoices):
     """Open stages are worked on; a move to a won or lost stage closes the deal."""
 
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("stage kind", "Open")
     WON = "won", _("Won")
     LOST = "lost", _("Lost")
 
@@ -93,7 +94,7 @@ class Stage(models.Model):
     stay longer than that in the stage."""
 
     pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="stages")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("sales", "name"), max_length=100)
     position = models.PositiveIntegerField(_("position"), default=0)
     probability = models.PositiveSmallIntegerField(_("probability (%)"), default=0)
     kind = models.CharField(_("kind"), max_length=4, choices=StageKind.choices, default=StageKind.OPEN)
@@ -110,3 +111,22 @@ class Stage(models.Model):
     @property
     def is_open(self) -> bool:
         return self.kind == StageKind.OPEN
+
+
+class LostReason(models.Model):
+    """Why deals are lost (価格, 競合に敗退, 予算なし …): a short list the organisation
+    keeps, so a lost deal names one and the funnel can count them. A reason in use is
+    deactivated rather than deleted."""
+
+    name = models.CharField(pgettext_lazy("sales", "name"), max_length=100, unique=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("lost reason")
+        verbose_name_plural = _("lost reasons")
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,14 +7,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from .catalog import Pipeline, Product, Stage, TaxCategory
+from .catalog import LostReason, Pipeline, Product, Stage, TaxCategory
 
 OPEN = Q(status="open")
 
 
 class DealStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("deal status", "Open")
     WON = "won", _("Won")
     LOST = "lost", _("Lost")
 
@@ -35,7 +36,7 @@ class Deal(models.Model):
     range. ``last_touch_at`` is maintained from touches (activities) for stall detection;
     ``stalled_at`` is set once per stall episode and cleared by the next touch or move."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("deal", "title"), max_length=200)
     company = models.ForeignKey("customers.Company", verbose_name=_("company"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="deals")
     person = models.ForeignKey("customers.Person", verbose_name=_("person"), null=True, blank=True,
@@ -59,6 +60,8 @@ class Deal(models.Model):
     description = models.TextField(_("description"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     close_reason = models.CharField(_("won/lost reason"), max_length=300, blank=True)
+    lost_reason = models.ForeignKey(LostReason, verbose_name=_("lost reason"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
     stage_entered_at = models.DateTimeField(_("in this stage since"), default=timezone.now)
     last_touch_at = models.DateTimeField(_("last touch"), null=True, blank=True)
     stalled_at = models.DateTimeField(_("stalled since"), null=True, blank=True)
@@ -150,6 +153,8 @@ class StageChange(models.Model):
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     seconds_in_from = models.BigIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    lost_reason = models.ForeignKey(LostReason, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["changed_at", "id"]

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TargetMetric(models.TextChoices):
@@ -53,7 +54,7 @@ class SavedView(models.Model):
     """A named filter of the deal list that a user keeps (e.g. 「今月クロージング予定」)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_deal_views")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("sales", "name"), max_length=100)
     query = models.CharField(max_length=1000)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -14,6 +14,7 @@ from daifuku.customers import selectors as customer_selectors
 
 from ..models import (
     Deal,
+    LostReason,
     Pipeline,
     Product,
     Quote,
@@ -54,11 +55,21 @@ def deals_queryset(user, action: str = VIEW) -> QuerySet:
 
 def get_deal(user, pk, action: str = VIEW) -> Deal:
     return get_one(deals_queryset(user, action)
-                   .select_related("company", "person", "owner", "team", "pipeline", "stage"), pk)
+                   .select_related("company", "person", "owner", "team", "pipeline", "stage", "lost_reason"), pk)
 
 
 def products_queryset(user, action: str = VIEW) -> QuerySet:
     return restrict(Product.objects.all(), user, action)
+
+
+def lost_reasons_queryset(user, action: str = VIEW) -> QuerySet:
+    """The organisation's lost reasons (everyone reads them; managers change them)."""
+    return restrict(LostReason.objects.all(), user, action).order_by("position", "id")
+
+
+def active_lost_reasons(user) -> list[LostReason]:
+    """The reasons a lost deal chooses from, in the organisation's order."""
+    return list(lost_reasons_queryset(user).filter(is_active=True))
 
 
 def sales_settings() -> SalesSettings:
@@ -118,6 +129,15 @@ def picked_customers(user, company_id: int | None, person_id: int | None) -> tup
     company = customer_selectors.companies_queryset(user).filter(pk=company_id).first() if company_id else None
     person = customer_selectors.people_queryset(user).filter(pk=person_id).first() if person_id else None
     return company, person
+
+
+def people_to_pick(user, query: str, limit: int = 10) -> list:
+    """People matching what was typed in a "who" picker (name, reading, e-mail or phone),
+    only those the user may see: ``[SearchResult(type, id, display_name, kana)]``."""
+    query = (query or "").strip()[:100]
+    if not query:
+        return []
+    return customer_selectors.search_customers(user, query, types=("person",), limit=limit)[0]
 
 
 @dataclass

@@ -18,6 +18,7 @@ from ..models import (
     Deal,
     DealStatus,
     ForecastCategory,
+    LostReason,
     Pipeline,
     Stage,
     StageChange,
@@ -29,7 +30,7 @@ from .common import check_version, date_or_none, ensure_can, is_user, percent, y
 AUDITED_FIELDS = (
     "title", "company", "person", "owner", "team", "pipeline", "stage", "status", "amount",
     "amount_from_lines", "expected_close", "probability", "probability_overridden",
-    "forecast_category", "source", "competitors", "description", "close_reason",
+    "forecast_category", "source", "competitors", "description", "close_reason", "lost_reason",
 )
 TEXT_FIELDS = {"title": 200, "source": 100, "description": 20000}
 
@@ -176,7 +177,27 @@ def record_flow(*, day: dt.date, pipeline_id: int, from_stage_id: int | None, to
         StageFlowDaily.objects.filter(**key).update(**changes)
 
 
-def _apply_stage(deal: Deal, stage: Stage, now, reason: str) -> None:
+def lost_reason_of(stage: Stage, value, *, required: bool = True) -> LostReason | None:
+    """The lost reason named by ``value`` (a :class:`LostReason` or its id) for a move to
+    ``stage``: required when the stage is a lost stage, ignored otherwise."""
+    if stage.kind != StageKind.LOST:
+        return None
+    if value in (None, ""):
+        if not required:
+            return None
+        raise ValidationFailed({"lost_reason": [_("Choose why the deal was lost.")]}, code="lost_reason_required")
+    if isinstance(value, LostReason):
+        return value
+    try:
+        found = LostReason.objects.filter(pk=int(value), is_active=True).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise ValidationFailed({"lost_reason": [_("Choose one of the lost reasons.")]}, code="unknown_lost_reason")
+    return found
+
+
+def _apply_stage(deal: Deal, stage: Stage, now, reason: str, lost_reason: LostReason | None = None) -> None:
     deal.stage = stage
     deal.status = stage.kind
     deal.stage_entered_at = now
@@ -185,13 +206,17 @@ def _apply_stage(deal: Deal, stage: Stage, now, reason: str) -> None:
     if stage.kind == StageKind.OPEN:
         deal.closed_at = None
         deal.close_reason = ""
+        deal.lost_reason = None
         if deal.forecast_category == ForecastCategory.CLOSED:
             deal.forecast_category = ForecastCategory.PIPELINE
         if not deal.probability_overridden:
             deal.probability = stage.probability
     else:
+        # the real close date replaces the expected one (the audit keeps the old value)
         deal.closed_at = now
+        deal.expected_close = timezone.localdate(now)
         deal.close_reason = reason
+        deal.lost_reason = lost_reason if stage.kind == StageKind.LOST else None
         deal.forecast_category = ForecastCategory.CLOSED
         deal.probability = 100 if stage.kind == StageKind.WON else 0
 
@@ -203,7 +228,8 @@ def _emit_closing(deal: Deal, previous_status: str) -> None:
     if deal.status == DealStatus.WON:
         events.emit("deal.won", **payload, won_at=deal.closed_at)
     elif deal.status == DealStatus.LOST:
-        events.emit("deal.lost", **payload, lost_at=deal.closed_at, reason=deal.close_reason)
+        events.emit("deal.lost", **payload, lost_at=deal.closed_at, reason=deal.close_reason,
+                    lost_reason_id=deal.lost_reason_id, lost_reason=deal.lost_reason.name if deal.lost_reason else "")
 
 
 @transaction.atomic
@@ -222,6 +248,14 @@ def create_deal(*, actor, data: dict[str, Any]) -> Deal:
         errors.update(exc.errors)
         values = {}
     pipeline, stage = _stage_of(data.get("pipeline", data.get("pipeline_id")), data.get("stage", data.get("stage_id")), errors)
+    lost_reason = None
+    if stage is not None:
+        try:
+            lost_reason = lost_reason_of(stage, data.get("lost_reason", data.get("lost_reason_id")))
+        except ValidationFailed as exc:
+            if not errors:
+                raise
+            errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
     if "owner" not in values and is_user(actor):
@@ -234,10 +268,11 @@ def create_deal(*, actor, data: dict[str, Any]) -> Deal:
         values.pop("probability", None)
     now = timezone.now()
     deal = Deal(pipeline=pipeline, probability_overridden=overridden, stage_entered_at=now, **values)
-    _apply_stage(deal, stage, now, str(data.get("close_reason") or "")[:300])
+    _apply_stage(deal, stage, now, str(data.get("close_reason") or "")[:300], lost_reason)
     deal.save()
     StageChange.objects.create(deal=deal, pipeline=pipeline, from_stage=None, to_stage=stage, changed_at=now,
-                               changed_by=actor if is_user(actor) else None)
+                               changed_by=actor if is_user(actor) else None, reason=deal.close_reason,
+                               lost_reason=deal.lost_reason)
     record_flow(day=timezone.localdate(now), pipeline_id=pipeline.pk, from_stage_id=None, to_stage_id=stage.pk, seconds=0)
     audit.record(actor=actor, action="create", obj=deal, changes=audit.diff({}, audit.snapshot(deal, AUDITED_FIELDS)))
     _add_children(actor, deal, data)
@@ -298,11 +333,15 @@ def update_deal(*, actor, deal: Deal, data: dict[str, Any], expected_version: in
 
 
 @transaction.atomic
-def move_deal_to_stage(*, actor, deal: Deal, stage: Stage | int, reason: str = "",
+def move_deal_to_stage(*, actor, deal: Deal, stage: Stage | int, reason: str = "", lost_reason=None,
                        expected_version: int | None = None, at: dt.datetime | None = None) -> Deal:
     """Move a deal to another stage of its pipeline, recording who, when, from, to and how
-    long it spent in the stage it leaves. A won or lost stage closes the deal (with the
-    reason) and emits ``deal.won`` / ``deal.lost``; every move emits ``deal.stage_changed``."""
+    long it spent in the stage it leaves. A won or lost stage closes the deal on that day
+    (``closed_at``; the expected close date becomes the real one) with the note
+    ``reason``; a lost stage needs ``lost_reason`` (one of the organisation's
+    :class:`LostReason`, else ``lost_reason_required``). Moving a closed deal to the stage
+    it is in again with a reason corrects the reason. Emits ``deal.won`` / ``deal.lost``
+    on closing and ``deal.stage_changed`` on every move."""
     current = Deal.objects.select_for_update(of=("self",)).select_related("stage").get(pk=deal.pk)
     ensure_can(actor, CHANGE, current)
     check_version(current, expected_version)
@@ -315,19 +354,22 @@ def move_deal_to_stage(*, actor, deal: Deal, stage: Stage | int, reason: str = "
             raise ValidationFailed({"stage_id": [_("Unknown stage.")]})
     if stage.pipeline_id != current.pipeline_id:
         raise ValidationFailed({"stage_id": [_("This stage belongs to another pipeline.")]}, code="wrong_pipeline")
+    reason = (reason or "").strip()[:300]
     if stage.pk == current.stage_id:
-        return current
+        return _correct_close_reason(actor, current, stage, reason, lost_reason)
+    chosen_reason = lost_reason_of(stage, lost_reason)
     now = at or timezone.now()
     seconds = max(0, int((now - current.stage_entered_at).total_seconds()))
     old_stage, old_status = current.stage, current.status
     before = audit.snapshot(current, AUDITED_FIELDS)
-    _apply_stage(current, stage, now, (reason or "").strip()[:300])
+    _apply_stage(current, stage, now, reason, chosen_reason)
     current.version = F("version") + 1
     current.updated_at = now
     current.save()
     current.refresh_from_db()
     StageChange.objects.create(deal=current, pipeline_id=current.pipeline_id, from_stage=old_stage, to_stage=stage,
-                               changed_at=now, changed_by=actor if is_user(actor) else None, seconds_in_from=seconds)
+                               changed_at=now, changed_by=actor if is_user(actor) else None, seconds_in_from=seconds,
+                               reason=current.close_reason, lost_reason=current.lost_reason)
     record_flow(day=timezone.localdate(now), pipeline_id=current.pipeline_id, from_stage_id=old_stage.pk,
                 to_stage_id=stage.pk, seconds=seconds)
     audit.record(actor=actor, action="move", obj=current, changes=audit.diff(before, audit.snapshot(current, AUDITED_FIELDS)),
@@ -335,4 +377,29 @@ def move_deal_to_stage(*, actor, deal: Deal, stage: Stage | int, reason: str = "
     events.emit("deal.stage_changed", deal_id=current.pk, pipeline_id=current.pipeline_id,
                 from_stage_id=old_stage.pk, to_stage_id=stage.pk, changed_at=now)
     _emit_closing(current, old_status)
+    return current
+
+
+def _correct_close_reason(actor, current: Deal, stage: Stage, reason: str, lost_reason) -> Deal:
+    """A "move" to the stage the deal is already in: for a closed deal, a new reason
+    (lost reason and/or note) is recorded; otherwise nothing happens."""
+    if stage.kind == StageKind.OPEN or (not reason and lost_reason in (None, "")):
+        return current
+    before = audit.snapshot(current, AUDITED_FIELDS)
+    if reason:
+        current.close_reason = reason
+    if stage.kind == StageKind.LOST and lost_reason not in (None, ""):
+        current.lost_reason = lost_reason_of(stage, lost_reason)
+    changes = audit.diff(before, audit.snapshot(current, AUDITED_FIELDS))
+    if not changes:
+        return current
+    current.version = F("version") + 1
+    current.updated_at = timezone.now()
+    current.save()
+    current.refresh_from_db()
+    closing = StageChange.objects.filter(deal=current, to_stage=stage).order_by("-changed_at", "-id").first()
+    if closing is not None:  # the stage history tells the reason of the move that closed the deal
+        StageChange.objects.filter(pk=closing.pk).update(reason=current.close_reason, lost_reason=current.lost_reason)
+    audit.record(actor=actor, action="update", obj=current, changes=changes)
+    events.emit("deal.updated", deal_id=current.pk)
     return current

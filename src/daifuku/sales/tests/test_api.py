@@ -10,11 +10,16 @@ from daifuku.sales import services
 pytestmark = pytest.mark.django_db
 
 
+def lost_reason(name):
+    from daifuku.sales.models import LostReason
+
+    return LostReason.objects.get(name=name)
+
+
 def test_pipelines_list_ordered_stages(rep_api, pipeline):
     response = rep_api.get("/api/v1/pipelines")
     assert response.status_code == 200
-    item = response.json()["items"][0]
-    assert item["id"] == pipeline.pk
+    item = next(i for i in response.json()["items"] if i["id"] == pipeline.pk)
     assert [(s["name"], s["probability"]) for s in item["stages"]] == [
         ("見込み", 10), ("提案", 40), ("交渉", 80), ("受注", 100), ("失注", 0)]
     assert set(item["stages"][0]) >= {"id", "name", "probability"}
@@ -189,7 +194,7 @@ def test_funnel_endpoint(rep_api, rep, make_deal, stages, pipeline):
         deal = make_deal(rep, title=f"案件{index}")
         deal = services.move_deal_to_stage(actor=rep, deal=deal, stage=stages["提案"])
         if index == 0:
-            services.move_deal_to_stage(actor=rep, deal=deal, stage=stages["失注"])
+            services.move_deal_to_stage(actor=rep, deal=deal, stage=stages["失注"], lost_reason=lost_reason("予算なし"))
     from django.utils import timezone
 
     from daifuku.sales.maths.periods import period_containing
@@ -201,6 +206,7 @@ def test_funnel_endpoint(rep_api, rep, make_deal, stages, pipeline):
     assert (second["entered"], second["exited"], second["advanced"], second["conversion_percent"]) == (3, 1, 0, 0.0)
     assert body["bottleneck"]["worst_drop_stage_id"] == stages["提案"].pk
     assert body["lost"] == 1
+    assert body["lost_reasons"] == [{"id": lost_reason("予算なし").pk, "name": "予算なし", "count": 1}]
 
 
 def test_deal_list_query_budget(rep_api, rep, make_deal, django_assert_max_num_queries):

@@ -1,4 +1,4 @@
-"""Deals, moves, lines, quotes, stalled detection, merge participation, targets."""
+"""Deals, moves, lines, quotes, stalled detection, targets (merge participation: test_merge.py)."""
 
 import datetime as dt
 
@@ -8,7 +8,7 @@ from django.utils import timezone
 from daifuku.core.errors import NotFound, PermissionDenied, ValidationFailed
 from daifuku.core.models import AuditEntry
 from daifuku.sales import services
-from daifuku.sales.models import Deal, Quote, StageChange, StageFlowDaily
+from daifuku.sales.models import Deal, LostReason, Quote, StageChange, StageFlowDaily
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -90,8 +90,9 @@ def test_win_and_lose_emit_events(rep, make_deal, stages, person, captured):
                          "amount": 1_000_000, "won_at": won.closed_at}) in captured
     reopened = services.move_deal_to_stage(actor=rep, deal=won, stage=stages["交渉"])
     assert (reopened.status, reopened.closed_at, reopened.forecast_category, reopened.probability) == ("open", None, "pipeline", 80)
-    lost = services.move_deal_to_stage(actor=rep, deal=reopened, stage=stages["失注"], reason="競合に価格負け")
-    assert lost.status == "lost" and lost.probability == 0
+    lost = services.move_deal_to_stage(actor=rep, deal=reopened, stage=stages["失注"], reason="競合に価格負け",
+                                       lost_reason=LostReason.objects.get(name="価格"))
+    assert lost.status == "lost" and lost.probability == 0 and lost.lost_reason.name == "価格"
     assert [name for name, _ in captured].count("deal.lost") == 1
 
 
@@ -204,30 +205,6 @@ def test_touch_logged_event_updates_the_deal(rep, make_deal):
                 subject_id=deal.pk, occurred_at=when)
     deal.refresh_from_db()
     assert deal.last_touch_at == when
-
-
-def test_merge_moves_deals_and_journals(rep, make_deal, person):
-    from daifuku.core import events
-    from daifuku.customers.services import create_person
-
-    loser = create_person(actor="test", data={"family_name": "山田", "given_name": "はなこ"})
-    deal = make_deal(rep, person_id=loser.pk)
-    other = make_deal(rep, title="別件")
-    services.add_deal_contact(actor=rep, deal=other, person=loser, role="決裁者")
-
-    class Journal:
-        moves: list = []
-
-        def record_move(self, *args):
-            self.moves.append(args)
-
-    journal = Journal()
-    events.gather("customer.merging", survivor=person, loser=loser, journal=journal)
-    deal.refresh_from_db()
-    assert deal.person_id == person.pk
-    assert other.contacts.get().person_id == person.pk
-    assert sorted(m[0] for m in journal.moves) == ["sales.deal", "sales.dealcontact"]
-    assert all(m[2:] == ("person", loser.pk, person.pk) for m in journal.moves)
 
 
 def test_targets_are_set_by_managers(manager, rep, teams):

@@ -76,4 +76,4 @@ def test_the_deal_form_names_the_chosen_customers(rep, make_deal, company, perso
     html = client_for(rep).get(reverse("sales:deal-edit", args=[deal.pk])).content.decode()
     assert company.display_name in html and person.display_name in html
     html = client_for(rep).get(reverse("sales:deal-create"), {"company": 999999, "person": "x"}).content.decode()
-    assert 'name="company_q" autocomplete="off" value=""' in html
+    assert 'id="company-search" type="search" name="q" autocomplete="off" value=""' in html

@@ -30,6 +30,7 @@ def _board_context(request, pipeline) -> dict:
     open_columns = [c for c in columns if c.stage.is_open]
     return {
         "pipeline": pipeline, "pipelines": selectors.pipelines(request.user), "columns": columns,
+        "lost_reasons": selectors.active_lost_reasons(request.user),
         "move_stages": [c.stage for c in columns],
         "total_amount": sum(c.amount for c in open_columns),
         "total_weighted": sum(c.weighted for c in open_columns),
@@ -64,24 +65,39 @@ def board_column(request, pk: int, stage_id: int):
 @login_required
 @require_POST
 def move(request, pk: int):
-    """Move a deal (board drag and drop, the card's select, or the deal page's form)."""
+    """Move a deal (board drag and drop, the card's select, or the deal page's forms). A
+    move to a lost stage names a lost reason; refused on the deal page, the page comes
+    back with the error on that field."""
     deal = selectors.get_deal(request.user, pk, CHANGE)
     stage = selectors.stage_in_pipeline(request.user, deal.pipeline_id, request.POST.get("stage") or 0)
-    error = None
+    error, field_errors = None, {}
     if stage is None:
         error = _("Choose a stage of this deal's pipeline.")
     else:
         try:
             deal = services.move_deal_to_stage(actor=request.user, deal=deal, stage=stage,
-                                               reason=request.POST.get("reason", ""))
+                                               reason=request.POST.get("reason", ""),
+                                               lost_reason=request.POST.get("lost_reason") or None)
         except DomainError as exc:
-            error = str(exc.message)
+            error, field_errors = str(exc.message), exc.errors
+            if exc.errors:
+                error = "; ".join(m for msgs in exc.errors.values() for m in msgs)
     if request.htmx and request.POST.get("from") == "board":
         context = _board_context(request, deal.pipeline)
         context.update({"error": error, "moved_id": deal.pk})
         return render(request, "sales/partials/_board.html", context)  # htmx swaps 2xx only: the error shows in the board
+    if "lost_reason" in field_errors:
+        from .deals import detail_context
+
+        context = detail_context(request, selectors.get_deal(request.user, pk), lost_errors=field_errors["lost_reason"],
+                                 lost_note=request.POST.get("reason", ""))
+        return render(request, "sales/deal_detail.html", context, status=422)
     if error:
         messages.error(request, error)
+    elif stage.kind == "won":
+        messages.success(request, _("Marked as won."))
+    elif stage.kind == "lost":
+        messages.success(request, _("Marked as lost."))
     else:
         messages.success(request, _("Moved to %(stage)s.") % {"stage": deal.stage.name})
     return redirect(request.POST.get("next") if _safe(request.POST.get("next")) else reverse("sales:deal", args=[deal.pk]))

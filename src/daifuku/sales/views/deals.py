@@ -96,16 +96,16 @@ def _next_actions(request, deal):
     return open_actions_for_subject(request.user, "sales.deal", deal.pk)
 
 
-@login_required
-def deal_detail(request, pk: int):
-    deal = selectors.get_deal(request.user, pk)
+def detail_context(request, deal, **extra) -> dict:
+    """What the deal page shows (also re-rendered by a refused move, with its field errors)."""
     can_change = can(request.user, CHANGE, deal)
     stages = selectors.stages_of(deal.pipeline)
-    context = {
+    return {
         "deal": deal, "can_change": can_change, "stages": stages,
         "open_stages": [s for s in stages if s.kind == StageKind.OPEN],
         "won_stages": [s for s in stages if s.kind == StageKind.WON],
         "lost_stages": [s for s in stages if s.kind == StageKind.LOST],
+        "lost_reasons": selectors.active_lost_reasons(request.user),
         "lines": list(deal.lines.select_related("product")),
         "contacts": list(deal.contacts.select_related("person")),
         "quotes": list(deal.quotes.all()),
@@ -113,8 +113,14 @@ def deal_detail(request, pk: int):
         "timeline": timeline.collect(deal, user=request.user, limit=30),
         "next_actions": _next_actions(request, deal),
         "line_form": LineItemForm(products=selectors.products_queryset(request.user).filter(is_active=True)),
+        **extra,
     }
-    return render(request, "sales/deal_detail.html", context)
+
+
+@login_required
+def deal_detail(request, pk: int):
+    deal = selectors.get_deal(request.user, pk)
+    return render(request, "sales/deal_detail.html", detail_context(request, deal))
 
 
 @login_required
@@ -181,9 +187,25 @@ def line_remove(request, pk: int, line_id: int):
 
 
 @login_required
+def person_options(request):
+    """The "who" picker's results (htmx): people matching ``q``, each a button that fills
+    the picker's hidden id (sales.js)."""
+    import re
+
+    people = selectors.people_to_pick(request.user, request.GET.get("q", ""))
+    target = request.GET.get("target", "")
+    return render(request, "sales/partials/_person_options.html", {
+        "people": people, "q": request.GET.get("q", "").strip(),
+        "target": target if re.fullmatch(r"[a-z][a-z-]{0,30}", target) else ""})
+
+
+@login_required
 @require_POST
 def contact_add(request, pk: int):
     deal = selectors.get_deal(request.user, pk, CHANGE)
+    if not request.POST.get("person"):
+        messages.error(request, _("Choose a person from the search results."))
+        return redirect("sales:deal", deal.pk)
     attempt(request, lambda: services.add_deal_contact(actor=request.user, deal=deal, person=request.POST.get("person"),
                                                        role=request.POST.get("role", "")), _("Contact added."))
     return redirect("sales:deal", deal.pk)

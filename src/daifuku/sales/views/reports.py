@@ -56,6 +56,7 @@ def funnel(request):
     result = selectors.funnel(chosen, period) if chosen else None
     return render(request, "sales/funnel.html", {
         "pipelines": pipelines, "pipeline": chosen, "period": period, "funnel": result,
+        "lost_reasons": selectors.lost_reasons(chosen, period) if chosen else [],
         "quick_periods": _period_links(period, fiscal_start()),
     })
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from daifuku.core.errors import DomainError
 
 from .. import selectors, services
 from ..forms import ProductForm, SettingsForm, StageForm
+from ..selectors.deals import get_one
 from .common import done, form_error_text, run_service
 
 
@@ -44,7 +46,8 @@ def pipeline_setup(request):
         if run_service(settings_form, lambda: services.update_sales_settings(actor=request.user, data=settings_form.cleaned_data)):
             return done(request, _("Settings saved."), "sales:setup")
     return render(request, "sales/setup.html", {
-        "pipelines": selectors.pipelines(request.user), "settings_form": settings_form, "stage_form": StageForm()})
+        "pipelines": selectors.pipelines(request.user), "settings_form": settings_form, "stage_form": StageForm(),
+        "lost_reasons": list(selectors.lost_reasons_queryset(request.user))})
 
 
 @login_required
@@ -84,3 +87,34 @@ def stage_update(request, pk: int):
     stage = selectors.get_stage(request.user, pk, CHANGE)
     return _stage_submit(request, lambda data: services.update_stage(actor=request.user, stage=stage, data=data),
                          _("Stage saved."))
+
+
+def _lost_reason_submit(request, call, success: str):
+    try:
+        call()
+    except DomainError as exc:
+        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs) or str(exc.message))
+    else:
+        messages.success(request, success)
+    return redirect(f"{reverse('sales:setup')}#h-lost-reasons")
+
+
+@login_required
+@require_POST
+def lost_reason_create(request):
+    _manager(request)
+    return _lost_reason_submit(request, lambda: services.create_lost_reason(actor=request.user, name=request.POST.get("name", "")),
+                               _("Lost reason added."))
+
+
+@login_required
+@require_POST
+def lost_reason_update(request, pk: int):
+    """Rename a lost reason and switch it on or off (a reason in use is kept on its deals)."""
+    _manager(request)
+    reason = get_one(selectors.lost_reasons_queryset(request.user, CHANGE), pk)
+    data = {"name": request.POST.get("name", ""), "is_active": request.POST.get("is_active") == "1"}
+    if request.POST.get("position", "") != "":
+        data["position"] = request.POST["position"]
+    return _lost_reason_submit(request, lambda: services.update_lost_reason(actor=request.user, reason=reason, data=data),
+                               _("Lost reason saved."))

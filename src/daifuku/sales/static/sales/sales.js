@@ -2,12 +2,44 @@
 // focused card, or the card's "move to" select). Every move is one htmx POST that returns
 // the re-rendered board; focus then goes back to the moved card.
 (() => {
+  const post = (dealId, values) => {
+    const board = document.getElementById("board");
+    const url = board.dataset.moveUrl.replace("/0/", `/${dealId}/`);
+    htmx.ajax("POST", url, { target: "#board", swap: "outerHTML", values: { ...values, from: "board" } });
+  };
+  const resetSelect = (dealId) => {
+    const select = document.querySelector(`#deal-card-${dealId} [data-move-select]`);
+    if (select) select.value = [...select.options].find((o) => o.defaultSelected)?.value ?? select.value;
+  };
+  // Winning closes the deal today: ask first. Losing needs a reason: ask for it in a dialog.
   const move = (dealId, stageId) => {
     const board = document.getElementById("board");
     if (!board || !window.htmx) return;
-    const url = board.dataset.moveUrl.replace("/0/", `/${dealId}/`);
-    htmx.ajax("POST", url, { target: "#board", swap: "outerHTML", values: { stage: stageId, from: "board" } });
+    const column = board.querySelector(`.board-col[data-stage="${stageId}"]`);
+    const kind = column ? column.dataset.kind : "open";
+    if (kind === "won" && !window.confirm(board.dataset.confirmWon)) { resetSelect(dealId); return; }
+    if (kind === "lost") {
+      const dialog = document.getElementById("lost-dialog");
+      const form = document.getElementById("lost-dialog-form");
+      form.reset();
+      form.onsubmit = (event) => {
+        event.preventDefault();
+        dialog.close();
+        post(dealId, { stage: stageId, lost_reason: form.lost_reason.value, reason: form.reason.value });
+      };
+      dialog.querySelector("[data-dialog-cancel]").onclick = () => { dialog.close(); resetSelect(dealId); };
+      dialog.oncancel = () => resetSelect(dealId);
+      dialog.showModal();
+      form.lost_reason.focus();
+      return;
+    }
+    post(dealId, { stage: stageId });
   };
+  document.addEventListener("change", (event) => {
+    const select = event.target.closest && event.target.closest("[data-move-select]");
+    const card = select && select.closest("[data-deal]");
+    if (card) move(card.dataset.deal, select.value);
+  });
   document.addEventListener("dragstart", (event) => {
     const card = event.target.closest && event.target.closest("[data-deal]");
     if (!card) return;
@@ -58,3 +90,22 @@
     else { const heading = board.querySelector(".board-col h2"); if (heading) heading.focus(); }
   });
 })();
+// Pickers ("who is this deal with?"): a search result button fills the picker's hidden
+// id and its search box; typing again after a pick clears the id, so a half-typed name
+// is never saved as the person picked before.
+document.addEventListener("click", (event) => {
+  const pick = event.target.closest && event.target.closest("[data-pick-person]");
+  if (!pick) return;
+  const target = pick.dataset.target;
+  const id = document.getElementById(`${target}-id`);
+  const input = document.getElementById(`${target}-search`);
+  if (id) id.value = pick.dataset.pickPerson;
+  if (input) { input.value = pick.dataset.name; input.focus(); }
+  const list = document.getElementById(`${target}-options`);
+  if (list) list.innerHTML = "";
+});
+document.addEventListener("input", (event) => {
+  const target = event.target.dataset && event.target.dataset.clears;
+  const id = target && document.getElementById(target);
+  if (id) id.value = "";
+});
