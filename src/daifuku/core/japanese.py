@@ -5,6 +5,7 @@ be imported (user-facing messages are lazy translations, rendered only when show
 Callers import from here; the code lives in one module per subject:
 
 * :mod:`~daifuku.core.japanese_text` — canonical text, kana folding, search and sort keys;
+* :mod:`~daifuku.core.japanese_collation` — 五十音順 (JIS X 4061) collation keys;
 * :mod:`~daifuku.core.japanese_phones` — telephone numbers;
 * :mod:`~daifuku.core.japanese_emails` — email addresses;
 * :mod:`~daifuku.core.japanese_addresses` — postal codes and prefectures;
@@ -27,6 +28,7 @@ from .japanese_addresses import (
     normalize_prefecture,
 )
 from .japanese_addresses import _lookup_postal_code as _lookup_postal_code
+from .japanese_collation import NO_READING, collation_key, name_collation_key, reading_collation_key
 from .japanese_companies import (
     CompanyName,
     company_match_key,
@@ -58,7 +60,7 @@ from .japanese_text import (
 from .japanese_text import strip_invisible as strip_invisible
 
 __all__ = [  # the public API; everything else is private to the japanese_* modules
-    "AGE_BANDS", "LEGAL_FORMS", "PREFECTURES", "PREFECTURE_NAMES", "CompanyName", "Phone",
+    "AGE_BANDS", "LEGAL_FORMS", "NO_READING", "collation_key", "name_collation_key", "reading_collation_key", "PREFECTURES", "PREFECTURE_NAMES", "CompanyName", "Phone",
     "PostalArea", "age_band", "age_on", "company_match_key", "corporate_number_check_digit",
     "format_postal_code", "is_kana", "kana_sort_key", "lookup_postal_code", "normalize_email",
     "normalize_phone", "normalize_postal_code", "normalize_prefecture", "normalize_text",

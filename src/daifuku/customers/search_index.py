@@ -10,19 +10,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from daifuku.core import search
-from daifuku.core.japanese import kana_sort_key
+from daifuku.core.japanese import kana_sort_key, name_collation_key, reading_collation_key
 
 PERSON, COMPANY = 1, 2
 ENTITY_NAMES = {PERSON: "person", COMPANY: "company"}
 
 
 def person_sort_kana(family_name: str, given_name: str, family_kana: str, given_kana: str) -> str:
-    """五十音順 key; people without a reading sort after those with one, by their name."""
-    return kana_sort_key(family_kana, given_kana) or "\u4e00" + f"{family_name} {given_name}".strip()
+    """The ``sort_kana`` column: 五十音順 collation key of the reading (JIS X 4061,
+    core.japanese_collation); people without a reading sort after those with one, by
+    their name. Every writer of the column (services, merge, import, seeder) calls this."""
+    return reading_collation_key(family_kana, given_kana) or name_collation_key(f"{family_name} {given_name}".strip())
 
 
 def company_sort_kana(name: str, kana: str) -> str:
-    return kana_sort_key(kana) or "\u4e00" + name
+    """The companies' ``sort_kana`` column, as :func:`person_sort_kana`."""
+    return reading_collation_key(kana) or name_collation_key(name)
 
 
 def person_fields(p) -> list[str]:

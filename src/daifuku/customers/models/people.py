@@ -65,7 +65,8 @@ class Person(TimeStampedModel, SoftDeleteModel, VersionedModel, PostalAddress, O
     given_name = models.CharField(_("given name"), max_length=100, blank=True)
     family_kana = models.CharField(_("family name (kana)"), max_length=100, blank=True)
     given_kana = models.CharField(_("given name (kana)"), max_length=100, blank=True)
-    # Reading used to sort lists in 五十音順 (family, space, given); kanji when no reading.
+    # 五十音順 collation key (JIS X 4061) of the reading, family then given; the name when
+    # there is no reading (search_index.person_sort_kana computes it for every writer).
     sort_kana = models.CharField(max_length=201, blank=True, editable=False)
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
