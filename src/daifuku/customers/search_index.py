@@ -58,3 +58,31 @@ def bulk_index_people(people: Iterable) -> int:
 
 def bulk_index_companies(companies: Iterable) -> int:
     return search.bulk_index(COMPANY, ((c.pk, company_fields(c), kana_sort_key(c.kana)) for c in companies))
+
+
+def reindex_documents_holding(characters: Iterable[str]) -> int:
+    """Index again every customer whose search document holds one of ``characters`` (a
+    change of the folding in search_key, e.g. 異体字: 髙橋's document must hold 高橋).
+    The documents are found through the characters' unigram postings (one index range
+    each), so a million-customer ledger reads only the few affected. Returns how many
+    customers were indexed again."""
+    from django.db import connection
+
+    from daifuku.core.leapfrog import DOC_TABLE, GRAM_TABLE
+
+    from .models import Company, Person
+
+    codes = sorted({ord(char) for char in characters})
+    if not codes:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT d.entity_type, d.entity_id FROM {GRAM_TABLE} g JOIN {DOC_TABLE} d ON d.id = g.document_id "
+            f"WHERE g.gram IN ({', '.join(['%s'] * len(codes))})", codes)
+        found = cursor.fetchall()
+    ids = {PERSON: [pk for kind, pk in found if kind == PERSON], COMPANY: [pk for kind, pk in found if kind == COMPANY]}
+    for person in Person.all_objects.filter(pk__in=ids[PERSON]):
+        index_person(person)
+    for company in Company.all_objects.filter(pk__in=ids[COMPANY]):
+        index_company(company)
+    return len(found)
