@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from daifuku.accounts.permissions import CHANGE
 from daifuku.core import audit
@@ -81,10 +82,13 @@ def _clean_household(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     if "kana" in data:
         values["kana"] = _kana(data, "kana", errors)
     if creating or "relation" in data:
-        relation = data.get("relation") or ""
-        if relation not in HouseholdRelation.values:
-            errors.add("relation", _("Choose one of: %(choices)s.") % {"choices": ", ".join(HouseholdRelation.values)})
-        values["relation"] = relation
+        relation = HouseholdRelation.parse(data.get("relation"))
+        if relation is None:
+            # the labels in the user's language (配偶者、子、親 …), not the codes
+            separator = pgettext("list separator", ", ")
+            errors.add("relation", _("Choose one of: %(choices)s.") % {
+                "choices": separator.join(str(label) for label in HouseholdRelation.labels)})
+        values["relation"] = relation or ""
     if "birthday" in data:
         values["birthday"] = parse_date(data.get("birthday"), "birthday", errors, past_only=True)
     if "notes" in data:
