@@ -56,6 +56,7 @@ from .japanese_text import (
     kana_sort_key,
     normalize_text,
     romaji_to_katakana,
+    romanize,
     search_key,
     to_katakana,
 )
@@ -66,6 +67,6 @@ __all__ = [  # the public API; everything else is private to the japanese_* modu
     "PostalArea", "age_band", "age_on", "company_match_key", "corporate_number_check_digit",
     "fold_variants", "format_postal_code", "is_kana", "kana_sort_key", "lookup_postal_code", "normalize_email",
     "normalize_phone", "normalize_postal_code", "normalize_prefecture", "normalize_text",
-    "phone_digits", "romaji_to_katakana", "search_key", "split_company_name", "split_full_kana",
+    "phone_digits", "romaji_to_katakana", "romanize", "search_key", "split_company_name", "split_full_kana",
     "split_full_name", "to_katakana", "validate_corporate_number", "validate_email_address",
 ]  # fmt: skip

@@ -138,3 +138,18 @@ def romaji_to_katakana(value: str | None) -> str | None:
         return None
     katakana = jaconv.hira2kata(hiragana).replace(" ", "")
     return katakana or None
+
+
+_ROMANIZABLE = re.compile(f"[A-Za-z0-9 _\\-{_KANA}ー・]+")
+
+
+def romanize(value: str | None) -> str | None:
+    """Hepburn-style romaji of text written in kana and Latin letters ('ご来店きっかけ' is
+    not: kanji need a dictionary this project does not ship) — 'ラーメン' → 'ramen',
+    'しゅっしん' → 'shusshin'; Latin letters and digits pass lower-cased. None when the
+    text holds anything else (kanji) or nothing."""
+    text = normalize_text(value)
+    if not text or not _ROMANIZABLE.fullmatch(text):
+        return None
+    hiragana = jaconv.kata2hira(_unify_long_vowels(text)).replace("ー", "").replace("・", " ")
+    return jaconv.kana2alphabet(hiragana).lower() or None

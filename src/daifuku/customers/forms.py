@@ -4,6 +4,7 @@ service (:class:`ValidationFailed`) are put back on the matching form field."""
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
@@ -209,8 +210,12 @@ class TagForm(ServiceForm):
 
 class CustomFieldForm(ServiceForm):
     target = forms.ChoiceField(label=_("Applies to"), choices=Target.choices)
-    key = forms.CharField(label=_("Key"), max_length=50, help_text=_("Lower-case letters, digits and _; cannot change later."))
-    label = forms.CharField(label=_("Label"), max_length=100)
+    label = forms.CharField(label=_("Label"), max_length=100, widget=forms.TextInput(attrs={
+        "hx-get": reverse_lazy("customers:custom-field-key"), "hx-trigger": "keyup changed delay:300ms, change",
+        "hx-target": "#id_key", "hx-swap": "outerHTML", "hx-include": "#id_target, #id_key"}))
+    key = forms.CharField(label=_("Key"), max_length=50, required=False, help_text=_(
+        "For the API and imports. Left empty, it is made from the label (shown in the box); lower-case "
+        "letters, digits and _; cannot change later."))
     field_type = forms.ChoiceField(label=_("Type"), choices=FieldType.choices)
     choices = forms.CharField(label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("For choice fields: one per line."))

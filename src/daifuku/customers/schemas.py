@@ -307,7 +307,7 @@ class TagOut(Schema):
 
 class CustomFieldIn(Strict):
     target: str
-    key: str
+    key: str = ""  # made from the label when empty
     label: str
     field_type: str
     choices: list[str] = []

@@ -16,6 +16,7 @@ from daifuku.core import audit
 from daifuku.core.errors import DomainError, PermissionDenied, ValidationFailed
 from daifuku.core.japanese import normalize_text, strip_invisible
 
+from ..custom_fields import suggest_key
 from ..models import Company, Consent, Contact, CustomFieldDefinition, HouseholdMember, Person, Tag
 from ..models.consent import Channel, ConsentMethod, ConsentStatus
 from ..models.custom_fields import FieldType, Target
@@ -205,6 +206,9 @@ def _clean_definition(data: dict[str, Any], *, creating: bool) -> dict[str, Any]
             errors.add("target", _("Choose people or companies."))
         values["target"] = target
         key = (data.get("key") or "").strip()
+        if not key and target in Target.values:  # made from the label (the form shows it first)
+            taken = CustomFieldDefinition.objects.filter(target=target).values_list("key", flat=True)
+            key = suggest_key(data.get("label"), taken)
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,49}", key):
             errors.add("key", _("Use lower-case letters, digits and _ (starting with a letter)."))
         values["key"] = key
