@@ -354,6 +354,15 @@ class ConsentOut(Schema):
     recorded_by: str | None
 
 
+class StageChangeOut(Schema):
+    """One step of a person's relationship stage history (a stable stage code)."""
+
+    stage: str
+    reached_on: dt.date
+    changed_by: str | None
+    recorded_at: dt.datetime
+
+
 class AuditOut(Schema):
     at: dt.datetime
     actor: str
