@@ -30,6 +30,9 @@ def ledger(rep):
         "emails": ["kentaro@example.co.jp"], "phones": ["090-1234-5678"], "postal_code": "1000001",
         "relationship_stage": "basic"})
     create_person(actor=rep, data={"family_name": "ハーン", "family_kana": "ハーン", "phones": ["03-3456-7890"]})
+    from daifuku.customers.services import add_household_member
+
+    add_household_member(actor=rep, person=person, data={"name": "佐々木 花子", "relation": "妻"})
     company = create_company(actor=rep, data={"name": "株式会社山田製作所", "kana": "ヤマダセイサクショ",
                                               "phones": ["03-1234-5678"], "postal_code": "1000001"})
     return person, company
@@ -75,6 +78,10 @@ def test_the_person_and_company_pages_on_a_phone(page_for, live_server, rep, led
     page.goto("/customers/companies/")
     expect(page.locator("#companies-list a.tel")).to_have_attribute("href", "tel:+81312345678")
     assert page.evaluate(SMALL_TARGETS) == []
+    for path in ("/customers/search/?q=ササキ", "/customers/tags/", "/customers/trash/", "/customers/people/new/",
+                 f"/customers/people/{person.pk}/history/"):
+        page.goto(path)
+        assert page.evaluate(SMALL_TARGETS) == [], path
 
 
 def test_the_list_on_a_desk_keeps_its_filters_open(page_for, live_server, rep, ledger):

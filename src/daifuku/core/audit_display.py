@@ -13,7 +13,12 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext_lazy as _
+
+from .japanese import format_postal_code
 
 VIA_LABELS = {
     "ui": _("screen"), "api": _("API"), "command": _("command"), "import": _("import"),
@@ -83,6 +88,13 @@ def _display(field, value: Any, names: dict) -> str:
     if value is None or value == "" or value == []:
         return EMPTY
     if field is not None:
+        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+            # stored as ISO 8601 in UTC: shown as every other time is, in Asia/Tokyo
+            moment = parse_datetime(value)
+            if moment is not None:
+                return date_format(localtime(moment) if is_aware(moment) else moment, "Y-m-d H:i")
+        if field.name == "postal_code" and isinstance(value, str):
+            return format_postal_code(value)  # 100-0001, not the stored 1000001
         if field.many_to_one:
             return names.get(field.related_model, {}).get(value, f"#{value}")
         if field.choices:

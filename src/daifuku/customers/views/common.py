@@ -55,6 +55,9 @@ def history_rows(obj, limit: int = 500) -> list[dict]:
     from daifuku.core.audit import history_for
     from daifuku.core.audit_display import readable_changes, via_label
 
+    from ..timeline_sources import action_title, entry_summary
+
     entries = list(history_for(obj, limit=limit))
     readable = readable_changes(entries)
-    return [{"entry": e, "changes": readable[e.pk], "via": via_label(e.via)} for e in entries]
+    return [{"entry": e, "changes": readable[e.pk], "via": via_label(e.via), "action": action_title(e.action),
+             "summary": entry_summary(e)} for e in entries]
