@@ -35,6 +35,8 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from .japanese import format_postal_code
+
 VIA_LABELS = {
     "ui": _("screen"), "api": _("API"), "command": _("command"), "import": _("import"),
     "worker": _("background job"), "system": _("system"),
@@ -59,6 +61,9 @@ OWN_SENTENCES = {
     "merge": pgettext_lazy("audit", "Merged"),
     "unmerge": pgettext_lazy("audit", "Undid a merge"),
     "handover": pgettext_lazy("audit", "Handed over"),
+    "import": pgettext_lazy("audit", "Imported"),
+    "seed": pgettext_lazy("audit", "Loaded in bulk"),
+    "not_duplicate": pgettext_lazy("audit", "Marked as not a duplicate"),
 }
 # What happened to a row that belongs to it (%(what)s: the row's kind, e.g. メールアドレス).
 ROW_SENTENCES = {
@@ -245,6 +250,8 @@ def _display(field, name: str, value: Any, names: dict) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return EMPTY
     if field is not None:
+        if field.name == "postal_code" and isinstance(value, str):
+            return format_postal_code(value)  # 100-0001, not the stored 1000001
         if field.many_to_one:
             if not isinstance(value, int):
                 return str(value)  # recorded as a name already (a handover's owners)
@@ -281,6 +288,10 @@ def action_label(action: str) -> str:
     return str(label) if label is not None else str(_("Recorded"))
 def generic_sentence(entry) -> str:
     """"Changed" for the record itself; "メールアドレスを追加しました: …" for a row of it."""
+    if entry.action == "seed" and isinstance(entry.changes, dict):
+        # the seeder's one entry per bulk load keeps English text for the log: its counts in words
+        counts = {"people": entry.changes.get("people", 0), "companies": entry.changes.get("companies", 0)}
+        return f"{OWN_SENTENCES['seed']}: " + pgettext("audit", "%(people)s people, %(companies)s companies") % counts
     if entry.object_type == entry.subject_type and entry.object_id == entry.subject_id:
         return str(OWN_SENTENCES.get(entry.action) or OWN_SENTENCES["update"])
     model = _model(entry.object_type)

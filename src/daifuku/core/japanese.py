@@ -5,6 +5,7 @@ be imported (user-facing messages are lazy translations, rendered only when show
 Callers import from here; the code lives in one module per subject:
 
 * :mod:`~daifuku.core.japanese_text` — canonical text, kana folding, search and sort keys;
+* :mod:`~daifuku.core.japanese_collation` — 五十音順 (JIS X 4061) collation keys;
 * :mod:`~daifuku.core.japanese_phones` — telephone numbers;
 * :mod:`~daifuku.core.japanese_emails` — email addresses;
 * :mod:`~daifuku.core.japanese_addresses` — postal codes and prefectures;
@@ -27,6 +28,7 @@ from .japanese_addresses import (
     normalize_prefecture,
 )
 from .japanese_addresses import _lookup_postal_code as _lookup_postal_code
+from .japanese_collation import NO_READING, collation_key, name_collation_key, reading_collation_key
 from .japanese_companies import (
     CompanyName,
     company_match_key,
@@ -34,6 +36,7 @@ from .japanese_companies import (
     split_company_name,
     validate_corporate_number,
 )
+from .japanese_data import KANJI_VARIANTS as KANJI_VARIANTS
 from .japanese_data import LEGAL_FORM_ABBREVIATIONS as LEGAL_FORM_ABBREVIATIONS
 from .japanese_data import LEGAL_FORM_ENGLISH as LEGAL_FORM_ENGLISH
 from .japanese_data import LEGAL_FORM_WORDS as LEGAL_FORM_WORDS
@@ -48,20 +51,22 @@ from .japanese_phones import Phone, normalize_phone, phone_digits
 from .japanese_phones import _japanese_phone as _japanese_phone
 from .japanese_phones import _parse_phone as _parse_phone
 from .japanese_text import (
+    fold_variants,
     is_kana,
     kana_sort_key,
     normalize_text,
     romaji_to_katakana,
+    romanize,
     search_key,
     to_katakana,
 )
 from .japanese_text import strip_invisible as strip_invisible
 
 __all__ = [  # the public API; everything else is private to the japanese_* modules
-    "AGE_BANDS", "LEGAL_FORMS", "PREFECTURES", "PREFECTURE_NAMES", "CompanyName", "Phone",
+    "AGE_BANDS", "LEGAL_FORMS", "NO_READING", "collation_key", "name_collation_key", "reading_collation_key", "PREFECTURES", "PREFECTURE_NAMES", "CompanyName", "Phone",
     "PostalArea", "age_band", "age_on", "company_match_key", "corporate_number_check_digit",
-    "format_postal_code", "is_kana", "kana_sort_key", "lookup_postal_code", "normalize_email",
+    "fold_variants", "format_postal_code", "is_kana", "kana_sort_key", "lookup_postal_code", "normalize_email",
     "normalize_phone", "normalize_postal_code", "normalize_prefecture", "normalize_text",
-    "phone_digits", "romaji_to_katakana", "search_key", "split_company_name", "split_full_kana",
+    "phone_digits", "romaji_to_katakana", "romanize", "search_key", "split_company_name", "split_full_kana",
     "split_full_name", "to_katakana", "validate_corporate_number", "validate_email_address",
 ]  # fmt: skip

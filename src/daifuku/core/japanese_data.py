@@ -208,3 +208,15 @@ SURNAMES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
         entry.split(" ") for entry in _SURNAME_TEXT.replace("\n", "|").split("|") if entry
     )
 )
+
+#: 異体字: old, rare or registry forms people write the same name with, folded to the
+#: common form wherever names are compared — search (index and query: search_key) and
+#: 名寄せ (dedup.scoring.name_key). 斎/斉 and their old forms are one name (斎藤, 齋藤,
+#: 斉藤 and 齊藤 are the same サイトウ on different documents).
+KANJI_VARIANTS: dict[str, str] = {
+    "髙": "高", "齋": "斎", "齊": "斎", "斉": "斎", "﨑": "崎", "嵜": "崎", "邊": "辺", "邉": "辺",
+    "澤": "沢", "濱": "浜", "櫻": "桜", "廣": "広", "國": "国", "德": "徳", "槇": "槙", "嶋": "島",
+    "嶌": "島", "冨": "富", "惠": "恵", "眞": "真", "實": "実", "龍": "竜", "瀨": "瀬", "藏": "蔵",
+    "榮": "栄", "壽": "寿", "萬": "万", "禮": "礼", "條": "条", "淺": "浅", "來": "来", "靜": "静",
+    "𠮷": "吉", "舘": "館", "峯": "峰", "栁": "柳", "澁": "渋",
+}  # fmt: skip

@@ -14,6 +14,10 @@ import unicodedata
 
 import jaconv
 
+from .japanese_data import KANJI_VARIANTS
+
+_FOLD_VARIANTS = str.maketrans(KANJI_VARIANTS)
+
 # Invisible characters that arrive with copy-and-paste from web pages and Excel; NFKC
 # keeps them, and they would make two identical-looking names different.
 # Zero-width characters and control characters (NUL would even break PostgreSQL text).
@@ -94,8 +98,15 @@ def is_kana(value: str | None) -> bool:
 
 def search_key(value: str | None) -> str:
     """The form used for BOTH indexing and querying search, so that width, case, script
-    (ひらがな/カタカナ), dash style and spacing never decide whether a customer is found."""
-    return to_katakana(value).casefold().replace(" ", "")
+    (ひらがな/カタカナ), dash style, spacing and 異体字 (髙橋 = 高橋, 齋藤 = 斉藤 = 斎藤,
+    渡邊 = 渡辺: :func:`fold_variants`) never decide whether a customer is found."""
+    return fold_variants(to_katakana(value).casefold().replace(" ", ""))
+
+
+def fold_variants(text: str) -> str:
+    """Text with every 異体字 of :data:`~daifuku.core.japanese_data.KANJI_VARIANTS` in its
+    common form — the one folding search and 名寄せ share."""
+    return text.translate(_FOLD_VARIANTS)
 
 
 def kana_sort_key(family_kana: str | None, given_kana: str | None = "") -> str:
@@ -127,3 +138,18 @@ def romaji_to_katakana(value: str | None) -> str | None:
         return None
     katakana = jaconv.hira2kata(hiragana).replace(" ", "")
     return katakana or None
+
+
+_ROMANIZABLE = re.compile(f"[A-Za-z0-9 _\\-{_KANA}ー・]+")
+
+
+def romanize(value: str | None) -> str | None:
+    """Hepburn-style romaji of text written in kana and Latin letters ('ご来店きっかけ' is
+    not: kanji need a dictionary this project does not ship) — 'ラーメン' → 'ramen',
+    'しゅっしん' → 'shusshin'; Latin letters and digits pass lower-cased. None when the
+    text holds anything else (kanji) or nothing."""
+    text = normalize_text(value)
+    if not text or not _ROMANIZABLE.fullmatch(text):
+        return None
+    hiragana = jaconv.kata2hira(_unify_long_vowels(text)).replace("ー", "").replace("・", " ")
+    return jaconv.kana2alphabet(hiragana).lower() or None

@@ -38,6 +38,7 @@ from .schemas import (
     PersonOut,
     PersonPatch,
     PostalAreaOut,
+    StageChangeOut,
     TagIn,
     TagOut,
 )
@@ -199,6 +200,14 @@ def restore_person(request, person_id: int):
     return person_dict(selectors.get_person(request.auth, person_id))
 
 
+@router.get("/people/{person_id}/stage-history", response=list[StageChangeOut],
+            summary="When the person reached each relationship stage, oldest first")
+def person_stage_history(request, person_id: int):
+    return [{"stage": c.stage, "reached_on": c.reached_on, "recorded_at": c.created_at,
+             "changed_by": str(c.changed_by) if c.changed_by else None}
+            for c in selectors.stage_history(request.auth, person_id)]
+
+
 @router.get("/people/{person_id}/history", response=list[AuditOut])
 def person_history(request, person_id: int):
     entries = history_for(selectors.get_person(request.auth, person_id), limit=200)
@@ -328,6 +337,15 @@ def update_company(request, company_id: int, payload: CompanyPatch, response: Ht
 def delete_company(request, company_id: int):
     services.delete_company(actor=request.auth, company=selectors.get_company(request.auth, company_id, DELETE))
     return Status(204, None)
+
+
+@router.post("/companies/{company_id}/restore", response=CompanyOut, summary="Take a company out of the trash")
+def restore_company(request, company_id: int):
+    company = selectors.trash(request.auth, "company").filter(pk=company_id).first()
+    if company is None:
+        raise Http404
+    services.restore_company(actor=request.auth, company=company)
+    return company_dict(selectors.get_company(request.auth, company_id))
 
 
 # --- contacts ---------------------------------------------------------------------------------

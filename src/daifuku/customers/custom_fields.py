@@ -3,17 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from daifuku.core.errors import ValidationFailed
-from daifuku.core.japanese import normalize_text
+from daifuku.core.japanese import normalize_text, romanize
 
 from .models import CustomFieldDefinition
 from .models.custom_fields import FieldType
+
+
+def suggest_key(label: str | None, taken: Iterable[str]) -> str:
+    """The key a new field gets when the administrator gives none: its label in romaji
+    (「ラーメンの好み」 can't be read without a dictionary, 「きっかけ」 → ``kikkake``,
+    "LINE ID" → ``line_id``), else ``field_<n>`` — the first free n from the number of
+    fields — and ``_2``, ``_3`` … after a key already in use (``taken``)."""
+    taken = set(taken)
+    romaji = romanize(label) or ""
+    base = re.sub(r"[^a-z0-9]+", "_", romaji).strip("_")[:40]
+    if base and not base[0].isalpha():
+        base = f"field_{base}"[:40]
+    if not base:
+        number = len(taken) + 1
+        while f"field_{number}" in taken:
+            number += 1
+        return f"field_{number}"
+    key, suffix = base, 2
+    while key in taken:
+        key, suffix = f"{base}_{suffix}", suffix + 1
+    return key
 
 
 def active_definitions(target: str) -> list[CustomFieldDefinition]:

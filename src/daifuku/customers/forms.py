@@ -4,6 +4,8 @@ service (:class:`ValidationFailed`) are put back on the matching form field."""
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from daifuku.accounts.selectors import active_users, teams
@@ -160,10 +162,29 @@ class CompanyForm(CustomFieldsMixin, ServiceForm):
     creation_data = PersonForm.creation_data
 
 
+class HouseholdRelationField(forms.ChoiceField):
+    """The relation select, which also takes the words people type or send for it (子,
+    長男, 妻 …: HouseholdRelation.parse) and says which are accepted in their language."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=HouseholdRelation.choices, **kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return HouseholdRelation.parse(text) or text
+
+    def validate(self, value):
+        if value and HouseholdRelation.parse(value) is None:
+            separator = pgettext("list separator", ", ")
+            raise forms.ValidationError(gettext("Choose one of: %(choices)s.") % {
+                "choices": separator.join(str(label) for label in HouseholdRelation.labels)}, code="invalid_choice")
+        super().validate(value)
+
+
 class HouseholdForm(ServiceForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     kana = forms.CharField(label=_("Kana"), max_length=100, required=False)
-    relation = forms.ChoiceField(label=_("Relation"), choices=HouseholdRelation.choices)
+    relation = HouseholdRelationField(label=_("Relation"))
     birthday = forms.CharField(label=_("Birthday"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
 
@@ -189,8 +210,12 @@ class TagForm(ServiceForm):
 
 class CustomFieldForm(ServiceForm):
     target = forms.ChoiceField(label=_("Applies to"), choices=Target.choices)
-    key = forms.CharField(label=_("Key"), max_length=50, help_text=_("Lower-case letters, digits and _; cannot change later."))
-    label = forms.CharField(label=_("Label"), max_length=100)
+    label = forms.CharField(label=_("Label"), max_length=100, widget=forms.TextInput(attrs={
+        "hx-get": reverse_lazy("customers:custom-field-key"), "hx-trigger": "keyup changed delay:300ms, change",
+        "hx-target": "#id_key", "hx-swap": "outerHTML", "hx-include": "#id_target, #id_key"}))
+    key = forms.CharField(label=_("Key"), max_length=50, required=False, help_text=_(
+        "For the API and imports. Left empty, it is made from the label (shown in the box); lower-case "
+        "letters, digits and _; cannot change later."))
     field_type = forms.ChoiceField(label=_("Type"), choices=FieldType.choices)
     choices = forms.CharField(label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("For choice fields: one per line."))

@@ -307,7 +307,7 @@ class TagOut(Schema):
 
 class CustomFieldIn(Strict):
     target: str
-    key: str
+    key: str = ""  # made from the label when empty
     label: str
     field_type: str
     choices: list[str] = []
@@ -352,6 +352,15 @@ class ConsentOut(Schema):
     evidence: str
     recorded_at: dt.datetime
     recorded_by: str | None
+
+
+class StageChangeOut(Schema):
+    """One step of a person's relationship stage history (a stable stage code)."""
+
+    stage: str
+    reached_on: dt.date
+    changed_by: str | None
+    recorded_at: dt.datetime
 
 
 class AuditOut(Schema):

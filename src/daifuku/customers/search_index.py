@@ -10,19 +10,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from daifuku.core import search
-from daifuku.core.japanese import kana_sort_key
+from daifuku.core.japanese import kana_sort_key, name_collation_key, reading_collation_key
 
 PERSON, COMPANY = 1, 2
 ENTITY_NAMES = {PERSON: "person", COMPANY: "company"}
 
 
 def person_sort_kana(family_name: str, given_name: str, family_kana: str, given_kana: str) -> str:
-    """五十音順 key; people without a reading sort after those with one, by their name."""
-    return kana_sort_key(family_kana, given_kana) or "\u4e00" + f"{family_name} {given_name}".strip()
+    """The ``sort_kana`` column: 五十音順 collation key of the reading (JIS X 4061,
+    core.japanese_collation); people without a reading sort after those with one, by
+    their name. Every writer of the column (services, merge, import, seeder) calls this."""
+    return reading_collation_key(family_kana, given_kana) or name_collation_key(f"{family_name} {given_name}".strip())
 
 
 def company_sort_kana(name: str, kana: str) -> str:
-    return kana_sort_key(kana) or "\u4e00" + name
+    """The companies' ``sort_kana`` column, as :func:`person_sort_kana`."""
+    return reading_collation_key(kana) or name_collation_key(name)
 
 
 def person_fields(p) -> list[str]:
@@ -55,3 +58,31 @@ def bulk_index_people(people: Iterable) -> int:
 
 def bulk_index_companies(companies: Iterable) -> int:
     return search.bulk_index(COMPANY, ((c.pk, company_fields(c), kana_sort_key(c.kana)) for c in companies))
+
+
+def reindex_documents_holding(characters: Iterable[str]) -> int:
+    """Index again every customer whose search document holds one of ``characters`` (a
+    change of the folding in search_key, e.g. 異体字: 髙橋's document must hold 高橋).
+    The documents are found through the characters' unigram postings (one index range
+    each), so a million-customer ledger reads only the few affected. Returns how many
+    customers were indexed again."""
+    from django.db import connection
+
+    from daifuku.core.leapfrog import DOC_TABLE, GRAM_TABLE
+
+    from .models import Company, Person
+
+    codes = sorted({ord(char) for char in characters})
+    if not codes:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT d.entity_type, d.entity_id FROM {GRAM_TABLE} g JOIN {DOC_TABLE} d ON d.id = g.document_id "
+            f"WHERE g.gram IN ({', '.join(['%s'] * len(codes))})", codes)
+        found = cursor.fetchall()
+    ids = {PERSON: [pk for kind, pk in found if kind == PERSON], COMPANY: [pk for kind, pk in found if kind == COMPANY]}
+    for person in Person.all_objects.filter(pk__in=ids[PERSON]):
+        index_person(person)
+    for company in Company.all_objects.filter(pk__in=ids[COMPANY]):
+        index_company(company)
+    return len(found)

@@ -354,6 +354,13 @@ def person_360(user, pk) -> dict[str, Any]:
     }
 
 
+def stage_history(user, person_id) -> list[RelationshipStageChange]:
+    """When a person visible to ``user`` reached each relationship stage, oldest first
+    (404 for a person out of scope), with who changed it."""
+    person = get_person(user, person_id)
+    return list(RelationshipStageChange.objects.filter(person_id=person.pk).select_related("changed_by"))
+
+
 # The 360° page's reads of what belongs to a person already fetched through restrict():
 # compiled once (core.fixed_query), they cost a third of the CPU the ORM spent building them.
 _PERSON_EMAILS = FixedQuery(lambda pk: EmailAddress.objects.filter(person_id=pk))

@@ -32,6 +32,11 @@ def custom_field_definitions() -> QuerySet:
     return CustomFieldDefinition.objects.all()
 
 
+def custom_field_keys(target: str) -> list[str]:
+    """The keys already used by the fields of ``target`` (people or companies)."""
+    return list(CustomFieldDefinition.objects.filter(target=target).values_list("key", flat=True))
+
+
 def get_custom_field_definition(pk) -> CustomFieldDefinition:
     return get_object_or_404(CustomFieldDefinition, pk=pk)
 

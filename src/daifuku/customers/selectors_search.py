@@ -99,7 +99,10 @@ def _hits_statement(query: str, *, types, after, before, limit: int, within, amo
     if _looks_like_phone(text):
         digits = phone_digits(text)
         ranges = [("digits", digits)]
-        if len(digits) <= 4:  # 電話番号の下4桁: the last digits are how shops look people up
+        # The last digits are how shops look people up: 下4桁, or the subscriber part
+        # without the area or mobile prefix (「1234-5678」 of 090-1234-5678) — an index
+        # range of the reversed digits. Ten digits or more are a whole number: its start.
+        if len(digits) <= 8:
             ranges.append(("digits_reversed", digits[::-1]))
         parts.append(_owners(PhoneNumber, ranges, types, cap, within))
     elif "@" in text:  # an e-mail address or domain: no name holds an @

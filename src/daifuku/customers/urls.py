@@ -33,6 +33,7 @@ urlpatterns = [
     path("tags/", misc.tag_list, name="tags"),
     path("tags/<int:pk>/delete/", misc.tag_delete, name="tag-delete"),
     path("custom-fields/", misc.custom_field_list, name="custom-fields"),
+    path("custom-fields/key/", misc.custom_field_key, name="custom-field-key"),
     path("custom-fields/<int:pk>/toggle/", misc.custom_field_toggle, name="custom-field-toggle"),
     path("trash/", misc.trash, name="trash"),
 ]

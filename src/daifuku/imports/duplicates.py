@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db.models import Q
 
-from daifuku.core.japanese import kana_sort_key
+from daifuku.core.japanese import reading_collation_key
 from daifuku.customers.dedup.records import company_record, load_companies, load_people
 from daifuku.customers.dedup.scan import BLOCK_CAP
 from daifuku.customers.dedup.scoring import (
@@ -85,7 +85,7 @@ def _names(wanted: set[tuple]) -> dict[tuple, set[int]]:
 def _person_keys(values: dict, emails: list[str], phones: list[str]) -> list[tuple]:
     keys: list[tuple] = [("address", e) for e in emails] + [("e164", p) for p in phones]
     birthday, postal = values.get("birthday"), values.get("postal_code") or ""
-    kana = kana_sort_key(values.get("family_kana"), values.get("given_kana"))
+    kana = reading_collation_key(values.get("family_kana"), values.get("given_kana"))  # as sort_kana holds it
     family, given = values.get("family_name") or "", values.get("given_name") or ""
     if kana:
         keys += [("kana_birthday", kana, birthday)] if birthday else []

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from daifuku.core import audit
+from daifuku.core.japanese import NO_READING as _NO_READING
 from daifuku.core.japanese import search_key
 
 from ..models import (
@@ -40,7 +41,7 @@ from .records import load_companies, load_people
 from .scoring import THRESHOLD, score_companies, score_people
 
 BLOCK_CAP = 50  # a key shared by more records (a shop's phone number) says nothing
-NO_READING = "\u4e00"  # sort_kana of people without a reading starts here
+NO_READING = _NO_READING  # sort_kana (collation key) of people without a reading starts here
 
 
 @dataclass

@@ -42,21 +42,13 @@ THRESHOLD = 60
 # A reviewer still wants to hear about weaker matches while typing a new customer.
 PROBABLE_THRESHOLD = 45
 
-#: 異体字: old, rare or registry forms that people write the same name with.
-KANJI_VARIANTS = str.maketrans({
-    "髙": "高", "齋": "斎", "齊": "斉", "﨑": "崎", "嵜": "崎", "邊": "辺", "邉": "辺", "澤": "沢",
-    "濱": "浜", "櫻": "桜", "廣": "広", "國": "国", "德": "徳", "槇": "槙", "嶋": "島",
-    "冨": "富", "惠": "恵", "眞": "真", "實": "実", "龍": "竜", "瀨": "瀬", "藏": "蔵", "榮": "栄",
-    "壽": "寿", "萬": "万", "禮": "礼", "條": "条", "淺": "浅", "來": "来", "靜": "静",
-})  # fmt: skip
-
 _ADDRESS_WORDS = re.compile(r"丁目|番地|番|の")
 _ADDRESS_TAIL = re.compile(r"号$|-+$")
 
 
 def name_key(family: str, given: str) -> str:
     """A name compared without width, spacing or 異体字 differences."""
-    return search_key(f"{family}{given}").translate(KANJI_VARIANTS)
+    return search_key(f"{family}{given}")  # search_key folds 異体字 too
 
 
 def kana_key(family_kana: str, given_kana: str) -> str:

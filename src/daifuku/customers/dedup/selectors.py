@@ -10,10 +10,10 @@ from django.http import Http404
 
 from daifuku.accounts.permissions import CHANGE, VIEW, owned_scope, restrict, sees_everything
 from daifuku.core.japanese import (
-    kana_sort_key,
     normalize_email,
     normalize_phone,
     normalize_postal_code,
+    reading_collation_key,
 )
 from daifuku.core.pagination import keyset_page
 
@@ -108,7 +108,7 @@ def probable_duplicates(user, data: dict[str, Any], *, exclude_id: int | None = 
     ``[{"person": Person, "score": 87, "reasons": ["email", "kana"]}]``."""
     emails = [normalize_email(str(e)) for e in _list(data, "email") if str(e).strip()]
     phones = [p.e164 for p in (normalize_phone(str(n)) for n in _list(data, "phone")) if p]
-    kana = kana_sort_key(data.get("family_kana"), data.get("given_kana"))
+    kana = reading_collation_key(data.get("family_kana"), data.get("given_kana"))  # as sort_kana holds it
     errors = Errors()
     birthday = parse_date(data.get("birthday"), "birthday", errors)
     postal = normalize_postal_code(data.get("postal_code") or "") or ""

@@ -66,6 +66,7 @@ class Company(TimeStampedModel, SoftDeleteModel, VersionedModel, PostalAddress, 
         _("legal form position"), max_length=6, blank=True, choices=LegalFormPosition.choices
     )
     kana = models.CharField(_("company name (kana)"), max_length=200, blank=True)
+    # 五十音順 collation key of the reading (search_index.company_sort_kana).
     sort_kana = models.CharField(max_length=200, blank=True, editable=False)
     corporate_number = models.CharField(_("corporate number"), max_length=13, blank=True)
     industry = models.CharField(_("industry"), max_length=1, choices=Industry.choices, blank=True)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from daifuku.core.japanese import age_band, age_on
+from daifuku.core.japanese import age_band, age_on, normalize_text
 from daifuku.core.links import id_url
 from daifuku.core.models import SoftDeleteModel, TimeStampedModel, VersionedModel
 
@@ -65,7 +65,8 @@ class Person(TimeStampedModel, SoftDeleteModel, VersionedModel, PostalAddress, O
     given_name = models.CharField(_("given name"), max_length=100, blank=True)
     family_kana = models.CharField(_("family name (kana)"), max_length=100, blank=True)
     given_kana = models.CharField(_("given name (kana)"), max_length=100, blank=True)
-    # Reading used to sort lists in 五十音順 (family, space, given); kanji when no reading.
+    # 五十音順 collation key (JIS X 4061) of the reading, family then given; the name when
+    # there is no reading (search_index.person_sort_kana computes it for every writer).
     sort_kana = models.CharField(max_length=201, blank=True, editable=False)
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
@@ -165,6 +166,27 @@ class HouseholdRelation(models.TextChoices):
     GRANDPARENT = "grandparent", _("Grandparent")
     GRANDCHILD = "grandchild", _("Grandchild")
     OTHER = "other", _("Other")
+
+    @classmethod
+    def parse(cls, value) -> str | None:
+        """The stable code of a relation however a person wrote it: the code (``child``),
+        the Japanese label (子) or a common word for it (長男, 娘, 妻, 父 …); None if it is
+        none of them. Codes, not labels, are stored and returned by the API."""
+        text = normalize_text(str(value or "")).replace(" ", "")
+        return _RELATION_WORDS.get(text.casefold())
+
+
+_RELATION_SYNONYMS = {
+    "spouse": "配偶者 妻 夫 奥さん 奥様 旦那 旦那様 主人 ご主人 wife husband",
+    "child": "子 子供 子ども こども 息子 娘 長男 次男 三男 長女 次女 三女 son daughter",
+    "parent": "親 父 母 父親 母親 お父さん お母さん father mother",
+    "sibling": "兄弟姉妹 兄弟 姉妹 兄 弟 姉 妹 brother sister",
+    "grandparent": "祖父母 祖父 祖母 おじいさん おばあさん grandfather grandmother",
+    "grandchild": "孫 孫娘 孫息子",
+    "other": "その他 ほか",
+}
+_RELATION_WORDS: dict[str, str] = {code: code for code in HouseholdRelation.values}
+_RELATION_WORDS.update({word.casefold(): code for code, words in _RELATION_SYNONYMS.items() for word in words.split()})
 
 
 class HouseholdMember(models.Model):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from daifuku.accounts.permissions import CHANGE, can
 from daifuku.core.errors import ConflictError, NotFound, ValidationFailed
+from daifuku.core.japanese import lookup_postal_code
 
 from ..models import EmailAddress, PhoneNumber, Tag
 from ..validation import clean_emails, clean_phones
@@ -106,3 +109,33 @@ def clean_ownership(data) -> dict:
 
 
 __all__ = ["CHANGE"]
+
+
+def fill_address_from_postal_code(values: dict[str, Any], current=None) -> None:
+    """Typing only the postal code fills the empty parts of the address (a person's or a
+    company's; ``current`` is the record being edited) — but never a guess: the
+    prefecture only when every area of the code is in one prefecture (498-0000 is both
+    愛知県弥富市 and 三重県木曽岬町), the city when they are in one city, the town when the
+    code names one town. A shared code leaves the rest to the user, who picks one of the
+    areas the look-up offers (``GET /api/v1/postal-codes/{code}`` lists them all)."""
+    code = values.get("postal_code")
+    if not code:
+        return
+
+    def has(field: str) -> bool:
+        return bool(values.get(field) or (getattr(current, field, "") if current and field not in values else ""))
+
+    if has("prefecture") and has("city"):
+        return
+    areas = lookup_postal_code(code)
+    if not areas:
+        return
+    first = areas[0]
+    if len({a.prefecture for a in areas}) > 1:
+        return
+    if not has("prefecture"):
+        values["prefecture"] = first.prefecture
+    if not has("city") and len({a.city for a in areas}) == 1:
+        values["city"] = first.city
+        if len(areas) == 1 and first.town and not has("address_line"):
+            values["address_line"] = first.town

@@ -21,6 +21,7 @@ from .common import (
     check_version,
     clean_ownership,
     ensure_can,
+    fill_address_from_postal_code,
     is_user,
     replace_emails,
     replace_phones,
@@ -84,6 +85,7 @@ def create_company(*, actor, data: dict[str, Any]) -> Company:
     (株式会社 / (株) / ㈱, before or after); it is stored apart from the name."""
     data = dict(data)
     values = _collect(data, True, None)
+    fill_address_from_postal_code(values)
     _unique_corporate_number(values.get("corporate_number", ""))
     if "owner" not in values and is_user(actor):
         values["owner"] = actor
@@ -112,6 +114,7 @@ def update_company(*, actor, company: Company, data: dict[str, Any], expected_ve
     data = dict(data)
     before = audit.snapshot(current, AUDITED_FIELDS)
     values = _collect(data, False, current)
+    fill_address_from_postal_code(values, current)
     if values.get("corporate_number"):
         _unique_corporate_number(values["corporate_number"], exclude_pk=current.pk)
     for key, value in values.items():

@@ -11,7 +11,6 @@ from django.utils import timezone
 from daifuku.accounts.permissions import CHANGE, DELETE
 from daifuku.core import audit, events
 from daifuku.core.errors import ValidationFailed
-from daifuku.core.japanese import lookup_postal_code
 
 from ..custom_fields import clean_custom_values
 from ..models import Person, RelationshipStageChange
@@ -21,11 +20,15 @@ from .common import (
     check_version,
     clean_ownership,
     ensure_can,
+    fill_address_from_postal_code,
     is_user,
     replace_emails,
     replace_phones,
     replace_tags,
 )
+
+# The import pipeline fills addresses the same way (imports.prepare imports this name).
+_fill_from_postal_code = fill_address_from_postal_code
 
 AUDITED_FIELDS = (
     "family_name", "given_name", "family_kana", "given_kana", "birthday", "gender",
@@ -33,27 +36,6 @@ AUDITED_FIELDS = (
     "relationship_stage", "lifecycle", "source_channel", "owner", "team", "custom_fields",
 )
 NAME_FIELDS = {"family_name", "given_name", "family_kana", "given_kana"}
-
-
-def _fill_from_postal_code(values: dict[str, Any], current: Person | None = None) -> None:
-    """Typing only the postal code fills prefecture and city when the code names one town."""
-    code = values.get("postal_code")
-    if not code:
-        return
-    has_pref = values.get("prefecture") or (current.prefecture if current and "prefecture" not in values else "")
-    has_city = values.get("city") or (current.city if current and "city" not in values else "")
-    if has_pref and has_city:
-        return
-    areas = lookup_postal_code(code)
-    if not areas:
-        return
-    first = areas[0]
-    if not has_pref:
-        values["prefecture"] = first.prefecture
-    if not has_city and len({(a.prefecture, a.city) for a in areas}) == 1:
-        values["city"] = first.city
-        if len(areas) == 1 and first.town and not values.get("address_line") and not (current and current.address_line):
-            values["address_line"] = first.town
 
 
 def validate_person_data(data: dict[str, Any], *, creating: bool, current: Person | None = None) -> dict[str, Any]:
@@ -97,7 +79,7 @@ def create_person(*, actor, data: dict[str, Any]) -> Person:
     if "owner" not in values and is_user(actor):
         values["owner"] = actor
         values.setdefault("team", actor.team)
-    _fill_from_postal_code(values)
+    fill_address_from_postal_code(values)
     person = Person(**values)
     person.sort_kana = person_sort_kana(person.family_name, person.given_name, person.family_kana, person.given_kana)
     person.save()
@@ -146,7 +128,7 @@ def update_person(*, actor, person: Person, data: dict[str, Any], expected_versi
     values = validate_person_data(data, creating=False, current=current)
     emails, phones = _emails_of(data), _phones_of(data)
     changes: dict[str, list] = {}
-    _fill_from_postal_code(values, current)
+    fill_address_from_postal_code(values, current)
     for key, value in values.items():
         setattr(current, key, value)
     current.sort_kana = person_sort_kana(current.family_name, current.given_name, current.family_kana, current.given_kana)

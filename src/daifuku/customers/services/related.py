@@ -9,12 +9,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from daifuku.accounts.permissions import CHANGE
 from daifuku.core import audit
 from daifuku.core.errors import DomainError, PermissionDenied, ValidationFailed
 from daifuku.core.japanese import normalize_text, strip_invisible
 
+from ..custom_fields import suggest_key
 from ..models import Company, Consent, Contact, CustomFieldDefinition, HouseholdMember, Person, Tag
 from ..models.consent import Channel, ConsentMethod, ConsentStatus
 from ..models.custom_fields import FieldType, Target
@@ -81,10 +83,13 @@ def _clean_household(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     if "kana" in data:
         values["kana"] = _kana(data, "kana", errors)
     if creating or "relation" in data:
-        relation = data.get("relation") or ""
-        if relation not in HouseholdRelation.values:
-            errors.add("relation", _("Choose one of: %(choices)s.") % {"choices": ", ".join(HouseholdRelation.values)})
-        values["relation"] = relation
+        relation = HouseholdRelation.parse(data.get("relation"))
+        if relation is None:
+            # the labels in the user's language (配偶者、子、親 …), not the codes
+            separator = pgettext("list separator", ", ")
+            errors.add("relation", _("Choose one of: %(choices)s.") % {
+                "choices": separator.join(str(label) for label in HouseholdRelation.labels)})
+        values["relation"] = relation or ""
     if "birthday" in data:
         values["birthday"] = parse_date(data.get("birthday"), "birthday", errors, past_only=True)
     if "notes" in data:
@@ -201,6 +206,9 @@ def _clean_definition(data: dict[str, Any], *, creating: bool) -> dict[str, Any]
             errors.add("target", _("Choose people or companies."))
         values["target"] = target
         key = (data.get("key") or "").strip()
+        if not key and target in Target.values:  # made from the label (the form shows it first)
+            taken = CustomFieldDefinition.objects.filter(target=target).values_list("key", flat=True)
+            key = suggest_key(data.get("label"), taken)
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,49}", key):
             errors.add("key", _("Use lower-case letters, digits and _ (starting with a letter)."))
         values["key"] = key

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from daifuku.accounts.permissions import CHANGE
 from daifuku.core.errors import DomainError
+from daifuku.core.japanese import format_postal_code
 
 from .. import selectors_reference
 from ..dedup import selectors as dedup_selectors
@@ -64,6 +65,8 @@ def _rows(group, members) -> tuple[list[dict], list[dict]]:
         for member in members:
             display = getattr(member, f"get_{name}_display", None)
             value = display() if display and getattr(member, field.attname) else getattr(member, name)
+            if name == "postal_code" and value:
+                value = format_postal_code(value)  # 350-1162, as people write it
             values.append("" if value is None else str(value))
         rows.append({"name": name, "label": field.verbose_name, "values": values, "same": len(set(values)) == 1})
     contact = [

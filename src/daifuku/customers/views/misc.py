@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +12,7 @@ from daifuku.accounts.permissions import sees_everything
 from daifuku.core.japanese import lookup_postal_code, normalize_postal_code
 
 from .. import selectors, selectors_reference, services
+from ..custom_fields import suggest_key
 from ..forms import CustomFieldForm, TagForm
 from .common import done, run_service
 
@@ -66,6 +67,18 @@ def custom_field_list(request):
             return done(request, _("Custom field added."), "customers:custom-fields")
     return render(request, "customers/custom_fields.html", {
         "form": form, "definitions": selectors_reference.custom_field_definitions()})
+
+
+@login_required
+def custom_field_key(request):
+    """The key field of the add-a-field form again, its placeholder the key the label
+    gives (what is saved if the administrator types none): fetched as the label is typed."""
+    _require_manager(request)
+    form = CustomFieldForm(initial={"key": request.GET.get("key", "")})
+    target = request.GET.get("target", "")
+    form.fields["key"].widget.attrs["placeholder"] = suggest_key(request.GET.get("label"),
+                                                                 selectors_reference.custom_field_keys(target))
+    return HttpResponse(str(form["key"]))
 
 
 @login_required

@@ -47,6 +47,9 @@ def person_list(request):
         "page": page, "filters": filters, "sort": sort, "count": count, "count_more": more,
         "lifecycles": Lifecycle.choices, "stages": RelationshipStage.choices,
         "query_string": _without(request, ("after", "before")),
+        # how many filters are set: shown on the folded filters of a phone
+        "active_filters": sum(bool(request.GET.get(key)) for key in ("owner", "team", "tag", "lifecycle", "stage",
+                                                                     "prefecture")) + (sort != "kana"),
     }
     template = "customers/partials/_people_table.html" if request.htmx and not request.htmx.boosted else "customers/person_list.html"
     return render(request, template, context)
