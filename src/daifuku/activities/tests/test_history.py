@@ -94,7 +94,7 @@ def test_generic_rows_hide_internal_fields_and_show_money_dates_and_flags(rep, p
     assert sorted(lines[0]) == sorted(["生年月日: — → 1980年4月1日", "更新日時: 2026年12月7日 12:05 → —",
                                        "担当者: — → 営業 一郎"])
     assert lines[1] == ["金額（円）: ¥100,000 → ¥1,250,000"]
-    assert sentences[1] == "案件を変更しました: 更新案件"
+    assert sentences[1] == "商談を変更しました: 更新案件"
 
 
 @pytest.fixture

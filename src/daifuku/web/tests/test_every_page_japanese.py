@@ -38,20 +38,12 @@ ALLOWED = {
 }
 # routes that are no pages for a person (feeds, downloads, JSON helpers for scripts)
 NOT_PAGES = {"set_language", "accounts:logout", "customers:person-validate", "customers:people-filter-options",
-             "customers:postal-lookup", "customers:dedup-check", "activities:calendar-feed"}
+             "customers:postal-lookup", "customers:dedup-check", "activities:calendar-feed",
+             "customers:custom-field-key"}  # the generated key for the form, as text
 OWN_NAMESPACES = {"", "web", "accounts"}
 
 # page (URL name) -> words, offenders of the areas other branches are translating
-KNOWN_ELSEWHERE: dict[str, set[str]] = {
-    # the stage steps' title attribute prints the stage dates as a Python dict
-    # ({'basic': datetime.date(2024, 6, 19)})
-    "customers:person": {"basic", "date", "datetime"},
-    # history.html shows the audit action code (create, seed) and the seeding note in
-    # English ("seed: 12 people, 4 companies"); core.audit_display.action_label has the words
-    "customers:person-history": {"companies", "create", "people", "seed"},
-    # the deal timeline shows the audit door code ("command"); core.audit_display.via_label
-    "sales:deal": {"command"},
-}
+KNOWN_ELSEWHERE: dict[str, set[str]] = {}
 
 
 def detail_pages() -> dict[str, dict]:
