@@ -32,12 +32,22 @@ FORMATS = {
     "json": ("application/json", "json"),
 }
 CHUNK = 2000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet reads as the start of a formula: Excel takes the full-width signs
+# (＝＋－＠, typed with the IME on) for the half-width ones.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def neutralise(value: str) -> str:
-    """A cell that starts like a formula gets a leading apostrophe (OWASP CSV injection)."""
-    return "'" + value if value and value.startswith(_FORMULA_START) else value
+    """A cell that starts like a formula gets a leading apostrophe (OWASP CSV injection).
+    The one neutraliser of every file Daifuku writes for a spreadsheet: exports and the
+    failed-rows file of an import (:func:`unneutralise` takes it off again on import)."""
+    return "'" + value if value and value.startswith(FORMULA_START) else value
+
+
+def unneutralise(value: str) -> str:
+    """The cell as it was before :func:`neutralise`: a file Daifuku wrote (an export, the
+    failed rows corrected in Excel) imports with the values it had, "+81…" not "'+81…"."""
+    return value[1:] if value[:1] == "'" and value[1:2] and value[1:].startswith(FORMULA_START) else value
 
 
 @dataclass(frozen=True)

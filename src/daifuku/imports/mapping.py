@@ -16,6 +16,7 @@ from daifuku.core.japanese import (
     split_full_kana,
     split_full_name,
 )
+from daifuku.imports.export import unneutralise
 
 #: The fields a column can fill, in the order the mapping screen lists them.
 FIELDS: dict[str, object] = {
@@ -254,6 +255,8 @@ def row_data(mapping: list[tuple[int, str]], cells: list[str]) -> dict:
         value = cells[index].strip()
         if not value:
             continue
+        if value[0] == "'":  # neutralised by an export or the failed-rows file: as it was
+            value = unneutralise(value)
         if field not in _READ_SPECIALLY:  # most columns: the cell as it is (cleaned later)
             data.setdefault(field, value)
         elif field == "email":

@@ -22,7 +22,7 @@ from daifuku.customers.models import Person
 from daifuku.customers.search_index import PERSON
 from daifuku.customers.services.common import is_user
 
-from . import companies, pipeline, readers, targets
+from . import companies, export, pipeline, readers, targets
 from . import mapping as mapping_module
 from .models import ExternalId, ImportMode, ImportRun, ImportTarget, SavedMapping
 
@@ -358,10 +358,12 @@ def save_mapping(*, actor, name: str, mapping: dict[str, str]) -> SavedMapping:
 
 def failed_rows_csv(run: ImportRun, encoding: str = "utf-8-sig") -> bytes:
     """The rows that failed, with the original columns and an error column, to fix and
-    import again."""
+    import again. The cells are the file's own, so a formula in them (=HYPERLINK(…)) is
+    neutralised as in every export; importing the file again takes the apostrophe off."""
     headers, _preview = headers_of(run)
     rows = [headers + [_("Error")]]
     for outcome in run.outcomes.filter(action="failed").order_by("row_number"):
         cells = list(outcome.raw) + [""] * max(0, len(headers) - len(outcome.raw))
         rows.append(cells[: len(headers)] + [f"{_('Row')} {outcome.row_number}: {outcome.reason}"])
+    rows = [[export.neutralise(cell) for cell in row] for row in rows]
     return readers.csv_bytes(rows, "cp932" if encoding == "cp932" else encoding)
