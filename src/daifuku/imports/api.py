@@ -78,14 +78,12 @@ def create_import(request, file: File[UploadedFile], mapping: Form[str] = "", ta
     suggested mapping is used (header names, vCard fields). ``match_key`` defaults to
     ``email`` for people and ``corporate_number`` for companies. ``start=false`` only
     uploads, so the suggestion and preview can be reviewed first (then PATCH and POST …/start)."""
-    run = services.upload(actor=request.auth, file=file, name=file.name or "import.csv", target=target)
     data = {"mode": mode, "match_key": match_key, "encoding": encoding, "dry_run": dry_run,
             "auto_merge": auto_merge, "consent_statement": consent_statement}
     if mapping:
         data["mapping"] = _options(mapping)
-    run = services.configure(actor=request.auth, run=run, data=data)
-    if start:
-        run = services.start(actor=request.auth, run=run)
+    run = services.upload_and_start(actor=request.auth, file=file, name=file.name or "import.csv", target=target,
+                                    data=data, start_now=start)
     run = selectors.get_run(request.auth, run.pk)
     return Status(201, import_dict(run))
 

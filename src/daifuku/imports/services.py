@@ -3,6 +3,7 @@ dedup scan job (DESIGN.md convention 1)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -45,22 +46,50 @@ def upload(*, actor, file, name: str, target: str = ImportTarget.PERSON) -> Impo
     run = ImportRun(original_name=Path(name).name[:255] or "import.csv", target=target,
                     match_key=targets.keys_for(target)[0], created_by=actor if is_user(actor) else None)
     run.file.save(run.original_name, File(file), save=False)
-    file_format, encoding = readers.sniff(run.file.path, name)
-    run.file_format, run.encoding, run.detected_encoding = file_format, encoding, encoding
+    with _file_removed_on_error(run):
+        file_format, encoding = readers.sniff(run.file.path, name)
+        run.file_format, run.encoding, run.detected_encoding = file_format, encoding, encoding
+        try:
+            headers, _preview = readers.read_preview(run.file.path, file_format, encoding, limit=1)
+        except Exception as exc:  # noqa: BLE001 - a file we cannot read is the user's input, not our crash
+            raise ValidationFailed({"file": [_("This file cannot be read as CSV, Excel or vCard.")]},
+                                   code="unreadable_file") from exc
+        if not headers:
+            raise ValidationFailed({"file": [_("The file has no header row.")]}, code="no_header")
+        run.mapping = targets.suggest(headers, target, mapping_module.detect_preset(headers))
+        run.save()
+        audit.record(actor=actor, action="upload", obj=run, changes={"file": [None, run.original_name],
+                                                                      "format": [None, file_format],
+                                                                      "encoding": [None, encoding]})
+    return run
+
+
+@contextlib.contextmanager
+def _file_removed_on_error(run: ImportRun):
+    """The stored file goes when what stores it fails: the database rolls its rows back,
+    but a file on disk is no part of the transaction."""
     try:
-        headers, _preview = readers.read_preview(run.file.path, file_format, encoding, limit=1)
-    except Exception as exc:  # noqa: BLE001 - a file we cannot read is the user's input, not our crash
-        run.file.delete(save=False)
-        raise ValidationFailed({"file": [_("This file cannot be read as CSV, Excel or vCard.")]},
-                               code="unreadable_file") from exc
-    if not headers:
-        run.file.delete(save=False)
-        raise ValidationFailed({"file": [_("The file has no header row.")]}, code="no_header")
-    run.mapping = targets.suggest(headers, target, mapping_module.detect_preset(headers))
-    run.save()
-    audit.record(actor=actor, action="upload", obj=run, changes={"file": [None, run.original_name],
-                                                                  "format": [None, file_format],
-                                                                  "encoding": [None, encoding]})
+        yield
+    except BaseException:
+        if run.file:
+            run.file.delete(save=False)
+        raise
+
+
+def upload_and_start(*, actor, file, name: str, target: str, data: dict[str, Any], start_now: bool) -> ImportRun:
+    """Upload, configure and (``start_now``) start in one step, all or nothing: a file the
+    API refuses — a bad mapping, mode or key — leaves no import and no stored file behind."""
+    holder: list[ImportRun] = []
+    try:
+        with transaction.atomic():
+            holder.append(upload(actor=actor, file=file, name=name, target=target))
+            run = configure(actor=actor, run=holder[0], data=data)
+            if start_now:
+                run = start(actor=actor, run=run)
+    except BaseException:
+        if holder and holder[0].file:
+            holder[0].file.delete(save=False)
+        raise
     return run
 
 
