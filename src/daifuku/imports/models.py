@@ -127,6 +127,9 @@ class ImportBatch(models.Model):
     created_first_id = models.BigIntegerField(null=True, blank=True)
     created_last_id = models.BigIntegerField(null=True, blank=True)
     created_count = models.PositiveIntegerField(default=0)
+    # companies a people file's 会社名 column created (not one range: created one by one),
+    # so undo can take them back with the people
+    created_company_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["number"]

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from daifuku.core.context import acting
 from daifuku.core.errors import DomainError, ValidationFailed
 from daifuku.core.models import JobRun
 from daifuku.customers import services as customer_services
-from daifuku.customers.models import Person
+from daifuku.customers.models import Company, Contact, Person
 from daifuku.customers.search_index import PERSON
 from daifuku.customers.services.common import is_user
 
@@ -357,7 +357,48 @@ def _undo(run: ImportRun, actor, job) -> dict:
     if removed:
         audit.record(actor=actor, action="delete", object_type="customers.person", object_repr=run.original_name[:200],
                      changes={"people": [removed, None]}, note=f"undo of import {run.batch_id}")
-    return {"removed": removed, "reverted": reverted, "conflicts": conflicts}
+    companies_removed, companies_kept = _undo_created_companies(run, actor)
+    return {"removed": removed, "reverted": reverted, "conflicts": conflicts,
+            "companies_removed": companies_removed, "companies_kept": companies_kept}
+
+
+def _undo_created_companies(run: ImportRun, actor) -> tuple[int, int]:
+    """The companies the file's 会社名 column created go to the trash with the people —
+    unless they have become more than the import made: a company someone has edited since
+    (its version moved), or one that other data now points at (a contact of a person this
+    import did not create, a deal, an activity, an e-mail, a tag …). Those are kept: taking
+    them away would take other people's work with them. ``(removed, kept)``."""
+    ids = [pk for batch in run.batches.all() for pk in batch.created_company_ids]
+    if not ids:
+        return 0, 0
+    ranges = Q()
+    for batch in run.batches.exclude(created_first_id=None):
+        ranges |= Q(person_id__gte=batch.created_first_id, person_id__lte=batch.created_last_id)
+    removed = kept = 0
+    for company in Company.objects.filter(pk__in=ids).order_by("pk"):
+        if company.version > 1 or _referenced(company, ranges):
+            kept += 1
+            continue
+        try:
+            customer_services.delete_company(actor=actor, company=company)
+            removed += 1
+        except DomainError:
+            kept += 1  # no longer the undoer's to delete
+    return removed, kept
+
+
+def _referenced(company: Company, own_people: Q) -> bool:
+    """Whether anything but this import's own people points at ``company`` (every relation
+    of every app, trashed rows included)."""
+    if company.tags.exists():
+        return True
+    for relation in Company._meta.related_objects:
+        rows = relation.related_model._base_manager.filter(**{relation.field.name: company})
+        if relation.related_model is Contact and own_people:
+            rows = rows.exclude(own_people)
+        if rows.exists():
+            return True
+    return False
 
 
 def _current_list(person: Person, name: str) -> list[str]:

@@ -61,6 +61,7 @@ class Writer(Outcomes):
         self.ops = connection.ops
         self.dry_created: dict[str, int] = {}
         self._created_keys: dict[str, int] = {}  # of the batch being written
+        self._created_companies: list[int] = []  # of the batch being written (for undo)
 
     # keys ------------------------------------------------------------------------------
     def key_of(self, row: Row) -> str | None:
@@ -94,6 +95,7 @@ class Writer(Outcomes):
         """Apply one batch atomically; returns the outcomes to store. A failure of the
         whole batch (a database error) reports every row of it as failed."""
         self._created_keys = {}
+        self._created_companies = []
         outcomes, failed = write_all_or_nothing(
             lambda: self._write(number, rows), rows, dry_run=self.run.dry_run,
             failed=lambda row, reason: self.outcome(row, "failed", reason=reason))
@@ -176,7 +178,7 @@ class Writer(Outcomes):
             ImportBatch.objects.create(
                 run=self.run, number=number, first_row=rows[0].number, last_row=rows[-1].number,
                 created_first_id=first_id, created_last_id=(first_id + len(creates) - 1) if creates else None,
-                created_count=len(creates))
+                created_count=len(creates), created_company_ids=self._created_companies)
             audit.record(actor=self.actor, action="import", object_type="imports.importrun", object_id=self.run.pk,
                          object_repr=self.run.original_name[:200],
                          changes={"batch": [None, number], "rows": [rows[0].number, rows[-1].number],
@@ -312,6 +314,7 @@ class Writer(Outcomes):
             if found is None:
                 try:
                     found = customer_services.create_company(actor=self.actor, data={"name": raw})
+                    self._created_companies.append(found.pk)
                 except DomainError:
                     found = None
             self.companies[base] = found
