@@ -31,6 +31,7 @@ class ImportOut(Schema):
     match_key: str
     dry_run: bool
     mapping: dict[str, str]
+    mapping_problems: list[str]
     headers: list[str]
     preview: list[list[str]]
     progress: dict
@@ -46,6 +47,7 @@ def import_dict(run, *, with_preview: bool = True) -> dict:
         "id": run.pk, "batch_id": str(run.batch_id), "file_name": run.original_name, "format": run.file_format,
         "encoding": run.encoding, "detected_encoding": run.detected_encoding, "status": run.status,
         "target": run.target, "mode": run.mode, "match_key": run.match_key, "dry_run": run.dry_run, "mapping": run.mapping,
+        "mapping_problems": targets.mapping_problems(run.target, run.mapping, run.mode) if with_preview else [],
         "headers": headers, "preview": preview,
         "progress": {"done": job.progress_done if job else 0, "total": job.progress_total if job else None,
                      "percent": job.percent if job else None, "message": job.message if job else ""},

@@ -32,6 +32,7 @@ from daifuku.customers.validation import clean_emails, clean_person, clean_phone
 from . import mapping as mapping_module
 from .models import ImportRowOutcome, ImportRun
 from .readers import undecodable
+from .targets import CUSTOM_PREFIX, error_labels
 
 CHUNK = 2500  # rows per task sent to a cleaning worker
 PERSON_KEYS = ("family_name", "given_name", "family_kana", "given_kana", "birthday", "gender", "postal_code",
@@ -172,7 +173,7 @@ def _message(exc: ValidationFailed, labels=None) -> str:
     labels = mapping_module.FIELDS if labels is None else labels
     parts = []
     for name, messages in exc.errors.items():
-        label = labels.get(name.split(".")[0], name)
+        label = labels.get(name) or labels.get(name.split(".")[0], name)
         parts.append(f"{label}: {' '.join(messages)}")
     return "; ".join(parts) or str(exc.message)
 
@@ -202,6 +203,13 @@ def write_all_or_nothing(write: Callable[[], list], rows: list, *, dry_run: bool
     except Exception as exc:  # noqa: BLE001 - the batch is reported, never half-written
         reason = _("The batch could not be written: %(error)s") % {"error": str(exc)[:300]}
         return [failed(row, reason) for row in rows], True
+
+
+def custom_restore(old: dict | None, new: dict) -> dict:
+    """The custom-field change that takes ``new`` back to ``old``: the service merges what
+    it is given into the current values, so a value the import added is cleared (None)."""
+    old = old or {}
+    return {key: old.get(key) for key in set(old) | set(new) if old.get(key) != new.get(key)}
 
 
 class Outcomes:
@@ -242,10 +250,16 @@ class Outcomes:
 class Preparer:
     """Cleans rows; picklable state only, so it runs the same in a worker process."""
 
-    def __init__(self, plan: list[tuple[int, str]], *, consent_statement: str, definitions: list) -> None:
+    def __init__(self, plan: list[tuple[int, str]], *, consent_statement: str, definitions: dict | None = None) -> None:
         self.plan = plan
         self.consent_statement = consent_statement.strip()
-        self.definitions = definitions
+        # the custom fields the mapping fills ({"custom.<key>": definition}); their values
+        # are checked here, whether a new customer has every required one by the writer
+        # (a row that updates a customer need not repeat them)
+        mapped = {field for _index, field in plan}
+        self.definitions = [d for name, d in (definitions or {}).items() if name in mapped]
+        self.custom = [name for name in (definitions or {}) if name in mapped]
+        self.labels = {**mapping_module.FIELDS, **error_labels(definitions or {})}
         self._fields: dict[tuple[str, Any], tuple[dict, dict]] = {}
         self._fills: dict[tuple, dict[str, Any]] = {}
         self._documents: dict[tuple[str, str, str, str], tuple[str, tuple]] = {}
@@ -273,11 +287,14 @@ class Preparer:
             if cleaned and all(cleaned[1] != p[1] for p in phones):
                 phones.append(cleaned)
         row.phones = phones
-        if self.definitions:
-            try:
-                clean_custom_values("person", {}, creating=True, definitions=self.definitions)
-            except ValidationFailed as exc:
-                errors.update(exc.errors)
+        custom = None
+        if self.custom:
+            given = {name.removeprefix(CUSTOM_PREFIX): data[name] for name in self.custom if name in data}
+            if given:
+                try:
+                    custom = clean_custom_values("person", given, creating=False, definitions=self.definitions)
+                except ValidationFailed as exc:
+                    errors.update(exc.errors)
         consent = data.get("consent_email")
         if consent is not None:
             if not isinstance(consent, bool):
@@ -286,9 +303,14 @@ class Preparer:
                 errors["consent_email"] = [_("Consent is imported only with its evidence: map an evidence column "
                                              "or enter a statement for the whole import.")]
         if errors:
-            row.error = _message(ValidationFailed(errors))
+            row.error = _message(ValidationFailed(errors), self.labels)
             return row
         row.data = {k: v for k, v in data.items() if k not in _NOT_DATA}
+        if self.custom:
+            for name in self.custom:
+                row.data.pop(name, None)
+            if custom:
+                row.data["custom_fields"] = custom
         row.sort_kana, row.document = self._derived(row.values)
         return row
 

@@ -26,6 +26,7 @@ from daifuku.customers.services.common import is_user
 from . import companies, export, pipeline, readers, targets
 from . import mapping as mapping_module
 from .models import ExternalId, ImportMode, ImportRun, ImportTarget, SavedMapping
+from .prepare import custom_restore
 
 logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 300 * 1024 * 1024
@@ -76,9 +77,12 @@ def _file_removed_on_error(run: ImportRun):
         raise
 
 
-def upload_and_start(*, actor, file, name: str, target: str, data: dict[str, Any], start_now: bool) -> ImportRun:
+def upload_and_start(*, actor, file, name: str, target: str, data: dict[str, Any], start_now: bool,
+                     startable: bool = False) -> ImportRun:
     """Upload, configure and (``start_now``) start in one step, all or nothing: a file the
-    API refuses — a bad mapping, mode or key — leaves no import and no stored file behind."""
+    API refuses — a bad mapping, mode or key — leaves no import and no stored file behind.
+    ``startable``: refuse, the same way, a mapping :func:`start` would refuse (the command
+    line runs the import itself)."""
     holder: list[ImportRun] = []
     try:
         with transaction.atomic():
@@ -86,6 +90,8 @@ def upload_and_start(*, actor, file, name: str, target: str, data: dict[str, Any
             run = configure(actor=actor, run=holder[0], data=data)
             if start_now:
                 run = start(actor=actor, run=run)
+            elif startable:
+                check_mapping(run)
     except BaseException:
         if holder and holder[0].file:
             holder[0].file.delete(save=False)
@@ -197,6 +203,7 @@ def start(*, actor, run: ImportRun) -> ImportRun:
     from .tasks import run_import
 
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    check_mapping(run)
     if run.status == ImportRun.Status.FINISHED and _not_yet_written(run):
         run.outcomes.all().delete()  # a dry run may be repeated, or followed by the import itself
     elif run.status != ImportRun.Status.UPLOADED:
@@ -209,6 +216,14 @@ def start(*, actor, run: ImportRun) -> ImportRun:
                  note=str(run.batch_id))
     transaction.on_commit(lambda: run_import.enqueue(run.pk))
     return run
+
+
+def check_mapping(run: ImportRun) -> None:
+    """Refuse to start an import whose mapping cannot create a valid customer — said once,
+    for the whole file, instead of as the same error on every row."""
+    problems = targets.mapping_problems(run.target, run.mapping, run.mode)
+    if problems:
+        raise ValidationFailed({"mapping": problems}, code="mapping_incomplete")
 
 
 def perform_import(run_id: int, *, progress=None) -> ImportRun | None:
@@ -348,7 +363,7 @@ def _undo(run: ImportRun, actor, job) -> dict:
                 else:
                     conflicts += 1
             elif audit.snapshot(person, [name])[name] == new:
-                restore[name] = old if old is not None else ""
+                restore[name] = custom_restore(old, new) if name == "custom_fields" else old if old is not None else ""
             else:
                 conflicts += 1
         if restore:
@@ -415,7 +430,7 @@ def save_mapping(*, actor, name: str, mapping: dict[str, str]) -> SavedMapping:
     if not name:
         raise ValidationFailed({"name": [_("Give the mapping a name.")]})
     unknown = sorted(v for v in mapping.values() if v and v not in mapping_module.FIELDS
-                     and v not in targets.COMPANY_FIELDS)
+                     and v not in targets.COMPANY_FIELDS and not v.startswith(targets.CUSTOM_PREFIX))
     if unknown:
         raise ValidationFailed({"mapping": [_("Unknown field: %(fields)s.") % {"fields": ", ".join(unknown)}]})
     saved, created = SavedMapping.objects.update_or_create(

@@ -105,6 +105,7 @@ def _run_context(request, run: ImportRun, errors=None) -> dict:
         "encodings": [(e, ENCODING_LABELS[e]) for e in ENCODINGS],
         "presets": mapping.PRESET_LABELS.items() if people else [],
         "saved": selectors.saved_mappings(), "errors": errors or {}, "editable": editable,
+        "mapping_problems": targets.mapping_problems(run.target, current, run.mode) if editable else [],
         "outcomes": _outcomes(run, request.GET.get("rows", "")), "rows": request.GET.get("rows", ""),
     }
 

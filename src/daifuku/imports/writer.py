@@ -8,6 +8,7 @@ see the module docstring of :mod:`daifuku.imports.pipeline`.
 
 from __future__ import annotations
 
+import json
 from operator import itemgetter
 from typing import Any
 
@@ -24,7 +25,7 @@ from daifuku.customers.search_index import PERSON
 from daifuku.customers.services.common import is_user, resolve_tags
 from daifuku.customers.services.people import AUDITED_FIELDS
 
-from . import duplicates
+from . import duplicates, targets
 from .models import ExternalId, ImportBatch, ImportRowOutcome, ImportRun
 from .prepare import Outcomes, Row, _describe, _message, packed_values, write_all_or_nothing
 
@@ -62,6 +63,8 @@ class Writer(Outcomes):
         self.dry_created: dict[str, int] = {}
         self._created_keys: dict[str, int] = {}  # of the batch being written
         self._created_companies: list[int] = []  # of the batch being written (for undo)
+        # what a new customer must have (an updated one keeps what it has)
+        self.required_custom = [d for d in targets.custom_definitions(run.target).values() if d.required]
 
     # keys ------------------------------------------------------------------------------
     def key_of(self, row: Row) -> str | None:
@@ -153,6 +156,10 @@ class Writer(Outcomes):
                 outcomes.append(self.outcome(row, "failed", reason=_("Family name: This field is required.")))
                 counts["failed"] += 1
                 continue
+            if self.required_custom and (missing := self._missing_custom(row)):
+                outcomes.append(self.outcome(row, "failed", reason=missing))
+                counts["failed"] += 1
+                continue
             creates.append(row)
             if key:
                 pending[key] = row
@@ -242,7 +249,8 @@ class Writer(Outcomes):
                 pk, moment, moment, None, None, 1, postal or "", prefecture or "", city or "", line or "",
                 building or "", owner_id, team_id, family or "", given or "", fk or "", gk or "", row.sort_kana,
                 birthday, gender or "", preferences or "", notes or "", stage, lifecycle or "lead",
-                source or "import", "{}",
+                source or "import", json.dumps(row.data["custom_fields"], ensure_ascii=False)
+                if "custom_fields" in row.data else "{}",
             ))
             for address, label, is_primary in row.email_rows():
                 emails.append((pk, None, address, address.rpartition("@")[2], label, is_primary))
@@ -287,6 +295,12 @@ class Writer(Outcomes):
         search.bulk_index_prepared(PERSON, documents)
         return first
 
+    def _missing_custom(self, row: Row) -> str:
+        """Why a row cannot create a customer for want of required custom fields ("" if it can)."""
+        have = row.data.get("custom_fields") or {}
+        return "; ".join(_("%(label)s: This field is required.") % {"label": d.label}
+                         for d in self.required_custom if d.key not in have)
+
     def _probable_duplicates(self, rows: list[Row]) -> dict[int, list[dict]]:
         """Row number → the existing people a row that would be created probably is."""
         return duplicates.for_people(self.actor, rows)
@@ -296,6 +310,8 @@ class Writer(Outcomes):
         """What a dry run shows of a row it would create."""
         changes = {"values": audit._plain(row.values), "emails": [e["address"] for e in row.emails],
                    "phones": [p[0] for p in row.phones]}
+        if row.data.get("custom_fields"):
+            changes["values"]["custom_fields"] = row.data["custom_fields"]
         if probable:
             changes["duplicates"] = probable
         return changes
@@ -372,6 +388,9 @@ class Writer(Outcomes):
         if row.data.get("tags"):
             if set(row.data["tags"]) - set(current_tags):
                 data["tags"] = current_tags + [t for t in row.data["tags"] if t not in current_tags]
+        custom = {k: v for k, v in (row.data.get("custom_fields") or {}).items() if person.custom_fields.get(k) != v}
+        if custom:
+            data["custom_fields"] = custom  # the service merges them into the customer's
         if not data:
             return self.outcome(row, "unchanged", person_id=person_id)
         before = audit.snapshot(person, AUDITED_FIELDS)
@@ -387,6 +406,8 @@ class Writer(Outcomes):
                 reason = _("You may not change this customer.")
             return self.outcome(row, "failed", person_id=person_id, reason=reason)
         changes = {k: [before.get(k), audit._plain(v)] for k, v in data.items()}
+        if custom:  # the whole dictionary before and after, as undo compares it
+            changes["custom_fields"] = [before.get("custom_fields") or {}, {**person.custom_fields, **custom}]
         return self.outcome(row, "updated", person_id=person_id, changes=changes)
 
     def _auto_merge(self, first_id: int, count: int) -> int:

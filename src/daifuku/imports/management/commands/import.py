@@ -52,7 +52,8 @@ class Command(BaseCommand):
                     data["mapping"] = self._mapping(options["mapping"])
                 # a refused mapping or option leaves no import and no stored file behind
                 run = services.upload_and_start(actor=actor, file=File(handle, name=path.name), name=path.name,
-                                                target=options["target"], data=data, start_now=False)
+                                                target=options["target"], data=data, start_now=False,
+                                                startable=True)
                 self.stdout.write(f"{run.original_name}: {run.file_format} {run.encoding or ''}".rstrip())
                 self.stdout.write("mapping: " + ", ".join(f"{k} → {v}" for k, v in run.mapping.items()))
                 # run in this process (no worker needed): mark queued, then execute
