@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from django.utils.translation import gettext_lazy as _
 
 from daifuku.core.japanese import (
-    PREFECTURE_NAMES,
     normalize_text,
     search_key,
     split_full_kana,
     split_full_name,
 )
+from daifuku.core.japanese_addresses import split_address as split_address_parts
 from daifuku.imports.export import unneutralise
 
 #: The fields a column can fill, in the order the mapping screen lists them.
@@ -206,19 +206,12 @@ def parse_birthday(value: str) -> str:
 
 
 def split_address(value: str) -> dict[str, str]:
-    text = normalize_text(value).replace("〒", "")
-    values: dict[str, str] = {}
-    postal = _POSTAL_PREFIX.match(text)
-    if postal:
-        values["postal_code"] = postal.group(1)
-        text = text[postal.end():]
-    for name in PREFECTURE_NAMES:
-        if text.startswith(name):
-            values["prefecture"] = name
-            text = text[len(name):].strip()
-            break
-    values["address_line"] = text
-    return values
+    """A one-column address (住所, 所在地) → postal code, prefecture, city and the rest
+    (core.japanese_addresses.split_address: the parts it recognises, the rest as written)."""
+    parts = split_address_parts(value)
+    values = {"postal_code": parts.postal_code, "prefecture": parts.prefecture, "city": parts.city,
+              "address_line": parts.rest}
+    return {key: part for key, part in values.items() if part}
 
 
 def _phone_cell(value: str) -> str:
@@ -230,7 +223,6 @@ def _phone_cell(value: str) -> str:
 
 
 # compiled once: row_data runs for every row of a file of up to a million rows
-_POSTAL_PREFIX = re.compile(r"^(\d{3}-?\d{4})\s*")
 _EMAIL_SEPARATORS = re.compile(r"[\n;,\s]+|:::")
 _PHONE_SEPARATORS = re.compile(r"[\n;/,]+|:::")
 _TAG_SEPARATORS = re.compile(r"[,、;\n]|:::")

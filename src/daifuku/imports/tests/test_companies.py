@@ -44,7 +44,8 @@ def test_company_file_is_mapped_cleaned_and_written_through_the_services(rep, ru
     yamada = found["山田製作所"]
     assert (yamada.legal_form, yamada.legal_form_position, yamada.display_name) == ("kabushiki", "before", "株式会社山田製作所")
     assert (yamada.kana, yamada.corporate_number, yamada.industry, yamada.size) == ("ヤマダセイサクショ", YAMADA, "E", "50-299")
-    assert (yamada.postal_code, yamada.prefecture, yamada.address_line) == ("1000001", "東京都", "千代田区千代田1-1")
+    assert (yamada.postal_code, yamada.prefecture, yamada.city, yamada.address_line) == (
+        "1000001", "東京都", "千代田区", "千代田1-1")
     assert yamada.website == "https://yamada.example.jp"
     assert list(yamada.phones.values_list("number", "e164")) == [("03-1234-5678", "+81312345678")]
     assert (yamada.owner, yamada.team) == (rep, rep.team)
