@@ -142,21 +142,28 @@ class OutcomeOut(Schema):
     reason: str
     changes: dict
     duplicates: list[DuplicateOut]
+    warnings: list[str]
 
 
 @router.get("/imports/{import_id}/rows", response=list[OutcomeOut], summary="Per-row outcomes (dry run: every row)")
-def import_rows(request, import_id: int, action: str = "", duplicates: bool = False, limit: int = 500):
+def import_rows(request, import_id: int, action: str = "", duplicates: bool = False, warnings: bool = False,
+                limit: int = 500):
     """``duplicates=true``: only the rows a dry run would create although they probably
     exist already; each row's ``duplicates`` lists those customers (id, name, email,
-    score 0–100, 名寄せ reason codes), best first."""
+    score 0–100, 名寄せ reason codes), best first. ``warnings=true``: only the rows
+    imported with a warning (a postal code shared by several places: the address was left
+    to the user)."""
     run = selectors.get_run(request.auth, import_id)
     qs = run.outcomes.all()
     if action:
         qs = qs.filter(action=action)
     if duplicates:
         qs = qs.filter(changes__has_key="duplicates")
+    if warnings:
+        qs = qs.filter(changes__has_key="warnings")
     return [{"row": o.row_number, "action": o.action, "person_id": o.person_id, "company_id": o.company_id,
-             "reason": o.reason, "changes": o.changes, "duplicates": o.changes.get("duplicates", [])}
+             "reason": o.reason, "changes": o.changes, "duplicates": o.changes.get("duplicates", []),
+             "warnings": o.changes.get("warnings", [])}
             for o in qs[: max(1, min(limit, 5000))]]
 
 

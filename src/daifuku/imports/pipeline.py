@@ -118,7 +118,8 @@ def execute(run: ImportRun, *, actor, progress: Callable[..., None] | None = Non
             for batch in _chunks(rows, size):
                 number += 1
                 outcomes = writer.write(number, batch)
-                keep = outcomes if run.dry_run else [o for o in outcomes if o.action in ("failed", "updated")]
+                keep = outcomes if run.dry_run else [o for o in outcomes if o.action in ("failed", "updated")
+                                                     or "warnings" in o.changes]
                 ImportRowOutcome.objects.bulk_create(keep, batch_size=1000)
                 done += len(batch)
                 statistics.after(done)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from daifuku.core import search
 from daifuku.core.errors import ValidationFailed
-from daifuku.core.japanese import kana_sort_key
+from daifuku.core.japanese import format_postal_code, kana_sort_key, lookup_postal_code
 from daifuku.customers.custom_fields import clean_custom_values
 from daifuku.customers.search_index import person_sort_kana
 from daifuku.customers.services.people import _fill_from_postal_code
@@ -270,7 +270,7 @@ class Preparer:
         if row.error:
             return row
         errors: dict[str, list[str]] = {}
-        row.values, person_errors = self._clean_person(data)
+        row.values, person_errors, warning = self._clean_person(data)
         errors.update(person_errors)
         try:
             row.emails = clean_emails(data.get("emails", []), field="email")
@@ -306,6 +306,8 @@ class Preparer:
             row.error = _message(ValidationFailed(errors), self.labels)
             return row
         row.data = {k: v for k, v in data.items() if k not in _NOT_DATA}
+        if warning:  # travels with the row's data (rare: no cost to the others)
+            row.data["warnings"] = [warning]
         if self.custom:
             for name in self.custom:
                 row.data.pop(name, None)
@@ -320,7 +322,7 @@ class Preparer:
     # cleans every field on its own, so a field cleaned alone gives exactly the value and
     # the errors it gives in a whole row; the free-text fields (rarely repeated) still go
     # through it together, once per row.
-    def _clean_person(self, data: dict) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    def _clean_person(self, data: dict) -> tuple[dict[str, Any], dict[str, list[str]], str]:
         values: dict[str, Any] = {}
         errors: dict[str, list[str]] = {}
         rest = {}
@@ -346,13 +348,17 @@ class Preparer:
             errors.update(rest_errors)
         if errors:
             # the order clean_person reports a whole row's errors in (the failed-rows column)
-            return {}, {k: errors[k] for k in sorted(errors, key=lambda k: _ERROR_ORDER.get(k, len(_ERROR_ORDER)))}
+            return {}, {k: errors[k] for k in sorted(errors, key=lambda k: _ERROR_ORDER.get(k, len(_ERROR_ORDER)))}, ""
+        warning = ""
         if values.get("postal_code"):
-            values.update(self._filled(values))
-        return values, errors
+            filled, warning = self._filled(values)
+            values.update(filled)
+        return values, errors, warning
 
-    def _filled(self, values: dict[str, Any]) -> dict[str, Any]:
-        """What ``_fill_from_postal_code`` adds to these values (prefecture, city, town)."""
+    def _filled(self, values: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        """What ``_fill_from_postal_code`` adds to these values (prefecture, city, town),
+        and the row's warning when the code names several places and the row does not say
+        which: those fields are left to the user, never guessed."""
         probe = {k: values[k] for k in ("postal_code", "prefecture", "city") if k in values}
         if values.get("address_line"):
             probe["address_line"] = True  # only whether there is one matters
@@ -361,7 +367,8 @@ class Preparer:
         if found is None:
             before = dict(probe)
             _fill_from_postal_code(probe)
-            found = self._fills[memo_key] = {k: v for k, v in probe.items() if before.get(k, None) != v}
+            filled = {k: v for k, v in probe.items() if before.get(k, None) != v}
+            found = self._fills[memo_key] = (filled, postal_code_warning(probe))
             if len(self._fills) > MEMO_SIZE:
                 self._fills.clear()
         return found
@@ -377,6 +384,21 @@ class Preparer:
             if len(self._documents) > MEMO_SIZE:
                 self._documents.clear()
         return found
+
+
+def postal_code_warning(values: dict[str, Any]) -> str:
+    """「郵便番号 498-0000 は 愛知県弥富市 / 三重県桑名郡木曽岬町 のいずれかです …」 when the
+    prefecture or the city is still empty because the code names several; "" otherwise."""
+    if values.get("prefecture") and values.get("city"):
+        return ""
+    areas = lookup_postal_code(values["postal_code"])
+    places = list(dict.fromkeys(a.prefecture + a.city for a in areas
+                                if not values.get("prefecture") or a.prefecture == values["prefecture"]))
+    if len(places) < 2:
+        return ""
+    return _("Postal code %(code)s lies in %(places)s: the prefecture and city were left empty, "
+             "not guessed. Check the address.") % {"code": format_postal_code(values["postal_code"]),
+                                                   "places": " / ".join(places)}
 
 
 def _clean_alone(data: dict) -> tuple[dict[str, Any], dict[str, list[str]]]:

@@ -22,6 +22,7 @@ from daifuku.customers import services as customer_services
 from daifuku.customers.models import Company, Contact, Person
 from daifuku.customers.search_index import PERSON
 from daifuku.customers.services.common import is_user
+from daifuku.customers.services.people import AUDITED_FIELDS
 
 from . import companies, export, pipeline, readers, targets
 from . import mapping as mapping_module
@@ -355,7 +356,10 @@ def _undo(run: ImportRun, actor, job) -> dict:
         if person is None or "same_as_row" in outcome.changes:
             continue
         restore = {}
-        for name, (old, new) in outcome.changes.items():
+        for name, pair in outcome.changes.items():
+            if name not in AUDITED_FIELDS and name not in ("emails", "phones", "tags"):
+                continue  # what the row said, not a value it replaced (warnings)
+            old, new = pair
             if name in ("emails", "phones", "tags"):
                 current = _current_list(person, name)
                 if current == new:

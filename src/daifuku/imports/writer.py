@@ -173,6 +173,10 @@ class Writer(Outcomes):
         if self.run.dry_run:
             outcomes.extend(self.outcome(r, "created", changes=self._preview(r, probable.get(r.number)))
                             for r in creates)
+        elif creates:  # a created row is kept only with a warning for the user (ids in row order)
+            outcomes.extend(self.outcome(r, "created", person_id=first_id + offset,
+                                         changes={"warnings": r.data["warnings"]})
+                            for offset, r in enumerate(creates) if "warnings" in r.data)
         counts["created"] += len(creates)
         current = self._current(updates)
         for row, person_id in updates:
@@ -314,6 +318,8 @@ class Writer(Outcomes):
             changes["values"]["custom_fields"] = row.data["custom_fields"]
         if probable:
             changes["duplicates"] = probable
+        if "warnings" in row.data:
+            changes["warnings"] = row.data["warnings"]
         return changes
 
     def _tag(self, name: str) -> int:
@@ -391,8 +397,9 @@ class Writer(Outcomes):
         custom = {k: v for k, v in (row.data.get("custom_fields") or {}).items() if person.custom_fields.get(k) != v}
         if custom:
             data["custom_fields"] = custom  # the service merges them into the customer's
+        warnings = {"warnings": row.data["warnings"]} if "warnings" in row.data else {}
         if not data:
-            return self.outcome(row, "unchanged", person_id=person_id)
+            return self.outcome(row, "unchanged", person_id=person_id, changes=warnings)
         before = audit.snapshot(person, AUDITED_FIELDS)
         before.update({"emails": current_emails, "phones": [n for n, _e in current_phones]})
         if "tags" in data:
@@ -408,7 +415,7 @@ class Writer(Outcomes):
         changes = {k: [before.get(k), audit._plain(v)] for k, v in data.items()}
         if custom:  # the whole dictionary before and after, as undo compares it
             changes["custom_fields"] = [before.get("custom_fields") or {}, {**person.custom_fields, **custom}]
-        return self.outcome(row, "updated", person_id=person_id, changes=changes)
+        return self.outcome(row, "updated", person_id=person_id, changes={**changes, **warnings})
 
     def _auto_merge(self, first_id: int, count: int) -> int:
         """Merge newly created people into an existing record they match exactly

@@ -36,7 +36,9 @@ NAME_FIELDS = {"family_name", "given_name", "family_kana", "given_kana"}
 
 
 def _fill_from_postal_code(values: dict[str, Any], current: Person | None = None) -> None:
-    """Typing only the postal code fills prefecture and city when the code names one town."""
+    """Typing only the postal code fills the prefecture when the code lies in one, the city
+    when it names one city (and the town when one town); a code shared by two prefectures
+    (498-0000: 愛知県弥富市 / 三重県桑名郡木曽岬町) leaves them to the person."""
     code = values.get("postal_code")
     if not code:
         return
@@ -48,7 +50,7 @@ def _fill_from_postal_code(values: dict[str, Any], current: Person | None = None
     if not areas:
         return
     first = areas[0]
-    if not has_pref:
+    if not has_pref and len({a.prefecture for a in areas}) == 1:  # a code two prefectures share: never guessed
         values["prefecture"] = first.prefecture
     if not has_city and len({(a.prefecture, a.city) for a in areas}) == 1:
         values["city"] = first.city
