@@ -36,6 +36,7 @@ class ImportOut(Schema):
     preview: list[list[str]]
     progress: dict
     counts: dict
+    summary: str
     created_at: dt.datetime
     finished_at: dt.datetime | None
 
@@ -54,6 +55,7 @@ def import_dict(run, *, with_preview: bool = True) -> dict:
         "counts": {"created": run.created_count, "updated": run.updated_count, "failed": run.failed_count,
                    "unchanged": run.unchanged_count, "merged": run.merged_count,
                    "duplicates": run.duplicate_count},
+        "summary": run.summary,
         "created_at": run.created_at, "finished_at": run.finished_at,
     }
 

@@ -294,3 +294,15 @@ def compile_mapping(headers: list[str], mapping: dict[str, str], fields=FIELDS) 
         if field in fields:
             plan.append((index, field))
     return plan
+
+
+def name_in_row(plan: list[tuple[int, str]], cells: list[str], changes: dict | None = None) -> str:
+    """The name a row gives its customer, for the result page: a person's 氏名 (or 姓 and 名),
+    a company's name — from the row's cells, else from what a dry run kept of it."""
+    data = row_data(plan, cells) if cells else {}
+    values = (changes or {}).get("values") or {}
+    if data.get("name") or (changes or {}).get("name"):
+        return str(data.get("name") or changes["name"])
+    family = data.get("family_name") or values.get("family_name") or ""
+    given = data.get("given_name") or values.get("given_name") or ""
+    return f"{family} {given}".strip()

@@ -113,7 +113,11 @@ class ImportRun(models.Model):
 
     @property
     def summary(self) -> str:
-        return f"created {self.created_count}, updated {self.updated_count}, failed {self.failed_count}"
+        """「3 件を新規登録、1 件を更新、1 件はエラー」 in the active language (the result page's wording)."""
+        from django.utils.translation import gettext
+
+        return gettext("created %(c)s, updated %(u)s, failed %(f)s") % {
+            "c": self.created_count, "u": self.updated_count, "f": self.failed_count}
 
 
 class ImportBatch(models.Model):

@@ -223,8 +223,9 @@ def test_company_import_through_the_screens(rep, django_capture_on_commit_callba
     with django_assert_max_num_queries(10):
         progress = client.get(reverse("imports:progress", args=[run.pk]), HTTP_HX_REQUEST="true").content.decode()
     yamada = Company.objects.get(corporate_number=YAMADA)
-    assert "新規 4件・更新 0件・失敗 2件" in progress
-    assert f'<a href="{reverse("customers:company", args=[yamada.pk])}">#{yamada.pk}</a> 株式会社山田製作所' in progress
+    assert "4 件を新規登録、0 件を更新、2 件はエラー" in progress
+    assert f'<a href="{reverse("customers:company", args=[yamada.pk])}">株式会社山田製作所</a>' in progress
+    assert f">#{yamada.pk}<" not in progress
     assert "企業一覧を開く" in progress
     failed = client.get(reverse("imports:run", args=[run.pk]), {"rows": "failed"}).content.decode()
     assert failed.count('class="outcome-failed"') == 2 and 'class="outcome-created"' not in failed
