@@ -24,7 +24,7 @@ from daifuku.customers.search_index import PERSON
 from daifuku.customers.services.common import is_user
 from daifuku.customers.services.people import AUDITED_FIELDS
 
-from . import companies, export, pipeline, readers, targets
+from . import companies, cp932, export, pipeline, readers, targets
 from . import mapping as mapping_module
 from .models import ExternalId, ImportMode, ImportRun, ImportTarget, SavedMapping
 from .prepare import custom_restore
@@ -455,4 +455,10 @@ def failed_rows_csv(run: ImportRun, encoding: str = "utf-8-sig") -> bytes:
         cells = list(outcome.raw) + [""] * max(0, len(headers) - len(outcome.raw))
         rows.append(cells[: len(headers)] + [f"{_('Row')} {outcome.row_number}: {outcome.reason}"])
     rows = [[export.neutralise(cell) for cell in row] for row in rows]
+    if encoding == "cp932":  # what Shift_JIS cannot hold is 〓, and the error column says so
+        converted = [cp932.row_to_cp932(rows[0], rows[0])[0]]
+        for row in rows[1:]:
+            cells, note = cp932.row_to_cp932(row[:-1], headers)
+            converted.append([*cells, row[-1] + (f" ({_('Replaced for Excel')}: {note})" if note else "")])
+        rows = converted
     return readers.csv_bytes(rows, "cp932" if encoding == "cp932" else encoding)
