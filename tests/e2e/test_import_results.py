@@ -67,3 +67,34 @@ def test_import_results_page_in_japanese_with_names(page_for, live_server, rep, 
     assert not re.search(r"\b(created|updated|failed|unchanged)\b", text), text
     os.makedirs(SHOTS, exist_ok=True)
     page.screenshot(path=f"{SHOTS}/import-results-{viewport[0]}x{viewport[1]}.png", full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)])
+def test_mapping_page_says_a_required_custom_field_once(page_for, live_server, rep, admin, settings, tmp_path,
+                                                        viewport):
+    from playwright.sync_api import expect
+
+    from daifuku.customers import services as customer_services
+
+    settings.MEDIA_ROOT = tmp_path
+    customer_services.define_custom_field(actor=admin, data={
+        "target": "person", "key": "visits", "label": "来店頻度", "field_type": "choice",
+        "choices": ["毎週", "毎月"], "required": True})
+    source = tmp_path / "会員.csv"
+    source.write_bytes("氏名,メールアドレス,来店\r\n山田 太郎,yamada@example.jp,毎週\r\n".encode("cp932"))
+    page = page_for(rep, viewport=viewport)
+    page.goto(f"{live_server.url}/imports/")
+    page.set_input_files("#import-file", str(source))
+    page.get_by_role("button", name="アップロードして列を対応付ける").click()
+    notice = page.locator("#mapping-problems")
+    expect(notice).to_contain_text("必須のカスタム項目「来店頻度」に対応する列がありません")
+    os.makedirs(SHOTS, exist_ok=True)
+    page.screenshot(path=f"{SHOTS}/mapping-required-{viewport[0]}x{viewport[1]}.png", full_page=True)
+    # starting anyway: refused once, for the whole file
+    page.locator("#start-import").click()
+    expect(page.locator(".alert.error")).to_contain_text("来店頻度")
+    # the column is there under another name: map it, and the row imports
+    page.locator('select[data-header="来店"]').select_option("custom.visits")
+    page.locator("#start-import").click()
+    expect(page.locator("#import-summary")).to_have_text(re.compile("1 件を新規登録、0 件を更新、0 件はエラー"))
