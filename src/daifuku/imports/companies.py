@@ -230,7 +230,7 @@ class CompanyWriter(Outcomes):
                 outcomes.append(repeat)
             elif target is not None and mode == "create":
                 outcomes.append(self.outcome(row, "failed", company_id=target, reason=_(
-                    "A company with this %(key)s already exists (#%(id)s).") % {"key": key_label, "id": target}))
+                    "A company with this %(key)s already exists.") % {"key": key_label}))
             elif target is not None:
                 outcomes.append(self._update(row, target, same_as_row=created_by_row.get(target)))
             elif mode == "update":

@@ -142,7 +142,7 @@ class Writer(Outcomes):
             if target is not None:
                 if mode == "create":
                     outcomes.append(self.outcome(row, "failed", person_id=target, reason=_(
-                        "A customer with this %(key)s already exists (#%(id)s).") % {"key": self.run.get_match_key_display(), "id": target}))
+                        "A customer with this %(key)s already exists.") % {"key": self.run.get_match_key_display()}))
                     counts["failed"] += 1
                 else:
                     updates.append((row, target))
