@@ -30,7 +30,7 @@ def test_upload_cp932_map_columns_and_see_the_result(page_for, live_server, rep,
     page.locator('select[data-header="備考"]').select_option("")  # do not import the notes
     page.locator("#start-import").click()
     expect(page.locator("#import-progress .progress")).to_be_visible()
-    expect(page.locator("#import-summary")).to_contain_text("新規 3件・更新 0件・失敗 1件")
+    expect(page.locator("#import-summary")).to_contain_text("3 件を新規登録、0 件を更新、1 件はエラー")
     expect(page.locator("tr.outcome-failed")).to_contain_text("5")
     takahashi = Person.objects.get(family_name="髙橋")
     assert takahashi.notes == ""
@@ -60,13 +60,13 @@ def test_companies_file_dry_run_then_import(page_for, live_server, rep, settings
     expect(page.locator("#match_key")).to_have_value("corporate_number")
     page.get_by_label("試し実行").check()
     page.locator("#start-import").click()
-    expect(page.locator("#import-summary")).to_contain_text("新規 4件・更新 0件・失敗 2件")
+    expect(page.locator("#import-summary")).to_contain_text("4 件を新規登録、0 件を更新、2 件はエラー")
     expect(page.locator("#import-progress")).to_contain_text("株式会社山田製作所")
     assert not Company.objects.exists()
     # the same file, for real this time
     page.get_by_label("試し実行").uncheck()
     page.locator("#start-import").click()
-    expect(page.locator("#import-summary")).to_contain_text("新規 4件・更新 0件・失敗 2件")
+    expect(page.locator("#import-summary")).to_contain_text("4 件を新規登録、0 件を更新、2 件はエラー")
     expect(page.get_by_role("button", name="このインポートを取り消す")).to_be_visible()
     assert Company.objects.count() == 4
     page.get_by_role("link", name="企業一覧を開く").click()

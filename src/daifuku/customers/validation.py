@@ -25,6 +25,7 @@ from daifuku.core.japanese import (
     validate_corporate_number,
     validate_email_address,
 )
+from daifuku.core.japanese_addresses import address_text
 
 from .models.companies import CompanySize, Industry, LegalFormPosition
 from .models.contact_points import PhoneKind
@@ -112,9 +113,13 @@ def clean_address(data: Mapping[str, Any], errors: Errors) -> dict[str, Any]:
         if raw and pref is None:
             errors.add("prefecture", _("Unknown prefecture."))
         values["prefecture"] = pref or ""
-    for key in ("city", "address_line", "building"):
-        if key in data:
-            values[key] = _text(data, key, errors, max_length=200 if key != "city" else 100)
+    if "city" in data:
+        values["city"] = _text(data, "city", errors, max_length=100)
+    for key in ("address_line", "building"):
+        if key in data:  # as written: ①, ㈱ and full-width digits are part of an address (NFKC only to match)
+            values[key] = address_text(data.get(key))
+            if len(values[key]) > 200:
+                errors.add(key, _("At most %(n)d characters.") % {"n": 200})
     return values
 
 

@@ -31,10 +31,12 @@ class ImportOut(Schema):
     match_key: str
     dry_run: bool
     mapping: dict[str, str]
+    mapping_problems: list[str]
     headers: list[str]
     preview: list[list[str]]
     progress: dict
     counts: dict
+    summary: str
     created_at: dt.datetime
     finished_at: dt.datetime | None
 
@@ -46,12 +48,14 @@ def import_dict(run, *, with_preview: bool = True) -> dict:
         "id": run.pk, "batch_id": str(run.batch_id), "file_name": run.original_name, "format": run.file_format,
         "encoding": run.encoding, "detected_encoding": run.detected_encoding, "status": run.status,
         "target": run.target, "mode": run.mode, "match_key": run.match_key, "dry_run": run.dry_run, "mapping": run.mapping,
+        "mapping_problems": targets.mapping_problems(run.target, run.mapping, run.mode) if with_preview else [],
         "headers": headers, "preview": preview,
         "progress": {"done": job.progress_done if job else 0, "total": job.progress_total if job else None,
                      "percent": job.percent if job else None, "message": job.message if job else ""},
         "counts": {"created": run.created_count, "updated": run.updated_count, "failed": run.failed_count,
                    "unchanged": run.unchanged_count, "merged": run.merged_count,
                    "duplicates": run.duplicate_count},
+        "summary": run.summary,
         "created_at": run.created_at, "finished_at": run.finished_at,
     }
 
@@ -78,14 +82,12 @@ def create_import(request, file: File[UploadedFile], mapping: Form[str] = "", ta
     suggested mapping is used (header names, vCard fields). ``match_key`` defaults to
     ``email`` for people and ``corporate_number`` for companies. ``start=false`` only
     uploads, so the suggestion and preview can be reviewed first (then PATCH and POST …/start)."""
-    run = services.upload(actor=request.auth, file=file, name=file.name or "import.csv", target=target)
     data = {"mode": mode, "match_key": match_key, "encoding": encoding, "dry_run": dry_run,
             "auto_merge": auto_merge, "consent_statement": consent_statement}
     if mapping:
         data["mapping"] = _options(mapping)
-    run = services.configure(actor=request.auth, run=run, data=data)
-    if start:
-        run = services.start(actor=request.auth, run=run)
+    run = services.upload_and_start(actor=request.auth, file=file, name=file.name or "import.csv", target=target,
+                                    data=data, start_now=start)
     run = selectors.get_run(request.auth, run.pk)
     return Status(201, import_dict(run))
 
@@ -142,21 +144,28 @@ class OutcomeOut(Schema):
     reason: str
     changes: dict
     duplicates: list[DuplicateOut]
+    warnings: list[str]
 
 
 @router.get("/imports/{import_id}/rows", response=list[OutcomeOut], summary="Per-row outcomes (dry run: every row)")
-def import_rows(request, import_id: int, action: str = "", duplicates: bool = False, limit: int = 500):
+def import_rows(request, import_id: int, action: str = "", duplicates: bool = False, warnings: bool = False,
+                limit: int = 500):
     """``duplicates=true``: only the rows a dry run would create although they probably
     exist already; each row's ``duplicates`` lists those customers (id, name, email,
-    score 0–100, 名寄せ reason codes), best first."""
+    score 0–100, 名寄せ reason codes), best first. ``warnings=true``: only the rows
+    imported with a warning (a postal code shared by several places: the address was left
+    to the user)."""
     run = selectors.get_run(request.auth, import_id)
     qs = run.outcomes.all()
     if action:
         qs = qs.filter(action=action)
     if duplicates:
         qs = qs.filter(changes__has_key="duplicates")
+    if warnings:
+        qs = qs.filter(changes__has_key="warnings")
     return [{"row": o.row_number, "action": o.action, "person_id": o.person_id, "company_id": o.company_id,
-             "reason": o.reason, "changes": o.changes, "duplicates": o.changes.get("duplicates", [])}
+             "reason": o.reason, "changes": o.changes, "duplicates": o.changes.get("duplicates", []),
+             "warnings": o.changes.get("warnings", [])}
             for o in qs[: max(1, min(limit, 5000))]]
 
 

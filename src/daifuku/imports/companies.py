@@ -28,6 +28,7 @@ from daifuku.core import audit, jobs
 from daifuku.core.errors import DomainError, ValidationFailed
 from daifuku.core.japanese import normalize_text, search_key
 from daifuku.customers import services as customer_services
+from daifuku.customers.custom_fields import clean_custom_values
 from daifuku.customers.models import Company
 from daifuku.customers.models.companies import CompanySize, Industry
 from daifuku.customers.services.common import is_user
@@ -37,9 +38,9 @@ from daifuku.customers.validation import clean_company, clean_emails, clean_phon
 from . import duplicates
 from . import mapping as mapping_module
 from .models import ExternalId, ImportBatch, ImportRowOutcome, ImportRun
-from .prepare import Outcomes, _chunks, _message, read_cells, write_all_or_nothing
+from .prepare import Outcomes, _chunks, _message, custom_restore, read_cells, write_all_or_nothing
 from .readers import open_table
-from .targets import COMPANY_FIELDS
+from .targets import COMPANY_FIELDS, CUSTOM_PREFIX, custom_definitions, error_labels
 
 BATCH = 500  # rows per transaction: a few seconds of service calls, one progress step
 COMPANY_KEYS = ("name", "kana", "corporate_number", "postal_code", "prefecture", "city", "address_line", "building",
@@ -64,6 +65,7 @@ class CompanyRow:
     phones: list[tuple[str, str]] = field(default_factory=list)  # (number as written, E.164)
     tags: list[str] = field(default_factory=list)
     external_id: str = ""
+    custom: dict[str, Any] = field(default_factory=dict)  # custom field values, by key
 
 
 _SEPARATORS = re.compile(r"[・,、/]")
@@ -125,8 +127,11 @@ def size_band(value: str) -> str | None:
 class CompanyPreparer:
     """Cleans the rows of a company file with the company services' own rules."""
 
-    def __init__(self, plan: list[tuple[int, str]]) -> None:
+    def __init__(self, plan: list[tuple[int, str]], definitions: dict | None = None) -> None:
         self.plan = plan
+        mapped = {name for _index, name in plan}
+        self.custom = {name: d for name, d in (definitions or {}).items() if name in mapped}
+        self.labels = {**ERROR_LABELS, **error_labels(definitions or {})}
 
     def __call__(self, number: int, cells: list[str]) -> CompanyRow:
         row = CompanyRow(number, cells)
@@ -153,8 +158,15 @@ class CompanyPreparer:
                 step()
             except ValidationFailed as exc:
                 errors.update(exc.errors)
+        given = {name.removeprefix(CUSTOM_PREFIX): data[name] for name in self.custom if name in data}
+        if given:  # checked here; whether a new company has every required one, by the service
+            try:
+                row.custom = clean_custom_values("company", given, creating=False,
+                                                 definitions=list(self.custom.values()))
+            except ValidationFailed as exc:
+                errors.update(exc.errors)
         if errors:
-            row.error = _message(ValidationFailed(errors), ERROR_LABELS)
+            row.error = _message(ValidationFailed(errors), self.labels)
             return row
         row.tags = [t[:50] for t in data.get("tags", [])]
         row.external_id = str(data.get("external_id", "")).strip()[:100]
@@ -173,6 +185,7 @@ class CompanyWriter(Outcomes):
         self.counts = dict.fromkeys(("created", "updated", "failed", "unchanged", "merged"), 0)
         self.dry_created: dict[str, int] = {}
         self._created_keys: dict[str, int] = {}  # of the batch being written
+        self.labels = {**ERROR_LABELS, **error_labels(custom_definitions(run.target))}
 
     def key_of(self, row: CompanyRow) -> str:
         if self.run.match_key == "external_id":
@@ -217,7 +230,7 @@ class CompanyWriter(Outcomes):
                 outcomes.append(repeat)
             elif target is not None and mode == "create":
                 outcomes.append(self.outcome(row, "failed", company_id=target, reason=_(
-                    "A company with this %(key)s already exists (#%(id)s).") % {"key": key_label, "id": target}))
+                    "A company with this %(key)s already exists.") % {"key": key_label}))
             elif target is not None:
                 outcomes.append(self._update(row, target, same_as_row=created_by_row.get(target)))
             elif mode == "update":
@@ -246,7 +259,7 @@ class CompanyWriter(Outcomes):
         return outcomes
 
     def _refusal(self, row: CompanyRow, exc: DomainError, company_id=None) -> ImportRowOutcome:
-        reason = _message(exc, ERROR_LABELS) if isinstance(exc, ValidationFailed) else str(exc.message)
+        reason = _message(exc, self.labels) if isinstance(exc, ValidationFailed) else str(exc.message)
         if exc.code == "not_found":
             reason = _("You may not change this company.")
         return self.outcome(row, "failed", company_id=company_id, reason=reason)
@@ -257,6 +270,7 @@ class CompanyWriter(Outcomes):
         for name, values in (("emails", row.emails), ("phones", [n for n, _e in row.phones]), ("tags", row.tags)):
             if values:
                 data[name] = values
+        data["custom_fields"] = row.custom
         try:
             with transaction.atomic():
                 if row.external_id:
@@ -294,6 +308,9 @@ class CompanyWriter(Outcomes):
             if extra:
                 data[name] = current[name] + extra
                 before[name] = current[name]
+        custom = {k: v for k, v in row.custom.items() if company.custom_fields.get(k) != v}
+        if custom:
+            data["custom_fields"] = custom  # the service merges them into the company's
         if not data:
             return self.outcome(row, "unchanged", company_id=company_id)
         try:
@@ -302,6 +319,8 @@ class CompanyWriter(Outcomes):
         except DomainError as exc:
             return self._refusal(row, exc, company_id)
         changes: dict[str, Any] = {k: [before.get(k), audit._plain(v)] for k, v in data.items()}
+        if custom:  # the whole dictionary before and after, as undo compares it
+            changes["custom_fields"] = [before.get("custom_fields") or {}, {**company.custom_fields, **custom}]
         if same_as_row:
             changes["same_as_row"] = same_as_row
         return self.outcome(row, "updated", company_id=company_id, changes=changes)
@@ -322,7 +341,9 @@ def execute(run: ImportRun, *, actor, progress: Callable[[int, int | None], None
     """Import ``run``'s company file with its mapping; counts on the run, outcomes stored
     (a real run keeps its created rows too: undo needs their ids)."""
     table = open_table(run.file.path, run.file_format, run.encoding)
-    preparer = CompanyPreparer(mapping_module.compile_mapping(table.headers, run.mapping, COMPANY_FIELDS))
+    definitions = custom_definitions(run.target)
+    preparer = CompanyPreparer(mapping_module.compile_mapping(table.headers, run.mapping,
+                                                              {**COMPANY_FIELDS, **definitions}), definitions)
     writer = CompanyWriter(run, actor)
     done = number = 0
     for batch in _chunks((preparer(n, cells) for n, cells in table.rows), BATCH):
@@ -388,7 +409,7 @@ def _restore_values(company: Company, changes: dict) -> tuple[dict, int]:
         else:
             now, expected = audit.snapshot(company, [name])[name], new
         if now == expected:
-            restore[name] = old if old is not None else ""
+            restore[name] = custom_restore(old, new) if name == "custom_fields" else old if old is not None else ""
         else:
             conflicts += 1
     if set(LEGAL_FORM_FIELDS) & set(restore):

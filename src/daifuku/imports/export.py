@@ -23,6 +23,8 @@ from daifuku.customers.models import (
     PhoneNumber,
 )
 
+from . import cp932
+
 FORMATS = {
     "csv_cp932": ("text/csv; charset=shift_jis", "csv"),
     "csv_bom": ("text/csv; charset=utf-8", "csv"),
@@ -32,12 +34,22 @@ FORMATS = {
     "json": ("application/json", "json"),
 }
 CHUNK = 2000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet reads as the start of a formula: Excel takes the full-width signs
+# (＝＋－＠, typed with the IME on) for the half-width ones.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def neutralise(value: str) -> str:
-    """A cell that starts like a formula gets a leading apostrophe (OWASP CSV injection)."""
-    return "'" + value if value and value.startswith(_FORMULA_START) else value
+    """A cell that starts like a formula gets a leading apostrophe (OWASP CSV injection).
+    The one neutraliser of every file Daifuku writes for a spreadsheet: exports and the
+    failed-rows file of an import (:func:`unneutralise` takes it off again on import)."""
+    return "'" + value if value and value.startswith(FORMULA_START) else value
+
+
+def unneutralise(value: str) -> str:
+    """The cell as it was before :func:`neutralise`: a file Daifuku wrote (an export, the
+    failed rows corrected in Excel) imports with the values it had, "+81…" not "'+81…"."""
+    return value[1:] if value[:1] == "'" and value[1:2] and value[1:].startswith(FORMULA_START) else value
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,21 @@ def table_rows(queryset: QuerySet) -> Iterator[list[str]]:
             yield [neutralise(values[c.field]) for c in cols]
 
 
+#: The last column of a CP932 export: what each row lost (emoji, 𠮷 …), by column and code point.
+CP932_NOTE_HEADER = "CP932で置き換えた文字"
+
+
+def cp932_rows(rows: Iterator[list[str]]) -> Iterator[list[str]]:
+    """Rows for Excel's Shift_JIS: a character CP932 cannot hold becomes 〓, and a last column
+    says, on the row itself, which column lost which character (by code point) — so the
+    user sees in Excel which rows to fix or to take from a UTF-8 export instead."""
+    headers = next(rows)
+    yield [*headers, CP932_NOTE_HEADER]
+    for row in rows:
+        cells, note = cp932.row_to_cp932(row, headers)
+        yield [*cells, note]
+
+
 def csv_stream(queryset: QuerySet, encoding: str) -> Iterator[bytes]:
     import csv
 
@@ -100,7 +127,10 @@ def csv_stream(queryset: QuerySet, encoding: str) -> Iterator[bytes]:
     codec = {"csv_cp932": "cp932", "csv_bom": "utf-8", "csv": "utf-8"}[encoding]
     if encoding == "csv_bom":
         yield "\ufeff".encode()
-    for index, row in enumerate(table_rows(queryset)):
+    rows = table_rows(queryset)
+    if encoding == "csv_cp932":
+        rows = cp932_rows(rows)
+    for index, row in enumerate(rows):
         writer.writerow(row)
         if index % 500 == 0:
             yield buffer.getvalue().encode(codec, errors="replace")

@@ -10,12 +10,13 @@ from collections.abc import Iterable
 from django.utils.translation import gettext_lazy as _
 
 from daifuku.core.japanese import (
-    PREFECTURE_NAMES,
     normalize_text,
     search_key,
     split_full_kana,
     split_full_name,
 )
+from daifuku.core.japanese_addresses import split_address as split_address_parts
+from daifuku.imports.export import unneutralise
 
 #: The fields a column can fill, in the order the mapping screen lists them.
 FIELDS: dict[str, object] = {
@@ -205,19 +206,12 @@ def parse_birthday(value: str) -> str:
 
 
 def split_address(value: str) -> dict[str, str]:
-    text = normalize_text(value).replace("〒", "")
-    values: dict[str, str] = {}
-    postal = _POSTAL_PREFIX.match(text)
-    if postal:
-        values["postal_code"] = postal.group(1)
-        text = text[postal.end():]
-    for name in PREFECTURE_NAMES:
-        if text.startswith(name):
-            values["prefecture"] = name
-            text = text[len(name):].strip()
-            break
-    values["address_line"] = text
-    return values
+    """A one-column address (住所, 所在地) → postal code, prefecture, city and the rest
+    (core.japanese_addresses.split_address: the parts it recognises, the rest as written)."""
+    parts = split_address_parts(value)
+    values = {"postal_code": parts.postal_code, "prefecture": parts.prefecture, "city": parts.city,
+              "address_line": parts.rest}
+    return {key: part for key, part in values.items() if part}
 
 
 def _phone_cell(value: str) -> str:
@@ -229,7 +223,6 @@ def _phone_cell(value: str) -> str:
 
 
 # compiled once: row_data runs for every row of a file of up to a million rows
-_POSTAL_PREFIX = re.compile(r"^(\d{3}-?\d{4})\s*")
 _EMAIL_SEPARATORS = re.compile(r"[\n;,\s]+|:::")
 _PHONE_SEPARATORS = re.compile(r"[\n;/,]+|:::")
 _TAG_SEPARATORS = re.compile(r"[,、;\n]|:::")
@@ -254,6 +247,8 @@ def row_data(mapping: list[tuple[int, str]], cells: list[str]) -> dict:
         value = cells[index].strip()
         if not value:
             continue
+        if value[0] == "'":  # neutralised by an export or the failed-rows file: as it was
+            value = unneutralise(value)
         if field not in _READ_SPECIALLY:  # most columns: the cell as it is (cleaned later)
             data.setdefault(field, value)
         elif field == "email":
@@ -299,3 +294,15 @@ def compile_mapping(headers: list[str], mapping: dict[str, str], fields=FIELDS) 
         if field in fields:
             plan.append((index, field))
     return plan
+
+
+def name_in_row(plan: list[tuple[int, str]], cells: list[str], changes: dict | None = None) -> str:
+    """The name a row gives its customer, for the result page: a person's 氏名 (or 姓 and 名),
+    a company's name — from the row's cells, else from what a dry run kept of it."""
+    data = row_data(plan, cells) if cells else {}
+    values = (changes or {}).get("values") or {}
+    if data.get("name") or (changes or {}).get("name"):
+        return str(data.get("name") or changes["name"])
+    family = data.get("family_name") or values.get("family_name") or ""
+    given = data.get("given_name") or values.get("given_name") or ""
+    return f"{family} {given}".strip()

@@ -113,7 +113,11 @@ class ImportRun(models.Model):
 
     @property
     def summary(self) -> str:
-        return f"created {self.created_count}, updated {self.updated_count}, failed {self.failed_count}"
+        """「3 件を新規登録、1 件を更新、1 件はエラー」 in the active language (the result page's wording)."""
+        from django.utils.translation import gettext
+
+        return gettext("created %(c)s, updated %(u)s, failed %(f)s") % {
+            "c": self.created_count, "u": self.updated_count, "f": self.failed_count}
 
 
 class ImportBatch(models.Model):
@@ -127,6 +131,9 @@ class ImportBatch(models.Model):
     created_first_id = models.BigIntegerField(null=True, blank=True)
     created_last_id = models.BigIntegerField(null=True, blank=True)
     created_count = models.PositiveIntegerField(default=0)
+    # companies a people file's 会社名 column created (not one range: created one by one),
+    # so undo can take them back with the people
+    created_company_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["number"]

@@ -38,10 +38,10 @@ from django.utils.translation import gettext as _
 
 from daifuku.core import bulk_load, db
 from daifuku.core.models import SearchDocument
-from daifuku.customers.custom_fields import active_definitions
 from daifuku.customers.models import EmailAddress, Person, PhoneNumber
 
 from . import mapping as mapping_module
+from . import targets
 from .models import ExternalId, ImportRowOutcome, ImportRun
 from .prepare import Preparer, Row, _activate_time_zone, _chunks, prepared_rows
 from .readers import open_table
@@ -86,9 +86,9 @@ def execute(run: ImportRun, *, actor, progress: Callable[..., None] | None = Non
     ``progress(done, total)`` after every batch; a bulk load's last call adds ``message=``
     (what it is doing while its indexes are built)."""
     table = open_table(run.file.path, run.file_format, run.encoding)
-    plan = mapping_module.compile_mapping(table.headers, run.mapping)
-    preparer = Preparer(plan, consent_statement=run.consent_statement,
-                        definitions=[d for d in active_definitions("person") if d.required])
+    definitions = targets.custom_definitions(run.target)
+    plan = mapping_module.compile_mapping(table.headers, run.mapping, {**mapping_module.FIELDS, **definitions})
+    preparer = Preparer(plan, consent_statement=run.consent_statement, definitions=definitions)
     writer = Writer(run, actor)
     done = 0
     number = 0
@@ -118,7 +118,8 @@ def execute(run: ImportRun, *, actor, progress: Callable[..., None] | None = Non
             for batch in _chunks(rows, size):
                 number += 1
                 outcomes = writer.write(number, batch)
-                keep = outcomes if run.dry_run else [o for o in outcomes if o.action in ("failed", "updated")]
+                keep = outcomes if run.dry_run else [o for o in outcomes if o.action in ("failed", "updated")
+                                                     or "warnings" in o.changes]
                 ImportRowOutcome.objects.bulk_create(keep, batch_size=1000)
                 done += len(batch)
                 statistics.after(done)

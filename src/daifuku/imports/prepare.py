@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from daifuku.core import search
 from daifuku.core.errors import ValidationFailed
-from daifuku.core.japanese import kana_sort_key
+from daifuku.core.japanese import format_postal_code, kana_sort_key, lookup_postal_code
 from daifuku.customers.custom_fields import clean_custom_values
 from daifuku.customers.search_index import person_sort_kana
 from daifuku.customers.services.people import _fill_from_postal_code
@@ -32,6 +32,7 @@ from daifuku.customers.validation import clean_emails, clean_person, clean_phone
 from . import mapping as mapping_module
 from .models import ImportRowOutcome, ImportRun
 from .readers import undecodable
+from .targets import CUSTOM_PREFIX, error_labels
 
 CHUNK = 2500  # rows per task sent to a cleaning worker
 PERSON_KEYS = ("family_name", "given_name", "family_kana", "given_kana", "birthday", "gender", "postal_code",
@@ -172,7 +173,7 @@ def _message(exc: ValidationFailed, labels=None) -> str:
     labels = mapping_module.FIELDS if labels is None else labels
     parts = []
     for name, messages in exc.errors.items():
-        label = labels.get(name.split(".")[0], name)
+        label = labels.get(name) or labels.get(name.split(".")[0], name)
         parts.append(f"{label}: {' '.join(messages)}")
     return "; ".join(parts) or str(exc.message)
 
@@ -202,6 +203,13 @@ def write_all_or_nothing(write: Callable[[], list], rows: list, *, dry_run: bool
     except Exception as exc:  # noqa: BLE001 - the batch is reported, never half-written
         reason = _("The batch could not be written: %(error)s") % {"error": str(exc)[:300]}
         return [failed(row, reason) for row in rows], True
+
+
+def custom_restore(old: dict | None, new: dict) -> dict:
+    """The custom-field change that takes ``new`` back to ``old``: the service merges what
+    it is given into the current values, so a value the import added is cleared (None)."""
+    old = old or {}
+    return {key: old.get(key) for key in set(old) | set(new) if old.get(key) != new.get(key)}
 
 
 class Outcomes:
@@ -242,10 +250,16 @@ class Outcomes:
 class Preparer:
     """Cleans rows; picklable state only, so it runs the same in a worker process."""
 
-    def __init__(self, plan: list[tuple[int, str]], *, consent_statement: str, definitions: list) -> None:
+    def __init__(self, plan: list[tuple[int, str]], *, consent_statement: str, definitions: dict | None = None) -> None:
         self.plan = plan
         self.consent_statement = consent_statement.strip()
-        self.definitions = definitions
+        # the custom fields the mapping fills ({"custom.<key>": definition}); their values
+        # are checked here, whether a new customer has every required one by the writer
+        # (a row that updates a customer need not repeat them)
+        mapped = {field for _index, field in plan}
+        self.definitions = [d for name, d in (definitions or {}).items() if name in mapped]
+        self.custom = [name for name in (definitions or {}) if name in mapped]
+        self.labels = {**mapping_module.FIELDS, **error_labels(definitions or {})}
         self._fields: dict[tuple[str, Any], tuple[dict, dict]] = {}
         self._fills: dict[tuple, dict[str, Any]] = {}
         self._documents: dict[tuple[str, str, str, str], tuple[str, tuple]] = {}
@@ -256,7 +270,7 @@ class Preparer:
         if row.error:
             return row
         errors: dict[str, list[str]] = {}
-        row.values, person_errors = self._clean_person(data)
+        row.values, person_errors, warning = self._clean_person(data)
         errors.update(person_errors)
         try:
             row.emails = clean_emails(data.get("emails", []), field="email")
@@ -273,11 +287,14 @@ class Preparer:
             if cleaned and all(cleaned[1] != p[1] for p in phones):
                 phones.append(cleaned)
         row.phones = phones
-        if self.definitions:
-            try:
-                clean_custom_values("person", {}, creating=True, definitions=self.definitions)
-            except ValidationFailed as exc:
-                errors.update(exc.errors)
+        custom = None
+        if self.custom:
+            given = {name.removeprefix(CUSTOM_PREFIX): data[name] for name in self.custom if name in data}
+            if given:
+                try:
+                    custom = clean_custom_values("person", given, creating=False, definitions=self.definitions)
+                except ValidationFailed as exc:
+                    errors.update(exc.errors)
         consent = data.get("consent_email")
         if consent is not None:
             if not isinstance(consent, bool):
@@ -286,9 +303,16 @@ class Preparer:
                 errors["consent_email"] = [_("Consent is imported only with its evidence: map an evidence column "
                                              "or enter a statement for the whole import.")]
         if errors:
-            row.error = _message(ValidationFailed(errors))
+            row.error = _message(ValidationFailed(errors), self.labels)
             return row
         row.data = {k: v for k, v in data.items() if k not in _NOT_DATA}
+        if warning:  # travels with the row's data (rare: no cost to the others)
+            row.data["warnings"] = [warning]
+        if self.custom:
+            for name in self.custom:
+                row.data.pop(name, None)
+            if custom:
+                row.data["custom_fields"] = custom
         row.sort_kana, row.document = self._derived(row.values)
         return row
 
@@ -298,7 +322,7 @@ class Preparer:
     # cleans every field on its own, so a field cleaned alone gives exactly the value and
     # the errors it gives in a whole row; the free-text fields (rarely repeated) still go
     # through it together, once per row.
-    def _clean_person(self, data: dict) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    def _clean_person(self, data: dict) -> tuple[dict[str, Any], dict[str, list[str]], str]:
         values: dict[str, Any] = {}
         errors: dict[str, list[str]] = {}
         rest = {}
@@ -324,13 +348,17 @@ class Preparer:
             errors.update(rest_errors)
         if errors:
             # the order clean_person reports a whole row's errors in (the failed-rows column)
-            return {}, {k: errors[k] for k in sorted(errors, key=lambda k: _ERROR_ORDER.get(k, len(_ERROR_ORDER)))}
+            return {}, {k: errors[k] for k in sorted(errors, key=lambda k: _ERROR_ORDER.get(k, len(_ERROR_ORDER)))}, ""
+        warning = ""
         if values.get("postal_code"):
-            values.update(self._filled(values))
-        return values, errors
+            filled, warning = self._filled(values)
+            values.update(filled)
+        return values, errors, warning
 
-    def _filled(self, values: dict[str, Any]) -> dict[str, Any]:
-        """What ``_fill_from_postal_code`` adds to these values (prefecture, city, town)."""
+    def _filled(self, values: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        """What ``_fill_from_postal_code`` adds to these values (prefecture, city, town),
+        and the row's warning when the code names several places and the row does not say
+        which: those fields are left to the user, never guessed."""
         probe = {k: values[k] for k in ("postal_code", "prefecture", "city") if k in values}
         if values.get("address_line"):
             probe["address_line"] = True  # only whether there is one matters
@@ -339,7 +367,8 @@ class Preparer:
         if found is None:
             before = dict(probe)
             _fill_from_postal_code(probe)
-            found = self._fills[memo_key] = {k: v for k, v in probe.items() if before.get(k, None) != v}
+            filled = {k: v for k, v in probe.items() if before.get(k, None) != v}
+            found = self._fills[memo_key] = (filled, postal_code_warning(probe))
             if len(self._fills) > MEMO_SIZE:
                 self._fills.clear()
         return found
@@ -355,6 +384,21 @@ class Preparer:
             if len(self._documents) > MEMO_SIZE:
                 self._documents.clear()
         return found
+
+
+def postal_code_warning(values: dict[str, Any]) -> str:
+    """「郵便番号 498-0000 は 愛知県弥富市 / 三重県桑名郡木曽岬町 のいずれかです …」 when the
+    prefecture or the city is still empty because the code names several; "" otherwise."""
+    if values.get("prefecture") and values.get("city"):
+        return ""
+    areas = lookup_postal_code(values["postal_code"])
+    places = list(dict.fromkeys(a.prefecture + a.city for a in areas
+                                if not values.get("prefecture") or a.prefecture == values["prefecture"]))
+    if len(places) < 2:
+        return ""
+    return _("Postal code %(code)s lies in %(places)s: the prefecture and city were left empty, "
+             "not guessed. Check the address.") % {"code": format_postal_code(values["postal_code"]),
+                                                   "places": " / ".join(places)}
 
 
 def _clean_alone(data: dict) -> tuple[dict[str, Any], dict[str, list[str]]]:

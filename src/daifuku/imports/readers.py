@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from daifuku.core.japanese_people import split_full_kana
+
 ENCODINGS = ("utf-8", "utf-8-sig", "cp932")
 SNIFF_BYTES = 1 << 20
 _SURROGATE = re.compile("[\udc80-\udcff]")
@@ -225,6 +227,7 @@ def _property(line: str, encoding: str) -> tuple[str, dict[str, str], str] | Non
 def parse_card(lines: list[str], encoding: str) -> list[str]:
     """One card → cells in the order of :data:`VCARD_HEADERS`."""
     out: dict[str, list[str]] = {key: [] for key in VCARD_HEADERS}
+    out["sort_string"] = []
 
     def put(key: str, value: str) -> None:
         value = _split(value, "\0")[0]  # unescape \n \, \; \\
@@ -251,8 +254,10 @@ def parse_card(lines: list[str], encoding: str) -> list[str]:
             put("family_kana", value)
         elif name in ("X-PHONETIC-FIRST-NAME", "X-FURIGANA-FIRST-NAME"):
             put("given_kana", value)
-        elif name == "SORT-STRING" and not out["family_kana"]:
-            put("family_kana", value)
+        elif name == "SORT-STRING" or (name == "SOUND" and "X-IRMC-N" in params):
+            # vCard 2.1 readings of the whole name: "ヤマダ タロウ", "ﾔﾏﾀﾞ　ﾀﾛｳ" or "ヤマダ;タロウ;;;"
+            # (SOUND;X-IRMC-N, as Japanese feature phones write it)
+            put("sort_string", value)
         elif name == "EMAIL":
             put("emails", value)
         elif name == "TEL":
@@ -274,8 +279,40 @@ def parse_card(lines: list[str], encoding: str) -> list[str]:
             put("birthday", value)
         elif name == "NOTE":
             put("notes", value)
+    _split_readings(out)
     return ["\n".join(values) if key in ("emails", "phones") else (values[0] if values else "")
-            for key, values in out.items()]
+            for key, values in out.items() if key in _CELLS]
+
+
+_CELLS = frozenset(VCARD_HEADERS)
+
+
+def split_reading(value: str) -> tuple[str, str]:
+    """A whole-name reading → (family, given): at a semicolon (SOUND;X-IRMC-N, "ヤマダ;タロウ;;;"),
+    else at the first space, half- or full-width ("ヤマダ　タロウ"), else by a known surname
+    reading (core.japanese.split_full_kana); the kana as written (cleaning makes it katakana)."""
+    if ";" in value:
+        parts = [p.strip() for p in _split(value, ";")]
+        return parts[0], next((p for p in parts[1:] if p), "")
+    return split_full_kana(value.replace("\u3000", " "))
+
+
+def _split_readings(out: dict[str, list[str]]) -> None:
+    """The family and given readings of a card, from whichever form it has them in: the
+    X-PHONETIC-* pair (one of them holding the whole reading when the other is empty) or
+    N;SORT-AS, else SORT-STRING / SOUND;X-IRMC-N."""
+    family, given = (out["family_kana"] or [""])[0], (out["given_kana"] or [""])[0]
+    whole = out.pop("sort_string", [])
+    if family and given:
+        return
+    if not family and not given and whole:
+        family, given = split_reading(whole[0])
+    elif family and not given and any(c in family for c in " \u3000;"):
+        family, given = split_reading(family)
+    elif given and not family and any(c in given for c in " \u3000;"):
+        family, given = split_reading(given)
+    out["family_kana"] = [family] if family else []
+    out["given_kana"] = [given] if given else []
 
 
 def _vcard(path, encoding: str) -> Table:

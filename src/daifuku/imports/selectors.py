@@ -9,7 +9,7 @@ from django.http import Http404
 from daifuku.accounts.permissions import VIEW, restrict, sees_everything
 from daifuku.core.pagination import keyset_page
 
-from .models import ImportRun, SavedMapping
+from .models import ImportRowOutcome, ImportRun, ImportTarget, SavedMapping
 
 
 def import_policy(queryset: QuerySet, user, action: str) -> QuerySet:
@@ -39,3 +39,31 @@ def get_run(user, pk, action: str = VIEW) -> ImportRun:
 
 def saved_mappings() -> list[SavedMapping]:
     return list(SavedMapping.objects.all()[:200])
+
+
+def row_outcomes(user, run: ImportRun, only: str = "", limit: int = 200) -> list[ImportRowOutcome]:
+    """The first row outcomes of a run (``only``: ``failed``, ``duplicates`` or
+    ``warnings``), each with ``customer_name``: the name of the customer it created or
+    updated, as the user may see it now ("" when out of their scope or in the trash)."""
+    from daifuku.customers import selectors as customer_selectors
+
+    outcomes = run.outcomes.all()
+    if only == "failed":
+        outcomes = outcomes.filter(action="failed")
+    elif only in ("duplicates", "warnings"):
+        outcomes = outcomes.filter(changes__has_key=only)
+    rows = list(outcomes[:limit])
+    names: dict[int, str] = {}
+    if run.target == ImportTarget.COMPANY:
+        ids = {o.company_id for o in rows if o.company_id}
+        if ids:
+            names = {c.pk: c.display_name for c in customer_selectors.companies_queryset(user).filter(pk__in=ids)
+                     .only("id", "name", "legal_form", "legal_form_position")}
+    else:
+        ids = {o.person_id for o in rows if o.person_id}
+        if ids:
+            names = {p.pk: p.full_name for p in customer_selectors.people_queryset(user).filter(pk__in=ids)
+                     .only("id", "family_name", "given_name")}
+    for outcome in rows:
+        outcome.customer_name = names.get(outcome.company_id or outcome.person_id, "")
+    return rows

@@ -3,13 +3,14 @@ dedup scan job (docs/architecture.md convention 1)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from typing import Any
 
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,13 +19,15 @@ from daifuku.core.context import acting
 from daifuku.core.errors import DomainError, ValidationFailed
 from daifuku.core.models import JobRun
 from daifuku.customers import services as customer_services
-from daifuku.customers.models import Person
+from daifuku.customers.models import Company, Contact, Person
 from daifuku.customers.search_index import PERSON
 from daifuku.customers.services.common import is_user
+from daifuku.customers.services.people import AUDITED_FIELDS
 
-from . import companies, pipeline, readers, targets
+from . import companies, cp932, export, pipeline, readers, targets
 from . import mapping as mapping_module
 from .models import ExternalId, ImportMode, ImportRun, ImportTarget, SavedMapping
+from .prepare import custom_restore
 
 logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 300 * 1024 * 1024
@@ -45,22 +48,55 @@ def upload(*, actor, file, name: str, target: str = ImportTarget.PERSON) -> Impo
     run = ImportRun(original_name=Path(name).name[:255] or "import.csv", target=target,
                     match_key=targets.keys_for(target)[0], created_by=actor if is_user(actor) else None)
     run.file.save(run.original_name, File(file), save=False)
-    file_format, encoding = readers.sniff(run.file.path, name)
-    run.file_format, run.encoding, run.detected_encoding = file_format, encoding, encoding
+    with _file_removed_on_error(run):
+        file_format, encoding = readers.sniff(run.file.path, name)
+        run.file_format, run.encoding, run.detected_encoding = file_format, encoding, encoding
+        try:
+            headers, _preview = readers.read_preview(run.file.path, file_format, encoding, limit=1)
+        except Exception as exc:  # noqa: BLE001 - a file we cannot read is the user's input, not our crash
+            raise ValidationFailed({"file": [_("This file cannot be read as CSV, Excel or vCard.")]},
+                                   code="unreadable_file") from exc
+        if not headers:
+            raise ValidationFailed({"file": [_("The file has no header row.")]}, code="no_header")
+        run.mapping = targets.suggest(headers, target, mapping_module.detect_preset(headers))
+        run.save()
+        audit.record(actor=actor, action="upload", obj=run, changes={"file": [None, run.original_name],
+                                                                      "format": [None, file_format],
+                                                                      "encoding": [None, encoding]})
+    return run
+
+
+@contextlib.contextmanager
+def _file_removed_on_error(run: ImportRun):
+    """The stored file goes when what stores it fails: the database rolls its rows back,
+    but a file on disk is no part of the transaction."""
     try:
-        headers, _preview = readers.read_preview(run.file.path, file_format, encoding, limit=1)
-    except Exception as exc:  # noqa: BLE001 - a file we cannot read is the user's input, not our crash
-        run.file.delete(save=False)
-        raise ValidationFailed({"file": [_("This file cannot be read as CSV, Excel or vCard.")]},
-                               code="unreadable_file") from exc
-    if not headers:
-        run.file.delete(save=False)
-        raise ValidationFailed({"file": [_("The file has no header row.")]}, code="no_header")
-    run.mapping = targets.suggest(headers, target, mapping_module.detect_preset(headers))
-    run.save()
-    audit.record(actor=actor, action="upload", obj=run, changes={"file": [None, run.original_name],
-                                                                  "format": [None, file_format],
-                                                                  "encoding": [None, encoding]})
+        yield
+    except BaseException:
+        if run.file:
+            run.file.delete(save=False)
+        raise
+
+
+def upload_and_start(*, actor, file, name: str, target: str, data: dict[str, Any], start_now: bool,
+                     startable: bool = False) -> ImportRun:
+    """Upload, configure and (``start_now``) start in one step, all or nothing: a file the
+    API refuses — a bad mapping, mode or key — leaves no import and no stored file behind.
+    ``startable``: refuse, the same way, a mapping :func:`start` would refuse (the command
+    line runs the import itself)."""
+    holder: list[ImportRun] = []
+    try:
+        with transaction.atomic():
+            holder.append(upload(actor=actor, file=file, name=name, target=target))
+            run = configure(actor=actor, run=holder[0], data=data)
+            if start_now:
+                run = start(actor=actor, run=run)
+            elif startable:
+                check_mapping(run)
+    except BaseException:
+        if holder and holder[0].file:
+            holder[0].file.delete(save=False)
+        raise
     return run
 
 
@@ -168,6 +204,7 @@ def start(*, actor, run: ImportRun) -> ImportRun:
     from .tasks import run_import
 
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    check_mapping(run)
     if run.status == ImportRun.Status.FINISHED and _not_yet_written(run):
         run.outcomes.all().delete()  # a dry run may be repeated, or followed by the import itself
     elif run.status != ImportRun.Status.UPLOADED:
@@ -180,6 +217,14 @@ def start(*, actor, run: ImportRun) -> ImportRun:
                  note=str(run.batch_id))
     transaction.on_commit(lambda: run_import.enqueue(run.pk))
     return run
+
+
+def check_mapping(run: ImportRun) -> None:
+    """Refuse to start an import whose mapping cannot create a valid customer — said once,
+    for the whole file, instead of as the same error on every row."""
+    problems = targets.mapping_problems(run.target, run.mapping, run.mode)
+    if problems:
+        raise ValidationFailed({"mapping": problems}, code="mapping_incomplete")
 
 
 def perform_import(run_id: int, *, progress=None) -> ImportRun | None:
@@ -311,7 +356,10 @@ def _undo(run: ImportRun, actor, job) -> dict:
         if person is None or "same_as_row" in outcome.changes:
             continue
         restore = {}
-        for name, (old, new) in outcome.changes.items():
+        for name, pair in outcome.changes.items():
+            if name not in AUDITED_FIELDS and name not in ("emails", "phones", "tags"):
+                continue  # what the row said, not a value it replaced (warnings)
+            old, new = pair
             if name in ("emails", "phones", "tags"):
                 current = _current_list(person, name)
                 if current == new:
@@ -319,7 +367,7 @@ def _undo(run: ImportRun, actor, job) -> dict:
                 else:
                     conflicts += 1
             elif audit.snapshot(person, [name])[name] == new:
-                restore[name] = old if old is not None else ""
+                restore[name] = custom_restore(old, new) if name == "custom_fields" else old if old is not None else ""
             else:
                 conflicts += 1
         if restore:
@@ -328,7 +376,48 @@ def _undo(run: ImportRun, actor, job) -> dict:
     if removed:
         audit.record(actor=actor, action="delete", object_type="customers.person", object_repr=run.original_name[:200],
                      changes={"people": [removed, None]}, note=f"undo of import {run.batch_id}")
-    return {"removed": removed, "reverted": reverted, "conflicts": conflicts}
+    companies_removed, companies_kept = _undo_created_companies(run, actor)
+    return {"removed": removed, "reverted": reverted, "conflicts": conflicts,
+            "companies_removed": companies_removed, "companies_kept": companies_kept}
+
+
+def _undo_created_companies(run: ImportRun, actor) -> tuple[int, int]:
+    """The companies the file's 会社名 column created go to the trash with the people —
+    unless they have become more than the import made: a company someone has edited since
+    (its version moved), or one that other data now points at (a contact of a person this
+    import did not create, a deal, an activity, an e-mail, a tag …). Those are kept: taking
+    them away would take other people's work with them. ``(removed, kept)``."""
+    ids = [pk for batch in run.batches.all() for pk in batch.created_company_ids]
+    if not ids:
+        return 0, 0
+    ranges = Q()
+    for batch in run.batches.exclude(created_first_id=None):
+        ranges |= Q(person_id__gte=batch.created_first_id, person_id__lte=batch.created_last_id)
+    removed = kept = 0
+    for company in Company.objects.filter(pk__in=ids).order_by("pk"):
+        if company.version > 1 or _referenced(company, ranges):
+            kept += 1
+            continue
+        try:
+            customer_services.delete_company(actor=actor, company=company)
+            removed += 1
+        except DomainError:
+            kept += 1  # no longer the undoer's to delete
+    return removed, kept
+
+
+def _referenced(company: Company, own_people: Q) -> bool:
+    """Whether anything but this import's own people points at ``company`` (every relation
+    of every app, trashed rows included)."""
+    if company.tags.exists():
+        return True
+    for relation in Company._meta.related_objects:
+        rows = relation.related_model._base_manager.filter(**{relation.field.name: company})
+        if relation.related_model is Contact and own_people:
+            rows = rows.exclude(own_people)
+        if rows.exists():
+            return True
+    return False
 
 
 def _current_list(person: Person, name: str) -> list[str]:
@@ -345,7 +434,7 @@ def save_mapping(*, actor, name: str, mapping: dict[str, str]) -> SavedMapping:
     if not name:
         raise ValidationFailed({"name": [_("Give the mapping a name.")]})
     unknown = sorted(v for v in mapping.values() if v and v not in mapping_module.FIELDS
-                     and v not in targets.COMPANY_FIELDS)
+                     and v not in targets.COMPANY_FIELDS and not v.startswith(targets.CUSTOM_PREFIX))
     if unknown:
         raise ValidationFailed({"mapping": [_("Unknown field: %(fields)s.") % {"fields": ", ".join(unknown)}]})
     saved, created = SavedMapping.objects.update_or_create(
@@ -358,10 +447,18 @@ def save_mapping(*, actor, name: str, mapping: dict[str, str]) -> SavedMapping:
 
 def failed_rows_csv(run: ImportRun, encoding: str = "utf-8-sig") -> bytes:
     """The rows that failed, with the original columns and an error column, to fix and
-    import again."""
+    import again. The cells are the file's own, so a formula in them (=HYPERLINK(…)) is
+    neutralised as in every export; importing the file again takes the apostrophe off."""
     headers, _preview = headers_of(run)
     rows = [headers + [_("Error")]]
     for outcome in run.outcomes.filter(action="failed").order_by("row_number"):
         cells = list(outcome.raw) + [""] * max(0, len(headers) - len(outcome.raw))
         rows.append(cells[: len(headers)] + [f"{_('Row')} {outcome.row_number}: {outcome.reason}"])
+    rows = [[export.neutralise(cell) for cell in row] for row in rows]
+    if encoding == "cp932":  # what Shift_JIS cannot hold is 〓, and the error column says so
+        converted = [cp932.row_to_cp932(rows[0], rows[0])[0]]
+        for row in rows[1:]:
+            cells, note = cp932.row_to_cp932(row[:-1], headers)
+            converted.append([*cells, row[-1] + (f" ({_('Replaced for Excel')}: {note})" if note else "")])
+        rows = converted
     return readers.csv_bytes(rows, "cp932" if encoding == "cp932" else encoding)

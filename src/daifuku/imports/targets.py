@@ -5,6 +5,7 @@ Outlook presets); this module adds the companies' and answers "which ones?" per 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import mapping
@@ -67,8 +68,42 @@ IDENTIFYING: dict[str, frozenset[str]] = {
 }
 
 
+#: A column mapped to an admin-defined custom field (来店頻度, 会員ランク …) says ``custom.<key>``.
+CUSTOM_PREFIX = "custom."
+
+
+def custom_definitions(target: str) -> dict[str, object]:
+    """``{"custom.<key>": definition}`` of the active custom fields of ``target``'s records."""
+    from daifuku.customers.custom_fields import active_definitions
+
+    kind = "company" if target == ImportTarget.COMPANY else "person"
+    return {CUSTOM_PREFIX + d.key: d for d in active_definitions(kind)}
+
+
 def fields_for(target: str) -> dict[str, object]:
-    return COMPANY_FIELDS if target == ImportTarget.COMPANY else mapping.FIELDS
+    """The fields a column of a ``target`` file can fill: the built-in ones, then the
+    active custom fields (labelled as the administrator named them)."""
+    fields = dict(COMPANY_FIELDS if target == ImportTarget.COMPANY else mapping.FIELDS)
+    for name, definition in custom_definitions(target).items():
+        fields[name] = gettext("%(label)s (custom field)") % {"label": definition.label}
+    return fields
+
+
+def error_labels(definitions: dict[str, object]) -> dict[str, str]:
+    """How a row's error names a custom field: by its label, not ``custom_fields.<key>``."""
+    return {"custom_fields." + name.removeprefix(CUSTOM_PREFIX): d.label for name, d in definitions.items()}
+
+
+def mapping_problems(target: str, column_mapping: dict[str, str], mode: str) -> list[str]:
+    """What the mapping lacks for rows that create customers: a required custom field that
+    no column fills would fail every new row, so it is said once, before the import runs
+    (an update-only import keeps the values the customers have)."""
+    if mode == "update":
+        return []
+    mapped = set(column_mapping.values())
+    return [gettext("The required custom field “%(label)s” has no column: map the column that holds it "
+              "(every new customer needs it).") % {"label": d.label}
+            for name, d in custom_definitions(target).items() if d.required and name not in mapped]
 
 
 def keys_for(target: str) -> tuple[str, ...]:
@@ -82,7 +117,21 @@ def key_choices(target: str) -> list[tuple[str, str]]:
 
 
 def suggest(headers: list[str], target: str, preset: str = "") -> dict[str, str]:
-    """``{header: field}`` suggested for a file of ``target`` (presets are for people)."""
+    """``{header: field}`` suggested for a file of ``target`` (presets are for people). A
+    header that is a custom field's label (or key) goes to that field: the administrator
+    defined it for exactly this data, so it wins over a built-in field's synonym."""
     if target == ImportTarget.COMPANY:
-        return mapping.suggest_from(headers, _COMPANY_INDEX)
-    return mapping.suggest(headers, preset)
+        chosen = mapping.suggest_from(headers, _COMPANY_INDEX)
+    else:
+        chosen = mapping.suggest(headers, preset)
+    custom: dict[str, str] = {}
+    for name, definition in custom_definitions(target).items():
+        custom.setdefault(mapping.header_key(definition.label), name)
+        custom.setdefault(mapping.header_key(definition.key), name)
+    taken: set[str] = set()
+    for header in headers:
+        name = custom.get(mapping.header_key(header))
+        if name and name not in taken:
+            chosen[header] = name
+            taken.add(name)
+    return chosen

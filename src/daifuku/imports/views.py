@@ -8,6 +8,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from daifuku.core.errors import DomainError, ValidationFailed
@@ -105,27 +106,41 @@ def _run_context(request, run: ImportRun, errors=None) -> dict:
         "encodings": [(e, ENCODING_LABELS[e]) for e in ENCODINGS],
         "presets": mapping.PRESET_LABELS.items() if people else [],
         "saved": selectors.saved_mappings(), "errors": errors or {}, "editable": editable,
-        "outcomes": _outcomes(run, request.GET.get("rows", "")), "rows": request.GET.get("rows", ""),
+        "mapping_problems": targets.mapping_problems(run.target, current, run.mode) if editable else [],
+        "outcomes": _outcomes(request, run, request.GET.get("rows", "")), "rows": request.GET.get("rows", ""),
     }
 
 
-def _outcomes(run: ImportRun, only: str = "") -> list:
-    """The first 200 row outcomes of a finished run (``only``: failed rows, or the rows
-    with probable duplicates), each with its duplicates ready to show."""
+ACTION_LABELS = {
+    "created": pgettext_lazy("import row", "Created"), "updated": pgettext_lazy("import row", "Updated"),
+    "unchanged": pgettext_lazy("import row", "Unchanged"), "failed": pgettext_lazy("import row", "Error"),
+    "merged": pgettext_lazy("import row", "Merged"),
+}
+
+
+def _outcomes(request, run: ImportRun, only: str = "") -> list:
+    """The first 200 row outcomes of a finished run (``only``: failed rows, the rows with
+    probable duplicates or with warnings), each with what the page shows of it: the
+    result in words, the customer's name (as the user may see it now, else as the row
+    wrote it) and its duplicates."""
     if run.status not in (ImportRun.Status.FINISHED, ImportRun.Status.UNDONE):
         return []
-    outcomes = run.outcomes.all()
-    if only == "failed":
-        outcomes = outcomes.filter(action="failed")
-    elif only == "duplicates":
-        outcomes = outcomes.filter(changes__has_key="duplicates")
     page = "customers:company" if run.target == ImportTarget.COMPANY else "customers:person"
-    rows = list(outcomes[:200])
+    rows = selectors.row_outcomes(request.user, run, only)
+    plan = None
     for outcome in rows:
         outcome.customer_id = outcome.company_id or outcome.person_id
+        outcome.action_label = ACTION_LABELS.get(outcome.action, outcome.action)
+        if not outcome.customer_name:  # not visible (or trashed): the name the row gave
+            if outcome.raw and plan is None:
+                headers = services.headers_of(run)[0]
+                plan = mapping.compile_mapping(headers, run.mapping, targets.fields_for(run.target))
+            outcome.customer_name = mapping.name_in_row(plan or [], outcome.raw, outcome.changes)
+        else:
+            outcome.customer_url = reverse(page, args=[outcome.customer_id])
         outcome.duplicates = [
             {**found, "url": reverse(page, args=[found["id"]]), "reason_labels": reason_labels(found["reasons"]),
-             "label": f"{found['name']} (#{found['id']}{', ' + found['email'] if found.get('email') else ''})"}
+             "label": found["name"] + (f"（{found['email']}）" if found.get("email") else "")}
             for found in outcome.changes.get("duplicates", ())]
     return rows
 
@@ -133,7 +148,7 @@ def _outcomes(run: ImportRun, only: str = "") -> list:
 @login_required
 def run_progress(request, pk: int):
     run = selectors.get_run(request.user, pk)
-    return render(request, "imports/partials/_progress.html", {"run": run, "outcomes": _outcomes(run)})
+    return render(request, "imports/partials/_progress.html", {"run": run, "outcomes": _outcomes(request, run)})
 
 
 @login_required

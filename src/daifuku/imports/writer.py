@@ -8,6 +8,7 @@ see the module docstring of :mod:`daifuku.imports.pipeline`.
 
 from __future__ import annotations
 
+import json
 from operator import itemgetter
 from typing import Any
 
@@ -24,7 +25,7 @@ from daifuku.customers.search_index import PERSON
 from daifuku.customers.services.common import is_user, resolve_tags
 from daifuku.customers.services.people import AUDITED_FIELDS
 
-from . import duplicates
+from . import duplicates, targets
 from .models import ExternalId, ImportBatch, ImportRowOutcome, ImportRun
 from .prepare import Outcomes, Row, _describe, _message, packed_values, write_all_or_nothing
 
@@ -61,6 +62,9 @@ class Writer(Outcomes):
         self.ops = connection.ops
         self.dry_created: dict[str, int] = {}
         self._created_keys: dict[str, int] = {}  # of the batch being written
+        self._created_companies: list[int] = []  # of the batch being written (for undo)
+        # what a new customer must have (an updated one keeps what it has)
+        self.required_custom = [d for d in targets.custom_definitions(run.target).values() if d.required]
 
     # keys ------------------------------------------------------------------------------
     def key_of(self, row: Row) -> str | None:
@@ -94,6 +98,7 @@ class Writer(Outcomes):
         """Apply one batch atomically; returns the outcomes to store. A failure of the
         whole batch (a database error) reports every row of it as failed."""
         self._created_keys = {}
+        self._created_companies = []
         outcomes, failed = write_all_or_nothing(
             lambda: self._write(number, rows), rows, dry_run=self.run.dry_run,
             failed=lambda row, reason: self.outcome(row, "failed", reason=reason))
@@ -137,7 +142,7 @@ class Writer(Outcomes):
             if target is not None:
                 if mode == "create":
                     outcomes.append(self.outcome(row, "failed", person_id=target, reason=_(
-                        "A customer with this %(key)s already exists (#%(id)s).") % {"key": self.run.get_match_key_display(), "id": target}))
+                        "A customer with this %(key)s already exists.") % {"key": self.run.get_match_key_display()}))
                     counts["failed"] += 1
                 else:
                     updates.append((row, target))
@@ -149,6 +154,10 @@ class Writer(Outcomes):
                 continue
             if not row.value("family_name"):
                 outcomes.append(self.outcome(row, "failed", reason=_("Family name: This field is required.")))
+                counts["failed"] += 1
+                continue
+            if self.required_custom and (missing := self._missing_custom(row)):
+                outcomes.append(self.outcome(row, "failed", reason=missing))
                 counts["failed"] += 1
                 continue
             creates.append(row)
@@ -164,6 +173,10 @@ class Writer(Outcomes):
         if self.run.dry_run:
             outcomes.extend(self.outcome(r, "created", changes=self._preview(r, probable.get(r.number)))
                             for r in creates)
+        elif creates:  # a created row is kept only with a warning for the user (ids in row order)
+            outcomes.extend(self.outcome(r, "created", person_id=first_id + offset,
+                                         changes={"warnings": r.data["warnings"]})
+                            for offset, r in enumerate(creates) if "warnings" in r.data)
         counts["created"] += len(creates)
         current = self._current(updates)
         for row, person_id in updates:
@@ -176,7 +189,7 @@ class Writer(Outcomes):
             ImportBatch.objects.create(
                 run=self.run, number=number, first_row=rows[0].number, last_row=rows[-1].number,
                 created_first_id=first_id, created_last_id=(first_id + len(creates) - 1) if creates else None,
-                created_count=len(creates))
+                created_count=len(creates), created_company_ids=self._created_companies)
             audit.record(actor=self.actor, action="import", object_type="imports.importrun", object_id=self.run.pk,
                          object_repr=self.run.original_name[:200],
                          changes={"batch": [None, number], "rows": [rows[0].number, rows[-1].number],
@@ -240,7 +253,8 @@ class Writer(Outcomes):
                 pk, moment, moment, None, None, 1, postal or "", prefecture or "", city or "", line or "",
                 building or "", owner_id, team_id, family or "", given or "", fk or "", gk or "", row.sort_kana,
                 birthday, gender or "", preferences or "", notes or "", stage, lifecycle or "lead",
-                source or "import", "{}",
+                source or "import", json.dumps(row.data["custom_fields"], ensure_ascii=False)
+                if "custom_fields" in row.data else "{}",
             ))
             for address, label, is_primary in row.email_rows():
                 emails.append((pk, None, address, address.rpartition("@")[2], label, is_primary))
@@ -285,6 +299,12 @@ class Writer(Outcomes):
         search.bulk_index_prepared(PERSON, documents)
         return first
 
+    def _missing_custom(self, row: Row) -> str:
+        """Why a row cannot create a customer for want of required custom fields ("" if it can)."""
+        have = row.data.get("custom_fields") or {}
+        return "; ".join(_("%(label)s: This field is required.") % {"label": d.label}
+                         for d in self.required_custom if d.key not in have)
+
     def _probable_duplicates(self, rows: list[Row]) -> dict[int, list[dict]]:
         """Row number → the existing people a row that would be created probably is."""
         return duplicates.for_people(self.actor, rows)
@@ -294,8 +314,12 @@ class Writer(Outcomes):
         """What a dry run shows of a row it would create."""
         changes = {"values": audit._plain(row.values), "emails": [e["address"] for e in row.emails],
                    "phones": [p[0] for p in row.phones]}
+        if row.data.get("custom_fields"):
+            changes["values"]["custom_fields"] = row.data["custom_fields"]
         if probable:
             changes["duplicates"] = probable
+        if "warnings" in row.data:
+            changes["warnings"] = row.data["warnings"]
         return changes
 
     def _tag(self, name: str) -> int:
@@ -312,6 +336,7 @@ class Writer(Outcomes):
             if found is None:
                 try:
                     found = customer_services.create_company(actor=self.actor, data={"name": raw})
+                    self._created_companies.append(found.pk)
                 except DomainError:
                     found = None
             self.companies[base] = found
@@ -369,8 +394,12 @@ class Writer(Outcomes):
         if row.data.get("tags"):
             if set(row.data["tags"]) - set(current_tags):
                 data["tags"] = current_tags + [t for t in row.data["tags"] if t not in current_tags]
+        custom = {k: v for k, v in (row.data.get("custom_fields") or {}).items() if person.custom_fields.get(k) != v}
+        if custom:
+            data["custom_fields"] = custom  # the service merges them into the customer's
+        warnings = {"warnings": row.data["warnings"]} if "warnings" in row.data else {}
         if not data:
-            return self.outcome(row, "unchanged", person_id=person_id)
+            return self.outcome(row, "unchanged", person_id=person_id, changes=warnings)
         before = audit.snapshot(person, AUDITED_FIELDS)
         before.update({"emails": current_emails, "phones": [n for n, _e in current_phones]})
         if "tags" in data:
@@ -384,7 +413,9 @@ class Writer(Outcomes):
                 reason = _("You may not change this customer.")
             return self.outcome(row, "failed", person_id=person_id, reason=reason)
         changes = {k: [before.get(k), audit._plain(v)] for k, v in data.items()}
-        return self.outcome(row, "updated", person_id=person_id, changes=changes)
+        if custom:  # the whole dictionary before and after, as undo compares it
+            changes["custom_fields"] = [before.get("custom_fields") or {}, {**person.custom_fields, **custom}]
+        return self.outcome(row, "updated", person_id=person_id, changes={**changes, **warnings})
 
     def _auto_merge(self, first_id: int, count: int) -> int:
         """Merge newly created people into an existing record they match exactly

@@ -24,6 +24,9 @@ def test_post_import_runs_and_reports_status(rep_api, django_capture_on_commit_c
     status = rep_api.get(f"/api/v1/imports/{body['id']}").json()
     assert status["status"] == "finished"
     assert status["counts"] == {"created": 3, "updated": 0, "failed": 1, "unchanged": 0, "merged": 0, "duplicates": 0}
+    assert status["summary"] == "3 件を新規登録、0 件を更新、1 件はエラー"
+    english = rep_api.get(f"/api/v1/imports/{body['id']}", HTTP_ACCEPT_LANGUAGE="en").json()["summary"]
+    assert english == "created 3, updated 0, failed 1"
     assert status["progress"]["percent"] == 100
     rows = rep_api.get(f"/api/v1/imports/{body['id']}/rows", {"action": "failed"}).json()
     assert [r["row"] for r in rows] == [5]

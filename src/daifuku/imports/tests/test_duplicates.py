@@ -99,7 +99,7 @@ def test_result_page_says_which_customer_the_row_probably_is(rep, ledger, run_im
     with django_assert_max_num_queries(10):
         page = client.get(reverse("imports:progress", args=[run.pk]), HTTP_HX_REQUEST="true").content.decode()
     link = reverse("customers:person", args=[ledger["tanaka"].pk])
-    assert (f'この行は <a href="{link}">田中 太郎 (#{ledger["tanaka"].pk}, tanaka@example.jp)</a> '
+    assert (f'この行は <a href="{link}">田中 太郎（tanaka@example.jp）</a> '
             "と重複している可能性があります。") in page
     assert "重複の可能性 3件" in page and "メールアドレスが一致" in page
     only = client.get(reverse("imports:run", args=[run.pk]), {"rows": "duplicates"}).content.decode()

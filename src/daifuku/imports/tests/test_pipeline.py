@@ -35,7 +35,7 @@ def test_cp932_file_is_detected_mapped_and_imported(rep, run_import):
     assert (takahashi.given_name, takahashi.family_kana, takahashi.given_kana) == ("一郎", "タカハシ", "イチロウ")
     assert takahashi.birthday.isoformat() == "1980-01-02"
     assert takahashi.prefecture == "東京都"
-    assert takahashi.address_line == "千代田区千代田1-1"
+    assert (takahashi.city, takahashi.address_line) == ("千代田区", "千代田1-1")
     assert takahashi.notes == "①VIP\n二行目"
     assert list(takahashi.emails.values_list("address", flat=True)) == ["ichiro@example.jp"]
     assert list(takahashi.phones.values_list("number", "e164")) == [("090-1234-5678", "+819012345678")]

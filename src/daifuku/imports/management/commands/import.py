@@ -45,14 +45,15 @@ class Command(BaseCommand):
         actor = self._actor(options["user"])
         try:
             with acting("command"), path.open("rb") as handle:
-                run = services.upload(actor=actor, file=File(handle, name=path.name), name=path.name,
-                                      target=options["target"])
                 data = {"mode": options["mode"], "match_key": options["key"], "encoding": options["encoding"],
                         "dry_run": options["dry_run"], "auto_merge": options["auto_merge"],
                         "consent_statement": options["consent_statement"]}
                 if options["mapping"]:
                     data["mapping"] = self._mapping(options["mapping"])
-                run = services.configure(actor=actor, run=run, data=data)
+                # a refused mapping or option leaves no import and no stored file behind
+                run = services.upload_and_start(actor=actor, file=File(handle, name=path.name), name=path.name,
+                                                target=options["target"], data=data, start_now=False,
+                                                startable=True)
                 self.stdout.write(f"{run.original_name}: {run.file_format} {run.encoding or ''}".rstrip())
                 self.stdout.write("mapping: " + ", ".join(f"{k} → {v}" for k, v in run.mapping.items()))
                 # run in this process (no worker needed): mark queued, then execute
