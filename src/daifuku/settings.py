@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Oversized bodies and NULs in the address are refused first; API errors are JSON.
+    "daifuku.core.middleware.RequestGuardMiddleware",
     # Sessions, the session user and flash messages are for browsers: a token API call
     # skips them (core.middleware; subclasses of Django's own).
     "daifuku.core.middleware.SessionMiddleware",

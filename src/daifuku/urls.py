@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("daifuku.web.urls")),
 ]
 
+handler400 = "daifuku.web.errors.bad_request"
 handler404 = "daifuku.web.errors.not_found"
 handler500 = "daifuku.web.errors.server_error"

@@ -97,7 +97,7 @@ class LineOut(Schema):
     total: int
 
 
-class ContactIn(Strict):
+class DealContactIn(Strict):
     person_id: int
     role: str = ""
 
@@ -116,7 +116,7 @@ class DealIn(Strict):
     competitors: list[str] = []
     description: str = ""
     owner: str | None = Field(None, description="username; the caller by default")
-    contacts: list[ContactIn] = []
+    contacts: list[DealContactIn] = []
     lines: list[LineIn] = []
 
 
