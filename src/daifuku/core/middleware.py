@@ -3,6 +3,7 @@ token-authenticated API calls skip."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.contrib.auth.middleware import (
@@ -12,6 +13,7 @@ from django.contrib.messages.middleware import MessageMiddleware as DjangoMessag
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 
 from .context import acting
+from .input_guard import INT64_MAX, INT64_MIN
 
 API_PREFIX = "/api/"
 
@@ -98,6 +100,20 @@ def error_envelope(status: int, code: str | None = None, message: str | None = N
     return response
 
 
+_INTEGER = re.compile(r"[+-]?\d{19,}")
+TEXT_PARAMETERS = ("q", "search")  # free text: a long run of digits is a search, not an id
+
+
+def _huge_number_in(params) -> bool:
+    for key, values in params.lists():
+        if key in TEXT_PARAMETERS:
+            continue
+        for value in values:
+            if _INTEGER.fullmatch(value.strip()) and not INT64_MIN <= int(value) <= INT64_MAX:
+                return True
+    return False
+
+
 class RequestGuardMiddleware:
     """Refuses what no view should ever see, before it costs anything: a body larger than
     ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (413; file uploads are bounded by their own limits) and
@@ -117,12 +133,16 @@ class RequestGuardMiddleware:
         is_api = request.path_info.startswith(API_PREFIX)
         refused = self._refuse(request)
         if refused is not None:
-            status, code = refused
+            status, code, message = refused
             if is_api:
-                return error_envelope(status, code)
+                return error_envelope(status, code, message)
+            if status == 400:  # the site's own 400 page (urls.handler400)
+                from django.core.exceptions import BadRequest
+
+                raise BadRequest(message)
             from django.http import HttpResponse
 
-            return HttpResponse(status_message(status), status=status, content_type="text/plain; charset=utf-8")
+            return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
         response = self.get_response(request)
         if is_api and response.status_code >= 400 and not response.get("Content-Type", "").startswith(
                 "application/json"):
@@ -130,16 +150,21 @@ class RequestGuardMiddleware:
             response = error_envelope(response.status_code, **({"Allow": allow} if allow else {}))
         return response
 
-    def _refuse(self, request) -> tuple[int, str] | None:
+    def _refuse(self, request) -> tuple[int, str, str] | None:
+        from django.utils.translation import gettext as _
+
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path_info or "%00" in query or "\x00" in query:
-            return 400, "invalid_character"
+            return 400, "invalid_character", _("The address contains a NUL character.")
+        if query and not request.path_info.startswith(API_PREFIX) and _huge_number_in(request.GET):
+            # the browser's filters: a number no id can be (the API checks its typed parameters)
+            return 400, "number_out_of_range", _("A number in this address is too large.")
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return 400, "bad_request"
+            return 400, "bad_request", status_message(400)
         if length > self.max_body and not request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
-            return 413, "request_too_large"
+            return 413, "request_too_large", status_message(413)
         return None
 
     def process_exception(self, request, exception):
