@@ -31,6 +31,10 @@ INT64_MAX = 2**63 - 1
 # The ranges of the integer columns as PostgreSQL stores them: applied on SQLite as well,
 # so a value is accepted or refused the same on both databases.
 COLUMN_RANGES = BaseDatabaseOperations.integer_field_ranges
+# A long text a person writes (notes, a touch's details, a deal's description) holds at
+# most this many characters; core's own bookkeeping (search documents, job logs) is
+# written by code and not bounded here.
+TEXT_MAX = 100_000
 
 
 def text_problem(value: str) -> str | None:
@@ -103,7 +107,10 @@ def _checks(model) -> tuple:
         if internal in COLUMN_RANGES:
             checks.append((field.attname, field.name, "int", COLUMN_RANGES[internal]))
         elif isinstance(field, (models.CharField, models.TextField)):
-            checks.append((field.attname, field.name, "text", field.max_length))
+            limit = field.max_length
+            if limit is None and isinstance(field, models.TextField) and model._meta.app_label != "core":
+                limit = TEXT_MAX
+            checks.append((field.attname, field.name, "text", limit))
         elif isinstance(field, models.JSONField):
             checks.append((field.attname, field.name, "json", None))
         elif isinstance(field, models.ForeignKey):
