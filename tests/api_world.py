@@ -10,8 +10,11 @@ import re
 PATH_PARAM = re.compile(r"{(\w+)}")
 
 
-def build_world(owner) -> dict[str, int | str]:
-    """Records owned by ``owner`` and the value of each path parameter that names one."""
+def build_world(owner, *, extended: bool = False, manager=None) -> dict[str, int | str]:
+    """Records owned by ``owner`` and the value of each path parameter that names one
+    (``extended``: one of nearly every kind, the shared ones made by ``manager``)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from daifuku.activities.services import log_touch
     from daifuku.customers.services import create_company, create_person
     from daifuku.sales.services import create_deal, create_pipeline
@@ -23,10 +26,46 @@ def build_world(owner) -> dict[str, int | str]:
     deal = create_deal(actor=owner, data={"title": "基幹更改", "company_id": company.pk, "pipeline_id": pipeline.pk,
                                           "amount": 1000, "expected_close": dt.date(2026, 5, 20)})
     touch = log_touch(actor=owner, data={"summary": "訪問", "kind": "visit"}, person=person)
-    return {
+    world = {
         "person_id": person.pk, "company_id": company.pk, "pipeline_id": pipeline.pk, "deal_id": deal.pk,
         "stage_id": pipeline.stages.order_by("position").first().pk, "touch_id": touch.pk, "code": "1000001",
     }
+    if not extended:
+        return world
+    from daifuku.activities.services import add_attachment, create_next_action
+    from daifuku.customers.services import (
+        add_contact,
+        add_household_member,
+        create_tag,
+        define_custom_field,
+    )
+    from daifuku.sales.services import (
+        add_deal_contact,
+        add_line_item,
+        create_product,
+        issue_quote,
+        set_target,
+    )
+
+    admin = manager
+    world["tag_id"] = create_tag(actor=admin, name="重要").pk
+    world["field_id"] = define_custom_field(actor=admin, data={
+        "target": "person", "key": "rank", "label": "ランク", "field_type": "text"}).pk
+    world["contact_id"] = add_contact(actor=owner, person=person, company=company).pk
+    world["member_id"] = add_household_member(actor=owner, person=person, data={"name": "山田 太郎",
+                                                                                "relation": "spouse"}).pk
+    world["action_id"] = create_next_action(actor=owner, data={
+        "title": "見積提出", "due_at": dt.datetime(2026, 5, 1, 10, tzinfo=dt.UTC)}, person=person).pk
+    world["product_id"] = create_product(actor=admin, data={"code": "P-1", "name": "保守", "unit_price": 1000}).pk
+    world["line_id"] = add_line_item(actor=owner, deal=deal, data={"name": "保守", "quantity": 1,
+                                                                   "unit_price": 1000}).pk
+    add_deal_contact(actor=owner, deal=deal, person=person, role="決裁者")
+    world["target_id"] = set_target(actor=admin, metric="revenue", period="2026-05", value=1_000_000,
+                                    user=owner).pk
+    world["quote_id"] = issue_quote(actor=owner, deal=deal).pk
+    world["attachment_id"] = add_attachment(actor=owner, touch=touch, upload=SimpleUploadedFile(
+        "photo.png", png_bytes(), content_type="image/png")).pk
+    return world
 
 
 def path_for(template: str, world: dict) -> str:
@@ -88,3 +127,13 @@ def fingerprint() -> dict[str, int]:
 
     return {model._meta.label: model._base_manager.count() for model in apps.get_models()
             if model.__module__.startswith("daifuku.") and not model._meta.proxy}
+
+
+def png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, "PNG")
+    return out.getvalue()
