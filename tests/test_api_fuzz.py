@@ -23,10 +23,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 @pytest.fixture
 def token(db, admin, rep):
+    """The admin's token over the small world. The requests go straight to the WSGI
+    application, which closes the database connection after each one — inside the test's
+    transaction on PostgreSQL; Django's own test client disconnects that the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
     from daifuku.accounts.services import create_api_token
 
     build_world(rep)
-    return create_api_token(actor=admin, user=admin, name="fuzz")[1]
+    secret = create_api_token(actor=admin, user=admin, name="fuzz")[1]
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield secret
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
