@@ -48,6 +48,9 @@ def build_world(owner, *, extended: bool = False, manager=None) -> dict[str, int
     )
 
     admin = manager
+    # a second person of the owner's, for a direct merge (POST /merges)
+    world["survivor_id"] = person.pk
+    world["loser_id"] = create_person(actor=owner, data={"family_name": "山田", "given_name": "花"}).pk
     world["tag_id"] = create_tag(actor=admin, name="重要").pk
     world["field_id"] = define_custom_field(actor=admin, data={
         "target": "person", "key": "rank", "label": "ランク", "field_type": "text"}).pk
