@@ -47,6 +47,11 @@ def max_unzipped() -> int:
     return getattr(settings, "DAIFUKU_ATTACHMENT_MAX_UNZIPPED_BYTES", 100 * 1024 * 1024)
 
 
+# Pillow's decompression-bomb limit, for every use of Pillow in the process (it refuses
+# images of more than twice this, and warns above it): set when the app loads.
+Image.MAX_IMAGE_PIXELS = max_pixels()
+
+
 def _refused(message) -> ValidationFailed:
     return ValidationFailed({"file": [message]}, code="file_refused")
 
