@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Oversized bodies and NULs in the address are refused first; API errors are JSON.
+    "daifuku.core.middleware.RequestGuardMiddleware",
     # Sessions, the session user and flash messages are for browsers: a token API call
     # skips them (core.middleware; subclasses of Django's own).
     "daifuku.core.middleware.SessionMiddleware",
@@ -274,6 +276,9 @@ TASKS = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DAIFUKU_ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# what an attachment may cost to open (activities.services.file_checks)
+DAIFUKU_ATTACHMENT_MAX_PIXELS = int(env("ATTACHMENT_MAX_PIXELS", str(50_000_000)))
+DAIFUKU_ATTACHMENT_MAX_UNZIPPED_BYTES = int(env("ATTACHMENT_MAX_UNZIPPED_BYTES", str(100 * 1024 * 1024)))
 DAIFUKU_IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(512 * 1024 * 1024)))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 

@@ -15,5 +15,6 @@ urlpatterns = [
 ]
 
 handler403 = "daifuku.web.errors.permission_denied"
+handler400 = "daifuku.web.errors.bad_request"
 handler404 = "daifuku.web.errors.not_found"
 handler500 = "daifuku.web.errors.server_error"

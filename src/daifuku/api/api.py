@@ -6,22 +6,33 @@ answer ``{"code", "message", "errors"}`` with a 4xx status — never a 500 for b
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from daifuku.core import input_guard
 from daifuku.core.errors import DomainError
+from daifuku.core.middleware import STATUS_CODES
 
 from .auth import BearerToken, Session
+from .openapi import document_errors
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class DaifukuAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return document_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = DaifukuAPI(
     title="Daifuku CRM API",
     version="1",
     description="Customer ledger, touches, sales. Authenticate with `Authorization: Bearer <token>` "
@@ -80,7 +91,22 @@ def unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    return api.create_response(request, error_body("http_error", str(exc)), status=exc.status_code)
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # ninja's words for a body that is not JSON (or not UTF-8, or nested too deep)
+        return api.create_response(
+            request, error_body("invalid_body", _("The request body is not valid JSON in UTF-8.")), status=400)
+    code = STATUS_CODES.get(exc.status_code, "http_error")
+    return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    return api.create_response(request, error_body("request_too_large", _("The request is too large.")), status=413)
+
+
+@api.exception_handler(TooManyFieldsSent)
+def too_many_fields(request, exc):
+    return api.create_response(request, error_body("bad_request", _("The request has too many fields.")), status=400)
 
 
 @api.exception_handler(Exception)
@@ -108,3 +134,33 @@ for name in ROUTER_MODULES:
     router = getattr(module, "router", None)
     if router is not None:
         api.add_router("/", router)
+
+
+def _guarded(view_func):
+    """The endpoint, called only with values the databases can store (no NUL, no lone
+    surrogate, no integer beyond 64 bits anywhere in the path, query or body): a 422
+    ``invalid_input`` with the field otherwise."""
+
+    @functools.wraps(view_func)
+    def guarded(request, *args, **kwargs):
+        found = []
+        for name, value in kwargs.items():
+            if name == "response" or hasattr(value, "read"):  # ninja's response; uploaded files
+                continue
+            # a query or body schema's fields are reported by their own names
+            found += input_guard.problems(value, "" if hasattr(type(value), "model_fields") else name)
+        input_guard.refuse(found)
+        return view_func(request, *args, **kwargs)
+
+    return guarded
+
+
+api.add_decorator(_guarded, mode="operation")
+
+
+def operations():
+    """``(path, operation)`` of every operation of the API, as bound (for the tests)."""
+    for bound in api._get_bound_routers():
+        for path, path_view in bound.path_operations.items():
+            for operation in path_view.operations:
+                yield path, operation

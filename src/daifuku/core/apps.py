@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,12 +11,15 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             db,  # noqa: F401  (connection setup hooks)
+            input_guard,
             jobs,
             schedule,
         )
 
         schedule.every(jobs.RECOVERY_INTERVAL_SECONDS, "core.recover_stalled_jobs", jobs.recover_stalled)
         post_migrate.connect(_empty_postings_of_an_emptied_index, sender=self)
+        # Every project model refuses what its columns cannot hold, alike on both databases.
+        pre_save.connect(input_guard.check_instance, dispatch_uid="core.input_guard")
         post_migrate.connect(_repair_bulk_load, sender=self)
 
 

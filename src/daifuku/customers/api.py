@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from daifuku.accounts.permissions import CHANGE, DELETE
 from daifuku.core.audit import history_for
 from daifuku.core.audit_display import visible_entries
+from daifuku.core.conditional import if_match_version
 from daifuku.core.errors import ConflictError, PreconditionFailed, ValidationFailed
 from daifuku.core.japanese import lookup_postal_code, normalize_postal_code
 
@@ -67,18 +68,6 @@ def _limit(limit: int) -> int:
     if limit < 1 or limit > 200:
         raise ValidationFailed({"limit": ["Use a limit between 1 and 200."]}, code="invalid_limit")
     return limit
-
-
-def _if_match(request) -> int | None:
-    """The version an ``If-Match`` header names (our ETags are ``"<version>"``)."""
-    header = request.headers.get("If-Match")
-    if not header:
-        return None
-    value = header.strip().removeprefix("W/").strip('"')
-    try:
-        return int(value)
-    except ValueError:
-        raise PreconditionFailed() from None
 
 
 def _payload(schema_obj) -> dict:
@@ -171,7 +160,7 @@ def get_person(request, person_id: int, response: HttpResponse):
 def update_person(request, person_id: int, payload: PersonPatch, response: HttpResponse):
     person = selectors.get_person(request.auth, person_id, CHANGE)
     data = _payload(payload)
-    header_version = _if_match(request)
+    header_version = if_match_version(request, person.version)
     expected = header_version if header_version is not None else data.pop("version", None)
     data.pop("version", None)
     try:
@@ -319,7 +308,7 @@ def get_company(request, company_id: int, response: HttpResponse):
 def update_company(request, company_id: int, payload: CompanyPatch, response: HttpResponse):
     company = selectors.get_company(request.auth, company_id, CHANGE)
     data = _payload(payload)
-    header_version = _if_match(request)
+    header_version = if_match_version(request, company.version)
     expected = header_version if header_version is not None else data.pop("version", None)
     data.pop("version", None)
     try:

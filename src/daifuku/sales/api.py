@@ -9,15 +9,15 @@ from ninja import Query, Router, Schema, Status
 
 from daifuku.accounts.models import Team, User
 from daifuku.accounts.permissions import CHANGE, DELETE, VIEW, restrict
+from daifuku.core.conditional import if_match_version
 from daifuku.core.errors import PreconditionFailed, ValidationFailed
 from daifuku.core.pagination import keyset_page
-from daifuku.customers.api import _if_match
 
 from . import selectors, services
 from .maths.periods import PeriodError, parse_period
 from .models import Pipeline, Product, Quote, SalesSettings, Stage, Target
 from .schemas import (
-    ContactIn,
+    DealContactIn,
     DealDetailOut,
     DealIn,
     DealOut,
@@ -218,7 +218,7 @@ def get_deal(request, deal_id: int, response: HttpResponse):
 @router.patch("/deals/{deal_id}", response=DealDetailOut, summary="Change a deal (If-Match supported)")
 def update_deal(request, deal_id: int, payload: DealPatch, response: HttpResponse):
     deal = selectors.get_deal(request.auth, deal_id, CHANGE)
-    expected = _if_match(request)
+    expected = if_match_version(request, deal.version)
     if expected is not None and expected != deal.version:
         raise PreconditionFailed()
     deal = services.update_deal(actor=request.auth, deal=deal, data=payload.model_dump(exclude_unset=True),
@@ -232,7 +232,8 @@ def update_deal(request, deal_id: int, payload: DealPatch, response: HttpRespons
 def move_deal(request, deal_id: int, payload: MoveIn):
     deal = selectors.get_deal(request.auth, deal_id, CHANGE)
     deal = services.move_deal_to_stage(actor=request.auth, deal=deal, stage=payload.stage_id, reason=payload.reason,
-                                       lost_reason=payload.lost_reason_id, expected_version=_if_match(request))
+                                       lost_reason=payload.lost_reason_id,
+                                       expected_version=if_match_version(request, deal.version))
     return deal_dict(selectors.get_deal(request.auth, deal.pk))
 
 
@@ -267,7 +268,7 @@ def remove_line(request, deal_id: int, line_id: int):
 
 
 @router.post("/deals/{deal_id}/contacts", response={201: dict}, summary="Note a person involved in the deal")
-def add_contact(request, deal_id: int, payload: ContactIn):
+def add_contact(request, deal_id: int, payload: DealContactIn):
     deal = selectors.get_deal(request.auth, deal_id, CHANGE)
     contact = services.add_deal_contact(actor=request.auth, deal=deal, person=payload.person_id, role=payload.role)
     return Status(201, {"id": contact.pk, "person_id": contact.person_id, "role": contact.role})

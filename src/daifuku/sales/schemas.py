@@ -108,7 +108,7 @@ class LineOut(Schema):
     total: int
 
 
-class ContactIn(Strict):
+class DealContactIn(Strict):
     person_id: int
     role: str = ""
 
@@ -128,7 +128,7 @@ class DealIn(Strict):
     description: str = ""
     owner: str | None = Field(None, description="username; the caller by default")
     lost_reason_id: int | None = Field(None, description="required when stage_id is a lost stage")
-    contacts: list[ContactIn] = []
+    contacts: list[DealContactIn] = []
     lines: list[LineIn] = []
 
 

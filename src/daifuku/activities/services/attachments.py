@@ -22,6 +22,7 @@ from daifuku.core.errors import ValidationFailed
 
 from ..models import Touch, TouchAttachment
 from .common import ensure_can, is_user
+from .file_checks import check_image_size, check_office_archive, check_pdf
 
 IMAGE_TYPES = {
     "image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp", "image/heic": "heic",
@@ -76,9 +77,16 @@ def sniff(data: bytes, name: str) -> tuple[str, str]:
             mime, extension = kind.mime, DOCUMENT_TYPES[kind.mime]
         else:
             raise refuse
-        # Office files are compressed; their parts are checked by the office application.
-        if extension not in ("xlsx", "docx", "pptx") and ACTIVE_CONTENT.search(data):
+        # Office files are compressed; their parts are checked by the office application,
+        # their expansion here (file_checks: a 1 GB docx of 1 MB is refused).
+        if extension in ("xlsx", "docx", "pptx"):
+            check_office_archive(data)
+        elif ACTIVE_CONTENT.search(data):
             raise refuse
+        if extension == "pdf":
+            check_pdf(data)
+        if mime in IMAGE_TYPES:
+            check_image_size(data)  # from the header, before anything is decoded
         if mime in ("image/jpeg", "image/png", "image/gif", "image/webp"):
             _verify_image(data, refuse)
         return mime, extension
