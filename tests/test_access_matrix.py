@@ -44,9 +44,17 @@ TEAM = ("ok", "ok", "ok", "404", "404", "404")              # read: touches, dea
 # No record of this kind in the world (a duplicate group, a merge journal, an import, a
 # trashed person): everyone gets 404 here; their scope rules are tested in their apps.
 ABSENT = ("404",) * 6
+ADMINS = ("403", "403", "ok", "403", "403", "403")           # the organisation's own settings
 
 POLICY: dict[str, tuple[str, ...]] = {
     "GET /api/v1/me": EVERYONE,
+    "POST /api/v1/me/calendar-feed": EVERYONE,
+    "DELETE /api/v1/me/calendar-feed": EVERYONE,
+    "GET /api/v1/settings/organization": EVERYONE,
+    "PUT /api/v1/settings/organization": ADMINS,
+    "GET /api/v1/people/{person_id}/stage-history": EVERYONE,
+    "POST /api/v1/companies/{company_id}/restore": ABSENT,  # no trashed company in the world
+    "GET /api/v1/lost-reasons": EVERYONE,
     "GET /api/v1/customers": EVERYONE,
     # the ledger: everyone reads, the owner's team changes (docs/permissions.md)
     "GET /api/v1/people": EVERYONE,
@@ -268,6 +276,9 @@ def manager_world(rep, callers):
 # Pages anyone may open without signing in; every other page sends them to the login.
 PUBLIC_PAGES = {
     "accounts/login/", "accounts/logout/", "i18n/setlang/",
+    # password reset by e-mail and the invitee's first password (docs/accounts.md)
+    "accounts/password/reset/", "accounts/password/reset/sent/", "accounts/password/reset/<uidb64>/<token>/",
+    "accounts/password/reset/complete/", "accounts/invitation/<uidb64>/<token>/",
 }
 
 

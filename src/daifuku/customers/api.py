@@ -39,7 +39,7 @@ from .schemas import (
     PersonOut,
     PersonPatch,
     PostalAreaOut,
-    StageChangeOut,
+    RelationshipStageChangeOut,
     TagIn,
     TagOut,
 )
@@ -189,7 +189,7 @@ def restore_person(request, person_id: int):
     return person_dict(selectors.get_person(request.auth, person_id))
 
 
-@router.get("/people/{person_id}/stage-history", response=list[StageChangeOut],
+@router.get("/people/{person_id}/stage-history", response=list[RelationshipStageChangeOut],
             summary="When the person reached each relationship stage, oldest first")
 def person_stage_history(request, person_id: int):
     return [{"stage": c.stage, "reached_on": c.reached_on, "recorded_at": c.created_at,

@@ -354,7 +354,7 @@ class ConsentOut(Schema):
     recorded_by: str | None
 
 
-class StageChangeOut(Schema):
+class RelationshipStageChangeOut(Schema):
     """One step of a person's relationship stage history (a stable stage code)."""
 
     stage: str
