@@ -121,12 +121,20 @@ def bgnbd_log_likelihood(params, frequency, recency, T, weights=None) -> np.ndar
         a4 = np.where(x > 0, np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + tx),
                       -np.inf)
     ll = a1 + a2 + np.logaddexp(a3, a4)
-    return ll if weights is None else float(np.dot(weights, ll))
+    return ll if weights is None else float(_dot(weights, ll))
 
 
-def _compress(*columns):
+def _dot(left, right) -> float:
+    """Σ left × right without BLAS: OpenBLAS's threaded ``dot`` on a shared 2-core machine
+    took 16 ms for 23,570 values instead of 0.05 ms."""
+    return float(np.multiply(left, right).sum())
+
+
+def _compress(*columns, compress: bool):
     """Identical customers contribute identical terms: fit on unique rows with counts."""
     stacked = np.column_stack([np.asarray(c, dtype=float) for c in columns])
+    if not compress:
+        return [stacked[:, i] for i in range(stacked.shape[1])], np.ones(stacked.shape[0])
     unique, counts = np.unique(stacked, axis=0, return_counts=True)
     return [unique[:, i] for i in range(unique.shape[1])], counts.astype(float)
 
@@ -140,39 +148,52 @@ def _fit(objective, start) -> np.ndarray:
     return np.exp(result.x)
 
 
-def _bgnbd_value_and_gradient(params, x, tx, T, weights):
+def _levels(x, weights):
+    """Repeat counts take few values: the special functions of x are computed once per
+    value and summed with the total weight of the customers at that value."""
+    levels, level_of = np.unique(x, return_inverse=True)
+    return levels, level_of, np.bincount(level_of, weights=weights, minlength=levels.size)
+
+
+def _bgnbd_value_and_gradient(params, x, tx, T, weights, levels):
     """The summed log-likelihood and its gradient in (r, α, a, b): the analytic gradient
-    needs five times fewer evaluations than finite differences."""
+    needs several times fewer evaluations than finite differences."""
     r, alpha, a, b = params
-    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
-    log_t, log_tx = np.log(alpha + T), np.log(alpha + tx)
-    a3 = -(r + x) * log_t
+    lv, level_of, lw = levels
     repeat = x > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        a4 = np.where(repeat, np.log(a) - np.log(np.where(repeat, b + x - 1, 1.0)) - (r + x) * log_tx, -np.inf)
+        log_b_x1 = np.where(lv > 0, np.log(np.where(lv > 0, b + lv - 1, 1.0)), 0.0)
+        inv_b_x1 = np.where(lv > 0, 1 / np.where(lv > 0, b + lv - 1, 1.0), 0.0)
+    log_t, log_tx = np.log(alpha + T), np.log(alpha + tx)
+    a3 = -(r + x) * log_t
+    a4 = np.where(repeat, np.log(a) - log_b_x1[level_of] - (r + x) * log_tx, -np.inf)
     tail = np.logaddexp(a3, a4)
-    w3, w4 = np.exp(a3 - tail), np.exp(a4 - tail)  # shares of the two terms (w4 = 0 without repeats)
-    value = float(np.dot(weights, a1 + a2 + tail))
-    dr = digamma(r + x) - digamma(r) + np.log(alpha) - w3 * log_t - w4 * log_tx
-    dalpha = r / alpha - w3 * (r + x) / (alpha + T) - w4 * (r + x) / (alpha + tx)
-    da = digamma(a + b) - digamma(a + b + x) + w4 / a
-    db = (digamma(a + b) + digamma(b + x) - digamma(b) - digamma(a + b + x)
-          - w4 / np.where(repeat, b + x - 1, 1.0))
-    return value, np.array([np.dot(weights, g) for g in (dr, dalpha, da, db)])
+    w3, w4 = weights * np.exp(a3 - tail), weights * np.exp(a4 - tail)  # weighted shares of the two terms
+    per_level = (gammaln(r + lv) - gammaln(r) + r * np.log(alpha)
+                 + gammaln(a + b) + gammaln(b + lv) - gammaln(b) - gammaln(a + b + lv))
+    value = float(_dot(lw, per_level) + _dot(weights, tail))
+    psi_abx = digamma(a + b + lv)
+    dr = _dot(lw, digamma(r + lv) - digamma(r) + np.log(alpha)) - _dot(w3, log_t) - _dot(w4, log_tx)
+    dalpha = lw.sum() * r / alpha - _dot(r + x, w3 / (alpha + T) + w4 / (alpha + tx))
+    da = _dot(lw, digamma(a + b) - psi_abx) + w4.sum() / a
+    db = _dot(lw, digamma(a + b) + digamma(b + lv) - digamma(b) - psi_abx) - _dot(w4, inv_b_x1[level_of])
+    return value, np.array([dr, dalpha, da, db])
 
 
-def fit_bgnbd(frequency, recency, T) -> BGNBD:
+def fit_bgnbd(frequency, recency, T, *, compress: bool = False) -> BGNBD:
     """Maximum-likelihood fit. Start: r = 1, α = mean T (rates per observation length),
-    a = b = 1; parameters optimised on their logarithms so they stay positive."""
-    (x, tx, tt), weights = _compress(frequency, recency, T)
+    a = b = 1; parameters optimised on their logarithms so they stay positive.
+    ``compress=True`` makes customers with the same history one weighted row: worth it
+    only when most histories repeat (finding them costs more than the fit on CDNOW)."""
+    (x, tx, tt), weights = _compress(frequency, recency, T, compress=compress)
     if weights.size == 0:
         raise FitError("no customers to fit")
     total = weights.sum()
+    levels = _levels(x, weights)
 
     def objective(log_params):
         params = np.exp(log_params)
-        value, gradient = _bgnbd_value_and_gradient(params, x, tx, tt, weights)
+        value, gradient = _bgnbd_value_and_gradient(params, x, tx, tt, weights, levels)
         if not np.isfinite(value):
             return 1e300, np.zeros(4)
         return -value / total, -gradient * params / total
@@ -228,31 +249,36 @@ def gamma_gamma_log_likelihood(params, frequency, monetary, weights=None):
     x, m = np.asarray(frequency, dtype=float), np.asarray(monetary, dtype=float)
     ll = (gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * np.log(v)
           + (p * x - 1) * np.log(m) + p * x * np.log(x) - (p * x + q) * np.log(x * m + v))
-    return ll if weights is None else float(np.dot(weights, ll))
+    return ll if weights is None else float(_dot(weights, ll))
 
 
-def fit_gamma_gamma(frequency, monetary) -> GammaGamma:
+def fit_gamma_gamma(frequency, monetary, *, compress: bool = False) -> GammaGamma:
     """Fit on the repeat buyers with a positive mean order value (others carry no
     information on order value). Start: p = q = 2, γ = mean order value."""
     x, m = np.asarray(frequency, dtype=float), np.asarray(monetary, dtype=float)
     keep = (x > 0) & (m > 0)
     if not keep.any():
         raise FitError("Gamma-Gamma needs at least one repeat buyer with a positive order value")
-    (x, m), weights = _compress(x[keep], m[keep])
+    (x, m), weights = _compress(x[keep], m[keep], compress=compress)
     total = weights.sum()
-    log_m, log_x = np.log(m), np.log(x)
+    lv, level_of, lw = _levels(x, weights)
+    fixed = float(_dot(weights, x * (np.log(x) + np.log(m))))  # Σ w x (log x + log m)
+    log_m_sum = float(_dot(weights, np.log(m)))
+    wx = weights * x
 
     def objective(log_params):
         p, q, v = params = np.exp(log_params)
-        value = gamma_gamma_log_likelihood(params, x, m, weights)
+        log_xmv = np.log(x * m + v)
+        # Σ w [gammaln(px+q) − gammaln(px) − gammaln(q) + q log v + (px−1) log m + px log x − (px+q) log(xm+v)]
+        value = (_dot(lw, gammaln(p * lv + q) - gammaln(p * lv) - gammaln(q) + q * np.log(v))
+                 + p * fixed - log_m_sum - _dot(weights * (p * x + q), log_xmv))
         if not np.isfinite(value):
             return 1e300, np.zeros(3)
-        shared = digamma(p * x + q)
-        log_xmv = np.log(x * m + v)
-        dp = x * (shared - digamma(p * x) + log_m + log_x - log_xmv)
-        dq = shared - digamma(q) + np.log(v) - log_xmv
-        dv = q / v - (p * x + q) / (x * m + v)
-        gradient = np.array([np.dot(weights, g) for g in (dp, dq, dv)])
+        shared = digamma(p * lv + q)
+        dp = _dot(lw * lv, shared - digamma(p * lv)) + fixed - _dot(wx, log_xmv)
+        dq = _dot(lw, shared - digamma(q) + np.log(v)) - _dot(weights, log_xmv)
+        dv = total * q / v - _dot(weights * (p * x + q), 1 / (x * m + v))
+        gradient = np.array([dp, dq, dv])
         return -value / total, -gradient * params / total
 
     p, q, v = _fit(objective, [2.0, 2.0, float(np.average(m, weights=weights))])
