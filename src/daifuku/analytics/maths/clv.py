@@ -53,7 +53,9 @@ def summarise(customers, dates, amounts, *, end) -> Summary:
     """Raw transactions ``(customer, date, amount)`` observed up to and including ``end``
     → the (frequency, recency, T, monetary) summary. Later transactions are ignored.
     Amounts of one customer-day are summed; a customer-day whose net amount is negative
-    (a return only) is not a purchase."""
+    (a return only) is not a purchase; a zero-amount day is (CDNOW has such orders); a
+    customer whose returns cancel everything they bought is left out. Returns on later
+    days do not lower the monetary value (it is the mean of the repeat purchase days)."""
     customers = np.asarray(customers)
     days = np.asarray(dates, dtype="datetime64[D]")
     amounts = np.asarray(amounts, dtype=float)
@@ -73,10 +75,13 @@ def summarise(customers, dates, amounts, *, end) -> Summary:
     starts = np.flatnonzero(new_group)
     day_cust, day_day = cust_sorted[starts], day_sorted[starts]
     day_amount = np.add.reduceat(amounts[order], starts)
+    net_total = np.bincount(day_cust, weights=day_amount, minlength=ids.size)
+    returned = np.bincount(day_cust[day_amount < 0], minlength=ids.size) > 0
     buying = day_amount >= 0
     day_cust, day_day, day_amount = day_cust[buying], day_day[buying], day_amount[buying]
     count = np.bincount(day_cust, minlength=ids.size)
-    present = count > 0
+    # returns that cancel everything bought: not a buyer (a free, zero-amount order still is)
+    present = (count > 0) & ~(returned & (net_total <= 0))
     first = np.full(ids.size, np.iinfo(np.int64).max)
     np.minimum.at(first, day_cust, day_day)
     last = np.full(ids.size, np.iinfo(np.int64).min)

@@ -59,6 +59,9 @@ def buyer_days(customers, dates, amounts) -> Days:
     days = np.asarray(dates, dtype="datetime64[D]").astype(np.int64)
     amounts = np.asarray(amounts, dtype=float)
     ids, inverse = np.unique(customers, return_inverse=True)
+    if ids.size == 0:
+        nothing = np.zeros(0, dtype=np.int64)
+        return Days(ids, nothing, nothing, np.zeros(0))
     order = np.lexsort((days, inverse))
     cust, day = inverse[order], days[order]
     starts = np.flatnonzero(np.r_[True, (cust[1:] != cust[:-1]) | (day[1:] != day[:-1])])

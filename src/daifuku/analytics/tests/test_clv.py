@@ -18,6 +18,8 @@ from . import cdnow
     # a return-only day is not a purchase; a day netted to ≥ 0 still is
     ([("a", "2024-01-01", 100), ("a", "2024-01-08", -100), ("a", "2024-01-15", 50), ("a", "2024-01-15", -20)],
      {"a": (1, 2.0, 2.0, 30.0)}),
+    # only order fully returned later: not a buyer; a free (zero-amount) order is a purchase
+    ([("a", "2024-01-01", 100), ("a", "2024-01-05", -100), ("b", "2024-01-08", 0)], {"b": (0, 0.0, 1.0, 0.0)}),
     # transactions after the end are ignored; a customer who only buys later is absent
     ([("a", "2024-01-01", 10), ("a", "2024-01-16", 10), ("b", "2024-01-20", 5)], {"a": (0, 0.0, 2.0, 0.0)}),
     # several customers come back in id order

@@ -131,3 +131,16 @@ def test_month_labels_and_unknown_period():
                                 "month") == "2025-01"
     with pytest.raises(ValueError):
         periods.period_index(np.array(["2025-01-01"], dtype="datetime64[D]"), "week")
+
+
+def test_no_transactions_at_all():
+    nothing = ([], np.array([], dtype="datetime64[D]"), [])
+    assert cohorts.cohorts(*nothing).labels == []
+    assert cohorts.repeat_rate(*nothing) == cohorts.Rate(0, 0, None)
+    assert cohorts.ltv_by_group(*nothing, {}) == []
+    assert cohorts.second_purchase_conversion(*nothing, first_from="2024-01-01", first_to="2024-12-31",
+                                              within_days=30).base == 0
+    what_if = cohorts.retention_what_if(*nothing, previous=periods.fiscal_year_bounds(2023),
+                                        current=periods.fiscal_year_bounds(2024))
+    assert (what_if.previous_buyers, what_if.retention, what_if.gain, what_if.gain_share_of_current_revenue) \
+        == (0, 0.0, 0.0, None)

@@ -70,6 +70,11 @@ def test_rfm_values_net_returns():
     assert got == {"a": (30, 2, 3500.0), "c": (21, 2, 1500.0), "d": (86, 1, 700.0)}
 
 
+def test_rfm_values_of_nothing():
+    values = rfm.rfm_values([], np.array([], dtype="datetime64[D]"), [], as_of="2024-03-31")
+    assert values.customers.size == 0 and rfm.rfm_scores(values)[0].size == 0
+
+
 def test_rfm_scores_quintiles_and_thresholds():
     values = rfm.RFMValues(np.array([1, 2, 3]), np.array([30, 21, 86]), np.array([2, 2, 1]),
                            np.array([3500.0, 1500.0, 700.0]))
