@@ -115,3 +115,16 @@ def test_gamma_gamma_needs_repeat_buyers():
         clv.fit_gamma_gamma([0, 0], [0.0, 0.0])
     with pytest.raises(clv.FitError):
         clv.fit_bgnbd([], [], [])
+
+
+def test_analytic_gradient_matches_finite_differences(cdnow_summary):
+    from scipy.optimize import approx_fprime
+
+    s = cdnow_summary
+    (x, tx, tt), weights = clv._compress(s.frequency, s.recency, s.T, compress=False)
+    levels = clv._levels(x, weights)
+    params = np.array([0.3, 5.0, 0.9, 2.0])
+    value, gradient = clv._bgnbd_value_and_gradient(params, x, tx, tt, weights, levels)
+    assert value == pytest.approx(clv.bgnbd_log_likelihood(params, x, tx, tt, weights))
+    numeric = approx_fprime(params, lambda p: clv.bgnbd_log_likelihood(p, x, tx, tt, weights), 1e-6)
+    assert gradient == pytest.approx(numeric, rel=1e-4)
