@@ -1,0 +1,1 @@
+"""Customer analytics (below marketing): the maths first; models and pages come later."""
