@@ -32,9 +32,8 @@ def test_restore_is_404_for_a_company_not_in_the_trash_or_out_of_scope(rep_api, 
     assert rep_api.post("/api/v1/companies/999999/restore").status_code == 404
 
 
-def test_a_manager_restores_any_company(rep, other_rep, manager):
-    from conftest import ApiClient
-
+def test_a_manager_restores_any_company(rep, other_rep, manager, api_client):
+    ApiClient = api_client  # the root conftest's client (a module import of "conftest" is ambiguous under xdist)
     theirs = factories.company(other_rep, name="大阪商事")
     services.delete_company(actor=other_rep, company=theirs)
     assert ApiClient(manager).post(f"/api/v1/companies/{theirs.pk}/restore").status_code == 200

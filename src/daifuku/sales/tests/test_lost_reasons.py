@@ -99,9 +99,8 @@ def test_board_move_to_lost_without_reason_shows_the_error_in_the_board(rep, mak
     assert Deal.objects.get(pk=deal.pk).status == "open"
 
 
-def test_api_move_needs_a_lost_reason(rep, make_deal, stages):
-    from conftest import ApiClient
-
+def test_api_move_needs_a_lost_reason(rep, make_deal, stages, api_client):
+    ApiClient = api_client  # the root conftest's client (a module import of "conftest" is ambiguous under xdist)
     api = ApiClient(rep)
     deal = make_deal(rep)
     reasons = api.get("/api/v1/lost-reasons").json()["items"]
