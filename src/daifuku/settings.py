@@ -263,6 +263,9 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBacken
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "daifuku@localhost")
 
 # --- background work ------------------------------------------------------------------
+# `daifuku serve` starts the background worker beside the web server unless this is off
+# (the worker then runs elsewhere: `daifuku worker`)
+DAIFUKU_WORKER = env_bool("WORKER", True)
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -90,6 +90,6 @@ def notice(job=None) -> str:
         return ""
     if silence is None:
         return _("No background worker has reported yet, so this job will not start: run "
-                 "`daifuku worker` (`daifuku serve` starts one unless told not to).")
+                 "daifuku worker on the server (daifuku serve starts one unless told not to).")
     return _("No background worker has reported for %(seconds)s s, so this job will not "
-             "progress: start `daifuku worker`.") % {"seconds": silence}
+             "progress: start daifuku worker on the server.") % {"seconds": silence}
