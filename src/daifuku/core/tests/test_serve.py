@@ -67,6 +67,13 @@ def test_serve_answers_pages_and_static_files(tmp_path):
         assert status == 200
         assert headers["Content-Type"].startswith("text/css")
         assert b".sidenav" in css
+        # the icon: linked from every page, and at /favicon.ico where browsers ask anyway
+        assert b'<link rel="icon" href="/static/web/favicon.svg" type="image/svg+xml">' in body
+        status, headers, svg = _get(base + "/static/web/favicon.svg")
+        assert status == 200 and svg.startswith(b"<svg")
+        status, headers, ico = _get(base + "/favicon.ico")
+        assert status == 200 and headers["Content-Type"] == "image/vnd.microsoft.icon"
+        assert ico[:4] == b"\x00\x00\x01\x00"  # an ICO file
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
