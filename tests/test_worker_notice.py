@@ -54,11 +54,14 @@ def test_a_queued_scan_with_no_worker_ever_says_to_start_one(queued_jobs, browse
     assert NEVER in page and "daifuku worker" in page
 
 
-def test_a_worker_silent_for_two_minutes_is_named_with_its_silence(queued_jobs, browser):
+def test_a_silent_worker_is_named_with_its_silence(queued_jobs, browser):
     _scan()
-    _worker_seen(120)
+    _worker_seen(90)
     page = browser.get(reverse("customers:dedup")).content.decode()
-    assert re.search(r"ワーカーから 12[01] 秒間応答がない", page), page
+    assert re.search(r"ワーカーから 9[01] 秒間応答がない", page), page
+    WorkerHeartbeat.objects.update(seen_at=timezone.now() - dt.timedelta(hours=3))
+    page = browser.get(reverse("customers:dedup")).content.decode()
+    assert "ワーカーから 180 分間応答がない" in page
 
 
 def test_no_notice_while_a_worker_reports(queued_jobs, browser):

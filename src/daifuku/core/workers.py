@@ -91,5 +91,8 @@ def notice(job=None) -> str:
     if silence is None:
         return _("No background worker has reported yet, so this job will not start: run "
                  "daifuku worker on the server (daifuku serve starts one unless told not to).")
+    if silence >= 120:  # a worker gone for hours reads better in minutes
+        return _("No background worker has reported for %(minutes)s min, so this job will not "
+                 "progress: start daifuku worker on the server.") % {"minutes": silence // 60}
     return _("No background worker has reported for %(seconds)s s, so this job will not "
              "progress: start daifuku worker on the server.") % {"seconds": silence}
