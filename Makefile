@@ -27,6 +27,9 @@ demo: install
 	$(BIN)/daifuku serve --host 127.0.0.1 --port 8000
 
 test: install
+	@echo "make test: the suite on SQLite, leaving out the tests marked postgres_only;"
+	@echo "  run those (and the whole suite on PostgreSQL) with: make test-postgres"
+	@echo "  (DAIFUKU_DATABASE_URL=postgres://user@host:5432/name, default postgres://postgres@127.0.0.1:5432/test)"
 	$(BIN)/python -m pytest -q -n 2 -m "not postgres_only" $(PYTEST_ARGS)
 
 # The same suite against PostgreSQL (CI runs this after `make test`).

@@ -37,6 +37,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 ENVIRONMENT = env("ENV", "development")
+if ENVIRONMENT not in {"development", "production"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"DAIFUKU_ENV must be 'development' or 'production', not {ENVIRONMENT!r}")
 PRODUCTION = ENVIRONMENT == "production"
 TESTING = env_bool("TESTING")
 
@@ -198,6 +202,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env_bool("LOGIN_THROTTLE", True)
+# Behind the TLS proxy the throttle counts per client, not per proxy (core.client_ip): the
+# client's address comes from X-Forwarded-For, believed only from these proxies.
+DAIFUKU_BEHIND_PROXY = env_bool("BEHIND_PROXY", True)
+DAIFUKU_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+try:
+    import ipaddress
+
+    [ipaddress.ip_network(proxy, strict=False) for proxy in DAIFUKU_TRUSTED_PROXIES]
+except ValueError as _error:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"DAIFUKU_TRUSTED_PROXIES: {_error}") from None
+AXES_CLIENT_IP_CALLABLE = "daifuku.core.client_ip.client_address"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 60 * 60 * 12
@@ -223,7 +240,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
-    if env_bool("BEHIND_PROXY", True):
+    if DAIFUKU_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- i18n -----------------------------------------------------------------------------
@@ -265,6 +282,9 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBacken
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "daifuku@localhost")
 
 # --- background work ------------------------------------------------------------------
+# `daifuku serve` starts the background worker beside the web server unless this is off
+# (the worker then runs elsewhere: `daifuku worker`)
+DAIFUKU_WORKER = env_bool("WORKER", True)
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

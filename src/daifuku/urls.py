@@ -2,8 +2,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from daifuku.api.api import api
+from daifuku.core.favicon import favicon
 
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("daifuku.accounts.urls")),
     path("customers/", include("daifuku.customers.urls")),

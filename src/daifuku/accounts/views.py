@@ -3,9 +3,13 @@ user's own API tokens."""
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -34,8 +38,28 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """The old password is a password guess like a login: a wrong one counts as a failed
+    log-in for this user from this address (django-axes), and past the failure limit the
+    page is locked like the login — otherwise a stolen session could try passwords here
+    without limit."""
+
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
+
+    def _credentials(self) -> dict:
+        return {"username": self.request.user.get_username()}
+
+    def post(self, request, *args, **kwargs):
+        if settings.AXES_ENABLED and AxesProxyHandler.is_locked(request, self._credentials()):
+            return get_lockout_response(request, None, self._credentials())
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if "old_password" in form.errors:
+            # counted by axes like a failed log-in; at the limit it marks the request
+            # locked and AxesMiddleware answers with the lockout page
+            user_login_failed.send(sender=type(self), credentials=self._credentials(), request=self.request)
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         messages.success(self.request, _("Your password was changed."))

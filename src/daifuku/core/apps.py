@@ -10,11 +10,14 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            connections,
             db,  # noqa: F401  (connection setup hooks)
             input_guard,
             jobs,
             schedule,
         )
+
+        connections.install()  # a connection closes with the thread that opened it
 
         schedule.every(jobs.RECOVERY_INTERVAL_SECONDS, "core.recover_stalled_jobs", jobs.recover_stalled)
         post_migrate.connect(_empty_postings_of_an_emptied_index, sender=self)

@@ -23,7 +23,6 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
@@ -53,18 +52,21 @@ class FixedQuery:
     def __init__(self, build: Callable[..., QuerySet], *, using: str = DEFAULT_DB_ALIAS):
         self._build = build
         self._using = using
-        # one plan per connection object: a thread, or a test or benchmark that switches
-        # databases, gets its own (the SQL and converters are the backend's)
-        self._plans: WeakKeyDictionary = WeakKeyDictionary()
 
     def __call__(self, *args: Any) -> list[Model]:
         for value in args:  # a None would compile to IS NULL: another query than the plan's
             if type(value) not in _ARGUMENT_TYPES:
                 raise TypeError(f"FixedQuery arguments are ids and strings, not {type(value).__name__}")
         connection = connections[self._using]
-        plan = self._plans.get(connection)
+        # one plan per connection object: a thread, or a test or benchmark that switches
+        # databases, gets its own (the SQL and converters are the backend's). Kept on the
+        # connection, so they go with it: a plan refers to its connection, and a cache
+        # elsewhere keyed by the connection kept every thread's connection open for ever
+        # (core.connections)
+        plans = connection.__dict__.setdefault("daifuku_fixed_plans", {})
+        plan = plans.get(self)
         if plan is None:
-            plan = self._plans[connection] = self._plan(connection, args)
+            plan = plans[self] = self._plan(connection, args)
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, plan.bind(args))
             rows = cursor.fetchall()

@@ -235,4 +235,4 @@ class PostingBacklog(models.Model):
         return f"backlog→{self.document_id}"
 
 
-from .models_schedule import ScheduleState  # noqa: E402,F401
+from .models_schedule import ScheduleState, WorkerHeartbeat  # noqa: E402,F401

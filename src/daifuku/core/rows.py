@@ -8,13 +8,9 @@ would have returned (SQLite hands back datetimes as text and booleans as 0/1).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connections
-
-# Per database connection object (each thread has its own): the converters are bound to it.
-_converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def converter(model, names: tuple[str, ...], using: str = DEFAULT_DB_ALIAS, *, wrapper=None) -> Callable[[Sequence], list]:
@@ -23,9 +19,11 @@ def converter(model, names: tuple[str, ...], using: str = DEFAULT_DB_ALIAS, *, w
     ``wrapper``: the connection, when the caller holds it already (looking it up goes
     through a thread-local each time)."""
     wrapper = wrapper or connections[using]
-    per_connection = _converters.get(wrapper)
+    # Per database connection object (each thread has its own), kept on it: the converters
+    # refer to it, and a cache elsewhere keyed by the connection kept it open for ever
+    per_connection = wrapper.__dict__.get("daifuku_row_converters")
     if per_connection is None:
-        per_connection = _converters[wrapper] = {}
+        per_connection = wrapper.__dict__["daifuku_row_converters"] = {}
     found = per_connection.get((model, names))
     if found is None:
         found = per_connection[(model, names)] = _build(model, names, wrapper)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import close_old_connections, transaction
+from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,14 @@ def loop(stop: threading.Event, tick: float = 15.0) -> None:
         close_old_connections()
         try:
             run_due()
+        except (OperationalError, InterfaceError) as error:  # the database is down: next tick
+            logger.warning("schedule: database unavailable (%s)", first_line(error))
         except Exception:
             logger.exception("schedule tick failed")
         stop.wait(tick)
+
+
+def first_line(error: BaseException) -> str:
+    """An exception in one log line (a refused connection's message runs over several)."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

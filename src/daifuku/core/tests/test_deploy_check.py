@@ -16,7 +16,7 @@ SRC = Path(daifuku.__file__).resolve().parent.parent
 PRODUCTION_KEY = "k3Vq9-production-only-" + "x7Tz2pLw8RmN4bYc6Hd1Jf5Gs0Qa" * 2
 
 
-def run_check(tmp_path, **environment) -> subprocess.CompletedProcess:
+def run_check(tmp_path, *, args=("--fail-level", "WARNING"), **environment) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items()
            if not key.startswith("DAIFUKU_")
            and key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
@@ -24,7 +24,7 @@ def run_check(tmp_path, **environment) -> subprocess.CompletedProcess:
                 "PYTHONPATH": os.pathsep.join([str(SRC), env.get("PYTHONPATH", "")])})
     env.update(environment)
     return subprocess.run(
-        [sys.executable, "-m", "daifuku.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        [sys.executable, "-m", "daifuku.cli", "check", "--deploy", *args],
         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
 
 
@@ -35,10 +35,30 @@ def test_production_settings_pass_the_deployment_checklist(tmp_path):
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+def test_production_refuses_to_start_without_a_secret_key_in_one_line(tmp_path):
     result = run_check(tmp_path, DAIFUKU_ENV="production", DAIFUKU_ALLOWED_HOSTS="example.jp")
-    assert result.returncode != 0
-    assert "DAIFUKU_SECRET_KEY must be set when DAIFUKU_ENV=production" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr == "daifuku: DAIFUKU_SECRET_KEY must be set when DAIFUKU_ENV=production\n"
+    assert result.stdout == ""
+
+
+def test_an_unknown_environment_is_an_error_not_development(tmp_path):
+    result = run_check(tmp_path, DAIFUKU_ENV="prod", DAIFUKU_SECRET_KEY=PRODUCTION_KEY)
+    assert result.returncode == 2
+    assert result.stderr == "daifuku: DAIFUKU_ENV must be 'development' or 'production', not 'prod'\n"
+
+
+def test_deploy_check_fails_on_warnings_without_being_told(tmp_path):
+    """`daifuku check --deploy` with no --fail-level: a production warning (a weak secret
+    key) fails it; --fail-level ERROR lets warnings pass."""
+    weak = {"DAIFUKU_ENV": "production", "DAIFUKU_SECRET_KEY": "short", "DAIFUKU_ALLOWED_HOSTS": "example.jp"}
+    result = run_check(tmp_path, args=(), **weak)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "security.W009" in result.stderr
+    assert run_check(tmp_path, args=("--fail-level", "ERROR"), **weak).returncode == 0
+    good = run_check(tmp_path, args=(), DAIFUKU_ENV="production", DAIFUKU_SECRET_KEY=PRODUCTION_KEY,
+                     DAIFUKU_ALLOWED_HOSTS="example.jp")
+    assert good.returncode == 0, good.stdout + good.stderr
 
 
 def test_the_check_catches_a_weak_secret_key(tmp_path):

@@ -33,6 +33,8 @@ def reason_labels(reasons) -> list[str]:
 
 @login_required
 def dedup_queue(request):
+    if request.htmx and request.GET.get("scan"):
+        return _scan_status(request, request.GET["scan"])
     entity_type = request.GET.get("type", "") if request.GET.get("type") in ("person", "company") else ""
     page = dedup_selectors.list_groups(request.user, entity_type=entity_type, cursor=request.GET.get("after"))
     groups = [{"group": g, "members": dedup_selectors.members_of(g), "reasons": reason_labels(g.reasons)}
@@ -41,6 +43,16 @@ def dedup_queue(request):
     context = {"groups": groups, "page": page, "type": entity_type, "job": job}
     template = "customers/partials/_dedup_queue.html" if request.htmx else "customers/dedup_queue.html"
     return render(request, template, context)
+
+
+def _scan_status(request, watched: str):
+    """The running scan's line, polled by the page; once the scan it watched has ended the
+    whole page reloads (HX-Refresh) to show the new candidate groups."""
+    job = selectors_reference.last_dedup_scan()
+    response = render(request, "customers/partials/_dedup_scan_status.html", {"job": job})
+    if job is None or str(job.pk) != watched or job.is_finished:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
