@@ -23,7 +23,7 @@ from django.db.models.lookups import Exact
 from daifuku.core import db, rows, search
 from daifuku.core.pagination import Page, decode_cursor, encode_cursor, invalid_cursor
 
-from .models import Person
+from ..models import Person
 
 PERSON_SORTS = {
     "kana": ["sort_kana", "id"],
@@ -208,7 +208,7 @@ def _extras_sql(vendor: str) -> str:
     subqueries take them."""
     from daifuku.accounts.models import User
 
-    from .models import EmailAddress, PhoneNumber, Tag
+    from ..models import EmailAddress, PhoneNumber, Tag
 
     person = f"{PERSON_TABLE}.id"
     tags = db.json_array_agg("t.name")

@@ -6,7 +6,7 @@ A search is typed a character at a time, so its cost is mostly fixed overhead: t
 it reads are few (the first page). The search box's whole answer — every kind of match
 (:func:`daifuku.core.search.search_statement`, the owners of matching addresses and
 numbers), merged, each customer once, and the names of the people and companies the
-user may see (``restrict``'s compiled scope, :func:`.selectors_page.scope`) — is one
+user may see (``restrict``'s compiled scope, :func:`.page.scope`) — is one
 statement, prepared once per connection on PostgreSQL (:mod:`daifuku.core.prepared`):
 there a statement cost 0.1–0.3 ms of round trip and as much again of planning.
 """
@@ -28,10 +28,10 @@ from daifuku.core.japanese import (
 )
 from daifuku.core.pagination import decode_cursor, encode_cursor, invalid_cursor
 
-from .models import Company, EmailAddress, Person, PhoneNumber
-from .search_index import COMPANY, ENTITY_NAMES, PERSON
-from .selectors_page import ids_condition, scope
-from .serializers import full_kana, person_display_name
+from ..models import Company, EmailAddress, Person, PhoneNumber
+from ..search_index import COMPANY, ENTITY_NAMES, PERSON
+from ..serializers import full_kana, person_display_name
+from .page import ids_condition, scope
 
 SEARCH_CANDIDATE_CAP = 1000
 

@@ -1,4 +1,4 @@
-"""Every user-visible read of the customer ledger (docs/architecture.md convention 2): each query
+"""The customer ledger's people and companies: their lists, pages (360°) and trash. Each query
 passes through ``restrict`` so what a user may not see simply is not there (404)."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from daifuku.core.pagination import (
     keyset_page,
 )
 
-from .models import (
+from ..models import (
     Company,
     Consent,
     Contact,
@@ -31,8 +31,8 @@ from .models import (
     RelationshipStageChange,
     Tag,
 )
-from .search_index import COMPANY, PERSON
-from .selectors_page import (
+from ..search_index import COMPANY, PERSON
+from .page import (
     PERSON_SORTS,
     PersonFilters,
     _owner_is,
@@ -42,16 +42,11 @@ from .selectors_page import (
     scope,
     select_rows,
 )
-from .selectors_search import (
+from .search import (
     SEARCH_CANDIDATE_CAP,
-    SearchResult,
     hit_cursor,
-    search_customers,
     search_hits,
 )
-
-# The list's filters and raw pages live in selectors_page, search in selectors_search.
-__all__ = ["PERSON_SORTS", "SEARCH_CANDIDATE_CAP", "PersonFilters", "SearchResult", "search_customers", "search_hits"]
 
 
 def _primary(model, owner_field: str, value_field: str):
@@ -186,10 +181,10 @@ def list_people_rows(user, filters: PersonFilters, *, sort: str = "kana", cursor
                      size: int = 25) -> Page:
     """The page :func:`list_people` returns (same permissions, filters, order and cursor)
     as plain dicts for the API, in one statement besides the search's: the page from one
-    table by hand-written SQL (:mod:`.selectors_page`: compiling the ORM query cost more
+    table by hand-written SQL (:mod:`.page`: compiling the ORM query cost more
     CPU than running it) with each row's extras in the same statement — ``email``,
     ``phone`` (primary), ``tags`` (by name), ``owner`` (username or None) and
-    ``updated_at_json`` (see :func:`.selectors_page.select_rows`)."""
+    ``updated_at_json`` (see :func:`.page.select_rows`)."""
     base = people_queryset(user)
     where = scope(base)
     ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
