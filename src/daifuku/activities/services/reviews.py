@@ -27,7 +27,7 @@ from ..models import (
     Touch,
     TouchKind,
 )
-from ..policies import is_team_lead
+from ..permissions import is_team_lead
 from .actions import notify
 from .common import is_user, text
 
