@@ -1,6 +1,6 @@
 """The layers of docs/architecture.md hold: a lower domain never imports a higher one, and
 the screens (views, forms, template tags) read through selectors — no other app's models
-(import-linter contracts in pyproject.toml), no model manager of their own (a grep)."""
+(import-linter contracts in pyproject.toml), no model manager of their own (a grep). Every event is declared in the catalogue."""
 
 import re
 import shutil
@@ -52,3 +52,26 @@ def test_model_choices_use_the_one_query_field():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if re.search(r"\bforms\.Model(?:Multiple)?ChoiceField\b", line)]
     assert not offending, "use daifuku.core.form_fields.ModelChoiceField:\n" + "\n".join(offending)
+
+
+def test_every_event_is_declared_with_its_listeners():
+    """The catalogue (core.event_catalogue) says who reacts to each event: exactly the apps
+    whose handlers ``ready()`` registered (a test's own handlers are removed after it)."""
+    from daifuku.core import events
+
+    registered: dict[str, set[str]] = {}
+    for registry in (events._after_commit, events._in_transaction):
+        for name, handlers in registry.items():
+            for handler in handlers:
+                registered.setdefault(name, set()).add(handler.__module__.split(".")[1])
+    declared = {event.name: set(event.listened_by) for event in events.CATALOGUE.values() if event.listened_by}
+    assert registered == declared
+
+
+def test_the_architecture_page_lists_the_event_catalogue():
+    """docs/architecture.md's event table is the catalogue in code, row for row."""
+    from daifuku.core import events
+
+    table = events.catalogue_table()
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert table in page, "paste daifuku.core.events.catalogue_table() into docs/architecture.md:\n" + table
