@@ -30,6 +30,18 @@ def find_user(pk) -> User | None:
     return User.objects.filter(pk=pk).first()
 
 
+def find_username(username: str) -> User | None:
+    """The user signing in as ``username`` (active or not), None if unknown: the API names
+    people by username."""
+    return User.objects.filter(username=username).first()
+
+
+def user_id_of(username: str) -> int | None:
+    """The id of the user ``username`` (active or not), None if unknown: the API's owner and
+    rep filters name people by username."""
+    return User.objects.filter(username=username).values_list("pk", flat=True).first()
+
+
 def find_team(pk) -> Team | None:
     return Team.objects.filter(pk=pk).first()
 

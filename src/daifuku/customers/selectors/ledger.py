@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from daifuku.accounts.permissions import VIEW, restrict
 from daifuku.core import search
@@ -382,6 +383,32 @@ def company_360(user, pk) -> dict[str, Any]:
         ),
         "custom_definitions": list(CustomFieldDefinition.objects.filter(target="company", is_active=True)),
     }
+
+
+def get_household_member(user, pk, action: str = VIEW) -> HouseholdMember:
+    """A member of a person's household, for a user who may ``action`` that person (404
+    otherwise)."""
+    member = get_object_or_404(HouseholdMember, pk=pk)
+    get_person(user, member.person_id, action)
+    return member
+
+
+def contacts(user, *, person_id: int | None = None, company_id: int | None = None, limit: int = 500) -> list[Contact]:
+    """The key-person links (a person at a company) the user may see both ends of."""
+    qs = Contact.objects.select_related("person", "company").filter(
+        person__in=people_queryset(user), company__in=companies_queryset(user))
+    if person_id is not None:
+        qs = qs.filter(person_id=person_id)
+    if company_id is not None:
+        qs = qs.filter(company_id=company_id)
+    return list(qs[:limit])
+
+
+def get_contact(user, pk, action: str = VIEW) -> Contact:
+    """A key-person link, for a user who may ``action`` its person (404 otherwise)."""
+    contact = get_object_or_404(Contact.objects.select_related("person", "company"), pk=pk)
+    get_person(user, contact.person_id, action)
+    return contact
 
 
 def trash(user, kind: str = "person") -> QuerySet:

@@ -30,6 +30,11 @@ def targets_overlapping(user, period: Period, *, limit: int = 50) -> list[Target
     return list(restrict(qs, user, VIEW)[:limit])
 
 
+def targets_queryset(user) -> QuerySet:
+    """The targets the user may see, with their rep and team (the API pages through them)."""
+    return restrict(Target.objects.select_related("user", "team"), user, VIEW)
+
+
 def recent_targets(user, *, limit: int = 200) -> QuerySet:
     """The targets the user may see, latest period first."""
     return restrict(Target.objects.select_related("user", "team"), user, VIEW).order_by("-starts_on", "id")[:limit]
