@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from django_stubs_ext import StrOrPromise
 
 from .models import ApiToken, Role, Team, User
 
@@ -118,6 +119,6 @@ def user_from_link(uidb64: str) -> User | None:
     return User.objects.filter(pk=pk).first()
 
 
-def role_choices() -> list[tuple[str, str]]:
+def role_choices() -> list[tuple[str, StrOrPromise]]:
     """The roles a user can be given, with their (translated) labels."""
     return list(Role.choices)

@@ -231,7 +231,7 @@ def ids_condition(ids: Sequence[int], model=Person) -> Condition:
 def _cursor_value(name: str, value):
     field = Person._meta.get_field(name)
     try:
-        return field.get_db_prep_value(value, connection, prepared=False)
+        return field.get_db_prep_value(value, connection, prepared=False)  # type: ignore[union-attr]  # a column
     except (DjangoValidationError, TypeError, ValueError) as exc:
         raise invalid_cursor() from exc
 

@@ -13,7 +13,9 @@ there a statement cost 0.1–0.3 ms of round trip and as much again of planning.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -196,7 +198,7 @@ def search_customers(user, query: str, *, types=("person", "company"), cursor: s
 
 
 # What a hit is called: (model, its four name columns, display name and reading from them).
-_NAMED = {
+_NAMED: dict[int, tuple[Any, tuple[str, ...], Callable]] = {
     PERSON: (Person, ("family_name", "given_name", "family_kana", "given_kana"),
              lambda a, b, c, d: (person_display_name(a, b), full_kana(c, d))),
     COMPANY: (Company, ("name", "legal_form", "legal_form_position", "kana"),

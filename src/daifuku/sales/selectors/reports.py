@@ -111,7 +111,8 @@ def forecast_by_month(user, period: Period, **filters) -> list[dict]:
         key = f"{local.year:04d}-{local.month:02d}"
         if key in table:
             table[key]["won"] += amount
-    return [{**row, "weighted": forecast_maths.round_percent(row.pop("weighted_exact"))} for row in table.values()]
+    return [{**row, "weighted": forecast_maths.round_percent(row.pop("weighted_exact"))}  # type: ignore[arg-type]
+            for row in table.values()]
 
 
 def _aware(period: Period) -> tuple[dt.datetime, dt.datetime]:
