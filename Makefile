@@ -48,6 +48,8 @@ worker: install
 
 lint: install
 	$(BIN)/ruff check src tests bench
+	PYTHONPATH=src $(BIN)/mypy
+	PYTHONPATH=src $(BIN)/lint-imports
 
 # Recompile the translation catalogues after editing a .po file.
 messages: install

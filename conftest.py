@@ -136,3 +136,23 @@ def rep_api(rep):
 @pytest.fixture
 def admin_api(admin):
     return ApiClient(admin)
+
+
+@pytest.fixture(autouse=True)
+def registries_restored():
+    """Every test starts from the registries the apps filled in ``ready()`` and leaves them
+    so: event handlers and declarations, timeline sources and panels a test registers are
+    gone after it. Under the tests an event must be declared and carry its declared payload
+    (``core.events.STRICT``: a misspelt name would be a reaction that silently never runs)."""
+    from daifuku.core import events, panels, timeline
+
+    after_commit = {name: list(handlers) for name, handlers in events._after_commit.items()}
+    in_transaction = {name: list(handlers) for name, handlers in events._in_transaction.items()}
+    catalogue, sources, slots = dict(events.CATALOGUE), dict(timeline._sources), list(panels._panels)
+    events.STRICT = True
+    yield
+    for registry, saved in ((events._after_commit, after_commit), (events._in_transaction, in_transaction),
+                            (events.CATALOGUE, catalogue), (timeline._sources, sources)):
+        registry.clear()
+        registry.update(saved)
+    panels._panels[:] = slots

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from bench.activity_data import customers_for, generate_touches, team_of_reps
 from bench.common import Result, summary, time_ms
+from bench.naive_dashboard import naive_team_dashboard
 from daifuku.activities import dashboard
 from daifuku.activities.models import Touch
-from daifuku.activities.seeding import customers_for, generate_touches, team_of_reps
 
 SIZES = {  # reps, days, touches per rep per day, customers per rep
     "tiny": (5, 30, 12, 20),
@@ -47,7 +48,7 @@ def run(scale: str) -> list[Result]:
             return dashboard.team_dashboard(reps, period=p, day=day, idle_days=IDLE_DAYS, now=now)
 
         def naive(p=period):
-            return dashboard.naive_team_dashboard(reps, period=p, day=day, idle_days=IDLE_DAYS, now=now)
+            return naive_team_dashboard(reps, period=p, day=day, idle_days=IDLE_DAYS, now=now)
 
         same = figures(fast()) == figures(naive())
         fast_s = summary(time_ms(fast, repeat=repeat, warmup=2))

@@ -9,9 +9,9 @@ import datetime as dt
 
 from django.utils import timezone
 
+from bench.activity_data import customers_for, generate_touches, team_of_reps
 from bench.common import Result, summary, time_ms
 from daifuku.activities.models import Touch
-from daifuku.activities.seeding import customers_for, generate_touches, team_of_reps
 from daifuku.activities.timeline_sources import touch_source
 
 SIZES = {"tiny": 1_000, "small": 10_000, "full": 10_000}

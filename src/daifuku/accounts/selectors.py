@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from django_stubs_ext import StrOrPromise
 
 from .models import ApiToken, Role, Team, User
 
@@ -28,6 +29,18 @@ def teams() -> QuerySet:
 def find_user(pk) -> User | None:
     """The user ``pk`` (active or not, e.g. the rep of a past target), None if unknown."""
     return User.objects.filter(pk=pk).first()
+
+
+def find_username(username: str) -> User | None:
+    """The user signing in as ``username`` (active or not), None if unknown: the API names
+    people by username."""
+    return User.objects.filter(username=username).first()
+
+
+def user_id_of(username: str) -> int | None:
+    """The id of the user ``username`` (active or not), None if unknown: the API's owner and
+    rep filters name people by username."""
+    return User.objects.filter(username=username).values_list("pk", flat=True).first()
 
 
 def find_team(pk) -> Team | None:
@@ -106,6 +119,6 @@ def user_from_link(uidb64: str) -> User | None:
     return User.objects.filter(pk=pk).first()
 
 
-def role_choices() -> list[tuple[str, str]]:
+def role_choices() -> list[tuple[str, StrOrPromise]]:
     """The roles a user can be given, with their (translated) labels."""
     return list(Role.choices)

@@ -141,7 +141,8 @@ def _user_fields() -> tuple[str, ...]:
 
 @functools.cache
 def _token_sql(vendor: str) -> str:
-    columns = ", ".join(f"u.{connection.ops.quote_name(field.column)}" for field in User._meta.concrete_fields)
+    columns = ", ".join(f"u.{connection.ops.quote_name(field.column)}"  # type: ignore[arg-type]  # concrete: has a column
+                        for field in User._meta.concrete_fields)
     return (f"SELECT {columns}, t.id, t.last_used_at FROM {ApiToken._meta.db_table} t "
             f"JOIN {User._meta.db_table} u ON u.id = t.user_id WHERE t.key_hash = %s AND t.revoked_at IS NULL")
 
@@ -200,7 +201,7 @@ def change_user(*, actor, user: User, role: str, team: Team | None) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_admin and role != Role.ADMIN and user.is_active and not _other_active_admins(user):
         raise ValidationFailed({"role": [_("The last administrator must stay an administrator.")]}, code="last_admin")
-    changes = {}
+    changes: dict[str, list] = {}
     if user.role != role:
         changes["role"] = [user.role, role]
     if user.team_id != (team.pk if team else None):

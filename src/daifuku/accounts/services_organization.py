@@ -152,7 +152,7 @@ def update_organization_profile(*, actor, data: dict[str, Any], seal=None, remov
     if remove_seal and not new_seal and profile.seal:
         profile.seal.delete(save=False)
     if new_seal is not None:
-        profile.seal.save(new_seal.name, new_seal, save=False)
+        profile.seal.save(new_seal.name, new_seal, save=False)  # type: ignore[arg-type]  # an upload has a name
     changes = audit.diff(before, _snapshot(profile))
     if changes:
         profile.version += 1

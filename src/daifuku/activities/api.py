@@ -6,6 +6,7 @@ from django.urls import reverse
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.permissions import CHANGE, DELETE
 from daifuku.core.errors import ValidationFailed
 from daifuku.customers import selectors as customer_selectors
@@ -126,10 +127,7 @@ class TouchQuery(Schema):
 def list_touches(request, params: Query[TouchQuery]):
     rep_id = None
     if params.rep:
-        from daifuku.accounts.models import User
-
-        rep_id = request.auth.pk if params.rep == "me" else (
-            User.objects.filter(username=params.rep).values_list("pk", flat=True).first() or -1)
+        rep_id = request.auth.pk if params.rep == "me" else (account_selectors.user_id_of(params.rep) or -1)
     if params.subject_type and params.subject_id is None:
         raise ValidationFailed({"subject_id": ["Give subject_id with subject_type."]})
     page = selectors.list_touches(
@@ -226,10 +224,8 @@ def list_next_actions(request, params: Query[NextActionQuery]):
         raise ValidationFailed({"status": ["Use open, done or cancelled."]})
     assignee_id = None
     if params.assignee:
-        from daifuku.accounts.models import User
-
         assignee_id = request.auth.pk if params.assignee == "me" else (
-            User.objects.filter(username=params.assignee).values_list("pk", flat=True).first() or -1)
+            account_selectors.user_id_of(params.assignee) or -1)
     page = selectors.list_next_actions(
         request.auth, assignee_id=assignee_id, status=params.status, person_id=params.person_id,
         company_id=params.company_id, subject_type=params.subject_type, subject_id=params.subject_id,

@@ -12,7 +12,7 @@ class ActivitiesConfig(AppConfig):
         from daifuku.accounts.permissions import register_customer_policy, register_policy
         from daifuku.core import audit_display, events, panels, schedule, timeline
 
-        from . import audit_rules, policies, subjects, tasks, timeline_sources
+        from . import audit_rules, permissions, subjects, tasks, timeline_sources
         from .models import (
             DailyReport,
             NextAction,
@@ -24,14 +24,14 @@ class ActivitiesConfig(AppConfig):
         from .services.merge import move_rows_on_merge, move_touches_back_on_unmerge
         from .services.touches import CONTENT_FIELDS
 
-        register_policy(Touch, policies.touch_policy)
-        register_policy(TouchAttachment, policies.attachment_policy)
-        register_policy(NextAction, policies.next_action_policy)
-        register_customer_policy(Touch, policies.customer_touch_policy)
-        register_customer_policy(NextAction, policies.customer_next_action_policy)
-        register_policy(Notification, policies.notification_policy)
-        register_policy(DailyReport, policies.report_policy)
-        register_policy(OwnershipPeriod, policies.everyone_policy)
+        register_policy(Touch, permissions.touch_policy)
+        register_policy(TouchAttachment, permissions.attachment_policy)
+        register_policy(NextAction, permissions.next_action_policy)
+        register_customer_policy(Touch, permissions.customer_touch_policy)
+        register_customer_policy(NextAction, permissions.customer_next_action_policy)
+        register_policy(Notification, permissions.notification_policy)
+        register_policy(DailyReport, permissions.report_policy)
+        register_policy(OwnershipPeriod, permissions.everyone_policy)
         for label in ("customers.person", "customers.company"):
             timeline.register("touches", label, timeline_sources.touch_source)
             timeline.register("ownership", label, timeline_sources.ownership_source)

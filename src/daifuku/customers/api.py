@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import orjson
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel
 
+from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.permissions import CHANGE, DELETE
 from daifuku.core.audit import history_for
 from daifuku.core.audit_display import visible_entries
@@ -16,7 +16,7 @@ from daifuku.core.errors import ConflictError, PreconditionFailed, ValidationFai
 from daifuku.core.japanese import lookup_postal_code, normalize_postal_code
 
 from . import selectors, services
-from .models import Contact, CustomFieldDefinition, HouseholdMember, Tag
+from .models import Contact, HouseholdMember
 from .schemas import (
     AuditOut,
     CompanyIn,
@@ -43,6 +43,7 @@ from .schemas import (
     TagIn,
     TagOut,
 )
+from .selectors import reference
 from .serializers import company_dict, contact_dict, household_dict, person_dict, person_row_dict
 
 router = Router(tags=["customers"])
@@ -126,9 +127,7 @@ def list_people(request, params: Query[PeopleQuery]):
     if params.owner == "me":
         owner = user.pk
     elif params.owner:
-        from daifuku.accounts.models import User
-
-        owner = User.objects.filter(username=params.owner).values_list("pk", flat=True).first() or -1
+        owner = account_selectors.user_id_of(params.owner) or -1
     filters = selectors.PersonFilters(
         q=params.search.strip(), owner=owner, team=params.team, lifecycle=params.lifecycle,
         stage=params.stage, tag=params.tag, prefecture=params.prefecture,
@@ -233,9 +232,7 @@ def add_household(request, person_id: int, payload: HouseholdIn):
 
 
 def _member(request, member_id: int, action: str) -> HouseholdMember:
-    member = get_object_or_404(HouseholdMember, pk=member_id)
-    selectors.get_person(request.auth, member.person_id, action)
-    return member
+    return selectors.get_household_member(request.auth, member_id, action)
 
 
 @router.patch("/household/{member_id}", response=HouseholdOut)
@@ -344,13 +341,7 @@ def restore_company(request, company_id: int):
 def list_contacts(request, person_id: int | None = None, company_id: int | None = None):
     if person_id is None and company_id is None:
         raise ValidationFailed({"person_id": ["Give person_id or company_id."]})
-    qs = Contact.objects.select_related("person", "company").filter(
-        person__in=selectors.people_queryset(request.auth), company__in=selectors.companies_queryset(request.auth))
-    if person_id is not None:
-        qs = qs.filter(person_id=person_id)
-    if company_id is not None:
-        qs = qs.filter(company_id=company_id)
-    return [contact_dict(c) for c in qs[:500]]
+    return [contact_dict(c) for c in selectors.contacts(request.auth, person_id=person_id, company_id=company_id)]
 
 
 @router.post("/contacts", response={201: ContactOut})
@@ -362,9 +353,7 @@ def create_contact(request, payload: ContactIn):
 
 
 def _contact(request, contact_id: int) -> Contact:
-    contact = get_object_or_404(Contact.objects.select_related("person", "company"), pk=contact_id)
-    selectors.get_person(request.auth, contact.person_id, CHANGE)
-    return contact
+    return selectors.get_contact(request.auth, contact_id, CHANGE)
 
 
 @router.patch("/contacts/{contact_id}", response=ContactOut)
@@ -384,7 +373,7 @@ def delete_contact(request, contact_id: int):
 
 @router.get("/tags", response=list[TagOut])
 def list_tags(request):
-    return list(Tag.objects.values("id", "name", "color"))
+    return list(reference.tags().values("id", "name", "color"))
 
 
 @router.post("/tags", response={201: TagOut})
@@ -395,7 +384,7 @@ def create_tag(request, payload: TagIn):
 
 @router.delete("/tags/{tag_id}", response={204: None})
 def delete_tag(request, tag_id: int):
-    services.delete_tag(actor=request.auth, tag=get_object_or_404(Tag, pk=tag_id))
+    services.delete_tag(actor=request.auth, tag=reference.get_tag(tag_id))
     return Status(204, None)
 
 
@@ -406,7 +395,7 @@ def _definition(d) -> dict:
 
 @router.get("/custom-fields", response=list[CustomFieldOut])
 def list_custom_fields(request, target: str = ""):
-    qs = CustomFieldDefinition.objects.all()
+    qs = reference.custom_field_definitions()
     if target:
         qs = qs.filter(target=target)
     return [_definition(d) for d in qs]
@@ -419,7 +408,7 @@ def create_custom_field(request, payload: CustomFieldIn):
 
 @router.patch("/custom-fields/{field_id}", response=CustomFieldOut)
 def update_custom_field(request, field_id: int, payload: CustomFieldPatch):
-    definition = get_object_or_404(CustomFieldDefinition, pk=field_id)
+    definition = reference.get_custom_field_definition(field_id)
     return _definition(services.update_custom_field(actor=request.auth, definition=definition,
                                                     data=payload.model_dump(exclude_unset=True)))
 

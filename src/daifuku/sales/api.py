@@ -7,15 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from daifuku.accounts.models import Team, User
-from daifuku.accounts.permissions import CHANGE, DELETE, VIEW, restrict
+from daifuku.accounts import selectors as account_selectors
+from daifuku.accounts.permissions import CHANGE, DELETE, can
 from daifuku.core.conditional import if_match_version
 from daifuku.core.errors import PreconditionFailed, ValidationFailed
 from daifuku.core.pagination import keyset_page
 
 from . import selectors, services
 from .maths.periods import PeriodError, parse_period
-from .models import Pipeline, Product, Quote, SalesSettings, Stage, Target
+from .models import Pipeline, Product, Quote, SalesSettings
 from .schemas import (
     DealContactIn,
     DealDetailOut,
@@ -71,7 +71,7 @@ def _period(key: str):
 def _user_id(username: str | None) -> int | None:
     if not username:
         return None
-    found = User.objects.filter(username=username).values_list("pk", flat=True).first()
+    found = account_selectors.user_id_of(username)
     if found is None:
         raise ValidationFailed({"owner": ["Unknown user."]})
     return found
@@ -131,9 +131,7 @@ def create_stage(request, pipeline_id: int, payload: StageIn):
 
 @router.patch("/stages/{stage_id}", response=StageOut, summary="Rename, reorder or re-weight a stage (managers)")
 def update_stage(request, stage_id: int, payload: StagePatch):
-    stage = restrict(Stage.objects.all(), request.auth, VIEW).filter(pk=stage_id).first()
-    if stage is None:
-        raise Http404
+    stage = selectors.get_stage(request.auth, stage_id)
     return services.update_stage(actor=request.auth, stage=stage, data=payload.model_dump(exclude_unset=True))
 
 
@@ -291,10 +289,7 @@ def issue_quote(request, deal_id: int, payload: QuoteIn):
 
 
 def _quote(request, quote_id: int) -> Quote:
-    quote = restrict(Quote.objects.all(), request.auth, VIEW).filter(pk=quote_id).first()
-    if quote is None:
-        raise Http404
-    return quote
+    return selectors.get_quote(request.auth, quote_id)
 
 
 @router.get("/quotes/{quote_id}", response=QuoteOut)
@@ -315,7 +310,7 @@ def quote_pdf(request, quote_id: int):
 
 @router.get("/targets", response=TargetPage, summary="Targets with attainment")
 def list_targets(request, period: str = "", cursor: str | None = None, limit: int = 50):
-    qs = restrict(Target.objects.select_related("user", "team"), request.auth, VIEW)
+    qs = selectors.targets_queryset(request.auth)
     if period:
         chosen = _period(period)
         qs = qs.filter(starts_on__lte=chosen.end, ends_on__gte=chosen.start)
@@ -328,12 +323,12 @@ def list_targets(request, period: str = "", cursor: str | None = None, limit: in
 def set_target(request, payload: TargetIn):
     user = None
     if payload.user:
-        user = User.objects.filter(username=payload.user).first()
+        user = account_selectors.find_username(payload.user)
         if user is None:
             raise ValidationFailed({"user": ["Unknown user."]})
     team = None
     if payload.team_id is not None:
-        team = Team.objects.filter(pk=payload.team_id).first()
+        team = account_selectors.find_team(payload.team_id)
         if team is None:
             raise ValidationFailed({"team_id": ["Unknown team."]})
     target = services.set_target(actor=request.auth, metric=payload.metric, period=payload.period,
@@ -343,10 +338,8 @@ def set_target(request, payload: TargetIn):
 
 @router.delete("/targets/{target_id}", response={204: None})
 def delete_target(request, target_id: int):
-    target = restrict(Target.objects.all(), request.auth, VIEW).filter(pk=target_id).first()
-    if target is None:
-        raise Http404
-    if not restrict(Target.objects.filter(pk=target_id), request.auth, DELETE).exists():
+    target = selectors.get_target(request.auth, target_id)
+    if not can(request.auth, DELETE, target):
         from daifuku.core.errors import PermissionDenied
 
         raise PermissionDenied()

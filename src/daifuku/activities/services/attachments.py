@@ -9,7 +9,7 @@ import os
 import re
 import uuid
 
-import filetype
+import filetype  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -117,10 +117,10 @@ def _thumbnail(data: bytes) -> bytes | None:
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.draft("RGB", THUMBNAIL_SIZE)
-            image = image.convert("RGB")
-            image.thumbnail(THUMBNAIL_SIZE)
+            converted = image.convert("RGB")
+            converted.thumbnail(THUMBNAIL_SIZE)
             out = io.BytesIO()
-            image.save(out, "JPEG", quality=80)
+            converted.save(out, "JPEG", quality=80)
             return out.getvalue()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None
@@ -175,4 +175,4 @@ def remove_attachment(*, actor, attachment: TouchAttachment) -> None:
                  object_repr=attachment.original_name, subject=touch.person or touch.company,
                  changes={"file": [attachment.original_name, None], "touch": [touch.pk, None]})
     attachment.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])  # type: ignore[func-returns-value,arg-type]

@@ -95,7 +95,7 @@ def subject(data: dict, errors: dict) -> tuple[str, int | None]:
         errors["subject_type"] = [_("Use an app.model label such as sales.deal.")]
         return "", None
     try:
-        subject_id = int(subject_id)
+        subject_id = int(subject_id)  # type: ignore[arg-type]  # None is refused by the except
     except (TypeError, ValueError):
         errors["subject_id"] = [_("Enter the id of the subject.")]
         return "", None

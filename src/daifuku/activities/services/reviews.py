@@ -27,7 +27,7 @@ from ..models import (
     Touch,
     TouchKind,
 )
-from ..policies import is_team_lead
+from ..permissions import is_team_lead
 from .actions import notify
 from .common import is_user, text
 
@@ -132,7 +132,7 @@ def comment_on_report(*, actor, report: DailyReport, body: str) -> DailyReportCo
     if actor.pk != report.rep_id:
         notify(user=report.rep, key=f"report-comment:{comment.pk}", title=title, body=body[:500], url=url)
     else:
-        for lead in User.objects.filter(team_id=report.team_id, role="manager", is_active=True):
+        for lead in User.objects.filter(team_id=report.team_id, role="manager", is_active=True):  # type: ignore[misc]
             notify(user=lead, key=f"report-comment:{comment.pk}:{lead.pk}", title=title, body=body[:500], url=url)
     return comment
 

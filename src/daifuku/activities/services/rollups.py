@@ -16,6 +16,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, DateField, F, Max, Model
@@ -83,7 +84,7 @@ def apply(changes: Iterable[tuple[TouchFacts, int]]) -> None:
         refresh_last_touch(person_id)
 
 
-def _bump(model: type[Model], key: dict, field: str, delta: int, *, create: dict | None = None,
+def _bump(model: Any, key: dict, field: str, delta: int, *, create: dict | None = None,
           drop_empty: bool = False) -> None:
     """Add ``delta`` to ``field`` of the row ``key`` (created when missing). With
     ``drop_empty`` a row that falls to zero is deleted and a decrement of a missing row is

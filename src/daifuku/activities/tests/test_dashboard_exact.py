@@ -9,6 +9,7 @@ import datetime as dt
 import random
 
 import pytest
+from bench.naive_dashboard import naive_team_dashboard
 from django.utils import timezone
 
 from daifuku.activities import dashboard, services
@@ -31,7 +32,7 @@ def assert_same_dashboards(reps, days, now, idle=(1, 30)):
         for period in PERIODS:
             for idle_days in idle:
                 fast = dashboard.team_dashboard(reps, period=period, day=day, idle_days=idle_days, now=now)
-                naive = dashboard.naive_team_dashboard(reps, period=period, day=day, idle_days=idle_days, now=now)
+                naive = naive_team_dashboard(reps, period=period, day=day, idle_days=idle_days, now=now)
                 assert figures(fast) == figures(naive), (period, day, idle_days)
                 assert (fast["start"], fast["end"]) == (naive["start"], naive["end"])
                 checked += 1
@@ -175,7 +176,7 @@ def test_moving_a_touch_to_another_rep_and_customer_is_audited(rep, teammate, pe
 
 
 def test_seeding_fills_the_derived_tables_like_the_services(rep, teammate, make_user):
-    from daifuku.activities.seeding import customers_for, generate_touches
+    from bench.activity_data import customers_for, generate_touches
 
     reps = [rep, teammate]
     owned = customers_for(reps, 4, marker="シード")

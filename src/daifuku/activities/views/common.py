@@ -11,7 +11,7 @@ from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.permissions import sees_everything
 from daifuku.customers import selectors as customer_selectors
 
-from ..policies import is_team_lead
+from ..permissions import is_team_lead
 
 
 def customer_from(request, source=None):

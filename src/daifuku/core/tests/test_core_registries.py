@@ -10,6 +10,7 @@ from daifuku.core.pagination import decode_cursor, encode_cursor
 
 
 def test_emit_runs_after_commit_and_not_on_rollback(db, django_capture_on_commit_callbacks):
+    events.declare("test.happened", meaning="a test event", payload={"n": "int"}, emitted_by="tests")
     seen = []
     events.subscribe("test.happened", lambda **kw: seen.append(kw["n"]))
     with django_capture_on_commit_callbacks(execute=True):
@@ -29,6 +30,7 @@ def test_a_failing_reaction_does_not_break_the_change(db, django_capture_on_comm
     def broken(**kw):
         raise ValueError("boom")
 
+    events.declare("test.broken", meaning="a test event", payload={}, emitted_by="tests")
     events.subscribe("test.broken", broken)
     with django_capture_on_commit_callbacks(execute=True):
         events.emit("test.broken")
@@ -36,8 +38,38 @@ def test_a_failing_reaction_does_not_break_the_change(db, django_capture_on_comm
 
 
 def test_gather_collects_participants_results():
+    events.declare("test.gather", meaning="a test event", payload={"x": "int"}, emitted_by="tests",
+                   in_transaction=True)
     events.participate("test.gather", lambda **kw: kw["x"] * 2)
     assert events.gather("test.gather", x=21) == [42]
+
+
+def test_an_undeclared_event_or_payload_is_refused_under_the_tests():
+    """A misspelt event name would be a reaction that never runs: the tests refuse it, and a
+    payload that is not the declared one, and the wrong kind of dispatch."""
+    with pytest.raises(events.UndeclaredEvent, match="not declared"):
+        events.subscribe("deal.wonn", lambda **kw: None)
+    with pytest.raises(events.UndeclaredEvent, match="not declared"):
+        events.emit("deal.wonn", deal_id=1)
+    with pytest.raises(events.UndeclaredEvent, match="carries"):
+        events.emit("deal.created", deal=object())
+    with pytest.raises(events.UndeclaredEvent, match="gather/participate"):
+        events.subscribe("customer.merging", lambda **kw: None)
+    with pytest.raises(events.UndeclaredEvent, match="emit/subscribe"):
+        events.gather("deal.created", deal_id=1)
+    assert "deal.wonn" not in events._after_commit
+
+
+def test_registries_are_restored_after_each_test_part_one():
+    events.declare("test.leaked", meaning="a test event", payload={}, emitted_by="tests")
+    events.subscribe("test.leaked", print)
+    timeline.register("test-leaked", "accounts.user", lambda **kw: [])
+
+
+def test_registries_are_restored_after_each_test_part_two():
+    """(runs after part one) what part one registered is gone."""
+    assert "test.leaked" not in events.CATALOGUE and "test.leaked" not in events._after_commit
+    assert "test-leaked" not in timeline.sources_for("accounts.user")
 
 
 def test_audit_diff_lists_only_changed_fields():

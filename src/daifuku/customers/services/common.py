@@ -86,7 +86,7 @@ OWNERSHIP_FIELDS = ("owner", "team")
 def clean_ownership(data) -> dict:
     from daifuku.accounts.models import Team, User
 
-    values = {}
+    values: dict[str, Any] = {}
     errors = {}
     if "owner" in data:
         owner = data["owner"]

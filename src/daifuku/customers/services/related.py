@@ -30,7 +30,7 @@ HOUSEHOLD_FIELDS = ("name", "kana", "relation", "birthday", "notes", "linked_per
 
 def _clean_contact(data: dict[str, Any]) -> dict[str, Any]:
     errors = Errors()
-    values = {}
+    values: dict[str, Any] = {}
     for key in ("department", "title"):
         if key in data:
             values[key] = _text(data, key, errors, max_length=100)

@@ -1,5 +1,5 @@
 """The people list's pages: hand-written SQL against the ORM, permission scope, and a
-searched list paging straight from the search's hits (issue 2, customers.selectors_page)."""
+searched list paging straight from the search's hits (issue 2, customers.selectors.page)."""
 
 import pytest
 from django.urls import reverse
@@ -151,7 +151,7 @@ def _list_pages(user, filters, *, size=5):
 def test_a_searched_list_pages_through_the_hits_both_ways(rep, tanakas, window, monkeypatch):
     """Forwards and back through every page, inside the first SEARCH_CANDIDATE_CAP hits
     and (window=4) past them; the count says how many, capped."""
-    monkeypatch.setattr(selectors, "SEARCH_CANDIDATE_CAP", window)
+    monkeypatch.setattr(selectors.ledger, "SEARCH_CANDIDATE_CAP", window)
     pages, last = _list_pages(rep, PersonFilters(q="たなか"))
     assert [pk for page in pages for pk in page] == tanakas
     assert [len(page) for page in pages] == [5, 5, 2]
@@ -182,9 +182,9 @@ def test_search_and_filters_walk_together(rep, tanakas, window, few, monkeypatch
     """The Osaka 田中 come last in 五十音順: with the filter applied during the search they
     are found however many Tokyo hits come first (the old list took the first thousand
     hits and filtered those)."""
-    monkeypatch.setattr(selectors, "SEARCH_CANDIDATE_CAP", window)
-    monkeypatch.setattr(selectors, "FILTERED_SEARCH_WINDOW", window)
-    monkeypatch.setattr(selectors, "FEW_PEOPLE", few)
+    monkeypatch.setattr(selectors.ledger, "SEARCH_CANDIDATE_CAP", window)
+    monkeypatch.setattr(selectors.ledger, "FILTERED_SEARCH_WINDOW", window)
+    monkeypatch.setattr(selectors.ledger, "FEW_PEOPLE", few)
     filters = PersonFilters(q="田中", prefecture="大阪府")
     pages, _last = _list_pages(rep, filters, size=2)
     assert [pk for page in pages for pk in page] == tanakas[9:]
@@ -251,8 +251,8 @@ def test_a_searched_list_sorted_by_date_sorts_every_match(client, rep, rep_api, 
     chunk), forwards and back, in the page and in the API."""
     import datetime as dt
 
-    monkeypatch.setattr(selectors, "SEARCH_CANDIDATE_CAP", 3)
-    monkeypatch.setattr(selectors, "SORTED_SEARCH_CHUNK", 4)
+    monkeypatch.setattr(selectors.ledger, "SEARCH_CANDIDATE_CAP", 3)
+    monkeypatch.setattr(selectors.ledger, "SORTED_SEARCH_CHUNK", 4)
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     matches = []
     for index in range(12):  # 田中 every third person, the others in between

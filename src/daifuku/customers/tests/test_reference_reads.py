@@ -1,5 +1,5 @@
 """The customers screens read tags, custom field definitions and the 名寄せ scan's state
-through customers.selectors_reference."""
+through customers.selectors.reference."""
 
 import pytest
 from django.urls import reverse

@@ -59,7 +59,7 @@ def test_email_matches_page_through_with_the_cursor(ledger, rep):
 def test_a_list_searched_by_email_and_filtered(ledger, rep, few, monkeypatch):
     """The filter applies to e-mail and phone matches as they are found (the list's
     narrowing), not to a first handful afterwards."""
-    monkeypatch.setattr(selectors, "FEW_PEOPLE", few)
+    monkeypatch.setattr(selectors.ledger, "FEW_PEOPLE", few)
     people, _company = ledger
     page = selectors.list_people_rows(rep, PersonFilters(q="@example.ne.jp", prefecture="大阪府"), size=10)
     assert [row["id"] for row in page.items] == [people["wada"].pk]
@@ -79,7 +79,7 @@ def test_the_search_box_answers_in_one_statement_as_the_names_fallback_does(ledg
     or when a permission scope needs other tables, the names are a second — the same
     answer."""
     from daifuku.core import prepared
-    from daifuku.customers import selectors_search
+    from daifuku.customers.selectors import search as selectors_search
 
     for _ in range(7):  # PostgreSQL plans a prepared statement afresh for its first runs
         one = selectors.search_customers(rep, query, limit=2)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 from datetime import date
 
@@ -302,15 +301,3 @@ def test_contacts_link_about_one_in_five(people, companies):
     assert 0.05 < sum(link[4] for link in links) / len(links) < 0.4
     assert list(SeedGenerator().contacts(10, 0)) == []
 
-
-def test_generation_speed_is_reported(capsys):
-    generator = SeedGenerator(seed=1)
-    count = 100_000
-    started = time.perf_counter()
-    for _ in generator.people(count, duplicate_rate=0.02):
-        pass
-    elapsed = time.perf_counter() - started
-    with capsys.disabled():
-        print(
-            f"\nseed generator: {count / elapsed:,.0f} people/second ({count:,} in {elapsed:.2f}s)"
-        )

@@ -14,10 +14,10 @@ from daifuku.accounts.permissions import CHANGE
 from daifuku.core.errors import DomainError
 from daifuku.core.japanese import format_postal_code
 
-from .. import selectors_reference
 from ..dedup import selectors as dedup_selectors
 from ..dedup import services as dedup_services
 from ..dedup.merge import COMPANY_FIELDS, PERSON_FIELDS, undo_merge
+from ..selectors import reference
 
 REASON_LABELS = {
     "email": gettext_lazy("same email"), "phone": gettext_lazy("same phone"), "kana": gettext_lazy("same reading"), "name": gettext_lazy("same name"),
@@ -39,7 +39,7 @@ def dedup_queue(request):
     page = dedup_selectors.list_groups(request.user, entity_type=entity_type, cursor=request.GET.get("after"))
     groups = [{"group": g, "members": dedup_selectors.members_of(g), "reasons": reason_labels(g.reasons)}
               for g in page.items]
-    job = selectors_reference.last_dedup_scan()
+    job = reference.last_dedup_scan()
     context = {"groups": groups, "page": page, "type": entity_type, "job": job}
     template = "customers/partials/_dedup_queue.html" if request.htmx else "customers/dedup_queue.html"
     return render(request, template, context)

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 from daifuku.accounts.permissions import sees_everything
 from daifuku.core.japanese import lookup_postal_code, normalize_postal_code
 
-from .. import selectors, selectors_reference, services
+from .. import selectors, services
 from ..custom_fields import suggest_key
 from ..forms import CustomFieldForm, TagForm
+from ..selectors import reference
 from .common import done, run_service
 
 
@@ -47,14 +48,14 @@ def tag_list(request):
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.create_tag(actor=request.user, **form.cleaned_data)):
             return done(request, _("Tag added."), "customers:tags")
-    return render(request, "customers/tags.html", {"form": form, "tags": selectors_reference.tags()})
+    return render(request, "customers/tags.html", {"form": form, "tags": reference.tags()})
 
 
 @login_required
 @require_POST
 def tag_delete(request, pk: int):
     _require_manager(request)
-    services.delete_tag(actor=request.user, tag=selectors_reference.get_tag(pk))
+    services.delete_tag(actor=request.user, tag=reference.get_tag(pk))
     return done(request, _("Tag deleted."), "customers:tags")
 
 
@@ -66,7 +67,7 @@ def custom_field_list(request):
         if run_service(form, lambda: services.define_custom_field(actor=request.user, data=form.cleaned_data)):
             return done(request, _("Custom field added."), "customers:custom-fields")
     return render(request, "customers/custom_fields.html", {
-        "form": form, "definitions": selectors_reference.custom_field_definitions()})
+        "form": form, "definitions": reference.custom_field_definitions()})
 
 
 @login_required
@@ -77,7 +78,7 @@ def custom_field_key(request):
     form = CustomFieldForm(initial={"key": request.GET.get("key", "")})
     target = request.GET.get("target", "")
     form.fields["key"].widget.attrs["placeholder"] = suggest_key(request.GET.get("label"),
-                                                                 selectors_reference.custom_field_keys(target))
+                                                                 reference.custom_field_keys(target))
     return HttpResponse(str(form["key"]))
 
 
@@ -85,7 +86,7 @@ def custom_field_key(request):
 @require_POST
 def custom_field_toggle(request, pk: int):
     _require_manager(request)
-    definition = selectors_reference.get_custom_field_definition(pk)
+    definition = reference.get_custom_field_definition(pk)
     services.update_custom_field(actor=request.user, definition=definition, data={"is_active": not definition.is_active})
     return redirect("customers:custom-fields")
 

@@ -14,10 +14,11 @@ from daifuku.accounts.permissions import CHANGE, DELETE, may
 from daifuku.core import panels, timeline
 from daifuku.core.errors import DomainError, ValidationFailed
 
-from .. import selectors, selectors_reference, services
+from .. import selectors, services
 from ..custom_fields import active_definitions
 from ..forms import ConsentForm, ContactForm, HouseholdForm, PersonForm
 from ..models.people import Lifecycle, RelationshipStage
+from ..selectors import reference
 from .common import deleted_message, done, history_rows, int_or_none, page_size, run_service
 
 
@@ -63,7 +64,7 @@ def person_filter_options(request):
     return render(request, "customers/partials/_people_filter_options.html", {
         "filters": filters, "owner_param": request.GET.get("owner", ""),
         "owners": account_selectors.active_users(), "teams": account_selectors.teams(),
-        "tags": selectors_reference.tags(),
+        "tags": reference.tags(),
     })
 
 

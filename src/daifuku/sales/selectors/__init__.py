@@ -36,6 +36,7 @@ from .reports import (
     lost_reasons,
     recent_targets,
     targets_overlapping,
+    targets_queryset,
     won_totals,
 )
 
@@ -44,5 +45,5 @@ __all__ = [
     "forecast", "forecast_breakdown", "forecast_by_month", "funnel", "get_deal", "get_pipeline",
     "get_quote", "get_saved_view", "get_stage", "get_target", "list_deals", "lost_reasons", "people_to_pick", "picked_customers",
     "pipelines", "products_queryset", "recent_targets", "sales_settings", "saved_views", "stage_history",
-    "stage_in_pipeline", "stages_of", "stalled_deals", "targets_overlapping", "won_totals",
+    "stage_in_pipeline", "stages_of", "stalled_deals", "targets_overlapping", "targets_queryset", "won_totals",
 ]

@@ -30,6 +30,11 @@ def targets_overlapping(user, period: Period, *, limit: int = 50) -> list[Target
     return list(restrict(qs, user, VIEW)[:limit])
 
 
+def targets_queryset(user) -> QuerySet:
+    """The targets the user may see, with their rep and team (the API pages through them)."""
+    return restrict(Target.objects.select_related("user", "team"), user, VIEW)
+
+
 def recent_targets(user, *, limit: int = 200) -> QuerySet:
     """The targets the user may see, latest period first."""
     return restrict(Target.objects.select_related("user", "team"), user, VIEW).order_by("-starts_on", "id")[:limit]
@@ -106,7 +111,8 @@ def forecast_by_month(user, period: Period, **filters) -> list[dict]:
         key = f"{local.year:04d}-{local.month:02d}"
         if key in table:
             table[key]["won"] += amount
-    return [{**row, "weighted": forecast_maths.round_percent(row.pop("weighted_exact"))} for row in table.values()]
+    return [{**row, "weighted": forecast_maths.round_percent(row.pop("weighted_exact"))}  # type: ignore[arg-type]
+            for row in table.values()]
 
 
 def _aware(period: Period) -> tuple[dt.datetime, dt.datetime]:

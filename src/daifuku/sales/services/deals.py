@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -258,6 +258,7 @@ def create_deal(*, actor, data: dict[str, Any]) -> Deal:
             errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
+    pipeline, stage = cast(Pipeline, pipeline), cast(Stage, stage)  # found: _stage_of reported an error otherwise
     if "owner" not in values and is_user(actor):
         values["owner"] = actor
         values.setdefault("team", actor.team)
@@ -347,11 +348,12 @@ def move_deal_to_stage(*, actor, deal: Deal, stage: Stage | int, reason: str = "
     check_version(current, expected_version)
     if not isinstance(stage, Stage):
         try:
-            stage = Stage.objects.filter(pk=int(stage)).first()
+            stage = Stage.objects.filter(pk=int(stage)).first()  # type: ignore[assignment]  # None: refused below
         except (TypeError, ValueError):
-            stage = None
+            stage = None  # type: ignore[assignment]
         if stage is None:
             raise ValidationFailed({"stage_id": [_("Unknown stage.")]})
+    stage = cast(Stage, stage)  # a Stage from here on (an id was looked up above)
     if stage.pipeline_id != current.pipeline_id:
         raise ValidationFailed({"stage_id": [_("This stage belongs to another pipeline.")]}, code="wrong_pipeline")
     reason = (reason or "").strip()[:300]

@@ -32,7 +32,7 @@ def _next_number(year: int) -> int:
 
 def customer_name(deal: Deal) -> str:
     if deal.company_id:
-        return f"{deal.company.display_name} 御中"
+        return f"{deal.company.display_name} 御中"  # type: ignore[union-attr]  # company_id is set
     return str(deal.person)  # Person.display_name carries 様
 
 

@@ -49,7 +49,7 @@ def flag_stalled_deals(*, actor="system", now: dt.datetime | None = None) -> int
     flagged = _flag(list(quiet.values_list("pk", flat=True)), NO_TOUCH, now, actor)
     rotting = Q()
     for stage_id, days in Stage.objects.filter(kind=StageKind.OPEN, rotting_days__isnull=False).values_list("pk", "rotting_days"):
-        rotting |= Q(stage_id=stage_id, stage_entered_at__lt=now - dt.timedelta(days=days))
+        rotting |= Q(stage_id=stage_id, stage_entered_at__lt=now - dt.timedelta(days=days))  # type: ignore[arg-type]  # not null: filtered
     if rotting:
         flagged += _flag(list(unflagged.filter(rotting).values_list("pk", flat=True)), ROTTING, now, actor)
     return flagged

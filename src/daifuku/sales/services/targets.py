@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,7 +11,7 @@ from django.utils.translation import gettext as _
 from daifuku.core import audit
 from daifuku.core.errors import NotFound, ValidationFailed
 
-from ..maths.periods import PeriodError, parse_period
+from ..maths.periods import Period, PeriodError, parse_period
 from ..models import SalesSettings, SavedView, Target, TargetMetric
 from .common import is_user, require_manager, yen
 
@@ -32,6 +34,8 @@ def set_target(*, actor, metric: str, period: str, value, user=None, team=None) 
         errors["user"] = [_("Set the target for either a rep or a team.")]
     if errors:
         raise ValidationFailed(errors)
+    # both given: an unparsable period or a missing value was reported above
+    parsed, amount = cast(Period, parsed), cast(int, amount)
     lookup = {"metric": metric, "period": parsed.key, "user": user, "team": team}
     target = Target.objects.select_for_update().filter(**lookup).first()
     if target is None:

@@ -202,7 +202,7 @@ def test_touch_logged_event_updates_the_deal(rep, make_deal):
     deal = make_deal(rep)
     when = timezone.now()
     events.emit("touch.logged", touch_id=1, person_id=None, company_id=None, subject_type="sales.deal",
-                subject_id=deal.pk, occurred_at=when)
+                subject_id=deal.pk, occurred_at=when, rep_id=rep.pk, kind="visit")
     deal.refresh_from_db()
     assert deal.last_touch_at == when
 

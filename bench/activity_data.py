@@ -1,7 +1,8 @@
-"""Bulk-generated activity for benchmarks and demos: reps, their customers and touches
+"""Bulk-generated activity for the benchmarks and the exactness tests: reps, their customers and touches
 written with ``core.db.bulk_insert`` (COPY on PostgreSQL), plus the derived rows the touch
 services would have kept (daily counts, customers touched per week/month, last touch per
-person: ``services.rollups``). Never used by request handlers."""
+person: ``daifuku.activities.services.rollups``). Never used by request handlers: it lives
+under bench/ with the other benchmark fixtures."""
 
 from __future__ import annotations
 
@@ -13,11 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from daifuku.accounts.models import Team, User
+from daifuku.activities.models import TouchKind
+from daifuku.activities.services.rollups import Bulk, db_value, write_bulk
 from daifuku.core import db
 from daifuku.customers.models import Person
-
-from .models import TouchKind
-from .services.rollups import Bulk, db_value, write_bulk
 
 KINDS = [TouchKind.VISIT, TouchKind.CALL, TouchKind.CALL, TouchKind.EMAIL, TouchKind.MEETING, TouchKind.LINE]
 SUMMARIES = ["定期訪問", "見積の説明", "新商品のご案内", "お問い合わせへの回答", "納品の確認", "ご要望のヒアリング"]

@@ -6,14 +6,16 @@ A search is typed a character at a time, so its cost is mostly fixed overhead: t
 it reads are few (the first page). The search box's whole answer — every kind of match
 (:func:`daifuku.core.search.search_statement`, the owners of matching addresses and
 numbers), merged, each customer once, and the names of the people and companies the
-user may see (``restrict``'s compiled scope, :func:`.selectors_page.scope`) — is one
+user may see (``restrict``'s compiled scope, :func:`.page.scope`) — is one
 statement, prepared once per connection on PostgreSQL (:mod:`daifuku.core.prepared`):
 there a statement cost 0.1–0.3 ms of round trip and as much again of planning.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -28,10 +30,10 @@ from daifuku.core.japanese import (
 )
 from daifuku.core.pagination import decode_cursor, encode_cursor, invalid_cursor
 
-from .models import Company, EmailAddress, Person, PhoneNumber
-from .search_index import COMPANY, ENTITY_NAMES, PERSON
-from .selectors_page import ids_condition, scope
-from .serializers import full_kana, person_display_name
+from ..models import Company, EmailAddress, Person, PhoneNumber
+from ..search_index import COMPANY, ENTITY_NAMES, PERSON
+from ..serializers import full_kana, person_display_name
+from .page import ids_condition, scope
 
 SEARCH_CANDIDATE_CAP = 1000
 
@@ -196,7 +198,7 @@ def search_customers(user, query: str, *, types=("person", "company"), cursor: s
 
 
 # What a hit is called: (model, its four name columns, display name and reading from them).
-_NAMED = {
+_NAMED: dict[int, tuple[Any, tuple[str, ...], Callable]] = {
     PERSON: (Person, ("family_name", "given_name", "family_kana", "given_kana"),
              lambda a, b, c, d: (person_display_name(a, b), full_kana(c, d))),
     COMPANY: (Company, ("name", "legal_form", "legal_form_position", "kana"),

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from daifuku.core.models import JobRun
 
-from .models import CustomFieldDefinition, Tag
+from ..models import CustomFieldDefinition, Tag
 
 
 def tags() -> QuerySet:

@@ -1,4 +1,4 @@
-"""Every user-visible read of the customer ledger (docs/architecture.md convention 2): each query
+"""The customer ledger's people and companies: their lists, pages (360°) and trash. Each query
 passes through ``restrict`` so what a user may not see simply is not there (404)."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from daifuku.accounts.permissions import VIEW, restrict
 from daifuku.core import search
@@ -19,7 +20,7 @@ from daifuku.core.pagination import (
     keyset_page,
 )
 
-from .models import (
+from ..models import (
     Company,
     Consent,
     Contact,
@@ -31,8 +32,8 @@ from .models import (
     RelationshipStageChange,
     Tag,
 )
-from .search_index import COMPANY, PERSON
-from .selectors_page import (
+from ..search_index import COMPANY, PERSON
+from .page import (
     PERSON_SORTS,
     PersonFilters,
     _owner_is,
@@ -42,16 +43,11 @@ from .selectors_page import (
     scope,
     select_rows,
 )
-from .selectors_search import (
+from .search import (
     SEARCH_CANDIDATE_CAP,
-    SearchResult,
     hit_cursor,
-    search_customers,
     search_hits,
 )
-
-# The list's filters and raw pages live in selectors_page, search in selectors_search.
-__all__ = ["PERSON_SORTS", "SEARCH_CANDIDATE_CAP", "PersonFilters", "SearchResult", "search_customers", "search_hits"]
 
 
 def _primary(model, owner_field: str, value_field: str):
@@ -186,10 +182,10 @@ def list_people_rows(user, filters: PersonFilters, *, sort: str = "kana", cursor
                      size: int = 25) -> Page:
     """The page :func:`list_people` returns (same permissions, filters, order and cursor)
     as plain dicts for the API, in one statement besides the search's: the page from one
-    table by hand-written SQL (:mod:`.selectors_page`: compiling the ORM query cost more
+    table by hand-written SQL (:mod:`.page`: compiling the ORM query cost more
     CPU than running it) with each row's extras in the same statement — ``email``,
     ``phone`` (primary), ``tags`` (by name), ``owner`` (username or None) and
-    ``updated_at_json`` (see :func:`.selectors_page.select_rows`)."""
+    ``updated_at_json`` (see :func:`.page.select_rows`)."""
     base = people_queryset(user)
     where = scope(base)
     ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
@@ -387,6 +383,32 @@ def company_360(user, pk) -> dict[str, Any]:
         ),
         "custom_definitions": list(CustomFieldDefinition.objects.filter(target="company", is_active=True)),
     }
+
+
+def get_household_member(user, pk, action: str = VIEW) -> HouseholdMember:
+    """A member of a person's household, for a user who may ``action`` that person (404
+    otherwise)."""
+    member = get_object_or_404(HouseholdMember, pk=pk)
+    get_person(user, member.person_id, action)
+    return member
+
+
+def contacts(user, *, person_id: int | None = None, company_id: int | None = None, limit: int = 500) -> list[Contact]:
+    """The key-person links (a person at a company) the user may see both ends of."""
+    qs = Contact.objects.select_related("person", "company").filter(
+        person__in=people_queryset(user), company__in=companies_queryset(user))
+    if person_id is not None:
+        qs = qs.filter(person_id=person_id)
+    if company_id is not None:
+        qs = qs.filter(company_id=company_id)
+    return list(qs[:limit])
+
+
+def get_contact(user, pk, action: str = VIEW) -> Contact:
+    """A key-person link, for a user who may ``action`` its person (404 otherwise)."""
+    contact = get_object_or_404(Contact.objects.select_related("person", "company"), pk=pk)
+    get_person(user, contact.person_id, action)
+    return contact
 
 
 def trash(user, kind: str = "person") -> QuerySet:

@@ -23,7 +23,7 @@ from django.db.models.lookups import Exact
 from daifuku.core import db, rows, search
 from daifuku.core.pagination import Page, decode_cursor, encode_cursor, invalid_cursor
 
-from .models import Person
+from ..models import Person
 
 PERSON_SORTS = {
     "kana": ["sort_kana", "id"],
@@ -208,7 +208,7 @@ def _extras_sql(vendor: str) -> str:
     subqueries take them."""
     from daifuku.accounts.models import User
 
-    from .models import EmailAddress, PhoneNumber, Tag
+    from ..models import EmailAddress, PhoneNumber, Tag
 
     person = f"{PERSON_TABLE}.id"
     tags = db.json_array_agg("t.name")
@@ -231,7 +231,7 @@ def ids_condition(ids: Sequence[int], model=Person) -> Condition:
 def _cursor_value(name: str, value):
     field = Person._meta.get_field(name)
     try:
-        return field.get_db_prep_value(value, connection, prepared=False)
+        return field.get_db_prep_value(value, connection, prepared=False)  # type: ignore[union-attr]  # a column
     except (DjangoValidationError, TypeError, ValueError) as exc:
         raise invalid_cursor() from exc
 
