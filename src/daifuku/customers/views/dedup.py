@@ -48,7 +48,7 @@ def dedup_queue(request):
 def _scan_status(request, watched: str):
     """The running scan's line, polled by the page; once the scan it watched has ended the
     whole page reloads (HX-Refresh) to show the new candidate groups."""
-    job = selectors_reference.last_dedup_scan()
+    job = reference.last_dedup_scan()
     response = render(request, "customers/partials/_dedup_scan_status.html", {"job": job})
     if job is None or str(job.pk) != watched or job.is_finished:
         response["HX-Refresh"] = "true"
