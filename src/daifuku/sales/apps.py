@@ -22,7 +22,6 @@ class SalesConfig(AppConfig):
             LineItem,
             LostReason,
             Pipeline,
-            Product,
             Quote,
             SavedView,
             Stage,
@@ -35,7 +34,7 @@ class SalesConfig(AppConfig):
         register_policy(Deal, permissions.deal_policy())
         for model in (DealContact, LineItem, Quote, StageChange):
             register_policy(model, permissions.deal_policy("deal__"))
-        for model in (Product, Pipeline, Stage, LostReason):
+        for model in (Pipeline, Stage, LostReason):
             register_policy(model, permissions.catalog_policy)
         register_policy(Target, permissions.target_policy)
         register_policy(SavedView, permissions.saved_view_policy)
