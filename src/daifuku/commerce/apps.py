@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,9 +9,17 @@ class CommerceConfig(AppConfig):
     verbose_name = _("Commerce")
 
     def ready(self) -> None:
-        from daifuku.accounts.permissions import register_policy
+        from daifuku.accounts.permissions import register_customer_policy, register_policy
 
-        from . import permissions
-        from .models import Product
+        from . import defaults, permissions
+        from .models import Channel, Order, OrderLine, Product, Return, ReturnLine
 
         register_policy(Product, permissions.catalog_policy)
+        register_policy(Channel, permissions.catalog_policy)
+        register_policy(Order, permissions.order_policy())
+        register_customer_policy(Order, permissions.customer_order_policy)
+        register_policy(OrderLine, permissions.order_policy("order__"))
+        register_policy(Return, permissions.order_policy("order__"))
+        register_policy(ReturnLine, permissions.order_policy("ret__order__"))
+        # events emitted (after commit): order.recorded, order.returned
+        post_migrate.connect(defaults.on_post_migrate, sender=self)

@@ -1,5 +1,6 @@
 """Every write in commerce goes through these functions (docs/architecture.md convention 1)."""
 
 from .catalog import create_product, update_product
+from .orders import record_order, record_return
 
-__all__ = ["create_product", "update_product"]
+__all__ = ["create_product", "record_order", "record_return", "update_product"]
