@@ -10,8 +10,9 @@ class CommerceConfig(AppConfig):
 
     def ready(self) -> None:
         from daifuku.accounts.permissions import register_customer_policy, register_policy
+        from daifuku.core import panels, timeline
 
-        from . import defaults, permissions
+        from . import defaults, permissions, timeline_sources
         from .models import Channel, Order, OrderLine, Product, Return, ReturnLine
 
         register_policy(Product, permissions.catalog_policy)
@@ -21,5 +22,9 @@ class CommerceConfig(AppConfig):
         register_policy(OrderLine, permissions.order_policy("order__"))
         register_policy(Return, permissions.order_policy("order__"))
         register_policy(ReturnLine, permissions.order_policy("ret__order__"))
+        timeline.register("orders", "customers.person", timeline_sources.customer_orders_source)
+        timeline.register("orders", "customers.company", timeline_sources.customer_orders_source)
+        panels.register("person.top", "commerce/partials/_person_orders_panel.html",
+                        timeline_sources.person_orders_panel, order=60)
         # events emitted (after commit): order.recorded, order.returned
         post_migrate.connect(defaults.on_post_migrate, sender=self)

@@ -196,7 +196,8 @@ def record_order(*, actor, number: str, ordered_at, person=None, company=None, s
         return found, False
     OrderLine.objects.bulk_create(
         OrderLine(order=order, position=(index + 1) * 10, **line) for index, line in enumerate(cleaned))
-    audit.record(actor=actor, action="create", obj=order, subject=order.customer, changes={
+    # the customer's 360° timeline shows the order itself (timeline_sources), not this entry
+    audit.record(actor=actor, action="create", obj=order, changes={
         "number": [None, number], "source": [None, source], "total": [None, order.total],
         "channel": [None, the_channel.name if the_channel else None], "items": [None, order.item_count]})
     events.emit("order.recorded", order_id=order.pk, **customer_payload(order))
@@ -304,7 +305,7 @@ def record_return(*, actor, order: Order, lines: list[dict[str, Any]] | None = N
         current.status = OrderStatus.PARTLY_RETURNED
     current.updated_at = timezone.now()
     current.save(update_fields=["net_subtotal", "net_tax", "net_total", "status", "updated_at"])
-    audit.record(actor=actor, action="return", obj=ret, subject=current.customer, changes={
+    audit.record(actor=actor, action="return", obj=ret, subject=current, changes={
         "order": [None, current.number], "total": [None, ret.total], "items": [None, ret.item_count],
         "status": [previous, current.status]})
     events.emit("order.returned", order_id=current.pk, return_id=ret.pk, **customer_payload(current))

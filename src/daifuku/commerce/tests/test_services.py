@@ -35,7 +35,8 @@ def test_order_figures_per_rate_rounded_down_once(rep, person, products, when, c
     assert order.ordered_at == dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)  # 11/3 0:00 JST
     assert captured == [("order.recorded", {"order_id": order.pk, "customer_type": "person", "customer_id": person.pk})]
     entry = AuditEntry.objects.get(object_type="commerce.order", object_id=order.pk)
-    assert (entry.action, entry.subject_type, entry.subject_id) == ("create", "customers.person", person.pk)
+    assert (entry.action, entry.subject_type, entry.subject_id, entry.changes["total"]) == (
+        "create", "commerce.order", order.pk, [None, 12_168])
 
 
 def test_same_number_same_source_returns_the_first_order(rep, person, company, products, when, captured,
