@@ -10,9 +10,10 @@ class CommerceConfig(AppConfig):
 
     def ready(self) -> None:
         from daifuku.accounts.permissions import register_customer_policy, register_policy
-        from daifuku.core import panels, timeline
+        from daifuku.core import demo, panels, timeline
 
         from . import defaults, permissions, timeline_sources
+        from . import demo as commerce_demo
         from .models import Channel, Order, OrderLine, Product, Return, ReturnLine
 
         register_policy(Product, permissions.catalog_policy)
@@ -26,5 +27,6 @@ class CommerceConfig(AppConfig):
         timeline.register("orders", "customers.company", timeline_sources.customer_orders_source)
         panels.register("person.top", "commerce/partials/_person_orders_panel.html",
                         timeline_sources.person_orders_panel, order=60)
+        demo.register("commerce.orders", commerce_demo.add_demo_orders)
         # events emitted (after commit): order.recorded, order.returned
         post_migrate.connect(defaults.on_post_migrate, sender=self)

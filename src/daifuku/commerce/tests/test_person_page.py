@@ -35,7 +35,7 @@ def test_panel_and_timeline_show_orders_and_returns(rep, person, products, djang
     panel = panel[:panel.index("</section>") if "</section>" in panel else None]
     assert "購買履歴 注文 2 件 · 合計 ¥9,350" in panel  # 12,100 − 6,050 + 3,300
     assert "2026年11月5日 · 注文 EC-7 · EC · ¥3,300" in panel
-    assert "2026年11月3日 · 注文 A-1001 · 店舗 · ¥6,050 （2 点） 一部返品" in panel
+    assert "2026年11月3日 · 注文 A-1001 · 店舗 · ¥6,050（2 点） 一部返品" in panel
     text = _text(html)
     assert "注文 A-1001 ¥12,100（2 点）" in text
     assert "注文 A-1001 の返品 −¥6,050（1 点）" in text and "破損" in text
