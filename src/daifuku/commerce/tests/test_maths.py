@@ -22,3 +22,8 @@ def test_reversal_leaves_the_tax_of_what_remains():
     assert 200 + summary.tax == tax.tax_on(999, 10)
     whole = tax.reversal({10: (2_000, 200), 8: (100, 8)}, {10: 2_000, 8: 100})
     assert (whole.subtotal, whole.tax) == (-2_100, -208)
+
+
+def test_the_example_of_docs_commerce_md():
+    summary = tax.compute_by_rate([(2 * 1_001, 8), (3 * 2_999, 10)])
+    assert (summary.subtotal, summary.tax, summary.total) == (10_999, 1_059, 12_058)
