@@ -47,7 +47,7 @@ class Order(models.Model):
     tax, ``tax`` computed once per rate and rounded down (``tax_breakdown``), ``total``
     tax included — as ordered. ``net_*`` are the same figures after the returns."""
 
-    source = models.CharField(_("source"), max_length=40, default="api")
+    source = models.CharField(pgettext_lazy("order", "source"), max_length=40, default="api")
     number = models.CharField(_("order number"), max_length=60)
     person = models.ForeignKey("customers.Person", verbose_name=_("person"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="orders")
