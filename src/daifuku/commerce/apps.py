@@ -10,11 +10,12 @@ class CommerceConfig(AppConfig):
 
     def ready(self) -> None:
         from daifuku.accounts.permissions import register_customer_policy, register_policy
-        from daifuku.core import demo, panels, timeline
+        from daifuku.core import demo, events, panels, timeline
 
         from . import defaults, permissions, timeline_sources
         from . import demo as commerce_demo
         from .models import Channel, Order, OrderLine, Product, Return, ReturnLine
+        from .services.merge import on_customer_merging
 
         register_policy(Product, permissions.catalog_policy)
         register_policy(Channel, permissions.catalog_policy)
@@ -27,6 +28,7 @@ class CommerceConfig(AppConfig):
         timeline.register("orders", "customers.company", timeline_sources.customer_orders_source)
         panels.register("person.top", "commerce/partials/_person_orders_panel.html",
                         timeline_sources.person_orders_panel, order=60)
+        events.participate("customer.merging", on_customer_merging)
         demo.register("commerce.orders", commerce_demo.add_demo_orders)
         # events emitted (after commit): order.recorded, order.returned
         post_migrate.connect(defaults.on_post_migrate, sender=self)
