@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
@@ -51,3 +52,33 @@ def test_quote_tax_maths_is_commerces():
 
     assert sales_tax.compute is tax.compute
     assert tax.compute([(2_002, "reduced")]).tax == 160
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_installed_catalog_moves_with_its_rows_and_links():
+    """From the state before the move (sales 0003, no commerce), a product and a line
+    item pointing at it survive the migrations untouched: same ids, same link."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("commerce", None)])  # unapplies sales 0004 too (it depends on commerce 0001)
+    executor.loader.build_graph()
+    old = executor.loader.project_state(("sales", "0003_lost_reasons")).apps
+    product = old.get_model("sales", "Product").objects.create(code="OLD-1", name="旧商品", unit_price=5_000)
+    pipeline = old.get_model("sales", "Pipeline").objects.create(name="移行テスト")
+    stage = old.get_model("sales", "Stage").objects.create(pipeline=pipeline, name="見込み", position=10)
+    deal = old.get_model("sales", "Deal").objects.create(title="移行", pipeline=pipeline, stage=stage)
+    line = old.get_model("sales", "LineItem").objects.create(deal=deal, product=product, name="旧商品", unit_price=5_000)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    from daifuku.sales.models import LineItem
+
+    assert Product.objects.get(pk=product.pk).code == "OLD-1"
+    assert LineItem.objects.select_related("product").get(pk=line.pk).product.code == "OLD-1"
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    assert ContentType.objects.filter(app_label="commerce", model="product").count() == 1
+    assert not ContentType.objects.filter(app_label="sales", model="product").exists()
