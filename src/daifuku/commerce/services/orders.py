@@ -170,6 +170,9 @@ def record_order(*, actor, number: str, ordered_at, person=None, company=None, s
     if lines is not None:
         cleaned = _clean_lines(lines)
         summary = tax_maths.compute_by_rate((line["amount"], line["tax_rate"]) for line in cleaned)
+        if any(rate.taxable < 0 for rate in summary.per_rate):
+            raise ValidationFailed({"lines": [_("Discounts cannot exceed the items they apply to (per tax rate).")]},
+                                   code="negative_total")
     else:
         errors: dict[str, list[str]] = {}
         amount = yen(total, "total", errors, required=True)
@@ -285,6 +288,9 @@ def record_return(*, actor, order: Order, lines: list[dict[str, Any]] | None = N
         for pk, quantity in wanted.items():
             line = order_lines[pk]
             removed[line.tax_rate] = removed.get(line.tax_rate, 0) + quantity * line.unit_price
+    if any(before.get(rate, (0, 0))[0] - amount < 0 or amount < 0 for rate, amount in removed.items()):
+        raise ValidationFailed({"lines": [_("Return a discount line together with the items it applies to.")]},
+                               code="discount_return")
     summary = tax_maths.reversal(before, removed)
     ret = Return.objects.create(
         order=current, kind=kind, reason=str(reason or "").strip()[:300],

@@ -115,3 +115,13 @@ def test_bad_return_input(rep_api, person, products):
     assert rep_api.post("/api/v1/orders/abc/returns", {}).status_code in (404, 422)
     assert rep_api.post("/api/v1/orders/999999/returns", {}).status_code == 404
     assert Return.objects.count() == 0
+
+
+def test_every_endpoint_needs_authentication(person, products):
+    from django.test import Client
+
+    client = Client()
+    for method, path in (("get", "/api/v1/orders"), ("post", "/api/v1/orders"), ("get", "/api/v1/orders/1"),
+                         ("post", "/api/v1/orders/1/returns")):
+        response = getattr(client, method)(path, content_type="application/json")
+        assert response.status_code == 401 and response.json()["code"], (method, path)

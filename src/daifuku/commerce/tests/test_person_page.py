@@ -45,3 +45,12 @@ def test_panel_and_timeline_show_orders_and_returns(rep, person, products, djang
 
 def test_a_person_without_orders(rep, person):
     assert "購買履歴はまだありません。" in _text(_page(rep, person))
+
+
+def test_company_timeline_shows_its_orders(rep, company):
+    record_order(actor=rep, number="B-7", company=company, ordered_at=dt.date(2026, 11, 3), channel="外商",
+                 store="本店", total=110_000)
+    client = Client()
+    client.force_login(rep)
+    text = _text(client.get(reverse("customers:company", args=[company.pk])).content.decode())
+    assert "注文 B-7 ¥110,000 外商 · 本店" in text

@@ -106,3 +106,20 @@ def test_returns_need_the_right_to_change_the_customer(rep, other_rep, person, p
     with pytest.raises(NotFound):
         record_return(actor=other_rep, order=order)
     assert Return.objects.count() == 0
+
+
+def test_discount_lines_cannot_turn_an_order_or_a_return_around(rep, person, products, when):
+    with pytest.raises(ValidationFailed) as err:
+        _order(rep, person, products, when, lines=[{"name": "品", "unit_price": 1_000},
+                                                   {"name": "値引き", "unit_price": -2_000}])
+    assert err.value.code == "negative_total"
+    order, _ = _order(rep, person, products, when, lines=[{"name": "品", "unit_price": 10_000},
+                                                          {"name": "値引き", "unit_price": "▲2,000"}])
+    assert (order.subtotal, order.tax, order.total) == (8_000, 800, 8_800)
+    item, discount = order.lines.all()
+    for lines in ([{"line_id": item.pk, "quantity": 1}], [{"line_id": discount.pk, "quantity": 1}]):
+        with pytest.raises(ValidationFailed) as err:
+            record_return(actor=rep, order=order, lines=lines)
+        assert err.value.code == "discount_return"
+    whole = record_return(actor=rep, order=order)
+    assert (whole.subtotal, whole.tax, whole.total) == (-8_000, -800, -8_800)
