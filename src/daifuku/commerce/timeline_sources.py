@@ -61,7 +61,9 @@ def customer_orders_source(*, subject, user, before, limit) -> list[TimelineItem
              for order in order_qs.order_by("-ordered_at", "-id")[:limit]]
     items += [TimelineItem(at=ret.returned_at, kind="order", title=return_title(ret), body=ret.reason, sort_id=ret.pk)
               for ret in return_qs.order_by("-returned_at", "-id")[:limit]]
-    return items
+    # one stream, newest first (core.timeline merges the sources' streams as they come)
+    items.sort(key=lambda item: (item.at, item.sort_id), reverse=True)
+    return items[:limit]
 
 
 def person_orders_panel(request, person) -> dict:

@@ -40,6 +40,8 @@ def test_panel_and_timeline_show_orders_and_returns(rep, person, products, djang
     assert "注文 A-1001 ¥12,100（2 点）" in text
     assert "注文 A-1001 の返品 −¥6,050（1 点）" in text and "破損" in text
     assert "注文 EC-7 ¥3,300" in text
+    # newest first: the return (today) above the orders (November)
+    assert text.index("注文 A-1001 の返品") < text.index("注文 EC-7 ¥3,300") < text.index("注文 A-1001 ¥12,100")
     assert not re.search(r"partly_returned|commerce\.order|Order ", text)
 
 
