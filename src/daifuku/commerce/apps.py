@@ -10,9 +10,9 @@ class CommerceConfig(AppConfig):
 
     def ready(self) -> None:
         from daifuku.accounts.permissions import register_customer_policy, register_policy
-        from daifuku.core import demo, events, panels, timeline
+        from daifuku.core import audit_display, demo, events, panels, timeline
 
-        from . import defaults, permissions, timeline_sources
+        from . import audit_rules, defaults, permissions, timeline_sources
         from . import demo as commerce_demo
         from .models import Channel, Order, OrderLine, Product, Return, ReturnLine
         from .services.merge import on_customer_merging
@@ -28,6 +28,8 @@ class CommerceConfig(AppConfig):
         timeline.register("orders", "customers.company", timeline_sources.customer_orders_source)
         panels.register("person.top", "commerce/partials/_person_orders_panel.html",
                         timeline_sources.person_orders_panel, order=60)
+        audit_display.register("commerce.order", visible=audit_rules.order_entries_visible)
+        audit_display.register("commerce.return", visible=audit_rules.return_entries_visible)
         events.participate("customer.merging", on_customer_merging)
         demo.register("commerce.orders", commerce_demo.add_demo_orders)
         # events emitted (after commit): order.recorded, order.returned

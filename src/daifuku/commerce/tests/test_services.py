@@ -123,3 +123,15 @@ def test_discount_lines_cannot_turn_an_order_or_a_return_around(rep, person, pro
         assert err.value.code == "discount_return"
     whole = record_return(actor=rep, order=order)
     assert (whole.subtotal, whole.tax, whole.total) == (-8_000, -800, -8_800)
+
+
+def test_audit_entries_are_read_by_whoever_sees_the_order(rep, other_rep, person, products, when):
+    from daifuku.core.audit_display import visible_entries
+    from daifuku.customers.services import delete_person
+
+    order, _ = _order(rep, person, products, when)
+    record_return(actor=rep, order=order)
+    entries = list(AuditEntry.objects.filter(object_type__in=["commerce.order", "commerce.return"]))
+    assert len(entries) == 2 and len(visible_entries(entries, other_rep)) == 2  # the ledger: everyone reads
+    delete_person(actor=rep, person=person)
+    assert visible_entries(entries, other_rep) == []
