@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
@@ -12,7 +13,17 @@ from daifuku.core.errors import ValidationFailed
 
 from . import selectors, services
 from .models import Order, Return
-from .schemas import OrderIn, OrderOut, OrderPage, ReturnIn, ReturnOut
+from .schemas import (
+    ChannelIn,
+    ChannelList,
+    ChannelOut,
+    ChannelPatch,
+    OrderIn,
+    OrderOut,
+    OrderPage,
+    ReturnIn,
+    ReturnOut,
+)
 
 router = Router(tags=["commerce"])
 
@@ -96,3 +107,29 @@ def record_return(request, order_id: int, payload: ReturnIn):
                                  reason=payload.reason,
                                  returned_at=_when(payload.returned_at, "returned_at") if payload.returned_at else None)
     return Status(201, return_dict(ret))
+
+
+# --- sales channels ---------------------------------------------------------------------------
+
+
+def _channel_dict(channel) -> dict:
+    return {"id": channel.pk, "name": channel.name, "position": channel.position, "is_active": channel.is_active}
+
+
+@router.get("/channels", response=ChannelList, summary="The sales channels an order may name")
+def list_channels(request):
+    return {"items": [_channel_dict(c) for c in selectors.channels(request.auth)]}
+
+
+@router.post("/channels", response={201: ChannelOut}, summary="Add a sales channel (managers)")
+def create_channel(request, payload: ChannelIn):
+    return Status(201, _channel_dict(services.create_channel(actor=request.auth, name=payload.name)))
+
+
+@router.patch("/channels/{channel_id}", response=ChannelOut, summary="Rename, reorder or deactivate a channel (managers)")
+def update_channel(request, channel_id: int, payload: ChannelPatch):
+    channel = selectors.channels(request.auth).filter(pk=channel_id).first()
+    if channel is None:
+        raise Http404
+    return _channel_dict(services.update_channel(actor=request.auth, channel=channel,
+                                                 data=payload.model_dump(exclude_unset=True)))

@@ -103,3 +103,24 @@ class OrderOut(Schema):
 class OrderPage(Schema):
     items: list[OrderOut]
     next_cursor: str | None = None
+
+
+class ChannelOut(Schema):
+    id: int
+    name: str
+    position: int
+    is_active: bool
+
+
+class ChannelList(Schema):
+    items: list[ChannelOut]
+
+
+class ChannelIn(Strict):
+    name: str
+
+
+class ChannelPatch(Strict):
+    name: str | None = None
+    position: int | None = None
+    is_active: bool | None = None

@@ -85,5 +85,7 @@ def customer_for_api(user, *, person_id=None, company_id=None, customer_number=N
     return {"person": matches[0]}
 
 
-def channels(user) -> list[Channel]:
-    return list(restrict(Channel.objects.filter(is_active=True), user, VIEW))
+def channels(user, action: str = VIEW, *, active_only: bool = False) -> QuerySet:
+    """The sales channels in list order (everyone reads them; managers change them)."""
+    qs = restrict(Channel.objects.all(), user, action)
+    return (qs.filter(is_active=True) if active_only else qs).order_by("position", "id")

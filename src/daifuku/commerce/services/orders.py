@@ -55,7 +55,7 @@ def _channel(value) -> Channel | None:
     if found is None and str(value).isdigit():
         found = Channel.objects.filter(pk=int(value)).first()
     if found is None:
-        names = "、".join(Channel.objects.filter(is_active=True).values_list("name", flat=True))
+        names = "、".join(Channel.objects.filter(is_active=True).order_by("position", "id").values_list("name", flat=True))
         raise ValidationFailed({"channel": [_("Unknown sales channel. Use one of: %(names)s.") % {"names": names}]},
                                code="unknown_channel")
     return found

@@ -125,3 +125,20 @@ def test_every_endpoint_needs_authentication(person, products):
                          ("post", "/api/v1/orders/1/returns")):
         response = getattr(client, method)(path, content_type="application/json")
         assert response.status_code == 401 and response.json()["code"], (method, path)
+
+
+def test_channels_are_a_list_managers_keep(rep_api, admin_api, person, products):
+    from daifuku.core.models import AuditEntry
+
+    names = [c["name"] for c in rep_api.get("/api/v1/channels").json()["items"]]
+    assert names == ["店舗", "EC", "電話", "外商", "イベント"]  # created by the first migrate
+    assert rep_api.post("/api/v1/channels", {"name": "催事"}).status_code == 403
+    created = admin_api.post("/api/v1/channels", {"name": "催事"})
+    assert created.status_code == 201 and created.json()["position"] == 60
+    assert admin_api.post("/api/v1/channels", {"name": "催事"}).json()["code"] == "duplicate"
+    order = rep_api.post("/api/v1/orders", {**BODY, "number": "K-1", "channel": "催事", "person_id": person.pk})
+    assert order.status_code == 201 and order.json()["channel"] == "催事"
+    assert admin_api.patch(f"/api/v1/channels/{created.json()['id']}", {"is_active": False}).json()["is_active"] is False
+    assert AuditEntry.objects.filter(object_type="commerce.channel").count() == 2
+    refused = rep_api.post("/api/v1/orders", {**BODY, "number": "K-2", "channel": "屋台", "person_id": person.pk})
+    assert "店舗、EC、電話、外商、イベント" in refused.json()["errors"]["channel"][0]
