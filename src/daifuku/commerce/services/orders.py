@@ -291,10 +291,12 @@ def record_return(*, actor, order: Order, lines: list[dict[str, Any]] | None = N
     if any(before.get(rate, (0, 0))[0] - amount < 0 or amount < 0 for rate, amount in removed.items()):
         raise ValidationFailed({"lines": [_("Return a discount line together with the items it applies to.")]},
                                code="discount_return")
+    when = _aware(returned_at, "returned_at") if returned_at else timezone.now()
+    if when < current.ordered_at:
+        raise ValidationFailed({"returned_at": [_("A return cannot come before the order.")]}, code="invalid_date")
     summary = tax_maths.reversal(before, removed)
     ret = Return.objects.create(
-        order=current, kind=kind, reason=str(reason or "").strip()[:300],
-        returned_at=_aware(returned_at, "returned_at") if returned_at else timezone.now(),
+        order=current, kind=kind, reason=str(reason or "").strip()[:300], returned_at=when,
         subtotal=summary.subtotal, tax=summary.tax, total=summary.total, tax_breakdown=_breakdown(summary),
         item_count=sum(wanted.values()), created_by=actor if getattr(actor, "pk", None) else None)
     ReturnLine.objects.bulk_create(

@@ -109,7 +109,7 @@ def test_bad_input_is_4xx_with_a_stable_code(rep_api, person, products, body, co
 def test_bad_return_input(rep_api, person, products):
     order = rep_api.post("/api/v1/orders", {**BODY, "person_id": person.pk}).json()
     for body in ({"lines": [{"line_id": 999999, "quantity": 1}]}, {"lines": [{"line_id": order["lines"][0]["id"]}]},
-                 {"kind": "refund"}, {"returned_at": "soon"}):
+                 {"kind": "refund"}, {"returned_at": "soon"}, {"returned_at": "2026-11-01"}):
         response = rep_api.post(f"/api/v1/orders/{order['id']}/returns", body)
         assert response.status_code == 422 and response.json()["code"], (body, response.content)
     assert rep_api.post("/api/v1/orders/abc/returns", {}).status_code in (404, 422)
