@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "daifuku.accounts",
     "daifuku.customers",
     "daifuku.activities",
+    "daifuku.commerce",
     "daifuku.sales",
     "daifuku.imports",
     "daifuku.web",

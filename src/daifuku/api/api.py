@@ -120,6 +120,7 @@ ROUTER_MODULES = (
     "daifuku.customers.api",
     "daifuku.customers.api_dedup",
     "daifuku.activities.api",
+    "daifuku.commerce.api",
     "daifuku.sales.api",
     "daifuku.imports.api",
 )

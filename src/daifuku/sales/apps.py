@@ -22,7 +22,6 @@ class SalesConfig(AppConfig):
             LineItem,
             LostReason,
             Pipeline,
-            Product,
             Quote,
             SavedView,
             Stage,
@@ -30,12 +29,13 @@ class SalesConfig(AppConfig):
             Target,
         )
         from .services.merge import on_customer_merging
+        from .services.orders import order_for_won_deal
         from .services.stalled import flag_stalled_deals, note_touch
 
         register_policy(Deal, permissions.deal_policy())
         for model in (DealContact, LineItem, Quote, StageChange):
             register_policy(model, permissions.deal_policy("deal__"))
-        for model in (Product, Pipeline, Stage, LostReason):
+        for model in (Pipeline, Stage, LostReason):
             register_policy(model, permissions.catalog_policy)
         register_policy(Target, permissions.target_policy)
         register_policy(SavedView, permissions.saved_view_policy)
@@ -48,6 +48,7 @@ class SalesConfig(AppConfig):
         panels.register("person.top", "sales/partials/_person_deals_panel.html", timeline_sources.person_deals_panel, order=50)
 
         events.subscribe("touch.logged", note_touch)
+        events.subscribe("deal.won", order_for_won_deal)  # the win becomes a commerce order
         events.participate("customer.merging", on_customer_merging)
         schedule.every(STALLED_CHECK_SECONDS, "sales.flag_stalled_deals", flag_stalled_deals)
         demo.register("sales.deals", sales_demo.add_demo_deals)

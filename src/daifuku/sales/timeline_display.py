@@ -54,7 +54,7 @@ CHOICES = {"status": DealStatus, "forecast_category": ForecastCategory, "tax_cat
 NAMED = {
     "company": ("customers", "Company"), "person": ("customers", "Person"), "owner": ("accounts", "User"),
     "team": ("accounts", "Team"), "pipeline": ("sales", "Pipeline"), "stage": ("sales", "Stage"),
-    "product": ("sales", "Product"), "lost_reason": ("sales", "LostReason"),
+    "product": ("commerce", "Product"), "lost_reason": ("sales", "LostReason"),
 }
 
 

@@ -1,5 +1,7 @@
-"""What is sold and how selling proceeds: products with a tax category, pipelines with
-their ordered stages, and the few organisation-wide sales settings."""
+"""How selling proceeds: pipelines with their ordered stages, and the few
+organisation-wide sales settings. What is sold (products with a tax category) is the
+catalog of commerce, shared with orders (docs/adr/0008-product-catalog-in-commerce.md);
+it is re-exported here so sales code reads ``from .models import Product``."""
 
 from __future__ import annotations
 
@@ -8,15 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
-class TaxCategory(models.TextChoices):
-    """Consumption tax rate class (消費税): standard 10% or reduced 8% (軽減税率: food, newspapers)."""
-
-    STANDARD = "standard", _("Standard 10%")
-    REDUCED = "reduced", _("Reduced 8%")
-
-
-TAX_RATES = {TaxCategory.STANDARD: 10, TaxCategory.REDUCED: 8}
+from daifuku.commerce.models import TAX_RATES, Product, TaxCategory
 
 
 class SalesSettings(models.Model):
@@ -38,29 +32,6 @@ class SalesSettings(models.Model):
     @classmethod
     def current(cls) -> SalesSettings:
         return cls.objects.filter(pk=1).first() or cls(pk=1)
-
-
-class Product(models.Model):
-    """A product or service on the price list (価格表): unit price in integer yen before tax,
-    and its consumption tax category."""
-
-    code = models.CharField(_("code"), max_length=40, unique=True)
-    name = models.CharField(pgettext_lazy("sales", "name"), max_length=200)
-    unit_price = models.BigIntegerField(_("unit price (yen, before tax)"))
-    tax_category = models.CharField(_("tax category"), max_length=10, choices=TaxCategory.choices,
-                                    default=TaxCategory.STANDARD)
-    unit = models.CharField(_("unit"), max_length=20, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("product")
-        verbose_name_plural = _("products")
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
 
 
 class Pipeline(models.Model):
@@ -130,3 +101,6 @@ class LostReason(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+__all__ = ["TAX_RATES", "LostReason", "Pipeline", "Product", "SalesSettings", "Stage", "StageKind", "TaxCategory"]

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from daifuku.accounts.permissions import VIEW, restrict
+from daifuku.commerce import selectors as commerce_selectors
 from daifuku.core.pagination import capped_count, decode_cursor, encode_cursor, keyset_page
 from daifuku.customers import selectors as customer_selectors
 
@@ -16,7 +17,6 @@ from ..models import (
     Deal,
     LostReason,
     Pipeline,
-    Product,
     Quote,
     SalesSettings,
     SavedView,
@@ -59,7 +59,8 @@ def get_deal(user, pk, action: str = VIEW) -> Deal:
 
 
 def products_queryset(user, action: str = VIEW) -> QuerySet:
-    return restrict(Product.objects.all(), user, action)
+    """The catalog is commerce's (docs/adr/0008-product-catalog-in-commerce.md)."""
+    return commerce_selectors.products_queryset(user, action)
 
 
 def lost_reasons_queryset(user, action: str = VIEW) -> QuerySet:

@@ -1,4 +1,5 @@
-"""Products, pipelines, stages and the organisation's sales settings."""
+"""Pipelines, stages, lost reasons and the organisation's sales settings (products are
+commerce's catalog; ``create_product`` / ``update_product`` are its services)."""
 
 from __future__ import annotations
 
@@ -10,66 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+# the catalog is commerce's (docs/adr/0008-product-catalog-in-commerce.md): sales delegates
+from daifuku.commerce.services import create_product, update_product  # noqa: F401
 from daifuku.core import audit
 from daifuku.core.errors import ValidationFailed
 
-from ..models import LostReason, Pipeline, Product, SalesSettings, Stage, StageKind, TaxCategory
-from .common import percent, require_manager, yen
+from ..models import LostReason, Pipeline, SalesSettings, Stage, StageKind
+from .common import percent, require_manager
 
-PRODUCT_FIELDS = ("code", "name", "unit_price", "tax_category", "unit", "is_active")
 STAGE_FIELDS = ("name", "position", "probability", "kind", "rotting_days")
-
-
-def _clean_product(data: dict[str, Any], creating: bool) -> dict[str, Any]:
-    errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    for name in ("code", "name", "unit"):
-        if name in data or (creating and name != "unit"):
-            text = str(data.get(name) or "").strip()
-            if not text and name != "unit":
-                errors[name] = [_("This field is required.")]
-            values[name] = text
-    if "unit_price" in data or creating:
-        values["unit_price"] = yen(data.get("unit_price"), "unit_price", errors, required=True)
-    if "tax_category" in data:
-        if data["tax_category"] not in TaxCategory.values:
-            errors["tax_category"] = [_("Use standard (10%) or reduced (8%).")]
-        values["tax_category"] = data["tax_category"]
-    if "is_active" in data:
-        values["is_active"] = bool(data["is_active"])
-    if errors:
-        raise ValidationFailed(errors)
-    return values
-
-
-@transaction.atomic
-def create_product(*, actor, data: dict[str, Any]) -> Product:
-    """Add a product or service to the price list (price in yen before tax)."""
-    require_manager(actor)
-    values = _clean_product(data, creating=True)
-    if Product.objects.filter(code=values["code"]).exists():
-        raise ValidationFailed({"code": [_("A product with this code already exists.")]}, code="duplicate")
-    product = Product.objects.create(**values)
-    audit.record(actor=actor, action="create", obj=product, changes=audit.diff({}, audit.snapshot(product, PRODUCT_FIELDS)))
-    return product
-
-
-@transaction.atomic
-def update_product(*, actor, product: Product, data: dict[str, Any]) -> Product:
-    require_manager(actor)
-    current = Product.objects.select_for_update().get(pk=product.pk)
-    values = _clean_product(data, creating=False)
-    if "code" in values and Product.objects.filter(code=values["code"]).exclude(pk=current.pk).exists():
-        raise ValidationFailed({"code": [_("A product with this code already exists.")]}, code="duplicate")
-    before = audit.snapshot(current, PRODUCT_FIELDS)
-    for name, value in values.items():
-        setattr(current, name, value)
-    current.updated_at = timezone.now()
-    current.save()
-    changes = audit.diff(before, audit.snapshot(current, PRODUCT_FIELDS))
-    if changes:
-        audit.record(actor=actor, action="update", obj=current, changes=changes)
-    return current
 
 
 def _clean_stage(data: dict[str, Any], creating: bool) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Pure calculations of commerce (no database): consumption tax."""

@@ -1,0 +1,7 @@
+"""Commerce: the product catalog, orders and their lines, returns."""
+
+from .catalog import TAX_RATES, Product, TaxCategory
+from .orders import Channel, Order, OrderLine, OrderStatus, Return, ReturnKind, ReturnLine
+
+__all__ = ["TAX_RATES", "Channel", "Order", "OrderLine", "OrderStatus", "Product", "Return", "ReturnKind",
+           "ReturnLine", "TaxCategory"]

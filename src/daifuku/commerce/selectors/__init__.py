@@ -1,0 +1,14 @@
+"""Every user-visible read in commerce, through ``restrict()`` (docs/architecture.md convention 2)."""
+
+from .catalog import products_queryset
+from .orders import (
+           channels,
+           customer_for_api,
+           customer_orders,
+           get_order,
+           list_orders,
+           orders_queryset,
+)
+
+__all__ = ["channels", "customer_for_api", "customer_orders", "get_order", "list_orders", "orders_queryset",
+           "products_queryset"]
