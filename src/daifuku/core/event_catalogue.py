@@ -27,7 +27,7 @@ declare("customer.restored", meaning="a person or company came back from the tra
 declare("customer.merging", meaning="名寄せ: every domain moves its rows from the loser to the survivor",
         payload={"entity_type": ENTITY, "survivor": "Person or Company", "loser": "Person or Company",
                  "journal": "MergeJournal"},
-        emitted_by="customers", listened_by=("activities", "sales"), in_transaction=True)
+        emitted_by="customers", listened_by=("activities", "commerce", "sales"), in_transaction=True)
 declare("customer.merged", meaning="two customers became one (the loser is kept, merged, for undo)",
         payload={"entity": ENTITY, "survivor_id": "int", "loser_id": "int", "journal_id": "int"},
         emitted_by="customers")
@@ -64,7 +64,7 @@ declare("deal.stage_changed", meaning="a deal moved to another stage of its pipe
                  "changed_at": "datetime"}, emitted_by="sales")
 declare("deal.won", meaning="a deal was won",
         payload={"deal_id": "int", "person_id": "int or None", "company_id": "int or None", "amount": "int (yen)",
-                 "won_at": "datetime"}, emitted_by="sales")
+                 "won_at": "datetime"}, emitted_by="sales", listened_by=("sales",))  # the win becomes an order
 declare("deal.lost", meaning="a deal was lost",
         payload={"deal_id": "int", "person_id": "int or None", "company_id": "int or None", "amount": "int (yen)",
                  "lost_at": "datetime", "reason": "str", "lost_reason_id": "int or None", "lost_reason": "str"},
@@ -74,3 +74,10 @@ declare("deal.stalled", meaning="an open deal had no touch for too long",
                  "owner_id": "int or None", "stalled_at": "datetime"}, emitted_by="sales")
 declare("quote.issued", meaning="a quote (見積書) was issued for a deal",
         payload={"quote_id": "int", "deal_id": "int"}, emitted_by="sales")
+
+# commerce (purchases)
+declare("order.recorded", meaning="an order was recorded (by hand, the API, an import or a won deal)",
+        payload={"order_id": "int", "entity": ENTITY, "entity_id": "int"}, emitted_by="commerce")
+declare("order.returned", meaning="a return or cancellation was recorded against an order",
+        payload={"order_id": "int", "return_id": "int", "entity": ENTITY, "entity_id": "int"},
+        emitted_by="commerce")

@@ -33,8 +33,8 @@ MAX_QUANTITY = 1_000_000
 def customer_payload(order: Order) -> dict[str, Any]:
     """What an event says about whose order it is."""
     if order.person_id:
-        return {"customer_type": "person", "customer_id": order.person_id}
-    return {"customer_type": "company", "customer_id": order.company_id}
+        return {"entity": "person", "entity_id": order.person_id}  # the ledger's events' shape
+    return {"entity": "company", "entity_id": order.company_id}
 
 
 def _aware(value, field: str) -> dt.datetime:
@@ -101,7 +101,7 @@ def _clean_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if len(lines) > MAX_LINES:
         raise ValidationFailed({"lines": [_("At most %(limit)d lines.") % {"limit": MAX_LINES}]})
     errors: dict[str, list[str]] = {}
-    cleaned = []
+    cleaned: list[dict[str, Any]] = []
     for index, raw in enumerate(lines):
         field = f"lines.{index}"
         if not isinstance(raw, dict):
@@ -180,6 +180,7 @@ def record_order(*, actor, number: str, ordered_at, person=None, company=None, s
         if errors:
             raise ValidationFailed(errors, code="no_lines" if "total" in errors and total in (None, "") else None)
         cleaned = []
+        assert amount is not None and rate is not None  # both parsed: errors were raised above
         summary = tax_maths.from_inclusive(amount, rate)
     values = {
         "source": source, "number": number, "person": person, "company": company, "ordered_at": when,

@@ -33,7 +33,7 @@ def test_order_figures_per_rate_rounded_down_once(rep, person, products, when, c
     assert [(line.name, line.amount) for line in order.lines.all()] == [
         ("煎茶 100g", 2_002), ("包装料", 100), ("湯呑み", 8_997)]
     assert order.ordered_at == dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)  # 11/3 0:00 JST
-    assert captured == [("order.recorded", {"order_id": order.pk, "customer_type": "person", "customer_id": person.pk})]
+    assert captured == [("order.recorded", {"order_id": order.pk, "entity": "person", "entity_id": person.pk})]
     entry = AuditEntry.objects.get(object_type="commerce.order", object_id=order.pk)
     assert (entry.action, entry.subject_type, entry.subject_id, entry.changes["total"]) == (
         "create", "commerce.order", order.pk, [None, 12_168])
@@ -72,7 +72,7 @@ def test_partial_returns_reverse_and_refuse_more_than_bought(rep, person, produc
     assert (order.net_subtotal, order.net_tax, order.net_total) == (8_100, 769, 8_869)
     assert order.status == OrderStatus.PARTLY_RETURNED and order.total == 12_168  # history kept
     assert captured[-1] == ("order.returned", {"order_id": order.pk, "return_id": ret.pk,
-                                                "customer_type": "person", "customer_id": person.pk})
+                                                "entity": "person", "entity_id": person.pk})
     with pytest.raises(ValidationFailed) as err:
         record_return(actor=rep, order=order, lines=[{"line_id": cup.pk, "quantity": 3}])
     assert err.value.code == "return_exceeds_order"

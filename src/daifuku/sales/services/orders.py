@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from daifuku.commerce.models import TAX_RATES
+from daifuku.commerce.models import TAX_RATES, TaxCategory
 from daifuku.commerce.services import record_order
 
 from ..models import Deal
@@ -29,7 +29,7 @@ def order_for_won_deal(*, deal_id: int, won_at=None, **_payload):
     if deal is None or (deal.person_id is None and deal.company_id is None):
         return None
     lines = [{"product": line.product, "name": line.name, "quantity": line.quantity, "unit_price": line.unit_price,
-              "tax_rate": TAX_RATES[line.tax_category]}
+              "tax_rate": TAX_RATES[TaxCategory(line.tax_category)]}
              for line in deal.lines.select_related("product") if line.quantity > 0]
     if not lines:
         lines = [{"name": deal.title, "quantity": 1, "unit_price": deal.amount, "tax_rate": 10}]
