@@ -275,7 +275,7 @@ def manager_world(rep, callers):
 
 # Pages anyone may open without signing in; every other page sends them to the login.
 PUBLIC_PAGES = {
-    "accounts/login/", "accounts/logout/", "i18n/setlang/",
+    "accounts/login/", "accounts/logout/", "i18n/setlang/", "favicon.ico",
     # password reset by e-mail and the invitee's first password (docs/accounts.md)
     "accounts/password/reset/", "accounts/password/reset/sent/", "accounts/password/reset/<uidb64>/<token>/",
     "accounts/password/reset/complete/", "accounts/invitation/<uidb64>/<token>/",

@@ -300,6 +300,8 @@ DAIFUKU_ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1
 # what an attachment may cost to open (activities.services.file_checks)
 DAIFUKU_ATTACHMENT_MAX_PIXELS = int(env("ATTACHMENT_MAX_PIXELS", str(50_000_000)))
 DAIFUKU_ATTACHMENT_MAX_UNZIPPED_BYTES = int(env("ATTACHMENT_MAX_UNZIPPED_BYTES", str(100 * 1024 * 1024)))
+# how long an invitation link works (accounts.invitations)
+DAIFUKU_INVITATION_DAYS = int(env("INVITATION_DAYS", "7"))
 DAIFUKU_IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(512 * 1024 * 1024)))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
