@@ -55,6 +55,15 @@ POLICY: dict[str, tuple[str, ...]] = {
     "GET /api/v1/people/{person_id}/stage-history": EVERYONE,
     "POST /api/v1/companies/{company_id}/restore": ABSENT,  # no trashed company in the world
     "GET /api/v1/lost-reasons": EVERYONE,
+    # purchases follow the ledger: who reads the customer reads and records its orders;
+    # a return changes the customer's figures (the owner's team); channels are reference data
+    "GET /api/v1/orders": EVERYONE,
+    "POST /api/v1/orders": EVERYONE,
+    "GET /api/v1/orders/{order_id}": EVERYONE,
+    "POST /api/v1/orders/{order_id}/returns": OWNER_TEAM,
+    "GET /api/v1/channels": EVERYONE,
+    "POST /api/v1/channels": MANAGERS,
+    "PATCH /api/v1/channels/{channel_id}": MANAGERS,
     "GET /api/v1/customers": EVERYONE,
     # the ledger: everyone reads, the owner's team changes (docs/permissions.md)
     "GET /api/v1/people": EVERYONE,
