@@ -48,6 +48,7 @@ worker: install
 
 lint: install
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	PYTHONPATH=src $(BIN)/mypy
 	PYTHONPATH=src $(BIN)/lint-imports
 

@@ -25,7 +25,15 @@ from .common import Result, summary, time_ms
 
 RFM_GOAL_MS = 1200
 CLV_GOAL_MS = 1000
-PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "gamma": 15.44}
+PUBLISHED = {
+    "r": 0.243,
+    "alpha": 4.414,
+    "a": 0.793,
+    "b": 2.426,
+    "p": 6.25,
+    "q": 3.74,
+    "gamma": 15.44,
+}
 
 
 def rfm_values(count: int, seed: int = 11):
@@ -40,8 +48,11 @@ def rfm_values(count: int, seed: int = 11):
 def ours(recency, frequency, monetary):
     from daifuku.analytics.maths import rfm
 
-    return (rfm.quintile_scores(recency, higher_is_better=False), rfm.quintile_scores(frequency),
-            rfm.quintile_scores(monetary))
+    return (
+        rfm.quintile_scores(recency, higher_is_better=False),
+        rfm.quintile_scores(frequency),
+        rfm.quintile_scores(monetary),
+    )
 
 
 def baseline_name() -> str:
@@ -66,8 +77,11 @@ def baseline(recency, frequency, monetary):
         return score(recency, False), score(frequency), score(monetary)
     from daifuku.analytics.maths import rfm
 
-    return (rfm.quintile_scores_python(recency.tolist(), higher_is_better=False),
-            rfm.quintile_scores_python(frequency.tolist()), rfm.quintile_scores_python(monetary.tolist()))
+    return (
+        rfm.quintile_scores_python(recency.tolist(), higher_is_better=False),
+        rfm.quintile_scores_python(frequency.tolist()),
+        rfm.quintile_scores_python(monetary.tolist()),
+    )
 
 
 def cdnow_summary(copies: int = 1):
@@ -85,8 +99,10 @@ def cdnow_summary(copies: int = 1):
 def fit_both(s, compress: bool = False):
     from daifuku.analytics.maths import clv
 
-    return (clv.fit_bgnbd(s.frequency, s.recency, s.T, compress=compress),
-            clv.fit_gamma_gamma(s.frequency, s.monetary, compress=compress))
+    return (
+        clv.fit_bgnbd(s.frequency, s.recency, s.T, compress=compress),
+        clv.fit_gamma_gamma(s.frequency, s.monetary, compress=compress),
+    )
 
 
 def fit_both_without_gradients(s):
@@ -97,19 +113,35 @@ def fit_both_without_gradients(s):
     from daifuku.analytics.maths import clv
 
     (x, tx, tt), w = clv._compress(s.frequency, s.recency, s.T, compress=False)
-    bg = minimize(lambda lp: -clv.bgnbd_log_likelihood(np.exp(lp), x, tx, tt, w) / w.sum(),
-                  np.log([1.0, np.average(tt, weights=w), 1.0, 1.0]), method="L-BFGS-B")
+    bg = minimize(
+        lambda lp: -clv.bgnbd_log_likelihood(np.exp(lp), x, tx, tt, w) / w.sum(),
+        np.log([1.0, np.average(tt, weights=w), 1.0, 1.0]),
+        method="L-BFGS-B",
+    )
     keep = s.frequency > 0
     (fx, m), fw = clv._compress(s.frequency[keep], s.monetary[keep], compress=False)
-    gg = minimize(lambda lp: -clv.gamma_gamma_log_likelihood(np.exp(lp), fx, m, fw) / fw.sum(),
-                  np.log([2.0, 2.0, np.average(m, weights=fw)]), method="L-BFGS-B")
+    gg = minimize(
+        lambda lp: -clv.gamma_gamma_log_likelihood(np.exp(lp), fx, m, fw) / fw.sum(),
+        np.log([2.0, 2.0, np.average(m, weights=fw)]),
+        method="L-BFGS-B",
+    )
     return np.exp(bg.x), np.exp(gg.x)
 
 
 def check_published(bg, gg) -> None:
-    fitted = {"r": bg.r, "alpha": bg.alpha, "a": bg.a, "b": bg.b, "p": gg.p, "q": gg.q, "gamma": gg.gamma}
+    fitted = {
+        "r": bg.r,
+        "alpha": bg.alpha,
+        "a": bg.a,
+        "b": bg.b,
+        "p": gg.p,
+        "q": gg.q,
+        "gamma": gg.gamma,
+    }
     for name, value in PUBLISHED.items():
-        assert abs(fitted[name] / value - 1) <= 0.01, f"{name} = {fitted[name]:.4f}, published {value}"
+        assert abs(fitted[name] / value - 1) <= 0.01, (
+            f"{name} = {fitted[name]:.4f}, published {value}"
+        )
 
 
 def run(scale: str) -> list[Result]:
@@ -117,7 +149,9 @@ def run(scale: str) -> list[Result]:
     recency, frequency, monetary = rfm_values(count)
     fast = ours(recency, frequency, monetary)
     slow = baseline(recency, frequency, monetary)
-    assert all(np.array_equal(np.asarray(a), np.asarray(b)) for a, b in zip(fast, slow, strict=True))
+    assert all(
+        np.array_equal(np.asarray(a), np.asarray(b)) for a, b in zip(fast, slow, strict=True)
+    )
     repeat = 5 if scale == "tiny" else 7
     rfm_fast = summary(time_ms(lambda: ours(recency, frequency, monetary), repeat=repeat, warmup=1))
     rfm_slow = summary(time_ms(lambda: baseline(recency, frequency, monetary), repeat=3, warmup=1))
@@ -132,25 +166,40 @@ def run(scale: str) -> list[Result]:
     fits = 1 if scale == "tiny" else 3
     clv_sample = summary(time_ms(lambda: fit_both(sample), repeat=fits, warmup=0))
     clv_full = summary(time_ms(lambda: fit_both(replicated), repeat=fits, warmup=0))
-    clv_compressed = summary(time_ms(lambda: fit_both(replicated, compress=True), repeat=fits, warmup=0))
+    clv_compressed = summary(
+        time_ms(lambda: fit_both(replicated, compress=True), repeat=fits, warmup=0)
+    )
     clv_naive = summary(time_ms(lambda: fit_both_without_gradients(replicated), repeat=1, warmup=0))
     return [
         Result(
-            benchmark="analytics_rfm", scale=scale,
-            metrics={"customers": count, "rfm_scores_p50_ms": rfm_fast["p50_ms"], "rfm_scores_p95_ms": rfm_fast["p95_ms"]},
+            benchmark="analytics_rfm",
+            scale=scale,
+            metrics={
+                "customers": count,
+                "rfm_scores_p50_ms": rfm_fast["p50_ms"],
+                "rfm_scores_p95_ms": rfm_fast["p95_ms"],
+            },
             baseline={f"{name}_p50_ms": rfm_slow["p50_ms"]},
             ratio=round(rfm_slow["p50_ms"] / rfm_fast["p50_ms"], 1) if rfm_fast["p50_ms"] else None,
             goal=f"R, F, M scores of 1,000,000 customers ≤ {RFM_GOAL_MS} ms",
-            passed=rfm_fast["p95_ms"] <= RFM_GOAL_MS, notes="in memory, numpy; same scores as the baseline",
+            passed=rfm_fast["p95_ms"] <= RFM_GOAL_MS,
+            notes="in memory, numpy; same scores as the baseline",
         ),
         Result(
-            benchmark="analytics_clv_fit", scale=scale,
-            metrics={"sample_customers": int(sample.customers.size), "sample_fit_p50_ms": clv_sample["p50_ms"],
-                     "customers": int(replicated.customers.size), "fit_every_customer_p50_ms": clv_full["p50_ms"],
-                     "fit_every_customer_max_ms": clv_full["p95_ms"],
-                     "fit_same_histories_merged_p50_ms": clv_compressed["p50_ms"]},
+            benchmark="analytics_clv_fit",
+            scale=scale,
+            metrics={
+                "sample_customers": int(sample.customers.size),
+                "sample_fit_p50_ms": clv_sample["p50_ms"],
+                "customers": int(replicated.customers.size),
+                "fit_every_customer_p50_ms": clv_full["p50_ms"],
+                "fit_every_customer_max_ms": clv_full["p95_ms"],
+                "fit_same_histories_merged_p50_ms": clv_compressed["p50_ms"],
+            },
             baseline={"finite_difference_gradients_ms": clv_naive["p50_ms"]},
-            ratio=round(clv_naive["p50_ms"] / clv_full["p50_ms"], 1) if clv_full["p50_ms"] else None,
+            ratio=round(clv_naive["p50_ms"] / clv_full["p50_ms"], 1)
+            if clv_full["p50_ms"]
+            else None,
             goal=f"BG/NBD + Gamma-Gamma fit of 23,570 customers ≤ {CLV_GOAL_MS} ms",
             passed=clv_full["p95_ms"] <= CLV_GOAL_MS,
             notes=f"CDNOW sample ×10; published parameters reproduced within 1 % (checked in {check_seconds:.1f} s)",

@@ -77,27 +77,40 @@ def run(scale: str) -> list[common.Result]:
     # CPU of this process per request (wall time on a shared machine also counts the
     # other processes' turns on the CPU)
     for name in ("first_page", "deep_page"):
-        metrics[f"{name}_cpu_ms"] = round(common.cpu_ms(_get(client, cases[name]), repeat=REPEAT[scale], warmup=2), 2)
+        metrics[f"{name}_cpu_ms"] = round(
+            common.cpu_ms(_get(client, cases[name]), repeat=REPEAT[scale], warmup=2), 2
+        )
 
     ordered = Person.objects.order_by("sort_kana", "id")
 
     def offset_page(offset: int):
         def page():
-            rows = list(ordered.select_related("owner")[offset: offset + PAGE])
+            rows = list(ordered.select_related("owner")[offset : offset + PAGE])
             return rows, Person.objects.count()
+
         return page
 
     baseline = {}
     for name, offset in (("first_page", 0), ("deep_page", depth)):
-        timing = common.summary(common.time_ms(offset_page(offset), repeat=max(3, REPEAT[scale] // 3), warmup=1))
+        timing = common.summary(
+            common.time_ms(offset_page(offset), repeat=max(3, REPEAT[scale] // 3), warmup=1)
+        )
         baseline[f"{name}_p50_ms"] = timing["p50_ms"]
-    ratio = {name: round(baseline[f"{name}_p50_ms"] / max(metrics[f"{name}_p50_ms"], 0.001), 2)
-             for name in ("first_page", "deep_page")}
+    ratio = {
+        name: round(baseline[f"{name}_p50_ms"] / max(metrics[f"{name}_p50_ms"], 0.001), 2)
+        for name in ("first_page", "deep_page")
+    }
     slowest = max(value for key, value in metrics.items() if key.endswith("_p95_ms"))
-    return [common.Result(
-        benchmark="customers_list", scale=scale, metrics=metrics, baseline=baseline, ratio=ratio,
-        goal="< 50 ms at any depth (p95), <= 5 SQL queries per list request whatever the page size",
-        passed=slowest < 50 and metrics["max_queries_per_request"] <= 5,
-        notes=f"{data['people']:,} people; deep page starts at row {depth:,}; queries per request {queries}; "
-              "baseline = OFFSET page (ORM) + exact COUNT(*), without rendering",
-    )]
+    return [
+        common.Result(
+            benchmark="customers_list",
+            scale=scale,
+            metrics=metrics,
+            baseline=baseline,
+            ratio=ratio,
+            goal="< 50 ms at any depth (p95), <= 5 SQL queries per list request whatever the page size",
+            passed=slowest < 50 and metrics["max_queries_per_request"] <= 5,
+            notes=f"{data['people']:,} people; deep page starts at row {depth:,}; queries per request {queries}; "
+            "baseline = OFFSET page (ORM) + exact COUNT(*), without rendering",
+        )
+    ]

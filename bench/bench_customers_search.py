@@ -34,8 +34,12 @@ def _queries(scale: str) -> dict[str, tuple[str, str, str, str]]:
 
     sample = Person.objects.filter(family_kana__gt="", given_name__gt="").order_by("id")[17]
     email = EmailAddress.objects.filter(person__isnull=False).order_by("id")[11].address
-    phone = PhoneNumber.objects.filter(person__isnull=False, number__startswith="090").order_by("id").first() \
+    phone = (
+        PhoneNumber.objects.filter(person__isnull=False, number__startswith="090")
+        .order_by("id")
+        .first()
         or PhoneNumber.objects.filter(person__isnull=False).order_by("id").first()
+    )
     national = phone.digits
     names = "family_name || given_name"
     kana = "family_kana || given_kana"
@@ -48,10 +52,19 @@ def _queries(scale: str) -> dict[str, tuple[str, str, str, str]]:
         "kana_1char": ("た", "customers_person", "family_kana", "タ"),
         "kana_hiragana": ("たかはし", "customers_person", kana, "タカハシ"),
         "kana_halfwidth": ("ﾀﾅｶ", "customers_person", kana, "タナカ"),
-        "email_prefix": (email.split("@")[0][:6], "customers_emailaddress", "address", email.split("@")[0][:6]),
+        "email_prefix": (
+            email.split("@")[0][:6],
+            "customers_emailaddress",
+            "address",
+            email.split("@")[0][:6],
+        ),
         "email_domain": ("@example.ne.jp", "customers_emailaddress", "address", "@example.ne.jp"),
-        "phone_other_format": (f"+81 {national[1:3]} {national[3:7]} {national[7:]}", "customers_phonenumber",
-                               "digits", national),
+        "phone_other_format": (
+            f"+81 {national[1:3]} {national[3:7]} {national[7:]}",
+            "customers_phonenumber",
+            "digits",
+            national,
+        ),
         "phone_last4": (national[-4:], "customers_phonenumber", "digits", national[-4:]),
     }
 
@@ -62,13 +75,19 @@ def _scan(table: str, expression: str, fragment: str, *, full: bool = False):
     (``kana_1char`` scans for readings starting with the kana, as the search means it).
     ``full``: the same condition counted over every row (no early stop)."""
     pattern = f"{fragment}%" if expression == "family_kana" else f"%{fragment}%"
-    select, tail = ("COUNT(*)", "") if full else ("{id}", "ORDER BY {prefix}sort_kana, {prefix}id LIMIT 20")
+    select, tail = (
+        ("COUNT(*)", "") if full else ("{id}", "ORDER BY {prefix}sort_kana, {prefix}id LIMIT 20")
+    )
     if table == "customers_person":
-        sql = (f"SELECT {select.format(id='id')} FROM customers_person WHERE {expression} LIKE %s "
-               f"AND deleted_at IS NULL {tail.format(prefix='')}")
+        sql = (
+            f"SELECT {select.format(id='id')} FROM customers_person WHERE {expression} LIKE %s "
+            f"AND deleted_at IS NULL {tail.format(prefix='')}"
+        )
     else:
-        sql = (f"SELECT {select.format(id='p.id')} FROM {table} c JOIN customers_person p ON p.id = c.person_id "
-               f"WHERE c.{expression} LIKE %s AND p.deleted_at IS NULL {tail.format(prefix='p.')}")
+        sql = (
+            f"SELECT {select.format(id='p.id')} FROM {table} c JOIN customers_person p ON p.id = c.person_id "
+            f"WHERE c.{expression} LIKE %s AND p.deleted_at IS NULL {tail.format(prefix='p.')}"
+        )
 
     def run():
         with connection.cursor() as cursor:
@@ -87,10 +106,21 @@ def run(scale: str) -> list[common.Result]:
     for kind, (query, table, expression, fragment) in _queries(scale).items():
         results, _cursor = search_customers(user, query)
         hits[kind] = len(results)
-        fast = common.summary(common.time_ms(lambda q=query: search_customers(user, q), repeat=REPEAT[scale]))
-        slow = common.summary(common.time_ms(_scan(table, expression, fragment), repeat=BASELINE_REPEAT[scale], warmup=1))
-        full = common.summary(common.time_ms(_scan(table, expression, fragment, full=True),
-                                             repeat=BASELINE_REPEAT[scale], warmup=1))
+        fast = common.summary(
+            common.time_ms(lambda q=query: search_customers(user, q), repeat=REPEAT[scale])
+        )
+        slow = common.summary(
+            common.time_ms(
+                _scan(table, expression, fragment), repeat=BASELINE_REPEAT[scale], warmup=1
+            )
+        )
+        full = common.summary(
+            common.time_ms(
+                _scan(table, expression, fragment, full=True),
+                repeat=BASELINE_REPEAT[scale],
+                warmup=1,
+            )
+        )
         metrics[f"{kind}_p50_ms"] = fast["p50_ms"]
         metrics[f"{kind}_p95_ms"] = fast["p95_ms"]
         baseline[f"{kind}_p50_ms"] = slow["p50_ms"]
@@ -100,12 +130,18 @@ def run(scale: str) -> list[common.Result]:
         if fast["p95_ms"] >= 30 or ratio[f"{kind}_full_scan"] < 50:
             failures.append(kind)
     queries = {kind: q for kind, (q, *_baseline) in _queries(scale).items()}
-    return [common.Result(
-        benchmark="customers_search", scale=scale, metrics=metrics, baseline=baseline, ratio=ratio,
-        goal="p95 < 30 ms for every query kind and >= 50x faster than a plain LIKE '%q%' scan of every row "
-             "(judged on <kind>_full_scan; <kind>: against the fair scan that stops after 20 matches in "
-             "五十音順, reported)",
-        passed=not failures,
-        notes=f"{data['people']:,} people; queries {queries}; results per query {hits}"
-        + (f"; missed: {', '.join(failures)}" if failures else ""),
-    )]
+    return [
+        common.Result(
+            benchmark="customers_search",
+            scale=scale,
+            metrics=metrics,
+            baseline=baseline,
+            ratio=ratio,
+            goal="p95 < 30 ms for every query kind and >= 50x faster than a plain LIKE '%q%' scan of every row "
+            "(judged on <kind>_full_scan; <kind>: against the fair scan that stops after 20 matches in "
+            "五十音順, reported)",
+            passed=not failures,
+            notes=f"{data['people']:,} people; queries {queries}; results per query {hits}"
+            + (f"; missed: {', '.join(failures)}" if failures else ""),
+        )
+    ]

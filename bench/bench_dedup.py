@@ -33,7 +33,9 @@ def _seed(n: int) -> int:
     from daifuku.customers.seeding.loader import load
 
     DATA.mkdir(parents=True, exist_ok=True)
-    marker = DATA / f"dedup-{n}-{connection.vendor}-{connection.settings_dict['NAME']}".replace("/", "_")
+    marker = DATA / f"dedup-{n}-{connection.vendor}-{connection.settings_dict['NAME']}".replace(
+        "/", "_"
+    )
     marker = DATA / (marker.name[:200] + ".json")
     if marker.exists():
         first = json.loads(marker.read_text())["first_person_id"]
@@ -81,8 +83,11 @@ def _baseline_pairs(first: int, n: int) -> list[tuple[int, int]]:
     from daifuku.customers.models import Person
 
     keys = ("family_name", "given_name", "family_kana", "given_kana", "birthday")
-    rows = (Person.objects.filter(pk__gte=first, pk__lt=first + n)
-            .order_by(*keys, "pk").values_list(*keys, "pk"))
+    rows = (
+        Person.objects.filter(pk__gte=first, pk__lt=first + n)
+        .order_by(*keys, "pk")
+        .values_list(*keys, "pk")
+    )
     pairs = []
     previous, head = None, None
     for *key, pk in rows.iterator(chunk_size=10_000):
@@ -112,9 +117,13 @@ def dedicated_database(scale: str) -> Iterator[None]:
         import psycopg
 
         name = f"{previous['NAME']}_dedup"
-        admin = {"host": previous.get("HOST") or None, "port": previous.get("PORT") or None,
-                 "user": previous.get("USER") or None, "password": previous.get("PASSWORD") or None,
-                 "dbname": "postgres"}
+        admin = {
+            "host": previous.get("HOST") or None,
+            "port": previous.get("PORT") or None,
+            "user": previous.get("USER") or None,
+            "password": previous.get("PASSWORD") or None,
+            "dbname": "postgres",
+        }
         with psycopg.connect(**{k: v for k, v in admin.items() if v}, autocommit=True) as conn:
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
                 conn.execute(f'CREATE DATABASE "{name}"')
@@ -158,15 +167,32 @@ def _run(scale: str) -> list[Result]:
     base_seconds = time.perf_counter() - started
     base_recall, base_precision, _planted, base_found = _score(base_pairs, roots)
     passed = recall >= 0.95 and precision >= 0.95 and (scale != "full" or seconds < 180)
-    return [Result(
-        benchmark="dedup_scan", scale=scale,
-        metrics={"people": n, "planted_pairs": planted, "pairs_compared": compared, "pairs_found": found,
-                 "groups": len(groups), "seconds": round(seconds, 2), "recall": round(recall, 4),
-                 "precision": round(precision, 4)},
-        baseline={"method": "exact raw name+reading+birthday (no normalisation)", "seconds": round(base_seconds, 2),
-                  "pairs_found": base_found, "recall": round(base_recall, 4), "precision": round(base_precision, 4)},
-        ratio={"recall_gain": round(recall / base_recall, 1) if base_recall else None,
-               "time_ratio": round(seconds / base_seconds, 2) if base_seconds else None},
-        goal="1,000,000 people < 180 s with recall ≥ 95 % and precision ≥ 95 % on the planted pairs",
-        passed=passed,
-    )]
+    return [
+        Result(
+            benchmark="dedup_scan",
+            scale=scale,
+            metrics={
+                "people": n,
+                "planted_pairs": planted,
+                "pairs_compared": compared,
+                "pairs_found": found,
+                "groups": len(groups),
+                "seconds": round(seconds, 2),
+                "recall": round(recall, 4),
+                "precision": round(precision, 4),
+            },
+            baseline={
+                "method": "exact raw name+reading+birthday (no normalisation)",
+                "seconds": round(base_seconds, 2),
+                "pairs_found": base_found,
+                "recall": round(base_recall, 4),
+                "precision": round(base_precision, 4),
+            },
+            ratio={
+                "recall_gain": round(recall / base_recall, 1) if base_recall else None,
+                "time_ratio": round(seconds / base_seconds, 2) if base_seconds else None,
+            },
+            goal="1,000,000 people < 180 s with recall ≥ 95 % and precision ≥ 95 % on the planted pairs",
+            passed=passed,
+        )
+    ]

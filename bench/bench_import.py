@@ -36,8 +36,20 @@ from bench.common import ROOT, Result, people_for
 
 DATA = ROOT / "bench" / "data"
 SEED = 31
-HEADERS = ["氏名", "フリガナ", "メールアドレス", "電話番号", "郵便番号", "都道府県", "市区町村", "番地", "建物名",
-           "生年月日", "性別", "備考"]
+HEADERS = [
+    "氏名",
+    "フリガナ",
+    "メールアドレス",
+    "電話番号",
+    "郵便番号",
+    "都道府県",
+    "市区町村",
+    "番地",
+    "建物名",
+    "生年月日",
+    "性別",
+    "備考",
+]
 
 
 def make_file(rows: int) -> Path:
@@ -53,12 +65,22 @@ def make_file(rows: int) -> Path:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(HEADERS)
         for p in SeedGenerator(SEED).people(rows):
-            writer.writerow([
-                f"{p.family_name} {p.given_name}", f"{p.family_kana} {p.given_kana}", p.email or "", p.phone or "",
-                f"{p.postal_code[:3]}-{p.postal_code[3:]}", p.prefecture, p.city, p.address_line, p.building,
-                p.birthday.strftime("%Y/%m/%d") if p.birthday else "", {"male": "男", "female": "女"}.get(p.gender, ""),
-                p.notes,
-            ])
+            writer.writerow(
+                [
+                    f"{p.family_name} {p.given_name}",
+                    f"{p.family_kana} {p.given_kana}",
+                    p.email or "",
+                    p.phone or "",
+                    f"{p.postal_code[:3]}-{p.postal_code[3:]}",
+                    p.prefecture,
+                    p.city,
+                    p.address_line,
+                    p.building,
+                    p.birthday.strftime("%Y/%m/%d") if p.birthday else "",
+                    {"male": "男", "female": "女"}.get(p.gender, ""),
+                    p.notes,
+                ]
+            )
     partial.rename(path)
     return path
 
@@ -79,16 +101,31 @@ def _ours(path: Path, *, rollback: bool = True) -> dict:
     from daifuku.imports import mapping, pipeline, readers
     from daifuku.imports.models import ImportRun
 
-    with override_settings(MEDIA_ROOT=str(path.parent)), transaction.atomic() if rollback else _nothing():
+    with (
+        override_settings(MEDIA_ROOT=str(path.parent)),
+        transaction.atomic() if rollback else _nothing(),
+    ):
         headers, _preview = readers.read_preview(path, "csv", "cp932", limit=1)
-        run = ImportRun.objects.create(original_name=path.name, file=path.name, file_format="csv", encoding="cp932",
-                                       mapping=mapping.suggest(headers), mode="upsert", match_key="email")
+        run = ImportRun.objects.create(
+            original_name=path.name,
+            file=path.name,
+            file_format="csv",
+            encoding="cp932",
+            mapping=mapping.suggest(headers),
+            mode="upsert",
+            match_key="email",
+        )
         total = readers.count_rows(path, "csv")
         started = time.perf_counter()
         run = pipeline.execute(run, actor="bench", total=total)
         seconds = time.perf_counter() - started
-        result = {"rows": run.total_rows, "created": run.created_count, "updated": run.updated_count,
-                  "failed": run.failed_count, "seconds": round(seconds, 2)}
+        result = {
+            "rows": run.total_rows,
+            "created": run.created_count,
+            "updated": run.updated_count,
+            "failed": run.failed_count,
+            "seconds": round(seconds, 2),
+        }
         if rollback:
             transaction.set_rollback(True)
     result["peak_rss_mb"] = round(_peak_rss_mb(), 1)
@@ -165,7 +202,9 @@ def _admin_postgres():
     import psycopg
 
     params = connections["default"].get_connection_params()
-    params = {key: value for key, value in params.items() if key in ("host", "port", "user", "password")}
+    params = {
+        key: value for key, value in params.items() if key in ("host", "port", "user", "password")
+    }
     return psycopg.connect(dbname="postgres", autocommit=True, **params)
 
 
@@ -184,8 +223,11 @@ def _new_postgres(suffix: str, *, copy_of_ledger: bool) -> str:
     connections["default"].close()
     with _admin_postgres() as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}" STRATEGY FILE_COPY' if copy_of_ledger
-                      else f'CREATE DATABASE "{name}"')
+        admin.execute(
+            f'CREATE DATABASE "{name}" TEMPLATE "{source}" STRATEGY FILE_COPY'
+            if copy_of_ledger
+            else f'CREATE DATABASE "{name}"'
+        )
     return name
 
 
@@ -232,8 +274,10 @@ def _warm_postgres() -> None:
         if cursor.fetchone() is None:
             return
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
-        cursor.execute("SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c JOIN pg_namespace n "
-                       "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i')")
+        cursor.execute(
+            "SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i')"
+        )
 
 
 def ours_in_subprocess(path: Path, *, empty_ledger: bool = False) -> dict:
@@ -283,27 +327,47 @@ def run(scale: str) -> list[Result]:
     base_rate = base["rows"] / max(base["seconds"], 1e-6)
     bare_rate = bare["rows"] / max(bare["seconds"], 1e-6)
     ratio = round(ours_compared_rate / base_rate, 1)
-    metrics = {**ours, "ledger_people_before": ledger_people, "rows_per_s": round(ours_rate),
-               f"ours_{compared}_rows_per_s": round(ours_compared_rate),
-               "bare_rows_baseline_rows_per_s": round(bare_rate),
-               "ratio_vs_bare_rows": round(ours_compared_rate / bare_rate, 1)}
+    metrics = {
+        **ours,
+        "ledger_people_before": ledger_people,
+        "rows_per_s": round(ours_rate),
+        f"ours_{compared}_rows_per_s": round(ours_compared_rate),
+        "bare_rows_baseline_rows_per_s": round(bare_rate),
+        "ratio_vs_bare_rows": round(ours_compared_rate / bare_rate, 1),
+    }
     if empty is not None:
-        metrics |= {"empty_ledger_seconds": empty["seconds"], "empty_ledger_peak_rss_mb": empty["peak_rss_mb"],
-                    "empty_ledger_created": empty["created"]}
-    passed = ratio >= 20 and (scale != "full" or (ours["seconds"] < 120 and ours["peak_rss_mb"] < 1536))
-    return [Result(
-        benchmark="import_cp932_upsert", scale=scale, metrics=metrics,
-        baseline={"tool": "django-import-export through the services", **base, "rows_per_s": round(base_rate)},
-        ratio=ratio,
-        goal="1,000,000 CP932 rows < 120 s, peak RSS < 1.5 GB, ≥ 20× django-import-export rows/s on 10,000 rows",
-        passed=passed,
-        notes=("ours in a forked process (VmHWM includes the parent's pages), into a copy of the "
-               "benchmark database with real per-batch commits (since 2026-12-03 on PostgreSQL too: "
-               "before, rolled back, without commits or deferred foreign-key checks); ratio: both "
-               "importers doing the same import of the same 10,000 rows back to back, rolled back "
-               "(django-import-export through the services; its bare-row import beside it: ADR 0005); "
-               "empty_ledger_*: the same file into a new, migrated, empty ledger (reported, not judged); "
-               "since 2026-12-04 both million-row imports are bulk loads (indexes and postings built "
-               "after the last batch, ADR 0006), the 10,000-row comparison is not")
-              if scale != "tiny" else "tiny: in-process, RSS is the test process's",
-    )]
+        metrics |= {
+            "empty_ledger_seconds": empty["seconds"],
+            "empty_ledger_peak_rss_mb": empty["peak_rss_mb"],
+            "empty_ledger_created": empty["created"],
+        }
+    passed = ratio >= 20 and (
+        scale != "full" or (ours["seconds"] < 120 and ours["peak_rss_mb"] < 1536)
+    )
+    return [
+        Result(
+            benchmark="import_cp932_upsert",
+            scale=scale,
+            metrics=metrics,
+            baseline={
+                "tool": "django-import-export through the services",
+                **base,
+                "rows_per_s": round(base_rate),
+            },
+            ratio=ratio,
+            goal="1,000,000 CP932 rows < 120 s, peak RSS < 1.5 GB, ≥ 20× django-import-export rows/s on 10,000 rows",
+            passed=passed,
+            notes=(
+                "ours in a forked process (VmHWM includes the parent's pages), into a copy of the "
+                "benchmark database with real per-batch commits (since 2026-12-03 on PostgreSQL too: "
+                "before, rolled back, without commits or deferred foreign-key checks); ratio: both "
+                "importers doing the same import of the same 10,000 rows back to back, rolled back "
+                "(django-import-export through the services; its bare-row import beside it: ADR 0005); "
+                "empty_ledger_*: the same file into a new, migrated, empty ledger (reported, not judged); "
+                "since 2026-12-04 both million-row imports are bulk loads (indexes and postings built "
+                "after the last batch, ADR 0006), the 10,000-row comparison is not"
+            )
+            if scale != "tiny"
+            else "tiny: in-process, RSS is the test process's",
+        )
+    ]

@@ -42,18 +42,27 @@ def run(scale: str) -> list[Result]:
 
     first = time_ms(first_page, repeat=50)
     deep_before = timezone.now() - dt.timedelta(days=300)
-    deep = time_ms(lambda: touch_source(subject=person, user=viewer, before=deep_before, limit=30), repeat=50)
+    deep = time_ms(
+        lambda: touch_source(subject=person, user=viewer, before=deep_before, limit=30), repeat=50
+    )
     naive = time_ms(lambda: _naive(person), repeat=10 if scale != "tiny" else 5, warmup=1)
     first_s, deep_s, naive_s = summary(first), summary(deep), summary(naive)
-    return [Result(
-        benchmark="timeline_first_page", scale=scale,
-        metrics={"touches": count, "first_page_p95_ms": first_s["p95_ms"], "first_page_p50_ms": first_s["p50_ms"],
-                 "page_300_days_back_p95_ms": deep_s["p95_ms"]},
-        baseline={"naive_orm_p95_ms": naive_s["p95_ms"], "naive_orm_p50_ms": naive_s["p50_ms"]},
-        ratio=round(naive_s["p95_ms"] / first_s["p95_ms"], 1) if first_s["p95_ms"] else None,
-        goal=f"first page p95 < {GOAL_MS} ms with 10,000 touches",
-        passed=first_s["p95_ms"] < GOAL_MS if scale != "tiny" else None,
-    )]
+    return [
+        Result(
+            benchmark="timeline_first_page",
+            scale=scale,
+            metrics={
+                "touches": count,
+                "first_page_p95_ms": first_s["p95_ms"],
+                "first_page_p50_ms": first_s["p50_ms"],
+                "page_300_days_back_p95_ms": deep_s["p95_ms"],
+            },
+            baseline={"naive_orm_p95_ms": naive_s["p95_ms"], "naive_orm_p50_ms": naive_s["p50_ms"]},
+            ratio=round(naive_s["p95_ms"] / first_s["p95_ms"], 1) if first_s["p95_ms"] else None,
+            goal=f"first page p95 < {GOAL_MS} ms with 10,000 touches",
+            passed=first_s["p95_ms"] < GOAL_MS if scale != "tiny" else None,
+        )
+    ]
 
 
 def _naive(person):

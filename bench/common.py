@@ -36,7 +36,9 @@ class Result:
     passed: bool | None = None
     notes: str = ""
     database: str = field(default_factory=lambda: connection.vendor)
-    measured_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    measured_at: str = field(
+        default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    )
 
 
 def time_ms(function: Callable[[], object], *, repeat: int = 30, warmup: int = 3) -> list[float]:
@@ -62,8 +64,13 @@ def cpu_ms(function: Callable[[], object], *, repeat: int = 200, warmup: int = 2
     return (time.process_time() - start) * 1000 / repeat
 
 
-def cpu_ms_rounds(functions: dict[str, Callable[[], object]], *, rounds: int = 9, repeat: int = 100,
-                  warmup: int = 20) -> dict[str, list[float]]:
+def cpu_ms_rounds(
+    functions: dict[str, Callable[[], object]],
+    *,
+    rounds: int = 9,
+    repeat: int = 100,
+    warmup: int = 20,
+) -> dict[str, list[float]]:
     """Mean process CPU milliseconds per call of each function, measured in ``rounds``
     rounds of ``repeat`` calls that take turns (A, B, A, B …). On a shared virtual
     machine the CPU time of the same work drifts by a factor of two within a minute; taking
@@ -104,7 +111,9 @@ def write(results: list[Result], *, save: bool = True) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     for result in results:
         path = RESULTS / f"{result.benchmark}-{result.database}.json"
-        path.write_text(json.dumps(asdict(result), ensure_ascii=False, indent=2, default=str) + "\n")
+        path.write_text(
+            json.dumps(asdict(result), ensure_ascii=False, indent=2, default=str) + "\n"
+        )
     rebuild_doc()
 
 
@@ -122,12 +131,16 @@ def rebuild_doc() -> None:
         if isinstance(ratio, dict):
             ratio = ", ".join(f"{k}={v}" for k, v in ratio.items())
         status = {True: "met", False: "missed", None: "—"}[data.get("passed")]
-        rows.append(f"| {data['benchmark']} | {data.get('database', '')} | {data['scale']} | {metrics} | "
-                    f"{baseline} | {ratio} | {data.get('goal', '')} | {status} | {data.get('measured_at', '')[:10]} |")
-    table = "\n".join([
-        "| benchmark | database | scale | metrics | baseline | ratio | goal | goal met | measured |",
-        "|---|---|---|---|---|---|---|---|---|",
-        *rows,
-    ])
+        rows.append(
+            f"| {data['benchmark']} | {data.get('database', '')} | {data['scale']} | {metrics} | "
+            f"{baseline} | {ratio} | {data.get('goal', '')} | {status} | {data.get('measured_at', '')[:10]} |"
+        )
+    table = "\n".join(
+        [
+            "| benchmark | database | scale | metrics | baseline | ratio | goal | goal met | measured |",
+            "|---|---|---|---|---|---|---|---|---|",
+            *rows,
+        ]
+    )
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text(f"{intro}\n\n{marker}\n\n{table}\n")

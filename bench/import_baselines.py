@@ -70,8 +70,11 @@ def through_services(path: Path, limit: int) -> dict:
             address = normalize_email(row.get("メールアドレス") or "")
             if not address:
                 return None
-            return (Person.objects.filter(emails__address=address, deleted_at__isnull=True)
-                    .order_by("pk").first())
+            return (
+                Person.objects.filter(emails__address=address, deleted_at__isnull=True)
+                .order_by("pk")
+                .first()
+            )
 
         def save_instance(self, instance, is_create, row, **kwargs):
             data = _service_data(row)
@@ -87,9 +90,14 @@ def through_services(path: Path, limit: int) -> dict:
 
     headers, rows = _rows(path, limit)
     result, seconds = _timed(PersonThroughServices(), tablib.Dataset(*rows, headers=headers))
-    return {"rows": len(rows), "created": result.totals.get("new", 0), "updated": result.totals.get("update", 0),
-            "invalid": result.totals.get("invalid", 0), "errors": result.totals.get("error", 0),
-            "seconds": round(seconds, 2)}
+    return {
+        "rows": len(rows),
+        "created": result.totals.get("new", 0),
+        "updated": result.totals.get("update", 0),
+        "invalid": result.totals.get("invalid", 0),
+        "errors": result.totals.get("error", 0),
+        "seconds": round(seconds, 2),
+    }
 
 
 def _service_data(row: dict) -> dict:
@@ -97,11 +105,18 @@ def _service_data(row: dict) -> dict:
     family, _sp, given = (row.get("氏名") or "").partition(" ")
     family_kana, _sp, given_kana = (row.get("フリガナ") or "").partition(" ")
     data = {
-        "family_name": family, "given_name": given, "family_kana": family_kana, "given_kana": given_kana,
-        "postal_code": row.get("郵便番号") or "", "prefecture": row.get("都道府県") or "",
-        "city": row.get("市区町村") or "", "address_line": row.get("番地") or "",
-        "building": row.get("建物名") or "", "birthday": row.get("生年月日") or None,
-        "gender": GENDERS.get(row.get("性別") or "", ""), "notes": row.get("備考") or "",
+        "family_name": family,
+        "given_name": given,
+        "family_kana": family_kana,
+        "given_kana": given_kana,
+        "postal_code": row.get("郵便番号") or "",
+        "prefecture": row.get("都道府県") or "",
+        "city": row.get("市区町村") or "",
+        "address_line": row.get("番地") or "",
+        "building": row.get("建物名") or "",
+        "birthday": row.get("生年月日") or None,
+        "gender": GENDERS.get(row.get("性別") or "", ""),
+        "notes": row.get("備考") or "",
         "source_channel": "import",
     }
     if row.get("メールアドレス"):
@@ -130,7 +145,15 @@ def bare_rows(path: Path, limit: int) -> dict:
 
         class Meta:
             model = Person
-            fields = ("family_name", "given_name", "family_kana", "given_kana", "postal_code", "city", "address_line")
+            fields = (
+                "family_name",
+                "given_name",
+                "family_kana",
+                "given_kana",
+                "postal_code",
+                "city",
+                "address_line",
+            )
             import_id_fields = ()
 
         def get_instance(self, instance_loader, row):
@@ -140,7 +163,13 @@ def bare_rows(path: Path, limit: int) -> dict:
     for row in _rows(path, limit)[1]:
         family, _sp, given = row[0].partition(" ")
         family_kana, _sp, given_kana = row[1].partition(" ")
-        data.append([family, given, family_kana, given_kana, row[4].replace("-", ""), row[6], row[7]])
+        data.append(
+            [family, given, family_kana, given_kana, row[4].replace("-", ""), row[6], row[7]]
+        )
     result, seconds = _timed(PersonResource(), data)
-    return {"rows": len(data), "created": result.totals.get("new", 0), "errors": result.totals.get("error", 0),
-            "seconds": round(seconds, 2)}
+    return {
+        "rows": len(data),
+        "created": result.totals.get("new", 0),
+        "errors": result.totals.get("error", 0),
+        "seconds": round(seconds, 2),
+    }

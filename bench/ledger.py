@@ -34,10 +34,21 @@ def ensure_people(scale: str) -> dict:
         missing = target - have
         started = time.perf_counter()
         with acting("command"):
-            report = load(actor=user, people=missing, companies=companies_for(missing), seed=SEED + have,
-                          owners=[(user.pk, user.team_id)])
-        _last_load.update(scale=scale, database=connection.vendor, people=missing, empty_before=have == 0,
-                          seconds=round(time.perf_counter() - started, 3), timings=report.timings)
+            report = load(
+                actor=user,
+                people=missing,
+                companies=companies_for(missing),
+                seed=SEED + have,
+                owners=[(user.pk, user.team_id)],
+            )
+        _last_load.update(
+            scale=scale,
+            database=connection.vendor,
+            people=missing,
+            empty_before=have == 0,
+            seconds=round(time.perf_counter() - started, 3),
+            timings=report.timings,
+        )
         _store_load_record()
         _vacuum()
     else:
@@ -57,12 +68,20 @@ def _vacuum(*, only_bloated: bool = False) -> None:
         return
     from daifuku.core import search
 
-    tables = (search.GRAM_TABLE, search.DOC_TABLE, "customers_person", "customers_emailaddress",
-              "customers_phonenumber")
+    tables = (
+        search.GRAM_TABLE,
+        search.DOC_TABLE,
+        "customers_person",
+        "customers_emailaddress",
+        "customers_phonenumber",
+    )
     with connection.cursor() as cursor:
         if only_bloated:
-            cursor.execute("SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) "
-                           "AND n_dead_tup > 50 + 0.2 * n_live_tup", [list(tables)])
+            cursor.execute(
+                "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) "
+                "AND n_dead_tup > 50 + 0.2 * n_live_tup",
+                [list(tables)],
+            )
             tables = tuple(row[0] for row in cursor.fetchall())
         for table in tables:
             cursor.execute(f"VACUUM (ANALYZE) {table}")
@@ -75,7 +94,9 @@ def bench_user():
 
     user = User.objects.filter(username=BENCH_USER).first()
     if user is None:
-        team = Team.objects.filter(name="ベンチ営業").first() or create_team(actor="bench", name="ベンチ営業")
+        team = Team.objects.filter(name="ベンチ営業").first() or create_team(
+            actor="bench", name="ベンチ営業"
+        )
         user = create_user(actor="bench", username=BENCH_USER, password=None, role="rep", team=team)
     return user
 
@@ -85,7 +106,9 @@ def last_load() -> dict:
 
 
 def _store_load_record() -> None:
-    path = common.ROOT / "bench" / "data" / f"load-{_last_load['scale']}-{_last_load['database']}.json"
+    path = (
+        common.ROOT / "bench" / "data" / f"load-{_last_load['scale']}-{_last_load['database']}.json"
+    )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(_last_load, indent=2))

@@ -14,7 +14,9 @@ def test_benchmark_runs_at_tiny_scale(name):
     assert results, f"{name} produced no result"
     for result in results:
         assert result.scale == "tiny"
-        assert result.metrics and result.baseline, f"{result.benchmark} must measure a baseline in the same run"
+        assert result.metrics and result.baseline, (
+            f"{result.benchmark} must measure a baseline in the same run"
+        )
         assert result.ratio is not None
 
 

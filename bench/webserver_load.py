@@ -38,36 +38,139 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8100
 SERVERS = {
-    "granian-asgi": ["granian", "--interface", "asgi", "daifuku.asgi:application", "--no-ws",
-                     "--log-level", "warning", "--host", "127.0.0.1", "--port", "{port}", "--workers", "{workers}"],
-    "granian-wsgi": ["granian", "--interface", "wsgi", "daifuku.wsgi:application", "--no-ws",
-                     "--log-level", "warning", "--host", "127.0.0.1", "--port", "{port}", "--workers", "{workers}"],
+    "granian-asgi": [
+        "granian",
+        "--interface",
+        "asgi",
+        "daifuku.asgi:application",
+        "--no-ws",
+        "--log-level",
+        "warning",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--workers",
+        "{workers}",
+    ],
+    "granian-wsgi": [
+        "granian",
+        "--interface",
+        "wsgi",
+        "daifuku.wsgi:application",
+        "--no-ws",
+        "--log-level",
+        "warning",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--workers",
+        "{workers}",
+    ],
     # What `daifuku serve` runs: WSGI with a bounded pool of Python threads per worker.
-    "granian-wsgi-bounded": ["granian", "--interface", "wsgi", "daifuku.wsgi:application", "--no-ws",
-                             "--log-level", "warning", "--host", "127.0.0.1", "--port", "{port}",
-                             "--workers", "{workers}", "--blocking-threads", "{threads}", "--backpressure", "32"],
-    "uvicorn-std": ["uvicorn", "daifuku.asgi:application", "--loop", "uvloop", "--http", "httptools",
-                    "--no-access-log", "--log-level", "warning", "--lifespan", "off",
-                    "--host", "127.0.0.1", "--port", "{port}", "--workers", "{workers}"],
-    "uvicorn-plain": ["uvicorn", "daifuku.asgi:application", "--loop", "asyncio", "--http", "h11",
-                      "--no-access-log", "--log-level", "warning", "--lifespan", "off",
-                      "--host", "127.0.0.1", "--port", "{port}", "--workers", "{workers}"],
-    "gunicorn-sync": ["gunicorn", "daifuku.wsgi:application", "-b", "127.0.0.1:{port}", "-w", "{workers}",
-                      "--log-level", "warning"],
-    "gunicorn-gthread": ["gunicorn", "daifuku.wsgi:application", "-b", "127.0.0.1:{port}", "-w", "{workers}",
-                         "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"],
+    "granian-wsgi-bounded": [
+        "granian",
+        "--interface",
+        "wsgi",
+        "daifuku.wsgi:application",
+        "--no-ws",
+        "--log-level",
+        "warning",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--workers",
+        "{workers}",
+        "--blocking-threads",
+        "{threads}",
+        "--backpressure",
+        "32",
+    ],
+    "uvicorn-std": [
+        "uvicorn",
+        "daifuku.asgi:application",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--lifespan",
+        "off",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--workers",
+        "{workers}",
+    ],
+    "uvicorn-plain": [
+        "uvicorn",
+        "daifuku.asgi:application",
+        "--loop",
+        "asyncio",
+        "--http",
+        "h11",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--lifespan",
+        "off",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--workers",
+        "{workers}",
+    ],
+    "gunicorn-sync": [
+        "gunicorn",
+        "daifuku.wsgi:application",
+        "-b",
+        "127.0.0.1:{port}",
+        "-w",
+        "{workers}",
+        "--log-level",
+        "warning",
+    ],
+    "gunicorn-gthread": [
+        "gunicorn",
+        "daifuku.wsgi:application",
+        "-b",
+        "127.0.0.1:{port}",
+        "-w",
+        "{workers}",
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--log-level",
+        "warning",
+    ],
 }
-TARGETS = [("login page", "/accounts/login/", False),
-           ("customer list (logged in)", "/customers/", True),
-           ("static file", "/static/web/daifuku.css", False)]
+TARGETS = [
+    ("login page", "/accounts/login/", False),
+    ("customer list (logged in)", "/customers/", True),
+    ("static file", "/static/web/daifuku.css", False),
+]
 TICK = os.sysconf("SC_CLK_TCK")
 
 
 def environment(data_dir: Path) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DJANGO_SETTINGS_MODULE": "daifuku.settings",
-            "DAIFUKU_ENV": "production", "DAIFUKU_SSL_REDIRECT": "0", "DAIFUKU_LOGIN_THROTTLE": "0",
-            "DAIFUKU_SECRET_KEY": "loopback-measurement-only-" + "0123456789abcdef" * 3,
-            "DAIFUKU_ALLOWED_HOSTS": "127.0.0.1,localhost", "DAIFUKU_DATA_DIR": str(data_dir)}
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "DJANGO_SETTINGS_MODULE": "daifuku.settings",
+        "DAIFUKU_ENV": "production",
+        "DAIFUKU_SSL_REDIRECT": "0",
+        "DAIFUKU_LOGIN_THROTTLE": "0",
+        "DAIFUKU_SECRET_KEY": "loopback-measurement-only-" + "0123456789abcdef" * 3,
+        "DAIFUKU_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DAIFUKU_DATA_DIR": str(data_dir),
+    }
 
 
 SETUP = r"""
@@ -120,11 +223,22 @@ def _milliseconds(text: str) -> float:
 
 
 def wrk(url: str, cookie: str | None, seconds: int, connections: int) -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s",
-               "-H", "X-Forwarded-Proto: https"]
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "5s",
+        "-H",
+        "X-Forwarded-Proto: https",
+    ]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    out = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    out = subprocess.run(
+        [*command, url], capture_output=True, text=True, timeout=seconds + 60
+    ).stdout
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
@@ -144,7 +258,10 @@ def _process_tree(pid: int) -> list[int]:
         found.append(current)
         try:
             for task in os.listdir(f"/proc/{current}/task"):
-                todo += [int(c) for c in Path(f"/proc/{current}/task/{task}/children").read_text().split()]
+                todo += [
+                    int(c)
+                    for c in Path(f"/proc/{current}/task/{task}/children").read_text().split()
+                ]
         except OSError:
             pass
     return found
@@ -161,11 +278,16 @@ def cpu_seconds(pid: int) -> float:
     return total / TICK
 
 
-def measure(server: str, env: dict, cookie: str, seconds: int, connections: int, workers: int,
-            threads: int) -> list[dict]:
+def measure(
+    server: str, env: dict, cookie: str, seconds: int, connections: int, workers: int, threads: int
+) -> list[dict]:
     binary = Path(sys.executable).parent / SERVERS[server][0]
-    command = [str(binary)] + [a.format(port=PORT, workers=workers, threads=threads) for a in SERVERS[server][1:]]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [str(binary)] + [
+        a.format(port=PORT, workers=workers, threads=threads) for a in SERVERS[server][1:]
+    ]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     results = []
     try:
         for _ in range(150):
@@ -180,10 +302,18 @@ def measure(server: str, env: dict, cookie: str, seconds: int, connections: int,
             before = cpu_seconds(process.pid)
             result = wrk(url, cookie if logged_in else None, seconds, connections)
             result["server_cpu_ms_per_request"] = round(
-                (cpu_seconds(process.pid) - before) * 1000 / max(result["requests"], 1), 3)
-            results.append({"server": server, "target": name, "connections": connections,
-                            "workers": workers, "threads": threads if "{threads}" in SERVERS[server] else None,
-                            **result})
+                (cpu_seconds(process.pid) - before) * 1000 / max(result["requests"], 1), 3
+            )
+            results.append(
+                {
+                    "server": server,
+                    "target": name,
+                    "connections": connections,
+                    "workers": workers,
+                    "threads": threads if "{threads}" in SERVERS[server] else None,
+                    **result,
+                }
+            )
             print(json.dumps(results[-1], ensure_ascii=False), flush=True)
     finally:
         process.terminate()
@@ -204,20 +334,26 @@ def summarise(runs: list[dict]) -> dict:
                 "p99_ms_median": round(statistics.median(r["p99_ms"] for r in items), 1),
                 "p99_ms_worst": round(max(r["p99_ms"] for r in items), 1),
                 "errors": sum(r["non_2xx"] + r["socket_errors"] for r in items),
-                "cpu_ms_per_request_median": round(statistics.median(r["server_cpu_ms_per_request"] for r in items), 2),
+                "cpu_ms_per_request_median": round(
+                    statistics.median(r["server_cpu_ms_per_request"] for r in items), 2
+                ),
                 "runs": len(items),
             }
     return table
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--servers", default=",".join(SERVERS))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=8, help="seconds of load per run")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8, help="Python threads per worker (granian-wsgi-bounded)")
+    parser.add_argument(
+        "--threads", type=int, default=8, help="Python threads per worker (granian-wsgi-bounded)"
+    )
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "webserver.json"))
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -225,24 +361,42 @@ def main() -> None:
     servers = args.servers.split(",")
     with tempfile.TemporaryDirectory(prefix="daifuku-webserver-") as data_dir:
         env = environment(Path(data_dir))
-        setup = subprocess.run([sys.executable, "-c", SETUP], env=env, capture_output=True, text=True, check=True)
+        setup = subprocess.run(
+            [sys.executable, "-c", SETUP], env=env, capture_output=True, text=True, check=True
+        )
         cookie = setup.stdout.strip().splitlines()[-1]
         runs = []
         for _ in range(args.rounds):
             for server in servers:
-                runs += measure(server, env, cookie, args.duration, args.connections, args.workers, args.threads)
-    write_results(runs, args.output, scale=f"{args.workers} workers, {args.connections} connections, "
-                                         f"{args.duration}s x {args.rounds} rounds, loopback")
+                runs += measure(
+                    server, env, cookie, args.duration, args.connections, args.workers, args.threads
+                )
+    write_results(
+        runs,
+        args.output,
+        scale=f"{args.workers} workers, {args.connections} connections, "
+        f"{args.duration}s x {args.rounds} rounds, loopback",
+    )
 
 
 def _figures(row: dict, key: str) -> dict:
-    return {f"{key}_{name}": value for name, value in
-            (("rps", row.get("rps_median")), ("p99_ms", row.get("p99_ms_median")),
-             ("cpu_ms_per_request", row.get("cpu_ms_per_request_median")))}
+    return {
+        f"{key}_{name}": value
+        for name, value in (
+            ("rps", row.get("rps_median")),
+            ("p99_ms", row.get("p99_ms_median")),
+            ("cpu_ms_per_request", row.get("cpu_ms_per_request_median")),
+        )
+    }
 
 
-def write_results(runs: list[dict], output: str, scale: str, chosen: str = "granian-wsgi-bounded",
-                  baseline: str = "uvicorn-std") -> None:
+def write_results(
+    runs: list[dict],
+    output: str,
+    scale: str,
+    chosen: str = "granian-wsgi-bounded",
+    baseline: str = "uvicorn-std",
+) -> None:
     """bench/results/webserver.json: the chosen server against uvicorn, per target."""
     table = summarise(runs)
     keys = {"login page": "login", "customer list (logged in)": "list", "static file": "static"}
@@ -250,11 +404,27 @@ def write_results(runs: list[dict], output: str, scale: str, chosen: str = "gran
     for target, key in keys.items():
         metrics.update(_figures(table.get(chosen, {}).get(target, {}), key))
         base.update(_figures(table.get(baseline, {}).get(target, {}), key))
-    ratio = (round(metrics["login_rps"] / base["login_rps"], 2)
-             if metrics.get("login_rps") and base.get("login_rps") else None)
-    Path(output).write_text(json.dumps({
-        "benchmark": "webserver", "scale": scale, "metrics": metrics, "baseline": base, "ratio": ratio,
-        "summary": table, "runs": runs}, indent=1, ensure_ascii=False) + "\n")
+    ratio = (
+        round(metrics["login_rps"] / base["login_rps"], 2)
+        if metrics.get("login_rps") and base.get("login_rps")
+        else None
+    )
+    Path(output).write_text(
+        json.dumps(
+            {
+                "benchmark": "webserver",
+                "scale": scale,
+                "metrics": metrics,
+                "baseline": base,
+                "ratio": ratio,
+                "summary": table,
+                "runs": runs,
+            },
+            indent=1,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
     for server, targets in summarise(runs).items():
         for target, row in targets.items():
             print(f"{server:20} {target:28} {row}")

@@ -23,17 +23,43 @@ def build_world(owner, *, extended: bool = False, manager=None) -> dict[str, int
 
     person = create_person(actor=owner, data={"family_name": "山田", "given_name": "花子"})
     company = create_company(actor=owner, data={"name": "山田商事"})
-    pipeline = create_pipeline(actor="test", name="新規開拓", stages=[
-        {"name": "見込み", "probability": 10}, {"name": "受注", "kind": "won"}, {"name": "失注", "kind": "lost"}])
-    deal = create_deal(actor=owner, data={"title": "基幹更改", "company_id": company.pk, "pipeline_id": pipeline.pk,
-                                          "amount": 1000, "expected_close": dt.date(2026, 5, 20)})
+    pipeline = create_pipeline(
+        actor="test",
+        name="新規開拓",
+        stages=[
+            {"name": "見込み", "probability": 10},
+            {"name": "受注", "kind": "won"},
+            {"name": "失注", "kind": "lost"},
+        ],
+    )
+    deal = create_deal(
+        actor=owner,
+        data={
+            "title": "基幹更改",
+            "company_id": company.pk,
+            "pipeline_id": pipeline.pk,
+            "amount": 1000,
+            "expected_close": dt.date(2026, 5, 20),
+        },
+    )
     touch = log_touch(actor=owner, data={"summary": "訪問", "kind": "visit"}, person=person)
-    order, _created = record_order(actor=owner, number="A-1001", ordered_at=dt.date(2026, 5, 1), person=person,
-                                   lines=[{"name": "保守", "quantity": 2, "unit_price": 1000, "tax_rate": 10}])
+    order, _created = record_order(
+        actor=owner,
+        number="A-1001",
+        ordered_at=dt.date(2026, 5, 1),
+        person=person,
+        lines=[{"name": "保守", "quantity": 2, "unit_price": 1000, "tax_rate": 10}],
+    )
     world = {
-        "person_id": person.pk, "company_id": company.pk, "pipeline_id": pipeline.pk, "deal_id": deal.pk,
-        "stage_id": pipeline.stages.order_by("position").first().pk, "touch_id": touch.pk, "code": "1000001",
-        "order_id": order.pk, "channel_id": Channel.objects.order_by("pk").first().pk,
+        "person_id": person.pk,
+        "company_id": company.pk,
+        "pipeline_id": pipeline.pk,
+        "deal_id": deal.pk,
+        "stage_id": pipeline.stages.order_by("position").first().pk,
+        "touch_id": touch.pk,
+        "code": "1000001",
+        "order_id": order.pk,
+        "channel_id": Channel.objects.order_by("pk").first().pk,
     }
     if not extended:
         return world
@@ -55,24 +81,41 @@ def build_world(owner, *, extended: bool = False, manager=None) -> dict[str, int
     admin = manager
     # a second person of the owner's, for a direct merge (POST /merges)
     world["survivor_id"] = person.pk
-    world["loser_id"] = create_person(actor=owner, data={"family_name": "山田", "given_name": "花"}).pk
+    world["loser_id"] = create_person(
+        actor=owner, data={"family_name": "山田", "given_name": "花"}
+    ).pk
     world["tag_id"] = create_tag(actor=admin, name="重要").pk
-    world["field_id"] = define_custom_field(actor=admin, data={
-        "target": "person", "key": "rank", "label": "ランク", "field_type": "text"}).pk
+    world["field_id"] = define_custom_field(
+        actor=admin,
+        data={"target": "person", "key": "rank", "label": "ランク", "field_type": "text"},
+    ).pk
     world["contact_id"] = add_contact(actor=owner, person=person, company=company).pk
-    world["member_id"] = add_household_member(actor=owner, person=person, data={"name": "山田 太郎",
-                                                                                "relation": "spouse"}).pk
-    world["action_id"] = create_next_action(actor=owner, data={
-        "title": "見積提出", "due_at": dt.datetime(2026, 5, 1, 10, tzinfo=dt.UTC)}, person=person).pk
-    world["product_id"] = create_product(actor=admin, data={"code": "P-1", "name": "保守", "unit_price": 1000}).pk
-    world["line_id"] = add_line_item(actor=owner, deal=deal, data={"name": "保守", "quantity": 1,
-                                                                   "unit_price": 1000}).pk
-    world["deal_contact_id"] = add_deal_contact(actor=owner, deal=deal, person=person, role="決裁者").pk
-    world["target_id"] = set_target(actor=admin, metric="revenue", period="2026-05", value=1_000_000,
-                                    user=owner).pk
+    world["member_id"] = add_household_member(
+        actor=owner, person=person, data={"name": "山田 太郎", "relation": "spouse"}
+    ).pk
+    world["action_id"] = create_next_action(
+        actor=owner,
+        data={"title": "見積提出", "due_at": dt.datetime(2026, 5, 1, 10, tzinfo=dt.UTC)},
+        person=person,
+    ).pk
+    world["product_id"] = create_product(
+        actor=admin, data={"code": "P-1", "name": "保守", "unit_price": 1000}
+    ).pk
+    world["line_id"] = add_line_item(
+        actor=owner, deal=deal, data={"name": "保守", "quantity": 1, "unit_price": 1000}
+    ).pk
+    world["deal_contact_id"] = add_deal_contact(
+        actor=owner, deal=deal, person=person, role="決裁者"
+    ).pk
+    world["target_id"] = set_target(
+        actor=admin, metric="revenue", period="2026-05", value=1_000_000, user=owner
+    ).pk
     world["quote_id"] = issue_quote(actor=owner, deal=deal).pk
-    world["attachment_id"] = add_attachment(actor=owner, touch=touch, upload=SimpleUploadedFile(
-        "photo.png", png_bytes(), content_type="image/png")).pk
+    world["attachment_id"] = add_attachment(
+        actor=owner,
+        touch=touch,
+        upload=SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png"),
+    ).pk
     return world
 
 
@@ -114,8 +157,11 @@ def sample(document: dict, schema: dict):
     if "enum" in schema:
         return schema["enum"][0]
     if kind == "object":
-        return {name: sample(document, sub) for name, sub in schema.get("properties", {}).items()
-                if name in schema.get("required", [])}
+        return {
+            name: sample(document, sub)
+            for name, sub in schema.get("properties", {}).items()
+            if name in schema.get("required", [])
+        }
     if kind == "array":
         return []
     if kind == "integer":
@@ -136,8 +182,11 @@ def fingerprint() -> dict[str, int]:
     records one, so an update shows too)."""
     from django.apps import apps
 
-    return {model._meta.label: model._base_manager.count() for model in apps.get_models()
-            if model.__module__.startswith("daifuku.") and not model._meta.proxy}
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_models()
+        if model.__module__.startswith("daifuku.") and not model._meta.proxy
+    }
 
 
 def png_bytes() -> bytes:

@@ -36,15 +36,15 @@ CALLERS = ("teammate", "manager", "admin", "other", "marketer", "support")
 
 # who may: the callers in CALLERS order
 EVERYONE = ("ok",) * 6
-OWNER_TEAM = ("ok", "ok", "ok", "404", "404", "404")        # change a customer's records: own team
-MANAGERS = ("403", "ok", "ok", "403", "403", "403")         # reference data: managers and admins
-AUTHOR = ("404", "404", "ok", "404", "404", "404")           # a touch: its author (and admins) change it
-TEAM_MANAGER = ("404", "ok", "ok", "404", "404", "404")     # the owner's manager, not a teammate
-TEAM = ("ok", "ok", "ok", "404", "404", "404")              # read: touches, deals are the team's
+OWNER_TEAM = ("ok", "ok", "ok", "404", "404", "404")  # change a customer's records: own team
+MANAGERS = ("403", "ok", "ok", "403", "403", "403")  # reference data: managers and admins
+AUTHOR = ("404", "404", "ok", "404", "404", "404")  # a touch: its author (and admins) change it
+TEAM_MANAGER = ("404", "ok", "ok", "404", "404", "404")  # the owner's manager, not a teammate
+TEAM = ("ok", "ok", "ok", "404", "404", "404")  # read: touches, deals are the team's
 # No record of this kind in the world (a duplicate group, a merge journal, an import, a
 # trashed person): everyone gets 404 here; their scope rules are tested in their apps.
 ABSENT = ("404",) * 6
-ADMINS = ("403", "403", "ok", "403", "403", "403")           # the organisation's own settings
+ADMINS = ("403", "403", "ok", "403", "403", "403")  # the organisation's own settings
 
 POLICY: dict[str, tuple[str, ...]] = {
     "GET /api/v1/me": EVERYONE,
@@ -168,7 +168,6 @@ POLICY: dict[str, tuple[str, ...]] = {
 }
 
 
-
 def _api_url_patterns(resolver=None, prefix=""):
     """The API's routes as Django knows them (``/api/v1/...`` regex strings)."""
     resolver = resolver or get_resolver()
@@ -192,7 +191,10 @@ def callers(make_user, teams, rep):
         "marketer": make_user("marketer", "marketer", teams["osaka"]),
         "support": make_user("support", "support", teams["osaka"]),
     }
-    tokens = {name: create_api_token(actor=user, user=user, name="matrix")[1] for name, user in users.items()}
+    tokens = {
+        name: create_api_token(actor=user, user=user, name="matrix")[1]
+        for name, user in users.items()
+    }
     row, secret = create_api_token(actor=rep, user=rep, name="revoked")
     revoke_api_token(actor=rep, token=row)
     tokens["revoked"] = secret
@@ -204,10 +206,13 @@ def _request(method, path, body, token):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     with transaction.atomic():
         if isinstance(body, dict):  # multipart: a file upload
-            response = client.post(path, {name: SimpleUploadedFile(*args) for name, args in body.items()},
-                                   **headers)
+            response = client.post(
+                path, {name: SimpleUploadedFile(*args) for name, args in body.items()}, **headers
+            )
         elif method in ("post", "patch", "put"):
-            response = getattr(client, method)(path, body, content_type="application/json", **headers)
+            response = getattr(client, method)(
+                path, body, content_type="application/json", **headers
+            )
         else:
             response = getattr(client, method)(path, **headers)
         transaction.set_rollback(True)
@@ -260,7 +265,9 @@ def test_route_role_matrix(rep, manager_world):
             status = _request(method, path, body, anonymous).status_code
             if status != 401:
                 wrong.append((key, "anonymous" if anonymous is None else "revoked", status))
-        got = tuple(_outcome(_request(method, path, body, tokens[name]).status_code) for name in CALLERS)
+        got = tuple(
+            _outcome(_request(method, path, body, tokens[name]).status_code) for name in CALLERS
+        )
         observed[key] = got
         if key not in POLICY:
             missing.append(key)
@@ -271,7 +278,9 @@ def test_route_role_matrix(rep, manager_world):
             print(f"    {key!r}: {got},")
     assert not missing, f"operations without a policy entry: {missing}"
     assert not wrong, wrong
-    assert set(POLICY) <= set(observed), f"policy entries for operations that no longer exist: {set(POLICY) - set(observed)}"
+    assert set(POLICY) <= set(observed), (
+        f"policy entries for operations that no longer exist: {set(POLICY) - set(observed)}"
+    )
 
 
 @pytest.fixture
@@ -284,10 +293,16 @@ def manager_world(rep, callers):
 
 # Pages anyone may open without signing in; every other page sends them to the login.
 PUBLIC_PAGES = {
-    "accounts/login/", "accounts/logout/", "i18n/setlang/", "favicon.ico",
+    "accounts/login/",
+    "accounts/logout/",
+    "i18n/setlang/",
+    "favicon.ico",
     # password reset by e-mail and the invitee's first password (docs/accounts.md)
-    "accounts/password/reset/", "accounts/password/reset/sent/", "accounts/password/reset/<uidb64>/<token>/",
-    "accounts/password/reset/complete/", "accounts/invitation/<uidb64>/<token>/",
+    "accounts/password/reset/",
+    "accounts/password/reset/sent/",
+    "accounts/password/reset/<uidb64>/<token>/",
+    "accounts/password/reset/complete/",
+    "accounts/invitation/<uidb64>/<token>/",
 }
 
 
@@ -304,8 +319,11 @@ def _ui_routes(resolver=None, prefix=""):
 def _concrete(route: str) -> str:
     import re
 
-    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "x" if m.group(1) in ("str", "slug", "path") else "1",
-                        route).lstrip("^").rstrip("$")
+    return "/" + re.sub(
+        r"<(?:(\w+):)?(\w+)>",
+        lambda m: "x" if m.group(1) in ("str", "slug", "path") else "1",
+        route,
+    ).lstrip("^").rstrip("$")
 
 
 def test_every_page_needs_a_sign_in_unless_listed_public(db):
@@ -316,7 +334,9 @@ def test_every_page_needs_a_sign_in_unless_listed_public(db):
         if route in PUBLIC_PAGES:
             continue
         response = Client().get(_concrete(route))
-        signed_out = response.status_code in (302, 301) and "/accounts/login/" in response.get("Location", "")
+        signed_out = response.status_code in (302, 301) and "/accounts/login/" in response.get(
+            "Location", ""
+        )
         if not (signed_out or response.status_code in (404, 405)):
             exposed.append((route, response.status_code))
     assert exposed == []

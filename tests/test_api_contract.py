@@ -18,16 +18,19 @@ def person(rep):
     return create_person(actor=rep, data={"family_name": "山田", "given_name": "花子"})
 
 
-@pytest.mark.parametrize("header, status", [
-    ("*", 200),
-    ('"1"', 200),
-    ('"7", "1"', 200),
-    ('"7","1"', 200),
-    ('W/"1"', 200),
-    ('"7", "8"', 412),
-    ('"abc"', 412),
-    ('"1', 412),
-])
+@pytest.mark.parametrize(
+    "header, status",
+    [
+        ("*", 200),
+        ('"1"', 200),
+        ('"7", "1"', 200),
+        ('"7","1"', 200),
+        ('W/"1"', 200),
+        ('"7", "8"', 412),
+        ('"abc"', 412),
+        ('"1', 412),
+    ],
+)
 def test_if_match_wildcard_and_lists(rep_api, person, header, status):
     response = rep_api.patch(f"/api/v1/people/{person.pk}", {"notes": "更新"}, HTTP_IF_MATCH=header)
     assert response.status_code == status, response.json()
@@ -43,16 +46,36 @@ def test_if_match_on_deals_wildcard_list_and_stale(admin_api, admin):
     from daifuku.customers.services import create_company
     from daifuku.sales.services import create_deal, create_pipeline
 
-    pipeline = create_pipeline(actor="test", name="P", stages=[
-        {"name": "見込み", "probability": 10}, {"name": "受注", "kind": "won"}, {"name": "失注", "kind": "lost"}])
+    pipeline = create_pipeline(
+        actor="test",
+        name="P",
+        stages=[
+            {"name": "見込み", "probability": 10},
+            {"name": "受注", "kind": "won"},
+            {"name": "失注", "kind": "lost"},
+        ],
+    )
     company = create_company(actor="test", data={"name": "山田商事"})
-    deal = create_deal(actor=admin, data={"title": "案件", "company_id": company.pk, "pipeline_id": pipeline.pk,
-                                          "amount": 1, "expected_close": "2026-05-01"})
+    deal = create_deal(
+        actor=admin,
+        data={
+            "title": "案件",
+            "company_id": company.pk,
+            "pipeline_id": pipeline.pk,
+            "amount": 1,
+            "expected_close": "2026-05-01",
+        },
+    )
     url = f"/api/v1/deals/{deal.pk}"
     assert admin_api.patch(url, {"title": "一"}, HTTP_IF_MATCH="*").status_code == 200
     current = admin_api.get(url)["ETag"]
-    assert admin_api.patch(url, {"title": "二"}, HTTP_IF_MATCH=f'"999", {current}').status_code == 200
-    assert admin_api.patch(url, {"title": "三"}, HTTP_IF_MATCH=current).json()["code"] == "precondition_failed"
+    assert (
+        admin_api.patch(url, {"title": "二"}, HTTP_IF_MATCH=f'"999", {current}').status_code == 200
+    )
+    assert (
+        admin_api.patch(url, {"title": "三"}, HTTP_IF_MATCH=current).json()["code"]
+        == "precondition_failed"
+    )
 
 
 def _document(client):
@@ -68,12 +91,15 @@ def test_every_operation_documents_its_error_responses(client):
     assert document["components"]["schemas"]["Error"]["required"] == ["code", "message", "errors"]
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
-            expected = set(ALWAYS) | (set(WRITES) if method in ("post", "patch", "put", "delete") else set())
+            expected = set(ALWAYS) | (
+                set(WRITES) if method in ("post", "patch", "put", "delete") else set()
+            )
             documented = {int(status) for status in operation["responses"]}
             assert expected <= documented, (method, path, expected - documented)
             for status in expected:
-                assert operation["responses"][str(status)]["content"]["application/json"]["schema"] == {
-                    "$ref": "#/components/schemas/Error"}
+                assert operation["responses"][str(status)]["content"]["application/json"][
+                    "schema"
+                ] == {"$ref": "#/components/schemas/Error"}
 
 
 def test_no_two_schemas_share_a_name():

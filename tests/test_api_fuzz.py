@@ -42,9 +42,14 @@ def token(db, admin, rep):
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-          phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 def test_api_never_fails_and_answers_only_documented_statuses(case, token):
     response = case.call(headers={"Authorization": f"Bearer {token}"})
     assert response.status_code != 401, "the fuzzing token must be accepted, or nothing is tested"

@@ -10,24 +10,65 @@ def _app_forms():
     from daifuku.activities import forms as activities
     from daifuku.customers import forms as customers
 
-    return [customers.HouseholdForm, customers.ContactForm, customers.ConsentForm, customers.PersonForm,
-            customers.CompanyForm, customers.TagForm, customers.CustomFieldForm, activities.TouchForm,
-            activities.QuickEntryForm, activities.NextActionForm, activities.HandoverForm, activities.GoalForm,
-            activities.ReportForm, activities.CommentForm]
+    return [
+        customers.HouseholdForm,
+        customers.ContactForm,
+        customers.ConsentForm,
+        customers.PersonForm,
+        customers.CompanyForm,
+        customers.TagForm,
+        customers.CustomFieldForm,
+        activities.TouchForm,
+        activities.QuickEntryForm,
+        activities.NextActionForm,
+        activities.HandoverForm,
+        activities.GoalForm,
+        activities.ReportForm,
+        activities.CommentForm,
+    ]
 
 
-BOUND = {"name": NASTY, "kana": "<ヤマダ>", "relation": "spouse", "birthday": "2026-12-03", "notes": "&amp;",
-         "department": "営業部 \"一課\"", "is_key_person": "on", "company": "x", "channel": "email", "evidence": "",
-         "summary": NASTY, "body": "line 1\n<line 2>", "follow_up": "on", "occurred_at": "not a date",
-         "to_user": "999", "note": "'quoted'", "target": "-1", "family_name": NASTY, "emails": "a@example.jp\nb"}
+BOUND = {
+    "name": NASTY,
+    "kana": "<ヤマダ>",
+    "relation": "spouse",
+    "birthday": "2026-12-03",
+    "notes": "&amp;",
+    "department": '営業部 "一課"',
+    "is_key_person": "on",
+    "company": "x",
+    "channel": "email",
+    "evidence": "",
+    "summary": NASTY,
+    "body": "line 1\n<line 2>",
+    "follow_up": "on",
+    "occurred_at": "not a date",
+    "to_user": "999",
+    "note": "'quoted'",
+    "target": "-1",
+    "family_name": NASTY,
+    "emails": "a@example.jp\nb",
+}
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", ["empty", "submitted with errors", "initial"])
 def test_the_app_forms_render_identically(state, rep, teammate):
     data = BOUND if state == "submitted with errors" else None
-    initial = {"owner": rep.pk, "team": rep.team_id, "to_user": teammate.pk, "kind": "call", "name": NASTY,
-               "is_key_person": True, "follow_up": True, "notes": NASTY} if state == "initial" else None
+    initial = (
+        {
+            "owner": rep.pk,
+            "team": rep.team_id,
+            "to_user": teammate.pk,
+            "kind": "call",
+            "name": NASTY,
+            "is_key_person": True,
+            "follow_up": True,
+            "notes": NASTY,
+        }
+        if state == "initial"
+        else None
+    )
     with_errors = 0
     for form_class in _app_forms():
         fast = form_class(data, initial=initial, renderer=FAST)

@@ -13,12 +13,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_import_layers_are_kept():
-    linter = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
+    linter = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which(
+        "lint-imports"
+    )
     assert linter, "import-linter is a dev dependency (make install)"
-    result = subprocess.run([linter, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [linter, "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-
 
 
 def test_services_and_selectors_type_check():
@@ -26,44 +33,60 @@ def test_services_and_selectors_type_check():
     and selectors, the write and read paths (`make lint` runs the same)."""
     mypy = shutil.which("mypy", path=str(Path(sys.executable).parent)) or shutil.which("mypy")
     assert mypy, "mypy is a dev dependency (make install)"
-    result = subprocess.run([mypy, "--cache-dir", "/dev/null"], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                            env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [mypy, "--cache-dir", "/dev/null"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
 
 # Reads an adapter may not do itself (docs/architecture.md convention 2: selectors are the only
 # read path): a model manager, or a shortcut that queries a model directly.
-DIRECT_READ = re.compile(r"\.objects\b|\ball_objects\b|_default_manager|\bget_(?:object|list)_or_404\(")
+DIRECT_READ = re.compile(
+    r"\.objects\b|\ball_objects\b|_default_manager|\bget_(?:object|list)_or_404\("
+)
 # "path: stripped line" -> why the read stays in the adapter. A new direct read fails the test.
 _COMMAND = "a command-line tool of the operator: no signed-in user to restrict() for"
 _IMPORTS = "imports' command (imports engineer): to move to imports.selectors"
 ALLOWED_DIRECT_READS: dict[str, str] = {
     'src/daifuku/accounts/management/commands/createuser.py: team = Team.objects.filter(name=options["team"])'
-    '.first() or create_team(': _COMMAND,
-    'src/daifuku/accounts/management/commands/token.py: user = User.objects.get(username=options["username"])':
-        _COMMAND,
+    ".first() or create_team(": _COMMAND,
+    'src/daifuku/accounts/management/commands/token.py: user = User.objects.get(username=options["username"])': _COMMAND,
     'src/daifuku/accounts/management/commands/token.py: token = ApiToken.objects.filter(key_prefix=options["prefix"],'
-    ' revoked_at__isnull=True).first()': _COMMAND,
-    'src/daifuku/customers/management/commands/seed.py: owners = list(User.objects.filter(is_active=True, '
+    " revoked_at__isnull=True).first()": _COMMAND,
+    "src/daifuku/customers/management/commands/seed.py: owners = list(User.objects.filter(is_active=True, "
     'role__in=roles).order_by("pk").values_list("pk", "team_id"))': _COMMAND + " (benchmark data)",
-    'src/daifuku/web/management/commands/demo.py: if User.objects.exists():': _COMMAND + " (demo data)",
-    'src/daifuku/web/management/commands/demo.py: if User.objects.filter(username__in=[u[0] for u in USERS])'
-    '.count() == len(USERS):': _COMMAND + " (demo data)",
+    "src/daifuku/web/management/commands/demo.py: if User.objects.exists():": _COMMAND
+    + " (demo data)",
+    "src/daifuku/web/management/commands/demo.py: if User.objects.filter(username__in=[u[0] for u in USERS])"
+    ".count() == len(USERS):": _COMMAND + " (demo data)",
     'src/daifuku/imports/management/commands/dedup.py: for group in DuplicateGroup.objects.filter(status="open", '
     'entity_type=options["type"]).order_by("-score", "id")[:200]:': _IMPORTS,
     "src/daifuku/imports/management/commands/export.py: queryset = Person.objects.all()": _IMPORTS,
     "src/daifuku/imports/management/commands/import.py: ImportRun.objects.filter(pk=run.pk)"
     ".update(status=ImportRun.Status.QUEUED)": _IMPORTS + " (a write, for imports.services)",
-    "src/daifuku/imports/management/commands/import.py: saved = SavedMapping.objects.filter(name=value).first()":
-        _IMPORTS,
-    "src/daifuku/imports/management/commands/import.py: user = User.objects.filter(username=username).first()":
-        _IMPORTS + " (accounts.selectors.find_username)",
+    "src/daifuku/imports/management/commands/import.py: saved = SavedMapping.objects.filter(name=value).first()": _IMPORTS,
+    "src/daifuku/imports/management/commands/import.py: user = User.objects.filter(username=username).first()": _IMPORTS
+    + " (accounts.selectors.find_username)",
 }
 
 
 def _screen_modules() -> list[Path]:
     app = ROOT / "src" / "daifuku"
-    patterns = ("*/views.py", "*/views_*.py", "*/*_views.py", "*/views/**/*.py", "*/forms.py", "*/forms_*.py",
-                "*/forms/**/*.py", "*/templatetags/**/*.py")
+    patterns = (
+        "*/views.py",
+        "*/views_*.py",
+        "*/*_views.py",
+        "*/views/**/*.py",
+        "*/forms.py",
+        "*/forms_*.py",
+        "*/forms/**/*.py",
+        "*/templatetags/**/*.py",
+    )
     return sorted({path for pattern in patterns for path in app.glob(pattern)})
 
 
@@ -71,7 +94,9 @@ def _adapter_modules() -> list[Path]:
     """The screens, and the other adapters: API endpoints and management commands."""
     app = ROOT / "src" / "daifuku"
     patterns = ("*/api.py", "*/api_*.py", "api/*.py", "*/management/commands/*.py")
-    return sorted(set(_screen_modules()) | {path for pattern in patterns for path in app.glob(pattern)})
+    return sorted(
+        set(_screen_modules()) | {path for pattern in patterns for path in app.glob(pattern)}
+    )
 
 
 def test_adapters_read_through_selectors():
@@ -81,7 +106,10 @@ def test_adapters_read_through_selectors():
     for path in modules:
         relative = path.relative_to(ROOT).as_posix()
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if DIRECT_READ.search(line) and f"{relative}: {line.strip()}" not in ALLOWED_DIRECT_READS:
+            if (
+                DIRECT_READ.search(line)
+                and f"{relative}: {line.strip()}" not in ALLOWED_DIRECT_READS
+            ):
                 offending.append(f"{relative}:{number}: {line.strip()}")
     assert not offending, "read through a selector instead:\n" + "\n".join(offending)
 
@@ -89,10 +117,12 @@ def test_adapters_read_through_selectors():
 def test_model_choices_use_the_one_query_field():
     """Django's ModelChoiceField lists its choices through a server-side cursor on
     PostgreSQL (three round trips); core.form_fields.ModelChoiceField takes one query."""
-    offending = [f"{path.relative_to(ROOT).as_posix()}:{number}: {line.strip()}"
-                 for path in _screen_modules()
-                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                 if re.search(r"\bforms\.Model(?:Multiple)?ChoiceField\b", line)]
+    offending = [
+        f"{path.relative_to(ROOT).as_posix()}:{number}: {line.strip()}"
+        for path in _screen_modules()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\bforms\.Model(?:Multiple)?ChoiceField\b", line)
+    ]
     assert not offending, "use daifuku.core.form_fields.ModelChoiceField:\n" + "\n".join(offending)
 
 
@@ -106,7 +136,11 @@ def test_every_event_is_declared_with_its_listeners():
         for name, handlers in registry.items():
             for handler in handlers:
                 registered.setdefault(name, set()).add(handler.__module__.split(".")[1])
-    declared = {event.name: set(event.listened_by) for event in events.CATALOGUE.values() if event.listened_by}
+    declared = {
+        event.name: set(event.listened_by)
+        for event in events.CATALOGUE.values()
+        if event.listened_by
+    }
     assert registered == declared
 
 
@@ -116,4 +150,6 @@ def test_the_architecture_page_lists_the_event_catalogue():
 
     table = events.catalogue_table()
     page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
-    assert table in page, "paste daifuku.core.events.catalogue_table() into docs/architecture.md:\n" + table
+    assert table in page, (
+        "paste daifuku.core.events.catalogue_table() into docs/architecture.md:\n" + table
+    )

@@ -26,26 +26,45 @@ def envelope(response, status: int, code: str | None = None) -> dict:
 def pipeline(db):
     from daifuku.sales.services import create_pipeline
 
-    return create_pipeline(actor="test", name="新規開拓", stages=[
-        {"name": "見込み", "probability": 10}, {"name": "受注", "kind": "won"}, {"name": "失注", "kind": "lost"}])
+    return create_pipeline(
+        actor="test",
+        name="新規開拓",
+        stages=[
+            {"name": "見込み", "probability": 10},
+            {"name": "受注", "kind": "won"},
+            {"name": "失注", "kind": "lost"},
+        ],
+    )
 
 
 def raw_post(api, path, body: bytes | str, method="post"):
-    return getattr(api.client, method)(path, body, content_type="application/json",
-                                       HTTP_AUTHORIZATION=f"Bearer {api.token}")
+    return getattr(api.client, method)(
+        path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {api.token}"
+    )
 
 
 def test_lone_surrogate_and_nul_in_json_are_refused_and_nothing_saved(admin_api):
     from daifuku.customers.models import Person
 
-    body = envelope(raw_post(admin_api, "/api/v1/people", '{"family_name": "\\ud800", "given_name": "x"}'),
-                    422, "invalid_input")
+    body = envelope(
+        raw_post(admin_api, "/api/v1/people", '{"family_name": "\\ud800", "given_name": "x"}'),
+        422,
+        "invalid_input",
+    )
     assert list(body["errors"]) == ["family_name"]
-    body = envelope(admin_api.post("/api/v1/people", {"family_name": "山田", "given_name": "a\x00b"}),
-                    422, "invalid_input")
+    body = envelope(
+        admin_api.post("/api/v1/people", {"family_name": "山田", "given_name": "a\x00b"}),
+        422,
+        "invalid_input",
+    )
     assert list(body["errors"]) == ["given_name"]
-    body = envelope(admin_api.post("/api/v1/people", {"family_name": "山田", "given_name": "花子",
-                                                      "custom": {"k\x00": "v"}}), 422)
+    body = envelope(
+        admin_api.post(
+            "/api/v1/people",
+            {"family_name": "山田", "given_name": "花子", "custom": {"k\x00": "v"}},
+        ),
+        422,
+    )
     assert not Person.all_objects.exists()
 
 
@@ -54,7 +73,9 @@ def test_body_over_ten_megabytes_is_413_envelope(admin_api):
     envelope(raw_post(admin_api, "/api/v1/people", big), 413, "request_too_large")
 
 
-@pytest.mark.parametrize("body", ["{nope", b'{"family_name": "\xff"}', "[" * 100_000 + "]" * 100_000])
+@pytest.mark.parametrize(
+    "body", ["{nope", b'{"family_name": "\xff"}', "[" * 100_000 + "]" * 100_000]
+)
 def test_unparseable_body_is_400_envelope(admin_api, body):
     envelope(raw_post(admin_api, "/api/v1/people", body), 400, "invalid_body")
 
@@ -63,8 +84,19 @@ def test_positions_beyond_64_bits_or_their_column_are_refused(admin_api, pipelin
     from daifuku.customers.models import CustomFieldDefinition
 
     for position in (2**63, 2**40):
-        body = envelope(admin_api.post("/api/v1/custom-fields", {
-            "target": "person", "key": "rank", "label": "ランク", "field_type": "text", "position": position}), 422)
+        body = envelope(
+            admin_api.post(
+                "/api/v1/custom-fields",
+                {
+                    "target": "person",
+                    "key": "rank",
+                    "label": "ランク",
+                    "field_type": "text",
+                    "position": position,
+                },
+            ),
+            422,
+        )
         assert list(body["errors"]) == ["position"]
     assert not CustomFieldDefinition.objects.exists()
     stage = pipeline.stages.order_by("position").first()
@@ -76,36 +108,59 @@ def test_positions_beyond_64_bits_or_their_column_are_refused(admin_api, pipelin
     assert stage.position == before
 
 
-@pytest.mark.parametrize("path, field", [
-    (f"/api/v1/contacts?person_id={HUGE}", "person_id"),
-    (f"/api/v1/people?team={HUGE}", "team"),
-    (f"/api/v1/deals?stage_id={HUGE}", "stage_id"),
-    (f"/api/v1/forecast?period=2026-05&team_id={HUGE}", "team_id"),
-    (f"/api/v1/people/{HUGE}", "person_id"),
-])
+@pytest.mark.parametrize(
+    "path, field",
+    [
+        (f"/api/v1/contacts?person_id={HUGE}", "person_id"),
+        (f"/api/v1/people?team={HUGE}", "team"),
+        (f"/api/v1/deals?stage_id={HUGE}", "stage_id"),
+        (f"/api/v1/forecast?period=2026-05&team_id={HUGE}", "team_id"),
+        (f"/api/v1/people/{HUGE}", "person_id"),
+    ],
+)
 def test_huge_integers_in_query_and_path_are_422(admin_api, path, field):
     assert list(envelope(admin_api.get(path), 422, "invalid_input")["errors"]) == [field]
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/people?search=a%00b", "/api/v1/customers?search=%00", "/api/v1/postal-codes/10%000001"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/people?search=a%00b",
+        "/api/v1/customers?search=%00",
+        "/api/v1/postal-codes/10%000001",
+    ],
+)
 def test_nul_in_the_address_is_400_envelope(admin_api, path):
     envelope(admin_api.get(path), 400, "invalid_character")
 
 
-@pytest.mark.parametrize("path, data", [
-    ("/api/v1/products", {"code": "x" * 5000, "name": "品名", "unit_price": 1}),
-    ("/api/v1/products", {"code": "P-1", "name": "名" * 201, "unit_price": 1}),
-    ("/api/v1/pipelines", {"name": "長" * 101}),
-    ("/api/v1/pipelines", {"name": "P", "stages": [
-        {"name": "段" * 101}, {"name": "受注", "kind": "won"}, {"name": "失注", "kind": "lost"}]}),
-])
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("/api/v1/products", {"code": "x" * 5000, "name": "品名", "unit_price": 1}),
+        ("/api/v1/products", {"code": "P-1", "name": "名" * 201, "unit_price": 1}),
+        ("/api/v1/pipelines", {"name": "長" * 101}),
+        (
+            "/api/v1/pipelines",
+            {
+                "name": "P",
+                "stages": [
+                    {"name": "段" * 101},
+                    {"name": "受注", "kind": "won"},
+                    {"name": "失注", "kind": "lost"},
+                ],
+            },
+        ),
+    ],
+)
 def test_over_long_text_is_refused_alike_on_both_databases(admin_api, path, data):
     from daifuku.sales.models import Pipeline, Product
 
     before = (Product.objects.count(), Pipeline.objects.count())
     body = envelope(admin_api.post(path, data), 422)
-    assert any("at most" in m or "以内" in m for messages in body["errors"].values() for m in messages), body
+    assert any(
+        "at most" in m or "以内" in m for messages in body["errors"].values() for m in messages
+    ), body
     assert (Product.objects.count(), Pipeline.objects.count()) == before
 
 
@@ -125,11 +180,19 @@ def test_unknown_route_wrong_method_and_bad_json_are_envelopes(admin_api):
 # --- the browser ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [
-    f"/customers/?team={HUGE}", f"/sales/deals/?stage={HUGE}", f"/sales/deals/?owner={HUGE}",
-    "/customers/?after=zzzz", "/customers/?before=zz", "/customers/companies/?after=zz", "/sales/deals/?after=zz",
-    "/customers/?q=a%00b",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/customers/?team={HUGE}",
+        f"/sales/deals/?stage={HUGE}",
+        f"/sales/deals/?owner={HUGE}",
+        "/customers/?after=zzzz",
+        "/customers/?before=zz",
+        "/customers/companies/?after=zz",
+        "/sales/deals/?after=zz",
+        "/customers/?q=a%00b",
+    ],
+)
 def test_ui_lists_answer_400_page_for_huge_numbers_bad_cursors_and_nul(admin, path):
     client = Client()
     client.force_login(admin)
@@ -144,12 +207,18 @@ def test_form_post_with_nul_or_broken_utf8_is_a_field_error_or_replaced_never_50
 
     client = Client()
     client.force_login(admin)
-    response = client.post("/customers/people/new/", "family_name=a%00&given_name=x",
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/customers/people/new/",
+        "family_name=a%00&given_name=x",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 200 and not Person.all_objects.exists()
     # %ED%A0%80 is a surrogate's UTF-8 form: Django decodes it as U+FFFD, which is storable
-    response = client.post("/customers/people/new/", "family_name=%ED%A0%80&given_name=x",
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/customers/people/new/",
+        "family_name=%ED%A0%80&given_name=x",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code in (200, 302)
     assert all("\ud800" not in p.family_name for p in Person.all_objects.all())
 

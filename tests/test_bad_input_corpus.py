@@ -26,12 +26,17 @@ SURROGATE = "\ud800"
 NUL = "a\x00b"
 LONG = "x" * 100_001  # beyond any column and beyond TEXT_MAX
 HUGE_INTS = [2**63, -(2**63) - 1, 10**40]
-BAD_CURSORS = ["zz", "!!!", base64.urlsafe_b64encode(b"[1,2,3,4,5]").decode(), base64.urlsafe_b64encode(b"\xff\xfe").decode()]
+BAD_CURSORS = [
+    "zz",
+    "!!!",
+    base64.urlsafe_b64encode(b"[1,2,3,4,5]").decode(),
+    base64.urlsafe_b64encode(b"\xff\xfe").decode(),
+]
 GOOD_QUERY = {"period": "2026-05", "target": "person", "search": "%E5%B1%B1%E7%94%B0"}
 WHOLE_BODIES = [
-    b'{"a": "\xff\xfe"}',                      # invalid UTF-8
-    b"[" * 50_000 + b"]" * 50_000,            # deep nesting
-    b'{"a": ' * 5_000 + b"1" + b"}" * 5_000,   # deep objects
+    b'{"a": "\xff\xfe"}',  # invalid UTF-8
+    b"[" * 50_000 + b"]" * 50_000,  # deep nesting
+    b'{"a": ' * 5_000 + b"1" + b"}" * 5_000,  # deep objects
     b"not json",
     b'{"a": "' + b"x" * (10 * 1024 * 1024) + b'"}',  # over the 10 MB body limit
 ]
@@ -47,8 +52,9 @@ def world(admin, rep):
 
 
 def send(api, method: str, path: str, body: bytes):
-    return getattr(api.client, method)(path, body, content_type="application/json",
-                                       HTTP_AUTHORIZATION=f"Bearer {api.token}")
+    return getattr(api.client, method)(
+        path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {api.token}"
+    )
 
 
 def assert_refused(response, what, *, may_succeed=False):
@@ -87,7 +93,11 @@ def test_every_json_write_refuses_the_corpus_and_saves_nothing(admin_api, world)
             continue
         path = path_for(template, world)
         schema = json_body_schema(doc, operation)
-        cases = [(f"body #{i}", body, False) for i, body in enumerate(WHOLE_BODIES)] if schema is not None else []
+        cases = (
+            [(f"body #{i}", body, False) for i, body in enumerate(WHOLE_BODIES)]
+            if schema is not None
+            else []
+        )
         if schema is not None:
             cases += list(bad_bodies(doc, schema))
         for label, body, may_succeed in cases:
@@ -112,8 +122,11 @@ def test_every_list_refuses_bad_query_parameters(admin_api, world):
         query = [p for p in operation.get("parameters", []) if p["in"] == "query"]
         # the other parameters good, so the bad one is what is judged (a search that
         # finds nothing never reads its cursor)
-        base = {p["name"]: GOOD_QUERY[p["name"]] for p in query
-                if p["name"] in GOOD_QUERY and (p.get("required") or p["name"] == "search")}
+        base = {
+            p["name"]: GOOD_QUERY[p["name"]]
+            for p in query
+            if p["name"] in GOOD_QUERY and (p.get("required") or p["name"] == "search")
+        }
         for parameter in query:
             kind = resolve(doc, parameter.get("schema", {})).get("type")
             name = parameter["name"]
@@ -124,15 +137,18 @@ def test_every_list_refuses_bad_query_parameters(admin_api, world):
                 values += BAD_CURSORS
             for value in values:
                 others = "".join(f"&{k}={v}" for k, v in base.items() if k != name)
-                response = admin_api.client.get(f"{path}?{name}={value}{others}",
-                                                HTTP_AUTHORIZATION=f"Bearer {admin_api.token}")
+                response = admin_api.client.get(
+                    f"{path}?{name}={value}{others}", HTTP_AUTHORIZATION=f"Bearer {admin_api.token}"
+                )
                 assert_refused(response, (template, name, value))
                 probed += 1
     assert probed > 100
 
 
 @pytest.mark.parametrize("path", ["/customers/", "/customers/companies/", "/sales/deals/"])
-@pytest.mark.parametrize("query", ["after=zz", "before=!!!", "after=" + BAD_CURSORS[2], "q=%00", "team=" + str(2**64)])
+@pytest.mark.parametrize(
+    "query", ["after=zz", "before=!!!", "after=" + BAD_CURSORS[2], "q=%00", "team=" + str(2**64)]
+)
 def test_ui_lists_refuse_bad_query_parameters_with_a_page(admin, path, query):
     client = Client()
     client.force_login(admin)

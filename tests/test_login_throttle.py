@@ -17,7 +17,9 @@ def _log_in(password: str, remote: str, forwarded: str | None = None):
     headers = {"REMOTE_ADDR": remote}
     if forwarded is not None:
         headers["HTTP_X_FORWARDED_FOR"] = forwarded
-    return Client().post(reverse("accounts:login"), {"username": "rep", "password": password}, **headers)
+    return Client().post(
+        reverse("accounts:login"), {"username": "rep", "password": password}, **headers
+    )
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
@@ -57,7 +59,10 @@ def test_the_old_password_of_the_password_change_is_throttled_like_the_login(rep
     client = Client(REMOTE_ADDR="192.0.2.10")
     client.force_login(rep)
     url = reverse("accounts:password-change")
-    new = {"new_password1": "a much better passphrase 2026", "new_password2": "a much better passphrase 2026"}
+    new = {
+        "new_password1": "a much better passphrase 2026",
+        "new_password2": "a much better passphrase 2026",
+    }
     first = client.post(url, {"old_password": "wrong 1", **new})
     assert first.status_code == 200 and "old_password" in first.context["form"].errors
     client.post(url, {"old_password": "wrong 2", **new})
@@ -75,7 +80,18 @@ def test_a_new_password_the_validators_refuse_is_no_failed_guess(rep):
     client.force_login(rep)
     url = reverse("accounts:password-change")
     for _ in range(8):
-        response = client.post(url, {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"})
+        response = client.post(
+            url, {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"}
+        )
         assert response.status_code == 200
-    assert client.post(url, {"old_password": PASSWORD, "new_password1": "a much better passphrase 2026",
-                             "new_password2": "a much better passphrase 2026"}).status_code == 302
+    assert (
+        client.post(
+            url,
+            {
+                "old_password": PASSWORD,
+                "new_password1": "a much better passphrase 2026",
+                "new_password2": "a much better passphrase 2026",
+            },
+        ).status_code
+        == 302
+    )

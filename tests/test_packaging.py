@@ -19,14 +19,16 @@ def test_the_license_is_an_spdx_expression_with_a_backend_that_knows_it():
 
 
 def test_make_test_says_it_leaves_out_the_postgresql_only_tests():
-    recipe = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
+    recipe = subprocess.run(
+        ["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    ).stdout
     assert "postgres_only" in recipe and "make test-postgres" in recipe
 
 
 _READS = [
-    re.compile(r"""\benv(?:_bool|_list)?\(\s*["']([A-Z0-9_]+)["']"""),      # settings.env("X")
-    re.compile(r"""\b_env_int\(\s*["']([A-Z0-9_]+)["']"""),                 # serve's options
-    re.compile(r"""["']DAIFUKU_([A-Z0-9_]+)["']"""),                         # os.environ.get("DAIFUKU_X")
+    re.compile(r"""\benv(?:_bool|_list)?\(\s*["']([A-Z0-9_]+)["']"""),  # settings.env("X")
+    re.compile(r"""\b_env_int\(\s*["']([A-Z0-9_]+)["']"""),  # serve's options
+    re.compile(r"""["']DAIFUKU_([A-Z0-9_]+)["']"""),  # os.environ.get("DAIFUKU_X")
 ]
 
 
@@ -43,8 +45,15 @@ def _settings_read_by_the_code() -> set[str]:
 
 def test_the_readme_lists_every_setting_the_code_reads():
     names = _settings_read_by_the_code()
-    assert {"DAIFUKU_BEHIND_PROXY", "DAIFUKU_HSTS_SECONDS", "DAIFUKU_WORKERS", "DAIFUKU_THREADS",
-            "DAIFUKU_TRUSTED_PROXIES", "DAIFUKU_WORKER", "DAIFUKU_IMPORT_WORKERS"} <= names  # the grep finds them
+    assert {
+        "DAIFUKU_BEHIND_PROXY",
+        "DAIFUKU_HSTS_SECONDS",
+        "DAIFUKU_WORKERS",
+        "DAIFUKU_THREADS",
+        "DAIFUKU_TRUSTED_PROXIES",
+        "DAIFUKU_WORKER",
+        "DAIFUKU_IMPORT_WORKERS",
+    } <= names  # the grep finds them
     readme = (ROOT / "README.md").read_text()
     missing = sorted(name for name in names if f"`{name}`" not in readme)
     assert not missing, f"README.md's configuration table lacks {missing}"

@@ -24,8 +24,10 @@ def touch(rep):
 
 
 def upload(api, touch, name, data):
-    return api.upload(f"/api/v1/touches/{touch.pk}/attachments",
-                      {"file": SimpleUploadedFile(name, data, content_type="application/octet-stream")})
+    return api.upload(
+        f"/api/v1/touches/{touch.pk}/attachments",
+        {"file": SimpleUploadedFile(name, data, content_type="application/octet-stream")},
+    )
 
 
 def refused(response) -> str:
@@ -75,7 +77,9 @@ def test_a_docx_that_expands_beyond_the_limit_is_refused(rep_api, touch):
 
 
 def test_a_docx_a_thousand_times_its_size_is_refused_under_the_limit(rep_api, touch):
-    refused(upload(rep_api, touch, "ratio.docx", office_file({"word/document.xml": 20 * 1024 * 1024})))
+    refused(
+        upload(rep_api, touch, "ratio.docx", office_file({"word/document.xml": 20 * 1024 * 1024}))
+    )
 
 
 def test_an_archive_that_lies_about_its_sizes_is_refused(rep_api, touch):
@@ -86,17 +90,23 @@ def test_an_archive_that_lies_about_its_sizes_is_refused(rep_api, touch):
     data = bytearray(out.getvalue())
     # claim 1 KB in the local header and the central directory: the 20 MB stay inside
     local = data.index(b"PK\x03\x04word/"[:4], data.index(b"word/document.xml") - 30)
-    data[local + 22:local + 26] = (1024).to_bytes(4, "little")
+    data[local + 22 : local + 26] = (1024).to_bytes(4, "little")
     central = data.index(b"PK\x01\x02", local + 30)
-    central = data.index(b"PK\x01\x02", central + 4) if data[central + 46:central + 50] != b"word" else central
-    data[central + 24:central + 28] = (1024).to_bytes(4, "little")
+    central = (
+        data.index(b"PK\x01\x02", central + 4)
+        if data[central + 46 : central + 50] != b"word"
+        else central
+    )
+    data[central + 24 : central + 28] = (1024).to_bytes(4, "little")
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
         assert archive.getinfo("word/document.xml").file_size == 1024
     refused(upload(rep_api, touch, "liar.docx", bytes(data)))
 
 
 def test_an_ordinary_docx_is_accepted(rep_api, touch):
-    data = office_file({"word/document.xml": b"<w:document>" + "議事録".encode() * 1000 + b"</w:document>"})
+    data = office_file(
+        {"word/document.xml": b"<w:document>" + "議事録".encode() * 1000 + b"</w:document>"}
+    )
     response = upload(rep_api, touch, "議事録.docx", data)
     assert response.status_code == 201, response.content
     assert response.json()["name"] == "議事録.docx"
@@ -108,23 +118,33 @@ END = b"trailer<</Root 1 0 R>>\n%%EOF\n"
 
 def flate_object_stream(content: bytes) -> bytes:
     packed = zlib.compress(content)
-    return (b"3 0 obj<</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length " + str(len(packed)).encode()
-            + b">>stream\n" + packed + b"\nendstream\nendobj\n")
+    return (
+        b"3 0 obj<</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length "
+        + str(len(packed)).encode()
+        + b">>stream\n"
+        + packed
+        + b"\nendstream\nendobj\n"
+    )
 
 
-@pytest.mark.parametrize("body", [
-    b"1 0 obj<</Type/Catalog/OpenAction 3 0 R>>endobj\n3 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj\n",
-    b"3 0 obj<</Type/Action/S/Launch/F(cmd.exe)>>endobj\n",
-    b"3 0 obj<</Type/Filespec/EF<</F 4 0 R>>>>endobj\n4 0 obj<</Type/EmbeddedFile/Length 1>>stream\nx\nendstream\n",
-    b"3 0 obj<</S/J#61vaScript/J#53 5 0 R>>endobj\n",
-    b"3 0 obj<</Type/RichMedia>>endobj\n",
-    flate_object_stream(b"4 0 <</S/JavaScript/JS(this.exportDataObject())>>"),
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"1 0 obj<</Type/Catalog/OpenAction 3 0 R>>endobj\n3 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj\n",
+        b"3 0 obj<</Type/Action/S/Launch/F(cmd.exe)>>endobj\n",
+        b"3 0 obj<</Type/Filespec/EF<</F 4 0 R>>>>endobj\n4 0 obj<</Type/EmbeddedFile/Length 1>>stream\nx\nendstream\n",
+        b"3 0 obj<</S/J#61vaScript/J#53 5 0 R>>endobj\n",
+        b"3 0 obj<</Type/RichMedia>>endobj\n",
+        flate_object_stream(b"4 0 <</S/JavaScript/JS(this.exportDataObject())>>"),
+    ],
+)
 def test_pdfs_that_run_or_carry_something_are_refused(rep_api, touch, body):
     assert "PDF" in refused(upload(rep_api, touch, "見積書.pdf", PLAIN + body + END))
 
 
 def test_a_plain_pdf_with_links_is_accepted(rep_api, touch):
-    body = b"3 0 obj<</S/URI/URI(https://example.jp/js/app)>>endobj\n" + flate_object_stream(b"BT (Hello) Tj ET")
+    body = b"3 0 obj<</S/URI/URI(https://example.jp/js/app)>>endobj\n" + flate_object_stream(
+        b"BT (Hello) Tj ET"
+    )
     response = upload(rep_api, touch, "見積書.pdf", PLAIN + body + END)
     assert response.status_code == 201, response.content

@@ -23,8 +23,12 @@ NEVER = "バックグラウンド処理のワーカーがまだ一度も動い�
 def queued_jobs(settings):
     """Jobs wait in the database for a worker, as in production (the test settings run
     them at once in the test's own process)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
-                                  "QUEUES": ["default", "imports", "mail"]}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "imports", "mail"],
+        }
+    }
 
 
 @pytest.fixture
@@ -43,8 +47,13 @@ def _scan(status=JobRun.Status.QUEUED) -> JobRun:
 
 def _worker_seen(seconds_ago: int) -> None:
     now = timezone.now()
-    WorkerHeartbeat.objects.create(worker_id="w1", hostname="h", pid=1, started_at=now - dt.timedelta(hours=1),
-                                   seen_at=now - dt.timedelta(seconds=seconds_ago))
+    WorkerHeartbeat.objects.create(
+        worker_id="w1",
+        hostname="h",
+        pid=1,
+        started_at=now - dt.timedelta(hours=1),
+        seen_at=now - dt.timedelta(seconds=seconds_ago),
+    )
 
 
 def test_a_queued_scan_with_no_worker_ever_says_to_start_one(queued_jobs, browser):
@@ -79,8 +88,9 @@ def test_the_import_progress_says_so_too(queued_jobs, browser, admin, tmp_path, 
     from daifuku.imports import services
 
     settings.MEDIA_ROOT = tmp_path
-    run = services.upload(actor=admin, file=SimpleUploadedFile("p.csv", "姓,名\n山田,太郎\n".encode()),
-                          name="p.csv")
+    run = services.upload(
+        actor=admin, file=SimpleUploadedFile("p.csv", "姓,名\n山田,太郎\n".encode()), name="p.csv"
+    )
     run = services.start(actor=admin, run=run)  # queued; nothing runs it
     part = browser.get(reverse("imports:progress", args=[run.pk])).content.decode()
     assert 'id="no-worker"' in part and NEVER in part

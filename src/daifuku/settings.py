@@ -40,7 +40,9 @@ ENVIRONMENT = env("ENV", "development")
 if ENVIRONMENT not in {"development", "production"}:
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured(f"DAIFUKU_ENV must be 'development' or 'production', not {ENVIRONMENT!r}")
+    raise ImproperlyConfigured(
+        f"DAIFUKU_ENV must be 'development' or 'production', not {ENVIRONMENT!r}"
+    )
 PRODUCTION = ENVIRONMENT == "production"
 TESTING = env_bool("TESTING")
 
@@ -187,8 +189,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -299,7 +303,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DAIFUKU_ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 # what an attachment may cost to open (activities.services.file_checks)
 DAIFUKU_ATTACHMENT_MAX_PIXELS = int(env("ATTACHMENT_MAX_PIXELS", str(50_000_000)))
-DAIFUKU_ATTACHMENT_MAX_UNZIPPED_BYTES = int(env("ATTACHMENT_MAX_UNZIPPED_BYTES", str(100 * 1024 * 1024)))
+DAIFUKU_ATTACHMENT_MAX_UNZIPPED_BYTES = int(
+    env("ATTACHMENT_MAX_UNZIPPED_BYTES", str(100 * 1024 * 1024))
+)
 # how long an invitation link works (accounts.invitations)
 DAIFUKU_INVITATION_DAYS = int(env("INVITATION_DAYS", "7"))
 DAIFUKU_IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(512 * 1024 * 1024)))

@@ -63,8 +63,15 @@ skip_or_fail = _load_root_conftest().skip_or_fail
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path(os.environ.get("DAIFUKU_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 DEFAULT_VIEWPORT = (1280, 800)
 TIMEOUT_MS = 15_000
 
@@ -86,8 +93,9 @@ def browser():
         skip_or_fail("the playwright package is missing: run `make install`")
     expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             yield instance
         finally:
@@ -100,9 +108,12 @@ def _pages(browser, live_server, transactional_db):
     opened = []
 
     def open_page(viewport=DEFAULT_VIEWPORT, locale="ja-JP", cookies=()):
-        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
-                                      locale=locale, base_url=live_server.url,
-                                      timezone_id="Asia/Tokyo")
+        context = browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]},
+            locale=locale,
+            base_url=live_server.url,
+            timezone_id="Asia/Tokyo",
+        )
         context.set_default_timeout(TIMEOUT_MS)
         if cookies:
             context.add_cookies(list(cookies))
@@ -137,8 +148,18 @@ def page_for(_pages, live_server):
         client = Client()
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        return _pages(viewport=viewport, locale=locale, cookies=[{
-            "name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url,
-            "httpOnly": True, "sameSite": "Lax"}])
+        return _pages(
+            viewport=viewport,
+            locale=locale,
+            cookies=[
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": cookie.value,
+                    "url": live_server.url,
+                    "httpOnly": True,
+                    "sameSite": "Lax",
+                }
+            ],
+        )
 
     return make

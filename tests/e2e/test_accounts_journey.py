@@ -41,7 +41,9 @@ def smtp(settings):
         controller.stop()
 
 
-def test_admin_invites_and_invitee_sets_password_and_logs_in(page_for, anonymous_page, live_server, admin, teams, smtp):
+def test_admin_invites_and_invitee_sets_password_and_logs_in(
+    page_for, anonymous_page, live_server, admin, teams, smtp
+):
     from playwright.sync_api import expect
 
     os.makedirs(SHOTS, exist_ok=True)

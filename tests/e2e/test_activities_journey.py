@@ -27,7 +27,9 @@ def test_phone_visit_with_photo_and_next_action(page_for, live_server, rep, tmp_
     from daifuku.customers.services import create_person
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    person = create_person(actor=rep, data={"family_name": "田中", "given_name": "一郎", "family_kana": "タナカ"})
+    person = create_person(
+        actor=rep, data={"family_name": "田中", "given_name": "一郎", "family_kana": "タナカ"}
+    )
     photo = _png(tmp_path / "shop-front.png")
     page = page_for(rep, viewport=(390, 844))
     page.goto(f"{live_server.url}/customers/people/{person.pk}/")
@@ -56,7 +58,9 @@ def test_phone_visit_with_photo_and_next_action(page_for, live_server, rep, tmp_
     thumbnail = timeline.locator("ul.attachments img").first
     expect(thumbnail).to_be_visible()
     thumbnail.scroll_into_view_if_needed()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
     assert thumbnail.evaluate("img => img.naturalWidth") == 320
 
     page.goto(f"{live_server.url}/activities/")

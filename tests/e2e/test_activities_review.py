@@ -25,11 +25,18 @@ def test_edit_a_next_action_in_the_browser(page_for, live_server, rep, viewport)
     from daifuku.activities import services
     from daifuku.customers.services import create_person
 
-    person = create_person(actor=rep, data={"family_name": "田中", "given_name": "一郎", "phone": "03-1234-5678"})
-    action = services.create_next_action(actor=rep, person=person, data={
-        "title": "見積書を届ける", "due_at": timezone.now() + timezone.timedelta(days=2)})
+    person = create_person(
+        actor=rep, data={"family_name": "田中", "given_name": "一郎", "phone": "03-1234-5678"}
+    )
+    action = services.create_next_action(
+        actor=rep,
+        person=person,
+        data={"title": "見積書を届ける", "due_at": timezone.now() + timezone.timedelta(days=2)},
+    )
     page = page_for(rep, viewport=viewport)
-    page.goto(f"{live_server.url}/activities/actions/{action.pk}/edit/?next=/customers/people/{person.pk}/")
+    page.goto(
+        f"{live_server.url}/activities/actions/{action.pk}/edit/?next=/customers/people/{person.pk}/"
+    )
     expect(page.locator("h1")).to_contain_text("次のアクションを編集")
     expect(page.locator("#id_title")).to_have_value("見積書を届ける")
     _shot(page, f"action-edit-{viewport[0]}")
@@ -52,8 +59,12 @@ def test_a_manager_sends_a_report_back(page_for, live_server, rep, manager, view
     from daifuku.customers.services import create_person
 
     person = create_person(actor=rep, data={"family_name": "佐藤", "given_name": "花子"})
-    services.log_touch(actor=rep, person=person, data={"kind": "visit", "summary": "新商品のご説明"})
-    report = services.submit_daily_report(actor=rep, day=timezone.localdate(), reflection="訪問一件")
+    services.log_touch(
+        actor=rep, person=person, data={"kind": "visit", "summary": "新商品のご説明"}
+    )
+    report = services.submit_daily_report(
+        actor=rep, day=timezone.localdate(), reflection="訪問一件"
+    )
     page = page_for(manager, viewport=viewport)
     page.goto(f"{live_server.url}/activities/reports/{report.pk}/")
     expect(page.locator("#report-touches")).to_contain_text("新商品のご説明")
@@ -70,8 +81,9 @@ def test_a_manager_sends_a_report_back(page_for, live_server, rep, manager, view
 
 
 @pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)])
-def test_my_day_calls_the_customer_and_the_timeline_reads_japanese(page_for, live_server, rep, viewport, tmp_path,
-                                                                  settings):
+def test_my_day_calls_the_customer_and_the_timeline_reads_japanese(
+    page_for, live_server, rep, viewport, tmp_path, settings
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from playwright.sync_api import expect
 
@@ -80,11 +92,20 @@ def test_my_day_calls_the_customer_and_the_timeline_reads_japanese(page_for, liv
     from daifuku.customers.services import create_person
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    person = create_person(actor=rep, data={"family_name": "田中", "given_name": "一郎", "phone": "03-1234-5678"})
-    services.quick_entry(actor=rep, person=person, touch_data={"kind": "visit", "summary": "新商品のご説明"},
-                         files=[SimpleUploadedFile("店頭.jpg", image_bytes("JPEG"))],
-                         next_action_data={"title": "見積書を届ける", "due_at": timezone.now() + timezone.timedelta(hours=2),
-                                           "priority": "high"})
+    person = create_person(
+        actor=rep, data={"family_name": "田中", "given_name": "一郎", "phone": "03-1234-5678"}
+    )
+    services.quick_entry(
+        actor=rep,
+        person=person,
+        touch_data={"kind": "visit", "summary": "新商品のご説明"},
+        files=[SimpleUploadedFile("店頭.jpg", image_bytes("JPEG"))],
+        next_action_data={
+            "title": "見積書を届ける",
+            "due_at": timezone.now() + timezone.timedelta(hours=2),
+            "priority": "high",
+        },
+    )
     page = page_for(rep, viewport=viewport)
     page.goto(f"{live_server.url}/activities/")
     call = page.locator("#my-day a.tel").first
@@ -102,4 +123,6 @@ def test_my_day_calls_the_customer_and_the_timeline_reads_japanese(page_for, liv
         page.once("dialog", lambda dialog: dialog.accept())
         page.locator("#calendar-disable").click()
     page.locator("#calendar-enable").click()
-    expect(page.locator("#calendar-url")).to_have_value(re.compile(r"/activities/calendar/.+\.ics$"))
+    expect(page.locator("#calendar-url")).to_have_value(
+        re.compile(r"/activities/calendar/.+\.ics$")
+    )

@@ -15,14 +15,26 @@ def bought(rep, admin_api):
     from daifuku.customers.services import create_person
 
     person = create_person(actor=rep, data={"family_name": "佐々木", "given_name": "健太郎"})
-    order = admin_api.post("/api/v1/orders", {
-        "number": "A-1001", "person_id": person.pk, "ordered_at": "2026-11-03T10:30:00+09:00", "channel": "店舗",
-        "store": "本店", "lines": [{"name": "豆大福（6個入）", "quantity": 2, "unit_price": 1_200, "tax_rate": 8},
-                                  {"name": "有田焼 湯呑み", "quantity": 1, "unit_price": 3_600, "tax_rate": 10}]})
+    order = admin_api.post(
+        "/api/v1/orders",
+        {
+            "number": "A-1001",
+            "person_id": person.pk,
+            "ordered_at": "2026-11-03T10:30:00+09:00",
+            "channel": "店舗",
+            "store": "本店",
+            "lines": [
+                {"name": "豆大福（6個入）", "quantity": 2, "unit_price": 1_200, "tax_rate": 8},
+                {"name": "有田焼 湯呑み", "quantity": 1, "unit_price": 3_600, "tax_rate": 10},
+            ],
+        },
+    )
     assert order.status_code == 201, order.content
     line = order.json()["lines"][1]["id"]
-    returned = admin_api.post(f"/api/v1/orders/{order.json()['id']}/returns",
-                              {"lines": [{"line_id": line, "quantity": 1}], "reason": "欠けがあった"})
+    returned = admin_api.post(
+        f"/api/v1/orders/{order.json()['id']}/returns",
+        {"lines": [{"line_id": line, "quantity": 1}], "reason": "欠けがあった"},
+    )
     assert returned.status_code == 201, returned.content
     return person
 

@@ -29,14 +29,22 @@ def assert_fits_phone(page):
 
 
 def test_rep_adds_a_customer_with_kana_and_finds_them_by_half_width_kana(
-        anonymous_page, live_server, rep):
+    anonymous_page, live_server, rep
+):
     from playwright.sync_api import expect
 
     from daifuku.customers.services import create_person
 
     # Another 山… so the search has to tell them apart.
-    create_person(actor=rep, data={"family_name": "山本", "given_name": "一郎",
-                                   "family_kana": "ヤマモト", "given_kana": "イチロウ"})
+    create_person(
+        actor=rep,
+        data={
+            "family_name": "山本",
+            "given_name": "一郎",
+            "family_kana": "ヤマモト",
+            "given_kana": "イチロウ",
+        },
+    )
     page = anonymous_page()
 
     # Log in through the real form.
@@ -91,11 +99,21 @@ def test_ledger_fits_a_phone_screen_and_the_menu_opens(page_for, live_server, re
 
     from daifuku.customers.services import create_person
 
-    person = create_person(actor=rep, data={
-        "family_name": "佐々木", "given_name": "健太郎", "family_kana": "ササキ", "given_kana": "ケンタロウ",
-        "emails": ["kentaro.sasaki.long-address-for-layout@example.co.jp"], "phones": ["03-1234-5678"],
-        "postal_code": "1000001", "address_line": "千代田1-1", "building": "大福ビルディング東館 1234号室",
-        "notes": "長いメモ" * 40})
+    person = create_person(
+        actor=rep,
+        data={
+            "family_name": "佐々木",
+            "given_name": "健太郎",
+            "family_kana": "ササキ",
+            "given_kana": "ケンタロウ",
+            "emails": ["kentaro.sasaki.long-address-for-layout@example.co.jp"],
+            "phones": ["03-1234-5678"],
+            "postal_code": "1000001",
+            "address_line": "千代田1-1",
+            "building": "大福ビルディング東館 1234号室",
+            "notes": "長いメモ" * 40,
+        },
+    )
     page = page_for(rep, viewport=PHONE)
 
     page.goto("/customers/")

@@ -25,16 +25,35 @@ SMALL_TARGETS = """() => [...document.querySelectorAll(
 def ledger(rep):
     from daifuku.customers.services import create_company, create_person
 
-    person = create_person(actor=rep, data={
-        "family_name": "佐々木", "given_name": "健太郎", "family_kana": "ササキ", "given_kana": "ケンタロウ",
-        "emails": ["kentaro@example.co.jp"], "phones": ["090-1234-5678"], "postal_code": "1000001",
-        "relationship_stage": "basic"})
-    create_person(actor=rep, data={"family_name": "ハーン", "family_kana": "ハーン", "phones": ["03-3456-7890"]})
+    person = create_person(
+        actor=rep,
+        data={
+            "family_name": "佐々木",
+            "given_name": "健太郎",
+            "family_kana": "ササキ",
+            "given_kana": "ケンタロウ",
+            "emails": ["kentaro@example.co.jp"],
+            "phones": ["090-1234-5678"],
+            "postal_code": "1000001",
+            "relationship_stage": "basic",
+        },
+    )
+    create_person(
+        actor=rep,
+        data={"family_name": "ハーン", "family_kana": "ハーン", "phones": ["03-3456-7890"]},
+    )
     from daifuku.customers.services import add_household_member
 
     add_household_member(actor=rep, person=person, data={"name": "佐々木 花子", "relation": "妻"})
-    company = create_company(actor=rep, data={"name": "株式会社山田製作所", "kana": "ヤマダセイサクショ",
-                                              "phones": ["03-1234-5678"], "postal_code": "1000001"})
+    company = create_company(
+        actor=rep,
+        data={
+            "name": "株式会社山田製作所",
+            "kana": "ヤマダセイサクショ",
+            "phones": ["03-1234-5678"],
+            "postal_code": "1000001",
+        },
+    )
     return person, company
 
 
@@ -68,18 +87,27 @@ def test_the_person_and_company_pages_on_a_phone(page_for, live_server, rep, led
     person, company = ledger
     page = page_for(rep, viewport=PHONE)
     page.goto(f"/customers/people/{person.pk}/")
-    expect(page.locator("a.tel", has_text="090-1234-5678")).to_have_attribute("href", "tel:+819012345678")
+    expect(page.locator("a.tel", has_text="090-1234-5678")).to_have_attribute(
+        "href", "tel:+819012345678"
+    )
     assert page.evaluate(SMALL_TARGETS) == []
     page.screenshot(path="/tmp/daifuku-customers-person-phone.png", full_page=True)
     page.goto(f"/customers/companies/{company.pk}/")
-    expect(page.locator("a.tel", has_text="03-1234-5678")).to_have_attribute("href", "tel:+81312345678")
+    expect(page.locator("a.tel", has_text="03-1234-5678")).to_have_attribute(
+        "href", "tel:+81312345678"
+    )
     assert page.evaluate(SMALL_TARGETS) == []
     page.screenshot(path="/tmp/daifuku-customers-company-phone.png", full_page=True)
     page.goto("/customers/companies/")
     expect(page.locator("#companies-list a.tel")).to_have_attribute("href", "tel:+81312345678")
     assert page.evaluate(SMALL_TARGETS) == []
-    for path in ("/customers/search/?q=ササキ", "/customers/tags/", "/customers/trash/", "/customers/people/new/",
-                 f"/customers/people/{person.pk}/history/"):
+    for path in (
+        "/customers/search/?q=ササキ",
+        "/customers/tags/",
+        "/customers/trash/",
+        "/customers/people/new/",
+        f"/customers/people/{person.pk}/history/",
+    ):
         page.goto(path)
         assert page.evaluate(SMALL_TARGETS) == [], path
 

@@ -7,12 +7,16 @@ from pathlib import Path
 
 import pytest
 
-FIXTURE = Path(__file__).resolve().parents[2] / "src/daifuku/imports/tests/fixtures/cp932_customers.csv"
+FIXTURE = (
+    Path(__file__).resolve().parents[2] / "src/daifuku/imports/tests/fixtures/cp932_customers.csv"
+)
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)])
-def test_upload_cp932_map_columns_and_see_the_result(page_for, live_server, rep, settings, tmp_path, viewport):
+def test_upload_cp932_map_columns_and_see_the_result(
+    page_for, live_server, rep, settings, tmp_path, viewport
+):
     from playwright.sync_api import expect
 
     from daifuku.customers.models import Person
@@ -30,7 +34,9 @@ def test_upload_cp932_map_columns_and_see_the_result(page_for, live_server, rep,
     page.locator('select[data-header="備考"]').select_option("")  # do not import the notes
     page.locator("#start-import").click()
     expect(page.locator("#import-progress .progress")).to_be_visible()
-    expect(page.locator("#import-summary")).to_contain_text("3 件を新規登録、0 件を更新、1 件はエラー")
+    expect(page.locator("#import-summary")).to_contain_text(
+        "3 件を新規登録、0 件を更新、1 件はエラー"
+    )
     expect(page.locator("tr.outcome-failed")).to_contain_text("5")
     takahashi = Person.objects.get(family_name="髙橋")
     assert takahashi.notes == ""
@@ -60,13 +66,17 @@ def test_companies_file_dry_run_then_import(page_for, live_server, rep, settings
     expect(page.locator("#match_key")).to_have_value("corporate_number")
     page.get_by_label("試し実行").check()
     page.locator("#start-import").click()
-    expect(page.locator("#import-summary")).to_contain_text("4 件を新規登録、0 件を更新、2 件はエラー")
+    expect(page.locator("#import-summary")).to_contain_text(
+        "4 件を新規登録、0 件を更新、2 件はエラー"
+    )
     expect(page.locator("#import-progress")).to_contain_text("株式会社山田製作所")
     assert not Company.objects.exists()
     # the same file, for real this time
     page.get_by_label("試し実行").uncheck()
     page.locator("#start-import").click()
-    expect(page.locator("#import-summary")).to_contain_text("4 件を新規登録、0 件を更新、2 件はエラー")
+    expect(page.locator("#import-summary")).to_contain_text(
+        "4 件を新規登録、0 件を更新、2 件はエラー"
+    )
     expect(page.get_by_role("button", name="このインポートを取り消す")).to_be_visible()
     assert Company.objects.count() == 4
     page.get_by_role("link", name="企業一覧を開く").click()

@@ -40,7 +40,11 @@ def test_admin_fills_the_organisation_profile(page_for, live_server, admin):
     expect(page.get_by_text("自社情報を保存しました。")).to_be_visible()
     saved = OrganizationProfile.objects.get()
     assert (saved.prefecture, saved.city, saved.phone, saved.registration_number) == (
-        "東京都", "千代田区", "03-1234-5678", "T7000012050002")
+        "東京都",
+        "千代田区",
+        "03-1234-5678",
+        "T7000012050002",
+    )
     page.screenshot(path="/tmp/daifuku-organization-1280.png", full_page=True)
     phone = page_for(admin, viewport=PHONE)
     phone.goto("/accounts/organization/")
@@ -55,12 +59,29 @@ def test_rep_issues_a_quote_with_a_discount(page_for, live_server, admin, rep):
     from daifuku.customers.services import create_company
     from daifuku.sales.services import create_deal, create_pipeline
 
-    update_organization_profile(actor=admin, data={"name": "株式会社大福商事", "registration_number": "T7000012050002"})
-    pipeline = create_pipeline(actor="test", name="新規開拓", stages=[
-        {"name": "提案", "probability": 40}, {"name": "受注", "kind": "won"}, {"name": "失注", "kind": "lost"}])
+    update_organization_profile(
+        actor=admin, data={"name": "株式会社大福商事", "registration_number": "T7000012050002"}
+    )
+    pipeline = create_pipeline(
+        actor="test",
+        name="新規開拓",
+        stages=[
+            {"name": "提案", "probability": 40},
+            {"name": "受注", "kind": "won"},
+            {"name": "失注", "kind": "lost"},
+        ],
+    )
     company = create_company(actor=rep, data={"name": "株式会社山田製作所"})
-    deal = create_deal(actor=rep, data={"title": "基幹システム更改", "company_id": company.pk,
-                                        "pipeline_id": pipeline.pk, "amount": 0, "expected_close": "2026-05-20"})
+    deal = create_deal(
+        actor=rep,
+        data={
+            "title": "基幹システム更改",
+            "company_id": company.pk,
+            "pipeline_id": pipeline.pk,
+            "amount": 0,
+            "expected_close": "2026-05-20",
+        },
+    )
     page = page_for(rep)
     page.goto(f"/sales/deals/{deal.pk}/")
     for name, price in (("導入支援", "100000"), ("値引き", "-10000")):

@@ -15,12 +15,28 @@ def board_deal(rep):
     from daifuku.customers.services import create_company
     from daifuku.sales.services import create_deal, create_pipeline
 
-    pipeline = create_pipeline(actor="test", name="新規開拓", stages=[
-        {"name": "見込み", "probability": 10}, {"name": "提案", "probability": 40},
-        {"name": "交渉", "probability": 80}, {"name": "受注", "kind": "won"}, {"name": "失注", "kind": "lost"}])
+    pipeline = create_pipeline(
+        actor="test",
+        name="新規開拓",
+        stages=[
+            {"name": "見込み", "probability": 10},
+            {"name": "提案", "probability": 40},
+            {"name": "交渉", "probability": 80},
+            {"name": "受注", "kind": "won"},
+            {"name": "失注", "kind": "lost"},
+        ],
+    )
     company = create_company(actor="test", data={"name": "大福商事"})
-    deal = create_deal(actor=rep, data={"title": "業務システム刷新", "company_id": company.pk, "pipeline_id": pipeline.pk,
-                                        "amount": 1_000_000, "expected_close": timezone.localdate()})
+    deal = create_deal(
+        actor=rep,
+        data={
+            "title": "業務システム刷新",
+            "company_id": company.pk,
+            "pipeline_id": pipeline.pk,
+            "amount": 1_000_000,
+            "expected_close": timezone.localdate(),
+        },
+    )
     stages = {s.name: s for s in pipeline.stages.all()}
     return pipeline, deal, stages
 
@@ -39,13 +55,17 @@ def test_drag_to_next_stage_changes_the_forecast(page_for, live_server, rep, boa
     expect(card).to_be_visible()
     expect(page.locator("#board-weighted")).to_have_text("¥100,000")
     card.drag_to(page.locator(f".board-col[data-stage='{stages['提案'].pk}']"))
-    expect(page.locator(f".board-col[data-stage='{stages['提案'].pk}'] #deal-card-{deal.pk}")).to_be_visible()
+    expect(
+        page.locator(f".board-col[data-stage='{stages['提案'].pk}'] #deal-card-{deal.pk}")
+    ).to_be_visible()
     expect(page.locator("#board-weighted")).to_have_text("¥400,000")
     expect(page.locator(f"#deal-card-{deal.pk}")).to_be_focused()  # focus follows the moved card
 
     # keyboard: Alt+→ on the focused card moves it one stage on
     page.locator(f"#deal-card-{deal.pk}").press("Alt+ArrowRight")
-    expect(page.locator(f".board-col[data-stage='{stages['交渉'].pk}'] #deal-card-{deal.pk}")).to_be_visible()
+    expect(
+        page.locator(f".board-col[data-stage='{stages['交渉'].pk}'] #deal-card-{deal.pk}")
+    ).to_be_visible()
     expect(page.locator("#board-weighted")).to_have_text("¥800,000")
     expect(page.locator(f"#deal-card-{deal.pk}")).to_be_focused()
 
@@ -64,6 +84,8 @@ def test_move_select_works_and_board_fits_a_phone(page_for, live_server, rep, bo
     page = page_for(rep, viewport=(390, 844))
     page.goto(f"/sales/pipelines/{pipeline.pk}/board/")
     page.select_option(f"#move-{deal.pk}", str(stages["提案"].pk))
-    expect(page.locator(f".board-col[data-stage='{stages['提案'].pk}'] #deal-card-{deal.pk}")).to_be_visible()
+    expect(
+        page.locator(f".board-col[data-stage='{stages['提案'].pk}'] #deal-card-{deal.pk}")
+    ).to_be_visible()
     expect(page.locator("#board-weighted")).to_have_text("¥400,000")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -31,9 +31,19 @@ def default_board(rep):
     pipeline = Pipeline.objects.get(name="新規営業")
     stages = {s.name: s for s in pipeline.stages.all()}
     company = create_company(actor=rep, data={"name": "大福商事株式会社"})
-    deals = [create_deal(actor=rep, data={"title": f"{name}の商談", "company_id": company.pk, "stage_id": stages[name].pk,
-                                          "amount": 1_000_000, "expected_close": dt.date(2030, 3, 31)})
-             for name in ("見込み", "提案", "見積提示", "交渉")]
+    deals = [
+        create_deal(
+            actor=rep,
+            data={
+                "title": f"{name}の商談",
+                "company_id": company.pk,
+                "stage_id": stages[name].pk,
+                "amount": 1_000_000,
+                "expected_close": dt.date(2030, 3, 31),
+            },
+        )
+        for name in ("見込み", "提案", "見積提示", "交渉")
+    ]
     return pipeline, stages, deals
 
 
@@ -51,7 +61,9 @@ def test_win_asks_first_and_lose_asks_why(page_for, live_server, rep, default_bo
     # winning: dismissing the confirmation leaves the deal where it was
     page.once("dialog", lambda dialog: dialog.dismiss())
     page.locator(f"#deal-card-{deals[3].pk}").drag_to(won_col)
-    expect(page.locator(f".board-col[data-stage='{stages['交渉'].pk}'] #deal-card-{deals[3].pk}")).to_be_visible()
+    expect(
+        page.locator(f".board-col[data-stage='{stages['交渉'].pk}'] #deal-card-{deals[3].pk}")
+    ).to_be_visible()
     assert Deal.objects.get(pk=deals[3].pk).status == "open"
     messages = []
 
@@ -64,7 +76,11 @@ def test_win_asks_first_and_lose_asks_why(page_for, live_server, rep, default_bo
     expect(page.locator(f"#deal-card-{deals[3].pk}")).to_have_count(0)
     assert messages == ["この商談を受注にしますか？ 受注日は今日になります。"]
     won = Deal.objects.get(pk=deals[3].pk)
-    assert (won.status, won.expected_close, won.closed_at is not None) == ("won", timezone.localdate(), True)
+    assert (won.status, won.expected_close, won.closed_at is not None) == (
+        "won",
+        timezone.localdate(),
+        True,
+    )
 
     # losing: the dialog asks for the reason; cancel keeps the deal open
     page.locator(f"#deal-card-{deals[2].pk}").drag_to(lost_col)
@@ -84,7 +100,11 @@ def test_win_asks_first_and_lose_asks_why(page_for, live_server, rep, default_bo
     dialog.locator("button.danger").click()
     expect(page.locator(f"#deal-card-{deals[2].pk}")).to_have_count(0)
     lost = Deal.objects.select_related("lost_reason").get(pk=deals[2].pk)
-    assert (lost.status, lost.lost_reason.name, lost.close_reason) == ("lost", "競合に敗退", "他社の提案が先行")
+    assert (lost.status, lost.lost_reason.name, lost.close_reason) == (
+        "lost",
+        "競合に敗退",
+        "他社の提案が先行",
+    )
 
 
 def test_won_and_lost_columns_fit_a_laptop_screen(page_for, live_server, rep, default_board):

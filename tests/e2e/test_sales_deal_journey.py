@@ -25,8 +25,15 @@ def test_new_deal_by_company_name_and_people_picked_by_name(page_for, live_serve
 
     create_company(actor=rep, data={"name": "株式会社山田製作所"})
     suzuki = create_company(actor=rep, data={"name": "鈴木物産株式会社"})
-    sato = create_person(actor=rep, data={"family_name": "佐藤", "given_name": "健", "family_kana": "サトウ",
-                                          "given_kana": "ケン"})
+    sato = create_person(
+        actor=rep,
+        data={
+            "family_name": "佐藤",
+            "given_name": "健",
+            "family_kana": "サトウ",
+            "given_kana": "ケン",
+        },
+    )
     create_person(actor=rep, data={"family_name": "高橋", "given_name": "誠"})
 
     page = page_for(rep)
@@ -54,4 +61,6 @@ def test_new_deal_by_company_name_and_people_picked_by_name(page_for, live_serve
     page.fill("#contact-role", "決裁者")
     page.locator("#h-contacts ~ form button").click()
     expect(page.locator("section[aria-labelledby='h-contacts'] ul")).to_contain_text("佐藤 健")
-    assert list(DealContact.objects.filter(deal=deal).values_list("person_id", "role")) == [(sato.pk, "決裁者")]
+    assert list(DealContact.objects.filter(deal=deal).values_list("person_id", "role")) == [
+        (sato.pk, "決裁者")
+    ]

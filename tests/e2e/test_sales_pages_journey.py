@@ -13,7 +13,16 @@ pytestmark = pytest.mark.browser
 SHOTS = "/tmp/sales-shots"
 # words that are names, not untranslated text: product codes of the demo price list,
 # the keyboard key of the board's hint, the quote PDF and period names such as FY2026
-ALLOWED = {"Alt", "PDF", "FY", "Q", "admin", "manager", "rep", "teammate"}  # + the test users' names
+ALLOWED = {
+    "Alt",
+    "PDF",
+    "FY",
+    "Q",
+    "admin",
+    "manager",
+    "rep",
+    "teammate",
+}  # + the test users' names
 SMALL = """() => [...document.querySelectorAll('main a, main button, main select, main summary, ' +
     'main input:not([type=hidden]):not([type=checkbox]):not([type=radio])')]
   .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.height < 44; })
@@ -31,20 +40,41 @@ def demo_sales(admin, manager, rep, teammate):
     from daifuku.sales.demo import add_demo_deals
     from daifuku.sales.models import Deal
 
-    companies = [create_company(actor="test", data={"name": f"デモ商事{i}株式会社"}).pk for i in range(12)]
-    add_demo_deals(demo.DemoContext(users={"admin": admin, "manager": manager, "rep1": rep, "rep2": teammate},
-                                    company_ids=companies))
-    return Deal.objects.filter(status="lost").first(), Deal.objects.filter(status="open", lines__isnull=False).first()
+    companies = [
+        create_company(actor="test", data={"name": f"デモ商事{i}株式会社"}).pk for i in range(12)
+    ]
+    add_demo_deals(
+        demo.DemoContext(
+            users={"admin": admin, "manager": manager, "rep1": rep, "rep2": teammate},
+            company_ids=companies,
+        )
+    )
+    return Deal.objects.filter(status="lost").first(), Deal.objects.filter(
+        status="open", lines__isnull=False
+    ).first()
 
 
 def _paths(lost, open_deal):
-    return ["/sales/", "/sales/deals/", f"/sales/deals/{lost.pk}/", f"/sales/deals/{open_deal.pk}/", "/sales/deals/new/",
-            f"/sales/deals/{open_deal.pk}/edit/", "/sales/forecast/", "/sales/funnel/", "/sales/stalled/",
-            "/sales/targets/", "/sales/products/", "/sales/setup/"]
+    return [
+        "/sales/",
+        "/sales/deals/",
+        f"/sales/deals/{lost.pk}/",
+        f"/sales/deals/{open_deal.pk}/",
+        "/sales/deals/new/",
+        f"/sales/deals/{open_deal.pk}/edit/",
+        "/sales/forecast/",
+        "/sales/funnel/",
+        "/sales/stalled/",
+        "/sales/targets/",
+        "/sales/products/",
+        "/sales/setup/",
+    ]
 
 
 @pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
-def test_sales_pages_read_as_japanese_and_fit_a_phone(page_for, live_server, admin, demo_sales, viewport):
+def test_sales_pages_read_as_japanese_and_fit_a_phone(
+    page_for, live_server, admin, demo_sales, viewport
+):
     import os
 
     os.makedirs(SHOTS, exist_ok=True)

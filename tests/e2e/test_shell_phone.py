@@ -20,8 +20,11 @@ def test_touch_targets_are_44px_on_every_area_page(page_for, live_server, admin)
 
     from daifuku.web.context_processors import AREAS
 
-    paths = [reverse(name) for _, _, name, _ in AREAS] + [reverse("accounts:users"), reverse("accounts:teams"),
-                                                          reverse("activities:team")]
+    paths = [reverse(name) for _, _, name, _ in AREAS] + [
+        reverse("accounts:users"),
+        reverse("accounts:teams"),
+        reverse("activities:team"),
+    ]
     page = page_for(admin, viewport=(390, 844))
     too_small = {}
     for path in paths:

@@ -45,16 +45,24 @@ def invite(request):
             form.apply_errors(exc)
         else:
             send_invitation(actor=request.user, user=user, base_url=_base_url(request))
-            messages.success(request, _("An invitation was sent to %(email)s.") % {"email": user.email})
+            messages.success(
+                request, _("An invitation was sent to %(email)s.") % {"email": user.email}
+            )
             return redirect("accounts:users")
-    return render(request, "accounts/invite.html", {"form": form, "days": invitation_tokens.lifetime_seconds // 86400})
+    return render(
+        request,
+        "accounts/invite.html",
+        {"form": form, "days": invitation_tokens.lifetime_seconds // 86400},
+    )
 
 
 @login_required
 def user_detail(request, pk: int):
     _admin(request)
     member = selectors.get_user(pk)
-    form = UserChangeForm(request.POST or None, initial={"role": member.role, "team": member.team_id})
+    form = UserChangeForm(
+        request.POST or None, initial={"role": member.role, "team": member.team_id}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.change_user(actor=request.user, user=member, **form.cleaned_data)
@@ -63,8 +71,11 @@ def user_detail(request, pk: int):
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("accounts:user", pk=member.pk)
-    return render(request, "accounts/user_detail.html", {
-        "member": member, "form": form, "pending": is_pending(member)})
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"member": member, "form": form, "pending": is_pending(member)},
+    )
 
 
 @login_required
@@ -78,8 +89,12 @@ def user_set_active(request, pk: int):
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("%(name)s was reactivated.") % {"name": member} if active
-                         else _("%(name)s was deactivated and can no longer sign in.") % {"name": member})
+        messages.success(
+            request,
+            _("%(name)s was reactivated.") % {"name": member}
+            if active
+            else _("%(name)s was deactivated and can no longer sign in.") % {"name": member},
+        )
     return redirect("accounts:user", pk=member.pk)
 
 
@@ -90,7 +105,9 @@ def user_resend_invitation(request, pk: int):
     member = selectors.get_user(pk)
     if is_pending(member) and member.is_active:
         send_invitation(actor=request.user, user=member, base_url=_base_url(request))
-        messages.success(request, _("A new invitation was sent to %(email)s.") % {"email": member.email})
+        messages.success(
+            request, _("A new invitation was sent to %(email)s.") % {"email": member.email}
+        )
     return redirect("accounts:user", pk=member.pk)
 
 
@@ -106,7 +123,11 @@ def teams(request):
         else:
             messages.success(request, _("The team was added."))
             return redirect("accounts:teams")
-    return render(request, "accounts/teams.html", {"teams": selectors.teams_with_member_counts(), "form": form})
+    return render(
+        request,
+        "accounts/teams.html",
+        {"teams": selectors.teams_with_member_counts(), "form": form},
+    )
 
 
 @login_required

@@ -28,8 +28,12 @@ def me(request):
     from . import profile_extras
 
     return {
-        "id": user.pk, "username": user.username, "display_name": str(user), "role": user.role,
-        "team": user.team_id, "team_name": user.team.name if user.team_id else None,
+        "id": user.pk,
+        "username": user.username,
+        "display_name": str(user),
+        "role": user.role,
+        "team": user.team_id,
+        "team_name": user.team.name if user.team_id else None,
         "calendar_url": profile_extras.calendar_url(request, user),
     }
 
@@ -77,8 +81,12 @@ class OrganizationIn(Schema):
 def _organization_dict(profile) -> dict:
     from .services_organization import TEXT_FIELDS
 
-    return {**{name: getattr(profile, name) for name in TEXT_FIELDS}, "has_seal": bool(profile.seal),
-            "version": profile.version, "updated_at": profile.updated_at.isoformat() if profile.updated_at else None}
+    return {
+        **{name: getattr(profile, name) for name in TEXT_FIELDS},
+        "has_seal": bool(profile.seal),
+        "version": profile.version,
+        "updated_at": profile.updated_at.isoformat() if profile.updated_at else None,
+    }
 
 
 def _if_match(request) -> int | None:
@@ -92,7 +100,11 @@ def _if_match(request) -> int | None:
         raise PreconditionFailed() from None
 
 
-@router.get("/settings/organization", response=OrganizationOut, summary="The organisation profile (issuer settings)")
+@router.get(
+    "/settings/organization",
+    response=OrganizationOut,
+    summary="The organisation profile (issuer settings)",
+)
 def get_organization(request, response: HttpResponse):
     from .selectors_organization import organization_profile
 
@@ -101,15 +113,21 @@ def get_organization(request, response: HttpResponse):
     return _organization_dict(profile)
 
 
-@router.put("/settings/organization", response=OrganizationOut,
-            summary="Change the organisation profile (administrators; If-Match supported)")
+@router.put(
+    "/settings/organization",
+    response=OrganizationOut,
+    summary="Change the organisation profile (administrators; If-Match supported)",
+)
 def put_organization(request, payload: OrganizationIn, response: HttpResponse):
     from .services_organization import update_organization_profile
 
     expected = _if_match(request)
     try:
-        profile = update_organization_profile(actor=request.auth, data=payload.model_dump(exclude_unset=True),
-                                              expected_version=expected)
+        profile = update_organization_profile(
+            actor=request.auth,
+            data=payload.model_dump(exclude_unset=True),
+            expected_version=expected,
+        )
     except ConflictError:
         raise PreconditionFailed() from None
     response["ETag"] = f'"{profile.version}"'

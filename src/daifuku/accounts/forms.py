@@ -23,12 +23,17 @@ class ServiceForm(forms.Form):
 
 
 def _team_field():
-    return ModelChoiceField(queryset=teams(), required=False, label=_("Team"), empty_label=_("No team"))
+    return ModelChoiceField(
+        queryset=teams(), required=False, label=_("Team"), empty_label=_("No team")
+    )
 
 
 class InviteForm(ServiceForm):
-    email = forms.EmailField(label=_("E-mail address"), max_length=150,
-                             help_text=_("The invitee signs in with this address."))
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=150,
+        help_text=_("The invitee signs in with this address."),
+    )
     display_name = forms.CharField(label=_("Display name"), max_length=100, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=role_choices, initial="rep")
     team = None  # set in __init__ so the choices are read when the form is built
@@ -51,8 +56,14 @@ class TeamForm(ServiceForm):
 
 
 class ChoosePasswordForm(ServiceForm):
-    password1 = forms.CharField(label=_("Password"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text=_("At least 10 characters; not only digits, not a common password."))
-    password2 = forms.CharField(label=_("Password (again)"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters; not only digits, not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )

@@ -48,8 +48,10 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
             ts = base36_to_int(token.split("-")[0])
         except ValueError:
             return False
-        if not any(constant_time_compare(self._make_token_with_timestamp(user, ts, secret), token)
-                   for secret in [self.secret, *self.secret_fallbacks]):
+        if not any(
+            constant_time_compare(self._make_token_with_timestamp(user, ts, secret), token)
+            for secret in [self.secret, *self.secret_fallbacks]
+        ):
             return False
         return self._num_seconds(self._now()) - ts <= self.lifetime_seconds
 
@@ -72,8 +74,12 @@ def send_invitation(*, actor, user: User, base_url: str) -> None:
     install, e.g. ``https://crm.example.co.jp``). The mail is written in the install's
     language: the invitee has not chosen one yet."""
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"user": user, "inviter": actor, "url": base_url.rstrip("/") + invitation_path(user),
-                   "days": invitation_tokens.lifetime_seconds // 86400}
+        context = {
+            "user": user,
+            "inviter": actor,
+            "url": base_url.rstrip("/") + invitation_path(user),
+            "days": invitation_tokens.lifetime_seconds // 86400,
+        }
         subject = _("Invitation to Daifuku CRM")
         body = render_to_string("accounts/mail/invitation.txt", context)
     send_mail(subject, body, None, [user.email], fail_silently=False)

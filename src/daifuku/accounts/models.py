@@ -43,7 +43,11 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.REP)
     team = models.ForeignKey(
-        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL,
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="members",
     )
     calendar_secret = models.CharField(max_length=64, blank=True, editable=False)
@@ -125,8 +129,9 @@ class OrganizationProfile(models.Model):
     building = models.CharField(_("building"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email address"), max_length=254, blank=True)
-    registration_number = models.CharField(_("qualified invoice issuer registration number"), max_length=14,
-                                           blank=True)
+    registration_number = models.CharField(
+        _("qualified invoice issuer registration number"), max_length=14, blank=True
+    )
     seal = models.FileField(_("seal image"), upload_to="accounts/seal/", blank=True)
     inquiry_contact = models.CharField(_("inquiry contact"), max_length=200, blank=True)
     inquiry_email = models.EmailField(_("inquiry email address"), max_length=254, blank=True)

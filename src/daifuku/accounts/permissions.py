@@ -66,7 +66,8 @@ def ownership_policy(owner_field: str = "owner", team_field: str = "team") -> Po
         if action == VIEW or sees_everything(user):
             return True
         return getattr(obj, f"{owner_field}_id") == user.pk or (
-            bool(user.team_id) and getattr(obj, f"{team_field}_id") == user.team_id)
+            bool(user.team_id) and getattr(obj, f"{team_field}_id") == user.team_id
+        )
 
     policy.allows = allows
     return policy
@@ -94,7 +95,9 @@ def may(user, action: str, obj: Model) -> bool:
     return allows(user, action, obj)
 
 
-def restrict_to_customer(queryset: QuerySet, user, customer: Model, *, field: str, action: str = VIEW) -> QuerySet:
+def restrict_to_customer(
+    queryset: QuerySet, user, customer: Model, *, field: str, action: str = VIEW
+) -> QuerySet:
     """``queryset``'s rows of one customer (``field`` = the customer foreign key:
     "person" or "company") that ``user`` may ``action``: the same rows as
     ``restrict(queryset.filter(field=customer))``. A model whose policy depends on who

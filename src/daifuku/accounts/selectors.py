@@ -60,7 +60,11 @@ def reps_led_by(user) -> list[User]:
     """The reps whose work ``user`` reviews: everyone for admins (by team, then
     username), the team's active members for a manager, only oneself for a rep."""
     if user.is_admin:
-        return list(User.objects.filter(is_active=True).select_related("team").order_by("team__name", "username"))
+        return list(
+            User.objects.filter(is_active=True)
+            .select_related("team")
+            .order_by("team__name", "username")
+        )
     if user.is_manager and user.team_id:
         return list(User.objects.filter(is_active=True, team_id=user.team_id).order_by("username"))
     return [user]
@@ -88,6 +92,7 @@ def get_api_token_of(user, pk) -> ApiToken:
 
 
 # --- administration (the views check that the reader is an administrator) --------------
+
 
 def all_users(*, include_inactive: bool = True) -> QuerySet:
     """Every account for the user administration list: active ones first, then by name;

@@ -25,7 +25,9 @@ def create_team(*, actor, name: str) -> Team:
     if not name:
         raise ValidationFailed({"name": [_("Enter a team name.")]})
     if Team.objects.filter(name=name).exists():
-        raise ValidationFailed({"name": [_("A team with this name already exists.")]}, code="duplicate")
+        raise ValidationFailed(
+            {"name": [_("A team with this name already exists.")]}, code="duplicate"
+        )
     team = Team.objects.create(name=name)
     audit.record(actor=actor, action="create", obj=team, changes={"name": [None, name]})
     return team
@@ -75,8 +77,14 @@ def create_user(
         user.set_unusable_password()
     user.save()
     audit.record(
-        actor=actor, action="create", obj=user,
-        changes={"username": [None, username], "role": [None, role], "team": [None, team.pk if team else None]},
+        actor=actor,
+        action="create",
+        obj=user,
+        changes={
+            "username": [None, username],
+            "role": [None, role],
+            "team": [None, team.pk if team else None],
+        },
     )
     return user
 
@@ -86,8 +94,11 @@ def create_api_token(*, actor, user: User, name: str = "") -> tuple[ApiToken, st
     """Issue a token for ``user``; returns the row and the secret, which is never stored
     and cannot be shown again."""
     if actor.pk != user.pk and not getattr(actor, "is_admin", False):
-        raise DomainError(_("Only administrators can create tokens for someone else."),
-                          code="permission_denied", status=403)
+        raise DomainError(
+            _("Only administrators can create tokens for someone else."),
+            code="permission_denied",
+            status=403,
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -95,7 +106,9 @@ def create_api_token(*, actor, user: User, name: str = "") -> tuple[ApiToken, st
         key_prefix=secret[: len(TOKEN_PREFIX) + 6],
         key_hash=hash_token(secret),
     )
-    audit.record(actor=actor, action="create", obj=token, subject=user, changes={"name": [None, token.name]})
+    audit.record(
+        actor=actor, action="create", obj=token, subject=user, changes={"name": [None, token.name]}
+    )
     return token, secret
 
 
@@ -127,7 +140,10 @@ def authenticate_token(secret: str) -> User | None:
     user = User.from_db(wrapper.alias, names, values)
     if not user.is_active:
         return None
-    token_id, last_used = row[-2], rows.converter(ApiToken, ("last_used_at",), wrapper=wrapper)(row[-1:])[0]
+    token_id, last_used = (
+        row[-2],
+        rows.converter(ApiToken, ("last_used_at",), wrapper=wrapper)(row[-1:])[0],
+    )
     now = timezone.now()
     if last_used is None or (now - last_used).total_seconds() > 60:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
@@ -141,10 +157,14 @@ def _user_fields() -> tuple[str, ...]:
 
 @functools.cache
 def _token_sql(vendor: str) -> str:
-    columns = ", ".join(f"u.{connection.ops.quote_name(field.column)}"  # type: ignore[arg-type]  # concrete: has a column
-                        for field in User._meta.concrete_fields)
-    return (f"SELECT {columns}, t.id, t.last_used_at FROM {ApiToken._meta.db_table} t "
-            f"JOIN {User._meta.db_table} u ON u.id = t.user_id WHERE t.key_hash = %s AND t.revoked_at IS NULL")
+    columns = ", ".join(
+        f"u.{connection.ops.quote_name(field.column)}"  # type: ignore[arg-type]  # concrete: has a column
+        for field in User._meta.concrete_fields
+    )
+    return (
+        f"SELECT {columns}, t.id, t.last_used_at FROM {ApiToken._meta.db_table} t "
+        f"JOIN {User._meta.db_table} u ON u.id = t.user_id WHERE t.key_hash = %s AND t.revoked_at IS NULL"
+    )
 
 
 def rotate_calendar_secret(*, actor, user: User) -> User:
@@ -156,18 +176,29 @@ def rotate_calendar_secret(*, actor, user: User) -> User:
 
 # --- user administration (admins only) -------------------------------------------------
 
+
 def _require_admin(actor) -> None:
     if not getattr(actor, "is_admin", False):
-        raise DomainError(_("Only administrators can manage users and teams."), code="permission_denied", status=403)
+        raise DomainError(
+            _("Only administrators can manage users and teams."),
+            code="permission_denied",
+            status=403,
+        )
 
 
 def _other_active_admins(user: User) -> bool:
-    return User.objects.filter(is_active=True).filter(
-        Q(role=Role.ADMIN) | Q(is_superuser=True)).exclude(pk=user.pk).exists()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(role=Role.ADMIN) | Q(is_superuser=True))
+        .exclude(pk=user.pk)
+        .exists()
+    )
 
 
 @transaction.atomic
-def invite_user(*, actor, email: str, role: str = Role.REP, team: Team | None = None, display_name: str = "") -> User:
+def invite_user(
+    *, actor, email: str, role: str = Role.REP, team: Team | None = None, display_name: str = ""
+) -> User:
     """Add a colleague who chooses their own password: the account exists at once (so it
     can be given customers), but nobody can sign in to it until the invitee follows the
     one-time link of :func:`daifuku.accounts.invitations.send_invitation`. The e-mail
@@ -186,8 +217,14 @@ def invite_user(*, actor, email: str, role: str = Role.REP, team: Team | None = 
         errors["role"] = [_("Unknown role.")]
     if errors:
         raise ValidationFailed(errors)
-    return create_user(actor=actor, username=email, email=email, role=role, team=team,
-                       display_name=(display_name or "").strip())
+    return create_user(
+        actor=actor,
+        username=email,
+        email=email,
+        role=role,
+        team=team,
+        display_name=(display_name or "").strip(),
+    )
 
 
 @transaction.atomic
@@ -200,7 +237,9 @@ def change_user(*, actor, user: User, role: str, team: Team | None) -> User:
         raise ValidationFailed({"role": [_("Unknown role.")]})
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_admin and role != Role.ADMIN and user.is_active and not _other_active_admins(user):
-        raise ValidationFailed({"role": [_("The last administrator must stay an administrator.")]}, code="last_admin")
+        raise ValidationFailed(
+            {"role": [_("The last administrator must stay an administrator.")]}, code="last_admin"
+        )
     changes: dict[str, list] = {}
     if user.role != role:
         changes["role"] = [user.role, role]
@@ -225,13 +264,19 @@ def set_user_active(*, actor, user: User, active: bool) -> User:
         return user
     if not active:
         if user.pk == getattr(actor, "pk", None):
-            raise DomainError(_("You cannot deactivate your own account."), code="self_deactivation")
+            raise DomainError(
+                _("You cannot deactivate your own account."), code="self_deactivation"
+            )
         if user.is_admin and not _other_active_admins(user):
             raise DomainError(_("The last administrator cannot be deactivated."), code="last_admin")
     user.is_active = active
     user.save(update_fields=["is_active"])
-    audit.record(actor=actor, action="reactivate" if active else "deactivate", obj=user,
-                 changes={"is_active": [not active, active]})
+    audit.record(
+        actor=actor,
+        action="reactivate" if active else "deactivate",
+        obj=user,
+        changes={"is_active": [not active, active]},
+    )
     return user
 
 
@@ -242,7 +287,9 @@ def rename_team(*, actor, team: Team, name: str) -> Team:
     if not name:
         raise ValidationFailed({"name": [_("Enter a team name.")]})
     if Team.objects.filter(name=name).exclude(pk=team.pk).exists():
-        raise ValidationFailed({"name": [_("A team with this name already exists.")]}, code="duplicate")
+        raise ValidationFailed(
+            {"name": [_("A team with this name already exists.")]}, code="duplicate"
+        )
     if team.name != name:
         old, team.name = team.name, name
         team.save(update_fields=["name"])

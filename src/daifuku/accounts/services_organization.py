@@ -25,9 +25,23 @@ from daifuku.core.japanese import (
 
 from .models import OrganizationProfile
 
-TEXT_FIELDS = ("name", "postal_code", "prefecture", "city", "address_line", "building", "phone", "email",
-               "registration_number", "inquiry_contact", "inquiry_email", "inquiry_phone")
-MAX_LENGTHS = {f.name: f.max_length for f in OrganizationProfile._meta.fields if f.name in TEXT_FIELDS}
+TEXT_FIELDS = (
+    "name",
+    "postal_code",
+    "prefecture",
+    "city",
+    "address_line",
+    "building",
+    "phone",
+    "email",
+    "registration_number",
+    "inquiry_contact",
+    "inquiry_email",
+    "inquiry_phone",
+)
+MAX_LENGTHS = {
+    f.name: f.max_length for f in OrganizationProfile._meta.fields if f.name in TEXT_FIELDS
+}
 SEAL_MAX_BYTES = 1024 * 1024
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−ー－]")
 
@@ -40,12 +54,20 @@ def validate_registration_number(value: str | None) -> str:
     digit — the first of the 13, 9 − (Σ Pn × Qn mod 9) — so both are checked alike."""
     text = _SEPARATORS.sub("", normalize_text(value)).upper()
     if not re.fullmatch(r"T[0-9]{13}", text):
-        raise ValueError(_("Enter the registration number as T followed by 13 digits (for example T1234567890123)."))
+        raise ValueError(
+            _(
+                "Enter the registration number as T followed by 13 digits (for example T1234567890123)."
+            )
+        )
     try:
         validate_corporate_number(text[1:])
     except ValueError:
-        raise ValueError(_("The check digit of this registration number (the first digit after T) does not match. "
-                           "Check for typing mistakes.")) from None
+        raise ValueError(
+            _(
+                "The check digit of this registration number (the first digit after T) does not match. "
+                "Check for typing mistakes."
+            )
+        ) from None
     return text
 
 
@@ -95,7 +117,9 @@ def _clean(data: dict[str, Any], current: OrganizationProfile) -> dict[str, str]
     values["inquiry_email"] = _email(values["inquiry_email"], "inquiry_email", errors)
     if values["registration_number"]:
         try:
-            values["registration_number"] = validate_registration_number(values["registration_number"])
+            values["registration_number"] = validate_registration_number(
+                values["registration_number"]
+            )
         except ValueError as exc:
             errors["registration_number"] = [str(exc)]
     for name, limit in MAX_LENGTHS.items():
@@ -134,14 +158,22 @@ def _ensure_admin(actor) -> None:
 
 
 @transaction.atomic
-def update_organization_profile(*, actor, data: dict[str, Any], seal=None, remove_seal: bool = False,
-                                expected_version: int | None = None) -> OrganizationProfile:
+def update_organization_profile(
+    *,
+    actor,
+    data: dict[str, Any],
+    seal=None,
+    remove_seal: bool = False,
+    expected_version: int | None = None,
+) -> OrganizationProfile:
     """Change the issuer settings (administrators only). Fields left out of ``data`` keep
     their value; ``seal`` is an uploaded PNG/JPEG, ``remove_seal`` drops the current one.
     ``expected_version`` refuses to overwrite a change saved since the form was read."""
     _ensure_admin(actor)
     OrganizationProfile.objects.get_or_create(pk=OrganizationProfile.SINGLETON_PK)
-    profile = OrganizationProfile.objects.select_for_update().get(pk=OrganizationProfile.SINGLETON_PK)
+    profile = OrganizationProfile.objects.select_for_update().get(
+        pk=OrganizationProfile.SINGLETON_PK
+    )
     if expected_version is not None and int(expected_version) != profile.version:
         raise ConflictError()
     before = _snapshot(profile)

@@ -10,8 +10,16 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password-reset-done"),
-    path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
-    path("password/reset/complete/", views.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password-reset-complete",
+    ),
     path("invitation/<uidb64>/<token>/", views.invitation, name="invitation"),
     path("me/", views.profile, name="profile"),
     path("me/tokens/", views.token_create, name="token-create"),
@@ -22,7 +30,11 @@ urlpatterns = [
     path("users/invite/", admin_views.invite, name="user-invite"),
     path("users/<int:pk>/", admin_views.user_detail, name="user"),
     path("users/<int:pk>/active/", admin_views.user_set_active, name="user-set-active"),
-    path("users/<int:pk>/invitation/", admin_views.user_resend_invitation, name="user-resend-invitation"),
+    path(
+        "users/<int:pk>/invitation/",
+        admin_views.user_resend_invitation,
+        name="user-resend-invitation",
+    ),
     path("teams/", admin_views.teams, name="teams"),
     path("teams/<int:pk>/", admin_views.team_rename, name="team"),
 ]

@@ -58,7 +58,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         if "old_password" in form.errors:
             # counted by axes like a failed log-in; at the limit it marks the request
             # locked and AxesMiddleware answers with the lockout page
-            user_login_failed.send(sender=type(self), credentials=self._credentials(), request=self.request)
+            user_login_failed.send(
+                sender=type(self), credentials=self._credentials(), request=self.request
+            )
         return super().form_invalid(form)
 
     def form_valid(self, form):
@@ -69,17 +71,25 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 def profile(request):
     tokens = api_tokens_of(request.user)
-    return render(request, "accounts/profile.html", {
-        "tokens": tokens,
-        "new_token": request.session.pop("new_token", None),
-        "profile_panels": panels.render_context("profile", request),  # e.g. the calendar feed (activities)
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "tokens": tokens,
+            "new_token": request.session.pop("new_token", None),
+            "profile_panels": panels.render_context(
+                "profile", request
+            ),  # e.g. the calendar feed (activities)
+        },
+    )
 
 
 @login_required
 @require_POST
 def token_create(request):
-    _token, secret = create_api_token(actor=request.user, user=request.user, name=request.POST.get("name", ""))
+    _token, secret = create_api_token(
+        actor=request.user, user=request.user, name=request.POST.get("name", "")
+    )
     # Shown exactly once, on the next page; only the hash is stored.
     request.session["new_token"] = secret
     return redirect("accounts:profile")

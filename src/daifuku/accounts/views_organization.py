@@ -25,9 +25,12 @@ def organization_settings(request):
         if form.is_valid():
             try:
                 update_organization_profile(
-                    actor=request.user, data=form.service_data(), seal=form.cleaned_data.get("seal"),
+                    actor=request.user,
+                    data=form.service_data(),
+                    seal=form.cleaned_data.get("seal"),
                     remove_seal=form.cleaned_data.get("remove_seal", False),
-                    expected_version=form.cleaned_data.get("version"))
+                    expected_version=form.cleaned_data.get("version"),
+                )
             except ConflictError as exc:
                 form.add_error(None, str(exc.message))
             except ValidationFailed as exc:
@@ -38,8 +41,12 @@ def organization_settings(request):
                 messages.success(request, _("The organisation profile was saved."))
                 return redirect("accounts:organization")
     else:
-        form = OrganizationForm(initial={"version": profile.version,
-                                         **{name: getattr(profile, name) for name in TEXT_FIELDS}})
+        form = OrganizationForm(
+            initial={
+                "version": profile.version,
+                **{name: getattr(profile, name) for name in TEXT_FIELDS},
+            }
+        )
     return render(request, "accounts/organization.html", {"form": form, "profile": profile})
 
 

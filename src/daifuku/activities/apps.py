@@ -35,23 +35,46 @@ class ActivitiesConfig(AppConfig):
         for label in ("customers.person", "customers.company"):
             timeline.register("touches", label, timeline_sources.touch_source)
             timeline.register("ownership", label, timeline_sources.ownership_source)
-        panels.register("person.top", "activities/partials/_person_top.html", timeline_sources.person_top_panel,
-                        order=10)
-        panels.register("dashboard", "activities/partials/_dashboard_panel.html", timeline_sources.dashboard_panel,
-                        order=10)
-        audit_display.register(audit_rules.TOUCH, visible=audit_rules.touch_entries_visible,
-                               describe=audit_rules.describe_touch, content=CONTENT_FIELDS)
-        audit_display.register(audit_rules.ATTACHMENT, visible=audit_rules.attachment_entries_visible,
-                               describe=audit_rules.describe_attachment, parent=audit_rules.attachment_parent,
-                               hidden=("touch", "original_name"))
-        audit_display.register(audit_rules.ACTION, visible=audit_rules.action_entries_visible,
-                               describe=audit_rules.describe_action)
+        panels.register(
+            "person.top",
+            "activities/partials/_person_top.html",
+            timeline_sources.person_top_panel,
+            order=10,
+        )
+        panels.register(
+            "dashboard",
+            "activities/partials/_dashboard_panel.html",
+            timeline_sources.dashboard_panel,
+            order=10,
+        )
+        audit_display.register(
+            audit_rules.TOUCH,
+            visible=audit_rules.touch_entries_visible,
+            describe=audit_rules.describe_touch,
+            content=CONTENT_FIELDS,
+        )
+        audit_display.register(
+            audit_rules.ATTACHMENT,
+            visible=audit_rules.attachment_entries_visible,
+            describe=audit_rules.describe_attachment,
+            parent=audit_rules.attachment_parent,
+            hidden=("touch", "original_name"),
+        )
+        audit_display.register(
+            audit_rules.ACTION,
+            visible=audit_rules.action_entries_visible,
+            describe=audit_rules.describe_action,
+        )
         # by label: activities never imports the domains above it (they may register more)
         for label, app in (("sales.deal", "daifuku.sales"),):
             if apps.is_installed(app):
                 subjects.register(label)
-        panels.register("profile", "activities/partials/_calendar_feed.html", timeline_sources.profile_panel,
-                        order=10)
+        panels.register(
+            "profile",
+            "activities/partials/_calendar_feed.html",
+            timeline_sources.profile_panel,
+            order=10,
+        )
         profile_extras.register_calendar_url(timeline_sources.calendar_url)
         events.participate("customer.merging", move_rows_on_merge)
         events.participate("customer.unmerging", move_touches_back_on_unmerge)

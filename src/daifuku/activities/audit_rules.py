@@ -39,15 +39,22 @@ class _TouchFacts:
     they may see, and for those deleted since, whether they were private (and their kind)."""
 
     def __init__(self, user, touch_ids: set[int]):
-        live = dict(restrict(Touch.objects.filter(pk__in=touch_ids), user, VIEW).values_list("pk", "kind"))
-        existing = set(Touch.objects.filter(pk__in=touch_ids - set(live)).values_list("pk", flat=True))
+        live = dict(
+            restrict(Touch.objects.filter(pk__in=touch_ids), user, VIEW).values_list("pk", "kind")
+        )
+        existing = set(
+            Touch.objects.filter(pk__in=touch_ids - set(live)).values_list("pk", flat=True)
+        )
         self.kinds = dict(live)
         self.visible = set(live)
         self.gone = touch_ids - set(live) - existing
         self.private_gone: set[int] = set()
         history: dict[int, list] = {}
-        rows = (AuditEntry.objects.filter(object_type=TOUCH, object_id__in=self.gone)
-                .order_by("at", "id").values_list("object_id", "changes"))
+        rows = (
+            AuditEntry.objects.filter(object_type=TOUCH, object_id__in=self.gone)
+            .order_by("at", "id")
+            .values_list("object_id", "changes")
+        )
         for pk, changes in rows:
             history.setdefault(pk, []).append(changes)
         for pk, pairs in history.items():
@@ -61,7 +68,9 @@ class _TouchFacts:
         if touch_id in self.visible:
             return True
         if touch_id in self.gone:
-            return entry.actor_id == self.user_pk or (self.sees_everything and touch_id not in self.private_gone)
+            return entry.actor_id == self.user_pk or (
+                self.sees_everything and touch_id not in self.private_gone
+            )
         return False
 
 
@@ -83,7 +92,11 @@ def _attachment_touch(entry, live: dict[int, int]) -> int | None:
 
 
 def attachment_entries_visible(user, entries) -> set[int]:
-    live = dict(TouchAttachment.objects.filter(pk__in={e.object_id for e in entries}).values_list("pk", "touch_id"))
+    live = dict(
+        TouchAttachment.objects.filter(pk__in={e.object_id for e in entries}).values_list(
+            "pk", "touch_id"
+        )
+    )
     touch_of = {e.pk: _attachment_touch(e, live) for e in entries}
     facts = _TouchFacts(user, {t for t in touch_of.values() if t})
     allowed = set()
@@ -91,19 +104,23 @@ def attachment_entries_visible(user, entries) -> set[int]:
         touch_id = touch_of[entry.pk]
         entry.touch_id = touch_id
         # a file whose touch is unknown (recorded before the touch was kept): its uploader only
-        if (facts.may_read(touch_id, entry) if touch_id else entry.actor_id == user.pk):
+        if facts.may_read(touch_id, entry) if touch_id else entry.actor_id == user.pk:
             allowed.add(entry.pk)
     return allowed
 
 
 def action_entries_visible(user, entries) -> set[int]:
     ids = {e.object_id for e in entries}
-    live = set(restrict(NextAction.objects.filter(pk__in=ids), user, VIEW).values_list("pk", flat=True))
+    live = set(
+        restrict(NextAction.objects.filter(pk__in=ids), user, VIEW).values_list("pk", flat=True)
+    )
     existing = set(NextAction.objects.filter(pk__in=ids - live).values_list("pk", flat=True))
     allowed = set()
     for entry in entries:
         gone = entry.object_id not in live and entry.object_id not in existing
-        if entry.object_id in live or (gone and (entry.actor_id == user.pk or sees_everything(user))):
+        if entry.object_id in live or (
+            gone and (entry.actor_id == user.pk or sees_everything(user))
+        ):
             allowed.add(entry.pk)
     return allowed
 

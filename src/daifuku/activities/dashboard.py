@@ -90,35 +90,66 @@ class RepRow:
 def goals_for(reps: list[User], period: str) -> dict[int, ActivityGoal]:
     """Each rep's goal for ``period``: their own, else their team's (one query)."""
     team_ids = {r.team_id for r in reps if r.team_id}
-    rows = list(ActivityGoal.objects.filter(period=period).filter(
-        rep_id__in=[r.pk for r in reps]) | ActivityGoal.objects.filter(period=period, team_id__in=team_ids,
-                                                                      rep__isnull=True))
+    rows = list(
+        ActivityGoal.objects.filter(period=period).filter(rep_id__in=[r.pk for r in reps])
+        | ActivityGoal.objects.filter(period=period, team_id__in=team_ids, rep__isnull=True)
+    )
     by_rep = {g.rep_id: g for g in rows if g.rep_id}
     by_team = {g.team_id: g for g in rows if g.rep_id is None}
-    return {r.pk: by_rep.get(r.pk) or by_team.get(r.team_id) for r in reps if by_rep.get(r.pk) or by_team.get(r.team_id)}
+    return {
+        r.pk: by_rep.get(r.pk) or by_team.get(r.team_id)
+        for r in reps
+        if by_rep.get(r.pk) or by_team.get(r.team_id)
+    }
 
 
-def team_dashboard(reps: list[User], *, period: str = GoalPeriod.WEEK, day: dt.date | None = None,
-                   idle_days: int = 30, now: dt.datetime | None = None) -> dict:
+def team_dashboard(
+    reps: list[User],
+    *,
+    period: str = GoalPeriod.WEEK,
+    day: dt.date | None = None,
+    idle_days: int = 30,
+    now: dt.datetime | None = None,
+) -> dict:
     """Rows for ``reps`` (already checked by the caller: the manager's team). Five small
     indexed queries whatever the history length."""
     day, now = day or timezone.localdate(), now or timezone.now()
     start, end = period_range(period, day)
     prev_start, prev_end = previous_range(period, start)
     rep_ids = [r.pk for r in reps]
-    daily = (TouchDailyCount.objects.filter(rep_id__in=rep_ids, day__gte=start, day__lt=end)
-             .values_list("rep_id", "day", "kind", "count"))
-    previous = (TouchDailyCount.objects.filter(rep_id__in=rep_ids, day__gte=prev_start, day__lt=prev_end)
-                .values_list("rep_id").annotate(n=Sum("count")).order_by())
+    daily = TouchDailyCount.objects.filter(
+        rep_id__in=rep_ids, day__gte=start, day__lt=end
+    ).values_list("rep_id", "day", "kind", "count")
+    previous = (
+        TouchDailyCount.objects.filter(rep_id__in=rep_ids, day__gte=prev_start, day__lt=prev_end)
+        .values_list("rep_id")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
     if period == GoalPeriod.DAY:
         touched = _distinct_customers(Touch.objects.filter(rep_id__in=rep_ids), start, end)
     else:
-        touched = (RepCustomerPeriod.objects.filter(rep_id__in=rep_ids, period=period, start=start)
-                   .values_list("rep_id").annotate(n=Count("*")).order_by())
-    recent = PersonLastTouch.objects.filter(person=OuterRef("pk"),
-                                            last_touched_at__gte=now - dt.timedelta(days=idle_days))
-    return _assemble(reps, period, start, end, prev_start, idle_days, daily=daily, previous=previous,
-                     touched=touched, idle=_idle(rep_ids, recent))
+        touched = (
+            RepCustomerPeriod.objects.filter(rep_id__in=rep_ids, period=period, start=start)
+            .values_list("rep_id")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+    recent = PersonLastTouch.objects.filter(
+        person=OuterRef("pk"), last_touched_at__gte=now - dt.timedelta(days=idle_days)
+    )
+    return _assemble(
+        reps,
+        period,
+        start,
+        end,
+        prev_start,
+        idle_days,
+        daily=daily,
+        previous=previous,
+        touched=touched,
+        idle=_idle(rep_ids, recent),
+    )
 
 
 def _between(touches, start: dt.date, end: dt.date):
@@ -127,16 +158,37 @@ def _between(touches, start: dt.date, end: dt.date):
 
 
 def _distinct_customers(touches, start: dt.date, end: dt.date):
-    return _between(touches, start, end).values_list("rep_id").annotate(n=Count("person_id", distinct=True)).order_by()
+    return (
+        _between(touches, start, end)
+        .values_list("rep_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    )
 
 
 def _idle(rep_ids: list[int], recent):
-    return (Person.objects.filter(owner_id__in=rep_ids).filter(~Exists(recent))
-            .values_list("owner_id").annotate(n=Count("id")).order_by())
+    return (
+        Person.objects.filter(owner_id__in=rep_ids)
+        .filter(~Exists(recent))
+        .values_list("owner_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
 
 
-def _assemble(reps: list[User], period: str, start: dt.date, end: dt.date, prev_start: dt.date, idle_days: int, *,
-              daily: Iterable, previous: Iterable, touched: Iterable, idle: Iterable) -> dict:
+def _assemble(
+    reps: list[User],
+    period: str,
+    start: dt.date,
+    end: dt.date,
+    prev_start: dt.date,
+    idle_days: int,
+    *,
+    daily: Iterable,
+    previous: Iterable,
+    touched: Iterable,
+    idle: Iterable,
+) -> dict:
     rows = {r.pk: RepRow(rep=r, daily=[0] * (end - start).days) for r in reps}
     for rep_id, when, kind, n in daily:
         if n:
@@ -152,9 +204,17 @@ def _assemble(reps: list[User], period: str, start: dt.date, end: dt.date, prev_
         rows[rep_id].customers_touched = n
     for rep_id, n in idle:
         rows[rep_id].idle_customers = n
-    return {"rows": list(rows.values()), "start": start, "end": end - dt.timedelta(days=1), "period": period,
-            "idle_days": idle_days, "previous_start": prev_start,
-            "trend_chart": trend_chart(start, [sum(r.daily[i] for r in rows.values()) for i in range((end - start).days)])}
+    return {
+        "rows": list(rows.values()),
+        "start": start,
+        "end": end - dt.timedelta(days=1),
+        "period": period,
+        "idle_days": idle_days,
+        "previous_start": prev_start,
+        "trend_chart": trend_chart(
+            start, [sum(r.daily[i] for r in rows.values()) for i in range((end - start).days)]
+        ),
+    }
 
 
 def day_bar(day: dt.date, n: int) -> Bar:
@@ -166,15 +226,29 @@ def trend_chart(start: dt.date, daily: list[int]):
     """The team's touches per day of the period as a labelled column chart (SVG)."""
     return column_chart(
         [day_bar(start + dt.timedelta(days=i), n) for i, n in enumerate(daily)],
-        title=_("Team touches per day"), axis_title=_("Touches"), label_every=1 if len(daily) <= 8 else 5)
+        title=_("Team touches per day"),
+        axis_title=_("Touches"),
+        label_every=1 if len(daily) <= 8 else 5,
+    )
 
 
-def team_daily_touches(reps: list[User], *, days: int = 14, day: dt.date | None = None) -> list[tuple[dt.date, int]]:
+def team_daily_touches(
+    reps: list[User], *, days: int = 14, day: dt.date | None = None
+) -> list[tuple[dt.date, int]]:
     """The team's touches per (Tokyo) day over the ``days`` days ending with ``day``
     (today), oldest first, days without touches included as 0 — the manager home's trend
     chart. One indexed query on ``TouchDailyCount``."""
     end = day or timezone.localdate()
     start = end - dt.timedelta(days=days - 1)
-    counts = dict(TouchDailyCount.objects.filter(rep_id__in=[r.pk for r in reps], day__gte=start, day__lte=end)
-                  .values_list("day").annotate(n=Sum("count")).order_by())
-    return [(start + dt.timedelta(days=i), counts.get(start + dt.timedelta(days=i), 0) or 0) for i in range(days)]
+    counts = dict(
+        TouchDailyCount.objects.filter(
+            rep_id__in=[r.pk for r in reps], day__gte=start, day__lte=end
+        )
+        .values_list("day")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    return [
+        (start + dt.timedelta(days=i), counts.get(start + dt.timedelta(days=i), 0) or 0)
+        for i in range(days)
+    ]

@@ -34,14 +34,31 @@ def add_demo_activity(context) -> str:
         for index, person in enumerate(people):
             for step in range(context.random.randint(1, 3)):
                 kind, summary, body = TOUCHES[(index + step) % len(TOUCHES)]
-                when = now - dt.timedelta(days=context.random.randint(0, 30), hours=context.random.randint(0, 8))
-                log_touch(actor=rep, person=person, data={
-                    "kind": kind, "occurred_at": when, "summary": summary, "body": body,
-                    "duration_minutes": context.random.choice([10, 30, 60])})
+                when = now - dt.timedelta(
+                    days=context.random.randint(0, 30), hours=context.random.randint(0, 8)
+                )
+                log_touch(
+                    actor=rep,
+                    person=person,
+                    data={
+                        "kind": kind,
+                        "occurred_at": when,
+                        "summary": summary,
+                        "body": body,
+                        "duration_minutes": context.random.choice([10, 30, 60]),
+                    },
+                )
                 touches += 1
             if index % 3 != 2:  # some customers deliberately have no next step
                 due = now + dt.timedelta(days=(index % 7) - 2, hours=context.random.randint(1, 6))
-                create_next_action(actor=rep, person=person, data={
-                    "title": ACTIONS[index % len(ACTIONS)], "due_at": due, "kind": TouchKind.CALL})
+                create_next_action(
+                    actor=rep,
+                    person=person,
+                    data={
+                        "title": ACTIONS[index % len(ACTIONS)],
+                        "due_at": due,
+                        "kind": TouchKind.CALL,
+                    },
+                )
                 actions += 1
     return f"{touches} touches, {actions} next actions"

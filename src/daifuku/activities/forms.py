@@ -26,13 +26,18 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
 
 def local_datetime(label, required=True):
-    return forms.DateTimeField(label=label, required=required, widget=LocalDateTimeInput(),
-                               input_formats=[LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        widget=LocalDateTimeInput(),
+        input_formats=[LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
 
 
 def assignee_field(required=False):
-    return ModelChoiceField(active_users(), label=_("Assignee"), required=required,
-                            empty_label=_("Me"))
+    return ModelChoiceField(
+        active_users(), label=_("Assignee"), required=required, empty_label=_("Me")
+    )
 
 
 class TouchForm(ServiceForm):
@@ -40,31 +45,52 @@ class TouchForm(ServiceForm):
 
     kind = forms.ChoiceField(label=_("Kind"), choices=TouchKind.choices, initial=TouchKind.VISIT)
     occurred_at = local_datetime(_("When"))
-    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), required=False, min_value=0)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), required=False, min_value=0
+    )
     summary = forms.CharField(label=_("Summary"), max_length=200)
-    body = forms.CharField(label=_("Details (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("Details (Markdown)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     outcome = forms.CharField(label=_("Outcome"), max_length=200, required=False)
     mood = forms.ChoiceField(label=_("Temperature"), choices=_blank(Mood.choices), required=False)
     follow_up = forms.BooleanField(label=_("Needs follow-up"), required=False)
     is_private = forms.BooleanField(label=_("Private note (only I can see it)"), required=False)
 
     def touch_data(self) -> dict:
-        names = ("kind", "occurred_at", "duration_minutes", "summary", "body", "outcome", "mood", "follow_up",
-                 "is_private")
+        names = (
+            "kind",
+            "occurred_at",
+            "duration_minutes",
+            "summary",
+            "body",
+            "outcome",
+            "mood",
+            "follow_up",
+            "is_private",
+        )
         return {name: self.cleaned_data.get(name) for name in names}
 
 
 class QuickEntryForm(TouchForm):
     """One phone-friendly form: log the touch, attach photos, set the next action."""
 
-    field_aliases = {"title": "next_title", "due_at": "next_due_at", "assignee": "next_assignee",
-                     "priority": "next_priority"}
+    field_aliases = {
+        "title": "next_title",
+        "due_at": "next_due_at",
+        "assignee": "next_assignee",
+        "priority": "next_priority",
+    }
 
     next_title = forms.CharField(label=_("Next action"), max_length=200, required=False)
     next_due_at = local_datetime(_("Next action due"), required=False)
-    next_kind = forms.ChoiceField(label=_("Next action kind"), choices=_blank(TouchKind.choices), required=False)
+    next_kind = forms.ChoiceField(
+        label=_("Next action kind"), choices=_blank(TouchKind.choices), required=False
+    )
     next_assignee = assignee_field()
-    next_priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    next_priority = forms.ChoiceField(
+        label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
+    )
     complete_action = forms.IntegerField(required=False, widget=forms.HiddenInput())
 
     def clean(self):
@@ -78,8 +104,12 @@ class QuickEntryForm(TouchForm):
     def next_action_data(self) -> dict | None:
         if not self.cleaned_data.get("next_title"):
             return None
-        data = {"title": self.cleaned_data["next_title"], "due_at": self.cleaned_data["next_due_at"],
-                "kind": self.cleaned_data.get("next_kind") or "", "priority": self.cleaned_data["next_priority"]}
+        data = {
+            "title": self.cleaned_data["next_title"],
+            "due_at": self.cleaned_data["next_due_at"],
+            "kind": self.cleaned_data.get("next_kind") or "",
+            "priority": self.cleaned_data["next_priority"],
+        }
         if self.cleaned_data.get("next_assignee"):
             data["assignee"] = self.cleaned_data["next_assignee"]
         return data
@@ -89,11 +119,19 @@ class NextActionForm(ServiceForm):
     title = forms.CharField(label=_("What"), max_length=200)
     due_at = local_datetime(_("Due"))
     kind = forms.ChoiceField(label=_("Kind"), choices=_blank(TouchKind.choices), required=False)
-    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), required=False, min_value=0)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), required=False, min_value=0
+    )
     assignee = assignee_field()
-    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
-    remind_minutes_before = forms.IntegerField(label=_("Remind (minutes before)"), initial=30, min_value=0)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
+    )
+    remind_minutes_before = forms.IntegerField(
+        label=_("Remind (minutes before)"), initial=30, min_value=0
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def to_data(self) -> dict:
         data = dict(self.cleaned_data)
@@ -106,20 +144,32 @@ class HandoverForm(ServiceForm):
     # on every 360° page: its list of colleagues renders through core.form_renderer (no
     # per-option templates) and is read by core.form_fields in one query
     to_user = ModelChoiceField(active_users(), label=_("Hand over to"))
-    note = forms.CharField(label=_("Handover note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Handover note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class GoalForm(ServiceForm):
-    rep = ModelChoiceField(active_users(), label=_("Rep"), required=False,
-                           empty_label=_("Every rep of the team"))
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind"))] + list(TouchKind.choices), required=False)
-    period = forms.ChoiceField(label=_("Period"), choices=GoalPeriod.choices, initial=GoalPeriod.WEEK)
-    target = forms.IntegerField(label=_("Target (0 removes the goal)"), min_value=0, max_value=10_000)
+    rep = ModelChoiceField(
+        active_users(), label=_("Rep"), required=False, empty_label=_("Every rep of the team")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("Any kind"))] + list(TouchKind.choices), required=False
+    )
+    period = forms.ChoiceField(
+        label=_("Period"), choices=GoalPeriod.choices, initial=GoalPeriod.WEEK
+    )
+    target = forms.IntegerField(
+        label=_("Target (0 removes the goal)"), min_value=0, max_value=10_000
+    )
 
 
 class ReportForm(ServiceForm):
-    reflection = forms.CharField(label=_("Reflection and plan for tomorrow"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 4}))
+    reflection = forms.CharField(
+        label=_("Reflection and plan for tomorrow"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class CommentForm(ServiceForm):

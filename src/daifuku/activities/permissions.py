@@ -19,7 +19,11 @@ from daifuku.accounts.permissions import VIEW, looks_after, sees_everything
 def _customer_scope(user) -> Q:
     scope = Q(person__owner_id=user.pk) | Q(company__owner_id=user.pk)
     if user.team_id:
-        scope |= Q(team_id=user.team_id) | Q(person__team_id=user.team_id) | Q(company__team_id=user.team_id)
+        scope |= (
+            Q(team_id=user.team_id)
+            | Q(person__team_id=user.team_id)
+            | Q(company__team_id=user.team_id)
+        )
     return scope
 
 

@@ -56,13 +56,28 @@ def touches_queryset(user, action: str = VIEW) -> QuerySet:
 
 
 def get_touch(user, pk, action: str = VIEW) -> Touch:
-    return _get(touches_queryset(user, action).select_related("rep", "person", "company")
-                .prefetch_related(*CUSTOMER_PHONES), pk)
+    return _get(
+        touches_queryset(user, action)
+        .select_related("rep", "person", "company")
+        .prefetch_related(*CUSTOMER_PHONES),
+        pk,
+    )
 
 
-def list_touches(user, *, person_id=None, company_id=None, rep_id=None, subject_type: str = "",
-                 subject_id=None, since: dt.datetime | None = None, until: dt.datetime | None = None,
-                 kind: str = "", cursor: str | None = None, size: int = 25):
+def list_touches(
+    user,
+    *,
+    person_id=None,
+    company_id=None,
+    rep_id=None,
+    subject_type: str = "",
+    subject_id=None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    kind: str = "",
+    cursor: str | None = None,
+    size: int = 25,
+):
     """A page of touches, newest first (one query for the page, one for attachments)."""
     qs = touches_queryset(user)
     if person_id is not None:
@@ -83,20 +98,27 @@ def list_touches(user, *, person_id=None, company_id=None, rep_id=None, subject_
     return keyset_page(qs, TOUCH_ORDER, cursor=cursor, size=size)
 
 
-def touches_for_subject(user, subject_type: str, subject_id: int, *, limit: int = 30,
-                        before: dt.datetime | None = None) -> list[Touch]:
+def touches_for_subject(
+    user, subject_type: str, subject_id: int, *, limit: int = 30, before: dt.datetime | None = None
+) -> list[Touch]:
     """Touches of a deal/inquiry (any domain above activities), newest first."""
     qs = touches_queryset(user).filter(subject_type=subject_type, subject_id=subject_id)
     if before is not None:
         qs = qs.filter(occurred_at__lt=before)
-    return list(qs.select_related("rep").prefetch_related("attachments").order_by(*TOUCH_ORDER)[:limit])
+    return list(
+        qs.select_related("rep").prefetch_related("attachments").order_by(*TOUCH_ORDER)[:limit]
+    )
 
 
 def last_touch_at_by_subject(subject_type: str, ids) -> dict[int, dt.datetime]:
     """``{subject_id: last touch time}`` for system checks such as "no touch for N days"
     (not user-visible by itself; one grouped index query)."""
-    rows = (Touch.objects.filter(subject_type=subject_type, subject_id__in=list(ids))
-            .values("subject_id").annotate(last=Max("occurred_at")).order_by())
+    rows = (
+        Touch.objects.filter(subject_type=subject_type, subject_id__in=list(ids))
+        .values("subject_id")
+        .annotate(last=Max("occurred_at"))
+        .order_by()
+    )
     return {row["subject_id"]: row["last"] for row in rows}  # type: ignore[misc]  # subject_id__in: never None
 
 
@@ -104,8 +126,9 @@ def recent_touches(user, *, person=None, company=None, limit: int = 3) -> list[T
     return customer_touches(user, person if person is not None else company, limit=limit)
 
 
-def customer_touches(user, customer: Person | Company, *, before: dt.datetime | None = None,
-                     limit: int = 30) -> list[Touch]:
+def customer_touches(
+    user, customer: Person | Company, *, before: dt.datetime | None = None, limit: int = 30
+) -> list[Touch]:
     """The newest ``limit`` touches of one customer that ``user`` may see (older than
     ``before``), with their rep and attachments.
 
@@ -121,7 +144,9 @@ def customer_touches(user, customer: Person | Company, *, before: dt.datetime | 
     qs = restrict_to_customer(Touch.objects.all(), user, customer, field=field)
     if before is not None:
         qs = qs.filter(occurred_at__lt=before)
-    touches = list(qs.select_related("rep").prefetch_related("attachments").order_by(*TOUCH_ORDER)[:limit])
+    touches = list(
+        qs.select_related("rep").prefetch_related("attachments").order_by(*TOUCH_ORDER)[:limit]
+    )
     if before is None:
         held[user.pk] = (limit, touches)
     return touches
@@ -139,11 +164,23 @@ def next_actions_queryset(user, action: str = VIEW) -> QuerySet:
 
 
 def get_next_action(user, pk, action: str = VIEW) -> NextAction:
-    return _get(next_actions_queryset(user, action).select_related("assignee", "person", "company"), pk)
+    return _get(
+        next_actions_queryset(user, action).select_related("assignee", "person", "company"), pk
+    )
 
 
-def list_next_actions(user, *, assignee_id=None, status: str = Status.OPEN, person_id=None, company_id=None,
-                      subject_type: str = "", subject_id=None, cursor=None, size: int = 25):
+def list_next_actions(
+    user,
+    *,
+    assignee_id=None,
+    status: str = Status.OPEN,
+    person_id=None,
+    company_id=None,
+    subject_type: str = "",
+    subject_id=None,
+    cursor=None,
+    size: int = 25,
+):
     qs = next_actions_queryset(user)
     if assignee_id is not None:
         qs = qs.filter(assignee_id=assignee_id)
@@ -161,12 +198,18 @@ def list_next_actions(user, *, assignee_id=None, status: str = Status.OPEN, pers
 
 def open_actions_for(user, *, person=None, company=None, limit: int = 5) -> list[NextAction]:
     customer, field = (person, "person") if person is not None else (company, "company")
-    qs = restrict_to_customer(NextAction.objects.filter(status=Status.OPEN), user, customer, field=field)
+    qs = restrict_to_customer(
+        NextAction.objects.filter(status=Status.OPEN), user, customer, field=field
+    )
     return list(qs.select_related("assignee").order_by(*ACTION_ORDER)[:limit])
 
 
-def open_actions_for_subject(user, subject_type: str, subject_id: int, *, limit: int = 20) -> list[NextAction]:
-    qs = next_actions_queryset(user).filter(status=Status.OPEN, subject_type=subject_type, subject_id=subject_id)
+def open_actions_for_subject(
+    user, subject_type: str, subject_id: int, *, limit: int = 20
+) -> list[NextAction]:
+    qs = next_actions_queryset(user).filter(
+        status=Status.OPEN, subject_type=subject_type, subject_id=subject_id
+    )
     return list(qs.select_related("assignee").order_by(*ACTION_ORDER)[:limit])
 
 
@@ -182,12 +225,18 @@ def my_day(user, rep: User, *, today: dt.date | None = None, limit: int = 100) -
     start, end = day_bounds(today)
     week_end = start + dt.timedelta(days=7 - today.weekday())
     actions = list(
-        next_actions_queryset(user).filter(assignee=rep, status=Status.OPEN, due_at__lt=week_end)
-        .select_related("person", "company").prefetch_related(*CUSTOMER_PHONES).order_by(*ACTION_ORDER)[:limit]
+        next_actions_queryset(user)
+        .filter(assignee=rep, status=Status.OPEN, due_at__lt=week_end)
+        .select_related("person", "company")
+        .prefetch_related(*CUSTOMER_PHONES)
+        .order_by(*ACTION_ORDER)[:limit]
     )
     touches = list(
-        touches_queryset(user).filter(rep=rep, occurred_at__gte=start, occurred_at__lt=end)
-        .select_related("person", "company").prefetch_related("attachments").order_by(*TOUCH_ORDER)[:limit]
+        touches_queryset(user)
+        .filter(rep=rep, occurred_at__gte=start, occurred_at__lt=end)
+        .select_related("person", "company")
+        .prefetch_related("attachments")
+        .order_by(*TOUCH_ORDER)[:limit]
     )
     return {
         "overdue": [a for a in actions if a.due_at < start],
@@ -205,13 +254,19 @@ def no_next_step(user, *, owner_id=None, team_id=None, cursor=None, size: int = 
     open_action = NextAction.objects.filter(person=OuterRef("pk"), status=Status.OPEN)
     qs = restrict(Person.objects.all(), user, VIEW).filter(~Exists(open_action))
     if not sees_everything(user):
-        qs = qs.filter(Q(owner_id=user.pk) | Q(team_id=user.team_id) if user.team_id else Q(owner_id=user.pk))
+        qs = qs.filter(
+            Q(owner_id=user.pk) | Q(team_id=user.team_id) if user.team_id else Q(owner_id=user.pk)
+        )
     if owner_id is not None:
         qs = qs.filter(owner_id=owner_id)
     if team_id is not None:
         qs = qs.filter(team_id=team_id)
-    return keyset_page(qs.select_related("owner").prefetch_related("phones"), ["sort_kana", "id"], cursor=cursor,
-                       size=size)
+    return keyset_page(
+        qs.select_related("owner").prefetch_related("phones"),
+        ["sort_kana", "id"],
+        cursor=cursor,
+        size=size,
+    )
 
 
 def calendar_actions(user: User, *, days_back: int = 30) -> list[NextAction]:
@@ -219,7 +274,8 @@ def calendar_actions(user: User, *, days_back: int = 30) -> list[NextAction]:
     since = timezone.now() - dt.timedelta(days=days_back)
     return list(
         NextAction.objects.filter(assignee=user, status=Status.OPEN, due_at__gte=since)
-        .select_related("person", "company").order_by(*ACTION_ORDER)[:2000]
+        .select_related("person", "company")
+        .order_by(*ACTION_ORDER)[:2000]
     )
 
 
@@ -228,7 +284,8 @@ def goals_managed_by(user) -> QuerySet:
     team-wide goals of their own team."""
     reps = account_selectors.reps_led_by(user)
     current = ActivityGoal.objects.filter(rep__in=reps) | ActivityGoal.objects.filter(
-        team_id=user.team_id, rep__isnull=True)
+        team_id=user.team_id, rep__isnull=True
+    )
     return current.select_related("rep", "team")
 
 
@@ -260,14 +317,20 @@ def missing_reports(user, day: dt.date) -> list[tuple[User, DailyReport | None]]
     reps = [rep for rep in account_selectors.reps_led_by(user) if rep.pk != user.pk]
     reports = {r.rep_id: r for r in reports_queryset(user).filter(day=day, rep__in=reps)}
     done = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
-    return [(rep, reports.get(rep.pk)) for rep in reps
-            if reports.get(rep.pk) is None or reports[rep.pk].status not in done]
+    return [
+        (rep, reports.get(rep.pk))
+        for rep in reps
+        if reports.get(rep.pk) is None or reports[rep.pk].status not in done
+    ]
 
 
 def ownership_history(customer) -> list[OwnershipPeriod]:
     field = "person" if isinstance(customer, Person) else "company"
-    return list(OwnershipPeriod.objects.filter(**{field: customer}).select_related("owner", "handed_over_by")
-                .order_by("-started_at", "-id"))
+    return list(
+        OwnershipPeriod.objects.filter(**{field: customer})
+        .select_related("owner", "handed_over_by")
+        .order_by("-started_at", "-id")
+    )
 
 
 def customers_owned(user, owner_id: int, *, kind: str = "person", cursor=None, size: int = 50):

@@ -45,21 +45,31 @@ def check(actor, subject_type: str, subject_id, *, person=None, company=None):
         return None
     model = _model(subject_type)
     if model is None:
-        raise ValidationFailed({"subject_type": [_("Choose one of: %(choices)s.")
-                                                 % {"choices": ", ".join(sorted(_subjects)) or "—"}]},
-                               code="subject_type_unknown")
+        raise ValidationFailed(
+            {
+                "subject_type": [
+                    _("Choose one of: %(choices)s.")
+                    % {"choices": ", ".join(sorted(_subjects)) or "—"}
+                ]
+            },
+            code="subject_type_unknown",
+        )
     rows = model._default_manager.filter(pk=subject_id)
     if getattr(actor, "pk", None) is not None and hasattr(actor, "role"):
         rows = restrict(rows, actor, VIEW)
     obj = rows.first()
     if obj is None:
         message = _("This record does not exist or is not yours to see.")
-        raise DomainError(message, code="subject_not_found", status=404, errors={"subject_id": [message]})
+        raise DomainError(
+            message, code="subject_not_found", status=404, errors={"subject_id": [message]}
+        )
     ids = {"person": getattr(obj, "person_id", None), "company": getattr(obj, "company_id", None)}
     given = {"person": getattr(person, "pk", None), "company": getattr(company, "pk", None)}
     if any(ids.values()) and not any(given[k] is not None and ids[k] == given[k] for k in ids):
-        raise ValidationFailed({"subject_id": [_("This record belongs to another customer.")]},
-                               code="subject_customer_mismatch")
+        raise ValidationFailed(
+            {"subject_id": [_("This record belongs to another customer.")]},
+            code="subject_customer_mismatch",
+        )
     return obj
 
 

@@ -23,8 +23,15 @@ def touch_source(*, subject, user, before, limit) -> list[TimelineItem]:
     """The customer's touches newest first: one indexed query (plus attachments)."""
     touches = selectors.customer_touches(user, subject, before=before, limit=limit)
     return [
-        TimelineItem(at=t.occurred_at, kind="touch", title=t.summary, actor=str(t.rep), template=TOUCH_TEMPLATE,
-                     data={"touch": t}, sort_id=t.pk)
+        TimelineItem(
+            at=t.occurred_at,
+            kind="touch",
+            title=t.summary,
+            actor=str(t.rep),
+            template=TOUCH_TEMPLATE,
+            data={"touch": t},
+            sort_id=t.pk,
+        )
         for t in touches
     ]
 
@@ -49,8 +56,14 @@ def ownership_source(*, subject, user, before, limit) -> list[TimelineItem]:
     else:
         periods = list(_handovers(field, subject.pk, before, limit))
     return [
-        TimelineItem(at=p.started_at, kind="ownership", title=_("Now looked after by %(owner)s") % {"owner": p.owner},
-                     body=p.note, actor=str(p.handed_over_by or ""), sort_id=p.pk)
+        TimelineItem(
+            at=p.started_at,
+            kind="ownership",
+            title=_("Now looked after by %(owner)s") % {"owner": p.owner},
+            body=p.note,
+            actor=str(p.handed_over_by or ""),
+            sort_id=p.pk,
+        )
         for p in periods
     ]
 
@@ -59,7 +72,8 @@ def person_top_panel(request, person) -> dict:
     from .forms import HandoverForm
 
     return {
-        "customer": person, "customer_field": "person",
+        "customer": person,
+        "customer_field": "person",
         "recent_touches": selectors.recent_touches(request.user, person=person, limit=3),
         "open_actions": selectors.open_actions_for(request.user, person=person, limit=5),
         "handover_form": HandoverForm(),

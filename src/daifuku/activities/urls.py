@@ -17,7 +17,9 @@ urlpatterns = [
     path("touches/<int:pk>/edit/", touches.touch_edit, name="touch-edit"),
     path("touches/<int:pk>/delete/", touches.touch_delete, name="touch-delete"),
     path("attachments/<int:pk>/download/", touches.attachment_download, name="attachment"),
-    path("attachments/<int:pk>/thumbnail/", touches.attachment_thumbnail, name="attachment-thumbnail"),
+    path(
+        "attachments/<int:pk>/thumbnail/", touches.attachment_thumbnail, name="attachment-thumbnail"
+    ),
     path("attachments/<int:pk>/delete/", touches.attachment_delete, name="attachment-delete"),
     path("actions/new/", actions.action_create, name="action-create"),
     path("actions/<int:pk>/edit/", actions.action_edit, name="action-edit"),

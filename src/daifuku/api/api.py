@@ -35,7 +35,7 @@ api = DaifukuAPI(
     title="Daifuku CRM API",
     version="1",
     description="Customer ledger, touches, sales. Authenticate with `Authorization: Bearer <token>` "
-                "(create one with `daifuku token create USERNAME` or on your account page).",
+    "(create one with `daifuku token create USERNAME` or on your account page).",
     urls_namespace="api",
     auth=[BearerToken(), Session()],
 )
@@ -52,7 +52,9 @@ def domain_error(request, exc: DomainError):
 
 def _field_path(location: list) -> str:
     # ninja reports ("body", "payload", "family_name"); integrators want "family_name"
-    parts = [str(p) for p in location if p not in ("body", "query", "path", "header", "form", "file")]
+    parts = [
+        str(p) for p in location if p not in ("body", "query", "path", "header", "form", "file")
+    ]
     if len(parts) > 1 and parts[0] in ("payload", "data", "filters", "params"):
         parts = parts[1:]
     return ".".join(parts) or "__all__"
@@ -72,7 +74,9 @@ def validation_error(request, exc: NinjaValidationError):
             message = item.get("msg", _("Invalid value."))
         errors.setdefault(field, []).append(message)
     return api.create_response(
-        request, error_body("validation_error", _("Some fields need attention."), errors), status=422
+        request,
+        error_body("validation_error", _("Some fields need attention."), errors),
+        status=422,
     )
 
 
@@ -84,7 +88,9 @@ def not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return api.create_response(
-        request, error_body("not_authenticated", _("Authentication required: send a bearer token.")), status=401
+        request,
+        error_body("not_authenticated", _("Authentication required: send a bearer token.")),
+        status=401,
     )
 
 
@@ -93,25 +99,34 @@ def http_error(request, exc: HttpError):
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         # ninja's words for a body that is not JSON (or not UTF-8, or nested too deep)
         return api.create_response(
-            request, error_body("invalid_body", _("The request body is not valid JSON in UTF-8.")), status=400)
+            request,
+            error_body("invalid_body", _("The request body is not valid JSON in UTF-8.")),
+            status=400,
+        )
     code = STATUS_CODES.get(exc.status_code, "http_error")
     return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
 
 
 @api.exception_handler(RequestDataTooBig)
 def too_big(request, exc):
-    return api.create_response(request, error_body("request_too_large", _("The request is too large.")), status=413)
+    return api.create_response(
+        request, error_body("request_too_large", _("The request is too large.")), status=413
+    )
 
 
 @api.exception_handler(TooManyFieldsSent)
 def too_many_fields(request, exc):
-    return api.create_response(request, error_body("bad_request", _("The request has too many fields.")), status=400)
+    return api.create_response(
+        request, error_body("bad_request", _("The request has too many fields.")), status=400
+    )
 
 
 @api.exception_handler(Exception)
 def unexpected(request, exc):
     logger.exception("unexpected API error")
-    return api.create_response(request, error_body("server_error", _("Something went wrong on our side.")), status=500)
+    return api.create_response(
+        request, error_body("server_error", _("Something went wrong on our side.")), status=500
+    )
 
 
 # Every domain's router, imported by name: a missing or broken module fails at start-up
@@ -124,8 +139,15 @@ from daifuku.customers.api_dedup import router as dedup_router  # noqa: E402
 from daifuku.imports.api import router as imports_router  # noqa: E402
 from daifuku.sales.api import router as sales_router  # noqa: E402
 
-for router in (accounts_router, customers_router, dedup_router, activities_router, commerce_router, sales_router,
-               imports_router):
+for router in (
+    accounts_router,
+    customers_router,
+    dedup_router,
+    activities_router,
+    commerce_router,
+    sales_router,
+    imports_router,
+):
     api.add_router("/", router)
 
 
@@ -141,7 +163,9 @@ def _guarded(view_func):
             if name == "response" or hasattr(value, "read"):  # ninja's response; uploaded files
                 continue
             # a query or body schema's fields are reported by their own names
-            found += input_guard.problems(value, "" if hasattr(type(value), "model_fields") else name)
+            found += input_guard.problems(
+                value, "" if hasattr(type(value), "model_fields") else name
+            )
         input_guard.refuse(found)
         return view_func(request, *args, **kwargs)
 

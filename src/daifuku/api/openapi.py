@@ -10,10 +10,16 @@ ERROR_SCHEMA = {
     "type": "object",
     "required": ["code", "message", "errors"],
     "properties": {
-        "code": {"type": "string", "description": "Stable machine code, e.g. not_found, validation_error."},
+        "code": {
+            "type": "string",
+            "description": "Stable machine code, e.g. not_found, validation_error.",
+        },
         "message": {"type": "string", "description": "Translated message for people."},
-        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                   "description": "Field name -> messages; __all__ for the whole request."},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Field name -> messages; __all__ for the whole request.",
+        },
     },
 }
 
@@ -48,5 +54,7 @@ def document_errors(schema: dict) -> dict:
             if method.lower() in ("post", "put", "patch", "delete"):
                 statuses.update(WRITES)
             for status, description in statuses.items():
-                operation["responses"].setdefault(status, {"description": str(description), "content": reference})
+                operation["responses"].setdefault(
+                    status, {"description": str(description), "content": reference}
+                )
     return schema

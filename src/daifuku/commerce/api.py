@@ -34,30 +34,66 @@ def _when(value: str | None, field: str):
     try:
         return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ValidationFailed({field: [_("Use an ISO date (2026-11-03) or date and time (2026-11-03T10:30:00+09:00).")]},
-                               code="invalid_date") from None
+        raise ValidationFailed(
+            {
+                field: [
+                    _("Use an ISO date (2026-11-03) or date and time (2026-11-03T10:30:00+09:00).")
+                ]
+            },
+            code="invalid_date",
+        ) from None
 
 
 def return_dict(ret: Return) -> dict:
-    return {"id": ret.pk, "order_id": ret.order_id, "kind": ret.kind, "returned_at": ret.returned_at,
-            "reason": ret.reason, "subtotal": ret.subtotal, "tax": ret.tax, "total": ret.total,
-            "tax_breakdown": ret.tax_breakdown, "item_count": ret.item_count}
+    return {
+        "id": ret.pk,
+        "order_id": ret.order_id,
+        "kind": ret.kind,
+        "returned_at": ret.returned_at,
+        "reason": ret.reason,
+        "subtotal": ret.subtotal,
+        "tax": ret.tax,
+        "total": ret.total,
+        "tax_breakdown": ret.tax_breakdown,
+        "item_count": ret.item_count,
+    }
 
 
 def order_dict(order: Order) -> dict:
     return {
-        "id": order.pk, "number": order.number, "source": order.source,
+        "id": order.pk,
+        "number": order.number,
+        "source": order.source,
         "customer_type": "person" if order.person_id else "company",
-        "customer_id": order.person_id or order.company_id, "person_id": order.person_id,
-        "company_id": order.company_id, "ordered_at": order.ordered_at,
-        "channel": order.channel.name if order.channel_id else None, "store": order.store, "status": order.status,
-        "subtotal": order.subtotal, "tax": order.tax, "total": order.total, "tax_breakdown": order.tax_breakdown,
-        "net_subtotal": order.net_subtotal, "net_tax": order.net_tax, "net_total": order.net_total,
+        "customer_id": order.person_id or order.company_id,
+        "person_id": order.person_id,
+        "company_id": order.company_id,
+        "ordered_at": order.ordered_at,
+        "channel": order.channel.name if order.channel_id else None,
+        "store": order.store,
+        "status": order.status,
+        "subtotal": order.subtotal,
+        "tax": order.tax,
+        "total": order.total,
+        "tax_breakdown": order.tax_breakdown,
+        "net_subtotal": order.net_subtotal,
+        "net_tax": order.net_tax,
+        "net_total": order.net_total,
         "item_count": order.item_count,
-        "lines": [{"id": line.pk, "product_id": line.product_id, "sku": line.product.code if line.product else None,
-                   "name": line.name, "quantity": line.quantity, "unit_price": line.unit_price,
-                   "tax_rate": line.tax_rate, "amount": line.amount,
-                   "returned_quantity": getattr(line, "returned_quantity", None) or 0} for line in order.lines.all()],
+        "lines": [
+            {
+                "id": line.pk,
+                "product_id": line.product_id,
+                "sku": line.product.code if line.product else None,
+                "name": line.name,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "tax_rate": line.tax_rate,
+                "amount": line.amount,
+                "returned_quantity": getattr(line, "returned_quantity", None) or 0,
+            }
+            for line in order.lines.all()
+        ],
         "returns": [return_dict(r) for r in order.returns.all()],
     }
 
@@ -72,24 +108,47 @@ class OrderQuery(Schema):
 @router.get("/orders", response=OrderPage, summary="Orders, newest first (cursor pagination)")
 def list_orders(request, params: Query[OrderQuery]):
     if params.limit < 1 or params.limit > 200:
-        raise ValidationFailed({"limit": [_("Use a limit between 1 and 200.")]}, code="invalid_limit")
+        raise ValidationFailed(
+            {"limit": [_("Use a limit between 1 and 200.")]}, code="invalid_limit"
+        )
     customer = {}
     if params.person_id is not None or params.company_id is not None:
-        customer = selectors.customer_for_api(request.auth, person_id=params.person_id, company_id=params.company_id)
+        customer = selectors.customer_for_api(
+            request.auth, person_id=params.person_id, company_id=params.company_id
+        )
     page = selectors.list_orders(request.auth, **customer, cursor=params.cursor, size=params.limit)
     return {"items": [order_dict(o) for o in page.items], "next_cursor": page.next_cursor}
 
 
-@router.post("/orders", response={200: OrderOut, 201: OrderOut},
-             summary="Record an order (the same number again returns the order already recorded)")
+@router.post(
+    "/orders",
+    response={200: OrderOut, 201: OrderOut},
+    summary="Record an order (the same number again returns the order already recorded)",
+)
 def record_order(request, payload: OrderIn):
-    customer = selectors.customer_for_api(request.auth, person_id=payload.person_id, company_id=payload.company_id,
-                                          customer_number=payload.customer_number)
-    lines = None if payload.lines is None else [line.model_dump(exclude_none=True) for line in payload.lines]
+    customer = selectors.customer_for_api(
+        request.auth,
+        person_id=payload.person_id,
+        company_id=payload.company_id,
+        customer_number=payload.customer_number,
+    )
+    lines = (
+        None
+        if payload.lines is None
+        else [line.model_dump(exclude_none=True) for line in payload.lines]
+    )
     order, created = services.record_order(
-        actor=request.auth, number=payload.number, source=payload.source, **customer,
-        ordered_at=_when(payload.ordered_at, "ordered_at"), channel=payload.channel, store=payload.store,
-        lines=lines, total=payload.total, tax_rate=payload.tax_rate)
+        actor=request.auth,
+        number=payload.number,
+        source=payload.source,
+        **customer,
+        ordered_at=_when(payload.ordered_at, "ordered_at"),
+        channel=payload.channel,
+        store=payload.store,
+        lines=lines,
+        total=payload.total,
+        tax_rate=payload.tax_rate,
+    )
     return Status(201 if created else 200, order_dict(selectors.get_order(request.auth, order.pk)))
 
 
@@ -98,14 +157,22 @@ def get_order(request, order_id: int):
     return order_dict(selectors.get_order(request.auth, order_id))
 
 
-@router.post("/orders/{order_id}/returns", response={201: ReturnOut},
-             summary="Record a return or cancellation (the whole order, or lines)")
+@router.post(
+    "/orders/{order_id}/returns",
+    response={201: ReturnOut},
+    summary="Record a return or cancellation (the whole order, or lines)",
+)
 def record_return(request, order_id: int, payload: ReturnIn):
     order = selectors.get_order(request.auth, order_id, CHANGE)
     lines = None if payload.lines is None else [line.model_dump() for line in payload.lines]
-    ret = services.record_return(actor=request.auth, order=order, lines=lines, kind=payload.kind,
-                                 reason=payload.reason,
-                                 returned_at=_when(payload.returned_at, "returned_at") if payload.returned_at else None)
+    ret = services.record_return(
+        actor=request.auth,
+        order=order,
+        lines=lines,
+        kind=payload.kind,
+        reason=payload.reason,
+        returned_at=_when(payload.returned_at, "returned_at") if payload.returned_at else None,
+    )
     return Status(201, return_dict(ret))
 
 
@@ -113,7 +180,12 @@ def record_return(request, order_id: int, payload: ReturnIn):
 
 
 def _channel_dict(channel) -> dict:
-    return {"id": channel.pk, "name": channel.name, "position": channel.position, "is_active": channel.is_active}
+    return {
+        "id": channel.pk,
+        "name": channel.name,
+        "position": channel.position,
+        "is_active": channel.is_active,
+    }
 
 
 @router.get("/channels", response=ChannelList, summary="The sales channels an order may name")
@@ -123,13 +195,22 @@ def list_channels(request):
 
 @router.post("/channels", response={201: ChannelOut}, summary="Add a sales channel (managers)")
 def create_channel(request, payload: ChannelIn):
-    return Status(201, _channel_dict(services.create_channel(actor=request.auth, name=payload.name)))
+    return Status(
+        201, _channel_dict(services.create_channel(actor=request.auth, name=payload.name))
+    )
 
 
-@router.patch("/channels/{channel_id}", response=ChannelOut, summary="Rename, reorder or deactivate a channel (managers)")
+@router.patch(
+    "/channels/{channel_id}",
+    response=ChannelOut,
+    summary="Rename, reorder or deactivate a channel (managers)",
+)
 def update_channel(request, channel_id: int, payload: ChannelPatch):
     channel = selectors.channels(request.auth).filter(pk=channel_id).first()
     if channel is None:
         raise Http404
-    return _channel_dict(services.update_channel(actor=request.auth, channel=channel,
-                                                 data=payload.model_dump(exclude_unset=True)))
+    return _channel_dict(
+        services.update_channel(
+            actor=request.auth, channel=channel, data=payload.model_dump(exclude_unset=True)
+        )
+    )

@@ -26,8 +26,12 @@ class CommerceConfig(AppConfig):
         register_policy(ReturnLine, permissions.order_policy("ret__order__"))
         timeline.register("orders", "customers.person", timeline_sources.customer_orders_source)
         timeline.register("orders", "customers.company", timeline_sources.customer_orders_source)
-        panels.register("person.top", "commerce/partials/_person_orders_panel.html",
-                        timeline_sources.person_orders_panel, order=60)
+        panels.register(
+            "person.top",
+            "commerce/partials/_person_orders_panel.html",
+            timeline_sources.person_orders_panel,
+            order=60,
+        )
         audit_display.register("commerce.order", visible=audit_rules.order_entries_visible)
         audit_display.register("commerce.return", visible=audit_rules.return_entries_visible)
         events.participate("customer.merging", on_customer_merging)

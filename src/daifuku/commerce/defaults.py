@@ -18,7 +18,8 @@ def ensure_default_channels(*, using: str = "default", models=None) -> bool:
     if model.objects.using(using).exists():
         return False
     model.objects.using(using).bulk_create(
-        model(name=name, position=(index + 1) * 10) for index, name in enumerate(DEFAULT_CHANNELS))
+        model(name=name, position=(index + 1) * 10) for index, name in enumerate(DEFAULT_CHANNELS)
+    )
     return True
 
 

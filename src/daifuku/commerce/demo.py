@@ -28,7 +28,15 @@ def add_demo_orders(context) -> str:
     products = []
     for code, name, price, category, unit in SHOP_PRODUCTS:
         product = Product.objects.filter(code=code).first() or services.create_product(
-            actor=actor, data={"code": code, "name": name, "unit_price": price, "tax_category": category, "unit": unit})
+            actor=actor,
+            data={
+                "code": code,
+                "name": name,
+                "unit_price": price,
+                "tax_category": category,
+                "unit": unit,
+            },
+        )
         products.append(product)
     people = context.person_ids[:12]
     if not people:
@@ -42,14 +50,23 @@ def add_demo_orders(context) -> str:
             chosen = rng.sample(products, 1 + rng.randrange(3))
             channel = rng.choice(CHANNELS)
             order, created = services.record_order(
-                actor=actor, number=f"D-{person.pk:05d}-{n + 1}", source="demo", person=person,
-                ordered_at=today - dt.timedelta(days=rng.randrange(5, 300)), channel=channel,
+                actor=actor,
+                number=f"D-{person.pk:05d}-{n + 1}",
+                source="demo",
+                person=person,
+                ordered_at=today - dt.timedelta(days=rng.randrange(5, 300)),
+                channel=channel,
                 store=STORES.get(channel, ""),
-                lines=[{"product": p, "quantity": 1 + rng.randrange(3)} for p in chosen])
+                lines=[{"product": p, "quantity": 1 + rng.randrange(3)} for p in chosen],
+            )
             orders += created
             if created and index % 5 == 2 and n == 0:
                 line = order.lines.first()
-                services.record_return(actor=actor, order=order, lines=[{"line_id": line.pk, "quantity": 1}],
-                                       reason="配送中の破損")
+                services.record_return(
+                    actor=actor,
+                    order=order,
+                    lines=[{"line_id": line.pk, "quantity": 1}],
+                    reason="配送中の破損",
+                )
                 returns += 1
     return f"{orders} orders ({returns} partly returned)"

@@ -29,7 +29,9 @@ def order_policy(prefix: str = ""):
 
         people = restrict(Person.objects.all(), user, action).values("pk")
         companies = restrict(Company.objects.all(), user, action).values("pk")
-        return queryset.filter(Q(**{f"{prefix}person__in": people}) | Q(**{f"{prefix}company__in": companies}))
+        return queryset.filter(
+            Q(**{f"{prefix}person__in": people}) | Q(**{f"{prefix}company__in": companies})
+        )
 
     return policy
 

@@ -15,8 +15,12 @@ class OrderLineIn(Strict):
     product_id: int | None = None
     name: str | None = Field(None, description="free text when the item is not in the catalog")
     quantity: int = 1
-    unit_price: int | None = Field(None, description="yen before tax; the product's price by default")
-    tax_rate: int | None = Field(None, description="10 or 8 (%); the product's rate, else 10, by default")
+    unit_price: int | None = Field(
+        None, description="yen before tax; the product's price by default"
+    )
+    tax_rate: int | None = Field(
+        None, description="10 or 8 (%); the product's rate, else 10, by default"
+    )
 
 
 class OrderIn(Strict):
@@ -24,13 +28,19 @@ class OrderIn(Strict):
     source: str = Field("api", description="who numbers the orders: a till, an EC site …")
     person_id: int | None = None
     company_id: int | None = None
-    customer_number: str | None = Field(None, description="a member number (custom field member_number)")
+    customer_number: str | None = Field(
+        None, description="a member number (custom field member_number)"
+    )
     ordered_at: str = Field(description="ISO date (Japan) or date and time")
-    channel: str | None = Field(None, description="a sales channel by name: 店舗, EC, 電話, 外商, イベント …")
+    channel: str | None = Field(
+        None, description="a sales channel by name: 店舗, EC, 電話, 外商, イベント …"
+    )
     store: str = ""
     lines: list[OrderLineIn] | None = None
     total: int | None = Field(None, description="yen, tax included, when there are no lines")
-    tax_rate: int | None = Field(None, description="the rate of a total given without lines (10 by default)")
+    tax_rate: int | None = Field(
+        None, description="the rate of a total given without lines (10 by default)"
+    )
 
 
 class ReturnLineIn(Strict):
@@ -39,7 +49,9 @@ class ReturnLineIn(Strict):
 
 
 class ReturnIn(Strict):
-    lines: list[ReturnLineIn] | None = Field(None, description="omit to return everything not returned yet")
+    lines: list[ReturnLineIn] | None = Field(
+        None, description="omit to return everything not returned yet"
+    )
     kind: str = Field("return", description="return or cancellation")
     reason: str = ""
     returned_at: str | None = None

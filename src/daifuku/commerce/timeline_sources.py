@@ -28,7 +28,10 @@ def order_title(order: Order) -> str:
     """「注文 A-1001 ¥12,100（2 点）」 (the total as ordered; returns are their own entries)."""
     if order.item_count:
         return _("Order %(number)s %(total)s (%(count)d items)") % {
-            "number": order.number, "total": yen(order.total), "count": order.item_count}
+            "number": order.number,
+            "total": yen(order.total),
+            "count": order.item_count,
+        }
     return _("Order %(number)s %(total)s") % {"number": order.number, "total": yen(order.total)}
 
 
@@ -45,7 +48,9 @@ def return_title(ret: Return) -> str:
 
 
 def _where(order: Order) -> str:
-    return " · ".join(part for part in (order.channel.name if order.channel_id else "", order.store) if part)
+    return " · ".join(
+        part for part in (order.channel.name if order.channel_id else "", order.store) if part
+    )
 
 
 def customer_orders_source(*, subject, user, before, limit) -> list[TimelineItem]:
@@ -56,11 +61,26 @@ def customer_orders_source(*, subject, user, before, limit) -> list[TimelineItem
     if before is not None:
         order_qs = order_qs.filter(ordered_at__lt=before)
         return_qs = return_qs.filter(returned_at__lt=before)
-    items = [TimelineItem(at=order.ordered_at, kind="order", title=order_title(order), body=_where(order),
-                          sort_id=order.pk)
-             for order in order_qs.order_by("-ordered_at", "-id")[:limit]]
-    items += [TimelineItem(at=ret.returned_at, kind="order", title=return_title(ret), body=ret.reason, sort_id=ret.pk)
-              for ret in return_qs.order_by("-returned_at", "-id")[:limit]]
+    items = [
+        TimelineItem(
+            at=order.ordered_at,
+            kind="order",
+            title=order_title(order),
+            body=_where(order),
+            sort_id=order.pk,
+        )
+        for order in order_qs.order_by("-ordered_at", "-id")[:limit]
+    ]
+    items += [
+        TimelineItem(
+            at=ret.returned_at,
+            kind="order",
+            title=return_title(ret),
+            body=ret.reason,
+            sort_id=ret.pk,
+        )
+        for ret in return_qs.order_by("-returned_at", "-id")[:limit]
+    ]
     # one stream, newest first (core.timeline merges the sources' streams as they come)
     items.sort(key=lambda item: (item.at, item.sort_id), reverse=True)
     return items[:limit]
@@ -69,7 +89,16 @@ def customer_orders_source(*, subject, user, before, limit) -> list[TimelineItem
 def person_orders_panel(request, person) -> dict:
     """The person's five newest orders, how many orders in all and their sum net of returns."""
     recent, totals = customer_orders(request.user, person, field="person")
-    rows = [{"number": o.number, "date": date_format(localtime(o.ordered_at), "Y年n月j日"),
-             "where": _where(o), "total": yen(o.net_total), "returned": o.net_total != o.total,
-             "status": o.get_status_display(), "items": o.item_count} for o in recent]
+    rows = [
+        {
+            "number": o.number,
+            "date": date_format(localtime(o.ordered_at), "Y年n月j日"),
+            "where": _where(o),
+            "total": yen(o.net_total),
+            "returned": o.net_total != o.total,
+            "status": o.get_status_display(),
+            "items": o.item_count,
+        }
+        for o in recent
+    ]
     return {"orders": rows, "order_count": totals["count"], "order_sum": yen(totals["net_total"])}

@@ -19,7 +19,9 @@ class CoreConfig(AppConfig):
 
         connections.install()  # a connection closes with the thread that opened it
 
-        schedule.every(jobs.RECOVERY_INTERVAL_SECONDS, "core.recover_stalled_jobs", jobs.recover_stalled)
+        schedule.every(
+            jobs.RECOVERY_INTERVAL_SECONDS, "core.recover_stalled_jobs", jobs.recover_stalled
+        )
         post_migrate.connect(_empty_postings_of_an_emptied_index, sender=self)
         # Every project model refuses what its columns cannot hold, alike on both databases.
         pre_save.connect(input_guard.check_instance, dispatch_uid="core.input_guard")
@@ -34,7 +36,10 @@ def _repair_bulk_load(using, **kwargs) -> None:
     from . import bulk_load
 
     # also sent after a partial migration (and after flush): only once the backlog exists
-    if using == DEFAULT_DB_ALIAS and bulk_load.BACKLOG_TABLE in connection.introspection.table_names():
+    if (
+        using == DEFAULT_DB_ALIAS
+        and bulk_load.BACKLOG_TABLE in connection.introspection.table_names()
+    ):
         bulk_load.repair()
 
 

@@ -76,7 +76,9 @@ def record(
     user = actor if getattr(actor, "pk", None) else None
     return AuditEntry.objects.create(
         actor=user,
-        actor_label=(getattr(actor, "get_username", lambda: "")() if user else str(actor or "system"))[:150],
+        actor_label=(
+            getattr(actor, "get_username", lambda: "")() if user else str(actor or "system")
+        )[:150],
         via=context.via,
         action=action,
         object_type=label_for(obj) if obj is not None else object_type,
@@ -95,7 +97,8 @@ def history_for(obj: models.Model, *, limit: int = 100):
     label = label_for(obj)
     return (
         AuditEntry.objects.filter(
-            models.Q(object_type=label, object_id=obj.pk) | models.Q(subject_type=label, subject_id=obj.pk)
+            models.Q(object_type=label, object_id=obj.pk)
+            | models.Q(subject_type=label, subject_id=obj.pk)
         )
         .select_related("actor")
         .order_by("-at", "-id")[:limit]

@@ -38,17 +38,31 @@ from django.utils.translation import pgettext, pgettext_lazy
 from .japanese import format_postal_code
 
 VIA_LABELS = {
-    "ui": _("screen"), "api": _("API"), "command": _("command"), "import": _("import"),
-    "worker": _("background job"), "system": _("system"),
+    "ui": _("screen"),
+    "api": _("API"),
+    "command": _("command"),
+    "import": _("import"),
+    "worker": _("background job"),
+    "system": _("system"),
 }
 EMPTY = "—"
 # What an audit entry's ``action`` means, for history pages and timelines (an action no
 # label is known for is shown as "記録" rather than as its code)
 ACTION_LABELS = {
-    "create": _("Created"), "update": _("Changed"), "delete": _("Moved to trash"), "restore": _("Restored"),
-    "consent": _("Consent recorded"), "merge": _("Merged"), "handover": _("Handed over"), "seed": _("Demo data loaded"),
-    "revoke": _("Revoked"), "invite": _("Invited"), "accept_invitation": _("Password set from the invitation"),
-    "deactivate": _("Deactivated"), "reactivate": _("Reactivated"), "import": _("Imported"),
+    "create": _("Created"),
+    "update": _("Changed"),
+    "delete": _("Moved to trash"),
+    "restore": _("Restored"),
+    "consent": _("Consent recorded"),
+    "merge": _("Merged"),
+    "handover": _("Handed over"),
+    "seed": _("Demo data loaded"),
+    "revoke": _("Revoked"),
+    "invite": _("Invited"),
+    "accept_invitation": _("Password set from the invitation"),
+    "deactivate": _("Deactivated"),
+    "reactivate": _("Reactivated"),
+    "import": _("Imported"),
     "rotate_calendar_secret": _("Calendar link renewed"),
 }
 # What happened to the record the page is about.
@@ -74,10 +88,28 @@ ROW_SENTENCES = {
 }
 OTHER_SENTENCE = pgettext_lazy("audit", "Updated %(what)s")
 # Never for people, whatever the model: keys, sizes, hashes, versions, generic subjects.
-INTERNAL_NAMES = frozenset({
-    "id", "pk", "version", "size", "subject_type", "subject_id", "object_type", "object_id", "content_type",
-    "checksum", "hash", "sha256", "storage_key", "key", "token", "secret", "password", "request_id",
-})
+INTERNAL_NAMES = frozenset(
+    {
+        "id",
+        "pk",
+        "version",
+        "size",
+        "subject_type",
+        "subject_id",
+        "object_type",
+        "object_id",
+        "content_type",
+        "checksum",
+        "hash",
+        "sha256",
+        "storage_key",
+        "key",
+        "token",
+        "secret",
+        "password",
+        "request_id",
+    }
+)
 INTERNAL_SUFFIXES = ("_id", "_ids", "_hash", "_sha256", "_key", "_secret", "_token", "_version")
 MONEY_NAMES = frozenset({"amount", "price", "unit_price", "subtotal", "tax", "total"})
 MONEY_SUFFIXES = ("_amount", "_price", "_yen", "_total")
@@ -124,10 +156,17 @@ class Rules:
 _rules: dict[str, Rules] = {}
 
 
-def register(object_type: str, *, visible=None, describe=None, parent=None, hidden=(), content=()) -> None:
+def register(
+    object_type: str, *, visible=None, describe=None, parent=None, hidden=(), content=()
+) -> None:
     """Declare how the audit entries of ``object_type`` ("app.model") are read (module doc)."""
-    _rules[object_type] = Rules(visible=visible, describe=describe, parent=parent, hidden=frozenset(hidden),
-                                content=frozenset(content))
+    _rules[object_type] = Rules(
+        visible=visible,
+        describe=describe,
+        parent=parent,
+        hidden=frozenset(hidden),
+        content=frozenset(content),
+    )
 
 
 def rules_for(object_type: str) -> Rules:
@@ -161,12 +200,16 @@ def is_internal(model, name: str, field=None, rules: Rules | None = None) -> boo
         return True
     if name in INTERNAL_NAMES:
         return True
-    if field is not None and (getattr(field, "primary_key", False) or isinstance(field, models.FileField)):
+    if field is not None and (
+        getattr(field, "primary_key", False) or isinstance(field, models.FileField)
+    ):
         return True
     if field is not None and field.concrete and not _labelled(field):
         return True
     # a real, labelled business field may end in _id (a LINE ID): it keeps its label
-    return name.endswith(INTERNAL_SUFFIXES) and not (field is not None and field.concrete and _labelled(field))
+    return name.endswith(INTERNAL_SUFFIXES) and not (
+        field is not None and field.concrete and _labelled(field)
+    )
 
 
 def visible_entries(entries, user) -> list:
@@ -191,11 +234,17 @@ def readable_changes(entries) -> dict[int, list[Change]]:
         model = _model(entry.object_type)
         for name, pair in (entry.changes or {}).items():
             field = _field(model, name)
-            if field is not None and field.concrete and field.many_to_one and isinstance(pair, (list, tuple)):
+            if (
+                field is not None
+                and field.concrete
+                and field.many_to_one
+                and isinstance(pair, (list, tuple))
+            ):
                 wanted[field.related_model].update(v for v in pair if isinstance(v, int))
     names = {
         related: {obj.pk: str(obj) for obj in related._default_manager.filter(pk__in=ids)}
-        for related, ids in wanted.items() if ids
+        for related, ids in wanted.items()
+        if ids
     }
     result: dict[int, list[Change]] = {}
     for entry in entries:
@@ -220,12 +269,19 @@ def readable_changes(entries) -> dict[int, list[Change]]:
                 continue  # a create lists what was filled in
             old, new = (_display(field, name, value, names) for value in pair)
             if pair[0] == pair[1]:
-                changes.append(Change(label=label, old=None, new=new))  # stated to say which (a consent's channel)
+                changes.append(
+                    Change(label=label, old=None, new=new)
+                )  # stated to say which (a consent's channel)
                 continue
             if old == new and entry.action != "create":
                 continue  # a change people cannot see (seconds of a time shown to the minute)
-            changes.append(Change(label=label, old=None if pair[0] is None and entry.action == "create" else old,
-                                  new=new))
+            changes.append(
+                Change(
+                    label=label,
+                    old=None if pair[0] is None and entry.action == "create" else old,
+                    new=new,
+                )
+            )
         result[entry.pk] = changes
     return result
 
@@ -243,7 +299,8 @@ def format_date(value: dt.date) -> str:
 
 def _is_money(field, name: str) -> bool:
     return isinstance(field, (models.IntegerField, models.DecimalField)) and (
-        name in MONEY_NAMES or name.endswith(MONEY_SUFFIXES))
+        name in MONEY_NAMES or name.endswith(MONEY_SUFFIXES)
+    )
 
 
 def _display(field, name: str, value: Any, names: dict) -> str:
@@ -267,7 +324,11 @@ def _display(field, name: str, value: Any, names: dict) -> str:
         if isinstance(field, models.DateField) and isinstance(value, str):
             parsed = parse_date(value[:10])
             return format_date(parsed) if parsed else value
-        if _is_money(field, name) and isinstance(value, (int, str)) and str(value).lstrip("-").isdigit():
+        if (
+            _is_money(field, name)
+            and isinstance(value, (int, str))
+            and str(value).lstrip("-").isdigit()
+        ):
             return f"¥{int(value):,}"
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
@@ -286,12 +347,20 @@ def action_label(action: str) -> str:
     """The audit action in words (作成, 変更 …); an unknown one as a generic "記録"."""
     label = ACTION_LABELS.get(action)
     return str(label) if label is not None else str(_("Recorded"))
+
+
 def generic_sentence(entry) -> str:
-    """"Changed" for the record itself; "メールアドレスを追加しました: …" for a row of it."""
+    """ "Changed" for the record itself; "メールアドレスを追加しました: …" for a row of it."""
     if entry.action == "seed" and isinstance(entry.changes, dict):
         # the seeder's one entry per bulk load keeps English text for the log: its counts in words
-        counts = {"people": entry.changes.get("people", 0), "companies": entry.changes.get("companies", 0)}
-        return f"{OWN_SENTENCES['seed']}: " + pgettext("audit", "%(people)s people, %(companies)s companies") % counts
+        counts = {
+            "people": entry.changes.get("people", 0),
+            "companies": entry.changes.get("companies", 0),
+        }
+        return (
+            f"{OWN_SENTENCES['seed']}: "
+            + pgettext("audit", "%(people)s people, %(companies)s companies") % counts
+        )
     if entry.object_type == entry.subject_type and entry.object_id == entry.subject_id:
         return str(OWN_SENTENCES.get(entry.action) or OWN_SENTENCES["update"])
     model = _model(entry.object_type)
@@ -318,8 +387,11 @@ def _fold_children(entries) -> tuple[list, dict[int, list]]:
         parent = rules_for(entry.object_type).parent
         key = parent(entry) if parent is not None else None
         head = heads.get(key) if key else None
-        if (head is not None and head.actor_id == entry.actor_id
-                and abs((head.at - entry.at).total_seconds()) <= 120):
+        if (
+            head is not None
+            and head.actor_id == entry.actor_id
+            and abs((head.at - entry.at).total_seconds()) <= 120
+        ):
             children[head.pk].append(entry)
         else:
             top.append(entry)
@@ -338,9 +410,14 @@ def readable_entries(entries, *, user) -> list[ReadableEntry]:
             sentence, show_changes = describe(entry, children.get(entry.pk, []))
         else:
             sentence, show_changes = generic_sentence(entry), True
-        rows.append(ReadableEntry(
-            entry=entry, sentence=sentence, changes=changes[entry.pk] if show_changes else [],
-            via=via_label(entry.via), actor=str(entry.actor) if entry.actor_id and entry.actor else entry.actor_label,
-            children=children.get(entry.pk, []),
-        ))
+        rows.append(
+            ReadableEntry(
+                entry=entry,
+                sentence=sentence,
+                changes=changes[entry.pk] if show_changes else [],
+                via=via_label(entry.via),
+                actor=str(entry.actor) if entry.actor_id and entry.actor else entry.actor_label,
+                children=children.get(entry.pk, []),
+            )
+        )
     return rows

@@ -36,8 +36,16 @@ from django.db import IntegrityError, connection, models, transaction
 from . import search
 from .leapfrog import BACKLOG_TABLE, DOC_TABLE, GRAM_TABLE  # tables of models.PostingBacklog, …
 
-__all__ = ["BACKLOG_TABLE", "deferred", "merge_backlog", "missing", "register", "registered", "repair",
-           "restore_indexes"]
+__all__ = [
+    "BACKLOG_TABLE",
+    "deferred",
+    "merge_backlog",
+    "missing",
+    "register",
+    "registered",
+    "repair",
+    "restore_indexes",
+]
 
 # (model, index name) pairs that bulk loads may set aside; registered by the domain apps
 # that know which of their indexes no write path needs while a load runs.
@@ -77,10 +85,16 @@ def _existing(tables: Iterable[str]) -> set[str]:
     marks = ", ".join(["%s"] * len(tables))
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks})", tables)
+            cursor.execute(
+                f"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks})",
+                tables,
+            )
         else:
-            cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
-                           f"AND tablename IN ({marks})", tables)
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                f"AND tablename IN ({marks})",
+                tables,
+            )
         return {row[0] for row in cursor.fetchall()}
 
 
@@ -119,8 +133,12 @@ def _sorting_on_disk() -> Iterator[None]:
         return
     with connection.cursor() as cursor:
         previous = {}
-        for pragma, value in (("temp_store", "FILE"), ("mmap_size", "0"), ("cache_size", f"-{SORT_CACHE_KB}"),
-                              ("threads", str(SORT_THREADS))):
+        for pragma, value in (
+            ("temp_store", "FILE"),
+            ("mmap_size", "0"),
+            ("cache_size", f"-{SORT_CACHE_KB}"),
+            ("threads", str(SORT_THREADS)),
+        ):
             cursor.execute(f"PRAGMA {pragma}")
             row = cursor.fetchone()
             previous[pragma] = int(row[0]) if row else None
@@ -174,27 +192,35 @@ def _merge_on_postgresql(cursor, documents: int) -> None:
     built again (a million documents into the million-customer ledger: 34 s, against 65 s
     inserting into the key with a conflict check). A key that no longer builds (a posting
     was written twice — which core.search prevents) falls back to the checked insert."""
-    select = (f"SELECT g, b.sort_key, b.document_id FROM {BACKLOG_TABLE} b, "
-              "unnest(translate(b.grams, '[]', '{}')::bigint[]) g")
+    select = (
+        f"SELECT g, b.sort_key, b.document_id FROM {BACKLOG_TABLE} b, "
+        "unnest(translate(b.grams, '[]', '{}')::bigint[]) g"
+    )
     cursor.execute("SET LOCAL work_mem = '256MB'")
     cursor.execute(f"SELECT count(*) FROM {DOC_TABLE}")
     if documents * 4 >= cursor.fetchone()[0]:
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
-            "AND contype = 'p'", [GRAM_TABLE])
+            "AND contype = 'p'",
+            [GRAM_TABLE],
+        )
         key = cursor.fetchone()
         if key is not None:
             try:
                 with transaction.atomic():
                     cursor.execute(f'ALTER TABLE {GRAM_TABLE} DROP CONSTRAINT "{key[0]}"')
-                    cursor.execute(f"INSERT INTO {GRAM_TABLE} (gram, sort_key, document_id) {select}")
+                    cursor.execute(
+                        f"INSERT INTO {GRAM_TABLE} (gram, sort_key, document_id) {select}"
+                    )
                     cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
                     cursor.execute(f'ALTER TABLE {GRAM_TABLE} ADD CONSTRAINT "{key[0]}" {key[1]}')
                 return
             except IntegrityError:
                 pass
-    cursor.execute(f"INSERT INTO {GRAM_TABLE} (gram, sort_key, document_id) {select} ORDER BY 1, 2, 3 "
-                   "ON CONFLICT DO NOTHING")
+    cursor.execute(
+        f"INSERT INTO {GRAM_TABLE} (gram, sort_key, document_id) {select} ORDER BY 1, 2, 3 "
+        "ON CONFLICT DO NOTHING"
+    )
 
 
 def repair() -> dict[str, object]:

@@ -44,8 +44,9 @@ def _nice_max(value: int) -> int:
         step *= 10
 
 
-def column_chart(bars: Sequence[Bar], *, title: str, axis_title: str, label_every: int = 1,
-                 height: int = 200) -> SafeString:
+def column_chart(
+    bars: Sequence[Bar], *, title: str, axis_title: str, label_every: int = 1, height: int = 200
+) -> SafeString:
     """Vertical bars over time (e.g. touches per day). The y axis is labelled at 0, half
     and the top, ``axis_title`` (e.g. "件数") says what it counts; each non-zero bar
     carries its value."""
@@ -53,37 +54,77 @@ def column_chart(bars: Sequence[Bar], *, title: str, axis_title: str, label_ever
     left, right, top_pad, bottom = 34, 16, 24, 34
     plot_w, plot_h = WIDTH - left - right, height - top_pad - bottom
     slot = plot_w / max(1, len(bars))
-    parts = [_svg('<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>',
-                         WIDTH, height, title, title),
-             _svg('<text class="muted-text" x="2" y="11" font-size="10">{}</text>', axis_title)]
+    parts = [
+        _svg(
+            '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>',
+            WIDTH,
+            height,
+            title,
+            title,
+        ),
+        _svg('<text class="muted-text" x="2" y="11" font-size="10">{}</text>', axis_title),
+    ]
     for tick in (0, top // 2 if top % 2 == 0 else None, top):
         if tick is None:
             continue
         y = top_pad + plot_h - plot_h * tick / top
-        parts.append(_svg('<line class="axis" x1="{}" x2="{}" y1="{}" y2="{}"/>'
-                                 '<text class="muted-text" x="{}" y="{}" text-anchor="end" font-size="10">{}</text>',
-                                 left, WIDTH - right, y, y, left - 4, y + 3.5, tick))
+        parts.append(
+            _svg(
+                '<line class="axis" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+                '<text class="muted-text" x="{}" y="{}" text-anchor="end" font-size="10">{}</text>',
+                left,
+                WIDTH - right,
+                y,
+                y,
+                left - 4,
+                y + 3.5,
+                tick,
+            )
+        )
     for i, b in enumerate(bars):
         h = plot_h * b.value / top
         x = left + i * slot + slot * 0.15
         w = slot * 0.7
         y = top_pad + plot_h - h
-        parts.append(_svg('<rect x="{}" y="{}" width="{}" height="{}" fill="#1a7f37" rx="1.5"/>',
-                                 x, y, w, h))
+        parts.append(
+            _svg('<rect x="{}" y="{}" width="{}" height="{}" fill="#1a7f37" rx="1.5"/>', x, y, w, h)
+        )
         if b.value:
-            parts.append(_svg('<text x="{}" y="{}" text-anchor="middle" font-size="10">{}</text>',
-                                     x + w / 2, y - 3, b.text))
-        if (len(bars) - 1 - i) % label_every == 0:  # counted from the newest, which is always labelled
-            parts.append(_svg('<text class="muted-text" x="{}" y="{}" text-anchor="middle" font-size="10">{}</text>',
-                                     x + w / 2, height - bottom + 14, b.label))
+            parts.append(
+                _svg(
+                    '<text x="{}" y="{}" text-anchor="middle" font-size="10">{}</text>',
+                    x + w / 2,
+                    y - 3,
+                    b.text,
+                )
+            )
+        if (
+            len(bars) - 1 - i
+        ) % label_every == 0:  # counted from the newest, which is always labelled
+            parts.append(
+                _svg(
+                    '<text class="muted-text" x="{}" y="{}" text-anchor="middle" font-size="10">{}</text>',
+                    x + w / 2,
+                    height - bottom + 14,
+                    b.label,
+                )
+            )
         if b.note and (len(bars) - 1 - i) % label_every == 0:
-            parts.append(_svg('<text class="muted-text" x="{}" y="{}" text-anchor="middle" font-size="9">{}</text>',
-                                     x + w / 2, height - bottom + 26, b.note))
+            parts.append(
+                _svg(
+                    '<text class="muted-text" x="{}" y="{}" text-anchor="middle" font-size="9">{}</text>',
+                    x + w / 2,
+                    height - bottom + 26,
+                    b.note,
+                )
+            )
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))
 
 
-def bar_chart(bars: Sequence[Bar], *, title: str, maximum: int | None = None, target_text: str = "") -> SafeString:
+def bar_chart(
+    bars: Sequence[Bar], *, title: str, maximum: int | None = None, target_text: str = ""
+) -> SafeString:
     """Horizontal bars, one labelled row each (e.g. a funnel's stages, each rep's touches
     against the goal). ``target`` markers are drawn as a dark line; ``target_text`` says
     what the line means, under the chart."""
@@ -91,31 +132,71 @@ def bar_chart(bars: Sequence[Bar], *, title: str, maximum: int | None = None, ta
     scale = maximum or max([1] + [max(b.value, b.target or 0) for b in bars])
     plot_w = WIDTH - label_w - text_w
     height = pad * 2 + row_h * max(1, len(bars)) + (16 if target_text else 0)
-    parts = [_svg('<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>',
-                         WIDTH, height, title, title)]
+    parts = [
+        _svg(
+            '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>',
+            WIDTH,
+            height,
+            title,
+            title,
+        )
+    ]
     for i, b in enumerate(bars):
         y = pad + i * row_h
         w = plot_w * min(b.value, scale) / scale if scale else 0
         label = b.label if len(b.label) <= 8 else b.label[:7] + "…"
-        parts.append(_svg(
-            '<text x="{}" y="{}" text-anchor="end" font-size="12"><title>{}</title>{}</text>'
-            '<rect x="{}" y="{}" width="{}" height="{}" fill="#eaeef2" rx="3"/>'
-            '<rect x="{}" y="{}" width="{}" height="{}" fill="#1a7f37" rx="3"/>'
-            '<text x="{}" y="{}" font-size="12" font-weight="600">{}</text>',
-            label_w - 6, y + row_h / 2 + 4, b.label, label,
-            label_w, y + 7, plot_w, row_h - 14,
-            label_w, y + 7, w, row_h - 14,
-            label_w + plot_w + 6, y + row_h / 2 + (-1 if b.note else 4), b.text))
+        parts.append(
+            _svg(
+                '<text x="{}" y="{}" text-anchor="end" font-size="12"><title>{}</title>{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="#eaeef2" rx="3"/>'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="#1a7f37" rx="3"/>'
+                '<text x="{}" y="{}" font-size="12" font-weight="600">{}</text>',
+                label_w - 6,
+                y + row_h / 2 + 4,
+                b.label,
+                label,
+                label_w,
+                y + 7,
+                plot_w,
+                row_h - 14,
+                label_w,
+                y + 7,
+                w,
+                row_h - 14,
+                label_w + plot_w + 6,
+                y + row_h / 2 + (-1 if b.note else 4),
+                b.text,
+            )
+        )
         if b.note:
-            parts.append(_svg('<text class="muted-text" x="{}" y="{}" font-size="10">{}</text>',
-                                     label_w + plot_w + 6, y + row_h / 2 + 12, b.note))
+            parts.append(
+                _svg(
+                    '<text class="muted-text" x="{}" y="{}" font-size="10">{}</text>',
+                    label_w + plot_w + 6,
+                    y + row_h / 2 + 12,
+                    b.note,
+                )
+            )
         if b.target:
             tx = label_w + plot_w * min(b.target, scale) / scale
-            parts.append(_svg('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#1f2328" stroke-width="2"/>',
-                                     tx, tx, y + 2, y + row_h - 2))
+            parts.append(
+                _svg(
+                    '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#1f2328" stroke-width="2"/>',
+                    tx,
+                    tx,
+                    y + 2,
+                    y + row_h - 2,
+                )
+            )
     if target_text:
-        parts.append(_svg('<text class="muted-text" x="{}" y="{}" font-size="10">{}</text>',
-                                 label_w, height - 4, "│ " + target_text))
+        parts.append(
+            _svg(
+                '<text class="muted-text" x="{}" y="{}" font-size="10">{}</text>',
+                label_w,
+                height - 4,
+                "│ " + target_text,
+            )
+        )
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))
 

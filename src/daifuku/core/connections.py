@@ -63,7 +63,9 @@ def _start_closer() -> None:
     if not _closer_started.is_set():
         with _lock:
             if not _closer_started.is_set():
-                threading.Thread(target=_close_ended_forever, daemon=True, name="daifuku-connection-closer").start()
+                threading.Thread(
+                    target=_close_ended_forever, daemon=True, name="daifuku-connection-closer"
+                ).start()
                 _closer_started.set()
 
 

@@ -19,7 +19,8 @@ class ActorContext:
 
 
 _current: contextvars.ContextVar[ActorContext] = contextvars.ContextVar(
-    "daifuku_actor_context", default=ActorContext()  # noqa: B039 (frozen, immutable)
+    "daifuku_actor_context",
+    default=ActorContext(),  # noqa: B039 (frozen, immutable)
 )
 
 

@@ -61,8 +61,10 @@ def json_timestamp_sql(column: str) -> str:
     a twentieth of an API page of 20 people); SQLite's stored text is finished in Python."""
     if vendor() == "postgresql":
         utc = f"({column} AT TIME ZONE 'UTC')"
-        return (f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN date_trunc('second', {column}) = {column}"
-                f" THEN '' ELSE to_char({utc}, '.MS') END || 'Z'")
+        return (
+            f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN date_trunc('second', {column}) = {column}"
+            f" THEN '' ELSE to_char({utc}, '.MS') END || 'Z'"
+        )
     # An expression has no declared type, so Django's sqlite3 converters leave the text be.
     return f"CAST({column} AS TEXT)"
 
@@ -86,7 +88,11 @@ def _sqlite_json_timestamp(value: str | None) -> str | None:
     if len(value) == 19 and value[10] == " ":
         return f"{value[:10]}T{value[11:]}Z"
     if len(value) == 26 and value[10] == " " and value[19] == ".":
-        return f"{value[:10]}T{value[11:19]}Z" if value[20:] == "000000" else f"{value[:10]}T{value[11:23]}Z"
+        return (
+            f"{value[:10]}T{value[11:19]}Z"
+            if value[20:] == "000000"
+            else f"{value[:10]}T{value[11:23]}Z"
+        )
     from django.core.serializers.json import DjangoJSONEncoder
     from django.utils.dateparse import parse_datetime
 
@@ -96,7 +102,9 @@ def _sqlite_json_timestamp(value: str | None) -> str | None:
     return DjangoJSONEncoder().default(parsed.astimezone(datetime.UTC))
 
 
-def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence], *, batch: int = 50_000) -> int:
+def bulk_insert(
+    table: str, columns: Sequence[str], rows: Iterable[Sequence], *, batch: int = 50_000
+) -> int:
     """Insert many rows as fast as the database allows: COPY on PostgreSQL, batched
     executemany on SQLite. Used by seeding, imports and index rebuilds — never by
     request handlers. Returns the number of rows written."""
@@ -152,9 +160,14 @@ def next_ids(table: str, count: int) -> int:
             )
             first = cursor.fetchone()[0]
             if count > 0:
-                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, first + count - 1])
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                    [table, first + count - 1],
+                )
             else:  # nothing reserved: give the value back to the sequence
-                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, false)", [table, first])
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, false)", [table, first]
+                )
             return first
         cursor.execute(
             f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0), "
@@ -166,7 +179,9 @@ def next_ids(table: str, count: int) -> int:
             last = first + count - 1
             cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [last, table])
             if cursor.rowcount == 0:
-                cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last])
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last]
+                )
         return first
 
 
@@ -184,7 +199,9 @@ def analyze(tables: Sequence[str] = ()) -> None:
 
 
 @contextlib.contextmanager
-def deferred_indexes(tables: Sequence[str], *, rebuild_keys: Sequence[str] = ()) -> Iterator[list[str]]:
+def deferred_indexes(
+    tables: Sequence[str], *, rebuild_keys: Sequence[str] = ()
+) -> Iterator[list[str]]:
     """For a bulk load into tables that are still empty: drop their secondary indexes
     now and build them again when the block ends (building an index once from sorted data
     is several times cheaper than updating it row by row). Tables that already hold rows
@@ -221,7 +238,9 @@ def deferred_indexes(tables: Sequence[str], *, rebuild_keys: Sequence[str] = ())
                     )
                     for name, definition in cursor.fetchall():
                         cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-                        statements.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+                        statements.append(
+                            f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+                        )
             else:
                 cursor.execute(
                     "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "

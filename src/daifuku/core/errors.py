@@ -52,8 +52,10 @@ class ConflictError(DomainError):
     def __init__(self, message=None, *, code=None):
         super().__init__(
             message
-            or _("Someone else changed this record while you were editing it. "
-                 "Reload to see their changes, then apply yours again."),
+            or _(
+                "Someone else changed this record while you were editing it. "
+                "Reload to see their changes, then apply yours again."
+            ),
             code=code,
         )
 

@@ -16,68 +16,201 @@ from .events import declare
 ENTITY = '"person" or "company"'
 
 # customers (the ledger)
-declare("customer.created", meaning="a person or company was added to the ledger",
-        payload={"entity": ENTITY, "entity_id": "int"}, emitted_by="customers")
-declare("customer.updated", meaning="a person's or company's fields changed",
-        payload={"entity": ENTITY, "entity_id": "int", "fields": "list[str]"}, emitted_by="customers")
-declare("customer.deleted", meaning="a person or company was moved to the trash",
-        payload={"entity": ENTITY, "entity_id": "int"}, emitted_by="customers")
-declare("customer.restored", meaning="a person or company came back from the trash",
-        payload={"entity": ENTITY, "entity_id": "int"}, emitted_by="customers")
-declare("customer.merging", meaning="名寄せ: every domain moves its rows from the loser to the survivor",
-        payload={"entity_type": ENTITY, "survivor": "Person or Company", "loser": "Person or Company",
-                 "journal": "MergeJournal"},
-        emitted_by="customers", listened_by=("activities", "commerce", "sales"), in_transaction=True)
-declare("customer.merged", meaning="two customers became one (the loser is kept, merged, for undo)",
-        payload={"entity": ENTITY, "survivor_id": "int", "loser_id": "int", "journal_id": "int"},
-        emitted_by="customers")
-declare("customer.unmerging", meaning="a merge is undone: every domain moves its rows back",
-        payload={"entity_type": ENTITY, "survivor": "Person or Company", "loser": "Person or Company",
-                 "journal": "MergeJournal"},
-        emitted_by="customers", listened_by=("activities",), in_transaction=True)
-declare("customer.unmerged", meaning="a merge was undone",
-        payload={"entity": ENTITY, "survivor_id": "int", "loser_id": "int", "journal_id": "int"},
-        emitted_by="customers")
+declare(
+    "customer.created",
+    meaning="a person or company was added to the ledger",
+    payload={"entity": ENTITY, "entity_id": "int"},
+    emitted_by="customers",
+)
+declare(
+    "customer.updated",
+    meaning="a person's or company's fields changed",
+    payload={"entity": ENTITY, "entity_id": "int", "fields": "list[str]"},
+    emitted_by="customers",
+)
+declare(
+    "customer.deleted",
+    meaning="a person or company was moved to the trash",
+    payload={"entity": ENTITY, "entity_id": "int"},
+    emitted_by="customers",
+)
+declare(
+    "customer.restored",
+    meaning="a person or company came back from the trash",
+    payload={"entity": ENTITY, "entity_id": "int"},
+    emitted_by="customers",
+)
+declare(
+    "customer.merging",
+    meaning="名寄せ: every domain moves its rows from the loser to the survivor",
+    payload={
+        "entity_type": ENTITY,
+        "survivor": "Person or Company",
+        "loser": "Person or Company",
+        "journal": "MergeJournal",
+    },
+    emitted_by="customers",
+    listened_by=("activities", "commerce", "sales"),
+    in_transaction=True,
+)
+declare(
+    "customer.merged",
+    meaning="two customers became one (the loser is kept, merged, for undo)",
+    payload={"entity": ENTITY, "survivor_id": "int", "loser_id": "int", "journal_id": "int"},
+    emitted_by="customers",
+)
+declare(
+    "customer.unmerging",
+    meaning="a merge is undone: every domain moves its rows back",
+    payload={
+        "entity_type": ENTITY,
+        "survivor": "Person or Company",
+        "loser": "Person or Company",
+        "journal": "MergeJournal",
+    },
+    emitted_by="customers",
+    listened_by=("activities",),
+    in_transaction=True,
+)
+declare(
+    "customer.unmerged",
+    meaning="a merge was undone",
+    payload={"entity": ENTITY, "survivor_id": "int", "loser_id": "int", "journal_id": "int"},
+    emitted_by="customers",
+)
 
 # activities (touches, next actions, hand-overs)
-declare("customer.handed_over", meaning="customers were handed over to another rep (ownership periods)",
-        payload={"period_ids": "list[int]", "to_user_id": "int"}, emitted_by="activities")
-declare("touch.logged", meaning="a visit, call or mail with a customer was recorded",
-        payload={"touch_id": "int", "person_id": "int or None", "company_id": "int or None",
-                 "subject_type": "str", "subject_id": "int or None", "occurred_at": "datetime",
-                 "rep_id": "int", "kind": "str"},
-        emitted_by="activities", listened_by=("sales",))
-declare("touch.updated", meaning="a recorded touch was corrected",
-        payload={"touch_id": "int", "fields": "list[str]"}, emitted_by="activities")
-declare("next_action.created", meaning="a next step was planned for a customer",
-        payload={"next_action_id": "int", "person_id": "int or None", "company_id": "int or None",
-                 "subject_type": "str", "subject_id": "int or None"}, emitted_by="activities")
-declare("next_action.completed", meaning="a planned next step was done",
-        payload={"next_action_id": "int", "person_id": "int or None", "company_id": "int or None",
-                 "subject_type": "str", "subject_id": "int or None"}, emitted_by="activities")
+declare(
+    "customer.handed_over",
+    meaning="customers were handed over to another rep (ownership periods)",
+    payload={"period_ids": "list[int]", "to_user_id": "int"},
+    emitted_by="activities",
+)
+declare(
+    "touch.logged",
+    meaning="a visit, call or mail with a customer was recorded",
+    payload={
+        "touch_id": "int",
+        "person_id": "int or None",
+        "company_id": "int or None",
+        "subject_type": "str",
+        "subject_id": "int or None",
+        "occurred_at": "datetime",
+        "rep_id": "int",
+        "kind": "str",
+    },
+    emitted_by="activities",
+    listened_by=("sales",),
+)
+declare(
+    "touch.updated",
+    meaning="a recorded touch was corrected",
+    payload={"touch_id": "int", "fields": "list[str]"},
+    emitted_by="activities",
+)
+declare(
+    "next_action.created",
+    meaning="a next step was planned for a customer",
+    payload={
+        "next_action_id": "int",
+        "person_id": "int or None",
+        "company_id": "int or None",
+        "subject_type": "str",
+        "subject_id": "int or None",
+    },
+    emitted_by="activities",
+)
+declare(
+    "next_action.completed",
+    meaning="a planned next step was done",
+    payload={
+        "next_action_id": "int",
+        "person_id": "int or None",
+        "company_id": "int or None",
+        "subject_type": "str",
+        "subject_id": "int or None",
+    },
+    emitted_by="activities",
+)
 
 # sales (deals and quotes)
 declare("deal.created", meaning="a deal was opened", payload={"deal_id": "int"}, emitted_by="sales")
-declare("deal.updated", meaning="a deal's fields changed", payload={"deal_id": "int"}, emitted_by="sales")
-declare("deal.stage_changed", meaning="a deal moved to another stage of its pipeline",
-        payload={"deal_id": "int", "pipeline_id": "int", "from_stage_id": "int", "to_stage_id": "int",
-                 "changed_at": "datetime"}, emitted_by="sales")
-declare("deal.won", meaning="a deal was won",
-        payload={"deal_id": "int", "person_id": "int or None", "company_id": "int or None", "amount": "int (yen)",
-                 "won_at": "datetime"}, emitted_by="sales", listened_by=("sales",))  # the win becomes an order
-declare("deal.lost", meaning="a deal was lost",
-        payload={"deal_id": "int", "person_id": "int or None", "company_id": "int or None", "amount": "int (yen)",
-                 "lost_at": "datetime", "reason": "str", "lost_reason_id": "int or None", "lost_reason": "str"},
-        emitted_by="sales")
-declare("deal.stalled", meaning="an open deal had no touch for too long",
-        payload={"deal_id": "int", "reason": "str", "person_id": "int or None", "company_id": "int or None",
-                 "owner_id": "int or None", "stalled_at": "datetime"}, emitted_by="sales")
-declare("quote.issued", meaning="a quote (見積書) was issued for a deal",
-        payload={"quote_id": "int", "deal_id": "int"}, emitted_by="sales")
+declare(
+    "deal.updated",
+    meaning="a deal's fields changed",
+    payload={"deal_id": "int"},
+    emitted_by="sales",
+)
+declare(
+    "deal.stage_changed",
+    meaning="a deal moved to another stage of its pipeline",
+    payload={
+        "deal_id": "int",
+        "pipeline_id": "int",
+        "from_stage_id": "int",
+        "to_stage_id": "int",
+        "changed_at": "datetime",
+    },
+    emitted_by="sales",
+)
+declare(
+    "deal.won",
+    meaning="a deal was won",
+    payload={
+        "deal_id": "int",
+        "person_id": "int or None",
+        "company_id": "int or None",
+        "amount": "int (yen)",
+        "won_at": "datetime",
+    },
+    emitted_by="sales",
+    listened_by=("sales",),
+)  # the win becomes an order
+declare(
+    "deal.lost",
+    meaning="a deal was lost",
+    payload={
+        "deal_id": "int",
+        "person_id": "int or None",
+        "company_id": "int or None",
+        "amount": "int (yen)",
+        "lost_at": "datetime",
+        "reason": "str",
+        "lost_reason_id": "int or None",
+        "lost_reason": "str",
+    },
+    emitted_by="sales",
+)
+declare(
+    "deal.stalled",
+    meaning="an open deal had no touch for too long",
+    payload={
+        "deal_id": "int",
+        "reason": "str",
+        "person_id": "int or None",
+        "company_id": "int or None",
+        "owner_id": "int or None",
+        "stalled_at": "datetime",
+    },
+    emitted_by="sales",
+)
+declare(
+    "quote.issued",
+    meaning="a quote (見積書) was issued for a deal",
+    payload={"quote_id": "int", "deal_id": "int"},
+    emitted_by="sales",
+)
 
 # commerce (purchases)
-declare("order.recorded", meaning="an order was recorded (by hand, the API, an import or a won deal)",
-        payload={"order_id": "int", "entity": ENTITY, "entity_id": "int"}, emitted_by="commerce")
-declare("order.returned", meaning="a return or cancellation was recorded against an order",
-        payload={"order_id": "int", "return_id": "int", "entity": ENTITY, "entity_id": "int"},
-        emitted_by="commerce")
+declare(
+    "order.recorded",
+    meaning="an order was recorded (by hand, the API, an import or a won deal)",
+    payload={"order_id": "int", "entity": ENTITY, "entity_id": "int"},
+    emitted_by="commerce",
+)
+declare(
+    "order.returned",
+    meaning="a return or cancellation was recorded against an order",
+    payload={"order_id": "int", "return_id": "int", "entity": ENTITY, "entity_id": "int"},
+    emitted_by="commerce",
+)

@@ -58,8 +58,15 @@ class UndeclaredEvent(LookupError):
     """An event name (or payload) the catalogue does not declare."""
 
 
-def declare(name: str, *, meaning: str, payload: dict[str, str], emitted_by: str,
-            listened_by: tuple[str, ...] = (), in_transaction: bool = False) -> Event:
+def declare(
+    name: str,
+    *,
+    meaning: str,
+    payload: dict[str, str],
+    emitted_by: str,
+    listened_by: tuple[str, ...] = (),
+    in_transaction: bool = False,
+) -> Event:
     """Add ``name`` to the catalogue (``daifuku.core.event_catalogue``; tests declare their own)."""
     event = Event(name, meaning, dict(payload), emitted_by, tuple(listened_by), in_transaction)
     CATALOGUE[name] = event
@@ -73,10 +80,15 @@ def _check(name: str, in_transaction: bool, payload: dict[str, Any] | None = Non
     if event is None:
         raise UndeclaredEvent(f"event {name!r} is not declared in daifuku.core.event_catalogue")
     if event.in_transaction != in_transaction:
-        raise UndeclaredEvent(f"event {name!r} is declared {'in' if event.in_transaction else 'after'} the "
-                              "transaction: use " + ("gather/participate" if event.in_transaction else "emit/subscribe"))
+        raise UndeclaredEvent(
+            f"event {name!r} is declared {'in' if event.in_transaction else 'after'} the "
+            "transaction: use "
+            + ("gather/participate" if event.in_transaction else "emit/subscribe")
+        )
     if payload is not None and set(payload) != set(event.payload):
-        raise UndeclaredEvent(f"event {name!r} carries {sorted(payload)}, declared {sorted(event.payload)}")
+        raise UndeclaredEvent(
+            f"event {name!r} carries {sorted(payload)}, declared {sorted(event.payload)}"
+        )
 
 
 def subscribe(event: str, handler: Callable[..., Any]) -> None:
@@ -123,7 +135,9 @@ def catalogue_table() -> str:
             payload = ", ".join(f"`{key}`: {kind}" for key, kind in event.payload.items())
             listeners = ", ".join(event.listened_by) or "—"
             when = " (in the transaction)" if event.in_transaction else ""
-            lines.append(f"| `{event.name}`{when} | {payload} | {event.emitted_by} | {listeners} | {event.meaning} |")
+            lines.append(
+                f"| `{event.name}`{when} | {payload} | {event.emitted_by} | {listeners} | {event.meaning} |"
+            )
     return "\n".join(lines)
 
 

@@ -56,7 +56,9 @@ class FixedQuery:
     def __call__(self, *args: Any) -> list[Model]:
         for value in args:  # a None would compile to IS NULL: another query than the plan's
             if type(value) not in _ARGUMENT_TYPES:
-                raise TypeError(f"FixedQuery arguments are ids and strings, not {type(value).__name__}")
+                raise TypeError(
+                    f"FixedQuery arguments are ids and strings, not {type(value).__name__}"
+                )
         connection = connections[self._using]
         # one plan per connection object: a thread, or a test or benchmark that switches
         # databases, gets its own (the SQL and converters are the backend's). Kept on the
@@ -75,7 +77,9 @@ class FixedQuery:
         return [self._instance(plan, row) for row in rows]
 
     def _instance(self, plan: _Plan, row) -> Model:
-        obj = plan.model.from_db(self._using, plan.init_list, row[plan.fields_start:plan.fields_end])
+        obj = plan.model.from_db(
+            self._using, plan.init_list, row[plan.fields_start : plan.fields_end]
+        )
         for populator in plan.populators:
             populator.populate(row, obj)
         for name, position in plan.annotations.items():
@@ -86,10 +90,14 @@ class FixedQuery:
         probes = _probes(args)
         queryset = self._build(*args)
         if queryset._prefetch_related_lookups or queryset._known_related_objects:
-            raise TypeError("FixedQuery reads one query's rows: no prefetch_related, no related manager")
+            raise TypeError(
+                "FixedQuery reads one query's rows: no prefetch_related, no related manager"
+            )
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        probe_sql, probe_params = self._build(*probes).query.get_compiler(connection=connection).as_sql()
+        probe_sql, probe_params = (
+            self._build(*probes).query.get_compiler(connection=connection).as_sql()
+        )
         if sql != probe_sql or len(params) != len(probe_params):
             raise TypeError("FixedQuery's SQL must not depend on its arguments")
         slots = []
@@ -99,16 +107,22 @@ class FixedQuery:
                 continue
             index = next((i for i, p in enumerate(probes) if p == probe and args[i] == value), None)
             if index is None:
-                raise TypeError(f"FixedQuery: the parameter {value!r} is not one of the arguments as given")
+                raise TypeError(
+                    f"FixedQuery: the parameter {value!r} is not one of the arguments as given"
+                )
             slots.append((index, None))
         klass_info, select = compiler.klass_info, compiler.select
         fields = klass_info["select_fields"]
         return _Plan(
-            sql=sql, slots=tuple(slots), model=klass_info["model"],
-            init_list=[column[0].target.attname for column in select[fields[0]:fields[-1] + 1]],
-            fields_start=fields[0], fields_end=fields[-1] + 1,
-            converters=compiler.get_converters([s[0] for s in select[:compiler.col_count]]),
-            compiler=compiler, populators=get_related_populators(klass_info, select, self._using),
+            sql=sql,
+            slots=tuple(slots),
+            model=klass_info["model"],
+            init_list=[column[0].target.attname for column in select[fields[0] : fields[-1] + 1]],
+            fields_start=fields[0],
+            fields_end=fields[-1] + 1,
+            converters=compiler.get_converters([s[0] for s in select[: compiler.col_count]]),
+            compiler=compiler,
+            populators=get_related_populators(klass_info, select, self._using),
             annotations=dict(compiler.annotation_col_map or {}),
         )
 

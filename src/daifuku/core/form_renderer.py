@@ -30,8 +30,22 @@ from django.utils.html import escape
 from django.utils.safestring import SafeData
 
 WIDGETS = "django/forms/widgets/"
-INPUT_TYPES = ("color", "date", "datetime", "email", "hidden", "input", "number", "password", "search", "tel",
-               "text", "time", "url", "checkbox")
+INPUT_TYPES = (
+    "color",
+    "date",
+    "datetime",
+    "email",
+    "hidden",
+    "input",
+    "number",
+    "password",
+    "search",
+    "tel",
+    "text",
+    "time",
+    "url",
+    "checkbox",
+)
 OPTION = WIDGETS + "select_option.html"
 
 # What the templates' render context holds for ``{{ value }}``: autoescape on, the active
@@ -80,8 +94,10 @@ def _input(widget: dict) -> str:
 
 def _textarea(widget: dict) -> str:
     value = widget["value"]
-    return (f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n'
-            f'{_text(value) if value else ""}</textarea>')
+    return (
+        f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f"{_text(value) if value else ''}</textarea>"
+    )
 
 
 def _select(widget: dict) -> str:
@@ -93,8 +109,10 @@ def _select(widget: dict) -> str:
         for option in group_choices:
             if option["template_name"] != OPTION:
                 raise _UseTemplate
-            parts.append(f'\n  <option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
-                         f'{_text(option["label"])}</option>\n')
+            parts.append(
+                f'\n  <option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
+                f"{_text(option['label'])}</option>\n"
+            )
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")

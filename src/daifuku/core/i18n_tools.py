@@ -60,8 +60,13 @@ def extract(names: list[str] | None = None, verbosity: int = 1) -> list[Path]:
     done = []
     for app_dir in _selected(names or []):
         with _inside(app_dir):
-            call_command("makemessages", locale=[LANGUAGE], verbosity=verbosity,
-                         no_obsolete=True, ignore_patterns=["tests/*", "migrations/*"])
+            call_command(
+                "makemessages",
+                locale=[LANGUAGE],
+                verbosity=verbosity,
+                no_obsolete=True,
+                ignore_patterns=["tests/*", "migrations/*"],
+            )
         done.append(catalogue(app_dir))
     return done
 
@@ -81,10 +86,15 @@ def compile_catalogues(names: list[str] | None = None, verbosity: int = 1) -> li
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m daifuku.core.i18n_tools", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m daifuku.core.i18n_tools",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("action", choices=["extract", "compile"])
-    parser.add_argument("apps", nargs="*", help="app names (default: every app with a locale folder)")
+    parser.add_argument(
+        "apps", nargs="*", help="app names (default: every app with a locale folder)"
+    )
     parser.add_argument("-v", "--verbosity", type=int, default=1)
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "daifuku.settings")

@@ -121,7 +121,11 @@ def _checks(model) -> tuple:
             checks.append((field.attname, field.name, "int", COLUMN_RANGES[internal]))
         elif isinstance(field, (models.CharField, models.TextField)):
             limit = field.max_length
-            if limit is None and isinstance(field, models.TextField) and model._meta.app_label != "core":
+            if (
+                limit is None
+                and isinstance(field, models.TextField)
+                and model._meta.app_label != "core"
+            ):
                 limit = TEXT_MAX
             checks.append((field.attname, field.name, "text", limit))
         elif isinstance(field, models.JSONField):
@@ -147,7 +151,9 @@ def instance_problems(instance) -> dict[str, list[str]]:
             message = text_problem(value)
             if message is None and limit is not None and len(value) > limit:
                 message = _("Use at most %(limit)s characters (this has %(length)s).") % {
-                    "limit": limit, "length": len(value)}
+                    "limit": limit,
+                    "length": len(value),
+                }
         elif kind == "json":
             found = next(iter(problems(value)), None)
             message = found[1] if found else None

@@ -167,7 +167,10 @@ def _municipalities() -> tuple[dict[str, dict[str, str]], dict[str, set[str]]]:
             names.add(ward.group(1))
         if (county := re.match(r"^(.+?郡)(.+[町村])$", city)) is not None:
             names.add(county.group(2))
-        if prefecture == "東京都" and (island := re.match(r"^(.+?島)(.+[町村])$", city)) is not None:
+        if (
+            prefecture == "東京都"
+            and (island := re.match(r"^(.+?島)(.+[町村])$", city)) is not None
+        ):
             names.add(island.group(2))  # 八丈島八丈町 → 八丈町, as the islands write it
         for name in names:
             key = address_key(name)
@@ -217,7 +220,7 @@ def split_address(value: str | None) -> AddressParts:
         if rest.startswith(name):
             end = _consume(text, position, name)
             if end > 0:
-                prefecture, position, rest = name, end, rest[len(name):]
+                prefecture, position, rest = name, end, rest[len(name) :]
             break
     if prefecture:
         key = _longest(by_prefecture.get(prefecture, {}), rest)

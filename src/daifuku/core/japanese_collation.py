@@ -35,8 +35,10 @@ MAX_READING = 39  # characters kept in a key: 5 × 39 + 1 fits the 200-character
 NO_READING = "9"  # keys of customers without a reading start here, after every reading
 _NAME_BYTES = 99  # UTF-8 bytes of a name without a reading kept (two hex digits each)
 
-_BASE = ("アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨ"
-         "ラリルレロワヰヱヲン")
+_BASE = (
+    "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨ"
+    "ラリルレロワヰヱヲン"
+)
 _VOWELS = "アイウエオ"
 # Level-1 weights: space (between family and given reading) and ・ first, then 五十音.
 _SPACE_WEIGHT = "10"
@@ -55,20 +57,45 @@ def _table() -> dict[str, tuple[str, str, str]]:
     unvoiced = "カキクケコサシスセソタチツテトハヒフヘホ"
     table.update({v: (u, _VOICED, _FULL) for v, u in zip(voiced, unvoiced, strict=True)})
     table.update({p: (u, _SEMI, _FULL) for p, u in zip("パピプペポ", "ハヒフヘホ", strict=True)})
-    table.update({s: (u, _PLAIN, _SMALL) for s, u in zip("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ",
-                                                          strict=True)})
+    table.update(
+        {
+            s: (u, _PLAIN, _SMALL)
+            for s, u in zip("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ", strict=True)
+        }
+    )
     table.update({v: (u, _VOICED, _FULL) for v, u in zip("ヴヷヸヹヺ", "ウワヰヱヲ", strict=True)})
     # Ainu small katakana (ㇰ…ㇿ) are small forms of ordinary kana.
-    table.update({s: (u, _PLAIN, _SMALL) for s, u in zip("ㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ", "クシストヌハヒフヘホムラリルレロ",
-                                                          strict=True)})
+    table.update(
+        {
+            s: (u, _PLAIN, _SMALL)
+            for s, u in zip(
+                "ㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ", "クシストヌハヒフヘホムラリルレロ", strict=True
+            )
+        }
+    )
     return table
 
 
 _KATAKANA = _table()
 # The vowel a ー after each base kana lengthens (ア…モ are the first seven rows of five).
 _VOWEL_OF = {kana: _VOWELS[index % 5] for index, kana in enumerate(_BASE[:35])}
-_VOWEL_OF.update({"ヤ": "ア", "ユ": "ウ", "ヨ": "オ", "ラ": "ア", "リ": "イ", "ル": "ウ", "レ": "エ", "ロ": "オ",
-                  "ワ": "ア", "ヰ": "イ", "ヱ": "エ", "ヲ": "オ", "ン": "ン"})
+_VOWEL_OF.update(
+    {
+        "ヤ": "ア",
+        "ユ": "ウ",
+        "ヨ": "オ",
+        "ラ": "ア",
+        "リ": "イ",
+        "ル": "ウ",
+        "レ": "エ",
+        "ロ": "オ",
+        "ワ": "ア",
+        "ヰ": "イ",
+        "ヱ": "エ",
+        "ヲ": "オ",
+        "ン": "ン",
+    }
+)
 
 
 def _hiragana_to_katakana(char: str) -> str:

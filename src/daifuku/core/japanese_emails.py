@@ -34,7 +34,11 @@ def validate_email_address(value: str | None) -> str:
         raise ValueError(_("An email address must contain exactly one @ sign."))
     if len(address) <= 254 and _PLAIN_EMAIL.fullmatch(address):
         local, _at, domain = address.partition("@")
-        if len(local) <= 64 and "--" not in domain and domain.rpartition(".")[2] not in _SPECIAL_USE_TLDS:
+        if (
+            len(local) <= 64
+            and "--" not in domain
+            and domain.rpartition(".")[2] not in _SPECIAL_USE_TLDS
+        ):
             return address
     try:
         result = validate_email(address, check_deliverability=False)

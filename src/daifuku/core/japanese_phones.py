@@ -95,16 +95,34 @@ def _japanese_plan() -> tuple:
     metadata = phonenumbers.PhoneMetadata.metadata_for_region("JP")
 
     def desc(d):
-        return (frozenset(d.possible_length or ()), re.compile(d.national_number_pattern)) if d else None
+        return (
+            (frozenset(d.possible_length or ()), re.compile(d.national_number_pattern))
+            if d
+            else None
+        )
 
     general = desc(metadata.general_desc)
     # the common kinds first: a number needs to be of any one kind, and is most often one of these
-    kinds = [desc(getattr(metadata, name)) for name in (
-        "mobile", "fixed_line", "toll_free", "premium_rate", "shared_cost", "voip", "personal_number", "pager", "uan",
-        "voicemail")]
+    kinds = [
+        desc(getattr(metadata, name))
+        for name in (
+            "mobile",
+            "fixed_line",
+            "toll_free",
+            "premium_rate",
+            "shared_cost",
+            "voip",
+            "personal_number",
+            "pager",
+            "uan",
+            "voicemail",
+        )
+    ]
     formats = []
     for item in metadata.number_format:  # NATIONAL formatting uses number_format, in order
-        leading = re.compile(item.leading_digits_pattern[-1]) if item.leading_digits_pattern else None
+        leading = (
+            re.compile(item.leading_digits_pattern[-1]) if item.leading_digits_pattern else None
+        )
         rule = item.format
         if item.national_prefix_formatting_rule:
             rule = _FIRST_GROUP.sub(item.national_prefix_formatting_rule, rule, count=1)
@@ -136,7 +154,9 @@ def _japanese_phone(digits: str) -> Phone | None:
         if match:
             groups = match.groups()
             formatted = template.format(*groups) if None not in groups else pattern.sub(rule, nsn)
-            return Phone(e164="+81" + nsn, national=_NON_DIGIT.sub("", formatted), formatted=formatted)
+            return Phone(
+                e164="+81" + nsn, national=_NON_DIGIT.sub("", formatted), formatted=formatted
+            )
     return None
 
 

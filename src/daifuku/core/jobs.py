@@ -40,7 +40,9 @@ def when_stalled(kind: str, handler: Callable[[JobRun], None]) -> None:
     _stall_handlers[kind] = handler
 
 
-def start_job(*, kind: str, actor=None, parameters: dict | None = None, total: int | None = None) -> JobRun:
+def start_job(
+    *, kind: str, actor=None, parameters: dict | None = None, total: int | None = None
+) -> JobRun:
     return JobRun.objects.create(
         kind=kind,
         created_by=actor if getattr(actor, "pk", None) else None,
@@ -58,7 +60,9 @@ def mark_running(job: JobRun, *, total: int | None = None, message: str = "") ->
     _save(job, ["status", "started_at", "heartbeat_at", "progress_total", "message"])
 
 
-def report_progress(job: JobRun, done: int, *, total: int | None = None, message: str | None = None) -> None:
+def report_progress(
+    job: JobRun, done: int, *, total: int | None = None, message: str | None = None
+) -> None:
     job.progress_done = done
     job.heartbeat_at = timezone.now()
     fields = ["progress_done", "heartbeat_at"]
@@ -96,9 +100,12 @@ def recover_stalled(now: dt.datetime | None = None) -> list[int]:
     now = now or timezone.now()
     limit = now - STALL_AFTER
     ended = []
-    stalled = (JobRun.objects.filter(status=JobRun.Status.RUNNING)
-               .annotate(last_sign=Coalesce("heartbeat_at", "started_at", "created_at"))
-               .filter(last_sign__lte=limit).values_list("pk", flat=True))
+    stalled = (
+        JobRun.objects.filter(status=JobRun.Status.RUNNING)
+        .annotate(last_sign=Coalesce("heartbeat_at", "started_at", "created_at"))
+        .filter(last_sign__lte=limit)
+        .values_list("pk", flat=True)
+    )
     for pk in list(stalled):
         try:
             if _end_if_stalled(pk, now, limit):
@@ -116,9 +123,10 @@ def _end_if_stalled(pk: int, now: dt.datetime, limit: dt.datetime) -> bool:
             return False
         job.status = JobRun.Status.FAILED
         job.finished_at = now
-        job.error = _("The worker stopped while this job was running (no progress since %(time)s). "
-                      "What it finished before that was kept.") % {
-            "time": timezone.localtime(last_sign).strftime("%Y-%m-%d %H:%M")}
+        job.error = _(
+            "The worker stopped while this job was running (no progress since %(time)s). "
+            "What it finished before that was kept."
+        ) % {"time": timezone.localtime(last_sign).strftime("%Y-%m-%d %H:%M")}
         _save(job, ["status", "finished_at", "error"])
         handler = _stall_handlers.get(job.kind)
         if handler:

@@ -46,8 +46,15 @@ def leapfrog_grams(grams: Sequence[int]) -> list[int]:
     return [grams[round(index * step)] for index in range(MOST_GRAMS)]
 
 
-def leapfrog_statement(grams: Sequence[int], verify: str, verify_params: Sequence, *, limit: int,
-                       after: tuple[int, int] | None = None, before: tuple[int, int] | None = None) -> tuple[str, list]:
+def leapfrog_statement(
+    grams: Sequence[int],
+    verify: str,
+    verify_params: Sequence,
+    *,
+    limit: int,
+    after: tuple[int, int] | None = None,
+    before: tuple[int, int] | None = None,
+) -> tuple[str, list]:
     """SQL selecting the first ``limit`` documents (after ``after``, or the nearest before
     ``before``, walking backwards) whose postings hold every one of ``grams`` (at least
     two) and that meet ``verify`` — an SQL condition on the document, whose alias is
@@ -61,32 +68,58 @@ def leapfrog_statement(grams: Sequence[int], verify: str, verify_params: Sequenc
     if count < 2:
         raise ValueError("a leapfrog needs two bigrams or more")
     backwards = before is not None
-    start = (before[0], before[1] - 1) if backwards else (after[0], after[1] + 1) if after is not None else _LOWEST
+    start = (
+        (before[0], before[1] - 1)
+        if backwards
+        else (after[0], after[1] + 1)
+        if after is not None
+        else _LOWEST
+    )
     at_or_past, step, order = ("<=", "- 1", "DESC") if backwards else (">=", "+ 1", "ASC")
-    agreed = "(lf.id = lf.pid)"  # a document has one sort key: the same document is the same posting
+    agreed = (
+        "(lf.id = lf.pid)"  # a document has one sort key: the same document is the same posting
+    )
     candidate = f"({agreed} AND lf.r + 1 = {count})"  # every bigram has this document
     from_id = f"CASE WHEN {candidate} THEN lf.id {step} ELSE lf.id END"  # past a candidate
     following = f"CASE WHEN lf.i = {count - 1} THEN 0 ELSE lf.i + 1 END"
-    gram = "CASE " + following + " " + " ".join(f"WHEN {i} THEN CAST(%s AS BIGINT)" for i in range(count)) + " END"
+    gram = (
+        "CASE "
+        + following
+        + " "
+        + " ".join(f"WHEN {i} THEN CAST(%s AS BIGINT)" for i in range(count))
+        + " END"
+    )
 
     def seek(columns: str, sort_key: str, document_id: str, which: str = gram) -> str:
         # the first posting of the bigram at or past the position: one index descent
-        return (f"SELECT {columns} FROM {GRAM_TABLE} s WHERE s.gram = {which} AND (s.sort_key, s.document_id) "
-                f"{at_or_past} ({sort_key}, {document_id}) ORDER BY s.gram {order}, s.sort_key {order}, "
-                f"s.document_id {order} LIMIT 1")
+        return (
+            f"SELECT {columns} FROM {GRAM_TABLE} s WHERE s.gram = {which} AND (s.sort_key, s.document_id) "
+            f"{at_or_past} ({sort_key}, {document_id}) ORDER BY s.gram {order}, s.sort_key {order}, "
+            f"s.document_id {order} LIMIT 1"
+        )
 
-    verified = (f"CASE WHEN {candidate} THEN CASE WHEN EXISTS (SELECT 1 FROM {DOC_TABLE} v WHERE v.id = lf.id "
-                f"AND {verify.replace('{doc}', 'v')}) THEN 1 ELSE 0 END ELSE 0 END")
-    rest = (f"lf.sk, {from_id}, {following}, CASE WHEN {candidate} THEN 0 ELSE CASE WHEN {agreed} THEN lf.r + 1 "
-            f"ELSE 1 END END, lf.n, lf.n + {verified}")
-    first = seek("s.sort_key, s.document_id, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), 0, 0, 0, 0",
-                 "%s", "%s", "%s")
+    verified = (
+        f"CASE WHEN {candidate} THEN CASE WHEN EXISTS (SELECT 1 FROM {DOC_TABLE} v WHERE v.id = lf.id "
+        f"AND {verify.replace('{doc}', 'v')}) THEN 1 ELSE 0 END ELSE 0 END"
+    )
+    rest = (
+        f"lf.sk, {from_id}, {following}, CASE WHEN {candidate} THEN 0 ELSE CASE WHEN {agreed} THEN lf.r + 1 "
+        f"ELSE 1 END END, lf.n, lf.n + {verified}"
+    )
+    first = seek(
+        "s.sort_key, s.document_id, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), 0, 0, 0, 0",
+        "%s",
+        "%s",
+        "%s",
+    )
     if db.vendor() == "postgresql":
         # one descent per step: the posting's two columns from a lateral subquery (a left
         # join, so the step past a last candidate still says whether it was a hit)
-        recursive = (f"({first}) UNION ALL SELECT s.sort_key, s.document_id, {rest} FROM lf LEFT JOIN LATERAL "
-                     f"({seek('s.sort_key, s.document_id', 'lf.sk', f'({from_id})')}) AS s ON TRUE "
-                     f"WHERE lf.id IS NOT NULL AND lf.n < %s")
+        recursive = (
+            f"({first}) UNION ALL SELECT s.sort_key, s.document_id, {rest} FROM lf LEFT JOIN LATERAL "
+            f"({seek('s.sort_key, s.document_id', 'lf.sk', f'({from_id})')}) AS s ON TRUE "
+            f"WHERE lf.id IS NOT NULL AND lf.n < %s"
+        )
         params = [grams[0], *start, *verify_params, *grams, limit]
     else:
         # SQLite has no LATERAL and a scalar subquery gives one column: the step keeps the
@@ -94,8 +127,10 @@ def leapfrog_statement(grams: Sequence[int], verify: str, verify_params: Sequenc
         # rowid lookup, cheaper than descending the postings again for it)
         sort_key = f"(SELECT x.sort_key FROM {DOC_TABLE} x WHERE x.id = lf.id)"
         moved = seek("s.document_id", sort_key, f"({from_id})")
-        recursive = (f"SELECT * FROM ({first}) UNION ALL SELECT NULL, ({moved}), {rest} FROM lf "
-                     f"WHERE lf.id IS NOT NULL AND lf.n < %s")
+        recursive = (
+            f"SELECT * FROM ({first}) UNION ALL SELECT NULL, ({moved}), {rest} FROM lf "
+            f"WHERE lf.id IS NOT NULL AND lf.n < %s"
+        )
         params = [grams[0], *start, *grams, *verify_params, limit]
     # The step after a verified candidate counted it (n > pn) and moved one past it (pid).
     back = "+ 1" if backwards else "- 1"

@@ -21,8 +21,10 @@ API_PREFIX = "/api/"
 def is_token_api_call(request) -> bool:
     """An integration calling ``/api/`` with ``Authorization: Bearer …``: it has no
     session, cookie state, flash messages or htmx, and the token alone says who it is."""
-    return (request.path_info.startswith(API_PREFIX)
-            and request.META.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer ")
+    return (
+        request.path_info.startswith(API_PREFIX)
+        and request.META.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
+    )
 
 
 class AuditContextMiddleware:
@@ -68,9 +70,16 @@ class MessageMiddleware(_BrowserOnly, DjangoMessageMiddleware):
 # The stable code of each error status the API may answer without an endpoint (an
 # unknown route, a method the route does not have, a body too large to read, CSRF…).
 STATUS_CODES = {
-    400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 412: "precondition_failed", 413: "request_too_large",
-    415: "unsupported_media_type", 422: "validation_error",
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "request_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
 }
 
 
@@ -88,13 +97,20 @@ def status_message(status: int) -> str:
     }.get(status, _("The request could not be processed."))
 
 
-def error_envelope(status: int, code: str | None = None, message: str | None = None, errors=None, **headers):
+def error_envelope(
+    status: int, code: str | None = None, message: str | None = None, errors=None, **headers
+):
     """The API's error answer ``{"code", "message", "errors"}`` with ``status``."""
     from django.http import JsonResponse
 
-    response = JsonResponse({"code": code or STATUS_CODES.get(status, "http_error"),
-                             "message": str(message or status_message(status)), "errors": errors or {}},
-                            status=status)
+    response = JsonResponse(
+        {
+            "code": code or STATUS_CODES.get(status, "http_error"),
+            "message": str(message or status_message(status)),
+            "errors": errors or {},
+        },
+        status=status,
+    )
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
     return response
@@ -144,8 +160,11 @@ class RequestGuardMiddleware:
 
             return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
         response = self.get_response(request)
-        if is_api and response.status_code >= 400 and not response.get("Content-Type", "").startswith(
-                "application/json"):
+        if (
+            is_api
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
             allow = response.get("Allow")
             response = error_envelope(response.status_code, **({"Allow": allow} if allow else {}))
         return response
@@ -163,7 +182,9 @@ class RequestGuardMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return 400, "bad_request", status_message(400)
-        if length > self.max_body and not request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+        if length > self.max_body and not request.META.get("CONTENT_TYPE", "").startswith(
+            "multipart/"
+        ):
             return 413, "request_too_large", status_message(413)
         return None
 

@@ -58,8 +58,12 @@ class AliveManager(models.Manager.from_queryset(AliveQuerySet)):  # type: ignore
         # that never changes. Keyed by model, since managers are copied to subclasses.
         template = _ALIVE_QUERIES.get(self.model)
         if template is None:
-            template = _ALIVE_QUERIES[self.model] = super().get_queryset().filter(deleted_at__isnull=True).query
-        return self._queryset_class(model=self.model, query=template.chain(), using=self._db, hints=self._hints)
+            template = _ALIVE_QUERIES[self.model] = (
+                super().get_queryset().filter(deleted_at__isnull=True).query
+            )
+        return self._queryset_class(
+            model=self.model, query=template.chain(), using=self._db, hints=self._hints
+        )
 
 
 _ALIVE_QUERIES: dict = {}
@@ -70,8 +74,12 @@ class SoftDeleteModel(models.Model):
 
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
 
     objects = AliveManager()
@@ -104,7 +112,10 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor_label = models.CharField(max_length=150, blank=True)
@@ -150,7 +161,10 @@ class JobRun(models.Model):
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)

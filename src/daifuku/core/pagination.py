@@ -19,8 +19,15 @@ def invalid_cursor() -> ValidationFailed:
     """The error for a page cursor that is not one we issued (edited, truncated, or from a
     list whose order has changed): 422 ``invalid_cursor`` in the API, a message on screens."""
     return ValidationFailed(
-        {"cursor": [_("This page link is not valid (it may be out of date): start again from the first page.")]},
-        code="invalid_cursor")
+        {
+            "cursor": [
+                _(
+                    "This page link is not valid (it may be out of date): start again from the first page."
+                )
+            ]
+        },
+        code="invalid_cursor",
+    )
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
@@ -93,8 +100,17 @@ def keyset_page(
         rows.reverse()
 
     next_cursor = _position(rows[-1], fields) if rows and (more or backwards) else None
-    previous_cursor = _position(rows[0], fields) if rows and (values is not None) and (not backwards or more) else None
-    return Page(items=rows, next_cursor=next_cursor, previous_cursor=previous_cursor, has_next=more or backwards)
+    previous_cursor = (
+        _position(rows[0], fields)
+        if rows and (values is not None) and (not backwards or more)
+        else None
+    )
+    return Page(
+        items=rows,
+        next_cursor=next_cursor,
+        previous_cursor=previous_cursor,
+        has_next=more or backwards,
+    )
 
 
 def filtered_keyset_page(
@@ -118,7 +134,9 @@ def filtered_keyset_page(
     position = cursor
     while len(kept) <= size:
         walked = keyset_page(queryset, ordering, cursor=position, size=chunk, backwards=backwards)
-        rows = list(reversed(walked.items)) if backwards else walked.items  # nearest the cursor first
+        rows = (
+            list(reversed(walked.items)) if backwards else walked.items
+        )  # nearest the cursor first
         wanted = keep(rows) if rows else set()
         kept += [row for row in rows if _pk(row) in wanted]
         position = walked.previous_cursor if backwards else walked.next_cursor
@@ -130,10 +148,14 @@ def filtered_keyset_page(
         items.reverse()
         next_cursor = _position(items[-1], fields) if items else None
         previous_cursor = _position(items[0], fields) if items and more else None
-        return Page(items=items, next_cursor=next_cursor, previous_cursor=previous_cursor, has_next=True)
+        return Page(
+            items=items, next_cursor=next_cursor, previous_cursor=previous_cursor, has_next=True
+        )
     next_cursor = _position(items[-1], fields) if items and more else None
     previous_cursor = _position(items[0], fields) if items and cursor is not None else None
-    return Page(items=items, next_cursor=next_cursor, previous_cursor=previous_cursor, has_next=more)
+    return Page(
+        items=items, next_cursor=next_cursor, previous_cursor=previous_cursor, has_next=more
+    )
 
 
 def _pk(row):

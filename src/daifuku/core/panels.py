@@ -23,7 +23,9 @@ class Panel:
 _panels: list[Panel] = []
 
 
-def register(slot: str, template: str, context: Callable[..., dict[str, Any]], order: int = 100) -> None:
+def register(
+    slot: str, template: str, context: Callable[..., dict[str, Any]], order: int = 100
+) -> None:
     if not any(p.slot == slot and p.template == template for p in _panels):
         _panels.append(Panel(slot, template, context, order))
 

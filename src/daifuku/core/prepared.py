@@ -51,7 +51,9 @@ def one_statement_pays() -> bool:
 def execute(cursor, sql: str, params: Sequence) -> None:
     """``cursor.execute(sql, params)``; on PostgreSQL through a statement prepared once
     per connection (``PREPARE``, then ``EXECUTE`` with the values)."""
-    if connection.vendor != "postgresql" or not getattr(settings, "DAIFUKU_PREPARED_STATEMENTS", True):
+    if connection.vendor != "postgresql" or not getattr(
+        settings, "DAIFUKU_PREPARED_STATEMENTS", True
+    ):
         cursor.execute(sql, params)
         return
     names = _prepared.setdefault(connection.connection, set())
@@ -61,10 +63,17 @@ def execute(cursor, sql: str, params: Sequence) -> None:
             cursor.execute("DEALLOCATE ALL")
             names.clear()
         numbers = iter(range(1, len(params) + 1))
-        cursor.execute(f"SET plan_cache_mode = force_generic_plan; PREPARE {name} AS " + _PLACEHOLDER.sub(
-            lambda found: f"${next(numbers)}" if found.group() == "%s" else "%", sql))
+        cursor.execute(
+            f"SET plan_cache_mode = force_generic_plan; PREPARE {name} AS "
+            + _PLACEHOLDER.sub(
+                lambda found: f"${next(numbers)}" if found.group() == "%s" else "%", sql
+            )
+        )
         names.add(name)  # after it succeeded; PREPARE outlives a rollback of its transaction
-    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}", params)
+    cursor.execute(
+        f"EXECUTE {name} ({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}",
+        params,
+    )
 
 
 def forget() -> None:

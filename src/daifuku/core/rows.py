@@ -13,7 +13,9 @@ from collections.abc import Callable, Sequence
 from django.db import DEFAULT_DB_ALIAS, connections
 
 
-def converter(model, names: tuple[str, ...], using: str = DEFAULT_DB_ALIAS, *, wrapper=None) -> Callable[[Sequence], list]:
+def converter(
+    model, names: tuple[str, ...], using: str = DEFAULT_DB_ALIAS, *, wrapper=None
+) -> Callable[[Sequence], list]:
     """A function turning a raw row whose columns are ``model``'s fields ``names``
     (attribute names, e.g. ``owner_id``) into the Python values the ORM would give.
     ``wrapper``: the connection, when the caller holds it already (looking it up goes

@@ -127,7 +127,9 @@ def _normalise_fields(fields: Iterable[str | None]) -> list[str]:
 # --- writing ---------------------------------------------------------------------------
 
 
-def index_document(entity_type: int, entity_id: int, fields: Iterable[str | None], sort_kana: str) -> None:
+def index_document(
+    entity_type: int, entity_id: int, fields: Iterable[str | None], sort_kana: str
+) -> None:
     """Create or replace the document of one entity (called by domain services inside
     their transaction, so the index never disagrees with the data)."""
     normalised = _normalise_fields(fields)
@@ -188,11 +190,17 @@ def _delete_postings(cursor, document_id: int, text: str, sort_key: int) -> None
         )
 
 
-def prepare_document(fields: Sequence[str | None], sort_kana: str) -> tuple[str, int, tuple[int, ...]]:
+def prepare_document(
+    fields: Sequence[str | None], sort_kana: str
+) -> tuple[str, int, tuple[int, ...]]:
     """``(text, sort_key, grams)`` of one document, as :func:`bulk_index_prepared` writes it.
     Pure and picklable, so bulk writers can compute it in worker processes."""
     normalised = _normalise_fields(fields)
-    return FIELD_SEPARATOR.join(normalised), pack_sort_key(sort_kana), tuple(document_grams(normalised))
+    return (
+        FIELD_SEPARATOR.join(normalised),
+        pack_sort_key(sort_kana),
+        tuple(document_grams(normalised)),
+    )
 
 
 def bulk_index(entity_type: int, documents: Iterable[tuple[int, Sequence[str | None], str]]) -> int:
@@ -213,7 +221,9 @@ def bulk_index(entity_type: int, documents: Iterable[tuple[int, Sequence[str | N
     return bulk_index_prepared(entity_type, [entry(*doc) for doc in documents])
 
 
-def bulk_index_prepared(entity_type: int, documents: Sequence[tuple[int, str, int, Sequence[int]]]) -> int:
+def bulk_index_prepared(
+    entity_type: int, documents: Sequence[tuple[int, str, int, Sequence[int]]]
+) -> int:
     """Write many new documents ``(entity_id, text, sort_key, grams)`` (from
     :func:`prepare_document`); the entities must not be indexed yet.
 
@@ -236,16 +246,22 @@ def bulk_index_prepared(entity_type: int, documents: Sequence[tuple[int, str, in
             ),
         )
         if _staging:  # one row per document, expanded and sorted at the end (postings_to())
-            db.bulk_insert(_staging[-1], ("document_id", "sort_key", "grams"), (
-                (first + offset, sort_key, f"[{','.join(map(str, grams))}]")
-                for offset, (_entity_id, _text, sort_key, grams) in enumerate(documents)
-            ))
+            db.bulk_insert(
+                _staging[-1],
+                ("document_id", "sort_key", "grams"),
+                (
+                    (first + offset, sort_key, f"[{','.join(map(str, grams))}]")
+                    for offset, (_entity_id, _text, sort_key, grams) in enumerate(documents)
+                ),
+            )
             return len(documents)
         # Documents in (sort_key, id) order, then a stable sort on the gram alone: the
         # postings end up in full key order at a third of the cost of sorting the tuples.
         order = sorted(range(len(documents)), key=lambda offset: documents[offset][2])
         postings = [
-            (gram, documents[offset][2], first + offset) for offset in order for gram in documents[offset][3]
+            (gram, documents[offset][2], first + offset)
+            for offset in order
+            for gram in documents[offset][3]
         ]
         postings.sort(key=itemgetter(0))
         db.bulk_insert(GRAM_TABLE, ("gram", "sort_key", "document_id"), postings)
@@ -290,12 +306,17 @@ def staged_postings() -> Iterator[bool]:
         if cursor.fetchone() is not None:
             yield False
             return
-        cursor.execute(f"CREATE TEMP TABLE {_STAGE_TABLE} (document_id INTEGER, sort_key INTEGER, grams TEXT)")
+        cursor.execute(
+            f"CREATE TEMP TABLE {_STAGE_TABLE} (document_id INTEGER, sort_key INTEGER, grams TEXT)"
+        )
     try:
         with postings_to(_STAGE_TABLE):
             yield True
     except BaseException:
-        with contextlib.suppress(Exception), connection.cursor() as cursor:  # the rollback drops it anyway
+        with (
+            contextlib.suppress(Exception),
+            connection.cursor() as cursor,
+        ):  # the rollback drops it anyway
             cursor.execute(f"DROP TABLE temp.{_STAGE_TABLE}")
         raise
     with connection.cursor() as cursor:
@@ -309,8 +330,10 @@ def merge_postings_sql(source: str, *, skip_present: bool = False) -> str:
     SQLite's sorter once, then appends to the ``WITHOUT ROWID`` B-tree. ``skip_present``:
     a posting already in the lists is left alone instead of failing the statement."""
     verb = "INSERT OR IGNORE" if skip_present else "INSERT"
-    return (f"{verb} INTO {GRAM_TABLE} (gram, sort_key, document_id) SELECT j.value, s.sort_key, s.document_id "
-            f"FROM {source} s, json_each(s.grams) j ORDER BY 1, 2, 3")
+    return (
+        f"{verb} INTO {GRAM_TABLE} (gram, sort_key, document_id) SELECT j.value, s.sort_key, s.document_id "
+        f"FROM {source} s, json_each(s.grams) j ORDER BY 1, 2, 3"
+    )
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -324,7 +347,11 @@ def search(query: str, **options) -> list[Hit]:
     """Documents whose normalised text contains the normalised query, in 五十音順 (the
     options as in :func:`search_statement`)."""
     statement = search_statement(query, **options)
-    return run_hits(statement, limit=options.get("limit", 20), before=options.get("before")) if statement else []
+    return (
+        run_hits(statement, limit=options.get("limit", 20), before=options.get("before"))
+        if statement
+        else []
+    )
 
 
 def search_statement(
@@ -353,34 +380,55 @@ def search_statement(
     if not key:
         return None
     if among is not None:
-        return _among(key, among, entity_types=entity_types, after=after, before=before, limit=limit)
+        return _among(
+            key, among, entity_types=entity_types, after=after, before=before, limit=limit
+        )
     if len(key) == 1 and is_kana_code(ord(key)):
-        return _reading_prefix(key, entity_types=entity_types, after=after, before=before, limit=limit, within=within)
+        return _reading_prefix(
+            key, entity_types=entity_types, after=after, before=before, limit=limit, within=within
+        )
     grams = query_grams(key)
     if len(grams) > 1:
         verify: list[str] = []
-        params = _text_condition(verify, key, "{doc}") + _document_conditions(verify, entity_types, within, "{doc}")
-        return leapfrog.leapfrog_statement(leapfrog.leapfrog_grams(grams), " AND ".join(verify), params,
-                                           limit=limit, after=after, before=before)
+        params = _text_condition(verify, key, "{doc}") + _document_conditions(
+            verify, entity_types, within, "{doc}"
+        )
+        return leapfrog.leapfrog_statement(
+            leapfrog.leapfrog_grams(grams),
+            " AND ".join(verify),
+            params,
+            limit=limit,
+            after=after,
+            before=before,
+        )
     # one bigram (or one character): its posting list is the answer, in order
     where = ["g.gram = %s"]
     params = [grams[0]]
-    if len(key) > 2:  # アアア: bigrams can match apart from each other, the text must hold the query
+    if (
+        len(key) > 2
+    ):  # アアア: bigrams can match apart from each other, the text must hold the query
         params += _text_condition(where, key)
     params += _document_conditions(where, entity_types, within)
     params += _cursor_condition(where, "g.sort_key", "g.document_id", after, before)
     direction = "DESC" if before is not None else "ASC"
-    return (f"SELECT d.entity_type AS entity_type, d.entity_id AS entity_id, g.sort_key AS sort_key, "
-            f"g.document_id AS document_id FROM {GRAM_TABLE} g JOIN {DOC_TABLE} d ON d.id = g.document_id "
-            f"WHERE {' AND '.join(where)} ORDER BY g.sort_key {direction}, g.document_id {direction} LIMIT %s",
-            [*params, limit])
+    return (
+        f"SELECT d.entity_type AS entity_type, d.entity_id AS entity_id, g.sort_key AS sort_key, "
+        f"g.document_id AS document_id FROM {GRAM_TABLE} g JOIN {DOC_TABLE} d ON d.id = g.document_id "
+        f"WHERE {' AND '.join(where)} ORDER BY g.sort_key {direction}, g.document_id {direction} LIMIT %s",
+        [*params, limit],
+    )
 
 
 LONG_WALK = 200  # hits; more is not a page but a list's count window
 
 
-def run_hits(statement: Statement, *, limit: int, before: tuple[int, int] | None = None,
-             prepare: bool = False) -> list[Hit]:
+def run_hits(
+    statement: Statement,
+    *,
+    limit: int,
+    before: tuple[int, int] | None = None,
+    prepare: bool = False,
+) -> list[Hit]:
     """Run a statement of hits (nearest first) and return them in 五十音順. A long one
     (the first thousand hits a searched list counts) goes through a server-side cursor
     on PostgreSQL, which never gets a parallel plan: on a small server the workers' start
@@ -400,18 +448,28 @@ def run_hits(statement: Statement, *, limit: int, before: tuple[int, int] | None
     return hits
 
 
-def merged_statement(parts: Sequence[Statement], *, after: tuple[int, int] | None = None,
-                     before: tuple[int, int] | None = None, limit: int = 20) -> Statement:
+def merged_statement(
+    parts: Sequence[Statement],
+    *,
+    after: tuple[int, int] | None = None,
+    before: tuple[int, int] | None = None,
+    limit: int = 20,
+) -> Statement:
     """Several statements of hits (searches, :func:`documents_statement`) as one: each
     document once, past the cursor, the ``limit`` nearest it first — one round trip for
     what a search box merges from names, readings, e-mail and phone."""
-    union = " UNION ".join(f"SELECT {HIT_COLUMNS} FROM ({sql}) AS p{index}" for index, (sql, _) in enumerate(parts))
+    union = " UNION ".join(
+        f"SELECT {HIT_COLUMNS} FROM ({sql}) AS p{index}" for index, (sql, _) in enumerate(parts)
+    )
     where: list[str] = []
     params = [value for _sql, part_params in parts for value in part_params]
     params += _cursor_condition(where, "sort_key", "document_id", after, before)
     direction = "DESC" if before is not None else "ASC"
-    return (f"SELECT {HIT_COLUMNS} FROM ({union}) AS merged {'WHERE ' + ' AND '.join(where) if where else ''} "
-            f"ORDER BY sort_key {direction}, document_id {direction} LIMIT %s", [*params, limit])
+    return (
+        f"SELECT {HIT_COLUMNS} FROM ({union}) AS merged {'WHERE ' + ' AND '.join(where) if where else ''} "
+        f"ORDER BY sort_key {direction}, document_id {direction} LIMIT %s",
+        [*params, limit],
+    )
 
 
 def probe(subquery: str) -> str:
@@ -428,11 +486,20 @@ def probe(subquery: str) -> str:
 def _reading_prefix(kana: str, *, entity_types, after, before, limit, within) -> Statement:
     """Documents whose reading starts with ``kana``: one range of ``search_doc_sort_idx``."""
     low, high = reading_prefix_range(kana)
-    return _documents(["d.sort_key >= %s", "d.sort_key < %s"], [low, high], entity_types=entity_types,
-                      after=after, before=before, limit=limit, within=within)
+    return _documents(
+        ["d.sort_key >= %s", "d.sort_key < %s"],
+        [low, high],
+        entity_types=entity_types,
+        after=after,
+        before=before,
+        limit=limit,
+        within=within,
+    )
 
 
-def _among(key: str, entity_ids: Sequence[int], *, entity_types, after, before, limit) -> Statement | None:
+def _among(
+    key: str, entity_ids: Sequence[int], *, entity_types, after, before, limit
+) -> Statement | None:
     """:func:`search` over the documents of a few entities: the same matches (a posting
     of a gram exists exactly when a field holds it, so containing the query is the test;
     one kana is the reading prefix), driven from the entity index, then sorted."""
@@ -450,19 +517,39 @@ def _among(key: str, entity_ids: Sequence[int], *, entity_types, after, before, 
     # "+ 0": an order the reading index cannot give, so neither database walks that index
     # hoping the few entities come early (PostgreSQL did: 560,000 documents read to find
     # 21 of 4,500 people in 鳥取県, 0.7 s), but reads the few documents and sorts them.
-    return _documents(where, params, entity_types=entity_types, after=after, before=before, limit=limit,
-                      within=None, sort_key="d.sort_key + 0")
+    return _documents(
+        where,
+        params,
+        entity_types=entity_types,
+        after=after,
+        before=before,
+        limit=limit,
+        within=None,
+        sort_key="d.sort_key + 0",
+    )
 
 
-def _documents(where: list[str], params: list, *, entity_types, after, before, limit, within,
-               sort_key: str = "d.sort_key") -> Statement:
+def _documents(
+    where: list[str],
+    params: list,
+    *,
+    entity_types,
+    after,
+    before,
+    limit,
+    within,
+    sort_key: str = "d.sort_key",
+) -> Statement:
     """Hits read from the documents themselves (not the postings), in 五十音順."""
     params = params + _cursor_condition(where, "d.sort_key", "d.id", after, before)
     params += _document_conditions(where, entity_types, within)
     direction = "DESC" if before is not None else "ASC"
-    return (f"SELECT d.entity_type AS entity_type, d.entity_id AS entity_id, d.sort_key AS sort_key, "
-            f"d.id AS document_id FROM {DOC_TABLE} d WHERE {' AND '.join(where)} "
-            f"ORDER BY {sort_key} {direction}, d.id {direction} LIMIT %s", [*params, limit])
+    return (
+        f"SELECT d.entity_type AS entity_type, d.entity_id AS entity_id, d.sort_key AS sort_key, "
+        f"d.id AS document_id FROM {DOC_TABLE} d WHERE {' AND '.join(where)} "
+        f"ORDER BY {sort_key} {direction}, d.id {direction} LIMIT %s",
+        [*params, limit],
+    )
 
 
 def _text_condition(where: list[str], key: str, alias: str = "d") -> list:
@@ -499,10 +586,13 @@ def documents_statement(owners: Statement, entity_types: Sequence[int]) -> State
     particular order (:func:`merged_statement` orders)."""
     sql, params = owners
     kinds = ", ".join(str(int(entity_type)) for entity_type in entity_types) or "NULL"
-    return (f"SELECT d.entity_type AS entity_type, d.entity_id AS entity_id, d.sort_key AS sort_key, "
-            f"d.id AS document_id FROM ({sql}) AS owner JOIN {DOC_TABLE} d "
-            f"ON d.entity_type = owner.entity_type AND d.entity_id = owner.entity_id "
-            f"WHERE owner.entity_type IN ({kinds})", list(params))
+    return (
+        f"SELECT d.entity_type AS entity_type, d.entity_id AS entity_id, d.sort_key AS sort_key, "
+        f"d.id AS document_id FROM ({sql}) AS owner JOIN {DOC_TABLE} d "
+        f"ON d.entity_type = owner.entity_type AND d.entity_id = owner.entity_id "
+        f"WHERE owner.entity_type IN ({kinds})",
+        list(params),
+    )
 
 
 def document_count() -> int:

@@ -29,7 +29,9 @@ class TimelineItem:
 
 
 class TimelineSource(Protocol):
-    def __call__(self, *, subject, user, before: dt.datetime | None, limit: int) -> list[TimelineItem]: ...
+    def __call__(
+        self, *, subject, user, before: dt.datetime | None, limit: int
+    ) -> list[TimelineItem]: ...
 
 
 _sources: dict[str, tuple[str, Callable[..., list[TimelineItem]]]] = {}
@@ -44,7 +46,9 @@ def sources_for(subject_label: str) -> list[str]:
     return [key.split(":", 1)[1] for key, (label, _) in _sources.items() if label == subject_label]
 
 
-def collect(subject, *, user, before: dt.datetime | None = None, limit: int = 30, kinds=None) -> list[TimelineItem]:
+def collect(
+    subject, *, user, before: dt.datetime | None = None, limit: int = 30, kinds=None
+) -> list[TimelineItem]:
     """Newest ``limit`` items for ``subject`` across every registered source."""
     label = f"{subject._meta.app_label}.{subject._meta.model_name}"
     streams = []

@@ -37,8 +37,13 @@ def beat(worker_id: str, started_at: dt.datetime) -> None:
     now = timezone.now()
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
-        defaults={"hostname": socket.gethostname()[:255], "pid": os.getpid(),
-                  "started_at": started_at, "seen_at": now})
+        defaults={
+            "hostname": socket.gethostname()[:255],
+            "pid": os.getpid(),
+            "started_at": started_at,
+            "seen_at": now,
+        },
+    )
     WorkerHeartbeat.objects.filter(seen_at__lt=now - FORGET_AFTER).delete()
 
 
@@ -83,16 +88,26 @@ def notice(job=None) -> str:
     if not jobs_need_a_worker():
         return ""
     now = timezone.now()
-    if job is not None and job.heartbeat_at and (now - job.heartbeat_at).total_seconds() < SILENT_AFTER:
+    if (
+        job is not None
+        and job.heartbeat_at
+        and (now - job.heartbeat_at).total_seconds() < SILENT_AFTER
+    ):
         return ""
     silence = silent_for(now)
     if silence is not None and silence < SILENT_AFTER:
         return ""
     if silence is None:
-        return _("No background worker has reported yet, so this job will not start: run "
-                 "daifuku worker on the server (daifuku serve starts one unless told not to).")
+        return _(
+            "No background worker has reported yet, so this job will not start: run "
+            "daifuku worker on the server (daifuku serve starts one unless told not to)."
+        )
     if silence >= 120:  # a worker gone for hours reads better in minutes
-        return _("No background worker has reported for %(minutes)s min, so this job will not "
-                 "progress: start daifuku worker on the server.") % {"minutes": silence // 60}
-    return _("No background worker has reported for %(seconds)s s, so this job will not "
-             "progress: start daifuku worker on the server.") % {"seconds": silence}
+        return _(
+            "No background worker has reported for %(minutes)s min, so this job will not "
+            "progress: start daifuku worker on the server."
+        ) % {"minutes": silence // 60}
+    return _(
+        "No background worker has reported for %(seconds)s s, so this job will not "
+        "progress: start daifuku worker on the server."
+    ) % {"seconds": silence}

@@ -43,14 +43,25 @@ class GroupPage(Schema):
 def _member(entity_type: str, obj) -> dict:
     emails = list(obj.emails.all())
     phones = list(obj.phones.all())
-    return {"type": entity_type, "id": obj.pk, "display_name": obj.display_name,
-            "kana": obj.full_kana if entity_type == "person" else obj.kana,
-            "email": emails[0].address if emails else None, "phone": phones[0].number if phones else None}
+    return {
+        "type": entity_type,
+        "id": obj.pk,
+        "display_name": obj.display_name,
+        "kana": obj.full_kana if entity_type == "person" else obj.kana,
+        "email": emails[0].address if emails else None,
+        "phone": phones[0].number if phones else None,
+    }
 
 
 def group_dict(group) -> dict:
-    return {"id": group.pk, "members": [_member(group.entity_type, m) for m in dedup_selectors.members_of(group)],
-            "score": group.score, "reasons": group.reasons, "pairs": group.pairs, "status": group.status}
+    return {
+        "id": group.pk,
+        "members": [_member(group.entity_type, m) for m in dedup_selectors.members_of(group)],
+        "score": group.score,
+        "reasons": group.reasons,
+        "pairs": group.pairs,
+        "status": group.status,
+    }
 
 
 class GroupQuery(Schema):
@@ -60,7 +71,9 @@ class GroupQuery(Schema):
     limit: int = 20
 
 
-@router.get("/duplicates", response=GroupPage, summary="Duplicate candidate groups, strongest first")
+@router.get(
+    "/duplicates", response=GroupPage, summary="Duplicate candidate groups, strongest first"
+)
 def list_duplicates(request, params: Query[GroupQuery]):
     if params.type not in ("", "person", "company"):
         raise ValidationFailed({"type": ["Use person or company."]})
@@ -68,8 +81,13 @@ def list_duplicates(request, params: Query[GroupQuery]):
         raise ValidationFailed({"status": ["Use open, merged or dismissed."]})
     if not 1 <= params.limit <= 100:
         raise ValidationFailed({"limit": ["Use a limit between 1 and 100."]}, code="invalid_limit")
-    page = dedup_selectors.list_groups(request.auth, entity_type=params.type, status=params.status,
-                                       cursor=params.cursor, size=params.limit)
+    page = dedup_selectors.list_groups(
+        request.auth,
+        entity_type=params.type,
+        status=params.status,
+        cursor=params.cursor,
+        size=params.limit,
+    )
     return {"items": [group_dict(g) for g in page.items], "next_cursor": page.next_cursor}
 
 
@@ -98,11 +116,26 @@ class CheckOut(Schema):
     items: list[CheckHit]
 
 
-@router.get("/duplicates/check", response=CheckOut, summary="Probable duplicates of a person about to be created")
+@router.get(
+    "/duplicates/check",
+    response=CheckOut,
+    summary="Probable duplicates of a person about to be created",
+)
 def check_duplicates(request, params: Query[CheckQuery]):
     found = dedup_selectors.probable_duplicates(request.auth, params.model_dump())
-    return {"items": [{"type": "person", "id": f["person"].pk, "display_name": f["person"].display_name,
-                       "email": f["email"], "score": f["score"], "reasons": f["reasons"]} for f in found]}
+    return {
+        "items": [
+            {
+                "type": "person",
+                "id": f["person"].pk,
+                "display_name": f["person"].display_name,
+                "email": f["email"],
+                "score": f["score"],
+                "reasons": f["reasons"],
+            }
+            for f in found
+        ]
+    }
 
 
 class ScanIn(Schema):
@@ -110,7 +143,9 @@ class ScanIn(Schema):
     type: str = "person"
 
 
-@router.post("/duplicates/scan", response={202: dict}, summary="Scan the ledger for duplicates (a job)")
+@router.post(
+    "/duplicates/scan", response={202: dict}, summary="Scan the ledger for duplicates (a job)"
+)
 def scan_duplicates(request, payload: ScanIn):
     job = dedup_services.start_scan(actor=request.auth, entity_type=payload.type)
     return Status(202, {"job_id": job.pk})
@@ -133,18 +168,30 @@ class MergeOut(Schema):
     survivor_id: int
 
 
-@router.post("/duplicates/{group_id}/merge", response=MergeOut, summary="Merge a group into one record")
+@router.post(
+    "/duplicates/{group_id}/merge", response=MergeOut, summary="Merge a group into one record"
+)
 def merge_duplicate(request, group_id: int, payload: MergeIn):
     group = dedup_selectors.get_group(request.auth, group_id, CHANGE)
-    journals = dedup_services.merge_group(actor=request.auth, group=group, survivor_id=payload.survivor_id,
-                                          choices=payload.choices, loser_ids=payload.loser_ids)
+    journals = dedup_services.merge_group(
+        actor=request.auth,
+        group=group,
+        survivor_id=payload.survivor_id,
+        choices=payload.choices,
+        loser_ids=payload.loser_ids,
+    )
     return {"journal_ids": [j.pk for j in journals], "survivor_id": payload.survivor_id}
 
 
-@router.post("/duplicates/{group_id}/dismiss", response=GroupOut, summary="Not duplicates: never propose again")
+@router.post(
+    "/duplicates/{group_id}/dismiss",
+    response=GroupOut,
+    summary="Not duplicates: never propose again",
+)
 def dismiss_duplicate(request, group_id: int):
-    group = dedup_services.dismiss_group(actor=request.auth,
-                                         group=dedup_selectors.get_group(request.auth, group_id, CHANGE))
+    group = dedup_services.dismiss_group(
+        actor=request.auth, group=dedup_selectors.get_group(request.auth, group_id, CHANGE)
+    )
     return group_dict(group)
 
 
@@ -167,8 +214,15 @@ class JournalOut(Schema):
 
 
 def journal_dict(j) -> dict:
-    return {"id": j.pk, "type": j.entity_type, "survivor_id": j.survivor_id, "loser_id": j.loser_id,
-            "status": j.status, "field_changes": j.field_changes, "rows": j.entries.count()}
+    return {
+        "id": j.pk,
+        "type": j.entity_type,
+        "survivor_id": j.survivor_id,
+        "loser_id": j.loser_id,
+        "status": j.status,
+        "field_changes": j.field_changes,
+        "rows": j.entries.count(),
+    }
 
 
 @router.post("/merges", response={201: JournalOut}, summary="Merge two records directly")
@@ -176,11 +230,15 @@ def create_merge(request, payload: DirectMergeIn):
     if payload.type == "person":
         survivor = selectors.get_person(request.auth, payload.survivor_id, CHANGE)
         loser = selectors.get_person(request.auth, payload.loser_id, CHANGE)
-        journal = merge_people(actor=request.auth, survivor=survivor, loser=loser, choices=payload.choices)
+        journal = merge_people(
+            actor=request.auth, survivor=survivor, loser=loser, choices=payload.choices
+        )
     elif payload.type == "company":
         survivor = selectors.get_company(request.auth, payload.survivor_id, CHANGE)
         loser = selectors.get_company(request.auth, payload.loser_id, CHANGE)
-        journal = merge_companies(actor=request.auth, survivor=survivor, loser=loser, choices=payload.choices)
+        journal = merge_companies(
+            actor=request.auth, survivor=survivor, loser=loser, choices=payload.choices
+        )
     else:
         raise ValidationFailed({"type": ["Use person or company."]})
     return Status(201, journal_dict(journal))
@@ -191,9 +249,13 @@ def get_merge(request, journal_id: int):
     return journal_dict(dedup_selectors.get_journal(request.auth, journal_id, "view"))
 
 
-@router.post("/merges/{journal_id}/undo", response=JournalOut,
-             summary="Undo a merge exactly (409 undo_conflict lists what changed since)")
+@router.post(
+    "/merges/{journal_id}/undo",
+    response=JournalOut,
+    summary="Undo a merge exactly (409 undo_conflict lists what changed since)",
+)
 def undo(request, journal_id: int):
-    journal = undo_merge(actor=request.auth, journal=dedup_selectors.get_journal(request.auth, journal_id, CHANGE))
+    journal = undo_merge(
+        actor=request.auth, journal=dedup_selectors.get_journal(request.auth, journal_id, CHANGE)
+    )
     return journal_dict(journal)
-

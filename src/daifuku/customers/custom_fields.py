@@ -71,8 +71,14 @@ def clean_custom_values(
         except ValueError as exc:
             errors[field] = [str(exc)]
     for definition in definitions:
-        if definition.required and definition.key not in result and (creating or definition.key in (values or {})):
-            errors.setdefault(f"custom_fields.{definition.key}", []).append(_("This field is required."))
+        if (
+            definition.required
+            and definition.key not in result
+            and (creating or definition.key in (values or {}))
+        ):
+            errors.setdefault(f"custom_fields.{definition.key}", []).append(
+                _("This field is required.")
+            )
     if errors:
         raise ValidationFailed(errors)
     return result
@@ -114,13 +120,17 @@ def _coerce(definition: CustomFieldDefinition, raw: Any) -> Any:
     if kind == FieldType.CHOICE:
         value = normalize_text(str(raw))
         if value not in definition.choices:
-            raise ValueError(_("Choose one of: %(choices)s.") % {"choices": ", ".join(definition.choices)})
+            raise ValueError(
+                _("Choose one of: %(choices)s.") % {"choices": ", ".join(definition.choices)}
+            )
         return value
     if kind == FieldType.MULTI_CHOICE:
         items = raw if isinstance(raw, (list, tuple)) else [p for p in str(raw).split(",")]
         values = [normalize_text(str(v)) for v in items if normalize_text(str(v))]
         unknown = [v for v in values if v not in definition.choices]
         if unknown:
-            raise ValueError(_("Choose from: %(choices)s.") % {"choices": ", ".join(definition.choices)})
+            raise ValueError(
+                _("Choose from: %(choices)s.") % {"choices": ", ".join(definition.choices)}
+            )
         return list(dict.fromkeys(values))
     raise ValueError(_("Unsupported field type."))

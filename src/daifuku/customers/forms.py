@@ -48,7 +48,9 @@ def _lines(value: str) -> list[str]:
 class CustomFieldsMixin:
     target = "person"
 
-    def add_custom_fields(self, definitions: list[CustomFieldDefinition], initial: dict | None) -> None:
+    def add_custom_fields(
+        self, definitions: list[CustomFieldDefinition], initial: dict | None
+    ) -> None:
         self.custom_definitions = definitions
         for d in definitions:
             name = f"cf_{d.key}"
@@ -58,11 +60,17 @@ class CustomFieldsMixin:
             elif d.field_type == FieldType.CHOICE:
                 field = forms.ChoiceField(choices=_blank((c, c) for c in d.choices), **common)
             elif d.field_type == FieldType.MULTI_CHOICE:
-                field = forms.MultipleChoiceField(choices=[(c, c) for c in d.choices], widget=forms.CheckboxSelectMultiple, **common)
+                field = forms.MultipleChoiceField(
+                    choices=[(c, c) for c in d.choices],
+                    widget=forms.CheckboxSelectMultiple,
+                    **common,
+                )
             elif d.field_type == FieldType.DATE:
                 field = forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
             elif d.field_type == FieldType.NUMBER:
-                field = forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
+                field = forms.CharField(
+                    widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common
+                )
             else:
                 field = forms.CharField(max_length=1000, **common)
             self.fields[name] = field
@@ -83,30 +91,64 @@ class CustomFieldsMixin:
 class PersonForm(CustomFieldsMixin, ServiceForm):
     family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
     given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
-    family_kana = forms.CharField(label=_("Family name (kana)"), max_length=100, required=False,
-                                  widget=forms.TextInput(attrs={"placeholder": "タナカ"}))
-    given_kana = forms.CharField(label=_("Given name (kana)"), max_length=100, required=False,
-                                 widget=forms.TextInput(attrs={"placeholder": "タロウ"}))
-    emails = forms.CharField(label=_("Email addresses"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("One per line; the first is the primary address."))
-    phones = forms.CharField(label=_("Phone numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("One per line; the first is the primary number."))
-    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False,
-                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "100-0001", "autocomplete": "postal-code"}))
-    prefecture = forms.ChoiceField(label=_("Prefecture"), choices=_blank((p, p) for p in PREFECTURE_NAMES), required=False)
+    family_kana = forms.CharField(
+        label=_("Family name (kana)"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "タナカ"}),
+    )
+    given_kana = forms.CharField(
+        label=_("Given name (kana)"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "タロウ"}),
+    )
+    emails = forms.CharField(
+        label=_("Email addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line; the first is the primary address."),
+    )
+    phones = forms.CharField(
+        label=_("Phone numbers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line; the first is the primary number."),
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "placeholder": "100-0001", "autocomplete": "postal-code"}
+        ),
+    )
+    prefecture = forms.ChoiceField(
+        label=_("Prefecture"), choices=_blank((p, p) for p in PREFECTURE_NAMES), required=False
+    )
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     address_line = forms.CharField(label=_("Address"), max_length=200, required=False)
     building = forms.CharField(label=_("Building"), max_length=200, required=False)
-    birthday = forms.CharField(label=_("Birthday"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    birthday = forms.CharField(
+        label=_("Birthday"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     gender = forms.ChoiceField(label=_("Gender"), choices=_blank(Gender.choices), required=False)
-    relationship_stage = forms.ChoiceField(label=_("Relationship stage"), choices=RelationshipStage.choices, required=False)
+    relationship_stage = forms.ChoiceField(
+        label=_("Relationship stage"), choices=RelationshipStage.choices, required=False
+    )
     lifecycle = forms.ChoiceField(label=_("Lifecycle"), choices=Lifecycle.choices, required=False)
-    source_channel = forms.ChoiceField(label=_("Source channel"), choices=_blank(SourceChannel.choices), required=False)
+    source_channel = forms.ChoiceField(
+        label=_("Source channel"), choices=_blank(SourceChannel.choices), required=False
+    )
     tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separate with commas."))
     owner = ModelChoiceField(label=_("Owner"), queryset=active_users(), required=False)
     team = ModelChoiceField(label=_("Team"), queryset=teams(), required=False)
-    preferences = forms.CharField(label=_("Preferences"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    preferences = forms.CharField(
+        label=_("Preferences"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, definitions=(), custom_initial=None, **kwargs):
@@ -114,10 +156,14 @@ class PersonForm(CustomFieldsMixin, ServiceForm):
         self.add_custom_fields(list(definitions), custom_initial)
 
     def to_data(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("cf_") and k != "version"}
+        data = {
+            k: v for k, v in self.cleaned_data.items() if not k.startswith("cf_") and k != "version"
+        }
         data["emails"] = _lines(data.get("emails", ""))
         data["phones"] = _lines(data.get("phones", ""))
-        data["tags"] = [t.strip() for t in (data.get("tags") or "").replace("、", ",").split(",") if t.strip()]
+        data["tags"] = [
+            t.strip() for t in (data.get("tags") or "").replace("、", ",").split(",") if t.strip()
+        ]
         data["custom_fields"] = self.custom_values()
         return data
 
@@ -131,13 +177,26 @@ class PersonForm(CustomFieldsMixin, ServiceForm):
 
 
 class CompanyForm(CustomFieldsMixin, ServiceForm):
-    name = forms.CharField(label=_("Company name"), max_length=200, required=False,
-                           help_text=_("You may include the legal form: 株式会社, (株) or ㈱, before or after."))
-    legal_form = forms.ChoiceField(label=_("Legal form"), choices=_blank(LEGAL_FORMS.items()), required=False)
-    legal_form_position = forms.ChoiceField(label=_("Legal form position"), choices=_blank(LegalFormPosition.choices), required=False)
+    name = forms.CharField(
+        label=_("Company name"),
+        max_length=200,
+        required=False,
+        help_text=_("You may include the legal form: 株式会社, (株) or ㈱, before or after."),
+    )
+    legal_form = forms.ChoiceField(
+        label=_("Legal form"), choices=_blank(LEGAL_FORMS.items()), required=False
+    )
+    legal_form_position = forms.ChoiceField(
+        label=_("Legal form position"), choices=_blank(LegalFormPosition.choices), required=False
+    )
     kana = forms.CharField(label=_("Company name (kana)"), max_length=200, required=False)
-    corporate_number = forms.CharField(label=_("Corporate number"), max_length=20, required=False,
-                                       widget=forms.TextInput(attrs={"inputmode": "numeric"}), help_text=_("13 digits (法人番号)."))
+    corporate_number = forms.CharField(
+        label=_("Corporate number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text=_("13 digits (法人番号)."),
+    )
     emails = PersonForm.base_fields["emails"]
     phones = PersonForm.base_fields["phones"]
     postal_code = PersonForm.base_fields["postal_code"]
@@ -145,7 +204,9 @@ class CompanyForm(CustomFieldsMixin, ServiceForm):
     city = PersonForm.base_fields["city"]
     address_line = PersonForm.base_fields["address_line"]
     building = PersonForm.base_fields["building"]
-    industry = forms.ChoiceField(label=_("Industry"), choices=_blank(Industry.choices), required=False)
+    industry = forms.ChoiceField(
+        label=_("Industry"), choices=_blank(Industry.choices), required=False
+    )
     size = forms.ChoiceField(label=_("Size"), choices=_blank(CompanySize.choices), required=False)
     website = forms.CharField(label=_("Website"), max_length=200, required=False)
     tags = PersonForm.base_fields["tags"]
@@ -176,8 +237,11 @@ class HouseholdRelationField(forms.ChoiceField):
     def validate(self, value):
         if value and HouseholdRelation.parse(value) is None:
             separator = pgettext("list separator", ", ")
-            raise forms.ValidationError(gettext("Choose one of: %(choices)s.") % {
-                "choices": separator.join(str(label) for label in HouseholdRelation.labels)}, code="invalid_choice")
+            raise forms.ValidationError(
+                gettext("Choose one of: %(choices)s.")
+                % {"choices": separator.join(str(label) for label in HouseholdRelation.labels)},
+                code="invalid_choice",
+            )
         super().validate(value)
 
 
@@ -185,7 +249,9 @@ class HouseholdForm(ServiceForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     kana = forms.CharField(label=_("Kana"), max_length=100, required=False)
     relation = HouseholdRelationField(label=_("Relation"))
-    birthday = forms.CharField(label=_("Birthday"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    birthday = forms.CharField(
+        label=_("Birthday"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
 
 
@@ -205,19 +271,44 @@ class ConsentForm(ServiceForm):
 
 class TagForm(ServiceForm):
     name = forms.CharField(label=_("Name"), max_length=50)
-    color = forms.CharField(label=_("Colour"), max_length=7, initial="#6b7280", widget=forms.TextInput(attrs={"type": "color"}))
+    color = forms.CharField(
+        label=_("Colour"),
+        max_length=7,
+        initial="#6b7280",
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
 
 
 class CustomFieldForm(ServiceForm):
     target = forms.ChoiceField(label=_("Applies to"), choices=Target.choices)
-    label = forms.CharField(label=_("Label"), max_length=100, widget=forms.TextInput(attrs={
-        "hx-get": reverse_lazy("customers:custom-field-key"), "hx-trigger": "keyup changed delay:300ms, change",
-        "hx-target": "#id_key", "hx-swap": "outerHTML", "hx-include": "#id_target, #id_key"}))
-    key = forms.CharField(label=_("Key"), max_length=50, required=False, help_text=_(
-        "For the API and imports. Left empty, it is made from the label (shown in the box); lower-case "
-        "letters, digits and _; cannot change later."))
+    label = forms.CharField(
+        label=_("Label"),
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "hx-get": reverse_lazy("customers:custom-field-key"),
+                "hx-trigger": "keyup changed delay:300ms, change",
+                "hx-target": "#id_key",
+                "hx-swap": "outerHTML",
+                "hx-include": "#id_target, #id_key",
+            }
+        ),
+    )
+    key = forms.CharField(
+        label=_("Key"),
+        max_length=50,
+        required=False,
+        help_text=_(
+            "For the API and imports. Left empty, it is made from the label (shown in the box); lower-case "
+            "letters, digits and _; cannot change later."
+        ),
+    )
     field_type = forms.ChoiceField(label=_("Type"), choices=FieldType.choices)
-    choices = forms.CharField(label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("For choice fields: one per line."))
+    choices = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For choice fields: one per line."),
+    )
     required = forms.BooleanField(label=_("Required"), required=False)
     help_text = forms.CharField(label=_("Help text"), max_length=200, required=False)

@@ -20,7 +20,9 @@ def person_sort_kana(family_name: str, given_name: str, family_kana: str, given_
     """The ``sort_kana`` column: 五十音順 collation key of the reading (JIS X 4061,
     core.japanese_collation); people without a reading sort after those with one, by
     their name. Every writer of the column (services, merge, import, seeder) calls this."""
-    return reading_collation_key(family_kana, given_kana) or name_collation_key(f"{family_name} {given_name}".strip())
+    return reading_collation_key(family_kana, given_kana) or name_collation_key(
+        f"{family_name} {given_name}".strip()
+    )
 
 
 def company_sort_kana(name: str, kana: str) -> str:
@@ -40,24 +42,34 @@ def index_person(person) -> None:
     if person.deleted_at is not None:
         search.remove_document(PERSON, person.pk)
     else:
-        search.index_document(PERSON, person.pk, person_fields(person), kana_sort_key(person.family_kana, person.given_kana))
+        search.index_document(
+            PERSON,
+            person.pk,
+            person_fields(person),
+            kana_sort_key(person.family_kana, person.given_kana),
+        )
 
 
 def index_company(company) -> None:
     if company.deleted_at is not None:
         search.remove_document(COMPANY, company.pk)
     else:
-        search.index_document(COMPANY, company.pk, company_fields(company), kana_sort_key(company.kana))
+        search.index_document(
+            COMPANY, company.pk, company_fields(company), kana_sort_key(company.kana)
+        )
 
 
 def bulk_index_people(people: Iterable) -> int:
     return search.bulk_index(
-        PERSON, ((p.pk, person_fields(p), kana_sort_key(p.family_kana, p.given_kana)) for p in people)
+        PERSON,
+        ((p.pk, person_fields(p), kana_sort_key(p.family_kana, p.given_kana)) for p in people),
     )
 
 
 def bulk_index_companies(companies: Iterable) -> int:
-    return search.bulk_index(COMPANY, ((c.pk, company_fields(c), kana_sort_key(c.kana)) for c in companies))
+    return search.bulk_index(
+        COMPANY, ((c.pk, company_fields(c), kana_sort_key(c.kana)) for c in companies)
+    )
 
 
 def reindex_documents_holding(characters: Iterable[str]) -> int:
@@ -78,9 +90,14 @@ def reindex_documents_holding(characters: Iterable[str]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT DISTINCT d.entity_type, d.entity_id FROM {GRAM_TABLE} g JOIN {DOC_TABLE} d ON d.id = g.document_id "
-            f"WHERE g.gram IN ({', '.join(['%s'] * len(codes))})", codes)
+            f"WHERE g.gram IN ({', '.join(['%s'] * len(codes))})",
+            codes,
+        )
         found = cursor.fetchall()
-    ids = {PERSON: [pk for kind, pk in found if kind == PERSON], COMPANY: [pk for kind, pk in found if kind == COMPANY]}
+    ids = {
+        PERSON: [pk for kind, pk in found if kind == PERSON],
+        COMPANY: [pk for kind, pk in found if kind == COMPANY],
+    }
     for person in Person.all_objects.filter(pk__in=ids[PERSON]):
         index_person(person)
     for company in Company.all_objects.filter(pk__in=ids[COMPANY]):

@@ -36,10 +36,15 @@ def audit_source(*, subject, user, before, limit) -> list[TimelineItem]:
         entries = list(_entries(label, subject.pk, before, limit))
     for row in readable_entries(entries, user=user):
         entry = row.entry
-        items.append(TimelineItem(
-            at=entry.at, kind="audit", title=row.sentence, actor=row.actor,
-            template="customers/partials/_timeline_audit.html",
-            data={"changes": row.changes, "via": row.via, "action": entry.action},
-            sort_id=entry.pk,
-        ))
+        items.append(
+            TimelineItem(
+                at=entry.at,
+                kind="audit",
+                title=row.sentence,
+                actor=row.actor,
+                template="customers/partials/_timeline_audit.html",
+                data={"changes": row.changes, "via": row.via, "action": entry.action},
+                sort_id=entry.pk,
+            )
+        )
     return items

@@ -116,7 +116,9 @@ def clean_address(data: Mapping[str, Any], errors: Errors) -> dict[str, Any]:
     if "city" in data:
         values["city"] = _text(data, "city", errors, max_length=100)
     for key in ("address_line", "building"):
-        if key in data:  # as written: ①, ㈱ and full-width digits are part of an address (NFKC only to match)
+        if (
+            key in data
+        ):  # as written: ①, ㈱ and full-width digits are part of an address (NFKC only to match)
             values[key] = address_text(data.get(key))
             if len(values[key]) > 200:
                 errors.add(key, _("At most %(n)d characters.") % {"n": 200})
@@ -173,7 +175,9 @@ def clean_company(data: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
             errors.add("legal_form", _("Unknown legal form."))
         values["legal_form"] = form
         if "legal_form_position" in data:
-            values["legal_form_position"] = _choice(data, "legal_form_position", errors, LegalFormPosition)
+            values["legal_form_position"] = _choice(
+                data, "legal_form_position", errors, LegalFormPosition
+            )
         elif form:
             values.setdefault("legal_form_position", "before")
         if not form:
@@ -233,8 +237,13 @@ def clean_emails(items: Iterable[Any], field: str = "emails") -> list[dict[str, 
         if address in seen:
             continue
         seen.add(address)
-        rows.append({"address": address, "label": normalize_text(entry.get("label") or "")[:30],
-                     "is_primary": bool(entry.get("is_primary"))})
+        rows.append(
+            {
+                "address": address,
+                "label": normalize_text(entry.get("label") or "")[:30],
+                "is_primary": bool(entry.get("is_primary")),
+            }
+        )
     errors.raise_if_any()
     _one_primary(rows)
     return rows
@@ -251,21 +260,30 @@ def clean_phones(items: Iterable[Any], field: str = "phones") -> list[dict[str, 
             continue
         phone = normalize_phone(raw)
         if phone is None:
-            errors.add(field if index == 0 else f"{field}.{index}",
-                       _("“%(value)s” is not a valid phone number.") % {"value": raw[:40]})
+            errors.add(
+                field if index == 0 else f"{field}.{index}",
+                _("“%(value)s” is not a valid phone number.") % {"value": raw[:40]},
+            )
             continue
         if phone.e164 in seen:
             continue
         seen.add(phone.e164)
-        kind = entry.get("kind") or (PhoneKind.MOBILE if phone.national[:3] in {"090", "080", "070"} else PhoneKind.HOME)
+        kind = entry.get("kind") or (
+            PhoneKind.MOBILE if phone.national[:3] in {"090", "080", "070"} else PhoneKind.HOME
+        )
         if kind not in _values(PhoneKind):
             errors.add(field, _("Unknown phone kind."))
             continue
-        rows.append({
-            "number": phone.formatted, "e164": phone.e164, "digits": phone.national,
-            "digits_reversed": phone.national[::-1], "kind": kind,
-            "is_primary": bool(entry.get("is_primary")),
-        })
+        rows.append(
+            {
+                "number": phone.formatted,
+                "e164": phone.e164,
+                "digits": phone.national,
+                "digits_reversed": phone.national[::-1],
+                "kind": kind,
+                "is_primary": bool(entry.get("is_primary")),
+            }
+        )
     errors.raise_if_any()
     _one_primary(rows)
     return rows

@@ -37,7 +37,9 @@ def _register_deferrable_indexes() -> None:
     from daifuku.customers.models import EmailAddress, Person, PhoneNumber
 
     appended = {"person_created_idx", "person_updated_idx", "person_deleted_idx"}
-    bulk_load.register(Person, [index.name for index in Person._meta.indexes if index.name not in appended])
+    bulk_load.register(
+        Person, [index.name for index in Person._meta.indexes if index.name not in appended]
+    )
     bulk_load.register(EmailAddress, ["email_domain_idx"])
     bulk_load.register(PhoneNumber, ["phone_digits_idx", "phone_reversed_idx"])
     bulk_load.register(SearchDocument, ["search_doc_sort_idx"])

@@ -43,15 +43,33 @@ from .readers import open_table
 from .targets import COMPANY_FIELDS, CUSTOM_PREFIX, custom_definitions, error_labels
 
 BATCH = 500  # rows per transaction: a few seconds of service calls, one progress step
-COMPANY_KEYS = ("name", "kana", "corporate_number", "postal_code", "prefecture", "city", "address_line", "building",
-                "industry", "size", "website", "notes")
+COMPANY_KEYS = (
+    "name",
+    "kana",
+    "corporate_number",
+    "postal_code",
+    "prefecture",
+    "city",
+    "address_line",
+    "building",
+    "industry",
+    "size",
+    "website",
+    "notes",
+)
 LEGAL_FORM_FIELDS = ("legal_form", "legal_form_position")
 LIST_FIELDS = ("emails", "phones", "tags")
-ERROR_LABELS = {**COMPANY_FIELDS, "name": gettext_lazy("Company name"), "corporate_number": gettext_lazy("Corporate number"),
-                "industry": gettext_lazy("Industry"), "size": gettext_lazy("Employees")}
+ERROR_LABELS = {
+    **COMPANY_FIELDS,
+    "name": gettext_lazy("Company name"),
+    "corporate_number": gettext_lazy("Corporate number"),
+    "industry": gettext_lazy("Industry"),
+    "size": gettext_lazy("Employees"),
+}
 
 
 # --- cleaning ----------------------------------------------------------------------------
+
 
 @dataclass
 class CompanyRow:
@@ -70,8 +88,16 @@ class CompanyRow:
 
 _SEPARATORS = re.compile(r"[・,、/]")
 # Common words for a JSIC division that are not (part of) its official name.
-_INDUSTRY_WORDS = {"it": "G", "ソフトウェア": "G", "飲食": "M", "飲食店": "M", "物流": "H", "介護": "P", "小売": "I",
-                   "卸": "I"}
+_INDUSTRY_WORDS = {
+    "it": "G",
+    "ソフトウェア": "G",
+    "飲食": "M",
+    "飲食店": "M",
+    "物流": "H",
+    "介護": "P",
+    "小売": "I",
+    "卸": "I",
+}
 
 
 @functools.cache
@@ -141,28 +167,44 @@ class CompanyPreparer:
         errors: dict[str, list[str]] = {}
         company = {k: data[k] for k in COMPANY_KEYS if k in data}
         if "industry" in company and not (code := industry_code(company["industry"])):
-            errors["industry"] = [_("Unknown industry “%(value)s”: write a JSIC division (A–T) or its name, "
-                                    "e.g. 製造業.") % {"value": company.pop("industry")[:40]}]
+            errors["industry"] = [
+                _(
+                    "Unknown industry “%(value)s”: write a JSIC division (A–T) or its name, "
+                    "e.g. 製造業."
+                )
+                % {"value": company.pop("industry")[:40]}
+            ]
         elif "industry" in company:
             company["industry"] = code
         if "size" in company and not (band := size_band(company["size"])):
-            errors["size"] = [_("Write the number of employees (e.g. 120) or a range (e.g. 50-299).")]
+            errors["size"] = [
+                _("Write the number of employees (e.g. 120) or a range (e.g. 50-299).")
+            ]
             company.pop("size")
         elif "size" in company:
             company["size"] = band
-        for step in (lambda: row.values.update(clean_company(company, creating=False)),
-                     lambda: row.emails.extend(e["address"] for e in clean_emails(data.get("emails", []), field="email")),
-                     lambda: row.phones.extend((p["number"], p["e164"]) for p in
-                                               clean_phones(data.get("phones", []), field="phone"))):
+        for step in (
+            lambda: row.values.update(clean_company(company, creating=False)),
+            lambda: row.emails.extend(
+                e["address"] for e in clean_emails(data.get("emails", []), field="email")
+            ),
+            lambda: row.phones.extend(
+                (p["number"], p["e164"])
+                for p in clean_phones(data.get("phones", []), field="phone")
+            ),
+        ):
             try:
                 step()
             except ValidationFailed as exc:
                 errors.update(exc.errors)
-        given = {name.removeprefix(CUSTOM_PREFIX): data[name] for name in self.custom if name in data}
+        given = {
+            name.removeprefix(CUSTOM_PREFIX): data[name] for name in self.custom if name in data
+        }
         if given:  # checked here; whether a new company has every required one, by the service
             try:
-                row.custom = clean_custom_values("company", given, creating=False,
-                                                 definitions=list(self.custom.values()))
+                row.custom = clean_custom_values(
+                    "company", given, creating=False, definitions=list(self.custom.values())
+                )
             except ValidationFailed as exc:
                 errors.update(exc.errors)
         if errors:
@@ -174,6 +216,7 @@ class CompanyPreparer:
 
 
 # --- writing -----------------------------------------------------------------------------
+
 
 class CompanyWriter(Outcomes):
     """Applies cleaned company rows batch by batch, for one run."""
@@ -195,17 +238,24 @@ class CompanyWriter(Outcomes):
     def existing(self, keys: list[str]) -> dict[str, int]:
         """``{key: company id}`` of the live companies these keys name."""
         if self.run.match_key == "external_id":
-            rows = ExternalId.objects.filter(value__in=keys, company__isnull=False, company__deleted_at__isnull=True)
+            rows = ExternalId.objects.filter(
+                value__in=keys, company__isnull=False, company__deleted_at__isnull=True
+            )
             return dict(rows.values_list("value", "company_id"))
-        return dict(Company.objects.filter(corporate_number__in=keys).values_list("corporate_number", "pk"))
+        return dict(
+            Company.objects.filter(corporate_number__in=keys).values_list("corporate_number", "pk")
+        )
 
     def write(self, number: int, rows: list[CompanyRow]) -> list[ImportRowOutcome]:
         """Apply one batch atomically (a dry run rolls it back); a database error fails
         every row of the batch, with the error as the reason."""
         self._created_keys = {}
         outcomes, failed = write_all_or_nothing(
-            lambda: self._write(number, rows), rows, dry_run=self.run.dry_run,
-            failed=lambda row, reason: self.outcome(row, "failed", reason=reason))
+            lambda: self._write(number, rows),
+            rows,
+            dry_run=self.run.dry_run,
+            failed=lambda row, reason: self.outcome(row, "failed", reason=reason),
+        )
         if not failed:
             self.remember_created(self._created_keys)
         for outcome in outcomes:
@@ -217,7 +267,11 @@ class CompanyWriter(Outcomes):
         ok = [r for r in rows if not r.error]
         known = self.existing(sorted({k for k in map(self.key_of, ok) if k}))
         new = [r for r in ok if known.get(self.key_of(r)) is None]
-        probable = duplicates.for_companies(self.actor, new) if self.run.dry_run and mode != "update" and new else {}
+        probable = (
+            duplicates.for_companies(self.actor, new)
+            if self.run.dry_run and mode != "update" and new
+            else {}
+        )
         created_by_row: dict[int, int] = {}  # company id → the row of this batch that created it
         outcomes: list[ImportRowOutcome] = []
         for row in rows:
@@ -229,13 +283,25 @@ class CompanyWriter(Outcomes):
             elif repeat is not None:
                 outcomes.append(repeat)
             elif target is not None and mode == "create":
-                outcomes.append(self.outcome(row, "failed", company_id=target, reason=_(
-                    "A company with this %(key)s already exists.") % {"key": key_label}))
+                outcomes.append(
+                    self.outcome(
+                        row,
+                        "failed",
+                        company_id=target,
+                        reason=_("A company with this %(key)s already exists.")
+                        % {"key": key_label},
+                    )
+                )
             elif target is not None:
                 outcomes.append(self._update(row, target, same_as_row=created_by_row.get(target)))
             elif mode == "update":
-                outcomes.append(self.outcome(row, "failed", reason=_("No company matches this row's %(key)s.")
-                                             % {"key": key_label}))
+                outcomes.append(
+                    self.outcome(
+                        row,
+                        "failed",
+                        reason=_("No company matches this row's %(key)s.") % {"key": key_label},
+                    )
+                )
             else:
                 outcome, company_id = self._create(row, probable.get(row.number))
                 outcomes.append(outcome)
@@ -246,28 +312,49 @@ class CompanyWriter(Outcomes):
                         self._created_keys[key] = row.number
         if not self.run.dry_run:
             created = [o.company_id for o in outcomes if o.action == "created"]
-            ImportBatch.objects.create(run=self.run, number=number, first_row=rows[0].number, last_row=rows[-1].number,
-                                       created_count=len(created))
-            audit.record(actor=self.actor, action="import", object_type="imports.importrun", object_id=self.run.pk,
-                         object_repr=self.run.original_name[:200],
-                         changes={"batch": [None, number], "rows": [rows[0].number, rows[-1].number],
-                                  "created": [None, len(created)],
-                                  "updated": [None, sum(o.action == "updated" for o in outcomes)],
-                                  "failed": [None, sum(o.action == "failed" for o in outcomes)],
-                                  "created_company_ids": [None, created]},
-                         note=str(self.run.batch_id))
+            ImportBatch.objects.create(
+                run=self.run,
+                number=number,
+                first_row=rows[0].number,
+                last_row=rows[-1].number,
+                created_count=len(created),
+            )
+            audit.record(
+                actor=self.actor,
+                action="import",
+                object_type="imports.importrun",
+                object_id=self.run.pk,
+                object_repr=self.run.original_name[:200],
+                changes={
+                    "batch": [None, number],
+                    "rows": [rows[0].number, rows[-1].number],
+                    "created": [None, len(created)],
+                    "updated": [None, sum(o.action == "updated" for o in outcomes)],
+                    "failed": [None, sum(o.action == "failed" for o in outcomes)],
+                    "created_company_ids": [None, created],
+                },
+                note=str(self.run.batch_id),
+            )
         return outcomes
 
     def _refusal(self, row: CompanyRow, exc: DomainError, company_id=None) -> ImportRowOutcome:
-        reason = _message(exc, self.labels) if isinstance(exc, ValidationFailed) else str(exc.message)
+        reason = (
+            _message(exc, self.labels) if isinstance(exc, ValidationFailed) else str(exc.message)
+        )
         if exc.code == "not_found":
             reason = _("You may not change this company.")
         return self.outcome(row, "failed", company_id=company_id, reason=reason)
 
-    def _create(self, row: CompanyRow, probable: list[dict] | None) -> tuple[ImportRowOutcome, int | None]:
+    def _create(
+        self, row: CompanyRow, probable: list[dict] | None
+    ) -> tuple[ImportRowOutcome, int | None]:
         """The row's outcome and the new company's id (None when the service refused it)."""
         data: dict[str, Any] = dict(row.values)
-        for name, values in (("emails", row.emails), ("phones", [n for n, _e in row.phones]), ("tags", row.tags)):
+        for name, values in (
+            ("emails", row.emails),
+            ("phones", [n for n, _e in row.phones]),
+            ("tags", row.tags),
+        ):
             if values:
                 data[name] = values
         data["custom_fields"] = row.custom
@@ -282,28 +369,42 @@ class CompanyWriter(Outcomes):
             return self._refusal(row, exc), None
         changes: dict[str, Any] = {"name": company.display_name}
         if self.run.dry_run:
-            changes.update(values=audit._plain(row.values), emails=row.emails, phones=[n for n, _e in row.phones])
+            changes.update(
+                values=audit._plain(row.values),
+                emails=row.emails,
+                phones=[n for n, _e in row.phones],
+            )
         if probable:
             changes["duplicates"] = probable
         # a dry run's company is rolled back with its batch: its id would name nobody
-        outcome = self.outcome(row, "created", company_id=None if self.run.dry_run else company.pk, changes=changes)
+        outcome = self.outcome(
+            row, "created", company_id=None if self.run.dry_run else company.pk, changes=changes
+        )
         return outcome, company.pk
 
-    def _update(self, row: CompanyRow, company_id: int, *, same_as_row: int | None = None) -> ImportRowOutcome:
+    def _update(
+        self, row: CompanyRow, company_id: int, *, same_as_row: int | None = None
+    ) -> ImportRowOutcome:
         company = Company.objects.filter(pk=company_id).first()
         if company is None:
             return self.outcome(row, "failed", reason=_("The company to update no longer exists."))
-        data: dict[str, Any] = {k: v for k, v in row.values.items() if v not in ("", None) and getattr(company, k) != v}
+        data: dict[str, Any] = {
+            k: v for k, v in row.values.items() if v not in ("", None) and getattr(company, k) != v
+        }
         if set(LEGAL_FORM_FIELDS) & set(data):  # the service takes a legal form with its position
             data.update({k: row.values[k] for k in LEGAL_FORM_FIELDS})
         before = audit.snapshot(company, AUDITED_FIELDS)
-        current = {"emails": list(company.emails.values_list("address", flat=True)),
-                   "phones": list(company.phones.values_list("number", flat=True)),
-                   "tags": list(company.tags.values_list("name", flat=True))}
+        current = {
+            "emails": list(company.emails.values_list("address", flat=True)),
+            "phones": list(company.phones.values_list("number", flat=True)),
+            "tags": list(company.tags.values_list("name", flat=True)),
+        }
         have_e164 = set(company.phones.values_list("e164", flat=True))
-        added = {"emails": [e for e in row.emails if e not in current["emails"]],
-                 "phones": [n for n, e164 in row.phones if e164 not in have_e164],
-                 "tags": [t for t in row.tags if t not in current["tags"]]}
+        added = {
+            "emails": [e for e in row.emails if e not in current["emails"]],
+            "phones": [n for n, e164 in row.phones if e164 not in have_e164],
+            "tags": [t for t in row.tags if t not in current["tags"]],
+        }
         for name, extra in added.items():
             if extra:
                 data[name] = current[name] + extra
@@ -320,7 +421,10 @@ class CompanyWriter(Outcomes):
             return self._refusal(row, exc, company_id)
         changes: dict[str, Any] = {k: [before.get(k), audit._plain(v)] for k, v in data.items()}
         if custom:  # the whole dictionary before and after, as undo compares it
-            changes["custom_fields"] = [before.get("custom_fields") or {}, {**company.custom_fields, **custom}]
+            changes["custom_fields"] = [
+                before.get("custom_fields") or {},
+                {**company.custom_fields, **custom},
+            ]
         if same_as_row:
             changes["same_as_row"] = same_as_row
         return self.outcome(row, "updated", company_id=company_id, changes=changes)
@@ -330,20 +434,37 @@ def _external_id_is_free(value: str) -> None:
     taken = ExternalId.objects.filter(value=value).first()
     if taken is not None:
         owner = f"#{taken.company_id}" if taken.company_id else f"#{taken.person_id}"
-        raise ValidationFailed({"external_id": [_("This external ID already belongs to another customer (%(id)s).")
-                                                % {"id": owner}]}, code="duplicate_external_id")
+        raise ValidationFailed(
+            {
+                "external_id": [
+                    _("This external ID already belongs to another customer (%(id)s).")
+                    % {"id": owner}
+                ]
+            },
+            code="duplicate_external_id",
+        )
 
 
 # --- the run ------------------------------------------------------------------------------
 
-def execute(run: ImportRun, *, actor, progress: Callable[[int, int | None], None] | None = None,
-            total: int | None = None) -> ImportRun:
+
+def execute(
+    run: ImportRun,
+    *,
+    actor,
+    progress: Callable[[int, int | None], None] | None = None,
+    total: int | None = None,
+) -> ImportRun:
     """Import ``run``'s company file with its mapping; counts on the run, outcomes stored
     (a real run keeps its created rows too: undo needs their ids)."""
     table = open_table(run.file.path, run.file_format, run.encoding)
     definitions = custom_definitions(run.target)
-    preparer = CompanyPreparer(mapping_module.compile_mapping(table.headers, run.mapping,
-                                                              {**COMPANY_FIELDS, **definitions}), definitions)
+    preparer = CompanyPreparer(
+        mapping_module.compile_mapping(
+            table.headers, run.mapping, {**COMPANY_FIELDS, **definitions}
+        ),
+        definitions,
+    )
     writer = CompanyWriter(run, actor)
     done = number = 0
     for batch in _chunks((preparer(n, cells) for n, cells in table.rows), BATCH):
@@ -356,21 +477,35 @@ def execute(run: ImportRun, *, actor, progress: Callable[[int, int | None], None
             progress(done, total)
     counts = writer.counts
     ImportRun.objects.filter(pk=run.pk).update(
-        total_rows=done, created_count=counts["created"], updated_count=counts["updated"],
-        failed_count=counts["failed"], unchanged_count=counts["unchanged"], finished_at=timezone.now())
+        total_rows=done,
+        created_count=counts["created"],
+        updated_count=counts["updated"],
+        failed_count=counts["failed"],
+        unchanged_count=counts["unchanged"],
+        finished_at=timezone.now(),
+    )
     run.refresh_from_db()
     return run
 
 
 # --- undo ---------------------------------------------------------------------------------
 
+
 def undo(run: ImportRun, actor, job) -> dict:
     """Created companies go to the trash (through the service: audited, unindexed) and lose
     the external ids the import gave them; updated ones get back the values the import
     replaced, unless someone changed them since (counted as conflicts)."""
-    created = list(run.outcomes.filter(action="created").exclude(company_id=None).values_list("company_id", flat=True))
+    created = list(
+        run.outcomes.filter(action="created")
+        .exclude(company_id=None)
+        .values_list("company_id", flat=True)
+    )
     reverted, conflicts = 0, 0
-    for outcome in run.outcomes.filter(action="updated").exclude(company_id=None).exclude(company_id__in=created):
+    for outcome in (
+        run.outcomes.filter(action="updated")
+        .exclude(company_id=None)
+        .exclude(company_id__in=created)
+    ):
         company = Company.objects.filter(pk=outcome.company_id).first()
         if company is None:
             continue
@@ -402,18 +537,26 @@ def _restore_values(company: Company, changes: dict) -> tuple[dict, int]:
             continue
         old, new = pair
         if name in LIST_FIELDS:
-            current = list(getattr(company, name).values_list({"emails": "address", "phones": "number",
-                                                                "tags": "name"}[name], flat=True))
+            current = list(
+                getattr(company, name).values_list(
+                    {"emails": "address", "phones": "number", "tags": "name"}[name], flat=True
+                )
+            )
             now = sorted(current) if name == "tags" else current
             expected = sorted(new) if name == "tags" else new
         else:
             now, expected = audit.snapshot(company, [name])[name], new
         if now == expected:
-            restore[name] = custom_restore(old, new) if name == "custom_fields" else old if old is not None else ""
+            restore[name] = (
+                custom_restore(old, new)
+                if name == "custom_fields"
+                else old
+                if old is not None
+                else ""
+            )
         else:
             conflicts += 1
     if set(LEGAL_FORM_FIELDS) & set(restore):
         for name in LEGAL_FORM_FIELDS:
             restore.setdefault(name, getattr(company, name))
     return restore, conflicts
-

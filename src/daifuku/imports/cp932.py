@@ -24,8 +24,14 @@ def _encodable(char: str) -> bool:
 
 def _joins_previous(char: str) -> bool:
     code = ord(char)
-    return (code in _JOINING or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF or 0x1F3FB <= code <= 0x1F3FF
-            or 0xE0020 <= code <= 0xE007F or unicodedata.combining(char) != 0)
+    return (
+        code in _JOINING
+        or 0xFE00 <= code <= 0xFE0F
+        or 0xE0100 <= code <= 0xE01EF
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F
+        or unicodedata.combining(char) != 0
+    )
 
 
 def to_cp932(value: str) -> tuple[str, list[str]]:

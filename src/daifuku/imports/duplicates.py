@@ -33,7 +33,11 @@ from daifuku.customers.models import Company, EmailAddress, Person, PhoneNumber
 # Values per query: far under SQLite's (32,766) and PostgreSQL's (65,535) bound-parameter
 # limits even for the two-column keys, and one query per kind of key for a 10,000-row batch.
 VALUES_PER_QUERY = 10_000
-STRONG = {"email", "phone", "corporate_number"}  # shown whatever the score (as the create form does)
+STRONG = {
+    "email",
+    "phone",
+    "corporate_number",
+}  # shown whatever the score (as the create form does)
 
 
 def _chunks(values: Iterable, size: int = VALUES_PER_QUERY) -> Iterable[list]:
@@ -46,7 +50,9 @@ def _owners(model, column: str, owner: str, values: Iterable[str]) -> dict[tuple
     """``{(column, value): {owner ids}}`` for the contact points (emails, phones) in ``values``."""
     found: dict[tuple, set[int]] = defaultdict(set)
     for chunk in _chunks(values):
-        rows = model.objects.filter(**{f"{column}__in": chunk, f"{owner}__isnull": False}).values_list(column, owner)
+        rows = model.objects.filter(
+            **{f"{column}__in": chunk, f"{owner}__isnull": False}
+        ).values_list(column, owner)
         for value, pk in rows:
             found[(column, value)].add(pk)
     return found
@@ -58,7 +64,9 @@ def _pairs(kind: str, first: str, second: str, wanted: set[tuple]) -> dict[tuple
     first column (the reading or the name) does the work."""
     found: dict[tuple, set[int]] = defaultdict(set)
     for chunk in _chunks(wanted, VALUES_PER_QUERY // 2):
-        rows = Person.objects.filter(**{f"{first}__in": {a for a, _b in chunk}, f"{second}__in": {b for _a, b in chunk}})
+        rows = Person.objects.filter(
+            **{f"{first}__in": {a for a, _b in chunk}, f"{second}__in": {b for _a, b in chunk}}
+        )
         for a, b, pk in rows.values_list(first, second, "pk"):
             if (a, b) in wanted:
                 found[(kind, a, b)].add(pk)
@@ -70,13 +78,22 @@ def _names(wanted: set[tuple]) -> dict[tuple, set[int]]:
     postal code (``("name_birthday" | "name_postal", family, given, value)``)."""
     found: dict[tuple, set[int]] = defaultdict(set)
     for chunk in _chunks(wanted, VALUES_PER_QUERY // 3):
-        values = {kind: {v for k, _f, _g, v in chunk if k == kind} for kind in ("name_birthday", "name_postal")}
-        rows = Person.objects.filter(Q(birthday__in=values["name_birthday"]) | Q(postal_code__in=values["name_postal"]),
-                                     family_name__in={f for _k, f, _g, _v in chunk},
-                                     given_name__in={g for _k, _f, g, _v in chunk})
-        for family, given, birthday, postal, pk in rows.values_list("family_name", "given_name", "birthday",
-                                                                    "postal_code", "pk"):
-            for key in (("name_birthday", family, given, birthday), ("name_postal", family, given, postal)):
+        values = {
+            kind: {v for k, _f, _g, v in chunk if k == kind}
+            for kind in ("name_birthday", "name_postal")
+        }
+        rows = Person.objects.filter(
+            Q(birthday__in=values["name_birthday"]) | Q(postal_code__in=values["name_postal"]),
+            family_name__in={f for _k, f, _g, _v in chunk},
+            given_name__in={g for _k, _f, g, _v in chunk},
+        )
+        for family, given, birthday, postal, pk in rows.values_list(
+            "family_name", "given_name", "birthday", "postal_code", "pk"
+        ):
+            for key in (
+                ("name_birthday", family, given, birthday),
+                ("name_postal", family, given, postal),
+            ):
                 if key in wanted:
                     found[key].add(pk)
     return found
@@ -85,7 +102,9 @@ def _names(wanted: set[tuple]) -> dict[tuple, set[int]]:
 def _person_keys(values: dict, emails: list[str], phones: list[str]) -> list[tuple]:
     keys: list[tuple] = [("address", e) for e in emails] + [("e164", p) for p in phones]
     birthday, postal = values.get("birthday"), values.get("postal_code") or ""
-    kana = reading_collation_key(values.get("family_kana"), values.get("given_kana"))  # as sort_kana holds it
+    kana = reading_collation_key(
+        values.get("family_kana"), values.get("given_kana")
+    )  # as sort_kana holds it
     family, given = values.get("family_name") or "", values.get("given_name") or ""
     if kana:
         keys += [("kana_birthday", kana, birthday)] if birthday else []
@@ -102,12 +121,30 @@ def for_people(user, rows: Sequence) -> dict[int, list[dict]]:
     first, at most five each, only people ``user`` may see."""
     wanted: dict[int, list[tuple]] = {}
     for row in rows:
-        wanted[row.number] = _person_keys(row.values, [e["address"] for e in row.emails], [p[1] for p in row.phones])
+        wanted[row.number] = _person_keys(
+            row.values, [e["address"] for e in row.emails], [p[1] for p in row.phones]
+        )
     every = {key for keys in wanted.values() for key in keys}
-    found = _owners(EmailAddress, "address", "person_id", (k[1] for k in every if k[0] == "address"))
+    found = _owners(
+        EmailAddress, "address", "person_id", (k[1] for k in every if k[0] == "address")
+    )
     found.update(_owners(PhoneNumber, "e164", "person_id", (k[1] for k in every if k[0] == "e164")))
-    found.update(_pairs("kana_birthday", "sort_kana", "birthday", {k[1:] for k in every if k[0] == "kana_birthday"}))
-    found.update(_pairs("kana_postal", "sort_kana", "postal_code", {k[1:] for k in every if k[0] == "kana_postal"}))
+    found.update(
+        _pairs(
+            "kana_birthday",
+            "sort_kana",
+            "birthday",
+            {k[1:] for k in every if k[0] == "kana_birthday"},
+        )
+    )
+    found.update(
+        _pairs(
+            "kana_postal",
+            "sort_kana",
+            "postal_code",
+            {k[1:] for k in every if k[0] == "kana_postal"},
+        )
+    )
     found.update(_names({k for k in every if k[0] in ("name_birthday", "name_postal")}))
     candidates = _candidates(wanted, found)
     existing = load_people(visible_candidates(user, Person, set().union(*candidates.values())))
@@ -116,11 +153,18 @@ def for_people(user, rows: Sequence) -> dict[int, list[dict]]:
 
 def _person_record(row):
     v = row.values
-    return person_record(id=None, family_name=v.get("family_name", ""), given_name=v.get("given_name", ""),
-                         family_kana=v.get("family_kana", ""), given_kana=v.get("given_kana", ""),
-                         birthday=v.get("birthday"), postal_code=v.get("postal_code", ""),
-                         address_line=v.get("address_line", ""), emails=[e["address"] for e in row.emails],
-                         phones=[p[1] for p in row.phones])
+    return person_record(
+        id=None,
+        family_name=v.get("family_name", ""),
+        given_name=v.get("given_name", ""),
+        family_kana=v.get("family_kana", ""),
+        given_kana=v.get("given_kana", ""),
+        birthday=v.get("birthday"),
+        postal_code=v.get("postal_code", ""),
+        address_line=v.get("address_line", ""),
+        emails=[e["address"] for e in row.emails],
+        phones=[p[1] for p in row.phones],
+    )
 
 
 def for_companies(user, rows: Sequence) -> dict[int, list[dict]]:
@@ -129,15 +173,25 @@ def for_companies(user, rows: Sequence) -> dict[int, list[dict]]:
     wanted: dict[int, list[tuple]] = {}
     for row in rows:
         keys = [("address", e) for e in row.emails] + [("e164", e164) for _n, e164 in row.phones]
-        keys += [("corporate_number", row.values["corporate_number"])] if row.values.get("corporate_number") else []
+        keys += (
+            [("corporate_number", row.values["corporate_number"])]
+            if row.values.get("corporate_number")
+            else []
+        )
         keys += [("name", row.values["name"])] if row.values.get("name") else []
         wanted[row.number] = keys
     every = {key for keys in wanted.values() for key in keys}
-    found = _owners(EmailAddress, "address", "company_id", (k[1] for k in every if k[0] == "address"))
-    found.update(_owners(PhoneNumber, "e164", "company_id", (k[1] for k in every if k[0] == "e164")))
+    found = _owners(
+        EmailAddress, "address", "company_id", (k[1] for k in every if k[0] == "address")
+    )
+    found.update(
+        _owners(PhoneNumber, "e164", "company_id", (k[1] for k in every if k[0] == "e164"))
+    )
     for column in ("corporate_number", "name"):
         for chunk in _chunks(k[1] for k in every if k[0] == column):
-            for value, pk in Company.objects.filter(**{f"{column}__in": chunk}).values_list(column, "pk"):
+            for value, pk in Company.objects.filter(**{f"{column}__in": chunk}).values_list(
+                column, "pk"
+            ):
                 found.setdefault((column, value), set()).add(pk)
     candidates = _candidates(wanted, found)
     existing = load_companies(visible_candidates(user, Company, set().union(*candidates.values())))
@@ -146,11 +200,20 @@ def for_companies(user, rows: Sequence) -> dict[int, list[dict]]:
 
 def _company_record(row):
     v = row.values
-    return company_record(None, v.get("name", ""), v.get("kana", ""), v.get("corporate_number", ""),
-                          v.get("postal_code", ""), row.emails, [e164 for _n, e164 in row.phones])
+    return company_record(
+        None,
+        v.get("name", ""),
+        v.get("kana", ""),
+        v.get("corporate_number", ""),
+        v.get("postal_code", ""),
+        row.emails,
+        [e164 for _n, e164 in row.phones],
+    )
 
 
-def _scored(rows: Sequence, candidates: dict[int, set[int]], existing: dict, record_of, score) -> dict[int, list[dict]]:
+def _scored(
+    rows: Sequence, candidates: dict[int, set[int]], existing: dict, record_of, score
+) -> dict[int, list[dict]]:
     """Each row with candidates scored against them: ``{row number: best matches}``."""
     result: dict[int, list[dict]] = {}
     for row in rows:
@@ -158,24 +221,40 @@ def _scored(rows: Sequence, candidates: dict[int, set[int]], existing: dict, rec
         if not ids:
             continue
         me = record_of(row)
-        if best := _best([(*score(me, existing[pk]), pk) for pk in ids if pk in existing], existing):
+        if best := _best(
+            [(*score(me, existing[pk]), pk) for pk in ids if pk in existing], existing
+        ):
             result[row.number] = best
     return result
 
 
-def _candidates(wanted: dict[int, list[tuple]], found: dict[tuple, set[int]]) -> dict[int, set[int]]:
+def _candidates(
+    wanted: dict[int, list[tuple]], found: dict[tuple, set[int]]
+) -> dict[int, set[int]]:
     """Row number → the ids sharing one of its keys; a key that more than ``BLOCK_CAP``
     records share (a shop's phone number) says nothing, as in the scan."""
     result: dict[int, set[int]] = {}
     for number, keys in wanted.items():
-        ids = set().union(*(found.get(key, set()) for key in keys if len(found.get(key, ())) <= BLOCK_CAP))
+        ids = set().union(
+            *(found.get(key, set()) for key in keys if len(found.get(key, ())) <= BLOCK_CAP)
+        )
         if ids:
             result[number] = ids
     return result
 
 
 def _best(scored: list[tuple[int, list[str], int]], records: dict) -> list[dict]:
-    kept = sorted((item for item in scored if item[0] >= PROBABLE_THRESHOLD or STRONG & set(item[1])),
-                  key=lambda item: (-item[0], item[2]))
-    return [{"id": pk, "name": records[pk].label, "email": min(records[pk].emails, default=""), "score": score,
-             "reasons": reasons} for score, reasons, pk in kept[:CHECK_LIMIT]]
+    kept = sorted(
+        (item for item in scored if item[0] >= PROBABLE_THRESHOLD or STRONG & set(item[1])),
+        key=lambda item: (-item[0], item[2]),
+    )
+    return [
+        {
+            "id": pk,
+            "name": records[pk].label,
+            "email": min(records[pk].emails, default=""),
+            "score": score,
+            "reasons": reasons,
+        }
+        for score, reasons, pk in kept[:CHECK_LIMIT]
+    ]

@@ -49,7 +49,11 @@ def neutralise(value: str) -> str:
 def unneutralise(value: str) -> str:
     """The cell as it was before :func:`neutralise`: a file Daifuku wrote (an export, the
     failed rows corrected in Excel) imports with the values it had, "+81…" not "'+81…"."""
-    return value[1:] if value[:1] == "'" and value[1:2] and value[1:].startswith(FORMULA_START) else value
+    return (
+        value[1:]
+        if value[:1] == "'" and value[1:2] and value[1:].startswith(FORMULA_START)
+        else value
+    )
 
 
 @dataclass(frozen=True)
@@ -61,11 +65,21 @@ class Column:
 def columns() -> list[Column]:
     """Headers in Japanese business wording; importing the file maps them back by itself."""
     return [
-        Column("姓", "family_name"), Column("名", "given_name"),
-        Column("セイ", "family_kana"), Column("メイ", "given_kana"), Column("メールアドレス", "email"),
-        Column("電話番号", "phone"), Column("郵便番号", "postal_code"), Column("都道府県", "prefecture"),
-        Column("市区町村", "city"), Column("番地", "address_line"), Column("建物名", "building"),
-        Column("生年月日", "birthday"), Column("性別", "gender"), Column("タグ", "tags"), Column("備考", "notes"),
+        Column("姓", "family_name"),
+        Column("名", "given_name"),
+        Column("セイ", "family_kana"),
+        Column("メイ", "given_kana"),
+        Column("メールアドレス", "email"),
+        Column("電話番号", "phone"),
+        Column("郵便番号", "postal_code"),
+        Column("都道府県", "prefecture"),
+        Column("市区町村", "city"),
+        Column("番地", "address_line"),
+        Column("建物名", "building"),
+        Column("生年月日", "birthday"),
+        Column("性別", "gender"),
+        Column("タグ", "tags"),
+        Column("備考", "notes"),
         Column("顧客ID", "id"),
     ]
 
@@ -85,13 +99,22 @@ def person_values(person: Person) -> dict[str, str]:
     emails = [e.address for e in person.emails.all()]
     phones = [p.number for p in person.phones.all()]
     return {
-        "id": str(person.pk), "family_name": person.family_name, "given_name": person.given_name,
-        "family_kana": person.family_kana, "given_kana": person.given_kana, "email": "\n".join(emails),
-        "phone": "\n".join(phones), "postal_code": format_postal_code(person.postal_code) if person.postal_code else "",
-        "prefecture": person.prefecture, "city": person.city, "address_line": person.address_line,
-        "building": person.building, "birthday": person.birthday.isoformat() if person.birthday else "",
+        "id": str(person.pk),
+        "family_name": person.family_name,
+        "given_name": person.given_name,
+        "family_kana": person.family_kana,
+        "given_kana": person.given_kana,
+        "email": "\n".join(emails),
+        "phone": "\n".join(phones),
+        "postal_code": format_postal_code(person.postal_code) if person.postal_code else "",
+        "prefecture": person.prefecture,
+        "city": person.city,
+        "address_line": person.address_line,
+        "building": person.building,
+        "birthday": person.birthday.isoformat() if person.birthday else "",
         "gender": {"male": "男性", "female": "女性", "other": "その他"}.get(person.gender, ""),
-        "tags": ", ".join(t.name for t in person.tags.all()), "notes": person.notes,
+        "tags": ", ".join(t.name for t in person.tags.all()),
+        "notes": person.notes,
     }
 
 
@@ -159,17 +182,24 @@ def vcard_stream(queryset: QuerySet) -> Iterator[bytes]:
     for chunk in _chunks(queryset):
         lines: list[str] = []
         for p in chunk:
-            lines += ["BEGIN:VCARD", "VERSION:4.0",
-                      f"FN:{_escape(p.full_name)}",
-                      f"N:{_escape(p.family_name)};{_escape(p.given_name)};;;"]
+            lines += [
+                "BEGIN:VCARD",
+                "VERSION:4.0",
+                f"FN:{_escape(p.full_name)}",
+                f"N:{_escape(p.family_name)};{_escape(p.given_name)};;;",
+            ]
             if p.family_kana or p.given_kana:
-                lines += [f"X-PHONETIC-LAST-NAME:{_escape(p.family_kana)}",
-                          f"X-PHONETIC-FIRST-NAME:{_escape(p.given_kana)}"]
+                lines += [
+                    f"X-PHONETIC-LAST-NAME:{_escape(p.family_kana)}",
+                    f"X-PHONETIC-FIRST-NAME:{_escape(p.given_kana)}",
+                ]
             lines += [f"EMAIL:{_escape(e.address)}" for e in p.emails.all()]
             lines += [f"TEL;VALUE=uri:tel:{e.number}" for e in p.phones.all()]
             if p.postal_code or p.address_line or p.city:
-                lines.append(f"ADR:;{_escape(p.building)};{_escape(p.address_line)};{_escape(p.city)};"
-                             f"{_escape(p.prefecture)};{format_postal_code(p.postal_code) if p.postal_code else ''};JP")
+                lines.append(
+                    f"ADR:;{_escape(p.building)};{_escape(p.address_line)};{_escape(p.city)};"
+                    f"{_escape(p.prefecture)};{format_postal_code(p.postal_code) if p.postal_code else ''};JP"
+                )
             if p.birthday:
                 lines.append(f"BDAY:{p.birthday.strftime('%Y%m%d')}")
             if p.notes:
@@ -184,7 +214,11 @@ def _plain_rows(model, **filters) -> list[dict]:
 
 def json_stream(queryset: QuerySet) -> Iterator[bytes]:
     """Lossless: every column of each person and of the rows that belong to them."""
-    yield b'{"format": "daifuku.people.v1", "exported_at": ' + json.dumps(dt.datetime.now(dt.UTC).isoformat()).encode() + b', "people": ['
+    yield (
+        b'{"format": "daifuku.people.v1", "exported_at": '
+        + json.dumps(dt.datetime.now(dt.UTC).isoformat()).encode()
+        + b', "people": ['
+    )
     first = True
     for chunk in _chunks(queryset):
         ids = [p.pk for p in chunk]
@@ -196,7 +230,9 @@ def json_stream(queryset: QuerySet) -> Iterator[bytes]:
             "consents": _group(_plain_rows(Consent, person_id__in=ids)),
         }
         for person in chunk:
-            record = audit._plain({f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields})
+            record = audit._plain(
+                {f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields}
+            )
             record["tags"] = [t.name for t in person.tags.all()]
             for name, rows in related.items():
                 record[name] = rows.get(person.pk, [])
@@ -224,5 +260,10 @@ def stream(queryset: QuerySet, file_format: str) -> Iterator[bytes]:
 
 def record_export(*, actor, file_format: str, count: int, filters: dict) -> None:
     """Exports are in the audit trail: who took which customers out, when, in what form."""
-    audit.record(actor=actor, action="export", object_type="customers.person", object_repr=f"{count} people",
-                 changes={"format": [None, file_format], "rows": [None, count], "filters": [None, filters]})
+    audit.record(
+        actor=actor,
+        action="export",
+        object_type="customers.person",
+        object_repr=f"{count} people",
+        changes={"format": [None, file_format], "rows": [None, count], "filters": [None, filters]},
+    )

@@ -51,42 +51,178 @@ FIELDS: dict[str, object] = {
 MULTI = {"email", "phone", "tags"}
 
 _SYNONYMS: dict[str, Iterable[str]] = {
-    "full_name": ("氏名", "名前", "お名前", "顧客名", "会員名", "name", "fullname", "displayname", "表示名",
-                  "file as", "family_name + given_name", "full_name"),
+    "full_name": (
+        "氏名",
+        "名前",
+        "お名前",
+        "顧客名",
+        "会員名",
+        "name",
+        "fullname",
+        "displayname",
+        "表示名",
+        "file as",
+        "family_name + given_name",
+        "full_name",
+    ),
     "family_name": ("姓", "苗字", "名字", "氏", "lastname", "familyname", "surname", "family_name"),
     "given_name": ("名", "下の名前", "firstname", "givenname", "given_name"),
-    "full_kana": ("フリガナ", "ふりがな", "カナ", "かな", "氏名カナ", "氏名(カナ)", "氏名(フリガナ)", "よみ", "読み",
-                  "よみがな", "yomi", "yominame", "kana", "full_kana"),
-    "family_kana": ("セイ", "姓カナ", "姓(カナ)", "姓(フリガナ)", "姓(ふりがな)", "フリガナ(姓)", "familynameyomi",
-                    "phoneticlastname", "yomilastname", "family_kana"),
-    "given_kana": ("メイ", "名カナ", "名(カナ)", "名(フリガナ)", "名(ふりがな)", "フリガナ(名)", "givennameyomi",
-                   "phoneticfirstname", "yomifirstname", "given_kana"),
-    "email": ("メールアドレス", "メール", "eメール", "email", "e-mail", "mail", "emailaddress", "e-mailaddress",
-              "電子メールアドレス", "電子メール", "emails", "pcメール", "携帯メール"),
-    "phone": ("電話番号", "電話", "tel", "phone", "携帯", "携帯電話", "携帯番号", "自宅電話", "mobilephone",
-              "homephone", "phonenumber", "businessphone", "会社電話", "phones", "連絡先"),
-    "postal_code": ("郵便番号", "〒", "zip", "zipcode", "postalcode", "postcode", "homepostalcode", "postal_code",
-                    "自宅の郵便番号"),
-    "prefecture": ("都道府県", "県", "prefecture", "state", "region", "homestate", "自宅の都道府県"),
+    "full_kana": (
+        "フリガナ",
+        "ふりがな",
+        "カナ",
+        "かな",
+        "氏名カナ",
+        "氏名(カナ)",
+        "氏名(フリガナ)",
+        "よみ",
+        "読み",
+        "よみがな",
+        "yomi",
+        "yominame",
+        "kana",
+        "full_kana",
+    ),
+    "family_kana": (
+        "セイ",
+        "姓カナ",
+        "姓(カナ)",
+        "姓(フリガナ)",
+        "姓(ふりがな)",
+        "フリガナ(姓)",
+        "familynameyomi",
+        "phoneticlastname",
+        "yomilastname",
+        "family_kana",
+    ),
+    "given_kana": (
+        "メイ",
+        "名カナ",
+        "名(カナ)",
+        "名(フリガナ)",
+        "名(ふりがな)",
+        "フリガナ(名)",
+        "givennameyomi",
+        "phoneticfirstname",
+        "yomifirstname",
+        "given_kana",
+    ),
+    "email": (
+        "メールアドレス",
+        "メール",
+        "eメール",
+        "email",
+        "e-mail",
+        "mail",
+        "emailaddress",
+        "e-mailaddress",
+        "電子メールアドレス",
+        "電子メール",
+        "emails",
+        "pcメール",
+        "携帯メール",
+    ),
+    "phone": (
+        "電話番号",
+        "電話",
+        "tel",
+        "phone",
+        "携帯",
+        "携帯電話",
+        "携帯番号",
+        "自宅電話",
+        "mobilephone",
+        "homephone",
+        "phonenumber",
+        "businessphone",
+        "会社電話",
+        "phones",
+        "連絡先",
+    ),
+    "postal_code": (
+        "郵便番号",
+        "〒",
+        "zip",
+        "zipcode",
+        "postalcode",
+        "postcode",
+        "homepostalcode",
+        "postal_code",
+        "自宅の郵便番号",
+    ),
+    "prefecture": (
+        "都道府県",
+        "県",
+        "prefecture",
+        "state",
+        "region",
+        "homestate",
+        "自宅の都道府県",
+    ),
     "city": ("市区町村", "市町村", "city", "homecity", "自宅の市区町村"),
     "address": ("住所", "所在地", "address", "住所全体", "homeaddress"),
-    "address_line": ("番地", "町名番地", "住所1", "street", "homestreet", "address_line", "自宅の番地"),
+    "address_line": (
+        "番地",
+        "町名番地",
+        "住所1",
+        "street",
+        "homestreet",
+        "address_line",
+        "自宅の番地",
+    ),
     "building": ("建物名", "建物", "住所2", "マンション名", "building", "extendedaddress"),
     "birthday": ("生年月日", "誕生日", "birthday", "birthdate", "dateofbirth", "dob"),
     "gender": ("性別", "gender", "sex"),
-    "company_name": ("会社名", "勤務先", "企業名", "法人名", "company", "organization", "organizationname",
-                     "company_name", "取引先名"),
+    "company_name": (
+        "会社名",
+        "勤務先",
+        "企業名",
+        "法人名",
+        "company",
+        "organization",
+        "organizationname",
+        "company_name",
+        "取引先名",
+    ),
     "department": ("部署", "部署名", "所属", "department", "organizationdepartment"),
     "title": ("役職", "肩書", "title", "jobtitle", "organizationtitle"),
-    "tags": ("タグ", "ラベル", "グループ", "tags", "labels", "groupmembership", "categories", "分類"),
+    "tags": (
+        "タグ",
+        "ラベル",
+        "グループ",
+        "tags",
+        "labels",
+        "groupmembership",
+        "categories",
+        "分類",
+    ),
     "notes": ("備考", "メモ", "ノート", "notes", "note", "memo", "comment", "comments"),
     "preferences": ("好み", "嗜好", "preferences"),
     "lifecycle": ("ライフサイクル", "顧客区分", "lifecycle"),
     "source_channel": ("流入経路", "獲得経路", "source", "sourcechannel", "source_channel"),
-    "external_id": ("顧客番号", "顧客id", "会員番号", "会員id", "顧客コード", "externalid", "external_id", "id",
-                    "customerid", "customernumber"),
-    "consent_email": ("メール配信同意", "メルマガ", "メルマガ購読", "メール配信", "配信許可", "emailconsent",
-                      "newsletter", "optin", "consent_email"),
+    "external_id": (
+        "顧客番号",
+        "顧客id",
+        "会員番号",
+        "会員id",
+        "顧客コード",
+        "externalid",
+        "external_id",
+        "id",
+        "customerid",
+        "customernumber",
+    ),
+    "consent_email": (
+        "メール配信同意",
+        "メルマガ",
+        "メルマガ購読",
+        "メール配信",
+        "配信許可",
+        "emailconsent",
+        "newsletter",
+        "optin",
+        "consent_email",
+    ),
     "consent_evidence": ("同意の根拠", "同意根拠", "同意日", "consentevidence", "consent_evidence"),
 }
 
@@ -120,27 +256,60 @@ _PATTERNS = [
 
 PRESETS: dict[str, dict[str, str]] = {
     "google": {
-        "Name": "full_name", "Given Name": "given_name", "Family Name": "family_name",
-        "First Name": "given_name", "Last Name": "family_name",
-        "Given Name Yomi": "given_kana", "Family Name Yomi": "family_kana",
-        "Phonetic First Name": "given_kana", "Phonetic Last Name": "family_kana",
-        "Birthday": "birthday", "Notes": "notes", "Labels": "tags", "Group Membership": "tags",
-        "Organization Name": "company_name", "Organization Title": "title",
+        "Name": "full_name",
+        "Given Name": "given_name",
+        "Family Name": "family_name",
+        "First Name": "given_name",
+        "Last Name": "family_name",
+        "Given Name Yomi": "given_kana",
+        "Family Name Yomi": "family_kana",
+        "Phonetic First Name": "given_kana",
+        "Phonetic Last Name": "family_kana",
+        "Birthday": "birthday",
+        "Notes": "notes",
+        "Labels": "tags",
+        "Group Membership": "tags",
+        "Organization Name": "company_name",
+        "Organization Title": "title",
         "Organization Department": "department",
     },
     "outlook": {
-        "First Name": "given_name", "Last Name": "family_name", "Company": "company_name",
-        "Department": "department", "Job Title": "title", "Home Street": "address_line",
-        "Home City": "city", "Home State": "prefecture", "Home Postal Code": "postal_code",
-        "Mobile Phone": "phone", "Home Phone": "phone", "Business Phone": "phone",
-        "E-mail Address": "email", "E-mail 2 Address": "email", "Birthday": "birthday",
-        "Notes": "notes", "Categories": "tags", "Yomi First Name": "given_kana",
+        "First Name": "given_name",
+        "Last Name": "family_name",
+        "Company": "company_name",
+        "Department": "department",
+        "Job Title": "title",
+        "Home Street": "address_line",
+        "Home City": "city",
+        "Home State": "prefecture",
+        "Home Postal Code": "postal_code",
+        "Mobile Phone": "phone",
+        "Home Phone": "phone",
+        "Business Phone": "phone",
+        "E-mail Address": "email",
+        "E-mail 2 Address": "email",
+        "Birthday": "birthday",
+        "Notes": "notes",
+        "Categories": "tags",
+        "Yomi First Name": "given_kana",
         "Yomi Last Name": "family_kana",
-        "姓": "family_name", "名": "given_name", "姓 (ふりがな)": "family_kana", "名 (ふりがな)": "given_kana",
-        "会社名": "company_name", "部署": "department", "役職": "title", "自宅の郵便番号": "postal_code",
-        "自宅の都道府県": "prefecture", "自宅の市区町村": "city", "自宅の番地": "address_line",
-        "携帯電話": "phone", "自宅電話": "phone", "電子メール アドレス": "email", "誕生日": "birthday",
-        "メモ": "notes", "分類項目": "tags",
+        "姓": "family_name",
+        "名": "given_name",
+        "姓 (ふりがな)": "family_kana",
+        "名 (ふりがな)": "given_kana",
+        "会社名": "company_name",
+        "部署": "department",
+        "役職": "title",
+        "自宅の郵便番号": "postal_code",
+        "自宅の都道府県": "prefecture",
+        "自宅の市区町村": "city",
+        "自宅の番地": "address_line",
+        "携帯電話": "phone",
+        "自宅電話": "phone",
+        "電子メール アドレス": "email",
+        "誕生日": "birthday",
+        "メモ": "notes",
+        "分類項目": "tags",
     },
 }
 PRESET_LABELS = {"google": "Google Contacts", "outlook": "Outlook"}
@@ -162,7 +331,9 @@ def suggest_from(headers: list[str], index: dict[str, str], patterns=()) -> dict
     for header in headers:
         field = index.get(header_key(header))
         if field is None:
-            field = next((f for pattern, f in patterns if pattern.match(normalize_text(header))), None)
+            field = next(
+                (f for pattern, f in patterns if pattern.match(normalize_text(header))), None
+            )
         if field is None or (field in taken and field not in MULTI):
             continue
         chosen[header] = field
@@ -172,7 +343,9 @@ def suggest_from(headers: list[str], index: dict[str, str], patterns=()) -> dict
 
 def detect_preset(headers: list[str]) -> str:
     keys = {header_key(h) for h in headers}
-    if {"givennameyomi", "familynameyomi"} & keys or any(header_key(h).startswith("email1") for h in headers):
+    if {"givennameyomi", "familynameyomi"} & keys or any(
+        header_key(h).startswith("email1") for h in headers
+    ):
         return "google"
     if {"homepostalcode", "mobilephone", "email2address"} & keys or "自宅の郵便番号" in keys:
         return "outlook"
@@ -181,13 +354,64 @@ def detect_preset(headers: list[str]) -> str:
 
 # --- rows -> data --------------------------------------------------------------------------
 
-_GENDERS = {"男": "male", "男性": "male", "m": "male", "male": "male", "女": "female", "女性": "female",
-            "f": "female", "female": "female", "その他": "other", "other": "other"}
-_YES = {"1", "yes", "y", "true", "はい", "同意", "同意する", "許可", "希望", "希望する", "○", "o", "opt-in", "optin"}
-_NO = {"0", "no", "n", "false", "いいえ", "不同意", "拒否", "不要", "希望しない", "×", "x", "opt-out", "optout"}
-_ERAS = {"明治": 1867, "m": 1867, "大正": 1911, "t": 1911, "昭和": 1925, "s": 1925, "平成": 1988, "h": 1988,
-         "令和": 2018, "r": 2018}
-_JP_DATE = re.compile(r"^(明治|大正|昭和|平成|令和|[MTSHRmtshr])?\s*(\d{1,4}|元)\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?$")
+_GENDERS = {
+    "男": "male",
+    "男性": "male",
+    "m": "male",
+    "male": "male",
+    "女": "female",
+    "女性": "female",
+    "f": "female",
+    "female": "female",
+    "その他": "other",
+    "other": "other",
+}
+_YES = {
+    "1",
+    "yes",
+    "y",
+    "true",
+    "はい",
+    "同意",
+    "同意する",
+    "許可",
+    "希望",
+    "希望する",
+    "○",
+    "o",
+    "opt-in",
+    "optin",
+}
+_NO = {
+    "0",
+    "no",
+    "n",
+    "false",
+    "いいえ",
+    "不同意",
+    "拒否",
+    "不要",
+    "希望しない",
+    "×",
+    "x",
+    "opt-out",
+    "optout",
+}
+_ERAS = {
+    "明治": 1867,
+    "m": 1867,
+    "大正": 1911,
+    "t": 1911,
+    "昭和": 1925,
+    "s": 1925,
+    "平成": 1988,
+    "h": 1988,
+    "令和": 2018,
+    "r": 2018,
+}
+_JP_DATE = re.compile(
+    r"^(明治|大正|昭和|平成|令和|[MTSHRmtshr])?\s*(\d{1,4}|元)\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?$"
+)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a few tens of thousands of distinct dates in any file
@@ -209,8 +433,12 @@ def split_address(value: str) -> dict[str, str]:
     """A one-column address (住所, 所在地) → postal code, prefecture, city and the rest
     (core.japanese_addresses.split_address: the parts it recognises, the rest as written)."""
     parts = split_address_parts(value)
-    values = {"postal_code": parts.postal_code, "prefecture": parts.prefecture, "city": parts.city,
-              "address_line": parts.rest}
+    values = {
+        "postal_code": parts.postal_code,
+        "prefecture": parts.prefecture,
+        "city": parts.city,
+        "address_line": parts.rest,
+    }
     return {key: part for key, part in values.items() if part}
 
 
@@ -229,8 +457,19 @@ _TAG_SEPARATORS = re.compile(r"[,、;\n]|:::")
 
 
 # the fields row_data reads in a way of their own; every other field takes the cell as it is
-_READ_SPECIALLY = frozenset({"email", "phone", "tags", "full_name", "full_kana", "address", "birthday", "gender",
-                             "consent_email"})
+_READ_SPECIALLY = frozenset(
+    {
+        "email",
+        "phone",
+        "tags",
+        "full_name",
+        "full_kana",
+        "address",
+        "birthday",
+        "gender",
+        "consent_email",
+    }
+)
 
 
 def row_data(mapping: list[tuple[int, str]], cells: list[str]) -> dict:
@@ -256,7 +495,11 @@ def row_data(mapping: list[tuple[int, str]], cells: list[str]) -> dict:
         elif field == "phone":
             phones.extend(_phone_cell(v) for v in _PHONE_SEPARATORS.split(value) if v.strip())
         elif field == "tags":
-            tags.extend(t.strip().lstrip("* ") for t in _TAG_SEPARATORS.split(value) if t.strip().lstrip("* "))
+            tags.extend(
+                t.strip().lstrip("* ")
+                for t in _TAG_SEPARATORS.split(value)
+                if t.strip().lstrip("* ")
+            )
         elif field == "full_name":
             family, given = split_full_name(value)
             data.setdefault("family_name", family)
@@ -276,7 +519,9 @@ def row_data(mapping: list[tuple[int, str]], cells: list[str]) -> dict:
             data.setdefault("gender", _GENDERS.get(normalize_text(value).lower(), value))
         elif field == "consent_email":
             lowered = normalize_text(value).lower()
-            data.setdefault("consent_email", True if lowered in _YES else False if lowered in _NO else value)
+            data.setdefault(
+                "consent_email", True if lowered in _YES else False if lowered in _NO else value
+            )
     if emails:
         data["emails"] = list(dict.fromkeys(emails))
     if phones:
@@ -286,7 +531,9 @@ def row_data(mapping: list[tuple[int, str]], cells: list[str]) -> dict:
     return data
 
 
-def compile_mapping(headers: list[str], mapping: dict[str, str], fields=FIELDS) -> list[tuple[int, str]]:
+def compile_mapping(
+    headers: list[str], mapping: dict[str, str], fields=FIELDS
+) -> list[tuple[int, str]]:
     """``{header: field}`` → ``[(column index, field)]``; unknown fields and headers are ignored."""
     plan = []
     for index, header in enumerate(headers):

@@ -71,14 +71,18 @@ class ImportRun(models.Model):
     encoding = models.CharField(max_length=16, blank=True)  # utf-8 | utf-8-sig | cp932
     detected_encoding = models.CharField(max_length=16, blank=True)
     mapping = models.JSONField(default=dict)
-    target = models.CharField(max_length=8, choices=ImportTarget.choices, default=ImportTarget.PERSON)
+    target = models.CharField(
+        max_length=8, choices=ImportTarget.choices, default=ImportTarget.PERSON
+    )
     mode = models.CharField(max_length=8, choices=ImportMode.choices, default=ImportMode.UPSERT)
     match_key = models.CharField(max_length=20, choices=MatchKey.choices, default=MatchKey.EMAIL)
     dry_run = models.BooleanField(default=False)
     auto_merge = models.BooleanField(default=False)
     consent_statement = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
-    job = models.ForeignKey("core.JobRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey(
+        "core.JobRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     total_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
@@ -117,7 +121,10 @@ class ImportRun(models.Model):
         from django.utils.translation import gettext
 
         return gettext("created %(c)s, updated %(u)s, failed %(f)s") % {
-            "c": self.created_count, "u": self.updated_count, "f": self.failed_count}
+            "c": self.created_count,
+            "u": self.updated_count,
+            "f": self.failed_count,
+        }
 
 
 class ImportBatch(models.Model):
@@ -137,7 +144,9 @@ class ImportBatch(models.Model):
 
     class Meta:
         ordering = ["number"]
-        constraints = [models.UniqueConstraint(fields=["run", "number"], name="import_batch_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="import_batch_number")
+        ]
 
     def __str__(self) -> str:
         return f"{self.run_id} #{self.number}"
@@ -172,8 +181,12 @@ class ExternalId(models.Model):
     """The id a customer has in another system (POS 会員番号, the old CRM's key), so the
     next import from that system updates the same customer instead of adding a new one."""
 
-    person = models.ForeignKey("customers.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    company = models.ForeignKey("customers.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        "customers.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    company = models.ForeignKey(
+        "customers.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     value = models.CharField(max_length=100)
 
     class Meta:

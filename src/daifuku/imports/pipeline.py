@@ -66,8 +66,12 @@ LARGE_FROM = 200_000  # rows
 # affordable cache holds, so 128 MB writes and reads as much as 256 MB did (measured: the
 # same bytes written, the same CPU) and keeps a million-row import under 1.5 GB.
 WRITE_CACHE_MB = 128
-LARGE_CHECKPOINT_MB = 1024  # SQLite: log size between checkpoints in a large import (core.db.write_cache)
-BULK_LOAD_SHARE = 0.5  # of the ledger's people: a file this large is loaded as a bulk load (_as_bulk_load)
+LARGE_CHECKPOINT_MB = (
+    1024  # SQLite: log size between checkpoints in a large import (core.db.write_cache)
+)
+BULK_LOAD_SHARE = (
+    0.5  # of the ledger's people: a file this large is loaded as a bulk load (_as_bulk_load)
+)
 PARALLEL_FROM = 5_000  # rows; below this the workers cost more than they save
 
 
@@ -80,14 +84,17 @@ def workers_for(total: int) -> int:
     return max(1, min(4, (os.cpu_count() or 2)))
 
 
-def execute(run: ImportRun, *, actor, progress: Callable[..., None] | None = None,
-            total: int | None = None) -> ImportRun:
+def execute(
+    run: ImportRun, *, actor, progress: Callable[..., None] | None = None, total: int | None = None
+) -> ImportRun:
     """Import ``run``'s file with its mapping; counts on the run, outcomes stored.
     ``progress(done, total)`` after every batch; a bulk load's last call adds ``message=``
     (what it is doing while its indexes are built)."""
     table = open_table(run.file.path, run.file_format, run.encoding)
     definitions = targets.custom_definitions(run.target)
-    plan = mapping_module.compile_mapping(table.headers, run.mapping, {**mapping_module.FIELDS, **definitions})
+    plan = mapping_module.compile_mapping(
+        table.headers, run.mapping, {**mapping_module.FIELDS, **definitions}
+    )
     preparer = Preparer(plan, consent_statement=run.consent_statement, definitions=definitions)
     writer = Writer(run, actor)
     done = 0
@@ -108,7 +115,11 @@ def execute(run: ImportRun, *, actor, progress: Callable[..., None] | None = Non
         # batches read the ledger's index pages straight from the operating system's cache
         # (10,000 rows into the million-customer ledger: 4.1-6.9 s against 6.0-7.9 s with the
         # 128 MB cache and no mapping, alternating runs on the loaded 2-core machine).
-        cache = db.write_cache(WRITE_CACHE_MB, checkpoint_mb=LARGE_CHECKPOINT_MB) if large else contextlib.nullcontext()
+        cache = (
+            db.write_cache(WRITE_CACHE_MB, checkpoint_mb=LARGE_CHECKPOINT_MB)
+            if large
+            else contextlib.nullcontext()
+        )
         people = functools.cache(Person.objects.count)  # the ledger's size, counted once if asked
         statistics = _Statistics(total, people)
         repair_unless_importing(excluding=run.pk)
@@ -118,27 +129,49 @@ def execute(run: ImportRun, *, actor, progress: Callable[..., None] | None = Non
             for batch in _chunks(rows, size):
                 number += 1
                 outcomes = writer.write(number, batch)
-                keep = outcomes if run.dry_run else [o for o in outcomes if o.action in ("failed", "updated")
-                                                     or "warnings" in o.changes]
+                keep = (
+                    outcomes
+                    if run.dry_run
+                    else [
+                        o
+                        for o in outcomes
+                        if o.action in ("failed", "updated") or "warnings" in o.changes
+                    ]
+                )
                 ImportRowOutcome.objects.bulk_create(keep, batch_size=1000)
                 done += len(batch)
                 statistics.after(done)
                 if progress:
                     progress(done, total)
                 if done // 100_000 != (done - len(batch)) // 100_000:
-                    gc.collect(0)  # now and then: a scan of young objects costs as much as a batch's rows
-            if bulk and progress:  # the indexes are built when the block ends: say so, it takes a while
-                progress(done, total, message=_("All rows are in. Building the customer lists' indexes and "
-                                                "the name search for them…"))
+                    gc.collect(
+                        0
+                    )  # now and then: a scan of young objects costs as much as a batch's rows
+            if (
+                bulk and progress
+            ):  # the indexes are built when the block ends: say so, it takes a while
+                progress(
+                    done,
+                    total,
+                    message=_(
+                        "All rows are in. Building the customer lists' indexes and "
+                        "the name search for them…"
+                    ),
+                )
     finally:
         timezone.activate(previous_zone)
         if was_enabled:
             gc.enable()
     counts = writer.counts
     ImportRun.objects.filter(pk=run.pk).update(
-        total_rows=done, created_count=counts["created"], updated_count=counts["updated"],
-        failed_count=counts["failed"], unchanged_count=counts["unchanged"], merged_count=counts["merged"],
-        finished_at=timezone.now())
+        total_rows=done,
+        created_count=counts["created"],
+        updated_count=counts["updated"],
+        failed_count=counts["failed"],
+        unchanged_count=counts["unchanged"],
+        merged_count=counts["merged"],
+        finished_at=timezone.now(),
+    )
     run.refresh_from_db()
     return run
 
@@ -154,7 +187,13 @@ class _Statistics:
     whenever the ledger has doubled, 147-152 s (lookups 22 s). ``ANALYZE`` reads a sample:
     a fraction of a second. SQLite plans these lookups from the indexes alone."""
 
-    GROWN = (Person, EmailAddress, PhoneNumber, ExternalId, SearchDocument)  # the upsert's lookups read these
+    GROWN = (
+        Person,
+        EmailAddress,
+        PhoneNumber,
+        ExternalId,
+        SearchDocument,
+    )  # the upsert's lookups read these
 
     def __init__(self, total: int | None, people: Callable[[], int]) -> None:
         # a file of one batch never reaches a second lookup: no count, no ANALYZE
@@ -195,4 +234,6 @@ def _as_bulk_load(run: ImportRun, total: int | None, people: Callable[[], int]) 
 
 
 def summary_json(run: ImportRun) -> str:
-    return json.dumps({"created": run.created_count, "updated": run.updated_count, "failed": run.failed_count})
+    return json.dumps(
+        {"created": run.created_count, "updated": run.updated_count, "failed": run.failed_count}
+    )

@@ -35,17 +35,64 @@ from .readers import undecodable
 from .targets import CUSTOM_PREFIX, error_labels
 
 CHUNK = 2500  # rows per task sent to a cleaning worker
-PERSON_KEYS = ("family_name", "given_name", "family_kana", "given_kana", "birthday", "gender", "postal_code",
-               "prefecture", "city", "address_line", "building", "preferences", "notes", "lifecycle",
-               "source_channel")
+PERSON_KEYS = (
+    "family_name",
+    "given_name",
+    "family_kana",
+    "given_kana",
+    "birthday",
+    "gender",
+    "postal_code",
+    "prefecture",
+    "city",
+    "address_line",
+    "building",
+    "preferences",
+    "notes",
+    "lifecycle",
+    "source_channel",
+)
 PHONE_KEYS = ("number", "e164", "digits", "digits_reversed", "kind")
 # Person fields whose values repeat across the rows of a file (cleaned once per distinct value).
-REPEATING = frozenset({"family_name", "given_name", "family_kana", "given_kana", "birthday", "gender", "postal_code",
-                       "prefecture", "city", "lifecycle", "source_channel"})
+REPEATING = frozenset(
+    {
+        "family_name",
+        "given_name",
+        "family_kana",
+        "given_kana",
+        "birthday",
+        "gender",
+        "postal_code",
+        "prefecture",
+        "city",
+        "lifecycle",
+        "source_channel",
+    }
+)
 # clean_person's order of fields, in which it reports a row's errors
-_ERROR_ORDER = {key: index for index, key in enumerate((
-    "family_name", "given_name", "family_kana", "given_kana", "birthday", "gender", "relationship_stage", "lifecycle",
-    "source_channel", "preferences", "notes", "postal_code", "prefecture", "city", "address_line", "building"))}
+_ERROR_ORDER = {
+    key: index
+    for index, key in enumerate(
+        (
+            "family_name",
+            "given_name",
+            "family_kana",
+            "given_kana",
+            "birthday",
+            "gender",
+            "relationship_stage",
+            "lifecycle",
+            "source_channel",
+            "preferences",
+            "notes",
+            "postal_code",
+            "prefecture",
+            "city",
+            "address_line",
+            "building",
+        )
+    )
+}
 MEMO_SIZE = 300_000  # distinct values remembered per kind; a million-row file has far fewer names
 
 
@@ -92,26 +139,59 @@ class PackedRow:
     dictionaries :class:`Row` has are built only when asked for — an update, a row folded
     into another, a dry run's preview — and from then on they are the row's values."""
 
-    __slots__ = ("number", "raw", "error", "person", "_extra", "_values", "_emails", "packed_emails", "phones",
-                 "data", "sort_kana", "document")
+    __slots__ = (
+        "number",
+        "raw",
+        "error",
+        "person",
+        "_extra",
+        "_values",
+        "_emails",
+        "packed_emails",
+        "phones",
+        "data",
+        "sort_kana",
+        "document",
+    )
 
-    def __init__(self, number: int, raw: list[str], error: str, person: tuple | None, extra: dict | None,
-                 emails: tuple, phones: list[tuple], data: dict | None, sort_kana: str, document: tuple | None) -> None:
+    def __init__(
+        self,
+        number: int,
+        raw: list[str],
+        error: str,
+        person: tuple | None,
+        extra: dict | None,
+        emails: tuple,
+        phones: list[tuple],
+        data: dict | None,
+        sort_kana: str,
+        document: tuple | None,
+    ) -> None:
         self.number, self.raw, self.error = number, raw, error
         self.person, self._extra, self._values = person, extra, None
         self.packed_emails, self._emails = emails, None
-        self.phones, self.data, self.sort_kana, self.document = phones, data or {}, sort_kana, document
+        self.phones, self.data, self.sort_kana, self.document = (
+            phones,
+            data or {},
+            sort_kana,
+            document,
+        )
 
     @property
     def values(self) -> dict[str, Any]:
         if self._values is None:
             values = {}
             if self.person is not None:
-                values = {k: v for k, v in zip(PERSON_KEYS, self.person, strict=True) if v is not None}
+                values = {
+                    k: v for k, v in zip(PERSON_KEYS, self.person, strict=True) if v is not None
+                }
                 if "birthday" in values:
                     values["birthday"] = date.fromisoformat(values["birthday"])
             values.update(self._extra or {})
-            self._values, self.person = values, None  # the dictionary may change now: no more fast path
+            self._values, self.person = (
+                values,
+                None,
+            )  # the dictionary may change now: no more fast path
         return self._values
 
     @values.setter
@@ -121,7 +201,10 @@ class PackedRow:
     @property
     def emails(self) -> list[dict]:
         if self._emails is None:
-            self._emails = [{"address": a, "label": label, "is_primary": p} for a, label, p in self.packed_emails]
+            self._emails = [
+                {"address": a, "label": label, "is_primary": p}
+                for a, label, p in self.packed_emails
+            ]
         return self._emails
 
     @emails.setter
@@ -130,7 +213,11 @@ class PackedRow:
 
     def value(self, key: str) -> Any:
         """One person value, without building the dictionary (None where the row has none)."""
-        if self.person is not None and key in _PERSON_INDEX and not (self._extra and key in self._extra):
+        if (
+            self.person is not None
+            and key in _PERSON_INDEX
+            and not (self._extra and key in self._extra)
+        ):
             found = self.person[_PERSON_INDEX[key]]
             return date.fromisoformat(found) if key == "birthday" and found is not None else found
         return self.values.get(key)
@@ -152,7 +239,7 @@ def packed_values(values: dict[str, Any]) -> tuple:
     None where absent, the birthday as ISO text (what the writer inserts)."""
     person = tuple(values.get(k) for k in PERSON_KEYS)
     if person[_BIRTHDAY] is not None:
-        person = (*person[:_BIRTHDAY], person[_BIRTHDAY].isoformat(), *person[_BIRTHDAY + 1:])
+        person = (*person[:_BIRTHDAY], person[_BIRTHDAY].isoformat(), *person[_BIRTHDAY + 1 :])
     return person
 
 
@@ -188,8 +275,9 @@ def read_cells(plan: list[tuple[int, str]], cells: list[str]) -> tuple[dict, str
     return data, ""
 
 
-def write_all_or_nothing(write: Callable[[], list], rows: list, *, dry_run: bool,
-                         failed: Callable[[Any, str], Any]) -> tuple[list, bool]:
+def write_all_or_nothing(
+    write: Callable[[], list], rows: list, *, dry_run: bool, failed: Callable[[Any, str], Any]
+) -> tuple[list, bool]:
     """Apply one batch in one transaction (a dry run rolls it back): ``(outcomes, False)``;
     a database error writes nothing of the batch and reports every row of it as failed
     with the error as the reason: ``(failed outcomes, True)``. Shared by the person and
@@ -217,14 +305,24 @@ class Outcomes:
     remembers from one batch to the next."""
 
     run: ImportRun
-    dry_created: dict[str, int]  # a dry run: key → the row that created that customer (rolled back since)
+    dry_created: dict[
+        str, int
+    ]  # a dry run: key → the row that created that customer (rolled back since)
 
-    def outcome(self, row, action: str, *, person_id=None, company_id=None, changes=None,
-                reason="") -> ImportRowOutcome:
+    def outcome(
+        self, row, action: str, *, person_id=None, company_id=None, changes=None, reason=""
+    ) -> ImportRowOutcome:
         """A failed row keeps its cells (for the failed-rows file), undecodable bytes as ``?``."""
-        return ImportRowOutcome(run=self.run, row_number=row.number, action=action, person_id=person_id,
-                                company_id=company_id, changes=changes or {}, reason=reason,
-                                raw=[c.replace("\udcff", "?") for c in row.raw] if action == "failed" else [])
+        return ImportRowOutcome(
+            run=self.run,
+            row_number=row.number,
+            action=action,
+            person_id=person_id,
+            company_id=company_id,
+            changes=changes or {},
+            reason=reason,
+            raw=[c.replace("\udcff", "?") for c in row.raw] if action == "failed" else [],
+        )
 
     def remember_created(self, created: dict[str, int]) -> None:
         """A dry run rolls every batch back, so the customers a batch created (``{key: row
@@ -241,16 +339,27 @@ class Outcomes:
         if first is None:
             return None
         if self.run.mode == "create":
-            return self.outcome(row, "failed", reason=_(
-                "A customer with this %(key)s already exists: row %(row)s of this file creates it.")
-                % {"key": self.run.get_match_key_display(), "row": first})
+            return self.outcome(
+                row,
+                "failed",
+                reason=_(
+                    "A customer with this %(key)s already exists: row %(row)s of this file creates it."
+                )
+                % {"key": self.run.get_match_key_display(), "row": first},
+            )
         return self.outcome(row, "updated", changes={"same_as_row": first})
 
 
 class Preparer:
     """Cleans rows; picklable state only, so it runs the same in a worker process."""
 
-    def __init__(self, plan: list[tuple[int, str]], *, consent_statement: str, definitions: dict | None = None) -> None:
+    def __init__(
+        self,
+        plan: list[tuple[int, str]],
+        *,
+        consent_statement: str,
+        definitions: dict | None = None,
+    ) -> None:
         self.plan = plan
         self.consent_statement = consent_statement.strip()
         # the custom fields the mapping fills ({"custom.<key>": definition}); their values
@@ -289,10 +398,14 @@ class Preparer:
         row.phones = phones
         custom = None
         if self.custom:
-            given = {name.removeprefix(CUSTOM_PREFIX): data[name] for name in self.custom if name in data}
+            given = {
+                name.removeprefix(CUSTOM_PREFIX): data[name] for name in self.custom if name in data
+            }
             if given:
                 try:
-                    custom = clean_custom_values("person", given, creating=False, definitions=self.definitions)
+                    custom = clean_custom_values(
+                        "person", given, creating=False, definitions=self.definitions
+                    )
                 except ValidationFailed as exc:
                     errors.update(exc.errors)
         consent = data.get("consent_email")
@@ -300,8 +413,12 @@ class Preparer:
             if not isinstance(consent, bool):
                 errors["consent_email"] = [_("Write yes or no (はい/いいえ, 1/0).")]
             elif not (data.get("consent_evidence") or self.consent_statement):
-                errors["consent_email"] = [_("Consent is imported only with its evidence: map an evidence column "
-                                             "or enter a statement for the whole import.")]
+                errors["consent_email"] = [
+                    _(
+                        "Consent is imported only with its evidence: map an evidence column "
+                        "or enter a statement for the whole import."
+                    )
+                ]
         if errors:
             row.error = _message(ValidationFailed(errors), self.labels)
             return row
@@ -348,7 +465,14 @@ class Preparer:
             errors.update(rest_errors)
         if errors:
             # the order clean_person reports a whole row's errors in (the failed-rows column)
-            return {}, {k: errors[k] for k in sorted(errors, key=lambda k: _ERROR_ORDER.get(k, len(_ERROR_ORDER)))}, ""
+            return (
+                {},
+                {
+                    k: errors[k]
+                    for k in sorted(errors, key=lambda k: _ERROR_ORDER.get(k, len(_ERROR_ORDER)))
+                },
+                "",
+            )
         warning = ""
         if values.get("postal_code"):
             filled, warning = self._filled(values)
@@ -362,7 +486,9 @@ class Preparer:
         probe = {k: values[k] for k in ("postal_code", "prefecture", "city") if k in values}
         if values.get("address_line"):
             probe["address_line"] = True  # only whether there is one matters
-        memo_key = tuple(probe.get(k) for k in ("postal_code", "prefecture", "city", "address_line"))
+        memo_key = tuple(
+            probe.get(k) for k in ("postal_code", "prefecture", "city", "address_line")
+        )
         found = self._fills.get(memo_key)
         if found is None:
             before = dict(probe)
@@ -376,8 +502,12 @@ class Preparer:
     def _derived(self, values: dict[str, Any]) -> tuple[str, tuple]:
         """sort_kana and the search document of a person with these names (both depend on
         the four name fields only, and full names repeat in a large file)."""
-        names = (values.get("family_name", ""), values.get("given_name", ""), values.get("family_kana", ""),
-                 values.get("given_kana", ""))
+        names = (
+            values.get("family_name", ""),
+            values.get("given_name", ""),
+            values.get("family_kana", ""),
+            values.get("given_kana", ""),
+        )
         found = self._documents.get(names)
         if found is None:
             found = self._documents[names] = describe(*names)
@@ -392,13 +522,19 @@ def postal_code_warning(values: dict[str, Any]) -> str:
     if values.get("prefecture") and values.get("city"):
         return ""
     areas = lookup_postal_code(values["postal_code"])
-    places = list(dict.fromkeys(a.prefecture + a.city for a in areas
-                                if not values.get("prefecture") or a.prefecture == values["prefecture"]))
+    places = list(
+        dict.fromkeys(
+            a.prefecture + a.city
+            for a in areas
+            if not values.get("prefecture") or a.prefecture == values["prefecture"]
+        )
+    )
     if len(places) < 2:
         return ""
-    return _("Postal code %(code)s lies in %(places)s: the prefecture and city were left empty, "
-             "not guessed. Check the address.") % {"code": format_postal_code(values["postal_code"]),
-                                                   "places": " / ".join(places)}
+    return _(
+        "Postal code %(code)s lies in %(places)s: the prefecture and city were left empty, "
+        "not guessed. Check the address."
+    ) % {"code": format_postal_code(values["postal_code"]), "places": " / ".join(places)}
 
 
 def _clean_alone(data: dict) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -410,16 +546,24 @@ def _clean_alone(data: dict) -> tuple[dict[str, Any], dict[str, list[str]]]:
 
 def describe(family: str, given: str, family_kana: str, given_kana: str) -> tuple[str, tuple]:
     """``(sort_kana, search document)`` the writer stores with a new person of these names."""
-    return (person_sort_kana(family, given, family_kana, given_kana),
-            search.prepare_document([f"{family}{given}", f"{family_kana}{given_kana}"],
-                                    kana_sort_key(family_kana, given_kana)))
+    return (
+        person_sort_kana(family, given, family_kana, given_kana),
+        search.prepare_document(
+            [f"{family}{given}", f"{family_kana}{given_kana}"],
+            kana_sort_key(family_kana, given_kana),
+        ),
+    )
 
 
 def _describe(row: Row) -> None:
     """The derived values the writer stores with a new person (sort key, search document)."""
     v = row.values
-    row.sort_kana, row.document = describe(v.get("family_name", ""), v.get("given_name", ""),
-                                           v.get("family_kana", ""), v.get("given_kana", ""))
+    row.sort_kana, row.document = describe(
+        v.get("family_name", ""),
+        v.get("given_name", ""),
+        v.get("family_kana", ""),
+        v.get("given_kana", ""),
+    )
 
 
 # --- parallel cleaning ---------------------------------------------------------------------
@@ -442,7 +586,10 @@ def _prepare_chunk(chunk: list[tuple[int, list[str]]]) -> list[tuple]:
 
 
 def _with_cells(rows: list[tuple], chunk: list[tuple[int, list[str]]]) -> list[PackedRow]:
-    return [PackedRow(number, cells, *fields) for fields, (number, cells) in zip(rows, chunk, strict=True)]
+    return [
+        PackedRow(number, cells, *fields)
+        for fields, (number, cells) in zip(rows, chunk, strict=True)
+    ]
 
 
 def _chunks(rows: Iterable, size: int) -> Iterator[list]:
@@ -451,8 +598,9 @@ def _chunks(rows: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def prepared_rows(rows: Iterable[tuple[int, list[str]]], preparer: Preparer, *, workers: int,
-                  ahead: int = 0) -> Iterator[Row | PackedRow]:
+def prepared_rows(
+    rows: Iterable[tuple[int, list[str]]], preparer: Preparer, *, workers: int, ahead: int = 0
+) -> Iterator[Row | PackedRow]:
     """Cleaned rows in file order; with ``workers`` > 1 the cleaning runs in forked
     processes, a little more than ``ahead`` rows in advance, so most of the next batch is
     ready when the writer finishes one and memory stays flat."""

@@ -169,9 +169,23 @@ def _xlsx(path) -> Table:
 # --- vCard -------------------------------------------------------------------------------
 
 VCARD_HEADERS = [
-    "family_name", "given_name", "full_name", "family_kana", "given_kana", "emails", "phones",
-    "postal_code", "prefecture", "city", "address_line", "building", "company_name", "department",
-    "title", "birthday", "notes",
+    "family_name",
+    "given_name",
+    "full_name",
+    "family_kana",
+    "given_kana",
+    "emails",
+    "phones",
+    "postal_code",
+    "prefecture",
+    "city",
+    "address_line",
+    "building",
+    "company_name",
+    "department",
+    "title",
+    "birthday",
+    "notes",
 ]
 
 
@@ -215,7 +229,9 @@ def _property(line: str, encoding: str) -> tuple[str, dict[str, str], str] | Non
         key, _eq, val = item.partition("=")
         params[key.upper()] = val.strip('"') if _eq else key.upper()
     if params.get("ENCODING", "").upper() == "QUOTED-PRINTABLE" or "QUOTED-PRINTABLE" in params:
-        raw = quopri.decodestring(value.replace("=\n", "=\r\n").encode("latin-1", "surrogateescape"))
+        raw = quopri.decodestring(
+            value.replace("=\n", "=\r\n").encode("latin-1", "surrogateescape")
+        )
         charset = params.get("CHARSET", "utf-8")
         try:
             value = raw.decode(charset, errors="surrogateescape")
@@ -280,8 +296,11 @@ def parse_card(lines: list[str], encoding: str) -> list[str]:
         elif name == "NOTE":
             put("notes", value)
     _split_readings(out)
-    return ["\n".join(values) if key in ("emails", "phones") else (values[0] if values else "")
-            for key, values in out.items() if key in _CELLS]
+    return [
+        "\n".join(values) if key in ("emails", "phones") else (values[0] if values else "")
+        for key, values in out.items()
+        if key in _CELLS
+    ]
 
 
 _CELLS = frozenset(VCARD_HEADERS)
@@ -335,7 +354,9 @@ def _vcard(path, encoding: str) -> Table:
     return Table("vcf", encoding, list(VCARD_HEADERS), rows())
 
 
-def read_preview(path, file_format: str, encoding: str = "", limit: int = 5) -> tuple[list[str], list[list[str]]]:
+def read_preview(
+    path, file_format: str, encoding: str = "", limit: int = 5
+) -> tuple[list[str], list[list[str]]]:
     table = open_table(path, file_format, encoding)
     preview = []
     for _number, cells in table.rows:

@@ -23,7 +23,9 @@ def runs_queryset(user, action: str = VIEW) -> QuerySet:
 
 
 def list_runs(user, *, cursor: str | None = None, size: int = 20):
-    return keyset_page(runs_queryset(user).select_related("job"), ["-created_at", "-id"], cursor=cursor, size=size)
+    return keyset_page(
+        runs_queryset(user).select_related("job"), ["-created_at", "-id"], cursor=cursor, size=size
+    )
 
 
 def get_run(user, pk, action: str = VIEW) -> ImportRun:
@@ -57,13 +59,21 @@ def row_outcomes(user, run: ImportRun, only: str = "", limit: int = 200) -> list
     if run.target == ImportTarget.COMPANY:
         ids = {o.company_id for o in rows if o.company_id}
         if ids:
-            names = {c.pk: c.display_name for c in customer_selectors.companies_queryset(user).filter(pk__in=ids)
-                     .only("id", "name", "legal_form", "legal_form_position")}
+            names = {
+                c.pk: c.display_name
+                for c in customer_selectors.companies_queryset(user)
+                .filter(pk__in=ids)
+                .only("id", "name", "legal_form", "legal_form_position")
+            }
     else:
         ids = {o.person_id for o in rows if o.person_id}
         if ids:
-            names = {p.pk: p.full_name for p in customer_selectors.people_queryset(user).filter(pk__in=ids)
-                     .only("id", "family_name", "given_name")}
+            names = {
+                p.pk: p.full_name
+                for p in customer_selectors.people_queryset(user)
+                .filter(pk__in=ids)
+                .only("id", "family_name", "given_name")
+            }
     for outcome in rows:
         outcome.customer_name = names.get(outcome.company_id or outcome.person_id, "")
     return rows

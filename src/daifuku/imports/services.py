@@ -42,11 +42,17 @@ def upload(*, actor, file, name: str, target: str = ImportTarget.PERSON) -> Impo
         raise ValidationFailed({"target": [_("Choose people or companies.")]})
     size = getattr(file, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
-        raise ValidationFailed({"file": [_("The file is larger than 300 MB.")]}, code="file_too_large")
+        raise ValidationFailed(
+            {"file": [_("The file is larger than 300 MB.")]}, code="file_too_large"
+        )
     if size == 0:
         raise ValidationFailed({"file": [_("The file is empty.")]}, code="empty_file")
-    run = ImportRun(original_name=Path(name).name[:255] or "import.csv", target=target,
-                    match_key=targets.keys_for(target)[0], created_by=actor if is_user(actor) else None)
+    run = ImportRun(
+        original_name=Path(name).name[:255] or "import.csv",
+        target=target,
+        match_key=targets.keys_for(target)[0],
+        created_by=actor if is_user(actor) else None,
+    )
     run.file.save(run.original_name, File(file), save=False)
     with _file_removed_on_error(run):
         file_format, encoding = readers.sniff(run.file.path, name)
@@ -54,15 +60,24 @@ def upload(*, actor, file, name: str, target: str = ImportTarget.PERSON) -> Impo
         try:
             headers, _preview = readers.read_preview(run.file.path, file_format, encoding, limit=1)
         except Exception as exc:  # noqa: BLE001 - a file we cannot read is the user's input, not our crash
-            raise ValidationFailed({"file": [_("This file cannot be read as CSV, Excel or vCard.")]},
-                                   code="unreadable_file") from exc
+            raise ValidationFailed(
+                {"file": [_("This file cannot be read as CSV, Excel or vCard.")]},
+                code="unreadable_file",
+            ) from exc
         if not headers:
             raise ValidationFailed({"file": [_("The file has no header row.")]}, code="no_header")
         run.mapping = targets.suggest(headers, target, mapping_module.detect_preset(headers))
         run.save()
-        audit.record(actor=actor, action="upload", obj=run, changes={"file": [None, run.original_name],
-                                                                      "format": [None, file_format],
-                                                                      "encoding": [None, encoding]})
+        audit.record(
+            actor=actor,
+            action="upload",
+            obj=run,
+            changes={
+                "file": [None, run.original_name],
+                "format": [None, file_format],
+                "encoding": [None, encoding],
+            },
+        )
     return run
 
 
@@ -78,8 +93,16 @@ def _file_removed_on_error(run: ImportRun):
         raise
 
 
-def upload_and_start(*, actor, file, name: str, target: str, data: dict[str, Any], start_now: bool,
-                     startable: bool = False) -> ImportRun:
+def upload_and_start(
+    *,
+    actor,
+    file,
+    name: str,
+    target: str,
+    data: dict[str, Any],
+    start_now: bool,
+    startable: bool = False,
+) -> ImportRun:
     """Upload, configure and (``start_now``) start in one step, all or nothing: a file the
     API refuses — a bad mapping, mode or key — leaves no import and no stored file behind.
     ``startable``: refuse, the same way, a mapping :func:`start` would refuse (the command
@@ -130,7 +153,9 @@ def configure(*, actor, run: ImportRun, data: dict[str, Any]) -> ImportRun:
             errors["mapping"] = [_("Unknown field: %(fields)s.") % {"fields": ", ".join(unknown)}]
         missing = sorted(h for h in mapping if h not in headers)
         if missing:
-            errors.setdefault("mapping", []).append(_("No such column: %(columns)s.") % {"columns": ", ".join(missing)})
+            errors.setdefault("mapping", []).append(
+                _("No such column: %(columns)s.") % {"columns": ", ".join(missing)}
+            )
         run.mapping = mapping
     if "mode" in data and data["mode"]:
         if data["mode"] not in ImportMode.values:
@@ -149,13 +174,19 @@ def configure(*, actor, run: ImportRun, data: dict[str, Any]) -> ImportRun:
         if flag in data and data[flag] is not None:
             setattr(run, flag, bool(data[flag]))
     if run.auto_merge and run.target == ImportTarget.COMPANY:
-        errors["auto_merge"] = [_("Automatic merging is for people only; company duplicates are merged in 名寄せ.")]
+        errors["auto_merge"] = [
+            _("Automatic merging is for people only; company duplicates are merged in 名寄せ.")
+        ]
     if "consent_statement" in data and data["consent_statement"] is not None:
         run.consent_statement = str(data["consent_statement"]).strip()[:2000]
     fields = set(run.mapping.values())
     if not fields & targets.IDENTIFYING[run.target]:
-        errors.setdefault("mapping", []).append(_("Map at least a name column or the column of the matching key."))
-    if run.mode != ImportMode.CREATE and run.match_key not in fields:  # each key has a field of its name
+        errors.setdefault("mapping", []).append(
+            _("Map at least a name column or the column of the matching key.")
+        )
+    if (
+        run.mode != ImportMode.CREATE and run.match_key not in fields
+    ):  # each key has a field of its name
         errors.setdefault("match_key", []).append(_("Map the column that holds the matching key."))
     if errors:
         raise ValidationFailed(errors)
@@ -212,9 +243,17 @@ def start(*, actor, run: ImportRun) -> ImportRun:
     job = jobs.start_job(kind="import", actor=actor, parameters={"import_id": run.pk})
     run.job, run.status = job, ImportRun.Status.QUEUED
     run.save(update_fields=["job", "status"])
-    audit.record(actor=actor, action="start", obj=run, changes={"mode": [None, run.mode], "key": [None, run.match_key],
-                                                                 "dry_run": [None, run.dry_run]},
-                 note=str(run.batch_id))
+    audit.record(
+        actor=actor,
+        action="start",
+        obj=run,
+        changes={
+            "mode": [None, run.mode],
+            "key": [None, run.match_key],
+            "dry_run": [None, run.dry_run],
+        },
+        note=str(run.batch_id),
+    )
     transaction.on_commit(lambda: run_import.enqueue(run.pk))
     return run
 
@@ -230,18 +269,28 @@ def check_mapping(run: ImportRun) -> None:
 def perform_import(run_id: int, *, progress=None) -> ImportRun | None:
     """The job body (idempotent: a run that is not queued is left alone)."""
     with transaction.atomic():
-        run = ImportRun.objects.select_for_update().filter(pk=run_id, status=ImportRun.Status.QUEUED).first()
+        run = (
+            ImportRun.objects.select_for_update()
+            .filter(pk=run_id, status=ImportRun.Status.QUEUED)
+            .first()
+        )
         if run is None:
             return None
         run.status = ImportRun.Status.RUNNING
         run.save(update_fields=["status"])
-    job = run.job or jobs.start_job(kind="import", actor=run.created_by, parameters={"import_id": run.pk})
+    job = run.job or jobs.start_job(
+        kind="import", actor=run.created_by, parameters={"import_id": run.pk}
+    )
     total = readers.count_rows(run.file.path, run.file_format) or None
     jobs.mark_running(job, total=total)
 
     def report(done: int, total_rows: int | None, message: str | None = None) -> None:
-        jobs.report_progress(job, done, total=max(done, total_rows or 0) or None,
-                             message=message or _("%(done)s rows processed") % {"done": f"{done:,}"})
+        jobs.report_progress(
+            job,
+            done,
+            total=max(done, total_rows or 0) or None,
+            message=message or _("%(done)s rows processed") % {"done": f"{done:,}"},
+        )
         if progress:
             progress(done, total_rows)
 
@@ -256,12 +305,25 @@ def perform_import(run_id: int, *, progress=None) -> ImportRun | None:
         jobs.fail(job, str(exc)[:2000])
         raise
     # a dry run's created rows that probably exist already (the writers list them per row)
-    duplicate_count = run.outcomes.filter(changes__has_key="duplicates").count() if run.dry_run else 0
-    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FINISHED, duplicate_count=duplicate_count)
+    duplicate_count = (
+        run.outcomes.filter(changes__has_key="duplicates").count() if run.dry_run else 0
+    )
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRun.Status.FINISHED, duplicate_count=duplicate_count
+    )
     run.refresh_from_db()
-    jobs.finish(job, result={"created": run.created_count, "updated": run.updated_count,
-                             "failed": run.failed_count, "unchanged": run.unchanged_count,
-                             "merged": run.merged_count, "duplicates": run.duplicate_count}, message=run.summary)
+    jobs.finish(
+        job,
+        result={
+            "created": run.created_count,
+            "updated": run.updated_count,
+            "failed": run.failed_count,
+            "unchanged": run.unchanged_count,
+            "merged": run.merged_count,
+            "duplicates": run.duplicate_count,
+        },
+        message=run.summary,
+    )
     return run
 
 
@@ -278,9 +340,14 @@ def mark_interrupted(run_id: int, *, rows_done: int = 0) -> None:
     else:  # a person import keeps no outcome per created row, its batches count them
         created = run.batches.aggregate(n=Sum("created_count"))["n"] or 0
     ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.RUNNING).update(
-        status=ImportRun.Status.FAILED, finished_at=timezone.now(), total_rows=rows_done, created_count=created,
-        updated_count=actions.get("updated", 0), failed_count=actions.get("failed", 0),
-        merged_count=actions.get("merged", 0))
+        status=ImportRun.Status.FAILED,
+        finished_at=timezone.now(),
+        total_rows=rows_done,
+        created_count=created,
+        updated_count=actions.get("updated", 0),
+        failed_count=actions.get("failed", 0),
+        merged_count=actions.get("merged", 0),
+    )
 
 
 def import_stalled(job: JobRun) -> None:
@@ -302,8 +369,11 @@ def request_undo(*, actor, run: ImportRun) -> JobRun:
 
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     if not run.undoable:
-        raise DomainError(_("Only an import that wrote customers (not a dry run) can be undone."),
-                          code="cannot_undo", status=409)
+        raise DomainError(
+            _("Only an import that wrote customers (not a dry run) can be undone."),
+            code="cannot_undo",
+            status=409,
+        )
     job = jobs.start_job(kind="import_undo", actor=actor, parameters={"import_id": run.pk})
     actor_id = actor.pk if is_user(actor) else None
     transaction.on_commit(lambda: undo_import.enqueue(run.pk, actor_id))
@@ -315,7 +385,11 @@ def perform_undo(run_id: int, actor_id: int | None = None) -> dict:
 
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     actor = actor or "import-undo"
-    job = JobRun.objects.filter(kind="import_undo", parameters__import_id=run_id).order_by("-id").first()
+    job = (
+        JobRun.objects.filter(kind="import_undo", parameters__import_id=run_id)
+        .order_by("-id")
+        .first()
+    )
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or not run.undoable:
@@ -323,11 +397,20 @@ def perform_undo(run_id: int, actor_id: int | None = None) -> dict:
         if job:
             jobs.mark_running(job, total=run.created_count + run.updated_count)
         with acting("import", str(run.batch_id)[:32]):
-            result = companies.undo(run, actor, job) if run.target == ImportTarget.COMPANY else _undo(run, actor, job)
+            result = (
+                companies.undo(run, actor, job)
+                if run.target == ImportTarget.COMPANY
+                else _undo(run, actor, job)
+            )
         run.status = ImportRun.Status.UNDONE
         run.save(update_fields=["status"])
-        audit.record(actor=actor, action="undo", obj=run, changes={k: [None, v] for k, v in result.items()},
-                     note=str(run.batch_id))
+        audit.record(
+            actor=actor,
+            action="undo",
+            obj=run,
+            changes={k: [None, v] for k, v in result.items()},
+            note=str(run.batch_id),
+        )
     if job:
         jobs.finish(job, result=result, message=_("Import undone."))
     return result
@@ -337,12 +420,16 @@ def _undo(run: ImportRun, actor, job) -> dict:
     user = actor if is_user(actor) else None
     removed = 0
     for batch in run.batches.exclude(created_first_id=None):
-        ids = list(Person.objects.filter(pk__gte=batch.created_first_id, pk__lte=batch.created_last_id)
-                   .values_list("pk", flat=True))
+        ids = list(
+            Person.objects.filter(
+                pk__gte=batch.created_first_id, pk__lte=batch.created_last_id
+            ).values_list("pk", flat=True)
+        )
         for start in range(0, len(ids), 900):
             chunk = ids[start : start + 900]
-            Person.objects.filter(pk__in=chunk).update(deleted_at=timezone.now(), deleted_by=user,
-                                                       version=F("version") + 1)
+            Person.objects.filter(pk__in=chunk).update(
+                deleted_at=timezone.now(), deleted_by=user, version=F("version") + 1
+            )
             for pk in chunk:
                 search.remove_document(PERSON, pk)
             # the ids came with the import and leave with it: importing the file again matches nobody
@@ -367,18 +454,35 @@ def _undo(run: ImportRun, actor, job) -> dict:
                 else:
                     conflicts += 1
             elif audit.snapshot(person, [name])[name] == new:
-                restore[name] = custom_restore(old, new) if name == "custom_fields" else old if old is not None else ""
+                restore[name] = (
+                    custom_restore(old, new)
+                    if name == "custom_fields"
+                    else old
+                    if old is not None
+                    else ""
+                )
             else:
                 conflicts += 1
         if restore:
             customer_services.update_person(actor=actor, person=person, data=restore)
             reverted += 1
     if removed:
-        audit.record(actor=actor, action="delete", object_type="customers.person", object_repr=run.original_name[:200],
-                     changes={"people": [removed, None]}, note=f"undo of import {run.batch_id}")
+        audit.record(
+            actor=actor,
+            action="delete",
+            object_type="customers.person",
+            object_repr=run.original_name[:200],
+            changes={"people": [removed, None]},
+            note=f"undo of import {run.batch_id}",
+        )
     companies_removed, companies_kept = _undo_created_companies(run, actor)
-    return {"removed": removed, "reverted": reverted, "conflicts": conflicts,
-            "companies_removed": companies_removed, "companies_kept": companies_kept}
+    return {
+        "removed": removed,
+        "reverted": reverted,
+        "conflicts": conflicts,
+        "companies_removed": companies_removed,
+        "companies_kept": companies_kept,
+    }
 
 
 def _undo_created_companies(run: ImportRun, actor) -> tuple[int, int]:
@@ -433,15 +537,31 @@ def save_mapping(*, actor, name: str, mapping: dict[str, str]) -> SavedMapping:
     name = (name or "").strip()[:100]
     if not name:
         raise ValidationFailed({"name": [_("Give the mapping a name.")]})
-    unknown = sorted(v for v in mapping.values() if v and v not in mapping_module.FIELDS
-                     and v not in targets.COMPANY_FIELDS and not v.startswith(targets.CUSTOM_PREFIX))
+    unknown = sorted(
+        v
+        for v in mapping.values()
+        if v
+        and v not in mapping_module.FIELDS
+        and v not in targets.COMPANY_FIELDS
+        and not v.startswith(targets.CUSTOM_PREFIX)
+    )
     if unknown:
-        raise ValidationFailed({"mapping": [_("Unknown field: %(fields)s.") % {"fields": ", ".join(unknown)}]})
+        raise ValidationFailed(
+            {"mapping": [_("Unknown field: %(fields)s.") % {"fields": ", ".join(unknown)}]}
+        )
     saved, created = SavedMapping.objects.update_or_create(
-        name=name, defaults={"mapping": {k: v for k, v in mapping.items() if v},
-                             "created_by": actor if is_user(actor) else None})
-    audit.record(actor=actor, action="create" if created else "update", obj=saved,
-                 changes={"mapping": [None, saved.mapping]})
+        name=name,
+        defaults={
+            "mapping": {k: v for k, v in mapping.items() if v},
+            "created_by": actor if is_user(actor) else None,
+        },
+    )
+    audit.record(
+        actor=actor,
+        action="create" if created else "update",
+        obj=saved,
+        changes={"mapping": [None, saved.mapping]},
+    )
     return saved
 
 
@@ -459,6 +579,8 @@ def failed_rows_csv(run: ImportRun, encoding: str = "utf-8-sig") -> bytes:
         converted = [cp932.row_to_cp932(rows[0], rows[0])[0]]
         for row in rows[1:]:
             cells, note = cp932.row_to_cp932(row[:-1], headers)
-            converted.append([*cells, row[-1] + (f" ({_('Replaced for Excel')}: {note})" if note else "")])
+            converted.append(
+                [*cells, row[-1] + (f" ({_('Replaced for Excel')}: {note})" if note else "")]
+            )
         rows = converted
     return readers.csv_bytes(rows, "cp932" if encoding == "cp932" else encoding)

@@ -17,8 +17,19 @@ COMPANY_FIELDS: dict[str, object] = {
     "kana": _("Company name (kana)"),
     "corporate_number": _("Corporate number (13 digits)"),
     # contact points and address: the same fields, and labels, as a person's
-    **{key: mapping.FIELDS[key] for key in ("email", "phone", "postal_code", "prefecture", "city", "address",
-                                            "address_line", "building")},
+    **{
+        key: mapping.FIELDS[key]
+        for key in (
+            "email",
+            "phone",
+            "postal_code",
+            "prefecture",
+            "city",
+            "address",
+            "address_line",
+            "building",
+        )
+    },
     "industry": _("Industry (JSIC division or its name)"),
     "size": _("Employees (a number or a range)"),
     "website": _("Website"),
@@ -26,14 +37,71 @@ COMPANY_FIELDS: dict[str, object] = {
 }
 
 _COMPANY_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "name": ("会社名", "社名", "法人名", "企業名", "取引先名", "取引先", "商号", "名称", "company", "companyname",
-             "organization", "organizationname", "account", "accountname", "name"),
-    "kana": ("フリガナ", "カナ", "よみ", "読み", "よみがな", "会社名カナ", "会社名(カナ)", "会社名(フリガナ)", "社名カナ",
-             "社名(フリガナ)", "フリガナ(会社名)", "取引先名カナ", "取引先名(フリガナ)", "法人名カナ", "法人名(フリガナ)",
-             "kana", "furigana", "yomi"),
-    "corporate_number": ("法人番号", "法人番号(13桁)", "corporatenumber", "corporateno", "houjinbangou"),
-    "email": ("メールアドレス", "メール", "代表メール", "代表メールアドレス", "email", "e-mail", "mail", "emailaddress"),
-    "phone": ("電話番号", "電話", "代表電話", "代表電話番号", "代表番号", "tel", "phone", "phonenumber", "mainphone"),
+    "name": (
+        "会社名",
+        "社名",
+        "法人名",
+        "企業名",
+        "取引先名",
+        "取引先",
+        "商号",
+        "名称",
+        "company",
+        "companyname",
+        "organization",
+        "organizationname",
+        "account",
+        "accountname",
+        "name",
+    ),
+    "kana": (
+        "フリガナ",
+        "カナ",
+        "よみ",
+        "読み",
+        "よみがな",
+        "会社名カナ",
+        "会社名(カナ)",
+        "会社名(フリガナ)",
+        "社名カナ",
+        "社名(フリガナ)",
+        "フリガナ(会社名)",
+        "取引先名カナ",
+        "取引先名(フリガナ)",
+        "法人名カナ",
+        "法人名(フリガナ)",
+        "kana",
+        "furigana",
+        "yomi",
+    ),
+    "corporate_number": (
+        "法人番号",
+        "法人番号(13桁)",
+        "corporatenumber",
+        "corporateno",
+        "houjinbangou",
+    ),
+    "email": (
+        "メールアドレス",
+        "メール",
+        "代表メール",
+        "代表メールアドレス",
+        "email",
+        "e-mail",
+        "mail",
+        "emailaddress",
+    ),
+    "phone": (
+        "電話番号",
+        "電話",
+        "代表電話",
+        "代表電話番号",
+        "代表番号",
+        "tel",
+        "phone",
+        "phonenumber",
+        "mainphone",
+    ),
     "postal_code": ("郵便番号", "〒", "zip", "zipcode", "postalcode", "postcode"),
     "prefecture": ("都道府県", "prefecture", "state", "region"),
     "city": ("市区町村", "市町村", "city"),
@@ -41,14 +109,47 @@ _COMPANY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "address_line": ("番地", "町名番地", "住所1", "street", "address_line"),
     "building": ("建物名", "ビル名", "建物", "住所2", "building"),
     "industry": ("業種", "業界", "産業分類", "業種分類", "industry"),
-    "size": ("従業員数", "社員数", "従業員", "規模", "企業規模", "会社規模", "employees", "numberofemployees",
-             "headcount", "size"),
-    "website": ("url", "ホームページ", "ホームページurl", "webサイト", "ウェブサイト", "サイト", "hp", "website",
-                "homepage", "web", "weburl"),
+    "size": (
+        "従業員数",
+        "社員数",
+        "従業員",
+        "規模",
+        "企業規模",
+        "会社規模",
+        "employees",
+        "numberofemployees",
+        "headcount",
+        "size",
+    ),
+    "website": (
+        "url",
+        "ホームページ",
+        "ホームページurl",
+        "webサイト",
+        "ウェブサイト",
+        "サイト",
+        "hp",
+        "website",
+        "homepage",
+        "web",
+        "weburl",
+    ),
     "tags": ("タグ", "ラベル", "分類", "tags", "labels"),
     "notes": ("備考", "メモ", "notes", "note", "memo", "comment"),
-    "external_id": ("外部id", "取引先コード", "取引先番号", "取引先id", "会社コード", "企業コード", "顧客コード", "顧客番号",
-                    "externalid", "external_id", "id", "accountid"),
+    "external_id": (
+        "外部id",
+        "取引先コード",
+        "取引先番号",
+        "取引先id",
+        "会社コード",
+        "企業コード",
+        "顧客コード",
+        "顧客番号",
+        "externalid",
+        "external_id",
+        "id",
+        "accountid",
+    ),
 }
 
 _COMPANY_INDEX: dict[str, str] = {}
@@ -91,7 +192,10 @@ def fields_for(target: str) -> dict[str, object]:
 
 def error_labels(definitions: dict[str, object]) -> dict[str, str]:
     """How a row's error names a custom field: by its label, not ``custom_fields.<key>``."""
-    return {"custom_fields." + name.removeprefix(CUSTOM_PREFIX): d.label for name, d in definitions.items()}
+    return {
+        "custom_fields." + name.removeprefix(CUSTOM_PREFIX): d.label
+        for name, d in definitions.items()
+    }
 
 
 def mapping_problems(target: str, column_mapping: dict[str, str], mode: str) -> list[str]:
@@ -101,9 +205,15 @@ def mapping_problems(target: str, column_mapping: dict[str, str], mode: str) -> 
     if mode == "update":
         return []
     mapped = set(column_mapping.values())
-    return [gettext("The required custom field “%(label)s” has no column: map the column that holds it "
-              "(every new customer needs it).") % {"label": d.label}
-            for name, d in custom_definitions(target).items() if d.required and name not in mapped]
+    return [
+        gettext(
+            "The required custom field “%(label)s” has no column: map the column that holds it "
+            "(every new customer needs it)."
+        )
+        % {"label": d.label}
+        for name, d in custom_definitions(target).items()
+        if d.required and name not in mapped
+    ]
 
 
 def keys_for(target: str) -> tuple[str, ...]:

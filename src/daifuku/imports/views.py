@@ -21,15 +21,29 @@ from .models import ImportMode, ImportRun, ImportTarget
 from .readers import ENCODINGS
 
 ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "cp932": "Shift_JIS (CP932)"}
-EXPORT_LABELS = [("csv_cp932", "CSV (Excel, Shift_JIS)"), ("csv_bom", "CSV (UTF-8 BOM)"), ("csv", "CSV (UTF-8)"),
-                 ("xlsx", "Excel (.xlsx)"), ("vcf", "vCard (.vcf)"), ("json", "JSON")]
+EXPORT_LABELS = [
+    ("csv_cp932", "CSV (Excel, Shift_JIS)"),
+    ("csv_bom", "CSV (UTF-8 BOM)"),
+    ("csv", "CSV (UTF-8)"),
+    ("xlsx", "Excel (.xlsx)"),
+    ("vcf", "vCard (.vcf)"),
+    ("json", "JSON"),
+]
 
 
 @login_required
 def home(request):
     page = selectors.list_runs(request.user, cursor=request.GET.get("after"))
-    return render(request, "imports/home.html", {"page": page, "export_formats": EXPORT_LABELS,
-                                                 "targets": ImportTarget.choices, "query": request.GET.urlencode()})
+    return render(
+        request,
+        "imports/home.html",
+        {
+            "page": page,
+            "export_formats": EXPORT_LABELS,
+            "targets": ImportTarget.choices,
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -40,8 +54,12 @@ def upload(request):
         messages.error(request, _("Choose a file to import."))
         return redirect("imports:home")
     try:
-        run = services.upload(actor=request.user, file=file, name=file.name,
-                              target=request.POST.get("target") or ImportTarget.PERSON)
+        run = services.upload(
+            actor=request.user,
+            file=file,
+            name=file.name,
+            target=request.POST.get("target") or ImportTarget.PERSON,
+        )
     except ValidationFailed as exc:
         messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
         return redirect("imports:home")
@@ -49,35 +67,52 @@ def upload(request):
 
 
 def _mapping_from_post(request, headers: list[str]) -> dict[str, str]:
-    return {header: request.POST.get(f"map_{index}", "") for index, header in enumerate(headers)
-            if request.POST.get(f"map_{index}")}
+    return {
+        header: request.POST.get(f"map_{index}", "")
+        for index, header in enumerate(headers)
+        if request.POST.get(f"map_{index}")
+    }
 
 
 @login_required
 def run_detail(request, pk: int):
     run = selectors.get_run(request.user, pk)
     errors: dict[str, list[str]] = {}
-    if request.method == "POST" and run.status in (ImportRun.Status.UPLOADED, ImportRun.Status.FINISHED):
+    if request.method == "POST" and run.status in (
+        ImportRun.Status.UPLOADED,
+        ImportRun.Status.FINISHED,
+    ):
         run = selectors.get_run(request.user, pk, "change")
         # the encoding or the target changed (the selects submit the form): show the file again
         if request.POST.get("encoding") and request.POST["encoding"] != run.encoding:
-            services.configure(actor=request.user, run=run, data={"encoding": request.POST["encoding"]})
+            services.configure(
+                actor=request.user, run=run, data={"encoding": request.POST["encoding"]}
+            )
             return redirect("imports:run", run.pk)
         if request.POST.get("target") and request.POST["target"] != run.target:
             try:
                 services.switch_target(actor=request.user, run=run, target=request.POST["target"])
             except DomainError as exc:
-                messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms) or str(exc.message))
+                messages.error(
+                    request,
+                    " ".join(m for ms in exc.errors.values() for m in ms) or str(exc.message),
+                )
             return redirect("imports:run", run.pk)
         headers, _preview = services.headers_of(run)
-        data = {"mapping": _mapping_from_post(request, headers), "mode": request.POST.get("mode"),
-                "match_key": request.POST.get("match_key"), "dry_run": request.POST.get("dry_run") == "1",
-                "auto_merge": request.POST.get("auto_merge") == "1",
-                "consent_statement": request.POST.get("consent_statement", "")}
+        data = {
+            "mapping": _mapping_from_post(request, headers),
+            "mode": request.POST.get("mode"),
+            "match_key": request.POST.get("match_key"),
+            "dry_run": request.POST.get("dry_run") == "1",
+            "auto_merge": request.POST.get("auto_merge") == "1",
+            "consent_statement": request.POST.get("consent_statement", ""),
+        }
         try:
             run = services.configure(actor=request.user, run=run, data=data)
             if request.POST.get("save_as"):
-                services.save_mapping(actor=request.user, name=request.POST["save_as"], mapping=run.mapping)
+                services.save_mapping(
+                    actor=request.user, name=request.POST["save_as"], mapping=run.mapping
+                )
             services.start(actor=request.user, run=run)
             return redirect("imports:run", run.pk)
         except DomainError as exc:
@@ -96,24 +131,44 @@ def _run_context(request, run: ImportRun, errors=None) -> dict:
         found = next((m for m in selectors.saved_mappings() if str(m.pk) == saved), None)
         if found:
             current = {h: f for h, f in found.mapping.items() if h in headers}
-    columns = [{"index": i, "header": h, "field": current.get(h, ""), "samples": [r[i] if i < len(r) else "" for r in preview]}
-               for i, h in enumerate(headers)]
-    editable = run.status == ImportRun.Status.UPLOADED or (run.status == ImportRun.Status.FINISHED and run.dry_run)
+    columns = [
+        {
+            "index": i,
+            "header": h,
+            "field": current.get(h, ""),
+            "samples": [r[i] if i < len(r) else "" for r in preview],
+        }
+        for i, h in enumerate(headers)
+    ]
+    editable = run.status == ImportRun.Status.UPLOADED or (
+        run.status == ImportRun.Status.FINISHED and run.dry_run
+    )
     people = run.target == ImportTarget.PERSON
     return {
-        "run": run, "columns": columns, "fields": list(targets.fields_for(run.target).items()),
-        "targets": ImportTarget.choices, "modes": ImportMode.choices, "keys": targets.key_choices(run.target),
+        "run": run,
+        "columns": columns,
+        "fields": list(targets.fields_for(run.target).items()),
+        "targets": ImportTarget.choices,
+        "modes": ImportMode.choices,
+        "keys": targets.key_choices(run.target),
         "encodings": [(e, ENCODING_LABELS[e]) for e in ENCODINGS],
         "presets": mapping.PRESET_LABELS.items() if people else [],
-        "saved": selectors.saved_mappings(), "errors": errors or {}, "editable": editable,
-        "mapping_problems": targets.mapping_problems(run.target, current, run.mode) if editable else [],
-        "outcomes": _outcomes(request, run, request.GET.get("rows", "")), "rows": request.GET.get("rows", ""),
+        "saved": selectors.saved_mappings(),
+        "errors": errors or {},
+        "editable": editable,
+        "mapping_problems": targets.mapping_problems(run.target, current, run.mode)
+        if editable
+        else [],
+        "outcomes": _outcomes(request, run, request.GET.get("rows", "")),
+        "rows": request.GET.get("rows", ""),
     }
 
 
 ACTION_LABELS = {
-    "created": pgettext_lazy("import row", "Created"), "updated": pgettext_lazy("import row", "Updated"),
-    "unchanged": pgettext_lazy("import row", "Unchanged"), "failed": pgettext_lazy("import row", "Error"),
+    "created": pgettext_lazy("import row", "Created"),
+    "updated": pgettext_lazy("import row", "Updated"),
+    "unchanged": pgettext_lazy("import row", "Unchanged"),
+    "failed": pgettext_lazy("import row", "Error"),
     "merged": pgettext_lazy("import row", "Merged"),
 }
 
@@ -139,16 +194,25 @@ def _outcomes(request, run: ImportRun, only: str = "") -> list:
         else:
             outcome.customer_url = reverse(page, args=[outcome.customer_id])
         outcome.duplicates = [
-            {**found, "url": reverse(page, args=[found["id"]]), "reason_labels": reason_labels(found["reasons"]),
-             "label": found["name"] + (f"（{found['email']}）" if found.get("email") else "")}
-            for found in outcome.changes.get("duplicates", ())]
+            {
+                **found,
+                "url": reverse(page, args=[found["id"]]),
+                "reason_labels": reason_labels(found["reasons"]),
+                "label": found["name"] + (f"（{found['email']}）" if found.get("email") else ""),
+            }
+            for found in outcome.changes.get("duplicates", ())
+        ]
     return rows
 
 
 @login_required
 def run_progress(request, pk: int):
     run = selectors.get_run(request.user, pk)
-    return render(request, "imports/partials/_progress.html", {"run": run, "outcomes": _outcomes(request, run)})
+    return render(
+        request,
+        "imports/partials/_progress.html",
+        {"run": run, "outcomes": _outcomes(request, run)},
+    )
 
 
 @login_required
@@ -179,12 +243,21 @@ def export_people(request):
         file_format = "csv_bom"
     owner = request.GET.get("owner", "")
     filters = customer_selectors.PersonFilters(
-        q=request.GET.get("q", "").strip(), owner=request.user.pk if owner == "me" else None,
-        lifecycle=request.GET.get("lifecycle", ""), prefecture=request.GET.get("prefecture", ""))
+        q=request.GET.get("q", "").strip(),
+        owner=request.user.pk if owner == "me" else None,
+        lifecycle=request.GET.get("lifecycle", ""),
+        prefecture=request.GET.get("prefecture", ""),
+    )
     queryset = export_queryset(request.user, filters)
-    export.record_export(actor=request.user, file_format=file_format, count=queryset.count(),
-                         filters={k: v for k, v in request.GET.items() if k != "format"})
+    export.record_export(
+        actor=request.user,
+        file_format=file_format,
+        count=queryset.count(),
+        filters={k: v for k, v in request.GET.items() if k != "format"},
+    )
     content_type, extension = export.FORMATS[file_format]
-    response = StreamingHttpResponse(export.stream(queryset, file_format), content_type=content_type)
+    response = StreamingHttpResponse(
+        export.stream(queryset, file_format), content_type=content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="customers.{extension}"'
     return response

@@ -64,7 +64,9 @@ class Writer(Outcomes):
         self._created_keys: dict[str, int] = {}  # of the batch being written
         self._created_companies: list[int] = []  # of the batch being written (for undo)
         # what a new customer must have (an updated one keeps what it has)
-        self.required_custom = [d for d in targets.custom_definitions(run.target).values() if d.required]
+        self.required_custom = [
+            d for d in targets.custom_definitions(run.target).values() if d.required
+        ]
 
     # keys ------------------------------------------------------------------------------
     def key_of(self, row: Row) -> str | None:
@@ -83,11 +85,17 @@ class Writer(Outcomes):
         key = self.run.match_key
         wanted = db.one_of(keys)
         if key == "email":
-            qs = EmailAddress.objects.filter(address__in=wanted, person__deleted_at__isnull=True).values_list("address", "person_id")
+            qs = EmailAddress.objects.filter(
+                address__in=wanted, person__deleted_at__isnull=True
+            ).values_list("address", "person_id")
         elif key == "phone":
-            qs = PhoneNumber.objects.filter(e164__in=wanted, person__deleted_at__isnull=True).values_list("e164", "person_id")
+            qs = PhoneNumber.objects.filter(
+                e164__in=wanted, person__deleted_at__isnull=True
+            ).values_list("e164", "person_id")
         else:
-            qs = ExternalId.objects.filter(value__in=wanted, person__deleted_at__isnull=True).values_list("value", "person_id")
+            qs = ExternalId.objects.filter(
+                value__in=wanted, person__deleted_at__isnull=True
+            ).values_list("value", "person_id")
         for value, person_id in qs.order_by("person_id"):
             if person_id:
                 found.setdefault(value, person_id)
@@ -100,8 +108,11 @@ class Writer(Outcomes):
         self._created_keys = {}
         self._created_companies = []
         outcomes, failed = write_all_or_nothing(
-            lambda: self._write(number, rows), rows, dry_run=self.run.dry_run,
-            failed=lambda row, reason: self.outcome(row, "failed", reason=reason))
+            lambda: self._write(number, rows),
+            rows,
+            dry_run=self.run.dry_run,
+            failed=lambda row, reason: self.outcome(row, "failed", reason=reason),
+        )
         if failed:
             # rows created by the rolled-back batch are gone: forget what was cached from it
             self.tags.clear()
@@ -128,11 +139,15 @@ class Writer(Outcomes):
                 continue
             key = self.key_of(row)
             target = existing.get(key) if key else None
-            if key and key in pending:  # the same customer twice in one batch: the later row updates
+            if (
+                key and key in pending
+            ):  # the same customer twice in one batch: the later row updates
                 _fold(pending[key], row)
                 counts["updated"] += 1
                 if self.run.dry_run:
-                    outcomes.append(self.outcome(row, "updated", changes={"same_as_row": pending[key].number}))
+                    outcomes.append(
+                        self.outcome(row, "updated", changes={"same_as_row": pending[key].number})
+                    )
                 continue
             repeat = self.repeat_in_dry_run(row, key) if target is None else None
             if repeat is not None:
@@ -141,19 +156,34 @@ class Writer(Outcomes):
                 continue
             if target is not None:
                 if mode == "create":
-                    outcomes.append(self.outcome(row, "failed", person_id=target, reason=_(
-                        "A customer with this %(key)s already exists.") % {"key": self.run.get_match_key_display()}))
+                    outcomes.append(
+                        self.outcome(
+                            row,
+                            "failed",
+                            person_id=target,
+                            reason=_("A customer with this %(key)s already exists.")
+                            % {"key": self.run.get_match_key_display()},
+                        )
+                    )
                     counts["failed"] += 1
                 else:
                     updates.append((row, target))
                 continue
             if mode == "update":
-                outcomes.append(self.outcome(row, "failed", reason=_("No customer matches this row's %(key)s.")
-                                             % {"key": self.run.get_match_key_display()}))
+                outcomes.append(
+                    self.outcome(
+                        row,
+                        "failed",
+                        reason=_("No customer matches this row's %(key)s.")
+                        % {"key": self.run.get_match_key_display()},
+                    )
+                )
                 counts["failed"] += 1
                 continue
             if not row.value("family_name"):
-                outcomes.append(self.outcome(row, "failed", reason=_("Family name: This field is required.")))
+                outcomes.append(
+                    self.outcome(row, "failed", reason=_("Family name: This field is required."))
+                )
                 counts["failed"] += 1
                 continue
             if self.required_custom and (missing := self._missing_custom(row)):
@@ -166,17 +196,28 @@ class Writer(Outcomes):
         creates = self._drop_taken_external_ids(creates, outcomes, counts)
         if self.run.dry_run:
             kept = {id(r) for r in creates}
-            self._created_keys = {key: row.number for key, row in pending.items() if id(row) in kept}
+            self._created_keys = {
+                key: row.number for key, row in pending.items() if id(row) in kept
+            }
         # looked up before the rows are written, or every row would find itself
         probable = self._probable_duplicates(creates) if self.run.dry_run and creates else {}
         first_id = self._create(creates) if creates else None
         if self.run.dry_run:
-            outcomes.extend(self.outcome(r, "created", changes=self._preview(r, probable.get(r.number)))
-                            for r in creates)
+            outcomes.extend(
+                self.outcome(r, "created", changes=self._preview(r, probable.get(r.number)))
+                for r in creates
+            )
         elif creates:  # a created row is kept only with a warning for the user (ids in row order)
-            outcomes.extend(self.outcome(r, "created", person_id=first_id + offset,
-                                         changes={"warnings": r.data["warnings"]})
-                            for offset, r in enumerate(creates) if "warnings" in r.data)
+            outcomes.extend(
+                self.outcome(
+                    r,
+                    "created",
+                    person_id=first_id + offset,
+                    changes={"warnings": r.data["warnings"]},
+                )
+                for offset, r in enumerate(creates)
+                if "warnings" in r.data
+            )
         counts["created"] += len(creates)
         current = self._current(updates)
         for row, person_id in updates:
@@ -187,32 +228,52 @@ class Writer(Outcomes):
             counts["merged"] += self._auto_merge(first_id, len(creates))
         if not self.run.dry_run:
             ImportBatch.objects.create(
-                run=self.run, number=number, first_row=rows[0].number, last_row=rows[-1].number,
-                created_first_id=first_id, created_last_id=(first_id + len(creates) - 1) if creates else None,
-                created_count=len(creates), created_company_ids=self._created_companies)
-            audit.record(actor=self.actor, action="import", object_type="imports.importrun", object_id=self.run.pk,
-                         object_repr=self.run.original_name[:200],
-                         changes={"batch": [None, number], "rows": [rows[0].number, rows[-1].number],
-                                  "created": [None, len(creates)], "updated": [None, counts["updated"]],
-                                  "failed": [None, counts["failed"]],
-                                  "created_ids": [first_id, (first_id + len(creates) - 1) if creates else None]},
-                         note=str(self.run.batch_id))
+                run=self.run,
+                number=number,
+                first_row=rows[0].number,
+                last_row=rows[-1].number,
+                created_first_id=first_id,
+                created_last_id=(first_id + len(creates) - 1) if creates else None,
+                created_count=len(creates),
+                created_company_ids=self._created_companies,
+            )
+            audit.record(
+                actor=self.actor,
+                action="import",
+                object_type="imports.importrun",
+                object_id=self.run.pk,
+                object_repr=self.run.original_name[:200],
+                changes={
+                    "batch": [None, number],
+                    "rows": [rows[0].number, rows[-1].number],
+                    "created": [None, len(creates)],
+                    "updated": [None, counts["updated"]],
+                    "failed": [None, counts["failed"]],
+                    "created_ids": [first_id, (first_id + len(creates) - 1) if creates else None],
+                },
+                note=str(self.run.batch_id),
+            )
         for key, value in counts.items():
             self.counts[key] += value
         return outcomes
 
-    def _drop_taken_external_ids(self, creates: list[Row], outcomes: list, counts: dict) -> list[Row]:
+    def _drop_taken_external_ids(
+        self, creates: list[Row], outcomes: list, counts: dict
+    ) -> list[Row]:
         """Rows to create whose external id another record already holds (a customer in the
         trash, a company, or an earlier row of this batch) fail alone with the owner named,
         instead of failing the whole batch on the unique constraint."""
-        wanted = {str(r.data["external_id"]).strip()[:100] for r in creates if r.data.get("external_id")}
+        wanted = {
+            str(r.data["external_id"]).strip()[:100] for r in creates if r.data.get("external_id")
+        }
         if not wanted:
             return creates
         holders: dict[str, str] = {}
         for start in range(0, len(wanted), 900):
             chunk = sorted(wanted)[start : start + 900]
-            for value, person_id, trashed, company_id in ExternalId.objects.filter(value__in=chunk).values_list(
-                    "value", "person_id", "person__deleted_at", "company_id"):
+            for value, person_id, trashed, company_id in ExternalId.objects.filter(
+                value__in=chunk
+            ).values_list("value", "person_id", "person__deleted_at", "company_id"):
                 if person_id and trashed:
                     holders[value] = _("customer #%(id)s (in the trash)") % {"id": person_id}
                 elif person_id:
@@ -223,9 +284,14 @@ class Writer(Outcomes):
         for row in creates:
             value = str(row.data.get("external_id") or "").strip()[:100]
             if value and value in holders:
-                outcomes.append(self.outcome(row, "failed", reason=_(
-                    "External id: %(value)s is already used by %(holder)s.")
-                    % {"value": value, "holder": holders[value]}))
+                outcomes.append(
+                    self.outcome(
+                        row,
+                        "failed",
+                        reason=_("External id: %(value)s is already used by %(holder)s.")
+                        % {"value": value, "holder": holders[value]},
+                    )
+                )
                 counts["failed"] += 1
                 continue
             if value:
@@ -238,7 +304,9 @@ class Writer(Outcomes):
         moment = self.ops.adapt_datetimefield_value(now)
         today = self.ops.adapt_datefield_value(timezone.localdate())
         first = db.next_ids(Person._meta.db_table, len(rows))
-        people, emails, phones, stages, documents, tag_links, consents, externals, contacts = ([] for _ in range(9))
+        people, emails, phones, stages, documents, tag_links, consents, externals, contacts = (
+            [] for _ in range(9)
+        )
         owner_id, team_id = self.owner_id, self.team_id
         for offset, row in enumerate(rows):
             pk = first + offset
@@ -247,15 +315,55 @@ class Writer(Outcomes):
                 _describe(row)
             # a worker's row untouched since: its values as they travelled; else packed here
             packed = row.person if row.person is not None else packed_values(row.values)
-            family, given, fk, gk, birthday, gender, postal, prefecture, city, line, building, preferences, \
-                notes, lifecycle, source = packed
-            people.append((
-                pk, moment, moment, None, None, 1, postal or "", prefecture or "", city or "", line or "",
-                building or "", owner_id, team_id, family or "", given or "", fk or "", gk or "", row.sort_kana,
-                birthday, gender or "", preferences or "", notes or "", stage, lifecycle or "lead",
-                source or "import", json.dumps(row.data["custom_fields"], ensure_ascii=False)
-                if "custom_fields" in row.data else "{}",
-            ))
+            (
+                family,
+                given,
+                fk,
+                gk,
+                birthday,
+                gender,
+                postal,
+                prefecture,
+                city,
+                line,
+                building,
+                preferences,
+                notes,
+                lifecycle,
+                source,
+            ) = packed
+            people.append(
+                (
+                    pk,
+                    moment,
+                    moment,
+                    None,
+                    None,
+                    1,
+                    postal or "",
+                    prefecture or "",
+                    city or "",
+                    line or "",
+                    building or "",
+                    owner_id,
+                    team_id,
+                    family or "",
+                    given or "",
+                    fk or "",
+                    gk or "",
+                    row.sort_kana,
+                    birthday,
+                    gender or "",
+                    preferences or "",
+                    notes or "",
+                    stage,
+                    lifecycle or "lead",
+                    source or "import",
+                    json.dumps(row.data["custom_fields"], ensure_ascii=False)
+                    if "custom_fields" in row.data
+                    else "{}",
+                )
+            )
             for address, label, is_primary in row.email_rows():
                 emails.append((pk, None, address, address.rpartition("@")[2], label, is_primary))
             for index, p in enumerate(row.phones):
@@ -265,16 +373,33 @@ class Writer(Outcomes):
             for name in row.data.get("tags", ()):
                 tag_links.append((pk, self._tag(name)))
             if row.data.get("consent_email") is not None:
-                consents.append((pk, "email", "opted_in" if row.data["consent_email"] else "opted_out", moment,
-                                 "import", str(row.data.get("consent_evidence") or self.run.consent_statement)[:2000],
-                                 self.owner_id))
+                consents.append(
+                    (
+                        pk,
+                        "email",
+                        "opted_in" if row.data["consent_email"] else "opted_out",
+                        moment,
+                        "import",
+                        str(row.data.get("consent_evidence") or self.run.consent_statement)[:2000],
+                        self.owner_id,
+                    )
+                )
             if row.data.get("external_id"):
                 externals.append((pk, None, str(row.data["external_id"]).strip()[:100]))
             if row.data.get("company_name"):
                 company = self._company(str(row.data["company_name"]))
                 if company is not None:
-                    contacts.append((pk, company.pk, str(row.data.get("department", ""))[:100],
-                                     str(row.data.get("title", ""))[:100], False, "", moment))
+                    contacts.append(
+                        (
+                            pk,
+                            company.pk,
+                            str(row.data.get("department", ""))[:100],
+                            str(row.data.get("title", ""))[:100],
+                            False,
+                            "",
+                            moment,
+                        )
+                    )
         # Rows go in the order of their most scattered indexes (the reading for people,
         # the address for emails, E.164 for phones): in a ledger that already holds a
         # million customers, consecutive inserts then land on the same index pages.
@@ -282,28 +407,77 @@ class Writer(Outcomes):
         emails.sort(key=_BY_ADDRESS)
         phones.sort(key=_BY_E164)
         db.bulk_insert(Person._meta.db_table, PERSON_COLUMNS, people)
-        db.bulk_insert(EmailAddress._meta.db_table, ("person_id", "company_id", "address", "domain", "label", "is_primary"), emails)
-        db.bulk_insert(PhoneNumber._meta.db_table, ("person_id", "company_id", "number", "e164", "digits",
-                                                    "digits_reversed", "kind", "is_primary"), phones)
-        db.bulk_insert("customers_relationshipstagechange", ("person_id", "stage", "reached_on", "changed_by_id", "created_at"), stages)
+        db.bulk_insert(
+            EmailAddress._meta.db_table,
+            ("person_id", "company_id", "address", "domain", "label", "is_primary"),
+            emails,
+        )
+        db.bulk_insert(
+            PhoneNumber._meta.db_table,
+            (
+                "person_id",
+                "company_id",
+                "number",
+                "e164",
+                "digits",
+                "digits_reversed",
+                "kind",
+                "is_primary",
+            ),
+            phones,
+        )
+        db.bulk_insert(
+            "customers_relationshipstagechange",
+            ("person_id", "stage", "reached_on", "changed_by_id", "created_at"),
+            stages,
+        )
         if tag_links:
-            db.bulk_insert(Person.tags.through._meta.db_table, ("person_id", "tag_id"), sorted(set(tag_links)))
+            db.bulk_insert(
+                Person.tags.through._meta.db_table, ("person_id", "tag_id"), sorted(set(tag_links))
+            )
         if consents:
-            db.bulk_insert(Consent._meta.db_table, ("person_id", "channel", "status", "recorded_at", "method", "evidence",
-                                                    "recorded_by_id"), consents)
+            db.bulk_insert(
+                Consent._meta.db_table,
+                (
+                    "person_id",
+                    "channel",
+                    "status",
+                    "recorded_at",
+                    "method",
+                    "evidence",
+                    "recorded_by_id",
+                ),
+                consents,
+            )
         if externals:
-            db.bulk_insert(ExternalId._meta.db_table, ("person_id", "company_id", "value"), externals)
+            db.bulk_insert(
+                ExternalId._meta.db_table, ("person_id", "company_id", "value"), externals
+            )
         if contacts:
-            db.bulk_insert(Contact._meta.db_table, ("person_id", "company_id", "department", "title", "is_key_person",
-                                                    "notes", "created_at"), contacts)
+            db.bulk_insert(
+                Contact._meta.db_table,
+                (
+                    "person_id",
+                    "company_id",
+                    "department",
+                    "title",
+                    "is_key_person",
+                    "notes",
+                    "created_at",
+                ),
+                contacts,
+            )
         search.bulk_index_prepared(PERSON, documents)
         return first
 
     def _missing_custom(self, row: Row) -> str:
         """Why a row cannot create a customer for want of required custom fields ("" if it can)."""
         have = row.data.get("custom_fields") or {}
-        return "; ".join(_("%(label)s: This field is required.") % {"label": d.label}
-                         for d in self.required_custom if d.key not in have)
+        return "; ".join(
+            _("%(label)s: This field is required.") % {"label": d.label}
+            for d in self.required_custom
+            if d.key not in have
+        )
 
     def _probable_duplicates(self, rows: list[Row]) -> dict[int, list[dict]]:
         """Row number → the existing people a row that would be created probably is."""
@@ -312,8 +486,11 @@ class Writer(Outcomes):
     @staticmethod
     def _preview(row: Row, probable: list[dict] | None) -> dict:
         """What a dry run shows of a row it would create."""
-        changes = {"values": audit._plain(row.values), "emails": [e["address"] for e in row.emails],
-                   "phones": [p[0] for p in row.phones]}
+        changes = {
+            "values": audit._plain(row.values),
+            "emails": [e["address"] for e in row.emails],
+            "phones": [p[0] for p in row.phones],
+        }
         if row.data.get("custom_fields"):
             changes["values"]["custom_fields"] = row.data["custom_fields"]
         if probable:
@@ -360,31 +537,45 @@ class Writer(Outcomes):
             chunk = ids[start : start + 900]
             # the order the per-customer relations give (the models' ordering), so what an
             # update writes back is the same list in the same order
-            for pk, address in EmailAddress.objects.filter(person_id__in=chunk).values_list("person_id", "address"):
+            for pk, address in EmailAddress.objects.filter(person_id__in=chunk).values_list(
+                "person_id", "address"
+            ):
                 emails[pk].append(address)
             for pk, number, e164 in PhoneNumber.objects.filter(person_id__in=chunk).values_list(
-                    "person_id", "number", "e164"):
+                "person_id", "number", "e164"
+            ):
                 phones[pk].append((number, e164))
             if with_tags:
-                for pk, name in (Person.tags.through.objects.filter(person_id__in=chunk)
-                                 .order_by("tag__name").values_list("person_id", "tag__name")):
+                for pk, name in (
+                    Person.tags.through.objects.filter(person_id__in=chunk)
+                    .order_by("tag__name")
+                    .values_list("person_id", "tag__name")
+                ):
                     tags[pk].append(name)
         return {pk: (person, emails[pk], phones[pk], tags[pk]) for pk, person in people.items()}
 
-    def _update(self, row: Row, person_id: int, current: _Current | None = None) -> ImportRowOutcome:
+    def _update(
+        self, row: Row, person_id: int, current: _Current | None = None
+    ) -> ImportRowOutcome:
         """Update one customer from a row. ``current``: the customer as :meth:`_current` read
         it for the batch — used once: a second row about the same customer reads it again,
         after the first row's update."""
         if current is None:
             person = Person.objects.filter(pk=person_id).first()
             if person is None:
-                return self.outcome(row, "failed", reason=_("The customer to update no longer exists."))
+                return self.outcome(
+                    row, "failed", reason=_("The customer to update no longer exists.")
+                )
             current_emails = list(person.emails.values_list("address", flat=True))
             current_phones = list(person.phones.values_list("number", "e164"))
-            current_tags = list(person.tags.values_list("name", flat=True)) if row.data.get("tags") else []
+            current_tags = (
+                list(person.tags.values_list("name", flat=True)) if row.data.get("tags") else []
+            )
         else:
             person, current_emails, current_phones, current_tags = current
-        data: dict[str, Any] = {k: v for k, v in row.values.items() if getattr(person, k) != v and v not in ("", None)}
+        data: dict[str, Any] = {
+            k: v for k, v in row.values.items() if getattr(person, k) != v and v not in ("", None)
+        }
         new_emails = [e["address"] for e in row.emails if e["address"] not in current_emails]
         if new_emails:
             data["emails"] = current_emails + new_emails
@@ -394,7 +585,11 @@ class Writer(Outcomes):
         if row.data.get("tags"):
             if set(row.data["tags"]) - set(current_tags):
                 data["tags"] = current_tags + [t for t in row.data["tags"] if t not in current_tags]
-        custom = {k: v for k, v in (row.data.get("custom_fields") or {}).items() if person.custom_fields.get(k) != v}
+        custom = {
+            k: v
+            for k, v in (row.data.get("custom_fields") or {}).items()
+            if person.custom_fields.get(k) != v
+        }
         if custom:
             data["custom_fields"] = custom  # the service merges them into the customer's
         warnings = {"warnings": row.data["warnings"]} if "warnings" in row.data else {}
@@ -414,7 +609,10 @@ class Writer(Outcomes):
             return self.outcome(row, "failed", person_id=person_id, reason=reason)
         changes = {k: [before.get(k), audit._plain(v)] for k, v in data.items()}
         if custom:  # the whole dictionary before and after, as undo compares it
-            changes["custom_fields"] = [before.get("custom_fields") or {}, {**person.custom_fields, **custom}]
+            changes["custom_fields"] = [
+                before.get("custom_fields") or {},
+                {**person.custom_fields, **custom},
+            ]
         return self.outcome(row, "updated", person_id=person_id, changes={**changes, **warnings})
 
     def _auto_merge(self, first_id: int, count: int) -> int:
@@ -427,14 +625,23 @@ class Writer(Outcomes):
         merged = 0
         created = load_people(range(first_id, first_id + count))
         for pk, record in created.items():
-            candidates = set(EmailAddress.objects.filter(address__in=record.emails, person__isnull=False)
-                             .exclude(person_id__gte=first_id).values_list("person_id", flat=True))
-            candidates |= set(PhoneNumber.objects.filter(e164__in=record.phones, person__isnull=False)
-                              .exclude(person_id__gte=first_id).values_list("person_id", flat=True))
+            candidates = set(
+                EmailAddress.objects.filter(address__in=record.emails, person__isnull=False)
+                .exclude(person_id__gte=first_id)
+                .values_list("person_id", flat=True)
+            )
+            candidates |= set(
+                PhoneNumber.objects.filter(e164__in=record.phones, person__isnull=False)
+                .exclude(person_id__gte=first_id)
+                .values_list("person_id", flat=True)
+            )
             for other_id, other in load_people(candidates).items():
                 if score_people(record, other)[0] >= 100:
-                    merge_people(actor=self.actor, survivor=Person.objects.get(pk=other_id),
-                                 loser=Person.objects.get(pk=pk))
+                    merge_people(
+                        actor=self.actor,
+                        survivor=Person.objects.get(pk=other_id),
+                        loser=Person.objects.get(pk=pk),
+                    )
                     merged += 1
                     break
         return merged

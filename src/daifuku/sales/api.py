@@ -64,8 +64,10 @@ def _period(key: str):
     try:
         return parse_period(key, SalesSettings.current().fiscal_year_start_month)
     except PeriodError:
-        raise ValidationFailed({"period": ["Use YYYY-MM, YYYY-Q1…Q4 (fiscal quarter) or FYYYYY."]},
-                               code="invalid_period") from None
+        raise ValidationFailed(
+            {"period": ["Use YYYY-MM, YYYY-Q1…Q4 (fiscal quarter) or FYYYYY."]},
+            code="invalid_period",
+        ) from None
 
 
 def _user_id(username: str | None) -> int | None:
@@ -102,13 +104,24 @@ class TargetPage(Page):
 
 @router.get("/pipelines", response=PipelinePage, summary="Pipelines with their ordered stages")
 def list_pipelines(request):
-    return {"items": [pipeline_dict(p) for p in selectors.pipelines(request.auth)], "next_cursor": None}
+    return {
+        "items": [pipeline_dict(p) for p in selectors.pipelines(request.auth)],
+        "next_cursor": None,
+    }
 
 
-@router.get("/lost-reasons", response=LostReasonList, summary="The reasons a lost deal chooses from (lost_reason_id of a move)")
+@router.get(
+    "/lost-reasons",
+    response=LostReasonList,
+    summary="The reasons a lost deal chooses from (lost_reason_id of a move)",
+)
 def list_lost_reasons(request):
-    return {"items": [{"id": r.pk, "name": r.name, "position": r.position, "is_active": r.is_active}
-                      for r in selectors.lost_reasons_queryset(request.auth)]}
+    return {
+        "items": [
+            {"id": r.pk, "name": r.name, "position": r.position, "is_active": r.is_active}
+            for r in selectors.lost_reasons_queryset(request.auth)
+        ]
+    }
 
 
 @router.post("/pipelines", response={201: PipelineOut}, summary="Create a pipeline (managers)")
@@ -123,16 +136,26 @@ def get_pipeline(request, pipeline_id: int):
     return pipeline_dict(selectors.get_pipeline(request.auth, pipeline_id))
 
 
-@router.post("/pipelines/{pipeline_id}/stages", response={201: StageOut}, summary="Add a stage (managers)")
+@router.post(
+    "/pipelines/{pipeline_id}/stages", response={201: StageOut}, summary="Add a stage (managers)"
+)
 def create_stage(request, pipeline_id: int, payload: StageIn):
     pipeline = selectors.get_pipeline(request.auth, pipeline_id)
-    return Status(201, services.create_stage(actor=request.auth, pipeline=pipeline, data=payload.model_dump()))
+    return Status(
+        201, services.create_stage(actor=request.auth, pipeline=pipeline, data=payload.model_dump())
+    )
 
 
-@router.patch("/stages/{stage_id}", response=StageOut, summary="Rename, reorder or re-weight a stage (managers)")
+@router.patch(
+    "/stages/{stage_id}",
+    response=StageOut,
+    summary="Rename, reorder or re-weight a stage (managers)",
+)
 def update_stage(request, stage_id: int, payload: StagePatch):
     stage = selectors.get_stage(request.auth, stage_id)
-    return services.update_stage(actor=request.auth, stage=stage, data=payload.model_dump(exclude_unset=True))
+    return services.update_stage(
+        actor=request.auth, stage=stage, data=payload.model_dump(exclude_unset=True)
+    )
 
 
 # --- products ----------------------------------------------------------------------------------
@@ -149,7 +172,9 @@ def list_products(request, active: bool | None = None, cursor: str | None = None
 
 @router.post("/products", response={201: ProductOut}, summary="Add a product (managers)")
 def create_product(request, payload: ProductIn):
-    return Status(201, product_dict(services.create_product(actor=request.auth, data=payload.model_dump())))
+    return Status(
+        201, product_dict(services.create_product(actor=request.auth, data=payload.model_dump()))
+    )
 
 
 @router.patch("/products/{product_id}", response=ProductOut, summary="Change a product (managers)")
@@ -157,8 +182,11 @@ def update_product(request, product_id: int, payload: ProductPatch):
     product = selectors.products_queryset(request.auth).filter(pk=product_id).first()
     if product is None:
         raise Http404
-    return product_dict(services.update_product(actor=request.auth, product=product,
-                                                data=payload.model_dump(exclude_unset=True)))
+    return product_dict(
+        services.update_product(
+            actor=request.auth, product=product, data=payload.model_dump(exclude_unset=True)
+        )
+    )
 
 
 # --- deals ---------------------------------------------------------------------------------------
@@ -186,13 +214,26 @@ def list_deals(request, params: Query[DealQuery]):
         raise ValidationFailed({"sort": [f"Use one of: {', '.join(selectors.deals.DEAL_SORTS)}."]})
     if params.status and params.status not in ("open", "won", "lost"):
         raise ValidationFailed({"status": ["Use open, won or lost."]})
-    owner = request.auth.pk if params.owner == "me" else (_user_id(params.owner) if params.owner else None)
-    filters = selectors.DealFilters(
-        q=params.search.strip()[:100], pipeline=params.pipeline_id, stage=params.stage_id, owner=owner,
-        team=params.team_id, status=params.status, forecast_category=params.forecast_category,
-        stalled=params.stalled, company=params.company_id, person=params.person_id,
+    owner = (
+        request.auth.pk
+        if params.owner == "me"
+        else (_user_id(params.owner) if params.owner else None)
     )
-    page = selectors.list_deals(request.auth, filters, sort=params.sort, cursor=params.cursor, size=_limit(params.limit))
+    filters = selectors.DealFilters(
+        q=params.search.strip()[:100],
+        pipeline=params.pipeline_id,
+        stage=params.stage_id,
+        owner=owner,
+        team=params.team_id,
+        status=params.status,
+        forecast_category=params.forecast_category,
+        stalled=params.stalled,
+        company=params.company_id,
+        person=params.person_id,
+    )
+    page = selectors.list_deals(
+        request.auth, filters, sort=params.sort, cursor=params.cursor, size=_limit(params.limit)
+    )
     return {"items": [deal_dict(d) for d in page.items], "next_cursor": page.next_cursor}
 
 
@@ -213,35 +254,59 @@ def get_deal(request, deal_id: int, response: HttpResponse):
     return deal_detail_dict(deal)
 
 
-@router.patch("/deals/{deal_id}", response=DealDetailOut, summary="Change a deal (If-Match supported)")
+@router.patch(
+    "/deals/{deal_id}", response=DealDetailOut, summary="Change a deal (If-Match supported)"
+)
 def update_deal(request, deal_id: int, payload: DealPatch, response: HttpResponse):
     deal = selectors.get_deal(request.auth, deal_id, CHANGE)
     expected = if_match_version(request, deal.version)
     if expected is not None and expected != deal.version:
         raise PreconditionFailed()
-    deal = services.update_deal(actor=request.auth, deal=deal, data=payload.model_dump(exclude_unset=True),
-                                expected_version=expected)
+    deal = services.update_deal(
+        actor=request.auth,
+        deal=deal,
+        data=payload.model_dump(exclude_unset=True),
+        expected_version=expected,
+    )
     deal = selectors.get_deal(request.auth, deal.pk)
     response["ETag"] = f'"{deal.version}"'
     return deal_detail_dict(deal)
 
 
-@router.post("/deals/{deal_id}/move", response=DealOut, summary="Move a deal to a stage (records the change)")
+@router.post(
+    "/deals/{deal_id}/move", response=DealOut, summary="Move a deal to a stage (records the change)"
+)
 def move_deal(request, deal_id: int, payload: MoveIn):
     deal = selectors.get_deal(request.auth, deal_id, CHANGE)
-    deal = services.move_deal_to_stage(actor=request.auth, deal=deal, stage=payload.stage_id, reason=payload.reason,
-                                       lost_reason=payload.lost_reason_id,
-                                       expected_version=if_match_version(request, deal.version))
+    deal = services.move_deal_to_stage(
+        actor=request.auth,
+        deal=deal,
+        stage=payload.stage_id,
+        reason=payload.reason,
+        lost_reason=payload.lost_reason_id,
+        expected_version=if_match_version(request, deal.version),
+    )
     return deal_dict(selectors.get_deal(request.auth, deal.pk))
 
 
-@router.get("/deals/{deal_id}/stage-changes", response=list[StageChangeOut], summary="Stage history")
+@router.get(
+    "/deals/{deal_id}/stage-changes", response=list[StageChangeOut], summary="Stage history"
+)
 def stage_changes(request, deal_id: int):
     deal = selectors.get_deal(request.auth, deal_id)
-    return [{"id": c.pk, "from_stage_id": c.from_stage_id, "to_stage_id": c.to_stage_id, "changed_at": c.changed_at,
-             "changed_by": c.changed_by.username if c.changed_by else None,
-             "days_in_from": None if c.seconds_in_from is None else round(c.seconds_in_from / 86400, 2)}
-            for c in deal.stage_changes.select_related("changed_by").order_by("changed_at", "id")[:500]]
+    return [
+        {
+            "id": c.pk,
+            "from_stage_id": c.from_stage_id,
+            "to_stage_id": c.to_stage_id,
+            "changed_at": c.changed_at,
+            "changed_by": c.changed_by.username if c.changed_by else None,
+            "days_in_from": None
+            if c.seconds_in_from is None
+            else round(c.seconds_in_from / 86400, 2),
+        }
+        for c in deal.stage_changes.select_related("changed_by").order_by("changed_at", "id")[:500]
+    ]
 
 
 @router.post("/deals/{deal_id}/lines", response={201: LineOut}, summary="Add a line item")
@@ -254,8 +319,11 @@ def add_line(request, deal_id: int, payload: LineIn):
 @router.patch("/deals/{deal_id}/lines/{line_id}", response=LineOut)
 def update_line(request, deal_id: int, line_id: int, payload: LinePatch):
     deal = selectors.get_deal(request.auth, deal_id, CHANGE)
-    return line_dict(services.update_line_item(actor=request.auth, deal=deal, line=line_id,
-                                               data=payload.model_dump(exclude_unset=True)))
+    return line_dict(
+        services.update_line_item(
+            actor=request.auth, deal=deal, line=line_id, data=payload.model_dump(exclude_unset=True)
+        )
+    )
 
 
 @router.delete("/deals/{deal_id}/lines/{line_id}", response={204: None})
@@ -265,10 +333,14 @@ def remove_line(request, deal_id: int, line_id: int):
     return Status(204, None)
 
 
-@router.post("/deals/{deal_id}/contacts", response={201: dict}, summary="Note a person involved in the deal")
+@router.post(
+    "/deals/{deal_id}/contacts", response={201: dict}, summary="Note a person involved in the deal"
+)
 def add_contact(request, deal_id: int, payload: DealContactIn):
     deal = selectors.get_deal(request.auth, deal_id, CHANGE)
-    contact = services.add_deal_contact(actor=request.auth, deal=deal, person=payload.person_id, role=payload.role)
+    contact = services.add_deal_contact(
+        actor=request.auth, deal=deal, person=payload.person_id, role=payload.role
+    )
     return Status(201, {"id": contact.pk, "person_id": contact.person_id, "role": contact.role})
 
 
@@ -282,10 +354,16 @@ def remove_contact(request, deal_id: int, contact_id: int):
 # --- quotes --------------------------------------------------------------------------------------
 
 
-@router.post("/deals/{deal_id}/quotes", response={201: QuoteOut}, summary="Issue a numbered quote from the line items")
+@router.post(
+    "/deals/{deal_id}/quotes",
+    response={201: QuoteOut},
+    summary="Issue a numbered quote from the line items",
+)
 def issue_quote(request, deal_id: int, payload: QuoteIn):
     deal = selectors.get_deal(request.auth, deal_id, CHANGE)
-    return Status(201, quote_dict(services.issue_quote(actor=request.auth, deal=deal, notes=payload.notes)))
+    return Status(
+        201, quote_dict(services.issue_quote(actor=request.auth, deal=deal, notes=payload.notes))
+    )
 
 
 def _quote(request, quote_id: int) -> Quote:
@@ -302,7 +380,9 @@ def quote_pdf(request, quote_id: int):
     quote = _quote(request, quote_id)
     if not quote.pdf:
         raise Http404
-    return FileResponse(quote.pdf.open("rb"), content_type="application/pdf", filename=f"{quote.number}.pdf")
+    return FileResponse(
+        quote.pdf.open("rb"), content_type="application/pdf", filename=f"{quote.number}.pdf"
+    )
 
 
 # --- targets, forecast, funnel -----------------------------------------------------------------------
@@ -316,10 +396,15 @@ def list_targets(request, period: str = "", cursor: str | None = None, limit: in
         qs = qs.filter(starts_on__lte=chosen.end, ends_on__gte=chosen.start)
     page = keyset_page(qs, ["starts_on", "id"], cursor=cursor, size=_limit(limit))
     rows = selectors.attainment_rows(request.auth, page.items, timezone.localdate())
-    return {"items": [target_dict(r["target"], r["result"]) for r in rows], "next_cursor": page.next_cursor}
+    return {
+        "items": [target_dict(r["target"], r["result"]) for r in rows],
+        "next_cursor": page.next_cursor,
+    }
 
 
-@router.post("/targets", response={201: TargetOut}, summary="Set a target for a rep or a team (managers)")
+@router.post(
+    "/targets", response={201: TargetOut}, summary="Set a target for a rep or a team (managers)"
+)
 def set_target(request, payload: TargetIn):
     user = None
     if payload.user:
@@ -331,8 +416,14 @@ def set_target(request, payload: TargetIn):
         team = account_selectors.find_team(payload.team_id)
         if team is None:
             raise ValidationFailed({"team_id": ["Unknown team."]})
-    target = services.set_target(actor=request.auth, metric=payload.metric, period=payload.period,
-                                 value=payload.value, user=user, team=team)
+    target = services.set_target(
+        actor=request.auth,
+        metric=payload.metric,
+        period=payload.period,
+        value=payload.value,
+        user=user,
+        team=team,
+    )
     return Status(201, target_dict(target))
 
 
@@ -366,9 +457,15 @@ def forecast(request, params: Query[ForecastQuery]):
     totals = selectors.forecast(request.auth, chosen, **filters)
     won = selectors.won_totals(request.auth, chosen, owner=owner, team=params.team_id)
     body = {
-        "period": chosen.key, "starts_on": chosen.start, "ends_on": chosen.end,
-        "weighted": totals.weighted, "unweighted": totals.unweighted, "deals": totals.deals,
-        "by_category": totals.by_category, "won": won["revenue"], "won_deals": won["deals_won"],
+        "period": chosen.key,
+        "starts_on": chosen.start,
+        "ends_on": chosen.end,
+        "weighted": totals.weighted,
+        "unweighted": totals.unweighted,
+        "deals": totals.deals,
+        "by_category": totals.by_category,
+        "won": won["revenue"],
+        "won_deals": won["deals_won"],
         "rounding": "half_up",
     }
     if params.by:
@@ -384,15 +481,31 @@ def funnel(request, pipeline_id: int, period: str):
     chosen = _period(period)
     result = selectors.funnel(pipeline, chosen)
     return {
-        "pipeline_id": pipeline.pk, "period": chosen.key,
-        "stages": [{"stage_id": r.stage_id, "name": r.name, "entered": r.entered, "exited": r.exited,
-                    "advanced": r.advanced, "conversion_percent": r.conversion_percent,
-                    "average_days": r.average_days} for r in result.rows],
-        "won": result.won, "lost": result.lost, "win_rate_percent": result.win_rate_percent,
-        "lost_reasons": [{"id": r.id, "name": r.name, "count": r.count}
-                         for r in selectors.lost_reasons(pipeline, chosen)],
-        "bottleneck": {"worst_drop_stage_id": result.worst_drop_stage_id,
-                       "longest_wait_stage_id": result.longest_wait_stage_id},
+        "pipeline_id": pipeline.pk,
+        "period": chosen.key,
+        "stages": [
+            {
+                "stage_id": r.stage_id,
+                "name": r.name,
+                "entered": r.entered,
+                "exited": r.exited,
+                "advanced": r.advanced,
+                "conversion_percent": r.conversion_percent,
+                "average_days": r.average_days,
+            }
+            for r in result.rows
+        ],
+        "won": result.won,
+        "lost": result.lost,
+        "win_rate_percent": result.win_rate_percent,
+        "lost_reasons": [
+            {"id": r.id, "name": r.name, "count": r.count}
+            for r in selectors.lost_reasons(pipeline, chosen)
+        ],
+        "bottleneck": {
+            "worst_drop_stage_id": result.worst_drop_stage_id,
+            "longest_wait_stage_id": result.longest_wait_stage_id,
+        },
     }
 
 

@@ -45,7 +45,12 @@ class SalesConfig(AppConfig):
         timeline.register("stages", "sales.deal", timeline_sources.stage_source)
         timeline.register("audit", "sales.deal", timeline_sources.audit_source)
         timeline.register("touches", "sales.deal", timeline_sources.touch_source)
-        panels.register("person.top", "sales/partials/_person_deals_panel.html", timeline_sources.person_deals_panel, order=50)
+        panels.register(
+            "person.top",
+            "sales/partials/_person_deals_panel.html",
+            timeline_sources.person_deals_panel,
+            order=50,
+        )
 
         events.subscribe("touch.logged", note_touch)
         events.subscribe("deal.won", order_for_won_deal)  # the win becomes a commerce order

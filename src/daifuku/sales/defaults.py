@@ -37,8 +37,14 @@ def ensure_default_pipeline(*, using: str = "default", models=None) -> bool:
         return False
     pipeline = pipeline_model.objects.using(using).create(name=DEFAULT_PIPELINE, position=10)
     stage_model.objects.using(using).bulk_create(
-        stage_model(pipeline=pipeline, name=name, position=(index + 1) * 10, probability=probability, kind=kind,
-                    rotting_days=rotting)
+        stage_model(
+            pipeline=pipeline,
+            name=name,
+            position=(index + 1) * 10,
+            probability=probability,
+            kind=kind,
+            rotting_days=rotting,
+        )
         for index, (name, probability, kind, rotting) in enumerate(DEFAULT_STAGES)
     )
     return True
@@ -52,7 +58,9 @@ def ensure_default_lost_reasons(*, using: str = "default", models=None) -> bool:
     if model.objects.using(using).exists():
         return False
     model.objects.using(using).bulk_create(
-        model(name=name, position=(index + 1) * 10) for index, name in enumerate(DEFAULT_LOST_REASONS))
+        model(name=name, position=(index + 1) * 10)
+        for index, name in enumerate(DEFAULT_LOST_REASONS)
+    )
     return True
 
 

@@ -32,8 +32,12 @@ RULE = colors.HexColor("#999999")
 HEAD = colors.HexColor("#eeeeee")
 # Right edges of the figure columns: each header is right-aligned on the same edge as the
 # figures under it, so "金額" sits exactly over the amounts.
-COLUMNS = {"quantity": LEFT + 108 * mm, "unit_price": LEFT + 136 * mm, "rate": LEFT + 151 * mm,
-           "amount": RIGHT - 2 * mm}
+COLUMNS = {
+    "quantity": LEFT + 108 * mm,
+    "unit_price": LEFT + 136 * mm,
+    "rate": LEFT + 151 * mm,
+    "amount": RIGHT - 2 * mm,
+}
 NAME_WIDTH = 84 * mm
 
 
@@ -76,10 +80,20 @@ class Sheet:
     ops: list[tuple] = field(default_factory=list)
     pages: int = 1
 
-    def text(self, x: float, y: float, text: str, size: float = 9, align: str = "left", color=colors.black):
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float = 9,
+        align: str = "left",
+        color=colors.black,
+    ):
         self.ops.append(("text", x, y, str(text), size, align, color))
 
-    def line(self, x1: float, y1: float, x2: float, y2: float, color=RULE, width: float = 0.5, dash=None):
+    def line(
+        self, x1: float, y1: float, x2: float, y2: float, color=RULE, width: float = 0.5, dash=None
+    ):
         self.ops.append(("line", x1, y1, x2, y2, color, width, dash))
 
     def rect(self, x: float, y: float, w: float, h: float, fill=None, stroke=None, dash=None):
@@ -99,7 +113,9 @@ class Sheet:
         buffer = io.BytesIO()
         with EmbeddedFont(self.characters()) as font:
             # initialFontName: no Helvetica (a font the viewer substitutes) in the page resources
-            pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=font, initialFontSize=9)
+            pdf = canvas.Canvas(
+                buffer, pagesize=A4, pageCompression=1, initialFontName=font, initialFontSize=9
+            )
             pdf.setTitle(title)
             for op in self.ops:
                 kind = op[0]
@@ -107,8 +123,11 @@ class Sheet:
                     _kind, x, y, text, size, align, color = op
                     pdf.setFillColor(color)
                     pdf.setFont(font, size)
-                    {"left": pdf.drawString, "right": pdf.drawRightString,
-                     "center": pdf.drawCentredString}[align](x, y, text)
+                    {
+                        "left": pdf.drawString,
+                        "right": pdf.drawRightString,
+                        "center": pdf.drawCentredString,
+                    }[align](x, y, text)
                 elif kind == "line":
                     _kind, x1, y1, x2, y2, color, width, dash = op
                     pdf.setStrokeColor(color)
@@ -127,8 +146,16 @@ class Sheet:
                     pdf.setDash((), 0)
                 elif kind == "image":
                     _kind, data, x, y, w, h = op
-                    pdf.drawImage(ImageReader(io.BytesIO(data)), x, y, w, h, preserveAspectRatio=True,
-                                  anchor="c", mask="auto")
+                    pdf.drawImage(
+                        ImageReader(io.BytesIO(data)),
+                        x,
+                        y,
+                        w,
+                        h,
+                        preserveAspectRatio=True,
+                        anchor="c",
+                        mask="auto",
+                    )
                 elif kind == "page":
                     pdf.showPage()
             pdf.showPage()
@@ -152,8 +179,11 @@ def _head(sheet: Sheet, quote, deal, issuer) -> float:
     top = HEIGHT - 22 * mm
     sheet.text(WIDTH / 2, top, "御　見　積　書", 20, "center")
     y = top - 10 * mm
-    for label, value in ((_("Quote number"), quote.number), (_("Issued on"), japanese_date(quote.issued_on)),
-                         (_("Valid until"), japanese_date(quote.valid_until))):
+    for label, value in (
+        (_("Quote number"), quote.number),
+        (_("Issued on"), japanese_date(quote.issued_on)),
+        (_("Valid until"), japanese_date(quote.valid_until)),
+    ):
         sheet.text(RIGHT - 34 * mm, y, label, 8.5, "right", GREY)
         sheet.text(RIGHT, y, value, 8.5, "right")
         y -= 4.6 * mm
@@ -181,7 +211,9 @@ def _head(sheet: Sheet, quote, deal, issuer) -> float:
     if seal:
         sheet.image(seal, seal_x + 1 * mm, seal_y + 1 * mm, seal_size - 2 * mm, seal_size - 2 * mm)
     else:
-        sheet.text(seal_x + seal_size / 2, seal_y + seal_size / 2 - 1.5 * mm, "印", 9, "center", RULE)
+        sheet.text(
+            seal_x + seal_size / 2, seal_y + seal_size / 2 - 1.5 * mm, "印", 9, "center", RULE
+        )
     text_width_mm = seal_x - x - 2 * mm
     if issuer is not None and issuer.name:
         for line in wrap(issuer.name, 11, text_width_mm, 2):
@@ -210,8 +242,12 @@ def _head(sheet: Sheet, quote, deal, issuer) -> float:
 def _table_header(sheet: Sheet, y: float) -> float:
     sheet.rect(LEFT, y - 2.2 * mm, RIGHT - LEFT, 7 * mm, fill=HEAD)
     sheet.text(LEFT + 2 * mm, y, _("Item"), 9)
-    for key, label in (("quantity", _("Quantity")), ("unit_price", _("Unit price")),
-                       ("rate", _("Tax rate")), ("amount", _("Amount"))):
+    for key, label in (
+        ("quantity", _("Quantity")),
+        ("unit_price", _("Unit price")),
+        ("rate", _("Tax rate")),
+        ("amount", _("Amount")),
+    ):
         sheet.text(COLUMNS[key], y, label, 9, "right")
     return y - 7.5 * mm
 
@@ -242,7 +278,9 @@ def _totals(sheet: Sheet, quote, y: float) -> float:
     rows = [(_("Subtotal (before tax)"), quote.subtotal, False)]
     for part in quote.tax_breakdown:
         rows.append((_("%(rate)s%% taxable") % {"rate": part["rate"]}, part["taxable"], False))
-        rows.append((_("Consumption tax (%(rate)s%%)") % {"rate": part["rate"]}, part["tax"], False))
+        rows.append(
+            (_("Consumption tax (%(rate)s%%)") % {"rate": part["rate"]}, part["tax"], False)
+        )
     rows.append((_("Total (tax included)"), quote.total, True))
     needed = 6 * mm * len(rows) + 20 * mm
     if y - needed < BOTTOM:
@@ -263,7 +301,11 @@ def _footnotes(sheet: Sheet, quote, y: float) -> None:
     notes = []
     if any(line["tax_rate"] == 8 for line in quote.lines):
         notes.append(_("※ marks items at the reduced tax rate (8%)."))
-    notes.append(_("Consumption tax is computed once per tax rate on this quote; fractions of a yen are rounded down."))
+    notes.append(
+        _(
+            "Consumption tax is computed once per tax rate on this quote; fractions of a yen are rounded down."
+        )
+    )
     for text in notes:
         for line in wrap(text, 8, RIGHT - LEFT, 2):
             sheet.text(LEFT, y, line, 8, color=GREY)
@@ -285,13 +327,23 @@ def _footnotes(sheet: Sheet, quote, y: float) -> None:
 
 
 def _page_numbers(sheet: Sheet, quote) -> None:
-    """"Q-2026-0001 1 / 2" at the foot of every page once the page count is known."""
+    """ "Q-2026-0001 1 / 2" at the foot of every page once the page count is known."""
     if sheet.pages == 1:
         return
     ops, page = [], 1
     for op in sheet.ops + [("page",)]:
         if op[0] == "page":
-            ops.append(("text", RIGHT, 12 * mm, f"{quote.number}  {page} / {sheet.pages}", 8, "right", GREY))
+            ops.append(
+                (
+                    "text",
+                    RIGHT,
+                    12 * mm,
+                    f"{quote.number}  {page} / {sheet.pages}",
+                    8,
+                    "right",
+                    GREY,
+                )
+            )
             page += 1
         ops.append(op)
     sheet.ops = ops[:-1]

@@ -62,10 +62,18 @@ def _to_truetype(font) -> None:
     font["maxp"] = maxp = newTable("maxp")
     maxp.tableVersion = 0x00010000
     maxp.maxZones = 1
-    for attribute in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-                      "maxStackElements", "maxSizeOfInstructions"):
+    for attribute in (
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+    ):
         setattr(maxp, attribute, 0)
-    maxp.maxComponentElements = max((len(getattr(g, "components", []) or []) for g in glyphs.values()), default=0)
+    maxp.maxComponentElements = max(
+        (len(getattr(g, "components", []) or []) for g in glyphs.values()), default=0
+    )
     maxp.compile(font)
     post = font["post"]
     post.formatType = 2.0

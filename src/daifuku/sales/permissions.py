@@ -18,7 +18,9 @@ def deal_policy(prefix: str = ""):
     def policy(queryset: QuerySet, user, action: str) -> QuerySet:
         if sees_everything(user):
             return queryset
-        return queryset.filter(owned_scope(user, owner_field=f"{prefix}owner", team_field=f"{prefix}team"))
+        return queryset.filter(
+            owned_scope(user, owner_field=f"{prefix}owner", team_field=f"{prefix}team")
+        )
 
     return policy
 

@@ -52,9 +52,14 @@ YEN_FIELDS = {"amount", "unit_price", "total"}
 CHOICES = {"status": DealStatus, "forecast_category": ForecastCategory, "tax_category": TaxCategory}
 # foreign keys shown by name: field → (app label, model name)
 NAMED = {
-    "company": ("customers", "Company"), "person": ("customers", "Person"), "owner": ("accounts", "User"),
-    "team": ("accounts", "Team"), "pipeline": ("sales", "Pipeline"), "stage": ("sales", "Stage"),
-    "product": ("commerce", "Product"), "lost_reason": ("sales", "LostReason"),
+    "company": ("customers", "Company"),
+    "person": ("customers", "Person"),
+    "owner": ("accounts", "User"),
+    "team": ("accounts", "Team"),
+    "pipeline": ("sales", "Pipeline"),
+    "stage": ("sales", "Stage"),
+    "product": ("commerce", "Product"),
+    "lost_reason": ("sales", "LostReason"),
 }
 
 
@@ -79,12 +84,16 @@ def _names(entries) -> dict[tuple[str, str], dict[int, str]]:
     for entry in entries:
         for name, pair in (entry.changes or {}).items():
             if name in NAMED and isinstance(pair, (list, tuple)):
-                wanted[NAMED[name]].update(v for v in pair if isinstance(v, int) and not isinstance(v, bool))
+                wanted[NAMED[name]].update(
+                    v for v in pair if isinstance(v, int) and not isinstance(v, bool)
+                )
     names = {}
     for key, ids in wanted.items():
         model = _model(key)
         manager = getattr(model, "all_objects", None) or model._default_manager if model else None
-        names[key] = {obj.pk: _display_name(obj) for obj in manager.filter(pk__in=ids)} if manager else {}
+        names[key] = (
+            {obj.pk: _display_name(obj) for obj in manager.filter(pk__in=ids)} if manager else {}
+        )
     return names
 
 
@@ -143,12 +152,18 @@ def _line_event(entry, names) -> Event:
     quantity = source(entry, "quantity")
     what = f"{item} × {quantity}" if quantity else item
     if entry.action == "create":
-        return Event(pgettext("timeline", "Line item added: %(item)s") % {"item": what},
-                     [f"{LINE_FIELDS['unit_price']}: {value_text('unit_price', _new(entry, 'unit_price'), names)}"])
+        return Event(
+            pgettext("timeline", "Line item added: %(item)s") % {"item": what},
+            [
+                f"{LINE_FIELDS['unit_price']}: {value_text('unit_price', _new(entry, 'unit_price'), names)}"
+            ],
+        )
     if entry.action == "delete":
         return Event(pgettext("timeline", "Line item removed: %(item)s") % {"item": what})
-    return Event(pgettext("timeline", "Line item changed: %(item)s") % {"item": entry.object_repr},
-                 _changes(entry, LINE_FIELDS, names, creating=False))
+    return Event(
+        pgettext("timeline", "Line item changed: %(item)s") % {"item": entry.object_repr},
+        _changes(entry, LINE_FIELDS, names, creating=False),
+    )
 
 
 def _contact_event(entry, names) -> Event:
@@ -161,19 +176,36 @@ def _contact_event(entry, names) -> Event:
         return Event(f"{title}（{role}）" if role else title)
     if entry.action == "delete":
         return Event(pgettext("timeline", "Person involved removed: %(person)s") % {"person": who})
-    return Event(pgettext("timeline", "Role changed: %(person)s") % {"person": who},
-                 _changes(entry, CONTACT_FIELDS, names, creating=False))
+    return Event(
+        pgettext("timeline", "Role changed: %(person)s") % {"person": who},
+        _changes(entry, CONTACT_FIELDS, names, creating=False),
+    )
 
 
 def _deal_event(entry, names) -> Event:
     if entry.action == "create":
-        return Event(pgettext("timeline", "Deal created"), _changes(entry, {
-            k: DEAL_FIELDS[k] for k in ("stage", "amount", "expected_close")}, names, creating=True))
+        return Event(
+            pgettext("timeline", "Deal created"),
+            _changes(
+                entry,
+                {k: DEAL_FIELDS[k] for k in ("stage", "amount", "expected_close")},
+                names,
+                creating=True,
+            ),
+        )
     if entry.action == "stalled":
         reason = _new(entry, "stalled_reason")
-        return Event(pgettext("timeline", "Flagged as stalled"),
-                     [_("Longer in this stage than its limit.") if reason == "rotting" else _("No touch for a while.")])
-    return Event(pgettext("timeline", "Deal changed"), _changes(entry, DEAL_FIELDS, names, creating=False))
+        return Event(
+            pgettext("timeline", "Flagged as stalled"),
+            [
+                _("Longer in this stage than its limit.")
+                if reason == "rotting"
+                else _("No touch for a while.")
+            ],
+        )
+    return Event(
+        pgettext("timeline", "Deal changed"), _changes(entry, DEAL_FIELDS, names, creating=False)
+    )
 
 
 def events_for(entries) -> dict[int, Event]:
@@ -188,8 +220,10 @@ def events_for(entries) -> dict[int, Event]:
             event = _contact_event(entry, names)
         elif entry.object_type == "sales.quote":
             total = pgettext("quote", "Total")
-            event = Event(pgettext("timeline", "Quote issued: %(number)s") % {"number": entry.object_repr},
-                          [f"{total}: {value_text('total', _new(entry, 'total'), names)}"])
+            event = Event(
+                pgettext("timeline", "Quote issued: %(number)s") % {"number": entry.object_repr},
+                [f"{total}: {value_text('total', _new(entry, 'total'), names)}"],
+            )
         elif entry.object_type == "sales.deal":
             event = _deal_event(entry, names)
         else:

@@ -24,8 +24,12 @@ def customer_deals_source(*, subject, user, before, limit) -> list[TimelineItem]
     """Deals opened with this customer (one indexed query on the customer's foreign key)."""
     return [
         TimelineItem(
-            at=deal.created_at, kind="deal", title=_("Deal: %(title)s") % {"title": deal.title},
-            body=f"{deal.stage.name} · ¥{deal.amount:,}", url=reverse("sales:deal", args=[deal.pk]), sort_id=deal.pk,
+            at=deal.created_at,
+            kind="deal",
+            title=_("Deal: %(title)s") % {"title": deal.title},
+            body=f"{deal.stage.name} · ¥{deal.amount:,}",
+            url=reverse("sales:deal", args=[deal.pk]),
+            sort_id=deal.pk,
         )
         for deal in _newest_deals(user, subject, before=before, limit=limit)
     ]
@@ -48,8 +52,9 @@ def _newest_deals(user, customer, *, before, limit: int) -> list[Deal]:
 def stage_source(*, subject, user, before, limit) -> list[TimelineItem]:
     """The deal's moves in plain words (「フェーズを移動しました: 提案 → 交渉」, 「失注しました」
     with the reason). Its opening is the audit's 「商談を作成しました」, so it is left out here."""
-    qs = (StageChange.objects.filter(deal_id=subject.pk, from_stage__isnull=False)
-          .select_related("from_stage", "to_stage", "changed_by", "lost_reason"))
+    qs = StageChange.objects.filter(deal_id=subject.pk, from_stage__isnull=False).select_related(
+        "from_stage", "to_stage", "changed_by", "lost_reason"
+    )
     if before is not None:
         qs = qs.filter(changed_at__lt=before)
     items = []
@@ -65,13 +70,28 @@ def stage_source(*, subject, user, before, limit) -> list[TimelineItem]:
             title = pgettext("timeline", "Stage moved: %(from)s → %(to)s") % moved
         lines = []
         if change.lost_reason_id:
-            lines.append(pgettext("timeline", "Lost reason: %(reason)s") % {"reason": change.lost_reason.name})
+            lines.append(
+                pgettext("timeline", "Lost reason: %(reason)s")
+                % {"reason": change.lost_reason.name}
+            )
         if change.reason:
             lines.append(pgettext("timeline", "Note: %(note)s") % {"note": change.reason})
         if change.seconds_in_from is not None:
-            lines.append(_("%(days)s days in the previous stage") % {"days": round(change.seconds_in_from / 86400, 1)})
-        items.append(TimelineItem(at=change.changed_at, kind="stage", title=title, actor=_actor(change.changed_by, ""),
-                                  template=EVENT_TEMPLATE, data={"lines": lines}, sort_id=change.pk))
+            lines.append(
+                _("%(days)s days in the previous stage")
+                % {"days": round(change.seconds_in_from / 86400, 1)}
+            )
+        items.append(
+            TimelineItem(
+                at=change.changed_at,
+                kind="stage",
+                title=title,
+                actor=_actor(change.changed_by, ""),
+                template=EVENT_TEMPLATE,
+                data={"lines": lines},
+                sort_id=change.pk,
+            )
+        )
     return items
 
 
@@ -85,8 +105,11 @@ def _actor(user, label: str) -> str:
 def audit_source(*, subject, user, before, limit) -> list[TimelineItem]:
     """What happened to the deal and its lines, people involved and quotes, as business
     events (:mod:`.timeline_display`); moves show as stage entries, so they are left out."""
-    entries = (AuditEntry.objects.filter(subject_type="sales.deal", subject_id=subject.pk)
-               .exclude(action="move").select_related("actor"))
+    entries = (
+        AuditEntry.objects.filter(subject_type="sales.deal", subject_id=subject.pk)
+        .exclude(action="move")
+        .select_related("actor")
+    )
     if before is not None:
         entries = entries.filter(at__lt=before)
     entries = list(entries.order_by("-at", "-id")[:limit])
@@ -96,11 +119,20 @@ def audit_source(*, subject, user, before, limit) -> list[TimelineItem]:
         event = events[entry.pk]
         if entry.action == "update" and not event.lines:
             continue  # only bookkeeping changed: nothing a person would read
-        items.append(TimelineItem(
-            at=entry.at, kind="audit", title=event.title, actor=_actor(entry.actor, entry.actor_label),
-            template=EVENT_TEMPLATE, data={"lines": event.lines, "via": "" if entry.via == "ui" else via_label(entry.via)},
-            sort_id=entry.pk,
-        ))
+        items.append(
+            TimelineItem(
+                at=entry.at,
+                kind="audit",
+                title=event.title,
+                actor=_actor(entry.actor, entry.actor_label),
+                template=EVENT_TEMPLATE,
+                data={
+                    "lines": event.lines,
+                    "via": "" if entry.via == "ui" else via_label(entry.via),
+                },
+                sort_id=entry.pk,
+            )
+        )
     return items
 
 
@@ -111,7 +143,9 @@ def touch_source(*, subject, user, before, limit) -> list[TimelineItem]:
     except ImportError:
         return []
     try:
-        touches = touches_for_subject(user, subject_type="sales.deal", subject_id=subject.pk, before=before, limit=limit)
+        touches = touches_for_subject(
+            user, subject_type="sales.deal", subject_id=subject.pk, before=before, limit=limit
+        )
     except TypeError:
         return []
     items = []
@@ -122,10 +156,16 @@ def touch_source(*, subject, user, before, limit) -> list[TimelineItem]:
         at = getattr(touch, "occurred_at", None) or getattr(touch, "created_at", None)
         if at is None:
             continue
-        items.append(TimelineItem(at=at, kind="touch", title=str(getattr(touch, "summary", "") or touch),
-                                  body=str(getattr(touch, "body", "") or getattr(touch, "notes", "") or ""),
-                                  actor=str(getattr(touch, "rep", "") or ""),
-                                  sort_id=getattr(touch, "pk", 0)))
+        items.append(
+            TimelineItem(
+                at=at,
+                kind="touch",
+                title=str(getattr(touch, "summary", "") or touch),
+                body=str(getattr(touch, "body", "") or getattr(touch, "notes", "") or ""),
+                actor=str(getattr(touch, "rep", "") or ""),
+                sort_id=getattr(touch, "pk", 0),
+            )
+        )
     return items
 
 
@@ -139,9 +179,16 @@ def person_deals_panel(request, person) -> dict:
     if every is not None and len(every) < asked:  # the timeline read every deal already
         deals = sorted(every, key=_closing_order)
     else:
-        deals = (deals_queryset(request.user).filter(person=person).select_related("stage")
-                 .order_by(F("expected_close").asc(nulls_last=True), "id"))
-    return {"open_deals": [deal for deal in deals if deal.status == "open"][:5], "panel_person": person}
+        deals = (
+            deals_queryset(request.user)
+            .filter(person=person)
+            .select_related("stage")
+            .order_by(F("expected_close").asc(nulls_last=True), "id")
+        )
+    return {
+        "open_deals": [deal for deal in deals if deal.status == "open"][:5],
+        "panel_person": person,
+    }
 
 
 def _closing_order(deal: Deal):
@@ -149,4 +196,11 @@ def _closing_order(deal: Deal):
     return (deal.expected_close is None, deal.expected_close or dt.date.min, deal.pk)
 
 
-__all__ = ["Deal", "audit_source", "customer_deals_source", "person_deals_panel", "stage_source", "touch_source"]
+__all__ = [
+    "Deal",
+    "audit_source",
+    "customer_deals_source",
+    "person_deals_panel",
+    "stage_source",
+    "touch_source",
+]

@@ -7,7 +7,9 @@ app_name = "sales"
 urlpatterns = [
     path("", board.home, name="home"),
     path("pipelines/<int:pk>/board/", board.board, name="board"),
-    path("pipelines/<int:pk>/board/stages/<int:stage_id>/", board.board_column, name="board-column"),
+    path(
+        "pipelines/<int:pk>/board/stages/<int:stage_id>/", board.board_column, name="board-column"
+    ),
     path("deals/", deals.deal_list, name="deals"),
     path("deals/new/", deals.deal_create, name="deal-create"),
     path("deals/<int:pk>/", deals.deal_detail, name="deal"),
@@ -17,7 +19,11 @@ urlpatterns = [
     path("deals/<int:pk>/lines/<int:line_id>/delete/", deals.line_remove, name="line-remove"),
     path("people/pick/", deals.person_options, name="person-options"),
     path("deals/<int:pk>/contacts/", deals.contact_add, name="contact-add"),
-    path("deals/<int:pk>/contacts/<int:contact_id>/delete/", deals.contact_remove, name="contact-remove"),
+    path(
+        "deals/<int:pk>/contacts/<int:contact_id>/delete/",
+        deals.contact_remove,
+        name="contact-remove",
+    ),
     path("deals/<int:pk>/next-action/", deals.next_action_add, name="next-action-add"),
     path("deals/<int:pk>/quotes/", quotes.quote_issue, name="quote-issue"),
     path("quotes/<int:pk>/", quotes.quote_detail, name="quote"),

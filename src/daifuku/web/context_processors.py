@@ -17,7 +17,12 @@ AREAS = [
     ("analytics", _("Analytics"), "web:area-analytics", ()),
     ("imports", _("Import / export"), "imports:home", ()),
     # the settings hub links to these pages; the user's own account lives there too
-    ("settings", _("Settings"), "web:settings", ("/accounts/", "customers:tags", "customers:custom-fields")),
+    (
+        "settings",
+        _("Settings"),
+        "web:settings",
+        ("/accounts/", "customers:tags", "customers:custom-fields"),
+    ),
 ]
 
 

@@ -21,9 +21,17 @@ PLANNED_AREAS = {
 @login_required
 def home(request):
     recent = customer_selectors.people_queryset(request.user).order_by("-updated_at", "-id")[:8]
-    return render(request, "web/home.html", {
-        "recent_people": recent, "dashboard_panels": panels.render_context("dashboard", request),
-        "team": manager.team_overview(request.user) if manager.shows_team(request.user) else None})
+    return render(
+        request,
+        "web/home.html",
+        {
+            "recent_people": recent,
+            "dashboard_panels": panels.render_context("dashboard", request),
+            "team": manager.team_overview(request.user)
+            if manager.shows_team(request.user)
+            else None,
+        },
+    )
 
 
 @login_required

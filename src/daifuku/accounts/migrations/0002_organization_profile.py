@@ -4,35 +4,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrganizationProfile',
+            name="OrganizationProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='company name')),
-                ('postal_code', models.CharField(blank=True, max_length=8, verbose_name='postal code')),
-                ('prefecture', models.CharField(blank=True, max_length=10, verbose_name='prefecture')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('address_line', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('building', models.CharField(blank=True, max_length=200, verbose_name='building')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('registration_number', models.CharField(blank=True, max_length=14, verbose_name='qualified invoice issuer registration number')),
-                ('seal', models.FileField(blank=True, upload_to='accounts/seal/', verbose_name='seal image')),
-                ('inquiry_contact', models.CharField(blank=True, max_length=200, verbose_name='inquiry contact')),
-                ('inquiry_email', models.EmailField(blank=True, max_length=254, verbose_name='inquiry email address')),
-                ('inquiry_phone', models.CharField(blank=True, max_length=40, verbose_name='inquiry phone')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="company name")),
+                (
+                    "postal_code",
+                    models.CharField(blank=True, max_length=8, verbose_name="postal code"),
+                ),
+                (
+                    "prefecture",
+                    models.CharField(blank=True, max_length=10, verbose_name="prefecture"),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "address_line",
+                    models.CharField(blank=True, max_length=200, verbose_name="address"),
+                ),
+                ("building", models.CharField(blank=True, max_length=200, verbose_name="building")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "registration_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=14,
+                        verbose_name="qualified invoice issuer registration number",
+                    ),
+                ),
+                (
+                    "seal",
+                    models.FileField(
+                        blank=True, upload_to="accounts/seal/", verbose_name="seal image"
+                    ),
+                ),
+                (
+                    "inquiry_contact",
+                    models.CharField(blank=True, max_length=200, verbose_name="inquiry contact"),
+                ),
+                (
+                    "inquiry_email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="inquiry email address"
+                    ),
+                ),
+                (
+                    "inquiry_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="inquiry phone"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, null=True)),
             ],
             options={
-                'verbose_name': 'organisation profile',
-                'verbose_name_plural': 'organisation profiles',
+                "verbose_name": "organisation profile",
+                "verbose_name_plural": "organisation profiles",
             },
         ),
     ]

@@ -29,23 +29,38 @@ def test_create_user_checks_password_strength_and_uniqueness():
     assert "password" in info.value.errors
     create_user(actor="test", username="taro", password="correct horse battery staple", role="rep")
     with pytest.raises(ValidationFailed):
-        create_user(actor="test", username="taro", password="correct horse battery staple", role="rep")
+        create_user(
+            actor="test", username="taro", password="correct horse battery staple", role="rep"
+        )
 
 
 def test_login_logout_and_password_change(rep):
     client = Client()
     page = client.get(reverse("accounts:login"))
     assert page.status_code == 200
-    response = client.post(reverse("accounts:login"), {"username": "rep", "password": "pw-for-tests-only"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "rep", "password": "pw-for-tests-only"}
+    )
     assert response.status_code == 302
     assert client.get(reverse("web:home")).status_code == 200
-    response = client.post(reverse("accounts:password-change"), {
-        "old_password": "pw-for-tests-only", "new_password1": "a much better passphrase 2026",
-        "new_password2": "a much better passphrase 2026"})
+    response = client.post(
+        reverse("accounts:password-change"),
+        {
+            "old_password": "pw-for-tests-only",
+            "new_password1": "a much better passphrase 2026",
+            "new_password2": "a much better passphrase 2026",
+        },
+    )
     assert response.status_code == 302
     client.post(reverse("accounts:logout"))
     assert client.get(reverse("web:home")).status_code == 302
-    assert client.post(reverse("accounts:login"), {"username": "rep", "password": "a much better passphrase 2026"}).status_code == 302
+    assert (
+        client.post(
+            reverse("accounts:login"),
+            {"username": "rep", "password": "a much better passphrase 2026"},
+        ).status_code
+        == 302
+    )
 
 
 @override_settings(AXES_FAILURE_LIMIT=3)
@@ -53,7 +68,9 @@ def test_login_is_throttled_after_repeated_failures(rep):
     client = Client()
     for _ in range(3):
         client.post(reverse("accounts:login"), {"username": "rep", "password": "wrong"})
-    response = client.post(reverse("accounts:login"), {"username": "rep", "password": "pw-for-tests-only"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "rep", "password": "pw-for-tests-only"}
+    )
     assert response.status_code in (403, 429)
     assert "_auth_user_id" not in client.session
 
@@ -102,7 +119,9 @@ def test_the_token_user_is_the_user_the_orm_loads(rep):
     for field in loaded._meta.concrete_fields:
         ours, theirs = getattr(found, field.attname), getattr(loaded, field.attname)
         assert (ours, type(ours)) == (theirs, type(theirs)), field.name
-    assert found.is_active is True and timezone.is_aware(found.date_joined) and not found._state.adding
+    assert (
+        found.is_active is True and timezone.is_aware(found.date_joined) and not found._state.adding
+    )
 
 
 def test_only_admins_issue_tokens_for_others(rep, teammate, admin):

@@ -62,13 +62,23 @@ def _client(user) -> Client:
 
 
 def test_only_admins_reach_the_administration_pages(admin, manager, rep):
-    paths = [reverse("accounts:users"), reverse("accounts:user-invite"), reverse("accounts:teams"),
-             reverse("accounts:user", args=[rep.pk]), reverse("accounts:team", args=[rep.team_id])]
+    paths = [
+        reverse("accounts:users"),
+        reverse("accounts:user-invite"),
+        reverse("accounts:teams"),
+        reverse("accounts:user", args=[rep.pk]),
+        reverse("accounts:team", args=[rep.team_id]),
+    ]
     for path in paths:
         assert _client(admin).get(path).status_code == 200, path
         assert _client(manager).get(path).status_code == 403, path
         assert _client(rep).get(path).status_code == 403, path
-    assert _client(rep).post(reverse("accounts:user-set-active", args=[manager.pk]), {"active": "0"}).status_code == 403
+    assert (
+        _client(rep)
+        .post(reverse("accounts:user-set-active", args=[manager.pk]), {"active": "0"})
+        .status_code
+        == 403
+    )
     assert User.objects.get(pk=manager.pk).is_active
     with pytest.raises(DomainError) as info:
         services.change_user(actor=manager, user=rep, role=Role.ADMIN, team=None)
@@ -84,11 +94,22 @@ def test_user_list_shows_role_team_and_state_in_japanese(admin, rep):
 
 def test_invitation_mail_link_sets_password_once_and_signs_in(admin, teams, smtp):
     client = _client(admin)
-    response = client.post(reverse("accounts:user-invite"), {
-        "email": "Hanako@Example.jp", "display_name": "山田 花子", "role": "manager", "team": teams["osaka"].pk})
+    response = client.post(
+        reverse("accounts:user-invite"),
+        {
+            "email": "Hanako@Example.jp",
+            "display_name": "山田 花子",
+            "role": "manager",
+            "team": teams["osaka"].pk,
+        },
+    )
     assert response.status_code == 302
     invitee = User.objects.get(username="hanako@example.jp")
-    assert (invitee.role, invitee.team, invitee.has_usable_password()) == ("manager", teams["osaka"], False)
+    assert (invitee.role, invitee.team, invitee.has_usable_password()) == (
+        "manager",
+        teams["osaka"],
+        False,
+    )
     assert len(smtp) == 1 and smtp[0].rcpt_tos == ["hanako@example.jp"]
     text = _mail_text(smtp[0])
     assert "Daifuku CRM へのご招待" in text and "hanako@example.jp" in text
@@ -100,12 +121,21 @@ def test_invitation_mail_link_sets_password_once_and_signs_in(admin, teams, smtp
     assert page.status_code == 200 and "パスワードを保存" in page.content.decode()
     weak = visitor.post(link, {"password1": "12345", "password2": "12345"})
     assert weak.status_code == 200 and "password1" in weak.context["form"].errors
-    mismatch = visitor.post(link, {"password1": "hanako-secret-2026", "password2": "other-secret-2026"})
+    mismatch = visitor.post(
+        link, {"password1": "hanako-secret-2026", "password2": "other-secret-2026"}
+    )
     assert "password2" in mismatch.context["form"].errors
-    done = visitor.post(link, {"password1": "hanako-secret-2026", "password2": "hanako-secret-2026"})
+    done = visitor.post(
+        link, {"password1": "hanako-secret-2026", "password2": "hanako-secret-2026"}
+    )
     assert done.status_code == 302
-    assert visitor.post(reverse("accounts:login"), {"username": "hanako@example.jp",
-                                                    "password": "hanako-secret-2026"}).status_code == 302
+    assert (
+        visitor.post(
+            reverse("accounts:login"),
+            {"username": "hanako@example.jp", "password": "hanako-secret-2026"},
+        ).status_code
+        == 302
+    )
     # the link is spent
     assert Client().get(link).status_code == 400
     assert "このリンクは使えません" in Client().get(link).content.decode()
@@ -120,7 +150,9 @@ def test_invitation_link_expires_and_dies_with_deactivation(admin, settings):
     assert not invitation_tokens.check_token(invitee, old)
     six_days_ago = eight_days_ago + 2 * 86400
     assert invitation_tokens.check_token(
-        invitee, invitation_tokens._make_token_with_timestamp(invitee, six_days_ago, settings.SECRET_KEY))
+        invitee,
+        invitation_tokens._make_token_with_timestamp(invitee, six_days_ago, settings.SECRET_KEY),
+    )
     path = invitation_path(invitee)
     assert Client().get(path).status_code == 200
     services.set_user_active(actor=admin, user=invitee, active=False)
@@ -144,10 +176,17 @@ def test_invite_rejects_bad_and_duplicate_addresses_on_the_field(admin, rep):
 
 
 def test_role_and_team_change_keeps_superuser_flags_in_step_and_is_audited(admin, rep, teams):
-    response = _client(admin).post(reverse("accounts:user", args=[rep.pk]), {"role": "admin", "team": teams["osaka"].pk})
+    response = _client(admin).post(
+        reverse("accounts:user", args=[rep.pk]), {"role": "admin", "team": teams["osaka"].pk}
+    )
     assert response.status_code == 302
     rep.refresh_from_db()
-    assert (rep.role, rep.team, rep.is_superuser, rep.is_staff) == ("admin", teams["osaka"], True, True)
+    assert (rep.role, rep.team, rep.is_superuser, rep.is_staff) == (
+        "admin",
+        teams["osaka"],
+        True,
+        True,
+    )
     entry = AuditEntry.objects.filter(action="update", object_id=rep.pk).latest("id")
     assert entry.changes["role"] == ["rep", "admin"]
     services.change_user(actor=admin, user=rep, role=Role.REP, team=None)
@@ -156,7 +195,9 @@ def test_role_and_team_change_keeps_superuser_flags_in_step_and_is_audited(admin
 
 
 def test_last_admin_cannot_be_demoted_or_deactivated(admin):
-    response = _client(admin).post(reverse("accounts:user", args=[admin.pk]), {"role": "rep", "team": ""})
+    response = _client(admin).post(
+        reverse("accounts:user", args=[admin.pk]), {"role": "rep", "team": ""}
+    )
     assert response.status_code == 200 and response.context["form"].errors["role"]
     with pytest.raises(DomainError) as info:
         services.set_user_active(actor=admin, user=admin, active=False)
@@ -169,7 +210,12 @@ def test_deactivate_and_reactivate(admin, rep):
     client.post(reverse("accounts:user-set-active", args=[rep.pk]), {"active": "0"})
     rep.refresh_from_db()
     assert not rep.is_active
-    assert Client().post(reverse("accounts:login"), {"username": "rep", "password": "pw-for-tests-only"}).status_code == 200
+    assert (
+        Client()
+        .post(reverse("accounts:login"), {"username": "rep", "password": "pw-for-tests-only"})
+        .status_code
+        == 200
+    )
     assert AuditEntry.objects.filter(action="deactivate", object_id=rep.pk).exists()
     page = client.get(reverse("accounts:user", args=[rep.pk])).content.decode()
     assert "無効" in page and "再開" in page
@@ -185,7 +231,10 @@ def test_teams_create_and_rename_with_field_errors(admin, teams):
     duplicate = client.post(reverse("accounts:teams"), {"name": "東京営業"})
     assert duplicate.status_code == 200 and duplicate.context["form"].errors["name"]
     team = Team.objects.get(name="名古屋営業")
-    assert client.post(reverse("accounts:team", args=[team.pk]), {"name": "中部営業"}).status_code == 302
+    assert (
+        client.post(reverse("accounts:team", args=[team.pk]), {"name": "中部営業"}).status_code
+        == 302
+    )
     team.refresh_from_db()
     assert team.name == "中部営業"
     clash = client.post(reverse("accounts:team", args=[team.pk]), {"name": "大阪営業"})
@@ -201,22 +250,33 @@ def test_password_reset_by_mail_in_japanese(rep, smtp):
     assert "パスワードをお忘れですか" in client.get(reverse("accounts:login")).content.decode()
     response = client.post(reverse("accounts:password-reset"), {"email": "rep@example.jp"})
     assert response.status_code == 302
-    client.post(reverse("accounts:password-reset"), {"email": "nobody@example.jp"})  # same answer, no mail
+    client.post(
+        reverse("accounts:password-reset"), {"email": "nobody@example.jp"}
+    )  # same answer, no mail
     assert len(smtp) == 1 and smtp[0].rcpt_tos == ["rep@example.jp"]
     text = _mail_text(smtp[0])
     assert "パスワードの再設定" in text
     link = _link(text)
     form_page = client.get(link, follow=True)
     assert "新しいパスワード" in form_page.content.decode()
-    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": "a brand new secret 2026",
-                                                         "new_password2": "a brand new secret 2026"})
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a brand new secret 2026", "new_password2": "a brand new secret 2026"},
+    )
     assert done.status_code == 302
-    assert Client().post(reverse("accounts:login"), {"username": "rep", "password": "a brand new secret 2026"}).status_code == 302
+    assert (
+        Client()
+        .post(reverse("accounts:login"), {"username": "rep", "password": "a brand new secret 2026"})
+        .status_code
+        == 302
+    )
     assert "このリンクは使えません" in Client().get(link, follow=True).content.decode()
 
 
 def test_createsuperuser_gives_the_admin_role():
-    call_command("createsuperuser", interactive=False, username="root", email="root@example.jp", verbosity=0)
+    call_command(
+        "createsuperuser", interactive=False, username="root", email="root@example.jp", verbosity=0
+    )
     user = User.objects.get(username="root")
     assert (user.role, user.is_admin, user.is_superuser) == ("admin", True, True)
     assert user.calendar_secret

@@ -7,257 +7,677 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('customers', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DailyReport',
+            name="DailyReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('reflection', models.TextField(blank=True, verbose_name='reflection and plan')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('approved', 'Approved')], default='draft', max_length=10, verbose_name='status')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('rep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='daily_reports', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                ("reflection", models.TextField(blank=True, verbose_name="reflection and plan")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("approved", "Approved"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "rep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="daily_reports",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-day', '-id'],
+                "ordering": ["-day", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DailyReportComment',
+            name="DailyReportComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(verbose_name='comment')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='activities.dailyreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="comment")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="activities.dailyreport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=100, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField(blank=True)),
-                ('url', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=100, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.TextField(blank=True)),
+                ("url", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OwnershipPeriod',
+            name="OwnershipPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.TextField(blank=True)),
-                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='ownership_periods', to='customers.company')),
-                ('handed_over_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='ownership_periods', to='customers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ownership_periods",
+                        to="customers.company",
+                    ),
+                ),
+                (
+                    "handed_over_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ownership_periods",
+                        to="customers.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Touch',
+            name="Touch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('visit', 'Visit'), ('call', 'Call'), ('email', 'Email'), ('chat', 'Chat'), ('meeting', 'Meeting'), ('line', 'LINE'), ('note', 'Note'), ('other', 'Other')], default='visit', max_length=12, verbose_name='kind')),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('duration_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='duration (minutes)')),
-                ('subject_type', models.CharField(blank=True, max_length=64)),
-                ('subject_id', models.BigIntegerField(blank=True, null=True)),
-                ('summary', models.CharField(max_length=200, verbose_name='summary')),
-                ('body', models.TextField(blank=True, help_text='Markdown', verbose_name='details')),
-                ('outcome', models.CharField(blank=True, max_length=200, verbose_name='outcome')),
-                ('mood', models.CharField(blank=True, choices=[('hot', 'Hot'), ('warm', 'Warm'), ('neutral', 'Neutral'), ('cold', 'Cold')], max_length=8, verbose_name='temperature')),
-                ('follow_up', models.BooleanField(default=False, verbose_name='needs follow-up')),
-                ('is_private', models.BooleanField(default=False, verbose_name='private note')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='touches', to='customers.company', verbose_name='company')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='touches', to='customers.person', verbose_name='person')),
-                ('rep', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='touches', to=settings.AUTH_USER_MODEL, verbose_name='rep')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("visit", "Visit"),
+                            ("call", "Call"),
+                            ("email", "Email"),
+                            ("chat", "Chat"),
+                            ("meeting", "Meeting"),
+                            ("line", "LINE"),
+                            ("note", "Note"),
+                            ("other", "Other"),
+                        ],
+                        default="visit",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="when"),
+                ),
+                (
+                    "duration_minutes",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="duration (minutes)"
+                    ),
+                ),
+                ("subject_type", models.CharField(blank=True, max_length=64)),
+                ("subject_id", models.BigIntegerField(blank=True, null=True)),
+                ("summary", models.CharField(max_length=200, verbose_name="summary")),
+                (
+                    "body",
+                    models.TextField(blank=True, help_text="Markdown", verbose_name="details"),
+                ),
+                ("outcome", models.CharField(blank=True, max_length=200, verbose_name="outcome")),
+                (
+                    "mood",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("hot", "Hot"),
+                            ("warm", "Warm"),
+                            ("neutral", "Neutral"),
+                            ("cold", "Cold"),
+                        ],
+                        max_length=8,
+                        verbose_name="temperature",
+                    ),
+                ),
+                ("follow_up", models.BooleanField(default=False, verbose_name="needs follow-up")),
+                ("is_private", models.BooleanField(default=False, verbose_name="private note")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="touches",
+                        to="customers.company",
+                        verbose_name="company",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="touches",
+                        to="customers.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "rep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="touches",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="rep",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'touch',
-                'verbose_name_plural': 'touches',
+                "verbose_name": "touch",
+                "verbose_name_plural": "touches",
             },
         ),
         migrations.CreateModel(
-            name='NextAction',
+            name="NextAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='what')),
-                ('due_at', models.DateTimeField(verbose_name='due')),
-                ('kind', models.CharField(blank=True, choices=[('visit', 'Visit'), ('call', 'Call'), ('email', 'Email'), ('chat', 'Chat'), ('meeting', 'Meeting'), ('line', 'LINE'), ('note', 'Note'), ('other', 'Other')], max_length=12, verbose_name='kind')),
-                ('duration_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='duration (minutes)')),
-                ('subject_type', models.CharField(blank=True, max_length=64)),
-                ('subject_id', models.BigIntegerField(blank=True, null=True)),
-                ('priority', models.CharField(choices=[('low', 'Low'), ('normal', 'Normal'), ('high', 'High')], default='normal', max_length=8, verbose_name='priority')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='open', max_length=10, verbose_name='status')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('remind_minutes_before', models.PositiveIntegerField(default=30, verbose_name='remind (minutes before)')),
-                ('remind_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('assignee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='next_actions', to=settings.AUTH_USER_MODEL, verbose_name='assignee')),
-                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='next_actions', to='customers.company', verbose_name='company')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='next_actions', to='customers.person', verbose_name='person')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.team')),
-                ('completed_touch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='activities.touch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="what")),
+                ("due_at", models.DateTimeField(verbose_name="due")),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("visit", "Visit"),
+                            ("call", "Call"),
+                            ("email", "Email"),
+                            ("chat", "Chat"),
+                            ("meeting", "Meeting"),
+                            ("line", "LINE"),
+                            ("note", "Note"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "duration_minutes",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="duration (minutes)"
+                    ),
+                ),
+                ("subject_type", models.CharField(blank=True, max_length=64)),
+                ("subject_id", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("low", "Low"), ("normal", "Normal"), ("high", "High")],
+                        default="normal",
+                        max_length=8,
+                        verbose_name="priority",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "remind_minutes_before",
+                    models.PositiveIntegerField(default=30, verbose_name="remind (minutes before)"),
+                ),
+                ("remind_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("reminded_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="next_actions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assignee",
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="next_actions",
+                        to="customers.company",
+                        verbose_name="company",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="next_actions",
+                        to="customers.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "completed_touch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="activities.touch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'next action',
-                'verbose_name_plural': 'next actions',
+                "verbose_name": "next action",
+                "verbose_name_plural": "next actions",
             },
         ),
         migrations.CreateModel(
-            name='TouchAttachment',
+            name="TouchAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, upload_to='touches/%Y/%m/')),
-                ('thumbnail', models.FileField(blank=True, max_length=300, upload_to='touches/thumbs/%Y/%m/')),
-                ('original_name', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField()),
-                ('is_image', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('touch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='activities.touch')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(max_length=300, upload_to="touches/%Y/%m/")),
+                (
+                    "thumbnail",
+                    models.FileField(blank=True, max_length=300, upload_to="touches/thumbs/%Y/%m/"),
+                ),
+                ("original_name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField()),
+                ("is_image", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "touch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="activities.touch",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['id'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='TouchDailyCount',
+            name="TouchDailyCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('kind', models.CharField(choices=[('visit', 'Visit'), ('call', 'Call'), ('email', 'Email'), ('chat', 'Chat'), ('meeting', 'Meeting'), ('line', 'LINE'), ('note', 'Note'), ('other', 'Other')], max_length=12)),
-                ('count', models.IntegerField(default=0)),
-                ('rep', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("visit", "Visit"),
+                            ("call", "Call"),
+                            ("email", "Email"),
+                            ("chat", "Chat"),
+                            ("meeting", "Meeting"),
+                            ("line", "LINE"),
+                            ("note", "Note"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("count", models.IntegerField(default=0)),
+                (
+                    "rep",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ActivityGoal',
+            name="ActivityGoal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(blank=True, max_length=12, verbose_name='kind')),
-                ('period', models.CharField(choices=[('day', 'per day'), ('week', 'per week'), ('month', 'per month')], default='week', max_length=6, verbose_name='period')),
-                ('target', models.PositiveIntegerField(verbose_name='target')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('rep', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(blank=True, max_length=12, verbose_name="kind")),
+                (
+                    "period",
+                    models.CharField(
+                        choices=[("day", "per day"), ("week", "per week"), ("month", "per month")],
+                        default="week",
+                        max_length=6,
+                        verbose_name="period",
+                    ),
+                ),
+                ("target", models.PositiveIntegerField(verbose_name="target")),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "rep",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('team', 'rep', 'kind', 'period'), name='goal_unique', nulls_distinct=False)],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("team", "rep", "kind", "period"),
+                        name="goal_unique",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='dailyreport',
-            index=models.Index(fields=['team', 'status', 'day'], name='daily_report_team_idx'),
+            model_name="dailyreport",
+            index=models.Index(fields=["team", "status", "day"], name="daily_report_team_idx"),
         ),
         migrations.AddConstraint(
-            model_name='dailyreport',
-            constraint=models.UniqueConstraint(fields=('rep', 'day'), name='daily_report_unique'),
+            model_name="dailyreport",
+            constraint=models.UniqueConstraint(fields=("rep", "day"), name="daily_report_unique"),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['user', 'read_at', 'created_at'], name='notification_user_idx'),
+            model_name="notification",
+            index=models.Index(
+                fields=["user", "read_at", "created_at"], name="notification_user_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ownershipperiod',
-            index=models.Index(fields=['person', 'started_at'], name='ownership_person_idx'),
+            model_name="ownershipperiod",
+            index=models.Index(fields=["person", "started_at"], name="ownership_person_idx"),
         ),
         migrations.AddIndex(
-            model_name='ownershipperiod',
-            index=models.Index(fields=['company', 'started_at'], name='ownership_company_idx'),
+            model_name="ownershipperiod",
+            index=models.Index(fields=["company", "started_at"], name="ownership_company_idx"),
         ),
         migrations.AddIndex(
-            model_name='touch',
-            index=models.Index(fields=['person', 'occurred_at', 'id'], name='touch_person_idx'),
+            model_name="touch",
+            index=models.Index(fields=["person", "occurred_at", "id"], name="touch_person_idx"),
         ),
         migrations.AddIndex(
-            model_name='touch',
-            index=models.Index(fields=['company', 'occurred_at', 'id'], name='touch_company_idx'),
+            model_name="touch",
+            index=models.Index(fields=["company", "occurred_at", "id"], name="touch_company_idx"),
         ),
         migrations.AddIndex(
-            model_name='touch',
-            index=models.Index(fields=['subject_type', 'subject_id', 'occurred_at'], name='touch_subject_idx'),
+            model_name="touch",
+            index=models.Index(
+                fields=["subject_type", "subject_id", "occurred_at"], name="touch_subject_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='touch',
-            index=models.Index(fields=['rep', 'occurred_at', 'person'], name='touch_rep_idx'),
+            model_name="touch",
+            index=models.Index(fields=["rep", "occurred_at", "person"], name="touch_rep_idx"),
         ),
         migrations.AddIndex(
-            model_name='touch',
-            index=models.Index(fields=['team', 'occurred_at'], name='touch_team_idx'),
+            model_name="touch",
+            index=models.Index(fields=["team", "occurred_at"], name="touch_team_idx"),
         ),
         migrations.AddConstraint(
-            model_name='touch',
-            constraint=models.CheckConstraint(condition=models.Q(('person__isnull', False), ('company__isnull', False), _connector='OR'), name='touch_has_customer'),
+            model_name="touch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("person__isnull", False), ("company__isnull", False), _connector="OR"
+                ),
+                name="touch_has_customer",
+            ),
         ),
         migrations.AddIndex(
-            model_name='nextaction',
-            index=models.Index(fields=['assignee', 'status', 'due_at'], name='action_assignee_idx'),
+            model_name="nextaction",
+            index=models.Index(fields=["assignee", "status", "due_at"], name="action_assignee_idx"),
         ),
         migrations.AddIndex(
-            model_name='nextaction',
-            index=models.Index(fields=['person', 'status', 'due_at'], name='action_person_idx'),
+            model_name="nextaction",
+            index=models.Index(fields=["person", "status", "due_at"], name="action_person_idx"),
         ),
         migrations.AddIndex(
-            model_name='nextaction',
-            index=models.Index(fields=['company', 'status', 'due_at'], name='action_company_idx'),
+            model_name="nextaction",
+            index=models.Index(fields=["company", "status", "due_at"], name="action_company_idx"),
         ),
         migrations.AddIndex(
-            model_name='nextaction',
-            index=models.Index(fields=['subject_type', 'subject_id', 'status'], name='action_subject_idx'),
+            model_name="nextaction",
+            index=models.Index(
+                fields=["subject_type", "subject_id", "status"], name="action_subject_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='nextaction',
-            index=models.Index(condition=models.Q(('reminded_at__isnull', True)), fields=['status', 'remind_at'], name='action_remind_idx'),
+            model_name="nextaction",
+            index=models.Index(
+                condition=models.Q(("reminded_at__isnull", True)),
+                fields=["status", "remind_at"],
+                name="action_remind_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nextaction',
-            constraint=models.CheckConstraint(condition=models.Q(('person__isnull', False), ('company__isnull', False), _connector='OR'), name='action_has_customer'),
+            model_name="nextaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("person__isnull", False), ("company__isnull", False), _connector="OR"
+                ),
+                name="action_has_customer",
+            ),
         ),
         migrations.AddIndex(
-            model_name='touchdailycount',
-            index=models.Index(fields=['team', 'day'], name='touch_daily_team_idx'),
+            model_name="touchdailycount",
+            index=models.Index(fields=["team", "day"], name="touch_daily_team_idx"),
         ),
         migrations.AddConstraint(
-            model_name='touchdailycount',
-            constraint=models.UniqueConstraint(fields=('rep', 'day', 'kind'), name='touch_daily_unique'),
+            model_name="touchdailycount",
+            constraint=models.UniqueConstraint(
+                fields=("rep", "day", "kind"), name="touch_daily_unique"
+            ),
         ),
     ]

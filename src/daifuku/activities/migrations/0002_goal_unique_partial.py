@@ -5,24 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('activities', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("activities", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='activitygoal',
-            name='goal_unique',
+            model_name="activitygoal",
+            name="goal_unique",
         ),
         migrations.AddConstraint(
-            model_name='activitygoal',
-            constraint=models.UniqueConstraint(condition=models.Q(('rep__isnull', False)), fields=('rep', 'kind', 'period'), name='goal_unique_rep'),
+            model_name="activitygoal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("rep__isnull", False)),
+                fields=("rep", "kind", "period"),
+                name="goal_unique_rep",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='activitygoal',
-            constraint=models.UniqueConstraint(condition=models.Q(('rep__isnull', True)), fields=('team', 'kind', 'period'), name='goal_unique_team'),
+            model_name="activitygoal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("rep__isnull", True)),
+                fields=("team", "kind", "period"),
+                name="goal_unique_team",
+            ),
         ),
     ]

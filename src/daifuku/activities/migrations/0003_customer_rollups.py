@@ -9,39 +9,79 @@ def backfill(apps, schema_editor):
     """Fill the new tables from the touches already recorded (grouped in the database)."""
     from daifuku.activities.services.rollups import rebuild_rollups
 
-    rebuild_rollups(touch_model=apps.get_model("activities", "Touch"),
-                    period_model=apps.get_model("activities", "RepCustomerPeriod"),
-                    last_model=apps.get_model("activities", "PersonLastTouch"))
+    rebuild_rollups(
+        touch_model=apps.get_model("activities", "Touch"),
+        period_model=apps.get_model("activities", "RepCustomerPeriod"),
+        last_model=apps.get_model("activities", "PersonLastTouch"),
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('activities', '0002_goal_unique_partial'),
-        ('customers', '0002_dedup'),
+        ("activities", "0002_goal_unique_partial"),
+        ("customers", "0002_dedup"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PersonLastTouch',
+            name="PersonLastTouch",
             fields=[
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='customers.person')),
-                ('last_touched_at', models.DateTimeField()),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="customers.person",
+                    ),
+                ),
+                ("last_touched_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='RepCustomerPeriod',
+            name="RepCustomerPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(choices=[('week', 'per week'), ('month', 'per month')], max_length=6)),
-                ('start', models.DateField()),
-                ('touches', models.IntegerField(default=0)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.person')),
-                ('rep', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "period",
+                    models.CharField(
+                        choices=[("week", "per week"), ("month", "per month")], max_length=6
+                    ),
+                ),
+                ("start", models.DateField()),
+                ("touches", models.IntegerField(default=0)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="customers.person",
+                    ),
+                ),
+                (
+                    "rep",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('rep', 'period', 'start', 'person'), name='rep_customer_period_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("rep", "period", "start", "person"),
+                        name="rep_customer_period_unique",
+                    )
+                ],
             },
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True),

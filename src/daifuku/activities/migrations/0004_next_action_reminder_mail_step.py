@@ -5,32 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('activities', '0003_customer_rollups'),
-        ('customers', '0006_analyze_people_again'),
+        ("accounts", "0001_initial"),
+        ("activities", "0003_customer_rollups"),
+        ("customers", "0006_analyze_people_again"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='nextaction',
-            name='reminder_mail_at',
+            model_name="nextaction",
+            name="reminder_mail_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='nextaction',
-            name='reminder_mail_attempts',
+            model_name="nextaction",
+            name="reminder_mail_attempts",
             field=models.PositiveSmallIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='nextaction',
-            name='reminder_mailed_at',
+            model_name="nextaction",
+            name="reminder_mailed_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddIndex(
-            model_name='nextaction',
-            index=models.Index(condition=models.Q(('reminder_mail_at__isnull', False)), fields=['reminder_mail_at'], name='action_remind_mail_idx'),
+            model_name="nextaction",
+            index=models.Index(
+                condition=models.Q(("reminder_mail_at__isnull", False)),
+                fields=["reminder_mail_at"],
+                name="action_remind_mail_idx",
+            ),
         ),
     ]

@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('activities', '0004_next_action_reminder_mail_step'),
+        ("activities", "0004_next_action_reminder_mail_step"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dailyreport',
-            name='approved_content',
+            model_name="dailyreport",
+            name="approved_content",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AlterField(
-            model_name='dailyreport',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Sent back'), ('approved', 'Approved')], default='draft', max_length=10, verbose_name='status'),
+            model_name="dailyreport",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("submitted", "Submitted"),
+                    ("returned", "Sent back"),
+                    ("approved", "Approved"),
+                ],
+                default="draft",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
     ]

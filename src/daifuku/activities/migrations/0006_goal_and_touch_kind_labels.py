@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('activities', '0005_daily_report_send_back_and_frozen_approval'),
+        ("activities", "0005_daily_report_send_back_and_frozen_approval"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='activitygoal',
-            name='kind',
-            field=models.CharField(blank=True, choices=[('visit', 'Visit'), ('call', 'Call'), ('email', 'Email'), ('chat', 'Chat'), ('meeting', 'Meeting'), ('line', 'LINE'), ('note', 'Note'), ('other', 'Other')], max_length=12, verbose_name='kind'),
+            model_name="activitygoal",
+            name="kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("visit", "Visit"),
+                    ("call", "Call"),
+                    ("email", "Email"),
+                    ("chat", "Chat"),
+                    ("meeting", "Meeting"),
+                    ("line", "LINE"),
+                    ("note", "Note"),
+                    ("other", "Other"),
+                ],
+                max_length=12,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -14,7 +14,22 @@ from .rollups import PersonLastTouch, RepCustomerPeriod, RollupPeriod
 from .touches import Mood, Touch, TouchAttachment, TouchDailyCount, TouchKind
 
 __all__ = [
-    "ActivityGoal", "DailyReport", "DailyReportComment", "GoalPeriod", "Mood", "NextAction",
-    "Notification", "OwnershipPeriod", "PersonLastTouch", "Priority", "RepCustomerPeriod", "ReportStatus",
-    "RollupPeriod", "Status", "Touch", "TouchAttachment", "TouchDailyCount", "TouchKind",
+    "ActivityGoal",
+    "DailyReport",
+    "DailyReportComment",
+    "GoalPeriod",
+    "Mood",
+    "NextAction",
+    "Notification",
+    "OwnershipPeriod",
+    "PersonLastTouch",
+    "Priority",
+    "RepCustomerPeriod",
+    "ReportStatus",
+    "RollupPeriod",
+    "Status",
+    "Touch",
+    "TouchAttachment",
+    "TouchDailyCount",
+    "TouchKind",
 ]

@@ -22,8 +22,9 @@ class RepCustomerPeriod(models.Model):
     (rep, period, start) is exactly the number of customers the rep touched then (訪問・接触
     した顧客数). Kept by the touch services in the touch's own transaction."""
 
-    rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                            db_index=False)  # the unique constraint leads with rep
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # the unique constraint leads with rep
     period = models.CharField(max_length=6, choices=RollupPeriod.choices)
     start = models.DateField()
     person = models.ForeignKey("customers.Person", on_delete=models.CASCADE, related_name="+")
@@ -31,7 +32,9 @@ class RepCustomerPeriod(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["rep", "period", "start", "person"], name="rep_customer_period_unique"),
+            models.UniqueConstraint(
+                fields=["rep", "period", "start", "person"], name="rep_customer_period_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -43,8 +46,9 @@ class PersonLastTouch(models.Model):
     person's touches, absent when the person has none. The dashboard's "not touched for N
     days" reads it instead of probing the touches of every customer."""
 
-    person = models.OneToOneField("customers.Person", on_delete=models.CASCADE, primary_key=True,
-                                  related_name="+")
+    person = models.OneToOneField(
+        "customers.Person", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
     last_touched_at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -39,16 +39,36 @@ class Touch(models.Model):
     ``team`` is the rep's team when the touch was logged: the team that works the customer
     sees its touches. ``is_private`` notes are seen by their author only."""
 
-    kind = models.CharField(_("kind"), max_length=12, choices=TouchKind.choices, default=TouchKind.VISIT)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=TouchKind.choices, default=TouchKind.VISIT
+    )
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
-    rep = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("rep"), on_delete=models.PROTECT,
-                            related_name="touches")
-    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    person = models.ForeignKey("customers.Person", verbose_name=_("person"), null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="touches")
-    company = models.ForeignKey("customers.Company", verbose_name=_("company"), null=True, blank=True,
-                                on_delete=models.CASCADE, related_name="touches")
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rep"),
+        on_delete=models.PROTECT,
+        related_name="touches",
+    )
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person = models.ForeignKey(
+        "customers.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="touches",
+    )
+    company = models.ForeignKey(
+        "customers.Company",
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="touches",
+    )
     subject_type = models.CharField(max_length=64, blank=True)
     subject_id = models.BigIntegerField(null=True, blank=True)
     summary = models.CharField(_("summary"), max_length=200)
@@ -66,7 +86,9 @@ class Touch(models.Model):
         indexes = [
             models.Index(fields=["person", "occurred_at", "id"], name="touch_person_idx"),
             models.Index(fields=["company", "occurred_at", "id"], name="touch_company_idx"),
-            models.Index(fields=["subject_type", "subject_id", "occurred_at"], name="touch_subject_idx"),
+            models.Index(
+                fields=["subject_type", "subject_id", "occurred_at"], name="touch_subject_idx"
+            ),
             models.Index(fields=["rep", "occurred_at", "person"], name="touch_rep_idx"),
             models.Index(fields=["team", "occurred_at"], name="touch_team_idx"),
         ]
@@ -92,7 +114,9 @@ class TouchAttachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     is_image = models.BooleanField(default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -110,13 +134,17 @@ class TouchDailyCount(models.Model):
     activity from here instead of counting millions of touches."""
 
     rep = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     day = models.DateField()
     kind = models.CharField(max_length=12, choices=TouchKind.choices)
     count = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["rep", "day", "kind"], name="touch_daily_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["rep", "day", "kind"], name="touch_daily_unique")
+        ]
         indexes = [models.Index(fields=["team", "day"], name="touch_daily_team_idx")]
 
     def __str__(self) -> str:

@@ -23,8 +23,25 @@ from .reviews import (
 from .touches import delete_touch, log_touch, update_touch
 
 __all__ = [
-    "add_attachment", "approve_daily_report", "cancel_next_action", "comment_on_report", "complete_next_action",
-    "create_next_action", "delete_touch", "disable_calendar_feed", "enable_calendar_feed", "hand_over_customers", "log_touch", "mark_notifications_read", "notify", "quick_entry",
-    "remove_attachment", "return_daily_report", "send_reminder", "set_activity_goal", "submit_daily_report", "update_next_action",
+    "add_attachment",
+    "approve_daily_report",
+    "cancel_next_action",
+    "comment_on_report",
+    "complete_next_action",
+    "create_next_action",
+    "delete_touch",
+    "disable_calendar_feed",
+    "enable_calendar_feed",
+    "hand_over_customers",
+    "log_touch",
+    "mark_notifications_read",
+    "notify",
+    "quick_entry",
+    "remove_attachment",
+    "return_daily_report",
+    "send_reminder",
+    "set_activity_goal",
+    "submit_daily_report",
+    "update_next_action",
     "update_touch",
 ]

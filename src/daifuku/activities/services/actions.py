@@ -24,13 +24,28 @@ from ..models import NextAction, Notification, Priority, Status, TouchKind
 from .common import aware, choice, ensure_can, is_user, minutes, subject, text
 
 logger = logging.getLogger(__name__)
-AUDITED_FIELDS = ("title", "due_at", "kind", "duration_minutes", "assignee", "priority", "status", "notes",
-                  "remind_minutes_before", "subject_type", "subject_id")
+AUDITED_FIELDS = (
+    "title",
+    "due_at",
+    "kind",
+    "duration_minutes",
+    "assignee",
+    "priority",
+    "status",
+    "notes",
+    "remind_minutes_before",
+    "subject_type",
+    "subject_id",
+)
 # A reminder that could not go out within this time after the due time is no longer useful.
 REMINDER_GRACE = dt.timedelta(hours=12)
 # A reminder mail the server refused is tried again after these delays, then given up.
-MAIL_RETRY_DELAYS = (dt.timedelta(minutes=1), dt.timedelta(minutes=5), dt.timedelta(minutes=15),
-                     dt.timedelta(hours=1))
+MAIL_RETRY_DELAYS = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=15),
+    dt.timedelta(hours=1),
+)
 MAIL_LEASE = dt.timedelta(minutes=5)  # an attempt in progress: no other worker sends it
 
 
@@ -61,14 +76,20 @@ def clean_next_action(data: dict[str, Any], *, creating: bool) -> dict[str, Any]
     if wanted("kind"):
         values["kind"] = choice(data.get("kind"), TouchKind.values, "kind", errors, blank=True)
     if wanted("duration_minutes"):
-        values["duration_minutes"] = minutes(data.get("duration_minutes"), "duration_minutes", errors)
+        values["duration_minutes"] = minutes(
+            data.get("duration_minutes"), "duration_minutes", errors
+        )
     if wanted("priority"):
-        values["priority"] = choice(data.get("priority"), Priority.values, "priority", errors, default=Priority.NORMAL)
+        values["priority"] = choice(
+            data.get("priority"), Priority.values, "priority", errors, default=Priority.NORMAL
+        )
     if wanted("notes"):
         values["notes"] = text(data.get("notes"), "notes", errors, max_length=5000)
     if wanted("remind_minutes_before"):
         value = data.get("remind_minutes_before")
-        values["remind_minutes_before"] = 30 if value in (None, "") else minutes(value, "remind_minutes_before", errors)
+        values["remind_minutes_before"] = (
+            30 if value in (None, "") else minutes(value, "remind_minutes_before", errors)
+        )
     if "assignee" in data:
         values["assignee"] = _assignee(data.get("assignee"), errors)
     if creating or "subject_type" in data or "subject_id" in data:
@@ -89,21 +110,37 @@ def create_next_action(*, actor, data: dict[str, Any], person=None, company=None
     """Plan what happens next with a customer ("when, what", 次のアクション). The assignee
     defaults to the actor; the worker reminds them before the due time."""
     if person is None and company is None:
-        raise ValidationFailed({"person_id": [_("Choose the customer this action is for.")]},
-                               code="customer_required")
+        raise ValidationFailed(
+            {"person_id": [_("Choose the customer this action is for.")]}, code="customer_required"
+        )
     data = dict(data)
     if not data.get("assignee") and is_user(actor):
         data["assignee"] = actor
     values = clean_next_action(data, creating=True)
-    subjects.check(actor, values["subject_type"], values["subject_id"], person=person, company=company)
-    action = NextAction(person=person, company=company, created_by=actor if is_user(actor) else None, **values)
+    subjects.check(
+        actor, values["subject_type"], values["subject_id"], person=person, company=company
+    )
+    action = NextAction(
+        person=person, company=company, created_by=actor if is_user(actor) else None, **values
+    )
     action.team_id = action.assignee.team_id
     _schedule_reminder(action)
     action.save()
-    audit.record(actor=actor, action="create", obj=action, subject=person or company,
-                 changes=audit.diff({}, audit.snapshot(action, AUDITED_FIELDS)))
-    events.emit("next_action.created", next_action_id=action.pk, person_id=action.person_id,
-                company_id=action.company_id, subject_type=action.subject_type, subject_id=action.subject_id)
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=action,
+        subject=person or company,
+        changes=audit.diff({}, audit.snapshot(action, AUDITED_FIELDS)),
+    )
+    events.emit(
+        "next_action.created",
+        next_action_id=action.pk,
+        person_id=action.person_id,
+        company_id=action.company_id,
+        subject_type=action.subject_type,
+        subject_id=action.subject_id,
+    )
     return action
 
 
@@ -116,8 +153,13 @@ def update_next_action(*, actor, action: NextAction, data: dict[str, Any]) -> Ne
     for key, value in values.items():
         setattr(current, key, value)
     if {"subject_type", "subject_id"} & set(values):
-        subjects.check(actor, current.subject_type, current.subject_id, person=current.person,
-                       company=current.company)
+        subjects.check(
+            actor,
+            current.subject_type,
+            current.subject_id,
+            person=current.person,
+            company=current.company,
+        )
     changes = audit.diff(before, audit.snapshot(current, AUDITED_FIELDS))
     if not changes:
         return current
@@ -127,7 +169,9 @@ def update_next_action(*, actor, action: NextAction, data: dict[str, Any]) -> Ne
         _schedule_reminder(current)
     current.updated_at = timezone.now()
     current.save()
-    audit.record(actor=actor, action="update", obj=current, subject=current.customer, changes=changes)
+    audit.record(
+        actor=actor, action="update", obj=current, subject=current.customer, changes=changes
+    )
     return current
 
 
@@ -141,8 +185,13 @@ def _close(actor, action: NextAction, status: str, touch=None) -> NextAction:
     current.completed_touch = touch
     current.updated_at = current.completed_at
     current.save()
-    audit.record(actor=actor, action="update", obj=current, subject=current.customer,
-                 changes={"status": [Status.OPEN, status]})
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=current,
+        subject=current.customer,
+        changes={"status": [Status.OPEN, status]},
+    )
     return current
 
 
@@ -150,8 +199,14 @@ def _close(actor, action: NextAction, status: str, touch=None) -> NextAction:
 def complete_next_action(*, actor, action: NextAction, touch=None) -> NextAction:
     """Mark an action done, optionally with the touch that did it."""
     done = _close(actor, action, Status.DONE, touch)
-    events.emit("next_action.completed", next_action_id=done.pk, person_id=done.person_id,
-                company_id=done.company_id, subject_type=done.subject_type, subject_id=done.subject_id)
+    events.emit(
+        "next_action.completed",
+        next_action_id=done.pk,
+        person_id=done.person_id,
+        company_id=done.company_id,
+        subject_type=done.subject_type,
+        subject_id=done.subject_id,
+    )
     return done
 
 
@@ -167,7 +222,9 @@ def notify(*, user, key: str, title: str, body: str = "", url: str = "") -> Noti
     """Create the notification ``key`` once; a second call with the same key does nothing."""
     try:
         with transaction.atomic():
-            return Notification.objects.create(user=user, key=key[:100], title=title[:200], body=body, url=url[:300])
+            return Notification.objects.create(
+                user=user, key=key[:100], title=title[:200], body=body, url=url[:300]
+            )
     except IntegrityError:
         return None
 
@@ -183,9 +240,14 @@ def mark_notifications_read(*, actor, ids=None) -> int:
 def due_reminder_ids(now=None) -> list[int]:
     now = now or timezone.now()
     return list(
-        NextAction.objects.filter(status=Status.OPEN, reminded_at__isnull=True, remind_at__lte=now,
-                                  due_at__gte=now - REMINDER_GRACE)
-        .order_by("remind_at").values_list("pk", flat=True)[:500]
+        NextAction.objects.filter(
+            status=Status.OPEN,
+            reminded_at__isnull=True,
+            remind_at__lte=now,
+            due_at__gte=now - REMINDER_GRACE,
+        )
+        .order_by("remind_at")
+        .values_list("pk", flat=True)[:500]
     )
 
 
@@ -194,7 +256,10 @@ def _reminder_text(action: NextAction) -> tuple[str, str]:
         when = timezone.localtime(action.due_at).strftime("%Y-%m-%d %H:%M")
         title = _("Reminder: %(title)s at %(when)s") % {"title": action.title, "when": when}
         body = _("%(customer)s — %(title)s, due %(when)s.") % {
-            "customer": str(action.customer), "title": action.title, "when": when}
+            "customer": str(action.customer),
+            "title": action.title,
+            "when": when,
+        }
     return title, body
 
 
@@ -209,17 +274,26 @@ def send_reminder(action_id: int, *, now=None) -> bool:
 
     now = now or timezone.now()
     with transaction.atomic():
-        claimed = NextAction.objects.filter(pk=action_id, status=Status.OPEN, reminded_at__isnull=True).update(
-            reminded_at=now)
+        claimed = NextAction.objects.filter(
+            pk=action_id, status=Status.OPEN, reminded_at__isnull=True
+        ).update(reminded_at=now)
         if not claimed:
             return False
-        action = NextAction.objects.select_related("assignee", "person", "company").get(pk=action_id)
+        action = NextAction.objects.select_related("assignee", "person", "company").get(
+            pk=action_id
+        )
         title, body = _reminder_text(action)
-        notify(user=action.assignee, key=f"reminder:{action.pk}:{action.due_at.isoformat()}",
-               title=title, body=body, url=reverse("activities:home"))
+        notify(
+            user=action.assignee,
+            key=f"reminder:{action.pk}:{action.due_at.isoformat()}",
+            title=title,
+            body=body,
+            url=reverse("activities:home"),
+        )
         if action.assignee.email:
             NextAction.objects.filter(pk=action_id).update(
-                reminder_mail_at=now, reminder_mail_attempts=0, reminder_mailed_at=None)
+                reminder_mail_at=now, reminder_mail_attempts=0, reminder_mailed_at=None
+            )
             transaction.on_commit(lambda: send_reminder_mail_task.enqueue(action_id))
     return True
 
@@ -236,8 +310,14 @@ def send_reminder_mail(action_id: int, *, now=None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         claimed = NextAction.objects.filter(
-            pk=action_id, status=Status.OPEN, reminder_mailed_at__isnull=True, reminder_mail_at__lte=now,
-        ).update(reminder_mail_at=now + MAIL_LEASE, reminder_mail_attempts=F("reminder_mail_attempts") + 1)
+            pk=action_id,
+            status=Status.OPEN,
+            reminder_mailed_at__isnull=True,
+            reminder_mail_at__lte=now,
+        ).update(
+            reminder_mail_at=now + MAIL_LEASE,
+            reminder_mail_attempts=F("reminder_mail_attempts") + 1,
+        )
     if not claimed:
         return False
     action = NextAction.objects.select_related("assignee", "person", "company").get(pk=action_id)
@@ -247,23 +327,38 @@ def send_reminder_mail(action_id: int, *, now=None) -> bool:
     except (OSError, smtplib.SMTPException) as exc:
         attempts = action.reminder_mail_attempts
         if attempts >= len(MAIL_RETRY_DELAYS):
-            logger.error("reminder mail for next action %s given up after %s attempts: %s", action_id, attempts, exc)
+            logger.error(
+                "reminder mail for next action %s given up after %s attempts: %s",
+                action_id,
+                attempts,
+                exc,
+            )
             retry_at = None
         else:
             retry_at = now + _mail_retry_delay(attempts)
-            logger.warning("reminder mail for next action %s failed (attempt %s), retrying at %s: %s",
-                           action_id, attempts, retry_at.isoformat(), exc)
+            logger.warning(
+                "reminder mail for next action %s failed (attempt %s), retrying at %s: %s",
+                action_id,
+                attempts,
+                retry_at.isoformat(),
+                exc,
+            )
         NextAction.objects.filter(pk=action_id).update(reminder_mail_at=retry_at)
         return False
-    NextAction.objects.filter(pk=action_id).update(reminder_mailed_at=timezone.now(), reminder_mail_at=None)
+    NextAction.objects.filter(pk=action_id).update(
+        reminder_mailed_at=timezone.now(), reminder_mail_at=None
+    )
     return True
 
 
 def due_reminder_mail_ids(now=None) -> list[int]:
     now = now or timezone.now()
     return list(
-        NextAction.objects.filter(reminder_mail_at__lte=now, reminder_mailed_at__isnull=True, status=Status.OPEN)
-        .order_by("reminder_mail_at").values_list("pk", flat=True)[:500]
+        NextAction.objects.filter(
+            reminder_mail_at__lte=now, reminder_mailed_at__isnull=True, status=Status.OPEN
+        )
+        .order_by("reminder_mail_at")
+        .values_list("pk", flat=True)[:500]
     )
 
 

@@ -25,7 +25,11 @@ from .common import ensure_can, is_user
 from .file_checks import check_image_size, check_office_archive, check_pdf
 
 IMAGE_TYPES = {
-    "image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp", "image/heic": "heic",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/heic": "heic",
 }
 DOCUMENT_TYPES = {
     "application/pdf": "pdf",
@@ -47,7 +51,8 @@ THUMBNAIL_SIZE = (320, 320)
 def _too_large(limit: int) -> ValidationFailed:
     return ValidationFailed(
         {"file": [_("The file is larger than %(mb)s MB.") % {"mb": round(limit / 1024 / 1024, 1)}]},
-        code="file_too_large")
+        code="file_too_large",
+    )
 
 
 def _read(upload, limit: int) -> bytes:
@@ -65,8 +70,16 @@ def _read(upload, limit: int) -> bytes:
 def sniff(data: bytes, name: str) -> tuple[str, str]:
     """``(content_type, extension)`` from the content, or ValidationFailed."""
     refuse = ValidationFailed(
-        {"file": [_("This kind of file cannot be attached. Use photos (JPEG, PNG, GIF, WebP, HEIC), "
-                    "PDF, Excel, Word, PowerPoint, text or CSV.")]}, code="file_type_refused")
+        {
+            "file": [
+                _(
+                    "This kind of file cannot be attached. Use photos (JPEG, PNG, GIF, WebP, HEIC), "
+                    "PDF, Excel, Word, PowerPoint, text or CSV."
+                )
+            ]
+        },
+        code="file_type_refused",
+    )
     if not data:
         raise ValidationFailed({"file": [_("The file is empty.")]}, code="file_empty")
     kind = filetype.guess(data)
@@ -142,8 +155,12 @@ def add_attachment(*, actor, touch: Touch, upload) -> TouchAttachment:
     mime, extension = sniff(data, getattr(upload, "name", ""))
     original = safe_name(getattr(upload, "name", ""), extension)
     attachment = TouchAttachment(
-        touch=touch, original_name=original, content_type=mime, size=len(data),
-        is_image=mime in IMAGE_TYPES, uploaded_by=actor if is_user(actor) else None,
+        touch=touch,
+        original_name=original,
+        content_type=mime,
+        size=len(data),
+        is_image=mime in IMAGE_TYPES,
+        uploaded_by=actor if is_user(actor) else None,
     )
     stored = f"{uuid.uuid4().hex}.{extension}"
     attachment.file.save(stored, ContentFile(data), save=False)
@@ -158,9 +175,15 @@ def add_attachment(*, actor, touch: Touch, upload) -> TouchAttachment:
         if attachment.thumbnail:
             attachment.thumbnail.delete(save=False)
         raise
-    audit.record(actor=actor, action="attach", object_type="activities.touchattachment", object_id=attachment.pk,
-                 object_repr=original, subject=touch.person or touch.company,
-                 changes={"file": [None, original], "size": [None, len(data)], "touch": [None, touch.pk]})
+    audit.record(
+        actor=actor,
+        action="attach",
+        object_type="activities.touchattachment",
+        object_id=attachment.pk,
+        object_repr=original,
+        subject=touch.person or touch.company,
+        changes={"file": [None, original], "size": [None, len(data)], "touch": [None, touch.pk]},
+    )
     return attachment
 
 
@@ -171,8 +194,14 @@ def remove_attachment(*, actor, attachment: TouchAttachment) -> None:
     if attachment.thumbnail:
         names.append((attachment.thumbnail.storage, attachment.thumbnail.name))
     touch = attachment.touch
-    audit.record(actor=actor, action="detach", object_type="activities.touchattachment", object_id=attachment.pk,
-                 object_repr=attachment.original_name, subject=touch.person or touch.company,
-                 changes={"file": [attachment.original_name, None], "touch": [touch.pk, None]})
+    audit.record(
+        actor=actor,
+        action="detach",
+        object_type="activities.touchattachment",
+        object_id=attachment.pk,
+        object_repr=attachment.original_name,
+        subject=touch.person or touch.company,
+        changes={"file": [attachment.original_name, None], "touch": [touch.pk, None]},
+    )
     attachment.delete()
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])  # type: ignore[func-returns-value,arg-type]

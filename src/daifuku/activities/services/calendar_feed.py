@@ -18,7 +18,11 @@ def enable_calendar_feed(*, actor, user: User) -> User:
     was_on = bool(current.calendar_secret)
     current.calendar_secret = secrets.token_urlsafe(32)
     current.save(update_fields=["calendar_secret"])
-    audit.record(actor=actor, action="rotate_calendar_secret" if was_on else "enable_calendar_feed", obj=current)
+    audit.record(
+        actor=actor,
+        action="rotate_calendar_secret" if was_on else "enable_calendar_feed",
+        obj=current,
+    )
     user.calendar_secret = current.calendar_secret
     return current
 

@@ -33,7 +33,14 @@ from daifuku.core.errors import ValidationFailed
 MAX_RATIO = 100
 MAX_PARTS = 5000
 # PDF names are case-sensitive: /JS is a script, a link to ".../js/app" is not
-PDF_ACTIVE_NAMES = {b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles", b"RichMedia"}
+PDF_ACTIVE_NAMES = {
+    b"JavaScript",
+    b"JS",
+    b"Launch",
+    b"EmbeddedFile",
+    b"EmbeddedFiles",
+    b"RichMedia",
+}
 PDF_NAME = re.compile(rb"/([A-Za-z0-9#]+)")
 PDF_STREAM = re.compile(rb"stream\r?\n")
 CHUNK = 1024 * 1024
@@ -66,20 +73,26 @@ def check_image_size(data: bytes) -> None:
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return  # not an image Pillow knows: the type check decides
     if width * height > limit:
-        raise _refused(_("The image is too large (%(mp)s megapixels; at most %(limit)s).") % {
-            "mp": round(width * height / 1_000_000), "limit": round(limit / 1_000_000)})
+        raise _refused(
+            _("The image is too large (%(mp)s megapixels; at most %(limit)s).")
+            % {"mp": round(width * height / 1_000_000), "limit": round(limit / 1_000_000)}
+        )
 
 
 def check_office_archive(data: bytes) -> None:
     """Refuse a zip-based office file that expands beyond the limits (or is no zip)."""
     limit = max_unzipped()
-    too_big = _refused(_("This file expands to more than %(mb)s MB when opened.") % {"mb": limit // (1024 * 1024)})
+    too_big = _refused(
+        _("This file expands to more than %(mb)s MB when opened.") % {"mb": limit // (1024 * 1024)}
+    )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()
             if len(parts) > MAX_PARTS:
                 raise too_big
-            if any(part.compress_size > part.file_size + part.file_size // 10 + 1024 for part in parts):
+            if any(
+                part.compress_size > part.file_size + part.file_size // 10 + 1024 for part in parts
+            ):
                 raise zipfile.BadZipFile("a part claims to be smaller than its compressed data")
             declared = sum(part.file_size for part in parts)
             if declared > limit or declared > MAX_RATIO * max(len(data), 1):
@@ -91,8 +104,16 @@ def check_office_archive(data: bytes) -> None:
                         total += len(chunk)
                         if total > limit or total > MAX_RATIO * max(len(data), 1):
                             raise too_big
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError,
-            RuntimeError, zlib.error):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        EOFError,
+        OSError,
+        ValueError,
+        RuntimeError,
+        zlib.error,
+    ):
         raise _refused(_("This office file is damaged and cannot be attached.")) from None
 
 
@@ -117,7 +138,9 @@ def _streams(data: bytes, budget: int):
         end = data.find(b"endstream", match.end())
         decompressor = zlib.decompressobj()
         try:
-            out = decompressor.decompress(view[match.end():end if end != -1 else len(data)], budget)
+            out = decompressor.decompress(
+                view[match.end() : end if end != -1 else len(data)], budget
+            )
         except zlib.error:
             continue
         budget -= len(out)
@@ -130,5 +153,9 @@ def check_pdf(data: bytes) -> None:
     for stream in _streams(data, max_unzipped()):
         names |= _names(stream)
     if names & PDF_ACTIVE_NAMES:
-        raise _refused(_("This PDF contains scripts, actions that open programs, or attached files, "
-                         "so it cannot be attached. Save it again as a plain PDF (print to PDF)."))
+        raise _refused(
+            _(
+                "This PDF contains scripts, actions that open programs, or attached files, "
+                "so it cannot be attached. Save it again as a plain PDF (print to PDF)."
+            )
+        )

@@ -22,13 +22,22 @@ def move_rows_on_merge(*, survivor, loser, journal, **_ignored) -> dict[str, int
     field = _field(survivor)
     facts = []
     if field == "person":
-        facts = [rollups.TouchFacts.of(t) for t in Touch.objects.filter(person_id=loser.pk)
-                 .only("rep_id", "team_id", "person_id", "occurred_at", "kind")]
-    moved = {model._meta.label_lower: move_rows(journal, model.objects.filter(**{field: loser.pk}), field,
-                                                survivor.pk)
-             for model in MODELS}
+        facts = [
+            rollups.TouchFacts.of(t)
+            for t in Touch.objects.filter(person_id=loser.pk).only(
+                "rep_id", "team_id", "person_id", "occurred_at", "kind"
+            )
+        ]
+    moved = {
+        model._meta.label_lower: move_rows(
+            journal, model.objects.filter(**{field: loser.pk}), field, survivor.pk
+        )
+        for model in MODELS
+    }
     if facts:
-        rollups.apply([(f, -1) for f in facts] + [(f.moved(person_id=survivor.pk), 1) for f in facts])
+        rollups.apply(
+            [(f, -1) for f in facts] + [(f.moved(person_id=survivor.pk), 1) for f in facts]
+        )
     return moved
 
 
@@ -38,8 +47,13 @@ def move_touches_back_on_unmerge(*, survivor, loser, journal, **_ignored) -> int
     where it would have put them) and lets the derived rows follow."""
     if _field(survivor) != "person":
         return 0
-    ids = list(journal.entries.filter(model=Touch._meta.label_lower, action="moved", field="person_id")
-               .values_list("row_id", flat=True))
+    ids = list(
+        journal.entries.filter(
+            model=Touch._meta.label_lower, action="moved", field="person_id"
+        ).values_list("row_id", flat=True)
+    )
     if not ids:
         return 0
-    return rollups.move_people(Touch.objects.filter(pk__in=ids), from_person_id=survivor.pk, to_person_id=loser.pk)
+    return rollups.move_people(
+        Touch.objects.filter(pk__in=ids), from_person_id=survivor.pk, to_person_id=loser.pk
+    )

@@ -21,8 +21,16 @@ class QuickEntryResult:
 
 
 @transaction.atomic
-def quick_entry(*, actor, touch_data: dict, person=None, company=None, files=(), next_action_data: dict | None = None,
-                complete: NextAction | None = None) -> QuickEntryResult:
+def quick_entry(
+    *,
+    actor,
+    touch_data: dict,
+    person=None,
+    company=None,
+    files=(),
+    next_action_data: dict | None = None,
+    complete: NextAction | None = None,
+) -> QuickEntryResult:
     """Everything a rep types after a visit, all or nothing: if one photo is refused,
     nothing is saved and the form shows why."""
     touch = log_touch(actor=actor, data=touch_data, person=person, company=company)
@@ -30,7 +38,9 @@ def quick_entry(*, actor, touch_data: dict, person=None, company=None, files=(),
     for upload in files:
         result.attachments.append(add_attachment(actor=actor, touch=touch, upload=upload))
     if next_action_data:
-        result.next_action = create_next_action(actor=actor, data=next_action_data, person=person, company=company)
+        result.next_action = create_next_action(
+            actor=actor, data=next_action_data, person=person, company=company
+        )
     if complete is not None:
         result.completed = complete_next_action(actor=actor, action=complete, touch=touch)
     return result

@@ -50,7 +50,10 @@ class TouchFacts:
 
 def period_starts(day: dt.date) -> dict[str, dt.date]:
     """First day of the week (Monday) and of the month containing ``day``."""
-    return {RollupPeriod.WEEK: day - dt.timedelta(days=day.weekday()), RollupPeriod.MONTH: day.replace(day=1)}
+    return {
+        RollupPeriod.WEEK: day - dt.timedelta(days=day.weekday()),
+        RollupPeriod.MONTH: day.replace(day=1),
+    }
 
 
 def apply(changes: Iterable[tuple[TouchFacts, int]]) -> None:
@@ -74,18 +77,35 @@ def apply(changes: Iterable[tuple[TouchFacts, int]]) -> None:
     # a stable order, so two writers lock rows in the same order (no deadlock)
     for (rep_id, day, kind), delta in sorted(daily.items()):
         if delta:
-            _bump(TouchDailyCount, {"rep_id": rep_id, "day": day, "kind": kind}, "count", delta,
-                  create={"team_id": teams[(rep_id, day, kind)]})
+            _bump(
+                TouchDailyCount,
+                {"rep_id": rep_id, "day": day, "kind": kind},
+                "count",
+                delta,
+                create={"team_id": teams[(rep_id, day, kind)]},
+            )
     for (rep_id, period, start, person_id), delta in sorted(periods.items()):
         if delta:
-            _bump(RepCustomerPeriod, {"rep_id": rep_id, "period": period, "start": start, "person_id": person_id},
-                  "touches", delta, drop_empty=True)
+            _bump(
+                RepCustomerPeriod,
+                {"rep_id": rep_id, "period": period, "start": start, "person_id": person_id},
+                "touches",
+                delta,
+                drop_empty=True,
+            )
     for person_id in sorted(people):
         refresh_last_touch(person_id)
 
 
-def _bump(model: Any, key: dict, field: str, delta: int, *, create: dict | None = None,
-          drop_empty: bool = False) -> None:
+def _bump(
+    model: Any,
+    key: dict,
+    field: str,
+    delta: int,
+    *,
+    create: dict | None = None,
+    drop_empty: bool = False,
+) -> None:
     """Add ``delta`` to ``field`` of the row ``key`` (created when missing). With
     ``drop_empty`` a row that falls to zero is deleted and a decrement of a missing row is
     a no-op (the row count itself means something)."""
@@ -130,7 +150,11 @@ def refresh_last_touch(person_id: int) -> None:
 def move_people(touches, *, from_person_id: int, to_person_id: int) -> int:
     """Re-point ``touches`` (a queryset) from one person to another with the derived rows
     (名寄せ and its undo)."""
-    rows = list(touches.filter(person_id=from_person_id).only("rep_id", "team_id", "person_id", "occurred_at", "kind"))
+    rows = list(
+        touches.filter(person_id=from_person_id).only(
+            "rep_id", "team_id", "person_id", "occurred_at", "kind"
+        )
+    )
     if not rows:
         return 0
     Touch.objects.filter(pk__in=[t.pk for t in rows]).update(person_id=to_person_id)
@@ -161,8 +185,16 @@ class Bulk:
         self.last: dict[int, dt.datetime] = {}
         self.teams: dict[tuple, int | None] = {}
 
-    def add(self, *, rep_id: int, team_id: int | None, person_id: int | None, occurred_at: dt.datetime,
-            kind: str, day: dt.date | None = None) -> None:
+    def add(
+        self,
+        *,
+        rep_id: int,
+        team_id: int | None,
+        person_id: int | None,
+        occurred_at: dt.datetime,
+        kind: str,
+        day: dt.date | None = None,
+    ) -> None:
         day = day or timezone.localdate(occurred_at)
         self.daily[(rep_id, day, kind)] += 1
         self.teams.setdefault((rep_id, day, kind), team_id)
@@ -177,14 +209,22 @@ def write_bulk(bulk: Bulk) -> None:
     """Add ``bulk`` to the derived tables: a plain bulk insert when the reps and people are
     new to them, otherwise their existing rows are merged in and written back."""
     rep_ids = sorted({key[0] for key in bulk.daily} | {key[0] for key in bulk.periods})
-    daily, periods, last, teams = Counter(bulk.daily), Counter(bulk.periods), dict(bulk.last), dict(bulk.teams)
+    daily, periods, last, teams = (
+        Counter(bulk.daily),
+        Counter(bulk.periods),
+        dict(bulk.last),
+        dict(bulk.teams),
+    )
     old_daily = TouchDailyCount.objects.filter(rep_id__in=rep_ids)
-    for rep_id, team_id, day, kind, n in old_daily.values_list("rep_id", "team_id", "day", "kind", "count"):
+    for rep_id, team_id, day, kind, n in old_daily.values_list(
+        "rep_id", "team_id", "day", "kind", "count"
+    ):
         daily[(rep_id, day, kind)] += n
         teams[(rep_id, day, kind)] = team_id
     old_periods = RepCustomerPeriod.objects.filter(rep_id__in=rep_ids)
-    for rep_id, period, start, person_id, n in old_periods.values_list("rep_id", "period", "start", "person_id",
-                                                                      "touches"):
+    for rep_id, period, start, person_id, n in old_periods.values_list(
+        "rep_id", "period", "start", "person_id", "touches"
+    ):
         periods[(rep_id, period, start, person_id)] += n
     old_last = PersonLastTouch.objects.filter(person_id__in=list(last))
     for person_id, at in old_last.values_list("person_id", "last_touched_at"):
@@ -192,28 +232,54 @@ def write_bulk(bulk: Bulk) -> None:
     old_daily.delete()
     old_periods.delete()
     old_last.delete()
-    _insert(TouchDailyCount, ("rep_id", "team_id", "day", "kind", "count"),
-            ((rep, teams[(rep, day, kind)], db_value(day), kind, n) for (rep, day, kind), n in daily.items()))
-    _insert(RepCustomerPeriod, ("rep_id", "period", "start", "person_id", "touches"),
-            ((rep, period, db_value(start), person, n) for (rep, period, start, person), n in periods.items() if n))
-    _insert(PersonLastTouch, ("person_id", "last_touched_at"),
-            ((person, db_value(at)) for person, at in last.items()))
+    _insert(
+        TouchDailyCount,
+        ("rep_id", "team_id", "day", "kind", "count"),
+        (
+            (rep, teams[(rep, day, kind)], db_value(day), kind, n)
+            for (rep, day, kind), n in daily.items()
+        ),
+    )
+    _insert(
+        RepCustomerPeriod,
+        ("rep_id", "period", "start", "person_id", "touches"),
+        (
+            (rep, period, db_value(start), person, n)
+            for (rep, period, start, person), n in periods.items()
+            if n
+        ),
+    )
+    _insert(
+        PersonLastTouch,
+        ("person_id", "last_touched_at"),
+        ((person, db_value(at)) for person, at in last.items()),
+    )
 
 
 def _insert(model: type[Model], columns: tuple[str, ...], rows) -> int:
     return db.bulk_insert(model._meta.db_table, columns, rows)
 
 
-def rebuild_rollups(*, touch_model=Touch, period_model=RepCustomerPeriod, last_model=PersonLastTouch,
-                             daily_model=None) -> dict[str, int]:
+def rebuild_rollups(
+    *,
+    touch_model=Touch,
+    period_model=RepCustomerPeriod,
+    last_model=PersonLastTouch,
+    daily_model=None,
+) -> dict[str, int]:
     """Recompute the derived tables from the touches (grouped in the database). Models are
     parameters so a migration can pass its historical ones; ``daily_model`` rebuilds the
     daily counts too (repair). Call inside a transaction."""
     tz = timezone.get_default_timezone()
     touches = touch_model.objects.filter(person__isnull=False).order_by()
-    grouped = (touches.annotate(week=TruncWeek("occurred_at", tzinfo=tz, output_field=DateField()),
-                                month=TruncMonth("occurred_at", tzinfo=tz, output_field=DateField()))
-               .values_list("rep_id", "person_id", "week", "month").annotate(n=Count("id")))
+    grouped = (
+        touches.annotate(
+            week=TruncWeek("occurred_at", tzinfo=tz, output_field=DateField()),
+            month=TruncMonth("occurred_at", tzinfo=tz, output_field=DateField()),
+        )
+        .values_list("rep_id", "person_id", "week", "month")
+        .annotate(n=Count("id"))
+    )
     periods: Counter = Counter()
     for rep_id, person_id, week, month, n in grouped.iterator(chunk_size=20_000):
         periods[(rep_id, RollupPeriod.WEEK.value, week, person_id)] += n
@@ -222,15 +288,28 @@ def rebuild_rollups(*, touch_model=Touch, period_model=RepCustomerPeriod, last_m
     period_model.objects.all().delete()
     last_model.objects.all().delete()
     written = {
-        "periods": _insert(period_model, ("rep_id", "period", "start", "person_id", "touches"),
-                           ((r, p, db_value(s), person, n) for (r, p, s, person), n in periods.items())),
-        "people": _insert(last_model, ("person_id", "last_touched_at"),
-                          ((person, db_value(at)) for person, at in last)),
+        "periods": _insert(
+            period_model,
+            ("rep_id", "period", "start", "person_id", "touches"),
+            ((r, p, db_value(s), person, n) for (r, p, s, person), n in periods.items()),
+        ),
+        "people": _insert(
+            last_model,
+            ("person_id", "last_touched_at"),
+            ((person, db_value(at)) for person, at in last),
+        ),
     }
     if daily_model is not None:
-        daily = (touch_model.objects.order_by().annotate(day=TruncDate("occurred_at", tzinfo=tz))
-                 .values_list("rep_id", "day", "kind").annotate(team=Max("team_id"), n=Count("id")))
-        rows = [(rep, team, db_value(day), kind, n) for rep, day, kind, team, n in daily.iterator(chunk_size=20_000)]
+        daily = (
+            touch_model.objects.order_by()
+            .annotate(day=TruncDate("occurred_at", tzinfo=tz))
+            .values_list("rep_id", "day", "kind")
+            .annotate(team=Max("team_id"), n=Count("id"))
+        )
+        rows = [
+            (rep, team, db_value(day), kind, n)
+            for rep, day, kind, team, n in daily.iterator(chunk_size=20_000)
+        ]
         daily_model.objects.all().delete()
         written["daily"] = _insert(daily_model, ("rep_id", "team_id", "day", "kind", "count"), rows)
     return written

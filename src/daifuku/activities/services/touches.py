@@ -21,8 +21,17 @@ from .common import aware, choice, ensure_can, is_user, minutes, subject, text
 # Content fields are audited by name only: the customer's history is seen more widely
 # than the touch itself (another team, private notes), so their text must not leak there.
 CONTENT_FIELDS = ("summary", "body", "outcome")
-AUDITED_FIELDS = ("kind", "occurred_at", "duration_minutes", "mood", "follow_up", "is_private",
-                  "subject_type", "subject_id", *CONTENT_FIELDS)
+AUDITED_FIELDS = (
+    "kind",
+    "occurred_at",
+    "duration_minutes",
+    "mood",
+    "follow_up",
+    "is_private",
+    "subject_type",
+    "subject_id",
+    *CONTENT_FIELDS,
+)
 # Who and whom: changed only by callers that resolved the new rep/customer themselves.
 MOVE_FIELDS = ("rep", "person", "company")
 HIDDEN = "…"
@@ -37,16 +46,24 @@ def clean_touch(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         return creating or key in data
 
     if wanted("kind"):
-        values["kind"] = choice(data.get("kind"), TouchKind.values, "kind", errors, default=TouchKind.VISIT)
+        values["kind"] = choice(
+            data.get("kind"), TouchKind.values, "kind", errors, default=TouchKind.VISIT
+        )
     if wanted("occurred_at"):
         when = data.get("occurred_at") or (timezone.now() if creating else None)
         values["occurred_at"] = aware(when, "occurred_at", errors)
         if values["occurred_at"] and (values["occurred_at"] - timezone.now()).days > 1:
-            errors["occurred_at"] = [_("A touch cannot be in the future; plan it as a next action.")]
+            errors["occurred_at"] = [
+                _("A touch cannot be in the future; plan it as a next action.")
+            ]
     if wanted("duration_minutes"):
-        values["duration_minutes"] = minutes(data.get("duration_minutes"), "duration_minutes", errors)
+        values["duration_minutes"] = minutes(
+            data.get("duration_minutes"), "duration_minutes", errors
+        )
     if wanted("summary"):
-        values["summary"] = text(data.get("summary"), "summary", errors, max_length=200, required=True)
+        values["summary"] = text(
+            data.get("summary"), "summary", errors, max_length=200, required=True
+        )
     if wanted("body"):
         values["body"] = text(data.get("body"), "body", errors, max_length=50_000)
     if wanted("outcome"):
@@ -67,14 +84,21 @@ def _audit_changes(before: dict, after: dict) -> dict:
     changes = audit.diff(before, after)
     for field in CONTENT_FIELDS:
         if field in changes:
-            changes[field] = [HIDDEN if before.get(field) else None, HIDDEN if after.get(field) else None]
+            changes[field] = [
+                HIDDEN if before.get(field) else None,
+                HIDDEN if after.get(field) else None,
+            ]
     return changes
 
 
 def _record(actor, action: str, touch: Touch, changes: dict) -> None:
     audit.record(
-        actor=actor, action=action, object_type="activities.touch", object_id=touch.pk,
-        object_repr=f"{touch.get_kind_display()} #{touch.pk}", subject=touch.person or touch.company,
+        actor=actor,
+        action=action,
+        object_type="activities.touch",
+        object_id=touch.pk,
+        object_repr=f"{touch.get_kind_display()} #{touch.pk}",
+        subject=touch.person or touch.company,
         changes=changes,
     )
 
@@ -85,26 +109,39 @@ def log_touch(*, actor, data: dict[str, Any], person=None, company=None, rep=Non
     customer (resolved by the caller through a selector); ``rep`` defaults to the actor.
     Emits ``touch.logged`` after commit."""
     if person is None and company is None:
-        raise ValidationFailed({"person_id": [_("Choose the customer this touch was with.")]},
-                               code="customer_required")
+        raise ValidationFailed(
+            {"person_id": [_("Choose the customer this touch was with.")]}, code="customer_required"
+        )
     values = clean_touch(data, creating=True)
-    subjects.check(actor, values["subject_type"], values["subject_id"], person=person, company=company)
+    subjects.check(
+        actor, values["subject_type"], values["subject_id"], person=person, company=company
+    )
     rep = rep or (actor if is_user(actor) else None)
     if rep is None:
         raise ValidationFailed({"rep": [_("Say which rep made this touch.")]})
-    touch = Touch.objects.create(rep=rep, team_id=rep.team_id, person=person, company=company, **values)
+    touch = Touch.objects.create(
+        rep=rep, team_id=rep.team_id, person=person, company=company, **values
+    )
     rollups.apply([(rollups.TouchFacts.of(touch), 1)])
     _record(actor, "create", touch, _audit_changes({}, audit.snapshot(touch, AUDITED_FIELDS)))
     events.emit(
-        "touch.logged", touch_id=touch.pk, person_id=touch.person_id, company_id=touch.company_id,
-        subject_type=touch.subject_type, subject_id=touch.subject_id, occurred_at=touch.occurred_at,
-        rep_id=touch.rep_id, kind=touch.kind,
+        "touch.logged",
+        touch_id=touch.pk,
+        person_id=touch.person_id,
+        company_id=touch.company_id,
+        subject_type=touch.subject_type,
+        subject_id=touch.subject_id,
+        occurred_at=touch.occurred_at,
+        rep_id=touch.rep_id,
+        kind=touch.kind,
     )
     return touch
 
 
 @transaction.atomic
-def update_touch(*, actor, touch: Touch, data: dict[str, Any], person=None, company=None, rep=None) -> Touch:
+def update_touch(
+    *, actor, touch: Touch, data: dict[str, Any], person=None, company=None, rep=None
+) -> Touch:
     """Change a touch: only its author may (audited). ``person`` / ``company`` / ``rep``
     move it to another customer or rep (resolved and checked by the caller; the touch
     then belongs to the new rep's team)."""
@@ -122,8 +159,13 @@ def update_touch(*, actor, touch: Touch, data: dict[str, Any], person=None, comp
     for key, value in values.items():
         setattr(current, key, value)
     if {"subject_type", "subject_id", "person", "company"} & set(values):
-        subjects.check(actor, current.subject_type, current.subject_id, person=current.person,
-                       company=current.company)
+        subjects.check(
+            actor,
+            current.subject_type,
+            current.subject_id,
+            person=current.person,
+            company=current.company,
+        )
     changes = _audit_changes(before, audit.snapshot(current, (*AUDITED_FIELDS, *MOVE_FIELDS)))
     if not changes:
         return current
@@ -143,7 +185,9 @@ def delete_touch(*, actor, touch: Touch) -> None:
     current = Touch.objects.select_for_update().get(pk=touch.pk)
     ensure_can(actor, DELETE, current)
     files = [(a.file.storage, a.file.name) for a in current.attachments.all()]
-    files += [(a.thumbnail.storage, a.thumbnail.name) for a in current.attachments.all() if a.thumbnail]
+    files += [
+        (a.thumbnail.storage, a.thumbnail.name) for a in current.attachments.all() if a.thumbnail
+    ]
     facts = rollups.TouchFacts.of(current)
     _record(actor, "delete", current, {})
     current.delete()

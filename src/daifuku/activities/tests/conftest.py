@@ -19,7 +19,9 @@ def media_root(settings, tmp_path):
 def person(rep):
     from daifuku.customers.services import create_person
 
-    return create_person(actor=rep, data={"family_name": "山田", "given_name": "太郎", "family_kana": "ヤマダ"})
+    return create_person(
+        actor=rep, data={"family_name": "山田", "given_name": "太郎", "family_kana": "ヤマダ"}
+    )
 
 
 @pytest.fixture
@@ -75,12 +77,27 @@ def make_deal(db):
     sales = importlib.import_module("daifuku.sales.services")
     create_deal, create_pipeline = sales.create_deal, sales.create_pipeline
 
-    pipeline = create_pipeline(actor="test", name="新規開拓", stages=[
-        {"name": "見込み", "probability": 10}, {"name": "受注", "kind": "won"}, {"name": "失注", "kind": "lost"}])
+    pipeline = create_pipeline(
+        actor="test",
+        name="新規開拓",
+        stages=[
+            {"name": "見込み", "probability": 10},
+            {"name": "受注", "kind": "won"},
+            {"name": "失注", "kind": "lost"},
+        ],
+    )
 
     def make(actor, person, **data):
-        return create_deal(actor=actor, data={"title": "基幹システム更改", "person_id": person.pk,
-                                              "pipeline_id": pipeline.pk, "amount": 1_000_000,
-                                              "expected_close": dt.date(2027, 3, 31), **data})
+        return create_deal(
+            actor=actor,
+            data={
+                "title": "基幹システム更改",
+                "person_id": person.pk,
+                "pipeline_id": pipeline.pk,
+                "amount": 1_000_000,
+                "expected_close": dt.date(2027, 3, 31),
+                **data,
+            },
+        )
 
     return make

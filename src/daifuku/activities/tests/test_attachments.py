@@ -12,8 +12,10 @@ pytestmark = pytest.mark.django_db
 
 
 def upload(api, touch, name, data, content_type="application/octet-stream"):
-    return api.upload(f"/api/v1/touches/{touch.pk}/attachments",
-                      {"file": SimpleUploadedFile(name, data, content_type=content_type)})
+    return api.upload(
+        f"/api/v1/touches/{touch.pk}/attachments",
+        {"file": SimpleUploadedFile(name, data, content_type=content_type)},
+    )
 
 
 def test_photo_upload_returns_download_url_and_thumbnail(rep_api, log, png):
@@ -97,7 +99,9 @@ def test_size_limit(rep_api, log, png, settings):
     assert response.status_code == 422 and response.json()["code"] == "file_too_large"
 
 
-def test_another_team_cannot_fetch_by_id_or_url(api_client, rep_api, other_rep, teammate, client, log, png):
+def test_another_team_cannot_fetch_by_id_or_url(
+    api_client, rep_api, other_rep, teammate, client, log, png
+):
     touch = log()
     body = upload(rep_api, touch, "photo.png", png).json()
     other = api_client(other_rep)
@@ -125,7 +129,9 @@ def test_anonymous_cannot_download(client, rep_api, log, png):
     assert response.status_code == 302 and "/accounts/login" in response["Location"]
 
 
-def test_removing_a_touch_removes_its_files(rep_api, log, png, media_root, django_capture_on_commit_callbacks):
+def test_removing_a_touch_removes_its_files(
+    rep_api, log, png, media_root, django_capture_on_commit_callbacks
+):
     touch = log()
     upload(rep_api, touch, "photo.png", png)
     files = [p for p in media_root.rglob("*") if p.is_file()]

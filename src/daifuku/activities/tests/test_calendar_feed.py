@@ -29,7 +29,9 @@ def test_the_api_turns_the_feed_on_rotates_and_turns_it_off(api_client, client, 
     assert api.get("/api/v1/me").json()["calendar_url"] is None
     assert client.get(_feed_path(second)).status_code == 404
     assert api.delete("/api/v1/me/calendar-feed").status_code == 204  # already off: nothing to do
-    assert api_client(rep).client.post("/api/v1/me/calendar-feed").status_code == 401  # no token, no feed
+    assert (
+        api_client(rep).client.post("/api/v1/me/calendar-feed").status_code == 401
+    )  # no token, no feed
 
 
 def test_the_account_page_has_the_button(client, rep):
@@ -41,7 +43,10 @@ def test_the_account_page_has_the_button(client, rep):
     assert response.status_code == 302 and response["Location"] == "/accounts/me/"
     rep.refresh_from_db()
     page = client.get("/accounts/me/").content.decode()
-    assert f"/activities/calendar/{rep.calendar_secret}.ics" in page and 'id="calendar-disable"' in page
+    assert (
+        f"/activities/calendar/{rep.calendar_secret}.ics" in page
+        and 'id="calendar-disable"' in page
+    )
     client.post("/activities/calendar/disable/", {"next": "/accounts/me/"})
     rep.refresh_from_db()
     assert rep.calendar_secret == ""

@@ -24,11 +24,19 @@ def world(make_user, teams, rep, teammate, other_rep, manager, admin, customers_
     loner, customers = customers_of_every_scope
     marketer = make_user("marketer", "marketer", teams["osaka"])
     due = timezone.now() + dt.timedelta(days=2)
-    for customer, author, private in itertools.product(customers, (rep, teammate, other_rep, loner), (False, True)):
+    for customer, author, private in itertools.product(
+        customers, (rep, teammate, other_rep, loner), (False, True)
+    ):
         field = "person" if hasattr(customer, "family_name") else "company"
-        log_touch(actor=author, data={"summary": "商談", "kind": "call", "is_private": private}, **{field: customer})
+        log_touch(
+            actor=author,
+            data={"summary": "商談", "kind": "call", "is_private": private},
+            **{field: customer},
+        )
         if not private:
-            create_next_action(actor=author, data={"title": "電話", "due_at": due}, **{field: customer})
+            create_next_action(
+                actor=author, data={"title": "電話", "due_at": due}, **{field: customer}
+            )
     users = [rep, teammate, other_rep, manager, admin, loner, marketer]
     return users, customers
 
@@ -37,10 +45,20 @@ def test_the_customer_shortcut_gives_the_policys_rows(world):
     users, customers = world
     for user, customer, model in itertools.product(users, customers, (Touch, NextAction)):
         field = "person" if hasattr(customer, "family_name") else "company"
-        full = set(restrict(model.objects.filter(**{field: customer}), user, VIEW).values_list("pk", flat=True))
-        short = set(restrict_to_customer(model.objects.all(), user, customer, field=field).values_list("pk", flat=True))
+        full = set(
+            restrict(model.objects.filter(**{field: customer}), user, VIEW).values_list(
+                "pk", flat=True
+            )
+        )
+        short = set(
+            restrict_to_customer(model.objects.all(), user, customer, field=field).values_list(
+                "pk", flat=True
+            )
+        )
         assert short == full, (user.username, str(customer), model.__name__)
-        assert full, "every combination sees at least the user's own or public rows"  # the test can fail
+        assert full, (
+            "every combination sees at least the user's own or public rows"
+        )  # the test can fail
 
 
 def test_private_touches_stay_private_on_a_customer_the_user_looks_after(world, rep, teammate):

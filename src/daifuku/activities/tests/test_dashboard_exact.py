@@ -22,8 +22,19 @@ PERIODS = ("day", "week", "month")
 
 
 def figures(data: dict) -> dict:
-    return {row.rep.pk: (row.total, row.counts, row.previous_total, row.customers_touched, row.idle_customers,
-                         row.daily, row.goal, row.goal_kind) for row in data["rows"]}
+    return {
+        row.rep.pk: (
+            row.total,
+            row.counts,
+            row.previous_total,
+            row.customers_touched,
+            row.idle_customers,
+            row.daily,
+            row.goal,
+            row.goal_kind,
+        )
+        for row in data["rows"]
+    }
 
 
 def assert_same_dashboards(reps, days, now, idle=(1, 30)):
@@ -31,8 +42,12 @@ def assert_same_dashboards(reps, days, now, idle=(1, 30)):
     for day in days:
         for period in PERIODS:
             for idle_days in idle:
-                fast = dashboard.team_dashboard(reps, period=period, day=day, idle_days=idle_days, now=now)
-                naive = naive_team_dashboard(reps, period=period, day=day, idle_days=idle_days, now=now)
+                fast = dashboard.team_dashboard(
+                    reps, period=period, day=day, idle_days=idle_days, now=now
+                )
+                naive = naive_team_dashboard(
+                    reps, period=period, day=day, idle_days=idle_days, now=now
+                )
                 assert figures(fast) == figures(naive), (period, day, idle_days)
                 assert (fast["start"], fast["end"]) == (naive["start"], naive["end"])
                 checked += 1
@@ -41,8 +56,16 @@ def assert_same_dashboards(reps, days, now, idle=(1, 30)):
 
 def derived_tables() -> dict:
     return {
-        "daily": sorted(TouchDailyCount.objects.filter(count__gt=0).values_list("rep_id", "day", "kind", "count")),
-        "periods": sorted(RepCustomerPeriod.objects.values_list("rep_id", "period", "start", "person_id", "touches")),
+        "daily": sorted(
+            TouchDailyCount.objects.filter(count__gt=0).values_list(
+                "rep_id", "day", "kind", "count"
+            )
+        ),
+        "periods": sorted(
+            RepCustomerPeriod.objects.values_list(
+                "rep_id", "period", "start", "person_id", "touches"
+            )
+        ),
         "last": sorted(PersonLastTouch.objects.values_list("person_id", "last_touched_at")),
     }
 
@@ -58,8 +81,10 @@ def assert_derived_tables_equal_a_rebuild():
 def world(rep, teammate, manager, company):
     from daifuku.customers.services import create_person
 
-    people = [create_person(actor=owner, data={"family_name": f"顧客{i}", "given_name": "様"})
-              for i, owner in enumerate([rep, teammate] * 5)]
+    people = [
+        create_person(actor=owner, data={"family_name": f"顧客{i}", "given_name": "様"})
+        for i, owner in enumerate([rep, teammate] * 5)
+    ]
     services.set_activity_goal(actor=manager, team=manager.team, period="week", target=5)
     services.set_activity_goal(actor=manager, rep=rep, period="month", kind="visit", target=3)
     return {"reps": [rep, teammate], "people": people, "company": company}
@@ -85,12 +110,21 @@ def test_fast_dashboard_equals_naive_after_random_writes(world, rep, teammate):
             author = rng.choice(reps)
             customer = rng.choice(people)
             if rng.random() < 0.1:
-                touch = services.log_touch(actor=author, company=world["company"],
-                                           data={"summary": "会社訪問", "occurred_at": when(rng, now)})
+                touch = services.log_touch(
+                    actor=author,
+                    company=world["company"],
+                    data={"summary": "会社訪問", "occurred_at": when(rng, now)},
+                )
             else:
-                touch = services.log_touch(actor=author, person=customer, data={
-                    "summary": f"訪問{step}", "kind": rng.choice(["visit", "call", "email"]),
-                    "occurred_at": when(rng, now)})
+                touch = services.log_touch(
+                    actor=author,
+                    person=customer,
+                    data={
+                        "summary": f"訪問{step}",
+                        "kind": rng.choice(["visit", "call", "email"]),
+                        "occurred_at": when(rng, now),
+                    },
+                )
             touches.append(touch)
             continue
         touch = rng.choice(touches)
@@ -126,7 +160,11 @@ def test_merge_and_undo_move_the_derived_rows(world, rep):
     at = timezone.make_aware(dt.datetime.combine(today, dt.time(0, 5)))
     for person in (survivor, loser, loser):
         services.log_touch(actor=rep, person=person, data={"summary": "訪問", "occurred_at": at})
-    services.log_touch(actor=rep, person=loser, data={"summary": "昔の訪問", "occurred_at": at - dt.timedelta(days=40)})
+    services.log_touch(
+        actor=rep,
+        person=loser,
+        data={"summary": "昔の訪問", "occurred_at": at - dt.timedelta(days=40)},
+    )
     week = dashboard.team_dashboard([rep], period="week", day=today, now=now)["rows"][0]
     assert week.customers_touched == 2
 
@@ -153,10 +191,16 @@ def test_last_touch_and_customer_rows_go_with_the_last_touch(rep, person, log):
     early = timezone.make_aware(dt.datetime.combine(today, dt.time(0, 1)))
     first, second = log(occurred_at=early), log(occurred_at=early + dt.timedelta(minutes=1))
     assert PersonLastTouch.objects.get(person=person).last_touched_at == second.occurred_at
-    assert sorted(RepCustomerPeriod.objects.values_list("period", "touches")) == [("month", 2), ("week", 2)]
+    assert sorted(RepCustomerPeriod.objects.values_list("period", "touches")) == [
+        ("month", 2),
+        ("week", 2),
+    ]
     services.delete_touch(actor=rep, touch=second)
     assert PersonLastTouch.objects.get(person=person).last_touched_at == first.occurred_at
-    assert sorted(RepCustomerPeriod.objects.values_list("period", "touches")) == [("month", 1), ("week", 1)]
+    assert sorted(RepCustomerPeriod.objects.values_list("period", "touches")) == [
+        ("month", 1),
+        ("week", 1),
+    ]
     services.delete_touch(actor=rep, touch=first)
     assert not PersonLastTouch.objects.exists() and not RepCustomerPeriod.objects.exists()
 
@@ -169,10 +213,16 @@ def test_moving_a_touch_to_another_rep_and_customer_is_audited(rep, teammate, pe
     touch = log()
     services.update_touch(actor=rep, touch=touch, data={}, person=other, rep=teammate)
     touch.refresh_from_db()
-    assert (touch.rep_id, touch.team_id, touch.person_id) == (teammate.pk, teammate.team_id, other.pk)
+    assert (touch.rep_id, touch.team_id, touch.person_id) == (
+        teammate.pk,
+        teammate.team_id,
+        other.pk,
+    )
     entry = AuditEntry.objects.filter(action="update", object_type="activities.touch").get()
     assert entry.changes == {"rep": [rep.pk, teammate.pk], "person": [person.pk, other.pk]}
-    assert list(RepCustomerPeriod.objects.values_list("rep_id", "person_id").distinct()) == [(teammate.pk, other.pk)]
+    assert list(RepCustomerPeriod.objects.values_list("rep_id", "person_id").distinct()) == [
+        (teammate.pk, other.pk)
+    ]
 
 
 def test_seeding_fills_the_derived_tables_like_the_services(rep, teammate, make_user):
@@ -182,7 +232,9 @@ def test_seeding_fills_the_derived_tables_like_the_services(rep, teammate, make_
     owned = customers_for(reps, 4, marker="シード")
     end = timezone.now()
     generate_touches(reps, owned, days=40, per_day=3, end=end)
-    generate_touches(reps[:1], owned, days=20, per_day=2, end=end, seed=5)  # top-up onto existing rows
+    generate_touches(
+        reps[:1], owned, days=20, per_day=2, end=end, seed=5
+    )  # top-up onto existing rows
     assert Touch.objects.count() > 100
     assert_derived_tables_equal_a_rebuild()
     days = [timezone.localdate(end) - dt.timedelta(days=d) for d in (0, 9, 33)]
@@ -217,8 +269,12 @@ def test_concurrent_writers_keep_the_derived_rows_exact(rep, teammate, person):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writer at a time; the race is PostgreSQL's")
     at = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(0, 30)))
-    doomed = [services.log_touch(actor=rep, person=person, data={"summary": "削除予定", "occurred_at": at})
-              for _ in range(6)]
+    doomed = [
+        services.log_touch(
+            actor=rep, person=person, data={"summary": "削除予定", "occurred_at": at}
+        )
+        for _ in range(6)
+    ]
     errors: list[BaseException] = []
 
     def run(work):
@@ -231,21 +287,34 @@ def test_concurrent_writers_keep_the_derived_rows_exact(rep, teammate, person):
 
     def logger(user):
         for i in range(8):
-            services.log_touch(actor=user, person=person,
-                               data={"summary": "同時に記録", "occurred_at": at + dt.timedelta(minutes=i + 1)})
+            services.log_touch(
+                actor=user,
+                person=person,
+                data={"summary": "同時に記録", "occurred_at": at + dt.timedelta(minutes=i + 1)},
+            )
 
     def deleter():
         for touch in doomed:
             services.delete_touch(actor=rep, touch=touch)
 
-    threads = [threading.Thread(target=run, args=(work,)) for work in
-               (lambda: logger(rep), lambda: logger(teammate), deleter)]
+    threads = [
+        threading.Thread(target=run, args=(work,))
+        for work in (lambda: logger(rep), lambda: logger(teammate), deleter)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert errors == []
     assert sorted(RepCustomerPeriod.objects.values_list("rep_id", "period", "touches")) == sorted(
-        [(rep.pk, "month", 8), (rep.pk, "week", 8), (teammate.pk, "month", 8), (teammate.pk, "week", 8)])
-    assert PersonLastTouch.objects.get(person=person).last_touched_at == at + dt.timedelta(minutes=8)
+        [
+            (rep.pk, "month", 8),
+            (rep.pk, "week", 8),
+            (teammate.pk, "month", 8),
+            (teammate.pk, "week", 8),
+        ]
+    )
+    assert PersonLastTouch.objects.get(person=person).last_touched_at == at + dt.timedelta(
+        minutes=8
+    )
     assert_derived_tables_equal_a_rebuild()

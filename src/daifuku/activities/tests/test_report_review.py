@@ -24,13 +24,20 @@ def test_a_manager_sends_a_report_back_and_the_rep_resubmits(client, rep, manage
     page = client.get(f"/activities/reports/{report.pk}/").content.decode()
     assert 'id="return"' in page and "差し戻す" in page and 'id="approve"' in page
     empty = client.post(f"/activities/reports/{report.pk}/return/", {"return-body": " "})
-    assert empty.status_code == 422 and "id_return-body-error\" role=\"alert\"><li>この項目は必須です。" in empty.content.decode()
+    assert (
+        empty.status_code == 422
+        and 'id_return-body-error" role="alert"><li>この項目は必須です。' in empty.content.decode()
+    )
     report.refresh_from_db()
     assert report.status == "submitted"
-    sent = client.post(f"/activities/reports/{report.pk}/return/", {"return-body": "訪問先の反応を書いてください"})
+    sent = client.post(
+        f"/activities/reports/{report.pk}/return/", {"return-body": "訪問先の反応を書いてください"}
+    )
     assert sent.status_code == 302
     report.refresh_from_db()
-    assert report.status == "returned" and report.comments.get().body == "訪問先の反応を書いてください"
+    assert (
+        report.status == "returned" and report.comments.get().body == "訪問先の反応を書いてください"
+    )
     note = Notification.objects.get(user=rep, key__startswith="report-returned")
     assert note.body == "訪問先の反応を書いてください" and "差し戻されました" in note.title
     page = client.get(f"/activities/reports/{report.pk}/").content.decode()
@@ -39,7 +46,10 @@ def test_a_manager_sends_a_report_back_and_the_rep_resubmits(client, rep, manage
         services.approve_daily_report(actor=manager, report=report)
     assert twice.value.code == "report_not_submitted"
     client.force_login(rep)
-    assert "マネージャーがこの日報を差し戻しました" in client.get(f"/activities/reports/{report.pk}/").content.decode()
+    assert (
+        "マネージャーがこの日報を差し戻しました"
+        in client.get(f"/activities/reports/{report.pk}/").content.decode()
+    )
     with pytest.raises(DomainError) as own:
         services.return_daily_report(actor=rep, report=report, comment="x")
     assert own.value.code in ("permission_denied", "report_not_submitted")
@@ -76,7 +86,9 @@ def test_an_approved_report_stays_as_it_was_approved(client, rep, manager, perso
         services.submit_daily_report(actor=rep, day=day, reflection="書き直し")
 
 
-def test_managers_see_who_has_not_submitted(client, rep, teammate, manager, other_rep, make_user, teams):
+def test_managers_see_who_has_not_submitted(
+    client, rep, teammate, manager, other_rep, make_user, teams
+):
     day = timezone.localdate()
     services.submit_daily_report(actor=teammate, day=day)
     late = make_user("late", "rep", teams["tokyo"], display_name="遅刻 三郎")
@@ -84,7 +96,7 @@ def test_managers_see_who_has_not_submitted(client, rep, teammate, manager, othe
     services.return_daily_report(actor=manager, report=returned, comment="詳しく")
     client.force_login(manager)
     page = client.get("/activities/reports/missing/", {"day": day.isoformat()}).content.decode()
-    table = page[page.find('id="missing-reports"'):page.find("</table>")]
+    table = page[page.find('id="missing-reports"') : page.find("</table>")]
     assert "営業 一郎" in table and "未作成" in table  # rep: nothing written
     assert "遅刻 三郎" in table and "差し戻し" in table  # sent back, not yet resubmitted
     assert "teammate" not in table and "other" not in table  # submitted / another team

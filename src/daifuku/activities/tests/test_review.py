@@ -47,8 +47,10 @@ def test_goals_are_for_the_managers_own_team(manager, other_rep, rep):
 def test_daily_report_submit_comment_approve(client, rep, manager, other_rep, log):
     log()
     client.force_login(rep)
-    response = client.post("/activities/reports/day/", {"day": timezone.localdate().isoformat(),
-                                                        "reflection": "明日は再訪"})
+    response = client.post(
+        "/activities/reports/day/",
+        {"day": timezone.localdate().isoformat(), "reflection": "明日は再訪"},
+    )
     report = DailyReport.objects.get()
     assert response.status_code == 302 and report.status == "submitted"
     assert Notification.objects.filter(user=manager).count() == 1
@@ -71,14 +73,20 @@ def test_rep_cannot_approve_own_report(rep):
         services.approve_daily_report(actor=rep, report=report)
 
 
-def test_handover_many_records_history_and_moves_open_actions(client, rep, teammate, person, company):
+def test_handover_many_records_history_and_moves_open_actions(
+    client, rep, teammate, person, company
+):
     from daifuku.customers.services import create_person
 
     second = create_person(actor=rep, data={"family_name": "佐藤"})
-    action = services.create_next_action(actor=rep, person=person, data={"title": "訪問", "due_at": timezone.now()})
+    action = services.create_next_action(
+        actor=rep, person=person, data={"title": "訪問", "due_at": timezone.now()}
+    )
     client.force_login(rep)
-    response = client.post("/activities/handover/", {"customer": [person.pk, second.pk], "to_user": teammate.pk,
-                                                     "note": "異動のため引き継ぎ"})
+    response = client.post(
+        "/activities/handover/",
+        {"customer": [person.pk, second.pk], "to_user": teammate.pk, "note": "異動のため引き継ぎ"},
+    )
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.owner == teammate
@@ -97,7 +105,9 @@ def test_handover_many_records_history_and_moves_open_actions(client, rep, teamm
 
 def test_handover_of_another_teams_customer_is_404(client, rep, teammate, osaka_person):
     client.force_login(rep)
-    response = client.post("/activities/handover/", {"customer": [osaka_person.pk], "to_user": teammate.pk})
+    response = client.post(
+        "/activities/handover/", {"customer": [osaka_person.pk], "to_user": teammate.pk}
+    )
     assert response.status_code == 404
     osaka_person.refresh_from_db()
     assert osaka_person.owner != teammate
@@ -109,10 +119,14 @@ def test_merge_moves_touches_and_undo_puts_them_back(rep, person, log):
 
     loser = create_person(actor=rep, data={"family_name": "山田", "given_name": "太郎"})
     touch = log(person=loser)
-    action = services.create_next_action(actor=rep, person=loser, data={"title": "訪問", "due_at": timezone.now()})
+    action = services.create_next_action(
+        actor=rep, person=loser, data={"title": "訪問", "due_at": timezone.now()}
+    )
     journal = merge.merge_people(actor=rep, survivor=person, loser=loser)
     touch.refresh_from_db()
-    assert touch.person_id == person.pk and NextAction.objects.get(pk=action.pk).person_id == person.pk
+    assert (
+        touch.person_id == person.pk and NextAction.objects.get(pk=action.pk).person_id == person.pk
+    )
     merge.undo_merge(actor=rep, journal=journal)
     touch.refresh_from_db()
     assert touch.person_id == loser.pk

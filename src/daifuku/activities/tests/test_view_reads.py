@@ -17,11 +17,15 @@ def test_goals_page_shows_the_managers_team_only(client, manager, rep, teammate,
     response = client.get("/activities/goals/")
     assert sorted(goal.target for goal in response.context["goals"]) == [3, 7]
     assert set(response.context["form"].fields["rep"].queryset) == {manager, rep, teammate}
-    refused = client.post("/activities/goals/", {"rep": other_rep.pk, "period": "week", "target": 5})
+    refused = client.post(
+        "/activities/goals/", {"rep": other_rep.pk, "period": "week", "target": 5}
+    )
     assert "rep" in refused.context["form"].errors  # another team's rep is not a choice
 
 
-def test_a_managers_look_at_a_reps_day_needs_an_active_rep_of_the_team(client, manager, rep, other_rep):
+def test_a_managers_look_at_a_reps_day_needs_an_active_rep_of_the_team(
+    client, manager, rep, other_rep
+):
     client.force_login(manager)
     assert client.get(f"/activities/?rep={rep.pk}").status_code == 200
     for rep_id in (other_rep.pk, "abc", "999999"):

@@ -28,31 +28,53 @@ def action_create(request):
         raise Http404
     form = NextActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        action = run_service(form, lambda: services.create_next_action(
-            actor=request.user, data=form.to_data(), person=person, company=company))
+        action = run_service(
+            form,
+            lambda: services.create_next_action(
+                actor=request.user, data=form.to_data(), person=person, company=company
+            ),
+        )
         if action:
             messages.success(request, _("Next action planned."))
             return redirect(safe_next(request, reverse("activities:home")))
-    return render(request, "activities/action_form.html",
-                  {"form": form, "person": person, "company": company, "next": source.get("next", "")})
+    return render(
+        request,
+        "activities/action_form.html",
+        {"form": form, "person": person, "company": company, "next": source.get("next", "")},
+    )
 
 
 @login_required
 def action_edit(request, pk: int):
     action = selectors.get_next_action(request.user, pk, CHANGE)
-    initial = {f: getattr(action, f) for f in ("title", "kind", "duration_minutes", "priority",
-                                              "remind_minutes_before", "notes")}
+    initial = {
+        f: getattr(action, f)
+        for f in ("title", "kind", "duration_minutes", "priority", "remind_minutes_before", "notes")
+    }
     initial.update({"due_at": timezone.localtime(action.due_at), "assignee": action.assignee_id})
     form = NextActionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.update_next_action(actor=request.user, action=action,
-                                                                 data=form.to_data())):
+        if run_service(
+            form,
+            lambda: services.update_next_action(
+                actor=request.user, action=action, data=form.to_data()
+            ),
+        ):
             messages.success(request, _("Saved."))
             return redirect(safe_next(request, reverse("activities:home")))
     source = request.POST if request.method == "POST" else request.GET
     # the form always states where to go back to (a missing variable in a filter argument is a 500)
-    return render(request, "activities/action_form.html", {"form": form, "action": action, "next": source.get("next", ""),
-                                                           "person": action.person, "company": action.company})
+    return render(
+        request,
+        "activities/action_form.html",
+        {
+            "form": form,
+            "action": action,
+            "next": source.get("next", ""),
+            "person": action.person,
+            "company": action.company,
+        },
+    )
 
 
 def _close(request, pk: int, service, message: str):

@@ -20,23 +20,35 @@ from .common import rep_for, safe_next
 
 @login_required
 def home(request):
-    """"My day": overdue, today and this week; a manager picks any rep of the team."""
+    """ "My day": overdue, today and this week; a manager picks any rep of the team."""
     rep = rep_for(request)
     context = {
-        "rep": rep, "day": selectors.my_day(request.user, rep),
-        "team": account_selectors.reps_led_by(request.user) if (request.user.is_manager or request.user.is_admin) else [],
-        "notifications": selectors.notifications(request.user, unread_only=True, limit=10) if rep == request.user else [],
+        "rep": rep,
+        "day": selectors.my_day(request.user, rep),
+        "team": account_selectors.reps_led_by(request.user)
+        if (request.user.is_manager or request.user.is_admin)
+        else [],
+        "notifications": selectors.notifications(request.user, unread_only=True, limit=10)
+        if rep == request.user
+        else [],
         "calendar_url": calendar_url(request, request.user),
         "calendar_panel": {"calendar_url": calendar_url(request, request.user)},
     }
-    template = "activities/partials/_my_day.html" if request.htmx and not request.htmx.boosted else "activities/home.html"
+    template = (
+        "activities/partials/_my_day.html"
+        if request.htmx and not request.htmx.boosted
+        else "activities/home.html"
+    )
     return render(request, template, context)
 
 
 @login_required
 def notification_list(request):
-    return render(request, "activities/notifications.html",
-                  {"notifications": selectors.notifications(request.user, limit=200)})
+    return render(
+        request,
+        "activities/notifications.html",
+        {"notifications": selectors.notifications(request.user, limit=200)},
+    )
 
 
 @login_required
@@ -54,7 +66,9 @@ def notifications_read(request):
 def calendar_rotate(request):
     """Turn the calendar feed on or give it a new address (from My day or the account page)."""
     services.enable_calendar_feed(actor=request.user, user=request.user)
-    messages.success(request, _("Your calendar feed has a new address. Subscribe to it again in your calendar."))
+    messages.success(
+        request, _("Your calendar feed has a new address. Subscribe to it again in your calendar.")
+    )
     return redirect(safe_next(request, reverse("activities:home")))
 
 

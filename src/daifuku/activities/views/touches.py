@@ -43,38 +43,75 @@ def quick_entry(request):
         initial.update({"kind": completing.kind or "visit", "summary": completing.title})
     form = QuickEntryForm(request.POST or None, initial=initial)
     if request.method == "POST" and (person or company) and form.is_valid():
-        result = run_service(form, lambda: services.quick_entry(
-            actor=request.user, touch_data=form.touch_data(), person=person, company=company,
-            files=request.FILES.getlist("files"), next_action_data=form.next_action_data(), complete=completing))
+        result = run_service(
+            form,
+            lambda: services.quick_entry(
+                actor=request.user,
+                touch_data=form.touch_data(),
+                person=person,
+                company=company,
+                files=request.FILES.getlist("files"),
+                next_action_data=form.next_action_data(),
+                complete=completing,
+            ),
+        )
         if result:
             messages.success(request, _("The touch was logged."))
             return redirect(safe_next(request, _back(person, company)))
     elif request.method == "POST" and not (person or company):
         form.add_error(None, _("Choose the customer first."))
-    return render(request, "activities/quick_entry.html", {
-        "form": form, "person": person, "company": company, "completing": completing,
-        "next": source.get("next", ""), "back": _back(person, company),
-    }, status=422 if request.method == "POST" else 200)
+    return render(
+        request,
+        "activities/quick_entry.html",
+        {
+            "form": form,
+            "person": person,
+            "company": company,
+            "completing": completing,
+            "next": source.get("next", ""),
+            "back": _back(person, company),
+        },
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @login_required
 def touch_detail(request, pk: int):
     touch = selectors.get_touch(request.user, pk)
-    return render(request, "activities/touch_detail.html", {
-        "touch": touch, "attachments": list(touch.attachments.all()),
-        "can_change": selectors.touches_queryset(request.user, CHANGE).filter(pk=touch.pk).exists(),
-        "subject": subjects.shown(request.user, touch.subject_type, touch.subject_id),
-    })
+    return render(
+        request,
+        "activities/touch_detail.html",
+        {
+            "touch": touch,
+            "attachments": list(touch.attachments.all()),
+            "can_change": selectors.touches_queryset(request.user, CHANGE)
+            .filter(pk=touch.pk)
+            .exists(),
+            "subject": subjects.shown(request.user, touch.subject_type, touch.subject_id),
+        },
+    )
 
 
 @login_required
 def touch_edit(request, pk: int):
     touch = selectors.get_touch(request.user, pk, CHANGE)
-    initial = {f: getattr(touch, f) for f in ("kind", "duration_minutes", "summary", "body", "outcome", "mood",
-                                             "follow_up", "is_private")}
+    initial = {
+        f: getattr(touch, f)
+        for f in (
+            "kind",
+            "duration_minutes",
+            "summary",
+            "body",
+            "outcome",
+            "mood",
+            "follow_up",
+            "is_private",
+        )
+    }
     initial["occurred_at"] = timezone.localtime(touch.occurred_at)
     form = TouchForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+
         def save():
             updated = services.update_touch(actor=request.user, touch=touch, data=form.touch_data())
             for upload in request.FILES.getlist("files"):
@@ -84,8 +121,11 @@ def touch_edit(request, pk: int):
         if run_service(form, save):
             messages.success(request, _("Saved."))
             return redirect("activities:touch", touch.pk)
-    return render(request, "activities/touch_form.html", {
-        "form": form, "touch": touch, "attachments": list(touch.attachments.all())})
+    return render(
+        request,
+        "activities/touch_form.html",
+        {"form": form, "touch": touch, "attachments": list(touch.attachments.all())},
+    )
 
 
 @login_required
@@ -118,8 +158,9 @@ def attachment_response(attachment, *, thumbnail: bool = False) -> FileResponse:
     except (FileNotFoundError, OSError):
         raise Http404 from None
     content_type = "image/jpeg" if thumbnail else attachment.content_type
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                            content_type=content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"

@@ -91,13 +91,19 @@ def summarise(customers, dates, amounts, *, end) -> Summary:
     is_first = day_day == first[day_cust]
     first_amount[day_cust[is_first]] = day_amount[is_first]
     ids, count, first, last, total, first_amount = (
-        a[present] for a in (ids, count, first, last, total, first_amount))
+        a[present] for a in (ids, count, first, last, total, first_amount)
+    )
     frequency = count - 1
     with np.errstate(invalid="ignore", divide="ignore"):
         monetary = np.where(frequency > 0, (total - first_amount) / np.maximum(frequency, 1), 0.0)
     end_number = end_day.astype(np.int64)
-    return Summary(ids, frequency.astype(int), (last - first) / WEEK_DAYS,
-                   (end_number - first) / WEEK_DAYS, monetary)
+    return Summary(
+        ids,
+        frequency.astype(int),
+        (last - first) / WEEK_DAYS,
+        (end_number - first) / WEEK_DAYS,
+        monetary,
+    )
 
 
 # --- BG/NBD ---------------------------------------------------------------------------------
@@ -123,8 +129,11 @@ def bgnbd_log_likelihood(params, frequency, recency, T, weights=None) -> np.ndar
     a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
     a3 = -(r + x) * np.log(alpha + T)
     with np.errstate(divide="ignore", invalid="ignore"):
-        a4 = np.where(x > 0, np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + tx),
-                      -np.inf)
+        a4 = np.where(
+            x > 0,
+            np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + tx),
+            -np.inf,
+        )
     ll = a1 + a2 + np.logaddexp(a3, a4)
     return ll if weights is None else float(_dot(weights, ll))
 
@@ -146,8 +155,13 @@ def _compress(*columns, compress: bool):
 
 def _fit(objective, start) -> np.ndarray:
     """Minimise ``objective(log_params) -> (value, gradient)``; positive parameters."""
-    result = minimize(objective, np.log(start), jac=True, method="L-BFGS-B",
-                      options={"ftol": 1e-12, "gtol": 1e-8, "maxiter": 1000})
+    result = minimize(
+        objective,
+        np.log(start),
+        jac=True,
+        method="L-BFGS-B",
+        options={"ftol": 1e-12, "gtol": 1e-8, "maxiter": 1000},
+    )
     if not np.all(np.isfinite(result.x)) or not np.isfinite(result.fun):
         raise FitError(f"the fit did not converge: {result.message}")
     return np.exp(result.x)
@@ -173,15 +187,27 @@ def _bgnbd_value_and_gradient(params, x, tx, T, weights, levels):
     a3 = -(r + x) * log_t
     a4 = np.where(repeat, np.log(a) - log_b_x1[level_of] - (r + x) * log_tx, -np.inf)
     tail = np.logaddexp(a3, a4)
-    w3, w4 = weights * np.exp(a3 - tail), weights * np.exp(a4 - tail)  # weighted shares of the two terms
-    per_level = (gammaln(r + lv) - gammaln(r) + r * np.log(alpha)
-                 + gammaln(a + b) + gammaln(b + lv) - gammaln(b) - gammaln(a + b + lv))
+    w3, w4 = (
+        weights * np.exp(a3 - tail),
+        weights * np.exp(a4 - tail),
+    )  # weighted shares of the two terms
+    per_level = (
+        gammaln(r + lv)
+        - gammaln(r)
+        + r * np.log(alpha)
+        + gammaln(a + b)
+        + gammaln(b + lv)
+        - gammaln(b)
+        - gammaln(a + b + lv)
+    )
     value = float(_dot(lw, per_level) + _dot(weights, tail))
     psi_abx = digamma(a + b + lv)
     dr = _dot(lw, digamma(r + lv) - digamma(r) + np.log(alpha)) - _dot(w3, log_t) - _dot(w4, log_tx)
     dalpha = lw.sum() * r / alpha - _dot(r + x, w3 / (alpha + T) + w4 / (alpha + tx))
     da = _dot(lw, digamma(a + b) - psi_abx) + w4.sum() / a
-    db = _dot(lw, digamma(a + b) + digamma(b + lv) - digamma(b) - psi_abx) - _dot(w4, inv_b_x1[level_of])
+    db = _dot(lw, digamma(a + b) + digamma(b + lv) - digamma(b) - psi_abx) - _dot(
+        w4, inv_b_x1[level_of]
+    )
     return value, np.array([dr, dalpha, da, db])
 
 
@@ -203,14 +229,20 @@ def fit_bgnbd(frequency, recency, T, *, compress: bool = False) -> BGNBD:
             return 1e300, np.zeros(4)
         return -value / total, -gradient * params / total
 
-    r, alpha, a, b = _fit(objective, [1.0, max(float(np.average(tt, weights=weights)), 1e-3), 1.0, 1.0])
+    r, alpha, a, b = _fit(
+        objective, [1.0, max(float(np.average(tt, weights=weights)), 1e-3), 1.0, 1.0]
+    )
     return BGNBD(float(r), float(alpha), float(a), float(b))
 
 
 def _tail(model: BGNBD, x, tx, T):
     """δ(x>0) · a/(b+x−1) · ((α+T)/(α+tₓ))^(r+x): the odds that the customer already left."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        odds = model.a / (model.b + x - 1) * np.exp((model.r + x) * (np.log(model.alpha + T) - np.log(model.alpha + tx)))
+        odds = (
+            model.a
+            / (model.b + x - 1)
+            * np.exp((model.r + x) * (np.log(model.alpha + T) - np.log(model.alpha + tx)))
+        )
     return np.where(x > 0, odds, 0.0)
 
 
@@ -252,8 +284,15 @@ def gamma_gamma_log_likelihood(params, frequency, monetary, weights=None):
     """Log-likelihood of the mean repeat order values m of customers with x repeats."""
     p, q, v = params
     x, m = np.asarray(frequency, dtype=float), np.asarray(monetary, dtype=float)
-    ll = (gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * np.log(v)
-          + (p * x - 1) * np.log(m) + p * x * np.log(x) - (p * x + q) * np.log(x * m + v))
+    ll = (
+        gammaln(p * x + q)
+        - gammaln(p * x)
+        - gammaln(q)
+        + q * np.log(v)
+        + (p * x - 1) * np.log(m)
+        + p * x * np.log(x)
+        - (p * x + q) * np.log(x * m + v)
+    )
     return ll if weights is None else float(_dot(weights, ll))
 
 
@@ -275,8 +314,12 @@ def fit_gamma_gamma(frequency, monetary, *, compress: bool = False) -> GammaGamm
         p, q, v = params = np.exp(log_params)
         log_xmv = np.log(x * m + v)
         # Σ w [gammaln(px+q) − gammaln(px) − gammaln(q) + q log v + (px−1) log m + px log x − (px+q) log(xm+v)]
-        value = (_dot(lw, gammaln(p * lv + q) - gammaln(p * lv) - gammaln(q) + q * np.log(v))
-                 + p * fixed - log_m_sum - _dot(weights * (p * x + q), log_xmv))
+        value = (
+            _dot(lw, gammaln(p * lv + q) - gammaln(p * lv) - gammaln(q) + q * np.log(v))
+            + p * fixed
+            - log_m_sum
+            - _dot(weights * (p * x + q), log_xmv)
+        )
         if not np.isfinite(value):
             return 1e300, np.zeros(3)
         shared = digamma(p * lv + q)
@@ -298,8 +341,17 @@ def expected_order_value(model: GammaGamma, frequency, monetary) -> np.ndarray:
     return model.p * (model.gamma + x * m) / (model.p * x + model.q - 1)
 
 
-def clv(bgnbd: BGNBD, gg: GammaGamma, frequency, recency, T, monetary, *,
-        months: int = 12, annual_discount_rate: float = 0.10) -> np.ndarray:
+def clv(
+    bgnbd: BGNBD,
+    gg: GammaGamma,
+    frequency,
+    recency,
+    T,
+    monetary,
+    *,
+    months: int = 12,
+    annual_discount_rate: float = 0.10,
+) -> np.ndarray:
     """Discounted value of the next ``months`` months: Σᵢ (E[X(i)] − E[X(i−1)]) × E[value]
     / (1 + d)ⁱ, with d the monthly rate equivalent to ``annual_discount_rate``
     ((1 + annual)^(1/12) − 1) and the purchases of month i discounted at its end."""

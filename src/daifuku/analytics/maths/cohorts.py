@@ -33,8 +33,8 @@ class Days:
 
     ids: np.ndarray
     customer: np.ndarray
-    day: np.ndarray        # days since 1970-01-01
-    amount: np.ndarray     # net amount of the day (negative on a return-only day)
+    day: np.ndarray  # days since 1970-01-01
+    amount: np.ndarray  # net amount of the day (negative on a return-only day)
 
     @property
     def purchase(self) -> np.ndarray:
@@ -123,8 +123,8 @@ def cohorts(customers, dates, amounts, *, period: str = "month", start_month: in
 
 @dataclass(frozen=True)
 class Rate:
-    base: int       # customers considered
-    count: int      # of which did the thing
+    base: int  # customers considered
+    count: int  # of which did the thing
     rate: float | None  # count / base, None when nobody was considered
 
     @classmethod
@@ -132,7 +132,9 @@ class Rate:
         return cls(int(base), int(count), (count / base) if base else None)
 
 
-def second_purchase_conversion(customers, dates, amounts, *, first_from, first_to, within_days: int) -> Rate:
+def second_purchase_conversion(
+    customers, dates, amounts, *, first_from, first_to, within_days: int
+) -> Rate:
     """Of the buyers whose first purchase falls in [first_from, first_to], the share whose
     second purchase came at most ``within_days`` days after the first. Choose a window that
     ended at least ``within_days`` ago, or recent customers count as not converted yet."""
@@ -144,7 +146,9 @@ def second_purchase_conversion(customers, dates, amounts, *, first_from, first_t
     starts = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1]])
     first = day[starts]
     has_second = np.r_[starts[1:], cust.size] - starts >= 2
-    second = np.where(has_second, day[np.minimum(starts + 1, cust.size - 1)], np.iinfo(np.int64).max)
+    second = np.where(
+        has_second, day[np.minimum(starts + 1, cust.size - 1)], np.iinfo(np.int64).max
+    )
     lo, hi = (np.datetime64(d, "D").astype(np.int64) for d in (first_from, first_to))
     in_window = (first >= lo) & (first <= hi)
     converted = in_window & has_second & (second - first <= within_days)
@@ -163,8 +167,8 @@ class GroupValue:
     buyers: int
     purchases: int
     revenue: float
-    average_order_value: float        # revenue / purchases
-    purchases_per_buyer: float        # purchases / buyers
+    average_order_value: float  # revenue / purchases
+    purchases_per_buyer: float  # purchases / buyers
 
     @property
     def ltv(self) -> float:
@@ -181,8 +185,14 @@ def ltv_by_group(customers, dates, amounts, groups: dict) -> list[GroupValue]:
     result = []
     for label in sorted(set(labels.tolist())):
         member = labels == label
-        buyers, purchases, total = int(member.sum()), int(counts[member].sum()), float(revenue[member].sum())
-        result.append(GroupValue(label, buyers, purchases, total, total / purchases, purchases / buyers))
+        buyers, purchases, total = (
+            int(member.sum()),
+            int(counts[member].sum()),
+            float(revenue[member].sum()),
+        )
+        result.append(
+            GroupValue(label, buyers, purchases, total, total / purchases, purchases / buyers)
+        )
     return result
 
 
@@ -220,12 +230,16 @@ class RetentionWhatIf:
         return self.gain / self.current_revenue if self.current_revenue else None
 
 
-def retention_what_if(customers, dates, amounts, *, previous: tuple, current: tuple, points: float = 5) -> RetentionWhatIf:
+def retention_what_if(
+    customers, dates, amounts, *, previous: tuple, current: tuple, points: float = 5
+) -> RetentionWhatIf:
     """The 5:25 question with the shop's own figures: previous/current are inclusive
     ``(first day, last day)`` periods, e.g. two 年度 from :func:`periods.fiscal_year_bounds`."""
     days = buyer_days(customers, dates, amounts)
-    (p_lo, p_hi), (c_lo, c_hi) = ((np.datetime64(a, "D").astype(np.int64), np.datetime64(b, "D").astype(np.int64))
-                                  for a, b in (previous, current))
+    (p_lo, p_hi), (c_lo, c_hi) = (
+        (np.datetime64(a, "D").astype(np.int64), np.datetime64(b, "D").astype(np.int64))
+        for a, b in (previous, current)
+    )
     purchase = days.purchase
 
     def buyers_in(lo, hi):
@@ -244,9 +258,14 @@ def retention_what_if(customers, dates, amounts, *, previous: tuple, current: tu
     per_retained = retained_purchases / retained.sum() if retained.any() else 0.0
     base = now.sum() * aov * per_retained
     return RetentionWhatIf(
-        previous_buyers=int(before.sum()), retained=int(retained.sum()), retention=float(rate),
-        current_buyers=int(now.sum()), current_revenue=current_revenue, average_order_value=aov,
-        purchases_per_retained=float(per_retained), points=points, projected=float(base * rate),
+        previous_buyers=int(before.sum()),
+        retained=int(retained.sum()),
+        retention=float(rate),
+        current_buyers=int(now.sum()),
+        current_revenue=current_revenue,
+        average_order_value=aov,
+        purchases_per_retained=float(per_retained),
+        points=points,
+        projected=float(base * rate),
         projected_with_points=float(base * min(1.0, rate + points / 100)),
     )
-

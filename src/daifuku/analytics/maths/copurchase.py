@@ -23,18 +23,18 @@ import numpy as np
 class Pair:
     a: object
     b: object
-    together: int          # orders with both
+    together: int  # orders with both
     support: float
-    confidence_ab: float   # P(B | A)
-    confidence_ba: float   # P(A | B)
+    confidence_ab: float  # P(B | A)
+    confidence_ba: float  # P(A | B)
     lift: float
 
 
 @dataclass(frozen=True)
 class CoPurchase:
     orders: int
-    popularity: dict        # product → number of orders with it
-    pairs: list[Pair]       # by lift, then orders together, descending; then by products
+    popularity: dict  # product → number of orders with it
+    pairs: list[Pair]  # by lift, then orders together, descending; then by products
 
 
 def co_purchases(orders, products, *, min_together: int = 2) -> CoPurchase:
@@ -45,7 +45,7 @@ def co_purchases(orders, products, *, min_together: int = 2) -> CoPurchase:
         return CoPurchase(0, {}, [])
     order_ids, order_of = np.unique(orders, return_inverse=True)
     product_ids, product_of = np.unique(products, return_inverse=True)
-    rows = np.unique(np.stack([order_of, product_of]), axis=1)   # sorted by order, then product
+    rows = np.unique(np.stack([order_of, product_of]), axis=1)  # sorted by order, then product
     order_col, product_col = rows
     count_of_product = np.bincount(product_col, minlength=product_ids.size)
     n_orders = order_ids.size
@@ -64,8 +64,18 @@ def co_purchases(orders, products, *, min_together: int = 2) -> CoPurchase:
     n_a, n_b = count_of_product[a], count_of_product[b]
     lift = together * n_orders / (n_a * n_b)
     order = np.lexsort((b, a, -together, -lift))
-    pairs = [Pair(product_ids[a[i]].item(), product_ids[b[i]].item(), int(together[i]), together[i] / n_orders,
-                  together[i] / n_a[i], together[i] / n_b[i], float(lift[i])) for i in order]
+    pairs = [
+        Pair(
+            product_ids[a[i]].item(),
+            product_ids[b[i]].item(),
+            int(together[i]),
+            together[i] / n_orders,
+            together[i] / n_a[i],
+            together[i] / n_b[i],
+            float(lift[i]),
+        )
+        for i in order
+    ]
     popularity = {p.item(): int(c) for p, c in zip(product_ids, count_of_product, strict=True)}
     return CoPurchase(n_orders, popularity, pairs)
 
@@ -80,11 +90,16 @@ def recommend(owned: Iterable, stats: CoPurchase, *, limit: int = 5, min_lift: f
     for pair in stats.pairs:
         if pair.lift <= min_lift:
             continue
-        for have, other, confidence in ((pair.a, pair.b, pair.confidence_ab), (pair.b, pair.a, pair.confidence_ba)):
+        for have, other, confidence in (
+            (pair.a, pair.b, pair.confidence_ab),
+            (pair.b, pair.a, pair.confidence_ba),
+        ):
             if have in owned and other not in owned:
                 total, best = scores.get(other, (0.0, 0.0))
                 scores[other] = (total + confidence, max(best, pair.lift))
-    ranked = sorted(scores, key=lambda p: (-scores[p][0], -scores[p][1], -stats.popularity.get(p, 0), p))
+    ranked = sorted(
+        scores, key=lambda p: (-scores[p][0], -scores[p][1], -stats.popularity.get(p, 0), p)
+    )
     picks = ranked[:limit]
     if len(picks) < limit:
         chosen = set(picks) | owned

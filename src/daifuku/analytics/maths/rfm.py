@@ -29,7 +29,11 @@ def quintile_scores(values, *, higher_is_better: bool = True) -> np.ndarray:
     n = values.size
     if n == 0:
         return np.zeros(0, dtype=np.int8)
-    keyed = values if higher_is_better else -values.astype(np.float64 if values.dtype.kind == "f" else np.int64)
+    keyed = (
+        values
+        if higher_is_better
+        else -values.astype(np.float64 if values.dtype.kind == "f" else np.int64)
+    )
     order = np.argsort(keyed, kind="stable")
     ranked = keyed[order]
     starts = np.ones(n, dtype=bool)
@@ -88,7 +92,10 @@ def rfm_values(customers, dates, amounts, *, as_of) -> RFMValues:
     day_customer = day_keys // span
     frequency = np.bincount(day_customer[bought], minlength=ids.size)
     # the keys are sorted by customer then day: a customer's last purchase ends their run
-    bought_customer, bought_day = day_customer[bought], day_keys[bought] % span + (days.min() if days.size else 0)
+    bought_customer, bought_day = (
+        day_customer[bought],
+        day_keys[bought] % span + (days.min() if days.size else 0),
+    )
     ends = np.ones(bought_customer.size, dtype=bool)
     ends[:-1] = bought_customer[1:] != bought_customer[:-1]
     last = np.zeros(ids.size, dtype=np.int64)
@@ -100,18 +107,25 @@ def rfm_values(customers, dates, amounts, *, as_of) -> RFMValues:
 @dataclass(frozen=True)
 class Thresholds:
     recency_days: tuple  # four ascending day counts: 5 up to the first …
-    frequency: tuple     # four ascending purchase counts: 5 from the last …
-    monetary: tuple      # four ascending amounts
+    frequency: tuple  # four ascending purchase counts: 5 from the last …
+    monetary: tuple  # four ascending amounts
 
 
-def rfm_scores(values: RFMValues, thresholds: Thresholds | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def rfm_scores(
+    values: RFMValues, thresholds: Thresholds | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(R, F, M) scores 1–5: quintiles of these buyers, or the administrator's thresholds."""
     if thresholds is None:
-        return (quintile_scores(values.recency_days, higher_is_better=False),
-                quintile_scores(values.frequency), quintile_scores(values.monetary))
-    return (threshold_scores(values.recency_days, thresholds.recency_days, higher_is_better=False),
-            threshold_scores(values.frequency, thresholds.frequency),
-            threshold_scores(values.monetary, thresholds.monetary))
+        return (
+            quintile_scores(values.recency_days, higher_is_better=False),
+            quintile_scores(values.frequency),
+            quintile_scores(values.monetary),
+        )
+    return (
+        threshold_scores(values.recency_days, thresholds.recency_days, higher_is_better=False),
+        threshold_scores(values.frequency, thresholds.frequency),
+        threshold_scores(values.monetary, thresholds.monetary),
+    )
 
 
 def quintile_scores_python(values, *, higher_is_better: bool = True) -> list[int]:

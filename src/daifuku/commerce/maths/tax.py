@@ -48,7 +48,10 @@ def compute_by_rate(lines: Iterable[tuple[int, int]]) -> TaxSummary:
     taxable: dict[int, int] = {}
     for amount, rate in lines:
         taxable[int(rate)] = taxable.get(int(rate), 0) + int(amount)
-    per_rate = [RateTotal(rate, base, tax_on(base, rate)) for rate, base in sorted(taxable.items(), reverse=True)]
+    per_rate = [
+        RateTotal(rate, base, tax_on(base, rate))
+        for rate, base in sorted(taxable.items(), reverse=True)
+    ]
     return TaxSummary(per_rate, sum(r.taxable for r in per_rate), sum(r.tax for r in per_rate))
 
 

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -22,14 +21,36 @@ class Migration(migrations.Migration):
                 migrations.CreateModel(
                     name="Product",
                     fields=[
-                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
                         ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
                         ("name", models.CharField(max_length=200, verbose_name="name")),
-                        ("unit_price", models.BigIntegerField(verbose_name="unit price (yen, before tax)")),
-                        ("tax_category", models.CharField(choices=[("standard", "Standard 10%"), ("reduced", "Reduced 8%")], default="standard", max_length=10, verbose_name="tax category")),
+                        (
+                            "unit_price",
+                            models.BigIntegerField(verbose_name="unit price (yen, before tax)"),
+                        ),
+                        (
+                            "tax_category",
+                            models.CharField(
+                                choices=[("standard", "Standard 10%"), ("reduced", "Reduced 8%")],
+                                default="standard",
+                                max_length=10,
+                                verbose_name="tax category",
+                            ),
+                        ),
                         ("unit", models.CharField(blank=True, max_length=20, verbose_name="unit")),
                         ("is_active", models.BooleanField(default=True, verbose_name="active")),
-                        ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                        (
+                            "created_at",
+                            models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                        ),
                         ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
                     ],
                     options={

@@ -7,127 +7,281 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commerce', '0001_product_catalog_from_sales'),
-        ('customers', '0008_search_folds_kanji_variants'),
+        ("commerce", "0001_product_catalog_from_sales"),
+        ("customers", "0008_search_folds_kanji_variants"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Channel',
+            name="Channel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='name')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="name")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'sales channel',
-                'verbose_name_plural': 'sales channels',
-                'ordering': ['position', 'id'],
+                "verbose_name": "sales channel",
+                "verbose_name_plural": "sales channels",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(default='api', max_length=40, verbose_name='source')),
-                ('number', models.CharField(max_length=60, verbose_name='order number')),
-                ('ordered_at', models.DateTimeField(verbose_name='ordered at')),
-                ('store', models.CharField(blank=True, max_length=100, verbose_name='store')),
-                ('status', models.CharField(choices=[('ordered', 'Ordered'), ('partly_returned', 'Partly returned'), ('returned', 'Returned'), ('cancelled', 'Cancelled')], default='ordered', max_length=16, verbose_name='status')),
-                ('subtotal', models.BigIntegerField(verbose_name='subtotal (yen, before tax)')),
-                ('tax', models.BigIntegerField(verbose_name='consumption tax (yen)')),
-                ('total', models.BigIntegerField(verbose_name='total (yen, tax included)')),
-                ('tax_breakdown', models.JSONField(blank=True, default=list, verbose_name='tax per rate')),
-                ('net_subtotal', models.BigIntegerField(verbose_name='subtotal after returns')),
-                ('net_tax', models.BigIntegerField(verbose_name='tax after returns')),
-                ('net_total', models.BigIntegerField(verbose_name='total after returns')),
-                ('item_count', models.PositiveIntegerField(default=0, verbose_name='items')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('channel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='commerce.channel', verbose_name='sales channel')),
-                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='customers.company', verbose_name='company')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='customers.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(default="api", max_length=40, verbose_name="source")),
+                ("number", models.CharField(max_length=60, verbose_name="order number")),
+                ("ordered_at", models.DateTimeField(verbose_name="ordered at")),
+                ("store", models.CharField(blank=True, max_length=100, verbose_name="store")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("ordered", "Ordered"),
+                            ("partly_returned", "Partly returned"),
+                            ("returned", "Returned"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="ordered",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("subtotal", models.BigIntegerField(verbose_name="subtotal (yen, before tax)")),
+                ("tax", models.BigIntegerField(verbose_name="consumption tax (yen)")),
+                ("total", models.BigIntegerField(verbose_name="total (yen, tax included)")),
+                (
+                    "tax_breakdown",
+                    models.JSONField(blank=True, default=list, verbose_name="tax per rate"),
+                ),
+                ("net_subtotal", models.BigIntegerField(verbose_name="subtotal after returns")),
+                ("net_tax", models.BigIntegerField(verbose_name="tax after returns")),
+                ("net_total", models.BigIntegerField(verbose_name="total after returns")),
+                ("item_count", models.PositiveIntegerField(default=0, verbose_name="items")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="commerce.channel",
+                        verbose_name="sales channel",
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="customers.company",
+                        verbose_name="company",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="customers.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'order',
-                'verbose_name_plural': 'orders',
+                "verbose_name": "order",
+                "verbose_name_plural": "orders",
             },
         ),
         migrations.CreateModel(
-            name='OrderLine',
+            name="OrderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('name', models.CharField(max_length=200, verbose_name='item')),
-                ('quantity', models.PositiveIntegerField(verbose_name='quantity')),
-                ('unit_price', models.BigIntegerField(verbose_name='unit price (yen, before tax)')),
-                ('tax_rate', models.PositiveSmallIntegerField(verbose_name='tax rate (%)')),
-                ('amount', models.BigIntegerField(verbose_name='amount (yen, before tax)')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='commerce.order')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='commerce.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("name", models.CharField(max_length=200, verbose_name="item")),
+                ("quantity", models.PositiveIntegerField(verbose_name="quantity")),
+                ("unit_price", models.BigIntegerField(verbose_name="unit price (yen, before tax)")),
+                ("tax_rate", models.PositiveSmallIntegerField(verbose_name="tax rate (%)")),
+                ("amount", models.BigIntegerField(verbose_name="amount (yen, before tax)")),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="commerce.order",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="commerce.product",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'order line',
-                'verbose_name_plural': 'order lines',
-                'ordering': ['position', 'id'],
+                "verbose_name": "order line",
+                "verbose_name_plural": "order lines",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Return',
+            name="Return",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('return', 'Return'), ('cancellation', 'Cancellation')], default='return', max_length=12, verbose_name='kind')),
-                ('returned_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='returned at')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('subtotal', models.BigIntegerField(verbose_name='subtotal (yen, before tax)')),
-                ('tax', models.BigIntegerField(verbose_name='consumption tax (yen)')),
-                ('total', models.BigIntegerField(verbose_name='total (yen, tax included)')),
-                ('tax_breakdown', models.JSONField(blank=True, default=list, verbose_name='tax per rate')),
-                ('item_count', models.PositiveIntegerField(default=0, verbose_name='items')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='returns', to='commerce.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("return", "Return"), ("cancellation", "Cancellation")],
+                        default="return",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "returned_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="returned at"
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="reason")),
+                ("subtotal", models.BigIntegerField(verbose_name="subtotal (yen, before tax)")),
+                ("tax", models.BigIntegerField(verbose_name="consumption tax (yen)")),
+                ("total", models.BigIntegerField(verbose_name="total (yen, tax included)")),
+                (
+                    "tax_breakdown",
+                    models.JSONField(blank=True, default=list, verbose_name="tax per rate"),
+                ),
+                ("item_count", models.PositiveIntegerField(default=0, verbose_name="items")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="returns",
+                        to="commerce.order",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'return',
-                'verbose_name_plural': 'returns',
-                'ordering': ['returned_at', 'id'],
+                "verbose_name": "return",
+                "verbose_name_plural": "returns",
+                "ordering": ["returned_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReturnLine',
+            name="ReturnLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField(verbose_name='quantity')),
-                ('amount', models.BigIntegerField(verbose_name='amount (yen, before tax)')),
-                ('order_line', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='returned', to='commerce.orderline')),
-                ('ret', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='commerce.return')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(verbose_name="quantity")),
+                ("amount", models.BigIntegerField(verbose_name="amount (yen, before tax)")),
+                (
+                    "order_line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="returned",
+                        to="commerce.orderline",
+                    ),
+                ),
+                (
+                    "ret",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="commerce.return",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'returned line',
-                'verbose_name_plural': 'returned lines',
-                'ordering': ['id'],
+                "verbose_name": "returned line",
+                "verbose_name_plural": "returned lines",
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['person', '-ordered_at', '-id'], name='order_person_idx'),
+            model_name="order",
+            index=models.Index(fields=["person", "-ordered_at", "-id"], name="order_person_idx"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['company', '-ordered_at', '-id'], name='order_company_idx'),
+            model_name="order",
+            index=models.Index(fields=["company", "-ordered_at", "-id"], name="order_company_idx"),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(fields=('source', 'number'), name='order_number_per_source'),
+            model_name="order",
+            constraint=models.UniqueConstraint(
+                fields=("source", "number"), name="order_number_per_source"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('person__isnull', False), ('company__isnull', False), _connector='OR'), name='order_has_customer'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("person__isnull", False), ("company__isnull", False), _connector="OR"
+                ),
+                name="order_has_customer",
+            ),
         ),
     ]

@@ -3,5 +3,15 @@
 from .catalog import TAX_RATES, Product, TaxCategory
 from .orders import Channel, Order, OrderLine, OrderStatus, Return, ReturnKind, ReturnLine
 
-__all__ = ["TAX_RATES", "Channel", "Order", "OrderLine", "OrderStatus", "Product", "Return", "ReturnKind",
-           "ReturnLine", "TaxCategory"]
+__all__ = [
+    "TAX_RATES",
+    "Channel",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "Product",
+    "Return",
+    "ReturnKind",
+    "ReturnLine",
+    "TaxCategory",
+]

@@ -27,8 +27,9 @@ class Product(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(pgettext_lazy("sales", "name"), max_length=200)
     unit_price = models.BigIntegerField(_("unit price (yen, before tax)"))
-    tax_category = models.CharField(_("tax category"), max_length=10, choices=TaxCategory.choices,
-                                    default=TaxCategory.STANDARD)
+    tax_category = models.CharField(
+        _("tax category"), max_length=10, choices=TaxCategory.choices, default=TaxCategory.STANDARD
+    )
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -49,15 +49,35 @@ class Order(models.Model):
 
     source = models.CharField(pgettext_lazy("order", "source"), max_length=40, default="api")
     number = models.CharField(_("order number"), max_length=60)
-    person = models.ForeignKey("customers.Person", verbose_name=_("person"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="orders")
-    company = models.ForeignKey("customers.Company", verbose_name=_("company"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="orders")
+    person = models.ForeignKey(
+        "customers.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    company = models.ForeignKey(
+        "customers.Company",
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
     ordered_at = models.DateTimeField(_("ordered at"))
-    channel = models.ForeignKey(Channel, verbose_name=_("sales channel"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
+    channel = models.ForeignKey(
+        Channel,
+        verbose_name=_("sales channel"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     store = models.CharField(_("store"), max_length=100, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.ORDERED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.ORDERED
+    )
     subtotal = models.BigIntegerField(_("subtotal (yen, before tax)"))
     tax = models.BigIntegerField(_("consumption tax (yen)"))
     total = models.BigIntegerField(_("total (yen, tax included)"))
@@ -66,8 +86,9 @@ class Order(models.Model):
     net_tax = models.BigIntegerField(_("tax after returns"))
     net_total = models.BigIntegerField(_("total after returns"))
     item_count = models.PositiveIntegerField(_("items"), default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -76,8 +97,10 @@ class Order(models.Model):
         verbose_name_plural = _("orders")
         constraints = [
             models.UniqueConstraint(fields=["source", "number"], name="order_number_per_source"),
-            models.CheckConstraint(condition=models.Q(person__isnull=False) | models.Q(company__isnull=False),
-                                   name="order_has_customer"),
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(company__isnull=False),
+                name="order_has_customer",
+            ),
         ]
         indexes = [
             # a customer's purchases, newest first (360° page, API list)
@@ -99,7 +122,9 @@ class OrderLine(models.Model):
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveIntegerField(default=0)
-    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     name = models.CharField(pgettext_lazy("order line", "item"), max_length=200)
     quantity = models.PositiveIntegerField(_("quantity"))
     unit_price = models.BigIntegerField(_("unit price (yen, before tax)"))
@@ -126,7 +151,9 @@ class Return(models.Model):
     order's history is never rewritten."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="returns")
-    kind = models.CharField(_("kind"), max_length=12, choices=ReturnKind.choices, default=ReturnKind.RETURN)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=ReturnKind.choices, default=ReturnKind.RETURN
+    )
     returned_at = models.DateTimeField(_("returned at"), default=timezone.now)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     subtotal = models.BigIntegerField(_("subtotal (yen, before tax)"))
@@ -134,8 +161,9 @@ class Return(models.Model):
     total = models.BigIntegerField(_("total (yen, tax included)"))
     tax_breakdown = models.JSONField(_("tax per rate"), default=list, blank=True)
     item_count = models.PositiveIntegerField(_("items"), default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -2,13 +2,20 @@
 
 from .catalog import products_queryset
 from .orders import (
-           channels,
-           customer_for_api,
-           customer_orders,
-           get_order,
-           list_orders,
-           orders_queryset,
+    channels,
+    customer_for_api,
+    customer_orders,
+    get_order,
+    list_orders,
+    orders_queryset,
 )
 
-__all__ = ["channels", "customer_for_api", "customer_orders", "get_order", "list_orders", "orders_queryset",
-           "products_queryset"]
+__all__ = [
+    "channels",
+    "customer_for_api",
+    "customer_orders",
+    "get_order",
+    "list_orders",
+    "orders_queryset",
+    "products_queryset",
+]

@@ -24,9 +24,14 @@ def orders_queryset(user, action: str = VIEW) -> QuerySet:
 
 def _with_details(qs: QuerySet) -> QuerySet:
     return qs.select_related("channel").prefetch_related(
-        Prefetch("lines", queryset=OrderLine.objects.select_related("product").annotate(
-            returned_quantity=Sum("returned__quantity"))),
-        Prefetch("returns", queryset=Return.objects.order_by("returned_at", "id")))
+        Prefetch(
+            "lines",
+            queryset=OrderLine.objects.select_related("product").annotate(
+                returned_quantity=Sum("returned__quantity")
+            ),
+        ),
+        Prefetch("returns", queryset=Return.objects.order_by("returned_at", "id")),
+    )
 
 
 def get_order(user, pk, action: str = VIEW) -> Order:
@@ -40,7 +45,9 @@ def get_order(user, pk, action: str = VIEW) -> Order:
     return order
 
 
-def list_orders(user, *, person=None, company=None, cursor: str | None = None, size: int = 25) -> Page:
+def list_orders(
+    user, *, person=None, company=None, cursor: str | None = None, size: int = 25
+) -> Page:
     """Newest first; one customer's orders when ``person`` or ``company`` is given (read
     through the ledger's selectors by the caller)."""
     if person is not None:
@@ -66,22 +73,39 @@ def customer_orders(user, customer, *, field: str, limit: int = 5) -> tuple[list
 def customer_for_api(user, *, person_id=None, company_id=None, customer_number=None) -> dict:
     """``{"person": …}`` or ``{"company": …}`` named by exactly one of the three; out of
     scope is a 404 like every read; an unknown member number is a field error."""
-    given = [name for name, value in (("person_id", person_id), ("company_id", company_id),
-                                      ("customer_number", customer_number)) if value not in (None, "")]
+    given = [
+        name
+        for name, value in (
+            ("person_id", person_id),
+            ("company_id", company_id),
+            ("customer_number", customer_number),
+        )
+        if value not in (None, "")
+    ]
     if len(given) != 1:
-        raise ValidationFailed({"customer": [_("Give exactly one of person_id, company_id or customer_number.")]},
-                               code="customer_required" if not given else "ambiguous_customer")
+        raise ValidationFailed(
+            {"customer": [_("Give exactly one of person_id, company_id or customer_number.")]},
+            code="customer_required" if not given else "ambiguous_customer",
+        )
     if person_id not in (None, ""):
         return {"person": customer_selectors.get_person(user, person_id)}
     if company_id not in (None, ""):
         return {"company": customer_selectors.get_company(user, company_id)}
-    matches = list(customer_selectors.people_queryset(user)
-                   .filter(**{f"custom_fields__{MEMBER_NUMBER_KEY}": str(customer_number).strip()})[:2])
+    matches = list(
+        customer_selectors.people_queryset(user).filter(
+            **{f"custom_fields__{MEMBER_NUMBER_KEY}": str(customer_number).strip()}
+        )[:2]
+    )
     if len(matches) != 1:
-        message = (_("No customer has this member number.") if not matches
-                   else _("More than one customer has this member number."))
-        raise ValidationFailed({"customer_number": [message]},
-                               code="unknown_customer" if not matches else "ambiguous_customer")
+        message = (
+            _("No customer has this member number.")
+            if not matches
+            else _("More than one customer has this member number.")
+        )
+        raise ValidationFailed(
+            {"customer_number": [message]},
+            code="unknown_customer" if not matches else "ambiguous_customer",
+        )
     return {"person": matches[0]}
 
 

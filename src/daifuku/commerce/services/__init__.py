@@ -4,4 +4,11 @@ from .catalog import create_product, update_product
 from .channels import create_channel, update_channel
 from .orders import record_order, record_return
 
-__all__ = ["create_channel", "create_product", "record_order", "record_return", "update_channel", "update_product"]
+__all__ = [
+    "create_channel",
+    "create_product",
+    "record_order",
+    "record_return",
+    "update_channel",
+    "update_product",
+]

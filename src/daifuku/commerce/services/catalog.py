@@ -46,9 +46,16 @@ def create_product(*, actor, data: dict[str, Any]) -> Product:
     require_manager(actor)
     values = _clean_product(data, creating=True)
     if Product.objects.filter(code=values["code"]).exists():
-        raise ValidationFailed({"code": [_("A product with this code already exists.")]}, code="duplicate")
+        raise ValidationFailed(
+            {"code": [_("A product with this code already exists.")]}, code="duplicate"
+        )
     product = Product.objects.create(**values)
-    audit.record(actor=actor, action="create", obj=product, changes=audit.diff({}, audit.snapshot(product, PRODUCT_FIELDS)))
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=product,
+        changes=audit.diff({}, audit.snapshot(product, PRODUCT_FIELDS)),
+    )
     return product
 
 
@@ -57,8 +64,13 @@ def update_product(*, actor, product: Product, data: dict[str, Any]) -> Product:
     require_manager(actor)
     current = Product.objects.select_for_update().get(pk=product.pk)
     values = _clean_product(data, creating=False)
-    if "code" in values and Product.objects.filter(code=values["code"]).exclude(pk=current.pk).exists():
-        raise ValidationFailed({"code": [_("A product with this code already exists.")]}, code="duplicate")
+    if (
+        "code" in values
+        and Product.objects.filter(code=values["code"]).exclude(pk=current.pk).exists()
+    ):
+        raise ValidationFailed(
+            {"code": [_("A product with this code already exists.")]}, code="duplicate"
+        )
     before = audit.snapshot(current, PRODUCT_FIELDS)
     for name, value in values.items():
         setattr(current, name, value)

@@ -20,7 +20,9 @@ def require_manager(actor) -> None:
         raise PermissionDenied(_("Only managers and administrators can change this."))
 
 
-def yen(value, field: str, errors: dict, *, required: bool = False, signed: bool = False) -> int | None:
+def yen(
+    value, field: str, errors: dict, *, required: bool = False, signed: bool = False
+) -> int | None:
     """An amount of integer yen ≥ 0 (accepts "1,200" and full-width digits from forms);
     ``signed`` also accepts a negative amount (the unit price of a discount line, 値引き),
     written -1,000, −1,000 or ▲1,000."""
@@ -32,7 +34,13 @@ def yen(value, field: str, errors: dict, *, required: bool = False, signed: bool
         errors[field] = [_("Enter a whole number of yen.")]
         return None
     if isinstance(value, str):
-        value = unicodedata.normalize("NFKC", value).replace(",", "").replace("¥", "").replace("円", "").strip()
+        value = (
+            unicodedata.normalize("NFKC", value)
+            .replace(",", "")
+            .replace("¥", "")
+            .replace("円", "")
+            .strip()
+        )
         if signed:
             # the minus signs people type (−, ‐, ー) and the accountants' ▲ / △
             value = re.sub(r"^[\u2212\u2010\u2011\u2012\u2013\u30fc\u25b2\u25b3]\s*", "-", value)

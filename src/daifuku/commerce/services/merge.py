@@ -13,8 +13,15 @@ def on_customer_merging(survivor, loser, journal, **_ignored) -> dict[str, int]:
     from daifuku.customers.models import Company, Person
 
     if isinstance(loser, Person):
-        return {"commerce.order": move_rows(journal, Order.objects.filter(person_id=loser.pk), "person", survivor.pk)}
+        return {
+            "commerce.order": move_rows(
+                journal, Order.objects.filter(person_id=loser.pk), "person", survivor.pk
+            )
+        }
     if isinstance(loser, Company):
-        return {"commerce.order": move_rows(journal, Order.objects.filter(company_id=loser.pk), "company",
-                                            survivor.pk)}
+        return {
+            "commerce.order": move_rows(
+                journal, Order.objects.filter(company_id=loser.pk), "company", survivor.pk
+            )
+        }
     return {}

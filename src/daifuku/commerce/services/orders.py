@@ -55,9 +55,15 @@ def _channel(value) -> Channel | None:
     if found is None and str(value).isdigit():
         found = Channel.objects.filter(pk=int(value)).first()
     if found is None:
-        names = "、".join(Channel.objects.filter(is_active=True).order_by("position", "id").values_list("name", flat=True))
-        raise ValidationFailed({"channel": [_("Unknown sales channel. Use one of: %(names)s.") % {"names": names}]},
-                               code="unknown_channel")
+        names = "、".join(
+            Channel.objects.filter(is_active=True)
+            .order_by("position", "id")
+            .values_list("name", flat=True)
+        )
+        raise ValidationFailed(
+            {"channel": [_("Unknown sales channel. Use one of: %(names)s.") % {"names": names}]},
+            code="unknown_channel",
+        )
     return found
 
 
@@ -97,7 +103,9 @@ def _clean_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ``quantity``, a ``unit_price`` before tax and a ``tax_rate`` (a product gives its
     own price and rate when they are not stated)."""
     if not isinstance(lines, list) or not lines:
-        raise ValidationFailed({"lines": [_("An order needs at least one line, or a total.")]}, code="no_lines")
+        raise ValidationFailed(
+            {"lines": [_("An order needs at least one line, or a total.")]}, code="no_lines"
+        )
     if len(lines) > MAX_LINES:
         raise ValidationFailed({"lines": [_("At most %(limit)d lines.") % {"limit": MAX_LINES}]})
     errors: dict[str, list[str]] = {}
@@ -126,8 +134,15 @@ def _clean_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if rate in (None, ""):
             rate = product.tax_rate if product is not None else 10
         rate = _rate(rate, f"{field}.tax_rate", errors)
-        cleaned.append({"product": product, "name": name, "quantity": quantity, "unit_price": unit_price,
-                        "tax_rate": rate})
+        cleaned.append(
+            {
+                "product": product,
+                "name": name,
+                "quantity": quantity,
+                "unit_price": unit_price,
+                "tax_rate": rate,
+            }
+        )
     if errors:
         raise ValidationFailed(errors)
     for line in cleaned:
@@ -140,9 +155,20 @@ def _breakdown(summary: tax_maths.TaxSummary) -> list[dict[str, int]]:
 
 
 @transaction.atomic
-def record_order(*, actor, number: str, ordered_at, person=None, company=None, source: str = "api",
-                 channel=None, store: str = "", lines: list[dict[str, Any]] | None = None,
-                 total=None, tax_rate=None) -> tuple[Order, bool]:
+def record_order(
+    *,
+    actor,
+    number: str,
+    ordered_at,
+    person=None,
+    company=None,
+    source: str = "api",
+    channel=None,
+    store: str = "",
+    lines: list[dict[str, Any]] | None = None,
+    total=None,
+    tax_rate=None,
+) -> tuple[Order, bool]:
     """Record a customer's purchase; returns ``(order, created)``. The same ``number``
     from the same ``source`` again returns the order already recorded (``created`` is
     False) and changes nothing. Either ``lines`` (prices before tax) or ``total`` (tax
@@ -158,35 +184,53 @@ def record_order(*, actor, number: str, ordered_at, person=None, company=None, s
     if existing is not None:
         return existing, False
     if person is None and company is None:
-        raise ValidationFailed({"customer": [_("Say whose order this is (a person or a company).")]},
-                               code="customer_required")
+        raise ValidationFailed(
+            {"customer": [_("Say whose order this is (a person or a company).")]},
+            code="customer_required",
+        )
     for customer in (person, company):
         if customer is not None:
             ensure_can(actor, VIEW, customer)
     when = _aware(ordered_at, "ordered_at")
     the_channel = _channel(channel)
     if lines is not None and total not in (None, ""):
-        raise ValidationFailed({"total": [_("Give either the lines or the total, not both.")]}, code="lines_and_total")
+        raise ValidationFailed(
+            {"total": [_("Give either the lines or the total, not both.")]}, code="lines_and_total"
+        )
     if lines is not None:
         cleaned = _clean_lines(lines)
         summary = tax_maths.compute_by_rate((line["amount"], line["tax_rate"]) for line in cleaned)
         if any(rate.taxable < 0 for rate in summary.per_rate):
-            raise ValidationFailed({"lines": [_("Discounts cannot exceed the items they apply to (per tax rate).")]},
-                                   code="negative_total")
+            raise ValidationFailed(
+                {"lines": [_("Discounts cannot exceed the items they apply to (per tax rate).")]},
+                code="negative_total",
+            )
     else:
         errors: dict[str, list[str]] = {}
         amount = yen(total, "total", errors, required=True)
         rate = _rate(10 if tax_rate in (None, "") else tax_rate, "tax_rate", errors)
         if errors:
-            raise ValidationFailed(errors, code="no_lines" if "total" in errors and total in (None, "") else None)
+            raise ValidationFailed(
+                errors, code="no_lines" if "total" in errors and total in (None, "") else None
+            )
         cleaned = []
         assert amount is not None and rate is not None  # both parsed: errors were raised above
         summary = tax_maths.from_inclusive(amount, rate)
     values = {
-        "source": source, "number": number, "person": person, "company": company, "ordered_at": when,
-        "channel": the_channel, "store": str(store or "").strip()[:100], "subtotal": summary.subtotal,
-        "tax": summary.tax, "total": summary.total, "tax_breakdown": _breakdown(summary),
-        "net_subtotal": summary.subtotal, "net_tax": summary.tax, "net_total": summary.total,
+        "source": source,
+        "number": number,
+        "person": person,
+        "company": company,
+        "ordered_at": when,
+        "channel": the_channel,
+        "store": str(store or "").strip()[:100],
+        "subtotal": summary.subtotal,
+        "tax": summary.tax,
+        "total": summary.total,
+        "tax_breakdown": _breakdown(summary),
+        "net_subtotal": summary.subtotal,
+        "net_tax": summary.tax,
+        "net_total": summary.total,
         "item_count": sum(line["quantity"] for line in cleaned),
         "created_by": actor if getattr(actor, "pk", None) else None,
     }
@@ -199,11 +243,22 @@ def record_order(*, actor, number: str, ordered_at, person=None, company=None, s
             raise
         return found, False
     OrderLine.objects.bulk_create(
-        OrderLine(order=order, position=(index + 1) * 10, **line) for index, line in enumerate(cleaned))
+        OrderLine(order=order, position=(index + 1) * 10, **line)
+        for index, line in enumerate(cleaned)
+    )
     # the customer's 360° timeline shows the order itself (timeline_sources), not this entry
-    audit.record(actor=actor, action="create", obj=order, changes={
-        "number": [None, number], "source": [None, source], "total": [None, order.total],
-        "channel": [None, the_channel.name if the_channel else None], "items": [None, order.item_count]})
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=order,
+        changes={
+            "number": [None, number],
+            "source": [None, source],
+            "total": [None, order.total],
+            "channel": [None, the_channel.name if the_channel else None],
+            "items": [None, order.item_count],
+        },
+    )
     events.emit("order.recorded", order_id=order.pk, **customer_payload(order))
     return order, True
 
@@ -212,7 +267,10 @@ def _standing(order: Order) -> dict[int, tuple[int, int]]:
     """``{rate: (taxable, tax)}`` of the order net of its returns so far."""
     standing: dict[int, list[int]] = {}
     rows: Iterable[dict] = list(order.tax_breakdown) + [
-        row for breakdown in order.returns.values_list("tax_breakdown", flat=True) for row in breakdown]
+        row
+        for breakdown in order.returns.values_list("tax_breakdown", flat=True)
+        for row in breakdown
+    ]
     for row in rows:
         base = standing.setdefault(int(row["rate"]), [0, 0])
         base[0] += int(row["taxable"])
@@ -221,8 +279,12 @@ def _standing(order: Order) -> dict[int, tuple[int, int]]:
 
 
 def _returned_so_far(order: Order) -> dict[int, int]:
-    return dict(ReturnLine.objects.filter(order_line__order=order).values("order_line")
-                .annotate(n=Sum("quantity")).values_list("order_line", "n"))
+    return dict(
+        ReturnLine.objects.filter(order_line__order=order)
+        .values("order_line")
+        .annotate(n=Sum("quantity"))
+        .values_list("order_line", "n")
+    )
 
 
 def _wanted(order_lines: dict[int, OrderLine], left: dict[int, int], lines) -> dict[int, int]:
@@ -230,7 +292,9 @@ def _wanted(order_lines: dict[int, OrderLine], left: dict[int, int], lines) -> d
     if lines is None:
         return {pk: n for pk, n in left.items() if n > 0}
     if not isinstance(lines, list) or not lines:
-        raise ValidationFailed({"lines": [_("Say which lines come back, or return the whole order.")]})
+        raise ValidationFailed(
+            {"lines": [_("Say which lines come back, or return the whole order.")]}
+        )
     errors: dict[str, list[str]] = {}
     wanted: dict[int, int] = {}
     for index, raw in enumerate(lines):
@@ -251,16 +315,29 @@ def _wanted(order_lines: dict[int, OrderLine], left: dict[int, int], lines) -> d
         raise ValidationFailed(errors)
     too_many = {pk: n for pk, n in wanted.items() if n > left.get(pk, 0)}
     if too_many:
-        raise ValidationFailed({"lines": [
-            _("%(name)s: only %(left)d left to return (%(asked)d asked).")
-            % {"name": order_lines[pk].name, "left": left.get(pk, 0), "asked": n} for pk, n in too_many.items()]},
-            code="return_exceeds_order")
+        raise ValidationFailed(
+            {
+                "lines": [
+                    _("%(name)s: only %(left)d left to return (%(asked)d asked).")
+                    % {"name": order_lines[pk].name, "left": left.get(pk, 0), "asked": n}
+                    for pk, n in too_many.items()
+                ]
+            },
+            code="return_exceeds_order",
+        )
     return wanted
 
 
 @transaction.atomic
-def record_return(*, actor, order: Order, lines: list[dict[str, Any]] | None = None, kind: str = ReturnKind.RETURN,
-                  reason: str = "", returned_at=None) -> Return:
+def record_return(
+    *,
+    actor,
+    order: Order,
+    lines: list[dict[str, Any]] | None = None,
+    kind: str = ReturnKind.RETURN,
+    reason: str = "",
+    returned_at=None,
+) -> Return:
     """Record a cancellation or a return of the whole order (``lines=None``: everything
     not returned yet) or of some lines (``[{"line_id", "quantity"}]``). Refuses to
     return more than was bought. The return's amounts are negative; the order's net
@@ -275,47 +352,81 @@ def record_return(*, actor, order: Order, lines: list[dict[str, Any]] | None = N
         if lines:
             raise ValidationFailed({"lines": [_("This order has no lines: return it whole.")]})
         if current.net_total == 0 and current.returns.exists():
-            raise ValidationFailed({"order": [_("Everything of this order has been returned already.")]},
-                                   code="nothing_to_return")
+            raise ValidationFailed(
+                {"order": [_("Everything of this order has been returned already.")]},
+                code="nothing_to_return",
+            )
         left, wanted, removed = {}, {}, {rate: base for rate, (base, _tax) in before.items()}
     else:
         returned = _returned_so_far(current)
         left = {pk: line.quantity - returned.get(pk, 0) for pk, line in order_lines.items()}
         wanted = _wanted(order_lines, left, lines)
         if not wanted:
-            raise ValidationFailed({"order": [_("Everything of this order has been returned already.")]},
-                                   code="nothing_to_return")
+            raise ValidationFailed(
+                {"order": [_("Everything of this order has been returned already.")]},
+                code="nothing_to_return",
+            )
         removed = {}
         for pk, quantity in wanted.items():
             line = order_lines[pk]
             removed[line.tax_rate] = removed.get(line.tax_rate, 0) + quantity * line.unit_price
-    if any(before.get(rate, (0, 0))[0] - amount < 0 or amount < 0 for rate, amount in removed.items()):
-        raise ValidationFailed({"lines": [_("Return a discount line together with the items it applies to.")]},
-                               code="discount_return")
+    if any(
+        before.get(rate, (0, 0))[0] - amount < 0 or amount < 0 for rate, amount in removed.items()
+    ):
+        raise ValidationFailed(
+            {"lines": [_("Return a discount line together with the items it applies to.")]},
+            code="discount_return",
+        )
     when = _aware(returned_at, "returned_at") if returned_at else timezone.now()
     if when < current.ordered_at:
-        raise ValidationFailed({"returned_at": [_("A return cannot come before the order.")]}, code="invalid_date")
+        raise ValidationFailed(
+            {"returned_at": [_("A return cannot come before the order.")]}, code="invalid_date"
+        )
     summary = tax_maths.reversal(before, removed)
     ret = Return.objects.create(
-        order=current, kind=kind, reason=str(reason or "").strip()[:300], returned_at=when,
-        subtotal=summary.subtotal, tax=summary.tax, total=summary.total, tax_breakdown=_breakdown(summary),
-        item_count=sum(wanted.values()), created_by=actor if getattr(actor, "pk", None) else None)
+        order=current,
+        kind=kind,
+        reason=str(reason or "").strip()[:300],
+        returned_at=when,
+        subtotal=summary.subtotal,
+        tax=summary.tax,
+        total=summary.total,
+        tax_breakdown=_breakdown(summary),
+        item_count=sum(wanted.values()),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
     ReturnLine.objects.bulk_create(
-        ReturnLine(ret=ret, order_line=order_lines[pk], quantity=n, amount=-n * order_lines[pk].unit_price)
-        for pk, n in wanted.items())
+        ReturnLine(
+            ret=ret, order_line=order_lines[pk], quantity=n, amount=-n * order_lines[pk].unit_price
+        )
+        for pk, n in wanted.items()
+    )
     everything = all(n == wanted.get(pk, 0) for pk, n in left.items())
     previous = current.status
     current.net_subtotal += summary.subtotal
     current.net_tax += summary.tax
     current.net_total += summary.total
     if everything:
-        current.status = OrderStatus.CANCELLED if kind == ReturnKind.CANCELLATION else OrderStatus.RETURNED
+        current.status = (
+            OrderStatus.CANCELLED if kind == ReturnKind.CANCELLATION else OrderStatus.RETURNED
+        )
     else:
         current.status = OrderStatus.PARTLY_RETURNED
     current.updated_at = timezone.now()
     current.save(update_fields=["net_subtotal", "net_tax", "net_total", "status", "updated_at"])
-    audit.record(actor=actor, action="return", obj=ret, subject=current, changes={
-        "order": [None, current.number], "total": [None, ret.total], "items": [None, ret.item_count],
-        "status": [previous, current.status]})
-    events.emit("order.returned", order_id=current.pk, return_id=ret.pk, **customer_payload(current))
+    audit.record(
+        actor=actor,
+        action="return",
+        obj=ret,
+        subject=current,
+        changes={
+            "order": [None, current.number],
+            "total": [None, ret.total],
+            "items": [None, ret.item_count],
+            "status": [previous, current.status],
+        },
+    )
+    events.emit(
+        "order.returned", order_id=current.pk, return_id=ret.pk, **customer_payload(current)
+    )
     return ret

@@ -26,9 +26,18 @@ def products(db):
     from daifuku.commerce.services import create_product
 
     return {
-        "tea": create_product(actor="test", data={"code": "TEA-1", "name": "煎茶 100g", "unit_price": 1_001,
-                                                  "tax_category": "reduced"}),
-        "cup": create_product(actor="test", data={"code": "CUP-1", "name": "湯呑み", "unit_price": 2_999}),
+        "tea": create_product(
+            actor="test",
+            data={
+                "code": "TEA-1",
+                "name": "煎茶 100g",
+                "unit_price": 1_001,
+                "tax_category": "reduced",
+            },
+        ),
+        "cup": create_product(
+            actor="test", data={"code": "CUP-1", "name": "湯呑み", "unit_price": 2_999}
+        ),
     }
 
 

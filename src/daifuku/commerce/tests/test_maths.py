@@ -6,12 +6,18 @@ from daifuku.commerce.maths import tax
 def test_tax_is_per_rate_on_the_sum_rounded_down_once():
     summary = tax.compute_by_rate([(1_001, 8), (1_001, 8), (2_999, 10), (5, 10)])
     # 8 %: 2,002 × 0.08 = 160.16 → 160 (per line it would be 80 + 80); 10 %: 3,004 → 300
-    assert [(r.rate, r.taxable, r.tax) for r in summary.per_rate] == [(10, 3_004, 300), (8, 2_002, 160)]
+    assert [(r.rate, r.taxable, r.tax) for r in summary.per_rate] == [
+        (10, 3_004, 300),
+        (8, 2_002, 160),
+    ]
     assert (summary.subtotal, summary.tax, summary.total) == (5_006, 460, 5_466)
 
 
 def test_tax_inclusive_total():
-    assert (tax.from_inclusive(12_100, 10).subtotal, tax.from_inclusive(12_100, 10).tax) == (11_000, 1_100)
+    assert (tax.from_inclusive(12_100, 10).subtotal, tax.from_inclusive(12_100, 10).tax) == (
+        11_000,
+        1_100,
+    )
     assert tax.from_inclusive(1_000, 8).tax == 74  # 1,000 × 8 / 108 = 74.07 → 74
 
 

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,73 +15,142 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='SearchGram',
+            name="SearchGram",
             fields=[
-                ('pk', models.CompositePrimaryKey('gram', 'sort_key', 'document_id', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('gram', models.BigIntegerField()),
-                ('sort_key', models.BigIntegerField()),
-                ('document_id', models.BigIntegerField()),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "gram",
+                        "sort_key",
+                        "document_id",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("gram", models.BigIntegerField()),
+                ("sort_key", models.BigIntegerField()),
+                ("document_id", models.BigIntegerField()),
             ],
             options={
-                'db_table': 'core_searchgram',
-                'managed': False,
+                "db_table": "core_searchgram",
+                "managed": False,
             },
         ),
         migrations.CreateModel(
-            name='JobRun',
+            name="JobRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=32)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('succeeded', 'Finished'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='queued', max_length=16)),
-                ('progress_done', models.PositiveBigIntegerField(default=0)),
-                ('progress_total', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('message', models.CharField(blank=True, max_length=300)),
-                ('parameters', models.JSONField(blank=True, default=dict)),
-                ('result', models.JSONField(blank=True, default=dict)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=32)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("succeeded", "Finished"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                ("progress_done", models.PositiveBigIntegerField(default=0)),
+                ("progress_total", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("message", models.CharField(blank=True, max_length=300)),
+                ("parameters", models.JSONField(blank=True, default=dict)),
+                ("result", models.JSONField(blank=True, default=dict)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entity_type', models.PositiveSmallIntegerField()),
-                ('entity_id', models.BigIntegerField()),
-                ('text', models.TextField()),
-                ('sort_key', models.BigIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("entity_type", models.PositiveSmallIntegerField()),
+                ("entity_id", models.BigIntegerField()),
+                ("text", models.TextField()),
+                ("sort_key", models.BigIntegerField()),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('entity_type', 'entity_id'), name='search_doc_entity')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("entity_type", "entity_id"), name="search_doc_entity"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor_label', models.CharField(blank=True, max_length=150)),
-                ('via', models.CharField(default='system', max_length=16)),
-                ('action', models.CharField(max_length=32)),
-                ('object_type', models.CharField(max_length=64)),
-                ('object_id', models.BigIntegerField(null=True)),
-                ('object_repr', models.CharField(blank=True, max_length=200)),
-                ('subject_type', models.CharField(blank=True, max_length=64)),
-                ('subject_id', models.BigIntegerField(null=True)),
-                ('changes', models.JSONField(blank=True, default=dict)),
-                ('note', models.TextField(blank=True)),
-                ('request_id', models.CharField(blank=True, max_length=32)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("actor_label", models.CharField(blank=True, max_length=150)),
+                ("via", models.CharField(default="system", max_length=16)),
+                ("action", models.CharField(max_length=32)),
+                ("object_type", models.CharField(max_length=64)),
+                ("object_id", models.BigIntegerField(null=True)),
+                ("object_repr", models.CharField(blank=True, max_length=200)),
+                ("subject_type", models.CharField(blank=True, max_length=64)),
+                ("subject_id", models.BigIntegerField(null=True)),
+                ("changes", models.JSONField(blank=True, default=dict)),
+                ("note", models.TextField(blank=True)),
+                ("request_id", models.CharField(blank=True, max_length=32)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id', 'at'], name='audit_object_idx'), models.Index(fields=['subject_type', 'subject_id', 'at'], name='audit_subject_idx'), models.Index(fields=['at'], name='audit_at_idx')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id", "at"], name="audit_object_idx"
+                    ),
+                    models.Index(
+                        fields=["subject_type", "subject_id", "at"], name="audit_subject_idx"
+                    ),
+                    models.Index(fields=["at"], name="audit_at_idx"),
+                ],
             },
         ),
     ]

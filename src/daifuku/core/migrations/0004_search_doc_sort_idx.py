@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_schedule_state'),
+        ("core", "0003_schedule_state"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='searchdocument',
-            index=models.Index(fields=['sort_key', 'id'], name='search_doc_sort_idx'),
+            model_name="searchdocument",
+            index=models.Index(fields=["sort_key", "id"], name="search_doc_sort_idx"),
         ),
     ]

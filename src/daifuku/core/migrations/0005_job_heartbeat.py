@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_search_doc_sort_idx'),
+        ("core", "0004_search_doc_sort_idx"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='jobrun',
-            name='heartbeat_at',
+            model_name="jobrun",
+            name="heartbeat_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

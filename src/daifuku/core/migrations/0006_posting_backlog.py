@@ -4,21 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_job_heartbeat'),
+        ("core", "0005_job_heartbeat"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PostingBacklog',
+            name="PostingBacklog",
             fields=[
-                ('document_id', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('sort_key', models.BigIntegerField()),
-                ('grams', models.TextField()),
+                ("document_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("sort_key", models.BigIntegerField()),
+                ("grams", models.TextField()),
             ],
             options={
-                'db_table': 'core_postingbacklog',
+                "db_table": "core_postingbacklog",
             },
         ),
     ]

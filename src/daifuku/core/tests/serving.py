@@ -24,11 +24,19 @@ def free_port() -> int:
 def subprocess_env(data_dir, **environment) -> dict[str, str]:
     """This process's environment without its Daifuku and Django settings (the subprocess
     reads ``daifuku.settings`` as in production), with its own data directory."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("DAIFUKU_")
-           and key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update({"PYTHONPATH": str(SRC), "DJANGO_SETTINGS_MODULE": "daifuku.settings",
-                "DAIFUKU_DATA_DIR": str(data_dir)})
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DAIFUKU_")
+        and key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        {
+            "PYTHONPATH": str(SRC),
+            "DJANGO_SETTINGS_MODULE": "daifuku.settings",
+            "DAIFUKU_DATA_DIR": str(data_dir),
+        }
+    )
     env.update(environment)
     return env
 
@@ -55,8 +63,9 @@ def database_env(data_dir, **environment) -> dict[str, str]:
     env = subprocess_env(data_dir, **environment)
     if connection.vendor == "postgresql":
         s = connection.settings_dict
-        env["DAIFUKU_DATABASE_URL"] = (f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:"
-                                       f"{s['PORT'] or 5432}/{s['NAME']}")
+        env["DAIFUKU_DATABASE_URL"] = (
+            f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+        )
     return env
 
 
@@ -94,8 +103,14 @@ def bootstrap(env: dict, cwd, username: str, password: str) -> str:
     import json
     import sys
 
-    made = subprocess.run([sys.executable, "-c", BOOTSTRAP, username, password], env=env, cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+    made = subprocess.run(
+        [sys.executable, "-c", BOOTSTRAP, username, password],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert made.returncode == 0, made.stderr
     return json.loads(made.stdout.strip().splitlines()[-1])["token"]
 
@@ -106,12 +121,17 @@ def log_in(base: str, username: str, password: str):
     import re
     import urllib.parse
 
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
     opener.addheaders = [("Accept-Language", "ja")]
     page = opener.open(base + "/accounts/login/", timeout=30).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username,
-                                   "password": password}).encode()
-    opener.open(urllib.request.Request(base + "/accounts/login/", data=form, headers={"Referer": base}),
-                timeout=30).read()
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": username, "password": password}
+    ).encode()
+    opener.open(
+        urllib.request.Request(base + "/accounts/login/", data=form, headers={"Referer": base}),
+        timeout=30,
+    ).read()
     return opener

@@ -32,8 +32,10 @@ REQUESTS = 25  # per kind; twice this stays under PostgreSQL's 100 clients of a 
 def _open_connections(server: subprocess.Popen) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                           [connection.settings_dict["NAME"]])
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [connection.settings_dict["NAME"]],
+            )
             return cursor.fetchone()[0]
     count = 0
     for fd in Path(f"/proc/{server.pid}/fd").iterdir():
@@ -52,7 +54,12 @@ def test_runserver_threads_leave_no_database_connection_open(tmp_path):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "daifuku.cli", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_answering(server, base + "/accounts/login/")
@@ -64,7 +71,9 @@ def test_runserver_threads_leave_no_database_connection_open(tmp_path):
             return opener.open(base + "/", timeout=30).status
 
         def api(_):
-            request = urllib.request.Request(base + "/api/v1/me", headers={"Authorization": f"Bearer {api_token}"})
+            request = urllib.request.Request(
+                base + "/api/v1/me", headers={"Authorization": f"Bearer {api_token}"}
+            )
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status
 

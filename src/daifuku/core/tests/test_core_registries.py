@@ -10,7 +10,9 @@ from daifuku.core.pagination import decode_cursor, encode_cursor
 
 
 def test_emit_runs_after_commit_and_not_on_rollback(db, django_capture_on_commit_callbacks):
-    events.declare("test.happened", meaning="a test event", payload={"n": "int"}, emitted_by="tests")
+    events.declare(
+        "test.happened", meaning="a test event", payload={"n": "int"}, emitted_by="tests"
+    )
     seen = []
     events.subscribe("test.happened", lambda **kw: seen.append(kw["n"]))
     with django_capture_on_commit_callbacks(execute=True):
@@ -26,7 +28,9 @@ def test_emit_runs_after_commit_and_not_on_rollback(db, django_capture_on_commit
     assert seen == [1]
 
 
-def test_a_failing_reaction_does_not_break_the_change(db, django_capture_on_commit_callbacks, caplog):
+def test_a_failing_reaction_does_not_break_the_change(
+    db, django_capture_on_commit_callbacks, caplog
+):
     def broken(**kw):
         raise ValueError("boom")
 
@@ -38,8 +42,13 @@ def test_a_failing_reaction_does_not_break_the_change(db, django_capture_on_comm
 
 
 def test_gather_collects_participants_results():
-    events.declare("test.gather", meaning="a test event", payload={"x": "int"}, emitted_by="tests",
-                   in_transaction=True)
+    events.declare(
+        "test.gather",
+        meaning="a test event",
+        payload={"x": "int"},
+        emitted_by="tests",
+        in_transaction=True,
+    )
     events.participate("test.gather", lambda **kw: kw["x"] * 2)
     assert events.gather("test.gather", x=21) == [42]
 
@@ -88,10 +97,16 @@ def test_timeline_merges_sources_newest_first(db, rep):
     t0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
     def source_a(**kw):
-        return [timeline.TimelineItem(at=t0 + dt.timedelta(days=d), kind="a", title=f"a{d}") for d in (5, 3, 1)]
+        return [
+            timeline.TimelineItem(at=t0 + dt.timedelta(days=d), kind="a", title=f"a{d}")
+            for d in (5, 3, 1)
+        ]
 
     def source_b(**kw):
-        return [timeline.TimelineItem(at=t0 + dt.timedelta(days=d), kind="b", title=f"b{d}") for d in (4, 2)]
+        return [
+            timeline.TimelineItem(at=t0 + dt.timedelta(days=d), kind="b", title=f"b{d}")
+            for d in (4, 2)
+        ]
 
     timeline.register("test-a", "accounts.user", source_a)
     timeline.register("test-b", "accounts.user", source_b)

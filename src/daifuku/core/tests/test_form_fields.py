@@ -19,7 +19,9 @@ def _form(field_class, **kwargs):
     return Form(initial={"what": ContentType.objects.order_by("pk")[2].pk})
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"empty_label": "誰でも <全員>"}, {"empty_label": None, "required": True}])
+@pytest.mark.parametrize(
+    "kwargs", [{}, {"empty_label": "誰でも <全員>"}, {"empty_label": None, "required": True}]
+)
 def test_choices_and_html_are_djangos(kwargs):
     ours, djangos = _form(ModelChoiceField, **kwargs), _form(forms.ModelChoiceField, **kwargs)
     assert list(ours.fields["what"].choices) == list(djangos.fields["what"].choices)
@@ -52,7 +54,9 @@ def test_a_submitted_choice_is_still_checked_against_the_queryset():
     assert form.is_valid() and form.cleaned_data["what"] == inside
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side cursors are PostgreSQL's")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="server-side cursors are PostgreSQL's"
+)
 def test_djangos_own_field_is_caught_declaring_a_cursor():
     """The watch in the other tests sees what it looks for."""
     with declared_cursors() as declared:

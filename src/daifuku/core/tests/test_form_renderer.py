@@ -24,21 +24,54 @@ class PythonOnly(WidgetRenderer):
 FAST, SLOW, PYTHON = WidgetRenderer(), DjangoTemplates(), PythonOnly()
 
 NASTY = "山田 <花子> & \"佐藤\" 'さん'"
-VALUES = [None, "", "abc", NASTY, "  空白  ", 0, 1234567, mark_safe("<b>safe</b>"), gettext_lazy("Name")]
+VALUES = [
+    None,
+    "",
+    "abc",
+    NASTY,
+    "  空白  ",
+    0,
+    1234567,
+    mark_safe("<b>safe</b>"),
+    gettext_lazy("Name"),
+]
 ATTRS = [
     {},
     {"id": "id_x", "required": True},
-    {"id": "id_x", "placeholder": NASTY, "maxlength": 100, "autofocus": True, "disabled": False,
-     "aria-describedby": "id_x_helptext", "aria-invalid": "true", "data-x": 0, "inputmode": "numeric"},
+    {
+        "id": "id_x",
+        "placeholder": NASTY,
+        "maxlength": 100,
+        "autofocus": True,
+        "disabled": False,
+        "aria-describedby": "id_x_helptext",
+        "aria-invalid": "true",
+        "data-x": 0,
+        "inputmode": "numeric",
+    },
 ]
-INPUTS = [forms.TextInput, forms.EmailInput, forms.NumberInput, forms.URLInput, forms.HiddenInput, forms.SearchInput,
-          forms.TelInput, forms.ColorInput, forms.TimeInput, forms.DateTimeInput, forms.Textarea,
-          lambda: forms.DateInput(attrs={"type": "date"}), lambda: forms.PasswordInput(render_value=True)]
+INPUTS = [
+    forms.TextInput,
+    forms.EmailInput,
+    forms.NumberInput,
+    forms.URLInput,
+    forms.HiddenInput,
+    forms.SearchInput,
+    forms.TelInput,
+    forms.ColorInput,
+    forms.TimeInput,
+    forms.DateTimeInput,
+    forms.Textarea,
+    lambda: forms.DateInput(attrs={"type": "date"}),
+    lambda: forms.PasswordInput(render_value=True),
+]
 
 
 def _both(widget, value, attrs=None, renderer=PYTHON) -> tuple[str, str]:
-    return (widget.render("field", value, attrs, renderer=renderer),
-            widget.render("field", value, attrs, renderer=SLOW))
+    return (
+        widget.render("field", value, attrs, renderer=renderer),
+        widget.render("field", value, attrs, renderer=SLOW),
+    )
 
 
 def _same(widget, value, attrs=None, renderer=PYTHON) -> str:
@@ -65,7 +98,11 @@ def test_inputs_and_textarea(make, value, attrs):
 
 @pytest.mark.parametrize("value", [None, datetime.date(2026, 12, 3), "2026-12-03"])
 def test_dates_are_formatted_like_the_template(value):
-    for widget in (forms.DateInput(attrs={"type": "date"}), forms.DateInput(), forms.DateTimeInput()):
+    for widget in (
+        forms.DateInput(attrs={"type": "date"}),
+        forms.DateInput(),
+        forms.DateTimeInput(),
+    ):
         with translation.override("ja"):
             _same(widget, value)
 
@@ -76,9 +113,22 @@ def test_checkbox_checked_or_not(value, attrs):
     _same(forms.CheckboxInput(), value, attrs)
 
 
-CHOICES = [("", "—"), ("1", NASTY), (2, "二"), (None, "none"), (mark_safe("<b>"), mark_safe("<i>safe</i>")),
-           ("lazy", gettext_lazy("Name")), ("big", 1234567), ("day", datetime.date(2026, 12, 3))]
-GROUPED = [("", "—"), (NASTY, [("a", "甲"), ("b", "乙 & 丙")]), ("c", "丁"), ("group 2", [(3, "三")])]
+CHOICES = [
+    ("", "—"),
+    ("1", NASTY),
+    (2, "二"),
+    (None, "none"),
+    (mark_safe("<b>"), mark_safe("<i>safe</i>")),
+    ("lazy", gettext_lazy("Name")),
+    ("big", 1234567),
+    ("day", datetime.date(2026, 12, 3)),
+]
+GROUPED = [
+    ("", "—"),
+    (NASTY, [("a", "甲"), ("b", "乙 & 丙")]),
+    ("c", "丁"),
+    ("group 2", [(3, "三")]),
+]
 
 
 @pytest.mark.parametrize("choices", [CHOICES, GROUPED, []])
@@ -106,11 +156,12 @@ def test_a_custom_option_template_or_callable_attribute_renders_through_the_temp
         option_template_name = "django/forms/widgets/radio_option.html"
 
     assert "<label><input" in _same(Custom(choices=CHOICES), "1", renderer=FAST)
-    assert 'data-x="called"' in _same(forms.TextInput(), "x", {"data-x": lambda: "called"}, renderer=FAST)
+    assert 'data-x="called"' in _same(
+        forms.TextInput(), "x", {"data-x": lambda: "called"}, renderer=FAST
+    )
 
 
 def test_other_templates_are_the_templates():
     _same(forms.RadioSelect(choices=CHOICES), "1", renderer=FAST)
     _same(forms.CheckboxSelectMultiple(choices=CHOICES), ["1"], renderer=FAST)
     _same(forms.ClearableFileInput(), None, {"id": "id_x"}, renderer=FAST)
-

@@ -40,9 +40,17 @@ def test_dictionary_order(earlier, later, why):
     assert collation_key(earlier) < collation_key(later), why
 
 
-@pytest.mark.parametrize(("reading", "same_level_one"), [
-    ("ハーン", "ハアン"), ("パク", "ハク"), ("ッ", "ツ"), ("はな", "ハナ"), ("ヴ", "ウ"), ("キャ", "キヤ"),
-])
+@pytest.mark.parametrize(
+    ("reading", "same_level_one"),
+    [
+        ("ハーン", "ハアン"),
+        ("パク", "ハク"),
+        ("ッ", "ツ"),
+        ("はな", "ハナ"),
+        ("ヴ", "ウ"),
+        ("キャ", "キヤ"),
+    ],
+)
 def test_voicing_size_script_and_long_vowel_are_below_the_base_kana(reading, same_level_one):
     # level 1 is what precedes the "0" separator: two digits a character
     def level_one(key):
@@ -53,20 +61,54 @@ def test_voicing_size_script_and_long_vowel_are_below_the_base_kana(reading, sam
 
 
 def test_a_dictionary_page_sorts_as_printed():
-    printed = ["ハ", "バ", "パ", "ハア", "ハー", "ハーン", "ハク", "パク", "ハッタ", "ハツタ", "ババ", "ハャ", "ハヤ",
-               "ハヤシ", "ハン", "ヒ", "ビル", "ピンク", "フ"]
+    printed = [
+        "ハ",
+        "バ",
+        "パ",
+        "ハア",
+        "ハー",
+        "ハーン",
+        "ハク",
+        "パク",
+        "ハッタ",
+        "ハツタ",
+        "ババ",
+        "ハャ",
+        "ハヤ",
+        "ハヤシ",
+        "ハン",
+        "ヒ",
+        "ビル",
+        "ピンク",
+        "フ",
+    ]
     assert sorted(reversed(printed), key=collation_key) == printed
 
 
 def test_keys_are_plain_ascii_digits_and_unique_to_the_reading():
-    readings = ["タナカ タロウ", "タナカ・タロウ", "ハーン", "ハアン", "キャク", "キヤク", "はな", "ハナ", "ヽ", "ミスヾ"]
+    readings = [
+        "タナカ タロウ",
+        "タナカ・タロウ",
+        "ハーン",
+        "ハアン",
+        "キャク",
+        "キヤク",
+        "はな",
+        "ハナ",
+        "ヽ",
+        "ミスヾ",
+    ]
     keys = [collation_key(r) for r in readings]
     assert all(key.isascii() and key.isdigit() for key in keys if key)
     assert len(set(keys)) == len(keys)
 
 
 def test_reading_key_folds_every_way_of_typing_a_reading():
-    assert reading_collation_key("たなか", "ﾀﾛｳ") == reading_collation_key("タナカ", "タロウ") == collation_key("タナカ タロウ")
+    assert (
+        reading_collation_key("たなか", "ﾀﾛｳ")
+        == reading_collation_key("タナカ", "タロウ")
+        == collation_key("タナカ タロウ")
+    )
     assert reading_collation_key("", "") == "" and reading_collation_key("田中", "") == ""
 
 

@@ -41,8 +41,28 @@ def _numbers() -> list[str]:
             digits = f"0{prefix}" + "".join(rng.choice(string.digits) for _ in range(length - 4))
             texts.append(_hyphenate(digits, rng))
     # the prefixes customers really have, many subscriber numbers each
-    for head in ("090", "080", "070", "050", "03", "06", "045", "052", "011", "092", "0120", "0570", "0800",
-                 "0466", "0267", "01564", "0995", "020", "060", "0990"):
+    for head in (
+        "090",
+        "080",
+        "070",
+        "050",
+        "03",
+        "06",
+        "045",
+        "052",
+        "011",
+        "092",
+        "0120",
+        "0570",
+        "0800",
+        "0466",
+        "0267",
+        "01564",
+        "0995",
+        "020",
+        "060",
+        "0990",
+    ):
         for _ in range(150):
             length = rng.choice((10, 11))
             digits = head + "".join(rng.choice(string.digits) for _ in range(length - len(head)))
@@ -68,19 +88,40 @@ def test_fast_phone_path_equals_phonenumbers_on_generated_numbers():
     assert valid > 2000
 
 
-@pytest.mark.parametrize("text", [
-    "090-1234-5678", "０９０－１２３４－５６７８", "03-1234-5678", "0312345678", "0120-123-456", "0570-064-556",
-    "0466-12-3456", "01564-2-1234", "050-1234-5678", "0800-123-4567", "06 1234 5678", "03-1234-5678 内線12",
-    "+81 3-1234-5678", "010-1-212-555-0100", "03-1234-567", "0990-123-456", "020-1234-5678",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "090-1234-5678",
+        "０９０－１２３４－５６７８",
+        "03-1234-5678",
+        "0312345678",
+        "0120-123-456",
+        "0570-064-556",
+        "0466-12-3456",
+        "01564-2-1234",
+        "050-1234-5678",
+        "0800-123-4567",
+        "06 1234 5678",
+        "03-1234-5678 内線12",
+        "+81 3-1234-5678",
+        "010-1-212-555-0100",
+        "03-1234-567",
+        "0990-123-456",
+        "020-1234-5678",
+    ],
+)
 def test_normalize_phone_matches_phonenumbers_for_usual_notations(text):
     slow = japanese._parse_phone(japanese._DASH.sub("-", japanese.normalize_text(text)), "JP")
     assert normalize_phone(text) == slow
 
 
 def test_fast_phone_path_is_taken_for_plain_domestic_numbers():
-    assert japanese._japanese_phone("09012345678") == japanese.Phone("+819012345678", "09012345678", "090-1234-5678")
-    assert japanese._japanese_phone("0312345678") == japanese.Phone("+81312345678", "0312345678", "03-1234-5678")
+    assert japanese._japanese_phone("09012345678") == japanese.Phone(
+        "+819012345678", "09012345678", "090-1234-5678"
+    )
+    assert japanese._japanese_phone("0312345678") == japanese.Phone(
+        "+81312345678", "0312345678", "03-1234-5678"
+    )
     assert japanese._japanese_phone("0101234567") is None  # 010 dials abroad: the library decides
 
 
@@ -88,16 +129,51 @@ def _addresses() -> list[str]:
     rng = random.Random(77)
     plain = string.ascii_lowercase + string.digits
     odd = "._-+!#$%&'*/=?^`{|}~\"(),:;<>[]\\ @ü田"
-    tlds = ["jp", "com", "co.jp", "ne.jp", "test", "local", "arpa", "x", "c0m", "xn--wgv71a", "museum", "localhost"]
+    tlds = [
+        "jp",
+        "com",
+        "co.jp",
+        "ne.jp",
+        "test",
+        "local",
+        "arpa",
+        "x",
+        "c0m",
+        "xn--wgv71a",
+        "museum",
+        "localhost",
+    ]
     texts = []
     for _ in range(4000):
-        local = "".join(rng.choice(plain if rng.random() < 0.9 else odd) for _ in range(rng.randrange(1, 20)))
-        labels = ["".join(rng.choice(plain + ("-" if rng.random() < 0.3 else "")) for _ in range(rng.randrange(1, 12)))
-                  for _ in range(rng.randrange(1, 3))]
+        local = "".join(
+            rng.choice(plain if rng.random() < 0.9 else odd) for _ in range(rng.randrange(1, 20))
+        )
+        labels = [
+            "".join(
+                rng.choice(plain + ("-" if rng.random() < 0.3 else ""))
+                for _ in range(rng.randrange(1, 12))
+            )
+            for _ in range(rng.randrange(1, 3))
+        ]
         texts.append(f"{local}@{'.'.join(labels)}.{rng.choice(tlds)}")
-    texts += ["a" * 64 + "@example.jp", "a" * 65 + "@example.jp", "a@" + "b" * 63 + ".jp", "a@" + "b" * 64 + ".jp",
-              "a@" + ".".join(["b" * 60] * 5) + ".jp", "x@ab--cd.jp", "x@xn--abc.jp", ".a@b.jp", "a.@b.jp",
-              "a..b@c.jp", "a@b..jp", "a@-b.jp", "a@b-.jp", "a@b.j", "a@123.45", "taro@example.com"]
+    texts += [
+        "a" * 64 + "@example.jp",
+        "a" * 65 + "@example.jp",
+        "a@" + "b" * 63 + ".jp",
+        "a@" + "b" * 64 + ".jp",
+        "a@" + ".".join(["b" * 60] * 5) + ".jp",
+        "x@ab--cd.jp",
+        "x@xn--abc.jp",
+        ".a@b.jp",
+        "a.@b.jp",
+        "a..b@c.jp",
+        "a@b..jp",
+        "a@-b.jp",
+        "a@b-.jp",
+        "a@b.j",
+        "a@123.45",
+        "taro@example.com",
+    ]
     return texts
 
 

@@ -26,7 +26,9 @@ def test_the_same_rows_as_a_plain_execute_every_time():
         cursor.execute(SQL, [41, "x", 1])
         plain = cursor.fetchall()
     assert plain == [(42, "x%", "a")]
-    assert [_run([41, "x", 1]) for _ in range(8)] == [plain] * 8  # past PostgreSQL's five custom plans
+    assert [_run([41, "x", 1]) for _ in range(8)] == [
+        plain
+    ] * 8  # past PostgreSQL's five custom plans
     assert _run([1, "y", 0]) == []
 
 
@@ -38,7 +40,9 @@ def test_prepared_once_per_connection():
     if connection.vendor == "postgresql":
         assert queries[0]["sql"].startswith("EXECUTE daifuku_")
         with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM pg_prepared_statements WHERE name LIKE 'daifuku_%%'")
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_prepared_statements WHERE name LIKE 'daifuku_%%'"
+            )
             assert cursor.fetchone()[0] >= 1
 
 
@@ -62,10 +66,22 @@ def test_switched_off_it_is_a_plain_execute(settings):
 @pytest.mark.parametrize(("value", "expected"), [(None, "True"), ("0", "False"), ("1", "True")])
 def test_the_environment_switches_it(value, expected, tmp_path):
     """Installs behind pgbouncer in transaction mode turn it off without editing settings."""
-    environment = {key: val for key, val in os.environ.items() if key != "DAIFUKU_PREPARED_STATEMENTS"}
+    environment = {
+        key: val for key, val in os.environ.items() if key != "DAIFUKU_PREPARED_STATEMENTS"
+    }
     environment["DAIFUKU_DATA_DIR"] = str(tmp_path)
     if value is not None:
         environment["DAIFUKU_PREPARED_STATEMENTS"] = value
-    shown = subprocess.run([sys.executable, "-c", "import daifuku.settings as s; print(s.DAIFUKU_PREPARED_STATEMENTS)"],
-                           env=environment, cwd=tmp_path, capture_output=True, text=True, check=True).stdout.strip()
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import daifuku.settings as s; print(s.DAIFUKU_PREPARED_STATEMENTS)",
+        ],
+        env=environment,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert shown == expected

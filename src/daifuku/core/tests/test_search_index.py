@@ -11,8 +11,26 @@ def _index(entity_id, name, kana):
 
 
 def test_pack_sort_key_orders_like_the_reading():
-    readings = ["アオキ", "アオキ タロウ", "カトウ", "ガトウ", "サトウ ハナコ", "サトウ", "ワダ", ""]
-    assert sorted(readings, key=search.pack_sort_key) == ["アオキ", "アオキ タロウ", "カトウ", "ガトウ", "サトウ", "サトウ ハナコ", "ワダ", ""]
+    readings = [
+        "アオキ",
+        "アオキ タロウ",
+        "カトウ",
+        "ガトウ",
+        "サトウ ハナコ",
+        "サトウ",
+        "ワダ",
+        "",
+    ]
+    assert sorted(readings, key=search.pack_sort_key) == [
+        "アオキ",
+        "アオキ タロウ",
+        "カトウ",
+        "ガトウ",
+        "サトウ",
+        "サトウ ハナコ",
+        "ワダ",
+        "",
+    ]
 
 
 def test_one_two_and_longer_queries_and_no_hits():
@@ -53,7 +71,13 @@ def test_cursor_continues_in_order():
 
 
 def test_bulk_index_matches_single_index():
-    search.bulk_index(2, [(10, ["山田製作所", "ヤマダセイサクショ"], "ヤマダセイサクショ"), (11, ["東洋商事", "トウヨウショウジ"], "トウヨウショウジ")])
+    search.bulk_index(
+        2,
+        [
+            (10, ["山田製作所", "ヤマダセイサクショ"], "ヤマダセイサクショ"),
+            (11, ["東洋商事", "トウヨウショウジ"], "トウヨウショウジ"),
+        ],
+    )
     assert [(h.entity_type, h.entity_id) for h in search.search("製作")] == [(2, 10)]
     assert [h.entity_id for h in search.search("ショウジ", entity_types=[2])] == [11]
     assert search.search("ショウジ", entity_types=[1]) == []
@@ -65,7 +89,9 @@ def _grams_of_document(document_entity_id):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT g.gram FROM core_searchgram g JOIN core_searchdocument d ON d.id = g.document_id "
-            "WHERE d.entity_id = %s", [document_entity_id])
+            "WHERE d.entity_id = %s",
+            [document_entity_id],
+        )
         return {row[0] for row in cursor.fetchall()}
 
 
@@ -100,11 +126,36 @@ def test_reading_prefix_range_holds_exactly_the_readings_that_start_with_it():
     assert not any(low <= search.pack_sort_key(k) < high for k in outside)
 
 
-_READINGS = ["タカギ", "タカダ", "タカノ", "タカシマ", "タカス", "タカハシ", "オカダ", "ヨシダ", "イシダ", "ニシダ", "サトウ",
-             "イトウ", "カトウ", "タナカ", "ナカタ"]
+_READINGS = [
+    "タカギ",
+    "タカダ",
+    "タカノ",
+    "タカシマ",
+    "タカス",
+    "タカハシ",
+    "オカダ",
+    "ヨシダ",
+    "イシダ",
+    "ニシダ",
+    "サトウ",
+    "イトウ",
+    "カトウ",
+    "タナカ",
+    "ナカタ",
+]
 _GIVEN = ["タカシ", "ヨシコ", "サトシ", "ハナコ", "イチロウ", "ダイスケ", ""]
-_KANJI = {"タカ": "高", "オカ": "岡", "ヨシ": "吉", "イシ": "石", "ニシ": "西", "サト": "佐", "イト": "伊", "カト": "加",
-          "タナ": "田", "ナカ": "中"}
+_KANJI = {
+    "タカ": "高",
+    "オカ": "岡",
+    "ヨシ": "吉",
+    "イシ": "石",
+    "ニシ": "西",
+    "サト": "佐",
+    "イト": "伊",
+    "カト": "加",
+    "タナ": "田",
+    "ナカ": "中",
+}
 
 
 @pytest.fixture
@@ -123,14 +174,32 @@ def crowd():
     return texts
 
 
-@pytest.mark.parametrize("query", ["たかだ", "ﾖｼﾀﾞ", "タカハシ", "サトウ", "シダヨ", "カダヨシ", "鬱鬱鬱", "タカダハナコ",
-                                   "タ鬱カ", "高田", "岡田タ", "ダイスケ", "ナカタカ"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "たかだ",
+        "ﾖｼﾀﾞ",
+        "タカハシ",
+        "サトウ",
+        "シダヨ",
+        "カダヨシ",
+        "鬱鬱鬱",
+        "タカダハナコ",
+        "タ鬱カ",
+        "高田",
+        "岡田タ",
+        "ダイスケ",
+        "ナカタカ",
+    ],
+)
 def test_leapfrog_finds_exactly_the_documents_that_contain_the_query(crowd, query):
     """Every page of every query is what a plain substring scan of the documents
     gives, in 五十音順, forwards and backwards, narrowed or not."""
     key = search_key(query)
     every = search.search(query, limit=1000)
-    assert {hit.entity_id for hit in every} == {entity for entity, text in crowd.items() if key in text}
+    assert {hit.entity_id for hit in every} == {
+        entity for entity, text in crowd.items() if key in text
+    }
     assert every == sorted(every, key=lambda hit: hit.cursor)
     pages, after = [], None
     while True:
@@ -141,10 +210,14 @@ def test_leapfrog_finds_exactly_the_documents_that_contain_the_query(crowd, quer
         after = page[-1].cursor
     assert pages == every
     for index in range(len(every)):
-        assert search.search(query, limit=3, before=every[index].cursor) == every[max(0, index - 3):index]
+        assert (
+            search.search(query, limit=3, before=every[index].cursor)
+            == every[max(0, index - 3) : index]
+        )
     odd_past_five = ("{entity_id} / 2 * 2 < {entity_id} AND {entity_id} > %s", [5])
     assert search.search(query, limit=1000, within=odd_past_five) == [
-        hit for hit in every if hit.entity_id % 2 == 1 and hit.entity_id > 5]
+        hit for hit in every if hit.entity_id % 2 == 1 and hit.entity_id > 5
+    ]
     assert search.search(query, limit=1000, entity_types=[2]) == []
 
 
@@ -159,15 +232,20 @@ def _postings():
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT g.gram, g.sort_key, d.entity_id FROM core_searchgram g "
-                       "JOIN core_searchdocument d ON d.id = g.document_id ORDER BY 1, 2, 3")
+        cursor.execute(
+            "SELECT g.gram, g.sort_key, d.entity_id FROM core_searchgram g "
+            "JOIN core_searchdocument d ON d.id = g.document_id ORDER BY 1, 2, 3"
+        )
         return cursor.fetchall()
 
 
 def test_staged_postings_write_exactly_what_a_direct_bulk_index_writes():
     from django.db import connection, transaction
 
-    documents = [(10, ["山田製作所", "ヤマダセイサクショ"], "ヤマダセイサクショ"), (11, ["東洋商事", "トウヨウショウジ"], "トウヨウショウジ")]
+    documents = [
+        (10, ["山田製作所", "ヤマダセイサクショ"], "ヤマダセイサクショ"),
+        (11, ["東洋商事", "トウヨウショウジ"], "トウヨウショウジ"),
+    ]
     search.bulk_index(2, documents)
     direct = _postings()
     with transaction.atomic():

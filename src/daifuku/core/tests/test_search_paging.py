@@ -50,5 +50,9 @@ def test_among_a_few_finds_what_the_walk_finds(documents, query):
     few = [1, 2, 3, 9]
     walked = [hit for hit in search.search(query, limit=10) if hit.entity_id in few]
     assert search.search(query, among=few, limit=10) == walked
-    assert search.search(query, among=few, limit=1, after=walked[0].cursor) == walked[1:2] if walked else True
+    assert (
+        search.search(query, among=few, limit=1, after=walked[0].cursor) == walked[1:2]
+        if walked
+        else True
+    )
     assert search.search(query, among=[], limit=10) == []

@@ -31,7 +31,9 @@ PASSWORD = "first-start-password-42"
 
 
 def test_command_line_uses_wsgi_with_bounded_threads():
-    command = granian_command("granian", host="0.0.0.0", port=8000, workers=2, threads=8, backlog=32)
+    command = granian_command(
+        "granian", host="0.0.0.0", port=8000, workers=2, threads=8, backlog=32
+    )
     assert command[:4] == ["granian", "--interface", "wsgi", "daifuku.wsgi:application"]
     assert command[command.index("--blocking-threads") + 1] == "8"
     assert command[command.index("--backpressure") + 1] == "32"
@@ -49,7 +51,12 @@ def test_serve_answers_pages_and_static_files(tmp_path):
     env = subprocess_env(tmp_path)
     server = subprocess.Popen(
         [sys.executable, "-m", "daifuku.cli", "serve", "--port", str(port), "--threads", "2"],
-        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -94,8 +101,13 @@ def test_serve_runs_background_jobs_with_no_second_command_and_stops_them_togeth
     port = free_port()
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
-        server = subprocess.Popen([sys.executable, "-m", "daifuku.cli", "serve", "--port", str(port)],
-                                  env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "daifuku.cli", "serve", "--port", str(port)],
+            env=env,
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_answering(server, base + "/accounts/login/")
@@ -103,17 +115,26 @@ def test_serve_runs_background_jobs_with_no_second_command_and_stops_them_togeth
         queue = opener.open(base + "/customers/duplicates/", timeout=30).read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', queue).group(1)
         form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "type": "person"}).encode()
-        opener.open(urllib.request.Request(base + "/customers/duplicates/scan/", data=form,
-                                           headers={"Referer": base}), timeout=30).read()
+        opener.open(
+            urllib.request.Request(
+                base + "/customers/duplicates/scan/", data=form, headers={"Referer": base}
+            ),
+            timeout=30,
+        ).read()
         deadline = time.monotonic() + 90
-        while (status := read_one(tmp_path, "SELECT status FROM core_jobrun WHERE kind = %s", ["dedup_scan"])) \
-                in {None, "queued", "running"}:
+        while (
+            status := read_one(
+                tmp_path, "SELECT status FROM core_jobrun WHERE kind = %s", ["dedup_scan"]
+            )
+        ) in {None, "queued", "running"}:
             assert time.monotonic() < deadline, f"the scan is still {status}:\n{log.read_text()}"
             time.sleep(0.5)
         assert status == "succeeded"
         page = opener.open(base + "/customers/duplicates/", timeout=30).read().decode()
         assert 'id="no-worker"' not in page
-        worker_pid = int(re.search(r"Background worker started \(pid (\d+)\)", log.read_text()).group(1))
+        worker_pid = int(
+            re.search(r"Background worker started \(pid (\d+)\)", log.read_text()).group(1)
+        )
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -122,7 +143,10 @@ def test_serve_runs_background_jobs_with_no_second_command_and_stops_them_togeth
             os.killpg(server.pid, signal.SIGKILL)
             raise
     assert code == 0, log.read_text()
-    assert not Path(f"/proc/{worker_pid}").exists() or "zombie" in Path(f"/proc/{worker_pid}/status").read_text()
+    assert (
+        not Path(f"/proc/{worker_pid}").exists()
+        or "zombie" in Path(f"/proc/{worker_pid}/status").read_text()
+    )
     with pytest.raises(OSError):  # the web server is gone too
         urllib.request.urlopen(base + "/accounts/login/", timeout=5)
     assert "Traceback" not in log.read_text()
@@ -130,9 +154,14 @@ def test_serve_runs_background_jobs_with_no_second_command_and_stops_them_togeth
 
 def test_serve_on_the_default_threads_gives_no_granian_warning(tmp_path):
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "daifuku.cli", "serve", "--port", str(port)],
-                              env=subprocess_env(tmp_path, DAIFUKU_WORKER="0"), cwd=tmp_path, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "daifuku.cli", "serve", "--port", str(port)],
+        env=subprocess_env(tmp_path, DAIFUKU_WORKER="0"),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         wait_until_answering(server, f"http://127.0.0.1:{port}/accounts/login/")
     finally:
@@ -150,9 +179,14 @@ def test_serve_keeps_answering_after_its_idle_threads_end(tmp_path):
     env = database_env(tmp_path, GRANIAN_BLOCKING_THREADS_IDLE_TIMEOUT="5")
     bootstrap(env, tmp_path, "idle", PASSWORD)
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "daifuku.cli", "serve", "--port", str(port), "--no-worker"],
-                              env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "daifuku.cli", "serve", "--port", str(port), "--no-worker"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_answering(server, base + "/accounts/login/")

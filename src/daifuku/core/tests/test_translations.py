@@ -75,12 +75,18 @@ def python_messages(path: Path) -> set[Message]:
 
 _STRING = r"""(?:"(?P<{0}d>[^"]*)"|'(?P<{0}s>[^']*)')"""
 TRANSLATE_TAG = re.compile(
-    r"\{%\s*(?:translate|trans)\s+" + _STRING.format("m")
-    + r"(?:[^%]*?\bcontext\s+" + _STRING.format("c") + r")?[^%]*%\}")
+    r"\{%\s*(?:translate|trans)\s+"
+    + _STRING.format("m")
+    + r"(?:[^%]*?\bcontext\s+"
+    + _STRING.format("c")
+    + r")?[^%]*%\}"
+)
 UNDERSCORE_IN_TAG = re.compile(r"\b_\(" + _STRING.format("m") + r"\)")
 BLOCK_TAG = re.compile(
     r"\{%\s*(?:blocktranslate|blocktrans)\b(?P<options>[^%]*)%\}(?P<body>.*?)"
-    r"\{%\s*(?:endblocktranslate|endblocktrans)\s*%\}", re.DOTALL)
+    r"\{%\s*(?:endblocktranslate|endblocktrans)\s*%\}",
+    re.DOTALL,
+)
 BLOCK_CONTEXT = re.compile(r"\bcontext\s+" + _STRING.format("c"))
 VARIABLE = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
 PLURAL_TAG = re.compile(r"\{%\s*plural\s*%\}")
@@ -96,7 +102,7 @@ def _block_msgid(text: str, trimmed: bool) -> str:
     parts = []
     position = 0
     for match in VARIABLE.finditer(text):
-        parts.append(text[position:match.start()].replace("%", "%%"))
+        parts.append(text[position : match.start()].replace("%", "%%"))
         parts.append(f"%({match.group(1)})s")
         position = match.end()
     parts.append(text[position:].replace("%", "%%"))
@@ -110,7 +116,9 @@ def template_messages(path: Path) -> set[Message]:
     source = path.read_text(encoding="utf-8")
     found: set[Message] = set()
     for match in TRANSLATE_TAG.finditer(source):
-        context = _group(match, "c") if (match.group("cd") or match.group("cs")) is not None else None
+        context = (
+            _group(match, "c") if (match.group("cd") or match.group("cs")) is not None else None
+        )
         found.add((context, _group(match, "m"), None))
     for match in UNDERSCORE_IN_TAG.finditer(source):
         found.add((None, _group(match, "m"), None))
@@ -120,8 +128,13 @@ def template_messages(path: Path) -> set[Message]:
         context_match = BLOCK_CONTEXT.search(options)
         context = _group(context_match, "c") if context_match else None
         singular, *plural = PLURAL_TAG.split(match.group("body"), maxsplit=1)
-        found.add((context, _block_msgid(singular, trimmed),
-                   _block_msgid(plural[0], trimmed) if plural else None))
+        found.add(
+            (
+                context,
+                _block_msgid(singular, trimmed),
+                _block_msgid(plural[0], trimmed) if plural else None,
+            )
+        )
     return found
 
 
@@ -167,15 +180,22 @@ def test_catalogue_has_every_source_string(app):
         return
     assert po_path.exists(), (
         f"{app}: {len(messages)} strings are marked for translation but {po_path} is missing; "
-        f"run `python -m daifuku.core.i18n_tools extract {app}` and translate them")
+        f"run `python -m daifuku.core.i18n_tools extract {app}` and translate them"
+    )
     po = polib.pofile(str(po_path))
     known = {(e.msgctxt, e.msgid, e.msgid_plural or None) for e in po if not e.obsolete}
     missing = sorted(
-        (f"{path.relative_to(app_dir)}: {msgid!r}" for (ctx, msgid, plural), path in messages.items()
-         if (ctx, msgid, plural) not in known), key=str)
+        (
+            f"{path.relative_to(app_dir)}: {msgid!r}"
+            for (ctx, msgid, plural), path in messages.items()
+            if (ctx, msgid, plural) not in known
+        ),
+        key=str,
+    )
     assert not missing, (
         f"{app}: strings not in {po_path.relative_to(app_dir.parent)} "
-        f"(run `python -m daifuku.core.i18n_tools extract {app}`):\n" + "\n".join(missing))
+        f"(run `python -m daifuku.core.i18n_tools extract {app}`):\n" + "\n".join(missing)
+    )
 
 
 @pytest.mark.parametrize("app", sorted(APPS))
@@ -186,7 +206,9 @@ def test_catalogue_is_completely_translated(app):
     po = polib.pofile(str(po_path))
     # (A fuzzy *header*, as makemessages writes it, is harmless: msgfmt still uses it.)
     fuzzy = [e.msgid for e in po.fuzzy_entries()]
-    assert not fuzzy, f"{po_path}: fuzzy entries (check the translation, then drop the flag): {fuzzy}"
+    assert not fuzzy, (
+        f"{po_path}: fuzzy entries (check the translation, then drop the flag): {fuzzy}"
+    )
     untranslated = [e.msgid for e in po.untranslated_entries()]
     assert not untranslated, f"{po_path}: untranslated entries: {untranslated}"
 
@@ -216,7 +238,8 @@ def test_compiled_catalogue_matches_the_po(app):
     compiled.pop("", None)  # the header
     expected = _catalogue_from_po(polib.pofile(str(po_path)))
     stale = sorted(str(k) for k in expected.keys() ^ compiled.keys()) + sorted(
-        str(k) for k in expected.keys() & compiled.keys() if expected[k] != compiled[k])
+        str(k) for k in expected.keys() & compiled.keys() if expected[k] != compiled[k]
+    )
     assert not stale, f"{mo_path} is out of date with its .po (run `make messages`): {stale[:10]}"
 
 
@@ -230,10 +253,17 @@ def test_extractor_reads_translate_and_blocktranslate(tmp_path):
         "{% blocktranslate with name=p %}Edit {{ name }} at 100%{% endblocktranslate %}"
         "{% blocktranslate count n=c %}{{ n }} person{% plural %}{{ n }} people{% endblocktranslate %}"
         "{% blocktranslate trimmed %}\n  One\n  two\n{% endblocktranslate %}"
-        '{{ value|default:_("None yet") }}', encoding="utf-8")
+        '{{ value|default:_("None yet") }}',
+        encoding="utf-8",
+    )
     assert template_messages(template) == {
-        (None, "Save", None), ("nav", "Back", None), (None, "Edit %(name)s at 100%%", None),
-        (None, "%(n)s person", "%(n)s people"), (None, "One two", None), (None, "None yet", None)}
+        (None, "Save", None),
+        ("nav", "Back", None),
+        (None, "Edit %(name)s at 100%%", None),
+        (None, "%(n)s person", "%(n)s people"),
+        (None, "One two", None),
+        (None, "None yet", None),
+    }
 
 
 def test_extractor_reads_python_calls(tmp_path):
@@ -241,9 +271,14 @@ def test_extractor_reads_python_calls(tmp_path):
     module.write_text(
         "from django.utils.translation import gettext_lazy as _, ngettext, pgettext\n"
         "A = _('Joined ' 'string')\nB = ngettext('%(n)s item', '%(n)s items', 2)\n"
-        "C = pgettext('month', 'May')\nD = _(variable)\n", encoding="utf-8")
+        "C = pgettext('month', 'May')\nD = _(variable)\n",
+        encoding="utf-8",
+    )
     assert python_messages(module) == {
-        (None, "Joined string", None), (None, "%(n)s item", "%(n)s items"), ("month", "May", None)}
+        (None, "Joined string", None),
+        (None, "%(n)s item", "%(n)s items"),
+        ("month", "May", None),
+    }
 
 
 # --- the language a visitor sees ---------------------------------------------------------
@@ -269,6 +304,16 @@ def test_accept_language_english_shows_english(client, db):
 def test_japanese_ledger_pages_show_japanese_terms(client, rep):
     client.force_login(rep)
     html = client.get("/customers/people/new/").content.decode()
-    for term in ("姓", "セイ", "郵便番号", "都道府県", "関係性ステージ", "探索的", "相互接続",
-                 "見込み客", "リピーター", "推奨者"):
+    for term in (
+        "姓",
+        "セイ",
+        "郵便番号",
+        "都道府県",
+        "関係性ステージ",
+        "探索的",
+        "相互接続",
+        "見込み客",
+        "リピーター",
+        "推奨者",
+    ):
         assert term in html, term

@@ -86,22 +86,44 @@ def test_the_worker_waits_for_a_refusing_database_then_runs_jobs(tmp_path):
     env = subprocess_env(tmp_path, DAIFUKU_DATABASE_URL=url)
     log = tmp_path / "worker.log"
     with open(log, "wb") as out:
-        worker = subprocess.Popen([sys.executable, "-m", "daifuku.cli", "worker"], env=env, cwd=tmp_path,
-                                  stdout=out, stderr=subprocess.STDOUT)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "daifuku.cli", "worker"],
+            env=env,
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     relay = None
     try:
         _wait_for(lambda: "tries again in 2 s" in log.read_text(), 60, "the second retry")
         assert worker.poll() is None, log.read_text()  # refused twice and still running
         if connection.vendor == "postgresql":
-            relay = Relay(port, (connection.settings_dict["HOST"] or "127.0.0.1",
-                                 int(connection.settings_dict["PORT"] or 5432)))
+            relay = Relay(
+                port,
+                (
+                    connection.settings_dict["HOST"] or "127.0.0.1",
+                    int(connection.settings_dict["PORT"] or 5432),
+                ),
+            )
         else:
             sqlite_file.parent.mkdir()
-            migrated = subprocess.run([sys.executable, "-m", "daifuku.cli", "migrate", "-v", "0"],
-                                      env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+            migrated = subprocess.run(
+                [sys.executable, "-m", "daifuku.cli", "migrate", "-v", "0"],
+                env=env,
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             assert migrated.returncode == 0, migrated.stderr
-        enqueued = subprocess.run([sys.executable, "-c", ENQUEUE_SCAN], env=env, cwd=tmp_path,
-                                  capture_output=True, text=True, timeout=120)
+        enqueued = subprocess.run(
+            [sys.executable, "-c", ENQUEUE_SCAN],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert enqueued.returncode == 0, enqueued.stderr
         job_id = int(enqueued.stdout.split()[-1])
 
@@ -112,7 +134,9 @@ def test_the_worker_waits_for_a_refusing_database_then_runs_jobs(tmp_path):
                     status = cursor.fetchone()[0]
             else:
                 with sqlite3.connect(sqlite_file) as db:
-                    status = db.execute("SELECT status FROM core_jobrun WHERE id = ?", [job_id]).fetchone()[0]
+                    status = db.execute(
+                        "SELECT status FROM core_jobrun WHERE id = ?", [job_id]
+                    ).fetchone()[0]
             return status if status not in {"queued", "running"} else None
 
         assert _wait_for(job_status, 90, "the worker to run the queued scan") == "succeeded"

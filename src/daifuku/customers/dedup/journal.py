@@ -21,8 +21,14 @@ def _field(model: type[models.Model], name: str) -> models.Field:
     return model._meta.get_field(name)
 
 
-def move_rows(journal: MergeJournal, queryset: models.QuerySet, field: str, new_value: Any,
-              *, also: dict[str, Any] | None = None) -> int:
+def move_rows(
+    journal: MergeJournal,
+    queryset: models.QuerySet,
+    field: str,
+    new_value: Any,
+    *,
+    also: dict[str, Any] | None = None,
+) -> int:
     """Set ``field`` of every row of ``queryset`` to ``new_value`` (usually the survivor's id)
     and journal each row, so undo sets it back. ``also``: more columns to change at the same
     time (e.g. ``{"is_primary": False}``); their old values are journalled too.
@@ -42,9 +48,18 @@ def move_rows(journal: MergeJournal, queryset: models.QuerySet, field: str, new_
     entries = []
     for row in rows:
         restore = {_field(model, k).attname: _plain(v) for k, v in zip(extra, row[2:], strict=True)}
-        entries.append(MergeJournalEntry(journal=journal, model=label, row_id=row[0], action="moved", field=attname,
-                                         old_value=_plain(row[1]), new_value=_plain(new_value),
-                                         data={"restore": restore} if restore else {}))
+        entries.append(
+            MergeJournalEntry(
+                journal=journal,
+                model=label,
+                row_id=row[0],
+                action="moved",
+                field=attname,
+                old_value=_plain(row[1]),
+                new_value=_plain(new_value),
+                data={"restore": restore} if restore else {},
+            )
+        )
     MergeJournalEntry.objects.bulk_create(entries)
     values = {attname: new_value, **{_field(model, k).attname: v for k, v in extra.items()}}
     model._default_manager.filter(pk__in=[r[0] for r in rows]).update(**values)
@@ -61,8 +76,13 @@ def delete_rows(journal: MergeJournal, queryset: models.QuerySet) -> int:
         return 0
     label = label_for(model())
     MergeJournalEntry.objects.bulk_create(
-        MergeJournalEntry(journal=journal, model=label, row_id=row[model._meta.pk.attname], action="deleted",
-                          data={"fields": _plain(row)})
+        MergeJournalEntry(
+            journal=journal,
+            model=label,
+            row_id=row[model._meta.pk.attname],
+            action="deleted",
+            data={"fields": _plain(row)},
+        )
         for row in rows
     )
     model._default_manager.filter(pk__in=[row[model._meta.pk.attname] for row in rows]).delete()
@@ -85,7 +105,9 @@ def conflicts(journal: MergeJournal) -> dict[str, list[str]]:
         model = _model(entry.model)
         key = f"{entry.model}#{entry.row_id}"
         if entry.action == "moved":
-            current = _manager(model).filter(pk=entry.row_id).values_list(entry.field, flat=True).first()
+            current = (
+                _manager(model).filter(pk=entry.row_id).values_list(entry.field, flat=True).first()
+            )
             if current is None and not _manager(model).filter(pk=entry.row_id).exists():
                 problems.setdefault(key, []).append(_("This row was deleted after the merge."))
             elif _plain(current) != entry.new_value:

@@ -40,13 +40,42 @@ from ..services.common import ensure_can, is_user
 from . import journal as journal_ops
 
 PERSON_FIELDS = (
-    "family_name", "given_name", "family_kana", "given_kana", "birthday", "gender", "postal_code",
-    "prefecture", "city", "address_line", "building", "preferences", "notes", "relationship_stage",
-    "lifecycle", "source_channel", "owner", "team",
+    "family_name",
+    "given_name",
+    "family_kana",
+    "given_kana",
+    "birthday",
+    "gender",
+    "postal_code",
+    "prefecture",
+    "city",
+    "address_line",
+    "building",
+    "preferences",
+    "notes",
+    "relationship_stage",
+    "lifecycle",
+    "source_channel",
+    "owner",
+    "team",
 )
 COMPANY_FIELDS = (
-    "name", "legal_form", "legal_form_position", "kana", "corporate_number", "industry", "size",
-    "website", "notes", "postal_code", "prefecture", "city", "address_line", "building", "owner", "team",
+    "name",
+    "legal_form",
+    "legal_form_position",
+    "kana",
+    "corporate_number",
+    "industry",
+    "size",
+    "website",
+    "notes",
+    "postal_code",
+    "prefecture",
+    "city",
+    "address_line",
+    "building",
+    "owner",
+    "team",
 )
 
 
@@ -60,13 +89,20 @@ def _choose(survivor: Model, loser: Model, fields, choices: dict[str, str]) -> d
     unknown = set(choices) - set(fields) - {"custom_fields"}
     bad = {k: v for k, v in choices.items() if v not in ("survivor", "loser")}
     if unknown or bad:
-        raise ValidationFailed({name: [_("Choose the survivor's or the other record's value.")]
-                                for name in sorted(unknown | set(bad))}, code="invalid_choice")
+        raise ValidationFailed(
+            {
+                name: [_("Choose the survivor's or the other record's value.")]
+                for name in sorted(unknown | set(bad))
+            },
+            code="invalid_choice",
+        )
     values = {}
     for name in fields:
         attname = type(survivor)._meta.get_field(name).attname
         mine, theirs = getattr(survivor, attname), getattr(loser, attname)
-        if choices.get(name) == "loser" or (choices.get(name) != "survivor" and _blank(mine) and not _blank(theirs)):
+        if choices.get(name) == "loser" or (
+            choices.get(name) != "survivor" and _blank(mine) and not _blank(theirs)
+        ):
             if mine != theirs:
                 values[name] = theirs
     custom = dict(survivor.custom_fields or {})
@@ -88,12 +124,19 @@ def _apply(obj: Model, values: dict[str, Any]) -> dict[str, list]:
 
 
 def _lock_pair(model, survivor_id: int, loser_id: int):
-    rows = {o.pk: o for o in model.objects.select_for_update().filter(pk__in=[survivor_id, loser_id])}
+    rows = {
+        o.pk: o for o in model.objects.select_for_update().filter(pk__in=[survivor_id, loser_id])
+    }
     if survivor_id == loser_id:
-        raise DomainError(_("A record cannot be merged into itself."), code="merge_same", status=422)
+        raise DomainError(
+            _("A record cannot be merged into itself."), code="merge_same", status=422
+        )
     if survivor_id not in rows or loser_id not in rows:
-        raise DomainError(_("One of the records no longer exists (already merged or in the trash)."),
-                          code="merge_gone", status=409)
+        raise DomainError(
+            _("One of the records no longer exists (already merged or in the trash)."),
+            code="merge_gone",
+            status=409,
+        )
     return rows[survivor_id], rows[loser_id]
 
 
@@ -116,13 +159,18 @@ def _settle_groups(entity_type: str, loser_id: int, group: DuplicateGroup | None
     """Other open groups lose the merged-away record (the group being merged is settled
     by :func:`merge_group`)."""
     member_filter = {"person_id": loser_id} if entity_type == "person" else {"company_id": loser_id}
-    others = DuplicateGroup.objects.filter(status="open", members__in=DuplicateMember.objects.filter(**member_filter))
+    others = DuplicateGroup.objects.filter(
+        status="open", members__in=DuplicateMember.objects.filter(**member_filter)
+    )
     if group is not None:
         others = others.exclude(pk=group.pk)
     for other in others.distinct():
         remaining = [m for m in other.member_ids if m != loser_id]
         key = f"{entity_type}:" + ",".join(str(m) for m in sorted(remaining))
-        if len(remaining) < 2 or DuplicateGroup.objects.filter(key=key, status="open").exclude(pk=other.pk).exists():
+        if (
+            len(remaining) < 2
+            or DuplicateGroup.objects.filter(key=key, status="open").exclude(pk=other.pk).exists()
+        ):
             other.status, other.resolved_at = "merged", timezone.now()
             other.resolved_by = actor if is_user(actor) else None
         else:
@@ -135,12 +183,29 @@ def _move_person_rows(j: MergeJournal, survivor: Person, loser: Person) -> None:
     move, delete = journal_ops.move_rows, journal_ops.delete_rows
     have = set(EmailAddress.objects.filter(person=survivor).values_list("address", flat=True))
     delete(j, EmailAddress.objects.filter(person=loser, address__in=have))
-    move(j, EmailAddress.objects.filter(person=loser), "person", survivor.pk, also={"is_primary": False})
+    move(
+        j,
+        EmailAddress.objects.filter(person=loser),
+        "person",
+        survivor.pk,
+        also={"is_primary": False},
+    )
     have = set(PhoneNumber.objects.filter(person=survivor).values_list("e164", flat=True))
     delete(j, PhoneNumber.objects.filter(person=loser, e164__in=have))
-    move(j, PhoneNumber.objects.filter(person=loser), "person", survivor.pk, also={"is_primary": False})
+    move(
+        j,
+        PhoneNumber.objects.filter(person=loser),
+        "person",
+        survivor.pk,
+        also={"is_primary": False},
+    )
     move(j, HouseholdMember.objects.filter(person=loser), "person", survivor.pk)
-    move(j, HouseholdMember.objects.filter(linked_person=loser).exclude(person=survivor), "linked_person", survivor.pk)
+    move(
+        j,
+        HouseholdMember.objects.filter(linked_person=loser).exclude(person=survivor),
+        "linked_person",
+        survivor.pk,
+    )
     have = set(Contact.objects.filter(person=survivor).values_list("company_id", flat=True))
     delete(j, Contact.objects.filter(person=loser, company_id__in=have))
     move(j, Contact.objects.filter(person=loser), "person", survivor.pk)
@@ -166,10 +231,22 @@ def _move_company_rows(j: MergeJournal, survivor: Company, loser: Company) -> No
     move, delete = journal_ops.move_rows, journal_ops.delete_rows
     have = set(EmailAddress.objects.filter(company=survivor).values_list("address", flat=True))
     delete(j, EmailAddress.objects.filter(company=loser, address__in=have))
-    move(j, EmailAddress.objects.filter(company=loser), "company", survivor.pk, also={"is_primary": False})
+    move(
+        j,
+        EmailAddress.objects.filter(company=loser),
+        "company",
+        survivor.pk,
+        also={"is_primary": False},
+    )
     have = set(PhoneNumber.objects.filter(company=survivor).values_list("e164", flat=True))
     delete(j, PhoneNumber.objects.filter(company=loser, e164__in=have))
-    move(j, PhoneNumber.objects.filter(company=loser), "company", survivor.pk, also={"is_primary": False})
+    move(
+        j,
+        PhoneNumber.objects.filter(company=loser),
+        "company",
+        survivor.pk,
+        also={"is_primary": False},
+    )
     have = set(Contact.objects.filter(company=survivor).values_list("person_id", flat=True))
     delete(j, Contact.objects.filter(company=loser, person_id__in=have))
     move(j, Contact.objects.filter(company=loser), "company", survivor.pk)
@@ -180,45 +257,79 @@ def _move_company_rows(j: MergeJournal, survivor: Company, loser: Company) -> No
 
 
 @transaction.atomic
-def merge_people(*, actor, survivor: Person, loser: Person, choices: dict[str, str] | None = None,
-                 group: DuplicateGroup | None = None) -> MergeJournal:
+def merge_people(
+    *,
+    actor,
+    survivor: Person,
+    loser: Person,
+    choices: dict[str, str] | None = None,
+    group: DuplicateGroup | None = None,
+) -> MergeJournal:
     """Merge ``loser`` into ``survivor``. ``choices`` maps a field to ``"loser"`` to take the
     other record's value (default: keep the survivor's, fill its empty fields)."""
     survivor, loser = _lock_pair(Person, survivor.pk, loser.pk)
     ensure_can(actor, CHANGE, survivor)
     ensure_can(actor, CHANGE, loser)
     values = _choose(survivor, loser, PERSON_FIELDS, choices or {})
-    j = MergeJournal.objects.create(entity_type="person", survivor_id=survivor.pk, loser_id=loser.pk, group=group,
-                                    merged_by=actor if is_user(actor) else None)
+    j = MergeJournal.objects.create(
+        entity_type="person",
+        survivor_id=survivor.pk,
+        loser_id=loser.pk,
+        group=group,
+        merged_by=actor if is_user(actor) else None,
+    )
     _move_person_rows(j, survivor, loser)
-    events.gather("customer.merging", entity_type="person", survivor=survivor, loser=loser, journal=j)
+    events.gather(
+        "customer.merging", entity_type="person", survivor=survivor, loser=loser, journal=j
+    )
     _soft_delete(loser, actor)
     index_person(loser)
     changes = _apply(survivor, values)
-    survivor.sort_kana = person_sort_kana(survivor.family_name, survivor.given_name, survivor.family_kana, survivor.given_kana)
+    survivor.sort_kana = person_sort_kana(
+        survivor.family_name, survivor.given_name, survivor.family_kana, survivor.given_kana
+    )
     _save_survivor(survivor, changes)
     index_person(survivor)
     j.field_changes = changes
     j.save(update_fields=["field_changes"])
     _record(actor, survivor, loser, j, changes)
     _settle_groups("person", loser.pk, group, actor)
-    events.emit("customer.merged", entity="person", survivor_id=survivor.pk, loser_id=loser.pk, journal_id=j.pk)
+    events.emit(
+        "customer.merged",
+        entity="person",
+        survivor_id=survivor.pk,
+        loser_id=loser.pk,
+        journal_id=j.pk,
+    )
     return j
 
 
 @transaction.atomic
-def merge_companies(*, actor, survivor: Company, loser: Company, choices: dict[str, str] | None = None,
-                    group: DuplicateGroup | None = None) -> MergeJournal:
+def merge_companies(
+    *,
+    actor,
+    survivor: Company,
+    loser: Company,
+    choices: dict[str, str] | None = None,
+    group: DuplicateGroup | None = None,
+) -> MergeJournal:
     """Merge company ``loser`` into ``survivor`` (contacts, emails, phones, tags and other
     domains' rows through ``customer.merging``)."""
     survivor, loser = _lock_pair(Company, survivor.pk, loser.pk)
     ensure_can(actor, CHANGE, survivor)
     ensure_can(actor, CHANGE, loser)
     values = _choose(survivor, loser, COMPANY_FIELDS, choices or {})
-    j = MergeJournal.objects.create(entity_type="company", survivor_id=survivor.pk, loser_id=loser.pk, group=group,
-                                    merged_by=actor if is_user(actor) else None)
+    j = MergeJournal.objects.create(
+        entity_type="company",
+        survivor_id=survivor.pk,
+        loser_id=loser.pk,
+        group=group,
+        merged_by=actor if is_user(actor) else None,
+    )
     _move_company_rows(j, survivor, loser)
-    events.gather("customer.merging", entity_type="company", survivor=survivor, loser=loser, journal=j)
+    events.gather(
+        "customer.merging", entity_type="company", survivor=survivor, loser=loser, journal=j
+    )
     _soft_delete(loser, actor)  # first: the corporate number is unique among live companies
     index_company(loser)
     changes = _apply(survivor, values)
@@ -229,16 +340,32 @@ def merge_companies(*, actor, survivor: Company, loser: Company, choices: dict[s
     j.save(update_fields=["field_changes"])
     _record(actor, survivor, loser, j, changes)
     _settle_groups("company", loser.pk, group, actor)
-    events.emit("customer.merged", entity="company", survivor_id=survivor.pk, loser_id=loser.pk, journal_id=j.pk)
+    events.emit(
+        "customer.merged",
+        entity="company",
+        survivor_id=survivor.pk,
+        loser_id=loser.pk,
+        journal_id=j.pk,
+    )
     return j
 
 
 def _record(actor, survivor, loser, j: MergeJournal, changes: dict) -> None:
     moved = j.entries.count()
-    audit.record(actor=actor, action="merge", obj=survivor, changes={**changes, "merged_from": [None, loser.pk]},
-                 note=f"journal {j.pk}: {moved} related rows")
-    audit.record(actor=actor, action="delete", obj=loser, changes={"merged_into": [None, survivor.pk]},
-                 note=f"merged into #{survivor.pk} (journal {j.pk})")
+    audit.record(
+        actor=actor,
+        action="merge",
+        obj=survivor,
+        changes={**changes, "merged_from": [None, loser.pk]},
+        note=f"journal {j.pk}: {moved} related rows",
+    )
+    audit.record(
+        actor=actor,
+        action="delete",
+        obj=loser,
+        changes={"merged_into": [None, survivor.pk]},
+        note=f"merged into #{survivor.pk} (journal {j.pk})",
+    )
 
 
 class UndoConflict(DomainError):
@@ -265,17 +392,25 @@ def undo_merge(*, actor, journal: MergeJournal) -> MergeJournal:
         attname = model._meta.get_field(name).attname
         if audit._plain(getattr(survivor, attname)) != new:
             problems.setdefault(name, []).append(
-                _("Changed after the merge (now “%(value)s”).") % {"value": getattr(survivor, attname)})
+                _("Changed after the merge (now “%(value)s”).")
+                % {"value": getattr(survivor, attname)}
+            )
     if survivor.deleted_at is not None:
         problems.setdefault("__all__", []).append(_("The surviving record is in the trash."))
     if problems:
-        raise UndoConflict(_("The records changed after the merge, so it cannot be undone automatically."),
-                           errors=problems)
-    events.gather("customer.unmerging", entity_type=j.entity_type, survivor=survivor, loser=loser, journal=j)
+        raise UndoConflict(
+            _("The records changed after the merge, so it cannot be undone automatically."),
+            errors=problems,
+        )
+    events.gather(
+        "customer.unmerging", entity_type=j.entity_type, survivor=survivor, loser=loser, journal=j
+    )
     journal_ops.reverse(j)
     changes = _apply(survivor, {name: old for name, (old, _new) in j.field_changes.items()})
     if j.entity_type == "person":
-        survivor.sort_kana = person_sort_kana(survivor.family_name, survivor.given_name, survivor.family_kana, survivor.given_kana)
+        survivor.sort_kana = person_sort_kana(
+            survivor.family_name, survivor.given_name, survivor.family_kana, survivor.given_kana
+        )
     else:
         survivor.sort_kana = company_sort_kana(survivor.name, survivor.kana)
     _save_survivor(survivor, changes)
@@ -286,12 +421,34 @@ def undo_merge(*, actor, journal: MergeJournal) -> MergeJournal:
     index = index_person if j.entity_type == "person" else index_company
     index(survivor)
     index(loser)
-    j.status, j.undone_at, j.undone_by = MergeJournal.Status.UNDONE, timezone.now(), actor if is_user(actor) else None
+    j.status, j.undone_at, j.undone_by = (
+        MergeJournal.Status.UNDONE,
+        timezone.now(),
+        actor if is_user(actor) else None,
+    )
     j.save(update_fields=["status", "undone_at", "undone_by"])
-    audit.record(actor=actor, action="unmerge", obj=survivor, changes={**changes, "unmerged": [loser.pk, None]},
-                 note=f"journal {j.pk}")
-    audit.record(actor=actor, action="restore", obj=loser, note=f"merge into #{survivor.pk} undone (journal {j.pk})")
+    audit.record(
+        actor=actor,
+        action="unmerge",
+        obj=survivor,
+        changes={**changes, "unmerged": [loser.pk, None]},
+        note=f"journal {j.pk}",
+    )
+    audit.record(
+        actor=actor,
+        action="restore",
+        obj=loser,
+        note=f"merge into #{survivor.pk} undone (journal {j.pk})",
+    )
     if j.group_id and not DuplicateGroup.objects.filter(key=j.group.key, status="open").exists():
-        DuplicateGroup.objects.filter(pk=j.group_id).update(status="open", resolved_at=None, resolved_by=None)
-    events.emit("customer.unmerged", entity=j.entity_type, survivor_id=survivor.pk, loser_id=loser.pk, journal_id=j.pk)
+        DuplicateGroup.objects.filter(pk=j.group_id).update(
+            status="open", resolved_at=None, resolved_by=None
+        )
+    events.emit(
+        "customer.unmerged",
+        entity=j.entity_type,
+        survivor_id=survivor.pk,
+        loser_id=loser.pk,
+        journal_id=j.pk,
+    )
     return j

@@ -19,18 +19,32 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
         yield ids[start : start + CHUNK]
 
 
-def _contact_points(owner_field: str, ids: list[int]) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+def _contact_points(
+    owner_field: str, ids: list[int]
+) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
     emails: dict[int, set[str]] = defaultdict(set)
     phones: dict[int, set[str]] = defaultdict(set)
-    for owner, address in EmailAddress.objects.filter(**{f"{owner_field}__in": ids}).values_list(owner_field, "address"):
+    for owner, address in EmailAddress.objects.filter(**{f"{owner_field}__in": ids}).values_list(
+        owner_field, "address"
+    ):
         emails[owner].add(address)
-    for owner, e164 in PhoneNumber.objects.filter(**{f"{owner_field}__in": ids}).values_list(owner_field, "e164"):
+    for owner, e164 in PhoneNumber.objects.filter(**{f"{owner_field}__in": ids}).values_list(
+        owner_field, "e164"
+    ):
         phones[owner].add(e164)
     return emails, phones
 
 
-PERSON_COLUMNS = ("id", "family_name", "given_name", "family_kana", "given_kana", "birthday",
-                  "postal_code", "address_line")
+PERSON_COLUMNS = (
+    "id",
+    "family_name",
+    "given_name",
+    "family_kana",
+    "given_kana",
+    "birthday",
+    "postal_code",
+    "address_line",
+)
 
 
 def load_people(ids: Iterable[int]) -> dict[int, PersonRecord]:
@@ -41,8 +55,12 @@ def load_people(ids: Iterable[int]) -> dict[int, PersonRecord]:
         for row in Person.objects.filter(pk__in=chunk).values_list(*PERSON_COLUMNS):
             values = dict(zip(PERSON_COLUMNS, row, strict=True))
             pk = values["id"]
-            result[pk] = person_record(**values, emails=emails.get(pk, ()), phones=phones.get(pk, ()),
-                                       label=f"{values['family_name']} {values['given_name']}".strip())
+            result[pk] = person_record(
+                **values,
+                emails=emails.get(pk, ()),
+                phones=phones.get(pk, ()),
+                label=f"{values['family_name']} {values['given_name']}".strip(),
+            )
     return result
 
 
@@ -51,11 +69,22 @@ def load_companies(ids: Iterable[int]) -> dict[int, CompanyRecord]:
     for chunk in _chunks(sorted(set(ids))):
         emails, phones = _contact_points("company_id", chunk)
         for pk, name, kana, number, postal in Company.objects.filter(pk__in=chunk).values_list(
-                "id", "name", "kana", "corporate_number", "postal_code"):
-            result[pk] = company_record(pk, name, kana, number, postal, emails.get(pk, ()), phones.get(pk, ()))
+            "id", "name", "kana", "corporate_number", "postal_code"
+        ):
+            result[pk] = company_record(
+                pk, name, kana, number, postal, emails.get(pk, ()), phones.get(pk, ())
+            )
     return result
 
 
 def company_record(pk, name, kana, number, postal, emails=(), phones=()) -> CompanyRecord:
-    return CompanyRecord(id=pk, name=search_key(name), kana=kana_key(kana, ""), corporate_number=number or "",
-                         postal_code=postal or "", emails=set(emails), phones=set(phones), label=name)
+    return CompanyRecord(
+        id=pk,
+        name=search_key(name),
+        kana=kana_key(kana, ""),
+        corporate_number=number or "",
+        postal_code=postal or "",
+        emails=set(emails),
+        phones=set(phones),
+        label=name,
+    )

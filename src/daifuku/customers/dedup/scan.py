@@ -107,7 +107,9 @@ def person_blocks() -> Iterator[list[int]]:
     yield from _contact_blocks(PhoneNumber, "person_id", "e164")
     yield from _person_blocks(("sort_kana", "birthday"), "birthday IS NOT NULL AND sort_kana < %s")
     yield from _person_blocks(("sort_kana", "postal_code"), "postal_code <> '' AND sort_kana < %s")
-    yield from _person_blocks(("family_name", "given_name", "postal_code"), "postal_code <> '' AND sort_kana >= %s")
+    yield from _person_blocks(
+        ("family_name", "given_name", "postal_code"), "postal_code <> '' AND sort_kana >= %s"
+    )
 
 
 def company_blocks() -> Iterator[list[int]]:
@@ -127,15 +129,23 @@ def _pairs(blocks: Iterable[list[int]]) -> set[tuple[int, int]]:
     return pairs
 
 
-def matching_pairs(entity_type: str, *, progress=None) -> tuple[int, dict[tuple[int, int], tuple[int, list[str]]]]:
+def matching_pairs(
+    entity_type: str, *, progress=None
+) -> tuple[int, dict[tuple[int, int], tuple[int, list[str]]]]:
     """All candidate pairs with their score and reasons (threshold applied, decisions
     "not a duplicate" respected): ``(pairs compared, {(a, b): (score, reasons)})``."""
     pairs = _pairs(person_blocks() if entity_type == "person" else company_blocks())
-    dismissed = set(NotDuplicate.objects.filter(entity_type=entity_type).values_list("first_id", "second_id"))
+    dismissed = set(
+        NotDuplicate.objects.filter(entity_type=entity_type).values_list("first_id", "second_id")
+    )
     pairs -= dismissed
     ordered = sorted(pairs)
     matched: dict[tuple[int, int], tuple[int, list[str]]] = {}
-    loader, scorer = (load_people, score_people) if entity_type == "person" else (load_companies, score_companies)
+    loader, scorer = (
+        (load_people, score_people)
+        if entity_type == "person"
+        else (load_companies, score_companies)
+    )
     step = 20_000
     for start in range(0, len(ordered), step):
         chunk = ordered[start : start + step]
@@ -165,7 +175,9 @@ def group_pairs(matched: dict[tuple[int, int], tuple[int, list[str]]]) -> list[d
         parent[find(a)] = find(b)
     groups: dict[int, dict] = {}
     for (a, b), (score, reasons) in matched.items():
-        group = groups.setdefault(find(a), {"members": set(), "score": 0, "reasons": [], "pairs": []})
+        group = groups.setdefault(
+            find(a), {"members": set(), "score": 0, "reasons": [], "pairs": []}
+        )
         group["members"].update((a, b))
         group["score"] = max(group["score"], score)
         group["reasons"] = sorted(set(group["reasons"]) | set(reasons))
@@ -179,7 +191,9 @@ def group_key(entity_type: str, members: Iterable[int]) -> str:
 
 def store_groups(entity_type: str, found: list[dict]) -> tuple[int, int]:
     """Replace the open groups of ``entity_type`` with ``found``; ``(groups, new)``."""
-    existing = {g.key: g for g in DuplicateGroup.objects.filter(entity_type=entity_type, status="open")}
+    existing = {
+        g.key: g for g in DuplicateGroup.objects.filter(entity_type=entity_type, status="open")
+    }
     keep, create = [], []
     for group in found:
         key = group_key(entity_type, group["members"])
@@ -191,14 +205,24 @@ def store_groups(entity_type: str, found: list[dict]) -> tuple[int, int]:
             create.append(row)
         else:
             keep.append(row)
-        row.member_ids, row.score, row.reasons, row.pairs = group["members"], group["score"], group["reasons"], group["pairs"]
+        row.member_ids, row.score, row.reasons, row.pairs = (
+            group["members"],
+            group["score"],
+            group["reasons"],
+            group["pairs"],
+        )
     DuplicateGroup.objects.filter(pk__in=[g.pk for g in existing.values()]).delete()
-    DuplicateGroup.objects.bulk_update(keep, ["member_ids", "score", "reasons", "pairs"], batch_size=500)
+    DuplicateGroup.objects.bulk_update(
+        keep, ["member_ids", "score", "reasons", "pairs"], batch_size=500
+    )
     for start in range(0, len(create), 2000):
         chunk = DuplicateGroup.objects.bulk_create(create[start : start + 2000])
         members = [
-            DuplicateMember(group=g, **({"person_id": m} if entity_type == "person" else {"company_id": m}))
-            for g in chunk for m in g.member_ids
+            DuplicateMember(
+                group=g, **({"person_id": m} if entity_type == "person" else {"company_id": m})
+            )
+            for g in chunk
+            for m in g.member_ids
         ]
         DuplicateMember.objects.bulk_create(members, batch_size=2000)
     return len(keep) + len(create), len(create)
@@ -211,7 +235,12 @@ def scan(*, actor, entity_type: str = "person", progress=None) -> ScanResult:
     with transaction.atomic():
         total, new = store_groups(entity_type, found)
         result = ScanResult(entity_type, compared, len(matched), total, new)
-        audit.record(actor=actor, action="dedup_scan", object_type="customers.duplicategroup",
-                     object_repr=f"{entity_type} scan", changes={k: [None, v] for k, v in result.as_dict().items()},
-                     note=timezone.now().isoformat())
+        audit.record(
+            actor=actor,
+            action="dedup_scan",
+            object_type="customers.duplicategroup",
+            object_repr=f"{entity_type} scan",
+            changes={k: [None, v] for k, v in result.as_dict().items()},
+            note=timezone.now().isoformat(),
+        )
     return result

@@ -78,13 +78,30 @@ class PersonRecord:
     label: str = ""
 
 
-def person_record(*, id, family_name, given_name, family_kana, given_kana, birthday, postal_code,
-                  address_line, emails=(), phones=(), label="") -> PersonRecord:
+def person_record(
+    *,
+    id,
+    family_name,
+    given_name,
+    family_kana,
+    given_kana,
+    birthday,
+    postal_code,
+    address_line,
+    emails=(),
+    phones=(),
+    label="",
+) -> PersonRecord:
     return PersonRecord(
-        id=id, name=name_key(family_name or "", given_name or ""),
-        kana=kana_key(family_kana or "", given_kana or ""), birthday=birthday,
-        postal_code=postal_code or "", address=address_key(address_line or ""),
-        emails={e for e in emails if e}, phones={p for p in phones if p}, label=label,
+        id=id,
+        name=name_key(family_name or "", given_name or ""),
+        kana=kana_key(family_kana or "", given_kana or ""),
+        birthday=birthday,
+        postal_code=postal_code or "",
+        address=address_key(address_line or ""),
+        emails={e for e in emails if e},
+        phones={p for p in phones if p},
+        label=label,
     )
 
 

@@ -49,15 +49,19 @@ def journal_policy(queryset: QuerySet, user, action: str) -> QuerySet:
         return queryset
     people = Person.all_objects.filter(owned_scope(user)).values("pk")
     companies = Company.all_objects.filter(owned_scope(user)).values("pk")
-    return queryset.filter(Q(entity_type="person", survivor_id__in=people) | Q(entity_type="company",
-                                                                               survivor_id__in=companies))
+    return queryset.filter(
+        Q(entity_type="person", survivor_id__in=people)
+        | Q(entity_type="company", survivor_id__in=companies)
+    )
 
 
 def groups_queryset(user, action: str = VIEW) -> QuerySet:
     return restrict(DuplicateGroup.objects.all(), user, action)
 
 
-def list_groups(user, *, entity_type: str = "", status: str = "open", cursor: str | None = None, size: int = 25):
+def list_groups(
+    user, *, entity_type: str = "", status: str = "open", cursor: str | None = None, size: int = 25
+):
     """The review queue: strongest candidates first."""
     qs = groups_queryset(user).filter(status=status)
     if entity_type:
@@ -80,13 +84,20 @@ def get_journal(user, pk, action: str = CHANGE) -> MergeJournal:
 
 
 def journals_for(user, entity_type: str, pk: int) -> QuerySet:
-    return restrict(MergeJournal.objects.filter(entity_type=entity_type, survivor_id=pk), user, VIEW)
+    return restrict(
+        MergeJournal.objects.filter(entity_type=entity_type, survivor_id=pk), user, VIEW
+    )
 
 
 def members_of(group: DuplicateGroup) -> list:
     """The group's records, in the group's order, with their emails and phones prefetched."""
     model = Person if group.entity_type == "person" else Company
-    found = {o.pk: o for o in model.objects.filter(pk__in=group.member_ids).prefetch_related("emails", "phones", "tags")}
+    found = {
+        o.pk: o
+        for o in model.objects.filter(pk__in=group.member_ids).prefetch_related(
+            "emails", "phones", "tags"
+        )
+    }
     return [found[pk] for pk in group.member_ids if pk in found]
 
 
@@ -102,41 +113,65 @@ def _int(value) -> int:
 CHECK_LIMIT = 5
 
 
-def probable_duplicates(user, data: dict[str, Any], *, exclude_id: int | None = None) -> list[dict[str, Any]]:
+def probable_duplicates(
+    user, data: dict[str, Any], *, exclude_id: int | None = None
+) -> list[dict[str, Any]]:
     """People that the person described by ``data`` (form or API fields: names, kana,
     birthday, postal code, emails/phones) probably is, best first, visible to ``user``:
     ``[{"person": Person, "score": 87, "reasons": ["email", "kana"]}]``."""
     emails = [normalize_email(str(e)) for e in _list(data, "email") if str(e).strip()]
     phones = [p.e164 for p in (normalize_phone(str(n)) for n in _list(data, "phone")) if p]
-    kana = reading_collation_key(data.get("family_kana"), data.get("given_kana"))  # as sort_kana holds it
+    kana = reading_collation_key(
+        data.get("family_kana"), data.get("given_kana")
+    )  # as sort_kana holds it
     errors = Errors()
     birthday = parse_date(data.get("birthday"), "birthday", errors)
     postal = normalize_postal_code(data.get("postal_code") or "") or ""
     ids: set[int] = set()
     if emails:
-        ids |= set(EmailAddress.objects.filter(address__in=emails, person__isnull=False)
-                   .values_list("person_id", flat=True)[:50])
+        ids |= set(
+            EmailAddress.objects.filter(address__in=emails, person__isnull=False).values_list(
+                "person_id", flat=True
+            )[:50]
+        )
     if phones:
-        ids |= set(PhoneNumber.objects.filter(e164__in=phones, person__isnull=False)
-                   .values_list("person_id", flat=True)[:50])
+        ids |= set(
+            PhoneNumber.objects.filter(e164__in=phones, person__isnull=False).values_list(
+                "person_id", flat=True
+            )[:50]
+        )
     if kana and (birthday or postal):
         match = Q(birthday=birthday) if birthday else Q()
         if postal:
             match = match | Q(postal_code=postal) if birthday else Q(postal_code=postal)
         ids |= set(Person.objects.filter(match, sort_kana=kana).values_list("pk", flat=True)[:50])
     elif data.get("family_name") and (birthday or postal):
-        ids |= set(Person.objects.filter(Q(birthday=birthday) if birthday else Q(postal_code=postal),
-                                         family_name=data.get("family_name"), given_name=data.get("given_name") or "")
-                   .values_list("pk", flat=True)[:50])
+        ids |= set(
+            Person.objects.filter(
+                Q(birthday=birthday) if birthday else Q(postal_code=postal),
+                family_name=data.get("family_name"),
+                given_name=data.get("given_name") or "",
+            ).values_list("pk", flat=True)[:50]
+        )
     ids.discard(exclude_id)
     if not ids:
         return []
-    visible = set(restrict(Person.objects.filter(pk__in=ids), user, VIEW).values_list("pk", flat=True))
+    visible = set(
+        restrict(Person.objects.filter(pk__in=ids), user, VIEW).values_list("pk", flat=True)
+    )
     records = load_people(visible)
-    me = person_record(id=None, family_name=data.get("family_name") or "", given_name=data.get("given_name") or "",
-                       family_kana=data.get("family_kana") or "", given_kana=data.get("given_kana") or "",
-                       birthday=birthday, postal_code=postal, address_line=data.get("address_line") or "",
-                       emails=emails, phones=phones)
+    me = person_record(
+        id=None,
+        family_name=data.get("family_name") or "",
+        given_name=data.get("given_name") or "",
+        family_kana=data.get("family_kana") or "",
+        given_kana=data.get("given_kana") or "",
+        birthday=birthday,
+        postal_code=postal,
+        address_line=data.get("address_line") or "",
+        emails=emails,
+        phones=phones,
+    )
     scored = []
     for pk, record in records.items():
         score, reasons = score_people(me, record)
@@ -144,9 +179,16 @@ def probable_duplicates(user, data: dict[str, Any], *, exclude_id: int | None = 
             scored.append((score, pk, reasons))
     scored.sort(key=lambda item: (-item[0], item[1]))
     people = Person.objects.in_bulk([pk for _s, pk, _r in scored[:CHECK_LIMIT]])
-    return [{"person": people[pk], "score": score, "reasons": reasons,
-             "email": next(iter(sorted(records[pk].emails)), "")}
-            for score, pk, reasons in scored[:CHECK_LIMIT] if pk in people]
+    return [
+        {
+            "person": people[pk],
+            "score": score,
+            "reasons": reasons,
+            "email": next(iter(sorted(records[pk].emails)), ""),
+        }
+        for score, pk, reasons in scored[:CHECK_LIMIT]
+        if pk in people
+    ]
 
 
 def _list(data, singular: str) -> list:

@@ -22,7 +22,9 @@ from .merge import merge_companies, merge_people
 def _open(group: DuplicateGroup) -> DuplicateGroup:
     current = DuplicateGroup.objects.select_for_update().get(pk=group.pk)
     if current.status != DuplicateGroup.Status.OPEN:
-        raise DomainError(_("This candidate was already decided."), code="already_decided", status=409)
+        raise DomainError(
+            _("This candidate was already decided."), code="already_decided", status=409
+        )
     return current
 
 
@@ -33,26 +35,47 @@ def _members(group: DuplicateGroup) -> list:
 
 
 @transaction.atomic
-def merge_group(*, actor, group: DuplicateGroup, survivor_id: int, choices: dict[str, str] | None = None,
-                loser_ids: list[int] | None = None) -> list[MergeJournal]:
+def merge_group(
+    *,
+    actor,
+    group: DuplicateGroup,
+    survivor_id: int,
+    choices: dict[str, str] | None = None,
+    loser_ids: list[int] | None = None,
+) -> list[MergeJournal]:
     """Merge the group's other records (or ``loser_ids`` among them) into ``survivor_id``.
     ``choices`` ({field: "loser"}) applies to the first merged record; later ones fill blanks."""
     group = _open(group)
     if survivor_id not in group.member_ids:
-        raise DomainError(_("Choose the surviving record among the group's records."), code="invalid_survivor",
-                          status=422)
+        raise DomainError(
+            _("Choose the surviving record among the group's records."),
+            code="invalid_survivor",
+            status=422,
+        )
     members = {m.pk: m for m in _members(group)}
     if survivor_id not in members:
-        raise DomainError(_("One of the records no longer exists (already merged or in the trash)."),
-                          code="merge_gone", status=409)
-    losers = [pk for pk in (loser_ids or group.member_ids) if pk != survivor_id and pk in group.member_ids]
+        raise DomainError(
+            _("One of the records no longer exists (already merged or in the trash)."),
+            code="merge_gone",
+            status=409,
+        )
+    losers = [
+        pk for pk in (loser_ids or group.member_ids) if pk != survivor_id and pk in group.member_ids
+    ]
     merge = merge_people if group.entity_type == "person" else merge_companies
     journals = []
     for index, pk in enumerate(losers):
         if pk not in members:
             continue
-        journals.append(merge(actor=actor, survivor=members[survivor_id], loser=members[pk],
-                              choices=(choices or {}) if index == 0 else {}, group=group))
+        journals.append(
+            merge(
+                actor=actor,
+                survivor=members[survivor_id],
+                loser=members[pk],
+                choices=(choices or {}) if index == 0 else {},
+                group=group,
+            )
+        )
     remaining = [pk for pk in group.member_ids if pk == survivor_id or pk not in losers]
     if len(remaining) < 2:
         group.status, group.resolved_at = DuplicateGroup.Status.MERGED, timezone.now()
@@ -74,11 +97,24 @@ def dismiss_group(*, actor, group: DuplicateGroup) -> DuplicateGroup:
         ensure_can(actor, CHANGE, member)
     user = actor if is_user(actor) else None
     for first, second in combinations(sorted(group.member_ids), 2):
-        NotDuplicate.objects.get_or_create(entity_type=group.entity_type, first_id=first, second_id=second,
-                                           defaults={"decided_by": user})
-    group.status, group.resolved_at, group.resolved_by = DuplicateGroup.Status.DISMISSED, timezone.now(), user
+        NotDuplicate.objects.get_or_create(
+            entity_type=group.entity_type,
+            first_id=first,
+            second_id=second,
+            defaults={"decided_by": user},
+        )
+    group.status, group.resolved_at, group.resolved_by = (
+        DuplicateGroup.Status.DISMISSED,
+        timezone.now(),
+        user,
+    )
     group.save()
-    audit.record(actor=actor, action="not_duplicate", obj=group, changes={"members": [None, group.member_ids]})
+    audit.record(
+        actor=actor,
+        action="not_duplicate",
+        obj=group,
+        changes={"members": [None, group.member_ids]},
+    )
     return group
 
 
@@ -106,10 +142,17 @@ def perform_scan(job_id: int, entity_type: str = "person"):
         return None
     jobs.mark_running(job, message=_("Looking for duplicates…"))
     try:
-        result = scan(actor=job.created_by or "dedup", entity_type=entity_type,
-                      progress=lambda done, total: jobs.report_progress(job, done, total=total))
+        result = scan(
+            actor=job.created_by or "dedup",
+            entity_type=entity_type,
+            progress=lambda done, total: jobs.report_progress(job, done, total=total),
+        )
     except Exception as exc:
         jobs.fail(job, str(exc)[:2000])
         raise
-    jobs.finish(job, result=result.as_dict(), message=_("%(groups)s candidate groups") % {"groups": result.groups})
+    jobs.finish(
+        job,
+        result=result.as_dict(),
+        message=_("%(groups)s candidate groups") % {"groups": result.groups},
+    )
     return result

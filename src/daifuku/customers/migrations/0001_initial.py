@@ -7,286 +7,1027 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='name')),
-                ('color', models.CharField(default='#6b7280', max_length=7, verbose_name='color')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="name")),
+                ("color", models.CharField(default="#6b7280", max_length=7, verbose_name="color")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'tag',
-                'verbose_name_plural': 'tags',
-                'ordering': ['name'],
+                "verbose_name": "tag",
+                "verbose_name_plural": "tags",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Company',
+            name="Company",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated at')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted at')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('postal_code', models.CharField(blank=True, max_length=7, verbose_name='postal code')),
-                ('prefecture', models.CharField(blank=True, choices=[('北海道', '北海道'), ('青森県', '青森県'), ('岩手県', '岩手県'), ('宮城県', '宮城県'), ('秋田県', '秋田県'), ('山形県', '山形県'), ('福島県', '福島県'), ('茨城県', '茨城県'), ('栃木県', '栃木県'), ('群馬県', '群馬県'), ('埼玉県', '埼玉県'), ('千葉県', '千葉県'), ('東京都', '東京都'), ('神奈川県', '神奈川県'), ('新潟県', '新潟県'), ('富山県', '富山県'), ('石川県', '石川県'), ('福井県', '福井県'), ('山梨県', '山梨県'), ('長野県', '長野県'), ('岐阜県', '岐阜県'), ('静岡県', '静岡県'), ('愛知県', '愛知県'), ('三重県', '三重県'), ('滋賀県', '滋賀県'), ('京都府', '京都府'), ('大阪府', '大阪府'), ('兵庫県', '兵庫県'), ('奈良県', '奈良県'), ('和歌山県', '和歌山県'), ('鳥取県', '鳥取県'), ('島根県', '島根県'), ('岡山県', '岡山県'), ('広島県', '広島県'), ('山口県', '山口県'), ('徳島県', '徳島県'), ('香川県', '香川県'), ('愛媛県', '愛媛県'), ('高知県', '高知県'), ('福岡県', '福岡県'), ('佐賀県', '佐賀県'), ('長崎県', '長崎県'), ('熊本県', '熊本県'), ('大分県', '大分県'), ('宮崎県', '宮崎県'), ('鹿児島県', '鹿児島県'), ('沖縄県', '沖縄県')], max_length=8, verbose_name='prefecture')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('address_line', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('building', models.CharField(blank=True, max_length=200, verbose_name='building')),
-                ('name', models.CharField(max_length=200, verbose_name='company name')),
-                ('legal_form', models.CharField(blank=True, choices=[('kabushiki', '株式会社'), ('yugen', '有限会社'), ('godo', '合同会社'), ('goshi', '合資会社'), ('gomei', '合名会社'), ('ippan_shadan', '一般社団法人'), ('ippan_zaidan', '一般財団法人'), ('koeki_shadan', '公益社団法人'), ('koeki_zaidan', '公益財団法人'), ('npo', '特定非営利活動法人'), ('iryo', '医療法人'), ('iryo_shadan', '医療法人社団'), ('iryo_zaidan', '医療法人財団'), ('shakai_iryo', '社会医療法人'), ('shakai_fukushi', '社会福祉法人'), ('gakko', '学校法人'), ('shukyo', '宗教法人'), ('kyodo_kumiai', '協同組合'), ('dokuritsu_gyosei', '独立行政法人'), ('chiho_dokuritsu_gyosei', '地方独立行政法人'), ('kokuritsu_daigaku', '国立大学法人'), ('koritsu_daigaku', '公立大学法人')], max_length=32, verbose_name='legal form')),
-                ('legal_form_position', models.CharField(blank=True, choices=[('before', 'Before the name (前株)'), ('after', 'After the name (後株)')], max_length=6, verbose_name='legal form position')),
-                ('kana', models.CharField(blank=True, max_length=200, verbose_name='company name (kana)')),
-                ('sort_kana', models.CharField(blank=True, editable=False, max_length=200)),
-                ('corporate_number', models.CharField(blank=True, max_length=13, verbose_name='corporate number')),
-                ('industry', models.CharField(blank=True, choices=[('A', 'Agriculture and forestry'), ('B', 'Fisheries'), ('C', 'Mining and quarrying'), ('D', 'Construction'), ('E', 'Manufacturing'), ('F', 'Electricity, gas, heat and water'), ('G', 'Information and communications'), ('H', 'Transport and postal activities'), ('I', 'Wholesale and retail trade'), ('J', 'Finance and insurance'), ('K', 'Real estate and goods rental'), ('L', 'Scientific research, professional and technical services'), ('M', 'Accommodations, eating and drinking services'), ('N', 'Living-related and personal services, amusement'), ('O', 'Education, learning support'), ('P', 'Medical, health care and welfare'), ('Q', 'Compound services'), ('R', 'Services, not elsewhere classified'), ('S', 'Government'), ('T', 'Industries unable to classify')], max_length=1, verbose_name='industry')),
-                ('size', models.CharField(blank=True, choices=[('1-9', '1–9 employees'), ('10-49', '10–49 employees'), ('50-299', '50–299 employees'), ('300-999', '300–999 employees'), ('1000+', '1,000+ employees')], max_length=8, verbose_name='size')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('custom_fields', models.JSONField(blank=True, default=dict, verbose_name='custom fields')),
-                ('deleted_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.team', verbose_name='team')),
-                ('tags', models.ManyToManyField(blank=True, related_name='companies', to='customers.tag', verbose_name='tags')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted at"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "postal_code",
+                    models.CharField(blank=True, max_length=7, verbose_name="postal code"),
+                ),
+                (
+                    "prefecture",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("北海道", "北海道"),
+                            ("青森県", "青森県"),
+                            ("岩手県", "岩手県"),
+                            ("宮城県", "宮城県"),
+                            ("秋田県", "秋田県"),
+                            ("山形県", "山形県"),
+                            ("福島県", "福島県"),
+                            ("茨城県", "茨城県"),
+                            ("栃木県", "栃木県"),
+                            ("群馬県", "群馬県"),
+                            ("埼玉県", "埼玉県"),
+                            ("千葉県", "千葉県"),
+                            ("東京都", "東京都"),
+                            ("神奈川県", "神奈川県"),
+                            ("新潟県", "新潟県"),
+                            ("富山県", "富山県"),
+                            ("石川県", "石川県"),
+                            ("福井県", "福井県"),
+                            ("山梨県", "山梨県"),
+                            ("長野県", "長野県"),
+                            ("岐阜県", "岐阜県"),
+                            ("静岡県", "静岡県"),
+                            ("愛知県", "愛知県"),
+                            ("三重県", "三重県"),
+                            ("滋賀県", "滋賀県"),
+                            ("京都府", "京都府"),
+                            ("大阪府", "大阪府"),
+                            ("兵庫県", "兵庫県"),
+                            ("奈良県", "奈良県"),
+                            ("和歌山県", "和歌山県"),
+                            ("鳥取県", "鳥取県"),
+                            ("島根県", "島根県"),
+                            ("岡山県", "岡山県"),
+                            ("広島県", "広島県"),
+                            ("山口県", "山口県"),
+                            ("徳島県", "徳島県"),
+                            ("香川県", "香川県"),
+                            ("愛媛県", "愛媛県"),
+                            ("高知県", "高知県"),
+                            ("福岡県", "福岡県"),
+                            ("佐賀県", "佐賀県"),
+                            ("長崎県", "長崎県"),
+                            ("熊本県", "熊本県"),
+                            ("大分県", "大分県"),
+                            ("宮崎県", "宮崎県"),
+                            ("鹿児島県", "鹿児島県"),
+                            ("沖縄県", "沖縄県"),
+                        ],
+                        max_length=8,
+                        verbose_name="prefecture",
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "address_line",
+                    models.CharField(blank=True, max_length=200, verbose_name="address"),
+                ),
+                ("building", models.CharField(blank=True, max_length=200, verbose_name="building")),
+                ("name", models.CharField(max_length=200, verbose_name="company name")),
+                (
+                    "legal_form",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("kabushiki", "株式会社"),
+                            ("yugen", "有限会社"),
+                            ("godo", "合同会社"),
+                            ("goshi", "合資会社"),
+                            ("gomei", "合名会社"),
+                            ("ippan_shadan", "一般社団法人"),
+                            ("ippan_zaidan", "一般財団法人"),
+                            ("koeki_shadan", "公益社団法人"),
+                            ("koeki_zaidan", "公益財団法人"),
+                            ("npo", "特定非営利活動法人"),
+                            ("iryo", "医療法人"),
+                            ("iryo_shadan", "医療法人社団"),
+                            ("iryo_zaidan", "医療法人財団"),
+                            ("shakai_iryo", "社会医療法人"),
+                            ("shakai_fukushi", "社会福祉法人"),
+                            ("gakko", "学校法人"),
+                            ("shukyo", "宗教法人"),
+                            ("kyodo_kumiai", "協同組合"),
+                            ("dokuritsu_gyosei", "独立行政法人"),
+                            ("chiho_dokuritsu_gyosei", "地方独立行政法人"),
+                            ("kokuritsu_daigaku", "国立大学法人"),
+                            ("koritsu_daigaku", "公立大学法人"),
+                        ],
+                        max_length=32,
+                        verbose_name="legal form",
+                    ),
+                ),
+                (
+                    "legal_form_position",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("before", "Before the name (前株)"),
+                            ("after", "After the name (後株)"),
+                        ],
+                        max_length=6,
+                        verbose_name="legal form position",
+                    ),
+                ),
+                (
+                    "kana",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="company name (kana)"
+                    ),
+                ),
+                ("sort_kana", models.CharField(blank=True, editable=False, max_length=200)),
+                (
+                    "corporate_number",
+                    models.CharField(blank=True, max_length=13, verbose_name="corporate number"),
+                ),
+                (
+                    "industry",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("A", "Agriculture and forestry"),
+                            ("B", "Fisheries"),
+                            ("C", "Mining and quarrying"),
+                            ("D", "Construction"),
+                            ("E", "Manufacturing"),
+                            ("F", "Electricity, gas, heat and water"),
+                            ("G", "Information and communications"),
+                            ("H", "Transport and postal activities"),
+                            ("I", "Wholesale and retail trade"),
+                            ("J", "Finance and insurance"),
+                            ("K", "Real estate and goods rental"),
+                            ("L", "Scientific research, professional and technical services"),
+                            ("M", "Accommodations, eating and drinking services"),
+                            ("N", "Living-related and personal services, amusement"),
+                            ("O", "Education, learning support"),
+                            ("P", "Medical, health care and welfare"),
+                            ("Q", "Compound services"),
+                            ("R", "Services, not elsewhere classified"),
+                            ("S", "Government"),
+                            ("T", "Industries unable to classify"),
+                        ],
+                        max_length=1,
+                        verbose_name="industry",
+                    ),
+                ),
+                (
+                    "size",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("1-9", "1–9 employees"),
+                            ("10-49", "10–49 employees"),
+                            ("50-299", "50–299 employees"),
+                            ("300-999", "300–999 employees"),
+                            ("1000+", "1,000+ employees"),
+                        ],
+                        max_length=8,
+                        verbose_name="size",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "custom_fields",
+                    models.JSONField(blank=True, default=dict, verbose_name="custom fields"),
+                ),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.team",
+                        verbose_name="team",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="companies",
+                        to="customers.tag",
+                        verbose_name="tags",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'company',
-                'verbose_name_plural': 'companies',
+                "verbose_name": "company",
+                "verbose_name_plural": "companies",
             },
         ),
         migrations.CreateModel(
-            name='CustomFieldDefinition',
+            name="CustomFieldDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target', models.CharField(choices=[('person', 'People'), ('company', 'Companies')], max_length=8, verbose_name='applies to')),
-                ('key', models.SlugField(verbose_name='key')),
-                ('label', models.CharField(max_length=100, verbose_name='label')),
-                ('field_type', models.CharField(choices=[('text', 'Text'), ('number', 'Number'), ('date', 'Date'), ('choice', 'Choice'), ('multi_choice', 'Multiple choice'), ('boolean', 'Yes / no')], max_length=12, verbose_name='type')),
-                ('choices', models.JSONField(blank=True, default=list, verbose_name='choices')),
-                ('required', models.BooleanField(default=False, verbose_name='required')),
-                ('help_text', models.CharField(blank=True, max_length=200, verbose_name='help text')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(
+                        choices=[("person", "People"), ("company", "Companies")],
+                        max_length=8,
+                        verbose_name="applies to",
+                    ),
+                ),
+                ("key", models.SlugField(verbose_name="key")),
+                ("label", models.CharField(max_length=100, verbose_name="label")),
+                (
+                    "field_type",
+                    models.CharField(
+                        choices=[
+                            ("text", "Text"),
+                            ("number", "Number"),
+                            ("date", "Date"),
+                            ("choice", "Choice"),
+                            ("multi_choice", "Multiple choice"),
+                            ("boolean", "Yes / no"),
+                        ],
+                        max_length=12,
+                        verbose_name="type",
+                    ),
+                ),
+                ("choices", models.JSONField(blank=True, default=list, verbose_name="choices")),
+                ("required", models.BooleanField(default=False, verbose_name="required")),
+                (
+                    "help_text",
+                    models.CharField(blank=True, max_length=200, verbose_name="help text"),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'custom field',
-                'verbose_name_plural': 'custom fields',
-                'ordering': ['target', 'position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('target', 'key'), name='custom_field_target_key')],
+                "verbose_name": "custom field",
+                "verbose_name_plural": "custom fields",
+                "ordering": ["target", "position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("target", "key"), name="custom_field_target_key"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated at')),
-                ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='deleted at')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('postal_code', models.CharField(blank=True, max_length=7, verbose_name='postal code')),
-                ('prefecture', models.CharField(blank=True, choices=[('北海道', '北海道'), ('青森県', '青森県'), ('岩手県', '岩手県'), ('宮城県', '宮城県'), ('秋田県', '秋田県'), ('山形県', '山形県'), ('福島県', '福島県'), ('茨城県', '茨城県'), ('栃木県', '栃木県'), ('群馬県', '群馬県'), ('埼玉県', '埼玉県'), ('千葉県', '千葉県'), ('東京都', '東京都'), ('神奈川県', '神奈川県'), ('新潟県', '新潟県'), ('富山県', '富山県'), ('石川県', '石川県'), ('福井県', '福井県'), ('山梨県', '山梨県'), ('長野県', '長野県'), ('岐阜県', '岐阜県'), ('静岡県', '静岡県'), ('愛知県', '愛知県'), ('三重県', '三重県'), ('滋賀県', '滋賀県'), ('京都府', '京都府'), ('大阪府', '大阪府'), ('兵庫県', '兵庫県'), ('奈良県', '奈良県'), ('和歌山県', '和歌山県'), ('鳥取県', '鳥取県'), ('島根県', '島根県'), ('岡山県', '岡山県'), ('広島県', '広島県'), ('山口県', '山口県'), ('徳島県', '徳島県'), ('香川県', '香川県'), ('愛媛県', '愛媛県'), ('高知県', '高知県'), ('福岡県', '福岡県'), ('佐賀県', '佐賀県'), ('長崎県', '長崎県'), ('熊本県', '熊本県'), ('大分県', '大分県'), ('宮崎県', '宮崎県'), ('鹿児島県', '鹿児島県'), ('沖縄県', '沖縄県')], max_length=8, verbose_name='prefecture')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('address_line', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('building', models.CharField(blank=True, max_length=200, verbose_name='building')),
-                ('family_name', models.CharField(max_length=100, verbose_name='family name')),
-                ('given_name', models.CharField(blank=True, max_length=100, verbose_name='given name')),
-                ('family_kana', models.CharField(blank=True, max_length=100, verbose_name='family name (kana)')),
-                ('given_kana', models.CharField(blank=True, max_length=100, verbose_name='given name (kana)')),
-                ('sort_kana', models.CharField(blank=True, editable=False, max_length=201)),
-                ('birthday', models.DateField(blank=True, null=True, verbose_name='birthday')),
-                ('gender', models.CharField(blank=True, choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other')], max_length=8, verbose_name='gender')),
-                ('preferences', models.TextField(blank=True, verbose_name='preferences')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('relationship_stage', models.CharField(choices=[('exploratory', 'Exploratory'), ('basic', 'Basic'), ('collaborative', 'Collaborative'), ('interconnected', 'Interconnected')], default='exploratory', max_length=16, verbose_name='relationship stage')),
-                ('lifecycle', models.CharField(choices=[('lead', 'Lead'), ('prospect', 'Prospect'), ('customer', 'Customer'), ('repeat', 'Repeat customer'), ('advocate', 'Advocate')], default='lead', max_length=12, verbose_name='lifecycle')),
-                ('source_channel', models.CharField(blank=True, choices=[('store', 'Store visit'), ('web', 'Website'), ('ec', 'Online shop'), ('referral', 'Referral'), ('event', 'Event / seminar'), ('phone', 'Phone'), ('dm', 'Direct mail'), ('sns', 'Social media'), ('advertising', 'Advertising'), ('import', 'Import'), ('other', 'Other')], max_length=16, verbose_name='source channel')),
-                ('custom_fields', models.JSONField(blank=True, default=dict, verbose_name='custom fields')),
-                ('deleted_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.team', verbose_name='team')),
-                ('tags', models.ManyToManyField(blank=True, related_name='people', to='customers.tag', verbose_name='tags')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="deleted at"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "postal_code",
+                    models.CharField(blank=True, max_length=7, verbose_name="postal code"),
+                ),
+                (
+                    "prefecture",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("北海道", "北海道"),
+                            ("青森県", "青森県"),
+                            ("岩手県", "岩手県"),
+                            ("宮城県", "宮城県"),
+                            ("秋田県", "秋田県"),
+                            ("山形県", "山形県"),
+                            ("福島県", "福島県"),
+                            ("茨城県", "茨城県"),
+                            ("栃木県", "栃木県"),
+                            ("群馬県", "群馬県"),
+                            ("埼玉県", "埼玉県"),
+                            ("千葉県", "千葉県"),
+                            ("東京都", "東京都"),
+                            ("神奈川県", "神奈川県"),
+                            ("新潟県", "新潟県"),
+                            ("富山県", "富山県"),
+                            ("石川県", "石川県"),
+                            ("福井県", "福井県"),
+                            ("山梨県", "山梨県"),
+                            ("長野県", "長野県"),
+                            ("岐阜県", "岐阜県"),
+                            ("静岡県", "静岡県"),
+                            ("愛知県", "愛知県"),
+                            ("三重県", "三重県"),
+                            ("滋賀県", "滋賀県"),
+                            ("京都府", "京都府"),
+                            ("大阪府", "大阪府"),
+                            ("兵庫県", "兵庫県"),
+                            ("奈良県", "奈良県"),
+                            ("和歌山県", "和歌山県"),
+                            ("鳥取県", "鳥取県"),
+                            ("島根県", "島根県"),
+                            ("岡山県", "岡山県"),
+                            ("広島県", "広島県"),
+                            ("山口県", "山口県"),
+                            ("徳島県", "徳島県"),
+                            ("香川県", "香川県"),
+                            ("愛媛県", "愛媛県"),
+                            ("高知県", "高知県"),
+                            ("福岡県", "福岡県"),
+                            ("佐賀県", "佐賀県"),
+                            ("長崎県", "長崎県"),
+                            ("熊本県", "熊本県"),
+                            ("大分県", "大分県"),
+                            ("宮崎県", "宮崎県"),
+                            ("鹿児島県", "鹿児島県"),
+                            ("沖縄県", "沖縄県"),
+                        ],
+                        max_length=8,
+                        verbose_name="prefecture",
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "address_line",
+                    models.CharField(blank=True, max_length=200, verbose_name="address"),
+                ),
+                ("building", models.CharField(blank=True, max_length=200, verbose_name="building")),
+                ("family_name", models.CharField(max_length=100, verbose_name="family name")),
+                (
+                    "given_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="given name"),
+                ),
+                (
+                    "family_kana",
+                    models.CharField(blank=True, max_length=100, verbose_name="family name (kana)"),
+                ),
+                (
+                    "given_kana",
+                    models.CharField(blank=True, max_length=100, verbose_name="given name (kana)"),
+                ),
+                ("sort_kana", models.CharField(blank=True, editable=False, max_length=201)),
+                ("birthday", models.DateField(blank=True, null=True, verbose_name="birthday")),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[("female", "Female"), ("male", "Male"), ("other", "Other")],
+                        max_length=8,
+                        verbose_name="gender",
+                    ),
+                ),
+                ("preferences", models.TextField(blank=True, verbose_name="preferences")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "relationship_stage",
+                    models.CharField(
+                        choices=[
+                            ("exploratory", "Exploratory"),
+                            ("basic", "Basic"),
+                            ("collaborative", "Collaborative"),
+                            ("interconnected", "Interconnected"),
+                        ],
+                        default="exploratory",
+                        max_length=16,
+                        verbose_name="relationship stage",
+                    ),
+                ),
+                (
+                    "lifecycle",
+                    models.CharField(
+                        choices=[
+                            ("lead", "Lead"),
+                            ("prospect", "Prospect"),
+                            ("customer", "Customer"),
+                            ("repeat", "Repeat customer"),
+                            ("advocate", "Advocate"),
+                        ],
+                        default="lead",
+                        max_length=12,
+                        verbose_name="lifecycle",
+                    ),
+                ),
+                (
+                    "source_channel",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("store", "Store visit"),
+                            ("web", "Website"),
+                            ("ec", "Online shop"),
+                            ("referral", "Referral"),
+                            ("event", "Event / seminar"),
+                            ("phone", "Phone"),
+                            ("dm", "Direct mail"),
+                            ("sns", "Social media"),
+                            ("advertising", "Advertising"),
+                            ("import", "Import"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="source channel",
+                    ),
+                ),
+                (
+                    "custom_fields",
+                    models.JSONField(blank=True, default=dict, verbose_name="custom fields"),
+                ),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.team",
+                        verbose_name="team",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(
+                        blank=True, related_name="people", to="customers.tag", verbose_name="tags"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
             },
         ),
         migrations.CreateModel(
-            name='HouseholdMember',
+            name="HouseholdMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kana', models.CharField(blank=True, max_length=100, verbose_name='kana')),
-                ('relation', models.CharField(choices=[('spouse', 'Spouse'), ('child', 'Child'), ('parent', 'Parent'), ('sibling', 'Sibling'), ('grandparent', 'Grandparent'), ('grandchild', 'Grandchild'), ('other', 'Other')], max_length=12, verbose_name='relation')),
-                ('birthday', models.DateField(blank=True, null=True, verbose_name='birthday')),
-                ('notes', models.CharField(blank=True, max_length=300, verbose_name='notes')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('linked_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='customers.person', verbose_name='linked customer')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='household', to='customers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("kana", models.CharField(blank=True, max_length=100, verbose_name="kana")),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("spouse", "Spouse"),
+                            ("child", "Child"),
+                            ("parent", "Parent"),
+                            ("sibling", "Sibling"),
+                            ("grandparent", "Grandparent"),
+                            ("grandchild", "Grandchild"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                        verbose_name="relation",
+                    ),
+                ),
+                ("birthday", models.DateField(blank=True, null=True, verbose_name="birthday")),
+                ("notes", models.CharField(blank=True, max_length=300, verbose_name="notes")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "linked_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="customers.person",
+                        verbose_name="linked customer",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="household",
+                        to="customers.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'household member',
-                'verbose_name_plural': 'household members',
-                'ordering': ['id'],
+                "verbose_name": "household member",
+                "verbose_name_plural": "household members",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='EmailAddress',
+            name="EmailAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.CharField(max_length=254, verbose_name='email')),
-                ('domain', models.CharField(editable=False, max_length=254)),
-                ('label', models.CharField(blank=True, max_length=30, verbose_name='label')),
-                ('is_primary', models.BooleanField(default=False, verbose_name='primary')),
-                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='customers.company')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='customers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("address", models.CharField(max_length=254, verbose_name="email")),
+                ("domain", models.CharField(editable=False, max_length=254)),
+                ("label", models.CharField(blank=True, max_length=30, verbose_name="label")),
+                ("is_primary", models.BooleanField(default=False, verbose_name="primary")),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emails",
+                        to="customers.company",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emails",
+                        to="customers.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'email address',
-                'verbose_name_plural': 'email addresses',
-                'ordering': ['-is_primary', 'id'],
-                'indexes': [models.Index(fields=['address'], name='email_address_idx'), models.Index(fields=['domain', 'address'], name='email_domain_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('company__isnull', True), ('person__isnull', False)), models.Q(('company__isnull', False), ('person__isnull', True)), _connector='OR'), name='email_one_owner')],
+                "verbose_name": "email address",
+                "verbose_name_plural": "email addresses",
+                "ordering": ["-is_primary", "id"],
+                "indexes": [
+                    models.Index(fields=["address"], name="email_address_idx"),
+                    models.Index(fields=["domain", "address"], name="email_domain_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("company__isnull", True), ("person__isnull", False)),
+                            models.Q(("company__isnull", False), ("person__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="email_one_owner",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('department', models.CharField(blank=True, max_length=100, verbose_name='department')),
-                ('title', models.CharField(blank=True, max_length=100, verbose_name='title')),
-                ('is_key_person', models.BooleanField(default=False, verbose_name='key person')),
-                ('notes', models.CharField(blank=True, max_length=300, verbose_name='notes')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='customers.company')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='customers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(blank=True, max_length=100, verbose_name="department"),
+                ),
+                ("title", models.CharField(blank=True, max_length=100, verbose_name="title")),
+                ("is_key_person", models.BooleanField(default=False, verbose_name="key person")),
+                ("notes", models.CharField(blank=True, max_length=300, verbose_name="notes")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="customers.company",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="customers.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact',
-                'verbose_name_plural': 'contacts',
-                'ordering': ['-is_key_person', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('person', 'company'), name='contact_person_company_unique')],
+                "verbose_name": "contact",
+                "verbose_name_plural": "contacts",
+                "ordering": ["-is_key_person", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "company"), name="contact_person_company_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('postal', 'Postal DM'), ('phone', 'Phone'), ('line', 'LINE')], max_length=8, verbose_name='channel')),
-                ('status', models.CharField(choices=[('opted_in', 'Opted in'), ('opted_out', 'Opted out')], max_length=10, verbose_name='status')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
-                ('method', models.CharField(choices=[('form', 'Web form'), ('import', 'Import'), ('in_person', 'In person'), ('phone', 'Phone'), ('email', 'Email reply'), ('api', 'API'), ('other', 'Other')], max_length=10, verbose_name='method')),
-                ('evidence', models.TextField(verbose_name='evidence')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='customers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("postal", "Postal DM"),
+                            ("phone", "Phone"),
+                            ("line", "LINE"),
+                        ],
+                        max_length=8,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("opted_in", "Opted in"), ("opted_out", "Opted out")],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded at"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("form", "Web form"),
+                            ("import", "Import"),
+                            ("in_person", "In person"),
+                            ("phone", "Phone"),
+                            ("email", "Email reply"),
+                            ("api", "API"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="method",
+                    ),
+                ),
+                ("evidence", models.TextField(verbose_name="evidence")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="customers.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent',
-                'verbose_name_plural': 'consents',
-                'indexes': [models.Index(fields=['channel', 'status'], name='consent_channel_idx')],
-                'constraints': [models.UniqueConstraint(fields=('person', 'channel'), name='consent_person_channel')],
+                "verbose_name": "consent",
+                "verbose_name_plural": "consents",
+                "indexes": [models.Index(fields=["channel", "status"], name="consent_channel_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "channel"), name="consent_person_channel"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PhoneNumber',
+            name="PhoneNumber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, verbose_name='phone')),
-                ('e164', models.CharField(editable=False, max_length=20)),
-                ('digits', models.CharField(editable=False, max_length=20)),
-                ('digits_reversed', models.CharField(editable=False, max_length=20)),
-                ('kind', models.CharField(choices=[('mobile', 'Mobile'), ('home', 'Home'), ('work', 'Work'), ('fax', 'Fax'), ('other', 'Other')], default='mobile', max_length=8, verbose_name='kind')),
-                ('is_primary', models.BooleanField(default=False, verbose_name='primary')),
-                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='phones', to='customers.company')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='phones', to='customers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=32, verbose_name="phone")),
+                ("e164", models.CharField(editable=False, max_length=20)),
+                ("digits", models.CharField(editable=False, max_length=20)),
+                ("digits_reversed", models.CharField(editable=False, max_length=20)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mobile", "Mobile"),
+                            ("home", "Home"),
+                            ("work", "Work"),
+                            ("fax", "Fax"),
+                            ("other", "Other"),
+                        ],
+                        default="mobile",
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("is_primary", models.BooleanField(default=False, verbose_name="primary")),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phones",
+                        to="customers.company",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phones",
+                        to="customers.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phone number',
-                'verbose_name_plural': 'phone numbers',
-                'ordering': ['-is_primary', 'id'],
-                'indexes': [models.Index(fields=['e164'], name='phone_e164_idx'), models.Index(fields=['digits'], name='phone_digits_idx'), models.Index(fields=['digits_reversed'], name='phone_reversed_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('company__isnull', True), ('person__isnull', False)), models.Q(('company__isnull', False), ('person__isnull', True)), _connector='OR'), name='phone_one_owner')],
+                "verbose_name": "phone number",
+                "verbose_name_plural": "phone numbers",
+                "ordering": ["-is_primary", "id"],
+                "indexes": [
+                    models.Index(fields=["e164"], name="phone_e164_idx"),
+                    models.Index(fields=["digits"], name="phone_digits_idx"),
+                    models.Index(fields=["digits_reversed"], name="phone_reversed_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("company__isnull", True), ("person__isnull", False)),
+                            models.Q(("company__isnull", False), ("person__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="phone_one_owner",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RelationshipStageChange',
+            name="RelationshipStageChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('exploratory', 'Exploratory'), ('basic', 'Basic'), ('collaborative', 'Collaborative'), ('interconnected', 'Interconnected')], max_length=16)),
-                ('reached_on', models.DateField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stage_changes', to='customers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("exploratory", "Exploratory"),
+                            ("basic", "Basic"),
+                            ("collaborative", "Collaborative"),
+                            ("interconnected", "Interconnected"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("reached_on", models.DateField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stage_changes",
+                        to="customers.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['reached_on', 'id'],
-                'indexes': [models.Index(fields=['person', 'reached_on'], name='stage_person_idx')],
+                "ordering": ["reached_on", "id"],
+                "indexes": [models.Index(fields=["person", "reached_on"], name="stage_person_idx")],
             },
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['sort_kana', 'id'], name='person_kana_idx'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["sort_kana", "id"],
+                name="person_kana_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['owner', 'sort_kana', 'id'], name='person_owner_kana_idx'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["owner", "sort_kana", "id"],
+                name="person_owner_kana_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['team', 'sort_kana', 'id'], name='person_team_kana_idx'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["team", "sort_kana", "id"],
+                name="person_team_kana_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['lifecycle', 'sort_kana', 'id'], name='person_life_kana_idx'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["lifecycle", "sort_kana", "id"],
+                name="person_life_kana_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['created_at', 'id'], name='person_created_idx'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["created_at", "id"],
+                name="person_created_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['updated_at', 'id'], name='person_updated_idx'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["updated_at", "id"],
+                name="person_updated_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True), _negated=True), fields=['deleted_at'], name='person_deleted_idx'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True), _negated=True),
+                fields=["deleted_at"],
+                name="person_deleted_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['postal_code'], name='person_postal_idx'),
+            model_name="person",
+            index=models.Index(fields=["postal_code"], name="person_postal_idx"),
         ),
         migrations.AddIndex(
-            model_name='company',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['sort_kana', 'id'], name='company_kana_idx'),
+            model_name="company",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["sort_kana", "id"],
+                name="company_kana_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='company',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['owner', 'sort_kana', 'id'], name='company_owner_kana_idx'),
+            model_name="company",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["owner", "sort_kana", "id"],
+                name="company_owner_kana_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='company',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['created_at', 'id'], name='company_created_idx'),
+            model_name="company",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["created_at", "id"],
+                name="company_created_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='company',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['updated_at', 'id'], name='company_updated_idx'),
+            model_name="company",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["updated_at", "id"],
+                name="company_updated_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='company',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True), _negated=True), fields=['deleted_at'], name='company_deleted_idx'),
+            model_name="company",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True), _negated=True),
+                fields=["deleted_at"],
+                name="company_deleted_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='company',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True), models.Q(('corporate_number', ''), _negated=True)), fields=('corporate_number',), name='company_corporate_number_unique'),
+            model_name="company",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("deleted_at__isnull", True), models.Q(("corporate_number", ""), _negated=True)
+                ),
+                fields=("corporate_number",),
+                name="company_corporate_number_unique",
+            ),
         ),
     ]

@@ -7,121 +7,273 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DuplicateGroup',
+            name="DuplicateGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entity_type', models.CharField(choices=[('person', 'Person'), ('company', 'Company')], default='person', max_length=8)),
-                ('key', models.CharField(help_text='entity type and sorted member ids', max_length=255)),
-                ('member_ids', models.JSONField(default=list)),
-                ('score', models.PositiveSmallIntegerField(default=0)),
-                ('reasons', models.JSONField(default=list)),
-                ('pairs', models.JSONField(default=list)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('merged', 'Merged'), ('dismissed', 'Not duplicates')], default='open', max_length=10)),
-                ('found_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "entity_type",
+                    models.CharField(
+                        choices=[("person", "Person"), ("company", "Company")],
+                        default="person",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(help_text="entity type and sorted member ids", max_length=255),
+                ),
+                ("member_ids", models.JSONField(default=list)),
+                ("score", models.PositiveSmallIntegerField(default=0)),
+                ("reasons", models.JSONField(default=list)),
+                ("pairs", models.JSONField(default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("merged", "Merged"),
+                            ("dismissed", "Not duplicates"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("found_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'duplicate candidate',
-                'verbose_name_plural': 'duplicate candidates',
+                "verbose_name": "duplicate candidate",
+                "verbose_name_plural": "duplicate candidates",
             },
         ),
         migrations.CreateModel(
-            name='DuplicateMember',
+            name="DuplicateMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.company')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='customers.duplicategroup')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="customers.company",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="customers.duplicategroup",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="customers.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MergeJournal',
+            name="MergeJournal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entity_type', models.CharField(choices=[('person', 'Person'), ('company', 'Company')], default='person', max_length=8)),
-                ('survivor_id', models.BigIntegerField()),
-                ('loser_id', models.BigIntegerField()),
-                ('field_changes', models.JSONField(default=dict, help_text='{field: [survivor value before, value after]}')),
-                ('status', models.CharField(choices=[('merged', 'Merged'), ('undone', 'Undone')], default='merged', max_length=8)),
-                ('merged_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='journals', to='customers.duplicategroup')),
-                ('merged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "entity_type",
+                    models.CharField(
+                        choices=[("person", "Person"), ("company", "Company")],
+                        default="person",
+                        max_length=8,
+                    ),
+                ),
+                ("survivor_id", models.BigIntegerField()),
+                ("loser_id", models.BigIntegerField()),
+                (
+                    "field_changes",
+                    models.JSONField(
+                        default=dict, help_text="{field: [survivor value before, value after]}"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("merged", "Merged"), ("undone", "Undone")],
+                        default="merged",
+                        max_length=8,
+                    ),
+                ),
+                ("merged_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="journals",
+                        to="customers.duplicategroup",
+                    ),
+                ),
+                (
+                    "merged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'merge',
-                'verbose_name_plural': 'merges',
-                'ordering': ['-merged_at', '-id'],
+                "verbose_name": "merge",
+                "verbose_name_plural": "merges",
+                "ordering": ["-merged_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MergeJournalEntry',
+            name="MergeJournalEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model', models.CharField(max_length=64)),
-                ('row_id', models.BigIntegerField()),
-                ('action', models.CharField(max_length=8)),
-                ('field', models.CharField(blank=True, max_length=64)),
-                ('old_value', models.JSONField(blank=True, null=True)),
-                ('new_value', models.JSONField(blank=True, null=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('journal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='customers.mergejournal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("model", models.CharField(max_length=64)),
+                ("row_id", models.BigIntegerField()),
+                ("action", models.CharField(max_length=8)),
+                ("field", models.CharField(blank=True, max_length=64)),
+                ("old_value", models.JSONField(blank=True, null=True)),
+                ("new_value", models.JSONField(blank=True, null=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "journal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="customers.mergejournal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='NotDuplicate',
+            name="NotDuplicate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entity_type', models.CharField(choices=[('person', 'Person'), ('company', 'Company')], default='person', max_length=8)),
-                ('first_id', models.BigIntegerField()),
-                ('second_id', models.BigIntegerField()),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "entity_type",
+                    models.CharField(
+                        choices=[("person", "Person"), ("company", "Company")],
+                        default="person",
+                        max_length=8,
+                    ),
+                ),
+                ("first_id", models.BigIntegerField()),
+                ("second_id", models.BigIntegerField()),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'not a duplicate',
-                'verbose_name_plural': 'not duplicates',
+                "verbose_name": "not a duplicate",
+                "verbose_name_plural": "not duplicates",
             },
         ),
         migrations.AddIndex(
-            model_name='duplicategroup',
-            index=models.Index(fields=['status', 'score', 'id'], name='dedup_queue_idx'),
+            model_name="duplicategroup",
+            index=models.Index(fields=["status", "score", "id"], name="dedup_queue_idx"),
         ),
         migrations.AddConstraint(
-            model_name='duplicategroup',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('key',), name='dedup_open_key'),
+            model_name="duplicategroup",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "open")), fields=("key",), name="dedup_open_key"
+            ),
         ),
         migrations.AddIndex(
-            model_name='duplicatemember',
-            index=models.Index(fields=['person'], name='dedup_member_person_idx'),
+            model_name="duplicatemember",
+            index=models.Index(fields=["person"], name="dedup_member_person_idx"),
         ),
         migrations.AddIndex(
-            model_name='duplicatemember',
-            index=models.Index(fields=['company'], name='dedup_member_company_idx'),
+            model_name="duplicatemember",
+            index=models.Index(fields=["company"], name="dedup_member_company_idx"),
         ),
         migrations.AddIndex(
-            model_name='mergejournal',
-            index=models.Index(fields=['entity_type', 'survivor_id'], name='merge_survivor_idx'),
+            model_name="mergejournal",
+            index=models.Index(fields=["entity_type", "survivor_id"], name="merge_survivor_idx"),
         ),
         migrations.AddIndex(
-            model_name='mergejournal',
-            index=models.Index(fields=['entity_type', 'loser_id'], name='merge_loser_idx'),
+            model_name="mergejournal",
+            index=models.Index(fields=["entity_type", "loser_id"], name="merge_loser_idx"),
         ),
         migrations.AddConstraint(
-            model_name='notduplicate',
-            constraint=models.UniqueConstraint(fields=('entity_type', 'first_id', 'second_id'), name='not_duplicate_pair'),
+            model_name="notduplicate",
+            constraint=models.UniqueConstraint(
+                fields=("entity_type", "first_id", "second_id"), name="not_duplicate_pair"
+            ),
         ),
     ]

@@ -5,20 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('customers', '0002_dedup'),
+        ("accounts", "0001_initial"),
+        ("customers", "0002_dedup"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['prefecture', 'sort_kana', 'id'], name='person_pref_kana_idx'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["prefecture", "sort_kana", "id"],
+                name="person_pref_kana_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['relationship_stage', 'sort_kana', 'id'], name='person_stage_kana_idx'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["relationship_stage", "sort_kana", "id"],
+                name="person_stage_kana_idx",
+            ),
         ),
     ]

@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('customers', '0004_analyze_people'),
+        ("accounts", "0001_initial"),
+        ("customers", "0004_analyze_people"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['prefecture', 'relationship_stage', 'sort_kana', 'id'], name='person_pref_stage_kana_idx'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=["prefecture", "relationship_stage", "sort_kana", "id"],
+                name="person_pref_stage_kana_idx",
+            ),
         ),
     ]

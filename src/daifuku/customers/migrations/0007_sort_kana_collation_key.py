@@ -13,7 +13,10 @@ def _recompute(connection, table: str, columns: str, key) -> None:
     last = 0
     with connection.cursor() as cursor:
         while True:
-            cursor.execute(f"SELECT id, {columns} FROM {table} WHERE id > %s ORDER BY id LIMIT %s", [last, BATCH])
+            cursor.execute(
+                f"SELECT id, {columns} FROM {table} WHERE id > %s ORDER BY id LIMIT %s",
+                [last, BATCH],
+            )
             rows = cursor.fetchall()
             if not rows:
                 break
@@ -27,8 +30,15 @@ def recompute(apps, schema_editor):
     from daifuku.core import db
     from daifuku.customers.search_index import company_sort_kana, person_sort_kana
 
-    _recompute(schema_editor.connection, "customers_person", "family_name, given_name, family_kana, given_kana, sort_kana", person_sort_kana)
-    _recompute(schema_editor.connection, "customers_company", "name, kana, sort_kana", company_sort_kana)
+    _recompute(
+        schema_editor.connection,
+        "customers_person",
+        "family_name, given_name, family_kana, given_kana, sort_kana",
+        person_sort_kana,
+    )
+    _recompute(
+        schema_editor.connection, "customers_company", "name, kana, sort_kana", company_sort_kana
+    )
     db.analyze(["customers_person", "customers_company"])
 
 

@@ -9,6 +9,14 @@ from .people import HouseholdMember, Person, RelationshipStageChange
 from .tags import Tag
 
 __all__ = [
-    "Company", "Consent", "Contact", "CustomFieldDefinition", "EmailAddress",
-    "HouseholdMember", "Person", "PhoneNumber", "RelationshipStageChange", "Tag",
+    "Company",
+    "Consent",
+    "Contact",
+    "CustomFieldDefinition",
+    "EmailAddress",
+    "HouseholdMember",
+    "Person",
+    "PhoneNumber",
+    "RelationshipStageChange",
+    "Tag",
 ]

@@ -38,12 +38,20 @@ class Owned(models.Model):
     """Which rep owns the record and which team it belongs to (drives edit rights)."""
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     team = models.ForeignKey(
-        "accounts.Team", verbose_name=_("team"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "accounts.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

@@ -74,20 +74,25 @@ class Company(TimeStampedModel, SoftDeleteModel, VersionedModel, PostalAddress, 
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
-    tags = models.ManyToManyField("customers.Tag", verbose_name=_("tags"), blank=True, related_name="companies")
+    tags = models.ManyToManyField(
+        "customers.Tag", verbose_name=_("tags"), blank=True, related_name="companies"
+    )
 
     class Meta:
         verbose_name = _("company")
         verbose_name_plural = _("companies")
         constraints = [
             models.UniqueConstraint(
-                fields=["corporate_number"], name="company_corporate_number_unique",
+                fields=["corporate_number"],
+                name="company_corporate_number_unique",
                 condition=ALIVE & ~Q(corporate_number=""),
             )
         ]
         indexes = [
             models.Index(fields=["sort_kana", "id"], name="company_kana_idx", condition=ALIVE),
-            models.Index(fields=["owner", "sort_kana", "id"], name="company_owner_kana_idx", condition=ALIVE),
+            models.Index(
+                fields=["owner", "sort_kana", "id"], name="company_owner_kana_idx", condition=ALIVE
+            ),
             models.Index(fields=["created_at", "id"], name="company_created_idx", condition=ALIVE),
             models.Index(fields=["updated_at", "id"], name="company_updated_idx", condition=ALIVE),
             models.Index(fields=["deleted_at"], name="company_deleted_idx", condition=~ALIVE),
@@ -98,14 +103,18 @@ class Company(TimeStampedModel, SoftDeleteModel, VersionedModel, PostalAddress, 
 
     @property
     def display_name(self) -> str:
-        return CompanyName(self.name, self.legal_form or None, self.legal_form_position or None).display
+        return CompanyName(
+            self.name, self.legal_form or None, self.legal_form_position or None
+        ).display
 
 
 class Contact(models.Model):
     """A person's role at a company. Seed 004: even in B2B you deal with individuals, so
     the key person (キーマン) is marked."""
 
-    person = models.ForeignKey("customers.Person", on_delete=models.CASCADE, related_name="contacts")
+    person = models.ForeignKey(
+        "customers.Person", on_delete=models.CASCADE, related_name="contacts"
+    )
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="contacts")
     department = models.CharField(_("department"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=100, blank=True)
@@ -118,7 +127,9 @@ class Contact(models.Model):
         verbose_name_plural = _("contacts")
         ordering = ["-is_key_person", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "company"], name="contact_person_company_unique")
+            models.UniqueConstraint(
+                fields=["person", "company"], name="contact_person_company_unique"
+            )
         ]
 
     def __str__(self) -> str:

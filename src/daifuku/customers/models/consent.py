@@ -37,7 +37,9 @@ class Consent(models.Model):
     was given and the evidence (e.g. 「店頭申込書 2025-04-01 控えあり」). Every change is in the
     audit trail, which keeps the full history."""
 
-    person = models.ForeignKey("customers.Person", on_delete=models.CASCADE, related_name="consents")
+    person = models.ForeignKey(
+        "customers.Person", on_delete=models.CASCADE, related_name="consents"
+    )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=10, choices=ConsentStatus.choices)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
@@ -50,7 +52,9 @@ class Consent(models.Model):
     class Meta:
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
-        constraints = [models.UniqueConstraint(fields=["person", "channel"], name="consent_person_channel")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "channel"], name="consent_person_channel")
+        ]
         indexes = [models.Index(fields=["channel", "status"], name="consent_channel_idx")]
 
     def __str__(self) -> str:

@@ -6,14 +6,20 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-OWNER_IS_ONE = Q(person__isnull=False, company__isnull=True) | Q(person__isnull=True, company__isnull=False)
+OWNER_IS_ONE = Q(person__isnull=False, company__isnull=True) | Q(
+    person__isnull=True, company__isnull=False
+)
 
 
 class EmailAddress(models.Model):
     """An email address of a person or a company, stored lower-cased for matching."""
 
-    person = models.ForeignKey("customers.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="emails")
-    company = models.ForeignKey("customers.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="emails")
+    person = models.ForeignKey(
+        "customers.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
+    company = models.ForeignKey(
+        "customers.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
     address = models.CharField(_("email"), max_length=254)
     domain = models.CharField(max_length=254, editable=False)
     label = models.CharField(_("label"), max_length=30, blank=True)
@@ -46,13 +52,19 @@ class PhoneNumber(models.Model):
     dialling, and the national digits forwards and reversed so a search by the first or the
     last digits (電話番号の下4桁) is an index range."""
 
-    person = models.ForeignKey("customers.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
-    company = models.ForeignKey("customers.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
+    person = models.ForeignKey(
+        "customers.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+    )
+    company = models.ForeignKey(
+        "customers.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+    )
     number = models.CharField(_("phone"), max_length=32)
     e164 = models.CharField(max_length=20, editable=False)
     digits = models.CharField(max_length=20, editable=False)
     digits_reversed = models.CharField(max_length=20, editable=False)
-    kind = models.CharField(_("kind"), max_length=8, choices=PhoneKind.choices, default=PhoneKind.MOBILE)
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=PhoneKind.choices, default=PhoneKind.MOBILE
+    )
     is_primary = models.BooleanField(_("primary"), default=False)
 
     class Meta:

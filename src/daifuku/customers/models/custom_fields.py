@@ -38,7 +38,9 @@ class CustomFieldDefinition(models.Model):
         ordering = ["target", "position", "id"]
         verbose_name = _("custom field")
         verbose_name_plural = _("custom fields")
-        constraints = [models.UniqueConstraint(fields=["target", "key"], name="custom_field_target_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "key"], name="custom_field_target_key")
+        ]
 
     def __str__(self) -> str:
         return self.label

@@ -25,7 +25,9 @@ class DuplicateGroup(models.Model):
         MERGED = "merged", _("Merged")
         DISMISSED = "dismissed", _("Not duplicates")
 
-    entity_type = models.CharField(max_length=8, choices=EntityType.choices, default=EntityType.PERSON)
+    entity_type = models.CharField(
+        max_length=8, choices=EntityType.choices, default=EntityType.PERSON
+    )
     key = models.CharField(max_length=255, help_text="entity type and sorted member ids")
     member_ids = models.JSONField(default=list)
     score = models.PositiveSmallIntegerField(default=0)
@@ -42,7 +44,9 @@ class DuplicateGroup(models.Model):
         verbose_name = _("duplicate candidate")
         verbose_name_plural = _("duplicate candidates")
         constraints = [
-            models.UniqueConstraint(fields=["key"], condition=models.Q(status="open"), name="dedup_open_key"),
+            models.UniqueConstraint(
+                fields=["key"], condition=models.Q(status="open"), name="dedup_open_key"
+            ),
         ]
         indexes = [models.Index(fields=["status", "score", "id"], name="dedup_queue_idx")]
 
@@ -55,8 +59,12 @@ class DuplicateMember(models.Model):
     rep only the groups whose every member they may change."""
 
     group = models.ForeignKey(DuplicateGroup, on_delete=models.CASCADE, related_name="members")
-    person = models.ForeignKey("customers.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    company = models.ForeignKey("customers.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        "customers.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    company = models.ForeignKey(
+        "customers.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         indexes = [
@@ -72,7 +80,9 @@ class NotDuplicate(models.Model):
     """A reviewer's decision that two records are different customers (同姓同名の別人):
     remembered so the pair is never proposed again."""
 
-    entity_type = models.CharField(max_length=8, choices=EntityType.choices, default=EntityType.PERSON)
+    entity_type = models.CharField(
+        max_length=8, choices=EntityType.choices, default=EntityType.PERSON
+    )
     first_id = models.BigIntegerField()
     second_id = models.BigIntegerField()
     decided_by = models.ForeignKey(
@@ -84,7 +94,9 @@ class NotDuplicate(models.Model):
         verbose_name = _("not a duplicate")
         verbose_name_plural = _("not duplicates")
         constraints = [
-            models.UniqueConstraint(fields=["entity_type", "first_id", "second_id"], name="not_duplicate_pair"),
+            models.UniqueConstraint(
+                fields=["entity_type", "first_id", "second_id"], name="not_duplicate_pair"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -100,11 +112,17 @@ class MergeJournal(models.Model):
         MERGED = "merged", _("Merged")
         UNDONE = "undone", _("Undone")
 
-    entity_type = models.CharField(max_length=8, choices=EntityType.choices, default=EntityType.PERSON)
+    entity_type = models.CharField(
+        max_length=8, choices=EntityType.choices, default=EntityType.PERSON
+    )
     survivor_id = models.BigIntegerField()
     loser_id = models.BigIntegerField()
-    group = models.ForeignKey(DuplicateGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="journals")
-    field_changes = models.JSONField(default=dict, help_text="{field: [survivor value before, value after]}")
+    group = models.ForeignKey(
+        DuplicateGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="journals"
+    )
+    field_changes = models.JSONField(
+        default=dict, help_text="{field: [survivor value before, value after]}"
+    )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.MERGED)
     merged_at = models.DateTimeField(default=timezone.now)
     merged_by = models.ForeignKey(

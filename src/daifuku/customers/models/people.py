@@ -73,7 +73,9 @@ class Person(TimeStampedModel, SoftDeleteModel, VersionedModel, PostalAddress, O
     preferences = models.TextField(_("preferences"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     relationship_stage = models.CharField(
-        _("relationship stage"), max_length=16, choices=RelationshipStage.choices,
+        _("relationship stage"),
+        max_length=16,
+        choices=RelationshipStage.choices,
         default=RelationshipStage.EXPLORATORY,
     )
     lifecycle = models.CharField(
@@ -83,26 +85,46 @@ class Person(TimeStampedModel, SoftDeleteModel, VersionedModel, PostalAddress, O
         _("source channel"), max_length=16, choices=SourceChannel.choices, blank=True
     )
     custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
-    tags = models.ManyToManyField("customers.Tag", verbose_name=_("tags"), blank=True, related_name="people")
+    tags = models.ManyToManyField(
+        "customers.Tag", verbose_name=_("tags"), blank=True, related_name="people"
+    )
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
         indexes = [
             models.Index(fields=["sort_kana", "id"], name="person_kana_idx", condition=ALIVE),
-            models.Index(fields=["owner", "sort_kana", "id"], name="person_owner_kana_idx", condition=ALIVE),
-            models.Index(fields=["team", "sort_kana", "id"], name="person_team_kana_idx", condition=ALIVE),
-            models.Index(fields=["lifecycle", "sort_kana", "id"], name="person_life_kana_idx", condition=ALIVE),
+            models.Index(
+                fields=["owner", "sort_kana", "id"], name="person_owner_kana_idx", condition=ALIVE
+            ),
+            models.Index(
+                fields=["team", "sort_kana", "id"], name="person_team_kana_idx", condition=ALIVE
+            ),
+            models.Index(
+                fields=["lifecycle", "sort_kana", "id"],
+                name="person_life_kana_idx",
+                condition=ALIVE,
+            ),
             # List filters by prefecture or stage in 五十音順 (and their capped counts) walk
             # one range instead of the whole ledger (stage + prefecture took 3 s at 1M).
-            models.Index(fields=["prefecture", "sort_kana", "id"], name="person_pref_kana_idx", condition=ALIVE),
-            models.Index(fields=["relationship_stage", "sort_kana", "id"], name="person_stage_kana_idx",
-                         condition=ALIVE),
+            models.Index(
+                fields=["prefecture", "sort_kana", "id"],
+                name="person_pref_kana_idx",
+                condition=ALIVE,
+            ),
+            models.Index(
+                fields=["relationship_stage", "sort_kana", "id"],
+                name="person_stage_kana_idx",
+                condition=ALIVE,
+            ),
             # Both together (a rep's "interconnected customers in 鳥取県"): sampled planner
             # statistics rate the two indexes above alike, and walking the stage one cost
             # 0.2 s at 1M; an index on both equalities wins whatever the statistics say.
-            models.Index(fields=["prefecture", "relationship_stage", "sort_kana", "id"],
-                         name="person_pref_stage_kana_idx", condition=ALIVE),
+            models.Index(
+                fields=["prefecture", "relationship_stage", "sort_kana", "id"],
+                name="person_pref_stage_kana_idx",
+                condition=ALIVE,
+            ),
             models.Index(fields=["created_at", "id"], name="person_created_idx", condition=ALIVE),
             models.Index(fields=["updated_at", "id"], name="person_updated_idx", condition=ALIVE),
             models.Index(fields=["deleted_at"], name="person_deleted_idx", condition=~ALIVE),
@@ -186,7 +208,9 @@ _RELATION_SYNONYMS = {
     "other": "その他 ほか",
 }
 _RELATION_WORDS: dict[str, str] = {code: code for code in HouseholdRelation.values}
-_RELATION_WORDS.update({word.casefold(): code for code, words in _RELATION_SYNONYMS.items() for word in words.split()})
+_RELATION_WORDS.update(
+    {word.casefold(): code for code, words in _RELATION_SYNONYMS.items() for word in words.split()}
+)
 
 
 class HouseholdMember(models.Model):
@@ -200,7 +224,11 @@ class HouseholdMember(models.Model):
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
     linked_person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("linked customer"),
     )
     created_at = models.DateTimeField(default=timezone.now)

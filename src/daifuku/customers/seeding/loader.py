@@ -67,10 +67,36 @@ COMPANY_COLUMNS = (
     "industry", "size", "website", "notes", "custom_fields",
 )  # fmt: skip
 EMAIL_COLUMNS = ("person_id", "company_id", "address", "domain", "label", "is_primary")
-PHONE_COLUMNS = ("person_id", "company_id", "number", "e164", "digits", "digits_reversed", "kind", "is_primary")
-HOUSEHOLD_COLUMNS = ("person_id", "name", "kana", "relation", "birthday", "notes", "linked_person_id", "created_at")
+PHONE_COLUMNS = (
+    "person_id",
+    "company_id",
+    "number",
+    "e164",
+    "digits",
+    "digits_reversed",
+    "kind",
+    "is_primary",
+)
+HOUSEHOLD_COLUMNS = (
+    "person_id",
+    "name",
+    "kana",
+    "relation",
+    "birthday",
+    "notes",
+    "linked_person_id",
+    "created_at",
+)
 STAGE_COLUMNS = ("person_id", "stage", "reached_on", "changed_by_id", "created_at")
-CONTACT_COLUMNS = ("person_id", "company_id", "department", "title", "is_key_person", "notes", "created_at")
+CONTACT_COLUMNS = (
+    "person_id",
+    "company_id",
+    "department",
+    "title",
+    "is_key_person",
+    "notes",
+    "created_at",
+)
 TABLES = (
     "customers_company", "customers_person", "customers_emailaddress", "customers_phonenumber",
     "customers_householdmember", "customers_relationshipstagechange", "customers_contact",
@@ -112,7 +138,9 @@ class _PeopleBatch:
     phones: list = field(default_factory=list)
     household: list = field(default_factory=list)
     stages: list = field(default_factory=list)
-    documents: list = field(default_factory=list)  # (person_id, family, given, family_kana, given_kana, sort kana)
+    documents: list = field(
+        default_factory=list
+    )  # (person_id, family, given, family_kana, given_kana, sort kana)
     phones_rejected: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -122,22 +150,37 @@ class _Clock:
         self.report = report
 
     def add(self, name: str, started: float) -> None:
-        self.report.timings[name] = round(self.report.timings.get(name, 0.0) + time.perf_counter() - started, 3)
+        self.report.timings[name] = round(
+            self.report.timings.get(name, 0.0) + time.perf_counter() - started, 3
+        )
 
 
 class Loader:
     """One run of :func:`load` (kept as an object so the row builders share state)."""
 
-    def __init__(self, *, people: int, companies: int, seed: int, duplicate_rate: float,
-                 owners: Sequence[tuple[int | None, int | None]], batch: int,
-                 progress: Callable[[str, int, int], None] | None, reference_date: dt.date | None,
-                 parallel: bool | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        people: int,
+        companies: int,
+        seed: int,
+        duplicate_rate: float,
+        owners: Sequence[tuple[int | None, int | None]],
+        batch: int,
+        progress: Callable[[str, int, int], None] | None,
+        reference_date: dt.date | None,
+        parallel: bool | None = None,
+    ) -> None:
         self.n_people, self.n_companies = people, companies
         # Planted duplicates are cleaned by the services' functions, which may read the
         # database: those loads (and small ones) build their rows in this process.
-        self.parallel = (people >= PARALLEL_FROM and not duplicate_rate) if parallel is None else parallel
+        self.parallel = (
+            (people >= PARALLEL_FROM and not duplicate_rate) if parallel is None else parallel
+        )
         self._prepared: dict[tuple, tuple] = {}
-        self.generator = SeedGenerator(seed, reference_date) if reference_date else SeedGenerator(seed)
+        self.generator = (
+            SeedGenerator(seed, reference_date) if reference_date else SeedGenerator(seed)
+        )
         self.duplicate_rate = duplicate_rate
         self.owners = list(owners) or [(None, None)]
         self.batch = batch
@@ -196,7 +239,9 @@ class Loader:
             for index, company in enumerate(chunk, offset):
                 company_id = first + index
                 rows.append(self._company_row(company_id, company))
-                documents.append((company_id, [company.name, company.kana], kana_sort_key(company.kana)))
+                documents.append(
+                    (company_id, [company.name, company.kana], kana_sort_key(company.kana))
+                )
                 if company.phone:
                     row = self.phones.row(company.phone)
                     if row is None:
@@ -238,7 +283,9 @@ class Loader:
         while True:
             tick = time.perf_counter()
             batch = next(batches, None)
-            if self.parallel:  # time the writer waited for rows (the worker's share of the wall time)
+            if (
+                self.parallel
+            ):  # time the writer waited for rows (the worker's share of the wall time)
                 self.clock.add("waiting for rows", tick)
             if batch is None:
                 break
@@ -267,7 +314,13 @@ class Loader:
         tick = time.perf_counter()
         batch = _PeopleBatch(size=len(chunk))
         people, emails, phones, household, stages, documents = (
-            batch.people, batch.emails, batch.phones, batch.household, batch.stages, batch.documents)
+            batch.people,
+            batch.emails,
+            batch.phones,
+            batch.household,
+            batch.stages,
+            batch.documents,
+        )
         names, phone_row, date_ = self.names, self.phones.row, self._date
         moments, n_moments, rnd = self._moments, len(self._moments), self.rnd
         owners, n_owners = self.owners, len(self.owners)
@@ -280,18 +333,36 @@ class Loader:
                 emails.extend((person_id, None, *row) for row in email_rows)
                 phones.extend((person_id, None, *row) for row in phone_rows)
                 family, given, family_kana, given_kana = (
-                    values["family_name"], values["given_name"], values["family_kana"], values["given_kana"])
+                    values["family_name"],
+                    values["given_name"],
+                    values["family_kana"],
+                    values["given_kana"],
+                )
                 sort_kana = person_sort_kana(family, given, family_kana, given_kana)
                 index_kana = kana_sort_key(family_kana, given_kana)
-                address = (values["postal_code"], values["prefecture"], values["city"],
-                           values["address_line"], values["building"])
+                address = (
+                    values["postal_code"],
+                    values["prefecture"],
+                    values["city"],
+                    values["address_line"],
+                    values["building"],
+                )
             else:
                 family, given, family_kana, given_kana, sort_kana, index_kana = names.person(
-                    seed.family_name, seed.given_name, seed.family_kana, seed.given_kana)
-                address = (seed.postal_code, seed.prefecture, seed.city, seed.address_line, seed.building)
+                    seed.family_name, seed.given_name, seed.family_kana, seed.given_kana
+                )
+                address = (
+                    seed.postal_code,
+                    seed.prefecture,
+                    seed.city,
+                    seed.address_line,
+                    seed.building,
+                )
                 if seed.email:
                     address_ = seed.email.lower()
-                    emails.append((person_id, None, address_, address_.rpartition("@")[2], "", True))
+                    emails.append(
+                        (person_id, None, address_, address_.rpartition("@")[2], "", True)
+                    )
                 if seed.phone:
                     row = phone_row(seed.phone)
                     if row is None:
@@ -305,8 +376,18 @@ class Loader:
             ))  # fmt: skip
             stages.append((person_id, seed.relationship_stage, reached, None, at))
             for member in seed.household:
-                household.append((person_id, names.text(member.name), member.kana, member.relation,
-                                  date_(member.birthday), "", None, at))
+                household.append(
+                    (
+                        person_id,
+                        names.text(member.name),
+                        member.kana,
+                        member.relation,
+                        date_(member.birthday),
+                        "",
+                        None,
+                        at,
+                    )
+                )
             documents.append((person_id, family, given, family_kana, given_kana, index_kana))
         batch.timings["build"] = time.perf_counter() - tick
         return batch
@@ -329,7 +410,9 @@ class Loader:
             key = (family, given, family_kana, given_kana)
             document = prepared.get(key)
             if document is None:
-                document = prepared[key] = prepare([f"{family}{given}", f"{family_kana}{given_kana}"], index_kana)
+                document = prepared[key] = prepare(
+                    [f"{family}{given}", f"{family_kana}{given_kana}"], index_kana
+                )
             documents.append((person_id, *document))
         self.report.search_documents += search.bulk_index_prepared(PERSON, documents)
         self.clock.add("search index", tick)
@@ -342,17 +425,27 @@ class Loader:
     def _cleaned_duplicate(self, seed: PersonSeed, batch: _PeopleBatch):
         """A planted near-duplicate is written the odd way a second registration was
         (hiragana reading, full-width digits…): clean it exactly as the services do."""
-        values = clean_person({
-            "family_name": seed.family_name, "given_name": seed.given_name,
-            "family_kana": seed.family_kana, "given_kana": seed.given_kana,
-            "postal_code": seed.postal_code, "prefecture": seed.prefecture, "city": seed.city,
-            "address_line": seed.address_line, "building": seed.building,
-        }, creating=True)
+        values = clean_person(
+            {
+                "family_name": seed.family_name,
+                "given_name": seed.given_name,
+                "family_kana": seed.family_kana,
+                "given_kana": seed.given_kana,
+                "postal_code": seed.postal_code,
+                "prefecture": seed.prefecture,
+                "city": seed.city,
+                "address_line": seed.address_line,
+                "building": seed.building,
+            },
+            creating=True,
+        )
         email_rows = []
         if seed.email:
             try:
-                email_rows = [(r["address"], r["address"].rpartition("@")[2], r["label"], r["is_primary"])
-                              for r in clean_emails([seed.email])]
+                email_rows = [
+                    (r["address"], r["address"].rpartition("@")[2], r["label"], r["is_primary"])
+                    for r in clean_emails([seed.email])
+                ]
             except ValidationFailed:
                 email_rows = []
         phone_rows = []
@@ -371,7 +464,9 @@ class Loader:
         at = self._moments[0][0]
         links: Iterator = (
             (person_first + person, company_first + company, department, title, key, "", at)
-            for person, company, department, title, key in self.generator.contacts(self.n_people, self.n_companies)
+            for person, company, department, title, key in self.generator.contacts(
+                self.n_people, self.n_companies
+            )
         )
         self.report.contacts = self._insert("customers_contact", CONTACT_COLUMNS, links)
 
@@ -405,8 +500,17 @@ def load(
     (default: for 20,000 people or more without planted duplicates); the rows are the same."""
     if people < 0 or companies < 0:
         raise ValueError("counts cannot be negative")
-    loader = Loader(people=people, companies=companies, seed=seed, duplicate_rate=duplicate_rate,
-                    owners=owners, batch=batch, progress=progress, reference_date=reference_date, parallel=parallel)
+    loader = Loader(
+        people=people,
+        companies=companies,
+        seed=seed,
+        duplicate_rate=duplicate_rate,
+        owners=owners,
+        batch=batch,
+        progress=progress,
+        reference_date=reference_date,
+        parallel=parallel,
+    )
     gc.collect()
     gc.freeze()  # objects alive before the load never need scanning again
     was_enabled = gc.isenabled()
@@ -427,7 +531,10 @@ def load(
             loader.clock.add("analyze", tick)
             report.seconds = round(time.perf_counter() - started, 3)
             audit.record(
-                actor=actor, action="seed", object_type="customers.person", object_id=report.first_person_id,
+                actor=actor,
+                action="seed",
+                object_type="customers.person",
+                object_id=report.first_person_id,
                 object_repr=f"seed: {report.people} people, {report.companies} companies",
                 changes={key: value for key, value in report.as_dict().items() if key != "timings"},
                 note=f"one entry for the whole bulk load; indexes rebuilt after loading: {', '.join(emptied) or '-'}",

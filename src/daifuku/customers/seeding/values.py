@@ -26,7 +26,13 @@ class PhoneCache:
     def row(self, raw: str) -> tuple[str, str, str, str, str] | None:
         """``(number, e164, digits, digits_reversed, kind)`` or None if not a valid number."""
         digits = raw.replace("-", "")
-        if not (raw[0] == "0" and digits.isdigit() and digits.isascii() and raw[-5] == "-" and len(digits) >= 10):
+        if not (
+            raw[0] == "0"
+            and digits.isdigit()
+            and digits.isascii()
+            and raw[-5] == "-"
+            and len(digits) >= 10
+        ):
             return self._slow(raw)
         prefix, tail = digits[:-4], digits[-4:]
         template = self._templates.get(prefix, False)
@@ -94,5 +100,3 @@ class NameCache:
 
 
 # --- the load ----------------------------------------------------------------------------
-
-

@@ -52,7 +52,9 @@ from .search import (
 
 def _primary(model, owner_field: str, value_field: str):
     return Subquery(
-        model.objects.filter(**{owner_field: OuterRef("pk"), "is_primary": True}).values(value_field)[:1]
+        model.objects.filter(**{owner_field: OuterRef("pk"), "is_primary": True}).values(
+            value_field
+        )[:1]
     )
 
 
@@ -66,14 +68,18 @@ def companies_queryset(user, action: str = VIEW) -> QuerySet:
 
 def get_person(user, pk, action: str = VIEW) -> Person:
     # [:1] rather than first(): no ORDER BY to compile for a primary-key lookup
-    found = list(people_queryset(user, action).select_related("owner", "team").filter(pk=_int(pk))[:1])
+    found = list(
+        people_queryset(user, action).select_related("owner", "team").filter(pk=_int(pk))[:1]
+    )
     if not found:
         raise Http404
     return found[0]
 
 
 def get_company(user, pk, action: str = VIEW) -> Company:
-    company = companies_queryset(user, action).select_related("owner", "team").filter(pk=_int(pk)).first()
+    company = (
+        companies_queryset(user, action).select_related("owner", "team").filter(pk=_int(pk)).first()
+    )
     if company is None:
         raise Http404
     return company
@@ -105,7 +111,9 @@ def _with_tag_labels(page: Page) -> Page:
     query: a prefetch and a related manager per row cost a fifth of a 100-row list."""
     by_person: dict[int, list[TagLabel]] = {person.pk: [] for person in page.items}
     if by_person:
-        links = Person.tags.through.objects.filter(person_id__in=list(by_person)).order_by("tag__name")
+        links = Person.tags.through.objects.filter(person_id__in=list(by_person)).order_by(
+            "tag__name"
+        )
         for person_id, name, color in links.values_list("person_id", "tag__name", "tag__color"):
             by_person[person_id].append(TagLabel(name, color))
     for person in page.items:
@@ -113,33 +121,61 @@ def _with_tag_labels(page: Page) -> Page:
     return page
 
 
-def list_people(user, filters: PersonFilters, *, sort: str = "kana", cursor: str | None = None,
-                size: int = 25, backwards: bool = False) -> Page:
+def list_people(
+    user,
+    filters: PersonFilters,
+    *,
+    sort: str = "kana",
+    cursor: str | None = None,
+    size: int = 25,
+    backwards: bool = False,
+) -> Page:
     """A page of people for the list (model instances with primary e-mail and phone, and
     ``tag_labels``): at most four queries whatever the size (page, tags; the capped count in the
     view). A search in 五十音順 pages straight from the search's hits (see
     :func:`_search_page`)."""
     if filters.q and sort == "kana":
-        page = _search_page(user, filters, cursor=cursor, size=size, backwards=backwards, counted=True)
-        found = _list_columns_only(people_queryset(user).filter(pk__in=page.items), PERSON_SORTS["kana"])
+        page = _search_page(
+            user, filters, cursor=cursor, size=size, backwards=backwards, counted=True
+        )
+        found = _list_columns_only(
+            people_queryset(user).filter(pk__in=page.items), PERSON_SORTS["kana"]
+        )
         people = {p.pk: p for p in found}
         page.items = [people[pk] for pk in page.items if pk in people]
         return _with_tag_labels(page)
     qs = filters.apply(people_queryset(user))
     ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
     if filters.q and _search_window(user, filters)[1]:
-        page = _search_sorted_otherwise(user, filters, qs, ordering, cursor=cursor, size=size, backwards=backwards)
-        people = {p.pk: p for p in _list_columns_only(qs.filter(pk__in=[row["id"] for row in page.items]), ordering)}
+        page = _search_sorted_otherwise(
+            user, filters, qs, ordering, cursor=cursor, size=size, backwards=backwards
+        )
+        people = {
+            p.pk: p
+            for p in _list_columns_only(
+                qs.filter(pk__in=[row["id"] for row in page.items]), ordering
+            )
+        }
         page.items = [people[row["id"]] for row in page.items if row["id"] in people]
         return _with_tag_labels(page)
     if filters.q:
         qs = qs.filter(pk__in=_search_candidates(user, filters))
     qs = _list_columns_only(qs, ordering)
-    return _with_tag_labels(keyset_page(qs, ordering, cursor=cursor, size=size, backwards=backwards))
+    return _with_tag_labels(
+        keyset_page(qs, ordering, cursor=cursor, size=size, backwards=backwards)
+    )
 
 
-def _search_sorted_otherwise(user, filters: PersonFilters, qs: QuerySet, ordering, *, cursor, size: int,
-                             backwards: bool = False) -> Page:
+def _search_sorted_otherwise(
+    user,
+    filters: PersonFilters,
+    qs: QuerySet,
+    ordering,
+    *,
+    cursor,
+    size: int,
+    backwards: bool = False,
+) -> Page:
     """A searched list sorted by something other than the reading (newest first …) when
     the search matches more people than its window holds: the list is walked in its own
     order and each chunk of it checked against the search in one statement (the search
@@ -152,34 +188,70 @@ def _search_sorted_otherwise(user, filters: PersonFilters, qs: QuerySet, orderin
         hits, _more = search_hits(filters.q, types=(PERSON,), among=ids, limit=len(ids))
         return {hit.entity_id for hit in hits}
 
-    return filtered_keyset_page(qs.values(*fields), ordering, matching, cursor=cursor, size=size,
-                                backwards=backwards, chunk=SORTED_SEARCH_CHUNK)
+    return filtered_keyset_page(
+        qs.values(*fields),
+        ordering,
+        matching,
+        cursor=cursor,
+        size=size,
+        backwards=backwards,
+        chunk=SORTED_SEARCH_CHUNK,
+    )
 
 
-SORTED_SEARCH_CHUNK = 5000  # people checked against the search per statement (as many as `among` is for)
+SORTED_SEARCH_CHUNK = (
+    5000  # people checked against the search per statement (as many as `among` is for)
+)
 
 
 # What a row of the people list shows (the template, the owner's name as User.__str__
 # writes it); the other columns, half of them timestamps that PostgreSQL's driver converts
 # in Python one by one, are not read.
-LIST_PERSON_FIELDS = ("id", "family_name", "given_name", "family_kana", "given_kana", "prefecture", "city",
-                      "lifecycle", "relationship_stage", "owner", "owner__username", "owner__display_name",
-                      "owner__first_name", "owner__last_name")
+LIST_PERSON_FIELDS = (
+    "id",
+    "family_name",
+    "given_name",
+    "family_kana",
+    "given_kana",
+    "prefecture",
+    "city",
+    "lifecycle",
+    "relationship_stage",
+    "owner",
+    "owner__username",
+    "owner__display_name",
+    "owner__first_name",
+    "owner__last_name",
+)
 
 
 def _list_columns_only(qs: QuerySet, ordering) -> QuerySet:
     sort_fields = [name.lstrip("-") for name in ordering]
-    return with_list_columns(qs, "person", prefetch_tags=False).only(*LIST_PERSON_FIELDS, *sort_fields)
+    return with_list_columns(qs, "person", prefetch_tags=False).only(
+        *LIST_PERSON_FIELDS, *sort_fields
+    )
 
 
 # updated_at comes as JSON text with the extras (converting it to a datetime and back cost
 # more than the rest of a row); a page sorted by it reads the datetime for its cursor.
-PERSON_ROW_FIELDS = ("id", "family_name", "given_name", "family_kana", "given_kana", "prefecture", "city",
-                     "lifecycle", "relationship_stage", "owner_id", "version")
+PERSON_ROW_FIELDS = (
+    "id",
+    "family_name",
+    "given_name",
+    "family_kana",
+    "given_kana",
+    "prefecture",
+    "city",
+    "lifecycle",
+    "relationship_stage",
+    "owner_id",
+    "version",
+)
 
 
-def list_people_rows(user, filters: PersonFilters, *, sort: str = "kana", cursor: str | None = None,
-                     size: int = 25) -> Page:
+def list_people_rows(
+    user, filters: PersonFilters, *, sort: str = "kana", cursor: str | None = None, size: int = 25
+) -> Page:
     """The page :func:`list_people` returns (same permissions, filters, order and cursor)
     as plain dicts for the API, in one statement besides the search's: the page from one
     table by hand-written SQL (:mod:`.page`: compiling the ORM query cost more
@@ -192,14 +264,20 @@ def list_people_rows(user, filters: PersonFilters, *, sort: str = "kana", cursor
     if filters.q and sort == "kana":
         page = _search_page(user, filters, cursor=cursor, size=size)
         page.items = _rows_in_order(page.items, where, base)
-    elif filters.q and _search_window(user, filters)[1]:  # more matches than the window: walk the list
-        page = _search_sorted_otherwise(user, filters, filters.apply(base), ordering, cursor=cursor, size=size)
+    elif (
+        filters.q and _search_window(user, filters)[1]
+    ):  # more matches than the window: walk the list
+        page = _search_sorted_otherwise(
+            user, filters, filters.apply(base), ordering, cursor=cursor, size=size
+        )
         page.items = _rows_in_order([row["id"] for row in page.items], where, base)
     elif where is not None:
         conditions = [where, *filters.conditions()]
         if filters.q:
             conditions.append(ids_condition(_search_candidates(user, filters)))
-        page = rows_page(conditions, PERSON_ROW_FIELDS, ordering, cursor=cursor, size=size, extras=True)
+        page = rows_page(
+            conditions, PERSON_ROW_FIELDS, ordering, cursor=cursor, size=size, extras=True
+        )
     else:  # a permission policy that joins other tables: the ORM writes the page's query
         qs = filters.apply(base)
         if filters.q:
@@ -238,10 +316,14 @@ def _narrowing(user, filters: PersonFilters) -> dict:
         base = people_queryset(user)
         where = scope(base)
         if where is None:  # a policy that joins other tables: the ORM lists the people
-            ids = list(filters.apply(base).values_list("pk", flat=True)[:FEW_PEOPLE + 1])
+            ids = list(filters.apply(base).values_list("pk", flat=True)[: FEW_PEOPLE + 1])
         else:
-            ids = [row["id"] for row in select_rows([where, *filters.conditions()], ["id"], "LIMIT %s",
-                                                    [FEW_PEOPLE + 1])]
+            ids = [
+                row["id"]
+                for row in select_rows(
+                    [where, *filters.conditions()], ["id"], "LIMIT %s", [FEW_PEOPLE + 1]
+                )
+            ]
         if len(ids) <= FEW_PEOPLE:
             filters._narrowing = {"among": ids}
         elif where is None:
@@ -252,8 +334,15 @@ def _narrowing(user, filters: PersonFilters) -> dict:
     return filters._narrowing
 
 
-def _search_page(user, filters: PersonFilters, *, cursor: str | None, size: int, backwards: bool = False,
-                 counted: bool = False) -> Page:
+def _search_page(
+    user,
+    filters: PersonFilters,
+    *,
+    cursor: str | None,
+    size: int,
+    backwards: bool = False,
+    counted: bool = False,
+) -> Page:
     """A page of a searched list in the search's own order (五十音順 of the reading as the
     index keeps it) with the search's keyset cursor ``(sort_key, document_id)``: the hits
     after (or before) the cursor are the page, so a page costs its own hits, not the
@@ -263,13 +352,28 @@ def _search_page(user, filters: PersonFilters, *, cursor: str | None, size: int,
     needs the first SEARCH_CANDIDATE_CAP hits anyway, so pages inside them are cut from
     that one search instead of searching again (the list's query budget)."""
     position = hit_cursor(cursor)
-    hits, more = (_window_page(user, filters, position, size, backwards) if counted else None) or search_hits(
-        filters.q, types=(PERSON,), after=None if backwards else position, before=position if backwards else None,
-        limit=size, **_narrowing(user, filters))
+    hits, more = (
+        _window_page(user, filters, position, size, backwards) if counted else None
+    ) or search_hits(
+        filters.q,
+        types=(PERSON,),
+        after=None if backwards else position,
+        before=position if backwards else None,
+        limit=size,
+        **_narrowing(user, filters),
+    )
     next_cursor = encode_cursor(list(hits[-1].cursor)) if hits and (more or backwards) else None
-    previous_cursor = encode_cursor(list(hits[0].cursor)) if hits and position and (more or not backwards) else None
-    return Page(items=[hit.entity_id for hit in hits], next_cursor=next_cursor, previous_cursor=previous_cursor,
-                has_next=more or backwards)
+    previous_cursor = (
+        encode_cursor(list(hits[0].cursor))
+        if hits and position and (more or not backwards)
+        else None
+    )
+    return Page(
+        items=[hit.entity_id for hit in hits],
+        next_cursor=next_cursor,
+        previous_cursor=previous_cursor,
+        has_next=more or backwards,
+    )
 
 
 def _window_page(user, filters: PersonFilters, position, size: int, backwards: bool):
@@ -318,15 +422,28 @@ def count_people(user, filters: PersonFilters, cap: int = 1000) -> tuple[int, bo
     return capped_count(filters.apply(people_queryset(user)), cap)
 
 
-def list_companies(user, *, q: str = "", owner: int | None = None, cursor=None, size=25, sort="kana", backwards=False):
+def list_companies(
+    user,
+    *,
+    q: str = "",
+    owner: int | None = None,
+    cursor=None,
+    size=25,
+    sort="kana",
+    backwards=False,
+):
     qs = companies_queryset(user)
     if owner:
         qs = qs.filter(_owner_is(owner))
     if q:
-        ids = [hit.entity_id for hit in search_hits(q, types=(COMPANY,), limit=SEARCH_CANDIDATE_CAP)[0]]
+        ids = [
+            hit.entity_id for hit in search_hits(q, types=(COMPANY,), limit=SEARCH_CANDIDATE_CAP)[0]
+        ]
         qs = qs.filter(pk__in=ids)
     ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
-    return keyset_page(with_list_columns(qs, "company"), ordering, cursor=cursor, size=size, backwards=backwards)
+    return keyset_page(
+        with_list_columns(qs, "company"), ordering, cursor=cursor, size=size, backwards=backwards
+    )
 
 
 # --- 360° view ---------------------------------------------------------------------------
@@ -354,7 +471,9 @@ def stage_history(user, person_id) -> list[RelationshipStageChange]:
     """When a person visible to ``user`` reached each relationship stage, oldest first
     (404 for a person out of scope), with who changed it."""
     person = get_person(user, person_id)
-    return list(RelationshipStageChange.objects.filter(person_id=person.pk).select_related("changed_by"))
+    return list(
+        RelationshipStageChange.objects.filter(person_id=person.pk).select_related("changed_by")
+    )
 
 
 # The 360° page's reads of what belongs to a person already fetched through restrict():
@@ -362,12 +481,19 @@ def stage_history(user, person_id) -> list[RelationshipStageChange]:
 _PERSON_EMAILS = FixedQuery(lambda pk: EmailAddress.objects.filter(person_id=pk))
 _PERSON_PHONES = FixedQuery(lambda pk: PhoneNumber.objects.filter(person_id=pk))
 _PERSON_TAGS = FixedQuery(lambda pk: Tag.objects.filter(people=pk))
-_PERSON_HOUSEHOLD = FixedQuery(lambda pk: HouseholdMember.objects.filter(person_id=pk).select_related("linked_person"))
-_PERSON_CONTACTS = FixedQuery(lambda pk: Contact.objects.filter(person_id=pk, company__deleted_at__isnull=True)
-                              .select_related("company"))
+_PERSON_HOUSEHOLD = FixedQuery(
+    lambda pk: HouseholdMember.objects.filter(person_id=pk).select_related("linked_person")
+)
+_PERSON_CONTACTS = FixedQuery(
+    lambda pk: Contact.objects.filter(
+        person_id=pk, company__deleted_at__isnull=True
+    ).select_related("company")
+)
 _PERSON_CONSENTS = FixedQuery(lambda pk: Consent.objects.filter(person_id=pk))
 _PERSON_STAGE_CHANGES = FixedQuery(lambda pk: RelationshipStageChange.objects.filter(person_id=pk))
-_ACTIVE_DEFINITIONS = FixedQuery(lambda target: CustomFieldDefinition.objects.filter(target=target, is_active=True))
+_ACTIVE_DEFINITIONS = FixedQuery(
+    lambda target: CustomFieldDefinition.objects.filter(target=target, is_active=True)
+)
 
 
 def company_360(user, pk) -> dict[str, Any]:
@@ -379,9 +505,12 @@ def company_360(user, pk) -> dict[str, Any]:
         "tags": list(company.tags.all()),
         "contacts": list(
             Contact.objects.filter(company=company, person__deleted_at__isnull=True)
-            .select_related("person").prefetch_related(Prefetch("person__phones"))
+            .select_related("person")
+            .prefetch_related(Prefetch("person__phones"))
         ),
-        "custom_definitions": list(CustomFieldDefinition.objects.filter(target="company", is_active=True)),
+        "custom_definitions": list(
+            CustomFieldDefinition.objects.filter(target="company", is_active=True)
+        ),
     }
 
 
@@ -393,10 +522,13 @@ def get_household_member(user, pk, action: str = VIEW) -> HouseholdMember:
     return member
 
 
-def contacts(user, *, person_id: int | None = None, company_id: int | None = None, limit: int = 500) -> list[Contact]:
+def contacts(
+    user, *, person_id: int | None = None, company_id: int | None = None, limit: int = 500
+) -> list[Contact]:
     """The key-person links (a person at a company) the user may see both ends of."""
     qs = Contact.objects.select_related("person", "company").filter(
-        person__in=people_queryset(user), company__in=companies_queryset(user))
+        person__in=people_queryset(user), company__in=companies_queryset(user)
+    )
     if person_id is not None:
         qs = qs.filter(person_id=person_id)
     if company_id is not None:
@@ -413,4 +545,6 @@ def get_contact(user, pk, action: str = VIEW) -> Contact:
 
 def trash(user, kind: str = "person") -> QuerySet:
     model = Person if kind == "person" else Company
-    return restrict(model.all_objects.filter(deleted_at__isnull=False), user, "delete").order_by("-deleted_at")
+    return restrict(model.all_objects.filter(deleted_at__isnull=False), user, "delete").order_by(
+        "-deleted_at"
+    )

@@ -80,12 +80,22 @@ class PersonFilters:
         """The structured filters as SQL conditions on the people table (what :meth:`apply`
         does, for hand-written queries)."""
         found: list[Condition] = []
-        for value, column in ((self.owner, "owner_id"), (self.team, "team_id"), (self.lifecycle, "lifecycle"),
-                              (self.stage, "relationship_stage"), (self.prefecture, "prefecture")):
+        for value, column in (
+            (self.owner, "owner_id"),
+            (self.team, "team_id"),
+            (self.lifecycle, "lifecycle"),
+            (self.stage, "relationship_stage"),
+            (self.prefecture, "prefecture"),
+        ):
             if value:
                 found.append((f"{PERSON_TABLE}.{column} = %s", [value]))
         if self.tag:
-            found.append((f"{PERSON_TABLE}.id IN (SELECT person_id FROM {TAGS_TABLE} WHERE tag_id = %s)", [self.tag]))
+            found.append(
+                (
+                    f"{PERSON_TABLE}.id IN (SELECT person_id FROM {TAGS_TABLE} WHERE tag_id = %s)",
+                    [self.tag],
+                )
+            )
         return found
 
 
@@ -127,11 +137,20 @@ def person_condition(where: Sequence[Condition]) -> Condition:
     that column): how a search is narrowed to the people a list may show."""
     sql = " AND ".join(f"({part})" for part, _params in where) or "1 = 1"
     params = [value for _part, part_params in where for value in part_params]
-    return search.probe(f"SELECT 1 FROM {PERSON_TABLE} WHERE {PERSON_TABLE}.id = {{entity_id}} AND {sql}"), params
+    return search.probe(
+        f"SELECT 1 FROM {PERSON_TABLE} WHERE {PERSON_TABLE}.id = {{entity_id}} AND {sql}"
+    ), params
 
 
-def rows_page(where: Sequence[Condition], columns: Sequence[str], ordering: Sequence[str], *,
-              cursor: str | None, size: int, extras: bool = False) -> Page:
+def rows_page(
+    where: Sequence[Condition],
+    columns: Sequence[str],
+    ordering: Sequence[str],
+    *,
+    cursor: str | None,
+    size: int,
+    extras: bool = False,
+) -> Page:
     """One page of people as dicts of ``columns`` (attribute names) in ``ordering`` (as
     :func:`daifuku.core.pagination.keyset_page`, forwards only), in one query: the same
     keyset condition, the same cursors."""
@@ -150,20 +169,44 @@ def rows_page(where: Sequence[Condition], columns: Sequence[str], ordering: Sequ
         after = []
         for index, name in enumerate(fields):
             equal = [f"{PERSON_TABLE}.{fields[before]} = %s" for before in range(index)]
-            after.append(" AND ".join([*equal, f"{PERSON_TABLE}.{name} {'<' if descending[index] else '>'} %s"]))
+            after.append(
+                " AND ".join(
+                    [*equal, f"{PERSON_TABLE}.{name} {'<' if descending[index] else '>'} %s"]
+                )
+            )
             params += [*prepared[:index], prepared[index]]
         parts.append("(" + " OR ".join(f"({clause})" for clause in after) + ")")
-    order = ", ".join(f"{PERSON_TABLE}.{name} {'DESC' if down else 'ASC'}" for name, down in zip(fields, descending, strict=True))
-    found = select_rows([(" AND ".join(parts) or "1 = 1", params)], names, f"ORDER BY {order} LIMIT %s", [size + 1],
-                        extras=extras)
+    order = ", ".join(
+        f"{PERSON_TABLE}.{name} {'DESC' if down else 'ASC'}"
+        for name, down in zip(fields, descending, strict=True)
+    )
+    found = select_rows(
+        [(" AND ".join(parts) or "1 = 1", params)],
+        names,
+        f"ORDER BY {order} LIMIT %s",
+        [size + 1],
+        extras=extras,
+    )
     items = found[:size]
     next_cursor = _position(items[-1], fields) if items and len(found) > size else None
     previous_cursor = _position(items[0], fields) if items and values is not None else None
-    return Page(items=items, next_cursor=next_cursor, previous_cursor=previous_cursor, has_next=len(found) > size)
+    return Page(
+        items=items,
+        next_cursor=next_cursor,
+        previous_cursor=previous_cursor,
+        has_next=len(found) > size,
+    )
 
 
-def select_rows(where: Sequence[Condition], names: Sequence[str], tail: str = "", tail_params: Sequence = (),
-                *, model=Person, extras: bool = False) -> list[dict]:
+def select_rows(
+    where: Sequence[Condition],
+    names: Sequence[str],
+    tail: str = "",
+    tail_params: Sequence = (),
+    *,
+    model=Person,
+    extras: bool = False,
+) -> list[dict]:
     """Rows of ``model`` (people unless told) meeting every condition of ``where``, as
     dicts of ``names`` (attribute names), converted as the ORM would; ``tail`` is what
     follows the WHERE clause. ``extras`` (people only): each row also gets what the list
@@ -176,7 +219,9 @@ def select_rows(where: Sequence[Condition], names: Sequence[str], tail: str = ""
     condition = " AND ".join(f"({part})" for part, _params in where) or "1 = 1"
     params = [value for _part, part_params in where for value in part_params]
     with wrapper.cursor() as db_cursor:
-        db_cursor.execute(f"SELECT {select} FROM {table} WHERE {condition} {tail}", [*params, *tail_params])
+        db_cursor.execute(
+            f"SELECT {select} FROM {table} WHERE {condition} {tail}", [*params, *tail_params]
+        )
         found = db_cursor.fetchall()
     convert = rows.converter(model, names, wrapper=wrapper)
     if not extras:
@@ -237,4 +282,6 @@ def _cursor_value(name: str, value):
 
 
 def _position(row: dict, fields: Sequence[str]) -> str:
-    return encode_cursor([row[name].isoformat() if hasattr(row[name], "isoformat") else row[name] for name in fields])
+    return encode_cursor(
+        [row[name].isoformat() if hasattr(row[name], "isoformat") else row[name] for name in fields]
+    )

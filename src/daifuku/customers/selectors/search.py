@@ -52,22 +52,31 @@ def _looks_like_phone(text: str) -> bool:
     return len(digits) >= 3 and not stripped
 
 
-def search_hits(query: str, *, types=(PERSON, COMPANY), after: tuple[int, int] | None = None,
-                before: tuple[int, int] | None = None, limit: int = 20,
-                within: tuple[str, list] | None = None,
-                among: list[int] | None = None) -> tuple[list[search.Hit], bool]:
+def search_hits(
+    query: str,
+    *,
+    types=(PERSON, COMPANY),
+    after: tuple[int, int] | None = None,
+    before: tuple[int, int] | None = None,
+    limit: int = 20,
+    within: tuple[str, list] | None = None,
+    among: list[int] | None = None,
+) -> tuple[list[search.Hit], bool]:
     """Hits for a search box query in 五十音順: by name/kana (n-gram index), romaji (as
     kana), email (address or domain prefix) and phone (first or last digits) — after the
     ``after`` cursor, or the ``limit`` nearest before the ``before`` cursor; and whether
     there are more that way. ``within`` narrows them to people meeting an SQL condition,
     ``among`` to a short list of people, as in :func:`daifuku.core.search.search`
     (``{entity_id}`` is the person's id). One statement."""
-    statement = _hits_statement(query, types=types, after=after, before=before, limit=limit, within=within,
-                                among=among)
+    statement = _hits_statement(
+        query, types=types, after=after, before=before, limit=limit, within=within, among=among
+    )
     if statement is None:
         return [], False
     # a list's ``within`` and ``among`` write ids into the statement: not worth preparing
-    hits = search.run_hits(statement, limit=limit + 1, before=before, prepare=within is None and among is None)
+    hits = search.run_hits(
+        statement, limit=limit + 1, before=before, prepare=within is None and among is None
+    )
     return _page(hits, limit, before)
 
 
@@ -80,7 +89,9 @@ def _page(hits: list[search.Hit], limit: int, before) -> tuple[list[search.Hit],
     return hits, more
 
 
-def _hits_statement(query: str, *, types, after, before, limit: int, within, among) -> search.Statement | None:
+def _hits_statement(
+    query: str, *, types, after, before, limit: int, within, among
+) -> search.Statement | None:
     """The statement of :func:`search_hits`: every kind of match merged, each customer
     once, the ``limit + 1`` nearest the cursor first. None when nothing can match."""
     text = normalize_text(query)
@@ -95,8 +106,13 @@ def _hits_statement(query: str, *, types, after, before, limit: int, within, amo
     # needs only ``want`` of them (a common domain has 170k addresses at a million people,
     # and sorting them all by reading cost 0.1–1 s); later pages look further ahead.
     cap = want if after is None and before is None else max(want, SEARCH_CANDIDATE_CAP)
-    walk = {"entity_types": types, "after": after, "before": before, "limit": want,
-            **({"among": among} if among is not None else {"within": within})}
+    walk = {
+        "entity_types": types,
+        "after": after,
+        "before": before,
+        "limit": want,
+        **({"among": among} if among is not None else {"within": within}),
+    }
     parts: list[search.Statement | None] = []
     if _looks_like_phone(text):
         digits = phone_digits(text)
@@ -138,11 +154,17 @@ def _email_ranges(text: str) -> list[tuple[str, str]]:
 # The order of each range's index: the first matches are the first in the index, so the
 # walk stops at the cap (without an order PostgreSQL estimated a common prefix at a few
 # rows and read all of them through a bitmap — 9,700 addresses for ``sato``, 6 ms).
-_RANGE_ORDER = {"address": "address", "domain": "domain, address", "digits": "digits",
-                "digits_reversed": "digits_reversed"}
+_RANGE_ORDER = {
+    "address": "address",
+    "domain": "domain, address",
+    "digits": "digits",
+    "digits_reversed": "digits_reversed",
+}
 
 
-def _owners(model, ranges: list[tuple[str, str]], types, cap: int, within) -> search.Statement | None:
+def _owners(
+    model, ranges: list[tuple[str, str]], types, cap: int, within
+) -> search.Statement | None:
     """The documents of the owners of the first ``cap`` addresses or numbers whose
     ``column`` starts with the prefix — one index range each, in index order — for
     :func:`core.search.merged_statement`. The cap applies before the owner's type: a cap
@@ -157,11 +179,15 @@ def _owners(model, ranges: list[tuple[str, str]], types, cap: int, within) -> se
         if within is not None:  # people only (search_hits drops companies)
             condition += " AND " + within[0].replace("{entity_id}", f"{table}.person_id")
             range_params += within[1]
-        firsts.append(f"SELECT * FROM (SELECT person_id, company_id FROM {table} WHERE {condition} "
-                      f"ORDER BY {_RANGE_ORDER[column]} LIMIT %s) AS first{index}")
+        firsts.append(
+            f"SELECT * FROM (SELECT person_id, company_id FROM {table} WHERE {condition} "
+            f"ORDER BY {_RANGE_ORDER[column]} LIMIT %s) AS first{index}"
+        )
         params += [*range_params, cap]
-    owners = (f"SELECT CASE WHEN person_id IS NULL THEN {COMPANY} ELSE {PERSON} END AS entity_type, "
-              f"COALESCE(person_id, company_id) AS entity_id FROM ({' UNION ALL '.join(firsts)}) AS matched")
+    owners = (
+        f"SELECT CASE WHEN person_id IS NULL THEN {COMPANY} ELSE {PERSON} END AS entity_type, "
+        f"COALESCE(person_id, company_id) AS entity_id FROM ({' UNION ALL '.join(firsts)}) AS matched"
+    )
     return search.documents_statement((owners, params), types)
 
 
@@ -175,34 +201,57 @@ def hit_cursor(cursor: str | None) -> tuple[int, int] | None:
     return values[0], values[1]
 
 
-def search_customers(user, query: str, *, types=("person", "company"), cursor: str | None = None,
-                     limit: int = 20) -> tuple[list[SearchResult], str | None]:
+def search_customers(
+    user, query: str, *, types=("person", "company"), cursor: str | None = None, limit: int = 20
+) -> tuple[list[SearchResult], str | None]:
     """What the search box and ``GET /api/v1/customers?search=`` return: the hits the
     user may see, named, and the cursor of the next page."""
-    type_codes = tuple(code for code, name in ((PERSON, "person"), (COMPANY, "company")) if name in types)
-    statement = _hits_statement(query, types=type_codes, after=hit_cursor(cursor), before=None, limit=limit,
-                                within=None, among=None)
+    type_codes = tuple(
+        code for code, name in ((PERSON, "person"), (COMPANY, "company")) if name in types
+    )
+    statement = _hits_statement(
+        query,
+        types=type_codes,
+        after=hit_cursor(cursor),
+        before=None,
+        limit=limit,
+        within=None,
+        among=None,
+    )
     if statement is None:
         return [], None
     named = _named_statement(user, statement, type_codes) if prepared.one_statement_pays() else None
-    if named is None:  # SQLite, or a permission policy that joins other tables: the names come second
+    if (
+        named is None
+    ):  # SQLite, or a permission policy that joins other tables: the names come second
         hits, more = _page(search.run_hits(statement, limit=limit + 1, prepare=True), limit, None)
         names = _names(user, hits)
     else:
         hits, names = _named_hits(named)
         hits, more = _page(hits, limit, None)
-    results = [SearchResult(ENTITY_NAMES[hit.entity_type], hit.entity_id, *names[(hit.entity_type, hit.entity_id)])
-               for hit in hits if (hit.entity_type, hit.entity_id) in names]
+    results = [
+        SearchResult(
+            ENTITY_NAMES[hit.entity_type], hit.entity_id, *names[(hit.entity_type, hit.entity_id)]
+        )
+        for hit in hits
+        if (hit.entity_type, hit.entity_id) in names
+    ]
     next_cursor = encode_cursor(list(hits[-1].cursor)) if more and hits else None
     return results, next_cursor
 
 
 # What a hit is called: (model, its four name columns, display name and reading from them).
 _NAMED: dict[int, tuple[Any, tuple[str, ...], Callable]] = {
-    PERSON: (Person, ("family_name", "given_name", "family_kana", "given_kana"),
-             lambda a, b, c, d: (person_display_name(a, b), full_kana(c, d))),
-    COMPANY: (Company, ("name", "legal_form", "legal_form_position", "kana"),
-              lambda a, b, c, d: (CompanyName(a, b or None, c or None).display, d)),
+    PERSON: (
+        Person,
+        ("family_name", "given_name", "family_kana", "given_kana"),
+        lambda a, b, c, d: (person_display_name(a, b), full_kana(c, d)),
+    ),
+    COMPANY: (
+        Company,
+        ("name", "legal_form", "legal_form_position", "kana"),
+        lambda a, b, c, d: (CompanyName(a, b or None, c or None).display, d),
+    ),
 }
 
 
@@ -222,14 +271,21 @@ def _named_statement(user, statement: search.Statement, types) -> search.Stateme
             return None
         table = f'"{model._meta.db_table}"'
         columns += [f"{table}.id", *(f"{table}.{column}" for column in names)]
-        joins.append(f"LEFT JOIN {table} ON h.entity_type = {entity_type} AND {table}.id = h.entity_id "
-                     f"AND ({where[0]})")
+        joins.append(
+            f"LEFT JOIN {table} ON h.entity_type = {entity_type} AND {table}.id = h.entity_id "
+            f"AND ({where[0]})"
+        )
         params = [*params, *where[1]]
-    return (f"SELECT {', '.join(columns)} FROM ({sql}) AS h {' '.join(joins)} "
-            "ORDER BY h.sort_key, h.document_id", params)
+    return (
+        f"SELECT {', '.join(columns)} FROM ({sql}) AS h {' '.join(joins)} "
+        "ORDER BY h.sort_key, h.document_id",
+        params,
+    )
 
 
-def _named_hits(statement: search.Statement) -> tuple[list[search.Hit], dict[tuple[int, int], tuple[str, str]]]:
+def _named_hits(
+    statement: search.Statement,
+) -> tuple[list[search.Hit], dict[tuple[int, int], tuple[str, str]]]:
     """Run :func:`_named_statement`: the hits in 五十音順, and the names of the visible ones."""
     with connection.cursor() as cursor:
         prepared.execute(cursor, *statement)
@@ -237,9 +293,13 @@ def _named_hits(statement: search.Statement) -> tuple[list[search.Hit], dict[tup
     hits, names = [], {}
     for entity_type, entity_id, sort_key, document_id, *named in rows:
         hits.append(search.Hit(entity_type, entity_id, sort_key, document_id))
-        for offset in range(0, len(named), 5):  # each joined model: its id, then its four name columns
+        for offset in range(
+            0, len(named), 5
+        ):  # each joined model: its id, then its four name columns
             if named[offset] is not None:
-                names[(entity_type, entity_id)] = _NAMED[entity_type][2](*named[offset + 1:offset + 5])
+                names[(entity_type, entity_id)] = _NAMED[entity_type][2](
+                    *named[offset + 1 : offset + 5]
+                )
     return hits, names
 
 
@@ -255,15 +315,22 @@ def _names(user, hits: list[search.Hit]) -> dict[tuple[int, int], tuple[str, str
         restricted = restrict(model.objects.all(), user, VIEW)
         where = scope(restricted)
         if where is None:  # a permission policy that joins other tables: the ORM writes it
-            found += [(entity_type, *row) for row in restricted.filter(pk__in=ids).values_list("pk", *columns)]
+            found += [
+                (entity_type, *row)
+                for row in restricted.filter(pk__in=ids).values_list("pk", *columns)
+            ]
             continue
         table = f'"{model._meta.db_table}"'
         condition, id_params = ids_condition(ids, model)
-        parts.append(f"SELECT {entity_type}, {table}.id, {', '.join(f'{table}.{column}' for column in columns)} "
-                     f"FROM {table} WHERE ({where[0]}) AND {condition}")
+        parts.append(
+            f"SELECT {entity_type}, {table}.id, {', '.join(f'{table}.{column}' for column in columns)} "
+            f"FROM {table} WHERE ({where[0]}) AND {condition}"
+        )
         params += [*where[1], *id_params]
     if parts:
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             found += cursor.fetchall()
-    return {(entity_type, pk): _NAMED[entity_type][2](*columns) for entity_type, pk, *columns in found}
+    return {
+        (entity_type, pk): _NAMED[entity_type][2](*columns) for entity_type, pk, *columns in found
+    }

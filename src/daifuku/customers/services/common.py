@@ -34,11 +34,18 @@ def check_version(obj, expected_version: int | None) -> None:
 
 def replace_emails(owner_field: str, owner, items) -> tuple[list[str], list[str]]:
     rows = clean_emails(items)
-    old = list(EmailAddress.objects.filter(**{owner_field: owner}).values_list("address", flat=True))
+    old = list(
+        EmailAddress.objects.filter(**{owner_field: owner}).values_list("address", flat=True)
+    )
     EmailAddress.objects.filter(**{owner_field: owner}).delete()
     EmailAddress.objects.bulk_create(
-        EmailAddress(**{owner_field: owner}, address=r["address"], domain=r["address"].rpartition("@")[2],
-                     label=r["label"], is_primary=r["is_primary"])
+        EmailAddress(
+            **{owner_field: owner},
+            address=r["address"],
+            domain=r["address"].rpartition("@")[2],
+            label=r["label"],
+            is_primary=r["is_primary"],
+        )
         for r in rows
     )
     return old, [r["address"] for r in rows]
@@ -91,15 +98,22 @@ def clean_ownership(data) -> dict:
     if "owner" in data:
         owner = data["owner"]
         if owner is not None and not isinstance(owner, User):
-            owner = User.objects.filter(pk=owner, is_active=True).first() if str(owner).isdigit() else \
-                User.objects.filter(username=owner, is_active=True).first()
+            owner = (
+                User.objects.filter(pk=owner, is_active=True).first()
+                if str(owner).isdigit()
+                else User.objects.filter(username=owner, is_active=True).first()
+            )
             if owner is None:
                 errors["owner"] = [_("Unknown user.")]
         values["owner"] = owner
     if "team" in data:
         team = data["team"]
         if team is not None and not isinstance(team, Team):
-            team = Team.objects.filter(pk=team).first() if str(team).isdigit() else Team.objects.filter(name=team).first()
+            team = (
+                Team.objects.filter(pk=team).first()
+                if str(team).isdigit()
+                else Team.objects.filter(name=team).first()
+            )
             if team is None:
                 errors["team"] = [_("Unknown team.")]
         values["team"] = team
@@ -123,7 +137,10 @@ def fill_address_from_postal_code(values: dict[str, Any], current=None) -> None:
         return
 
     def has(field: str) -> bool:
-        return bool(values.get(field) or (getattr(current, field, "") if current and field not in values else ""))
+        return bool(
+            values.get(field)
+            or (getattr(current, field, "") if current and field not in values else "")
+        )
 
     if has("prefecture") and has("city"):
         return

@@ -29,9 +29,23 @@ from .common import (
 )
 
 AUDITED_FIELDS = (
-    "name", "legal_form", "legal_form_position", "kana", "corporate_number", "industry", "size",
-    "website", "notes", "postal_code", "prefecture", "city", "address_line", "building",
-    "owner", "team", "custom_fields",
+    "name",
+    "legal_form",
+    "legal_form_position",
+    "kana",
+    "corporate_number",
+    "industry",
+    "size",
+    "website",
+    "notes",
+    "postal_code",
+    "prefecture",
+    "city",
+    "address_line",
+    "building",
+    "owner",
+    "team",
+    "custom_fields",
 )
 NAME_FIELDS = {"name", "kana"}
 
@@ -42,7 +56,12 @@ def _unique_corporate_number(number: str, exclude_pk: int | None = None) -> None
     clash = Company.objects.filter(corporate_number=number).exclude(pk=exclude_pk).first()
     if clash:
         raise ValidationFailed(
-            {"corporate_number": [_("%(company)s already has this corporate number.") % {"company": clash.display_name}]},
+            {
+                "corporate_number": [
+                    _("%(company)s already has this corporate number.")
+                    % {"company": clash.display_name}
+                ]
+            },
             code="duplicate_corporate_number",
         )
 
@@ -63,8 +82,11 @@ def _collect(data, creating: bool, current: Company | None):
     if creating or "custom_fields" in data:
         try:
             values["custom_fields"] = clean_custom_values(
-                "company", data.get("custom_fields"), current=current.custom_fields if current else None,
-                creating=creating)
+                "company",
+                data.get("custom_fields"),
+                current=current.custom_fields if current else None,
+                creating=creating,
+            )
         except ValidationFailed as exc:
             errors.update(exc.errors)
     if errors:
@@ -107,7 +129,9 @@ def create_company(*, actor, data: dict[str, Any]) -> Company:
 
 
 @transaction.atomic
-def update_company(*, actor, company: Company, data: dict[str, Any], expected_version: int | None = None) -> Company:
+def update_company(
+    *, actor, company: Company, data: dict[str, Any], expected_version: int | None = None
+) -> Company:
     current = Company.objects.select_for_update().get(pk=company.pk)
     ensure_can(actor, CHANGE, current)
     check_version(current, expected_version)

@@ -31,14 +31,32 @@ from .common import (
 _fill_from_postal_code = fill_address_from_postal_code
 
 AUDITED_FIELDS = (
-    "family_name", "given_name", "family_kana", "given_kana", "birthday", "gender",
-    "postal_code", "prefecture", "city", "address_line", "building", "preferences", "notes",
-    "relationship_stage", "lifecycle", "source_channel", "owner", "team", "custom_fields",
+    "family_name",
+    "given_name",
+    "family_kana",
+    "given_kana",
+    "birthday",
+    "gender",
+    "postal_code",
+    "prefecture",
+    "city",
+    "address_line",
+    "building",
+    "preferences",
+    "notes",
+    "relationship_stage",
+    "lifecycle",
+    "source_channel",
+    "owner",
+    "team",
+    "custom_fields",
 )
 NAME_FIELDS = {"family_name", "given_name", "family_kana", "given_kana"}
 
 
-def validate_person_data(data: dict[str, Any], *, creating: bool, current: Person | None = None) -> dict[str, Any]:
+def validate_person_data(
+    data: dict[str, Any], *, creating: bool, current: Person | None = None
+) -> dict[str, Any]:
     """Every check a create (or an update of ``current``) would make, without writing:
     the cleaned field values, or :class:`ValidationFailed` with all field errors. Forms use
     it to validate as the user types."""
@@ -53,9 +71,17 @@ def validate_person_data(data: dict[str, Any], *, creating: bool, current: Perso
         lambda: phones and clean_phones(phones),
     ]
     if creating or "custom_fields" in data:
-        steps.append(lambda: values.__setitem__("custom_fields", clean_custom_values(
-            "person", data.get("custom_fields"), current=current.custom_fields if current else None,
-            creating=creating)))
+        steps.append(
+            lambda: values.__setitem__(
+                "custom_fields",
+                clean_custom_values(
+                    "person",
+                    data.get("custom_fields"),
+                    current=current.custom_fields if current else None,
+                    creating=creating,
+                ),
+            )
+        )
     for step in steps:
         try:
             step()
@@ -81,7 +107,9 @@ def create_person(*, actor, data: dict[str, Any]) -> Person:
         values.setdefault("team", actor.team)
     fill_address_from_postal_code(values)
     person = Person(**values)
-    person.sort_kana = person_sort_kana(person.family_name, person.given_name, person.family_kana, person.given_kana)
+    person.sort_kana = person_sort_kana(
+        person.family_name, person.given_name, person.family_kana, person.given_kana
+    )
     person.save()
     changes = audit.diff({}, audit.snapshot(person, AUDITED_FIELDS))
     if emails:
@@ -91,7 +119,9 @@ def create_person(*, actor, data: dict[str, Any]) -> Person:
     if data.get("tags"):
         changes["tags"] = [None, replace_tags(person, data["tags"])[1]]
     RelationshipStageChange.objects.create(
-        person=person, stage=person.relationship_stage, reached_on=timezone.localdate(),
+        person=person,
+        stage=person.relationship_stage,
+        reached_on=timezone.localdate(),
         changed_by=actor if is_user(actor) else None,
     )
     index_person(person)
@@ -117,7 +147,9 @@ def _phones_of(data) -> list | None:
 
 
 @transaction.atomic
-def update_person(*, actor, person: Person, data: dict[str, Any], expected_version: int | None = None) -> Person:
+def update_person(
+    *, actor, person: Person, data: dict[str, Any], expected_version: int | None = None
+) -> Person:
     """Change a person. ``expected_version`` is the version the editor saw: if someone
     saved in between, :class:`ConflictError` is raised and nothing is written."""
     current = Person.objects.select_for_update().get(pk=person.pk)
@@ -131,7 +163,9 @@ def update_person(*, actor, person: Person, data: dict[str, Any], expected_versi
     fill_address_from_postal_code(values, current)
     for key, value in values.items():
         setattr(current, key, value)
-    current.sort_kana = person_sort_kana(current.family_name, current.given_name, current.family_kana, current.given_kana)
+    current.sort_kana = person_sort_kana(
+        current.family_name, current.given_name, current.family_kana, current.given_kana
+    )
     changes.update(audit.diff(before, audit.snapshot(current, AUDITED_FIELDS)))
     if emails is not None:
         old, new = replace_emails("person", current, emails)
@@ -153,7 +187,9 @@ def update_person(*, actor, person: Person, data: dict[str, Any], expected_versi
     current.refresh_from_db(fields=["version"])
     if "relationship_stage" in changes:
         RelationshipStageChange.objects.create(
-            person=current, stage=current.relationship_stage, reached_on=timezone.localdate(),
+            person=current,
+            stage=current.relationship_stage,
+            reached_on=timezone.localdate(),
             changed_by=actor if is_user(actor) else None,
         )
     if NAME_FIELDS & set(changes):

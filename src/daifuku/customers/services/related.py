@@ -43,14 +43,26 @@ def _clean_contact(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def add_contact(*, actor, person: Person, company: Company, data: dict[str, Any] | None = None) -> Contact:
+def add_contact(
+    *, actor, person: Person, company: Company, data: dict[str, Any] | None = None
+) -> Contact:
     """Record that ``person`` works at ``company`` (department, title, key person)."""
     ensure_can(actor, CHANGE, person)
     if Contact.objects.filter(person=person, company=company).exists():
-        raise ValidationFailed({"company": [_("This person is already linked to this company.")]}, code="duplicate")
+        raise ValidationFailed(
+            {"company": [_("This person is already linked to this company.")]}, code="duplicate"
+        )
     contact = Contact.objects.create(person=person, company=company, **_clean_contact(data or {}))
-    audit.record(actor=actor, action="create", obj=contact, subject=person,
-                 changes={"company": [None, company.pk], **{k: [None, getattr(contact, k)] for k in CONTACT_FIELDS}})
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=contact,
+        subject=person,
+        changes={
+            "company": [None, company.pk],
+            **{k: [None, getattr(contact, k)] for k in CONTACT_FIELDS},
+        },
+    )
     return contact
 
 
@@ -63,15 +75,22 @@ def update_contact(*, actor, contact: Contact, data: dict[str, Any]) -> Contact:
     contact.save()
     changes = audit.diff(before, audit.snapshot(contact, CONTACT_FIELDS))
     if changes:
-        audit.record(actor=actor, action="update", obj=contact, subject=contact.person, changes=changes)
+        audit.record(
+            actor=actor, action="update", obj=contact, subject=contact.person, changes=changes
+        )
     return contact
 
 
 @transaction.atomic
 def remove_contact(*, actor, contact: Contact) -> None:
     ensure_can(actor, CHANGE, contact.person)
-    audit.record(actor=actor, action="delete", obj=contact, subject=contact.person,
-                 changes={"company": [contact.company_id, None]})
+    audit.record(
+        actor=actor,
+        action="delete",
+        obj=contact,
+        subject=contact.person,
+        changes={"company": [contact.company_id, None]},
+    )
     contact.delete()
 
 
@@ -87,8 +106,11 @@ def _clean_household(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         if relation is None:
             # the labels in the user's language (配偶者、子、親 …), not the codes
             separator = pgettext("list separator", ", ")
-            errors.add("relation", _("Choose one of: %(choices)s.") % {
-                "choices": separator.join(str(label) for label in HouseholdRelation.labels)})
+            errors.add(
+                "relation",
+                _("Choose one of: %(choices)s.")
+                % {"choices": separator.join(str(label) for label in HouseholdRelation.labels)},
+            )
         values["relation"] = relation or ""
     if "birthday" in data:
         values["birthday"] = parse_date(data.get("birthday"), "birthday", errors, past_only=True)
@@ -110,13 +132,20 @@ def add_household_member(*, actor, person: Person, data: dict[str, Any]) -> Hous
     """Note a family member (seed 004: 家族構成) — name, relation, birthday."""
     ensure_can(actor, CHANGE, person)
     member = HouseholdMember.objects.create(person=person, **_clean_household(data, creating=True))
-    audit.record(actor=actor, action="create", obj=member, subject=person,
-                 changes=audit.diff({}, audit.snapshot(member, HOUSEHOLD_FIELDS)))
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=member,
+        subject=person,
+        changes=audit.diff({}, audit.snapshot(member, HOUSEHOLD_FIELDS)),
+    )
     return member
 
 
 @transaction.atomic
-def update_household_member(*, actor, member: HouseholdMember, data: dict[str, Any]) -> HouseholdMember:
+def update_household_member(
+    *, actor, member: HouseholdMember, data: dict[str, Any]
+) -> HouseholdMember:
     ensure_can(actor, CHANGE, member.person)
     before = audit.snapshot(member, HOUSEHOLD_FIELDS)
     for key, value in _clean_household(data, creating=False).items():
@@ -124,21 +153,34 @@ def update_household_member(*, actor, member: HouseholdMember, data: dict[str, A
     member.save()
     changes = audit.diff(before, audit.snapshot(member, HOUSEHOLD_FIELDS))
     if changes:
-        audit.record(actor=actor, action="update", obj=member, subject=member.person, changes=changes)
+        audit.record(
+            actor=actor, action="update", obj=member, subject=member.person, changes=changes
+        )
     return member
 
 
 @transaction.atomic
 def remove_household_member(*, actor, member: HouseholdMember) -> None:
     ensure_can(actor, CHANGE, member.person)
-    audit.record(actor=actor, action="delete", obj=member, subject=member.person,
-                 changes={"name": [member.name, None]})
+    audit.record(
+        actor=actor,
+        action="delete",
+        obj=member,
+        subject=member.person,
+        changes={"name": [member.name, None]},
+    )
     member.delete()
 
 
 @transaction.atomic
 def record_consent(
-    *, actor, person: Person, channel: str, status: str, method: str, evidence: str,
+    *,
+    actor,
+    person: Person,
+    channel: str,
+    status: str,
+    method: str,
+    evidence: str,
     recorded_at=None,
 ) -> Consent:
     """Record that ``person`` opted in or out of ``channel``. Evidence is mandatory: under
@@ -146,11 +188,19 @@ def record_consent(
     ensure_can(actor, CHANGE, person)
     errors = Errors()
     if channel not in Channel.values:
-        errors.add("channel", _("Choose one of: %(choices)s.") % {"choices": ", ".join(Channel.values)})
+        errors.add(
+            "channel", _("Choose one of: %(choices)s.") % {"choices": ", ".join(Channel.values)}
+        )
     if status not in ConsentStatus.values:
-        errors.add("status", _("Choose one of: %(choices)s.") % {"choices": ", ".join(ConsentStatus.values)})
+        errors.add(
+            "status",
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(ConsentStatus.values)},
+        )
     if method not in ConsentMethod.values:
-        errors.add("method", _("Choose one of: %(choices)s.") % {"choices": ", ".join(ConsentMethod.values)})
+        errors.add(
+            "method",
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(ConsentMethod.values)},
+        )
     evidence = strip_invisible(evidence).strip()
     if not evidence:
         errors.add("evidence", _("Describe the evidence of this consent (form, paper, call…)."))
@@ -166,8 +216,13 @@ def record_consent(
     consent.recorded_by = actor if is_user(actor) else None
     consent.save()
     changes = audit.diff(before, audit.snapshot(consent, ("status", "method", "evidence")))
-    audit.record(actor=actor, action="consent", obj=consent, subject=person,
-                 changes={"channel": [channel, channel], **changes})
+    audit.record(
+        actor=actor,
+        action="consent",
+        obj=consent,
+        subject=person,
+        changes={"channel": [channel, channel], **changes},
+    )
     return consent
 
 
@@ -207,7 +262,9 @@ def _clean_definition(data: dict[str, Any], *, creating: bool) -> dict[str, Any]
         values["target"] = target
         key = (data.get("key") or "").strip()
         if not key and target in Target.values:  # made from the label (the form shows it first)
-            taken = CustomFieldDefinition.objects.filter(target=target).values_list("key", flat=True)
+            taken = CustomFieldDefinition.objects.filter(target=target).values_list(
+                "key", flat=True
+            )
             key = suggest_key(data.get("label"), taken)
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,49}", key):
             errors.add("key", _("Use lower-case letters, digits and _ (starting with a letter)."))
@@ -218,7 +275,9 @@ def _clean_definition(data: dict[str, Any], *, creating: bool) -> dict[str, Any]
         values["field_type"] = kind
     if creating or "label" in data:
         values["label"] = _text(data, "label", errors, max_length=100, required=True)
-    if "choices" in data or (creating and values.get("field_type") in (FieldType.CHOICE, FieldType.MULTI_CHOICE)):
+    if "choices" in data or (
+        creating and values.get("field_type") in (FieldType.CHOICE, FieldType.MULTI_CHOICE)
+    ):
         raw = data.get("choices") or []
         if isinstance(raw, str):
             raw = raw.replace("、", ",").replace("\n", ",").split(",")
@@ -247,21 +306,40 @@ def define_custom_field(*, actor, data: dict[str, Any]) -> CustomFieldDefinition
     _require_admin(actor)
     values = _clean_definition(data, creating=True)
     if CustomFieldDefinition.objects.filter(target=values["target"], key=values["key"]).exists():
-        raise ValidationFailed({"key": [_("A field with this key already exists.")]}, code="duplicate")
+        raise ValidationFailed(
+            {"key": [_("A field with this key already exists.")]}, code="duplicate"
+        )
     definition = CustomFieldDefinition.objects.create(**values)
-    audit.record(actor=actor, action="create", obj=definition, changes={k: [None, v] for k, v in values.items()})
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=definition,
+        changes={k: [None, v] for k, v in values.items()},
+    )
     return definition
 
 
 @transaction.atomic
-def update_custom_field(*, actor, definition: CustomFieldDefinition, data: dict[str, Any]) -> CustomFieldDefinition:
+def update_custom_field(
+    *, actor, definition: CustomFieldDefinition, data: dict[str, Any]
+) -> CustomFieldDefinition:
     _require_admin(actor)
-    if "key" in data and data["key"] != definition.key or "field_type" in data and data["field_type"] != definition.field_type:
-        raise DomainError(_("The key and type of a field cannot change; add a new field instead."),
-                          code="immutable_field", status=422)
+    if (
+        "key" in data
+        and data["key"] != definition.key
+        or "field_type" in data
+        and data["field_type"] != definition.field_type
+    ):
+        raise DomainError(
+            _("The key and type of a field cannot change; add a new field instead."),
+            code="immutable_field",
+            status=422,
+        )
     fields = ("label", "choices", "required", "help_text", "position", "is_active")
     before = audit.snapshot(definition, fields)
-    for key, value in _clean_definition({**data, "_field_type": definition.field_type}, creating=False).items():
+    for key, value in _clean_definition(
+        {**data, "_field_type": definition.field_type}, creating=False
+    ).items():
         setattr(definition, key, value)
     definition.save()
     changes = audit.diff(before, audit.snapshot(definition, fields))

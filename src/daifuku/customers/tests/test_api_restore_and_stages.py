@@ -16,13 +16,18 @@ def test_a_company_moved_to_the_trash_comes_back(rep_api, rep):
     assert rep_api.get(f"/api/v1/companies/{company.pk}").status_code == 404
     response = rep_api.post(f"/api/v1/companies/{company.pk}/restore")
     assert response.status_code == 200, response.content
-    assert response.json()["id"] == company.pk and response.json()["display_name"] == "山田商事株式会社"
+    assert (
+        response.json()["id"] == company.pk
+        and response.json()["display_name"] == "山田商事株式会社"
+    )
     assert Company.objects.filter(pk=company.pk).exists()
     hits = rep_api.get("/api/v1/customers", {"search": "山田商事"}).json()["items"]
     assert [(h["type"], h["id"]) for h in hits] == [("company", company.pk)]
 
 
-def test_restore_is_404_for_a_company_not_in_the_trash_or_out_of_scope(rep_api, rep, other_rep, manager):
+def test_restore_is_404_for_a_company_not_in_the_trash_or_out_of_scope(
+    rep_api, rep, other_rep, manager
+):
     live = factories.company(rep)
     assert rep_api.post(f"/api/v1/companies/{live.pk}/restore").status_code == 404
     theirs = factories.company(other_rep, name="大阪商事")
@@ -60,8 +65,13 @@ def test_the_stage_history_is_read_as_the_person_is(rep_api, rep, other_rep):
     assert rep_api.get("/api/v1/people/999999/stage-history").status_code == 404
 
 
-@pytest.mark.parametrize(("method", "path"), [("post", "/api/v1/companies/{company}/restore"),
-                                              ("get", "/api/v1/people/{person}/stage-history")])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/v1/companies/{company}/restore"),
+        ("get", "/api/v1/people/{person}/stage-history"),
+    ],
+)
 def test_both_need_authentication(client, rep, method, path):
     url = path.format(person=factories.person(rep).pk, company=factories.company(rep).pk)
     assert getattr(client, method)(url).status_code == 401

@@ -11,10 +11,17 @@ from daifuku.core.fixed_query import FixedQuery
 from daifuku.customers import services
 from daifuku.customers.models import Consent, Contact, EmailAddress, HouseholdMember, Person
 
-CONTACTS = FixedQuery(lambda pk: Contact.objects.filter(person_id=pk, company__deleted_at__isnull=True)
-                      .select_related("company"))
-HOUSEHOLD = FixedQuery(lambda pk: HouseholdMember.objects.filter(person_id=pk).select_related("linked_person"))
-PEOPLE_NAMED = FixedQuery(lambda family, pk: Person.objects.filter(family_name=family, id__gte=pk, deleted_at=None))
+CONTACTS = FixedQuery(
+    lambda pk: Contact.objects.filter(
+        person_id=pk, company__deleted_at__isnull=True
+    ).select_related("company")
+)
+HOUSEHOLD = FixedQuery(
+    lambda pk: HouseholdMember.objects.filter(person_id=pk).select_related("linked_person")
+)
+PEOPLE_NAMED = FixedQuery(
+    lambda family, pk: Person.objects.filter(family_name=family, id__gte=pk, deleted_at=None)
+)
 
 
 def _fields(obj) -> dict:
@@ -23,25 +30,52 @@ def _fields(obj) -> dict:
 
 @pytest.fixture
 def yamada(rep):
-    person = services.create_person(actor=rep, data={
-        "family_name": "山田", "given_name": "太郎", "birthday": "1980-04-01",
-        "emails": ["taro@example.jp"], "phones": ["090-1234-5678"]})
+    person = services.create_person(
+        actor=rep,
+        data={
+            "family_name": "山田",
+            "given_name": "太郎",
+            "birthday": "1980-04-01",
+            "emails": ["taro@example.jp"],
+            "phones": ["090-1234-5678"],
+        },
+    )
     company = services.create_company(actor=rep, data={"name": "山田商事"})
     gone = services.create_company(actor=rep, data={"name": "廃業商事"})
     for firm in (company, gone):
         services.add_contact(actor=rep, person=person, company=firm, data={"title": "部長"})
     services.delete_company(actor=rep, company=gone)
     wife = services.create_person(actor=rep, data={"family_name": "山田", "given_name": "花子"})
-    services.add_household_member(actor=rep, person=person, data={
-        "name": "山田 花子", "relation": "spouse", "birthday": dt.date(1982, 5, 6), "linked_person": wife})
-    services.add_household_member(actor=rep, person=person, data={"name": "山田 一郎", "relation": "child"})
-    services.record_consent(actor=rep, person=person, channel="email", status="opted_in", method="form",
-                            evidence="申込フォーム")
+    services.add_household_member(
+        actor=rep,
+        person=person,
+        data={
+            "name": "山田 花子",
+            "relation": "spouse",
+            "birthday": dt.date(1982, 5, 6),
+            "linked_person": wife,
+        },
+    )
+    services.add_household_member(
+        actor=rep, person=person, data={"name": "山田 一郎", "relation": "child"}
+    )
+    services.record_consent(
+        actor=rep,
+        person=person,
+        channel="email",
+        status="opted_in",
+        method="form",
+        evidence="申込フォーム",
+    )
     return person
 
 
 def test_rows_and_related_objects_are_the_querysets(yamada, django_assert_num_queries):
-    expected = list(Contact.objects.filter(person=yamada, company__deleted_at__isnull=True).select_related("company"))
+    expected = list(
+        Contact.objects.filter(person=yamada, company__deleted_at__isnull=True).select_related(
+            "company"
+        )
+    )
     with django_assert_num_queries(1):
         contacts = CONTACTS(yamada.pk)
         assert [c.company.name for c in contacts] == ["山田商事"]  # joined, no extra query
@@ -52,13 +86,20 @@ def test_rows_and_related_objects_are_the_querysets(yamada, django_assert_num_qu
     expected = list(HouseholdMember.objects.filter(person=yamada).select_related("linked_person"))
     assert [_fields(m) for m in members] == [_fields(m) for m in expected]
     assert {m.name: (m.linked_person.given_name if m.linked_person else None) for m in members} == {
-        "山田 花子": "花子", "山田 一郎": None}
-    assert {m.name: m.birthday for m in members}["山田 花子"] == dt.date(1982, 5, 6)  # converted, not text
+        "山田 花子": "花子",
+        "山田 一郎": None,
+    }
+    assert {m.name: m.birthday for m in members}["山田 花子"] == dt.date(
+        1982, 5, 6
+    )  # converted, not text
 
 
 def test_values_are_converted_as_the_orm_does(yamada):
     consents = FixedQuery(lambda pk: Consent.objects.filter(person_id=pk))(yamada.pk)
-    assert isinstance(consents[0].recorded_at, dt.datetime) and consents[0].recorded_at.tzinfo is not None
+    assert (
+        isinstance(consents[0].recorded_at, dt.datetime)
+        and consents[0].recorded_at.tzinfo is not None
+    )
     person = FixedQuery(lambda pk: Person.objects.filter(pk=pk))(yamada.pk)[0]
     assert _fields(person) == _fields(Person.objects.get(pk=yamada.pk))
     assert person.birthday == dt.date(1980, 4, 1)
@@ -78,17 +119,30 @@ def test_an_argument_equal_to_a_constant_of_the_query_is_still_bound(rep):
     """``deleted_at=None`` compiles to IS NULL; a constant 1 next to an argument 1 must
     not be taken for it."""
     first = services.create_person(actor=rep, data={"family_name": "一", "given_name": "一"})
-    query = FixedQuery(lambda pk, flag: EmailAddress.objects.filter(person_id=pk, is_primary=True, label=flag))
+    query = FixedQuery(
+        lambda pk, flag: EmailAddress.objects.filter(person_id=pk, is_primary=True, label=flag)
+    )
     assert query(first.pk, "1") == []
     assert query(first.pk + 1000, "") == []
 
 
-@pytest.mark.parametrize("build, args, message", [
-    (lambda n: Person.objects.all()[:n], (5,), "must not depend"),
-    (lambda pk: Person.objects.filter(pk=pk).prefetch_related("emails"), (1,), "prefetch"),
-    (lambda when: Person.objects.filter(created_at__lt=when), (dt.datetime(2026, 1, 1, tzinfo=dt.UTC),), "ids and strings"),
-    (lambda name: Person.objects.filter(family_name__contains=name), ("山",), "not one of the arguments"),
-])
+@pytest.mark.parametrize(
+    "build, args, message",
+    [
+        (lambda n: Person.objects.all()[:n], (5,), "must not depend"),
+        (lambda pk: Person.objects.filter(pk=pk).prefetch_related("emails"), (1,), "prefetch"),
+        (
+            lambda when: Person.objects.filter(created_at__lt=when),
+            (dt.datetime(2026, 1, 1, tzinfo=dt.UTC),),
+            "ids and strings",
+        ),
+        (
+            lambda name: Person.objects.filter(family_name__contains=name),
+            ("山",),
+            "not one of the arguments",
+        ),
+    ],
+)
 def test_builds_it_cannot_serve_are_refused(db, build, args, message):
     with pytest.raises(TypeError, match=message):
         FixedQuery(build)(*args)

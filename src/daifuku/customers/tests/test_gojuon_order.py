@@ -17,14 +17,42 @@ from daifuku.customers.tests import factories
 pytestmark = pytest.mark.django_db
 
 # In dictionary order; created shuffled.
-IN_ORDER = ["ハ", "バ", "ハーン", "ハク", "パク", "ハッタ", "ハツタ", "ババ", "ハヤシ", "ハン", "ヒノ", "ビワ"]
-SHUFFLED = ["ハン", "ビワ", "パク", "ハツタ", "ハ", "ヒノ", "ハーン", "ババ", "ハク", "ハヤシ", "ハッタ", "バ"]
+IN_ORDER = [
+    "ハ",
+    "バ",
+    "ハーン",
+    "ハク",
+    "パク",
+    "ハッタ",
+    "ハツタ",
+    "ババ",
+    "ハヤシ",
+    "ハン",
+    "ヒノ",
+    "ビワ",
+]
+SHUFFLED = [
+    "ハン",
+    "ビワ",
+    "パク",
+    "ハツタ",
+    "ハ",
+    "ヒノ",
+    "ハーン",
+    "ババ",
+    "ハク",
+    "ハヤシ",
+    "ハッタ",
+    "バ",
+]
 
 
 @pytest.fixture
 def readings(rep):
-    people = {kana: factories.person(rep, family_name=f"名{kana}", family_kana=kana, given_kana="")
-              for kana in SHUFFLED}
+    people = {
+        kana: factories.person(rep, family_name=f"名{kana}", family_kana=kana, given_kana="")
+        for kana in SHUFFLED
+    }
     factories.person(rep, family_name="読みなし", family_kana="", given_kana="")
     return people
 
@@ -42,7 +70,7 @@ def test_the_api_rows_and_pages_backwards_agree(readings, rep):
         if not page.next_cursor:
             break
         cursor = page.next_cursor
-    assert ids[:len(IN_ORDER)] == [readings[kana].pk for kana in IN_ORDER]
+    assert ids[: len(IN_ORDER)] == [readings[kana].pk for kana in IN_ORDER]
     descending = selectors.list_people(rep, PersonFilters(), sort="-kana", size=50)
     assert [p.pk for p in descending.items] == list(reversed(ids))
 
@@ -75,7 +103,8 @@ def test_the_migration_recomputes_rows_written_in_the_old_form(readings):
     editor.connection = connection
     migration.recompute(None, editor)
     for person in Person.all_objects.all():
-        assert person.sort_kana == person_sort_kana(person.family_name, person.given_name, person.family_kana,
-                                                    person.given_kana)
+        assert person.sort_kana == person_sort_kana(
+            person.family_name, person.given_name, person.family_kana, person.given_kana
+        )
     company.refresh_from_db()
     assert company.sort_kana.isdigit() and company.sort_kana.startswith("36")

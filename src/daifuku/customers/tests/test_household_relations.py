@@ -11,22 +11,49 @@ from daifuku.customers.tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("written", "code"), [
-    ("子", "child"), ("長男", "child"), ("長女", "child"), ("娘", "child"), ("child", "child"), ("Child", "child"),
-    ("配偶者", "spouse"), ("妻", "spouse"), ("夫", "spouse"), ("ご主人", "spouse"),
-    ("親", "parent"), ("父", "parent"), ("母親", "parent"),
-    ("兄弟姉妹", "sibling"), ("兄", "sibling"), ("妹", "sibling"),
-    ("祖父母", "grandparent"), ("祖母", "grandparent"), ("孫", "grandchild"), ("その他", "other"),
-    (" 長 男 ", "child"), ("ｵｸｻﾝ", None), ("", None), ("いとこ", None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("子", "child"),
+        ("長男", "child"),
+        ("長女", "child"),
+        ("娘", "child"),
+        ("child", "child"),
+        ("Child", "child"),
+        ("配偶者", "spouse"),
+        ("妻", "spouse"),
+        ("夫", "spouse"),
+        ("ご主人", "spouse"),
+        ("親", "parent"),
+        ("父", "parent"),
+        ("母親", "parent"),
+        ("兄弟姉妹", "sibling"),
+        ("兄", "sibling"),
+        ("妹", "sibling"),
+        ("祖父母", "grandparent"),
+        ("祖母", "grandparent"),
+        ("孫", "grandchild"),
+        ("その他", "other"),
+        (" 長 男 ", "child"),
+        ("ｵｸｻﾝ", None),
+        ("", None),
+        ("いとこ", None),
+        (None, None),
+    ],
+)
 def test_parse(written, code):
     assert HouseholdRelation.parse(written) == code
 
 
-@pytest.mark.parametrize(("written", "code"), [("子", "child"), ("長男", "child"), ("妻", "spouse"), ("spouse", "spouse")])
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("子", "child"), ("長男", "child"), ("妻", "spouse"), ("spouse", "spouse")],
+)
 def test_the_api_takes_japanese_and_answers_the_code(rep_api, rep, written, code):
     person = factories.person(rep)
-    response = rep_api.post(f"/api/v1/people/{person.pk}/household", {"name": "山田 一郎", "relation": written})
+    response = rep_api.post(
+        f"/api/v1/people/{person.pk}/household", {"name": "山田 一郎", "relation": written}
+    )
     assert response.status_code == 201, response.content
     assert response.json()["relation"] == code
     assert HouseholdMember.objects.get().relation == code
@@ -34,8 +61,11 @@ def test_the_api_takes_japanese_and_answers_the_code(rep_api, rep, written, code
 
 def test_the_api_refuses_an_unknown_relation_listing_the_accepted_ones_in_japanese(rep_api, rep):
     person = factories.person(rep)
-    response = rep_api.post(f"/api/v1/people/{person.pk}/household", {"name": "山田 一郎", "relation": "いとこ"},
-                            HTTP_ACCEPT_LANGUAGE="ja")
+    response = rep_api.post(
+        f"/api/v1/people/{person.pk}/household",
+        {"name": "山田 一郎", "relation": "いとこ"},
+        HTTP_ACCEPT_LANGUAGE="ja",
+    )
     assert response.status_code == 422, response.content
     message = response.json()["errors"]["relation"][0]
     assert message == "次のいずれかを選んでください: 配偶者、子、親、兄弟姉妹、祖父母、孫、その他"
@@ -47,7 +77,9 @@ def test_the_api_updates_with_a_japanese_word(rep_api, rep):
     from daifuku.customers import services
 
     person = factories.person(rep)
-    member = services.add_household_member(actor=rep, person=person, data={"name": "山田 一郎", "relation": "child"})
+    member = services.add_household_member(
+        actor=rep, person=person, data={"name": "山田 一郎", "relation": "child"}
+    )
     response = rep_api.patch(f"/api/v1/household/{member.pk}", {"relation": "夫"})
     assert response.status_code == 200, response.content
     assert response.json()["relation"] == "spouse"
@@ -61,4 +93,6 @@ def test_the_form_takes_a_japanese_word_and_explains_a_wrong_one():
     assert form.cleaned_data["relation"] == "child"
     form = HouseholdForm(data={"name": "山田 一郎", "relation": "いとこ"})
     assert not form.is_valid()
-    assert form.errors["relation"] == ["次のいずれかを選んでください: 配偶者、子、親、兄弟姉妹、祖父母、孫、その他"]
+    assert form.errors["relation"] == [
+        "次のいずれかを選んでください: 配偶者、子、親、兄弟姉妹、祖父母、孫、その他"
+    ]

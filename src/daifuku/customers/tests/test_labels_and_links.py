@@ -19,8 +19,8 @@ def test_choice_labels_follow_the_active_language(language):
         expected = str(dict(field.flatchoices)["repeat"])
         assert person.get_lifecycle_display() == expected
         assert person.get_relationship_stage_display() == str(
-            dict(Person._meta.get_field("relationship_stage").flatchoices)["collaborative"])
-
+            dict(Person._meta.get_field("relationship_stage").flatchoices)["collaborative"]
+        )
 
 
 def test_labels_are_translated_not_cached_across_languages():

@@ -14,7 +14,18 @@ from daifuku.customers.tests import factories
 
 pytestmark = pytest.mark.django_db
 
-READINGS = ["アベ", "イトウ", "イトウ", "ウエダ", "エンドウ", "オオノ", "カトウ", "カトウ", "キムラ", "ワダ"]
+READINGS = [
+    "アベ",
+    "イトウ",
+    "イトウ",
+    "ウエダ",
+    "エンドウ",
+    "オオノ",
+    "カトウ",
+    "カトウ",
+    "キムラ",
+    "ワダ",
+]
 
 
 @pytest.fixture
@@ -22,10 +33,19 @@ def ledger(rep, teammate, other_rep):
     people = []
     for index, kana in enumerate(READINGS):
         owner = (rep, teammate, other_rep)[index % 3]
-        people.append(factories.person(
-            owner, family_name=f"名{index}", family_kana=kana, given_kana="", owner=owner.pk, team=owner.team_id,
-            prefecture="東京都" if index % 2 else "大阪府", lifecycle="customer" if index % 4 else "lead",
-            tags=["VIP"] if index % 3 == 0 else []))
+        people.append(
+            factories.person(
+                owner,
+                family_name=f"名{index}",
+                family_kana=kana,
+                given_kana="",
+                owner=owner.pk,
+                team=owner.team_id,
+                prefecture="東京都" if index % 2 else "大阪府",
+                lifecycle="customer" if index % 4 else "lead",
+                tags=["VIP"] if index % 3 == 0 else [],
+            )
+        )
     return people
 
 
@@ -42,10 +62,17 @@ def _all_pages(fetch, size=3):
 
 
 @pytest.mark.parametrize("sort", list(selectors.PERSON_SORTS))
-@pytest.mark.parametrize("filters", [
-    {}, {"owner": "rep"}, {"team": "tokyo"}, {"lifecycle": "customer"}, {"tag": "VIP"},
-    {"prefecture": "東京都", "lifecycle": "customer"},
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"owner": "rep"},
+        {"team": "tokyo"},
+        {"lifecycle": "customer"},
+        {"tag": "VIP"},
+        {"prefecture": "東京都", "lifecycle": "customer"},
+    ],
+)
 def test_hand_written_page_equals_the_orm_page(ledger, rep, teams, sort, filters):
     values = {**filters}
     if "owner" in values:
@@ -55,8 +82,16 @@ def test_hand_written_page_equals_the_orm_page(ledger, rep, teams, sort, filters
     if "tag" in values:
         values["tag"] = Tag.objects.get(name="VIP").pk
     person_filters = PersonFilters(**values)
-    rows = _all_pages(lambda cursor, size: selectors.list_people_rows(rep, person_filters, sort=sort, cursor=cursor, size=size))
-    models = _all_pages(lambda cursor, size: selectors.list_people(rep, person_filters, sort=sort, cursor=cursor, size=size))
+    rows = _all_pages(
+        lambda cursor, size: selectors.list_people_rows(
+            rep, person_filters, sort=sort, cursor=cursor, size=size
+        )
+    )
+    models = _all_pages(
+        lambda cursor, size: selectors.list_people(
+            rep, person_filters, sort=sort, cursor=cursor, size=size
+        )
+    )
     assert rows == models
     expected = person_filters.apply(Person.objects.all())
     assert sorted(rows[0]) == sorted(expected.values_list("pk", flat=True)) and rows[0]
@@ -83,8 +118,14 @@ def test_a_policy_that_joins_other_tables_is_still_obeyed(ledger, rep, monkeypat
 
     monkeypatch.setitem(permissions._policies, Person, tokyo_team_only)
     assert selectors.scope(selectors.people_queryset(rep)) is None  # needs the team table
-    ids = _all_pages(lambda cursor, size: selectors.list_people_rows(rep, PersonFilters(), cursor=cursor, size=size))[0]
-    assert sorted(ids) == sorted(Person.objects.filter(team__name="東京営業").values_list("pk", flat=True))
+    ids = _all_pages(
+        lambda cursor, size: selectors.list_people_rows(
+            rep, PersonFilters(), cursor=cursor, size=size
+        )
+    )[0]
+    assert sorted(ids) == sorted(
+        Person.objects.filter(team__name="東京営業").values_list("pk", flat=True)
+    )
     assert 0 < len(ids) < len(ledger)
     found = selectors.search_customers(rep, "名")[0]
     assert sorted(result.id for result in found) == sorted(ids)
@@ -102,17 +143,21 @@ def test_search_results_name_only_what_the_policy_shows(ledger, rep, monkeypatch
     monkeypatch.setitem(permissions._policies, Person, all_but_one)
     results = selectors.search_customers(rep, "名")[0]
     assert ("company", company.pk, "名古屋商事株式会社", "ナゴヤショウジ") in [
-        (r.type, r.id, r.display_name, r.kana) for r in results]
+        (r.type, r.id, r.display_name, r.kana) for r in results
+    ]
     people = {r.id: (r.display_name, r.kana) for r in results if r.type == "person"}
     assert hidden.pk not in people and len(people) == len(ledger) - 1
     assert people[ledger[0].pk] == ("名0 太郎 様", "アベ")
 
 
-@pytest.mark.parametrize("params", [
-    {"cursor": encode_cursor(["アベ", "not a number"])},
-    {"sort": "created", "cursor": encode_cursor(["not a date", 1])},
-    {"search": "名", "cursor": encode_cursor(["アベ", 1])},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"cursor": encode_cursor(["アベ", "not a number"])},
+        {"sort": "created", "cursor": encode_cursor(["not a date", 1])},
+        {"search": "名", "cursor": encode_cursor(["アベ", 1])},
+    ],
+)
 def test_forged_cursors_are_422_not_500(rep_api, ledger, params):
     response = rep_api.get("/api/v1/people", params)
     assert response.status_code == 422, response.content
@@ -126,10 +171,31 @@ def test_forged_cursors_are_422_not_500(rep_api, ledger, params):
 def tanakas(rep):
     """Twelve 田中 in 五十音順 of their given names (Tokyo first, then Osaka), and two
     people who do not match."""
-    given = ["アキ", "イク", "ウメ", "エミ", "オト", "カイ", "キヨ", "クニ", "ケイ", "コウ", "サチ", "シン"]
-    people = [factories.person(rep, family_name="田中", given_name=f"{index}", family_kana="タナカ", given_kana=kana,
-                               prefecture="東京都" if index < 9 else "大阪府")
-              for index, kana in enumerate(given)]
+    given = [
+        "アキ",
+        "イク",
+        "ウメ",
+        "エミ",
+        "オト",
+        "カイ",
+        "キヨ",
+        "クニ",
+        "ケイ",
+        "コウ",
+        "サチ",
+        "シン",
+    ]
+    people = [
+        factories.person(
+            rep,
+            family_name="田中",
+            given_name=f"{index}",
+            family_kana="タナカ",
+            given_kana=kana,
+            prefecture="東京都" if index < 9 else "大阪府",
+        )
+        for index, kana in enumerate(given)
+    ]
     factories.person(rep, family_name="山本", family_kana="ヤマモト")
     factories.person(rep, family_name="中村", family_kana="ナカムラ")
     return [person.pk for person in people]
@@ -159,7 +225,9 @@ def test_a_searched_list_pages_through_the_hits_both_ways(rep, tanakas, window, 
     assert count == ((12, False) if window == 1000 else (4, True))
     back, cursor = [], last.previous_cursor  # and back from the last page
     while cursor:
-        page = selectors.list_people(rep, PersonFilters(q="たなか"), cursor=cursor, size=5, backwards=True)
+        page = selectors.list_people(
+            rep, PersonFilters(q="たなか"), cursor=cursor, size=5, backwards=True
+        )
         back.insert(0, [p.pk for p in page.items])
         cursor = page.previous_cursor
     assert back == pages[:-1]
@@ -168,7 +236,10 @@ def test_a_searched_list_pages_through_the_hits_both_ways(rep, tanakas, window, 
 def test_the_api_pages_a_search_like_the_html_list(rep_api, rep, tanakas):
     seen, cursor = [], None
     while True:
-        body = rep_api.get("/api/v1/people", {"search": "田中", "limit": 5, **({"cursor": cursor} if cursor else {})}).json()
+        body = rep_api.get(
+            "/api/v1/people",
+            {"search": "田中", "limit": 5, **({"cursor": cursor} if cursor else {})},
+        ).json()
         seen += [item["id"] for item in body["items"]]
         cursor = body["next_cursor"]
         if not cursor:
@@ -176,7 +247,9 @@ def test_the_api_pages_a_search_like_the_html_list(rep_api, rep, tanakas):
     assert seen == tanakas
 
 
-@pytest.mark.parametrize("few", [5000, 1])  # the Osaka people searched from their side, or checked on each hit
+@pytest.mark.parametrize(
+    "few", [5000, 1]
+)  # the Osaka people searched from their side, or checked on each hit
 @pytest.mark.parametrize("window", [1000, 3])
 def test_search_and_filters_walk_together(rep, tanakas, window, few, monkeypatch):
     """The Osaka 田中 come last in 五十音順: with the filter applied during the search they
@@ -188,7 +261,9 @@ def test_search_and_filters_walk_together(rep, tanakas, window, few, monkeypatch
     filters = PersonFilters(q="田中", prefecture="大阪府")
     pages, _last = _list_pages(rep, filters, size=2)
     assert [pk for page in pages for pk in page] == tanakas[9:]
-    assert selectors.count_people(rep, PersonFilters(q="田中", prefecture="大阪府"), cap=window)[0] == min(3, window)
+    assert selectors.count_people(rep, PersonFilters(q="田中", prefecture="大阪府"), cap=window)[
+        0
+    ] == min(3, window)
     api = selectors.list_people_rows(rep, PersonFilters(q="田中", prefecture="大阪府"), size=10)
     assert [row["id"] for row in api.items] == tanakas[9:]
 
@@ -201,20 +276,36 @@ def test_a_searched_list_sorted_otherwise_still_filters_by_the_search(rep, tanak
 def test_a_later_searched_page_within_the_query_budget(client, rep, django_assert_max_num_queries):
     """Session user, the search's ranking probe and walk, the page's rows, their tags:
     a later page too (it is cut from the same walk as the count)."""
-    ids = [factories.person(rep, family_name="田中", given_name=f"{index}", family_kana="タナカ",
-                            given_kana=f"{chr(0x30A2 + index)}").pk for index in range(30)]
+    ids = [
+        factories.person(
+            rep,
+            family_name="田中",
+            given_name=f"{index}",
+            family_kana="タナカ",
+            given_kana=f"{chr(0x30A2 + index)}",
+        ).pk
+        for index in range(30)
+    ]
     client.force_login(rep)
     first = client.get(reverse("customers:people"), {"q": "たなか"}).context["page"]
     with django_assert_max_num_queries(5):
-        second = client.get(reverse("customers:people"), {"q": "たなか", "after": first.next_cursor})
+        second = client.get(
+            reverse("customers:people"), {"q": "たなか", "after": first.next_cursor}
+        )
     assert [p.pk for p in first.items] + [p.pk for p in second.context["page"].items] == ids
     assert second.context["count"] == 30
 
 
-@pytest.mark.parametrize("value", [
-    "2026-11-22T10:26:42.657562+00:00", "2026-11-22T10:26:42+00:00", "2026-11-22T19:26:42.000100+09:00",
-    "2026-11-22T10:26:42.999999+00:00", "2026-11-22T10:26:42.000999+00:00",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-11-22T10:26:42.657562+00:00",
+        "2026-11-22T10:26:42+00:00",
+        "2026-11-22T19:26:42.000100+09:00",
+        "2026-11-22T10:26:42.999999+00:00",
+        "2026-11-22T10:26:42.000999+00:00",
+    ],
+)
 def test_rows_write_updated_at_as_djangos_encoder_does(rep, value):
     """The list's ``updated_at`` is read as JSON text (core.db.json_timestamp_sql): on
     both databases it is exactly what Django's encoder writes for the stored value."""
@@ -256,27 +347,46 @@ def test_a_searched_list_sorted_by_date_sorts_every_match(client, rep, rep_api, 
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     matches = []
     for index in range(12):  # 田中 every third person, the others in between
-        person = factories.person(rep, family_name="田中" if index % 3 == 0 else "佐藤", given_name=f"{index}",
-                                  family_kana="タナカ" if index % 3 == 0 else "サトウ",
-                                  given_kana=chr(0x30A2 + 2 * (11 - index)))  # reading order ≠ date order
-        Person.all_objects.filter(pk=person.pk).update(created_at=start + dt.timedelta(days=index),
-                                                       updated_at=start + dt.timedelta(days=index))
+        person = factories.person(
+            rep,
+            family_name="田中" if index % 3 == 0 else "佐藤",
+            given_name=f"{index}",
+            family_kana="タナカ" if index % 3 == 0 else "サトウ",
+            given_kana=chr(0x30A2 + 2 * (11 - index)),
+        )  # reading order ≠ date order
+        Person.all_objects.filter(pk=person.pk).update(
+            created_at=start + dt.timedelta(days=index), updated_at=start + dt.timedelta(days=index)
+        )
         if index % 3 == 0:
             matches.append(person.pk)
     for index in range(3):  # more 田中, older than everyone: the window's first three by reading
-        person = factories.person(rep, family_name="田中", given_name=f"古{index}", family_kana="タナカ", given_kana="ア")
-        Person.all_objects.filter(pk=person.pk).update(created_at=start - dt.timedelta(days=10 + index),
-                                                       updated_at=start - dt.timedelta(days=10 + index))
+        person = factories.person(
+            rep, family_name="田中", given_name=f"古{index}", family_kana="タナカ", given_kana="ア"
+        )
+        Person.all_objects.filter(pk=person.pk).update(
+            created_at=start - dt.timedelta(days=10 + index),
+            updated_at=start - dt.timedelta(days=10 + index),
+        )
         matches.append(person.pk)
-    newest_first = sorted(matches, key=lambda pk: Person.all_objects.get(pk=pk).created_at, reverse=True)
+    newest_first = sorted(
+        matches, key=lambda pk: Person.all_objects.get(pk=pk).created_at, reverse=True
+    )
     filters = PersonFilters(q="田中")
-    ids, cursors = _all_pages(lambda cursor, size: selectors.list_people(rep, filters, sort=sort, cursor=cursor,
-                                                                         size=size))
+    ids, cursors = _all_pages(
+        lambda cursor, size: selectors.list_people(
+            rep, filters, sort=sort, cursor=cursor, size=size
+        )
+    )
     assert ids == newest_first
     back = selectors.list_people(rep, filters, sort=sort, cursor=cursors[1], size=3, backwards=True)
-    assert [p.pk for p in back.items] == newest_first[2:5] and back.previous_cursor  # the three before the 6th
-    rows = _all_pages(lambda cursor, size: selectors.list_people_rows(rep, filters, sort=sort, cursor=cursor,
-                                                                      size=size))[0]
+    assert [p.pk for p in back.items] == newest_first[
+        2:5
+    ] and back.previous_cursor  # the three before the 6th
+    rows = _all_pages(
+        lambda cursor, size: selectors.list_people_rows(
+            rep, filters, sort=sort, cursor=cursor, size=size
+        )
+    )[0]
     assert rows == newest_first
     response = rep_api.get("/api/v1/people", {"search": "田中", "sort": sort, "limit": 5})
     assert [item["id"] for item in response.json()["items"]] == newest_first[:5]

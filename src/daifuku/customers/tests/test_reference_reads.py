@@ -16,7 +16,9 @@ def test_tags_are_listed_and_deleted_by_managers(client, rep, manager):
     tag = Tag.objects.get()
     client.force_login(rep)
     assert "VIP" in client.get(reverse("customers:tags")).content.decode()
-    assert client.post(reverse("customers:tag-delete", args=[tag.pk])).status_code == 404  # not for reps
+    assert (
+        client.post(reverse("customers:tag-delete", args=[tag.pk])).status_code == 404
+    )  # not for reps
     client.force_login(manager)
     assert client.post(reverse("customers:tag-delete", args=[999999])).status_code == 404
     assert client.post(reverse("customers:tag-delete", args=[tag.pk])).status_code == 302
@@ -24,12 +26,17 @@ def test_tags_are_listed_and_deleted_by_managers(client, rep, manager):
 
 
 def test_custom_fields_are_listed_and_switched_off(client, manager):
-    definition = services.define_custom_field(actor=manager, data={
-        "target": "person", "key": "rank", "label": "ランク", "field_type": "text"})
+    definition = services.define_custom_field(
+        actor=manager,
+        data={"target": "person", "key": "rank", "label": "ランク", "field_type": "text"},
+    )
     client.force_login(manager)
     assert "ランク" in client.get(reverse("customers:custom-fields")).content.decode()
     assert client.post(reverse("customers:custom-field-toggle", args=[999999])).status_code == 404
-    assert client.post(reverse("customers:custom-field-toggle", args=[definition.pk])).status_code == 302
+    assert (
+        client.post(reverse("customers:custom-field-toggle", args=[definition.pk])).status_code
+        == 302
+    )
     assert CustomFieldDefinition.objects.get().is_active is False
 
 

@@ -13,27 +13,62 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ledger(rep):
     people = {
-        "takada": factories.person(rep, family_name="高田", given_name="一郎", family_kana="タカダ", given_kana="イチロウ",
-                                   email="ichiro.takada@example.ne.jp", phone="090-1234-8222", prefecture="東京都"),
-        "abe": factories.person(rep, family_name="阿部", given_name="花子", family_kana="アベ", given_kana="ハナコ",
-                                email="hanako@takada-shoji.jp", phone="03-5555-1111", prefecture="大阪府"),
-        "wada": factories.person(rep, family_name="和田", given_name="聡", family_kana="ワダ", given_kana="サトシ",
-                                 email="takada.fan@example.ne.jp", phone="06-1234-8222", prefecture="大阪府"),
+        "takada": factories.person(
+            rep,
+            family_name="高田",
+            given_name="一郎",
+            family_kana="タカダ",
+            given_kana="イチロウ",
+            email="ichiro.takada@example.ne.jp",
+            phone="090-1234-8222",
+            prefecture="東京都",
+        ),
+        "abe": factories.person(
+            rep,
+            family_name="阿部",
+            given_name="花子",
+            family_kana="アベ",
+            given_kana="ハナコ",
+            email="hanako@takada-shoji.jp",
+            phone="03-5555-1111",
+            prefecture="大阪府",
+        ),
+        "wada": factories.person(
+            rep,
+            family_name="和田",
+            given_name="聡",
+            family_kana="ワダ",
+            given_kana="サトシ",
+            email="takada.fan@example.ne.jp",
+            phone="06-1234-8222",
+            prefecture="大阪府",
+        ),
     }
-    company = factories.company(rep, name="株式会社高田商事", kana="タカダショウジ", email="info@takada-shoji.jp",
-                                phone="03-9999-8222")
+    company = factories.company(
+        rep,
+        name="株式会社高田商事",
+        kana="タカダショウジ",
+        email="info@takada-shoji.jp",
+        phone="03-9999-8222",
+    )
     return people, company
 
 
 def _found(query, **kwargs):
-    return [(result.type, result.id) for result in selectors.search_customers(kwargs.pop("user"), query, **kwargs)[0]]
+    return [
+        (result.type, result.id)
+        for result in selectors.search_customers(kwargs.pop("user"), query, **kwargs)[0]
+    ]
 
 
 def test_each_kind_finds_its_customers_in_reading_order(ledger, rep):
     people, company = ledger
     p = {name: ("person", person.pk) for name, person in people.items()}
     c = ("company", company.pk)
-    assert _found("高田", user=rep) == [p["takada"], c]  # kanji, 五十音順: タカダ イチロウ < タカダショウジ
+    assert _found("高田", user=rep) == [
+        p["takada"],
+        c,
+    ]  # kanji, 五十音順: タカダ イチロウ < タカダショウジ
     # romaji as a reading, and the start of e-mail addresses and of domains (takada-shoji.jp)
     assert _found("takada", user=rep) == [p["abe"], p["takada"], c, p["wada"]]
     assert _found("hanako@", user=rep) == [p["abe"]]
@@ -50,8 +85,11 @@ def test_email_matches_page_through_with_the_cursor(ledger, rep):
     assert cursor
     rest, end = selectors.search_customers(rep, "takada", limit=3, cursor=cursor)
     assert [(r.type, r.id) for r in first + rest] == [
-        ("person", people["abe"].pk), ("person", people["takada"].pk), ("company", company.pk),
-        ("person", people["wada"].pk)]
+        ("person", people["abe"].pk),
+        ("person", people["takada"].pk),
+        ("company", company.pk),
+        ("person", people["wada"].pk),
+    ]
     assert end is None
 
 
@@ -61,20 +99,35 @@ def test_a_list_searched_by_email_and_filtered(ledger, rep, few, monkeypatch):
     narrowing), not to a first handful afterwards."""
     monkeypatch.setattr(selectors.ledger, "FEW_PEOPLE", few)
     people, _company = ledger
-    page = selectors.list_people_rows(rep, PersonFilters(q="@example.ne.jp", prefecture="大阪府"), size=10)
+    page = selectors.list_people_rows(
+        rep, PersonFilters(q="@example.ne.jp", prefecture="大阪府"), size=10
+    )
     assert [row["id"] for row in page.items] == [people["wada"].pk]
     page = selectors.list_people(rep, PersonFilters(q="8222", prefecture="東京都"), size=10)
     assert [person.pk for person in page.items] == [people["takada"].pk]
     assert selectors.count_people(rep, PersonFilters(q="8222", prefecture="大阪府")) == (1, False)
 
 
-QUERIES = ["高田", "takada", "hanako@", "@takada-shoji.jp", "+81 90 1234 8222", "8222", "たかだ", "ﾀｶﾀﾞ", "高田一郎", "タ",
-           "鬱鬱", "@"]
+QUERIES = [
+    "高田",
+    "takada",
+    "hanako@",
+    "@takada-shoji.jp",
+    "+81 90 1234 8222",
+    "8222",
+    "たかだ",
+    "ﾀｶﾀﾞ",
+    "高田一郎",
+    "タ",
+    "鬱鬱",
+    "@",
+]
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_the_search_box_answers_in_one_statement_as_the_names_fallback_does(ledger, rep, query, monkeypatch,
-                                                                         django_assert_max_num_queries):
+def test_the_search_box_answers_in_one_statement_as_the_names_fallback_does(
+    ledger, rep, query, monkeypatch, django_assert_max_num_queries
+):
     """Hits, merged kinds and names are one statement on PostgreSQL (prepared); on SQLite,
     or when a permission scope needs other tables, the names are a second — the same
     answer."""

@@ -300,4 +300,3 @@ def test_contacts_link_about_one_in_five(people, companies):
         assert isinstance(department, str) and isinstance(title, str) and isinstance(key, bool)
     assert 0.05 < sum(link[4] for link in links) / len(links) < 0.4
     assert list(SeedGenerator().contacts(10, 0)) == []
-

@@ -31,10 +31,15 @@ pytestmark = pytest.mark.django_db
 def index_names() -> set[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s)", [list(TABLES)])
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s)", [list(TABLES)]
+            )
         else:
             marks = ", ".join(["%s"] * len(TABLES))
-            cursor.execute(f"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks})", list(TABLES))
+            cursor.execute(
+                f"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks})",
+                list(TABLES),
+            )
         return {row[0] for row in cursor.fetchall()}
 
 
@@ -42,7 +47,14 @@ def test_phone_cache_matches_clean_phones_exactly():
     generator = SeedGenerator(seed=3)
     numbers = [p.phone for p in generator.people(4000) if p.phone]
     numbers += [c.phone for c in generator.companies(600) if c.phone]
-    numbers += ["0120-123-456", "090-1234-5678", "03-1234-5678", "０３−１２３４−５６７８", "03(1234)5678", "12-34"]
+    numbers += [
+        "0120-123-456",
+        "090-1234-5678",
+        "03-1234-5678",
+        "０３−１２３４−５６７８",
+        "03(1234)5678",
+        "12-34",
+    ]
     cache = PhoneCache()
     for number in numbers:
         try:
@@ -53,20 +65,29 @@ def test_phone_cache_matches_clean_phones_exactly():
         if expected is None:
             assert got is None, number
         else:
-            assert got == (expected["number"], expected["e164"], expected["digits"],
-                           expected["digits_reversed"], expected["kind"]), number
+            assert got == (
+                expected["number"],
+                expected["e164"],
+                expected["digits"],
+                expected["digits_reversed"],
+                expected["kind"],
+            ), number
     assert any(cache.row(n) is None for n in numbers)  # the plan rejects some generated numbers
 
 
 def test_load_writes_people_companies_and_everything_linked(rep, teammate):
     owners = [(rep.pk, rep.team_id), (teammate.pk, teammate.team_id)]
     before = index_names()
-    report = load(actor=rep, people=400, companies=30, seed=5, duplicate_rate=0.05, owners=owners, batch=150)
+    report = load(
+        actor=rep, people=400, companies=30, seed=5, duplicate_rate=0.05, owners=owners, batch=150
+    )
     assert index_names() == before  # dropped for the load, rebuilt after it
 
     assert (report.people, report.companies) == (400, 30)
     people = list(Person.objects.order_by("id"))
-    assert [p.pk for p in people] == list(range(report.first_person_id, report.first_person_id + 400))
+    assert [p.pk for p in people] == list(
+        range(report.first_person_id, report.first_person_id + 400)
+    )
     assert Company.objects.count() == 30
     assert EmailAddress.objects.filter(person__isnull=False).count() == report.emails
     assert PhoneNumber.objects.count() == report.phones
@@ -77,17 +98,27 @@ def test_load_writes_people_companies_and_everything_linked(rep, teammate):
     assert SearchDocument.objects.filter(entity_type=COMPANY).count() == 30
 
     for person in people:
-        assert person.sort_kana == person_sort_kana(person.family_name, person.given_name,
-                                                    person.family_kana, person.given_kana)
+        assert person.sort_kana == person_sort_kana(
+            person.family_name, person.given_name, person.family_kana, person.given_kana
+        )
         assert (person.owner_id, person.team_id) in owners
-        assert person.family_kana == "" or all("ァ" <= ch <= "ヺ" or ch == "ー" for ch in person.family_kana)
+        assert person.family_kana == "" or all(
+            "ァ" <= ch <= "ヺ" or ch == "ー" for ch in person.family_kana
+        )
     for company in Company.objects.all():
         assert company.sort_kana == company_sort_kana(company.name, company.kana)
     for email in EmailAddress.objects.all():
-        assert email.domain == email.address.rpartition("@")[2] and email.address == email.address.lower()
+        assert (
+            email.domain == email.address.rpartition("@")[2]
+            and email.address == email.address.lower()
+        )
     for phone in PhoneNumber.objects.all():
         row = clean_phones([phone.number])[0]
-        assert (phone.e164, phone.digits, phone.digits_reversed) == (row["e164"], row["digits"], row["digits_reversed"])
+        assert (phone.e164, phone.digits, phone.digits_reversed) == (
+            row["e164"],
+            row["digits"],
+            row["digits_reversed"],
+        )
     stage = {c.person_id: c for c in RelationshipStageChange.objects.all()}
     assert all(stage[p.pk].stage == p.relationship_stage for p in people)
 
@@ -102,17 +133,44 @@ def test_loaded_rows_equal_what_the_service_writes(admin):
     seed = next(iter(SeedGenerator(seed=9).people(1)))
     report = load(actor=admin, people=1, seed=9)
     loaded = Person.objects.get(pk=report.first_person_id)
-    created = services.create_person(actor=admin, data={
-        "family_name": seed.family_name, "given_name": seed.given_name, "family_kana": seed.family_kana,
-        "given_kana": seed.given_kana, "postal_code": seed.postal_code, "prefecture": seed.prefecture,
-        "city": seed.city, "address_line": seed.address_line, "building": seed.building,
-        "birthday": seed.birthday, "gender": seed.gender, "relationship_stage": seed.relationship_stage,
-        "lifecycle": seed.lifecycle, "source_channel": seed.source_channel, "email": seed.email,
-        "phone": seed.phone if seed.phone and PhoneCache().row(seed.phone) else None,
-    })
-    for field in ("family_name", "given_name", "family_kana", "given_kana", "sort_kana", "postal_code",
-                  "prefecture", "city", "address_line", "building", "birthday", "gender",
-                  "relationship_stage", "lifecycle", "source_channel"):
+    created = services.create_person(
+        actor=admin,
+        data={
+            "family_name": seed.family_name,
+            "given_name": seed.given_name,
+            "family_kana": seed.family_kana,
+            "given_kana": seed.given_kana,
+            "postal_code": seed.postal_code,
+            "prefecture": seed.prefecture,
+            "city": seed.city,
+            "address_line": seed.address_line,
+            "building": seed.building,
+            "birthday": seed.birthday,
+            "gender": seed.gender,
+            "relationship_stage": seed.relationship_stage,
+            "lifecycle": seed.lifecycle,
+            "source_channel": seed.source_channel,
+            "email": seed.email,
+            "phone": seed.phone if seed.phone and PhoneCache().row(seed.phone) else None,
+        },
+    )
+    for field in (
+        "family_name",
+        "given_name",
+        "family_kana",
+        "given_kana",
+        "sort_kana",
+        "postal_code",
+        "prefecture",
+        "city",
+        "address_line",
+        "building",
+        "birthday",
+        "gender",
+        "relationship_stage",
+        "lifecycle",
+        "source_channel",
+    ):
         assert getattr(loaded, field) == getattr(created, field), field
     documents = {d.entity_id: d for d in SearchDocument.objects.filter(entity_type=PERSON)}
     assert documents[loaded.pk].text == documents[created.pk].text
@@ -120,13 +178,17 @@ def test_loaded_rows_equal_what_the_service_writes(admin):
     with connection.cursor() as cursor:
         grams = []
         for document in (documents[loaded.pk], documents[created.pk]):
-            cursor.execute(f"SELECT gram, sort_key FROM {search.GRAM_TABLE} WHERE document_id = %s", [document.pk])
+            cursor.execute(
+                f"SELECT gram, sort_key FROM {search.GRAM_TABLE} WHERE document_id = %s",
+                [document.pk],
+            )
             grams.append(sorted(cursor.fetchall()))
     assert grams[0] == grams[1] and grams[0]
     columns = ("number", "e164", "digits", "digits_reversed", "kind", "is_primary")
     assert list(loaded.phones.values_list(*columns)) == list(created.phones.values_list(*columns))
-    assert list(loaded.emails.values_list("address", "domain", "is_primary")) == \
-        list(created.emails.values_list("address", "domain", "is_primary"))
+    assert list(loaded.emails.values_list("address", "domain", "is_primary")) == list(
+        created.emails.values_list("address", "domain", "is_primary")
+    )
 
 
 def test_loaded_people_are_found_by_the_search_box(rep):
@@ -189,22 +251,41 @@ def _snapshot(report) -> dict:
     p0, c0 = report.first_person_id, report.first_company_id
     tables = {
         "people": Person.objects.order_by("id").values_list(
-            "id", "family_name", "given_name", "family_kana", "sort_kana", "birthday", "owner_id", "created_at"),
+            "id",
+            "family_name",
+            "given_name",
+            "family_kana",
+            "sort_kana",
+            "birthday",
+            "owner_id",
+            "created_at",
+        ),
         "emails": EmailAddress.objects.order_by("person_id", "company_id", "address").values_list(
-            "person_id", "company_id", "address", "domain", "is_primary"),
+            "person_id", "company_id", "address", "domain", "is_primary"
+        ),
         "phones": PhoneNumber.objects.order_by("person_id", "company_id", "number").values_list(
-            "person_id", "company_id", "number", "e164", "digits", "kind"),
+            "person_id", "company_id", "number", "e164", "digits", "kind"
+        ),
         "household": HouseholdMember.objects.order_by("person_id", "name", "relation").values_list(
-            "person_id", "name", "kana", "relation", "birthday"),
-        "stages": RelationshipStageChange.objects.order_by("person_id").values_list("person_id", "stage", "reached_on"),
-        "contacts": Contact.objects.order_by("person_id", "company_id").values_list("person_id", "company_id", "title"),
+            "person_id", "name", "kana", "relation", "birthday"
+        ),
+        "stages": RelationshipStageChange.objects.order_by("person_id").values_list(
+            "person_id", "stage", "reached_on"
+        ),
+        "contacts": Contact.objects.order_by("person_id", "company_id").values_list(
+            "person_id", "company_id", "title"
+        ),
         "documents": SearchDocument.objects.order_by("entity_type", "entity_id").values_list(
-            "entity_type", "entity_id", "text", "sort_key"),
+            "entity_type", "entity_id", "text", "sort_key"
+        ),
     }
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT d.entity_type, d.entity_id, g.gram, g.sort_key FROM {search.GRAM_TABLE} g "
-                       f"JOIN {search.DOC_TABLE} d ON d.id = g.document_id ORDER BY 1, 2, 3")
+        cursor.execute(
+            f"SELECT d.entity_type, d.entity_id, g.gram, g.sort_key FROM {search.GRAM_TABLE} g "
+            f"JOIN {search.DOC_TABLE} d ON d.id = g.document_id ORDER BY 1, 2, 3"
+        )
         grams = cursor.fetchall()
+
     # ids relative to the first person/company: PostgreSQL's sequences do not roll back
     def rel_person(value):
         return None if value is None else value - p0
@@ -218,8 +299,12 @@ def _snapshot(report) -> dict:
         shot[name] = [(rel_person(row[0]), rel_company(row[1]), *row[2:]) for row in shot[name]]
     for name in ("household", "stages"):
         shot[name] = [(rel_person(row[0]), *row[1:]) for row in shot[name]]
-    shot["contacts"] = [(rel_person(row[0]), rel_company(row[1]), *row[2:]) for row in shot["contacts"]]
-    shot["documents"] = [(row[0], row[1] - (p0 if row[0] == PERSON else c0), *row[2:]) for row in shot["documents"]]
+    shot["contacts"] = [
+        (rel_person(row[0]), rel_company(row[1]), *row[2:]) for row in shot["contacts"]
+    ]
+    shot["documents"] = [
+        (row[0], row[1] - (p0 if row[0] == PERSON else c0), *row[2:]) for row in shot["documents"]
+    ]
     grams = [(t, e - (p0 if t == PERSON else c0), g, k) for t, e, g, k in grams]
     # registration moments are drawn from a pool anchored at "now": compare them relatively
     start = shot["people"][0][-1]
@@ -234,8 +319,15 @@ def test_rows_built_in_a_forked_process_are_the_rows_built_here(admin):
     for parallel in (True, False):
         try:
             with transaction.atomic():
-                report = load(actor=admin, people=300, companies=12, seed=5, batch=70, parallel=parallel,
-                              owners=[(admin.pk, None)])
+                report = load(
+                    actor=admin,
+                    people=300,
+                    companies=12,
+                    seed=5,
+                    batch=70,
+                    parallel=parallel,
+                    owners=[(admin.pk, None)],
+                )
                 assert report.people == 300 and report.search_documents == 312
                 shots.append(_snapshot(report))
                 raise _Undo

@@ -20,16 +20,25 @@ def test_pages_need_login(client):
 
 
 def test_list_sorts_by_kana_not_by_kanji(rep_client, rep):
-    for family, kana in [("渡辺", "ワタナベ"), ("青木", "アオキ"), ("鈴木", "スズキ"), ("伊藤", "イトウ")]:
+    for family, kana in [
+        ("渡辺", "ワタナベ"),
+        ("青木", "アオキ"),
+        ("鈴木", "スズキ"),
+        ("伊藤", "イトウ"),
+    ]:
         factories.person(rep, family_name=family, family_kana=kana)
     html = rep_client.get(reverse("customers:people")).content.decode()
     positions = [html.index(name) for name in ("青木", "伊藤", "鈴木", "渡辺")]
     assert positions == sorted(positions)
 
 
-def test_list_page_query_budget_does_not_grow_with_page_size(rep_client, rep, django_assert_max_num_queries):
+def test_list_page_query_budget_does_not_grow_with_page_size(
+    rep_client, rep, django_assert_max_num_queries
+):
     for index in range(60):
-        factories.person(rep, family_name=f"田中{index}", email=f"t{index}@example.jp", tags=["VIP"])
+        factories.person(
+            rep, family_name=f"田中{index}", email=f"t{index}@example.jp", tags=["VIP"]
+        )
     rep_client.get(reverse("customers:people"))  # warm the session cache
     for size in (25, 50, 100):
         with django_assert_max_num_queries(5):
@@ -38,13 +47,25 @@ def test_list_page_query_budget_does_not_grow_with_page_size(rep_client, rep, dj
 
 
 def test_list_keyset_pages_cover_everyone_once(rep_client, rep):
-    created = {factories.person(rep, family_name=f"佐藤{i:02d}", family_kana="サトウ", given_kana=f"{'アイウエオカキクケコ'[i % 10]}").pk for i in range(30)}
+    created = {
+        factories.person(
+            rep,
+            family_name=f"佐藤{i:02d}",
+            family_kana="サトウ",
+            given_kana=f"{'アイウエオカキクケコ'[i % 10]}",
+        ).pk
+        for i in range(30)
+    }
     seen, url = [], reverse("customers:people") + "?size=25"
     while url:
         response = rep_client.get(url)
         page = response.context["page"]
         seen += [p.pk for p in page.items]
-        url = reverse("customers:people") + f"?size=25&after={page.next_cursor}" if page.has_next else None
+        url = (
+            reverse("customers:people") + f"?size=25&after={page.next_cursor}"
+            if page.has_next
+            else None
+        )
     assert sorted(seen) == sorted(created)
 
 
@@ -65,9 +86,18 @@ def test_htmx_list_request_gets_only_the_table(rep_client, rep):
 
 
 def test_create_form_shows_field_errors_and_keeps_input(rep_client):
-    response = rep_client.post(reverse("customers:person-create"), {
-        "family_name": "", "given_name": "太郎", "family_kana": "abc", "emails": "bad", "postal_code": "1",
-        "relationship_stage": "exploratory", "lifecycle": "lead"})
+    response = rep_client.post(
+        reverse("customers:person-create"),
+        {
+            "family_name": "",
+            "given_name": "太郎",
+            "family_kana": "abc",
+            "emails": "bad",
+            "postal_code": "1",
+            "relationship_stage": "exploratory",
+            "lifecycle": "lead",
+        },
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert set(form.errors) >= {"family_name", "family_kana", "emails", "postal_code"}
@@ -76,26 +106,51 @@ def test_create_form_shows_field_errors_and_keeps_input(rep_client):
 
 
 def test_create_then_360_view(rep_client, rep, django_assert_max_num_queries):
-    response = rep_client.post(reverse("customers:person-create"), {
-        "family_name": "山田", "given_name": "花子", "family_kana": "やまだ", "given_kana": "ﾊﾅｺ",
-        "emails": "hanako@example.jp\nyamada@example.com", "phones": "03-1234-5678", "postal_code": "1000001",
-        "relationship_stage": "exploratory", "lifecycle": "lead", "tags": "VIP, 紹介"})
+    response = rep_client.post(
+        reverse("customers:person-create"),
+        {
+            "family_name": "山田",
+            "given_name": "花子",
+            "family_kana": "やまだ",
+            "given_kana": "ﾊﾅｺ",
+            "emails": "hanako@example.jp\nyamada@example.com",
+            "phones": "03-1234-5678",
+            "postal_code": "1000001",
+            "relationship_stage": "exploratory",
+            "lifecycle": "lead",
+            "tags": "VIP, 紹介",
+        },
+    )
     person = Person.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("customers:person", args=[person.pk])
-    services.add_household_member(actor=rep, person=person, data={"name": "山田 太郎", "relation": "spouse"})
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "customers:person", args=[person.pk]
+    )
+    services.add_household_member(
+        actor=rep, person=person, data={"name": "山田 太郎", "relation": "spouse"}
+    )
     # 11 for the ledger itself, then one per timeline source and per panel that other
     # domains register (touches, next actions, deals, ownership history, hand-over form).
     with django_assert_max_num_queries(22):
         page = rep_client.get(reverse("customers:person", args=[person.pk]))
     body = page.content.decode()
-    for text in ("山田 花子", "ヤマダ ハナコ", "hanako@example.jp", "03-1234-5678", "東京都千代田区", "山田 太郎", "VIP"):
+    for text in (
+        "山田 花子",
+        "ヤマダ ハナコ",
+        "hanako@example.jp",
+        "03-1234-5678",
+        "東京都千代田区",
+        "山田 太郎",
+        "VIP",
+    ):
         assert text in body
 
 
 def test_edit_conflict_is_shown_not_overwritten(rep_client, rep, teammate):
     person = factories.person(rep)
     url = reverse("customers:person-edit", args=[person.pk])
-    form_data = {**{k: v for k, v in rep_client.get(url).context["form"].initial.items() if v is not None}}
+    form_data = {
+        **{k: v for k, v in rep_client.get(url).context["form"].initial.items() if v is not None}
+    }
     services.update_person(actor=teammate, person=person, data={"notes": "teammate was faster"})
     form_data.update({"notes": "mine", "version": 1, "owner": rep.pk, "team": rep.team_id})
     response = rep_client.post(url, form_data)
@@ -135,7 +190,12 @@ def test_postal_lookup_offers_choices_for_shared_codes(rep_client):
     assert len(data["areas"]) == 2
     single = rep_client.get(reverse("customers:postal-lookup"), {"postal_code": "1000001"}).json()
     assert single["areas"] == [{"prefecture": "東京都", "city": "千代田区", "town": "千代田"}]
-    assert rep_client.get(reverse("customers:postal-lookup"), {"postal_code": "999-9999"}).json()["areas"] == []
+    assert (
+        rep_client.get(reverse("customers:postal-lookup"), {"postal_code": "999-9999"}).json()[
+            "areas"
+        ]
+        == []
+    )
 
 
 def test_global_search_page(rep_client, rep):
@@ -150,7 +210,9 @@ def test_company_pages(rep_client, rep):
     assert rep_client.get(reverse("customers:companies")).status_code == 200
     body = rep_client.get(reverse("customers:company", args=[company.pk])).content.decode()
     assert "株式会社山田製作所" in body and "7000012050002" in body
-    response = rep_client.post(reverse("customers:company-create"), {"name": "別会社", "corporate_number": "7000012050002"})
+    response = rep_client.post(
+        reverse("customers:company-create"), {"name": "別会社", "corporate_number": "7000012050002"}
+    )
     assert "corporate_number" in response.context["form"].errors
 
 
@@ -159,8 +221,19 @@ def test_settings_pages_render(rep_client, client, manager):
     assert rep_client.get(reverse("customers:custom-fields")).status_code == 404
     client.force_login(manager)
     assert client.get(reverse("customers:custom-fields")).status_code == 200
-    assert client.post(reverse("customers:custom-fields"), {"target": "person", "key": "rank", "label": "ランク",
-                                                          "field_type": "choice", "choices": "A\nB"}).status_code == 302
+    assert (
+        client.post(
+            reverse("customers:custom-fields"),
+            {
+                "target": "person",
+                "key": "rank",
+                "label": "ランク",
+                "field_type": "choice",
+                "choices": "A\nB",
+            },
+        ).status_code
+        == 302
+    )
     assert client.get(reverse("web:settings")).status_code == 200
     assert client.get(reverse("web:home")).status_code == 200
 
@@ -170,11 +243,15 @@ def test_filter_options_fragment_keeps_the_current_choice(rep_client, rep):
     from daifuku.customers.models import Tag
 
     tag = Tag.objects.get()
-    body = rep_client.get(reverse("customers:people-filter-options"), {"owner": "me", "tag": tag.pk}).content.decode()
+    body = rep_client.get(
+        reverse("customers:people-filter-options"), {"owner": "me", "tag": tag.pk}
+    ).content.decode()
     assert f'value="{tag.pk}" selected' in body and 'value="me" selected' in body
 
 
-def test_searching_the_list_stays_within_five_queries(rep_client, rep, django_assert_max_num_queries):
+def test_searching_the_list_stays_within_five_queries(
+    rep_client, rep, django_assert_max_num_queries
+):
     for index in range(30):
         factories.person(rep, family_name="田中", given_name=f"{index}", family_kana="タナカ")
     rep_client.get(reverse("customers:people"))
@@ -184,30 +261,50 @@ def test_searching_the_list_stays_within_five_queries(rep_client, rep, django_as
 
 
 def test_as_you_type_validation_flags_filled_fields_only(rep_client):
-    response = rep_client.post(reverse("customers:person-validate"), {
-        "family_name": "", "family_kana": "yamada", "phones": "12", "emails": "ok@example.jp",
-        "relationship_stage": "exploratory", "lifecycle": "lead"}, HTTP_HX_REQUEST="true")
+    response = rep_client.post(
+        reverse("customers:person-validate"),
+        {
+            "family_name": "",
+            "family_kana": "yamada",
+            "phones": "12",
+            "emails": "ok@example.jp",
+            "relationship_stage": "exploratory",
+            "lifecycle": "lead",
+        },
+        HTTP_HX_REQUEST="true",
+    )
     body = response.content.decode()
     assert response.status_code == 200 and 'hx-swap-oob="true"' in body
     import re
 
     def errors_for(field_id):
-        match = re.search(rf'<ul class="field-error" id="{field_id}-error"[^>]*>(.*?)</ul>', body, re.S)
+        match = re.search(
+            rf'<ul class="field-error" id="{field_id}-error"[^>]*>(.*?)</ul>', body, re.S
+        )
         return match.group(1).strip()
 
     assert errors_for("id_family_kana") and errors_for("id_phones")
-    assert errors_for("id_family_name") == ""  # empty and untouched: reported on Save, not while typing
+    assert (
+        errors_for("id_family_name") == ""
+    )  # empty and untouched: reported on Save, not while typing
     assert errors_for("id_emails") == ""
     assert Person.objects.count() == 0
 
 
 def test_history_and_timeline_speak_the_users_language(rep_client, rep, teammate):
     person = factories.person(rep)
-    services.update_person(actor=rep, person=person, data={"relationship_stage": "basic", "owner": teammate,
-                                                           "email": "new@example.jp"})
-    history = rep_client.get(reverse("customers:person-history", args=[person.pk]), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    services.update_person(
+        actor=rep,
+        person=person,
+        data={"relationship_stage": "basic", "owner": teammate, "email": "new@example.jp"},
+    )
+    history = rep_client.get(
+        reverse("customers:person-history", args=[person.pk]), HTTP_ACCEPT_LANGUAGE="ja"
+    ).content.decode()
     assert "関係性ステージ: 探索的 → 基本" in history
     assert f"担当者: {rep} → {teammate}" in history
     assert "new@example.jp" in history
-    page = rep_client.get(reverse("customers:person", args=[person.pk]), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    page = rep_client.get(
+        reverse("customers:person", args=[person.pk]), HTTP_ACCEPT_LANGUAGE="ja"
+    ).content.decode()
     assert "探索的 → 基本" in page and "relationship_stage" not in page

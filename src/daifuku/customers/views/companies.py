@@ -22,15 +22,23 @@ def company_list(request):
     q = request.GET.get("q", "").strip()
     owner = request.GET.get("owner", "")
     page = selectors.list_companies(
-        request.user, q=q, owner=request.user.pk if owner == "me" else int_or_none(owner),
-        cursor=request.GET.get("after") or request.GET.get("before"), size=page_size(request),
-        sort=request.GET.get("sort", "kana"), backwards=bool(request.GET.get("before")),
+        request.user,
+        q=q,
+        owner=request.user.pk if owner == "me" else int_or_none(owner),
+        cursor=request.GET.get("after") or request.GET.get("before"),
+        size=page_size(request),
+        sort=request.GET.get("sort", "kana"),
+        backwards=bool(request.GET.get("before")),
     )
     params = request.GET.copy()
     params.pop("after", None)
     params.pop("before", None)
     context = {"page": page, "q": q, "owner": owner, "query_string": params.urlencode()}
-    template = "customers/partials/_companies_table.html" if request.htmx else "customers/company_list.html"
+    template = (
+        "customers/partials/_companies_table.html"
+        if request.htmx
+        else "customers/company_list.html"
+    )
     return render(request, template, context)
 
 
@@ -45,12 +53,22 @@ def company_detail(request, pk: int):
 
 @login_required
 def company_create(request):
-    form = CompanyForm(request.POST or None, definitions=active_definitions("company"),
-                       initial={"owner": request.user.pk, "team": request.user.team_id})
+    form = CompanyForm(
+        request.POST or None,
+        definitions=active_definitions("company"),
+        initial={"owner": request.user.pk, "team": request.user.team_id},
+    )
     if request.method == "POST" and form.is_valid():
-        company = run_service(form, lambda: services.create_company(actor=request.user, data=form.creation_data()))
+        company = run_service(
+            form, lambda: services.create_company(actor=request.user, data=form.creation_data())
+        )
         if company:
-            return done(request, _("%(name)s was added.") % {"name": company.display_name}, "customers:company", company.pk)
+            return done(
+                request,
+                _("%(name)s was added.") % {"name": company.display_name},
+                "customers:company",
+                company.pk,
+            )
     return render(request, "customers/company_form.html", {"form": form, "creating": True})
 
 
@@ -58,23 +76,55 @@ def company_create(request):
 def company_edit(request, pk: int):
     company = selectors.get_company(request.user, pk, CHANGE)
     initial = {
-        **{f: getattr(company, f) for f in ("legal_form", "legal_form_position", "kana", "corporate_number",
-                                           "postal_code", "prefecture", "city", "address_line", "building",
-                                           "industry", "size", "website", "notes")},
+        **{
+            f: getattr(company, f)
+            for f in (
+                "legal_form",
+                "legal_form_position",
+                "kana",
+                "corporate_number",
+                "postal_code",
+                "prefecture",
+                "city",
+                "address_line",
+                "building",
+                "industry",
+                "size",
+                "website",
+                "notes",
+            )
+        },
         "name": company.name,
         "emails": "\n".join(e.address for e in company.emails.all()),
         "phones": "\n".join(p.number for p in company.phones.all()),
         "tags": ", ".join(t.name for t in company.tags.all()),
-        "owner": company.owner_id, "team": company.team_id, "version": company.version,
+        "owner": company.owner_id,
+        "team": company.team_id,
+        "version": company.version,
     }
-    form = CompanyForm(request.POST or None, initial=initial, definitions=active_definitions("company"),
-                       custom_initial=company.custom_fields)
+    form = CompanyForm(
+        request.POST or None,
+        initial=initial,
+        definitions=active_definitions("company"),
+        custom_initial=company.custom_fields,
+    )
     if request.method == "POST" and form.is_valid():
-        updated = run_service(form, lambda: services.update_company(
-            actor=request.user, company=company, data=form.to_data(), expected_version=form.cleaned_data.get("version")))
+        updated = run_service(
+            form,
+            lambda: services.update_company(
+                actor=request.user,
+                company=company,
+                data=form.to_data(),
+                expected_version=form.cleaned_data.get("version"),
+            ),
+        )
         if updated:
             return done(request, _("Saved."), "customers:company", company.pk)
-    return render(request, "customers/company_form.html", {"form": form, "company": company, "creating": False})
+    return render(
+        request,
+        "customers/company_form.html",
+        {"form": form, "company": company, "creating": False},
+    )
 
 
 @login_required
@@ -92,12 +142,16 @@ def company_restore(request, pk: int):
     if company is None:
         raise Http404
     form = CompanyForm()
-    restored = run_service(form, lambda: services.restore_company(actor=request.user, company=company))
+    restored = run_service(
+        form, lambda: services.restore_company(actor=request.user, company=company)
+    )
     if restored is None:
         from django.contrib import messages
         from django.shortcuts import redirect
 
-        messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or _("Could not restore."))
+        messages.error(
+            request, " ".join(str(e) for e in form.non_field_errors()) or _("Could not restore.")
+        )
         return redirect("customers:trash")
     return done(request, _("Restored."), "customers:company", company.pk)
 
@@ -105,5 +159,12 @@ def company_restore(request, pk: int):
 @login_required
 def company_history(request, pk: int):
     company = selectors.get_company(request.user, pk)
-    return render(request, "customers/history.html", {"object": company, "rows": history_rows(company, request.user),
-                                                        "back_url": "customers:company"})
+    return render(
+        request,
+        "customers/history.html",
+        {
+            "object": company,
+            "rows": history_rows(company, request.user),
+            "back_url": "customers:company",
+        },
+    )

@@ -20,9 +20,15 @@ from ..dedup.merge import COMPANY_FIELDS, PERSON_FIELDS, undo_merge
 from ..selectors import reference
 
 REASON_LABELS = {
-    "email": gettext_lazy("same email"), "phone": gettext_lazy("same phone"), "kana": gettext_lazy("same reading"), "name": gettext_lazy("same name"),
-    "name_similar": gettext_lazy("similar name"), "birthday": gettext_lazy("same birthday"), "postal_code": gettext_lazy("same postal code"),
-    "address": gettext_lazy("same address"), "company_name": gettext_lazy("same company name"),
+    "email": gettext_lazy("same email"),
+    "phone": gettext_lazy("same phone"),
+    "kana": gettext_lazy("same reading"),
+    "name": gettext_lazy("same name"),
+    "name_similar": gettext_lazy("similar name"),
+    "birthday": gettext_lazy("same birthday"),
+    "postal_code": gettext_lazy("same postal code"),
+    "address": gettext_lazy("same address"),
+    "company_name": gettext_lazy("same company name"),
     "corporate_number": gettext_lazy("same corporate number"),
 }
 
@@ -35,13 +41,21 @@ def reason_labels(reasons) -> list[str]:
 def dedup_queue(request):
     if request.htmx and request.GET.get("scan"):
         return _scan_status(request, request.GET["scan"])
-    entity_type = request.GET.get("type", "") if request.GET.get("type") in ("person", "company") else ""
-    page = dedup_selectors.list_groups(request.user, entity_type=entity_type, cursor=request.GET.get("after"))
-    groups = [{"group": g, "members": dedup_selectors.members_of(g), "reasons": reason_labels(g.reasons)}
-              for g in page.items]
+    entity_type = (
+        request.GET.get("type", "") if request.GET.get("type") in ("person", "company") else ""
+    )
+    page = dedup_selectors.list_groups(
+        request.user, entity_type=entity_type, cursor=request.GET.get("after")
+    )
+    groups = [
+        {"group": g, "members": dedup_selectors.members_of(g), "reasons": reason_labels(g.reasons)}
+        for g in page.items
+    ]
     job = reference.last_dedup_scan()
     context = {"groups": groups, "page": page, "type": entity_type, "job": job}
-    template = "customers/partials/_dedup_queue.html" if request.htmx else "customers/dedup_queue.html"
+    template = (
+        "customers/partials/_dedup_queue.html" if request.htmx else "customers/dedup_queue.html"
+    )
     return render(request, template, context)
 
 
@@ -61,7 +75,9 @@ def dedup_scan(request):
     entity_type = request.POST.get("type", "person")
     try:
         dedup_services.start_scan(actor=request.user, entity_type=entity_type)
-        messages.success(request, _("Looking for duplicates. The list updates when the scan is done."))
+        messages.success(
+            request, _("Looking for duplicates. The list updates when the scan is done.")
+        )
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect("customers:dedup")
@@ -76,14 +92,31 @@ def _rows(group, members) -> tuple[list[dict], list[dict]]:
         values = []
         for member in members:
             display = getattr(member, f"get_{name}_display", None)
-            value = display() if display and getattr(member, field.attname) else getattr(member, name)
+            value = (
+                display() if display and getattr(member, field.attname) else getattr(member, name)
+            )
             if name == "postal_code" and value:
                 value = format_postal_code(value)  # 350-1162, as people write it
             values.append("" if value is None else str(value))
-        rows.append({"name": name, "label": field.verbose_name, "values": values, "same": len(set(values)) == 1})
+        rows.append(
+            {
+                "name": name,
+                "label": field.verbose_name,
+                "values": values,
+                "same": len(set(values)) == 1,
+            }
+        )
     contact = [
-        {"name": "emails", "label": _("Email addresses"), "values": [", ".join(e.address for e in m.emails.all()) for m in members]},
-        {"name": "phones", "label": _("Phone numbers"), "values": [", ".join(p.number for p in m.phones.all()) for m in members]},
+        {
+            "name": "emails",
+            "label": _("Email addresses"),
+            "values": [", ".join(e.address for e in m.emails.all()) for m in members],
+        },
+        {
+            "name": "phones",
+            "label": _("Phone numbers"),
+            "values": [", ".join(p.number for p in m.phones.all()) for m in members],
+        },
     ]
     return rows, contact
 
@@ -93,11 +126,19 @@ def dedup_group(request, pk: int):
     group = dedup_selectors.get_group(request.user, pk)
     members = dedup_selectors.members_of(group)
     rows, contact = _rows(group, members)
-    return render(request, "customers/dedup_group.html", {
-        "group": group, "members": members, "rows": rows, "contact": contact,
-        "reasons": reason_labels(group.reasons), "entity_type": group.entity_type,
-        "pairs": [{**p, "labels": reason_labels(p["reasons"])} for p in group.pairs],
-    })
+    return render(
+        request,
+        "customers/dedup_group.html",
+        {
+            "group": group,
+            "members": members,
+            "rows": rows,
+            "contact": contact,
+            "reasons": reason_labels(group.reasons),
+            "entity_type": group.entity_type,
+            "pairs": [{**p, "labels": reason_labels(p["reasons"])} for p in group.pairs],
+        },
+    )
 
 
 @login_required
@@ -112,11 +153,19 @@ def dedup_merge(request, pk: int):
     members = group.member_ids
     fields = PERSON_FIELDS if group.entity_type == "person" else COMPANY_FIELDS
     # a field whose chosen column is another member's takes that member's value
-    choices = {name: "loser" for name in fields
-               if request.POST.get(f"field_{name}") not in (None, "", str(survivor_id))}
+    choices = {
+        name: "loser"
+        for name in fields
+        if request.POST.get(f"field_{name}") not in (None, "", str(survivor_id))
+    }
     try:
-        journals = dedup_services.merge_group(actor=request.user, group=group, survivor_id=survivor_id,
-                                              choices=choices, loser_ids=[m for m in members if m != survivor_id])
+        journals = dedup_services.merge_group(
+            actor=request.user,
+            group=group,
+            survivor_id=survivor_id,
+            choices=choices,
+            loser_ids=[m for m in members if m != survivor_id],
+        )
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("customers:dedup-group", group.pk)
@@ -131,8 +180,11 @@ def dedup_merge(request, pk: int):
 @login_required
 def dedup_merged(request, journal_id: int):
     journal = dedup_selectors.get_journal(request.user, journal_id, "view")
-    return render(request, "customers/dedup_merged.html", {"journal": journal, "entries": journal.entries.count(),
-                                                           "conflicts": None})
+    return render(
+        request,
+        "customers/dedup_merged.html",
+        {"journal": journal, "entries": journal.entries.count(), "conflicts": None},
+    )
 
 
 @login_required
@@ -142,9 +194,17 @@ def dedup_undo(request, journal_id: int):
     try:
         undo_merge(actor=request.user, journal=journal)
     except DomainError as exc:
-        return render(request, "customers/dedup_merged.html", {
-            "journal": journal, "entries": journal.entries.count(), "message": exc.message,
-            "conflicts": exc.errors}, status=exc.status)
+        return render(
+            request,
+            "customers/dedup_merged.html",
+            {
+                "journal": journal,
+                "entries": journal.entries.count(),
+                "message": exc.message,
+                "conflicts": exc.errors,
+            },
+            status=exc.status,
+        )
     messages.success(request, _("The merge was undone."))
     target = "customers:person" if journal.entity_type == "person" else "customers:company"
     return redirect(target, journal.survivor_id)
@@ -156,7 +216,9 @@ def dedup_dismiss(request, pk: int):
     group = dedup_selectors.get_group(request.user, pk, CHANGE)
     try:
         dedup_services.dismiss_group(actor=request.user, group=group)
-        messages.success(request, _("Noted: these are different customers. They will not be proposed again."))
+        messages.success(
+            request, _("Noted: these are different customers. They will not be proposed again.")
+        )
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect("customers:dedup")
@@ -166,6 +228,9 @@ def dedup_dismiss(request, pk: int):
 def dedup_check(request):
     """htmx: probable duplicates of what is being typed in the person form."""
     data = request.GET.dict() if request.method == "GET" else request.POST.dict()
-    found = dedup_selectors.probable_duplicates(request.user, data) if any(data.get(k) for k in (
-        "family_name", "emails", "phones", "family_kana")) else []
+    found = (
+        dedup_selectors.probable_duplicates(request.user, data)
+        if any(data.get(k) for k in ("family_name", "emails", "phones", "family_kana"))
+        else []
+    )
     return render(request, "customers/partials/_dedup_hint.html", {"found": found})

@@ -21,8 +21,14 @@ from .common import done, run_service
 @login_required
 def search(request):
     q = request.GET.get("q", "").strip()
-    results, next_cursor = selectors.search_customers(request.user, q, cursor=request.GET.get("after"), limit=20) if q else ([], None)
-    return render(request, "customers/search.html", {"q": q, "results": results, "next_cursor": next_cursor})
+    results, next_cursor = (
+        selectors.search_customers(request.user, q, cursor=request.GET.get("after"), limit=20)
+        if q
+        else ([], None)
+    )
+    return render(
+        request, "customers/search.html", {"q": q, "results": results, "next_cursor": next_cursor}
+    )
 
 
 @login_required
@@ -32,9 +38,15 @@ def postal_lookup(request):
     code = normalize_postal_code(request.GET.get("postal_code", "") or request.GET.get("code", ""))
     areas = lookup_postal_code(code) if code else []
     if request.htmx:
-        return render(request, "customers/partials/_postal_choices.html", {"areas": areas, "code": code})
-    return JsonResponse({"postal_code": code, "areas": [
-        {"prefecture": a.prefecture, "city": a.city, "town": a.town} for a in areas]})
+        return render(
+            request, "customers/partials/_postal_choices.html", {"areas": areas, "code": code}
+        )
+    return JsonResponse(
+        {
+            "postal_code": code,
+            "areas": [{"prefecture": a.prefecture, "city": a.city, "town": a.town} for a in areas],
+        }
+    )
 
 
 def _require_manager(request):
@@ -64,10 +76,15 @@ def custom_field_list(request):
     _require_manager(request)
     form = CustomFieldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.define_custom_field(actor=request.user, data=form.cleaned_data)):
+        if run_service(
+            form, lambda: services.define_custom_field(actor=request.user, data=form.cleaned_data)
+        ):
             return done(request, _("Custom field added."), "customers:custom-fields")
-    return render(request, "customers/custom_fields.html", {
-        "form": form, "definitions": reference.custom_field_definitions()})
+    return render(
+        request,
+        "customers/custom_fields.html",
+        {"form": form, "definitions": reference.custom_field_definitions()},
+    )
 
 
 @login_required
@@ -77,8 +94,9 @@ def custom_field_key(request):
     _require_manager(request)
     form = CustomFieldForm(initial={"key": request.GET.get("key", "")})
     target = request.GET.get("target", "")
-    form.fields["key"].widget.attrs["placeholder"] = suggest_key(request.GET.get("label"),
-                                                                 reference.custom_field_keys(target))
+    form.fields["key"].widget.attrs["placeholder"] = suggest_key(
+        request.GET.get("label"), reference.custom_field_keys(target)
+    )
     return HttpResponse(str(form["key"]))
 
 
@@ -87,13 +105,19 @@ def custom_field_key(request):
 def custom_field_toggle(request, pk: int):
     _require_manager(request)
     definition = reference.get_custom_field_definition(pk)
-    services.update_custom_field(actor=request.user, definition=definition, data={"is_active": not definition.is_active})
+    services.update_custom_field(
+        actor=request.user, definition=definition, data={"is_active": not definition.is_active}
+    )
     return redirect("customers:custom-fields")
 
 
 @login_required
 def trash(request):
-    return render(request, "customers/trash.html", {
-        "people": selectors.trash(request.user, "person")[:200],
-        "companies": selectors.trash(request.user, "company")[:200],
-    })
+    return render(
+        request,
+        "customers/trash.html",
+        {
+            "people": selectors.trash(request.user, "person")[:200],
+            "companies": selectors.trash(request.user, "company")[:200],
+        },
+    )

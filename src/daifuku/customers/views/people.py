@@ -28,8 +28,12 @@ def _filters(request) -> selectors.PersonFilters:
         q=request.GET.get("q", "").strip(),
         owner=request.user.pk if owner == "me" else int_or_none(owner),
         team=int_or_none(request.GET.get("team")),
-        lifecycle=request.GET.get("lifecycle", "") if request.GET.get("lifecycle") in Lifecycle.values else "",
-        stage=request.GET.get("stage", "") if request.GET.get("stage") in RelationshipStage.values else "",
+        lifecycle=request.GET.get("lifecycle", "")
+        if request.GET.get("lifecycle") in Lifecycle.values
+        else "",
+        stage=request.GET.get("stage", "")
+        if request.GET.get("stage") in RelationshipStage.values
+        else "",
         tag=int_or_none(request.GET.get("tag")),
         prefecture=request.GET.get("prefecture", ""),
     )
@@ -40,19 +44,35 @@ def person_list(request):
     filters = _filters(request)
     sort = request.GET.get("sort", "kana")
     page = selectors.list_people(
-        request.user, filters, sort=sort, cursor=request.GET.get("after") or request.GET.get("before"),
-        size=page_size(request), backwards=bool(request.GET.get("before")),
+        request.user,
+        filters,
+        sort=sort,
+        cursor=request.GET.get("after") or request.GET.get("before"),
+        size=page_size(request),
+        backwards=bool(request.GET.get("before")),
     )
     count, more = selectors.count_people(request.user, filters)
     context = {
-        "page": page, "filters": filters, "sort": sort, "count": count, "count_more": more,
-        "lifecycles": Lifecycle.choices, "stages": RelationshipStage.choices,
+        "page": page,
+        "filters": filters,
+        "sort": sort,
+        "count": count,
+        "count_more": more,
+        "lifecycles": Lifecycle.choices,
+        "stages": RelationshipStage.choices,
         "query_string": _without(request, ("after", "before")),
         # how many filters are set: shown on the folded filters of a phone
-        "active_filters": sum(bool(request.GET.get(key)) for key in ("owner", "team", "tag", "lifecycle", "stage",
-                                                                     "prefecture")) + (sort != "kana"),
+        "active_filters": sum(
+            bool(request.GET.get(key))
+            for key in ("owner", "team", "tag", "lifecycle", "stage", "prefecture")
+        )
+        + (sort != "kana"),
     }
-    template = "customers/partials/_people_table.html" if request.htmx and not request.htmx.boosted else "customers/person_list.html"
+    template = (
+        "customers/partials/_people_table.html"
+        if request.htmx and not request.htmx.boosted
+        else "customers/person_list.html"
+    )
     return render(request, template, context)
 
 
@@ -61,11 +81,17 @@ def person_filter_options(request):
     """Owner, team and tag choices of the list filters, fetched by htmx after the list so
     the list request itself stays within its query budget on any page size."""
     filters = _filters(request)
-    return render(request, "customers/partials/_people_filter_options.html", {
-        "filters": filters, "owner_param": request.GET.get("owner", ""),
-        "owners": account_selectors.active_users(), "teams": account_selectors.teams(),
-        "tags": reference.tags(),
-    })
+    return render(
+        request,
+        "customers/partials/_people_filter_options.html",
+        {
+            "filters": filters,
+            "owner_param": request.GET.get("owner", ""),
+            "owners": account_selectors.active_users(),
+            "teams": account_selectors.teams(),
+            "tags": reference.tags(),
+        },
+    )
 
 
 def _without(request, keys) -> str:
@@ -79,24 +105,29 @@ def _without(request, keys) -> str:
 def person_detail(request, pk: int):
     context = selectors.person_360(request.user, pk)
     person = context["person"]
-    context.update({
-        "can_change": may(request.user, CHANGE, person),
-        "timeline": timeline.collect(person, user=request.user, limit=30),
-        "stages": RelationshipStage.choices,
-        "household_form": HouseholdForm(),
-        "contact_form": ContactForm(),
-        "consent_form": ConsentForm(),
-        "stage_reached": {c.stage: c.reached_on for c in context["stage_changes"]},
-        "top_panels": panels.render_context("person.top", request, person),
-    })
+    context.update(
+        {
+            "can_change": may(request.user, CHANGE, person),
+            "timeline": timeline.collect(person, user=request.user, limit=30),
+            "stages": RelationshipStage.choices,
+            "household_form": HouseholdForm(),
+            "contact_form": ContactForm(),
+            "consent_form": ConsentForm(),
+            "stage_reached": {c.stage: c.reached_on for c in context["stage_changes"]},
+            "top_panels": panels.render_context("person.top", request, person),
+        }
+    )
     return render(request, "customers/person_detail.html", context)
 
 
 @login_required
 def person_create(request):
     definitions = active_definitions("person")
-    form = PersonForm(request.POST or None, definitions=definitions,
-                      initial={"owner": request.user.pk, "team": request.user.team_id})
+    form = PersonForm(
+        request.POST or None,
+        definitions=definitions,
+        initial={"owner": request.user.pk, "team": request.user.team_id},
+    )
     duplicates = []
     if request.method == "POST" and form.is_valid():
         # 名寄せ: a probable duplicate is shown once before saving; "Save" again confirms
@@ -105,10 +136,21 @@ def person_create(request):
 
             duplicates = probable_duplicates(request.user, form.creation_data())
         if not duplicates:
-            person = run_service(form, lambda: services.create_person(actor=request.user, data=form.creation_data()))
+            person = run_service(
+                form, lambda: services.create_person(actor=request.user, data=form.creation_data())
+            )
             if person:
-                return done(request, _("%(name)s was added.") % {"name": person.display_name}, "customers:person", person.pk)
-    return render(request, "customers/person_form.html", {"form": form, "creating": True, "duplicates": duplicates})
+                return done(
+                    request,
+                    _("%(name)s was added.") % {"name": person.display_name},
+                    "customers:person",
+                    person.pk,
+                )
+    return render(
+        request,
+        "customers/person_form.html",
+        {"form": form, "creating": True, "duplicates": duplicates},
+    )
 
 
 @login_required
@@ -135,7 +177,9 @@ def person_validate(request):
         if name in ("version",):
             continue
         filled = bool(request.POST.get(name, "").strip()) or bool(request.POST.getlist(name)[1:])
-        fields.append({"id": form[name].id_for_label, "errors": errors.get(name, []) if filled else []})
+        fields.append(
+            {"id": form[name].id_for_label, "errors": errors.get(name, []) if filled else []}
+        )
     return render(request, "customers/partials/_validation.html", {"fields": fields})
 
 
@@ -144,22 +188,55 @@ def person_edit(request, pk: int):
     person = selectors.get_person(request.user, pk, CHANGE)
     definitions = active_definitions("person")
     initial = {
-        **{f: getattr(person, f) for f in ("family_name", "given_name", "family_kana", "given_kana", "postal_code",
-                                          "prefecture", "city", "address_line", "building", "gender",
-                                          "relationship_stage", "lifecycle", "source_channel", "preferences", "notes")},
+        **{
+            f: getattr(person, f)
+            for f in (
+                "family_name",
+                "given_name",
+                "family_kana",
+                "given_kana",
+                "postal_code",
+                "prefecture",
+                "city",
+                "address_line",
+                "building",
+                "gender",
+                "relationship_stage",
+                "lifecycle",
+                "source_channel",
+                "preferences",
+                "notes",
+            )
+        },
         "birthday": person.birthday.isoformat() if person.birthday else "",
         "emails": "\n".join(e.address for e in person.emails.all()),
         "phones": "\n".join(p.number for p in person.phones.all()),
         "tags": ", ".join(t.name for t in person.tags.all()),
-        "owner": person.owner_id, "team": person.team_id, "version": person.version,
+        "owner": person.owner_id,
+        "team": person.team_id,
+        "version": person.version,
     }
-    form = PersonForm(request.POST or None, initial=initial, definitions=definitions, custom_initial=person.custom_fields)
+    form = PersonForm(
+        request.POST or None,
+        initial=initial,
+        definitions=definitions,
+        custom_initial=person.custom_fields,
+    )
     if request.method == "POST" and form.is_valid():
-        updated = run_service(form, lambda: services.update_person(
-            actor=request.user, person=person, data=form.to_data(), expected_version=form.cleaned_data.get("version")))
+        updated = run_service(
+            form,
+            lambda: services.update_person(
+                actor=request.user,
+                person=person,
+                data=form.to_data(),
+                expected_version=form.cleaned_data.get("version"),
+            ),
+        )
         if updated:
             return done(request, _("Saved."), "customers:person", person.pk)
-    return render(request, "customers/person_form.html", {"form": form, "person": person, "creating": False})
+    return render(
+        request, "customers/person_form.html", {"form": form, "person": person, "creating": False}
+    )
 
 
 @login_required
@@ -183,8 +260,15 @@ def person_restore(request, pk: int):
 @login_required
 def person_history(request, pk: int):
     person = selectors.get_person(request.user, pk)
-    return render(request, "customers/history.html", {"object": person, "rows": history_rows(person, request.user),
-                                                        "back_url": "customers:person"})
+    return render(
+        request,
+        "customers/history.html",
+        {
+            "object": person,
+            "rows": history_rows(person, request.user),
+            "back_url": "customers:person",
+        },
+    )
 
 
 @login_required
@@ -195,17 +279,25 @@ def person_timeline(request, pk: int):
     person = selectors.get_person(request.user, pk)
     before = parse_datetime(request.GET.get("before", "")) if request.GET.get("before") else None
     items = timeline.collect(person, user=request.user, before=before, limit=30)
-    return render(request, "customers/partials/_timeline.html", {"timeline": items, "person": person})
+    return render(
+        request, "customers/partials/_timeline.html", {"timeline": items, "person": person}
+    )
 
 
 def _detail_with_errors(request, person, **forms):
     context = selectors.person_360(request.user, person.pk)
-    context.update({
-        "can_change": True, "timeline": timeline.collect(person, user=request.user, limit=30),
-        "stages": RelationshipStage.choices, "household_form": HouseholdForm(), "contact_form": ContactForm(),
-        "consent_form": ConsentForm(), "stage_reached": {c.stage: c.reached_on for c in context["stage_changes"]},
-        "top_panels": panels.render_context("person.top", request, person),
-    })
+    context.update(
+        {
+            "can_change": True,
+            "timeline": timeline.collect(person, user=request.user, limit=30),
+            "stages": RelationshipStage.choices,
+            "household_form": HouseholdForm(),
+            "contact_form": ContactForm(),
+            "consent_form": ConsentForm(),
+            "stage_reached": {c.stage: c.reached_on for c in context["stage_changes"]},
+            "top_panels": panels.render_context("person.top", request, person),
+        }
+    )
     context.update(forms)
     return render(request, "customers/person_detail.html", context, status=422)
 
@@ -215,8 +307,12 @@ def _detail_with_errors(request, person, **forms):
 def household_add(request, pk: int):
     person = selectors.get_person(request.user, pk, CHANGE)
     form = HouseholdForm(request.POST)
-    if form.is_valid() and run_service(form, lambda: services.add_household_member(
-            actor=request.user, person=person, data=form.cleaned_data)):
+    if form.is_valid() and run_service(
+        form,
+        lambda: services.add_household_member(
+            actor=request.user, person=person, data=form.cleaned_data
+        ),
+    ):
         return done(request, _("Family member added."), "customers:person", person.pk)
     return _detail_with_errors(request, person, household_form=form)
 
@@ -244,7 +340,12 @@ def contact_add(request, pk: int):
             form.add_error("company", _("Choose a company from the list."))
         else:
             data = {k: v for k, v in form.cleaned_data.items() if k != "company"}
-            if run_service(form, lambda: services.add_contact(actor=request.user, person=person, company=company, data=data)):
+            if run_service(
+                form,
+                lambda: services.add_contact(
+                    actor=request.user, person=person, company=company, data=data
+                ),
+            ):
                 return done(request, _("Company linked."), "customers:person", person.pk)
     return _detail_with_errors(request, person, contact_form=form)
 
@@ -265,8 +366,10 @@ def contact_remove(request, pk: int, contact_id: int):
 def consent_record(request, pk: int):
     person = selectors.get_person(request.user, pk, CHANGE)
     form = ConsentForm(request.POST)
-    if form.is_valid() and run_service(form, lambda: services.record_consent(
-            actor=request.user, person=person, **form.cleaned_data)):
+    if form.is_valid() and run_service(
+        form,
+        lambda: services.record_consent(actor=request.user, person=person, **form.cleaned_data),
+    ):
         return done(request, _("Consent recorded."), "customers:person", person.pk)
     return _detail_with_errors(request, person, consent_form=form)
 
@@ -276,7 +379,11 @@ def consent_record(request, pk: int):
 def stage_change(request, pk: int):
     person = selectors.get_person(request.user, pk, CHANGE)
     try:
-        services.update_person(actor=request.user, person=person, data={"relationship_stage": request.POST.get("stage")})
+        services.update_person(
+            actor=request.user,
+            person=person,
+            data={"relationship_stage": request.POST.get("stage")},
+        )
     except DomainError as exc:
         details = " ".join(m for ms in exc.errors.values() for m in ms)
         messages.error(request, f"{exc.message} {details}".strip())

@@ -9,112 +9,238 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0003_schedule_state'),
-        ('customers', '0002_dedup'),
+        ("core", "0003_schedule_state"),
+        ("customers", "0002_dedup"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('batch_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('file', models.FileField(upload_to='imports/%Y/%m/')),
-                ('original_name', models.CharField(max_length=255)),
-                ('file_format', models.CharField(max_length=8)),
-                ('encoding', models.CharField(blank=True, max_length=16)),
-                ('detected_encoding', models.CharField(blank=True, max_length=16)),
-                ('mapping', models.JSONField(default=dict)),
-                ('target', models.CharField(default='person', max_length=8)),
-                ('mode', models.CharField(choices=[('create', 'Create only'), ('update', 'Update only'), ('upsert', 'Create or update')], default='upsert', max_length=8)),
-                ('match_key', models.CharField(choices=[('email', 'Email address'), ('phone', 'Phone number'), ('external_id', 'External ID'), ('corporate_number', 'Corporate number')], default='email', max_length=20)),
-                ('dry_run', models.BooleanField(default=False)),
-                ('auto_merge', models.BooleanField(default=False)),
-                ('consent_statement', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('uploaded', 'Waiting for mapping'), ('queued', 'Queued'), ('running', 'Running'), ('finished', 'Finished'), ('failed', 'Failed'), ('undone', 'Undone')], default='uploaded', max_length=10)),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('created_count', models.PositiveIntegerField(default=0)),
-                ('updated_count', models.PositiveIntegerField(default=0)),
-                ('failed_count', models.PositiveIntegerField(default=0)),
-                ('unchanged_count', models.PositiveIntegerField(default=0)),
-                ('merged_count', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.jobrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("batch_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("file", models.FileField(upload_to="imports/%Y/%m/")),
+                ("original_name", models.CharField(max_length=255)),
+                ("file_format", models.CharField(max_length=8)),
+                ("encoding", models.CharField(blank=True, max_length=16)),
+                ("detected_encoding", models.CharField(blank=True, max_length=16)),
+                ("mapping", models.JSONField(default=dict)),
+                ("target", models.CharField(default="person", max_length=8)),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("create", "Create only"),
+                            ("update", "Update only"),
+                            ("upsert", "Create or update"),
+                        ],
+                        default="upsert",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "match_key",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email address"),
+                            ("phone", "Phone number"),
+                            ("external_id", "External ID"),
+                            ("corporate_number", "Corporate number"),
+                        ],
+                        default="email",
+                        max_length=20,
+                    ),
+                ),
+                ("dry_run", models.BooleanField(default=False)),
+                ("auto_merge", models.BooleanField(default=False)),
+                ("consent_statement", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "Waiting for mapping"),
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("finished", "Finished"),
+                            ("failed", "Failed"),
+                            ("undone", "Undone"),
+                        ],
+                        default="uploaded",
+                        max_length=10,
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("created_count", models.PositiveIntegerField(default=0)),
+                ("updated_count", models.PositiveIntegerField(default=0)),
+                ("failed_count", models.PositiveIntegerField(default=0)),
+                ("unchanged_count", models.PositiveIntegerField(default=0)),
+                ("merged_count", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.jobrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import',
-                'verbose_name_plural': 'imports',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "import",
+                "verbose_name_plural": "imports",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SavedMapping',
+            name="SavedMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('mapping', models.JSONField(default=dict, help_text='{column header: field}')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("mapping", models.JSONField(default=dict, help_text="{column header: field}")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'saved mapping',
-                'verbose_name_plural': 'saved mappings',
-                'ordering': ['name'],
+                "verbose_name": "saved mapping",
+                "verbose_name_plural": "saved mappings",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ExternalId',
+            name="ExternalId",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.CharField(max_length=100)),
-                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.company')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.CharField(max_length=100)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="customers.company",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="customers.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'external id',
-                'verbose_name_plural': 'external ids',
-                'constraints': [models.UniqueConstraint(fields=('value',), name='external_id_value')],
+                "verbose_name": "external id",
+                "verbose_name_plural": "external ids",
+                "constraints": [
+                    models.UniqueConstraint(fields=("value",), name="external_id_value")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ImportRowOutcome',
+            name="ImportRowOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField()),
-                ('action', models.CharField(max_length=10)),
-                ('person_id', models.BigIntegerField(blank=True, null=True)),
-                ('changes', models.JSONField(blank=True, default=dict)),
-                ('reason', models.TextField(blank=True)),
-                ('raw', models.JSONField(blank=True, default=list)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='imports.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row_number", models.PositiveIntegerField()),
+                ("action", models.CharField(max_length=10)),
+                ("person_id", models.BigIntegerField(blank=True, null=True)),
+                ("changes", models.JSONField(blank=True, default=dict)),
+                ("reason", models.TextField(blank=True)),
+                ("raw", models.JSONField(blank=True, default=list)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="imports.importrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['row_number', 'id'],
-                'indexes': [models.Index(fields=['run', 'action', 'row_number'], name='import_outcome_idx')],
+                "ordering": ["row_number", "id"],
+                "indexes": [
+                    models.Index(fields=["run", "action", "row_number"], name="import_outcome_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('first_row', models.PositiveIntegerField()),
-                ('last_row', models.PositiveIntegerField()),
-                ('created_first_id', models.BigIntegerField(blank=True, null=True)),
-                ('created_last_id', models.BigIntegerField(blank=True, null=True)),
-                ('created_count', models.PositiveIntegerField(default=0)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='batches', to='imports.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("first_row", models.PositiveIntegerField()),
+                ("last_row", models.PositiveIntegerField()),
+                ("created_first_id", models.BigIntegerField(blank=True, null=True)),
+                ("created_last_id", models.BigIntegerField(blank=True, null=True)),
+                ("created_count", models.PositiveIntegerField(default=0)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="batches",
+                        to="imports.importrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['number'],
-                'constraints': [models.UniqueConstraint(fields=('run', 'number'), name='import_batch_number')],
+                "ordering": ["number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("run", "number"), name="import_batch_number")
+                ],
             },
         ),
     ]

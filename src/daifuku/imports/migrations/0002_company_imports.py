@@ -4,25 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0001_initial'),
+        ("imports", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importrowoutcome',
-            name='company_id',
+            model_name="importrowoutcome",
+            name="company_id",
             field=models.BigIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='duplicate_count',
+            model_name="importrun",
+            name="duplicate_count",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='importrun',
-            name='target',
-            field=models.CharField(choices=[('person', 'People'), ('company', 'Companies')], default='person', max_length=8),
+            model_name="importrun",
+            name="target",
+            field=models.CharField(
+                choices=[("person", "People"), ("company", "Companies")],
+                default="person",
+                max_length=8,
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0002_company_imports'),
+        ("imports", "0002_company_imports"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importbatch',
-            name='created_company_ids',
+            model_name="importbatch",
+            name="created_company_ids",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

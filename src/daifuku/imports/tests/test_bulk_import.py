@@ -24,7 +24,9 @@ def indexes_of(table: str) -> set[str]:
 
 def people_file(count: int, start: int = 0) -> bytes:
     lines = ["氏名,フリガナ,メールアドレス,都道府県"]
-    lines += [f"山田 {n}郎,ヤマダ タロウ,p{n}@example.jp,東京都" for n in range(start, start + count)]
+    lines += [
+        f"山田 {n}郎,ヤマダ タロウ,p{n}@example.jp,東京都" for n in range(start, start + count)
+    ]
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
@@ -37,8 +39,9 @@ def small_large_files(monkeypatch):
     monkeypatch.delenv("DAIFUKU_IMPORT_BULK_LOAD", raising=False)
 
 
-def test_a_file_as_large_as_the_ledger_is_loaded_in_bulk_and_ends_complete(rep, run_import, small_large_files,
-                                                                           monkeypatch):
+def test_a_file_as_large_as_the_ledger_is_loaded_in_bulk_and_ends_complete(
+    rep, run_import, small_large_files, monkeypatch
+):
     before = indexes_of("customers_person")
     seen = []
     real_deferred = bulk_load.deferred
@@ -50,13 +53,18 @@ def test_a_file_as_large_as_the_ledger_is_loaded_in_bulk_and_ends_complete(rep, 
     monkeypatch.setattr(bulk_load, "deferred", spying)
     messages = []
     real_report = jobs.report_progress
-    monkeypatch.setattr(jobs, "report_progress",
-                        lambda job, done, **kw: (messages.append(kw.get("message")), real_report(job, done, **kw)))
+    monkeypatch.setattr(
+        jobs,
+        "report_progress",
+        lambda job, done, **kw: (messages.append(kw.get("message")), real_report(job, done, **kw)),
+    )
     run = run_import(rep, upload(rep, "many.csv", people_file(6)))
     assert (run.created_count, run.failed_count) == (6, 0)
     assert seen and "person_kana_idx" in seen[0]  # it was a bulk load
     # the job says what it does while the indexes are built, after the rows' progress
-    assert messages[-1] == _("All rows are in. Building the customer lists' indexes and the name search for them…")
+    assert messages[-1] == _(
+        "All rows are in. Building the customer lists' indexes and the name search for them…"
+    )
     assert messages[-2] == _("%(done)s rows processed") % {"done": "6"}
     assert indexes_of("customers_person") == before  # every index is back
     assert bulk_load.missing() == []
@@ -64,17 +72,21 @@ def test_a_file_as_large_as_the_ledger_is_loaded_in_bulk_and_ends_complete(rep, 
     assert Person.objects.filter(prefecture="東京都").count() == 6
 
 
-def test_a_file_much_smaller_than_the_ledger_is_written_batch_by_batch(rep, run_import, small_large_files,
-                                                                      monkeypatch):
+def test_a_file_much_smaller_than_the_ledger_is_written_batch_by_batch(
+    rep, run_import, small_large_files, monkeypatch
+):
     run_import(rep, upload(rep, "first.csv", people_file(20)))
     seen = []
-    monkeypatch.setattr(bulk_load, "deferred", lambda pairs: seen.append(pairs))  # would fail if called
+    monkeypatch.setattr(
+        bulk_load, "deferred", lambda pairs: seen.append(pairs)
+    )  # would fail if called
     run = run_import(rep, upload(rep, "second.csv", people_file(6, start=100)))
     assert run.created_count == 6 and seen == []  # 6 rows < half of 20 people
 
 
-def test_a_failed_batch_in_a_bulk_load_keeps_the_others_and_the_indexes(rep, run_import, small_large_files,
-                                                                        monkeypatch):
+def test_a_failed_batch_in_a_bulk_load_keeps_the_others_and_the_indexes(
+    rep, run_import, small_large_files, monkeypatch
+):
     from daifuku.imports import writer
 
     real_create = writer.Writer._create
@@ -107,7 +119,9 @@ def test_the_next_import_finishes_what_a_killed_bulk_load_left(rep, run_import):
     run = run_import(rep, upload(rep, "next.csv", people_file(2)))
     assert run.created_count == 2
     assert bulk_load.missing() == [] and bulk_load.merge_backlog() == 0
-    assert [hit.entity_id for hit in search.search("残留")] == [9999]  # merged into the posting lists
+    assert [hit.entity_id for hit in search.search("残留")] == [
+        9999
+    ]  # merged into the posting lists
 
 
 def test_no_repair_while_another_import_runs(rep, run_import):

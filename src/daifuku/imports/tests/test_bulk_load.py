@@ -25,10 +25,20 @@ def present(table: str) -> set[str]:
 
 def test_the_imports_register_the_list_orderings_but_not_the_lookups():
     names = {name for _model, name in bulk_load.registered()}
-    assert {"person_kana_idx", "person_pref_stage_kana_idx", "search_doc_sort_idx", "phone_digits_idx"} <= names
+    assert {
+        "person_kana_idx",
+        "person_pref_stage_kana_idx",
+        "search_doc_sort_idx",
+        "phone_digits_idx",
+    } <= names
     # the upsert looks rows up by these; new rows are appended to the last three anyway
-    assert not names & {"email_address_idx", "phone_e164_idx", "person_created_idx", "person_updated_idx",
-                        "person_deleted_idx"}
+    assert not names & {
+        "email_address_idx",
+        "phone_e164_idx",
+        "person_created_idx",
+        "person_updated_idx",
+        "person_deleted_idx",
+    }
 
 
 def test_deferred_drops_the_indexes_and_builds_them_again_afterwards():
@@ -58,16 +68,28 @@ def _pragmas(*names: str) -> dict[str, int]:
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's sorter settings")
-def test_the_rebuild_sorts_in_small_runs_with_helper_threads_and_gives_the_settings_back(monkeypatch):
+def test_the_rebuild_sorts_in_small_runs_with_helper_threads_and_gives_the_settings_back(
+    monkeypatch,
+):
     names = ("cache_size", "threads", "temp_store", "mmap_size")
     before = _pragmas(*names)
     seen = []
     original = bulk_load._create_sql
-    monkeypatch.setattr(bulk_load, "_create_sql", lambda model, name: seen.append(_pragmas(*names)) or original(model, name))
+    monkeypatch.setattr(
+        bulk_load,
+        "_create_sql",
+        lambda model, name: seen.append(_pragmas(*names)) or original(model, name),
+    )
     with bulk_load.deferred([KANA]):
         pass
-    assert seen == [{"cache_size": -bulk_load.SORT_CACHE_KB, "threads": bulk_load.SORT_THREADS, "temp_store": 1,
-                     "mmap_size": seen[0]["mmap_size"]}]
+    assert seen == [
+        {
+            "cache_size": -bulk_load.SORT_CACHE_KB,
+            "threads": bulk_load.SORT_THREADS,
+            "temp_store": 1,
+            "mmap_size": seen[0]["mmap_size"],
+        }
+    ]
     assert seen[0]["mmap_size"] in (0, None)
     assert _pragmas(*names) == before
 
@@ -81,7 +103,9 @@ def test_the_rebuilt_index_is_the_declared_one():
             if connection.vendor == "sqlite":
                 cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'person_kana_idx'")
             else:
-                cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'person_kana_idx'")
+                cursor.execute(
+                    "SELECT indexdef FROM pg_indexes WHERE indexname = 'person_kana_idx'"
+                )
             return cursor.fetchone()[0]
 
     before = definition()
@@ -128,7 +152,9 @@ def names_found(query: str) -> set[int]:
 
 
 def index_new(entity_ids: range, family: str, kana: str) -> None:
-    search.bulk_index(1, ((pk, [f"{family}太郎", f"{kana}タロウ"], f"{kana}タロウ") for pk in entity_ids))
+    search.bulk_index(
+        1, ((pk, [f"{family}太郎", f"{kana}タロウ"], f"{kana}タロウ") for pk in entity_ids)
+    )
 
 
 def test_a_bulk_loads_documents_are_found_by_name_once_it_ends():
@@ -145,7 +171,9 @@ def test_a_bulk_loads_documents_are_found_by_name_once_it_ends():
 def test_a_document_changed_during_the_load_keeps_only_its_new_name():
     with bulk_load.deferred([]):
         index_new(range(20, 22), "佐藤", "サトウ")
-        search.index_document(1, 20, ["鈴木花子", "スズキハナコ"], "スズキハナコ")  # edited meanwhile
+        search.index_document(
+            1, 20, ["鈴木花子", "スズキハナコ"], "スズキハナコ"
+        )  # edited meanwhile
         search.remove_document(1, 21)  # put in the trash meanwhile
         assert names_found("鈴木") == {20}
     assert names_found("佐藤") == set()
@@ -169,9 +197,14 @@ def test_a_posting_already_in_the_lists_does_not_stop_the_merge():
         index_new(range(40, 42), "伊藤", "イトウ")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT document_id, sort_key, grams FROM {bulk_load.BACKLOG_TABLE}")
-        twice = [(gram, sort_key, document) for document, sort_key, grams in cursor.fetchall()
-                 for gram in json.loads(grams)]
-        cursor.executemany("INSERT INTO core_searchgram (gram, sort_key, document_id) VALUES (%s, %s, %s)", twice)
+        twice = [
+            (gram, sort_key, document)
+            for document, sort_key, grams in cursor.fetchall()
+            for gram in json.loads(grams)
+        ]
+        cursor.executemany(
+            "INSERT INTO core_searchgram (gram, sort_key, document_id) VALUES (%s, %s, %s)", twice
+        )
     assert bulk_load.merge_backlog() == 2
     assert names_found("伊藤") == {40, 41}
     with connection.cursor() as cursor:

@@ -17,15 +17,18 @@ from daifuku.imports.cp932 import to_cp932
 from daifuku.imports.export import CP932_NOTE_HEADER
 
 
-@pytest.mark.parametrize(("text", "written", "lost"), [
-    ("髙橋①㈱", "髙橋①㈱", []),
-    ("常連😀", "常連〓", ["U+1F600"]),
-    ("😀😀", "〓〓", ["U+1F600", "U+1F600"]),
-    ("いいね👍🏽", "いいね〓", ["U+1F44D+U+1F3FD"]),
-    ("❤️", "〓", ["U+2764+U+FE0F"]),
-    ("家族👨\u200d👩\u200d👧", "家族〓", ["U+1F468+U+200D+U+1F469+U+200D+U+1F467"]),
-    ("𠮷野", "〓野", ["U+20BB7"]),
-])
+@pytest.mark.parametrize(
+    ("text", "written", "lost"),
+    [
+        ("髙橋①㈱", "髙橋①㈱", []),
+        ("常連😀", "常連〓", ["U+1F600"]),
+        ("😀😀", "〓〓", ["U+1F600", "U+1F600"]),
+        ("いいね👍🏽", "いいね〓", ["U+1F44D+U+1F3FD"]),
+        ("❤️", "〓", ["U+2764+U+FE0F"]),
+        ("家族👨\u200d👩\u200d👧", "家族〓", ["U+1F468+U+200D+U+1F469+U+200D+U+1F467"]),
+        ("𠮷野", "〓野", ["U+20BB7"]),
+    ],
+)
 def test_to_cp932(text, written, lost):
     assert to_cp932(text) == (written, lost)
 
@@ -35,10 +38,12 @@ def _rows(body: bytes) -> list[list[str]]:
 
 
 def test_cp932_export_replaces_with_geta_and_says_which_rows(rep, rep_api):
-    clean = customer_services.create_person(actor=rep, data={"family_name": "髙橋", "given_name": "一郎",
-                                                             "notes": "①番窓口"})
-    lossy = customer_services.create_person(actor=rep, data={"family_name": "𠮷田", "given_name": "花子",
-                                                             "notes": "常連さん😀👍🏽"})
+    clean = customer_services.create_person(
+        actor=rep, data={"family_name": "髙橋", "given_name": "一郎", "notes": "①番窓口"}
+    )
+    lossy = customer_services.create_person(
+        actor=rep, data={"family_name": "𠮷田", "given_name": "花子", "notes": "常連さん😀👍🏽"}
+    )
     response = rep_api.get("/api/v1/exports/people", {"format": "csv_cp932"})
     rows = _rows(b"".join(response.streaming_content))
     header = rows[0]
@@ -54,22 +59,31 @@ def test_cp932_export_replaces_with_geta_and_says_which_rows(rep, rep_api):
     client.force_login(rep)
     ui = b"".join(client.get(reverse("imports:export"), {"format": "csv_cp932"}).streaming_content)
     assert _rows(ui) == rows
-    utf8 = b"".join(rep_api.get("/api/v1/exports/people", {"format": "csv_bom"}).streaming_content).decode("utf-8-sig")
+    utf8 = b"".join(
+        rep_api.get("/api/v1/exports/people", {"format": "csv_bom"}).streaming_content
+    ).decode("utf-8-sig")
     assert "𠮷田" in utf8 and CP932_NOTE_HEADER not in utf8
 
 
 def test_cp932_export_imports_back_without_the_note_column(rep, run_import):
-    customer_services.create_person(actor=rep, data={"family_name": "𠮷田", "emails": ["y@example.jp"]})
+    customer_services.create_person(
+        actor=rep, data={"family_name": "𠮷田", "emails": ["y@example.jp"]}
+    )
     client = Client()
     client.force_login(rep)
-    body = b"".join(client.get(reverse("imports:export"), {"format": "csv_cp932"}).streaming_content)
+    body = b"".join(
+        client.get(reverse("imports:export"), {"format": "csv_cp932"}).streaming_content
+    )
     run = services.upload(actor=rep, file=SimpleUploadedFile("back.csv", body), name="back.csv")
     assert CP932_NOTE_HEADER not in run.mapping
 
 
 def test_failed_rows_in_cp932_say_what_was_replaced(rep, run_import):
     text = "氏名,メールアドレス,備考\r\n𠮷田 花子,not-an-email,😀\r\n"
-    run = run_import(rep, services.upload(actor=rep, file=SimpleUploadedFile("f.csv", text.encode()), name="f.csv"))
+    run = run_import(
+        rep,
+        services.upload(actor=rep, file=SimpleUploadedFile("f.csv", text.encode()), name="f.csv"),
+    )
     rows = _rows(services.failed_rows_csv(run, "cp932"))
     assert rows[1][:3] == ["〓田 花子", "not-an-email", "〓"]
     assert rows[1][3].endswith("(Excel 用に置換: 氏名: U+20BB7 → 〓; 備考: U+1F600 → 〓)")

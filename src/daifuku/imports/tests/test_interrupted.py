@@ -20,9 +20,14 @@ from daifuku.imports.models import ImportRun
 from .test_pipeline import upload
 
 ROWS = "氏名,メールアドレス\r\n" + "".join(
-    f"{family} {given},{address}@example.jp\r\n" for family, given, address in (
-        ("山田", "太郎", "yamada"), ("佐藤", "花子", "sato"), ("鈴木", "一郎", "suzuki"),
-        ("高橋", "次郎", "takahashi"), ("田中", "三郎", "tanaka"))
+    f"{family} {given},{address}@example.jp\r\n"
+    for family, given, address in (
+        ("山田", "太郎", "yamada"),
+        ("佐藤", "花子", "sato"),
+        ("鈴木", "一郎", "suzuki"),
+        ("高橋", "次郎", "takahashi"),
+        ("田中", "三郎", "tanaka"),
+    )
 )
 
 
@@ -35,6 +40,7 @@ def _stop_after_first_batch(error: BaseException):
     def progress(done: int, _total: int | None) -> None:
         if done >= 2:
             raise error
+
     return progress
 
 
@@ -48,8 +54,9 @@ def started(rep, monkeypatch, django_capture_on_commit_callbacks) -> ImportRun:
     return run
 
 
-def test_a_killed_import_is_ended_as_failed_and_its_batches_can_be_undone(rep, started, client,
-                                                                           django_capture_on_commit_callbacks):
+def test_a_killed_import_is_ended_as_failed_and_its_batches_can_be_undone(
+    rep, started, client, django_capture_on_commit_callbacks
+):
     with pytest.raises(WorkerKilled):
         services.perform_import(started.pk, progress=_stop_after_first_batch(WorkerKilled()))
     started.refresh_from_db()
@@ -63,11 +70,21 @@ def test_a_killed_import_is_ended_as_failed_and_its_batches_can_be_undone(rep, s
     started.refresh_from_db()
     job.refresh_from_db()
     assert job.status == JobRun.Status.FAILED and job.error and job.finished_at == later
-    assert (started.status, started.created_count, started.total_rows, started.undoable) == ("failed", 2, 2, True)
+    assert (started.status, started.created_count, started.total_rows, started.undoable) == (
+        "failed",
+        2,
+        2,
+        True,
+    )
 
     client.force_login(rep)
-    progress = client.get(reverse("imports:progress", args=[started.pk]), HTTP_HX_REQUEST="true").content.decode()
-    assert 'id="import-interrupted"' in progress and reverse("imports:undo", args=[started.pk]) in progress
+    progress = client.get(
+        reverse("imports:progress", args=[started.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert (
+        'id="import-interrupted"' in progress
+        and reverse("imports:undo", args=[started.pk]) in progress
+    )
     assert job.error in progress
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -78,7 +95,9 @@ def test_a_killed_import_is_ended_as_failed_and_its_batches_can_be_undone(rep, s
 
 def test_a_batch_that_raises_ends_the_import_as_failed_with_what_was_written(started):
     with pytest.raises(RuntimeError):
-        services.perform_import(started.pk, progress=_stop_after_first_batch(RuntimeError("disk full")))
+        services.perform_import(
+            started.pk, progress=_stop_after_first_batch(RuntimeError("disk full"))
+        )
     started.refresh_from_db()
     assert (started.status, started.created_count, started.undoable) == ("failed", 2, True)
     assert started.job.status == JobRun.Status.FAILED and "disk full" in started.job.error
@@ -103,6 +122,7 @@ def test_the_worker_schedule_runs_the_recovery():
 def test_a_failing_handler_does_not_keep_other_stalled_jobs_running(db, monkeypatch):
     """A stalled job whose domain handler raises stays as it was (its transaction rolls
     back); the others are still ended."""
+
     def broken(job):
         raise RuntimeError("handler bug")
 

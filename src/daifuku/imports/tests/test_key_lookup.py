@@ -13,11 +13,20 @@ pytestmark = pytest.mark.django_db
 
 
 def test_one_of_finds_what_the_plain_list_finds(rep):
-    addresses = ["a@example.jp", "o'brien@example.jp", "taro+crm@example.co.jp", "under_score@example.jp"]
+    addresses = [
+        "a@example.jp",
+        "o'brien@example.jp",
+        "taro+crm@example.co.jp",
+        "under_score@example.jp",
+    ]
     for index, address in enumerate(addresses):
         create_person(actor=rep, data={"family_name": f"田中{index}", "emails": [address]})
-    wanted = [addresses[1], addresses[2], addresses[3], "nobody@example.jp"] + [f"x{i}@example.jp" for i in range(2000)]
-    found = set(EmailAddress.objects.filter(address__in=db.one_of(wanted)).values_list("address", flat=True))
+    wanted = [addresses[1], addresses[2], addresses[3], "nobody@example.jp"] + [
+        f"x{i}@example.jp" for i in range(2000)
+    ]
+    found = set(
+        EmailAddress.objects.filter(address__in=db.one_of(wanted)).values_list("address", flat=True)
+    )
     stored = set(EmailAddress.objects.values_list("address", flat=True))
     assert found == stored & set(wanted)
     assert len(found) == 3

@@ -10,14 +10,80 @@ from daifuku.customers.validation import clean_person
 from daifuku.imports import mapping
 from daifuku.imports.prepare import PERSON_KEYS, Preparer, _message, describe
 
-HEADERS = ["氏名", "フリガナ", "メールアドレス", "郵便番号", "都道府県", "市区町村", "番地", "生年月日", "性別", "備考"]
+HEADERS = [
+    "氏名",
+    "フリガナ",
+    "メールアドレス",
+    "郵便番号",
+    "都道府県",
+    "市区町村",
+    "番地",
+    "生年月日",
+    "性別",
+    "備考",
+]
 ROWS = [
     ["山田 太郎", "やまだ たろう", "taro@example.jp", "100-0001", "", "", "", "1980/1/2", "男", ""],
-    ["山田 太郎", "ﾔﾏﾀﾞ ﾀﾛｳ", "taro2@example.jp", "100-0001", "", "", "1-1", "1980/1/2", "男", "メモ"],
-    ["山田 花子", "ヤマダ ハナコ", "hanako@example.jp", "1000001", "東京都", "", "", "2999/1/1", "女", ""],
-    ["山田 花子", "ヤマダ ハナコ", "hanako2@example.jp", "12", "東京都", "千代田区", "", "2999/1/1", "?", ""],
-    ["髙橋 一郎", "タカハシ イチロウ", "ichiro@example.jp", "150-0002", "北海道", "", "", "", "", "x" * 10_001],
-    ["髙橋 一郎", "taka", "ichiro2@example.jp", "150-0002", "北海道", "渋谷区", "", "昭和55年1月2日", "F", ""],
+    [
+        "山田 太郎",
+        "ﾔﾏﾀﾞ ﾀﾛｳ",
+        "taro2@example.jp",
+        "100-0001",
+        "",
+        "",
+        "1-1",
+        "1980/1/2",
+        "男",
+        "メモ",
+    ],
+    [
+        "山田 花子",
+        "ヤマダ ハナコ",
+        "hanako@example.jp",
+        "1000001",
+        "東京都",
+        "",
+        "",
+        "2999/1/1",
+        "女",
+        "",
+    ],
+    [
+        "山田 花子",
+        "ヤマダ ハナコ",
+        "hanako2@example.jp",
+        "12",
+        "東京都",
+        "千代田区",
+        "",
+        "2999/1/1",
+        "?",
+        "",
+    ],
+    [
+        "髙橋 一郎",
+        "タカハシ イチロウ",
+        "ichiro@example.jp",
+        "150-0002",
+        "北海道",
+        "",
+        "",
+        "",
+        "",
+        "x" * 10_001,
+    ],
+    [
+        "髙橋 一郎",
+        "taka",
+        "ichiro2@example.jp",
+        "150-0002",
+        "北海道",
+        "渋谷区",
+        "",
+        "昭和55年1月2日",
+        "F",
+        "",
+    ],
 ]
 
 
@@ -47,8 +113,14 @@ def test_remembered_cleaning_gives_what_clean_person_gives_row_by_row():
             assert not row.error and row.values == values
             v = row.values
             assert (row.sort_kana, row.document) == describe(
-                v.get("family_name", ""), v.get("given_name", ""), v.get("family_kana", ""), v.get("given_kana", ""))
+                v.get("family_name", ""),
+                v.get("given_name", ""),
+                v.get("family_kana", ""),
+                v.get("given_kana", ""),
+            )
     # the rows above do exercise the memo and the fill
     assert preparer(2, ROWS[0]).values["prefecture"] == "東京都"
     assert "1-1" == preparer(3, ROWS[1]).values["address_line"]
-    assert preparer(5, ROWS[3]).error.count(":") >= 2  # several fields wrong: all named, in the form's order
+    assert (
+        preparer(5, ROWS[3]).error.count(":") >= 2
+    )  # several fields wrong: all named, in the form's order

@@ -15,7 +15,9 @@ from daifuku.imports import mapping, readers
 from daifuku.imports.pipeline import Preparer
 
 HEADERS = ["氏名", "フリガナ", "メールアドレス", "電話番号", "郵便番号", "備考"]
-CELL = st.text(alphabet=st.sampled_from(list("田中髙橋㈱①ｱｲｳあいう abc,\"\n\r;@=-0123456789")), max_size=12)
+CELL = st.text(
+    alphabet=st.sampled_from(list('田中髙橋㈱①ｱｲｳあいう abc,"\n\r;@=-0123456789')), max_size=12
+)
 ROWS = st.lists(st.lists(CELL, min_size=0, max_size=9), min_size=0, max_size=20)
 
 
@@ -55,8 +57,11 @@ def test_garbage_bytes_never_crash(blob):
     try:
         file_format, encoding = readers.sniff(path, path.name)
         table = readers.open_table(path, file_format, encoding)
-        preparer = Preparer(mapping.compile_mapping(table.headers, mapping.suggest(table.headers)),
-                            consent_statement="", definitions=[])
+        preparer = Preparer(
+            mapping.compile_mapping(table.headers, mapping.suggest(table.headers)),
+            consent_statement="",
+            definitions=[],
+        )
         for number, cells in table.rows:
             preparer(number, cells)  # cleaned or reported, never an exception
     finally:

@@ -19,15 +19,18 @@ def _stored_files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()]
 
 
-@pytest.mark.parametrize("form", [
-    {"mapping": json.dumps({"氏名": "nonsense"})},
-    {"mapping": json.dumps({"存在しない列": "full_name"})},
-    {"mode": "sideways"},
-    {"match_key": "corporate_number"},
-    {"target": "company", "match_key": "email"},
-    {"target": "animals"},
-    {"encoding": "latin-1"},
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"mapping": json.dumps({"氏名": "nonsense"})},
+        {"mapping": json.dumps({"存在しない列": "full_name"})},
+        {"mode": "sideways"},
+        {"match_key": "corporate_number"},
+        {"target": "company", "match_key": "email"},
+        {"target": "animals"},
+        {"encoding": "latin-1"},
+    ],
+)
 def test_refused_api_upload_keeps_no_run_and_no_file(rep_api, tmp_path, form):
     with open(FIXTURES / "cp932_customers.csv", "rb") as handle:
         response = rep_api.upload("/api/v1/imports", {"file": handle, **form})
@@ -57,6 +60,13 @@ def test_refused_command_line_import_keeps_no_run(rep, tmp_path):
     source.parent.mkdir()
     source.write_bytes((FIXTURES / "cp932_customers.csv").read_bytes())
     with pytest.raises(CommandError):
-        call_command("import", str(source), "--mapping", json.dumps({"氏名": "nonsense"}), "--user", rep.username)
+        call_command(
+            "import",
+            str(source),
+            "--mapping",
+            json.dumps({"氏名": "nonsense"}),
+            "--user",
+            rep.username,
+        )
     assert ImportRun.objects.count() == 0
     assert _stored_files(tmp_path) == [source]

@@ -31,7 +31,12 @@ def _import(actor, run_import, content: bytes, name: str = "people.csv"):
 def _queries_of_reimport(actor, run_import, rows: int) -> int:
     with CaptureQueriesContext(connection) as queries:
         run = _import(actor, run_import, _file(rows))
-    assert (run.created_count, run.updated_count, run.unchanged_count, run.failed_count) == (0, 0, rows, 0)
+    assert (run.created_count, run.updated_count, run.unchanged_count, run.failed_count) == (
+        0,
+        0,
+        rows,
+        0,
+    )
     return len(queries)
 
 
@@ -55,16 +60,27 @@ def test_a_changed_row_among_unchanged_ones_is_updated_with_what_it_adds(rep, ru
 
 
 def test_two_rows_about_one_customer_in_a_batch_both_land(rep, run_import):
-    _import(rep, run_import, (HEADER + "a@example.jp,佐藤 花子,サトウ ハナコ,090-1111-0001,VIP\r\n").encode("cp932"))
-    again = (HEADER + "a@example.jp,,,090-1111-0002,年賀状\r\n"
-             "a@example.jp,,,090-1111-0003,紹介者\r\n").encode("cp932")
+    _import(
+        rep,
+        run_import,
+        (HEADER + "a@example.jp,佐藤 花子,サトウ ハナコ,090-1111-0001,VIP\r\n").encode("cp932"),
+    )
+    again = (
+        HEADER + "a@example.jp,,,090-1111-0002,年賀状\r\na@example.jp,,,090-1111-0003,紹介者\r\n"
+    ).encode("cp932")
     run = _import(rep, run_import, again, "again.csv")
     assert (run.created_count, run.updated_count, run.unchanged_count) == (0, 2, 0)
     person = Person.objects.get()
-    assert list(person.phones.values_list("number", flat=True)) == ["090-1111-0001", "090-1111-0002", "090-1111-0003"]
+    assert list(person.phones.values_list("number", flat=True)) == [
+        "090-1111-0001",
+        "090-1111-0002",
+        "090-1111-0003",
+    ]
     assert sorted(person.tags.values_list("name", flat=True)) == ["VIP", "年賀状", "紹介者"]
     second = run.outcomes.get(row_number=3)
     # the second row saw the first one's update: it adds only its own number and tag
-    assert second.changes["phones"] == [["090-1111-0001", "090-1111-0002"],
-                                        ["090-1111-0001", "090-1111-0002", "090-1111-0003"]]
+    assert second.changes["phones"] == [
+        ["090-1111-0001", "090-1111-0002"],
+        ["090-1111-0001", "090-1111-0002", "090-1111-0003"],
+    ]
     assert second.changes["tags"] == [["VIP", "年賀状"], ["VIP", "年賀状", "紹介者"]]

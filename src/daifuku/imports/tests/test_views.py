@@ -20,7 +20,9 @@ def login(user) -> Client:
     return client
 
 
-def test_upload_map_run_and_see_the_result(rep, other_rep, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+def test_upload_map_run_and_see_the_result(
+    rep, other_rep, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
     client = login(rep)
     assert client.get(reverse("imports:home")).status_code == 200
     with open(FIXTURES / "cp932_customers.csv", "rb") as handle:
@@ -30,13 +32,31 @@ def test_upload_map_run_and_see_the_result(rep, other_rep, django_capture_on_com
     assert "髙橋 一郎" in page and 'value="full_name" selected' in page
     assert "Shift_JIS (CP932)" in page
     pk = int(run_url.rstrip("/").split("/")[-1])
-    form = {f"map_{i}": field for i, field in enumerate(
-        ["full_name", "full_kana", "postal_code", "address", "phone", "email", "company_name", "birthday", "notes"])}
+    form = {
+        f"map_{i}": field
+        for i, field in enumerate(
+            [
+                "full_name",
+                "full_kana",
+                "postal_code",
+                "address",
+                "phone",
+                "email",
+                "company_name",
+                "birthday",
+                "notes",
+            ]
+        )
+    }
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(run_url, {**form, "mode": "upsert", "match_key": "email", "save_as": "顧客台帳CSV"})
+        response = client.post(
+            run_url, {**form, "mode": "upsert", "match_key": "email", "save_as": "顧客台帳CSV"}
+        )
     assert response.status_code == 302
     with django_assert_max_num_queries(10):
-        progress = client.get(reverse("imports:progress", args=[pk]), HTTP_HX_REQUEST="true").content.decode()
+        progress = client.get(
+            reverse("imports:progress", args=[pk]), HTTP_HX_REQUEST="true"
+        ).content.decode()
     assert "3" in progress and 'id="import-summary"' in progress
     assert Person.objects.count() == 3
     assert client.get(reverse("imports:failed", args=[pk])).status_code == 200
@@ -56,10 +76,17 @@ def test_export_download_is_streamed(rep):
 
 
 def _pair(rep):
-    data = {"family_name": "田中", "given_name": "太郎", "family_kana": "タナカ", "given_kana": "タロウ",
-            "emails": ["tanaka@example.jp"]}
+    data = {
+        "family_name": "田中",
+        "given_name": "太郎",
+        "family_kana": "タナカ",
+        "given_kana": "タロウ",
+        "emails": ["tanaka@example.jp"],
+    }
     a = customer_services.create_person(actor=rep, data=data)
-    b = customer_services.create_person(actor=rep, data={**data, "family_kana": "たなか", "notes": "EC"})
+    b = customer_services.create_person(
+        actor=rep, data={**data, "family_kana": "たなか", "notes": "EC"}
+    )
     return a, b
 
 
@@ -76,9 +103,16 @@ def test_review_compare_merge_and_undo(rep, other_rep, django_assert_max_num_que
     assert 'name="survivor"' in compare
     other = login(other_rep)
     assert other.get(reverse("customers:dedup-group", args=[group.pk])).status_code == 404
-    assert other.post(reverse("customers:dedup-merge", args=[group.pk]), {"survivor": a.pk}).status_code == 404
+    assert (
+        other.post(
+            reverse("customers:dedup-merge", args=[group.pk]), {"survivor": a.pk}
+        ).status_code
+        == 404
+    )
     assert Client().get(reverse("customers:dedup")).status_code == 302
-    response = client.post(reverse("customers:dedup-merge", args=[group.pk]), {"survivor": a.pk, "field_notes": b.pk})
+    response = client.post(
+        reverse("customers:dedup-merge", args=[group.pk]), {"survivor": a.pk, "field_notes": b.pk}
+    )
     journal = MergeJournal.objects.get()
     assert response["Location"] == reverse("customers:dedup-merged", args=[journal.pk])
     a.refresh_from_db()
@@ -91,10 +125,20 @@ def test_review_compare_merge_and_undo(rep, other_rep, django_assert_max_num_que
 def test_create_form_warns_about_a_probable_duplicate_once(rep):
     a, _b = _pair(rep)
     client = login(rep)
-    hint = client.get(reverse("customers:dedup-check"), {"family_name": "田中", "emails": "TANAKA@example.jp"})
-    assert "田中 太郎 様" in hint.content.decode() and reverse("customers:person", args=[a.pk]) in hint.content.decode()
-    form = {"family_name": "田中", "given_name": "太郎", "emails": "tanaka@example.jp", "relationship_stage": "exploratory",
-            "lifecycle": "lead"}
+    hint = client.get(
+        reverse("customers:dedup-check"), {"family_name": "田中", "emails": "TANAKA@example.jp"}
+    )
+    assert (
+        "田中 太郎 様" in hint.content.decode()
+        and reverse("customers:person", args=[a.pk]) in hint.content.decode()
+    )
+    form = {
+        "family_name": "田中",
+        "given_name": "太郎",
+        "emails": "tanaka@example.jp",
+        "relationship_stage": "exploratory",
+        "lifecycle": "lead",
+    }
     first = client.post(reverse("customers:person-create"), form)
     assert first.status_code == 200 and 'name="confirm_duplicate"' in first.content.decode()
     assert Person.objects.count() == 2

@@ -29,8 +29,12 @@ class Totals:
         return round_percent(self.weighted_exact)
 
     def as_dict(self) -> dict:
-        return {"deals": self.deals, "unweighted": self.unweighted, "weighted": self.weighted,
-                "by_category": dict(self.by_category)}
+        return {
+            "deals": self.deals,
+            "unweighted": self.unweighted,
+            "weighted": self.weighted,
+            "by_category": dict(self.by_category),
+        }
 
 
 def totals_from_deals(deals: Iterable[tuple[int, int, str]]) -> Totals:

@@ -82,5 +82,9 @@ def compute(
     ordered = [rows[stage_id] for stage_id, _ in stages]
     measured = [row for row in ordered if row.exited]
     worst = min(measured, key=lambda r: (r.conversion, position[r.stage_id]), default=None)
-    slowest = max(measured, key=lambda r: (r.seconds / r.exited, -position[r.stage_id]), default=None)
-    return Funnel(ordered, won, lost, worst.stage_id if worst else None, slowest.stage_id if slowest else None)
+    slowest = max(
+        measured, key=lambda r: (r.seconds / r.exited, -position[r.stage_id]), default=None
+    )
+    return Funnel(
+        ordered, won, lost, worst.stage_id if worst else None, slowest.stage_id if slowest else None
+    )

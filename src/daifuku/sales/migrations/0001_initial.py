@@ -7,304 +7,701 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('customers', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Pipeline',
+            name="Pipeline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
             ],
             options={
-                'verbose_name': 'pipeline',
-                'verbose_name_plural': 'pipelines',
-                'ordering': ['position', 'id'],
+                "verbose_name": "pipeline",
+                "verbose_name_plural": "pipelines",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('unit_price', models.BigIntegerField(verbose_name='unit price (yen, before tax)')),
-                ('tax_category', models.CharField(choices=[('standard', 'Standard 10%'), ('reduced', 'Reduced 8%')], default='standard', max_length=10, verbose_name='tax category')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='unit')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("unit_price", models.BigIntegerField(verbose_name="unit price (yen, before tax)")),
+                (
+                    "tax_category",
+                    models.CharField(
+                        choices=[("standard", "Standard 10%"), ("reduced", "Reduced 8%")],
+                        default="standard",
+                        max_length=10,
+                        verbose_name="tax category",
+                    ),
+                ),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="unit")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'product',
-                'verbose_name_plural': 'products',
-                'ordering': ['code'],
+                "verbose_name": "product",
+                "verbose_name_plural": "products",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='QuoteCounter',
+            name="QuoteCounter",
             fields=[
-                ('year', models.PositiveIntegerField(primary_key=True, serialize=False)),
-                ('last_number', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveIntegerField(primary_key=True, serialize=False)),
+                ("last_number", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='SalesSettings',
+            name="SalesSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year_start_month', models.PositiveSmallIntegerField(default=4, verbose_name='fiscal year starts in month')),
-                ('stall_days', models.PositiveSmallIntegerField(default=14, verbose_name='days without a touch before a deal is stalled')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "fiscal_year_start_month",
+                    models.PositiveSmallIntegerField(
+                        default=4, verbose_name="fiscal year starts in month"
+                    ),
+                ),
+                (
+                    "stall_days",
+                    models.PositiveSmallIntegerField(
+                        default=14, verbose_name="days without a touch before a deal is stalled"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'sales settings',
-                'verbose_name_plural': 'sales settings',
+                "verbose_name": "sales settings",
+                "verbose_name_plural": "sales settings",
             },
         ),
         migrations.CreateModel(
-            name='Deal',
+            name="Deal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('won', 'Won'), ('lost', 'Lost')], default='open', max_length=4, verbose_name='status')),
-                ('amount', models.BigIntegerField(default=0, verbose_name='amount (yen)')),
-                ('amount_from_lines', models.BooleanField(default=False, verbose_name='amount is the sum of the line items')),
-                ('expected_close', models.DateField(blank=True, null=True, verbose_name='expected close date')),
-                ('probability', models.PositiveSmallIntegerField(default=0, verbose_name='probability (%)')),
-                ('probability_overridden', models.BooleanField(default=False, verbose_name='probability set by hand')),
-                ('forecast_category', models.CharField(choices=[('pipeline', 'Pipeline'), ('best_case', 'Best case'), ('commit', 'Commit'), ('closed', 'Closed')], default='pipeline', max_length=10, verbose_name='forecast category')),
-                ('source', models.CharField(blank=True, max_length=100, verbose_name='source')),
-                ('competitors', models.JSONField(blank=True, default=list, verbose_name='competitors')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('close_reason', models.CharField(blank=True, max_length=300, verbose_name='won/lost reason')),
-                ('stage_entered_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='in this stage since')),
-                ('last_touch_at', models.DateTimeField(blank=True, null=True, verbose_name='last touch')),
-                ('stalled_at', models.DateTimeField(blank=True, null=True, verbose_name='stalled since')),
-                ('stalled_reason', models.CharField(blank=True, max_length=20, verbose_name='stall reason')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='deals', to='customers.company', verbose_name='company')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='deals', to='customers.person', verbose_name='person')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.team', verbose_name='team')),
-                ('pipeline', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deals', to='sales.pipeline', verbose_name='pipeline')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("won", "Won"), ("lost", "Lost")],
+                        default="open",
+                        max_length=4,
+                        verbose_name="status",
+                    ),
+                ),
+                ("amount", models.BigIntegerField(default=0, verbose_name="amount (yen)")),
+                (
+                    "amount_from_lines",
+                    models.BooleanField(
+                        default=False, verbose_name="amount is the sum of the line items"
+                    ),
+                ),
+                (
+                    "expected_close",
+                    models.DateField(blank=True, null=True, verbose_name="expected close date"),
+                ),
+                (
+                    "probability",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="probability (%)"),
+                ),
+                (
+                    "probability_overridden",
+                    models.BooleanField(default=False, verbose_name="probability set by hand"),
+                ),
+                (
+                    "forecast_category",
+                    models.CharField(
+                        choices=[
+                            ("pipeline", "Pipeline"),
+                            ("best_case", "Best case"),
+                            ("commit", "Commit"),
+                            ("closed", "Closed"),
+                        ],
+                        default="pipeline",
+                        max_length=10,
+                        verbose_name="forecast category",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=100, verbose_name="source")),
+                (
+                    "competitors",
+                    models.JSONField(blank=True, default=list, verbose_name="competitors"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                (
+                    "close_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="won/lost reason"),
+                ),
+                (
+                    "stage_entered_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="in this stage since"
+                    ),
+                ),
+                (
+                    "last_touch_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last touch"),
+                ),
+                (
+                    "stalled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="stalled since"),
+                ),
+                (
+                    "stalled_reason",
+                    models.CharField(blank=True, max_length=20, verbose_name="stall reason"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deals",
+                        to="customers.company",
+                        verbose_name="company",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deals",
+                        to="customers.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.team",
+                        verbose_name="team",
+                    ),
+                ),
+                (
+                    "pipeline",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deals",
+                        to="sales.pipeline",
+                        verbose_name="pipeline",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deal',
-                'verbose_name_plural': 'deals',
+                "verbose_name": "deal",
+                "verbose_name_plural": "deals",
             },
         ),
         migrations.CreateModel(
-            name='DealContact',
+            name="DealContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(blank=True, max_length=100, verbose_name='role')),
-                ('deal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='sales.deal')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deal_roles', to='customers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("role", models.CharField(blank=True, max_length=100, verbose_name="role")),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="sales.deal",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deal_roles",
+                        to="customers.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deal contact',
-                'verbose_name_plural': 'deal contacts',
-                'ordering': ['id'],
+                "verbose_name": "deal contact",
+                "verbose_name_plural": "deal contacts",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='LineItem',
+            name="LineItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='item')),
-                ('quantity', models.PositiveIntegerField(default=1, verbose_name='quantity')),
-                ('unit_price', models.BigIntegerField(verbose_name='unit price (yen)')),
-                ('tax_category', models.CharField(choices=[('standard', 'Standard 10%'), ('reduced', 'Reduced 8%')], default='standard', max_length=10, verbose_name='tax category')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('deal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='sales.deal')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sales.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="item")),
+                ("quantity", models.PositiveIntegerField(default=1, verbose_name="quantity")),
+                ("unit_price", models.BigIntegerField(verbose_name="unit price (yen)")),
+                (
+                    "tax_category",
+                    models.CharField(
+                        choices=[("standard", "Standard 10%"), ("reduced", "Reduced 8%")],
+                        default="standard",
+                        max_length=10,
+                        verbose_name="tax category",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="sales.deal",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sales.product",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'line item',
-                'verbose_name_plural': 'line items',
-                'ordering': ['position', 'id'],
+                "verbose_name": "line item",
+                "verbose_name_plural": "line items",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Stage',
+            name="Stage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('probability', models.PositiveSmallIntegerField(default=0, verbose_name='probability (%)')),
-                ('kind', models.CharField(choices=[('open', 'Open'), ('won', 'Won'), ('lost', 'Lost')], default='open', max_length=4, verbose_name='kind')),
-                ('rotting_days', models.PositiveIntegerField(blank=True, null=True, verbose_name='rotting limit (days)')),
-                ('pipeline', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='sales.pipeline')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                (
+                    "probability",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="probability (%)"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("open", "Open"), ("won", "Won"), ("lost", "Lost")],
+                        default="open",
+                        max_length=4,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "rotting_days",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="rotting limit (days)"
+                    ),
+                ),
+                (
+                    "pipeline",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stages",
+                        to="sales.pipeline",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stage',
-                'verbose_name_plural': 'stages',
-                'ordering': ['pipeline_id', 'position', 'id'],
+                "verbose_name": "stage",
+                "verbose_name_plural": "stages",
+                "ordering": ["pipeline_id", "position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='deal',
-            name='stage',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deals', to='sales.stage', verbose_name='stage'),
+            model_name="deal",
+            name="stage",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="deals",
+                to="sales.stage",
+                verbose_name="stage",
+            ),
         ),
         migrations.CreateModel(
-            name='StageChange',
+            name="StageChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('seconds_in_from', models.BigIntegerField(blank=True, null=True)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('deal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stage_changes', to='sales.deal')),
-                ('from_stage', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='sales.stage')),
-                ('pipeline', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='sales.pipeline')),
-                ('to_stage', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='sales.stage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("seconds_in_from", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stage_changes",
+                        to="sales.deal",
+                    ),
+                ),
+                (
+                    "from_stage",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="sales.stage",
+                    ),
+                ),
+                (
+                    "pipeline",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="sales.pipeline",
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="sales.stage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'id'],
+                "ordering": ["changed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StageFlowDaily',
+            name="StageFlowDaily",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('pipeline_id', models.BigIntegerField()),
-                ('from_stage_id', models.BigIntegerField()),
-                ('to_stage_id', models.BigIntegerField()),
-                ('moves', models.BigIntegerField(default=0)),
-                ('seconds_total', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("pipeline_id", models.BigIntegerField()),
+                ("from_stage_id", models.BigIntegerField()),
+                ("to_stage_id", models.BigIntegerField()),
+                ("moves", models.BigIntegerField(default=0)),
+                ("seconds_total", models.BigIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['pipeline_id', 'day'], name='stageflow_pipeline_day_idx')],
-                'constraints': [models.UniqueConstraint(fields=('day', 'pipeline_id', 'from_stage_id', 'to_stage_id'), name='stageflow_key')],
+                "indexes": [
+                    models.Index(fields=["pipeline_id", "day"], name="stageflow_pipeline_day_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("day", "pipeline_id", "from_stage_id", "to_stage_id"),
+                        name="stageflow_key",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('metric', models.CharField(choices=[('revenue', 'Revenue (yen)'), ('deals_won', 'Deals won'), ('new_customers', 'New customers')], max_length=16, verbose_name='metric')),
-                ('period', models.CharField(max_length=10, verbose_name='period')),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
-                ('value', models.BigIntegerField(verbose_name='target')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='sales_targets', to='accounts.team', verbose_name='team')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='sales_targets', to=settings.AUTH_USER_MODEL, verbose_name='rep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "metric",
+                    models.CharField(
+                        choices=[
+                            ("revenue", "Revenue (yen)"),
+                            ("deals_won", "Deals won"),
+                            ("new_customers", "New customers"),
+                        ],
+                        max_length=16,
+                        verbose_name="metric",
+                    ),
+                ),
+                ("period", models.CharField(max_length=10, verbose_name="period")),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField()),
+                ("value", models.BigIntegerField(verbose_name="target")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sales_targets",
+                        to="accounts.team",
+                        verbose_name="team",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sales_targets",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="rep",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'target',
-                'verbose_name_plural': 'targets',
-                'ordering': ['starts_on', 'id'],
+                "verbose_name": "target",
+                "verbose_name_plural": "targets",
+                "ordering": ["starts_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Quote',
+            name="Quote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='number')),
-                ('year', models.PositiveIntegerField()),
-                ('sequence', models.PositiveIntegerField()),
-                ('issued_on', models.DateField(verbose_name='issued on')),
-                ('valid_until', models.DateField(verbose_name='valid until')),
-                ('customer_name', models.CharField(max_length=300, verbose_name='customer')),
-                ('lines', models.JSONField(default=list)),
-                ('tax_breakdown', models.JSONField(default=list)),
-                ('subtotal', models.BigIntegerField(verbose_name='subtotal (yen)')),
-                ('tax', models.BigIntegerField(verbose_name='consumption tax (yen)')),
-                ('total', models.BigIntegerField(verbose_name='total (yen)')),
-                ('rounding', models.CharField(default='floor', max_length=10)),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('pdf', models.FileField(blank=True, upload_to='sales/quotes/')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('deal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quotes', to='sales.deal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=20, unique=True, verbose_name="number")),
+                ("year", models.PositiveIntegerField()),
+                ("sequence", models.PositiveIntegerField()),
+                ("issued_on", models.DateField(verbose_name="issued on")),
+                ("valid_until", models.DateField(verbose_name="valid until")),
+                ("customer_name", models.CharField(max_length=300, verbose_name="customer")),
+                ("lines", models.JSONField(default=list)),
+                ("tax_breakdown", models.JSONField(default=list)),
+                ("subtotal", models.BigIntegerField(verbose_name="subtotal (yen)")),
+                ("tax", models.BigIntegerField(verbose_name="consumption tax (yen)")),
+                ("total", models.BigIntegerField(verbose_name="total (yen)")),
+                ("rounding", models.CharField(default="floor", max_length=10)),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("pdf", models.FileField(blank=True, upload_to="sales/quotes/")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quotes",
+                        to="sales.deal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quote',
-                'verbose_name_plural': 'quotes',
-                'ordering': ['-year', '-sequence'],
-                'constraints': [models.UniqueConstraint(fields=('year', 'sequence'), name='quote_year_sequence')],
+                "verbose_name": "quote",
+                "verbose_name_plural": "quotes",
+                "ordering": ["-year", "-sequence"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("year", "sequence"), name="quote_year_sequence")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SavedView',
+            name="SavedView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('query', models.CharField(max_length=1000)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_deal_views', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("query", models.CharField(max_length=1000)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="saved_deal_views",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'name'), name='savedview_user_name')],
+                "ordering": ["name", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "name"), name="savedview_user_name")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['status', 'expected_close', 'amount', 'probability', 'forecast_category'], name='deal_forecast_idx'),
+            model_name="deal",
+            index=models.Index(
+                fields=["status", "expected_close", "amount", "probability", "forecast_category"],
+                name="deal_forecast_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['stage', 'expected_close', 'id'], name='deal_stage_card_idx'),
+            model_name="deal",
+            index=models.Index(
+                fields=["stage", "expected_close", "id"], name="deal_stage_card_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['pipeline', 'status', 'stage', 'amount'], name='deal_board_total_idx'),
+            model_name="deal",
+            index=models.Index(
+                fields=["pipeline", "status", "stage", "amount"], name="deal_board_total_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['owner', 'status', 'expected_close'], name='deal_owner_idx'),
+            model_name="deal",
+            index=models.Index(fields=["owner", "status", "expected_close"], name="deal_owner_idx"),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['team', 'status', 'expected_close'], name='deal_team_idx'),
+            model_name="deal",
+            index=models.Index(fields=["team", "status", "expected_close"], name="deal_team_idx"),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['status', 'closed_at', 'amount'], name='deal_closed_idx'),
+            model_name="deal",
+            index=models.Index(fields=["status", "closed_at", "amount"], name="deal_closed_idx"),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['created_at', 'id'], name='deal_created_idx'),
+            model_name="deal",
+            index=models.Index(fields=["created_at", "id"], name="deal_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(condition=models.Q(('stalled_at__isnull', False)), fields=['stalled_at'], name='deal_stalled_idx'),
+            model_name="deal",
+            index=models.Index(
+                condition=models.Q(("stalled_at__isnull", False)),
+                fields=["stalled_at"],
+                name="deal_stalled_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='stagechange',
-            index=models.Index(fields=['deal', 'changed_at'], name='stagechange_deal_idx'),
+            model_name="stagechange",
+            index=models.Index(fields=["deal", "changed_at"], name="stagechange_deal_idx"),
         ),
         migrations.AddIndex(
-            model_name='stagechange',
-            index=models.Index(fields=['changed_at'], name='stagechange_at_idx'),
+            model_name="stagechange",
+            index=models.Index(fields=["changed_at"], name="stagechange_at_idx"),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('team__isnull', True), ('user__isnull', False)), models.Q(('team__isnull', False), ('user__isnull', True)), _connector='OR'), name='target_user_xor_team'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("team__isnull", True), ("user__isnull", False)),
+                    models.Q(("team__isnull", False), ("user__isnull", True)),
+                    _connector="OR",
+                ),
+                name="target_user_xor_team",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('user', 'metric', 'period'), name='target_user_unique'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("user__isnull", False)),
+                fields=("user", "metric", "period"),
+                name="target_user_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(condition=models.Q(('team__isnull', False)), fields=('team', 'metric', 'period'), name='target_team_unique'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("team__isnull", False)),
+                fields=("team", "metric", "period"),
+                name="target_team_unique",
+            ),
         ),
     ]

@@ -4,18 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sales', '0001_initial'),
+        ("sales", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='deal',
-            name='deal_board_total_idx',
+            model_name="deal",
+            name="deal_board_total_idx",
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['pipeline', 'status', 'stage', 'amount', 'probability'], name='deal_board_totals_idx'),
+            model_name="deal",
+            index=models.Index(
+                fields=["pipeline", "status", "stage", "amount", "probability"],
+                name="deal_board_totals_idx",
+            ),
         ),
     ]

@@ -6,40 +6,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sales', '0002_board_totals_covering'),
+        ("sales", "0002_board_totals_covering"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LostReason',
+            name="LostReason",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
             ],
             options={
-                'verbose_name': 'lost reason',
-                'verbose_name_plural': 'lost reasons',
-                'ordering': ['position', 'id'],
+                "verbose_name": "lost reason",
+                "verbose_name_plural": "lost reasons",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='stagechange',
-            name='reason',
+            model_name="stagechange",
+            name="reason",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='deal',
-            name='lost_reason',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sales.lostreason', verbose_name='lost reason'),
+            model_name="deal",
+            name="lost_reason",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="sales.lostreason",
+                verbose_name="lost reason",
+            ),
         ),
         migrations.AddField(
-            model_name='stagechange',
-            name='lost_reason',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sales.lostreason'),
+            model_name="stagechange",
+            name="lost_reason",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="sales.lostreason",
+            ),
         ),
     ]

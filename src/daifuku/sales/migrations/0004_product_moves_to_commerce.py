@@ -12,18 +12,21 @@ def move_content_type(apps, schema_editor):
     content_type = apps.get_model("contenttypes", "ContentType")
     db = schema_editor.connection.alias
     if not content_type.objects.using(db).filter(app_label="commerce", model="product").exists():
-        content_type.objects.using(db).filter(app_label="sales", model="product").update(app_label="commerce")
+        content_type.objects.using(db).filter(app_label="sales", model="product").update(
+            app_label="commerce"
+        )
 
 
 def keep_content_type(apps, schema_editor):
     content_type = apps.get_model("contenttypes", "ContentType")
     db = schema_editor.connection.alias
     if not content_type.objects.using(db).filter(app_label="sales", model="product").exists():
-        content_type.objects.using(db).filter(app_label="commerce", model="product").update(app_label="sales")
+        content_type.objects.using(db).filter(app_label="commerce", model="product").update(
+            app_label="sales"
+        )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("sales", "0003_lost_reasons"),
         ("commerce", "0001_product_catalog_from_sales"),
@@ -37,8 +40,13 @@ class Migration(migrations.Migration):
                 migrations.AlterField(
                     model_name="lineitem",
                     name="product",
-                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL,
-                                            related_name="+", to="commerce.product"),
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="commerce.product",
+                    ),
                 ),
                 migrations.DeleteModel(name="Product"),
             ],

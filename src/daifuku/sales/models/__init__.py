@@ -14,7 +14,23 @@ from .quotes import Quote, QuoteCounter
 from .targets import SavedView, Target, TargetMetric
 
 __all__ = [
-    "Deal", "DealContact", "DealStatus", "ForecastCategory", "LineItem", "LostReason", "Pipeline", "Product",
-    "Quote", "QuoteCounter", "SalesSettings", "SavedView", "Stage", "StageChange", "StageFlowDaily",
-    "StageKind", "Target", "TargetMetric", "TaxCategory",
+    "Deal",
+    "DealContact",
+    "DealStatus",
+    "ForecastCategory",
+    "LineItem",
+    "LostReason",
+    "Pipeline",
+    "Product",
+    "Quote",
+    "QuoteCounter",
+    "SalesSettings",
+    "SavedView",
+    "Stage",
+    "StageChange",
+    "StageFlowDaily",
+    "StageKind",
+    "Target",
+    "TargetMetric",
+    "TaxCategory",
 ]

@@ -18,8 +18,12 @@ class SalesSettings(models.Model):
     (April is common in Japan: 4月始まり) and after how many days without a touch an open
     deal counts as stalled."""
 
-    fiscal_year_start_month = models.PositiveSmallIntegerField(_("fiscal year starts in month"), default=4)
-    stall_days = models.PositiveSmallIntegerField(_("days without a touch before a deal is stalled"), default=14)
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("fiscal year starts in month"), default=4
+    )
+    stall_days = models.PositiveSmallIntegerField(
+        _("days without a touch before a deal is stalled"), default=14
+    )
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -68,7 +72,9 @@ class Stage(models.Model):
     name = models.CharField(pgettext_lazy("sales", "name"), max_length=100)
     position = models.PositiveIntegerField(_("position"), default=0)
     probability = models.PositiveSmallIntegerField(_("probability (%)"), default=0)
-    kind = models.CharField(_("kind"), max_length=4, choices=StageKind.choices, default=StageKind.OPEN)
+    kind = models.CharField(
+        _("kind"), max_length=4, choices=StageKind.choices, default=StageKind.OPEN
+    )
     rotting_days = models.PositiveIntegerField(_("rotting limit (days)"), null=True, blank=True)
 
     class Meta:
@@ -103,4 +109,13 @@ class LostReason(models.Model):
         return self.name
 
 
-__all__ = ["TAX_RATES", "LostReason", "Pipeline", "Product", "SalesSettings", "Stage", "StageKind", "TaxCategory"]
+__all__ = [
+    "TAX_RATES",
+    "LostReason",
+    "Pipeline",
+    "Product",
+    "SalesSettings",
+    "Stage",
+    "StageKind",
+    "TaxCategory",
+]

@@ -41,15 +41,18 @@ class Quote(models.Model):
     rounding = models.CharField(max_length=10, default="floor")
     notes = models.TextField(_("notes"), blank=True)
     pdf = models.FileField(upload_to="sales/quotes/", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-year", "-sequence"]
         verbose_name = _("quote")
         verbose_name_plural = _("quotes")
-        constraints = [models.UniqueConstraint(fields=["year", "sequence"], name="quote_year_sequence")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="quote_year_sequence")
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -21,10 +21,22 @@ class Target(models.Model):
     fiscal year, given by its first and last day): revenue in yen, deals won, or new
     customers won. Exactly one of ``user`` and ``team`` is set."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="sales_targets", verbose_name=_("rep"))
-    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="sales_targets", verbose_name=_("team"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sales_targets",
+        verbose_name=_("rep"),
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sales_targets",
+        verbose_name=_("team"),
+    )
     metric = models.CharField(_("metric"), max_length=16, choices=TargetMetric.choices)
     period = models.CharField(_("period"), max_length=10)  # 2026-04, 2026-Q1 (fiscal), FY2026
     starts_on = models.DateField()
@@ -38,12 +50,21 @@ class Target(models.Model):
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         constraints = [
-            models.CheckConstraint(condition=Q(user__isnull=False, team__isnull=True) | Q(user__isnull=True, team__isnull=False),
-                                   name="target_user_xor_team"),
-            models.UniqueConstraint(fields=["user", "metric", "period"], name="target_user_unique",
-                                    condition=Q(user__isnull=False)),
-            models.UniqueConstraint(fields=["team", "metric", "period"], name="target_team_unique",
-                                    condition=Q(team__isnull=False)),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, team__isnull=True)
+                | Q(user__isnull=True, team__isnull=False),
+                name="target_user_xor_team",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "metric", "period"],
+                name="target_user_unique",
+                condition=Q(user__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["team", "metric", "period"],
+                name="target_team_unique",
+                condition=Q(team__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -53,7 +74,9 @@ class Target(models.Model):
 class SavedView(models.Model):
     """A named filter of the deal list that a user keeps (e.g. 「今月クロージング予定」)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_deal_views")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_deal_views"
+    )
     name = models.CharField(pgettext_lazy("sales", "name"), max_length=100)
     query = models.CharField(max_length=1000)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -54,8 +54,12 @@ def deals_queryset(user, action: str = VIEW) -> QuerySet:
 
 
 def get_deal(user, pk, action: str = VIEW) -> Deal:
-    return get_one(deals_queryset(user, action)
-                   .select_related("company", "person", "owner", "team", "pipeline", "stage", "lost_reason"), pk)
+    return get_one(
+        deals_queryset(user, action).select_related(
+            "company", "person", "owner", "team", "pipeline", "stage", "lost_reason"
+        ),
+        pk,
+    )
 
 
 def products_queryset(user, action: str = VIEW) -> QuerySet:
@@ -82,7 +86,9 @@ def sales_settings() -> SalesSettings:
 def pipelines(user) -> list[Pipeline]:
     """Active pipelines with their ordered stages (two queries)."""
     qs = restrict(Pipeline.objects.filter(is_active=True), user, VIEW)
-    return list(qs.prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("position", "id"))))
+    return list(
+        qs.prefetch_related(Prefetch("stages", queryset=Stage.objects.order_by("position", "id")))
+    )
 
 
 def get_pipeline(user, pk, action: str = VIEW) -> Pipeline:
@@ -127,8 +133,14 @@ def get_quote(user, pk) -> Quote:
 def picked_customers(user, company_id: int | None, person_id: int | None) -> tuple:
     """``(company, person)`` already chosen in a deal form, shown by name next to the
     pickers; None for an empty choice or an id that is not (or no longer) there."""
-    company = customer_selectors.companies_queryset(user).filter(pk=company_id).first() if company_id else None
-    person = customer_selectors.people_queryset(user).filter(pk=person_id).first() if person_id else None
+    company = (
+        customer_selectors.companies_queryset(user).filter(pk=company_id).first()
+        if company_id
+        else None
+    )
+    person = (
+        customer_selectors.people_queryset(user).filter(pk=person_id).first() if person_id else None
+    )
     return company, person
 
 
@@ -157,10 +169,18 @@ class DealFilters:
     person: int | None = None
 
     def apply(self, qs: QuerySet) -> QuerySet:
-        simple = {"pipeline_id": self.pipeline, "stage_id": self.stage, "owner_id": self.owner,
-                  "team_id": self.team, "status": self.status, "forecast_category": self.forecast_category,
-                  "company_id": self.company, "person_id": self.person,
-                  "expected_close__gte": self.close_from, "expected_close__lte": self.close_to}
+        simple = {
+            "pipeline_id": self.pipeline,
+            "stage_id": self.stage,
+            "owner_id": self.owner,
+            "team_id": self.team,
+            "status": self.status,
+            "forecast_category": self.forecast_category,
+            "company_id": self.company,
+            "person_id": self.person,
+            "expected_close__gte": self.close_from,
+            "expected_close__lte": self.close_to,
+        }
         qs = qs.filter(**{k: v for k, v in simple.items() if v not in (None, "")})
         if self.stalled:
             qs = qs.filter(stalled_at__isnull=False)
@@ -169,9 +189,18 @@ class DealFilters:
         return qs
 
 
-def list_deals(user, filters: DealFilters, *, sort: str = "close", cursor: str | None = None, size: int = 25,
-               backwards: bool = False):
-    qs = filters.apply(deals_queryset(user)).select_related("company", "person", "owner", "stage", "pipeline")
+def list_deals(
+    user,
+    filters: DealFilters,
+    *,
+    sort: str = "close",
+    cursor: str | None = None,
+    size: int = 25,
+    backwards: bool = False,
+):
+    qs = filters.apply(deals_queryset(user)).select_related(
+        "company", "person", "owner", "stage", "pipeline"
+    )
     ordering = DEAL_SORTS.get(sort, DEAL_SORTS["close"])
     return keyset_page(qs, ordering, cursor=cursor, size=size, backwards=backwards)
 
@@ -191,16 +220,39 @@ class Column:
 
 
 def _card_queryset(user, stage_id: int) -> QuerySet:
-    return (deals_queryset(user).filter(stage_id=stage_id)
-            .select_related("company", "person", "owner")
-            .only("id", "title", "amount", "probability", "expected_close", "stage_id", "pipeline_id", "status",
-                  "stalled_at", "stalled_reason", "version", "forecast_category",
-                  "company__name", "company__legal_form", "company__legal_form_position",
-                  "person__family_name", "person__given_name", "owner__username", "owner__display_name",
-                  "owner__first_name", "owner__last_name"))
+    return (
+        deals_queryset(user)
+        .filter(stage_id=stage_id)
+        .select_related("company", "person", "owner")
+        .only(
+            "id",
+            "title",
+            "amount",
+            "probability",
+            "expected_close",
+            "stage_id",
+            "pipeline_id",
+            "status",
+            "stalled_at",
+            "stalled_reason",
+            "version",
+            "forecast_category",
+            "company__name",
+            "company__legal_form",
+            "company__legal_form_position",
+            "person__family_name",
+            "person__given_name",
+            "owner__username",
+            "owner__display_name",
+            "owner__first_name",
+            "owner__last_name",
+        )
+    )
 
 
-def column_cards(user, stage: Stage, *, cursor: str | None = None, size: int = BOARD_CARDS) -> tuple[list, str | None]:
+def column_cards(
+    user, stage: Stage, *, cursor: str | None = None, size: int = BOARD_CARDS
+) -> tuple[list, str | None]:
     """One column's cards in expected-close order, continuing after ``cursor``."""
     values = decode_cursor(cursor, 2)
     qs = _card_queryset(user, stage.pk)
@@ -216,7 +268,9 @@ def column_cards(user, stage: Stage, *, cursor: str | None = None, size: int = B
     next_cursor = None
     if more and rows:
         last = rows[-1]
-        next_cursor = encode_cursor([last.expected_close.isoformat() if last.expected_close else None, last.pk])
+        next_cursor = encode_cursor(
+            [last.expected_close.isoformat() if last.expected_close else None, last.pk]
+        )
     return rows, next_cursor
 
 
@@ -238,8 +292,13 @@ def board(user, pipeline: Pipeline, *, size: int = BOARD_CARDS) -> list[Column]:
         if stage.kind == StageKind.OPEN:
             cards, next_cursor = column_cards(user, stage, size=size)
         else:
-            cards, next_cursor = [], None  # won/lost are drop targets; closed deals live in the list
-        columns.append(Column(stage, cards, total["count"], total["amount"], total["weighted"], next_cursor))
+            cards, next_cursor = (
+                [],
+                None,
+            )  # won/lost are drop targets; closed deals live in the list
+        columns.append(
+            Column(stage, cards, total["count"], total["amount"], total["weighted"], next_cursor)
+        )
     return columns
 
 
@@ -248,22 +307,55 @@ def _column_totals(user, pipeline: Pipeline) -> dict[int, dict]:
 
     from ..maths.forecast import round_percent
 
-    rows = (deals_queryset(user).filter(pipeline=pipeline, status="open").order_by().values("stage_id")
-            .annotate(n=Count("id"), total=Sum("amount"),
-                      exact=Sum(ExpressionWrapper(F("amount") * F("probability"), output_field=IntegerField()))))
-    return {r["stage_id"]: {"count": r["n"], "amount": r["total"] or 0, "weighted": round_percent(r["exact"] or 0)}
-            for r in rows}
+    rows = (
+        deals_queryset(user)
+        .filter(pipeline=pipeline, status="open")
+        .order_by()
+        .values("stage_id")
+        .annotate(
+            n=Count("id"),
+            total=Sum("amount"),
+            exact=Sum(
+                ExpressionWrapper(F("amount") * F("probability"), output_field=IntegerField())
+            ),
+        )
+    )
+    return {
+        r["stage_id"]: {
+            "count": r["n"],
+            "amount": r["total"] or 0,
+            "weighted": round_percent(r["exact"] or 0),
+        }
+        for r in rows
+    }
 
 
 def stage_history(deal: Deal) -> list[dict]:
     """Every stage change with who/when/from/to and the time spent in the stage left; the
     current stage's time so far is last."""
-    changes = list(StageChange.objects.filter(deal=deal).select_related("from_stage", "to_stage", "changed_by")
-                   .order_by("changed_at", "id"))
-    return [{"at": c.changed_at, "by": c.changed_by, "from": c.from_stage, "to": c.to_stage,
-             "days_in_from": None if c.seconds_in_from is None else round(c.seconds_in_from / 86400, 1)} for c in changes]
+    changes = list(
+        StageChange.objects.filter(deal=deal)
+        .select_related("from_stage", "to_stage", "changed_by")
+        .order_by("changed_at", "id")
+    )
+    return [
+        {
+            "at": c.changed_at,
+            "by": c.changed_by,
+            "from": c.from_stage,
+            "to": c.to_stage,
+            "days_in_from": None
+            if c.seconds_in_from is None
+            else round(c.seconds_in_from / 86400, 1),
+        }
+        for c in changes
+    ]
 
 
 def stalled_deals(user, *, size: int = 100) -> list[Deal]:
-    return list(deals_queryset(user).filter(stalled_at__isnull=False, status="open")
-                .select_related("company", "person", "owner", "stage", "pipeline").order_by("stalled_at", "id")[:size])
+    return list(
+        deals_queryset(user)
+        .filter(stalled_at__isnull=False, status="open")
+        .select_related("company", "person", "owner", "stage", "pipeline")
+        .order_by("stalled_at", "id")[:size]
+    )

@@ -44,7 +44,9 @@ def _clean_stage(data: dict[str, Any], creating: bool) -> dict[str, Any]:
             if values["rotting_days"] is not None and not 1 <= values["rotting_days"] <= 3650:
                 raise ValueError
         except (TypeError, ValueError):
-            errors["rotting_days"] = [_("Enter a number of days between 1 and 3650, or leave it empty.")]
+            errors["rotting_days"] = [
+                _("Enter a number of days between 1 and 3650, or leave it empty.")
+            ]
     if "position" in data:
         try:
             values["position"] = max(0, int(data["position"]))
@@ -79,24 +81,41 @@ def create_pipeline(*, actor, name: str, stages: list[dict[str, Any]] | None = N
     if not name:
         raise ValidationFailed({"name": [_("Enter a pipeline name.")]})
     if Pipeline.objects.filter(name=name).exists():
-        raise ValidationFailed({"name": [_("A pipeline with this name already exists.")]}, code="duplicate")
+        raise ValidationFailed(
+            {"name": [_("A pipeline with this name already exists.")]}, code="duplicate"
+        )
     if stages is None:
-        stages = [{"name": _(label), "probability": p, "kind": k, "rotting_days": r} for label, p, k, r in DEFAULT_STAGES]
+        stages = [
+            {"name": _(label), "probability": p, "kind": k, "rotting_days": r}
+            for label, p, k, r in DEFAULT_STAGES
+        ]
     cleaned = []
     for index, raw in enumerate(stages):
         try:
             cleaned.append(_clean_stage({**raw, "position": (index + 1) * 10}, creating=True))
         except ValidationFailed as exc:
-            raise ValidationFailed({f"stages.{index}.{k}": v for k, v in exc.errors.items()}) from None
+            raise ValidationFailed(
+                {f"stages.{index}.{k}": v for k, v in exc.errors.items()}
+            ) from None
     kinds = {s.get("kind", StageKind.OPEN) for s in cleaned}
     if StageKind.OPEN not in kinds or StageKind.WON not in kinds or StageKind.LOST not in kinds:
-        raise ValidationFailed({"stages": [_("A pipeline needs at least one open stage, a won stage and a lost stage.")]})
+        raise ValidationFailed(
+            {
+                "stages": [
+                    _("A pipeline needs at least one open stage, a won stage and a lost stage.")
+                ]
+            }
+        )
     position = (Pipeline.objects.aggregate(m=Max("position"))["m"] or 0) + 10
     pipeline = Pipeline.objects.create(name=name, position=position)
     for values in cleaned:
         Stage.objects.create(pipeline=pipeline, **values)
-    audit.record(actor=actor, action="create", obj=pipeline,
-                 changes={"name": [None, name], "stages": [None, [s["name"] for s in cleaned]]})
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=pipeline,
+        changes={"name": [None, name], "stages": [None, [s["name"] for s in cleaned]]},
+    )
     return pipeline
 
 
@@ -110,7 +129,9 @@ def update_pipeline(*, actor, pipeline: Pipeline, data: dict[str, Any]) -> Pipel
         if not name:
             raise ValidationFailed({"name": [_("Enter a pipeline name.")]})
         if Pipeline.objects.filter(name=name).exclude(pk=current.pk).exists():
-            raise ValidationFailed({"name": [_("A pipeline with this name already exists.")]}, code="duplicate")
+            raise ValidationFailed(
+                {"name": [_("A pipeline with this name already exists.")]}, code="duplicate"
+            )
         current.name = name
     if "is_active" in data:
         current.is_active = bool(data["is_active"])
@@ -127,11 +148,18 @@ def create_stage(*, actor, pipeline: Pipeline, data: dict[str, Any]) -> Stage:
     require_manager(actor)
     values = _clean_stage(data, creating=True)
     if "position" not in values:
-        last_open = pipeline.stages.filter(kind=StageKind.OPEN).aggregate(m=Max("position"))["m"] or 0
+        last_open = (
+            pipeline.stages.filter(kind=StageKind.OPEN).aggregate(m=Max("position"))["m"] or 0
+        )
         values["position"] = last_open + 5
     stage = Stage.objects.create(pipeline=pipeline, **values)
-    audit.record(actor=actor, action="create", obj=stage, subject=pipeline,
-                 changes=audit.diff({}, audit.snapshot(stage, STAGE_FIELDS)))
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=stage,
+        subject=pipeline,
+        changes=audit.diff({}, audit.snapshot(stage, STAGE_FIELDS)),
+    )
     return stage
 
 
@@ -145,16 +173,23 @@ def update_stage(*, actor, stage: Stage, data: dict[str, Any]) -> Stage:
     current = Stage.objects.select_for_update().get(pk=stage.pk)
     values = _clean_stage(data, creating=False)
     if "kind" in values and values["kind"] != current.kind and current.deals.exists():
-        raise ValidationFailed({"kind": [_("The kind of a stage that holds deals cannot change.")]}, code="stage_in_use")
+        raise ValidationFailed(
+            {"kind": [_("The kind of a stage that holds deals cannot change.")]},
+            code="stage_in_use",
+        )
     before = audit.snapshot(current, STAGE_FIELDS)
     for name, value in values.items():
         setattr(current, name, value)
     current.save()
     changes = audit.diff(before, audit.snapshot(current, STAGE_FIELDS))
     if "probability" in changes:
-        Deal.objects.filter(stage=current, status="open", probability_overridden=False).update(probability=current.probability)
+        Deal.objects.filter(stage=current, status="open", probability_overridden=False).update(
+            probability=current.probability
+        )
     if changes:
-        audit.record(actor=actor, action="update", obj=current, subject=current.pipeline, changes=changes)
+        audit.record(
+            actor=actor, action="update", obj=current, subject=current.pipeline, changes=changes
+        )
     return current
 
 
@@ -164,7 +199,10 @@ def update_sales_settings(*, actor, data: dict[str, Any]) -> SalesSettings:
     require_manager(actor)
     current = SalesSettings.objects.select_for_update().filter(pk=1).first() or SalesSettings(pk=1)
     errors: dict[str, list[str]] = {}
-    before = {"fiscal_year_start_month": current.fiscal_year_start_month, "stall_days": current.stall_days}
+    before = {
+        "fiscal_year_start_month": current.fiscal_year_start_month,
+        "stall_days": current.stall_days,
+    }
     if "fiscal_year_start_month" in data:
         try:
             month = int(data["fiscal_year_start_month"])
@@ -185,7 +223,10 @@ def update_sales_settings(*, actor, data: dict[str, Any]) -> SalesSettings:
         raise ValidationFailed(errors)
     current.updated_at = timezone.now()
     current.save()
-    after = {"fiscal_year_start_month": current.fiscal_year_start_month, "stall_days": current.stall_days}
+    after = {
+        "fiscal_year_start_month": current.fiscal_year_start_month,
+        "stall_days": current.stall_days,
+    }
     audit.record(actor=actor, action="update", obj=current, changes=audit.diff(before, after))
     return current
 

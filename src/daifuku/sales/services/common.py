@@ -13,7 +13,15 @@ from daifuku.commerce.services.common import yen
 from daifuku.core.errors import PermissionDenied
 from daifuku.customers.services.common import check_version, ensure_can, is_user
 
-__all__ = ["check_version", "ensure_can", "is_user", "require_manager", "yen", "percent", "date_or_none"]
+__all__ = [
+    "check_version",
+    "ensure_can",
+    "is_user",
+    "require_manager",
+    "yen",
+    "percent",
+    "date_or_none",
+]
 
 
 def require_manager(actor) -> None:

@@ -28,9 +28,25 @@ from ..models import (
 from .common import check_version, date_or_none, ensure_can, is_user, percent, yen
 
 AUDITED_FIELDS = (
-    "title", "company", "person", "owner", "team", "pipeline", "stage", "status", "amount",
-    "amount_from_lines", "expected_close", "probability", "probability_overridden",
-    "forecast_category", "source", "competitors", "description", "close_reason", "lost_reason",
+    "title",
+    "company",
+    "person",
+    "owner",
+    "team",
+    "pipeline",
+    "stage",
+    "status",
+    "amount",
+    "amount_from_lines",
+    "expected_close",
+    "probability",
+    "probability_overridden",
+    "forecast_category",
+    "source",
+    "competitors",
+    "description",
+    "close_reason",
+    "lost_reason",
 )
 TEXT_FIELDS = {"title": 200, "source": 100, "description": 20000}
 
@@ -58,22 +74,43 @@ def _owner_and_team(actor, data: dict, errors: dict, current: Deal | None) -> di
     values: dict[str, Any] = {}
     if "owner" in data or "owner_id" in data:
         raw = data.get("owner", data.get("owner_id"))
-        owner = raw if isinstance(raw, User) or raw is None else (
-            User.objects.filter(pk=int(raw), is_active=True).first() if str(raw).isdigit()
-            else User.objects.filter(username=raw, is_active=True).first())
+        owner = (
+            raw
+            if isinstance(raw, User) or raw is None
+            else (
+                User.objects.filter(pk=int(raw), is_active=True).first()
+                if str(raw).isdigit()
+                else User.objects.filter(username=raw, is_active=True).first()
+            )
+        )
         if raw is not None and owner is None:
             errors["owner"] = [_("Unknown user.")]
-        elif owner is not None and is_user(actor) and not sees_everything(actor) and owner.pk != actor.pk \
-                and (not actor.team_id or owner.team_id != actor.team_id):
+        elif (
+            owner is not None
+            and is_user(actor)
+            and not sees_everything(actor)
+            and owner.pk != actor.pk
+            and (not actor.team_id or owner.team_id != actor.team_id)
+        ):
             errors["owner"] = [_("You can hand a deal only to someone in your team.")]
         values["owner"] = owner
     if "team" in data or "team_id" in data:
         raw = data.get("team", data.get("team_id"))
-        team = raw if isinstance(raw, Team) or raw is None else Team.objects.filter(pk=raw).first() \
-            if str(raw).isdigit() else None
+        team = (
+            raw
+            if isinstance(raw, Team) or raw is None
+            else Team.objects.filter(pk=raw).first()
+            if str(raw).isdigit()
+            else None
+        )
         if raw is not None and team is None:
             errors["team"] = [_("Unknown team.")]
-        elif team is not None and is_user(actor) and not sees_everything(actor) and team.pk != actor.team_id:
+        elif (
+            team is not None
+            and is_user(actor)
+            and not sees_everything(actor)
+            and team.pk != actor.team_id
+        ):
             errors["team"] = [_("You can only use your own team.")]
         values["team"] = team
     return values
@@ -99,7 +136,9 @@ def _clean(actor, data: dict[str, Any], *, current: Deal | None) -> dict[str, An
         if values["amount"] is None:
             values["amount"] = 0
     if "expected_close" in data or current is None:
-        values["expected_close"] = date_or_none(data.get("expected_close"), "expected_close", errors)
+        values["expected_close"] = date_or_none(
+            data.get("expected_close"), "expected_close", errors
+        )
         if values["expected_close"] is None and "expected_close" not in errors:
             errors["expected_close"] = [_("Enter the date you expect the deal to close.")]
     if "probability" in data:
@@ -121,8 +160,14 @@ def _clean(actor, data: dict[str, Any], *, current: Deal | None) -> dict[str, An
     values.update(_owner_and_team(actor, data, errors, current))
     company = values.get("company", current.company if current else None)
     person = values.get("person", current.person if current else None)
-    if company is None and person is None and "company" not in errors and "person" not in errors \
-            and "company_id" not in errors and "person_id" not in errors:
+    if (
+        company is None
+        and person is None
+        and "company" not in errors
+        and "person" not in errors
+        and "company_id" not in errors
+        and "person_id" not in errors
+    ):
         errors["company_id"] = [_("Choose a company or a person.")]
     if errors:
         raise ValidationFailed(errors)
@@ -164,9 +209,16 @@ def _stage_of(pipeline_value, stage_value, errors) -> tuple[Pipeline | None, Sta
     return pipeline, stage
 
 
-def record_flow(*, day: dt.date, pipeline_id: int, from_stage_id: int | None, to_stage_id: int, seconds: int) -> None:
+def record_flow(
+    *, day: dt.date, pipeline_id: int, from_stage_id: int | None, to_stage_id: int, seconds: int
+) -> None:
     """Add one move to the funnel snapshot (same transaction as the move)."""
-    key = {"day": day, "pipeline_id": pipeline_id, "from_stage_id": from_stage_id or 0, "to_stage_id": to_stage_id}
+    key = {
+        "day": day,
+        "pipeline_id": pipeline_id,
+        "from_stage_id": from_stage_id or 0,
+        "to_stage_id": to_stage_id,
+    }
     changes = {"moves": F("moves") + 1, "seconds_total": F("seconds_total") + seconds}
     if StageFlowDaily.objects.filter(**key).update(**changes):
         return
@@ -185,7 +237,9 @@ def lost_reason_of(stage: Stage, value, *, required: bool = True) -> LostReason 
     if value in (None, ""):
         if not required:
             return None
-        raise ValidationFailed({"lost_reason": [_("Choose why the deal was lost.")]}, code="lost_reason_required")
+        raise ValidationFailed(
+            {"lost_reason": [_("Choose why the deal was lost.")]}, code="lost_reason_required"
+        )
     if isinstance(value, LostReason):
         return value
     try:
@@ -193,11 +247,15 @@ def lost_reason_of(stage: Stage, value, *, required: bool = True) -> LostReason 
     except (TypeError, ValueError):
         found = None
     if found is None:
-        raise ValidationFailed({"lost_reason": [_("Choose one of the lost reasons.")]}, code="unknown_lost_reason")
+        raise ValidationFailed(
+            {"lost_reason": [_("Choose one of the lost reasons.")]}, code="unknown_lost_reason"
+        )
     return found
 
 
-def _apply_stage(deal: Deal, stage: Stage, now, reason: str, lost_reason: LostReason | None = None) -> None:
+def _apply_stage(
+    deal: Deal, stage: Stage, now, reason: str, lost_reason: LostReason | None = None
+) -> None:
     deal.stage = stage
     deal.status = stage.kind
     deal.stage_entered_at = now
@@ -224,12 +282,23 @@ def _apply_stage(deal: Deal, stage: Stage, now, reason: str, lost_reason: LostRe
 def _emit_closing(deal: Deal, previous_status: str) -> None:
     if deal.status == previous_status:
         return
-    payload = {"deal_id": deal.pk, "person_id": deal.person_id, "company_id": deal.company_id, "amount": deal.amount}
+    payload = {
+        "deal_id": deal.pk,
+        "person_id": deal.person_id,
+        "company_id": deal.company_id,
+        "amount": deal.amount,
+    }
     if deal.status == DealStatus.WON:
         events.emit("deal.won", **payload, won_at=deal.closed_at)
     elif deal.status == DealStatus.LOST:
-        events.emit("deal.lost", **payload, lost_at=deal.closed_at, reason=deal.close_reason,
-                    lost_reason_id=deal.lost_reason_id, lost_reason=deal.lost_reason.name if deal.lost_reason else "")
+        events.emit(
+            "deal.lost",
+            **payload,
+            lost_at=deal.closed_at,
+            reason=deal.close_reason,
+            lost_reason_id=deal.lost_reason_id,
+            lost_reason=deal.lost_reason.name if deal.lost_reason else "",
+        )
 
 
 @transaction.atomic
@@ -247,7 +316,11 @@ def create_deal(*, actor, data: dict[str, Any]) -> Deal:
     except ValidationFailed as exc:
         errors.update(exc.errors)
         values = {}
-    pipeline, stage = _stage_of(data.get("pipeline", data.get("pipeline_id")), data.get("stage", data.get("stage_id")), errors)
+    pipeline, stage = _stage_of(
+        data.get("pipeline", data.get("pipeline_id")),
+        data.get("stage", data.get("stage_id")),
+        errors,
+    )
     lost_reason = None
     if stage is not None:
         try:
@@ -258,7 +331,10 @@ def create_deal(*, actor, data: dict[str, Any]) -> Deal:
             errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
-    pipeline, stage = cast(Pipeline, pipeline), cast(Stage, stage)  # found: _stage_of reported an error otherwise
+    pipeline, stage = (
+        cast(Pipeline, pipeline),
+        cast(Stage, stage),
+    )  # found: _stage_of reported an error otherwise
     if "owner" not in values and is_user(actor):
         values["owner"] = actor
         values.setdefault("team", actor.team)
@@ -268,14 +344,34 @@ def create_deal(*, actor, data: dict[str, Any]) -> Deal:
     if not overridden:
         values.pop("probability", None)
     now = timezone.now()
-    deal = Deal(pipeline=pipeline, probability_overridden=overridden, stage_entered_at=now, **values)
+    deal = Deal(
+        pipeline=pipeline, probability_overridden=overridden, stage_entered_at=now, **values
+    )
     _apply_stage(deal, stage, now, str(data.get("close_reason") or "")[:300], lost_reason)
     deal.save()
-    StageChange.objects.create(deal=deal, pipeline=pipeline, from_stage=None, to_stage=stage, changed_at=now,
-                               changed_by=actor if is_user(actor) else None, reason=deal.close_reason,
-                               lost_reason=deal.lost_reason)
-    record_flow(day=timezone.localdate(now), pipeline_id=pipeline.pk, from_stage_id=None, to_stage_id=stage.pk, seconds=0)
-    audit.record(actor=actor, action="create", obj=deal, changes=audit.diff({}, audit.snapshot(deal, AUDITED_FIELDS)))
+    StageChange.objects.create(
+        deal=deal,
+        pipeline=pipeline,
+        from_stage=None,
+        to_stage=stage,
+        changed_at=now,
+        changed_by=actor if is_user(actor) else None,
+        reason=deal.close_reason,
+        lost_reason=deal.lost_reason,
+    )
+    record_flow(
+        day=timezone.localdate(now),
+        pipeline_id=pipeline.pk,
+        from_stage_id=None,
+        to_stage_id=stage.pk,
+        seconds=0,
+    )
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=deal,
+        changes=audit.diff({}, audit.snapshot(deal, AUDITED_FIELDS)),
+    )
     _add_children(actor, deal, data)
     events.emit("deal.created", deal_id=deal.pk)
     _emit_closing(deal, DealStatus.OPEN)
@@ -290,18 +386,29 @@ def _add_children(actor, deal: Deal, data: dict) -> None:
         try:
             add_line_item(actor=actor, deal=deal, data=dict(line))
         except ValidationFailed as exc:
-            raise ValidationFailed({f"lines.{index}.{k}": v for k, v in exc.errors.items()}) from None
+            raise ValidationFailed(
+                {f"lines.{index}.{k}": v for k, v in exc.errors.items()}
+            ) from None
     for index, contact in enumerate(data.get("contacts") or []):
         try:
-            add_deal_contact(actor=actor, deal=deal, person=contact.get("person_id"), role=contact.get("role", ""))
+            add_deal_contact(
+                actor=actor,
+                deal=deal,
+                person=contact.get("person_id"),
+                role=contact.get("role", ""),
+            )
         except ValidationFailed as exc:
-            raise ValidationFailed({f"contacts.{index}.{k}": v for k, v in exc.errors.items()}) from None
+            raise ValidationFailed(
+                {f"contacts.{index}.{k}": v for k, v in exc.errors.items()}
+            ) from None
     if data.get("lines"):
         deal.refresh_from_db()
 
 
 @transaction.atomic
-def update_deal(*, actor, deal: Deal, data: dict[str, Any], expected_version: int | None = None) -> Deal:
+def update_deal(
+    *, actor, deal: Deal, data: dict[str, Any], expected_version: int | None = None
+) -> Deal:
     """Change a deal's fields (not its stage: see :func:`move_deal_to_stage`).
     ``probability: null`` goes back to the stage's default; entering an ``amount`` stops
     summing the line items until ``amount_from_lines`` is set again."""
@@ -313,7 +420,11 @@ def update_deal(*, actor, deal: Deal, data: dict[str, Any], expected_version: in
     if "probability" in data:
         if values["probability"] is None:
             current.probability_overridden = False
-            values["probability"] = current.stage.probability if current.status == DealStatus.OPEN else current.probability
+            values["probability"] = (
+                current.stage.probability
+                if current.status == DealStatus.OPEN
+                else current.probability
+            )
         else:
             current.probability_overridden = True
     if "amount" in values and "amount_from_lines" not in values:
@@ -334,8 +445,16 @@ def update_deal(*, actor, deal: Deal, data: dict[str, Any], expected_version: in
 
 
 @transaction.atomic
-def move_deal_to_stage(*, actor, deal: Deal, stage: Stage | int, reason: str = "", lost_reason=None,
-                       expected_version: int | None = None, at: dt.datetime | None = None) -> Deal:
+def move_deal_to_stage(
+    *,
+    actor,
+    deal: Deal,
+    stage: Stage | int,
+    reason: str = "",
+    lost_reason=None,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Deal:
     """Move a deal to another stage of its pipeline, recording who, when, from, to and how
     long it spent in the stage it leaves. A won or lost stage closes the deal on that day
     (``closed_at``; the expected close date becomes the real one) with the note
@@ -355,7 +474,9 @@ def move_deal_to_stage(*, actor, deal: Deal, stage: Stage | int, reason: str = "
             raise ValidationFailed({"stage_id": [_("Unknown stage.")]})
     stage = cast(Stage, stage)  # a Stage from here on (an id was looked up above)
     if stage.pipeline_id != current.pipeline_id:
-        raise ValidationFailed({"stage_id": [_("This stage belongs to another pipeline.")]}, code="wrong_pipeline")
+        raise ValidationFailed(
+            {"stage_id": [_("This stage belongs to another pipeline.")]}, code="wrong_pipeline"
+        )
     reason = (reason or "").strip()[:300]
     if stage.pk == current.stage_id:
         return _correct_close_reason(actor, current, stage, reason, lost_reason)
@@ -369,15 +490,39 @@ def move_deal_to_stage(*, actor, deal: Deal, stage: Stage | int, reason: str = "
     current.updated_at = now
     current.save()
     current.refresh_from_db()
-    StageChange.objects.create(deal=current, pipeline_id=current.pipeline_id, from_stage=old_stage, to_stage=stage,
-                               changed_at=now, changed_by=actor if is_user(actor) else None, seconds_in_from=seconds,
-                               reason=current.close_reason, lost_reason=current.lost_reason)
-    record_flow(day=timezone.localdate(now), pipeline_id=current.pipeline_id, from_stage_id=old_stage.pk,
-                to_stage_id=stage.pk, seconds=seconds)
-    audit.record(actor=actor, action="move", obj=current, changes=audit.diff(before, audit.snapshot(current, AUDITED_FIELDS)),
-                 note=current.close_reason)
-    events.emit("deal.stage_changed", deal_id=current.pk, pipeline_id=current.pipeline_id,
-                from_stage_id=old_stage.pk, to_stage_id=stage.pk, changed_at=now)
+    StageChange.objects.create(
+        deal=current,
+        pipeline_id=current.pipeline_id,
+        from_stage=old_stage,
+        to_stage=stage,
+        changed_at=now,
+        changed_by=actor if is_user(actor) else None,
+        seconds_in_from=seconds,
+        reason=current.close_reason,
+        lost_reason=current.lost_reason,
+    )
+    record_flow(
+        day=timezone.localdate(now),
+        pipeline_id=current.pipeline_id,
+        from_stage_id=old_stage.pk,
+        to_stage_id=stage.pk,
+        seconds=seconds,
+    )
+    audit.record(
+        actor=actor,
+        action="move",
+        obj=current,
+        changes=audit.diff(before, audit.snapshot(current, AUDITED_FIELDS)),
+        note=current.close_reason,
+    )
+    events.emit(
+        "deal.stage_changed",
+        deal_id=current.pk,
+        pipeline_id=current.pipeline_id,
+        from_stage_id=old_stage.pk,
+        to_stage_id=stage.pk,
+        changed_at=now,
+    )
     _emit_closing(current, old_status)
     return current
 
@@ -399,9 +544,15 @@ def _correct_close_reason(actor, current: Deal, stage: Stage, reason: str, lost_
     current.updated_at = timezone.now()
     current.save()
     current.refresh_from_db()
-    closing = StageChange.objects.filter(deal=current, to_stage=stage).order_by("-changed_at", "-id").first()
+    closing = (
+        StageChange.objects.filter(deal=current, to_stage=stage)
+        .order_by("-changed_at", "-id")
+        .first()
+    )
     if closing is not None:  # the stage history tells the reason of the move that closed the deal
-        StageChange.objects.filter(pk=closing.pk).update(reason=current.close_reason, lost_reason=current.lost_reason)
+        StageChange.objects.filter(pk=closing.pk).update(
+            reason=current.close_reason, lost_reason=current.lost_reason
+        )
     audit.record(actor=actor, action="update", obj=current, changes=changes)
     events.emit("deal.updated", deal_id=current.pk)
     return current

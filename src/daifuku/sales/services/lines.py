@@ -58,7 +58,9 @@ def _clean_line(data: dict[str, Any], creating: bool) -> dict[str, Any]:
         # a negative unit price is a discount line (値引き) at its own tax rate
         values["unit_price"] = yen(raw_price, "unit_price", errors, required=True, signed=True)
     if "tax_category" in data or creating:
-        category = data.get("tax_category") or (product.tax_category if product else TaxCategory.STANDARD)
+        category = data.get("tax_category") or (
+            product.tax_category if product else TaxCategory.STANDARD
+        )
         if category not in TaxCategory.values:
             errors["tax_category"] = [_("Use standard (10%) or reduced (8%).")]
         values["tax_category"] = category
@@ -67,7 +69,9 @@ def _clean_line(data: dict[str, Any], creating: bool) -> dict[str, Any]:
     return values
 
 
-def _check_totals(deal: Deal, changed: LineItem | None = None, removed: LineItem | None = None) -> None:
+def _check_totals(
+    deal: Deal, changed: LineItem | None = None, removed: LineItem | None = None
+) -> None:
     """Discounts lower the total of their own tax rate and may not take it below zero (a
     quote then would owe the customer money and a negative consumption tax)."""
     totals: dict[str, int] = {}
@@ -80,7 +84,9 @@ def _check_totals(deal: Deal, changed: LineItem | None = None, removed: LineItem
     if changed is not None and changed.pk is None:
         totals[changed.tax_category] = totals.get(changed.tax_category, 0) + changed.total
     if any(total < 0 for total in totals.values()):
-        message = _("The discount is larger than the items at its tax rate: the total would fall below zero.")
+        message = _(
+            "The discount is larger than the items at its tax rate: the total would fall below zero."
+        )
         raise ValidationFailed({"unit_price": [message]}, message=message, code="negative_total")
 
 
@@ -90,7 +96,9 @@ def _resum(deal: Deal) -> None:
         return
     total = sum(line.total for line in deal.lines.all())
     if total != deal.amount:
-        Deal.objects.filter(pk=deal.pk).update(amount=total, version=F("version") + 1, updated_at=timezone.now())
+        Deal.objects.filter(pk=deal.pk).update(
+            amount=total, version=F("version") + 1, updated_at=timezone.now()
+        )
         deal.amount = total
 
 
@@ -108,8 +116,13 @@ def add_line_item(*, actor, deal: Deal, data: dict[str, Any]) -> LineItem:
         Deal.objects.filter(pk=current.pk).update(amount_from_lines=True)
         current.amount_from_lines = True
     _resum(current)
-    audit.record(actor=actor, action="create", obj=line, subject=current,
-                 changes=audit.diff({}, audit.snapshot(line, LINE_FIELDS)))
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=line,
+        subject=current,
+        changes=audit.diff({}, audit.snapshot(line, LINE_FIELDS)),
+    )
     return line
 
 
@@ -143,8 +156,13 @@ def remove_line_item(*, actor, deal: Deal, line: LineItem | int) -> None:
     current = _locked_deal(actor, deal)
     found = _line_of(current, line)
     _check_totals(current, removed=found)
-    audit.record(actor=actor, action="delete", obj=found, subject=current,
-                 changes=audit.diff(audit.snapshot(found, LINE_FIELDS), {}))
+    audit.record(
+        actor=actor,
+        action="delete",
+        obj=found,
+        subject=current,
+        changes=audit.diff(audit.snapshot(found, LINE_FIELDS), {}),
+    )
     found.delete()
     _resum(current)
 
@@ -166,11 +184,21 @@ def add_deal_contact(*, actor, deal: Deal, person, role: str = "") -> DealContac
     role = (role or "").strip()[:100]
     if contact is None:
         contact = DealContact.objects.create(deal=current, person=person, role=role)
-        audit.record(actor=actor, action="create", obj=contact, subject=current,
-                     changes={"person": [None, person.pk], "role": [None, role]})
+        audit.record(
+            actor=actor,
+            action="create",
+            obj=contact,
+            subject=current,
+            changes={"person": [None, person.pk], "role": [None, role]},
+        )
     elif contact.role != role:
-        audit.record(actor=actor, action="update", obj=contact, subject=current,
-                     changes={"role": [contact.role, role]})
+        audit.record(
+            actor=actor,
+            action="update",
+            obj=contact,
+            subject=current,
+            changes={"role": [contact.role, role]},
+        )
         contact.role = role
         contact.save(update_fields=["role"])
     return contact
@@ -183,6 +211,11 @@ def remove_deal_contact(*, actor, deal: Deal, contact: DealContact | int) -> Non
     found = DealContact.objects.filter(pk=pk, deal=current).select_related("person").first()
     if found is None:
         raise NotFound()
-    audit.record(actor=actor, action="delete", obj=found, subject=current,
-                 changes={"person": [found.person_id, None]})
+    audit.record(
+        actor=actor,
+        action="delete",
+        obj=found,
+        subject=current,
+        changes={"person": [found.person_id, None]},
+    )
     found.delete()

@@ -19,10 +19,17 @@ def on_customer_merging(survivor, loser, journal, **_ignored) -> dict[str, int]:
         have = DealContact.objects.filter(person_id=survivor.pk).values_list("deal_id", flat=True)
         delete_rows(journal, DealContact.objects.filter(person_id=loser.pk, deal_id__in=list(have)))
         return {
-            "sales.deal": move_rows(journal, Deal.objects.filter(person_id=loser.pk), "person", survivor.pk),
-            "sales.dealcontact": move_rows(journal, DealContact.objects.filter(person_id=loser.pk), "person",
-                                           survivor.pk),
+            "sales.deal": move_rows(
+                journal, Deal.objects.filter(person_id=loser.pk), "person", survivor.pk
+            ),
+            "sales.dealcontact": move_rows(
+                journal, DealContact.objects.filter(person_id=loser.pk), "person", survivor.pk
+            ),
         }
     if isinstance(loser, Company):
-        return {"sales.deal": move_rows(journal, Deal.objects.filter(company_id=loser.pk), "company", survivor.pk)}
+        return {
+            "sales.deal": move_rows(
+                journal, Deal.objects.filter(company_id=loser.pk), "company", survivor.pk
+            )
+        }
     return {}

@@ -28,12 +28,26 @@ def order_for_won_deal(*, deal_id: int, won_at=None, **_payload):
     deal = Deal.objects.filter(pk=deal_id, status="won").first()
     if deal is None or (deal.person_id is None and deal.company_id is None):
         return None
-    lines = [{"product": line.product, "name": line.name, "quantity": line.quantity, "unit_price": line.unit_price,
-              "tax_rate": TAX_RATES[TaxCategory(line.tax_category)]}
-             for line in deal.lines.select_related("product") if line.quantity > 0]
+    lines = [
+        {
+            "product": line.product,
+            "name": line.name,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "tax_rate": TAX_RATES[TaxCategory(line.tax_category)],
+        }
+        for line in deal.lines.select_related("product")
+        if line.quantity > 0
+    ]
     if not lines:
         lines = [{"name": deal.title, "quantity": 1, "unit_price": deal.amount, "tax_rate": 10}]
     order, _created = record_order(
-        actor=ACTOR, number=order_number(deal.pk), source=SOURCE, person=deal.person, company=deal.company,
-        ordered_at=won_at or deal.closed_at or timezone.now(), lines=lines)
+        actor=ACTOR,
+        number=order_number(deal.pk),
+        source=SOURCE,
+        person=deal.person,
+        company=deal.company,
+        ordered_at=won_at or deal.closed_at or timezone.now(),
+        lines=lines,
+    )
     return order

@@ -41,9 +41,13 @@ def _refuse_negative(summary: tax.TaxSummary) -> None:
     and so its consumption tax — below zero: a quote never owes the customer money."""
     negative = [part.rate for part in summary.per_rate if part.taxable < 0]
     if negative:
-        message = _("The discounts at %(rate)s%% are larger than the items at that rate; a quote cannot total "
-                    "less than zero.") % {"rate": negative[0]}
-        raise DomainError(message, code="quote_negative_total", errors={"lines": [message]}, status=422)
+        message = _(
+            "The discounts at %(rate)s%% are larger than the items at that rate; a quote cannot total "
+            "less than zero."
+        ) % {"rate": negative[0]}
+        raise DomainError(
+            message, code="quote_negative_total", errors={"lines": [message]}, status=422
+        )
 
 
 @transaction.atomic
@@ -55,33 +59,69 @@ def issue_quote(*, actor, deal: Deal, notes: str = "", issued_on: dt.date | None
 
     from ..pdf import render_quote_pdf
 
-    current = (Deal.objects.select_for_update(of=("self",)).select_related("company", "person", "owner")
-               .get(pk=deal.pk))
+    current = (
+        Deal.objects.select_for_update(of=("self",))
+        .select_related("company", "person", "owner")
+        .get(pk=deal.pk)
+    )
     ensure_can(actor, CHANGE, current)
     lines = list(current.lines.all())
     if not lines:
-        raise DomainError(_("Add at least one line item before issuing a quote."), code="quote_without_lines",
-                          errors={"lines": [_("Add at least one line item before issuing a quote.")]}, status=422)
+        raise DomainError(
+            _("Add at least one line item before issuing a quote."),
+            code="quote_without_lines",
+            errors={"lines": [_("Add at least one line item before issuing a quote.")]},
+            status=422,
+        )
     issued_on = issued_on or timezone.localdate()
     summary = tax.compute((line.total, line.tax_category) for line in lines)
     _refuse_negative(summary)
     sequence = _next_number(issued_on.year)
     quote = Quote(
-        deal=current, number=f"Q-{issued_on.year}-{sequence:04d}", year=issued_on.year, sequence=sequence,
-        issued_on=issued_on, valid_until=issued_on + dt.timedelta(days=VALID_DAYS),
+        deal=current,
+        number=f"Q-{issued_on.year}-{sequence:04d}",
+        year=issued_on.year,
+        sequence=sequence,
+        issued_on=issued_on,
+        valid_until=issued_on + dt.timedelta(days=VALID_DAYS),
         customer_name=customer_name(current),
-        lines=[{"name": line.name, "quantity": line.quantity, "unit_price": line.unit_price,
-                "tax_rate": tax.RATES[line.tax_category], "total": line.total} for line in lines],
-        tax_breakdown=[{"rate": r.rate, "taxable": r.taxable, "tax": r.tax} for r in summary.per_rate],
-        subtotal=summary.subtotal, tax=summary.tax, total=summary.total, rounding=tax.ROUNDING,
-        notes=(notes or "").strip()[:2000], created_by=actor if is_user(actor) else None,
+        lines=[
+            {
+                "name": line.name,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "tax_rate": tax.RATES[line.tax_category],
+                "total": line.total,
+            }
+            for line in lines
+        ],
+        tax_breakdown=[
+            {"rate": r.rate, "taxable": r.taxable, "tax": r.tax} for r in summary.per_rate
+        ],
+        subtotal=summary.subtotal,
+        tax=summary.tax,
+        total=summary.total,
+        rounding=tax.ROUNDING,
+        notes=(notes or "").strip()[:2000],
+        created_by=actor if is_user(actor) else None,
     )
     quote.save()
     issuer = organization_profile()
-    quote.pdf.save(f"{quote.number}.pdf", ContentFile(render_quote_pdf(quote, current, issuer)), save=True)
+    quote.pdf.save(
+        f"{quote.number}.pdf", ContentFile(render_quote_pdf(quote, current, issuer)), save=True
+    )
     # The issuer printed on the PDF, kept with the audit entry: the profile may change later.
-    audit.record(actor=actor, action="create", obj=quote, subject=current,
-                 changes={"number": [None, quote.number], "total": [None, quote.total],
-                          "issuer": [None, issuer.name], "registration_number": [None, issuer.registration_number]})
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=quote,
+        subject=current,
+        changes={
+            "number": [None, quote.number],
+            "total": [None, quote.total],
+            "issuer": [None, issuer.name],
+            "registration_number": [None, issuer.registration_number],
+        },
+    )
     events.emit("quote.issued", quote_id=quote.pk, deal_id=current.pk)
     return quote

@@ -39,11 +39,28 @@ def set_target(*, actor, metric: str, period: str, value, user=None, team=None) 
     lookup = {"metric": metric, "period": parsed.key, "user": user, "team": team}
     target = Target.objects.select_for_update().filter(**lookup).first()
     if target is None:
-        target = Target.objects.create(**lookup, starts_on=parsed.start, ends_on=parsed.end, value=amount)
-        audit.record(actor=actor, action="create", obj=target, subject=user or team,
-                     changes={"metric": [None, metric], "period": [None, parsed.key], "value": [None, amount]})
+        target = Target.objects.create(
+            **lookup, starts_on=parsed.start, ends_on=parsed.end, value=amount
+        )
+        audit.record(
+            actor=actor,
+            action="create",
+            obj=target,
+            subject=user or team,
+            changes={
+                "metric": [None, metric],
+                "period": [None, parsed.key],
+                "value": [None, amount],
+            },
+        )
     elif target.value != amount:
-        audit.record(actor=actor, action="update", obj=target, subject=user or team, changes={"value": [target.value, amount]})
+        audit.record(
+            actor=actor,
+            action="update",
+            obj=target,
+            subject=user or team,
+            changes={"value": [target.value, amount]},
+        )
         target.value = amount
         target.updated_at = timezone.now()
         target.save(update_fields=["value", "updated_at"])
@@ -53,8 +70,13 @@ def set_target(*, actor, metric: str, period: str, value, user=None, team=None) 
 @transaction.atomic
 def delete_target(*, actor, target: Target) -> None:
     require_manager(actor)
-    audit.record(actor=actor, action="delete", obj=target, subject=target.user or target.team,
-                 changes={"value": [target.value, None]})
+    audit.record(
+        actor=actor,
+        action="delete",
+        obj=target,
+        subject=target.user or target.team,
+        changes={"value": [target.value, None]},
+    )
     target.delete()
 
 
@@ -66,9 +88,16 @@ def save_view(*, actor, name: str, query: str) -> SavedView:
         raise ValidationFailed({"name": [_("Give the view a name.")]})
     if not is_user(actor):
         raise ValidationFailed({"name": [_("Only a signed-in user can save views.")]})
-    view, created = SavedView.objects.update_or_create(user=actor, name=name, defaults={"query": (query or "")[:1000]})
-    audit.record(actor=actor, action="create" if created else "update", obj=view, subject=actor,
-                 changes={"query": [None, view.query]})
+    view, created = SavedView.objects.update_or_create(
+        user=actor, name=name, defaults={"query": (query or "")[:1000]}
+    )
+    audit.record(
+        actor=actor,
+        action="create" if created else "update",
+        obj=view,
+        subject=actor,
+        changes={"query": [None, view.query]},
+    )
     return view
 
 

@@ -11,13 +11,17 @@ import pytest
 def pipeline(db):
     from daifuku.sales.services import create_pipeline
 
-    return create_pipeline(actor="test", name="新規開拓", stages=[
-        {"name": "見込み", "probability": 10, "rotting_days": 30},
-        {"name": "提案", "probability": 40},
-        {"name": "交渉", "probability": 80, "rotting_days": 7},
-        {"name": "受注", "kind": "won"},
-        {"name": "失注", "kind": "lost", "probability": 0},
-    ])
+    return create_pipeline(
+        actor="test",
+        name="新規開拓",
+        stages=[
+            {"name": "見込み", "probability": 10, "rotting_days": 30},
+            {"name": "提案", "probability": 40},
+            {"name": "交渉", "probability": 80, "rotting_days": 7},
+            {"name": "受注", "kind": "won"},
+            {"name": "失注", "kind": "lost", "probability": 0},
+        ],
+    )
 
 
 @pytest.fixture
@@ -44,8 +48,13 @@ def make_deal(pipeline, company):
     from daifuku.sales.services import create_deal
 
     def make(actor, **data):
-        values = {"title": "基幹システム更改", "company_id": company.pk, "pipeline_id": pipeline.pk,
-                  "amount": 1_000_000, "expected_close": dt.date(2026, 5, 20)}
+        values = {
+            "title": "基幹システム更改",
+            "company_id": company.pk,
+            "pipeline_id": pipeline.pk,
+            "amount": 1_000_000,
+            "expected_close": dt.date(2026, 5, 20),
+        }
         values.update(data)
         return create_deal(actor=actor, data=values)
 

@@ -25,9 +25,14 @@ def test_migrations_move_state_only():
     assert ("sales", "product") not in state.models
     assert state.models["commerce", "product"].options["db_table"] == "sales_product"
     assert state.models["sales", "lineitem"].fields["product"].related_model == "commerce.product"
-    for key in (("commerce", "0001_product_catalog_from_sales"), ("sales", "0004_product_moves_to_commerce")):
+    for key in (
+        ("commerce", "0001_product_catalog_from_sales"),
+        ("sales", "0004_product_moves_to_commerce"),
+    ):
         migration = loader.disk_migrations[key]
-        moves = [op for op in migration.operations if type(op).__name__ == "SeparateDatabaseAndState"]
+        moves = [
+            op for op in migration.operations if type(op).__name__ == "SeparateDatabaseAndState"
+        ]
         assert moves and all(op.database_operations == [] for op in moves)
 
 
@@ -36,11 +41,20 @@ def test_a_product_added_through_sales_is_the_commerce_product(db, rep, company)
 
     from daifuku.sales.services import add_line_item, create_deal, create_pipeline, create_product
 
-    product = create_product(actor="test", data={"code": "SYS", "name": "販売管理", "unit_price": 1_000})
+    product = create_product(
+        actor="test", data={"code": "SYS", "name": "販売管理", "unit_price": 1_000}
+    )
     assert Product.objects.get(code="SYS").pk == product.pk
     pipeline = create_pipeline(actor="test", name="テスト")
-    deal = create_deal(actor=rep, data={"title": "導入", "company_id": company.pk, "pipeline_id": pipeline.pk,
-                                        "expected_close": "2026-12-24"})
+    deal = create_deal(
+        actor=rep,
+        data={
+            "title": "導入",
+            "company_id": company.pk,
+            "pipeline_id": pipeline.pk,
+            "expected_close": "2026-12-24",
+        },
+    )
     line = add_line_item(actor=rep, deal=deal, data={"product": product.pk, "quantity": 2})
     assert line.product_id == product.pk and line.unit_price == 1_000
     assert ContentType.objects.get_for_model(Product).app_label == "commerce"
@@ -64,11 +78,19 @@ def test_an_installed_catalog_moves_with_its_rows_and_links():
     executor.migrate([("commerce", None)])  # unapplies sales 0004 too (it depends on commerce 0001)
     executor.loader.build_graph()
     old = executor.loader.project_state(("sales", "0003_lost_reasons")).apps
-    product = old.get_model("sales", "Product").objects.create(code="OLD-1", name="旧商品", unit_price=5_000)
+    product = old.get_model("sales", "Product").objects.create(
+        code="OLD-1", name="旧商品", unit_price=5_000
+    )
     pipeline = old.get_model("sales", "Pipeline").objects.create(name="移行テスト")
-    stage = old.get_model("sales", "Stage").objects.create(pipeline=pipeline, name="見込み", position=10)
-    deal = old.get_model("sales", "Deal").objects.create(title="移行", pipeline=pipeline, stage=stage)
-    line = old.get_model("sales", "LineItem").objects.create(deal=deal, product=product, name="旧商品", unit_price=5_000)
+    stage = old.get_model("sales", "Stage").objects.create(
+        pipeline=pipeline, name="見込み", position=10
+    )
+    deal = old.get_model("sales", "Deal").objects.create(
+        title="移行", pipeline=pipeline, stage=stage
+    )
+    line = old.get_model("sales", "LineItem").objects.create(
+        deal=deal, product=product, name="旧商品", unit_price=5_000
+    )
 
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())

@@ -18,15 +18,32 @@ def _deal_with_everything(rep, make_deal, stages, person, title):
     from daifuku.activities.services import create_next_action, log_touch
 
     deal = make_deal(rep, title=title, person_id=person.pk)
-    services.add_line_item(actor=rep, deal=deal, data={"name": "保守", "quantity": 2, "unit_price": 50_000})
+    services.add_line_item(
+        actor=rep, deal=deal, data={"name": "保守", "quantity": 2, "unit_price": 50_000}
+    )
     services.add_line_item(actor=rep, deal=deal, data={"name": "導入支援", "unit_price": 300_000})
     services.issue_quote(actor=rep, deal=deal)
     services.move_deal_to_stage(actor=rep, deal=deal, stage=stages["提案"])
-    log_touch(actor=rep, person=person, data={"summary": f"{title}の打合せ", "kind": "visit",
-                                              "subject_type": "sales.deal", "subject_id": deal.pk})
-    create_next_action(actor=rep, person=person, data={
-        "title": f"{title}の見積送付", "due_at": timezone.now() + dt.timedelta(days=3),
-        "subject_type": "sales.deal", "subject_id": deal.pk})
+    log_touch(
+        actor=rep,
+        person=person,
+        data={
+            "summary": f"{title}の打合せ",
+            "kind": "visit",
+            "subject_type": "sales.deal",
+            "subject_id": deal.pk,
+        },
+    )
+    create_next_action(
+        actor=rep,
+        person=person,
+        data={
+            "title": f"{title}の見積送付",
+            "due_at": timezone.now() + dt.timedelta(days=3),
+            "subject_type": "sales.deal",
+            "subject_id": deal.pk,
+        },
+    )
     return deal
 
 
@@ -40,14 +57,22 @@ def _holdings(person_id):
         "deals": deals,
         "lines": sorted(LineItem.objects.filter(deal_id__in=deals).values_list("pk", flat=True)),
         "quotes": sorted(Quote.objects.filter(deal_id__in=deals).values_list("pk", flat=True)),
-        "stage_changes": sorted(StageChange.objects.filter(deal_id__in=deals).values_list("pk", flat=True)),
-        "roles": sorted(DealContact.objects.filter(person_id=person_id).values_list("deal_id", "role")),
+        "stage_changes": sorted(
+            StageChange.objects.filter(deal_id__in=deals).values_list("pk", flat=True)
+        ),
+        "roles": sorted(
+            DealContact.objects.filter(person_id=person_id).values_list("deal_id", "role")
+        ),
         "touches": sorted(Touch.objects.filter(person_id=person_id).values_list("pk", flat=True)),
-        "actions": sorted(NextAction.objects.filter(person_id=person_id).values_list("pk", flat=True)),
+        "actions": sorted(
+            NextAction.objects.filter(person_id=person_id).values_list("pk", flat=True)
+        ),
     }
 
 
-def test_merge_people_moves_every_sales_row_and_undo_puts_it_back(admin, rep, make_deal, stages, person):
+def test_merge_people_moves_every_sales_row_and_undo_puts_it_back(
+    admin, rep, make_deal, stages, person
+):
     from daifuku.customers.dedup.merge import merge_people, undo_merge
     from daifuku.customers.services import create_person
 
@@ -56,7 +81,9 @@ def test_merge_people_moves_every_sales_row_and_undo_puts_it_back(admin, rep, ma
     moved = _deal_with_everything(rep, make_deal, stages, loser, "追加案件")
     shared = make_deal(rep, title="共同案件")
     services.add_deal_contact(actor=rep, deal=shared, person=person, role="担当者")
-    services.add_deal_contact(actor=rep, deal=shared, person=loser, role="決裁者")  # duplicate after the merge
+    services.add_deal_contact(
+        actor=rep, deal=shared, person=loser, role="決裁者"
+    )  # duplicate after the merge
     services.add_deal_contact(actor=rep, deal=kept, person=loser, role="影響者")
     before_survivor, before_loser = _holdings(person.pk), _holdings(loser.pk)
     assert before_loser["deals"] == [moved.pk] and len(before_loser["lines"]) == 2
@@ -89,7 +116,9 @@ def test_merge_companies_moves_deals_and_undo_puts_them_back(admin, rep, make_de
     theirs = make_deal(rep, company_id=loser.pk, title="別件")
     mine = make_deal(rep)
     journal = merge_companies(actor=admin, survivor=company, loser=loser)
-    assert sorted(Deal.objects.filter(company=company).values_list("pk", flat=True)) == sorted([mine.pk, theirs.pk])
+    assert sorted(Deal.objects.filter(company=company).values_list("pk", flat=True)) == sorted(
+        [mine.pk, theirs.pk]
+    )
     undo_merge(actor=admin, journal=journal)
     assert Deal.objects.get(pk=theirs.pk).company_id == loser.pk
     assert Deal.objects.get(pk=mine.pk).company_id == company.pk

@@ -36,7 +36,9 @@ def test_new_deal_company_search_uses_what_is_typed(rep):
     create_company(actor=rep, data={"name": "株式会社山田製作所"})
     create_company(actor=rep, data={"name": "鈴木物産株式会社"})
     client = client_for(rep)
-    url, name, extra = _search_request(client.get(reverse("sales:deal-create")).content.decode(), "company-search")
+    url, name, extra = _search_request(
+        client.get(reverse("sales:deal-create")).content.decode(), "company-search"
+    )
     options = client.get(url, {name: "鈴木", **extra}, HTTP_HX_REQUEST="true").content.decode()
     picked = re.search(r'<ul id="company-options".*?</ul>', options, re.S).group(0)
     assert "鈴木物産" in picked and "山田製作所" not in picked
@@ -45,7 +47,9 @@ def test_new_deal_company_search_uses_what_is_typed(rep):
 def test_person_search_finds_people_by_name(rep, other_rep, make_deal):
     from daifuku.customers.services import create_person
 
-    mine = create_person(actor=rep, data={"family_name": "佐藤", "given_name": "健", "family_kana": "サトウ"})
+    mine = create_person(
+        actor=rep, data={"family_name": "佐藤", "given_name": "健", "family_kana": "サトウ"}
+    )
     create_person(actor=rep, data={"family_name": "高橋", "given_name": "誠"})
     osaka = create_person(actor=other_rep, data={"family_name": "佐藤", "given_name": "大阪"})
     deal = make_deal(rep)
@@ -57,15 +61,25 @@ def test_person_search_finds_people_by_name(rep, other_rep, make_deal):
     assert f'data-pick-person="{mine.pk}"' in options and 'data-target="contact-person"' in options
     assert f'data-pick-person="{osaka.pk}"' in options  # everyone reads the whole ledger
     assert "高橋" not in options
-    assert "該当する人がいません" in client.get(url, {name: "存在しない名前", **extra}).content.decode()
-    response = client.post(reverse("sales:contact-add", args=[deal.pk]), {"q": "佐藤 健", "person": mine.pk, "role": "決裁者"})
+    assert (
+        "該当する人がいません"
+        in client.get(url, {name: "存在しない名前", **extra}).content.decode()
+    )
+    response = client.post(
+        reverse("sales:contact-add", args=[deal.pk]),
+        {"q": "佐藤 健", "person": mine.pk, "role": "決裁者"},
+    )
     assert response.status_code == 302
-    assert list(DealContact.objects.filter(deal=deal).values_list("person_id", "role")) == [(mine.pk, "決裁者")]
+    assert list(DealContact.objects.filter(deal=deal).values_list("person_id", "role")) == [
+        (mine.pk, "決裁者")
+    ]
 
 
 def test_adding_a_person_without_picking_one_says_so(rep, make_deal):
     deal = make_deal(rep)
     client = client_for(rep)
-    client.post(reverse("sales:contact-add", args=[deal.pk]), {"q": "佐藤", "person": "", "role": ""})
+    client.post(
+        reverse("sales:contact-add", args=[deal.pk]), {"q": "佐藤", "person": "", "role": ""}
+    )
     page = client.get(reverse("sales:deal", args=[deal.pk])).content.decode()
     assert "検索結果から人を選んでください" in page and not DealContact.objects.exists()

@@ -24,20 +24,36 @@ NTA = "T7000012050002"
 def issuer(admin):
     from daifuku.accounts.services_organization import update_organization_profile
 
-    return update_organization_profile(actor=admin, data={
-        "name": "株式会社大福商事", "postal_code": "1000005", "prefecture": "東京都", "city": "千代田区",
-        "address_line": "丸の内1-1-1", "building": "大福ビル3F", "phone": "03-1234-5678",
-        "registration_number": NTA})
+    return update_organization_profile(
+        actor=admin,
+        data={
+            "name": "株式会社大福商事",
+            "postal_code": "1000005",
+            "prefecture": "東京都",
+            "city": "千代田区",
+            "address_line": "丸の内1-1-1",
+            "building": "大福ビル3F",
+            "phone": "03-1234-5678",
+            "registration_number": NTA,
+        },
+    )
 
 
 @pytest.fixture
 def quoted_deal(rep, make_deal):
     """10% items, a 10% discount and a reduced-rate (8%) item."""
     deal = make_deal(rep, amount=0)
-    services.add_line_item(actor=rep, deal=deal, data={"name": "導入支援", "quantity": 1, "unit_price": 100_000})
-    services.add_line_item(actor=rep, deal=deal, data={"name": "値引き", "quantity": 1, "unit_price": "▲10,000"})
-    services.add_line_item(actor=rep, deal=deal, data={"name": "お茶菓子", "quantity": 3, "unit_price": 1_080,
-                                                       "tax_category": "reduced"})
+    services.add_line_item(
+        actor=rep, deal=deal, data={"name": "導入支援", "quantity": 1, "unit_price": 100_000}
+    )
+    services.add_line_item(
+        actor=rep, deal=deal, data={"name": "値引き", "quantity": 1, "unit_price": "▲10,000"}
+    )
+    services.add_line_item(
+        actor=rep,
+        deal=deal,
+        data={"name": "お茶菓子", "quantity": 3, "unit_price": 1_080, "tax_category": "reduced"},
+    )
     return deal
 
 
@@ -57,8 +73,13 @@ def _fonts(reader):
             described = descendants[0].get_object() if descendants else font
             descriptor = described.get("/FontDescriptor")
             descriptor = descriptor.get_object() if descriptor else {}
-            found.append((str(font["/BaseFont"]), str(font["/Subtype"]),
-                          any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))))
+            found.append(
+                (
+                    str(font["/BaseFont"]),
+                    str(font["/Subtype"]),
+                    any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")),
+                )
+            )
     return found
 
 
@@ -89,13 +110,34 @@ def test_embedded_font_draws_yen_with_the_yen_glyph(rep, quoted_deal):
 def test_qualified_invoice_items_and_issuer_block(rep, quoted_deal, issuer):
     quote = services.issue_quote(actor=rep, deal=quoted_deal, issued_on=dt.date(2026, 5, 1))
     text = _pdf(quote).pages[0].extract_text()
-    for expected in ("株式会社大福商事", "〒100-0005", "東京都千代田区丸の内1-1-1", "大福ビル3F", "TEL 03-1234-5678",
-                     f"登録番号: {NTA}", "担当: 営業 一郎", "株式会社山田製作所 御中", "2026年5月1日",
-                     "お茶菓子 ※", "10%対象", "8%対象", "消費税（10%）", "消費税（8%）", "※は軽減税率",
-                     "-¥10,000", "¥90,000", "¥9,000", "¥3,240", "¥259", "印"):
+    for expected in (
+        "株式会社大福商事",
+        "〒100-0005",
+        "東京都千代田区丸の内1-1-1",
+        "大福ビル3F",
+        "TEL 03-1234-5678",
+        f"登録番号: {NTA}",
+        "担当: 営業 一郎",
+        "株式会社山田製作所 御中",
+        "2026年5月1日",
+        "お茶菓子 ※",
+        "10%対象",
+        "8%対象",
+        "消費税（10%）",
+        "消費税（8%）",
+        "※は軽減税率",
+        "-¥10,000",
+        "¥90,000",
+        "¥9,000",
+        "¥3,240",
+        "¥259",
+        "印",
+    ):
         assert expected in text, expected
-    assert quote.tax_breakdown == [{"rate": 10, "taxable": 90_000, "tax": 9_000},
-                                   {"rate": 8, "taxable": 3_240, "tax": 259}]  # rounded down once per rate
+    assert quote.tax_breakdown == [
+        {"rate": 10, "taxable": 90_000, "tax": 9_000},
+        {"rate": 8, "taxable": 3_240, "tax": 259},
+    ]  # rounded down once per rate
     assert (quote.subtotal, quote.tax, quote.total) == (93_240, 9_259, 102_499)
 
 
@@ -110,16 +152,27 @@ def test_column_headers_are_right_aligned_over_their_figures(rep, quoted_deal, i
     from daifuku.sales.pdf import layout_quote
 
     quote = services.issue_quote(actor=rep, deal=quoted_deal, issued_on=dt.date(2026, 5, 1))
-    texts = [op for op in layout_quote(quote, Deal.objects.get(pk=quoted_deal.pk), issuer).ops if op[0] == "text"]
-    headers = [next(op for op in texts if op[3] == label) for label in ("数量", "単価", "税率", "金額")]
+    texts = [
+        op
+        for op in layout_quote(quote, Deal.objects.get(pk=quoted_deal.pk), issuer).ops
+        if op[0] == "text"
+    ]
+    headers = [
+        next(op for op in texts if op[3] == label) for label in ("数量", "単価", "税率", "金額")
+    ]
     assert all(op[5] == "right" for op in headers)
     edges = [op[1] for op in headers]
     assert edges == sorted(edges)
-    expected = {"導入支援": ["1", "¥100,000", "10%", "¥100,000"], "値引き": ["1", "-¥10,000", "10%", "-¥10,000"],
-                "お茶菓子 ※": ["3", "¥1,080", "8%", "¥3,240"]}
+    expected = {
+        "導入支援": ["1", "¥100,000", "10%", "¥100,000"],
+        "値引き": ["1", "-¥10,000", "10%", "-¥10,000"],
+        "お茶菓子 ※": ["3", "¥1,080", "8%", "¥3,240"],
+    }
     for name, figures in expected.items():
         row_y = next(op[2] for op in texts if op[3] == name)
-        row = sorted((op for op in texts if op[2] == row_y and op[5] == "right"), key=lambda op: op[1])
+        row = sorted(
+            (op for op in texts if op[2] == row_y and op[5] == "right"), key=lambda op: op[1]
+        )
         assert [(op[1], op[3]) for op in row] == list(zip(edges, figures, strict=True)), name
 
 
@@ -131,8 +184,11 @@ def test_seal_image_is_drawn_in_the_seal_box(rep, quoted_deal, admin, tmp_path):
 
     out = io.BytesIO()
     Image.new("RGB", (60, 60), (200, 30, 30)).save(out, format="PNG")
-    update_organization_profile(actor=admin, data={"name": "株式会社大福商事"},
-                                seal=SimpleUploadedFile("seal.png", out.getvalue()))
+    update_organization_profile(
+        actor=admin,
+        data={"name": "株式会社大福商事"},
+        seal=SimpleUploadedFile("seal.png", out.getvalue()),
+    )
     page = _pdf(services.issue_quote(actor=rep, deal=quoted_deal)).pages[0]
     assert len(page.images) == 1
 
@@ -140,7 +196,9 @@ def test_seal_image_is_drawn_in_the_seal_box(rep, quoted_deal, admin, tmp_path):
 def test_long_quotes_continue_on_a_second_page_with_the_header_again(rep, make_deal, issuer):
     deal = make_deal(rep, amount=0)
     for number in range(45):
-        services.add_line_item(actor=rep, deal=deal, data={"name": f"部品 {number + 1}", "unit_price": 1_000})
+        services.add_line_item(
+            actor=rep, deal=deal, data={"name": f"部品 {number + 1}", "unit_price": 1_000}
+        )
     reader = _pdf(services.issue_quote(actor=rep, deal=deal))
     assert len(reader.pages) == 2
     second = reader.pages[1].extract_text()
@@ -149,27 +207,44 @@ def test_long_quotes_continue_on_a_second_page_with_the_header_again(rep, make_d
 
 def test_discount_lines_are_accepted_but_not_below_zero(rep, make_deal):
     deal = make_deal(rep, amount=0)
-    item = services.add_line_item(actor=rep, deal=deal, data={"name": "ライセンス", "quantity": 2, "unit_price": 50_000})
-    services.add_line_item(actor=rep, deal=deal, data={"name": "お菓子", "unit_price": 500, "tax_category": "reduced"})
-    discount = services.add_line_item(actor=rep, deal=deal, data={"name": "値引き", "unit_price": "−20,000"})
+    item = services.add_line_item(
+        actor=rep, deal=deal, data={"name": "ライセンス", "quantity": 2, "unit_price": 50_000}
+    )
+    services.add_line_item(
+        actor=rep, deal=deal, data={"name": "お菓子", "unit_price": 500, "tax_category": "reduced"}
+    )
+    discount = services.add_line_item(
+        actor=rep, deal=deal, data={"name": "値引き", "unit_price": "−20,000"}
+    )
     assert discount.total == -20_000
     assert Deal.objects.get(pk=deal.pk).amount == 80_500  # the deal's amount follows the lines
     # a discount larger than the items at its own rate: refused, nothing changes
     with pytest.raises(ValidationFailed) as info:
-        services.add_line_item(actor=rep, deal=deal, data={"name": "特別値引き", "unit_price": -1_000,
-                                                           "tax_category": "reduced"})
+        services.add_line_item(
+            actor=rep,
+            deal=deal,
+            data={"name": "特別値引き", "unit_price": -1_000, "tax_category": "reduced"},
+        )
     assert "unit_price" in info.value.errors
     with pytest.raises(ValidationFailed):
-        services.update_line_item(actor=rep, deal=deal, line=discount, data={"unit_price": -100_001})
+        services.update_line_item(
+            actor=rep, deal=deal, line=discount, data={"unit_price": -100_001}
+        )
     with pytest.raises(ValidationFailed):
-        services.remove_line_item(actor=rep, deal=deal, line=item)  # the discount would be left alone
+        services.remove_line_item(
+            actor=rep, deal=deal, line=item
+        )  # the discount would be left alone
     with pytest.raises(ValidationFailed) as info:
-        services.add_line_item(actor=rep, deal=deal, data={"name": "値引き", "quantity": 0, "unit_price": -1})
+        services.add_line_item(
+            actor=rep, deal=deal, data={"name": "値引き", "quantity": 0, "unit_price": -1}
+        )
     assert "quantity" in info.value.errors
     assert deal.lines.count() == 3 and Deal.objects.get(pk=deal.pk).amount == 80_500
     quote = services.issue_quote(actor=rep, deal=deal)
-    assert quote.tax_breakdown == [{"rate": 10, "taxable": 80_000, "tax": 8_000},
-                                   {"rate": 8, "taxable": 500, "tax": 40}]
+    assert quote.tax_breakdown == [
+        {"rate": 10, "taxable": 80_000, "tax": 8_000},
+        {"rate": 8, "taxable": 500, "tax": 40},
+    ]
     assert quote.total == 88_540
 
 
@@ -178,7 +253,9 @@ def test_quote_refuses_a_rate_below_zero(rep, make_deal):
     from daifuku.sales.models import LineItem
 
     deal = make_deal(rep, amount=0)
-    LineItem.objects.create(deal=deal, name="値引き", quantity=1, unit_price=-500, tax_category="standard")
+    LineItem.objects.create(
+        deal=deal, name="値引き", quantity=1, unit_price=-500, tax_category="standard"
+    )
     with pytest.raises(DomainError) as info:
         services.issue_quote(actor=rep, deal=deal)
     assert info.value.code == "quote_negative_total" and info.value.status == 422
@@ -186,17 +263,27 @@ def test_quote_refuses_a_rate_below_zero(rep, make_deal):
 
 def test_discount_through_the_api_and_the_page(rep, rep_api, make_deal):
     deal = make_deal(rep, amount=0)
-    assert rep_api.post(f"/api/v1/deals/{deal.pk}/lines",
-                        {"name": "作業", "quantity": 1, "unit_price": 10_000}).status_code == 201
-    made = rep_api.post(f"/api/v1/deals/{deal.pk}/lines", {"name": "値引き", "quantity": 1, "unit_price": -2_000})
+    assert (
+        rep_api.post(
+            f"/api/v1/deals/{deal.pk}/lines", {"name": "作業", "quantity": 1, "unit_price": 10_000}
+        ).status_code
+        == 201
+    )
+    made = rep_api.post(
+        f"/api/v1/deals/{deal.pk}/lines", {"name": "値引き", "quantity": 1, "unit_price": -2_000}
+    )
     assert made.status_code == 201 and made.json()["total"] == -2_000
-    refused = rep_api.post(f"/api/v1/deals/{deal.pk}/lines", {"name": "値引き", "quantity": 1, "unit_price": -9_000})
+    refused = rep_api.post(
+        f"/api/v1/deals/{deal.pk}/lines", {"name": "値引き", "quantity": 1, "unit_price": -9_000}
+    )
     assert refused.status_code == 422 and refused.json()["code"] == "negative_total"
     assert "unit_price" in refused.json()["errors"]
     client = Client()
     client.force_login(rep)
-    response = client.post(reverse("sales:line-add", args=[deal.pk]),
-                           {"name": "端数値引き", "quantity": "1", "unit_price": "▲500", "tax_category": "standard"})
+    response = client.post(
+        reverse("sales:line-add", args=[deal.pk]),
+        {"name": "端数値引き", "quantity": "1", "unit_price": "▲500", "tax_category": "standard"},
+    )
     assert response.status_code == 302
     assert deal.lines.filter(unit_price=-500).exists()
     first = deal.lines.get(name="作業")
@@ -216,8 +303,12 @@ def test_quote_page_shows_the_issuer_and_aligned_figures(rep, quoted_deal, issue
     assert '<th class="num">金額</th>' in html and '<td class="num">¥3,240</td>' in html
 
 
-@pytest.mark.skipif(not os.environ.get("QUOTE_PDF_OUT"), reason="writes a sample PDF for a person to look at")
+@pytest.mark.skipif(
+    not os.environ.get("QUOTE_PDF_OUT"), reason="writes a sample PDF for a person to look at"
+)
 def test_write_sample_pdf(rep, quoted_deal, issuer):
-    quote = services.issue_quote(actor=rep, deal=quoted_deal, notes="納期: ご発注後2週間\nお支払い: 月末締め翌月末払い")
+    quote = services.issue_quote(
+        actor=rep, deal=quoted_deal, notes="納期: ご発注後2週間\nお支払い: 月末締め翌月末払い"
+    )
     with quote.pdf.open("rb") as handle, open(os.environ["QUOTE_PDF_OUT"], "wb") as out:
         out.write(handle.read())

@@ -29,7 +29,9 @@ def _board_context(request, pipeline) -> dict:
     columns = selectors.board(request.user, pipeline)
     open_columns = [c for c in columns if c.stage.is_open]
     return {
-        "pipeline": pipeline, "pipelines": selectors.pipelines(request.user), "columns": columns,
+        "pipeline": pipeline,
+        "pipelines": selectors.pipelines(request.user),
+        "columns": columns,
         "lost_reasons": selectors.active_lost_reasons(request.user),
         "move_stages": [c.stage for c in columns],
         "total_amount": sum(c.amount for c in open_columns),
@@ -42,24 +44,37 @@ def _board_context(request, pipeline) -> dict:
 def board(request, pk: int):
     pipeline = selectors.get_pipeline(request.user, pk)
     context = _board_context(request, pipeline)
-    template = "sales/partials/_board.html" if request.htmx and not request.htmx.boosted else "sales/board.html"
+    template = (
+        "sales/partials/_board.html"
+        if request.htmx and not request.htmx.boosted
+        else "sales/board.html"
+    )
     return render(request, template, context)
 
 
 @login_required
 def board_column(request, pk: int, stage_id: int):
-    """"Show more" of one column (htmx): the next cards after the cursor."""
+    """ "Show more" of one column (htmx): the next cards after the cursor."""
     pipeline = selectors.get_pipeline(request.user, pk)
     stage = selectors.stage_in_pipeline(request.user, pipeline.pk, stage_id)
     if stage is None:
         from django.http import Http404
 
         raise Http404
-    cards, next_cursor = selectors.column_cards(request.user, stage, cursor=request.GET.get("after"))
-    return render(request, "sales/partials/_cards.html", {
-        "pipeline": pipeline, "stage": stage, "cards": cards, "next_cursor": next_cursor,
-        "move_stages": selectors.stages_of(pipeline),
-    })
+    cards, next_cursor = selectors.column_cards(
+        request.user, stage, cursor=request.GET.get("after")
+    )
+    return render(
+        request,
+        "sales/partials/_cards.html",
+        {
+            "pipeline": pipeline,
+            "stage": stage,
+            "cards": cards,
+            "next_cursor": next_cursor,
+            "move_stages": selectors.stages_of(pipeline),
+        },
+    )
 
 
 @login_required
@@ -69,15 +84,21 @@ def move(request, pk: int):
     move to a lost stage names a lost reason; refused on the deal page, the page comes
     back with the error on that field."""
     deal = selectors.get_deal(request.user, pk, CHANGE)
-    stage = selectors.stage_in_pipeline(request.user, deal.pipeline_id, request.POST.get("stage") or 0)
+    stage = selectors.stage_in_pipeline(
+        request.user, deal.pipeline_id, request.POST.get("stage") or 0
+    )
     error, field_errors = None, {}
     if stage is None:
         error = _("Choose a stage of this deal's pipeline.")
     else:
         try:
-            deal = services.move_deal_to_stage(actor=request.user, deal=deal, stage=stage,
-                                               reason=request.POST.get("reason", ""),
-                                               lost_reason=request.POST.get("lost_reason") or None)
+            deal = services.move_deal_to_stage(
+                actor=request.user,
+                deal=deal,
+                stage=stage,
+                reason=request.POST.get("reason", ""),
+                lost_reason=request.POST.get("lost_reason") or None,
+            )
         except DomainError as exc:
             error, field_errors = str(exc.message), exc.errors
             if exc.errors:
@@ -85,12 +106,18 @@ def move(request, pk: int):
     if request.htmx and request.POST.get("from") == "board":
         context = _board_context(request, deal.pipeline)
         context.update({"error": error, "moved_id": deal.pk})
-        return render(request, "sales/partials/_board.html", context)  # htmx swaps 2xx only: the error shows in the board
+        return render(
+            request, "sales/partials/_board.html", context
+        )  # htmx swaps 2xx only: the error shows in the board
     if "lost_reason" in field_errors:
         from .deals import detail_context
 
-        context = detail_context(request, selectors.get_deal(request.user, pk), lost_errors=field_errors["lost_reason"],
-                                 lost_note=request.POST.get("reason", ""))
+        context = detail_context(
+            request,
+            selectors.get_deal(request.user, pk),
+            lost_errors=field_errors["lost_reason"],
+            lost_note=request.POST.get("reason", ""),
+        )
         return render(request, "sales/deal_detail.html", context, status=422)
     if error:
         messages.error(request, error)
@@ -100,7 +127,11 @@ def move(request, pk: int):
         messages.success(request, _("Marked as lost."))
     else:
         messages.success(request, _("Moved to %(stage)s.") % {"stage": deal.stage.name})
-    return redirect(request.POST.get("next") if _safe(request.POST.get("next")) else reverse("sales:deal", args=[deal.pk]))
+    return redirect(
+        request.POST.get("next")
+        if _safe(request.POST.get("next"))
+        else reverse("sales:deal", args=[deal.pk])
+    )
 
 
 def _safe(url: str | None) -> bool:

@@ -9,8 +9,16 @@ from daifuku.customers.views.common import done, int_or_none, page_size, run_ser
 from ..maths.periods import PeriodError, parse_period, period_containing
 from ..selectors import sales_settings
 
-__all__ = ["attempt", "done", "form_error_text", "int_or_none", "page_size", "run_service", "chosen_period",
-           "fiscal_start"]
+__all__ = [
+    "attempt",
+    "done",
+    "form_error_text",
+    "int_or_none",
+    "page_size",
+    "run_service",
+    "chosen_period",
+    "fiscal_start",
+]
 
 
 def attempt(request, call, success: str) -> bool:
@@ -23,7 +31,9 @@ def attempt(request, call, success: str) -> bool:
     try:
         call()
     except DomainError as exc:
-        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs) or str(exc.message))
+        messages.error(
+            request, "; ".join(m for msgs in exc.errors.values() for m in msgs) or str(exc.message)
+        )
         return False
     messages.success(request, success)
     return True

@@ -31,12 +31,21 @@ def _filters(request) -> selectors.DealFilters:
     owner = request.GET.get("owner", "")
     return selectors.DealFilters(
         q=request.GET.get("q", "").strip()[:100],
-        pipeline=int_or_none(request.GET.get("pipeline")), stage=int_or_none(request.GET.get("stage")),
-        owner=request.user.pk if owner == "me" else int_or_none(owner), team=int_or_none(request.GET.get("team")),
-        status=request.GET.get("status", "") if request.GET.get("status") in DealStatus.values else "",
-        forecast_category=request.GET.get("category", "") if request.GET.get("category") in ForecastCategory.values else "",
-        stalled=request.GET.get("stalled") == "1", close_from=day("close_from"), close_to=day("close_to"),
-        company=int_or_none(request.GET.get("company")), person=int_or_none(request.GET.get("person")),
+        pipeline=int_or_none(request.GET.get("pipeline")),
+        stage=int_or_none(request.GET.get("stage")),
+        owner=request.user.pk if owner == "me" else int_or_none(owner),
+        team=int_or_none(request.GET.get("team")),
+        status=request.GET.get("status", "")
+        if request.GET.get("status") in DealStatus.values
+        else "",
+        forecast_category=request.GET.get("category", "")
+        if request.GET.get("category") in ForecastCategory.values
+        else "",
+        stalled=request.GET.get("stalled") == "1",
+        close_from=day("close_from"),
+        close_to=day("close_to"),
+        company=int_or_none(request.GET.get("company")),
+        person=int_or_none(request.GET.get("person")),
     )
 
 
@@ -51,26 +60,49 @@ def _query_string(request, drop=("after", "before")) -> str:
 def deal_list(request):
     filters = _filters(request)
     sort = request.GET.get("sort", "created")
-    page = selectors.list_deals(request.user, filters, sort=sort,
-                                cursor=request.GET.get("after") or request.GET.get("before"),
-                                size=page_size(request), backwards=bool(request.GET.get("before")))
+    page = selectors.list_deals(
+        request.user,
+        filters,
+        sort=sort,
+        cursor=request.GET.get("after") or request.GET.get("before"),
+        size=page_size(request),
+        backwards=bool(request.GET.get("before")),
+    )
     count, more = selectors.count_deals(request.user, filters)
     context = {
-        "page": page, "filters": filters, "sort": sort, "count": count, "count_more": more,
-        "pipelines": selectors.pipelines(request.user), "statuses": DealStatus.choices,
-        "categories": ForecastCategory.choices, "owners": account_selectors.active_users(),
-        "teams": account_selectors.teams(), "query_string": _query_string(request),
+        "page": page,
+        "filters": filters,
+        "sort": sort,
+        "count": count,
+        "count_more": more,
+        "pipelines": selectors.pipelines(request.user),
+        "statuses": DealStatus.choices,
+        "categories": ForecastCategory.choices,
+        "owners": account_selectors.active_users(),
+        "teams": account_selectors.teams(),
+        "query_string": _query_string(request),
         "saved_views": selectors.saved_views(request.user),
     }
-    template = "sales/partials/_deal_table.html" if request.htmx and not request.htmx.boosted else "sales/deal_list.html"
+    template = (
+        "sales/partials/_deal_table.html"
+        if request.htmx and not request.htmx.boosted
+        else "sales/deal_list.html"
+    )
     return render(request, template, context)
 
 
 @login_required
 @require_POST
 def saved_view_create(request):
-    attempt(request, lambda: services.save_view(actor=request.user, name=request.POST.get("name", ""),
-                                                query=request.POST.get("query", "")), _("View saved."))
+    attempt(
+        request,
+        lambda: services.save_view(
+            actor=request.user,
+            name=request.POST.get("name", ""),
+            query=request.POST.get("query", ""),
+        ),
+        _("View saved."),
+    )
     return redirect(f"{_list_url()}?{request.POST.get('query', '')}")
 
 
@@ -101,7 +133,9 @@ def detail_context(request, deal, **extra) -> dict:
     can_change = can(request.user, CHANGE, deal)
     stages = selectors.stages_of(deal.pipeline)
     return {
-        "deal": deal, "can_change": can_change, "stages": stages,
+        "deal": deal,
+        "can_change": can_change,
+        "stages": stages,
         "open_stages": [s for s in stages if s.kind == StageKind.OPEN],
         "won_stages": [s for s in stages if s.kind == StageKind.WON],
         "lost_stages": [s for s in stages if s.kind == StageKind.LOST],
@@ -112,7 +146,9 @@ def detail_context(request, deal, **extra) -> dict:
         "history": selectors.stage_history(deal),
         "timeline": timeline.collect(deal, user=request.user, limit=30),
         "next_actions": _next_actions(request, deal),
-        "line_form": LineItemForm(products=selectors.products_queryset(request.user).filter(is_active=True)),
+        "line_form": LineItemForm(
+            products=selectors.products_queryset(request.user).filter(is_active=True)
+        ),
         **extra,
     }
 
@@ -126,10 +162,15 @@ def deal_detail(request, pk: int):
 @login_required
 def deal_create(request):
     pipelines = selectors.pipelines(request.user)
-    initial = {"person": int_or_none(request.GET.get("person")), "company": int_or_none(request.GET.get("company"))}
+    initial = {
+        "person": int_or_none(request.GET.get("person")),
+        "company": int_or_none(request.GET.get("company")),
+    }
     form = DealForm(request.POST or None, pipelines=pipelines, initial=initial)
     if request.method == "POST" and form.is_valid():
-        deal = run_service(form, lambda: services.create_deal(actor=request.user, data=form.service_data()))
+        deal = run_service(
+            form, lambda: services.create_deal(actor=request.user, data=form.service_data())
+        )
         if deal is not None:
             return done(request, _("Deal created."), "sales:deal", deal.pk)
     picked = _picked_customers(request, form)
@@ -137,8 +178,9 @@ def deal_create(request):
 
 
 def _picked_customers(request, form) -> dict:
-    company, person = selectors.picked_customers(request.user, int_or_none(form["company"].value()),
-                                                 int_or_none(form["person"].value()))
+    company, person = selectors.picked_customers(
+        request.user, int_or_none(form["company"].value()), int_or_none(form["person"].value())
+    )
     return {"picked_company": company, "picked_person": person}
 
 
@@ -146,32 +188,56 @@ def _picked_customers(request, form) -> dict:
 def deal_edit(request, pk: int):
     deal = selectors.get_deal(request.user, pk, CHANGE)
     initial = {
-        "title": deal.title, "company": deal.company_id, "person": deal.person_id, "amount": deal.amount,
-        "expected_close": deal.expected_close, "probability": deal.probability if deal.probability_overridden else None,
-        "forecast_category": deal.forecast_category, "source": deal.source,
-        "competitors": ", ".join(deal.competitors), "description": deal.description,
+        "title": deal.title,
+        "company": deal.company_id,
+        "person": deal.person_id,
+        "amount": deal.amount,
+        "expected_close": deal.expected_close,
+        "probability": deal.probability if deal.probability_overridden else None,
+        "forecast_category": deal.forecast_category,
+        "source": deal.source,
+        "competitors": ", ".join(deal.competitors),
+        "description": deal.description,
     }
     form = DealForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
         if str(data.get("amount") or "") == str(deal.amount) and deal.amount_from_lines:
             data.pop("amount")  # unchanged: keep summing the lines
-        updated = run_service(form, lambda: services.update_deal(actor=request.user, deal=deal, data=data,
-                                                                 expected_version=int_or_none(request.POST.get("version"))))
+        updated = run_service(
+            form,
+            lambda: services.update_deal(
+                actor=request.user,
+                deal=deal,
+                data=data,
+                expected_version=int_or_none(request.POST.get("version")),
+            ),
+        )
         if updated is not None:
             return done(request, _("Deal saved."), "sales:deal", deal.pk)
-    return render(request, "sales/deal_form.html", {"form": form, "deal": deal, "creating": False, **_picked_customers(request, form)})
+    return render(
+        request,
+        "sales/deal_form.html",
+        {"form": form, "deal": deal, "creating": False, **_picked_customers(request, form)},
+    )
 
 
 @login_required
 @require_POST
 def line_add(request, pk: int):
     deal = selectors.get_deal(request.user, pk, CHANGE)
-    form = LineItemForm(request.POST, products=selectors.products_queryset(request.user).filter(is_active=True))
+    form = LineItemForm(
+        request.POST, products=selectors.products_queryset(request.user).filter(is_active=True)
+    )
     if form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         data["product_id"] = data.pop("product", None)
-        if run_service(form, lambda: services.add_line_item(actor=request.user, deal=deal, data=data)) is not None:
+        if (
+            run_service(
+                form, lambda: services.add_line_item(actor=request.user, deal=deal, data=data)
+            )
+            is not None
+        ):
             return done(request, _("Line added."), "sales:deal", deal.pk)
     messages.error(request, form_error_text(form))
     return redirect("sales:deal", deal.pk)
@@ -182,7 +248,11 @@ def line_add(request, pk: int):
 def line_remove(request, pk: int, line_id: int):
     deal = selectors.get_deal(request.user, pk, CHANGE)
     # refused when a discount would then exceed what is left at its tax rate
-    attempt(request, lambda: services.remove_line_item(actor=request.user, deal=deal, line=line_id), _("Line removed."))
+    attempt(
+        request,
+        lambda: services.remove_line_item(actor=request.user, deal=deal, line=line_id),
+        _("Line removed."),
+    )
     return redirect("sales:deal", deal.pk)
 
 
@@ -194,9 +264,15 @@ def person_options(request):
 
     people = selectors.people_to_pick(request.user, request.GET.get("q", ""))
     target = request.GET.get("target", "")
-    return render(request, "sales/partials/_person_options.html", {
-        "people": people, "q": request.GET.get("q", "").strip(),
-        "target": target if re.fullmatch(r"[a-z][a-z-]{0,30}", target) else ""})
+    return render(
+        request,
+        "sales/partials/_person_options.html",
+        {
+            "people": people,
+            "q": request.GET.get("q", "").strip(),
+            "target": target if re.fullmatch(r"[a-z][a-z-]{0,30}", target) else "",
+        },
+    )
 
 
 @login_required
@@ -206,8 +282,16 @@ def contact_add(request, pk: int):
     if not request.POST.get("person"):
         messages.error(request, _("Choose a person from the search results."))
         return redirect("sales:deal", deal.pk)
-    attempt(request, lambda: services.add_deal_contact(actor=request.user, deal=deal, person=request.POST.get("person"),
-                                                       role=request.POST.get("role", "")), _("Contact added."))
+    attempt(
+        request,
+        lambda: services.add_deal_contact(
+            actor=request.user,
+            deal=deal,
+            person=request.POST.get("person"),
+            role=request.POST.get("role", ""),
+        ),
+        _("Contact added."),
+    )
     return redirect("sales:deal", deal.pk)
 
 
@@ -228,7 +312,19 @@ def next_action_add(request, pk: int):
         from daifuku.activities.services import create_next_action
     except ImportError:
         raise Http404 from None
-    attempt(request, lambda: create_next_action(actor=request.user, person=deal.person, company=deal.company, data={
-        "title": request.POST.get("title", ""), "due_at": request.POST.get("due_at", ""),
-        "subject_type": "sales.deal", "subject_id": deal.pk}), _("Next action planned."))
+    attempt(
+        request,
+        lambda: create_next_action(
+            actor=request.user,
+            person=deal.person,
+            company=deal.company,
+            data={
+                "title": request.POST.get("title", ""),
+                "due_at": request.POST.get("due_at", ""),
+                "subject_type": "sales.deal",
+                "subject_id": deal.pk,
+            },
+        ),
+        _("Next action planned."),
+    )
     return redirect("sales:deal", deal.pk)

@@ -20,7 +20,9 @@ from .. import selectors, services
 def quote_issue(request, pk: int):
     deal = selectors.get_deal(request.user, pk, CHANGE)
     try:
-        quote = services.issue_quote(actor=request.user, deal=deal, notes=request.POST.get("notes", ""))
+        quote = services.issue_quote(
+            actor=request.user, deal=deal, notes=request.POST.get("notes", "")
+        )
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("sales:deal", deal.pk)
@@ -33,7 +35,11 @@ def quote_detail(request, pk: int):
     from daifuku.accounts.selectors_organization import organization_profile
 
     quote = selectors.get_quote(request.user, pk)
-    return render(request, "sales/quote.html", {"quote": quote, "deal": quote.deal, "issuer": organization_profile()})
+    return render(
+        request,
+        "sales/quote.html",
+        {"quote": quote, "deal": quote.deal, "issuer": organization_profile()},
+    )
 
 
 @login_required
@@ -41,4 +47,6 @@ def quote_pdf(request, pk: int):
     quote = selectors.get_quote(request.user, pk)
     if not quote.pdf:
         raise Http404
-    return FileResponse(quote.pdf.open("rb"), content_type="application/pdf", filename=f"{quote.number}.pdf")
+    return FileResponse(
+        quote.pdf.open("rb"), content_type="application/pdf", filename=f"{quote.number}.pdf"
+    )

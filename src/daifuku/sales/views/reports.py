@@ -27,22 +27,44 @@ def _period_links(period, start_month):
 def forecast(request):
     period = chosen_period(request)
     start_month = fiscal_start()
-    filters = {"owner": int_or_none(request.GET.get("owner")), "team": int_or_none(request.GET.get("team")),
-               "pipeline": int_or_none(request.GET.get("pipeline"))}
+    filters = {
+        "owner": int_or_none(request.GET.get("owner")),
+        "team": int_or_none(request.GET.get("team")),
+        "pipeline": int_or_none(request.GET.get("pipeline")),
+    }
     totals = selectors.forecast(request.user, period, **filters)
-    by = request.GET.get("by", "owner") if request.GET.get("by") in ("owner", "team", "pipeline") else "owner"
+    by = (
+        request.GET.get("by", "owner")
+        if request.GET.get("by") in ("owner", "team", "pipeline")
+        else "owner"
+    )
     targets = selectors.targets_overlapping(request.user, period, limit=50)
     rows = selectors.attainment_rows(request.user, targets, timezone.localdate())
-    chart_max = max([1] + [max(r["result"].target, r["result"].actual, r["result"].forecast) for r in rows])
+    chart_max = max(
+        [1] + [max(r["result"].target, r["result"].actual, r["result"].forecast) for r in rows]
+    )
     context = {
-        "period": period, "totals": totals, "by": by, "filters": filters,
-        "categories": [(label, totals.by_category.get(value, 0)) for value, label in ForecastCategory.choices
-                       if value != ForecastCategory.CLOSED],
+        "period": period,
+        "totals": totals,
+        "by": by,
+        "filters": filters,
+        "categories": [
+            (label, totals.by_category.get(value, 0))
+            for value, label in ForecastCategory.choices
+            if value != ForecastCategory.CLOSED
+        ],
         "breakdown": selectors.forecast_breakdown(request.user, period, by, **filters),
-        "months": selectors.forecast_by_month(request.user, period, **filters) if period.kind != "month" else [],
-        "won": selectors.won_totals(request.user, period, owner=filters["owner"], team=filters["team"]),
-        "attainment": rows, "chart_max": chart_max, "quick_periods": _period_links(period, start_month),
-        "pipelines": selectors.pipelines(request.user), "owners": account_selectors.active_users(),
+        "months": selectors.forecast_by_month(request.user, period, **filters)
+        if period.kind != "month"
+        else [],
+        "won": selectors.won_totals(
+            request.user, period, owner=filters["owner"], team=filters["team"]
+        ),
+        "attainment": rows,
+        "chart_max": chart_max,
+        "quick_periods": _period_links(period, start_month),
+        "pipelines": selectors.pipelines(request.user),
+        "owners": account_selectors.active_users(),
         "teams": account_selectors.teams(),
     }
     return render(request, "sales/forecast.html", context)
@@ -52,13 +74,23 @@ def forecast(request):
 def funnel(request):
     pipelines = selectors.pipelines(request.user)
     period = chosen_period(request, "year")
-    chosen = next((p for p in pipelines if p.pk == int_or_none(request.GET.get("pipeline"))), pipelines[0] if pipelines else None)
+    chosen = next(
+        (p for p in pipelines if p.pk == int_or_none(request.GET.get("pipeline"))),
+        pipelines[0] if pipelines else None,
+    )
     result = selectors.funnel(chosen, period) if chosen else None
-    return render(request, "sales/funnel.html", {
-        "pipelines": pipelines, "pipeline": chosen, "period": period, "funnel": result,
-        "lost_reasons": selectors.lost_reasons(chosen, period) if chosen else [],
-        "quick_periods": _period_links(period, fiscal_start()),
-    })
+    return render(
+        request,
+        "sales/funnel.html",
+        {
+            "pipelines": pipelines,
+            "pipeline": chosen,
+            "period": period,
+            "funnel": result,
+            "lost_reasons": selectors.lost_reasons(chosen, period) if chosen else [],
+            "quick_periods": _period_links(period, fiscal_start()),
+        },
+    )
 
 
 @login_required
@@ -69,7 +101,11 @@ def stalled(request):
 @login_required
 def targets(request):
     can_manage = sees_everything(request.user)
-    form = TargetForm(request.POST or None, users=account_selectors.active_users(), teams=account_selectors.teams())
+    form = TargetForm(
+        request.POST or None,
+        users=account_selectors.active_users(),
+        teams=account_selectors.teams(),
+    )
     if request.method == "POST":
         if not can_manage:
             from django.core.exceptions import PermissionDenied
@@ -77,15 +113,27 @@ def targets(request):
             raise PermissionDenied()
         if form.is_valid():
             kind, _sep, pk = form.cleaned_data["who"].partition(":")
-            who = ({"user": account_selectors.find_user(pk)} if kind == "user"
-                   else {"team": account_selectors.find_team(pk)})
-            saved = run_service(form, lambda: services.set_target(
-                actor=request.user, metric=form.cleaned_data["metric"], period=form.cleaned_data["period"],
-                value=form.cleaned_data["value"], **who))
+            who = (
+                {"user": account_selectors.find_user(pk)}
+                if kind == "user"
+                else {"team": account_selectors.find_team(pk)}
+            )
+            saved = run_service(
+                form,
+                lambda: services.set_target(
+                    actor=request.user,
+                    metric=form.cleaned_data["metric"],
+                    period=form.cleaned_data["period"],
+                    value=form.cleaned_data["value"],
+                    **who,
+                ),
+            )
             if saved is not None:
                 return done(request, _("Target saved."), "sales:targets")
     rows = selectors.recent_targets(request.user, limit=200)
-    return render(request, "sales/targets.html", {"form": form, "targets": rows, "can_manage": can_manage})
+    return render(
+        request, "sales/targets.html", {"form": form, "targets": rows, "can_manage": can_manage}
+    )
 
 
 @login_required

@@ -30,24 +30,50 @@ def products(request):
     form = ProductForm(request.POST or None)
     if request.method == "POST":
         _manager(request)
-        if form.is_valid() and run_service(form, lambda: services.create_product(actor=request.user, data=form.cleaned_data)):
+        if form.is_valid() and run_service(
+            form, lambda: services.create_product(actor=request.user, data=form.cleaned_data)
+        ):
             return done(request, _("Product added."), "sales:products")
-    return render(request, "sales/products.html", {
-        "products": selectors.products_queryset(request.user).order_by("code")[:500], "form": form, "can_manage": can_manage})
+    return render(
+        request,
+        "sales/products.html",
+        {
+            "products": selectors.products_queryset(request.user).order_by("code")[:500],
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )
 
 
 @login_required
 def pipeline_setup(request):
     _manager(request)
     current = selectors.sales_settings()
-    settings_form = SettingsForm(request.POST or None, initial={
-        "fiscal_year_start_month": current.fiscal_year_start_month, "stall_days": current.stall_days})
+    settings_form = SettingsForm(
+        request.POST or None,
+        initial={
+            "fiscal_year_start_month": current.fiscal_year_start_month,
+            "stall_days": current.stall_days,
+        },
+    )
     if request.method == "POST" and settings_form.is_valid():
-        if run_service(settings_form, lambda: services.update_sales_settings(actor=request.user, data=settings_form.cleaned_data)):
+        if run_service(
+            settings_form,
+            lambda: services.update_sales_settings(
+                actor=request.user, data=settings_form.cleaned_data
+            ),
+        ):
             return done(request, _("Settings saved."), "sales:setup")
-    return render(request, "sales/setup.html", {
-        "pipelines": selectors.pipelines(request.user), "settings_form": settings_form, "stage_form": StageForm(),
-        "lost_reasons": list(selectors.lost_reasons_queryset(request.user))})
+    return render(
+        request,
+        "sales/setup.html",
+        {
+            "pipelines": selectors.pipelines(request.user),
+            "settings_form": settings_form,
+            "stage_form": StageForm(),
+            "lost_reasons": list(selectors.lost_reasons_queryset(request.user)),
+        },
+    )
 
 
 @login_required
@@ -57,10 +83,16 @@ def pipeline_create(request):
     try:
         pipeline = services.create_pipeline(actor=request.user, name=request.POST.get("name", ""))
     except DomainError as exc:
-        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs) or str(exc.message))
+        messages.error(
+            request, "; ".join(m for msgs in exc.errors.values() for m in msgs) or str(exc.message)
+        )
         return redirect("sales:setup")
     messages.success(request, _("Pipeline created."))
-    return redirect("sales:board", pipeline.pk) if request.POST.get("open") else redirect("sales:setup")
+    return (
+        redirect("sales:board", pipeline.pk)
+        if request.POST.get("open")
+        else redirect("sales:setup")
+    )
 
 
 def _stage_submit(request, call, success: str):
@@ -76,8 +108,11 @@ def _stage_submit(request, call, success: str):
 def stage_create(request, pk: int):
     _manager(request)
     pipeline = selectors.get_pipeline(request.user, pk, CHANGE)
-    return _stage_submit(request, lambda data: services.create_stage(actor=request.user, pipeline=pipeline, data=data),
-                         _("Stage added."))
+    return _stage_submit(
+        request,
+        lambda data: services.create_stage(actor=request.user, pipeline=pipeline, data=data),
+        _("Stage added."),
+    )
 
 
 @login_required
@@ -85,15 +120,20 @@ def stage_create(request, pk: int):
 def stage_update(request, pk: int):
     _manager(request)
     stage = selectors.get_stage(request.user, pk, CHANGE)
-    return _stage_submit(request, lambda data: services.update_stage(actor=request.user, stage=stage, data=data),
-                         _("Stage saved."))
+    return _stage_submit(
+        request,
+        lambda data: services.update_stage(actor=request.user, stage=stage, data=data),
+        _("Stage saved."),
+    )
 
 
 def _lost_reason_submit(request, call, success: str):
     try:
         call()
     except DomainError as exc:
-        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs) or str(exc.message))
+        messages.error(
+            request, "; ".join(m for msgs in exc.errors.values() for m in msgs) or str(exc.message)
+        )
     else:
         messages.success(request, success)
     return redirect(f"{reverse('sales:setup')}#h-lost-reasons")
@@ -103,8 +143,11 @@ def _lost_reason_submit(request, call, success: str):
 @require_POST
 def lost_reason_create(request):
     _manager(request)
-    return _lost_reason_submit(request, lambda: services.create_lost_reason(actor=request.user, name=request.POST.get("name", "")),
-                               _("Lost reason added."))
+    return _lost_reason_submit(
+        request,
+        lambda: services.create_lost_reason(actor=request.user, name=request.POST.get("name", "")),
+        _("Lost reason added."),
+    )
 
 
 @login_required
@@ -116,5 +159,8 @@ def lost_reason_update(request, pk: int):
     data = {"name": request.POST.get("name", ""), "is_active": request.POST.get("is_active") == "1"}
     if request.POST.get("position", "") != "":
         data["position"] = request.POST["position"]
-    return _lost_reason_submit(request, lambda: services.update_lost_reason(actor=request.user, reason=reason, data=data),
-                               _("Lost reason saved."))
+    return _lost_reason_submit(
+        request,
+        lambda: services.update_lost_reason(actor=request.user, reason=reason, data=data),
+        _("Lost reason saved."),
+    )

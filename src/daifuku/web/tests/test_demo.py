@@ -41,7 +41,11 @@ def test_run_all_calls_hooks_in_order_and_isolates_failures(clean_registry, admi
     assert demo.registered() == ["a.first", "b.broken", "c.last"]
     results = demo.run_all(demo.DemoContext(users={"admin": admin}, person_ids=[1, 2, 3]))
     assert calls == [("first", 3), ("last", "admin")]
-    assert [(r.name, r.ok) for r in results] == [("a.first", True), ("b.broken", False), ("c.last", True)]
+    assert [(r.name, r.ok) for r in results] == [
+        ("a.first", True),
+        ("b.broken", False),
+        ("c.last", True),
+    ]
     assert results[0].summary == "one thing" and "boom" in results[1].summary
     assert not Team.objects.filter(name="半端なチーム").exists()
     demo.unregister("b.broken")

@@ -30,16 +30,49 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 pytestmark = pytest.mark.django_db
 
 ALLOWED = {
-    "Daifuku", "CRM", "CSV", "API", "PDF", "URL", "JSON", "OpenAPI", "Excel", "vCard", "iCal", "UTF", "BOM",
-    "LINE", "SMTP", "PNG", "JPEG", "English", "Google", "Outlook",
-    "Web", "Markdown", "Shift_JIS", "xlsx", "vcf", "Alt",  # as written in Japanese text (Webフォーム, Alt キー)
+    "Daifuku",
+    "CRM",
+    "CSV",
+    "API",
+    "PDF",
+    "URL",
+    "JSON",
+    "OpenAPI",
+    "Excel",
+    "vCard",
+    "iCal",
+    "UTF",
+    "BOM",
+    "LINE",
+    "SMTP",
+    "PNG",
+    "JPEG",
+    "English",
+    "Google",
+    "Outlook",
+    "Web",
+    "Markdown",
+    "Shift_JIS",
+    "xlsx",
+    "vcf",
+    "Alt",  # as written in Japanese text (Webフォーム, Alt キー)
     # the demo users' login names, shown where they have no display name
-    "admin", "manager", "rep1", "rep2",
+    "admin",
+    "manager",
+    "rep1",
+    "rep2",
 }
 # routes that are no pages for a person (feeds, downloads, JSON helpers for scripts)
-NOT_PAGES = {"set_language", "accounts:logout", "customers:person-validate", "customers:people-filter-options",
-             "customers:postal-lookup", "customers:dedup-check", "activities:calendar-feed",
-             "customers:custom-field-key"}  # the generated key for the form, as text
+NOT_PAGES = {
+    "set_language",
+    "accounts:logout",
+    "customers:person-validate",
+    "customers:people-filter-options",
+    "customers:postal-lookup",
+    "customers:dedup-check",
+    "activities:calendar-feed",
+    "customers:custom-field-key",
+}  # the generated key for the form, as text
 OWN_NAMESPACES = {"", "web", "accounts"}
 
 # page (URL name) -> words, offenders of the areas other branches are translating
@@ -57,13 +90,20 @@ def detail_pages() -> dict[str, dict]:
     touch, deal = Touch.objects.order_by("pk").first(), Deal.objects.order_by("pk").first()
     pipeline, rep = Pipeline.objects.order_by("pk").first(), User.objects.get(username="rep1")
     pages = {
-        "customers:person": {"pk": person.pk}, "customers:person-edit": {"pk": person.pk},
-        "customers:person-history": {"pk": person.pk}, "customers:person-timeline": {"pk": person.pk},
-        "customers:company": {"pk": company.pk}, "customers:company-edit": {"pk": company.pk},
+        "customers:person": {"pk": person.pk},
+        "customers:person-edit": {"pk": person.pk},
+        "customers:person-history": {"pk": person.pk},
+        "customers:person-timeline": {"pk": person.pk},
+        "customers:company": {"pk": company.pk},
+        "customers:company-edit": {"pk": company.pk},
         "customers:company-history": {"pk": company.pk},
-        "activities:touch": {"pk": touch.pk}, "activities:touch-edit": {"pk": touch.pk},
-        "sales:deal": {"pk": deal.pk}, "sales:deal-edit": {"pk": deal.pk}, "sales:board": {"pk": pipeline.pk},
-        "accounts:user": {"pk": rep.pk}, "accounts:team": {"pk": Team.objects.order_by("pk").first().pk},
+        "activities:touch": {"pk": touch.pk},
+        "activities:touch-edit": {"pk": touch.pk},
+        "sales:deal": {"pk": deal.pk},
+        "sales:deal-edit": {"pk": deal.pk},
+        "sales:board": {"pk": pipeline.pk},
+        "accounts:user": {"pk": rep.pk},
+        "accounts:team": {"pk": Team.objects.order_by("pk").first().pk},
     }
     quote, report = Quote.objects.order_by("pk").first(), DailyReport.objects.order_by("pk").first()
     if quote:
@@ -75,12 +115,14 @@ def detail_pages() -> dict[str, dict]:
 
 def routes():
     """(URL name, has parameters) for every route of the URL conf."""
+
     def walk(patterns, namespace):
         for p in patterns:
             if isinstance(p, URLResolver):
                 yield from walk(p.url_patterns, ":".join(filter(None, [namespace, p.namespace])))
             elif isinstance(p, URLPattern) and p.name:
                 yield (f"{namespace}:{p.name}" if namespace else p.name), bool(p.pattern.converters)
+
     yield from walk(get_resolver().url_patterns, "")
 
 
@@ -121,15 +163,19 @@ def offenders(html: str) -> set[str]:
     for word in LATIN.findall(text):
         if word in ALLOWED or len(word) < 2:
             continue
-        if word.upper() == word:  # acronyms and product codes (CSV, SKU001, FY2026) are Latin by nature
+        if (
+            word.upper() == word
+        ):  # acronyms and product codes (CSV, SKU001, FY2026) are Latin by nature
             continue
         words.add(word)
     return words
 
 
 def test_offenders_finds_raw_enums_and_english_and_spares_addresses():
-    html = ('<p title="Edit">訪問 visit・受注 won <a href="/x">山田</a> yamada@example.jp https://example.jp/a '
-            '<script>var x = "open"</script> CSV SKU-001 export.csv</p><input type="submit" value="Save">')
+    html = (
+        '<p title="Edit">訪問 visit・受注 won <a href="/x">山田</a> yamada@example.jp https://example.jp/a '
+        '<script>var x = "open"</script> CSV SKU-001 export.csv</p><input type="submit" value="Save">'
+    )
     assert offenders(html) == {"Edit", "visit", "won", "Save"}
 
 
@@ -162,29 +208,44 @@ def test_every_page_is_japanese_for_admin_and_rep(demo_data, settings):
         for name, path in _pages():
             response = client.get(path)
             # a refusal (403, 404) is a page the user reads too
-            if response.status_code not in (200, 403, 404) or not response.get("Content-Type", "").startswith("text/html"):
+            if response.status_code not in (200, 403, 404) or not response.get(
+                "Content-Type", ""
+            ).startswith("text/html"):
                 continue
             checked += 1
             for word in offenders(response.content.decode()):
                 found.setdefault(name, set()).add(word)
                 where.setdefault(name, set()).add(f"{path} as {username}")
     assert checked > 60, f"only {checked} pages rendered: the walk over the URL conf is broken"
-    report = "\n".join(f"  {name} ({', '.join(sorted(where[name]))}): {' '.join(sorted(words))}"
-                       for name, words in sorted(found.items()))
+    report = "\n".join(
+        f"  {name} ({', '.join(sorted(where[name]))}): {' '.join(sorted(words))}"
+        for name, words in sorted(found.items())
+    )
     print(f"{checked} pages checked; Latin words shown as text:\n{report or '  none'}")
     own = {n: w for n, w in found.items() if n.partition(":")[0] in OWN_NAMESPACES or ":" not in n}
     new_elsewhere = {n: w - KNOWN_ELSEWHERE.get(n, set()) for n, w in found.items() if n not in own}
     new_elsewhere = {n: w for n, w in new_elsewhere.items() if w}
     known_left = {n: w & KNOWN_ELSEWHERE.get(n, set()) for n, w in found.items() if n not in own}
     known_left = {n: w for n, w in known_left.items() if w}
-    fixed = {n: w - found.get(n, set()) for n, w in KNOWN_ELSEWHERE.items() if w - found.get(n, set())}
+    fixed = {
+        n: w - found.get(n, set()) for n, w in KNOWN_ELSEWHERE.items() if w - found.get(n, set())
+    }
     if known_left:
-        warnings.warn("untranslated words still on other areas' pages (KNOWN_ELSEWHERE): "
-                      + "; ".join(f"{n}: {' '.join(sorted(w))}" for n, w in sorted(known_left.items())), stacklevel=1)
+        warnings.warn(
+            "untranslated words still on other areas' pages (KNOWN_ELSEWHERE): "
+            + "; ".join(f"{n}: {' '.join(sorted(w))}" for n, w in sorted(known_left.items())),
+            stacklevel=1,
+        )
     if fixed:
-        warnings.warn("fixed, remove from KNOWN_ELSEWHERE: "
-                      + "; ".join(f"{n}: {' '.join(sorted(w))}" for n, w in sorted(fixed.items())), stacklevel=1)
+        warnings.warn(
+            "fixed, remove from KNOWN_ELSEWHERE: "
+            + "; ".join(f"{n}: {' '.join(sorted(w))}" for n, w in sorted(fixed.items())),
+            stacklevel=1,
+        )
     assert not own and not new_elsewhere, (
         "untranslated English or raw enum values shown as text:\n"
-        + "\n".join(f"  {n} ({', '.join(sorted(where[n]))}): {' '.join(sorted(w))}"
-                    for n, w in sorted({**own, **new_elsewhere}.items())))
+        + "\n".join(
+            f"  {n} ({', '.join(sorted(where[n]))}): {' '.join(sorted(w))}"
+            for n, w in sorted({**own, **new_elsewhere}.items())
+        )
+    )

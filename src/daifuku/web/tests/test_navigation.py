@@ -19,7 +19,7 @@ def _current_entries(client, path):
     response = client.get(path, follow=True)  # /sales/ opens the default pipeline's board
     assert response.status_code == 200, path
     html = response.content.decode()
-    sidenav = html[html.index('<nav id="nav"'):html.index("</nav>", html.index('<nav id="nav"'))]
+    sidenav = html[html.index('<nav id="nav"') : html.index("</nav>", html.index('<nav id="nav"'))]
     return CURRENT.findall(sidenav)
 
 
@@ -45,7 +45,9 @@ def test_company_page_marks_only_companies_and_admin_pages_mark_settings(admin):
     company = create_company(actor=admin, data={"name": "東京商事"})
     client = Client()
     client.force_login(admin)
-    assert [label for _, label in _current_entries(client, f"/customers/companies/{company.pk}/")] == ["企業"]
+    assert [
+        label for _, label in _current_entries(client, f"/customers/companies/{company.pk}/")
+    ] == ["企業"]
     assert [label for _, label in _current_entries(client, "/customers/search/?q=東京")] == ["顧客"]
     for path in ["/accounts/users/", "/accounts/me/", "/customers/tags/"]:
         assert [label for _, label in _current_entries(client, path)] == ["設定"], path

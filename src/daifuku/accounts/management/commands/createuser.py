@@ -30,13 +30,20 @@ class Command(BaseCommand):
             team = None
             if options["team"]:
                 team = Team.objects.filter(name=options["team"]).first() or create_team(
-                    actor="command", name=options["team"])
+                    actor="command", name=options["team"]
+                )
             try:
                 user = create_user(
-                    actor="command", username=options["username"], password=password,
-                    role=options["role"], team=team, display_name=options["display_name"],
+                    actor="command",
+                    username=options["username"],
+                    password=password,
+                    role=options["role"],
+                    team=team,
+                    display_name=options["display_name"],
                     email=options["email"],
                 )
             except ValidationFailed as exc:
-                raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())) from exc
+                raise CommandError(
+                    "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())
+                ) from exc
         self.stdout.write(f"created {user.username} ({user.role})")

@@ -30,7 +30,9 @@ class Command(BaseCommand):
                 _, secret = create_api_token(actor=user, user=user, name=options["name"])
                 self.stdout.write(secret)
             else:
-                token = ApiToken.objects.filter(key_prefix=options["prefix"], revoked_at__isnull=True).first()
+                token = ApiToken.objects.filter(
+                    key_prefix=options["prefix"], revoked_at__isnull=True
+                ).first()
                 if token is None:
                     raise CommandError("no active token with that prefix")
                 revoke_api_token(actor=token.user, token=token)

@@ -20,6 +20,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             written = rebuild_rollups(daily_model=TouchDailyCount)
-        db.analyze(["activities_touchdailycount", "activities_repcustomerperiod", "activities_personlasttouch"])
-        self.stdout.write(f"daily counts: {written['daily']}, customer-period rows: {written['periods']}, "
-                          f"people with a last touch: {written['people']}")
+        db.analyze(
+            [
+                "activities_touchdailycount",
+                "activities_repcustomerperiod",
+                "activities_personlasttouch",
+            ]
+        )
+        self.stdout.write(
+            f"daily counts: {written['daily']}, customer-period rows: {written['periods']}, "
+            f"people with a last touch: {written['people']}"
+        )

@@ -23,8 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("names", nargs="*")
         parser.add_argument("--scale", default="small", choices=["tiny", "small", "full"])
         parser.add_argument("--database", default="sqlite", choices=["sqlite", "postgres"])
-        parser.add_argument("--postgres-url", default=os.environ.get("DAIFUKU_BENCH_POSTGRES_URL",
-                                                                   "postgres://postgres@127.0.0.1:5432/postgres"))
+        parser.add_argument(
+            "--postgres-url",
+            default=os.environ.get(
+                "DAIFUKU_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+            ),
+        )
         parser.add_argument("--no-save", action="store_true")
 
     def handle(self, *args, **options):
@@ -36,10 +40,17 @@ class Command(BaseCommand):
 
         unknown = set(options["names"]) - set(runner.available())
         if unknown:
-            raise CommandError(f"unknown benchmark(s): {', '.join(sorted(unknown))}; have {', '.join(runner.available())}")
+            raise CommandError(
+                f"unknown benchmark(s): {', '.join(sorted(unknown))}; have {', '.join(runner.available())}"
+            )
         self._switch_database(options, root)
         call_command("migrate", interactive=False, verbosity=0)
-        runner.run(options["names"] or None, options["scale"], save=not options["no_save"], echo=self.stdout.write)
+        runner.run(
+            options["names"] or None,
+            options["scale"],
+            save=not options["no_save"],
+            echo=self.stdout.write,
+        )
 
     def _switch_database(self, options, root: Path) -> None:
         scale = options["scale"]
@@ -47,16 +58,24 @@ class Command(BaseCommand):
         if options["database"] == "sqlite":
             data = root / "bench" / "data"
             data.mkdir(parents=True, exist_ok=True)
-            new = {**default, "ENGINE": "django.db.backends.sqlite3", "NAME": data / f"bench-{scale}.sqlite3",
-                   "OPTIONS": settings.SQLITE_OPTIONS}
+            new = {
+                **default,
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": data / f"bench-{scale}.sqlite3",
+                "OPTIONS": settings.SQLITE_OPTIONS,
+            }
         else:
             import dj_database_url
             import psycopg
 
             admin_url = options["postgres_url"]
             name = f"daifuku_bench_{scale}"
-            with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-                exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            with psycopg.connect(
+                admin_url.replace("postgres://", "postgresql://"), autocommit=True
+            ) as conn:
+                exists = conn.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+                ).fetchone()
                 if not exists:
                     conn.execute(f'CREATE DATABASE "{name}"')
             new = dj_database_url.parse(admin_url.rsplit("/", 1)[0] + "/" + name)
@@ -65,4 +84,6 @@ class Command(BaseCommand):
         settings.DATABASES["default"] = {**default, **new}
         connections.settings["default"] = settings.DATABASES["default"]
         del connections["default"]
-        self.stdout.write(f"benchmark database: {connection.vendor} {settings.DATABASES['default']['NAME']}")
+        self.stdout.write(
+            f"benchmark database: {connection.vendor} {settings.DATABASES['default']['NAME']}"
+        )

@@ -16,8 +16,10 @@ class Command(DjangoCheck):
         for action in parser._actions:
             if action.dest == "fail_level":
                 action.default = None
-                action.help = ("Message level that makes the command exit with a non-zero status: "
-                               "WARNING with --deploy, ERROR otherwise.")
+                action.help = (
+                    "Message level that makes the command exit with a non-zero status: "
+                    "WARNING with --deploy, ERROR otherwise."
+                )
 
     def handle(self, *app_labels, **options):
         if options.get("fail_level") is None:

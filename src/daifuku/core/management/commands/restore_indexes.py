@@ -17,9 +17,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         done = bulk_load.repair()
         if done["documents"]:
-            self.stdout.write(_("Made %(count)d customers findable by name again.") % {"count": done["documents"]})
+            self.stdout.write(
+                _("Made %(count)d customers findable by name again.") % {"count": done["documents"]}
+            )
         if done["indexes"]:
-            self.stdout.write(_("Built %(count)d missing indexes: %(names)s")
-                              % {"count": len(done["indexes"]), "names": ", ".join(done["indexes"])})
+            self.stdout.write(
+                _("Built %(count)d missing indexes: %(names)s")
+                % {"count": len(done["indexes"]), "names": ", ".join(done["indexes"])}
+            )
         if not done["documents"] and not done["indexes"]:
             self.stdout.write(_("Nothing was left unfinished."))

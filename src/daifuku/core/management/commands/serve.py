@@ -42,13 +42,27 @@ def default_threads() -> int:
 WORKER_STOP_SECONDS = 30
 
 
-def granian_command(granian: str, *, host: str, port: int, workers: int, threads: int,
-                    backlog: int) -> list[str]:
+def granian_command(
+    granian: str, *, host: str, port: int, workers: int, threads: int, backlog: int
+) -> list[str]:
     return [
-        granian, "--interface", "wsgi", "daifuku.wsgi:application",
-        "--host", host, "--port", str(port), "--workers", str(workers),
-        "--blocking-threads", str(threads), "--backpressure", str(backlog),
-        "--no-ws", "--log-level", "warning",
+        granian,
+        "--interface",
+        "wsgi",
+        "daifuku.wsgi:application",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        str(threads),
+        "--backpressure",
+        str(backlog),
+        "--no-ws",
+        "--log-level",
+        "warning",
     ]
 
 
@@ -58,32 +72,58 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("DAIFUKU_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=_env_int("PORT", 8000))
-        parser.add_argument("--workers", type=int, default=_env_int("WORKERS", 1),
-                            help="worker processes (about one per CPU core)")
-        parser.add_argument("--threads", type=int, default=_env_int("THREADS", default_threads()),
-                            help="Python threads per worker that run requests (default: 8, at most 2 × cores + 1)")
-        parser.add_argument("--backlog", type=int, default=_env_int("BACKLOG", 32),
-                            help="requests a worker accepts at once; more wait in the queue")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=_env_int("WORKERS", 1),
+            help="worker processes (about one per CPU core)",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=_env_int("THREADS", default_threads()),
+            help="Python threads per worker that run requests (default: 8, at most 2 × cores + 1)",
+        )
+        parser.add_argument(
+            "--backlog",
+            type=int,
+            default=_env_int("BACKLOG", 32),
+            help="requests a worker accepts at once; more wait in the queue",
+        )
         parser.add_argument("--no-collectstatic", action="store_true")
-        parser.add_argument("--no-worker", action="store_true",
-                            help="do not start the background worker (run `daifuku worker` elsewhere); "
-                                 "also DAIFUKU_WORKER=0")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start the background worker (run `daifuku worker` elsewhere); "
+            "also DAIFUKU_WORKER=0",
+        )
 
     def handle(self, *args, **options):
         if settings.PRODUCTION and not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
-        granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or shutil.which("granian")
+        granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or shutil.which(
+            "granian"
+        )
         if not granian:
             self.stderr.write("granian is not installed; run `make install`.")
             sys.exit(1)
-        command = granian_command(granian, host=options["host"], port=options["port"],
-                                  workers=options["workers"], threads=options["threads"],
-                                  backlog=options["backlog"])
-        self.stdout.write(f"Daifuku is running on http://{options['host']}:{options['port']}/  (Ctrl+C to stop)")
+        command = granian_command(
+            granian,
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            threads=options["threads"],
+            backlog=options["backlog"],
+        )
+        self.stdout.write(
+            f"Daifuku is running on http://{options['host']}:{options['port']}/  (Ctrl+C to stop)"
+        )
         self.stdout.flush()
         if options["no_worker"] or not settings.DAIFUKU_WORKER:
             os.execv(granian, command)
-        sys.exit(Supervisor(command, [sys.executable, "-m", "daifuku.cli", "worker"], self.stdout).run())
+        sys.exit(
+            Supervisor(command, [sys.executable, "-m", "daifuku.cli", "worker"], self.stdout).run()
+        )
 
 
 def _die_with_parent() -> None:
@@ -120,14 +160,18 @@ class Supervisor:
             signal.signal(signum, self._stop)
         web = self._start(self.web_command)
         worker = self._start(self.worker_command)
-        self.out.write(f"Background worker started (pid {worker.pid}); --no-worker to run it elsewhere")
+        self.out.write(
+            f"Background worker started (pid {worker.pid}); --no-worker to run it elsewhere"
+        )
         self.out.flush()
         restart_at = None
         while not self.stopping and web.poll() is None:
             if worker.poll() is not None:
                 if restart_at is None:
-                    self.out.write(f"The background worker exited (code {worker.returncode}); "
-                                   "starting it again in 10 s")
+                    self.out.write(
+                        f"The background worker exited (code {worker.returncode}); "
+                        "starting it again in 10 s"
+                    )
                     restart_at = time.monotonic() + 10
                 elif time.monotonic() >= restart_at:
                     worker, restart_at = self._start(self.worker_command), None

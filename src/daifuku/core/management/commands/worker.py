@@ -38,9 +38,18 @@ class Command(BaseCommand):
     help = "Run the background worker and the periodic schedule."
 
     def add_arguments(self, parser):
-        parser.add_argument("--queue", action="append", dest="queues", default=None,
-                            help="queue name (repeatable); default: all")
-        parser.add_argument("--once", action="store_true", help="run due periodic jobs and queued tasks once, then exit")
+        parser.add_argument(
+            "--queue",
+            action="append",
+            dest="queues",
+            default=None,
+            help="queue name (repeatable); default: all",
+        )
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help="run due periodic jobs and queued tasks once, then exit",
+        )
 
     def handle(self, *args, **options):
         queues = options["queues"] or QUEUES
@@ -48,16 +57,32 @@ class Command(BaseCommand):
             schedule.run_due()
             call_command("db_worker", "--batch", "--queue-name", ",".join(queues))
             return
-        DbWorkerCommand(stdout=self.stdout, stderr=self.stderr).configure_logging(options["verbosity"])
+        DbWorkerCommand(stdout=self.stdout, stderr=self.stderr).configure_logging(
+            options["verbosity"]
+        )
         worker_id = f"{socket.gethostname()[:40]}-{os.getpid()}-{get_random_string(8)}"
-        tasks = Worker(queue_names=queues, interval=1, batch=False, backend_name="default",
-                       startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[])
+        tasks = Worker(
+            queue_names=queues,
+            interval=1,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
+        )
         tasks.configure_signals()  # SIGTERM/SIGINT: finish the running task, then stop
         stop = threading.Event()
         threads = [
-            threading.Thread(target=schedule.loop, args=(stop,), daemon=True, name="daifuku-schedule"),
-            threading.Thread(target=workers.beat_until, args=(stop, worker_id), daemon=True,
-                             name="daifuku-heartbeat"),
+            threading.Thread(
+                target=schedule.loop, args=(stop,), daemon=True, name="daifuku-schedule"
+            ),
+            threading.Thread(
+                target=workers.beat_until,
+                args=(stop, worker_id),
+                daemon=True,
+                name="daifuku-heartbeat",
+            ),
         ]
         for thread in threads:
             thread.start()
@@ -87,8 +112,11 @@ def run_with_retries(tasks: Worker, sleep=time.sleep) -> None:
         except (OperationalError, InterfaceError) as error:
             if time.monotonic() - started > HEALTHY_AFTER:
                 delay = FIRST_BACKOFF
-            logger.warning("database unavailable (%s); the worker tries again in %.0f s",
-                           schedule.first_line(error), delay)
+            logger.warning(
+                "database unavailable (%s); the worker tries again in %.0f s",
+                schedule.first_line(error),
+                delay,
+            )
             _drop_connections()
             sleep(delay)
             delay = min(delay * 2, MOST_BACKOFF)

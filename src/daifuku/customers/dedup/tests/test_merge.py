@@ -27,23 +27,53 @@ from daifuku.customers.selectors import search_hits
 
 @pytest.fixture
 def pair(rep):
-    a = services.create_person(actor=rep, data={
-        "family_name": "高橋", "given_name": "一郎", "family_kana": "タカハシ", "given_kana": "イチロウ",
-        "birthday": "1980-01-02", "postal_code": "1000001", "address_line": "千代田1丁目1-1",
-        "emails": ["ichiro@example.jp"], "phones": ["090-1234-5678"], "tags": ["VIP"]})
-    b = services.create_person(actor=rep, data={
-        "family_name": "髙橋", "given_name": "一郎", "family_kana": "たかはし", "given_kana": "いちろう",
-        "birthday": "1980-01-02", "postal_code": "100-0001", "address_line": "千代田１－１－１",
-        "notes": "EC会員", "emails": ["ICHIRO@example.jp", "taka@example.com"], "phones": ["03-1234-5678"],
-        "tags": ["VIP", "年賀状"]})
+    a = services.create_person(
+        actor=rep,
+        data={
+            "family_name": "高橋",
+            "given_name": "一郎",
+            "family_kana": "タカハシ",
+            "given_kana": "イチロウ",
+            "birthday": "1980-01-02",
+            "postal_code": "1000001",
+            "address_line": "千代田1丁目1-1",
+            "emails": ["ichiro@example.jp"],
+            "phones": ["090-1234-5678"],
+            "tags": ["VIP"],
+        },
+    )
+    b = services.create_person(
+        actor=rep,
+        data={
+            "family_name": "髙橋",
+            "given_name": "一郎",
+            "family_kana": "たかはし",
+            "given_kana": "いちろう",
+            "birthday": "1980-01-02",
+            "postal_code": "100-0001",
+            "address_line": "千代田１－１－１",
+            "notes": "EC会員",
+            "emails": ["ICHIRO@example.jp", "taka@example.com"],
+            "phones": ["03-1234-5678"],
+            "tags": ["VIP", "年賀状"],
+        },
+    )
     return a, b
 
 
 def test_scan_groups_the_pair_with_reasons(rep, pair):
     a, b = pair
-    services.create_person(actor=rep, data={"family_name": "高橋", "given_name": "一郎", "family_kana": "タカハシ",
-                                            "given_kana": "イチロウ", "birthday": "1990-05-05",
-                                            "postal_code": "1000001"})  # 同姓同名の別人
+    services.create_person(
+        actor=rep,
+        data={
+            "family_name": "高橋",
+            "given_name": "一郎",
+            "family_kana": "タカハシ",
+            "given_kana": "イチロウ",
+            "birthday": "1990-05-05",
+            "postal_code": "1000001",
+        },
+    )  # 同姓同名の別人
     result = scan(actor=rep)
     assert (result.groups, result.new_groups) == (1, 1)
     group = DuplicateGroup.objects.get()
@@ -66,11 +96,19 @@ def test_merge_moves_everything_and_undo_restores_exactly(rep, pair):
     a, b = pair
     company = services.create_company(actor=rep, data={"name": "㈱山田製作所"})
     services.add_contact(actor=rep, person=b, company=company, data={"title": "部長"})
-    services.add_household_member(actor=rep, person=b, data={"name": "髙橋 花子", "relation": "spouse"})
-    services.record_consent(actor=rep, person=b, channel="email", status="opted_in", method="form", evidence="web")
+    services.add_household_member(
+        actor=rep, person=b, data={"name": "髙橋 花子", "relation": "spouse"}
+    )
+    services.record_consent(
+        actor=rep, person=b, channel="email", status="opted_in", method="form", evidence="web"
+    )
     before = {
-        "emails": sorted(EmailAddress.objects.values_list("id", "person_id", "address", "is_primary")),
-        "phones": sorted(PhoneNumber.objects.values_list("id", "person_id", "number", "is_primary")),
+        "emails": sorted(
+            EmailAddress.objects.values_list("id", "person_id", "address", "is_primary")
+        ),
+        "phones": sorted(
+            PhoneNumber.objects.values_list("id", "person_id", "number", "is_primary")
+        ),
         "tags": sorted(Person.tags.through.objects.values_list("id", "person_id", "tag_id")),
         "a": (a.family_name, a.notes, a.version),
     }
@@ -79,7 +117,10 @@ def test_merge_moves_everything_and_undo_restores_exactly(rep, pair):
     b = Person.all_objects.get(pk=b.pk)
     assert b.deleted_at is not None
     assert (a.family_name, a.notes) == ("髙橋", "EC会員")  # chosen value, and a blank filled
-    assert sorted(a.emails.values_list("address", flat=True)) == ["ichiro@example.jp", "taka@example.com"]
+    assert sorted(a.emails.values_list("address", flat=True)) == [
+        "ichiro@example.jp",
+        "taka@example.com",
+    ]
     assert a.emails.filter(is_primary=True).count() == 1
     assert sorted(a.phones.values_list("number", flat=True)) == ["03-1234-5678", "090-1234-5678"]
     assert sorted(a.tags.values_list("name", flat=True)) == ["VIP", "年賀状"]
@@ -94,9 +135,18 @@ def test_merge_moves_everything_and_undo_restores_exactly(rep, pair):
     b.refresh_from_db()
     assert b.deleted_at is None
     assert (a.family_name, a.notes) == before["a"][:2]
-    assert sorted(EmailAddress.objects.values_list("id", "person_id", "address", "is_primary")) == before["emails"]
-    assert sorted(PhoneNumber.objects.values_list("id", "person_id", "number", "is_primary")) == before["phones"]
-    assert sorted(Person.tags.through.objects.values_list("id", "person_id", "tag_id")) == before["tags"]
+    assert (
+        sorted(EmailAddress.objects.values_list("id", "person_id", "address", "is_primary"))
+        == before["emails"]
+    )
+    assert (
+        sorted(PhoneNumber.objects.values_list("id", "person_id", "number", "is_primary"))
+        == before["phones"]
+    )
+    assert (
+        sorted(Person.tags.through.objects.values_list("id", "person_id", "tag_id"))
+        == before["tags"]
+    )
     assert Contact.objects.get(company=company).person_id == b.pk
     assert Consent.objects.get().person_id == b.pk
     assert sorted(h.entity_id for h in search_hits("たかはし")[0]) == [a.pk, b.pk]
@@ -112,7 +162,9 @@ def test_undo_names_the_conflict_instead_of_overwriting(rep, pair):
     a.refresh_from_db()
     services.update_person(actor=rep, person=a, data={"notes": "電話で確認済み"})
     moved = EmailAddress.objects.get(address="taka@example.com")
-    services.update_person(actor=rep, person=a, data={"emails": ["ichiro@example.jp"]})  # deletes the moved row
+    services.update_person(
+        actor=rep, person=a, data={"emails": ["ichiro@example.jp"]}
+    )  # deletes the moved row
     with pytest.raises(UndoConflict) as caught:
         undo_merge(actor=rep, journal=journal)
     assert caught.value.status == 409
@@ -131,7 +183,9 @@ def test_other_domains_move_their_rows_through_the_participant_contract(rep, pai
     def participant(*, entity_type, survivor, loser, journal):
         seen["call"] = (entity_type, survivor.pk, loser.pk)
         # the ledger's own tag move ran first; a domain moves what is still on the loser
-        return journal_ops.move_rows(journal, Person.tags.through.objects.filter(pk=link.pk), "person", survivor.pk)
+        return journal_ops.move_rows(
+            journal, Person.tags.through.objects.filter(pk=link.pk), "person", survivor.pk
+        )
 
     events.participate("customer.merging", participant)
     try:

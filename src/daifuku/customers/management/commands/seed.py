@@ -20,7 +20,11 @@ from ...seeding.loader import load
 def default_owners() -> list[tuple[int, int | None]]:
     """Active reps (and managers when there are no reps) as ``(owner_id, team_id)``."""
     for roles in ((Role.REP,), (Role.MANAGER, Role.ADMIN)):
-        owners = list(User.objects.filter(is_active=True, role__in=roles).order_by("pk").values_list("pk", "team_id"))
+        owners = list(
+            User.objects.filter(is_active=True, role__in=roles)
+            .order_by("pk")
+            .values_list("pk", "team_id")
+        )
         if owners:
             return owners
     return []
@@ -31,11 +35,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--customers", type=int, required=True, help="number of people to add")
-        parser.add_argument("--companies", type=int, default=None,
-                            help="number of companies (default: one per 25 people)")
-        parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same customers")
-        parser.add_argument("--duplicates", type=float, default=0.0,
-                            help="share of planted near-duplicate people, e.g. 0.02 (for 名寄せ)")
+        parser.add_argument(
+            "--companies",
+            type=int,
+            default=None,
+            help="number of companies (default: one per 25 people)",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1, help="the same seed gives the same customers"
+        )
+        parser.add_argument(
+            "--duplicates",
+            type=float,
+            default=0.0,
+            help="share of planted near-duplicate people, e.g. 0.02 (for 名寄せ)",
+        )
         parser.add_argument("--unowned", action="store_true", help="leave owner and team empty")
 
     def handle(self, *args, **options):
@@ -54,8 +68,15 @@ class Command(BaseCommand):
                 self.stdout.flush()
 
         with acting("command"):
-            report = load(actor="daifuku seed", people=people, companies=companies, seed=options["seed"],
-                          duplicate_rate=options["duplicates"], owners=owners, progress=progress)
+            report = load(
+                actor="daifuku seed",
+                people=people,
+                companies=companies,
+                seed=options["seed"],
+                duplicate_rate=options["duplicates"],
+                owners=owners,
+                progress=progress,
+            )
         if verbose:
             self.stdout.write("")
         self.stdout.write(

@@ -19,16 +19,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["action"] == "list":
-            for group in DuplicateGroup.objects.filter(status="open", entity_type=options["type"]).order_by("-score", "id")[:200]:
-                self.stdout.write(f"#{group.pk} score {group.score}: {group.member_ids} ({', '.join(group.reasons)})")
+            for group in DuplicateGroup.objects.filter(
+                status="open", entity_type=options["type"]
+            ).order_by("-score", "id")[:200]:
+                self.stdout.write(
+                    f"#{group.pk} score {group.score}: {group.member_ids} ({', '.join(group.reasons)})"
+                )
             return
         with acting("command"):
             try:
                 result = scan(actor="command", entity_type=options["type"], progress=self._progress)
             except Exception as exc:  # noqa: BLE001
                 raise CommandError(str(exc)) from exc
-        self.stdout.write(f"compared {result.pairs_compared} pairs, matched {result.pairs_matched}, "
-                          f"{result.groups} candidate groups ({result.new_groups} new)")
+        self.stdout.write(
+            f"compared {result.pairs_compared} pairs, matched {result.pairs_matched}, "
+            f"{result.groups} candidate groups ({result.new_groups} new)"
+        )
 
     def _progress(self, done: int, total: int) -> None:
         self.stderr.write(f"scored {done:,}/{total:,} pairs")

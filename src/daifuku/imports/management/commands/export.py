@@ -23,7 +23,9 @@ class Command(BaseCommand):
         queryset = Person.objects.all()
         file_format = options["format"]
         with acting("command"):
-            export.record_export(actor="command", file_format=file_format, count=queryset.count(), filters={})
+            export.record_export(
+                actor="command", file_format=file_format, count=queryset.count(), filters={}
+            )
         out = sys.stdout.buffer if options["output"] == "-" else open(options["output"], "wb")  # noqa: SIM115
         try:
             for chunk in export.stream(queryset, file_format):

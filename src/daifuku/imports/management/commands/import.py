@@ -22,21 +22,41 @@ from daifuku.imports.models import ImportRun, SavedMapping
 
 
 class Command(BaseCommand):
-    help = "Import customers (people or companies) from a CSV (UTF-8/BOM/CP932), .xlsx or vCard file."
+    help = (
+        "Import customers (people or companies) from a CSV (UTF-8/BOM/CP932), .xlsx or vCard file."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--mapping", default="", help='JSON {"column": "field"}, @file.json, or a saved mapping name')
-        parser.add_argument("--target", default="person", choices=["person", "company"],
-                            help="what the file holds: people (default) or companies (取引先)")
+        parser.add_argument(
+            "--mapping",
+            default="",
+            help='JSON {"column": "field"}, @file.json, or a saved mapping name',
+        )
+        parser.add_argument(
+            "--target",
+            default="person",
+            choices=["person", "company"],
+            help="what the file holds: people (default) or companies (取引先)",
+        )
         parser.add_argument("--mode", default="upsert", choices=["create", "update", "upsert"])
-        parser.add_argument("--key", default="", choices=["", "email", "phone", "external_id", "corporate_number"],
-                            help="match existing customers by (default: email for people, corporate_number for companies)")
+        parser.add_argument(
+            "--key",
+            default="",
+            choices=["", "email", "phone", "external_id", "corporate_number"],
+            help="match existing customers by (default: email for people, corporate_number for companies)",
+        )
         parser.add_argument("--encoding", default="", choices=["", "utf-8", "utf-8-sig", "cp932"])
         parser.add_argument("--dry-run", action="store_true")
-        parser.add_argument("--auto-merge", action="store_true", help="merge exact duplicates into existing records")
-        parser.add_argument("--consent-statement", default="", help="evidence for imported consent columns")
-        parser.add_argument("--user", default="", help="username the import acts as (owner of new customers)")
+        parser.add_argument(
+            "--auto-merge", action="store_true", help="merge exact duplicates into existing records"
+        )
+        parser.add_argument(
+            "--consent-statement", default="", help="evidence for imported consent columns"
+        )
+        parser.add_argument(
+            "--user", default="", help="username the import acts as (owner of new customers)"
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -45,17 +65,32 @@ class Command(BaseCommand):
         actor = self._actor(options["user"])
         try:
             with acting("command"), path.open("rb") as handle:
-                data = {"mode": options["mode"], "match_key": options["key"], "encoding": options["encoding"],
-                        "dry_run": options["dry_run"], "auto_merge": options["auto_merge"],
-                        "consent_statement": options["consent_statement"]}
+                data = {
+                    "mode": options["mode"],
+                    "match_key": options["key"],
+                    "encoding": options["encoding"],
+                    "dry_run": options["dry_run"],
+                    "auto_merge": options["auto_merge"],
+                    "consent_statement": options["consent_statement"],
+                }
                 if options["mapping"]:
                     data["mapping"] = self._mapping(options["mapping"])
                 # a refused mapping or option leaves no import and no stored file behind
-                run = services.upload_and_start(actor=actor, file=File(handle, name=path.name), name=path.name,
-                                                target=options["target"], data=data, start_now=False,
-                                                startable=True)
-                self.stdout.write(f"{run.original_name}: {run.file_format} {run.encoding or ''}".rstrip())
-                self.stdout.write("mapping: " + ", ".join(f"{k} → {v}" for k, v in run.mapping.items()))
+                run = services.upload_and_start(
+                    actor=actor,
+                    file=File(handle, name=path.name),
+                    name=path.name,
+                    target=options["target"],
+                    data=data,
+                    start_now=False,
+                    startable=True,
+                )
+                self.stdout.write(
+                    f"{run.original_name}: {run.file_format} {run.encoding or ''}".rstrip()
+                )
+                self.stdout.write(
+                    "mapping: " + ", ".join(f"{k} → {v}" for k, v in run.mapping.items())
+                )
                 # run in this process (no worker needed): mark queued, then execute
                 ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.QUEUED)
                 run = services.perform_import(run.pk, progress=self._progress)
@@ -66,8 +101,10 @@ class Command(BaseCommand):
             sys.stderr.write("\n")
         prefix = "dry run: " if run.dry_run else ""
         suffix = f", probable duplicates {run.duplicate_count}" if run.duplicate_count else ""
-        self.stdout.write(f"{prefix}created {run.created_count}, updated {run.updated_count}, "
-                          f"failed {run.failed_count}{suffix}")
+        self.stdout.write(
+            f"{prefix}created {run.created_count}, updated {run.updated_count}, "
+            f"failed {run.failed_count}{suffix}"
+        )
         if run.failed_count:
             target = path.with_name(path.stem + ".failed.csv")
             try:

@@ -46,8 +46,10 @@ class Command(BaseCommand):
                 self.stdout.write("Demo data is already loaded; nothing to do.")
                 self._login_info()
             else:
-                self.stdout.write("This database already has users, so no demo data was added. "
-                                  f"Log in at {URL} with your own account.")
+                self.stdout.write(
+                    "This database already has users, so no demo data was added. "
+                    f"Log in at {URL} with your own account."
+                )
             return
         with acting("command"):
             results, report = self._load(options)
@@ -57,7 +59,9 @@ class Command(BaseCommand):
         )
         for result in results:
             status = "ok" if result.ok else "FAILED"
-            self.stdout.write(f"  {result.name}: {status}{' — ' + result.summary if result.summary else ''}")
+            self.stdout.write(
+                f"  {result.name}: {status}{' — ' + result.summary if result.summary else ''}"
+            )
         self._login_info()
 
     @transaction.atomic
@@ -69,19 +73,34 @@ class Command(BaseCommand):
         users = {}
         for username, role, team, display_name in USERS:
             users[username] = create_user(
-                actor="daifuku demo", username=username, password=PASSWORD, role=role,
-                team=teams[team] if team is not None else None, display_name=display_name,
-                email=f"{username}@example.jp", check_password=False,
+                actor="daifuku demo",
+                username=username,
+                password=PASSWORD,
+                role=role,
+                team=teams[team] if team is not None else None,
+                display_name=display_name,
+                email=f"{username}@example.jp",
+                check_password=False,
             )
         owners = [(users[name].pk, users[name].team_id) for name in ("rep1", "rep2")]
-        report = load(actor=users["admin"], people=options["people"], companies=options["companies"],
-                      seed=options["seed"], duplicate_rate=0.02, owners=owners)
+        report = load(
+            actor=users["admin"],
+            people=options["people"],
+            companies=options["companies"],
+            seed=options["seed"],
+            duplicate_rate=0.02,
+            owners=owners,
+        )
         context = demo.DemoContext(
             users=users,
             person_ids=list(range(report.first_person_id, report.first_person_id + report.people))
-            if report.people else [],
-            company_ids=list(range(report.first_company_id, report.first_company_id + report.companies))
-            if report.companies else [],
+            if report.people
+            else [],
+            company_ids=list(
+                range(report.first_company_id, report.first_company_id + report.companies)
+            )
+            if report.companies
+            else [],
         )
         return demo.run_all(context), report
 
