@@ -52,27 +52,40 @@ DIRECT_READ = re.compile(
 # "path: stripped line" -> why the read stays in the adapter. A new direct read fails the test.
 _COMMAND = "a command-line tool of the operator: no signed-in user to restrict() for"
 _IMPORTS = "imports' command (imports engineer): to move to imports.selectors"
-ALLOWED_DIRECT_READS: dict[str, str] = {
-    'src/daifuku/accounts/management/commands/createuser.py: team = Team.objects.filter(name=options["team"])'
-    ".first() or create_team(": _COMMAND,
-    'src/daifuku/accounts/management/commands/token.py: user = User.objects.get(username=options["username"])': _COMMAND,
-    'src/daifuku/accounts/management/commands/token.py: token = ApiToken.objects.filter(key_prefix=options["prefix"],'
-    " revoked_at__isnull=True).first()": _COMMAND,
-    "src/daifuku/customers/management/commands/seed.py: owners = list(User.objects.filter(is_active=True, "
-    'role__in=roles).order_by("pk").values_list("pk", "team_id"))': _COMMAND + " (benchmark data)",
-    "src/daifuku/web/management/commands/demo.py: if User.objects.exists():": _COMMAND
+# (file, the read as it stands on its line) -> why it may stay; a fragment rather than the
+# whole line, so a formatter's line breaks do not change what is allowed
+ALLOWED_DIRECT_READS: dict[tuple[str, str], str] = {
+    (
+        "accounts/management/commands/createuser.py",
+        'Team.objects.filter(name=options["team"])',
+    ): _COMMAND,
+    (
+        "accounts/management/commands/token.py",
+        'User.objects.get(username=options["username"])',
+    ): _COMMAND,
+    ("accounts/management/commands/token.py", "ApiToken.objects.filter("): _COMMAND,
+    (
+        "customers/management/commands/seed.py",
+        "User.objects.filter(is_active=True, role__in=roles)",
+    ): _COMMAND + " (benchmark data)",
+    ("web/management/commands/demo.py", "User.objects.exists()"): _COMMAND + " (demo data)",
+    ("web/management/commands/demo.py", "User.objects.filter(username__in="): _COMMAND
     + " (demo data)",
-    "src/daifuku/web/management/commands/demo.py: if User.objects.filter(username__in=[u[0] for u in USERS])"
-    ".count() == len(USERS):": _COMMAND + " (demo data)",
-    'src/daifuku/imports/management/commands/dedup.py: for group in DuplicateGroup.objects.filter(status="open", '
-    'entity_type=options["type"]).order_by("-score", "id")[:200]:': _IMPORTS,
-    "src/daifuku/imports/management/commands/export.py: queryset = Person.objects.all()": _IMPORTS,
-    "src/daifuku/imports/management/commands/import.py: ImportRun.objects.filter(pk=run.pk)"
-    ".update(status=ImportRun.Status.QUEUED)": _IMPORTS + " (a write, for imports.services)",
-    "src/daifuku/imports/management/commands/import.py: saved = SavedMapping.objects.filter(name=value).first()": _IMPORTS,
-    "src/daifuku/imports/management/commands/import.py: user = User.objects.filter(username=username).first()": _IMPORTS
+    ("imports/management/commands/dedup.py", "DuplicateGroup.objects.filter("): _IMPORTS,
+    ("imports/management/commands/export.py", "Person.objects.all()"): _IMPORTS,
+    ("imports/management/commands/import.py", "ImportRun.objects.filter(pk=run.pk)"): _IMPORTS
+    + " (a write, for imports.services)",
+    ("imports/management/commands/import.py", "SavedMapping.objects.filter(name=value)"): _IMPORTS,
+    ("imports/management/commands/import.py", "User.objects.filter(username=username)"): _IMPORTS
     + " (accounts.selectors.find_username)",
 }
+
+
+def _allowed_read(relative: str, line: str) -> bool:
+    return any(
+        relative == f"src/daifuku/{file}" and fragment in line
+        for file, fragment in ALLOWED_DIRECT_READS
+    )
 
 
 def _screen_modules() -> list[Path]:
@@ -106,10 +119,7 @@ def test_adapters_read_through_selectors():
     for path in modules:
         relative = path.relative_to(ROOT).as_posix()
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if (
-                DIRECT_READ.search(line)
-                and f"{relative}: {line.strip()}" not in ALLOWED_DIRECT_READS
-            ):
+            if DIRECT_READ.search(line) and not _allowed_read(relative, line):
                 offending.append(f"{relative}:{number}: {line.strip()}")
     assert not offending, "read through a selector instead:\n" + "\n".join(offending)
 
