@@ -96,7 +96,7 @@ def test_manager_home_draws_the_funnel_with_stage_names(manager, company_for_dea
     html = client.get("/").content.decode()
     funnel = html[html.index('id="team-pipeline"') :]
     assert (
-        "新規営業 のファネル" in funnel
+        "新規営業のファネル" in funnel
         and "見込み" in funnel
         and "提案" in funnel
         and "受注" in funnel
