@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 
 # the catalog is commerce's (docs/adr/0008-product-catalog-in-commerce.md): sales delegates
 from daifuku.commerce.services import create_product, update_product  # noqa: F401
-from daifuku.core import audit
+from daifuku.core import audit, kept_lists
 from daifuku.core.errors import ValidationFailed
 
 from ..models import LostReason, Pipeline, SalesSettings, Stage, StageKind
@@ -232,28 +232,21 @@ def update_sales_settings(*, actor, data: dict[str, Any]) -> SalesSettings:
 
 
 def _lost_reason_name(value, current: LostReason | None) -> str:
-    name = str(value or "").strip()
-    if not name:
-        raise ValidationFailed({"name": [_("Enter a lost reason.")]})
-    if len(name) > 100:
-        raise ValidationFailed({"name": [_("At most %(limit)d characters.") % {"limit": 100}]})
-    same = LostReason.objects.filter(name=name)
-    if current is not None:
-        same = same.exclude(pk=current.pk)
-    if same.exists():
-        raise ValidationFailed({"name": [_("This lost reason already exists.")]}, code="duplicate")
-    return name
+    return kept_lists.clean_name(
+        LostReason,
+        value,
+        current=current,
+        limit=100,
+        empty=_("Enter a lost reason."),
+        duplicate=_("This lost reason already exists."),
+    )
 
 
 @transaction.atomic
 def create_lost_reason(*, actor, name: str) -> LostReason:
     """Add a reason to the list a lost deal chooses from (at the end of the list)."""
     require_manager(actor)
-    name = _lost_reason_name(name, None)
-    position = (LostReason.objects.aggregate(m=Max("position"))["m"] or 0) + 10
-    reason = LostReason.objects.create(name=name, position=position)
-    audit.record(actor=actor, action="create", obj=reason, changes={"name": [None, name]})
-    return reason
+    return kept_lists.add_entry(actor=actor, model=LostReason, name=_lost_reason_name(name, None))
 
 
 @transaction.atomic
@@ -261,19 +254,4 @@ def update_lost_reason(*, actor, reason: LostReason, data: dict[str, Any]) -> Lo
     """Rename, reorder (``position``) or deactivate (``is_active``) a lost reason. Deals
     lost for it keep it; a deactivated reason is no longer offered."""
     require_manager(actor)
-    current = LostReason.objects.select_for_update().get(pk=reason.pk)
-    before = audit.snapshot(current, ("name", "position", "is_active"))
-    if "name" in data:
-        current.name = _lost_reason_name(data["name"], current)
-    if "position" in data:
-        try:
-            current.position = max(0, int(data["position"]))
-        except (TypeError, ValueError):
-            raise ValidationFailed({"position": [_("Enter a whole number.")]}) from None
-    if "is_active" in data:
-        current.is_active = bool(data["is_active"])
-    current.save()
-    changes = audit.diff(before, audit.snapshot(current, ("name", "position", "is_active")))
-    if changes:
-        audit.record(actor=actor, action="update", obj=current, changes=changes)
-    return current
+    return kept_lists.change_entry(actor=actor, entry=reason, data=data, clean=_lost_reason_name)
