@@ -5,21 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from daifuku.core.errors import ValidationFailed
 from daifuku.core.form_fields import ModelChoiceField
+from daifuku.core.service_forms import ServiceForm
 
 from .selectors import role_choices, teams
-
-
-class ServiceForm(forms.Form):
-    """Shows a service's refusal on the fields it names."""
-
-    def apply_errors(self, exc: ValidationFailed) -> None:
-        for name, messages in exc.errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
-        if not exc.errors:
-            self.add_error(None, str(exc.message))
 
 
 def _team_field():

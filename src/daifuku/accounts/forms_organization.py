@@ -6,12 +6,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from daifuku.core.errors import ValidationFailed
+from daifuku.core.service_forms import ServiceForm
 
 from .services_organization import TEXT_FIELDS
 
 
-class OrganizationForm(forms.Form):
+class OrganizationForm(ServiceForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(
         label=_("Company name"),
@@ -76,13 +76,6 @@ class OrganizationForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
-
-    def apply_errors(self, exc: ValidationFailed) -> None:
-        for name, messages in exc.errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
-        if not exc.errors:
-            self.add_error(None, str(exc.message))
 
     def service_data(self) -> dict:
         return {name: self.cleaned_data.get(name) or "" for name in TEXT_FIELDS}

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from daifuku.accounts.selectors import active_users
 from daifuku.core.form_fields import ModelChoiceField
-from daifuku.customers.forms import ServiceForm
+from daifuku.core.service_forms import ServiceForm
 
 from .models import GoalPeriod, Mood, Priority, TouchKind
 

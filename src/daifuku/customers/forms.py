@@ -9,9 +9,9 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from daifuku.accounts.selectors import active_users, teams
-from daifuku.core.errors import ValidationFailed
 from daifuku.core.form_fields import ModelChoiceField
 from daifuku.core.japanese import LEGAL_FORMS, PREFECTURE_NAMES
+from daifuku.core.service_forms import ServiceForm as BaseServiceForm
 
 from .models import CustomFieldDefinition
 from .models.companies import CompanySize, Industry, LegalFormPosition
@@ -24,21 +24,15 @@ def _blank(choices):
     return [("", "—")] + list(choices)
 
 
-class ServiceForm(forms.Form):
-    """A form whose ``apply_errors`` maps service field names onto its own fields."""
+class ServiceForm(BaseServiceForm):
+    """The ledger's forms: a custom field's error (``custom_fields.rank``) goes on its
+    ``cf_rank`` field."""
 
-    field_aliases: dict[str, str] = {}
-
-    def apply_errors(self, exc: ValidationFailed) -> None:
-        for name, messages in exc.errors.items():
-            target = self.field_aliases.get(name, name)
-            if target.startswith("custom_fields."):
-                target = "cf_" + target.split(".", 1)[1]
-            target = target.split(".")[0] if target not in self.fields else target
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
-        if not exc.errors:
-            self.add_error(None, str(exc.message))
+    def field_for(self, name: str) -> str:
+        target = self.field_aliases.get(name, name)
+        if target.startswith("custom_fields."):
+            return "cf_" + target.split(".", 1)[1]
+        return super().field_for(target)
 
 
 def _lines(value: str) -> list[str]:

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from daifuku.customers.forms import ServiceForm
+from daifuku.core.service_forms import ServiceForm
 
 from .models import ForecastCategory, StageKind, TargetMetric, TaxCategory
 
