@@ -87,8 +87,11 @@ INSTALLED_APPS = [
     "daifuku.customers",
     "daifuku.activities",
     "daifuku.commerce",
+    "daifuku.behaviour",
+    "daifuku.analytics",
     "daifuku.sales",
     "daifuku.imports",
+    "daifuku.dashboards",
     "daifuku.web",
     "daifuku.api",
 ]

@@ -12,6 +12,9 @@ urlpatterns = [
     path("activities/", include("daifuku.activities.urls")),
     path("sales/", include("daifuku.sales.urls")),
     path("imports/", include("daifuku.imports.urls")),
+    path("analytics/", include("daifuku.analytics.urls")),
+    path("behaviour/", include("daifuku.behaviour.urls")),
+    path("dashboards/", include("daifuku.dashboards.urls")),
     path("api/v1/", api.urls),
     path("", include("daifuku.web.urls")),
 ]

@@ -123,3 +123,26 @@ def register_customer_policy(model: type[Model], policy: CustomerPolicy) -> None
 def looks_after(user, customer: Model) -> bool:
     """The user owns ``customer`` or is in the team it belongs to."""
     return customer.owner_id == user.pk or (bool(user.team_id) and customer.team_id == user.team_id)
+
+
+def is_user(actor) -> bool:
+    """A signed-in person, as opposed to a system actor (an import, a command, a job)."""
+    return getattr(actor, "pk", None) is not None and hasattr(actor, "role")
+
+
+def ensure_can(actor, action: str, obj: Model) -> None:
+    """Services re-check what the adapter already checked: a forgotten check in one door
+    must not open the ledger. System actors (imports, commands) are trusted. Out of scope
+    reads as "not found" (docs/architecture.md convention 2)."""
+    from daifuku.core.errors import NotFound
+
+    if is_user(actor) and not can(actor, action, obj):
+        raise NotFound()
+
+
+def check_version(obj, expected_version: int | None) -> None:
+    """Optimistic locking: refuse when someone saved ``obj`` since the caller read it."""
+    from daifuku.core.errors import ConflictError
+
+    if expected_version is not None and int(expected_version) != obj.version:
+        raise ConflictError()

@@ -9,20 +9,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from daifuku.accounts.permissions import can
-from daifuku.core.errors import NotFound
+from daifuku.accounts.permissions import can, ensure_can, is_user  # noqa: F401
 
 SUBJECT_TYPE = re.compile(r"^[a-z_]+\.[a-z_]+$")
-
-
-def is_user(actor) -> bool:
-    return getattr(actor, "pk", None) is not None and hasattr(actor, "role")
-
-
-def ensure_can(actor, action: str, obj) -> None:
-    """Out of scope reads as not found; system actors (imports, commands) are trusted."""
-    if is_user(actor) and not can(actor, action, obj):
-        raise NotFound()
 
 
 def aware(value, field: str, errors: dict, *, required: bool = True) -> dt.datetime | None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.permissions import sees_everything
+from daifuku.core.screens import safe_next  # noqa: F401  (moved to core.screens)
 from daifuku.customers import selectors as customer_selectors
 
 from ..permissions import is_team_lead
@@ -44,18 +45,6 @@ def may_see_customers_of(user, owner_id) -> bool:
     if owner is None:
         return False
     return sees_everything(user) or bool(user.team_id and owner.team_id == user.team_id)
-
-
-def safe_next(request, default: str) -> str:
-    """The ``next`` parameter when it points inside this site, else ``default``."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def parse_day(value) -> dt.date:

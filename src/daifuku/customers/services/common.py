@@ -4,32 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from daifuku.accounts.permissions import CHANGE, can
-from daifuku.core.errors import ConflictError, NotFound, ValidationFailed
+from daifuku.accounts.permissions import (  # noqa: F401  (moved to accounts.permissions)
+    CHANGE,
+    can,
+    check_version,
+    ensure_can,
+    is_user,
+)
+from daifuku.core.errors import ValidationFailed
 from daifuku.core.japanese import lookup_postal_code
 
 from ..models import EmailAddress, PhoneNumber, Tag
 from ..validation import clean_emails, clean_phones
-
-
-def is_user(actor) -> bool:
-    return getattr(actor, "pk", None) is not None and hasattr(actor, "role")
-
-
-def ensure_can(actor, action: str, obj: Model) -> None:
-    """Services re-check what the adapter already checked: a forgotten check in one door
-    must not open the ledger. System actors (imports, commands) are trusted."""
-    if is_user(actor) and not can(actor, action, obj):
-        # Out of scope reads as "not found" (docs/architecture.md convention 2).
-        raise NotFound()
-
-
-def check_version(obj, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != obj.version:
-        raise ConflictError()
 
 
 def replace_emails(owner_field: str, owner, items) -> tuple[list[str], list[str]]:

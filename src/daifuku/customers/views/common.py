@@ -2,48 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from daifuku.core.errors import ConflictError, DomainError, ValidationFailed
-
-PAGE_SIZES = (25, 50, 100)
-
-
-def page_size(request) -> int:
-    try:
-        size = int(request.GET.get("size", 25))
-    except ValueError:
-        size = 25
-    return size if size in PAGE_SIZES else 25
-
-
-def int_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def run_service(form, call):
-    """Call a service with the form's data; on a business refusal put the messages on the
-    form and return None so the view re-renders it with everything the user typed."""
-    try:
-        return call()
-    except ConflictError as exc:
-        form.add_error(None, str(exc.message))
-        form.conflict = True
-    except ValidationFailed as exc:
-        form.apply_errors(exc)
-    except DomainError as exc:
-        form.add_error(None, str(exc.message))
-    return None
-
-
-def done(request, message: str, to: str, *args):
-    messages.success(request, message)
-    return redirect(to, *args)
+from daifuku.core.screens import (  # noqa: F401  (moved to core.screens; old name kept until callers move)
+    PAGE_SIZES,
+    done,
+    int_or_none,
+    page_size,
+    run_service,
+)
 
 
 def deleted_message():
