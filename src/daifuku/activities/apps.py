@@ -24,6 +24,9 @@ class ActivitiesConfig(AppConfig):
         from .services.merge import move_rows_on_merge, move_touches_back_on_unmerge
         from .services.touches import CONTENT_FIELDS
 
+        from . import metrics
+
+        metrics.register()
         register_policy(Touch, permissions.touch_policy)
         register_policy(TouchAttachment, permissions.attachment_policy)
         register_policy(NextAction, permissions.next_action_policy)

@@ -37,4 +37,7 @@ class CommerceConfig(AppConfig):
         events.participate("customer.merging", on_customer_merging)
         demo.register("commerce.orders", commerce_demo.add_demo_orders)
         # events emitted (after commit): order.recorded, order.returned
+        from . import metrics
+
+        metrics.register()
         post_migrate.connect(defaults.on_post_migrate, sender=self)

@@ -57,4 +57,7 @@ class SalesConfig(AppConfig):
         events.participate("customer.merging", on_customer_merging)
         schedule.every(STALLED_CHECK_SECONDS, "sales.flag_stalled_deals", flag_stalled_deals)
         demo.register("sales.deals", sales_demo.add_demo_deals)
+        from . import metrics
+
+        metrics.register()
         post_migrate.connect(defaults.on_post_migrate, sender=self)

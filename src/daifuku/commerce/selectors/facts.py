@@ -1,0 +1,108 @@
+"""Purchases as plain rows for figures and KPIs (the analytics maths take
+``(customer, day, amount)`` arrays): orders as positive amounts on the day ordered, returns
+and cancellations as negative amounts on the day they happened — the netting rule of
+``analytics.maths.cohorts``. Customer keys: a person's id, a company's id negated."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from daifuku.accounts.permissions import VIEW, restrict
+from daifuku.core.metrics import EVERYONE, Scope, bounds
+
+from ..models import Order, OrderLine, Return
+
+
+@dataclass
+class PurchaseRows:
+    """Parallel lists, one entry per order or return."""
+
+    customer: list[int] = field(default_factory=list)
+    day: list[dt.date] = field(default_factory=list)
+    amount: list[int] = field(default_factory=list)
+    channel: list[str] = field(default_factory=list)  # "" for an order without a channel
+    order: list[int] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.customer)
+
+
+def customer_key(person_id: int | None, company_id: int | None) -> int:
+    return person_id if person_id else -(company_id or 0)
+
+
+def _scoped(qs: QuerySet, scope: Scope, prefix: str = "") -> QuerySet:
+    """Orders of the customers the scope's user owns or its team holds."""
+    if scope.user_id:
+        qs = qs.filter(
+            Q(**{f"{prefix}person__owner_id": scope.user_id})
+            | Q(**{f"{prefix}company__owner_id": scope.user_id})
+        )
+    if scope.team_id:
+        qs = qs.filter(
+            Q(**{f"{prefix}person__team_id": scope.team_id})
+            | Q(**{f"{prefix}company__team_id": scope.team_id})
+        )
+    return qs
+
+
+def _local_day(value: dt.datetime) -> dt.date:
+    return timezone.localtime(value).date()
+
+
+def purchase_rows(
+    user=None,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    scope: Scope = EVERYONE,
+    action: str = VIEW,
+) -> PurchaseRows:
+    """Orders and returns in [start, end] (days in Japan time; open ends when None), of
+    the customers ``user`` may see (all of them when ``user`` is None: KPIs and jobs)."""
+    orders = Order.objects.all() if user is None else restrict(Order.objects.all(), user, action)
+    returns = Return.objects.filter(order__in=orders.values("pk"))
+    orders, returns = _scoped(orders, scope), _scoped(returns, scope, "order__")
+    if start is not None or end is not None:
+        first, after = bounds(start or dt.date(1900, 1, 1), end or dt.date(2999, 12, 31))
+        orders = orders.filter(ordered_at__gte=first, ordered_at__lt=after)
+        returns = returns.filter(returned_at__gte=first, returned_at__lt=after)
+    rows = PurchaseRows()
+    for pk, person_id, company_id, when, total, channel in orders.values_list(
+        "pk", "person_id", "company_id", "ordered_at", "total", "channel__name"
+    ).order_by("ordered_at", "pk"):
+        rows.customer.append(customer_key(person_id, company_id))
+        rows.day.append(_local_day(when))
+        rows.amount.append(total)
+        rows.channel.append(channel or "")
+        rows.order.append(pk)
+    for order_id, person_id, company_id, when, total, channel in returns.values_list(
+        "order_id", "order__person_id", "order__company_id", "returned_at", "total",
+        "order__channel__name",
+    ).order_by("returned_at", "pk"):
+        rows.customer.append(customer_key(person_id, company_id))
+        rows.day.append(_local_day(when))
+        rows.amount.append(total)
+        rows.channel.append(channel or "")
+        rows.order.append(order_id)
+    return rows
+
+
+def basket_rows(user=None, *, start: dt.date | None = None, end: dt.date | None = None):
+    """``(order ids, product names)`` of the catalog products on orders not wholly
+    returned or cancelled — the input of co-purchase pairs."""
+    orders = Order.objects.all() if user is None else restrict(Order.objects.all(), user, VIEW)
+    orders = orders.exclude(status__in=["returned", "cancelled"])
+    if start is not None or end is not None:
+        first, after = bounds(start or dt.date(1900, 1, 1), end or dt.date(2999, 12, 31))
+        orders = orders.filter(ordered_at__gte=first, ordered_at__lt=after)
+    lines = OrderLine.objects.filter(order__in=orders.values("pk"), product__isnull=False)
+    order_ids, names = [], []
+    for order_id, name in lines.values_list("order_id", "product__name"):
+        order_ids.append(order_id)
+        names.append(name)
+    return order_ids, names
