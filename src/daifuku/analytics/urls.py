@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import advocacy
 
 app_name = "analytics"
-urlpatterns: list = []
+urlpatterns = [
+    path("advocates/", advocacy.advocate_list, name="advocates"),
+    path("people/<int:pk>/nps/", advocacy.add_nps, name="person-nps"),
+    path("people/<int:pk>/referrals/", advocacy.add_referral, name="person-referral"),
+]

@@ -133,9 +133,11 @@ def unexpected(request, exc):
 # instead of silently leaving its endpoints out of the API (docs/architecture.md checklist).
 from daifuku.accounts.api import router as accounts_router  # noqa: E402
 from daifuku.activities.api import router as activities_router  # noqa: E402
+from daifuku.analytics.api_advocacy import router as advocacy_router  # noqa: E402
 from daifuku.commerce.api import router as commerce_router  # noqa: E402
 from daifuku.customers.api import router as customers_router  # noqa: E402
 from daifuku.customers.api_dedup import router as dedup_router  # noqa: E402
+from daifuku.dashboards.api import router as dashboards_router  # noqa: E402
 from daifuku.imports.api import router as imports_router  # noqa: E402
 from daifuku.sales.api import router as sales_router  # noqa: E402
 
@@ -145,8 +147,10 @@ for router in (
     dedup_router,
     activities_router,
     commerce_router,
+    advocacy_router,
     sales_router,
     imports_router,
+    dashboards_router,
 ):
     api.add_router("/", router)
 

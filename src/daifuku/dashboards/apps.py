@@ -1,3 +1,5 @@
+"""Dashboards and KPIs: the analytics area's charts and the KPI targets, in the top layer because they span every domain."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,5 +10,10 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Dashboards")
 
     def ready(self) -> None:
-        # registrations (policies, panels, timeline sources, events, jobs) go here
-        pass
+        from daifuku.core import selections
+
+        from . import figures, selection
+
+        figures.register_builtin()
+        figures.register_kpis()
+        selections.register(selection.SOURCE, selection.resolve)

@@ -14,7 +14,7 @@ AREAS = [
     ("sales", _("Sales"), "sales:home", ()),
     ("marketing", _("Marketing"), "web:area-marketing", ()),
     ("service", _("Service"), "web:area-service", ()),
-    ("analytics", _("Analytics"), "web:area-analytics", ()),
+    ("analytics", _("Analytics"), "dashboards:home", ("/analytics/",)),
     ("imports", _("Import / export"), "imports:home", ()),
     # the settings hub links to these pages; the user's own account lives there too
     (

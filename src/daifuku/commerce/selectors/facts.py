@@ -106,3 +106,17 @@ def basket_rows(user=None, *, start: dt.date | None = None, end: dt.date | None 
         order_ids.append(order_id)
         names.append(name)
     return order_ids, names
+
+
+def buyers_of_products(user, names: list[str]) -> list[int]:
+    """People who have an order (not wholly returned) of every product named."""
+    people: set[int] | None = None
+    orders = restrict(Order.objects.all(), user, VIEW).exclude(status__in=["returned", "cancelled"])
+    for name in names:
+        found = set(
+            OrderLine.objects.filter(
+                order__in=orders.values("pk"), product__name=name, order__person__isnull=False
+            ).values_list("order__person_id", flat=True)
+        )
+        people = found if people is None else people & found
+    return sorted(people or [])

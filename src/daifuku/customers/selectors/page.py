@@ -55,9 +55,16 @@ class PersonFilters:
     stage: str = ""
     tag: int | None = None
     prefecture: str = ""
+    # people picked elsewhere (a dashboard's bar or cell, ``core.selections``), resolved
+    # by the view; None = no such selection
+    ids: tuple[int, ...] | None = None
+    selection: str = ""  # the selection's token, kept in the list's links
+    selection_label: str = ""
 
     def apply(self, qs: QuerySet) -> QuerySet:
         """The structured filters on a queryset of people (``q`` is the caller's)."""
+        if self.ids is not None:
+            qs = qs.filter(pk__in=list(self.ids))
         if self.owner:
             qs = qs.filter(_owner_is(self.owner))
         if self.team:
@@ -74,12 +81,20 @@ class PersonFilters:
 
     @property
     def structured(self) -> bool:
-        return any((self.owner, self.team, self.lifecycle, self.stage, self.tag, self.prefecture))
+        return self.ids is not None or any(
+            (self.owner, self.team, self.lifecycle, self.stage, self.tag, self.prefecture)
+        )
 
     def conditions(self) -> list[Condition]:
         """The structured filters as SQL conditions on the people table (what :meth:`apply`
         does, for hand-written queries)."""
         found: list[Condition] = []
+        if self.ids is not None:
+            found.append(
+                (f"{PERSON_TABLE}.id IN ({', '.join(['%s'] * len(self.ids))})", list(self.ids))
+                if self.ids
+                else ("1 = 0", [])
+            )
         for value, column in (
             (self.owner, "owner_id"),
             (self.team, "team_id"),

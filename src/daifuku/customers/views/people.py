@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.permissions import CHANGE, DELETE, may
-from daifuku.core import panels, timeline
+from daifuku.core import panels, selections, timeline
 from daifuku.core.errors import DomainError, ValidationFailed
 
 from .. import selectors, services
@@ -22,9 +22,26 @@ from ..selectors import reference
 from .common import deleted_message, done, history_rows, int_or_none, page_size, run_service
 
 
-def _filters(request) -> selectors.PersonFilters:
+def _selection(request) -> dict:
+    """People handed over by a dashboard's bar or cell (``core.selections``): a bad or
+    expired token selects nobody rather than everybody."""
+    token = request.GET.get("selection", "")
+    if not token:
+        return {}
+    found = selections.resolve(token, request.user)
+    if found is None:
+        return {"ids": (), "selection": token, "selection_label": _("This selection has expired.")}
+    ids, label = found
+    return {"ids": tuple(ids[:SELECTION_CAP]), "selection": token, "selection_label": label}
+
+
+SELECTION_CAP = 20_000  # one IN list; larger groups are filtered by their own criteria
+
+
+def _filters(request, *, with_selection: bool = True) -> selectors.PersonFilters:
     owner = request.GET.get("owner", "")
     return selectors.PersonFilters(
+        **(_selection(request) if with_selection else {}),
         q=request.GET.get("q", "").strip(),
         owner=request.user.pk if owner == "me" else int_or_none(owner),
         team=int_or_none(request.GET.get("team")),
@@ -64,7 +81,7 @@ def person_list(request):
         # how many filters are set: shown on the folded filters of a phone
         "active_filters": sum(
             bool(request.GET.get(key))
-            for key in ("owner", "team", "tag", "lifecycle", "stage", "prefecture")
+            for key in ("owner", "team", "tag", "lifecycle", "stage", "prefecture", "selection")
         )
         + (sort != "kana"),
     }
@@ -80,7 +97,7 @@ def person_list(request):
 def person_filter_options(request):
     """Owner, team and tag choices of the list filters, fetched by htmx after the list so
     the list request itself stays within its query budget on any page size."""
-    filters = _filters(request)
+    filters = _filters(request, with_selection=False)
     return render(
         request,
         "customers/partials/_people_filter_options.html",

@@ -1,1 +1,5 @@
-"""Dashboards and KPIs: the analytics area's charts and the KPI targets, in the top layer because they span every domain."""
+"""Dashboards' own state: KPIs and their targets per period."""
+
+from .kpis import Kpi, KpiTarget, PeriodType
+
+__all__ = ["Kpi", "KpiTarget", "PeriodType"]

@@ -1,0 +1,1 @@
+"""Every user-visible read of the analytics app, through ``restrict()``."""

@@ -1,0 +1,94 @@
+"""The analytics area (分析): every figure on one page, one figure with its table, and each
+figure's data as CSV and picture as PNG."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from .. import charts, png, registry, selection
+
+
+def _figure(request, key: str) -> registry.Figure:
+    figure = registry.get(key)
+    if figure is None or (figure.visible is not None and not figure.visible(request.user)):
+        raise Http404
+    return figure
+
+
+def _shown(figure: registry.Figure, user, params: dict, cache: dict) -> dict:
+    result = registry.run(figure, user, params, cache)
+
+    def link(cell):
+        return selection.link(figure, params, cell) if figure.drill else None
+
+    picture = charts.svg(result.chart, figure.title, link) if result.chart else ""
+    return {
+        "figure": figure,
+        "params": params,
+        "result": result,
+        "svg": mark_safe(picture),  # built by charts.py, every text escaped
+        "table": [[row.get(key, "") for key, _label in result.columns] for row in result.rows],
+        "query": "&".join(f"{k}={v}" for k, v in params.items()),
+    }
+
+
+@login_required
+def home(request):
+    cache: dict = {}
+    shown = [
+        _shown(f, request.user, registry.parse_params(f, request.GET), cache)
+        for f in registry.figures(request.user)
+    ]
+    sections = []
+    for item in shown:
+        key = item["figure"].section
+        if not sections or sections[-1]["key"] != key:
+            sections.append({"key": key, "title": registry.SECTIONS.get(key, key), "items": []})
+        sections[-1]["items"].append(item)
+    return render(request, "dashboards/home.html", {"sections": sections})
+
+
+@login_required
+def figure_detail(request, key: str):
+    figure = _figure(request, key)
+    context = _shown(figure, request.user, registry.parse_params(figure, request.GET), {})
+    return render(request, "dashboards/figure.html", context)
+
+
+def _filename(figure: registry.Figure, ext: str) -> str:
+    return f"{figure.key}-{timezone.localdate():%Y%m%d}.{ext}"
+
+
+@login_required
+def figure_csv(request, key: str):
+    """The figure's rows as CSV in UTF-8 with a BOM (Excel opens it as Japanese text)."""
+    figure = _figure(request, key)
+    result = registry.run(figure, request.user, registry.parse_params(figure, request.GET))
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([str(label) for _key, label in result.columns])
+    for row in result.rows:
+        writer.writerow([row.get(key, "") for key, _label in result.columns])
+    response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(figure, "csv")}"'
+    return response
+
+
+@login_required
+def figure_png(request, key: str):
+    figure = _figure(request, key)
+    result = registry.run(figure, request.user, registry.parse_params(figure, request.GET))
+    if result.chart is None:
+        raise Http404
+    body = png.render(charts.svg(result.chart, figure.title))
+    response = HttpResponse(body, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(figure, "png")}"'
+    return response
