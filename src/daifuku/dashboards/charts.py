@@ -62,7 +62,7 @@ def _nice_max(value: float) -> float:
 
 def columns(chart: Chart, title: str, link: Link) -> str:
     """Vertical bars over time; the newest bar is always labelled."""
-    height, left, right, top_pad, bottom = 220, 40, 10, 22, 36
+    height, left, right, top_pad, bottom = 220, 48, 14, 22, 36
     plot_w, plot_h = WIDTH - left - right, height - top_pad - bottom
     top = _nice_max(max([v for v in chart.values if v is not None] or [0]))
     n = max(1, len(chart.values))
@@ -75,7 +75,7 @@ def columns(chart: Chart, title: str, link: Link) -> str:
         parts.append(
             f'<line x1="{left}" x2="{WIDTH - right}" y1="{_f(y)}" y2="{_f(y)}" stroke="{LINE}"/>'
         )
-        parts.append(_text(left - 4, y + 3.5, _short(tick), anchor="end", fill=MUTED))
+        parts.append(_text(left - 4, y + 3.5, short(tick), anchor="end", fill=MUTED))
     for i, value in enumerate(chart.values):
         value = value or 0
         h = plot_h * max(0, value) / top
@@ -182,12 +182,12 @@ def heatmap(chart: Chart, title: str, link: Link) -> str:
     return "".join(parts)
 
 
-def _short(value: float) -> str:
+def short(value: float) -> str:
     """Axis numbers the Japanese way: 1.2万, 3億."""
     if value >= 100_000_000:
-        return f"{value / 100_000_000:.3g}億"
+        return f"{value / 100_000_000:,.4g}億"
     if value >= 10_000:
-        return f"{value / 10_000:.3g}万"
+        return f"{value / 10_000:,.0f}万" if value >= 100_000 else f"{value / 10_000:.3g}万"
     return f"{value:.3g}" if value != int(value) else str(int(value))
 
 

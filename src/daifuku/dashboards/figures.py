@@ -10,15 +10,16 @@ import datetime as dt
 import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from daifuku.analytics.maths import cohorts as cohort_maths
 from daifuku.analytics.maths.copurchase import co_purchases
 
+from . import charts
 from .registry import Chart, Context, Figure, Param, Result, register
 
-MONTHS = Param("months", _lazy("Months"), 12, 1, 60)
-WITHIN = Param("within_days", _lazy("Days to the second purchase"), 90, 1, 730)
+MONTHS = Param("months", gettext_lazy("Months"), 12, 1, 60)
+WITHIN = Param("within_days", gettext_lazy("Days to the second purchase"), 90, 1, 730)
 
 
 def _month(index: int) -> str:
@@ -76,7 +77,7 @@ def revenue_trend(ctx: Context) -> Result:
         )
         values.append(max(0.0, revenue))
         labels.append(_month_short(m))
-        texts.append(_yen(revenue))
+        texts.append("¥" + charts.short(revenue) if revenue >= 0 else _yen(revenue))
         cells.append(m)
     chart = Chart("columns", labels=labels, values=values, texts=texts, cells=cells,
                   axis_title=_("Revenue (yen, net of returns)"))
@@ -285,23 +286,23 @@ def copurchase_drill(ctx: Context, cell) -> list[int]:
 
 
 def register_builtin() -> None:
-    register(Figure("revenue_trend", _lazy("Revenue by month"), "sales", revenue_trend,
-                    _lazy("Net sales (tax included) per month, returns deducted."),
+    register(Figure("revenue_trend", gettext_lazy("Revenue by month"), "sales", revenue_trend,
+                    gettext_lazy("Net sales (tax included) per month, returns deducted."),
                     (MONTHS,), revenue_trend_drill, order=10))
-    register(Figure("revenue_by_channel", _lazy("Revenue by sales channel"), "sales",
-                    revenue_by_channel, _lazy("Net sales per channel (route) over the months shown."),
+    register(Figure("revenue_by_channel", gettext_lazy("Revenue by sales channel"), "sales",
+                    revenue_by_channel, gettext_lazy("Net sales per channel (route) over the months shown."),
                     (MONTHS,), revenue_by_channel_drill, order=20))
-    register(Figure("cohorts", _lazy("Cohort retention"), "customers", cohort_heatmap,
-                    _lazy("Customers grouped by the month of their first purchase: the share buying again in each later month."),
+    register(Figure("cohorts", gettext_lazy("Cohort retention"), "customers", cohort_heatmap,
+                    gettext_lazy("Customers grouped by the month of their first purchase: the share buying again in each later month."),
                     (MONTHS,), cohort_drill, order=10))
-    register(Figure("second_purchase", _lazy("Second-purchase conversion"), "customers",
+    register(Figure("second_purchase", gettext_lazy("Second-purchase conversion"), "customers",
                     second_purchase,
-                    _lazy("Of the customers who first bought in a month, the share who bought again within the days set."),
+                    gettext_lazy("Of the customers who first bought in a month, the share who bought again within the days set."),
                     (MONTHS, WITHIN), second_purchase_drill, order=20))
-    register(Figure("copurchase", _lazy("Products bought together"), "products",
+    register(Figure("copurchase", gettext_lazy("Products bought together"), "products",
                     copurchase_pairs,
-                    _lazy("Pairs of products found in the same orders more often than chance (lift above 1)."),
-                    (Param("limit", _lazy("Pairs shown"), 10, 1, 50),), copurchase_drill, order=10))
+                    gettext_lazy("Pairs of products found in the same orders more often than chance (lift above 1)."),
+                    (Param("limit", gettext_lazy("Pairs shown"), 10, 1, 50),), copurchase_drill, order=10))
 
 
 def kpi_attainment(ctx: Context) -> Result:
@@ -318,5 +319,5 @@ def kpi_attainment(ctx: Context) -> Result:
 
 
 def register_kpis() -> None:
-    register(Figure("kpis", _lazy("KPI attainment"), "kpis", kpi_attainment,
-                    _lazy("Each KPI's actual so far against this period's target."), order=10))
+    register(Figure("kpis", gettext_lazy("KPI attainment"), "kpis", kpi_attainment,
+                    gettext_lazy("Each KPI's actual so far against this period's target."), order=10))
