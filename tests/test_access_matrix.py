@@ -61,6 +61,17 @@ POLICY: dict[str, tuple[str, ...]] = {
     "POST /api/v1/orders": EVERYONE,
     "GET /api/v1/orders/{order_id}": EVERYONE,
     "POST /api/v1/orders/{order_id}/returns": OWNER_TEAM,
+    # advocacy follows the ledger: everyone reads a person's NPS answers and referrals,
+    # the owner's team records them
+    "GET /api/v1/people/{person_id}/nps": EVERYONE,
+    "POST /api/v1/people/{person_id}/nps": OWNER_TEAM,
+    "GET /api/v1/people/{person_id}/referrals": EVERYONE,
+    "POST /api/v1/people/{person_id}/referrals": OWNER_TEAM,
+    "GET /api/v1/advocates": EVERYONE,
+    # KPIs: everyone reads the organisation's goals, managers and admins set them
+    "GET /api/v1/kpis": EVERYONE,
+    "POST /api/v1/kpis": MANAGERS,
+    "GET /api/v1/kpis/{kpi_id}/attainment": ABSENT,  # no KPI in the world
     "GET /api/v1/channels": EVERYONE,
     "POST /api/v1/channels": MANAGERS,
     "PATCH /api/v1/channels/{channel_id}": MANAGERS,

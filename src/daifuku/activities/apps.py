@@ -12,7 +12,7 @@ class ActivitiesConfig(AppConfig):
         from daifuku.accounts.permissions import register_customer_policy, register_policy
         from daifuku.core import audit_display, events, panels, schedule, timeline
 
-        from . import audit_rules, permissions, subjects, tasks, timeline_sources
+        from . import audit_rules, metrics, permissions, subjects, tasks, timeline_sources
         from .models import (
             DailyReport,
             NextAction,
@@ -23,8 +23,6 @@ class ActivitiesConfig(AppConfig):
         )
         from .services.merge import move_rows_on_merge, move_touches_back_on_unmerge
         from .services.touches import CONTENT_FIELDS
-
-        from . import metrics
 
         metrics.register()
         register_policy(Touch, permissions.touch_policy)

@@ -111,8 +111,10 @@ def add_nps(request, person_id: int, payload: NpsIn):
 def list_referrals(request, person_id: int):
     person = customer_selectors.get_person(request.auth, person_id)
     found = selectors.person_referrals(request.auth, person)
-    return {"made": [_referral(r) for r in found["made"]],
-            "received": [_referral(r) for r in found["received"]]}
+    return {
+        "made": [_referral(r) for r in found["made"]],
+        "received": [_referral(r) for r in found["received"]],
+    }
 
 
 @router.post("/people/{person_id}/referrals", response={201: ReferralOut})
@@ -125,8 +127,11 @@ def add_referral(request, person_id: int, payload: ReferralIn):
             {"referred_id": [_("No such customer.")]}, code="unknown_customer"
         ) from None
     referral = services.record_referral(
-        actor=request.auth, referrer=referrer, referred=referred,
-        referred_on=payload.referred_on, note=payload.note,
+        actor=request.auth,
+        referrer=referrer,
+        referred=referred,
+        referred_on=payload.referred_on,
+        note=payload.note,
     )
     return Status(201, _referral(referral))
 

@@ -13,9 +13,8 @@ class AnalyticsConfig(AppConfig):
         from daifuku.accounts.permissions import register_customer_policy, register_policy
         from daifuku.core import audit_display, events, panels
 
-        from . import audit_rules
+        from . import audit_rules, permissions
         from . import panels as analytics_panels
-        from . import permissions
         from .models import AdvocateRules, NpsAnswer, Referral
         from .services.merge import on_customer_merging
 

@@ -10,4 +10,4 @@ def person_advocacy_panel(request, person) -> dict:
 
     context = panel_context(request, person)
     context["can_change"] = may(request.user, CHANGE, person)
-    return {"panel": context}
+    return context

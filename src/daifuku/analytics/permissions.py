@@ -16,7 +16,9 @@ def person_rows_policy(field: str):
     def policy(queryset: QuerySet, user, action: str) -> QuerySet:
         from daifuku.customers.models import Person
 
-        return queryset.filter(**{f"{field}__in": restrict(Person.objects.all(), user, action).values("pk")})
+        return queryset.filter(
+            **{f"{field}__in": restrict(Person.objects.all(), user, action).values("pk")}
+        )
 
     return policy
 

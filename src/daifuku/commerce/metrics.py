@@ -72,9 +72,7 @@ def second_purchase_conversion(start: dt.date, end: dt.date, scope: Scope) -> fl
     firsts = [d for d in days.values() if start <= d[0] <= end]
     if not firsts:
         return None
-    converted = sum(
-        1 for d in firsts if len(d) > 1 and (d[1] - d[0]).days <= SECOND_PURCHASE_DAYS
-    )
+    converted = sum(1 for d in firsts if len(d) > 1 and (d[1] - d[0]).days <= SECOND_PURCHASE_DAYS)
     return converted / len(firsts)
 
 

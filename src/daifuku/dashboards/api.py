@@ -13,7 +13,7 @@ from . import selectors, services
 router = Router(tags=["dashboards"])
 
 
-class TargetIn(Schema):
+class KpiTargetIn(Schema):
     period_start: dt.date
     value: float | str | None
 
@@ -24,7 +24,7 @@ class KpiIn(Schema):
     period_type: str = "month"
     owner_id: int | None = None
     owner_only: bool = False
-    targets: list[TargetIn] = []
+    targets: list[KpiTargetIn] = []
 
 
 class KpiOut(Schema):

@@ -87,7 +87,9 @@ def columns(chart: Chart, title: str, link: Link) -> str:
         bar = f'<rect x="{_f(x)}" y="{_f(y)}" width="{_f(w)}" height="{_f(max(h, 0.5))}" fill="{BAR}" rx="1.5"/>'
         # a taller transparent target makes a thin bar easy to tap
         hit = f'<rect x="{_f(x)}" y="{top_pad}" width="{_f(w)}" height="{plot_h}" fill="transparent"/>'
-        parts.append(_linked(hit + bar, link(cell) if cell is not None else None, f"{label} {text}"))
+        parts.append(
+            _linked(hit + bar, link(cell) if cell is not None else None, f"{label} {text}")
+        )
         if (n - 1 - i) % every == 0:
             parts.append(_text(x + w / 2, height - bottom + 14, label, anchor="middle", fill=MUTED))
             if text and n <= 12:
@@ -118,7 +120,13 @@ def bars(chart: Chart, title: str, link: Link) -> str:
         parts.append(_linked(row, link(cell) if cell is not None else None, f"{label} {text}"))
         note = chart.row_notes[i] if i < len(chart.row_notes) else ""
         parts.append(
-            _text(label_w + plot_w + 6, y + row_h / 2 + (0 if note else 4), text, size=11, weight="600")
+            _text(
+                label_w + plot_w + 6,
+                y + row_h / 2 + (0 if note else 4),
+                text,
+                size=11,
+                weight="600",
+            )
         )
         if note:
             parts.append(_text(label_w + plot_w + 6, y + row_h / 2 + 12, note, size=9, fill=MUTED))
@@ -155,11 +163,20 @@ def heatmap(chart: Chart, title: str, link: Link) -> str:
     for k, name in enumerate(chart.columns):
         if k % every == 0:
             parts.append(
-                _text(label_w + k * cell_w + cell_w / 2, top_pad - 4, name, size=8, anchor="middle", fill=MUTED)
+                _text(
+                    label_w + k * cell_w + cell_w / 2,
+                    top_pad - 4,
+                    name,
+                    size=8,
+                    anchor="middle",
+                    fill=MUTED,
+                )
             )
     for i, row in enumerate(chart.matrix):
         y = top_pad + i * cell_h
-        parts.append(_text(label_w - 4, y + cell_h / 2 + 3.5, chart.labels[i], size=9, anchor="end"))
+        parts.append(
+            _text(label_w - 4, y + cell_h / 2 + 3.5, chart.labels[i], size=9, anchor="end")
+        )
         for k, value in enumerate(row):
             if value is None:
                 continue
@@ -170,11 +187,17 @@ def heatmap(chart: Chart, title: str, link: Link) -> str:
             box = f'<rect x="{_f(x + 0.5)}" y="{_f(y + 0.5)}" width="{_f(cell_w - 1)}" height="{cell_h - 1}" fill="{fill}"/>'
             if cell_w >= 18:
                 box += _text(
-                    x + cell_w / 2, y + cell_h / 2 + 3, pct, size=8, anchor="middle",
+                    x + cell_w / 2,
+                    y + cell_h / 2 + 3,
+                    pct,
+                    size=8,
+                    anchor="middle",
                     fill="#ffffff" if value >= 0.45 else INK,
                 )
             parts.append(
-                _linked(box, link(cell) if cell is not None else None, f"{chart.labels[i]} +{k} {pct}%")
+                _linked(
+                    box, link(cell) if cell is not None else None, f"{chart.labels[i]} +{k} {pct}%"
+                )
             )
     if chart.note:
         parts.append(_text(label_w, height - 4, chart.note, fill=MUTED))

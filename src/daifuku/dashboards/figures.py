@@ -5,8 +5,6 @@ returned is not a buyer) and counts only the customers the viewer may see."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,20 +70,38 @@ def revenue_trend(ctx: Context) -> Result:
         returns = float(-amounts[in_month & (amounts < 0)].sum())
         buyers = int(np.unique(customers[in_month & (amounts > 0)]).size)
         rows.append(
-            {"month": _month(m), "revenue": round(revenue), "orders": orders,
-             "returns": round(returns), "buyers": buyers}
+            {
+                "month": _month(m),
+                "revenue": round(revenue),
+                "orders": orders,
+                "returns": round(returns),
+                "buyers": buyers,
+            }
         )
         values.append(max(0.0, revenue))
         labels.append(_month_short(m))
         texts.append("¥" + charts.short(revenue) if revenue >= 0 else _yen(revenue))
         cells.append(m)
-    chart = Chart("columns", labels=labels, values=values, texts=texts, cells=cells,
-                  axis_title=_("Revenue (yen, net of returns)"))
+    chart = Chart(
+        "columns",
+        labels=labels,
+        values=values,
+        texts=texts,
+        cells=cells,
+        axis_title=_("Revenue (yen, net of returns)"),
+    )
     total = sum(r["revenue"] for r in rows)
     return Result(
-        [("month", _("Month")), ("revenue", _("Revenue (yen)")), ("orders", _("Orders")),
-         ("returns", _("Returns (yen)")), ("buyers", _("Buyers"))],
-        rows, chart, _("Total %(amount)s") % {"amount": _yen(total)},
+        [
+            ("month", _("Month")),
+            ("revenue", _("Revenue (yen)")),
+            ("orders", _("Orders")),
+            ("returns", _("Returns (yen)")),
+            ("buyers", _("Buyers")),
+        ],
+        rows,
+        chart,
+        _("Total %(amount)s") % {"amount": _yen(total)},
     )
 
 
@@ -118,23 +134,42 @@ def revenue_by_channel(ctx: Context) -> Result:
         revenue = float(amounts[mine].sum())
         orders = int(bought.sum())
         buyers = int(np.unique(customers[bought]).size)
-        rows.append({"channel": name or none, "key": name, "revenue": round(revenue),
-                     "orders": orders, "buyers": buyers,
-                     "average_order_value": round(revenue / orders) if orders else 0})
+        rows.append(
+            {
+                "channel": name or none,
+                "key": name,
+                "revenue": round(revenue),
+                "orders": orders,
+                "buyers": buyers,
+                "average_order_value": round(revenue / orders) if orders else 0,
+            }
+        )
     rows.sort(key=lambda r: -r["revenue"])
     total = sum(r["revenue"] for r in rows) or 1
     chart = Chart(
-        "bars", labels=[r["channel"] for r in rows], values=[max(0, r["revenue"]) for r in rows],
+        "bars",
+        labels=[r["channel"] for r in rows],
+        values=[max(0, r["revenue"]) for r in rows],
         texts=[_yen(r["revenue"]) for r in rows],
-        row_notes=[f"{r['revenue'] / total * 100:.0f}% · " + _("%(n)d orders") % {"n": r["orders"]} for r in rows],
+        row_notes=[
+            f"{r['revenue'] / total * 100:.0f}% · " + _("%(n)d orders") % {"n": r["orders"]}
+            for r in rows
+        ],
         cells=[r["key"] for r in rows],
     )
     for r in rows:
         r.pop("key")
     return Result(
-        [("channel", _("Sales channel")), ("revenue", _("Revenue (yen)")), ("orders", _("Orders")),
-         ("buyers", _("Buyers")), ("average_order_value", _("Average order value (yen)"))],
-        rows, chart, _("Last %(n)d months") % {"n": ctx.params["months"]},
+        [
+            ("channel", _("Sales channel")),
+            ("revenue", _("Revenue (yen)")),
+            ("orders", _("Orders")),
+            ("buyers", _("Buyers")),
+            ("average_order_value", _("Average order value (yen)")),
+        ],
+        rows,
+        chart,
+        _("Last %(n)d months") % {"n": ctx.params["months"]},
     )
 
 
@@ -168,15 +203,20 @@ def cohort_heatmap(ctx: Context) -> Result:
     for i in keep:
         retention = [None if np.isnan(v) else float(v) for v in found.retention[i][:width]]
         matrix.append(retention)
-        cells.append([(found.labels[i], k) if v is not None else None for k, v in enumerate(retention)])
+        cells.append(
+            [(found.labels[i], k) if v is not None else None for k, v in enumerate(retention)]
+        )
         row = {"cohort": found.labels[i], "size": int(found.sizes[i])}
         for k, v in enumerate(retention):
             row[f"m{k}"] = "" if v is None else round(v, 4)
         rows.append(row)
     del start
     chart = Chart(
-        "heatmap", labels=[r["cohort"][2:].replace("-", "/") for r in rows],
-        columns=[f"+{k}" for k in range(width)], matrix=matrix, matrix_cells=cells,
+        "heatmap",
+        labels=[r["cohort"][2:].replace("-", "/") for r in rows],
+        columns=[f"+{k}" for k in range(width)],
+        matrix=matrix,
+        matrix_cells=cells,
         axis_title=_("Months since the first purchase"),
         note=_("Share of the cohort buying in that month (%)"),
     )
@@ -213,20 +253,39 @@ def second_purchase(ctx: Context) -> Result:
         rate = cohort_maths.second_purchase_conversion(
             customers, days, amounts, first_from=lo, first_to=hi, within_days=within
         )
-        rows.append({"month": _month(m), "first_buyers": rate.base, "converted": rate.count,
-                     "rate": "" if rate.rate is None else round(rate.rate, 4)})
+        rows.append(
+            {
+                "month": _month(m),
+                "first_buyers": rate.base,
+                "converted": rate.count,
+                "rate": "" if rate.rate is None else round(rate.rate, 4),
+            }
+        )
         labels.append(_month_short(m))
         values.append((rate.rate or 0) * 100)
         texts.append(_pct(rate.rate))
         cells.append(m)
         notes.append(f"{rate.count}/{rate.base}")
-    chart = Chart("columns", labels=labels, values=values, texts=texts, cells=cells,
-                  axis_title=_("Converted within %(days)d days (%%)") % {"days": within})
+    chart = Chart(
+        "columns",
+        labels=labels,
+        values=values,
+        texts=texts,
+        cells=cells,
+        axis_title=_("Converted within %(days)d days (%%)") % {"days": within},
+    )
     return Result(
-        [("month", _("First purchase month")), ("first_buyers", _("First-time buyers")),
-         ("converted", _("Bought again")), ("rate", _("Conversion rate"))],
-        rows, chart,
-        _("A bar opens the first-time buyers of that month who have not bought a second time within %(days)d days.")
+        [
+            ("month", _("First purchase month")),
+            ("first_buyers", _("First-time buyers")),
+            ("converted", _("Bought again")),
+            ("rate", _("Conversion rate")),
+        ],
+        rows,
+        chart,
+        _(
+            "A bar opens the first-time buyers of that month who have not bought a second time within %(days)d days."
+        )
         % {"days": within},
     )
 
@@ -243,7 +302,9 @@ def second_purchase_drill(ctx: Context, cell) -> list[int]:
     starts = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1]])
     first = day[starts]
     has_second = np.r_[starts[1:], cust.size] - starts >= 2
-    second = np.where(has_second, day[np.minimum(starts + 1, cust.size - 1)], np.iinfo(np.int64).max)
+    second = np.where(
+        has_second, day[np.minimum(starts + 1, cust.size - 1)], np.iinfo(np.int64).max
+    )
     month = first.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
     missed = (month == int(cell)) & ~(has_second & (second - first <= ctx.params["within_days"]))
     return _people(buyers.ids[cust[starts][missed]])
@@ -259,22 +320,35 @@ def copurchase_pairs(ctx: Context) -> Result:
     stats = co_purchases(order_ids, names, min_together=2)
     top = stats.pairs[: ctx.params["limit"]]
     rows = [
-        {"product_a": p.a, "product_b": p.b, "orders_together": p.together,
-         "support": round(p.support, 4), "confidence": round(p.confidence_ab, 4),
-         "lift": round(p.lift, 2)}
+        {
+            "product_a": p.a,
+            "product_b": p.b,
+            "orders_together": p.together,
+            "support": round(p.support, 4),
+            "confidence": round(p.confidence_ab, 4),
+            "lift": round(p.lift, 2),
+        }
         for p in top
     ]
     chart = Chart(
-        "bars", labels=[f"{p.a}＋{p.b}" for p in top], values=[p.lift for p in top],
+        "bars",
+        labels=[f"{p.a}＋{p.b}" for p in top],
+        values=[p.lift for p in top],
         texts=[_("lift %(lift).2f") % {"lift": p.lift} for p in top],
         row_notes=[_("%(n)d orders together") % {"n": p.together} for p in top],
         cells=[[p.a, p.b] for p in top],
     )
     return Result(
-        [("product_a", _("Product A")), ("product_b", _("Product B")),
-         ("orders_together", _("Orders with both")), ("support", _("Support")),
-         ("confidence", _("Confidence A→B")), ("lift", _("Lift"))],
-        rows, chart if top else None,
+        [
+            ("product_a", _("Product A")),
+            ("product_b", _("Product B")),
+            ("orders_together", _("Orders with both")),
+            ("support", _("Support")),
+            ("confidence", _("Confidence A→B")),
+            ("lift", _("Lift")),
+        ],
+        rows,
+        chart if top else None,
         _("%(n)d orders analysed") % {"n": stats.orders},
     )
 
@@ -286,23 +360,72 @@ def copurchase_drill(ctx: Context, cell) -> list[int]:
 
 
 def register_builtin() -> None:
-    register(Figure("revenue_trend", gettext_lazy("Revenue by month"), "sales", revenue_trend,
-                    gettext_lazy("Net sales (tax included) per month, returns deducted."),
-                    (MONTHS,), revenue_trend_drill, order=10))
-    register(Figure("revenue_by_channel", gettext_lazy("Revenue by sales channel"), "sales",
-                    revenue_by_channel, gettext_lazy("Net sales per channel (route) over the months shown."),
-                    (MONTHS,), revenue_by_channel_drill, order=20))
-    register(Figure("cohorts", gettext_lazy("Cohort retention"), "customers", cohort_heatmap,
-                    gettext_lazy("Customers grouped by the month of their first purchase: the share buying again in each later month."),
-                    (MONTHS,), cohort_drill, order=10))
-    register(Figure("second_purchase", gettext_lazy("Second-purchase conversion"), "customers",
-                    second_purchase,
-                    gettext_lazy("Of the customers who first bought in a month, the share who bought again within the days set."),
-                    (MONTHS, WITHIN), second_purchase_drill, order=20))
-    register(Figure("copurchase", gettext_lazy("Products bought together"), "products",
-                    copurchase_pairs,
-                    gettext_lazy("Pairs of products found in the same orders more often than chance (lift above 1)."),
-                    (Param("limit", gettext_lazy("Pairs shown"), 10, 1, 50),), copurchase_drill, order=10))
+    register(
+        Figure(
+            "revenue_trend",
+            gettext_lazy("Revenue by month"),
+            "sales",
+            revenue_trend,
+            gettext_lazy("Net sales (tax included) per month, returns deducted."),
+            (MONTHS,),
+            revenue_trend_drill,
+            order=10,
+        )
+    )
+    register(
+        Figure(
+            "revenue_by_channel",
+            gettext_lazy("Revenue by sales channel"),
+            "sales",
+            revenue_by_channel,
+            gettext_lazy("Net sales per channel (route) over the months shown."),
+            (MONTHS,),
+            revenue_by_channel_drill,
+            order=20,
+        )
+    )
+    register(
+        Figure(
+            "cohorts",
+            gettext_lazy("Cohort retention"),
+            "customers",
+            cohort_heatmap,
+            gettext_lazy(
+                "Customers grouped by the month of their first purchase: the share buying again in each later month."
+            ),
+            (MONTHS,),
+            cohort_drill,
+            order=10,
+        )
+    )
+    register(
+        Figure(
+            "second_purchase",
+            gettext_lazy("Second-purchase conversion"),
+            "customers",
+            second_purchase,
+            gettext_lazy(
+                "Of the customers who first bought in a month, the share who bought again within the days set."
+            ),
+            (MONTHS, WITHIN),
+            second_purchase_drill,
+            order=20,
+        )
+    )
+    register(
+        Figure(
+            "copurchase",
+            gettext_lazy("Products bought together"),
+            "products",
+            copurchase_pairs,
+            gettext_lazy(
+                "Pairs of products found in the same orders more often than chance (lift above 1)."
+            ),
+            (Param("limit", gettext_lazy("Pairs shown"), 10, 1, 50),),
+            copurchase_drill,
+            order=10,
+        )
+    )
 
 
 def kpi_attainment(ctx: Context) -> Result:
@@ -310,14 +433,35 @@ def kpi_attainment(ctx: Context) -> Result:
 
     rows = kpi_display.current_rows(list(selectors.list_kpis(ctx.user)))
     return Result(
-        [("kpi", _("KPI")), ("period", _("Period")), ("actual", _("Actual")),
-         ("target", _("Target")), ("attainment", _("Attainment"))],
-        [{"kpi": r["kpi"].name, "period": r["label"], "actual": r["actual"],
-          "target": r["target"], "attainment": r["rate"]} for r in rows],
+        [
+            ("kpi", _("KPI")),
+            ("period", _("Period")),
+            ("actual", _("Actual")),
+            ("target", _("Target")),
+            ("attainment", _("Attainment")),
+        ],
+        [
+            {
+                "kpi": r["kpi"].name,
+                "period": r["label"],
+                "actual": r["actual"],
+                "target": r["target"],
+                "attainment": r["rate"],
+            }
+            for r in rows
+        ],
         kpi_display.current_chart([], rows),
     )
 
 
 def register_kpis() -> None:
-    register(Figure("kpis", gettext_lazy("KPI attainment"), "kpis", kpi_attainment,
-                    gettext_lazy("Each KPI's actual so far against this period's target."), order=10))
+    register(
+        Figure(
+            "kpis",
+            gettext_lazy("KPI attainment"),
+            "kpis",
+            kpi_attainment,
+            gettext_lazy("Each KPI's actual so far against this period's target."),
+            order=10,
+        )
+    )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from daifuku.core.service_forms import ServiceForm
 
-from .models import PeriodType
+from .periods import PeriodType
 
 
 class KpiForm(ServiceForm):

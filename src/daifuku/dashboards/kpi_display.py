@@ -30,8 +30,12 @@ def row(kpi, result) -> dict:
         "target": fmt(kpi, result.target),
         "rate": "—" if result.rate is None else f"{result.rate * 100:.0f}%",
         "rate_value": result.rate,
-        "target_raw": "" if result.target is None else (
-            f"{result.target * 100:g}" if getattr(metrics.get(kpi.metric), "unit", "") == "rate" else f"{result.target:g}"
+        "target_raw": ""
+        if result.target is None
+        else (
+            f"{result.target * 100:g}"
+            if getattr(metrics.get(kpi.metric), "unit", "") == "rate"
+            else f"{result.target:g}"
         ),
         "current": result.current,
     }

@@ -24,4 +24,6 @@ def resolve(payload: dict, user) -> tuple[list[int], str]:
         raise KeyError(payload["f"])
     params = registry.parse_params(figure, payload.get("p") or {})
     ids = registry.drill(figure, user, params, payload.get("c"))
-    return ids, _("%(figure)s: the customers of the selected bar or cell") % {"figure": figure.title}
+    return ids, _("%(figure)s: the customers of the selected bar or cell") % {
+        "figure": figure.title
+    }

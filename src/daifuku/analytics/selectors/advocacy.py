@@ -76,7 +76,10 @@ def advocates(user, *, today: dt.date | None = None, limit: int = 500) -> list[A
         if (nps_ok and ref_ok) if rule.require_both else (nps_ok or ref_ok):
             chosen.append(person_id)
     names = (
-        {p.pk: p.display_name for p in people.filter(pk__in=chosen).only("family_name", "given_name")}
+        {
+            p.pk: p.display_name
+            for p in people.filter(pk__in=chosen).only("family_name", "given_name")
+        }
         if chosen
         else {}
     )

@@ -63,8 +63,13 @@ def record_nps(
         comment=str(comment or "").strip(),
         created_by=actor if is_user(actor) else None,
     )
-    audit.record(actor=actor, action="create", obj=answer, subject=person,
-                 changes={"score": value, "answered_on": str(day), "source": source})
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=answer,
+        subject=person,
+        changes={"score": value, "answered_on": str(day), "source": source},
+    )
     return answer
 
 
@@ -92,8 +97,13 @@ def record_referral(*, actor, referrer, referred, referred_on=None, note: str = 
         note=note,
         created_by=actor if is_user(actor) else None,
     )
-    audit.record(actor=actor, action="create", obj=referral, subject=referrer,
-                 changes={"referred": referred.pk, "referred_on": str(day)})
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=referral,
+        subject=referrer,
+        changes={"referred": referred.pk, "referred_on": str(day)},
+    )
     return referral
 
 

@@ -21,5 +21,7 @@ def on_customer_merging(survivor, loser, journal, **_ignored) -> dict[str, int]:
         "analytics.referral": move_rows(
             journal, Referral.objects.filter(referrer_id=loser.pk), "referrer", survivor.pk
         )
-        + move_rows(journal, Referral.objects.filter(referred_id=loser.pk), "referred", survivor.pk),
+        + move_rows(
+            journal, Referral.objects.filter(referred_id=loser.pk), "referred", survivor.pk
+        ),
     }

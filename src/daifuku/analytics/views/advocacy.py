@@ -34,7 +34,9 @@ def advocate_list(request):
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            if run_service(form, lambda: services.set_advocate_rules(actor=request.user, data=data)):
+            if run_service(
+                form, lambda: services.set_advocate_rules(actor=request.user, data=data)
+            ):
                 return done(request, _("The advocate rule was saved."), "analytics:advocates")
     elif request.method == "POST":
         raise Http404
@@ -69,18 +71,28 @@ def add_referral(request, pk: int):
         except Http404:
             form.add_error("referred_id", _("No such customer."))
         else:
-            if run_service(form, lambda: services.record_referral(
-                actor=request.user, referrer=person, referred=referred,
-                referred_on=data["referred_on"], note=data["note"],
-            )):
-                return done(request, _("The introduction was recorded."), "customers:person", person.pk)
+            if run_service(
+                form,
+                lambda: services.record_referral(
+                    actor=request.user,
+                    referrer=person,
+                    referred=referred,
+                    referred_on=data["referred_on"],
+                    note=data["note"],
+                ),
+            ):
+                return done(
+                    request, _("The introduction was recorded."), "customers:person", person.pk
+                )
     return _panel_errors(request, person, referral_form=form)
 
 
 def _panel_errors(request, person, **forms):
     context = panel_context(request, person)
     context.update(forms)
-    return render(request, "analytics/advocacy_form.html", {"person": person, **context}, status=422)
+    return render(
+        request, "analytics/advocacy_form.html", {"person": person, **context}, status=422
+    )
 
 
 def panel_context(request, person) -> dict:

@@ -65,7 +65,7 @@ def purchase_rows(
     """Orders and returns in [start, end] (days in Japan time; open ends when None), of
     the customers ``user`` may see (all of them when ``user`` is None: KPIs and jobs)."""
     orders = Order.objects.all() if user is None else restrict(Order.objects.all(), user, action)
-    returns = Return.objects.filter(order__in=orders.values("pk"))
+    returns = Return.objects.filter(order__in=orders.values_list("pk", flat=True))
     orders, returns = _scoped(orders, scope), _scoped(returns, scope, "order__")
     if start is not None or end is not None:
         first, after = bounds(start or dt.date(1900, 1, 1), end or dt.date(2999, 12, 31))
@@ -81,7 +81,11 @@ def purchase_rows(
         rows.channel.append(channel or "")
         rows.order.append(pk)
     for order_id, person_id, company_id, when, total, channel in returns.values_list(
-        "order_id", "order__person_id", "order__company_id", "returned_at", "total",
+        "order_id",
+        "order__person_id",
+        "order__company_id",
+        "returned_at",
+        "total",
         "order__channel__name",
     ).order_by("returned_at", "pk"):
         rows.customer.append(customer_key(person_id, company_id))
@@ -100,7 +104,9 @@ def basket_rows(user=None, *, start: dt.date | None = None, end: dt.date | None 
     if start is not None or end is not None:
         first, after = bounds(start or dt.date(1900, 1, 1), end or dt.date(2999, 12, 31))
         orders = orders.filter(ordered_at__gte=first, ordered_at__lt=after)
-    lines = OrderLine.objects.filter(order__in=orders.values("pk"), product__isnull=False)
+    lines = OrderLine.objects.filter(
+        order__in=orders.values_list("pk", flat=True), product__isnull=False
+    )
     order_ids, names = [], []
     for order_id, name in lines.values_list("order_id", "product__name"):
         order_ids.append(order_id)
@@ -115,7 +121,9 @@ def buyers_of_products(user, names: list[str]) -> list[int]:
     for name in names:
         found = set(
             OrderLine.objects.filter(
-                order__in=orders.values("pk"), product__name=name, order__person__isnull=False
+                order__in=orders.values_list("pk", flat=True),
+                product__name=name,
+                order__person__isnull=False,
             ).values_list("order__person_id", flat=True)
         )
         people = found if people is None else people & found

@@ -55,11 +55,15 @@ class PeriodResult:
         return self.actual / self.target
 
 
-def attainment(kpi: Kpi, *, periods_back: int = 6, today: dt.date | None = None) -> list[PeriodResult]:
+def attainment(
+    kpi: Kpi, *, periods_back: int = 6, today: dt.date | None = None
+) -> list[PeriodResult]:
     """The last ``periods_back`` periods up to the current one, oldest first."""
     today = today or timezone.localdate()
     metric = metrics.get(kpi.metric)
-    scope = metrics.Scope(user_id=kpi.owner_id) if kpi.owner_only and kpi.owner_id else metrics.EVERYONE
+    scope = (
+        metrics.Scope(user_id=kpi.owner_id) if kpi.owner_only and kpi.owner_id else metrics.EVERYONE
+    )
     starts = periods.recent(kpi.period_type, periods_back, today)
     targets = {
         t.period_start: float(t.value)
@@ -71,8 +75,12 @@ def attainment(kpi: Kpi, *, periods_back: int = 6, today: dt.date | None = None)
         actual = metric.compute(start, min(end, today), scope) if metric else None
         found.append(
             PeriodResult(
-                start, end, periods.label(start, kpi.period_type),
-                None if actual is None else float(actual), targets.get(start), end >= today,
+                start,
+                end,
+                periods.label(start, kpi.period_type),
+                None if actual is None else float(actual),
+                targets.get(start),
+                end >= today,
             )
         )
     return found

@@ -92,7 +92,9 @@ def update_kpi(*, actor, kpi: Kpi, data: dict[str, Any]) -> Kpi:
     for name, value in clean.items():
         setattr(kpi, name, value)
     kpi.save()
-    audit.record(actor=actor, action="update", obj=kpi, changes={k: str(v) for k, v in clean.items()})
+    audit.record(
+        actor=actor, action="update", obj=kpi, changes={k: str(v) for k, v in clean.items()}
+    )
     return kpi
 
 
@@ -119,7 +121,11 @@ def set_targets(*, actor, kpi: Kpi, targets: list[dict[str, Any]]) -> list[KpiTa
     for i, item in enumerate(targets):
         raw_start = item.get("period_start")
         try:
-            day = raw_start if isinstance(raw_start, dt.date) else dt.date.fromisoformat(str(raw_start))
+            day = (
+                raw_start
+                if isinstance(raw_start, dt.date)
+                else dt.date.fromisoformat(str(raw_start))
+            )
         except ValueError:
             errors[f"targets.{i}.period_start"] = [_("Use an ISO date (2026-04-01).")]
             continue

@@ -43,11 +43,13 @@ def shop(rep):
             # the products' lines plus a free line that brings the total to ``total``
             rest = round(total / 1.1) - 1000 * len(lines)
             lines.append({"name": "その他", "quantity": 1, "unit_price": rest, "tax_rate": 10})
-            created, _new = record_order(actor="test", number=number, ordered_at=when,
-                                         channel=channel, lines=lines, **kwargs)
+            created, _new = record_order(
+                actor="test", number=number, ordered_at=when, channel=channel, lines=lines, **kwargs
+            )
         else:
-            created, _new = record_order(actor="test", number=number, ordered_at=when,
-                                         channel=channel, total=total, **kwargs)
+            created, _new = record_order(
+                actor="test", number=number, ordered_at=when, channel=channel, total=total, **kwargs
+            )
         return created
 
     order("S-1", hanako, months_ago(3), "店舗", 11_000, (tea, cup))

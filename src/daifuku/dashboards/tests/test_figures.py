@@ -36,7 +36,11 @@ def test_revenue_by_month_is_net_of_returns(shop, manager):
     assert by_month[_month(2)]["revenue"] == 6_600
     # ¥3,300 ordered and returned the same month, ¥110,000 of the company
     assert by_month[_month(1)] == {
-        "month": _month(1), "revenue": 110_000, "orders": 2, "returns": 3_300, "buyers": 2
+        "month": _month(1),
+        "revenue": 110_000,
+        "orders": 2,
+        "returns": 3_300,
+        "buyers": 2,
     }
     assert by_month[_month(0)]["revenue"] == 0
 
@@ -46,8 +50,13 @@ def test_revenue_by_channel(shop, manager):
     rows = {r["channel"]: r for r in result.rows}
     assert rows["外商"]["revenue"] == 110_000
     assert rows["EC"]["revenue"] == 22_000 + 5_500  # the returned order nets to 0
-    assert rows["店舗"] == {"channel": "店舗", "revenue": 12_100, "orders": 2, "buyers": 2,
-                          "average_order_value": 6_050}
+    assert rows["店舗"] == {
+        "channel": "店舗",
+        "revenue": 12_100,
+        "orders": 2,
+        "buyers": 2,
+        "average_order_value": 6_050,
+    }
     assert [r["channel"] for r in result.rows] == ["外商", "EC", "店舗"]  # by revenue
 
 
@@ -70,7 +79,9 @@ def test_second_purchase_conversion(shop, manager):
     rows = {r["month"]: r for r in result.rows}
     assert rows[_month(3)] == {"month": _month(3), "first_buyers": 2, "converted": 1, "rate": 0.5}
     # the drill-down names those who have not come back: whom to follow up
-    assert registry.drill(figure, manager, params, months_ago(3).year * 12 + months_ago(3).month - 1 - 1970 * 12) == [shop["taro"].pk]
+    assert registry.drill(
+        figure, manager, params, months_ago(3).year * 12 + months_ago(3).month - 1 - 1970 * 12
+    ) == [shop["taro"].pk]
 
 
 def test_copurchase_pairs(shop, manager):
@@ -146,8 +157,12 @@ def test_png_is_a_real_picture(shop, manager):
 
 def test_pages_need_a_sign_in(db):
     client = Client()
-    for url in ("/dashboards/", "/dashboards/figures/cohorts/", "/dashboards/figures/cohorts.csv",
-                "/dashboards/figures/cohorts.png"):
+    for url in (
+        "/dashboards/",
+        "/dashboards/figures/cohorts/",
+        "/dashboards/figures/cohorts.csv",
+        "/dashboards/figures/cohorts.png",
+    ):
         assert client.get(url).status_code == 302
 
 

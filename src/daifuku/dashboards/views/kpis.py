@@ -4,6 +4,7 @@ and (managers and administrators) adding a KPI and setting targets."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -11,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.permissions import sees_everything
-from daifuku.core.errors import PermissionDenied
 from daifuku.core.screens import done, run_service
 
 from .. import charts, kpi_display, periods, selectors, services
@@ -69,12 +69,17 @@ def kpi_detail(request, pk: int):
         if not can_edit:
             raise PermissionDenied(_("Only managers and administrators can set KPIs."))
         targets = [
-            {"period_start": key[len("target-"):], "value": value}
+            {"period_start": key[len("target-") :], "value": value}
             for key, value in request.POST.items()
             if key.startswith("target-")
         ]
         form = KpiForm()
-        if run_service(form, lambda: services.set_targets(actor=request.user, kpi=kpi, targets=targets)) is not None:
+        if (
+            run_service(
+                form, lambda: services.set_targets(actor=request.user, kpi=kpi, targets=targets)
+            )
+            is not None
+        ):
             return done(request, _("Targets saved."), "dashboards:kpi", kpi.pk)
         errors = form.errors
     upcoming = [periods.shift(results[-1].start, kpi.period_type, n) for n in (1, 2, 3)]
