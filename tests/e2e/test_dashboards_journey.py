@@ -32,8 +32,14 @@ def orders(rep):
         ("D-2", hanako, 1, "EC", 3_300),
         ("D-3", taro, 2, "EC", 11_000),
     ):
-        record_order(actor="test", number=number, person=person, ordered_at=_months_ago(months),
-                     channel=channel, total=total)
+        record_order(
+            actor="test",
+            number=number,
+            person=person,
+            ordered_at=_months_ago(months),
+            channel=channel,
+            total=total,
+        )
     return {"hanako": hanako, "taro": taro}
 
 
@@ -44,7 +50,13 @@ def test_open_the_analytics_area_and_drill_into_a_cohort_cell(
     page = page_for(manager, viewport=viewport)
     page.goto(f"{live_server.url}/dashboards/")
     expect(page.locator("h1")).to_have_text("分析")
-    for title in ("月別売上", "販売経路別の売上", "コホート別の継続率", "2回目購入率", "併せて買われる商品"):
+    for title in (
+        "月別売上",
+        "販売経路別の売上",
+        "コホート別の継続率",
+        "2回目購入率",
+        "併せて買われる商品",
+    ):
         expect(page.locator("h2", has_text=title).first).to_be_visible()
     expect(page.locator("#figure-cohorts a.btn", has_text="PNG")).to_be_visible()
     expect(page.locator("#figure-cohorts a.btn", has_text="CSV")).to_be_visible()
@@ -55,7 +67,10 @@ def test_open_the_analytics_area_and_drill_into_a_cohort_cell(
 
     # the first cohort's month +1 cell: 花子 came back, 太郎 did not
     cell = page.locator("#figure-cohorts svg a").nth(1)
-    expect(cell).to_have_attribute("aria-label", "26/10 +1 50%".replace("26/10", cell.get_attribute("aria-label").split(" ")[0]))
+    expect(cell).to_have_attribute(
+        "aria-label",
+        "26/10 +1 50%".replace("26/10", cell.get_attribute("aria-label").split(" ")[0]),
+    )
     cell.scroll_into_view_if_needed()
     cell.click()
     page.wait_for_url("**/customers/?selection=*")

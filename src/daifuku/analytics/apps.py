@@ -11,9 +11,10 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from daifuku.accounts.permissions import register_customer_policy, register_policy
-        from daifuku.core import audit_display, events, panels
+        from daifuku.core import audit_display, demo, events, panels
 
         from . import audit_rules, permissions
+        from . import demo as analytics_demo
         from . import panels as analytics_panels
         from .models import AdvocateRules, NpsAnswer, Referral
         from .services.merge import on_customer_merging
@@ -32,3 +33,4 @@ class AnalyticsConfig(AppConfig):
             order=70,
         )
         events.participate("customer.merging", on_customer_merging)
+        demo.register("analytics.advocacy", analytics_demo.add_demo_advocacy)

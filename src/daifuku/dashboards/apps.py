@@ -10,10 +10,12 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Dashboards")
 
     def ready(self) -> None:
-        from daifuku.core import selections
+        from daifuku.core import demo, selections
 
+        from . import demo as dashboards_demo
         from . import figures, selection
 
         figures.register_builtin()
         figures.register_kpis()
         selections.register(selection.SOURCE, selection.resolve)
+        demo.register("dashboards.kpis", dashboards_demo.add_demo_kpis)

@@ -21,6 +21,11 @@ def fmt(kpi, value: float | None) -> str:
     return f"{round(value, 1):,}".removesuffix(".0")
 
 
+def _plain(value: float) -> str:
+    """A number as typed in a form: 3000000, 35, 12.5 (never 3e+06)."""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
 def row(kpi, result) -> dict:
     return {
         "kpi": kpi,

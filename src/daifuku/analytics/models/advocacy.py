@@ -42,7 +42,8 @@ class Referral(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.referrer_id} → {self.referred_id}"
+        # read in the history (audit) as 「山田 花子 → 佐藤 太郎」
+        return f"{self.referrer.full_name} → {self.referred.full_name}"
 
 
 class NpsAnswer(models.Model):
@@ -75,7 +76,7 @@ class NpsAnswer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person_id}: {self.score}"
+        return f"{self.person.full_name}: {self.score}"
 
 
 class AdvocateRules(models.Model):
