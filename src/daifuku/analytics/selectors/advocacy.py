@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from daifuku.accounts.permissions import VIEW, restrict, restrict_to_customer
+from daifuku.accounts.permissions import VIEW, may, restrict, restrict_to_customer
 
 from ..models import AdvocateRules, NpsAnswer, Referral
 
@@ -25,13 +25,22 @@ def person_nps(user, person, *, limit: int | None = None) -> list[NpsAnswer]:
 
 
 def person_referrals(user, person) -> dict[str, list[Referral]]:
-    """``made``: whom the person introduced; ``received``: who introduced them."""
-    made = restrict_to_customer(Referral.objects.all(), user, person, field="referrer")
-    received = restrict_to_customer(Referral.objects.all(), user, person, field="referred")
-    return {
-        "made": list(made.exclude(referred_id=F("referrer_id")).select_related("referred")),
-        "received": list(received.exclude(referrer_id=F("referred_id")).select_related("referrer")),
-    }
+    """``made``: whom the person introduced; ``received``: who introduced them — one
+    query (the person page's budget). A person the user may see shows both; people in the
+    trash are left out, as everywhere."""
+    if not may(user, VIEW, person):
+        return {"made": [], "received": []}
+    rows = (
+        Referral.objects.filter(Q(referrer_id=person.pk) | Q(referred_id=person.pk))
+        .exclude(referred_id=F("referrer_id"))
+        .filter(referrer__deleted_at__isnull=True, referred__deleted_at__isnull=True)
+        .select_related("referrer", "referred")
+        .order_by("-referred_on", "-id")
+    )
+    found: dict[str, list[Referral]] = {"made": [], "received": []}
+    for row in rows:
+        found["made" if row.referrer_id == person.pk else "received"].append(row)
+    return found
 
 
 def nps_category(score: int) -> str:

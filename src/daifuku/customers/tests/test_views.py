@@ -130,7 +130,8 @@ def test_create_then_360_view(rep_client, rep, django_assert_max_num_queries):
     )
     # 11 for the ledger itself, then one per timeline source and per panel that other
     # domains register (touches, next actions, deals, ownership history, hand-over form).
-    with django_assert_max_num_queries(22):
+    # + analytics' advocacy panel: NPS answers, referrals made and received (2)
+    with django_assert_max_num_queries(23):
         page = rep_client.get(reverse("customers:person", args=[person.pk]))
     body = page.content.decode()
     for text in (
