@@ -17,7 +17,7 @@ from bench.common import Result, summary, time_ms
 from daifuku.commerce.models import Channel, Order
 from daifuku.dashboards import registry
 
-SIZES = {"tiny": (2, 100, 2_000), "small": (10, 2_000, 100_000), "full": (50, 20_000, 1_000_000)}
+SIZES = {"tiny": (2, 100, 2_000), "small": (10, 500, 100_000), "full": (50, 20_000, 1_000_000)}
 GOAL_MS = 300
 
 

@@ -42,10 +42,7 @@ def _pct(rate: float | None) -> str:
 
 
 def _arrays(ctx: Context):
-    rows = ctx.rows
-    customers = np.asarray(rows.customer, dtype=np.int64)
-    days = np.asarray(rows.day, dtype="datetime64[D]")
-    amounts = np.asarray(rows.amount, dtype=float)
+    customers, days, amounts, _channels = ctx.rows.arrays()
     return customers, days, amounts
 
 
@@ -119,7 +116,7 @@ def _window(ctx: Context):
     first = _this_month() - ctx.params["months"] + 1
     months = days.astype("datetime64[M]").astype(np.int64) if days.size else np.zeros(0, int)
     keep = months >= first
-    channels = np.asarray(ctx.rows.channel, dtype=object)
+    channels = ctx.rows.arrays()[3]
     return customers[keep], amounts[keep], channels[keep] if channels.size else channels
 
 

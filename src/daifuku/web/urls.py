@@ -9,5 +9,6 @@ urlpatterns = [
     path("settings/", views.settings_home, name="settings"),
     path("marketing/", views.planned_area, {"area": "marketing"}, name="area-marketing"),
     path("service/", views.planned_area, {"area": "service"}, name="area-service"),
-    path("analytics/", views.planned_area, {"area": "analytics"}, name="area-analytics"),
+    # the analytics area lives in the dashboards app (分析 → /dashboards/)
+    path("analytics/", views.analytics_area, name="area-analytics"),
 ]

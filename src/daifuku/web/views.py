@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from daifuku.core import panels
@@ -38,6 +38,12 @@ def home(request):
 def planned_area(request, area: str):
     title, description = PLANNED_AREAS[area]
     return render(request, "web/planned_area.html", {"title": title, "description": description})
+
+
+@login_required
+def analytics_area(request):
+    """The analytics area lives in the dashboards app (分析 → /dashboards/)."""
+    return redirect("dashboards:home")
 
 
 @login_required

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -26,9 +27,27 @@ class PurchaseRows:
     amount: list[int] = field(default_factory=list)
     channel: list[str] = field(default_factory=list)  # "" for an order without a channel
     order: list[int] = field(default_factory=list)
+    _arrays: tuple | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.customer)
+
+    def arrays(self):
+        """``(customer, day, amount, channel)`` as numpy arrays (int64, datetime64[D],
+        float, object), built once: the figures' maths work on arrays."""
+        if self._arrays is None:
+            import numpy as np
+
+            epoch = dt.date(1970, 1, 1).toordinal()
+            self._arrays = (
+                np.asarray(self.customer, dtype=np.int64),
+                (
+                    np.fromiter((d.toordinal() for d in self.day), np.int64, len(self.day)) - epoch
+                ).astype("datetime64[D]"),
+                np.asarray(self.amount, dtype=float),
+                np.asarray(self.channel, dtype=object),
+            )
+        return self._arrays
 
 
 def customer_key(person_id: int | None, company_id: int | None) -> int:
@@ -50,10 +69,6 @@ def _scoped(qs: QuerySet, scope: Scope, prefix: str = "") -> QuerySet:
     return qs
 
 
-def _local_day(value: dt.datetime) -> dt.date:
-    return timezone.localtime(value).date()
-
-
 def purchase_rows(
     user=None,
     *,
@@ -72,28 +87,59 @@ def purchase_rows(
         orders = orders.filter(ordered_at__gte=first, ordered_at__lt=after)
         returns = returns.filter(returned_at__gte=first, returned_at__lt=after)
     rows = PurchaseRows()
-    for pk, person_id, company_id, when, total, channel in orders.values_list(
-        "pk", "person_id", "company_id", "ordered_at", "total", "channel__name"
-    ).order_by("ordered_at", "pk"):
-        rows.customer.append(customer_key(person_id, company_id))
-        rows.day.append(_local_day(when))
-        rows.amount.append(total)
-        rows.channel.append(channel or "")
-        rows.order.append(pk)
-    for order_id, person_id, company_id, when, total, channel in returns.values_list(
-        "order_id",
-        "order__person_id",
-        "order__company_id",
-        "returned_at",
-        "total",
-        "order__channel__name",
-    ).order_by("returned_at", "pk"):
-        rows.customer.append(customer_key(person_id, company_id))
-        rows.day.append(_local_day(when))
-        rows.amount.append(total)
-        rows.channel.append(channel or "")
-        rows.order.append(order_id)
+    for values in (
+        _fetch(
+            orders,
+            ("pk", "person_id", "company_id", "ordered_at", "total", "channel__name"),
+            "ordered_at",
+        ),
+        _fetch(
+            returns,
+            (
+                "order_id",
+                "order__person_id",
+                "order__company_id",
+                "returned_at",
+                "total",
+                "order__channel__name",
+            ),
+            "returned_at",
+        ),
+    ):
+        if not values:
+            continue
+        order_ids, people, companies, whens, totals, channels = zip(*values, strict=True)
+        rows.customer.extend(map(customer_key, people, companies))
+        rows.day.extend(_local_days(whens))
+        rows.amount.extend(totals)
+        rows.channel.extend(c or "" for c in channels)
+        rows.order.extend(order_ids)
     return rows
+
+
+def _fetch(qs: QuerySet, fields: tuple[str, ...], when: str) -> list[tuple]:
+    """The rows of ``qs.values_list(*fields)`` straight from the cursor: the ORM turns each
+    timestamp into an aware datetime one by one, which cost ten times the query itself
+    (100,000 orders); the days are computed in bulk by :func:`_local_days` instead."""
+    sql, params = qs.values_list(*fields).order_by(when, "pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _local_days(values) -> list[dt.date]:
+    """UTC timestamps as the database returns them (naive on SQLite, aware on PostgreSQL,
+    a string where a driver does not convert) → the day in the site's time zone. The
+    offset is the zone's current one: Japan has no summer time."""
+    import numpy as np
+
+    naive = [dt.datetime.fromisoformat(v) if isinstance(v, str) else v for v in values]
+    naive = [v.replace(tzinfo=None) if v.tzinfo is not None else v for v in naive]
+    offset = timezone.get_default_timezone().utcoffset(dt.datetime.now())
+    stamps = np.array(naive, dtype="datetime64[us]") + np.timedelta64(
+        int(offset.total_seconds()), "s"
+    )
+    return stamps.astype("datetime64[D]").tolist()
 
 
 def basket_rows(user=None, *, start: dt.date | None = None, end: dt.date | None = None):
