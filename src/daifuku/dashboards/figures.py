@@ -239,17 +239,39 @@ def cohort_drill(ctx: Context, cell) -> list[int]:
 # 2回目購入率 --------------------------------------------------------------------------
 
 
+def _first_and_second(ctx: Context):
+    """Per buyer: customer key, first purchase day, whether there is a second purchase and
+    its day (the netting rule of ``analytics.maths.cohorts``), computed once per request —
+    the same figures as ``second_purchase_conversion`` for each month's window."""
+    if "first_second" not in ctx.cache:
+        customers, days, amounts = _arrays(ctx)
+        buyers = cohort_maths.buyer_days(customers, days, amounts)
+        purchase = buyers.purchase
+        cust, day = buyers.customer[purchase], buyers.day[purchase]  # by customer, day
+        if cust.size == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            ctx.cache["first_second"] = (empty, empty, empty.astype(bool), empty)
+        else:
+            starts = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1]])
+            first = day[starts]
+            has_second = np.r_[starts[1:], cust.size] - starts >= 2
+            second = np.where(
+                has_second, day[np.minimum(starts + 1, cust.size - 1)], np.iinfo(np.int64).max
+            )
+            ctx.cache["first_second"] = (buyers.ids[cust[starts]], first, has_second, second)
+    return ctx.cache["first_second"]
+
+
 def second_purchase(ctx: Context) -> Result:
-    customers, days, amounts = _arrays(ctx)
+    keys, first, has_second, second = _first_and_second(ctx)
     within = ctx.params["within_days"]
+    first_month = first.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    converted_all = has_second & (second - first <= within)
     last = _this_month()
-    rows, labels, values, texts, cells, notes = [], [], [], [], [], []
+    rows, labels, values, texts, cells = [], [], [], [], []
     for m in range(last - ctx.params["months"] + 1, last + 1):
-        lo = np.datetime64(_month(m), "M").astype("datetime64[D]")
-        hi = (np.datetime64(_month(m), "M") + 1).astype("datetime64[D]") - 1
-        rate = cohort_maths.second_purchase_conversion(
-            customers, days, amounts, first_from=lo, first_to=hi, within_days=within
-        )
+        in_month = first_month == m
+        rate = cohort_maths.Rate.of(int((in_month & converted_all).sum()), int(in_month.sum()))
         rows.append(
             {
                 "month": _month(m),
@@ -262,7 +284,6 @@ def second_purchase(ctx: Context) -> Result:
         values.append((rate.rate or 0) * 100)
         texts.append(_pct(rate.rate))
         cells.append(m)
-        notes.append(f"{rate.count}/{rate.base}")
     chart = Chart(
         "columns",
         labels=labels,
@@ -290,21 +311,10 @@ def second_purchase(ctx: Context) -> Result:
 def second_purchase_drill(ctx: Context, cell) -> list[int]:
     """The first-time buyers of the month who have not (yet) come back within N days:
     whom a follow-up should reach."""
-    customers, days, amounts = _arrays(ctx)
-    buyers = cohort_maths.buyer_days(customers, days, amounts)
-    purchase = buyers.purchase
-    cust, day = buyers.customer[purchase], buyers.day[purchase]
-    if cust.size == 0:
-        return []
-    starts = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1]])
-    first = day[starts]
-    has_second = np.r_[starts[1:], cust.size] - starts >= 2
-    second = np.where(
-        has_second, day[np.minimum(starts + 1, cust.size - 1)], np.iinfo(np.int64).max
-    )
+    keys, first, has_second, second = _first_and_second(ctx)
     month = first.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
     missed = (month == int(cell)) & ~(has_second & (second - first <= ctx.params["within_days"]))
-    return _people(buyers.ids[cust[starts][missed]])
+    return _people(keys[missed])
 
 
 # 併売 ---------------------------------------------------------------------------------
