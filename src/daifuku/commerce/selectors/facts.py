@@ -135,9 +135,9 @@ def _local_days(values) -> list[dt.date]:
 
     naive = [dt.datetime.fromisoformat(v) if isinstance(v, str) else v for v in values]
     naive = [v.replace(tzinfo=None) if v.tzinfo is not None else v for v in naive]
-    offset = timezone.get_default_timezone().utcoffset(dt.datetime.now())
+    offset = timezone.get_default_timezone().utcoffset(dt.datetime.now()) or dt.timedelta(0)
     stamps = np.array(naive, dtype="datetime64[us]") + np.timedelta64(
-        int(offset.total_seconds()), "s"
+        round(offset.total_seconds() * 1_000_000), "us"
     )
     return stamps.astype("datetime64[D]").tolist()
 
