@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from daifuku.core import selections
 from daifuku.core.errors import DomainError, ValidationFailed
 from daifuku.customers import selectors as customer_selectors
 from daifuku.customers.views.dedup import reason_labels
@@ -236,6 +237,16 @@ def undo(request, pk: int):
     return redirect("imports:run", run.pk)
 
 
+def _selected_people(request) -> tuple[int, ...] | None:
+    """The people of a dashboard's bar or cell (``?selection=``, core.selections), so the
+    list's 「エクスポート」 exports what the list shows; a bad token exports nobody."""
+    token = request.GET.get("selection", "")
+    if not token:
+        return None
+    found = selections.resolve(token, request.user)
+    return tuple(found[0]) if found else ()
+
+
 @login_required
 def export_people(request):
     file_format = request.GET.get("format", "csv_bom")
@@ -247,6 +258,7 @@ def export_people(request):
         owner=request.user.pk if owner == "me" else None,
         lifecycle=request.GET.get("lifecycle", ""),
         prefecture=request.GET.get("prefecture", ""),
+        ids=_selected_people(request),
     )
     queryset = export_queryset(request.user, filters)
     export.record_export(

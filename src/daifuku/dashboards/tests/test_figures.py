@@ -171,3 +171,17 @@ def test_unknown_figure_is_404(manager):
     client.force_login(manager)
     assert client.get("/dashboards/figures/nothing/").status_code == 404
     assert client.get("/dashboards/figures/nothing.csv").status_code == 404
+
+
+def test_the_list_exports_the_selected_people(shop, manager):
+    from daifuku.dashboards import selection
+
+    client = Client()
+    client.force_login(manager)
+    figure = registry.get("cohorts")
+    link = selection.link(figure, {"months": 6}, [_month(3), 1])
+    token = link.split("selection=")[1]
+    exported = client.get(f"/imports/export/?format=csv_bom&selection={token}")
+    assert exported.status_code == 200
+    body = b"".join(exported.streaming_content).decode("utf-8-sig")
+    assert "山田" in body and "佐藤" not in body and "鈴木" not in body
