@@ -317,6 +317,65 @@ def second_purchase_drill(ctx: Context, cell) -> list[int]:
     return _people(keys[missed])
 
 
+# 獲得経路別LTV ------------------------------------------------------------------------
+
+
+def _acquired_through(ctx: Context) -> dict[int, str]:
+    """Each buyer's acquisition channel: the channel of their first order with a positive
+    amount (the rows are in time order)."""
+    if "acquired" not in ctx.cache:
+        found: dict[int, str] = {}
+        rows = ctx.rows
+        for customer, amount, channel in zip(rows.customer, rows.amount, rows.channel, strict=True):
+            if amount > 0 and customer not in found:
+                found[customer] = channel
+        ctx.cache["acquired"] = found
+    return ctx.cache["acquired"]
+
+
+def ltv_by_channel(ctx: Context) -> Result:
+    customers, days, amounts = _arrays(ctx)
+    groups = cohort_maths.ltv_by_group(customers, days, amounts, _acquired_through(ctx))
+    none = _("(no channel)")
+    groups = sorted(groups, key=lambda g: -g.ltv)
+    rows = [
+        {
+            "channel": g.group or none,
+            "buyers": g.buyers,
+            "purchases": g.purchases,
+            "average_order_value": round(g.average_order_value),
+            "purchases_per_buyer": round(g.purchases_per_buyer, 2),
+            "ltv": round(g.ltv),
+        }
+        for g in groups
+    ]
+    chart = Chart(
+        "bars",
+        labels=[r["channel"] for r in rows],
+        values=[max(0, r["ltv"]) for r in rows],
+        texts=[_yen(r["ltv"]) for r in rows],
+        row_notes=[_("%(n)d buyers") % {"n": r["buyers"]} for r in rows],
+        cells=[g.group for g in groups],
+    )
+    return Result(
+        [
+            ("channel", _("Acquisition channel")),
+            ("buyers", _("Buyers")),
+            ("purchases", _("Purchases")),
+            ("average_order_value", _("Average order value (yen)")),
+            ("purchases_per_buyer", _("Purchases per buyer")),
+            ("ltv", _("LTV (yen)")),
+        ],
+        rows,
+        chart,
+        _("LTV = average order value × purchases per buyer, by the channel of the first purchase."),
+    )
+
+
+def ltv_by_channel_drill(ctx: Context, cell) -> list[int]:
+    return _people(k for k, channel in _acquired_through(ctx).items() if channel == str(cell))
+
+
 # 併売 ---------------------------------------------------------------------------------
 
 
@@ -417,6 +476,18 @@ def register_builtin() -> None:
             (MONTHS, WITHIN),
             second_purchase_drill,
             order=20,
+        )
+    )
+    register(
+        Figure(
+            "ltv_by_channel",
+            gettext_lazy("LTV by acquisition channel"),
+            "customers",
+            ltv_by_channel,
+            gettext_lazy("What a customer is worth by the channel they first bought through."),
+            (),
+            ltv_by_channel_drill,
+            order=30,
         )
     )
     register(

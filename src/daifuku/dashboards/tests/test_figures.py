@@ -185,3 +185,22 @@ def test_the_list_exports_the_selected_people(shop, manager):
     assert exported.status_code == 200
     body = b"".join(exported.streaming_content).decode("utf-8-sig")
     assert "山田" in body and "佐藤" not in body and "鈴木" not in body
+
+
+def test_ltv_by_acquisition_channel(shop, manager):
+    figure, params, result = _run("ltv_by_channel", manager)
+    rows = {r["channel"]: r for r in result.rows}
+    # 花子 first bought in the shop (11,000 + 5,500 on two days); 次郎 too (1,100 once)
+    assert rows["店舗"] == {
+        "channel": "店舗",
+        "buyers": 2,
+        "purchases": 3,
+        "average_order_value": 5_867,
+        "purchases_per_buyer": 1.5,
+        "ltv": 8_800,
+    }
+    # 太郎 first bought on the EC site: 22,000, then 3,300 returned two days later
+    assert rows["EC"]["ltv"] == 22_000
+    assert registry.drill(figure, manager, params, "店舗") == sorted(
+        [shop["hanako"].pk, shop["jiro"].pk]
+    )
