@@ -204,3 +204,20 @@ def test_ltv_by_acquisition_channel(shop, manager):
     assert registry.drill(figure, manager, params, "店舗") == sorted(
         [shop["hanako"].pk, shop["jiro"].pk]
     )
+
+
+def test_filtering_the_list_keeps_the_selection(shop, manager):
+    from daifuku.dashboards import selection
+
+    client = Client()
+    client.force_login(manager)
+    link = selection.link(registry.get("revenue_by_channel"), {"months": 12}, "EC")
+    token = link.split("selection=")[1]
+    # the list's htmx request (a search typed in the box) carries the hidden selection
+    partial = client.get(f"/customers/?selection={token}&q=佐藤", HTTP_HX_REQUEST="true")
+    assert partial.status_code == 200
+    html = partial.content.decode()
+    assert "佐藤" in html and "鈴木" not in html
+    everyone_in_ec = client.get(f"/customers/?selection={token}").content.decode()
+    assert "山田 花子" in everyone_in_ec and "佐藤 太郎" in everyone_in_ec
+    assert "鈴木 次郎" not in everyone_in_ec  # bought in the shop only
