@@ -11,4 +11,5 @@ urlpatterns = [
     path("kpis/", kpis.kpi_list, name="kpis"),
     path("kpis/new/", kpis.kpi_create, name="kpi-create"),
     path("kpis/<int:pk>/", kpis.kpi_detail, name="kpi"),
+    path("kpis/<int:pk>/deactivate/", kpis.kpi_deactivate, name="kpi-deactivate"),
 ]

@@ -164,6 +164,10 @@ def test_pages(shop, manager, rep):
     assert "目標を保存" not in client.get(f"/dashboards/kpis/{kpi.pk}/").content.decode()
     assert client.post(f"/dashboards/kpis/{kpi.pk}/", {}).status_code == 403
     assert client.post("/dashboards/kpis/new/", {"metric": "commerce.revenue"}).status_code == 403
+    assert client.post(f"/dashboards/kpis/{kpi.pk}/deactivate/").status_code == 403
+    client.force_login(manager)
+    assert client.post(f"/dashboards/kpis/{kpi.pk}/deactivate/").status_code == 302
+    assert not selectors.list_kpis(manager).filter(pk=kpi.pk).exists()
 
 
 def test_api(shop, manager, rep):

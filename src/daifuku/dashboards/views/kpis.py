@@ -98,3 +98,14 @@ def kpi_detail(request, pk: int):
             "errors": errors,
         },
     )
+
+
+@login_required
+@require_POST
+def kpi_deactivate(request, pk: int):
+    """Stop following a KPI (kept with its targets, no longer listed)."""
+    if not sees_everything(request.user):
+        raise PermissionDenied(_("Only managers and administrators can set KPIs."))
+    kpi = selectors.get_kpi(request.user, pk)
+    services.update_kpi(actor=request.user, kpi=kpi, data={"is_active": False})
+    return done(request, _("The KPI is no longer followed."), "dashboards:kpis")
