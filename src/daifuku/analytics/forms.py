@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from daifuku.core.service_forms import ServiceForm
 
@@ -13,7 +14,9 @@ class NpsForm(ServiceForm):
     answered_on = forms.DateField(
         label=_("Answered on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    source = forms.CharField(label=_("Source"), max_length=50, required=False)
+    source = forms.CharField(
+        label=pgettext_lazy("nps answer", "Source"), max_length=50, required=False
+    )
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Referral(models.Model):
@@ -59,7 +60,7 @@ class NpsAnswer(models.Model):
     )
     score = models.PositiveSmallIntegerField(_("score (0–10)"))
     answered_on = models.DateField(_("answered on"), default=timezone.localdate)
-    source = models.CharField(_("source"), max_length=50, blank=True)
+    source = models.CharField(pgettext_lazy("nps answer", "source"), max_length=50, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
