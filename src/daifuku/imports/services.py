@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from daifuku.accounts.permissions import is_user
 from daifuku.core import audit, jobs, search
 from daifuku.core.context import acting
 from daifuku.core.errors import DomainError, ValidationFailed
@@ -21,7 +22,6 @@ from daifuku.core.models import JobRun
 from daifuku.customers import services as customer_services
 from daifuku.customers.models import Company, Contact, Person
 from daifuku.customers.search_index import PERSON
-from daifuku.customers.services.common import is_user
 from daifuku.customers.services.people import AUDITED_FIELDS
 
 from . import companies, cp932, export, pipeline, readers, targets

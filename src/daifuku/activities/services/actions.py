@@ -15,13 +15,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from daifuku.accounts.models import User
-from daifuku.accounts.permissions import CHANGE
+from daifuku.accounts.permissions import CHANGE, ensure_can, is_user
 from daifuku.core import audit, events
 from daifuku.core.errors import DomainError, ValidationFailed
 
 from .. import subjects
 from ..models import NextAction, Notification, Priority, Status, TouchKind
-from .common import aware, choice, ensure_can, is_user, minutes, subject, text
+from .common import aware, choice, minutes, subject, text
 
 logger = logging.getLogger(__name__)
 AUDITED_FIELDS = (

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from daifuku.accounts import selectors as account_selectors
+from daifuku.core.screens import safe_next
 
 from .. import selectors, services
 from ..calendar import feed_for
 from ..timeline_sources import calendar_url
-from .common import rep_for, safe_next
+from .common import rep_for
 
 
 @login_required

@@ -16,10 +16,9 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daifuku.accounts.permissions import CHANGE, VIEW
+from daifuku.accounts.permissions import CHANGE, VIEW, ensure_can
 from daifuku.core import audit, events
 from daifuku.core.errors import ValidationFailed
-from daifuku.customers.services.common import ensure_can
 
 from ..maths import tax as tax_maths
 from ..models import Channel, Order, OrderLine, OrderStatus, Product, Return, ReturnKind, ReturnLine

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from daifuku.accounts.permissions import CHANGE, DELETE, may
 from daifuku.core import timeline
+from daifuku.core.screens import done, int_or_none, page_size, run_service
 
 from .. import selectors, services
 from ..custom_fields import active_definitions
 from ..forms import CompanyForm
-from .common import deleted_message, done, history_rows, int_or_none, page_size, run_service
+from .common import deleted_message, history_rows
 
 
 @login_required

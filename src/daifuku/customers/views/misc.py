@@ -10,12 +10,12 @@ from django.views.decorators.http import require_POST
 
 from daifuku.accounts.permissions import sees_everything
 from daifuku.core.japanese import lookup_postal_code, normalize_postal_code
+from daifuku.core.screens import done, run_service
 
 from .. import selectors, services
 from ..custom_fields import suggest_key
 from ..forms import CustomFieldForm, TagForm
 from ..selectors import reference
-from .common import done, run_service
 
 
 @login_required

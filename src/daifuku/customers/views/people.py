@@ -13,13 +13,14 @@ from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.permissions import CHANGE, DELETE, may
 from daifuku.core import panels, timeline
 from daifuku.core.errors import DomainError, ValidationFailed
+from daifuku.core.screens import done, int_or_none, page_size, run_service
 
 from .. import selectors, services
 from ..custom_fields import active_definitions
 from ..forms import ConsentForm, ContactForm, HouseholdForm, PersonForm
 from ..models.people import Lifecycle, RelationshipStage
 from ..selectors import reference
-from .common import deleted_message, done, history_rows, int_or_none, page_size, run_service
+from .common import deleted_message, history_rows
 
 
 def _filters(request) -> selectors.PersonFilters:

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.permissions import CHANGE, DELETE, can
 from daifuku.core import timeline
+from daifuku.core.screens import done, int_or_none, page_size, run_service
 
 from .. import selectors, services
 from ..forms import DealForm, LineItemForm
 from ..models import DealStatus, ForecastCategory, StageKind
-from .common import attempt, done, form_error_text, int_or_none, page_size, run_service
+from .common import attempt, form_error_text
 
 
 def _filters(request) -> selectors.DealFilters:
