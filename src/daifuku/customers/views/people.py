@@ -13,7 +13,7 @@ from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.permissions import CHANGE, DELETE, may
 from daifuku.core import panels, timeline
 from daifuku.core.errors import DomainError, ValidationFailed
-from daifuku.core.screens import done, int_or_none, page_size, run_service
+from daifuku.core.screens import done, int_or_none, page_or_partial, page_size, run_service
 
 from .. import selectors, services
 from ..custom_fields import active_definitions
@@ -69,12 +69,9 @@ def person_list(request):
         )
         + (sort != "kana"),
     }
-    template = (
-        "customers/partials/_people_table.html"
-        if request.htmx and not request.htmx.boosted
-        else "customers/person_list.html"
+    return page_or_partial(
+        request, "customers/person_list.html", "customers/partials/_people_table.html", context
     )
-    return render(request, template, context)
 
 
 @login_required
