@@ -78,6 +78,24 @@ def test_if_match_on_deals_wildcard_list_and_stale(admin_api, admin):
     )
 
 
+@pytest.mark.parametrize(
+    "header, status", [("*", 200), ('"7", "1"', 200), ('W/"1"', 200), ('"7"', 412)]
+)
+def test_if_match_on_the_organisation_profile(admin_api, header, status):
+    """The organisation profile reads If-Match as every versioned record does."""
+    response = admin_api.client.put(
+        "/api/v1/settings/organization",
+        {"name": "株式会社大福商事"},
+        content_type="application/json",
+        **admin_api._headers({"HTTP_IF_MATCH": header}),
+    )
+    assert response.status_code == status, response.content
+    if status == 412:
+        assert response.json()["code"] == "precondition_failed"
+    else:
+        assert response["ETag"] == '"2"'
+
+
 def _document(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
