@@ -129,41 +129,56 @@ def list_people(
     cursor: str | None = None,
     size: int = 25,
     backwards: bool = False,
+    rows: bool = False,
 ) -> Page:
-    """A page of people for the list (model instances with primary e-mail and phone, and
-    ``tag_labels``): at most four queries whatever the size (page, tags; the capped count in the
-    view). A search in 五十音順 pages straight from the search's hits (see
-    :func:`_search_page`)."""
-    if filters.q and sort == "kana":
-        page = _search_page(
-            user, filters, cursor=cursor, size=size, backwards=backwards, counted=True
-        )
-        found = _list_columns_only(
-            people_queryset(user).filter(pk__in=page.items), PERSON_SORTS["kana"]
-        )
-        people = {p.pk: p for p in found}
-        page.items = [people[pk] for pk in page.items if pk in people]
-        return _with_tag_labels(page)
-    qs = filters.apply(people_queryset(user))
+    """A page of the people list — the screen's and the API's, one path: the same
+    permissions, filters, order and cursors; only what a row is differs.
+
+    Which people, in which order: a search in 五十音順 pages straight from the search's
+    hits (:func:`_search_page`); a search sorted otherwise that matches more than its
+    window walks the list in its own order (:func:`_search_sorted_otherwise`); anything
+    else pages the table with the search's candidates as a condition.
+
+    What a row is: model instances with primary e-mail and phone and ``tag_labels`` for
+    the screen (at most four queries whatever the size: page, tags; the capped count in
+    the view); with ``rows``, plain dicts for the API (forwards only) in one statement
+    besides the search's — the page by hand-written SQL (:mod:`.page`: compiling the ORM
+    query cost more CPU than running it) with each row's extras in the same statement,
+    ``email``, ``phone`` (primary), ``tags`` (by name), ``owner`` (username or None) and
+    ``updated_at_json`` (see :func:`.page.select_rows`)."""
+    if rows and backwards:
+        raise ValueError("the rows of the people list page forwards only")
+    base = people_queryset(user)
     ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
-    if filters.q and _search_window(user, filters)[1]:
-        page = _search_sorted_otherwise(
-            user, filters, qs, ordering, cursor=cursor, size=size, backwards=backwards
+    if filters.q and sort == "kana":
+        # counted: the screen counts the list too, and the count's search serves the page
+        page = _search_page(
+            user, filters, cursor=cursor, size=size, backwards=backwards, counted=not rows
         )
-        people = {
-            p.pk: p
-            for p in _list_columns_only(
-                qs.filter(pk__in=[row["id"] for row in page.items]), ordering
-            )
-        }
-        page.items = [people[row["id"]] for row in page.items if row["id"] in people]
-        return _with_tag_labels(page)
-    if filters.q:
-        qs = qs.filter(pk__in=_search_candidates(user, filters))
-    qs = _list_columns_only(qs, ordering)
-    return _with_tag_labels(
-        keyset_page(qs, ordering, cursor=cursor, size=size, backwards=backwards)
-    )
+        ids, among = page.items, base
+    elif filters.q and _search_window(user, filters)[1]:
+        # more matches than the window: walk the list in its own order
+        among = filters.apply(base)
+        page = _search_sorted_otherwise(
+            user, filters, among, ordering, cursor=cursor, size=size, backwards=backwards
+        )
+        ids = [row["id"] for row in page.items]
+    elif rows:
+        return _plain_rows_page(user, filters, base, ordering, cursor=cursor, size=size)
+    else:
+        qs = filters.apply(base)
+        if filters.q:
+            qs = qs.filter(pk__in=_search_candidates(user, filters))
+        qs = _list_columns_only(qs, ordering)
+        return _with_tag_labels(
+            keyset_page(qs, ordering, cursor=cursor, size=size, backwards=backwards)
+        )
+    if rows:
+        page.items = _rows_in_order(ids, scope(base), base)
+        return page
+    people = {p.pk: p for p in _list_columns_only(among.filter(pk__in=ids), ordering)}
+    page.items = [people[pk] for pk in ids if pk in people]
+    return _with_tag_labels(page)
 
 
 def _search_sorted_otherwise(
@@ -249,42 +264,27 @@ PERSON_ROW_FIELDS = (
 )
 
 
-def list_people_rows(
-    user, filters: PersonFilters, *, sort: str = "kana", cursor: str | None = None, size: int = 25
+def _plain_rows_page(
+    user, filters: PersonFilters, base: QuerySet, ordering, *, cursor: str | None, size: int
 ) -> Page:
-    """The page :func:`list_people` returns (same permissions, filters, order and cursor)
-    as plain dicts for the API, in one statement besides the search's: the page from one
-    table by hand-written SQL (:mod:`.page`: compiling the ORM query cost more
-    CPU than running it) with each row's extras in the same statement — ``email``,
-    ``phone`` (primary), ``tags`` (by name), ``owner`` (username or None) and
-    ``updated_at_json`` (see :func:`.page.select_rows`)."""
-    base = people_queryset(user)
+    """The API's page of a list that is not walked in the search's order: hand-written SQL
+    on the people table with the user's scope ANDed in, or the ORM when the scope needs
+    another table."""
     where = scope(base)
-    ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
-    if filters.q and sort == "kana":
-        page = _search_page(user, filters, cursor=cursor, size=size)
-        page.items = _rows_in_order(page.items, where, base)
-    elif (
-        filters.q and _search_window(user, filters)[1]
-    ):  # more matches than the window: walk the list
-        page = _search_sorted_otherwise(
-            user, filters, filters.apply(base), ordering, cursor=cursor, size=size
-        )
-        page.items = _rows_in_order([row["id"] for row in page.items], where, base)
-    elif where is not None:
+    if where is not None:
         conditions = [where, *filters.conditions()]
         if filters.q:
             conditions.append(ids_condition(_search_candidates(user, filters)))
-        page = rows_page(
+        return rows_page(
             conditions, PERSON_ROW_FIELDS, ordering, cursor=cursor, size=size, extras=True
         )
-    else:  # a permission policy that joins other tables: the ORM writes the page's query
-        qs = filters.apply(base)
-        if filters.q:
-            qs = qs.filter(pk__in=_search_candidates(user, filters))
-        fields = ["id", *(name.lstrip("-") for name in ordering if name.lstrip("-") != "id")]
-        page = keyset_page(qs.values(*fields), ordering, cursor=cursor, size=size)
-        page.items = _rows_in_order([row["id"] for row in page.items], None, base)
+    # a permission policy that joins other tables: the ORM writes the page's query
+    qs = filters.apply(base)
+    if filters.q:
+        qs = qs.filter(pk__in=_search_candidates(user, filters))
+    fields = ["id", *(name.lstrip("-") for name in ordering if name.lstrip("-") != "id")]
+    page = keyset_page(qs.values(*fields), ordering, cursor=cursor, size=size)
+    page.items = _rows_in_order([row["id"] for row in page.items], None, base)
     return page
 
 
