@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -77,12 +77,13 @@ def get_person(user, pk, action: str = VIEW) -> Person:
 
 
 def get_company(user, pk, action: str = VIEW) -> Company:
-    company = (
-        companies_queryset(user, action).select_related("owner", "team").filter(pk=_int(pk)).first()
+    # [:1] rather than first(): no ORDER BY to compile for a primary-key lookup
+    found = list(
+        companies_queryset(user, action).select_related("owner", "team").filter(pk=_int(pk))[:1]
     )
-    if company is None:
+    if not found:
         raise Http404
-    return company
+    return found[0]
 
 
 def _int(value) -> int:
@@ -497,21 +498,28 @@ _ACTIVE_DEFINITIONS = FixedQuery(
 
 
 def company_360(user, pk) -> dict[str, Any]:
+    """What the company page shows: profile, contact points, tags, the people who work
+    there (not in the trash), custom fields. Compiled reads, as the person's page."""
     company = get_company(user, pk)
     return {
         "company": company,
-        "emails": list(company.emails.all()),
-        "phones": list(company.phones.all()),
-        "tags": list(company.tags.all()),
-        "contacts": list(
-            Contact.objects.filter(company=company, person__deleted_at__isnull=True)
-            .select_related("person")
-            .prefetch_related(Prefetch("person__phones"))
-        ),
-        "custom_definitions": list(
-            CustomFieldDefinition.objects.filter(target="company", is_active=True)
-        ),
+        "emails": _COMPANY_EMAILS(company.pk),
+        "phones": _COMPANY_PHONES(company.pk),
+        "tags": _COMPANY_TAGS(company.pk),
+        "contacts": _COMPANY_CONTACTS(company.pk),
+        "custom_definitions": _ACTIVE_DEFINITIONS("company"),
     }
+
+
+_COMPANY_EMAILS = FixedQuery(lambda pk: EmailAddress.objects.filter(company_id=pk))
+_COMPANY_PHONES = FixedQuery(lambda pk: PhoneNumber.objects.filter(company_id=pk))
+_COMPANY_TAGS = FixedQuery(lambda pk: Tag.objects.filter(companies=pk))
+# The page shows each contact's name only (the person's phones were prefetched and unused)
+_COMPANY_CONTACTS = FixedQuery(
+    lambda pk: Contact.objects.filter(
+        company_id=pk, person__deleted_at__isnull=True
+    ).select_related("person")
+)
 
 
 def get_household_member(user, pk, action: str = VIEW) -> HouseholdMember:
