@@ -112,6 +112,12 @@ def test_an_inactive_user_lists_nobody(ledger, rep):
     assert selectors.list_people(rep, PersonFilters(), rows=True).items == []
 
 
+def test_rows_page_forwards_only(rep):
+    """The API's rows have no "previous" link: a backwards page of them is a mistake."""
+    with pytest.raises(ValueError):
+        selectors.list_people(rep, PersonFilters(), rows=True, backwards=True)
+
+
 def test_a_policy_that_joins_other_tables_is_still_obeyed(ledger, rep, monkeypatch):
     def tokyo_team_only(queryset, user, action):
         return queryset.filter(team__name="東京営業")
