@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daifuku.core import audit
-from daifuku.core.fixed_query import converter
 from daifuku.core.errors import DomainError, ValidationFailed
+from daifuku.core.fixed_query import converter
 
 from .models import TOKEN_PREFIX, ApiToken, Role, Team, User, hash_token
 
