@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def person(rep):
-    from daifuku.customers.services import create_person
+    from daifuku.customers.tests import factories
 
-    return create_person(actor=rep, data={"family_name": "山田", "given_name": "花子"})
+    return factories.person(rep, family_name="山田", given_name="花子")
 
 
 @pytest.mark.parametrize(

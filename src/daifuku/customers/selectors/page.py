@@ -20,7 +20,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import F, QuerySet
 from django.db.models.lookups import Exact
 
-from daifuku.core import db, rows, search
+from daifuku.core import db, search
+from daifuku.core.fixed_query import converter
 from daifuku.core.pagination import Page, decode_cursor, encode_cursor, invalid_cursor
 
 from ..models import Person
@@ -223,7 +224,7 @@ def select_rows(
             f"SELECT {select} FROM {table} WHERE {condition} {tail}", [*params, *tail_params]
         )
         found = db_cursor.fetchall()
-    convert = rows.converter(model, names, wrapper=wrapper)
+    convert = converter(model, names, wrapper=wrapper)
     if not extras:
         return [dict(zip(names, convert(row), strict=True)) for row in found]
     width = len(names)
