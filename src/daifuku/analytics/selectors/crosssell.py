@@ -1,0 +1,209 @@
+"""Cross-sell and up-sell (クロスセル・アップセル) from commerce's order lines.
+
+* **Co-purchases**: catalog products bought in the same order, with support, confidence
+  and lift (:mod:`daifuku.analytics.maths.copurchase`), over every order that counts (a
+  fully returned or cancelled order does not). They describe the business as a whole, so
+  they are computed once for everybody and kept until an order changes.
+* **Recommendations** for one person: products bought with what they already have, by
+  the sum of confidences over pairs with lift above 1, then the most popular products;
+  never a product they bought, never a product withdrawn from the catalog. Each comes
+  with its reason.
+* **Up-sell paths**: customers who first bought a product and later a dearer product of
+  the same category. A product's category is the part of its code before the first
+  hyphen (``CHA-SENCHA`` and ``CHA-GYOKURO`` are both ``CHA``), as the price list codes.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
+
+from daifuku.accounts.permissions import restrict_to_customer
+from daifuku.commerce.models import Order, OrderLine, Product
+from daifuku.customers import selectors as customer_selectors
+
+from ..maths import copurchase
+from ..permissions_business import ensure_business_reader
+from .orders import COUNTING, counting_orders, local_days
+
+CACHE_SECONDS = 3600
+MIN_TOGETHER = 2  # a pair seen in a single order is chance, not a pattern
+
+
+def _version() -> str:
+    """Changes whenever an order is recorded or returned (returns update the order)."""
+    state = Order.objects.aggregate(n=Count("pk"), last=Max("pk"), changed=Max("updated_at"))
+    changed = state["changed"].isoformat() if state["changed"] else ""
+    return f"{state['n']}:{state['last']}:{changed}"
+
+
+def co_purchase_stats() -> copurchase.CoPurchase:
+    """Pair statistics over every counting order (business-wide, cached per version)."""
+    key = f"analytics:copurchase:{MIN_TOGETHER}:{_version()}"
+    stats = cache.get(key)
+    if stats is None:
+        rows = list(
+            OrderLine.objects.filter(order__status__in=COUNTING, product__isnull=False)
+            .order_by()
+            .values_list("order_id", "product_id")
+        )
+        orders = [o for o, _p in rows]
+        products = [p for _o, p in rows]
+        stats = copurchase.co_purchases(orders, products, min_together=MIN_TOGETHER)
+        cache.set(key, stats, CACHE_SECONDS)
+    return stats
+
+
+def top_pairs(user, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The strongest co-purchase pairs (by lift, then orders together): a business figure."""
+    ensure_business_reader(user)
+    stats = co_purchase_stats()
+    pairs = stats.pairs[:limit]
+    products = _products({p for pair in pairs for p in (pair.a, pair.b)})
+    return [
+        {
+            "a": _product_dict(products.get(pair.a)),
+            "b": _product_dict(products.get(pair.b)),
+            "orders_together": pair.together,
+            "support": pair.support,
+            "confidence_ab": pair.confidence_ab,
+            "confidence_ba": pair.confidence_ba,
+            "lift": pair.lift,
+        }
+        for pair in pairs
+    ]
+
+
+def _products(ids) -> dict[int, Product]:
+    return {p.pk: p for p in Product.objects.filter(pk__in=list(ids))}
+
+
+def _product_dict(product: Product | None) -> dict[str, Any] | None:
+    if product is None:
+        return None
+    return {
+        "product_id": product.pk,
+        "code": product.code,
+        "name": product.name,
+        "unit_price": product.unit_price,
+    }
+
+
+def owned_products(user, person) -> set[int]:
+    """Catalog products of the person's counting orders that the user may see."""
+    orders = restrict_to_customer(Order.objects.all(), user, person, field="person").filter(
+        status__in=COUNTING
+    )
+    return set(
+        OrderLine.objects.filter(order__in=orders.values("pk"), product__isnull=False)
+        .order_by()
+        .values_list("product_id", flat=True)
+        .distinct()
+    )
+
+
+def recommendations_for(user, person_id, *, limit: int = 5) -> list[dict[str, Any]]:
+    """Ranked products to suggest to the person (404 when out of the user's scope), each
+    with ``reason``: ``co_purchase`` (``because_of`` the owned product with the strongest
+    lift, its ``lift`` and ``confidence``) or ``popular`` (``orders`` with it)."""
+    person = customer_selectors.get_person(user, person_id)
+    owned = owned_products(user, person)
+    stats = co_purchase_stats()
+    withdrawn = set(Product.objects.filter(is_active=False).values_list("pk", flat=True))
+    picks = [
+        p
+        for p in copurchase.recommend(owned, stats, limit=limit + len(withdrawn))
+        if p not in withdrawn
+    ][:limit]
+    best: dict[int, copurchase.Pair] = {}
+    for pair in stats.pairs:
+        if pair.lift <= 1:
+            continue
+        for have, other in ((pair.a, pair.b), (pair.b, pair.a)):
+            if have in owned and other in picks and other not in best:
+                best[other] = pair
+    products = _products(set(picks) | {p for pair in best.values() for p in (pair.a, pair.b)})
+    result = []
+    for rank, product_id in enumerate(picks, 1):
+        item: dict[str, Any] = {"rank": rank, **(_product_dict(products.get(product_id)) or {})}
+        pair = best.get(product_id)
+        if pair is not None:
+            have = pair.a if pair.b == product_id else pair.b
+            confidence = pair.confidence_ab if pair.a == have else pair.confidence_ba
+            item.update(
+                reason="co_purchase",
+                because_of=_product_dict(products.get(have)),
+                lift=round(pair.lift, 4),
+                confidence=round(confidence, 4),
+                orders=stats.popularity.get(product_id, 0),
+                explanation=_("Often bought with %(product)s (lift %(lift).1f)")
+                % {"product": products[have].name, "lift": pair.lift},
+            )
+        else:
+            count = stats.popularity.get(product_id, 0)
+            item.update(
+                reason="popular",
+                because_of=None,
+                lift=None,
+                confidence=None,
+                orders=count,
+                explanation=_("Popular: in %(count)d orders") % {"count": count},
+            )
+        result.append(item)
+    return result
+
+
+def category_of(code: str) -> str:
+    """The category of a product code: what comes before the first hyphen."""
+    return code.split("-", 1)[0] if "-" in code else code
+
+
+def upsell_paths(user, *, limit: int = 20) -> list[dict[str, Any]]:
+    """From a product to a dearer one of the same category: how many customers bought the
+    dearer one after first buying the cheaper one, and the median days between the two
+    first purchases. Most customers first."""
+    ensure_business_reader(user)
+    rows = list(
+        OrderLine.objects.filter(
+            order__in=counting_orders(user).values("pk"), product__isnull=False
+        )
+        .order_by()
+        .values_list("order__person_id", "order__company_id", "order__ordered_at", "product_id")
+    )
+    if not rows:
+        return []
+    days = local_days([r[2] for r in rows]).astype("int64").tolist()
+    first: dict[tuple, dict[int, int]] = defaultdict(dict)
+    for (person, company, _at, product), day in zip(rows, days, strict=True):
+        seen = first[(person, company)]
+        if product not in seen or day < seen[product]:
+            seen[product] = day
+    catalog = {p.pk: p for p in Product.objects.filter(pk__in={r[3] for r in rows})}
+    gaps: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for seen in first.values():
+        items = sorted(seen.items(), key=lambda item: item[1])
+        for i, (cheap, cheap_day) in enumerate(items):
+            for dear, dear_day in items[i + 1 :]:
+                a, b = catalog[cheap], catalog[dear]
+                if (
+                    dear_day > cheap_day
+                    and b.unit_price > a.unit_price
+                    and category_of(a.code) == category_of(b.code)
+                ):
+                    gaps[(cheap, dear)].append(dear_day - cheap_day)
+    ranked = sorted(gaps.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]
+    return [
+        {
+            "category": category_of(catalog[a].code),
+            "from_product": _product_dict(catalog[a]),
+            "to_product": _product_dict(catalog[b]),
+            "customers": len(days_between),
+            "median_days": statistics.median(days_between),
+        }
+        for (a, b), days_between in ranked
+    ]
