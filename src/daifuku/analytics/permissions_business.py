@@ -30,8 +30,7 @@ def may_see_business_figures(user) -> bool:
 def ensure_business_reader(user) -> None:
     if not may_see_business_figures(user):
         raise PermissionDenied(
-            _("Business figures are for managers, administrators and marketers."),
-            code="permission_denied",
+            _("Business figures are for managers, administrators and marketers.")
         )
 
 

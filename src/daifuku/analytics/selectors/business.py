@@ -61,20 +61,25 @@ def cohorts(user, *, first: str | None = None, last: str | None = None) -> list[
     ``first`` and ``last`` inclusive when given): the cohort's size, the share of it
     buying in month 0, 1, 2 … after (``retention``, up to the current month) and its
     revenue in each of those months (``revenue``, returns deducted)."""
-    rows = _read(user)
+    today = _today()
+    rows = _read(user, today)
     table = maths.cohorts(rows.customer, rows.day, rows.amount, period="month")
+    this_month = today.year * 12 + today.month - 1
     result = []
     for i, label in enumerate(table.labels):
         if (first and label < first) or (last and label > last):
             continue
         reached = ~np.isnan(table.retention[i])
+        # the months since the last order of the business have begun too: nobody bought
+        months = this_month - (int(label[:4]) * 12 + int(label[5:]) - 1) + 1
+        pad = [0] * max(0, months - int(reached.sum()))
         result.append(
             {
                 "cohort": label,
                 "size": int(table.sizes[i]),
-                "retention": [round(float(v), 6) for v in table.retention[i][reached]],
-                "active": [int(v) for v in table.active[i][reached]],
-                "revenue": [_yen(v) for v in table.revenue[i][reached]],
+                "retention": [round(float(v), 6) for v in table.retention[i][reached]] + pad,
+                "active": [int(v) for v in table.active[i][reached]] + pad,
+                "revenue": [_yen(v) for v in table.revenue[i][reached]] + pad,
             }
         )
     return result
