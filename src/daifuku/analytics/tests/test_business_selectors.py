@@ -11,9 +11,10 @@ import pytest
 from daifuku.analytics.selectors import business, crosssell
 from daifuku.core.errors import PermissionDenied
 
-from .business_world import shop, world  # noqa: F401  (fixtures)
+from . import business_world
 
 pytestmark = pytest.mark.django_db
+shop, world = business_world.shop, business_world.world  # fixtures
 D = dt.date
 
 
