@@ -11,7 +11,7 @@ PANEL_SIZE = 3
 
 def person_recommendations_panel(request, person) -> dict:
     """The top products for the person with the reason in words (co-purchase or popular)."""
-    items = recommendations_for(request.user, person.pk, limit=PANEL_SIZE)
+    items = recommendations_for(request.user, person=person, limit=PANEL_SIZE)
     return {
         "recommendations": [
             {

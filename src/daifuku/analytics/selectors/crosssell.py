@@ -20,11 +20,11 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from daifuku.accounts.permissions import restrict_to_customer
-from daifuku.commerce.models import Order, OrderLine, Product
+from daifuku.commerce.models import Order, OrderLine, Product, Return
 from daifuku.customers import selectors as customer_selectors
 
 from ..maths import copurchase
@@ -35,16 +35,25 @@ CACHE_SECONDS = 3600
 MIN_TOGETHER = 2  # a pair seen in a single order is chance, not a pattern
 
 
-def _version() -> str:
-    """Changes whenever an order is recorded or returned (returns update the order)."""
-    state = Order.objects.aggregate(n=Count("pk"), last=Max("pk"), changed=Max("updated_at"))
-    changed = state["changed"].isoformat() if state["changed"] else ""
-    return f"{state['n']}:{state['last']}:{changed}"
+def _version() -> tuple[int, int]:
+    """The newest order and the newest return: orders are written once and change only by
+    a return, so together they say whether the co-purchases changed. One query on two
+    primary-key indexes (a count or a newest ``updated_at`` would scan the table)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {Order._meta.db_table}),"  # noqa: S608 (model names)
+            f" (SELECT MAX(id) FROM {Return._meta.db_table})"
+        )
+        last_order, last_return = cursor.fetchone()
+    return last_order or 0, last_return or 0
 
 
 def co_purchase_stats() -> copurchase.CoPurchase:
     """Pair statistics over every counting order (business-wide, cached per version)."""
-    key = f"analytics:copurchase:{MIN_TOGETHER}:{_version()}"
+    version = _version()
+    if version[0] == 0:
+        return copurchase.co_purchases([], [])
+    key = f"analytics:copurchase:{MIN_TOGETHER}:{version[0]}:{version[1]}"
     stats = cache.get(key)
     if stats is None:
         rows = list(
@@ -107,14 +116,22 @@ def owned_products(user, person) -> set[int]:
     )
 
 
-def recommendations_for(user, person_id, *, limit: int = 5) -> list[dict[str, Any]]:
-    """Ranked products to suggest to the person (404 when out of the user's scope), each
-    with ``reason``: ``co_purchase`` (``because_of`` the owned product with the strongest
-    lift, its ``lift`` and ``confidence``) or ``popular`` (``orders`` with it)."""
-    person = customer_selectors.get_person(user, person_id)
-    owned = owned_products(user, person)
+def recommendations_for(
+    user, person_id=None, *, person=None, limit: int = 5
+) -> list[dict[str, Any]]:
+    """Ranked products to suggest to the person (by id, 404 when out of the user's scope,
+    or already read through the ledger's selectors), each with ``reason``:
+    ``co_purchase`` (``because_of`` the owned product with the strongest lift, its
+    ``lift`` and ``confidence``) or ``popular`` (``orders`` with it). Three or four
+    queries: the person's products, the orders' version, the catalog rows concerned."""
+    if person is None:
+        person = customer_selectors.get_person(user, person_id)
     stats = co_purchase_stats()
-    withdrawn = set(Product.objects.filter(is_active=False).values_list("pk", flat=True))
+    if not stats.popularity:  # nothing sold yet: nothing to suggest
+        return []
+    owned = owned_products(user, person)
+    catalog = {p.pk: p for p in Product.objects.filter(pk__in=list(set(stats.popularity) | owned))}
+    withdrawn = {pk for pk, p in catalog.items() if not p.is_active}
     picks = [
         p
         for p in copurchase.recommend(owned, stats, limit=limit + len(withdrawn))
@@ -127,22 +144,21 @@ def recommendations_for(user, person_id, *, limit: int = 5) -> list[dict[str, An
         for have, other in ((pair.a, pair.b), (pair.b, pair.a)):
             if have in owned and other in picks and other not in best:
                 best[other] = pair
-    products = _products(set(picks) | {p for pair in best.values() for p in (pair.a, pair.b)})
     result = []
     for rank, product_id in enumerate(picks, 1):
-        item: dict[str, Any] = {"rank": rank, **(_product_dict(products.get(product_id)) or {})}
+        item: dict[str, Any] = {"rank": rank, **(_product_dict(catalog.get(product_id)) or {})}
         pair = best.get(product_id)
         if pair is not None:
             have = pair.a if pair.b == product_id else pair.b
             confidence = pair.confidence_ab if pair.a == have else pair.confidence_ba
             item.update(
                 reason="co_purchase",
-                because_of=_product_dict(products.get(have)),
+                because_of=_product_dict(catalog.get(have)),
                 lift=round(pair.lift, 4),
                 confidence=round(confidence, 4),
                 orders=stats.popularity.get(product_id, 0),
                 explanation=_("Often bought with %(product)s (lift %(lift).1f)")
-                % {"product": products[have].name, "lift": pair.lift},
+                % {"product": catalog[have].name, "lift": pair.lift},
             )
         else:
             count = stats.popularity.get(product_id, 0)

@@ -17,8 +17,13 @@ SHOP = [
 
 @pytest.fixture
 def shop(db):
+    from django.core.cache import cache
+
     from daifuku.commerce.services import create_product
 
+    # co-purchases are cached by the newest order and return ids, which SQLite hands out
+    # again after a test's rollback
+    cache.clear()
     return {
         code.split("-")[1].lower(): create_product(
             actor="test",
