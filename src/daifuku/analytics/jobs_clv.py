@@ -35,6 +35,16 @@ def fit_clv(job_id: int):
     try:
         rows = transactions(None, until=end)
         summary = maths.summarise(rows.customer, rows.day, rows.amount, end=end)
+        if not (summary.frequency > 0).any():
+            jobs.fail(
+                job,
+                _(
+                    "No customer has bought twice up to %(date)s: the CLV models learn from "
+                    "repeat purchases, so there is nothing to fit yet."
+                )
+                % {"date": end.isoformat()},
+            )
+            return None
         jobs.report_progress(job, 1, message=_("Fitting the purchase model (BG/NBD)…"))
         bgnbd = maths.fit_bgnbd(summary.frequency, summary.recency, summary.T)
         jobs.report_progress(job, 2, message=_("Fitting the order value model (Gamma-Gamma)…"))

@@ -88,7 +88,7 @@ def top_pairs(user, *, limit: int = 20) -> list[dict[str, Any]]:
     ]
 
 
-def _products(ids) -> dict[int, Product]:
+def _products(ids) -> dict[Any, Product]:
     return {p.pk: p for p in Product.objects.filter(pk__in=list(ids))}
 
 
@@ -130,14 +130,16 @@ def recommendations_for(
     if not stats.popularity:  # nothing sold yet: nothing to suggest
         return []
     owned = owned_products(user, person)
-    catalog = {p.pk: p for p in Product.objects.filter(pk__in=list(set(stats.popularity) | owned))}
+    catalog: dict[Any, Product] = {
+        p.pk: p for p in Product.objects.filter(pk__in=list(set(stats.popularity) | owned))
+    }
     withdrawn = {pk for pk, p in catalog.items() if not p.is_active}
     picks = [
         p
         for p in copurchase.recommend(owned, stats, limit=limit + len(withdrawn))
         if p not in withdrawn
     ][:limit]
-    best: dict[int, copurchase.Pair] = {}
+    best: dict[Any, copurchase.Pair] = {}
     for pair in stats.pairs:
         if pair.lift <= 1:
             continue
@@ -147,18 +149,18 @@ def recommendations_for(
     result = []
     for rank, product_id in enumerate(picks, 1):
         item: dict[str, Any] = {"rank": rank, **(_product_dict(catalog.get(product_id)) or {})}
-        pair = best.get(product_id)
-        if pair is not None:
-            have = pair.a if pair.b == product_id else pair.b
-            confidence = pair.confidence_ab if pair.a == have else pair.confidence_ba
+        found = best.get(product_id)
+        if found is not None:
+            have = found.a if found.b == product_id else found.b
+            confidence = found.confidence_ab if found.a == have else found.confidence_ba
             item.update(
                 reason="co_purchase",
                 because_of=_product_dict(catalog.get(have)),
-                lift=round(pair.lift, 4),
+                lift=round(found.lift, 4),
                 confidence=round(confidence, 4),
                 orders=stats.popularity.get(product_id, 0),
                 explanation=_("Often bought with %(product)s (lift %(lift).1f)")
-                % {"product": catalog[have].name, "lift": pair.lift},
+                % {"product": catalog[have].name, "lift": found.lift},
             )
         else:
             count = stats.popularity.get(product_id, 0)

@@ -63,10 +63,7 @@ def local_days(instants) -> np.ndarray:
     Japan keeps one offset all year, so one offset converts every row at numpy speed; a
     zone with summer time falls back to converting row by row."""
     zone = timezone.get_current_timezone()
-    offsets = {
-        zone.utcoffset(dt.datetime(2026, month, 1))  # type: ignore[arg-type]
-        for month in (1, 7)
-    }
+    offsets = {zone.utcoffset(dt.datetime(2026, month, 1)) for month in (1, 7)}
     if len(offsets) == 1:
         offset = offsets.pop().total_seconds()  # type: ignore[union-attr]
         seconds = np.fromiter(

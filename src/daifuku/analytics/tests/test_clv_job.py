@@ -126,5 +126,5 @@ def test_no_orders_fails_the_job_with_a_reason(admin, django_capture_on_commit_c
         job = clv_services.start_fit(actor=admin, calibration_end=dt.date(2026, 1, 1))
     job.refresh_from_db()
     assert job.status == JobRun.Status.FAILED
-    assert "CLV" in job.error
+    assert "2回以上購入した顧客がいない" in job.error
     assert not CLVFit.objects.exists()
