@@ -72,10 +72,12 @@ def _day(value: str | None, field: str, default: dt.date | None = None) -> dt.da
             raise ValidationFailed({field: [_("This field is required.")]}, code="invalid_date")
         return default
     try:
-        if len(text) == 10:
-            return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text) if len(text) == 10 else None
     except ValueError:
-        pass
+        day = None
+    # far-off years are typos, and windows around them would leave the calendar
+    if day is not None and 1900 <= day.year <= 2999:
+        return day
     raise ValidationFailed(
         {field: [_("Use a date as YYYY-MM-DD (2026-04-01).")]}, code="invalid_date"
     )

@@ -81,6 +81,8 @@ def test_the_other_figures_answer(manager_api, world):
             "to",
         ),
         ("/api/v1/analytics/churn?window_days=0", 422, "invalid_window", None),
+        ("/api/v1/analytics/churn?as_of=0001-01-01", 422, "invalid_date", "as_of"),
+        ("/api/v1/analytics/repeat-rate?as_of=9999-12-31", 422, "invalid_date", "as_of"),
         ("/api/v1/analytics/ltv?by=prefecture", 422, "invalid_group", "by"),
         ("/api/v1/analytics/revenue?by=store", 422, "invalid_group", "by"),
         ("/api/v1/analytics/revenue?from=yesterday", 422, "invalid_date", "from"),
