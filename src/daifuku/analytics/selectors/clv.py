@@ -42,6 +42,11 @@ def fit_for(user, *, calibration_end: dt.date, period: str = "week") -> CLVFit |
     )
 
 
+def fitted(calibration_end: dt.date, period: str = "week") -> bool:
+    """Whether a fit exists for this calibration end (for the schedule: no user)."""
+    return CLVFit.objects.filter(calibration_end=calibration_end, period=period).exists()
+
+
 def open_job(calibration_end: dt.date, period: str = "week") -> JobRun | None:
     """A queued or running fit for this calibration end, if any."""
     return (

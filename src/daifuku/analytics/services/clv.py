@@ -94,3 +94,15 @@ def save_fit(
         if progress:
             progress(start + BATCH)
     return fit
+
+
+def nightly_fit() -> JobRun | None:
+    """The schedule's entry point: fit on the orders up to yesterday (Japan time) once a
+    day, so every customer's predicted CLV and probability alive stay current; nothing
+    when that fit exists or is under way."""
+    from ..selectors import clv as clv_selectors
+
+    end = timezone.localdate() - dt.timedelta(days=1)
+    if clv_selectors.open_job(end) is not None or clv_selectors.fitted(end):
+        return None
+    return start_fit(actor="schedule", calibration_end=end)

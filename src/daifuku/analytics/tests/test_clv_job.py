@@ -128,3 +128,23 @@ def test_no_orders_fails_the_job_with_a_reason(admin, django_capture_on_commit_c
     assert job.status == JobRun.Status.FAILED
     assert "2回以上購入した顧客がいない" in job.error
     assert not CLVFit.objects.exists()
+
+
+def test_the_nightly_fit_runs_once_a_day(rep, django_capture_on_commit_callbacks):
+    from daifuku.core import schedule
+
+    assert "analytics.fit_clv" in {job.name for job in schedule.registered()}
+    today = timezone.localdate()
+    _orders(
+        rep,
+        [
+            ("甲", today - dt.timedelta(days=90), 1_000),
+            ("甲", today - dt.timedelta(days=30), 2_000),
+            ("乙", today - dt.timedelta(days=60), 3_000),
+        ],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        job = clv_services.nightly_fit()
+    assert job is not None
+    assert CLVFit.objects.get().calibration_end == today - dt.timedelta(days=1)
+    assert clv_services.nightly_fit() is None  # already fitted today
