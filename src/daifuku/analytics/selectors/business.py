@@ -142,10 +142,11 @@ def _channel_names(user) -> dict[int, str]:
     return {c.pk: c.name for c in commerce_selectors.channels(user)}
 
 
-def _group_rows(groups: list[maths.GroupValue], names: dict) -> list[dict[str, Any]]:
+def _group_rows(groups: list[maths.GroupValue], names: dict, *, none: str) -> list[dict[str, Any]]:
+    """``none``: the label of the customers without a group (no route, no 流入経路)."""
     return [
         {
-            "group": names.get(g.group, g.group) if g.group else "",
+            "group": names.get(g.group, g.group) if g.group else none,
             "key": g.group,
             "buyers": g.buyers,
             "purchases": g.purchases,
@@ -176,7 +177,7 @@ def ltv_by(user, *, by: str = BY_ACQUISITION, as_of: dt.date | None = None) -> l
             result += maths.ltv_by_group(
                 rows.customer[mine], rows.day[mine], rows.amount[mine], members
             )
-        return _group_rows(result, names)
+        return _group_rows(result, names, none=_("No sales channel"))
     if by == BY_FIRST_ROUTE:
         order = np.lexsort((rows.order, rows.day, rows.customer))
         customer, channel = rows.customer[order], rows.channel[order]
@@ -186,7 +187,8 @@ def ltv_by(user, *, by: str = BY_ACQUISITION, as_of: dt.date | None = None) -> l
             for c, ch in zip(customer[starts], channel[starts], strict=True)
         }
         names = {str(k): v for k, v in _channel_names(user).items()}
-        return _group_rows(maths.ltv_by_group(rows.customer, rows.day, rows.amount, groups), names)
+        groups_of = maths.ltv_by_group(rows.customer, rows.day, rows.amount, groups)
+        return _group_rows(groups_of, names, none=_("No sales channel"))
     if by == BY_ACQUISITION:
         groups = dict(
             restrict(Person.objects.exclude(source_channel=""), user)
@@ -194,7 +196,8 @@ def ltv_by(user, *, by: str = BY_ACQUISITION, as_of: dt.date | None = None) -> l
             .values_list("pk", "source_channel")
         )
         names = {str(value): str(label) for value, label in SourceChannel.choices}
-        return _group_rows(maths.ltv_by_group(rows.customer, rows.day, rows.amount, groups), names)
+        by_source = maths.ltv_by_group(rows.customer, rows.day, rows.amount, groups)
+        return _group_rows(by_source, names, none=_("Not recorded (and companies)"))
     raise ValueError(by)
 
 
@@ -217,7 +220,9 @@ def revenue_by(user, *, by: str = BY_ROUTE, start: dt.date, end: dt.date) -> lis
         result = [
             {
                 "key": row["channel_id"],
-                "group": names.get(row["channel_id"], "") if row["channel_id"] else "",
+                "group": names.get(row["channel_id"], "")
+                if row["channel_id"]
+                else _("No sales channel"),
                 "orders": row["orders"],
                 "revenue": row["revenue"] or 0,
                 "revenue_before_tax": row["before_tax"] or 0,
