@@ -26,7 +26,6 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from . import common
 from .common import Result, summary, time_ms
 
 SOURCE = "bench-cdnow"
