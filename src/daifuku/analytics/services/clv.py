@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from daifuku.core import jobs
@@ -76,23 +76,30 @@ def save_fit(
     if newer:
         return fit
     CustomerPrediction.objects.exclude(fit=fit).delete()
+    # one plain INSERT executed per batch: model objects and bulk_create took most of the
+    # job's time for 23,570 customers (docs/benchmarks.md, analytics_clv_job)
     rows = [
-        CustomerPrediction(
-            fit=fit,
-            person_id=customer if customer > 0 else None,
-            company_id=-customer if customer < 0 else None,
-            predicted_clv=float(value),
-            expected_purchases=float(purchases),
-            p_alive=float(alive),
+        (
+            fit.pk,
+            customer if customer > 0 else None,
+            -customer if customer < 0 else None,
+            float(value),
+            float(purchases),
+            float(alive),
         )
         for customer, value, purchases, alive in zip(
             customers, predicted_clv, expected_purchases, p_alive, strict=True
         )
     ]
-    for start in range(0, len(rows), BATCH):
-        CustomerPrediction.objects.bulk_create(rows[start : start + BATCH])
-        if progress:
-            progress(start + BATCH)
+    meta = CustomerPrediction._meta
+    names = ("fit", "person", "company", "predicted_clv", "expected_purchases", "p_alive")
+    columns = ", ".join(str(getattr(meta.get_field(name), "column", name)) for name in names)
+    sql = f"INSERT INTO {meta.db_table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start : start + BATCH])
+            if progress:
+                progress(start + BATCH)
     return fit
 
 
