@@ -229,3 +229,20 @@ def test_recommendations_contract_and_scope(rep_api, api_client, other_rep, shop
     )
     assert rep_api.get(f"/api/v1/people/{target.pk}/recommendations?limit=0").status_code == 422
     assert rep_api.get("/api/v1/people/999999/recommendations").status_code == 404
+
+
+def test_retention_what_if_by_fiscal_year(manager_api, world):
+    """年度 2026 (April 2026 – March 2027) against 2025: 青木, 馬場, 千葉 and 大和商事 bought
+    in January–March 2026; only 大和商事 came back in April."""
+    body = manager_api.get("/api/v1/analytics/retention-what-if?fiscal_year=2026").json()
+    assert body["previous"] == {
+        "start": "2025-04-01",
+        "end": "2026-03-31",
+        "buyers": 4,
+        "revenue": None,
+    }
+    assert body["current"]["start"] == "2026-04-01" and body["current"]["buyers"] == 1
+    assert (body["retained"], body["retention"]) == (1, 0.25)
+    assert body["current"]["revenue"] == 22_000
+    # 1 buyer × ¥22,000 × 25 % → 30 %
+    assert (body["projected_revenue"], body["projected_revenue_with_points"]) == (5_500, 6_600)
