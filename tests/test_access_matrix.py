@@ -45,6 +45,7 @@ TEAM = ("ok", "ok", "ok", "404", "404", "404")  # read: touches, deals are the t
 # trashed person): everyone gets 404 here; their scope rules are tested in their apps.
 ABSENT = ("404",) * 6
 ADMINS = ("403", "403", "ok", "403", "403", "403")  # the organisation's own settings
+BUSINESS = ("403", "ok", "ok", "403", "ok", "403")  # business figures: managers, admins, marketers
 
 POLICY: dict[str, tuple[str, ...]] = {
     "GET /api/v1/me": EVERYONE,
@@ -58,6 +59,19 @@ POLICY: dict[str, tuple[str, ...]] = {
     # purchases follow the ledger: who reads the customer reads and records its orders;
     # a return changes the customer's figures (the owner's team); channels are reference data
     "GET /api/v1/orders": EVERYONE,
+    # business figures describe the whole business: managers, admins and marketers
+    # (docs/analytics.md); a person's recommendations follow the ledger
+    "GET /api/v1/analytics/cohorts": BUSINESS,
+    "GET /api/v1/analytics/second-purchase": BUSINESS,
+    "GET /api/v1/analytics/repeat-rate": BUSINESS,
+    "GET /api/v1/analytics/churn": BUSINESS,
+    "GET /api/v1/analytics/ltv": BUSINESS,
+    "GET /api/v1/analytics/revenue": BUSINESS,
+    "GET /api/v1/analytics/retention-what-if": BUSINESS,
+    "GET /api/v1/analytics/co-purchases": BUSINESS,
+    "GET /api/v1/analytics/upsell-paths": BUSINESS,
+    "GET /api/v1/analytics/clv": BUSINESS,
+    "GET /api/v1/people/{person_id}/recommendations": EVERYONE,
     "POST /api/v1/orders": EVERYONE,
     "GET /api/v1/orders/{order_id}": EVERYONE,
     "POST /api/v1/orders/{order_id}/returns": OWNER_TEAM,

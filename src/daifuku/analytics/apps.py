@@ -9,4 +9,6 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         # registrations (policies, panels, timeline sources, events, jobs) go here
-        pass
+        from .setup_business import register as register_business
+
+        register_business()  # business figures, CLV, recommendations (setup_business.py)

@@ -1,0 +1,1 @@
+"""Writes of the analytics app (the only write path)."""
