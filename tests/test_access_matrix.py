@@ -303,6 +303,9 @@ PUBLIC_PAGES = {
     "accounts/password/reset/<uidb64>/<token>/",
     "accounts/password/reset/complete/",
     "accounts/invitation/<uidb64>/<token>/",
+    # an EC site's server posts orders here: the HMAC signature is the proof, no sign-in
+    # (POST only; docs/commerce.md "Order webhooks")
+    "commerce/webhooks/<slug:slug>/orders",
 }
 
 
