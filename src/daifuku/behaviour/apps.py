@@ -8,5 +8,10 @@ class BehaviourConfig(AppConfig):
     verbose_name = _("Web behaviour")
 
     def ready(self) -> None:
-        # registrations (policies, panels, timeline sources, events, jobs) go here
-        pass
+        from daifuku.core import schedule
+
+        from . import jobs
+
+        # the inbox a quiet or restarted process left behind (requests flush it otherwise)
+        schedule.every(30, "behaviour.flush", jobs.flush_inbox)
+        schedule.every(86_400, "behaviour.retention", jobs.delete_expired_events)
