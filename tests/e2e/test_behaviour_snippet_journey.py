@@ -42,7 +42,12 @@ def test_events_arrive_after_consent_and_not_before(anonymous_page, shop, admin)
     forget_cache()
     page = anonymous_page()
     sent: list[str] = []
-    page.on("request", lambda r: sent.append(r.url) if "/behaviour/collect" in r.url and r.method == "POST" else None)
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(r.url) if "/behaviour/collect" in r.url and r.method == "POST" else None
+        ),
+    )
     page.goto(shop + "/index.html")
     expect(page.locator("h1")).to_have_text("煎茶 100g")
     page.wait_for_function("window.daifuku && window.daifuku.requiresConsent === true")

@@ -18,4 +18,6 @@ class BehaviourSettingsForm(ServiceForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    retention_days = forms.IntegerField(label=_("Keep events for (days)"), min_value=1, max_value=3650)
+    retention_days = forms.IntegerField(
+        label=_("Keep events for (days)"), min_value=1, max_value=3650
+    )

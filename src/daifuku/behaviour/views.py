@@ -23,9 +23,7 @@ from .services.settings import current
 
 @require_GET
 def collect_js(request):
-    body = render_to_string(
-        "behaviour/collect.js", {"require_consent": current().require_consent}
-    )
+    body = render_to_string("behaviour/collect.js", {"require_consent": current().require_consent})
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
     return response
@@ -119,9 +117,7 @@ def behaviour_settings(request):
         else:
             messages.success(request, _("The web behaviour settings were saved."))
             return redirect("behaviour:settings")
-    snippet = (
-        f'<script src="{request.build_absolute_uri("/behaviour/collect.js")}" defer></script>'
-    )
+    snippet = f'<script src="{request.build_absolute_uri("/behaviour/collect.js")}" defer></script>'
     return render(
         request,
         "behaviour/settings.html",

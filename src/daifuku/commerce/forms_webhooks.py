@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from daifuku.core.form_fields import ModelChoiceField
 from daifuku.core.service_forms import ServiceForm
 
-from .models import Channel, WebhookKind
+from .models import WebhookKind
 
 
 class WebhookSourceForm(ServiceForm):
@@ -22,14 +23,14 @@ class WebhookSourceForm(ServiceForm):
     shop_domain = forms.CharField(
         label=_("Shop domain (Shopify, e.g. example.myshopify.com)"), required=False
     )
-    channel = forms.ModelChoiceField(
-        label=_("Sales channel"),
-        queryset=Channel.objects.filter(is_active=True),
-        required=False,
-    )
+    channel = ModelChoiceField(label=_("Sales channel"), queryset=None, required=False)
     create_missing_customers = forms.BooleanField(
         label=_("Add buyers the ledger does not know yet"), required=False, initial=True
     )
+
+    def __init__(self, *args, channels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = channels
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -47,7 +47,9 @@ def _admin(request) -> None:
 def webhook_sources(request):
     """Settings → Order webhooks: add a sender; its secret is shown on the next page only."""
     _admin(request)
-    form = WebhookSourceForm(request.POST or None)
+    form = WebhookSourceForm(
+        request.POST or None, channels=selectors.channels(request.user, active_only=True)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             source, secret = webhooks.create_source(actor=request.user, **form.service_data())
@@ -60,6 +62,13 @@ def webhook_sources(request):
         "commerce/webhooks.html",
         {"form": form, "sources": selectors.webhook_sources(request.user)},
     )
+
+
+def _source(request, pk: int):
+    source = selectors.webhook_sources(request.user).filter(pk=pk).first()
+    if source is None:
+        raise Http404
+    return source
 
 
 def _show_secret(request, source, secret: str):
@@ -75,7 +84,7 @@ def _show_secret(request, source, secret: str):
 @require_POST
 def webhook_rotate(request, pk: int):
     _admin(request)
-    source = get_object_or_404(selectors.webhook_sources(request.user), pk=pk)
+    source = _source(request, pk)
     secret = webhooks.rotate_secret(
         actor=request.user, source=source, secret=request.POST.get("secret", "")
     )
@@ -86,7 +95,7 @@ def webhook_rotate(request, pk: int):
 @require_POST
 def webhook_toggle(request, pk: int):
     _admin(request)
-    source = get_object_or_404(selectors.webhook_sources(request.user), pk=pk)
+    source = _source(request, pk)
     webhooks.set_active(actor=request.user, source=source, active=not source.is_active)
     messages.success(
         request,

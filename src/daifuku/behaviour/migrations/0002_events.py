@@ -6,71 +6,143 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('behaviour', '0001_initial'),
-        ('customers', '0008_search_folds_kanji_variants'),
+        ("behaviour", "0001_initial"),
+        ("customers", "0008_search_folds_kanji_variants"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BehaviourSettings',
+            name="BehaviourSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('require_consent', models.BooleanField(default=True, verbose_name='send nothing until the site signals consent')),
-                ('allowed_origins', models.TextField(blank=True, verbose_name='sites allowed to send (one origin a line, e.g. https://shop.example.jp)')),
-                ('retention_days', models.PositiveIntegerField(default=395, verbose_name='keep events for (days)')),
-                ('identify_secret', models.CharField(blank=True, editable=False, max_length=100)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "require_consent",
+                    models.BooleanField(
+                        default=True, verbose_name="send nothing until the site signals consent"
+                    ),
+                ),
+                (
+                    "allowed_origins",
+                    models.TextField(
+                        blank=True,
+                        verbose_name="sites allowed to send (one origin a line, e.g. https://shop.example.jp)",
+                    ),
+                ),
+                (
+                    "retention_days",
+                    models.PositiveIntegerField(default=395, verbose_name="keep events for (days)"),
+                ),
+                ("identify_secret", models.CharField(blank=True, editable=False, max_length=100)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
             ],
             options={
-                'verbose_name': 'web behaviour settings',
-                'verbose_name_plural': 'web behaviour settings',
+                "verbose_name": "web behaviour settings",
+                "verbose_name_plural": "web behaviour settings",
             },
         ),
         migrations.CreateModel(
-            name='InboxBatch',
+            name="InboxBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('visitor_id', models.CharField(max_length=64)),
-                ('events', models.JSONField()),
-                ('size', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("visitor_id", models.CharField(max_length=64)),
+                ("events", models.JSONField()),
+                ("size", models.PositiveSmallIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='VisitorLink',
+            name="VisitorLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visitor_id', models.CharField(max_length=64, unique=True)),
-                ('via', models.CharField(max_length=10)),
-                ('linked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visitor_id", models.CharField(max_length=64, unique=True)),
+                ("via", models.CharField(max_length=10)),
+                ("linked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="customers.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.CharField(max_length=64, unique=True)),
-                ('visitor_id', models.CharField(max_length=64)),
-                ('kind', models.CharField(choices=[('page_view', 'Page view'), ('product_view', 'Product view'), ('cart', 'Added to cart'), ('search', 'Search')], max_length=16, verbose_name='kind')),
-                ('occurred_at', models.DateTimeField(verbose_name='when')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('url', models.CharField(blank=True, max_length=500, verbose_name='page')),
-                ('referrer', models.CharField(blank=True, max_length=500)),
-                ('sku', models.CharField(blank=True, max_length=64, verbose_name='product code')),
-                ('query', models.CharField(blank=True, max_length=200, verbose_name='search words')),
-                ('quantity', models.IntegerField(blank=True, null=True)),
-                ('value', models.BigIntegerField(blank=True, null=True)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_id", models.CharField(max_length=64, unique=True)),
+                ("visitor_id", models.CharField(max_length=64)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("page_view", "Page view"),
+                            ("product_view", "Product view"),
+                            ("cart", "Added to cart"),
+                            ("search", "Search"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(verbose_name="when")),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("url", models.CharField(blank=True, max_length=500, verbose_name="page")),
+                ("referrer", models.CharField(blank=True, max_length=500)),
+                ("sku", models.CharField(blank=True, max_length=64, verbose_name="product code")),
+                (
+                    "query",
+                    models.CharField(blank=True, max_length=200, verbose_name="search words"),
+                ),
+                ("quantity", models.IntegerField(blank=True, null=True)),
+                ("value", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="customers.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'web event',
-                'verbose_name_plural': 'web events',
-                'indexes': [models.Index(fields=['occurred_at'], name='behaviour_event_age_idx'), models.Index(fields=['visitor_id', 'occurred_at'], name='behaviour_event_visitor_idx'), models.Index(fields=['person', 'occurred_at'], name='behaviour_event_person_idx')],
+                "verbose_name": "web event",
+                "verbose_name_plural": "web events",
+                "indexes": [
+                    models.Index(fields=["occurred_at"], name="behaviour_event_age_idx"),
+                    models.Index(
+                        fields=["visitor_id", "occurred_at"], name="behaviour_event_visitor_idx"
+                    ),
+                    models.Index(
+                        fields=["person", "occurred_at"], name="behaviour_event_person_idx"
+                    ),
+                ],
             },
         ),
     ]

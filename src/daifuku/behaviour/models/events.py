@@ -23,7 +23,9 @@ class EventKind(models.TextChoices):
 class BehaviourSettings(models.Model):
     """The organisation's one set of rules for the snippet (always row 1)."""
 
-    require_consent = models.BooleanField(_("send nothing until the site signals consent"), default=True)
+    require_consent = models.BooleanField(
+        _("send nothing until the site signals consent"), default=True
+    )
     allowed_origins = models.TextField(
         _("sites allowed to send (one origin a line, e.g. https://shop.example.jp)"), blank=True
     )
@@ -35,8 +37,15 @@ class BehaviourSettings(models.Model):
         verbose_name = _("web behaviour settings")
         verbose_name_plural = _("web behaviour settings")
 
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
     def origins(self) -> set[str]:
-        return {line.strip().rstrip("/").lower() for line in self.allowed_origins.splitlines() if line.strip()}
+        return {
+            line.strip().rstrip("/").lower()
+            for line in self.allowed_origins.splitlines()
+            if line.strip()
+        }
 
 
 class InboxBatch(models.Model):
@@ -46,6 +55,9 @@ class InboxBatch(models.Model):
     visitor_id = models.CharField(max_length=64)
     events = models.JSONField()
     size = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.visitor_id} ×{self.size}"
 
 
 class Event(models.Model):
@@ -76,6 +88,9 @@ class Event(models.Model):
             models.Index(fields=["person", "occurred_at"], name="behaviour_event_person_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.url or self.sku or self.query}"
+
 
 class VisitorLink(models.Model):
     """A visitor id known to be this customer, and how we learnt it (log-in, a form, a
@@ -85,3 +100,6 @@ class VisitorLink(models.Model):
     person = models.ForeignKey("customers.Person", on_delete=models.CASCADE, related_name="+")
     via = models.CharField(max_length=10)
     linked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.visitor_id} → {self.person_id}"

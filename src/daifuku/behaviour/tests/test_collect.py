@@ -65,12 +65,16 @@ def test_batch_lands_in_inbox_then_events_once(site):
 
 
 def test_other_sites_and_bad_bodies_are_refused(site):
-    foreign = _post("collect", {"visitor": VISITOR, "events": [_event()]}, origin="https://evil.example")
+    foreign = _post(
+        "collect", {"visitor": VISITOR, "events": [_event()]}, origin="https://evil.example"
+    )
     assert (foreign.status_code, foreign.json()["code"]) == (403, "origin_not_allowed")
     assert "Access-Control-Allow-Origin" not in foreign
     no_origin = _post("collect", {"visitor": VISITOR, "events": [_event()]}, origin=None)
     assert no_origin.status_code == 403
-    bad = Client().post("/behaviour/collect", b"{oops", content_type="text/plain", headers={"Origin": SITE})
+    bad = Client().post(
+        "/behaviour/collect", b"{oops", content_type="text/plain", headers={"Origin": SITE}
+    )
     assert (bad.status_code, bad.json()["code"]) == (400, "invalid_body")
     anonymous = _post("collect", {"events": [_event()]})
     assert anonymous.json()["code"] == "invalid_visitor"
@@ -99,9 +103,7 @@ def test_two_flushes_never_move_a_batch_twice(site):
 def test_identify_stitches_past_and_future_events(site, rep):
     from daifuku.customers.services import create_person
 
-    person = create_person(
-        actor=rep, data={"family_name": "山田", "custom_fields": {}}
-    )
+    person = create_person(actor=rep, data={"family_name": "山田", "custom_fields": {}})
     _post("collect", {"visitor": VISITOR, "events": [_event()]})
     flush()
     token = make_token(person)
@@ -123,7 +125,9 @@ def test_identify_stitches_past_and_future_events(site, rep):
 def test_identify_by_member_number(site, rep):
     from daifuku.customers.models import Person
 
-    person = Person.objects.create(family_name="会員", custom_fields={"member_number": "M-77"}, owner=rep)
+    person = Person.objects.create(
+        family_name="会員", custom_fields={"member_number": "M-77"}, owner=rep
+    )
     assert identify(VISITOR, make_token(member_number="M-77"), "form") == person
     with pytest.raises(CollectRefused):
         identify(VISITOR, make_token(member_number="nobody"))
@@ -164,7 +168,11 @@ def test_settings_are_for_admins(site, admin, rep):
     assert page.status_code == 200 and "collect.js" in page.content.decode()
     saved = client.post(
         "/behaviour/settings/",
-        {"require_consent": "on", "allowed_origins": SITE + "\nhttps://b.example.jp", "retention_days": 90},
+        {
+            "require_consent": "on",
+            "allowed_origins": SITE + "\nhttps://b.example.jp",
+            "retention_days": 90,
+        },
     )
     assert saved.status_code == 302
     other = Client()

@@ -7,48 +7,112 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commerce', '0002_orders_and_returns'),
+        ("commerce", "0002_orders_and_returns"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WebhookSource',
+            name="WebhookSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('slug', models.SlugField(max_length=40, unique=True, verbose_name='address key')),
-                ('kind', models.CharField(choices=[('daifuku', 'Daifuku JSON (same shape as POST /api/v1/orders)'), ('shopify', 'Shopify orders/create')], max_length=10, verbose_name='format')),
-                ('secret', models.CharField(editable=False, max_length=200)),
-                ('shop_domain', models.CharField(blank=True, max_length=200, verbose_name='shop domain')),
-                ('create_missing_customers', models.BooleanField(default=True, verbose_name='add unknown buyers')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('rotated_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('last_received_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('acts_as', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded as')),
-                ('channel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='commerce.channel', verbose_name='sales channel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("slug", models.SlugField(max_length=40, unique=True, verbose_name="address key")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("daifuku", "Daifuku JSON (same shape as POST /api/v1/orders)"),
+                            ("shopify", "Shopify orders/create"),
+                        ],
+                        max_length=10,
+                        verbose_name="format",
+                    ),
+                ),
+                ("secret", models.CharField(editable=False, max_length=200)),
+                (
+                    "shop_domain",
+                    models.CharField(blank=True, max_length=200, verbose_name="shop domain"),
+                ),
+                (
+                    "create_missing_customers",
+                    models.BooleanField(default=True, verbose_name="add unknown buyers"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("rotated_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("last_received_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "acts_as",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded as",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="commerce.channel",
+                        verbose_name="sales channel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'order webhook',
-                'verbose_name_plural': 'order webhooks',
-                'ordering': ['name', 'id'],
+                "verbose_name": "order webhook",
+                "verbose_name_plural": "order webhooks",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='WebhookDelivery',
+            name="WebhookDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=128)),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='commerce.order')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='commerce.webhooksource')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=128)),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="commerce.order",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="commerce.webhooksource",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['received_at'], name='webhook_delivery_age_idx')],
-                'constraints': [models.UniqueConstraint(fields=('source', 'key'), name='webhook_delivery_once')],
+                "indexes": [models.Index(fields=["received_at"], name="webhook_delivery_age_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("source", "key"), name="webhook_delivery_once")
+                ],
             },
         ),
     ]

@@ -78,3 +78,6 @@ class WebhookDelivery(models.Model):
             models.UniqueConstraint(fields=["source", "key"], name="webhook_delivery_once")
         ]
         indexes = [models.Index(fields=["received_at"], name="webhook_delivery_age_idx")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -76,14 +76,17 @@ def _find_person(customer: dict, order: dict) -> Person | None:
             return hit.person
     phone = normalize_phone(customer.get("phone") or order.get("phone") or "")
     if phone is not None:
-        hit = PhoneNumber.objects.filter(e164=phone.e164, person__deleted_at__isnull=True).first()
-        if hit is not None and hit.person_id:
-            return hit.person
+        by_phone = PhoneNumber.objects.filter(
+            e164=phone.e164, person__deleted_at__isnull=True
+        ).first()
+        if by_phone is not None and by_phone.person_id:
+            return by_phone.person
     return None
 
 
 def _customer(source: WebhookSource, order: dict) -> Person:
-    customer = order.get("customer") if isinstance(order.get("customer"), dict) else {}
+    raw = order.get("customer")
+    customer: dict[str, Any] = raw if isinstance(raw, dict) else {}
     person = _find_person(customer, order)
     if person is not None:
         return person
@@ -161,7 +164,12 @@ def _lines(order: dict) -> list[dict[str, Any]]:
             discounts[rate] = discounts.get(rate, Decimal(0)) + off
     for rate, off in sorted(discounts.items()):
         lines.append(
-            {"name": _("Discount"), "quantity": 1, "unit_price": -before_tax(off, rate), "tax_rate": rate}
+            {
+                "name": _("Discount"),
+                "quantity": 1,
+                "unit_price": -before_tax(off, rate),
+                "tax_rate": rate,
+            }
         )
     for index, ship in enumerate(order.get("shipping_lines") or []):
         if not isinstance(ship, dict):
@@ -186,7 +194,9 @@ def shopify_order(source: WebhookSource, order: dict):
     """Record the order of an ``orders/create`` body; ``(order, created)``."""
     number = str(order.get("name") or order.get("order_number") or order.get("id") or "").strip()
     if not number:
-        raise ValidationFailed({"name": [_("The order has no name or number.")]}, code="invalid_body")
+        raise ValidationFailed(
+            {"name": [_("The order has no name or number.")]}, code="invalid_body"
+        )
     existing = Order.objects.filter(source=source.slug, number=number).first()
     if existing is not None:  # idempotent by number before any customer is created
         return existing, False

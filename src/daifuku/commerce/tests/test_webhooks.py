@@ -92,7 +92,9 @@ def test_bad_signature_stale_time_and_replay_are_refused(ours, person):
 
 def test_unknown_or_stopped_source_and_invalid_body(ours, admin, person):
     source, secret = ours
-    nowhere = Client().post("/commerce/webhooks/nope/orders", b"{}", content_type="application/json")
+    nowhere = Client().post(
+        "/commerce/webhooks/nope/orders", b"{}", content_type="application/json"
+    )
     assert (nowhere.status_code, nowhere.json()["code"]) == (404, "unknown_source")
     not_json = b"{not json"
     header = webhooks.daifuku_signature(secret, int(time.time()), not_json)
@@ -176,23 +178,38 @@ def test_shopify_matches_existing_customer_by_email_and_handles_inclusive_tax(sh
     from daifuku.customers.services import create_person
 
     source, secret = shopify
-    known = create_person(
-        actor=rep, data={"family_name": "山田", "email": "hanako@example.jp"}
-    )
+    known = create_person(actor=rep, data={"family_name": "山田", "email": "hanako@example.jp"})
     sample = json.loads(SAMPLE.read_bytes())
     sample.update(
         name="#1002",
         currency="JPY",
         taxes_included=True,
         shipping_lines=[],
-        customer={"id": 42, "email": "Hanako@Example.jp", "first_name": "花子", "last_name": "山田"},
+        customer={
+            "id": 42,
+            "email": "Hanako@Example.jp",
+            "first_name": "花子",
+            "last_name": "山田",
+        },
     )
     sample["line_items"] = [
-        {"title": "煎茶", "name": "煎茶", "sku": "", "quantity": 2, "price": "1080",
-         "tax_lines": [{"rate": 0.08, "price": "160", "title": "消費税"}]},
-        {"title": "湯呑み", "name": "湯呑み", "sku": "", "quantity": 1, "price": "3300",
-         "tax_lines": [{"rate": 0.1, "price": "300", "title": "消費税"}],
-         "discount_allocations": [{"amount": "330"}]},
+        {
+            "title": "煎茶",
+            "name": "煎茶",
+            "sku": "",
+            "quantity": 2,
+            "price": "1080",
+            "tax_lines": [{"rate": 0.08, "price": "160", "title": "消費税"}],
+        },
+        {
+            "title": "湯呑み",
+            "name": "湯呑み",
+            "sku": "",
+            "quantity": 1,
+            "price": "3300",
+            "tax_lines": [{"rate": 0.1, "price": "300", "title": "消費税"}],
+            "discount_allocations": [{"amount": "330"}],
+        },
     ]
     body = json.dumps(sample, ensure_ascii=False).encode()
     response = _post_shopify(source, secret, body, webhook_id="jp-1")
