@@ -8,10 +8,13 @@ class BehaviourConfig(AppConfig):
     verbose_name = _("Web behaviour")
 
     def ready(self) -> None:
-        from daifuku.core import schedule
+        from daifuku.core import panels, schedule
 
         from . import jobs
 
         # the inbox a quiet or restarted process left behind (requests flush it otherwise)
         schedule.every(30, "behaviour.flush", jobs.flush_inbox)
+        panels.register(
+            "settings", "behaviour/_settings_links.html", lambda request, obj: {}, order=60
+        )
         schedule.every(86_400, "behaviour.retention", jobs.delete_expired_events)

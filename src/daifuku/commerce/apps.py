@@ -32,6 +32,9 @@ class CommerceConfig(AppConfig):
             timeline_sources.person_orders_panel,
             order=60,
         )
+        panels.register(
+            "settings", "commerce/partials/_settings_links.html", lambda request, obj: {}, order=50
+        )
         audit_display.register("commerce.order", visible=audit_rules.order_entries_visible)
         audit_display.register("commerce.return", visible=audit_rules.return_entries_visible)
         events.participate("customer.merging", on_customer_merging)
