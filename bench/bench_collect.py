@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from . import common
 
-SECONDS = {"tiny": 10, "small": 20, "full": 60}
+SECONDS = {"tiny": 3, "small": 20, "full": 60}
 CLIENTS = 8
 BATCH = 10
 ORIGIN = "http://bench.example"
