@@ -8,12 +8,14 @@ class BehaviourConfig(AppConfig):
     verbose_name = _("Web behaviour")
 
     def ready(self) -> None:
-        from daifuku.core import panels, schedule
+        from daifuku.core import events, panels, schedule
 
         from . import jobs
+        from .services.merge import on_customer_merging
 
         # the inbox a quiet or restarted process left behind (requests flush it otherwise)
         schedule.every(30, "behaviour.flush", jobs.flush_inbox)
+        events.participate("customer.merging", on_customer_merging)
         panels.register(
             "settings", "behaviour/_settings_links.html", lambda request, obj: {}, order=60
         )
