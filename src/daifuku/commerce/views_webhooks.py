@@ -25,6 +25,11 @@ def receive_orders(request, slug: str):
         received = webhooks.receive(slug, request.headers, request.body)
     except DomainError as exc:
         return JsonResponse(exc.as_dict(), status=exc.status)
+    except Http404:  # a person_id / company_id the sender named is not in the ledger
+        return JsonResponse(
+            {"code": "not_found", "message": _("The customer is not there."), "errors": {}},
+            status=404,
+        )
     order = received.order
     return JsonResponse(
         {

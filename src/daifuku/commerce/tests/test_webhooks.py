@@ -112,6 +112,18 @@ def test_unknown_or_stopped_source_and_invalid_body(ours, admin, person):
     assert stopped.json()["code"] == "unknown_source"
 
 
+def test_unknown_customer_is_a_json_404(ours, person):
+    source, secret = ours
+    order = _order(person, "W-9")
+    order["person_id"] = person.pk + 1000
+    response = _post_ours(source, secret, order)
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    order.pop("person_id")
+    order["customer_number"] = "nobody"
+    response = _post_ours(source, secret, order, stamp=int(time.time()) - 1)
+    assert (response.status_code, response.json()["code"]) == (422, "unknown_customer")
+
+
 def test_rotated_secret_replaces_the_old_one(ours, admin, person):
     source, old = ours
     new = webhooks.rotate_secret(actor=admin, source=source)
