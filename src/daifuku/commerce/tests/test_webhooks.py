@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import time
-from decimal import ROUND_HALF_UP, Decimal
 import urllib.error
 import urllib.request
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
