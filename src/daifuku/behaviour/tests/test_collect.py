@@ -178,3 +178,20 @@ def test_settings_are_for_admins(site, admin, rep):
     other = Client()
     other.force_login(rep)
     assert other.get("/behaviour/settings/").status_code == 404
+
+
+def test_person_page_shows_recent_web_activity_only_when_there_is_some(site, rep):
+    from django.urls import reverse
+
+    from daifuku.customers.services import create_person
+
+    person = create_person(actor=rep, data={"family_name": "山田"})
+    client = Client()
+    client.force_login(rep)
+    url = reverse("customers:person", args=[person.pk])
+    assert "h-person-web" not in client.get(url).content.decode()
+    _post("collect", {"visitor": VISITOR, "events": [_event("search", q="緑茶")]})
+    flush()
+    identify(VISITOR, make_token(person), "login")
+    body = client.get(url).content.decode()
+    assert "h-person-web" in body and "緑茶" in body
