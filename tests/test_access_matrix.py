@@ -317,6 +317,14 @@ PUBLIC_PAGES = {
     "accounts/password/reset/<uidb64>/<token>/",
     "accounts/password/reset/complete/",
     "accounts/invitation/<uidb64>/<token>/",
+    # an EC site's server posts orders here: the HMAC signature is the proof, no sign-in
+    # (POST only; docs/commerce.md "Order webhooks")
+    "commerce/webhooks/<slug:slug>/orders",
+    # the web behaviour snippet and the addresses it posts to are called by a site's
+    # visitors' browsers (CORS limited to the configured sites; docs/behaviour.md)
+    "behaviour/collect.js",
+    "behaviour/collect",
+    "behaviour/identify",
 }
 
 

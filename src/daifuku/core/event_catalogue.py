@@ -50,7 +50,7 @@ declare(
         "journal": "MergeJournal",
     },
     emitted_by="customers",
-    listened_by=("activities", "commerce", "sales"),
+    listened_by=("activities", "behaviour", "commerce", "sales"),
     in_transaction=True,
 )
 declare(

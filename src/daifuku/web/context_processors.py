@@ -21,7 +21,13 @@ AREAS = [
         "settings",
         _("Settings"),
         "web:settings",
-        ("/accounts/", "customers:tags", "customers:custom-fields"),
+        (
+            "/accounts/",
+            "customers:tags",
+            "customers:custom-fields",
+            "commerce:webhooks",
+            "behaviour:settings",
+        ),
     ),
 ]
 

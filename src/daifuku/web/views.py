@@ -42,4 +42,10 @@ def planned_area(request, area: str):
 
 @login_required
 def settings_home(request):
-    return render(request, "web/settings.html")
+    # domains add their own settings sections (panels slot "settings": each template
+    # decides who sees it, e.g. administrators only)
+    return render(
+        request,
+        "web/settings.html",
+        {"settings_panels": panels.render_context("settings", request)},
+    )

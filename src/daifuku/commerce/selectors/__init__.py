@@ -9,6 +9,7 @@ from .orders import (
     list_orders,
     orders_queryset,
 )
+from .webhooks import webhook_sources
 
 __all__ = [
     "channels",
@@ -18,4 +19,5 @@ __all__ = [
     "list_orders",
     "orders_queryset",
     "products_queryset",
+    "webhook_sources",
 ]

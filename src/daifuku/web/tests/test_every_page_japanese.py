@@ -49,6 +49,7 @@ ALLOWED = {
     "JPEG",
     "English",
     "Google",
+    "Shopify",  # the EC platform whose order webhook commerce takes (a brand name)
     "Outlook",
     "Web",
     "Markdown",

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views_webhooks
+
+app_name = "commerce"
+urlpatterns = [
+    path("webhooks/<slug:slug>/orders", views_webhooks.receive_orders, name="webhook-receive"),
+    path("settings/webhooks/", views_webhooks.webhook_sources, name="webhooks"),
+    path("settings/webhooks/<int:pk>/rotate", views_webhooks.webhook_rotate, name="webhook-rotate"),
+    path("settings/webhooks/<int:pk>/toggle", views_webhooks.webhook_toggle, name="webhook-toggle"),
+]
