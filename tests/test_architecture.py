@@ -73,11 +73,6 @@ ALLOWED_DIRECT_READS: dict[tuple[str, str], str] = {
     + " (demo data)",
     ("imports/management/commands/dedup.py", "DuplicateGroup.objects.filter("): _IMPORTS,
     ("imports/management/commands/export.py", "Person.objects.all()"): _IMPORTS,
-    ("imports/management/commands/import.py", "ImportRun.objects.filter(pk=run.pk)"): _IMPORTS
-    + " (a write, for imports.services)",
-    ("imports/management/commands/import.py", "SavedMapping.objects.filter(name=value)"): _IMPORTS,
-    ("imports/management/commands/import.py", "User.objects.filter(username=username)"): _IMPORTS
-    + " (accounts.selectors.find_username)",
 }
 
 

@@ -11,9 +11,9 @@ class ImportsConfig(AppConfig):
         from daifuku.accounts.permissions import register_policy
         from daifuku.core import jobs
 
+        from .jobs import import_stalled
         from .models import ImportRun
         from .selectors import import_policy
-        from .services import import_stalled
 
         register_policy(ImportRun, import_policy)
         # an import whose worker died is failed, and what its whole batches wrote can be undone

@@ -43,6 +43,11 @@ def saved_mappings() -> list[SavedMapping]:
     return list(SavedMapping.objects.all()[:200])
 
 
+def saved_mapping_named(name: str) -> SavedMapping | None:
+    """A saved mapping by its name (saved mappings are shared by every user)."""
+    return SavedMapping.objects.filter(name=name).first()
+
+
 def row_outcomes(user, run: ImportRun, only: str = "", limit: int = 200) -> list[ImportRowOutcome]:
     """The first row outcomes of a run (``only``: ``failed``, ``duplicates`` or
     ``warnings``), each with ``customer_name``: the name of the customer it created or
