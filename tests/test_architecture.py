@@ -71,7 +71,6 @@ ALLOWED_DIRECT_READS: dict[tuple[str, str], str] = {
     ("web/management/commands/demo.py", "User.objects.exists()"): _COMMAND + " (demo data)",
     ("web/management/commands/demo.py", "User.objects.filter(username__in="): _COMMAND
     + " (demo data)",
-    ("imports/management/commands/dedup.py", "DuplicateGroup.objects.filter("): _IMPORTS,
     ("imports/management/commands/export.py", "Person.objects.all()"): _IMPORTS,
 }
 

@@ -548,9 +548,9 @@ class Writer(Outcomes):
     def _auto_merge(self, first_id: int, count: int) -> int:
         """Merge newly created people into an existing record they match exactly
         (score 100: same name, reading, birthday, address and email or phone)."""
-        from daifuku.customers.dedup.merge import merge_people
         from daifuku.customers.dedup.records import load_people
         from daifuku.customers.dedup.scoring import score_people
+        from daifuku.customers.dedup.services.merge import merge_people
 
         merged = 0
         created = load_people(range(first_id, first_id + count))

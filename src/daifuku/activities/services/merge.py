@@ -17,7 +17,7 @@ def _field(survivor) -> str:
 
 def move_rows_on_merge(*, survivor, loser, journal, **_ignored) -> dict[str, int]:
     """``customer.merging`` participant."""
-    from daifuku.customers.dedup.journal import move_rows
+    from daifuku.customers.dedup.services.journal import move_rows
 
     field = _field(survivor)
     facts = []

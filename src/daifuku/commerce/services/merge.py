@@ -9,7 +9,7 @@ from ..models import Order
 
 def on_customer_merging(survivor, loser, journal, **_ignored) -> dict[str, int]:
     """``customer.merging`` participant (inside the merge transaction): rows moved per model."""
-    from daifuku.customers.dedup.journal import move_rows
+    from daifuku.customers.dedup.services.journal import move_rows
     from daifuku.customers.models import Company, Person
 
     if isinstance(loser, Person):

@@ -69,6 +69,16 @@ def list_groups(
     return keyset_page(qs, ["-score", "id"], cursor=cursor, size=size)
 
 
+def open_groups(entity_type: str, *, limit: int) -> list[DuplicateGroup]:
+    """The open candidate groups of people or companies, strongest first, for the operator
+    (``daifuku dedup list``: no signed-in user to restrict them for)."""
+    return list(
+        DuplicateGroup.objects.filter(status="open", entity_type=entity_type).order_by(
+            "-score", "id"
+        )[:limit]
+    )
+
+
 def get_group(user, pk, action: str = VIEW) -> DuplicateGroup:
     group = groups_queryset(user, action).filter(pk=_int(pk)).first()
     if group is None:

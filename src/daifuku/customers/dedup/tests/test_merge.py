@@ -7,10 +7,10 @@ import pytest
 from daifuku.core import events
 from daifuku.core.errors import DomainError
 from daifuku.customers import services
-from daifuku.customers.dedup import journal as journal_ops
-from daifuku.customers.dedup.merge import UndoConflict, merge_people, undo_merge
-from daifuku.customers.dedup.scan import scan
-from daifuku.customers.dedup.services import dismiss_group
+from daifuku.customers.dedup.services import journal as journal_ops
+from daifuku.customers.dedup.services.candidates import scan
+from daifuku.customers.dedup.services.decisions import dismiss_group
+from daifuku.customers.dedup.services.merge import UndoConflict, merge_people, undo_merge
 from daifuku.customers.models import (
     Consent,
     Contact,

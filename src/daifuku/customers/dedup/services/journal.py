@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from daifuku.core.audit import _plain, label_for
 
-from ..models import MergeJournal, MergeJournalEntry
+from ...models import MergeJournal, MergeJournalEntry
 
 
 def _field(model: type[models.Model], name: str) -> models.Field:

@@ -22,7 +22,7 @@ from daifuku.accounts.permissions import CHANGE
 from daifuku.core import audit, events
 from daifuku.core.errors import DomainError, ValidationFailed
 
-from ..models import (
+from ...models import (
     Company,
     Consent,
     Contact,
@@ -35,8 +35,8 @@ from ..models import (
     PhoneNumber,
     RelationshipStageChange,
 )
-from ..search_index import company_sort_kana, index_company, index_person, person_sort_kana
-from ..services.common import ensure_can, is_user
+from ...search_index import company_sort_kana, index_company, index_person, person_sort_kana
+from ...services.common import ensure_can, is_user
 from . import journal as journal_ops
 
 PERSON_FIELDS = (
