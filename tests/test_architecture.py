@@ -157,3 +157,47 @@ def test_the_architecture_page_lists_the_event_catalogue():
     assert table in page, (
         "paste daifuku.core.events.catalogue_table() into docs/architecture.md:\n" + table
     )
+
+
+def test_jobs_are_in_no_import_circle():
+    """Job declarations and bodies live in ``<app>/jobs.py`` (docs/architecture.md checklist):
+    a service that queues a job imports it, and the job's body never leads back to that
+    service — no module both depends on a jobs module and is depended on by it (function-level
+    imports count: grimp reads them all)."""
+    import grimp
+
+    graph = grimp.build_graph("daifuku")
+    jobs_modules = sorted(
+        m for m in graph.modules if m.endswith(".jobs") and m != "daifuku.core.jobs"
+    )
+    assert {
+        "daifuku.imports.jobs",
+        "daifuku.activities.jobs",
+        "daifuku.customers.dedup.jobs",
+    } <= set(jobs_modules)
+    circles = {
+        module: sorted(graph.find_upstream_modules(module) & graph.find_downstream_modules(module))
+        for module in jobs_modules
+    }
+    assert not any(circles.values()), circles
+
+
+def test_queued_jobs_under_their_former_paths_still_run():
+    """A queued job names its task by the task's dotted path; jobs queued before the move to
+    ``jobs.py`` name ``<app>.tasks.…``, which must resolve to the same task."""
+    from django.utils.module_loading import import_string
+
+    for former, current in (
+        ("daifuku.imports.tasks.run_import", "daifuku.imports.jobs.run_import"),
+        ("daifuku.imports.tasks.undo_import", "daifuku.imports.jobs.undo_import"),
+        ("daifuku.customers.dedup.tasks.dedup_scan", "daifuku.customers.dedup.jobs.dedup_scan"),
+        (
+            "daifuku.activities.tasks.send_reminder_task",
+            "daifuku.activities.jobs.send_reminder_task",
+        ),
+        (
+            "daifuku.activities.tasks.send_reminder_mail_task",
+            "daifuku.activities.jobs.send_reminder_mail_task",
+        ),
+    ):
+        assert import_string(former) is import_string(current), former
