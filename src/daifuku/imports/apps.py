@@ -13,7 +13,7 @@ class ImportsConfig(AppConfig):
 
         from .jobs import import_stalled
         from .models import ImportRun
-        from .selectors import import_policy
+        from .permissions import import_policy
 
         register_policy(ImportRun, import_policy)
         # an import whose worker died is failed, and what its whole batches wrote can be undone

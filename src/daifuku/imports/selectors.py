@@ -6,16 +6,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from daifuku.accounts.permissions import VIEW, restrict, sees_everything
+from daifuku.accounts.permissions import VIEW, restrict
 from daifuku.core.pagination import keyset_page
 
 from .models import ImportRowOutcome, ImportRun, ImportTarget, SavedMapping
-
-
-def import_policy(queryset: QuerySet, user, action: str) -> QuerySet:
-    if sees_everything(user):
-        return queryset
-    return queryset.filter(created_by=user)
 
 
 def runs_queryset(user, action: str = VIEW) -> QuerySet:

@@ -13,10 +13,10 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from daifuku.accounts.permissions import is_user
 from daifuku.core import audit, jobs
 from daifuku.core.errors import DomainError, ValidationFailed
 from daifuku.core.models import JobRun
-from daifuku.customers.services.common import is_user
 
 from . import cp932, export, readers, targets
 from . import mapping as mapping_module

@@ -8,12 +8,12 @@ from __future__ import annotations
 from django.db.models import F, Q
 from django.utils import timezone
 
+from daifuku.accounts.permissions import is_user
 from daifuku.core import audit, jobs, search
 from daifuku.core.errors import DomainError
 from daifuku.customers import services as customer_services
 from daifuku.customers.models import Company, Contact, Person
 from daifuku.customers.search_index import PERSON
-from daifuku.customers.services.common import is_user
 from daifuku.customers.services.people import AUDITED_FIELDS
 
 from .models import ExternalId, ImportRun

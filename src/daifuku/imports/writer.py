@@ -15,13 +15,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from daifuku.accounts.permissions import is_user
 from daifuku.core import audit, db
 from daifuku.core.errors import DomainError, ValidationFailed
 from daifuku.core.japanese import normalize_text, split_company_name
 from daifuku.customers import services as customer_services
 from daifuku.customers.models import Company, EmailAddress, Person, PhoneNumber
 from daifuku.customers.services import bulk_write
-from daifuku.customers.services.common import is_user, resolve_tags
+from daifuku.customers.services.common import resolve_tags
 from daifuku.customers.services.people import AUDITED_FIELDS
 
 from . import duplicates, targets

@@ -9,13 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daifuku.accounts.permissions import CHANGE
+from daifuku.accounts.permissions import CHANGE, ensure_can, is_user
 from daifuku.core import audit, jobs
 from daifuku.core.errors import DomainError, ValidationFailed
 from daifuku.core.models import JobRun
 
 from ...models import Company, DuplicateGroup, MergeJournal, NotDuplicate, Person
-from ...services.common import ensure_can, is_user
 from ..jobs import dedup_scan
 from .merge import merge_companies, merge_people
 
