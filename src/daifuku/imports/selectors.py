@@ -74,5 +74,6 @@ def row_outcomes(user, run: ImportRun, only: str = "", limit: int = 200) -> list
                 .only("id", "family_name", "given_name")
             }
     for outcome in rows:
-        outcome.customer_name = names.get(outcome.company_id or outcome.person_id, "")
+        # shown beside the row, never saved
+        outcome.customer_name = names.get(outcome.company_id or outcome.person_id or 0, "")  # type: ignore[attr-defined]
     return rows
