@@ -6,9 +6,9 @@ event is declared here before it is emitted; the table in docs/architecture.md i
 catalogue (``tests/test_architecture.py`` compares them).
 
 Payloads carry ids, never model instances — handlers run after commit and load what they
-need. The exception is the merge: ``customer.merging`` / ``customer.unmerging`` run inside
-the merge's transaction and hand the participants the two customers and the journal they
-write their undo steps into.
+need. The merge's ``customer.merging`` / ``customer.unmerging`` run inside its transaction
+and carry the ids of the two customers and of the journal the participants write their
+undo steps into (``customers.dedup.services.journal.move_rows(journal_id, …)``).
 """
 
 from .events import declare
@@ -44,10 +44,10 @@ declare(
     "customer.merging",
     meaning="名寄せ: every domain moves its rows from the loser to the survivor",
     payload={
-        "entity_type": ENTITY,
-        "survivor": "Person or Company",
-        "loser": "Person or Company",
-        "journal": "MergeJournal",
+        "entity": ENTITY,
+        "survivor_id": "int",
+        "loser_id": "int",
+        "journal_id": "int",
     },
     emitted_by="customers",
     listened_by=("activities", "behaviour", "commerce", "sales"),
@@ -63,10 +63,10 @@ declare(
     "customer.unmerging",
     meaning="a merge is undone: every domain moves its rows back",
     payload={
-        "entity_type": ENTITY,
-        "survivor": "Person or Company",
-        "loser": "Person or Company",
-        "journal": "MergeJournal",
+        "entity": ENTITY,
+        "survivor_id": "int",
+        "loser_id": "int",
+        "journal_id": "int",
     },
     emitted_by="customers",
     listened_by=("activities",),

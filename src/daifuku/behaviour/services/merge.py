@@ -6,18 +6,19 @@ from __future__ import annotations
 from ..models import Event, VisitorLink
 
 
-def on_customer_merging(survivor, loser, journal, **_ignored) -> dict[str, int]:
+def on_customer_merging(
+    *, entity: str, survivor_id: int, loser_id: int, journal_id: int, **_ignored
+) -> dict[str, int]:
     """``customer.merging`` participant (inside the merge transaction): rows moved per model."""
-    from daifuku.customers.dedup.journal import move_rows
-    from daifuku.customers.models import Person
+    from daifuku.customers.dedup.services.journal import move_rows
 
-    if not isinstance(loser, Person):
+    if entity != "person":
         return {}  # web events belong to people only
     return {
         "behaviour.visitorlink": move_rows(
-            journal, VisitorLink.objects.filter(person_id=loser.pk), "person", survivor.pk
+            journal_id, VisitorLink.objects.filter(person_id=loser_id), "person", survivor_id
         ),
         "behaviour.event": move_rows(
-            journal, Event.objects.filter(person_id=loser.pk), "person", survivor.pk
+            journal_id, Event.objects.filter(person_id=loser_id), "person", survivor_id
         ),
     }

@@ -7,10 +7,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-# Kept only for imports' writer and customers' dedup package, which house-writes is
-# reshaping in parallel; they move to daifuku.accounts.permissions with that work and this
-# line goes (tests/test_architecture.py lists them as the last old-home imports).
-from daifuku.accounts.permissions import ensure_can, is_user  # noqa: F401
 from daifuku.core.errors import ValidationFailed
 from daifuku.core.japanese import lookup_postal_code
 

@@ -16,8 +16,8 @@ from daifuku.core.japanese import format_postal_code
 from daifuku.core.screens import page_or_partial, wants_partial
 
 from ..dedup import selectors as dedup_selectors
-from ..dedup import services as dedup_services
-from ..dedup.merge import COMPANY_FIELDS, PERSON_FIELDS, undo_merge
+from ..dedup.services import decisions as dedup_services
+from ..dedup.services.merge import COMPANY_FIELDS, PERSON_FIELDS, undo_merge
 from ..selectors import reference
 
 REASON_LABELS = {

@@ -15,10 +15,10 @@ from pathlib import Path
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
+from daifuku.accounts.selectors import find_username
 from daifuku.core.context import acting
 from daifuku.core.errors import DomainError
-from daifuku.imports import services
-from daifuku.imports.models import ImportRun, SavedMapping
+from daifuku.imports import selectors, services
 
 
 class Command(BaseCommand):
@@ -91,9 +91,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "mapping: " + ", ".join(f"{k} → {v}" for k, v in run.mapping.items())
                 )
-                # run in this process (no worker needed): mark queued, then execute
-                ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.QUEUED)
-                run = services.perform_import(run.pk, progress=self._progress)
+                # run in this process (no worker needed)
+                run = services.run_here(run=run, progress=self._progress)
         except DomainError as exc:
             details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())
             raise CommandError(f"{exc.message} {details}".strip()) from None
@@ -134,7 +133,7 @@ class Command(BaseCommand):
         if value.startswith("@"):
             value = Path(value[1:]).read_text(encoding="utf-8")
         if not value.lstrip().startswith("{"):
-            saved = SavedMapping.objects.filter(name=value).first()
+            saved = selectors.saved_mapping_named(value)
             if saved is None:
                 raise CommandError(f"no saved mapping named {value!r}")
             return saved.mapping
@@ -149,9 +148,7 @@ class Command(BaseCommand):
     def _actor(self, username: str):
         if not username:
             return "command"
-        from daifuku.accounts.models import User
-
-        user = User.objects.filter(username=username).first()
+        user = find_username(username)
         if user is None:
             raise CommandError(f"no user {username!r}")
         return user

@@ -18,11 +18,11 @@ from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daifuku.accounts.permissions import CHANGE
+from daifuku.accounts.permissions import CHANGE, ensure_can, is_user
 from daifuku.core import audit, events
 from daifuku.core.errors import DomainError, ValidationFailed
 
-from ..models import (
+from ...models import (
     Company,
     Consent,
     Contact,
@@ -35,8 +35,7 @@ from ..models import (
     PhoneNumber,
     RelationshipStageChange,
 )
-from ..search_index import company_sort_kana, index_company, index_person, person_sort_kana
-from ..services.common import ensure_can, is_user
+from ...search_index import company_sort_kana, index_company, index_person, person_sort_kana
 from . import journal as journal_ops
 
 PERSON_FIELDS = (
@@ -280,7 +279,11 @@ def merge_people(
     )
     _move_person_rows(j, survivor, loser)
     events.gather(
-        "customer.merging", entity_type="person", survivor=survivor, loser=loser, journal=j
+        "customer.merging",
+        entity="person",
+        survivor_id=survivor.pk,
+        loser_id=loser.pk,
+        journal_id=j.pk,
     )
     _soft_delete(loser, actor)
     index_person(loser)
@@ -328,7 +331,11 @@ def merge_companies(
     )
     _move_company_rows(j, survivor, loser)
     events.gather(
-        "customer.merging", entity_type="company", survivor=survivor, loser=loser, journal=j
+        "customer.merging",
+        entity="company",
+        survivor_id=survivor.pk,
+        loser_id=loser.pk,
+        journal_id=j.pk,
     )
     _soft_delete(loser, actor)  # first: the corporate number is unique among live companies
     index_company(loser)
@@ -403,7 +410,11 @@ def undo_merge(*, actor, journal: MergeJournal) -> MergeJournal:
             errors=problems,
         )
     events.gather(
-        "customer.unmerging", entity_type=j.entity_type, survivor=survivor, loser=loser, journal=j
+        "customer.unmerging",
+        entity=j.entity_type,
+        survivor_id=survivor.pk,
+        loser_id=loser.pk,
+        journal_id=j.pk,
     )
     journal_ops.reverse(j)
     changes = _apply(survivor, {name: old for name, (old, _new) in j.field_changes.items()})

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from daifuku.core.context import acting
-from daifuku.customers.dedup.scan import scan
-from daifuku.customers.models import DuplicateGroup
+from daifuku.customers.dedup.selectors import open_groups
+from daifuku.customers.dedup.services.candidates import scan
 
 
 class Command(BaseCommand):
@@ -19,9 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["action"] == "list":
-            for group in DuplicateGroup.objects.filter(
-                status="open", entity_type=options["type"]
-            ).order_by("-score", "id")[:200]:
+            for group in open_groups(options["type"], limit=200):
                 self.stdout.write(
                     f"#{group.pk} score {group.score}: {group.member_ids} ({', '.join(group.reasons)})"
                 )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from daifuku.core.audit import _plain, label_for
 
-from ..models import MergeJournal, MergeJournalEntry
+from ...models import MergeJournal, MergeJournalEntry
 
 
 def _field(model: type[models.Model], name: str) -> models.Field:
@@ -22,7 +22,7 @@ def _field(model: type[models.Model], name: str) -> models.Field:
 
 
 def move_rows(
-    journal: MergeJournal,
+    journal: MergeJournal | int,
     queryset: models.QuerySet,
     field: str,
     new_value: Any,
@@ -35,7 +35,9 @@ def move_rows(
 
     This is what a ``customer.merging`` participant calls for its own rows::
 
-        move_rows(journal, Touch.objects.filter(person_id=loser.pk), "person", survivor.pk)
+        move_rows(journal_id, Touch.objects.filter(person_id=loser_id), "person", survivor_id)
+
+    ``journal``: the merge's journal or its id (the event carries the id).
     """
     model = queryset.model
     attname = _field(model, field).attname
@@ -50,7 +52,7 @@ def move_rows(
         restore = {_field(model, k).attname: _plain(v) for k, v in zip(extra, row[2:], strict=True)}
         entries.append(
             MergeJournalEntry(
-                journal=journal,
+                journal_id=_id(journal),
                 model=label,
                 row_id=row[0],
                 action="moved",
@@ -66,7 +68,7 @@ def move_rows(
     return len(rows)
 
 
-def delete_rows(journal: MergeJournal, queryset: models.QuerySet) -> int:
+def delete_rows(journal: MergeJournal | int, queryset: models.QuerySet) -> int:
     """Delete rows that merely duplicate what the survivor already has (the same email,
     the same company link), keeping every column so undo recreates them with their id."""
     model = queryset.model
@@ -77,7 +79,7 @@ def delete_rows(journal: MergeJournal, queryset: models.QuerySet) -> int:
     label = label_for(model())
     MergeJournalEntry.objects.bulk_create(
         MergeJournalEntry(
-            journal=journal,
+            journal_id=_id(journal),
             model=label,
             row_id=row[model._meta.pk.attname],
             action="deleted",
@@ -87,6 +89,10 @@ def delete_rows(journal: MergeJournal, queryset: models.QuerySet) -> int:
     )
     model._default_manager.filter(pk__in=[row[model._meta.pk.attname] for row in rows]).delete()
     return len(rows)
+
+
+def _id(journal: MergeJournal | int) -> int:
+    return journal if isinstance(journal, int) else journal.pk
 
 
 def _model(label: str) -> type[models.Model]:

@@ -9,13 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daifuku.accounts.permissions import CHANGE
+from daifuku.accounts.permissions import CHANGE, ensure_can, is_user
 from daifuku.core import audit, jobs
 from daifuku.core.errors import DomainError, ValidationFailed
 from daifuku.core.models import JobRun
 
-from ..models import Company, DuplicateGroup, MergeJournal, NotDuplicate, Person
-from ..services.common import ensure_can, is_user
+from ...models import Company, DuplicateGroup, MergeJournal, NotDuplicate, Person
+from ..jobs import dedup_scan
 from .merge import merge_companies, merge_people
 
 
@@ -124,35 +124,8 @@ def dismiss_group(*, actor, group: DuplicateGroup) -> DuplicateGroup:
 @transaction.atomic
 def start_scan(*, actor, entity_type: str = "person") -> JobRun:
     """Queue a scan of people or companies; the UI polls the returned job."""
-    from .tasks import dedup_scan
-
     if entity_type not in ("person", "company"):
         raise ValidationFailed({"type": [_("Choose people or companies.")]})
     job = jobs.start_job(kind="dedup_scan", actor=actor, parameters={"entity_type": entity_type})
     transaction.on_commit(lambda: dedup_scan.enqueue(job.pk, entity_type))
     return job
-
-
-def perform_scan(job_id: int, entity_type: str = "person"):
-    """The job body: idempotent (a finished job is left alone)."""
-    from .scan import scan
-
-    job = JobRun.objects.filter(pk=job_id).first()
-    if job is None or job.is_finished:
-        return None
-    jobs.mark_running(job, message=_("Looking for duplicates…"))
-    try:
-        result = scan(
-            actor=job.created_by or "dedup",
-            entity_type=entity_type,
-            progress=lambda done, total: jobs.report_progress(job, done, total=total),
-        )
-    except Exception as exc:
-        jobs.fail(job, str(exc)[:2000])
-        raise
-    jobs.finish(
-        job,
-        result=result.as_dict(),
-        message=_("%(groups)s candidate groups") % {"groups": result.groups},
-    )
-    return result
