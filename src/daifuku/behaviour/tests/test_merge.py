@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_merge_moves_events_and_links_and_undo_puts_them_back(admin, rep):
-    from daifuku.customers.dedup.merge import merge_people, undo_merge
+    from daifuku.customers.dedup.services.merge import merge_people, undo_merge
     from daifuku.customers.services import create_person
 
     survivor = create_person(actor=rep, data={"family_name": "山田", "given_name": "花子"})
