@@ -66,7 +66,7 @@ def test_total_only_company_and_member_number(rep_api, company, rep):
         1_100,
         "company",
     )
-    Person.objects.create(family_name="会員", custom_fields={"member_number": "M-77"}, owner=rep)
+    Person.objects.create(family_name="会員", member_number="M-77", owner=rep)
     member = rep_api.post(
         "/api/v1/orders",
         {

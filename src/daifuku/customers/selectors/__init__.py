@@ -34,6 +34,7 @@ from .ledger import (
     trash,
     with_list_columns,
 )
+from .member_numbers import ids_by_member_number, people_with_member_number
 from .page import (
     PERSON_SORTS,
     PersonFilters,
@@ -65,11 +66,13 @@ __all__ = [
     "get_household_member",
     "get_person",
     "hit_cursor",
+    "ids_by_member_number",
     "ids_condition",
     "list_companies",
     "list_people",
     "list_people_rows",
     "people_queryset",
+    "people_with_member_number",
     "person_360",
     "person_condition",
     "rows_page",
