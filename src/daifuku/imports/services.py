@@ -24,7 +24,7 @@ from daifuku.customers.search_index import PERSON
 from daifuku.customers.services.common import is_user
 from daifuku.customers.services.people import AUDITED_FIELDS
 
-from . import companies, cp932, export, pipeline, readers, targets
+from . import companies, cp932, export, orders, pipeline, readers, targets
 from . import mapping as mapping_module
 from .models import ExternalId, ImportMode, ImportRun, ImportTarget, SavedMapping
 from .prepare import custom_restore
@@ -38,8 +38,8 @@ def upload(*, actor, file, name: str, target: str = ImportTarget.PERSON) -> Impo
     """Store an uploaded file and guess how to read it: format, encoding, and a mapping
     suggested from its headers (or the vCard fields) for what it holds (``target``:
     people or companies)."""
-    if target not in ImportTarget.values:
-        raise ValidationFailed({"target": [_("Choose people or companies.")]})
+    if target not in targets.TARGET_VALUES:
+        raise ValidationFailed({"target": [_("Choose people, companies or orders.")]})
     size = getattr(file, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
         raise ValidationFailed(
@@ -142,10 +142,14 @@ def configure(*, actor, run: ImportRun, data: dict[str, Any]) -> ImportRun:
             run.encoding = data["encoding"]
     headers, _rows = headers_of(run)
     if data.get("target") and data["target"] != run.target:
-        if data["target"] not in ImportTarget.values:
-            errors["target"] = [_("Choose people or companies.")]
+        if data["target"] not in targets.TARGET_VALUES:
+            errors["target"] = [_("Choose people, companies or orders.")]
         else:
             _switch_target(run, data["target"], headers, suggest=data.get("mapping") is None)
+    if run.target == targets.ORDER_TARGET and not errors:  # its own mapping and options
+        orders.configure(run, data, headers)
+        run.save()
+        return run
     if "mapping" in data and data["mapping"] is not None:
         mapping = {str(k): str(v) for k, v in dict(data["mapping"]).items() if v}
         unknown = sorted(v for v in mapping.values() if v not in targets.fields_for(run.target))
@@ -220,8 +224,8 @@ def switch_target(*, actor, run: ImportRun, target: str) -> ImportRun:
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     if not _not_yet_written(run):
         raise DomainError(_("This import has already run."), code="already_run", status=409)
-    if target not in ImportTarget.values:
-        raise ValidationFailed({"target": [_("Choose people or companies.")]})
+    if target not in targets.TARGET_VALUES:
+        raise ValidationFailed({"target": [_("Choose people, companies or orders.")]})
     if target != run.target:
         _switch_target(run, target, headers_of(run)[0], suggest=True)
         run.auto_merge = run.auto_merge and target == ImportTarget.PERSON
@@ -295,7 +299,9 @@ def perform_import(run_id: int, *, progress=None) -> ImportRun | None:
             progress(done, total_rows)
 
     actor = run.created_by or "import"
-    execute = companies.execute if run.target == ImportTarget.COMPANY else pipeline.execute
+    execute = {ImportTarget.COMPANY: companies.execute, targets.ORDER_TARGET: orders.execute}.get(
+        run.target, pipeline.execute
+    )
     try:
         with acting("import", str(run.batch_id)[:32]):
             run = execute(run, actor=actor, progress=report, total=total)
@@ -322,7 +328,7 @@ def perform_import(run_id: int, *, progress=None) -> ImportRun | None:
             "merged": run.merged_count,
             "duplicates": run.duplicate_count,
         },
-        message=run.summary,
+        message=orders.summary(run) if run.target == targets.ORDER_TARGET else run.summary,
     )
     return run
 
@@ -397,11 +403,12 @@ def perform_undo(run_id: int, actor_id: int | None = None) -> dict:
         if job:
             jobs.mark_running(job, total=run.created_count + run.updated_count)
         with acting("import", str(run.batch_id)[:32]):
-            result = (
-                companies.undo(run, actor, job)
-                if run.target == ImportTarget.COMPANY
-                else _undo(run, actor, job)
-            )
+            if run.target == targets.ORDER_TARGET:
+                result = orders.undo(run, actor, job)
+            elif run.target == ImportTarget.COMPANY:
+                result = companies.undo(run, actor, job)
+            else:
+                result = _undo(run, actor, job)
         run.status = ImportRun.Status.UNDONE
         run.save(update_fields=["status"])
         audit.record(

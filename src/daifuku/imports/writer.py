@@ -24,6 +24,7 @@ from daifuku.customers.models import Company, Consent, Contact, EmailAddress, Pe
 from daifuku.customers.search_index import PERSON
 from daifuku.customers.services.common import is_user, resolve_tags
 from daifuku.customers.services.people import AUDITED_FIELDS
+from daifuku.customers.validation import clean_member_number
 
 from . import duplicates, targets
 from .models import ExternalId, ImportBatch, ImportRowOutcome, ImportRun
@@ -33,7 +34,7 @@ PERSON_COLUMNS = (
     "id", "created_at", "updated_at", "deleted_at", "deleted_by_id", "version", "postal_code", "prefecture",
     "city", "address_line", "building", "owner_id", "team_id", "family_name", "given_name", "family_kana",
     "given_kana", "sort_kana", "birthday", "gender", "preferences", "notes", "relationship_stage", "lifecycle",
-    "source_channel", "custom_fields",
+    "source_channel", "custom_fields", "member_number",
 )  # fmt: skip
 
 _BY_SORT_KANA = itemgetter(PERSON_COLUMNS.index("sort_kana"))
@@ -362,6 +363,7 @@ class Writer(Outcomes):
                     json.dumps(row.data["custom_fields"], ensure_ascii=False)
                     if "custom_fields" in row.data
                     else "{}",
+                    clean_member_number(row.data.get("member_number")),
                 )
             )
             for address, label, is_primary in row.email_rows():
@@ -592,6 +594,9 @@ class Writer(Outcomes):
         }
         if custom:
             data["custom_fields"] = custom  # the service merges them into the customer's
+        number = clean_member_number(row.data.get("member_number"))
+        if number and number != person.member_number:
+            data["member_number"] = number
         warnings = {"warnings": row.data["warnings"]} if "warnings" in row.data else {}
         if not data:
             return self.outcome(row, "unchanged", person_id=person_id, changes=warnings)

@@ -1,6 +1,7 @@
 """Every user-visible read in commerce, through ``restrict()`` (docs/architecture.md convention 2)."""
 
 from .catalog import products_queryset
+from .imported import products_by_code, recorded_numbers
 from .orders import (
     channels,
     customer_for_api,
@@ -17,5 +18,7 @@ __all__ = [
     "get_order",
     "list_orders",
     "orders_queryset",
+    "products_by_code",
     "products_queryset",
+    "recorded_numbers",
 ]

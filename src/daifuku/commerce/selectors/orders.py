@@ -14,7 +14,6 @@ from daifuku.customers import selectors as customer_selectors
 from ..models import Channel, Order, OrderLine, Return
 
 ORDERING = ["-ordered_at", "-id"]
-# the custom field (顧客台帳 → カスタム項目, text) that holds a shop's member number
 
 
 def orders_queryset(user, action: str = VIEW) -> QuerySet:

@@ -2,6 +2,7 @@
 
 from .catalog import create_product, update_product
 from .channels import create_channel, update_channel
+from .imported import remove_imported_orders
 from .orders import record_order, record_return
 
 __all__ = [
@@ -9,6 +10,7 @@ __all__ = [
     "create_product",
     "record_order",
     "record_return",
+    "remove_imported_orders",
     "update_channel",
     "update_product",
 ]

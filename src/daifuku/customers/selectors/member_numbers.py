@@ -33,3 +33,43 @@ def ids_by_member_number(user, numbers: Iterable[str], action: str = VIEW) -> di
         for pk, number in rows.values_list("pk", "member_number").order_by("pk"):
             found.setdefault(number, []).append(pk)
     return found
+
+
+def ids_by_email(user, addresses: Iterable[str], action: str = VIEW) -> dict[str, list[int]]:
+    """``{address (lower-cased): [person ids]}`` — how an order file names its customer
+    when it has no member number."""
+    from daifuku.core.japanese import normalize_email
+
+    from ..models import EmailAddress
+
+    wanted = sorted({a for a in (normalize_email(v) for v in addresses) if a})
+    visible = people_queryset(user, action).values("pk")
+    found: dict[str, list[int]] = {}
+    for start in range(0, len(wanted), 500):
+        rows = EmailAddress.objects.filter(
+            address__in=wanted[start : start + 500], person_id__in=visible
+        ).values_list("address", "person_id")
+        for address, pk in rows.order_by("person_id"):
+            found.setdefault(address, []).append(pk)
+    return found
+
+
+def ids_by_phone(user, numbers: Iterable[str], action: str = VIEW) -> dict[str, list[int]]:
+    """``{E.164: [person ids]}`` of the phone numbers (written any usual way) — the last
+    way an order file can name its customer."""
+    from daifuku.core.japanese import normalize_phone
+
+    from ..models import PhoneNumber
+
+    parsed = (normalize_phone(v) for v in numbers)
+    wanted = sorted({p.e164 for p in parsed if p is not None})
+    visible = people_queryset(user, action).values("pk")
+    found: dict[str, list[int]] = {}
+    for start in range(0, len(wanted), 500):
+        rows = PhoneNumber.objects.filter(
+            e164__in=wanted[start : start + 500], person_id__in=visible
+        ).values_list("e164", "person_id")
+        for e164, pk in rows.order_by("person_id"):
+            if pk not in found.get(e164, []):
+                found.setdefault(e164, []).append(pk)
+    return found
