@@ -12,6 +12,7 @@ AREAS = [
     ("companies", _("Companies"), "customers:companies", ()),
     ("activities", _("My day"), "activities:home", ()),
     ("sales", _("Sales"), "sales:home", ()),
+    ("orders", _("Orders"), "commerce:orders", ()),
     ("marketing", _("Marketing"), "web:area-marketing", ()),
     ("service", _("Service"), "web:area-service", ()),
     ("analytics", _("Analytics"), "web:area-analytics", ()),
@@ -21,7 +22,7 @@ AREAS = [
         "settings",
         _("Settings"),
         "web:settings",
-        ("/accounts/", "customers:tags", "customers:custom-fields"),
+        ("/accounts/", "customers:tags", "customers:custom-fields", "commerce:channels"),
     ),
 ]
 

@@ -2,6 +2,7 @@
 
 from .catalog import products_queryset
 from .imported import products_by_code, recorded_numbers
+from .screens import OrderFilters, filtered_orders
 from .orders import (
     channels,
     customer_for_api,
@@ -12,9 +13,11 @@ from .orders import (
 )
 
 __all__ = [
+    "OrderFilters",
     "channels",
     "customer_for_api",
     "customer_orders",
+    "filtered_orders",
     "get_order",
     "list_orders",
     "orders_queryset",
