@@ -112,7 +112,8 @@ class Command(BaseCommand):
                     f"{run.original_name}: {run.file_format} {run.encoding or ''}".rstrip()
                 )
                 self.stdout.write(
-                    "mapping: " + ", ".join(f"{k} → {v}" for k, v in run.mapping.items())
+                    "mapping: "
+                    + ", ".join(f"{k} → {v}" for k, v in run.mapping.items() if k[:1] != "@")
                 )
                 # run in this process (no worker needed): mark queued, then execute
                 ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.QUEUED)
