@@ -80,7 +80,9 @@ def configure(run: ImportRun, data: dict[str, Any], headers: list[str]) -> None:
     column_mapping = columns(run)
     if "mapping" in data and data["mapping"] is not None:
         column_mapping = {
-            str(k): str(v) for k, v in dict(data["mapping"]).items() if v and not str(k).startswith(OPTION)
+            str(k): str(v)
+            for k, v in dict(data["mapping"]).items()
+            if v and not str(k).startswith(OPTION)
         }
         unknown = sorted(v for v in column_mapping.values() if v not in orders_mapping.ORDER_FIELDS)
         if unknown:
@@ -144,9 +146,7 @@ def _grouped(run: ImportRun) -> tuple[list[_Order], list[_Row]]:
     """The file's orders (rows of one number together, in the file's order) and the rows
     that cannot be read at all."""
     table = open_table(run.file.path, run.file_format, run.encoding)
-    plan = mapping_module.compile_mapping(
-        table.headers, columns(run), orders_mapping.ORDER_FIELDS
-    )
+    plan = mapping_module.compile_mapping(table.headers, columns(run), orders_mapping.ORDER_FIELDS)
     orders: dict[str, _Order] = {}
     unreadable: list[_Row] = []
     seen_days: dict[str, int] = {}
@@ -257,8 +257,10 @@ class _Writer:
             candidates = phones.get(phone.e164, []) if phone else []
         if len(candidates) > 1:
             raise _Failed(
-                _("More than one customer has this member number, email or phone: merge them "
-                  "in 名寄せ first (ids %(ids)s).")
+                _(
+                    "More than one customer has this member number, email or phone: merge them "
+                    "in 名寄せ first (ids %(ids)s)."
+                )
                 % {"ids": ", ".join(str(pk) for pk in candidates[:5])},
                 row.number,
             )
@@ -298,8 +300,10 @@ class _Writer:
         except ValueError:
             places = currencies.digits(self.currency)
             raise _Failed(
-                _("%(label)s: “%(value)s” is not an amount in %(currency)s "
-                  "(at most %(places)d decimals).")
+                _(
+                    "%(label)s: “%(value)s” is not an amount in %(currency)s "
+                    "(at most %(places)d decimals)."
+                )
                 % {"label": label, "value": text, "currency": self.currency, "places": places},
                 row.number,
             ) from None
@@ -314,9 +318,7 @@ class _Writer:
                 % {"value": head.data.get("ordered_at", "")},
                 head.number,
             ) from None
-        has_lines = any(
-            r.data.get(name) for r in order.rows for name in orders_mapping.LINE_FIELDS
-        )
+        has_lines = any(r.data.get(name) for r in order.rows for name in orders_mapping.LINE_FIELDS)
         kwargs: dict[str, Any] = {}
         if has_lines:
             kwargs["lines"] = [self._line(r, products) for r in order.rows]
@@ -376,8 +378,10 @@ class _Writer:
             amount = self._amount(data["amount"], row, _("Amount"))
             if amount % quantity:
                 raise _Failed(
-                    _("Amount: %(amount)s cannot be divided by the quantity %(quantity)d; "
-                      "map the unit price.")
+                    _(
+                        "Amount: %(amount)s cannot be divided by the quantity %(quantity)d; "
+                        "map the unit price."
+                    )
                     % {"amount": data["amount"], "quantity": quantity},
                     row.number,
                 )
@@ -397,7 +401,9 @@ def execute(
     orders, unreadable = _grouped(run)
     writer = _Writer(run, actor)
     bad = [
-        writer._outcome(row, "failed", reason=_("The row holds characters the file's encoding cannot show."))
+        writer._outcome(
+            row, "failed", reason=_("The row holds characters the file's encoding cannot show.")
+        )
         for row in unreadable
     ]
     writer.counts["failed"] += len(bad)
@@ -426,7 +432,9 @@ def execute(
 
 def summary(run: ImportRun) -> str:
     """「注文 12 件を登録、3 件は登録済み、1 行はエラー」 and the customers it created."""
-    text = _("%(created)s orders recorded, %(unchanged)s already recorded, %(failed)s rows failed") % {
+    text = _(
+        "%(created)s orders recorded, %(unchanged)s already recorded, %(failed)s rows failed"
+    ) % {
         "created": f"{run.created_count:,}",
         "unchanged": f"{run.unchanged_count:,}",
         "failed": f"{run.failed_count:,}",
@@ -442,9 +450,7 @@ def summary(run: ImportRun) -> str:
 def undo(run: ImportRun, actor, job=None) -> dict:
     """Remove the orders the run recorded (those with a return since are kept), then the
     customers it created for them when no other order is theirs."""
-    created = list(
-        run.outcomes.filter(action="created").values_list("changes", "person_id")
-    )
+    created = list(run.outcomes.filter(action="created").values_list("changes", "person_id"))
     order_ids = [changes["order_id"] for changes, _pk in created if "order_id" in changes]
     removed, kept = commerce_services.remove_imported_orders(
         actor=actor, order_ids=order_ids, note=f"undo of import {run.batch_id}"

@@ -164,9 +164,7 @@ def parse_ordered_at(text: str) -> dt.date | dt.datetime:
     clock = _TIME.match(found[4].strip())
     if not clock:
         raise ValueError(text)
-    return dt.datetime.combine(
-        day, dt.time(int(clock[1]), int(clock[2]), int(clock[3] or 0))
-    )
+    return dt.datetime.combine(day, dt.time(int(clock[1]), int(clock[2]), int(clock[3] or 0)))
 
 
 def parse_quantity(text: str) -> int:

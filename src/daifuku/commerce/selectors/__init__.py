@@ -2,7 +2,6 @@
 
 from .catalog import products_queryset
 from .imported import products_by_code, recorded_numbers
-from .screens import OrderFilters, filtered_orders
 from .orders import (
     channels,
     customer_for_api,
@@ -11,6 +10,7 @@ from .orders import (
     list_orders,
     orders_queryset,
 )
+from .screens import OrderFilters, filtered_orders
 
 __all__ = [
     "OrderFilters",

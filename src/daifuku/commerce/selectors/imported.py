@@ -16,9 +16,9 @@ def recorded_numbers(source: str, numbers: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(wanted), 500):
         found.update(
-            Order.objects.filter(
-                source=source, number__in=wanted[start : start + 500]
-            ).values_list("number", flat=True)
+            Order.objects.filter(source=source, number__in=wanted[start : start + 500]).values_list(
+                "number", flat=True
+            )
         )
     return found
 

@@ -106,7 +106,9 @@ def test_channel_settings_for_managers(rep, manager):
     assert "EC" in _text(client.get(reverse("commerce:channels")))
     client.post(reverse("commerce:channels"), {"action": "add", "name": "催事"})
     fair = Channel.objects.get(name="催事")
-    client.post(reverse("commerce:channels"), {"action": "rename", "id": fair.pk, "name": "催事・イベント"})
+    client.post(
+        reverse("commerce:channels"), {"action": "rename", "id": fair.pk, "name": "催事・イベント"}
+    )
     client.post(reverse("commerce:channels"), {"action": "up", "id": fair.pk})
     client.post(reverse("commerce:channels"), {"action": "toggle", "id": fair.pk})
     fair.refresh_from_db()

@@ -32,8 +32,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="person",
             index=models.Index(
-                condition=models.Q(("deleted_at__isnull", True))
-                & ~models.Q(("member_number", "")),
+                condition=models.Q(("deleted_at__isnull", True)) & ~models.Q(("member_number", "")),
                 fields=["member_number"],
                 name="person_member_idx",
             ),

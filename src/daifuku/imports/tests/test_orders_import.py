@@ -42,7 +42,17 @@ def members(rep):
 
 
 def test_headers_suggest_the_order_fields():
-    headers = ["注文番号", "会員番号", "注文日", "数量", "金額", "商品コード", "商品名", "単価", "税率"]
+    headers = [
+        "注文番号",
+        "会員番号",
+        "注文日",
+        "数量",
+        "金額",
+        "商品コード",
+        "商品名",
+        "単価",
+        "税率",
+    ]
     assert orders_mapping.suggest(headers) == {
         "注文番号": "order_number",
         "会員番号": "member_number",
@@ -120,9 +130,7 @@ def test_missing_customers_are_created_with_their_member_number_only(
     content = "注文番号,会員番号,注文日,金額\r\nB-1,X-1,20250101,1100\r\nB-2,X-1,20250201,2200\r\n"
     refused = run_import(rep, upload(rep, "o.csv", content.encode()), source="import")
     assert (refused.created_count, refused.failed_count) == (0, 2)
-    run = run_import(
-        rep, upload(rep, "o.csv", content.encode()), create_missing_customers=True
-    )
+    run = run_import(rep, upload(rep, "o.csv", content.encode()), create_missing_customers=True)
     assert (run.created_count, run.failed_count) == (2, 0)
     person = Person.objects.get(member_number="X-1")
     assert person.orders.count() == 2 and person.owner == rep
@@ -162,9 +170,7 @@ def test_cdnow_sample_in_dollars_from_the_command_line(rep, tmp_path, capsys):
 
 def test_people_import_fills_the_member_number(rep, run_import):
     content = "会員番号,氏名\r\nＭ－５,山田 太郎\r\n".encode()
-    run = services.upload(
-        actor=rep, file=SimpleUploadedFile("p.csv", content), name="p.csv"
-    )
+    run = services.upload(actor=rep, file=SimpleUploadedFile("p.csv", content), name="p.csv")
     assert run.mapping["会員番号"] == "member_number"
     run = run_import(rep, run, mode="create")
     assert run.created_count == 1
