@@ -189,8 +189,10 @@ class _Writer:
         self.created_people: dict[str, int] = {}  # member number → person created by this run
 
     def write(self, batch: list[_Order]) -> list[ImportRowOutcome]:
+        """One batch of orders: what each row says is read first (dates, amounts, lines),
+        then the customers are found (or created), then commerce records the batch."""
         done = commerce_selectors.recorded_numbers(self.source, [o.number for o in batch])
-        first = [o.rows[0].data for o in batch]
+        first = [o.rows[0].data for o in batch if o.number not in done]
         members = customer_selectors.ids_by_member_number(
             self.actor, [d.get("member_number", "") for d in first]
         )
@@ -199,34 +201,43 @@ class _Writer:
         codes = {r.data.get("sku", "") for o in batch for r in o.rows}
         products = commerce_selectors.products_by_code(codes)
         outcomes: list[ImportRowOutcome] = []
+        wanted: list[tuple[_Order, dict[str, Any], int, bool]] = []
         for order in batch:
             if order.number in done:
                 self.counts["unchanged"] += 1
-                outcomes.extend(self._outcome(r, "unchanged") for r in order.rows[:1])
+                outcomes.append(self._outcome(order.rows[0], "unchanged"))
                 continue
             try:
-                with transaction.atomic():
-                    created_person = None
-                    person_id = self._customer(order.rows[0], members, emails, phones)
-                    if person_id is None:
-                        created_person = self._create_customer(order.rows[0])
-                        person_id = created_person
-                    recorded, created = self._record(order, person_id, products)
+                values = self._values(order, products)
+                person_id = self._customer(order.rows[0], members, emails, phones)
+                created_person = person_id is None
+                if person_id is None:
+                    person_id = self._create_customer(order.rows[0])
             except _Failed as failure:
-                self.counts["failed"] += len(order.rows)
-                for row in order.rows:
-                    reason = failure.message
-                    if failure.row is not None and failure.row != row.number:
-                        reason = _("Row %(row)s of the same order: %(reason)s") % {
-                            "row": failure.row,
-                            "reason": failure.message,
-                        }
-                    outcomes.append(self._outcome(row, "failed", reason=reason))
+                outcomes.extend(self._failed(order, failure))
                 continue
-            if created:
+            wanted.append((order, values, person_id, created_person))
+        people = customer_selectors.people_queryset(self.actor).in_bulk(
+            {person_id for _o, _v, person_id, _c in wanted}
+        )
+        results = commerce_services.record_imported_orders(
+            actor=self.actor,
+            source=self.source,
+            orders=[
+                {**values, "number": order.number, "person": people.get(person_id)}
+                for order, values, person_id, _c in wanted
+            ],
+            note=f"import {self.run.batch_id}",
+        )
+        for (order, _values, person_id, created_person), result in zip(
+            wanted, results, strict=True
+        ):
+            if result.error is not None:
+                outcomes.extend(self._failed(order, _Failed(_message(result.error))))
+            elif result.created:
                 self.counts["created"] += 1
-                changes: dict[str, Any] = {"order_id": recorded.pk, "number": order.number}
-                if created_person is not None:
+                changes: dict[str, Any] = {"order_id": result.order_id, "number": order.number}
+                if created_person:
                     changes["customer_created"] = True
                 outcomes.append(
                     self._outcome(order.rows[0], "created", person_id=person_id, changes=changes)
@@ -234,6 +245,20 @@ class _Writer:
             else:  # recorded meanwhile by someone else with the same number
                 self.counts["unchanged"] += 1
                 outcomes.append(self._outcome(order.rows[0], "unchanged"))
+        return outcomes
+
+    def _failed(self, order: _Order, failure: _Failed) -> list[ImportRowOutcome]:
+        """Every row of a refused order fails; the others name the row at fault."""
+        self.counts["failed"] += len(order.rows)
+        outcomes = []
+        for row in order.rows:
+            reason = failure.message
+            if failure.row is not None and failure.row != row.number:
+                reason = _("Row %(row)s of the same order: %(reason)s") % {
+                    "row": failure.row,
+                    "reason": failure.message,
+                }
+            outcomes.append(self._outcome(row, "failed", reason=reason))
         return outcomes
 
     def _outcome(self, row: _Row, action: str, **values) -> ImportRowOutcome:
@@ -287,7 +312,8 @@ class _Writer:
         if row.data.get("phone"):
             data["phones"] = [row.data["phone"]]
         try:
-            person = customer_services.create_person(actor=self.actor, data=data)
+            with transaction.atomic():
+                person = customer_services.create_person(actor=self.actor, data=data)
         except ValidationFailed as exc:
             raise _Failed(_message(exc), row.number) from exc
         self.created_people[number] = person.pk
@@ -308,7 +334,8 @@ class _Writer:
                 row.number,
             ) from None
 
-    def _record(self, order: _Order, person_id: int, products) -> tuple[Any, bool]:
+    def _values(self, order: _Order, products) -> dict[str, Any]:
+        """What commerce records for the order: date, channel, store, lines or total."""
         head = order.rows[0]
         try:
             ordered_at = orders_mapping.parse_ordered_at(head.data.get("ordered_at", ""))
@@ -318,34 +345,23 @@ class _Writer:
                 % {"value": head.data.get("ordered_at", "")},
                 head.number,
             ) from None
+        values: dict[str, Any] = {
+            "ordered_at": ordered_at,
+            "channel": head.data.get("channel") or None,
+            "store": head.data.get("store", ""),
+        }
         has_lines = any(r.data.get(name) for r in order.rows for name in orders_mapping.LINE_FIELDS)
-        kwargs: dict[str, Any] = {}
         if has_lines:
-            kwargs["lines"] = [self._line(r, products) for r in order.rows]
-        else:
-            total = 0
-            for row in order.rows:
-                if not row.data.get("amount"):
-                    raise _Failed(_("Amount: enter the order's amount."), row.number)
-                total += self._amount(row.data["amount"], row, _("Amount"))
-            kwargs["total"] = total
-            kwargs["tax_rate"] = self._rate(head)
-        person = customer_selectors.people_queryset(self.actor).filter(pk=person_id).first()
-        try:
-            return commerce_services.record_order(
-                actor=self.actor,
-                number=order.number,
-                ordered_at=ordered_at,
-                person=person,
-                source=self.source,
-                channel=head.data.get("channel") or None,
-                store=head.data.get("store", ""),
-                rates=IMPORT_RATES,
-                **kwargs,
-            )
-        except DomainError as exc:
-            reason = _message(exc) if isinstance(exc, ValidationFailed) else str(exc.message)
-            raise _Failed(reason, head.number) from exc
+            values["lines"] = [self._line(r, products) for r in order.rows]
+            return values
+        total = 0
+        for row in order.rows:
+            if not row.data.get("amount"):
+                raise _Failed(_("Amount: enter the order's amount."), row.number)
+            total += self._amount(row.data["amount"], row, _("Amount"))
+        values["total"] = total
+        values["tax_rate"] = self._rate(head)
+        return values
 
     def _rate(self, row: _Row) -> int:
         try:
