@@ -42,7 +42,7 @@ from daifuku.customers.validation import clean_member_number
 
 from . import mapping as mapping_module
 from . import orders_mapping
-from .models import ImportRowOutcome, ImportRun
+from .models import ImportBatch, ImportRowOutcome, ImportRun
 from .prepare import _message
 from .readers import open_table, undecodable
 
@@ -188,9 +188,11 @@ class _Writer:
         self.counts = {"created": 0, "unchanged": 0, "failed": 0, "customers": 0}
         self.created_people: dict[str, int] = {}  # member number → person created by this run
 
-    def write(self, batch: list[_Order]) -> list[ImportRowOutcome]:
+    def write(self, batch: list[_Order]) -> tuple[list[ImportRowOutcome], list[int]]:
         """One batch of orders: what each row says is read first (dates, amounts, lines),
-        then the customers are found (or created), then commerce records the batch."""
+        then the customers are found (or created), then commerce records the batch.
+        Returns the outcomes to keep (failed rows, orders whose customer the run created)
+        and the ids of the orders recorded."""
         done = commerce_selectors.recorded_numbers(self.source, [o.number for o in batch])
         first = [o.rows[0].data for o in batch if o.number not in done]
         members = customer_selectors.ids_by_member_number(
@@ -203,9 +205,8 @@ class _Writer:
         outcomes: list[ImportRowOutcome] = []
         wanted: list[tuple[_Order, dict[str, Any], int, bool]] = []
         for order in batch:
-            if order.number in done:
+            if order.number in done:  # counted only: a file imported again keeps no row
                 self.counts["unchanged"] += 1
-                outcomes.append(self._outcome(order.rows[0], "unchanged"))
                 continue
             try:
                 values = self._values(order, products)
@@ -229,23 +230,31 @@ class _Writer:
             ],
             note=f"import {self.run.batch_id}",
         )
+        created: list[int] = []
         for (order, _values, person_id, created_person), result in zip(
             wanted, results, strict=True
         ):
             if result.error is not None:
                 outcomes.extend(self._failed(order, _Failed(_message(result.error))))
-            elif result.created:
+            elif result.created and result.order_id is not None:
                 self.counts["created"] += 1
-                changes: dict[str, Any] = {"order_id": result.order_id, "number": order.number}
-                if created_person:
-                    changes["customer_created"] = True
-                outcomes.append(
-                    self._outcome(order.rows[0], "created", person_id=person_id, changes=changes)
-                )
+                created.append(result.order_id)
+                if created_person:  # undo takes the customer back with the order
+                    outcomes.append(
+                        self._outcome(
+                            order.rows[0],
+                            "created",
+                            person_id=person_id,
+                            changes={
+                                "order_id": result.order_id,
+                                "number": order.number,
+                                "customer_created": True,
+                            },
+                        )
+                    )
             else:  # recorded meanwhile by someone else with the same number
                 self.counts["unchanged"] += 1
-                outcomes.append(self._outcome(order.rows[0], "unchanged"))
-        return outcomes
+        return outcomes, created
 
     def _failed(self, order: _Order, failure: _Failed) -> list[ImportRowOutcome]:
         """Every row of a refused order fails; the others name the row at fault."""
@@ -426,10 +435,12 @@ def execute(
     ImportRowOutcome.objects.bulk_create(bad)
     lines = len(unreadable)
     rows_total = sum(len(o.rows) for o in orders) + lines
-    for start in range(0, len(orders), BATCH):
+    for number, start in enumerate(range(0, len(orders), BATCH), start=1):
         batch = orders[start : start + BATCH]
         with transaction.atomic():
-            ImportRowOutcome.objects.bulk_create(writer.write(batch), batch_size=1000)
+            outcomes, created = writer.write(batch)
+            ImportRowOutcome.objects.bulk_create(outcomes, batch_size=1000)
+            _remember(run, number, batch, created)
         lines += sum(len(o.rows) for o in batch)
         if progress:
             progress(lines, rows_total)
@@ -444,6 +455,31 @@ def execute(
     )
     run.refresh_from_db()
     return run
+
+
+def _remember(run: ImportRun, number: int, batch: list[_Order], created: list[int]) -> None:
+    """What undo needs of a batch: the orders it recorded have consecutive ids (reserved by
+    commerce for the batch), so a range; otherwise (an order recorded one by one after a
+    concurrent sender) each id, as a row outcome."""
+    if not created:
+        return
+    rows = [r.number for o in batch for r in o.rows]
+    low, high = min(created), max(created)
+    if high - low + 1 == len(created):
+        ImportBatch.objects.create(
+            run=run,
+            number=number,
+            first_row=min(rows),
+            last_row=max(rows),
+            created_first_id=low,
+            created_last_id=high,
+            created_count=len(created),
+        )
+        return
+    ImportRowOutcome.objects.bulk_create(
+        ImportRowOutcome(run=run, row_number=0, action="created", changes={"order_id": pk})
+        for pk in created
+    )
 
 
 def summary(run: ImportRun) -> str:
@@ -467,9 +503,16 @@ def undo(run: ImportRun, actor, job=None) -> dict:
     """Remove the orders the run recorded (those with a return since are kept), then the
     customers it created for them when no other order is theirs."""
     created = list(run.outcomes.filter(action="created").values_list("changes", "person_id"))
-    order_ids = [changes["order_id"] for changes, _pk in created if "order_id" in changes]
+    order_ids = {changes["order_id"] for changes, _pk in created if "order_id" in changes}
+    for low, high in run.batches.exclude(created_first_id=None).values_list(
+        "created_first_id", "created_last_id"
+    ):
+        order_ids.update(range(low, high + 1))
     removed, kept = commerce_services.remove_imported_orders(
-        actor=actor, order_ids=order_ids, note=f"undo of import {run.batch_id}"
+        actor=actor,
+        order_ids=order_ids,
+        source=currencies.source_for(options(run)["source"], options(run)["currency"]),
+        note=f"undo of import {run.batch_id}",
     )
     people_removed = 0
     new_people = {pk for changes, pk in created if changes.get("customer_created") and pk}

@@ -30,15 +30,18 @@ from .orders import (
 
 
 @transaction.atomic
-def remove_imported_orders(*, actor, order_ids: Iterable[int], note: str = "") -> tuple[int, int]:
+def remove_imported_orders(
+    *, actor, order_ids: Iterable[int], source: str, note: str = ""
+) -> tuple[int, int]:
     """Delete the orders an import recorded, lines included — except those that have
     become more than the import made: an order with a return recorded since is kept (the
-    return is someone's work, and the history is never rewritten). ``(removed, kept)``.
+    return is someone's work, and the history is never rewritten). Only orders of the
+    import's ``source`` are touched. ``(removed, kept)``.
     One audit entry for the whole undo."""
     ids = sorted(set(order_ids))
     removed = kept = 0
     for start in range(0, len(ids), 500):
-        chunk = Order.objects.filter(pk__in=ids[start : start + 500])
+        chunk = Order.objects.filter(source=source, pk__in=ids[start : start + 500])
         with_returns = set(chunk.filter(returns__isnull=False).values_list("pk", flat=True))
         kept += len(with_returns)
         removed += chunk.exclude(pk__in=with_returns).delete()[1].get("commerce.Order", 0)
