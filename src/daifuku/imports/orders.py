@@ -49,7 +49,9 @@ from .readers import open_table, undecodable
 TARGET = "order"  # ImportRun.target of an order import (targets.ORDER_TARGET)
 OPTION = "@"  # mapping keys that are the run's options, not headers
 DEFAULT_SOURCE = "import"
-BATCH = 500  # orders per transaction
+# Orders per transaction: each commit costs a sync to disk (51 ms each on the shared
+# machine, 88 of them for 100,000 lines at 500 orders a batch).
+BATCH = 2000
 
 
 # -- options ---------------------------------------------------------------------------
@@ -218,14 +220,11 @@ class _Writer:
                 outcomes.extend(self._failed(order, failure))
                 continue
             wanted.append((order, values, person_id, created_person))
-        people = customer_selectors.people_queryset(self.actor).in_bulk(
-            {person_id for _o, _v, person_id, _c in wanted}
-        )
         results = commerce_services.record_imported_orders(
             actor=self.actor,
             source=self.source,
-            orders=[
-                {**values, "number": order.number, "person": people.get(person_id)}
+            orders=[  # the ids come from the selectors above, in the actor's sight
+                {**values, "number": order.number, "person_id": person_id}
                 for order, values, person_id, _c in wanted
             ],
             note=f"import {self.run.batch_id}",

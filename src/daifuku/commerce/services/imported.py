@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daifuku.core import audit, db, events
+from daifuku.customers.models import Company, Person
 from daifuku.core.errors import ValidationFailed
 
 from ..maths import tax as tax_maths
@@ -98,8 +99,9 @@ def record_imported_orders(
     per order (what makes a million-line import affordable). ``order.recorded`` is
     emitted for each new order, after commit, as for any order.
 
-    Each order: ``number``, ``person`` or ``company`` (read by the caller through the
-    ledger's selectors for ``actor``, so visible to them), ``ordered_at``, optional
+    Each order: ``number``, ``person`` or ``company`` — or ``person_id`` / ``company_id``
+    — (found by the caller through the ledger's selectors for ``actor``, so visible to
+    them), ``ordered_at``, optional
     ``channel`` and ``store``, and ``lines`` or ``total`` (+ ``tax_rate``). A refused order
     gets its :class:`ValidationFailed`; the others are recorded."""
     source = str(source or "api").strip()[:40] or "api"
@@ -127,8 +129,16 @@ def record_imported_orders(
     if not rows:
         return outcomes
     first = db.next_ids(Order._meta.db_table, len(rows))  # PostgreSQL: other writers wait
-    if Order.objects.filter(source=source, number__in=[o.number for _i, o, _l in rows]).exists():
-        return _one_by_one(actor, source, orders, outcomes)  # a concurrent sender was first
+    # PostgreSQL: a sender may have recorded one of these numbers between the check above
+    # and the table lock; then order by order. (SQLite's IMMEDIATE transaction held the
+    # write lock from the start.)
+    if (
+        db.vendor() == "postgresql"
+        and Order.objects.filter(
+            source=source, number__in=[o.number for _i, o, _l in rows]
+        ).exists()
+    ):
+        return _one_by_one(actor, source, orders, outcomes)
     _insert(rows, first)
     for offset, (index, order, _l) in enumerate(rows):
         order.pk = first + offset
@@ -199,8 +209,9 @@ def _prepared(raw: dict[str, Any], number: str, source: str, channels, creator):
         raise ValidationFailed({"number": [_("Enter the order number.")]})
     if len(number) > 60:
         raise ValidationFailed({"number": [_("At most %(limit)d characters.") % {"limit": 60}]})
-    person, company = raw.get("person"), raw.get("company")
-    if person is None and company is None:
+    person_id = raw["person"].pk if raw.get("person") is not None else raw.get("person_id")
+    company_id = raw["company"].pk if raw.get("company") is not None else raw.get("company_id")
+    if person_id is None and company_id is None:
         raise ValidationFailed(
             {"customer": [_("Say whose order this is (a person or a company).")]},
             code="customer_required",
@@ -229,8 +240,8 @@ def _prepared(raw: dict[str, Any], number: str, source: str, channels, creator):
     order = _NewOrder(
         source=source,
         number=number,
-        person_id=person.pk if person is not None else None,
-        company_id=company.pk if company is not None else None,
+        person_id=person_id,
+        company_id=company_id,
         ordered_at=_aware(raw.get("ordered_at"), "ordered_at"),
         channel_id=channel.pk if channel is not None else None,
         store=str(raw.get("store") or "").strip()[:100],
@@ -250,6 +261,12 @@ def _one_by_one(actor, source: str, orders: list[dict[str, Any]], outcomes: list
     for index, raw in enumerate(orders):
         if outcomes[index].error is not None or outcomes[index].order_id is not None:
             continue
+        raw = dict(raw)
+        if raw.get("person_id") is not None:
+            raw["person"] = Person.objects.get(pk=raw.pop("person_id"))
+        if raw.get("company_id") is not None:
+            raw["company"] = Company.objects.get(pk=raw.pop("company_id"))
+        raw.pop("person_id", None), raw.pop("company_id", None)
         try:
             with transaction.atomic():
                 order, created = record_order(actor=actor, source=source, rates=IMPORT_RATES, **raw)

@@ -54,3 +54,18 @@ def test_batch_equals_one_by_one_and_is_idempotent(
     again = record_imported_orders(actor=rep, source="import", orders=batch[:2])
     assert [(o.order_id, o.created) for o in again] == [(one.pk, False), (free.pk, False)]
     assert Order.objects.count() == 3
+
+
+def test_batch_falls_back_to_one_by_one_when_a_number_is_taken_meanwhile(rep, person):
+    from daifuku.commerce.services import imported
+
+    orders = [
+        {
+            "number": "R-1",
+            "person_id": person.pk,
+            "ordered_at": dt.date(2026, 11, 3),
+            "total": 1_100,
+        }
+    ]
+    outcomes = imported._one_by_one(rep, "import", orders, [imported.Outcome()])
+    assert outcomes[0].created and Order.objects.get(number="R-1").person == person
