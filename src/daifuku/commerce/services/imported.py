@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daifuku.core import audit, db, events
-from daifuku.customers.models import Company, Person
 from daifuku.core.errors import ValidationFailed
+from daifuku.customers.models import Company, Person
 
 from ..maths import tax as tax_maths
 from ..models import Channel, Order, OrderLine, OrderStatus
@@ -25,7 +25,6 @@ from .orders import (
     _channel,
     _clean_lines,
     _rate,
-    customer_payload,
     record_order,
 )
 
@@ -106,7 +105,7 @@ def record_imported_orders(
     gets its :class:`ValidationFailed`; the others are recorded."""
     source = str(source or "api").strip()[:40] or "api"
     outcomes = [Outcome() for _ in orders]
-    taken = dict(
+    taken: dict[str, int | None] = dict(
         Order.objects.filter(
             source=source, number__in=[str(o["number"]).strip() for o in orders]
         ).values_list("number", "pk")
@@ -143,7 +142,12 @@ def record_imported_orders(
     for offset, (index, order, _l) in enumerate(rows):
         order.pk = first + offset
         outcomes[index].order_id, outcomes[index].created = order.pk, True
-        events.emit("order.recorded", order_id=order.pk, **customer_payload(order))
+        who = (
+            {"entity": "person", "entity_id": order.person_id}
+            if order.person_id
+            else {"entity": "company", "entity_id": order.company_id}
+        )  # as customer_payload says it of a saved order
+        events.emit("order.recorded", order_id=order.pk, **who)
     audit.record(
         actor=actor,
         action="import",
