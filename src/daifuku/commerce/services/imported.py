@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -176,6 +175,19 @@ LINE_COLUMNS = (
 )
 
 
+def _breakdown_json(rows: list[dict[str, int]]) -> str:
+    """``json.dumps`` of a tax breakdown (integers only), written out directly: a million
+    orders' worth of the general encoder cost seconds."""
+    return (
+        "["
+        + ", ".join(
+            f'{{"rate": {int(r["rate"])}, "taxable": {int(r["taxable"])}, "tax": {int(r["tax"])}}}'
+            for r in rows
+        )
+        + "]"
+    )
+
+
 def _insert(rows: list[tuple[int, _NewOrder, list[dict[str, Any]]]], first: int) -> None:
     """The orders with the reserved ids and their lines, as plain rows (COPY on
     PostgreSQL): building a model instance per line and letting the ORM render the
@@ -190,7 +202,7 @@ def _insert(rows: list[tuple[int, _NewOrder, list[dict[str, Any]]]], first: int)
                 pk, order.source, order.number, order.person_id, order.company_id,
                 ops.adapt_datetimefield_value(order.ordered_at), order.channel_id, order.store,
                 OrderStatus.ORDERED, order.subtotal, order.tax, order.total,
-                json.dumps(order.tax_breakdown), order.subtotal, order.tax,
+                _breakdown_json(order.tax_breakdown), order.subtotal, order.tax,
                 order.total, order.item_count, order.created_by_id, moment, moment,
             )
         )  # fmt: skip

@@ -69,3 +69,12 @@ def test_batch_falls_back_to_one_by_one_when_a_number_is_taken_meanwhile(rep, pe
     ]
     outcomes = imported._one_by_one(rep, "import", orders, [imported.Outcome()])
     assert outcomes[0].created and Order.objects.get(number="R-1").person == person
+
+
+def test_breakdown_written_as_json_reads_back_the_same():
+    import json
+
+    from daifuku.commerce.services.imported import _breakdown_json
+
+    rows = [{"rate": 10, "taxable": 1500, "tax": 150}, {"rate": 8, "taxable": -3, "tax": 0}]
+    assert json.loads(_breakdown_json(rows)) == rows and _breakdown_json([]) == "[]"
