@@ -175,3 +175,31 @@ def test_people_import_fills_the_member_number(rep, run_import):
     run = run_import(rep, run, mode="create")
     assert run.created_count == 1
     assert Person.objects.get().member_number == "M-5"
+
+
+def test_api_imports_orders_with_its_options(rep_api, tmp_path, django_capture_on_commit_callbacks):
+    path = tmp_path / "orders.csv"
+    path.write_bytes("注文番号,会員番号,注文日,金額\r\nC-1,Z-1,20250101,29.33\r\n".encode("cp932"))
+    with path.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
+        response = rep_api.upload(
+            "/api/v1/imports",
+            {
+                "file": handle,
+                "target": "order",
+                "create_missing_customers": "true",
+                "currency": "usd",
+            },
+        )
+    assert response.status_code == 201, response.content
+    body = rep_api.get(f"/api/v1/imports/{response.json()['id']}").json()
+    assert body["target"] == "order" and body["status"] == "finished"
+    assert "注文 1 件を登録" in body["summary"]
+    order = Order.objects.get(number="C-1")
+    assert (order.total, order.source) == (2933, "import:USD")
+    with path.open("rb") as handle:
+        refused = rep_api.upload(
+            "/api/v1/imports", {"file": handle, "target": "order", "currency": "XXX"}
+        )
+    assert refused.status_code in (400, 422) and "currency" in refused.json()["errors"]
+    fields = rep_api.get("/api/v1/imports/fields", {"target": "order"}).json()
+    assert "order_number" in fields and "member_number" in fields
