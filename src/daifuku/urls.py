@@ -11,6 +11,7 @@ urlpatterns = [
     path("customers/", include("daifuku.customers.urls")),
     path("activities/", include("daifuku.activities.urls")),
     path("sales/", include("daifuku.sales.urls")),
+    path("commerce/", include("daifuku.commerce.urls")),
     path("imports/", include("daifuku.imports.urls")),
     path("commerce/", include("daifuku.commerce.urls")),
     path("analytics/", include("daifuku.analytics.urls")),

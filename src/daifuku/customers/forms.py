@@ -143,6 +143,12 @@ class PersonForm(CustomFieldsMixin, LedgerForm):
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    member_number = forms.CharField(
+        label=_("Member number"),
+        max_length=60,
+        required=False,
+        help_text=_("The number the shop's till, EC site or point card knows the customer by."),
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, definitions=(), custom_initial=None, **kwargs):

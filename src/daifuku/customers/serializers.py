@@ -94,6 +94,7 @@ def person_dict(p) -> dict:
         "gender": p.gender,
         "preferences": p.preferences,
         "notes": p.notes,
+        "member_number": p.member_number,
         "relationship_stage": p.relationship_stage,
         "lifecycle": p.lifecycle,
         "source_channel": p.source_channel,

@@ -21,7 +21,7 @@ from daifuku.core import audit, jobs
 from daifuku.core.context import acting
 from daifuku.core.models import JobRun
 
-from . import companies, pipeline, readers, undo
+from . import companies, orders, pipeline, readers, targets, undo
 from .models import ImportRun, ImportTarget
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,9 @@ def perform_import(run_id: int, *, progress=None) -> ImportRun | None:
             progress(done, total_rows)
 
     actor = run.created_by or "import"
-    execute = companies.execute if run.target == ImportTarget.COMPANY else pipeline.execute
+    execute = {ImportTarget.COMPANY: companies.execute, targets.ORDER_TARGET: orders.execute}.get(
+        run.target, pipeline.execute
+    )
     try:
         with acting("import", str(run.batch_id)[:32]):
             run = execute(run, actor=actor, progress=report, total=total)
@@ -93,7 +95,7 @@ def perform_import(run_id: int, *, progress=None) -> ImportRun | None:
             "merged": run.merged_count,
             "duplicates": run.duplicate_count,
         },
-        message=run.summary,
+        message=orders.summary(run) if run.target == targets.ORDER_TARGET else run.summary,
     )
     return run
 
@@ -149,11 +151,12 @@ def perform_undo(run_id: int, actor_id: int | None = None) -> dict:
         if job:
             jobs.mark_running(job, total=run.created_count + run.updated_count)
         with acting("import", str(run.batch_id)[:32]):
-            result = (
-                companies.undo(run, actor, job)
-                if run.target == ImportTarget.COMPANY
-                else undo.undo_people(run, actor, job)
-            )
+            if run.target == targets.ORDER_TARGET:
+                result = orders.undo(run, actor, job)
+            elif run.target == ImportTarget.COMPANY:
+                result = companies.undo(run, actor, job)
+            else:
+                result = undo.undo_people(run, actor, job)
         run.status = ImportRun.Status.UNDONE
         run.save(update_fields=["status"])
         audit.record(

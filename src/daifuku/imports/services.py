@@ -18,7 +18,7 @@ from daifuku.core import audit, jobs
 from daifuku.core.errors import DomainError, ValidationFailed
 from daifuku.core.models import JobRun
 
-from . import cp932, export, readers, targets
+from . import cp932, export, orders, readers, targets
 from . import mapping as mapping_module
 from .jobs import perform_import, run_import, undo_import
 from .models import ImportMode, ImportRun, ImportTarget, SavedMapping
@@ -32,8 +32,8 @@ def upload(*, actor, file, name: str, target: str = ImportTarget.PERSON) -> Impo
     """Store an uploaded file and guess how to read it: format, encoding, and a mapping
     suggested from its headers (or the vCard fields) for what it holds (``target``:
     people or companies)."""
-    if target not in ImportTarget.values:
-        raise ValidationFailed({"target": [_("Choose people or companies.")]})
+    if target not in targets.TARGET_VALUES:
+        raise ValidationFailed({"target": [_("Choose people, companies or orders.")]})
     size = getattr(file, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
         raise ValidationFailed(
@@ -136,10 +136,14 @@ def configure(*, actor, run: ImportRun, data: dict[str, Any]) -> ImportRun:
             run.encoding = data["encoding"]
     headers, _rows = headers_of(run)
     if data.get("target") and data["target"] != run.target:
-        if data["target"] not in ImportTarget.values:
-            errors["target"] = [_("Choose people or companies.")]
+        if data["target"] not in targets.TARGET_VALUES:
+            errors["target"] = [_("Choose people, companies or orders.")]
         else:
             _switch_target(run, data["target"], headers, suggest=data.get("mapping") is None)
+    if run.target == targets.ORDER_TARGET and not errors:  # its own mapping and options
+        orders.configure(run, data, headers)
+        run.save()
+        return run
     if "mapping" in data and data["mapping"] is not None:
         mapping = {str(k): str(v) for k, v in dict(data["mapping"]).items() if v}
         unknown = sorted(v for v in mapping.values() if v not in targets.fields_for(run.target))
@@ -214,8 +218,8 @@ def switch_target(*, actor, run: ImportRun, target: str) -> ImportRun:
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     if not _not_yet_written(run):
         raise DomainError(_("This import has already run."), code="already_run", status=409)
-    if target not in ImportTarget.values:
-        raise ValidationFailed({"target": [_("Choose people or companies.")]})
+    if target not in targets.TARGET_VALUES:
+        raise ValidationFailed({"target": [_("Choose people, companies or orders.")]})
     if target != run.target:
         _switch_target(run, target, headers_of(run)[0], suggest=True)
         run.auto_merge = run.auto_merge and target == ImportTarget.PERSON

@@ -24,6 +24,7 @@ from daifuku.customers.models import Company, EmailAddress, Person, PhoneNumber
 from daifuku.customers.services import bulk_write
 from daifuku.customers.services.common import resolve_tags
 from daifuku.customers.services.people import AUDITED_FIELDS
+from daifuku.customers.validation import clean_member_number
 
 from . import duplicates, targets
 from .models import ExternalId, ImportBatch, ImportRowOutcome, ImportRun
@@ -344,6 +345,7 @@ class Writer(Outcomes):
                     json.dumps(row.data["custom_fields"], ensure_ascii=False)
                     if "custom_fields" in row.data
                     else "{}",
+                    clean_member_number(row.data.get("member_number")),
                 )
             )
             for address, label, is_primary in row.email_rows():
@@ -523,6 +525,9 @@ class Writer(Outcomes):
         }
         if custom:
             data["custom_fields"] = custom  # the service merges them into the customer's
+        number = clean_member_number(row.data.get("member_number"))
+        if number and number != person.member_number:
+            data["member_number"] = number
         warnings = {"warnings": row.data["warnings"]} if "warnings" in row.data else {}
         if not data:
             return self.outcome(row, "unchanged", person_id=person_id, changes=warnings)

@@ -33,6 +33,12 @@ from .ledger import (
     trash,
     with_list_columns,
 )
+from .member_numbers import (
+    ids_by_email,
+    ids_by_member_number,
+    ids_by_phone,
+    people_with_member_number,
+)
 from .page import (
     PERSON_SORTS,
     PersonFilters,
@@ -64,10 +70,14 @@ __all__ = [
     "get_household_member",
     "get_person",
     "hit_cursor",
+    "ids_by_email",
+    "ids_by_member_number",
+    "ids_by_phone",
     "ids_condition",
     "list_companies",
     "list_people",
     "people_queryset",
+    "people_with_member_number",
     "person_360",
     "person_condition",
     "rows_page",

@@ -69,7 +69,7 @@ PEOPLE = Table(
     (
         *_RECORD, *_ADDRESS, "owner_id", "team_id", "family_name", "given_name",
         "family_kana", "given_kana", "sort_kana", "birthday", "gender", "preferences", "notes",
-        "relationship_stage", "lifecycle", "source_channel", "custom_fields",
+        "relationship_stage", "lifecycle", "source_channel", "custom_fields", "member_number",
     ),
     scattered="sort_kana",
 )  # fmt: skip
@@ -140,13 +140,15 @@ TABLES = (
 def person_row(
     pk, at, address, owner_id, team_id, family, given, family_kana, given_kana, sort_kana,
     birthday, gender, preferences, notes, stage, lifecycle, source, custom_fields="{}",
+    member_number="",
 ) -> tuple:  # fmt: skip
     """A new customer registered ``at`` (a database value): ``address`` is (postal code,
-    prefecture, city, address line, building), ``custom_fields`` JSON text."""
+    prefecture, city, address line, building), ``custom_fields`` JSON text, ``member_number``
+    the 会員番号 already cleaned (empty when the customer has none)."""
     return (
         pk, at, at, None, None, 1, *address, owner_id, team_id, family, given, family_kana,
         given_kana, sort_kana, birthday, gender, preferences, notes, stage, lifecycle, source,
-        custom_fields,
+        custom_fields, member_number,
     )  # fmt: skip
 
 

@@ -41,6 +41,7 @@ AUDITED_FIELDS = (
     "building",
     "preferences",
     "notes",
+    "member_number",
     "relationship_stage",
     "lifecycle",
     "source_channel",

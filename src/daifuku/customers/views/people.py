@@ -204,6 +204,7 @@ def person_edit(request, pk: int):
                 "source_channel",
                 "preferences",
                 "notes",
+                "member_number",
             )
         },
         "birthday": person.birthday.isoformat() if person.birthday else "",
