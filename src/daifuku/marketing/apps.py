@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MarketingConfig(AppConfig):
+    name = "daifuku.marketing"
+    label = "marketing"
+    verbose_name = _("Marketing")
+
+    def ready(self) -> None:
+        from daifuku.accounts.permissions import register_policy
+        from daifuku.core import audit_display, demo
+        from daifuku.customers import list_filters
+
+        from . import conditions, permissions, selectors  # noqa: F401  (conditions register)
+        from . import demo as marketing_demo
+        from .models import Segment, StaticMember
+
+        register_policy(Segment, permissions.segment_policy)
+        register_policy(StaticMember, permissions.static_member_policy)
+        audit_display.register("marketing.segment", visible=permissions.segment_entries_visible)
+        # the customer list (and its export) narrowed to a segment: /customers/?segment=<id>
+        list_filters.register("segment", selectors.narrowing_for, selectors.segment_label)
+        demo.register("marketing.segments", marketing_demo.add_demo_segments)
