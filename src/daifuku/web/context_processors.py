@@ -12,7 +12,7 @@ AREAS = [
     ("companies", _("Companies"), "customers:companies", ()),
     ("activities", _("My day"), "activities:home", ()),
     ("sales", _("Sales"), "sales:home", ()),
-    ("marketing", _("Marketing"), "web:area-marketing", ()),
+    ("marketing", _("Marketing"), "marketing:segments", ()),
     ("service", _("Service"), "web:area-service", ()),
     ("analytics", _("Analytics"), "web:area-analytics", ()),
     ("imports", _("Import / export"), "imports:home", ()),

@@ -115,3 +115,56 @@ def segment_label(user, raw) -> str:
     except Http404:
         return _("Segment: not found")
     return _("Segment: %(name)s") % {"name": segment.name}
+
+
+def members_condition(segment: Segment) -> Q:
+    """The segment's people as a narrowing of the customer list (``PersonFilters.within``)."""
+    return conditions.segment_q(segment)
+
+
+def describe_rules(segment: Segment) -> list[tuple[int, str]]:
+    """The rules in words for the segment's page, as ``(depth, line)``:
+    「すべてを満たす」 / 「年齢 40 歳 以上」 … Values are shown by their labels, never raw."""
+    from django.utils.translation import gettext as _
+
+    from ..models import SegmentKind
+
+    if segment.kind == SegmentKind.STATIC:
+        return []
+    lines: list[tuple[int, str]] = []
+
+    def walk(node, depth: int) -> None:
+        if not isinstance(node, dict) or len(node) != 1:
+            return
+        mode, items = next(iter(node.items()))
+        if mode not in ("all", "any") or not isinstance(items, list):
+            return
+        lines.append((depth, _("All of these:") if mode == "all" else _("Any of these:")))
+        for item in items:
+            if isinstance(item, dict) and "field" not in item:
+                walk(item, depth + 1)
+            elif isinstance(item, dict):
+                lines.append((depth + 1, condition_text(item)))
+
+    walk(segment.rules, 0)
+    return lines
+
+
+def condition_text(item: dict) -> str:
+    """One condition in words: the field's label, the operator's, the value's labels."""
+    from django.utils.translation import gettext as _
+
+    field = conditions.get(str(item.get("field")))
+    if field is None:
+        return _("(a condition that no longer exists)")
+    labels = dict(field.choices()) if field.choices else {}
+    values = item.get("value")
+    shown = [
+        str(labels.get(v, v)) + (str(field.unit) if field.unit else "")
+        for v in (values if isinstance(values, list) else [values])
+        if v is not None
+    ]
+    text = f"{field.label} {conditions.OPERATOR_LABELS.get(str(item.get('op')), '')} {'、'.join(shown)}"
+    if item.get("period_days"):
+        text += " " + _("(last %(days)s days)") % {"days": item["period_days"]}
+    return text.strip()
