@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from daifuku.accounts.permissions import CHANGE, DELETE, check_version, ensure_can, is_user
 from daifuku.core import audit
-from daifuku.core.errors import DomainError, PermissionDenied, ValidationFailed
+from daifuku.core.errors import DomainError, ValidationFailed
 
 from .. import conditions
 from ..models import Segment, SegmentKind
@@ -23,6 +23,7 @@ def _clean(data: dict[str, Any], segment: Segment | None) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
     creating = segment is None
+    code = None
     if "name" in data or creating:
         name = str(data.get("name") or "").strip()
         if not name:
@@ -31,6 +32,7 @@ def _clean(data: dict[str, Any], segment: Segment | None) -> dict[str, Any]:
             errors["name"] = [_("Use at most 100 characters.")]
         elif Segment.objects.filter(name=name).exclude(pk=getattr(segment, "pk", None)).exists():
             errors["name"] = [_("Another segment already has this name.")]
+            code = "duplicate_name"
         values["name"] = name
     if "description" in data:
         values["description"] = str(data.get("description") or "").strip()[:2000]
@@ -42,7 +44,6 @@ def _clean(data: dict[str, Any], segment: Segment | None) -> dict[str, Any]:
             errors["kind"] = [_("A segment's kind cannot change; make a new segment instead.")]
         values["kind"] = kind
     if errors:
-        code = "duplicate_name" if "already has" in " ".join(errors.get("name", [])) else None
         raise ValidationFailed(errors, code=code)
     if "rules" in data or creating:
         rules = data.get("rules")
@@ -147,5 +148,3 @@ def require_static(segment: Segment) -> None:
             status=409,
         )
 
-
-__all__ = ["PermissionDenied", "create_segment", "delete_segment", "update_segment"]
