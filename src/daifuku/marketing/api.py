@@ -127,9 +127,7 @@ def segment_members(request, segment_id: int, params: Query[MemberQuery]):
             {"limit": [_("Use a limit between 1 and 1000.")]}, code="invalid_limit"
         )
     segment = selectors.get_segment(request.auth, segment_id)
-    page = selectors.member_ids_page(
-        request.auth, segment, cursor=params.cursor, size=params.limit
-    )
+    page = selectors.member_ids_page(request.auth, segment, cursor=params.cursor, size=params.limit)
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
@@ -140,7 +138,9 @@ def segment_members(request, segment_id: int, params: Query[MemberQuery]):
 )
 def add_members(request, segment_id: int, payload: PersonIdsIn):
     segment = selectors.get_segment(request.auth, segment_id, CHANGE)
-    change = services.add_members(actor=request.auth, segment=segment, person_ids=payload.person_ids)
+    change = services.add_members(
+        actor=request.auth, segment=segment, person_ids=payload.person_ids
+    )
     return asdict(change)
 
 

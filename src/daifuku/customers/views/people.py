@@ -69,7 +69,15 @@ def person_list(request):
         # how many filters are set: shown on the folded filters of a phone
         "active_filters": sum(
             bool(request.GET.get(key))
-            for key in ("owner", "team", "tag", "lifecycle", "stage", "prefecture", *list_filters.params())
+            for key in (
+                "owner",
+                "team",
+                "tag",
+                "lifecycle",
+                "stage",
+                "prefecture",
+                *list_filters.params(),
+            )
         )
         + (sort != "kana"),
     }

@@ -49,12 +49,16 @@ def counted_orders(condition: Condition | None = None, context: Context | None =
         status__in=[OrderStatus.CANCELLED, OrderStatus.RETURNED]
     )
     if condition is not None and context is not None and condition.period_days:
-        qs = qs.filter(ordered_at__gte=start_of(context.today - dt.timedelta(condition.period_days)))
+        qs = qs.filter(
+            ordered_at__gte=start_of(context.today - dt.timedelta(condition.period_days))
+        )
     return qs
 
 
 def _holds(op: str, number: int, value: int) -> bool:
-    return {EQ: number == value, NE: number != value, GTE: number >= value, LTE: number <= value}[op]
+    return {EQ: number == value, NE: number != value, GTE: number >= value, LTE: number <= value}[
+        op
+    ]
 
 
 def aggregate(rows: QuerySet, total, condition: Condition) -> Q:
@@ -156,10 +160,60 @@ def _buyer_choices() -> list[tuple[object, str]]:
 
 PERIOD_HELP = _("Leave the period empty for all time.")
 
-register(Field("order_count", _("Number of purchases"), "purchases", NUMBER, NUMBER_OPS, _order_count, minimum=0, maximum=MAX_COUNT, period=True, unit=_("times"), help=PERIOD_HELP))
-register(Field("order_total", _("Amount purchased (yen, tax included)"), "purchases", NUMBER, NUMBER_OPS, _order_total, minimum=0, maximum=MAX_YEN, period=True, unit=_("yen"), help=PERIOD_HELP))
-register(Field("days_since_last_order", _("Days since the last purchase"), "purchases", NUMBER, (*NUMBER_OPS, IS_SET, NOT_SET), _days_since_last_order, minimum=0, maximum=MAX_COUNT, unit=_("days")))
-register(Field("buyer_status", _("First-time or repeat buyer"), "purchases", CHOICE, CHOICE_OPS, _buyer_status, choices=_buyer_choices))
+register(
+    Field(
+        "order_count",
+        _("Number of purchases"),
+        "purchases",
+        NUMBER,
+        NUMBER_OPS,
+        _order_count,
+        minimum=0,
+        maximum=MAX_COUNT,
+        period=True,
+        unit=_("times"),
+        help=PERIOD_HELP,
+    )
+)
+register(
+    Field(
+        "order_total",
+        _("Amount purchased (yen, tax included)"),
+        "purchases",
+        NUMBER,
+        NUMBER_OPS,
+        _order_total,
+        minimum=0,
+        maximum=MAX_YEN,
+        period=True,
+        unit=_("yen"),
+        help=PERIOD_HELP,
+    )
+)
+register(
+    Field(
+        "days_since_last_order",
+        _("Days since the last purchase"),
+        "purchases",
+        NUMBER,
+        (*NUMBER_OPS, IS_SET, NOT_SET),
+        _days_since_last_order,
+        minimum=0,
+        maximum=MAX_COUNT,
+        unit=_("days"),
+    )
+)
+register(
+    Field(
+        "buyer_status",
+        _("First-time or repeat buyer"),
+        "purchases",
+        CHOICE,
+        CHOICE_OPS,
+        _buyer_status,
+        choices=_buyer_choices,
+    )
+)
 register(Field("bought_product", _("Bought a product"), "purchases", CHOICE, CHOICE_OPS, _bought_product, choices=_products, period=True, help=PERIOD_HELP))  # fmt: skip
 
 
@@ -181,10 +235,24 @@ def _touch_kind(condition: Condition, context: Context) -> Q:
         rows = rows.filter(
             occurred_at__gte=start_of(context.today - dt.timedelta(condition.period_days))
         )
-    return on_values(condition, lambda kinds: Q(pk__in=rows.filter(kind__in=kinds).values("person_id")))
+    return on_values(
+        condition, lambda kinds: Q(pk__in=rows.filter(kind__in=kinds).values("person_id"))
+    )
 
 
-register(Field("days_since_last_touch", _("Days since the last touch"), "touches", NUMBER, (*NUMBER_OPS, IS_SET, NOT_SET), _days_since_last_touch, minimum=0, maximum=MAX_COUNT, unit=_("days")))
+register(
+    Field(
+        "days_since_last_touch",
+        _("Days since the last touch"),
+        "touches",
+        NUMBER,
+        (*NUMBER_OPS, IS_SET, NOT_SET),
+        _days_since_last_touch,
+        minimum=0,
+        maximum=MAX_COUNT,
+        unit=_("days"),
+    )
+)
 register(Field("touch_kind", _("Had a touch of kind"), "touches", CHOICE, CHOICE_OPS, _touch_kind, choices=lambda: [(v, str(label)) for v, label in TouchKind.choices], period=True, help=PERIOD_HELP))  # fmt: skip
 
 
@@ -216,5 +284,15 @@ def _stages() -> list[tuple[object, str]]:
     ]
 
 
-register(Field("deal_stage", _("Has an open deal at stage"), "deals", CHOICE, CHOICE_OPS, _deal_stage, choices=_stages))
+register(
+    Field(
+        "deal_stage",
+        _("Has an open deal at stage"),
+        "deals",
+        CHOICE,
+        CHOICE_OPS,
+        _deal_stage,
+        choices=_stages,
+    )
+)
 register(Field("deal_stalled", _("Has a stalled deal"), "deals", CHOICE, (EQ,), _deal_stalled, choices=lambda: [("yes", str(_("Yes"))), ("no", str(_("No")))]))  # fmt: skip

@@ -7,8 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.db.models import Q
-from django.db.models import FloatField, TextField
+from django.db.models import FloatField, Q, TextField
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
 from django.db.models.lookups import Contains, Exact, GreaterThanOrEqual, In, LessThanOrEqual
@@ -111,7 +110,10 @@ def _compile_age(condition: Condition, context: Context) -> Q:
     return ~exact if op == NE else exact
 
 
-BAND_AGES = {band: (10 * index + 10 if index else None, 10 * index + 19) for index, band in enumerate(AGE_BANDS)}
+BAND_AGES = {
+    band: (10 * index + 10 if index else None, 10 * index + 19)
+    for index, band in enumerate(AGE_BANDS)
+}
 BAND_AGES["10s"] = (0, 19)  # under 20, as core.japanese.age_band counts it
 BAND_AGES["70s+"] = (70, None)
 BAND_LABELS = {
@@ -144,7 +146,9 @@ def _compile_tag(condition: Condition, context: Context) -> Q:
     # a subquery, not a join: a join would repeat a person once per tag
     return on_values(
         condition,
-        lambda ids: Q(pk__in=Person.tags.through.objects.filter(tag_id__in=ids).values("person_id")),
+        lambda ids: Q(
+            pk__in=Person.tags.through.objects.filter(tag_id__in=ids).values("person_id")
+        ),
     )
 
 
@@ -197,18 +201,126 @@ def _teams() -> list[tuple[object, str]]:
     return list(Team.objects.order_by("name").values_list("pk", "name"))
 
 
-register(Field("age", _("Age"), "attributes", NUMBER, (*NUMBER_OPS, IS_SET, NOT_SET), _compile_age, minimum=0, maximum=150, unit=_("years old")))
-register(Field("age_band", _("Age band"), "attributes", CHOICE, CHOICE_OPS, _compile_age_band, choices=lambda: [(band, str(label)) for band, label in BAND_LABELS.items()]))
-register(Field("birthday_month", _("Birthday month"), "attributes", CHOICE, CHOICE_OPS, _compile_birthday_month, choices=lambda: [(month, str(_("%(month)s月") % {"month": month})) for month in range(1, 13)]))
-register(Field("gender", _("Gender"), "attributes", CHOICE, (*CHOICE_OPS, IS_SET, NOT_SET), column("gender"), choices=_choices(Gender)))
-register(Field("prefecture", _("Prefecture"), "attributes", CHOICE, (*CHOICE_OPS, IS_SET, NOT_SET), column("prefecture"), choices=lambda: [(name, name) for name in PREFECTURE_NAMES]))
-register(Field("city", _("City"), "attributes", TEXT, (EQ, NE, CONTAINS, IS_SET, NOT_SET), column("city")))
+register(
+    Field(
+        "age",
+        _("Age"),
+        "attributes",
+        NUMBER,
+        (*NUMBER_OPS, IS_SET, NOT_SET),
+        _compile_age,
+        minimum=0,
+        maximum=150,
+        unit=_("years old"),
+    )
+)
+register(
+    Field(
+        "age_band",
+        _("Age band"),
+        "attributes",
+        CHOICE,
+        CHOICE_OPS,
+        _compile_age_band,
+        choices=lambda: [(band, str(label)) for band, label in BAND_LABELS.items()],
+    )
+)
+register(
+    Field(
+        "birthday_month",
+        _("Birthday month"),
+        "attributes",
+        CHOICE,
+        CHOICE_OPS,
+        _compile_birthday_month,
+        choices=lambda: [
+            (month, str(_("%(month)s月") % {"month": month})) for month in range(1, 13)
+        ],
+    )
+)
+register(
+    Field(
+        "gender",
+        _("Gender"),
+        "attributes",
+        CHOICE,
+        (*CHOICE_OPS, IS_SET, NOT_SET),
+        column("gender"),
+        choices=_choices(Gender),
+    )
+)
+register(
+    Field(
+        "prefecture",
+        _("Prefecture"),
+        "attributes",
+        CHOICE,
+        (*CHOICE_OPS, IS_SET, NOT_SET),
+        column("prefecture"),
+        choices=lambda: [(name, name) for name in PREFECTURE_NAMES],
+    )
+)
+register(
+    Field(
+        "city", _("City"), "attributes", TEXT, (EQ, NE, CONTAINS, IS_SET, NOT_SET), column("city")
+    )
+)
 register(Field("tag", _("Tag"), "attributes", CHOICE, CHOICE_OPS, _compile_tag, choices=_tags))
-register(Field("lifecycle", _("Lifecycle"), "attributes", CHOICE, CHOICE_OPS, column("lifecycle"), choices=_choices(Lifecycle)))
-register(Field("relationship_stage", _("Relationship stage"), "attributes", CHOICE, CHOICE_OPS, column("relationship_stage"), choices=_choices(RelationshipStage)))
-register(Field("source", _("Source channel"), "attributes", CHOICE, (*CHOICE_OPS, IS_SET, NOT_SET), column("source_channel"), choices=_choices(SourceChannel)))
-register(Field("owner", _("Owner"), "attributes", CHOICE, (*CHOICE_OPS, IS_SET, NOT_SET), column("owner_id"), choices=_users))
-register(Field("team", _("Team"), "attributes", CHOICE, (*CHOICE_OPS, IS_SET, NOT_SET), column("team_id"), choices=_teams))
+register(
+    Field(
+        "lifecycle",
+        _("Lifecycle"),
+        "attributes",
+        CHOICE,
+        CHOICE_OPS,
+        column("lifecycle"),
+        choices=_choices(Lifecycle),
+    )
+)
+register(
+    Field(
+        "relationship_stage",
+        _("Relationship stage"),
+        "attributes",
+        CHOICE,
+        CHOICE_OPS,
+        column("relationship_stage"),
+        choices=_choices(RelationshipStage),
+    )
+)
+register(
+    Field(
+        "source",
+        _("Source channel"),
+        "attributes",
+        CHOICE,
+        (*CHOICE_OPS, IS_SET, NOT_SET),
+        column("source_channel"),
+        choices=_choices(SourceChannel),
+    )
+)
+register(
+    Field(
+        "owner",
+        _("Owner"),
+        "attributes",
+        CHOICE,
+        (*CHOICE_OPS, IS_SET, NOT_SET),
+        column("owner_id"),
+        choices=_users,
+    )
+)
+register(
+    Field(
+        "team",
+        _("Team"),
+        "attributes",
+        CHOICE,
+        (*CHOICE_OPS, IS_SET, NOT_SET),
+        column("team_id"),
+        choices=_teams,
+    )
+)
 for _channel in Channel:
     register(
         Field(
@@ -267,7 +379,9 @@ def _custom_compile(definition: CustomFieldDefinition):
             if op in (EQ, NE):
                 found = present & Q(Exact(number, value))
                 return ~found if op == NE else found
-            return present & Q((GreaterThanOrEqual if op == GTE else LessThanOrEqual)(number, value))
+            return present & Q(
+                (GreaterThanOrEqual if op == GTE else LessThanOrEqual)(number, value)
+            )
         if op == CONTAINS:
             return present & Q(Contains(text, value))
         if op in (GTE, LTE):  # dates are ISO text: their order is the text's order

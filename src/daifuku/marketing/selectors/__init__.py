@@ -4,8 +4,8 @@ may read)."""
 
 from .segments import (
     builder_fields,
-    count_members,
     condition_text,
+    count_members,
     count_rules,
     describe_rules,
     get_segment,

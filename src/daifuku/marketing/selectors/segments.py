@@ -91,9 +91,7 @@ def builder_fields() -> list[dict]:
                     {"op": op, "label": str(conditions.OPERATOR_LABELS[op])}
                     for op in field.operators
                 ],
-                "choices": [
-                    {"value": value, "label": label} for value, label in field.choices()
-                ]
+                "choices": [{"value": value, "label": label} for value, label in field.choices()]
                 if field.choices
                 else [],
                 "period": field.period,

@@ -149,6 +149,8 @@ def import_members(*, actor, segment: Segment, text: str) -> ListChange:
         ).values_list("pk", f"custom_fields__{MEMBER_NUMBER_KEY}")
         for pk, number in by_number:
             matched.setdefault(str(number), pk)
-    change = add_members(actor=actor, segment=segment, person_ids=list(dict.fromkeys(matched.values())))
+    change = add_members(
+        actor=actor, segment=segment, person_ids=list(dict.fromkeys(matched.values()))
+    )
     change.not_found = [t for t in tokens if t not in matched] + change.not_found
     return change

@@ -30,7 +30,11 @@ def _clean(data: dict[str, Any], segment: Segment | None) -> dict[str, Any]:
             errors["name"] = [_("Give the segment a name.")]
         elif len(name) > 100:
             errors["name"] = [_("Use at most 100 characters.")]
-        elif Segment.objects.filter(name=name).exclude(pk=getattr(segment, "pk", None)).exists():
+        elif (
+            Segment.objects.filter(name=name)
+            .exclude(pk=segment.pk if segment is not None else 0)
+            .exists()
+        ):
             errors["name"] = [_("Another segment already has this name.")]
             code = "duplicate_name"
         values["name"] = name
@@ -147,4 +151,3 @@ def require_static(segment: Segment) -> None:
             code="not_a_list",
             status=409,
         )
-

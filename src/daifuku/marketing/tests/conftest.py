@@ -18,9 +18,7 @@ def context():
 
     from daifuku.marketing.conditions import Context
 
-    return Context(
-        today=TODAY, now=timezone.make_aware(dt.datetime.combine(TODAY, dt.time(12, 0)))
-    )
+    return Context(today=TODAY, now=timezone.make_aware(dt.datetime.combine(TODAY, dt.time(12, 0))))
 
 
 @pytest.fixture
@@ -42,7 +40,12 @@ def ledger(rep, other_rep, admin, teams):
     create_tag(actor=admin, name="年賀状")
     define_custom_field(
         actor=admin,
-        data={"target": "person", "key": "member_number", "label": "会員番号", "field_type": "text"},
+        data={
+            "target": "person",
+            "key": "member_number",
+            "label": "会員番号",
+            "field_type": "text",
+        },
     )
     define_custom_field(
         actor=admin,
@@ -119,22 +122,40 @@ def ledger(rep, other_rep, admin, teams):
     record_return(actor=admin, order=cancelled, kind="cancellation")
     log_touch(
         actor=rep,
-        data={"summary": "来店", "kind": "visit", "occurred_at": timezone.make_aware(dt.datetime(2026, 10, 31, 15))},
+        data={
+            "summary": "来店",
+            "kind": "visit",
+            "occurred_at": timezone.make_aware(dt.datetime(2026, 10, 31, 15)),
+        },
         person=hanako,
     )
     log_touch(
         actor=other_rep,
-        data={"summary": "電話", "kind": "call", "occurred_at": timezone.make_aware(dt.datetime(2026, 3, 1, 10))},
+        data={
+            "summary": "電話",
+            "kind": "call",
+            "occurred_at": timezone.make_aware(dt.datetime(2026, 3, 1, 10)),
+        },
         person=ichiro,
     )
     pipeline = create_pipeline(
         actor="test",
         name="外商",
-        stages=[{"name": "提案", "probability": 30}, {"name": "受注", "kind": "won"}, {"name": "失注", "kind": "lost"}],
+        stages=[
+            {"name": "提案", "probability": 30},
+            {"name": "受注", "kind": "won"},
+            {"name": "失注", "kind": "lost"},
+        ],
     )
     deal = create_deal(
         actor=rep,
-        data={"title": "茶器一式", "person_id": hanako.pk, "pipeline_id": pipeline.pk, "amount": 50000, "expected_close": dt.date(2026, 12, 20)},
+        data={
+            "title": "茶器一式",
+            "person_id": hanako.pk,
+            "pipeline_id": pipeline.pk,
+            "amount": 50000,
+            "expected_close": dt.date(2026, 12, 20),
+        },
     )
     Deal.objects.filter(pk=deal.pk).update(stalled_at=timezone.now())  # as the stall job marks it
     return {

@@ -28,7 +28,8 @@ def test_create_count_and_members(admin_api, ledger):
         "next_cursor": None,
     }
     live = admin_api.post(
-        "/api/v1/segments/count", {"rules": {"any": [{"field": "order_count", "op": "gte", "value": 1}]}}
+        "/api/v1/segments/count",
+        {"rules": {"any": [{"field": "order_count", "op": "gte", "value": 1}]}},
     )
     assert live.json() == {"count": 2}
 
@@ -48,17 +49,57 @@ def test_members_page_through_with_cursors(admin_api, ledger):
 @pytest.mark.parametrize(
     "rules, code, path",
     [
-        ({"all": [{"field": "shoe_size", "op": "eq", "value": 1}]}, "unknown_field", "rules.all.0.field"),
-        ({"all": [{"field": "age", "op": "contains", "value": 1}]}, "invalid_operator", "rules.all.0.op"),
-        ({"all": [{"field": "age", "op": "gte", "value": "forty"}]}, "invalid_value", "rules.all.0.value"),
-        ({"all": [{"field": "age", "op": "gte", "value": 400}]}, "invalid_value", "rules.all.0.value"),
-        ({"all": [{"field": "prefecture", "op": "eq", "value": "東京"}]}, "invalid_value", "rules.all.0.value"),
-        ({"all": [{"field": "prefecture", "op": "in", "value": []}]}, "invalid_value", "rules.all.0.value"),
-        ({"all": [{"field": "age", "op": "gte", "value": 1, "period_days": 30}]}, "invalid_value", "rules.all.0.period_days"),
-        ({"all": [{"field": "order_count", "op": "gte", "value": 1, "period_days": 0}]}, "invalid_value", "rules.all.0.period_days"),
+        (
+            {"all": [{"field": "shoe_size", "op": "eq", "value": 1}]},
+            "unknown_field",
+            "rules.all.0.field",
+        ),
+        (
+            {"all": [{"field": "age", "op": "contains", "value": 1}]},
+            "invalid_operator",
+            "rules.all.0.op",
+        ),
+        (
+            {"all": [{"field": "age", "op": "gte", "value": "forty"}]},
+            "invalid_value",
+            "rules.all.0.value",
+        ),
+        (
+            {"all": [{"field": "age", "op": "gte", "value": 400}]},
+            "invalid_value",
+            "rules.all.0.value",
+        ),
+        (
+            {"all": [{"field": "prefecture", "op": "eq", "value": "東京"}]},
+            "invalid_value",
+            "rules.all.0.value",
+        ),
+        (
+            {"all": [{"field": "prefecture", "op": "in", "value": []}]},
+            "invalid_value",
+            "rules.all.0.value",
+        ),
+        (
+            {"all": [{"field": "age", "op": "gte", "value": 1, "period_days": 30}]},
+            "invalid_value",
+            "rules.all.0.period_days",
+        ),
+        (
+            {"all": [{"field": "order_count", "op": "gte", "value": 1, "period_days": 0}]},
+            "invalid_value",
+            "rules.all.0.period_days",
+        ),
         ({"every": []}, "invalid_group", "rules"),
-        ({"all": [{"any": [{"field": "age", "op": "gte", "value": True}]}]}, "invalid_value", "rules.all.0.any.0.value"),
-        ({"all": [{"all": [{"all": [{"all": [{"all": [{"all": []}]}]}]}]}]}, "rules_too_large", "rules.all.0.all.0.all.0.all.0.all.0"),
+        (
+            {"all": [{"any": [{"field": "age", "op": "gte", "value": True}]}]},
+            "invalid_value",
+            "rules.all.0.any.0.value",
+        ),
+        (
+            {"all": [{"all": [{"all": [{"all": [{"all": [{"all": []}]}]}]}]}]},
+            "rules_too_large",
+            "rules.all.0.all.0.all.0.all.0.all.0",
+        ),
     ],
 )
 def test_bad_rules_are_422_with_a_stable_code_and_the_path(admin_api, rules, code, path):
@@ -73,7 +114,12 @@ def test_bad_rules_are_422_with_a_stable_code_and_the_path(admin_api, rules, cod
 
 
 def test_every_problem_is_reported_at_once(admin_api):
-    rules = {"all": [{"field": "nope", "op": "eq", "value": 1}, {"field": "age", "op": "gte", "value": -1}]}
+    rules = {
+        "all": [
+            {"field": "nope", "op": "eq", "value": 1},
+            {"field": "age", "op": "gte", "value": -1},
+        ]
+    }
     body = admin_api.post("/api/v1/segments/count", {"rules": rules}).json()
     assert body["code"] == "unknown_field"
     assert set(body["errors"]) == {"rules.all.0.field", "rules.all.1.value"}
@@ -146,5 +192,7 @@ def test_who_may_change_a_segment(api_client, rep, teammate, make_user, teams, l
     pk = own.json()["id"]
     assert api_client(teammate).get(f"/api/v1/segments/{pk}").status_code == 200
     assert api_client(teammate).patch(f"/api/v1/segments/{pk}", {"name": "x"}).status_code == 404
-    assert api_client(marketer).patch(f"/api/v1/segments/{pk}", {"name": "担当分2"}).status_code == 200
+    assert (
+        api_client(marketer).patch(f"/api/v1/segments/{pk}", {"name": "担当分2"}).status_code == 200
+    )
     assert api_client(rep).delete(f"/api/v1/segments/{pk}").status_code == 204

@@ -93,11 +93,31 @@ CASES = [
     ({"all": []}, ALL),
     ({"any": []}, set()),
     (
-        {"any": [one("prefecture", "eq", "大阪府"), {"all": [{"field": "age", "op": "gte", "value": 40}, {"field": "tag", "op": "eq", "value": "VIP"}]}]},
+        {
+            "any": [
+                one("prefecture", "eq", "大阪府"),
+                {
+                    "all": [
+                        {"field": "age", "op": "gte", "value": 40},
+                        {"field": "tag", "op": "eq", "value": "VIP"},
+                    ]
+                },
+            ]
+        },
         {"花子", "一郎"},
     ),
     (
-        {"all": [{"field": "tag", "op": "eq", "value": "年賀状"}, {"any": [{"field": "order_count", "op": "gte", "value": 2}, {"field": "gender", "op": "eq", "value": "male"}]}]},
+        {
+            "all": [
+                {"field": "tag", "op": "eq", "value": "年賀状"},
+                {
+                    "any": [
+                        {"field": "order_count", "op": "gte", "value": 2},
+                        {"field": "gender", "op": "eq", "value": "male"},
+                    ]
+                },
+            ]
+        },
         {"花子", "一郎"},
     ),
 ]
@@ -153,9 +173,7 @@ def test_owner_team_and_segment_membership(ledger, context, rep, teams, admin):
 
     assert members(one("owner", "eq", rep.pk), context) == {"花子", "健太"}
     assert members(one("team", "ne", teams["tokyo"].pk), context) == {"一郎"}
-    vip = create_segment(
-        actor=admin, data={"name": "VIP", "rules": one("age", "gte", 40)}
-    )
+    vip = create_segment(actor=admin, data={"name": "VIP", "rules": one("age", "gte", 40)})
     invited = create_segment(actor=admin, data={"name": "招待", "kind": "static"})
     add_members(actor=admin, segment=invited, person_ids=[ledger["kenta"].pk])
     assert members(one("segment", "eq", vip.pk), context) == {"花子"}

@@ -66,9 +66,7 @@ def segment_create(request):
                 form, lambda: services.create_segment(actor=request.user, data=data)
             )
             if segment is not None:
-                return done(
-                    request, _("The segment was saved."), "marketing:segment", segment.pk
-                )
+                return done(request, _("The segment was saved."), "marketing:segment", segment.pk)
     return _builder(request, form)
 
 
@@ -83,7 +81,10 @@ def segment_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         rules = _rules_of(form)
         if rules is not None:
-            data = {"name": form.cleaned_data["name"], "description": form.cleaned_data["description"]}
+            data = {
+                "name": form.cleaned_data["name"],
+                "description": form.cleaned_data["description"],
+            }
             if not segment.is_static:
                 data["rules"] = rules
             saved = run_service(
@@ -262,7 +263,9 @@ def _list_change(request, segment, call):
     try:
         _report(request, call())
     except DomainError as exc:
-        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms) or str(exc.message))
+        messages.error(
+            request, " ".join(m for ms in exc.errors.values() for m in ms) or str(exc.message)
+        )
     return redirect("marketing:segment", segment.pk)
 
 
