@@ -9,16 +9,21 @@ class MarketingConfig(AppConfig):
 
     def ready(self) -> None:
         from daifuku.accounts.permissions import register_policy
-        from daifuku.core import audit_display, demo
+        from daifuku.core import audit_display, demo, schedule
         from daifuku.customers import list_filters
 
-        from . import conditions, permissions, selectors  # noqa: F401  (conditions register)
+        from . import conditions, jobs, permissions, selectors  # noqa: F401  (conditions register)
         from . import demo as marketing_demo
-        from .models import Segment, StaticMember
+        from .models import Segment, SegmentMembership, StaticMember
 
         register_policy(Segment, permissions.segment_policy)
         register_policy(StaticMember, permissions.static_member_policy)
+        register_policy(SegmentMembership, permissions.static_member_policy)
         audit_display.register("marketing.segment", visible=permissions.segment_entries_visible)
         # the customer list (and its export) narrowed to a segment: /customers/?segment=<id>
         list_filters.register("segment", selectors.narrowing_for, selectors.segment_label)
         demo.register("marketing.segments", marketing_demo.add_demo_segments)
+        # the stored membership against every segment's rules, daily (docs/marketing.md)
+        schedule.every(
+            jobs.FULL_CHECK_SECONDS, "marketing.segment_full_check", jobs.segment_full_check
+        )

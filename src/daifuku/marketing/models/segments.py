@@ -91,3 +91,26 @@ class StaticMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.segment_id}: {self.person_id}"
+
+
+class SegmentMembership(models.Model):
+    """Who is in a segment now, kept as rows so a campaign, a report or another system can
+    read a segment without compiling its rules, and so a change of membership (someone
+    entering 「リピーター」) is something that happens at a time. Maintained by
+    :mod:`daifuku.marketing.jobs` — one person after an event about them, every segment in
+    the periodic full check, which must find nothing to fix."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey("customers.Person", on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("segment membership")
+        verbose_name_plural = _("segment memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "person"], name="segment_membership_once")
+        ]
+        indexes = [models.Index(fields=["person"], name="segment_membership_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.segment_id}: {self.person_id}"

@@ -17,7 +17,7 @@ from daifuku.core.errors import ValidationFailed
 from daifuku.core.japanese import normalize_email, normalize_text
 from daifuku.customers.models import EmailAddress, Person
 
-from ..models import Segment, StaticMember
+from ..models import Segment, SegmentMembership, StaticMember
 from .segments import require_static
 
 MAX_IDS = 10_000  # one request; a bigger list comes as several imports
@@ -84,6 +84,11 @@ def add_members(*, actor, segment: Segment, person_ids) -> ListChange:
     )
     change.added, change.already = len(new), len(readable) - len(new)
     if new:
+        SegmentMembership.objects.bulk_create(
+            [SegmentMembership(segment=segment, person_id=pk) for pk in new],
+            ignore_conflicts=True,
+        )
+    if new:
         audit.record(
             actor=actor, action="add_members", obj=segment, changes={"added": [0, len(new)]}
         )
@@ -97,6 +102,7 @@ def remove_members(*, actor, segment: Segment, person_ids) -> ListChange:
     require_static(segment)
     ids = _ids(person_ids)
     removed, _detail = StaticMember.objects.filter(segment=segment, person_id__in=ids).delete()
+    SegmentMembership.objects.filter(segment=segment, person_id__in=ids).delete()
     if removed:
         audit.record(
             actor=actor, action="remove_members", obj=segment, changes={"removed": [0, removed]}

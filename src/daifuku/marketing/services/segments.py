@@ -91,6 +91,7 @@ def create_segment(*, actor, data: dict[str, Any]) -> Segment:
     values = _clean(data, None)
     owner = actor if is_user(actor) else None
     segment = Segment.objects.create(owner=owner, **values)
+    _refresh_later(segment)
     audit.record(
         actor=actor,
         action="create",
@@ -115,6 +116,8 @@ def update_segment(
         setattr(segment, name, value)
     segment.version += 1
     segment.save()
+    if "rules" in values:
+        _refresh_later(segment)
     audit.record(
         actor=actor,
         action="update",
@@ -142,6 +145,14 @@ def delete_segment(*, actor, segment: Segment) -> None:
         )
     audit.record(actor=actor, action="delete", obj=segment, changes={})
     segment.delete()
+
+
+def _refresh_later(segment: Segment) -> None:
+    """The stored membership follows new rules in the background (after commit)."""
+    from ..tasks import refresh_segment_task
+
+    pk = segment.pk
+    transaction.on_commit(lambda: refresh_segment_task.enqueue(pk))
 
 
 def require_static(segment: Segment) -> None:

@@ -1,0 +1,85 @@
+"""The stored membership of segments: materialised from the rules, kept current for one
+person after an event about them, and the periodic full check finds nothing to fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(segment) -> set[int]:
+    from daifuku.marketing.models import SegmentMembership
+
+    return set(
+        SegmentMembership.objects.filter(segment=segment).values_list("person_id", flat=True)
+    )
+
+
+def test_materialise_then_event_then_full_check_is_clean(
+    ledger, admin, django_capture_on_commit_callbacks
+):
+    from daifuku.commerce.services import record_order
+    from daifuku.marketing import jobs
+    from daifuku.marketing.services import add_members, create_segment, update_segment
+
+    with django_capture_on_commit_callbacks(execute=True):
+        buyers = create_segment(
+            actor=admin,
+            data={
+                "name": "購入者",
+                "rules": {"all": [{"field": "order_count", "op": "gte", "value": 1}]},
+            },
+        )
+        invited = create_segment(actor=admin, data={"name": "招待", "kind": "static"})
+        add_members(actor=admin, segment=invited, person_ids=[ledger["kenta"].pk])
+    # created → materialised by the task enqueued on commit
+    assert stored(buyers) == {ledger["hanako"].pk, ledger["ichiro"].pk}
+    assert stored(invited) == {ledger["kenta"].pk}
+    assert jobs.segment_full_check() == {}
+
+    # an order lands for 健太: the check sees the drift, the event's refresh fixes it
+    record_order(
+        actor=admin,
+        number="K1",
+        ordered_at=dt.date(2026, 11, 1),
+        person=ledger["kenta"],
+        lines=[{"product_id": ledger["tea"].pk, "quantity": 1}],
+    )
+    from daifuku.marketing.services.memberships import full_check
+
+    drift = full_check(fix=False)
+    assert {pk: (d.missing, d.extra) for pk, d in drift.items()} == {buyers.pk: (1, 0)}
+    assert jobs.refresh_customer(ledger["kenta"].pk) == [(buyers.pk, True)]
+    assert jobs.segment_full_check() == {}
+
+    # new rules: the stored members follow on commit
+    with django_capture_on_commit_callbacks(execute=True):
+        update_segment(
+            actor=admin,
+            segment=buyers,
+            data={"rules": {"all": [{"field": "order_count", "op": "gte", "value": 2}]}},
+        )
+    assert stored(buyers) == {ledger["hanako"].pk}
+    assert jobs.segment_full_check() == {}
+
+
+def test_full_check_repairs_what_drifted(ledger, admin):
+    from daifuku.marketing import jobs
+    from daifuku.marketing.models import SegmentMembership
+    from daifuku.marketing.services import create_segment
+
+    segment = create_segment(
+        actor=admin,
+        data={
+            "name": "東京",
+            "rules": {"all": [{"field": "prefecture", "op": "eq", "value": "東京都"}]},
+        },
+    )
+    SegmentMembership.objects.create(segment=segment, person=ledger["ichiro"])  # wrong
+    drift = jobs.segment_full_check()
+    assert (drift[segment.pk].missing, drift[segment.pk].extra) == (1, 1)
+    assert stored(segment) == {ledger["hanako"].pk}
+    assert jobs.segment_full_check() == {}
