@@ -9,10 +9,10 @@ class MarketingConfig(AppConfig):
 
     def ready(self) -> None:
         from daifuku.accounts.permissions import register_policy
-        from daifuku.core import audit_display, demo, schedule
+        from daifuku.core import audit_display, demo, events, schedule
         from daifuku.customers import list_filters
 
-        from . import conditions, jobs, permissions, selectors  # noqa: F401  (conditions register)
+        from . import conditions, jobs, permissions, reactions, selectors  # noqa: F401  (conditions register)
         from . import demo as marketing_demo
         from .models import Segment, SegmentMembership, StaticMember
 
@@ -23,6 +23,11 @@ class MarketingConfig(AppConfig):
         # the customer list (and its export) narrowed to a segment: /customers/?segment=<id>
         list_filters.register("segment", selectors.narrowing_for, selectors.segment_label)
         demo.register("marketing.segments", marketing_demo.add_demo_segments)
+        # one person re-evaluated against every segment after an event about them
+        for name in ("customer.created", "customer.updated", "order.recorded", "order.returned"):
+            events.subscribe(name, reactions.on_customer_event)
+        for name in ("touch.logged", "deal.stalled"):
+            events.subscribe(name, reactions.on_person_event)
         # the stored membership against every segment's rules, daily (docs/marketing.md)
         schedule.every(
             jobs.FULL_CHECK_SECONDS, "marketing.segment_full_check", jobs.segment_full_check
