@@ -168,7 +168,7 @@
         }
       }
       cells.push(el("button", {
-        type: "button", class: "btn danger builder-remove", text: "×", "aria-label": L("Remove"), title: L("Remove"),
+        type: "button", class: "btn danger builder-remove", text: "× " + L("Remove"), "aria-label": L("Remove") + " " + L("Field"),
         onclick: () => { parent.items.splice(parent.items.indexOf(c), 1); changed(); render(); },
       }));
       return el("div", { class: "builder-condition" }, cells);
@@ -181,20 +181,32 @@
 
     function renderValue(c, field, id) {
       if (field.kind === "choice" && LIST_OPS.includes(c.op)) {
+        // a folding list of checkboxes whose summary names what is chosen, so the choice
+        // stays readable however long the list (47 prefectures)
+        const summaryText = () => {
+          const chosen = field.choices.filter((ch) => (c.value || []).map(String).includes(String(ch.value)));
+          return chosen.length ? chosen.map((ch) => ch.label).join("、") : L("Choose");
+        };
+        const summary = el("summary", { id: id + "-value", text: summaryText() });
         const chosen = new Set((c.value || []).map(String));
-        const boxes = field.choices.map((ch, i) => el("label", { class: "builder-choice" }, [
+        const boxes = field.choices.map((ch) => el("label", { class: "builder-choice" }, [
           el("input", {
-            type: "checkbox", id: i === 0 ? id + "-value" : null, value: String(ch.value), checked: chosen.has(String(ch.value)),
+            type: "checkbox", value: String(ch.value), checked: chosen.has(String(ch.value)),
             onchange: (e) => {
               const values = new Set((c.value || []).map(String));
               if (e.target.checked) values.add(e.target.value); else values.delete(e.target.value);
               c.value = field.choices.filter((x) => values.has(String(x.value))).map((x) => x.value);
+              summary.textContent = summaryText();
               changed();
             },
           }),
           document.createTextNode(" " + ch.label),
         ]));
-        return el("fieldset", { class: "builder-cell builder-choices" }, [el("legend", { text: L("Value") }), ...boxes]);
+        const details = el("details", {
+          class: "builder-choices", open: !(c.value && c.value.length) || c._open,
+          ontoggle: (e) => { c._open = e.target.open; },
+        }, [summary, el("div", { class: "builder-choice-grid", role: "group", "aria-label": field.label }, boxes)]);
+        return el("div", { class: "builder-cell builder-cell-wide" }, [el("span", { class: "builder-caption", text: L("Value") }), details]);
       }
       if (field.kind === "choice") {
         const select = el("select", {
