@@ -52,7 +52,7 @@ declare(
         "journal": "MergeJournal",
     },
     emitted_by="customers",
-    listened_by=("activities", "commerce", "sales"),
+    listened_by=("activities", "commerce", "marketing", "sales"),
     in_transaction=True,
 )
 declare(
@@ -60,6 +60,7 @@ declare(
     meaning="two customers became one (the loser is kept, merged, for undo)",
     payload={"entity": ENTITY, "survivor_id": "int", "loser_id": "int", "journal_id": "int"},
     emitted_by="customers",
+    listened_by=("marketing",),
 )
 declare(
     "customer.unmerging",
@@ -79,6 +80,7 @@ declare(
     meaning="a merge was undone",
     payload={"entity": ENTITY, "survivor_id": "int", "loser_id": "int", "journal_id": "int"},
     emitted_by="customers",
+    listened_by=("marketing",),
 )
 
 # activities (touches, next actions, hand-overs)

@@ -15,6 +15,7 @@ class MarketingConfig(AppConfig):
         from . import conditions, jobs, permissions, reactions, selectors  # noqa: F401  (conditions register)
         from . import demo as marketing_demo
         from .models import Segment, SegmentMembership, StaticMember
+        from .services.merge import on_customer_merging
 
         register_policy(Segment, permissions.segment_policy)
         register_policy(StaticMember, permissions.static_member_policy)
@@ -28,6 +29,9 @@ class MarketingConfig(AppConfig):
             events.subscribe(name, reactions.on_customer_event)
         for name in ("touch.logged", "deal.stalled"):
             events.subscribe(name, reactions.on_person_event)
+        for name in ("customer.merged", "customer.unmerged"):
+            events.subscribe(name, reactions.on_merge_event)
+        events.participate("customer.merging", on_customer_merging)
         # the stored membership against every segment's rules, daily (docs/marketing.md)
         schedule.every(
             jobs.FULL_CHECK_SECONDS, "marketing.segment_full_check", jobs.segment_full_check

@@ -25,3 +25,10 @@ def on_customer_event(*, entity: str, entity_id: int, **_payload) -> None:
 def on_person_event(*, person_id=None, **_payload) -> None:
     """touch.logged, deal.stalled: about a person when ``person_id`` is set."""
     _refresh(person_id)
+
+
+def on_merge_event(*, entity: str, survivor_id: int, loser_id: int, **_payload) -> None:
+    """customer.merged / customer.unmerged: both people may have changed segments."""
+    if entity == "person":
+        _refresh(survivor_id)
+        _refresh(loser_id)

@@ -71,9 +71,7 @@ def test_only_owner_marketers_and_managers_edit(rep, teammate, marketer, ledger)
     assert client_for(teammate).get(f"/marketing/segments/{segment.pk}/").status_code == 200
     assert client_for(teammate).get(f"/marketing/segments/{segment.pk}/edit/").status_code == 404
     assert client_for(marketer).get(f"/marketing/segments/{segment.pk}/edit/").status_code == 200
-    assert (
-        client_for(teammate).post(f"/marketing/segments/{segment.pk}/delete/").status_code == 404
-    )
+    assert client_for(teammate).post(f"/marketing/segments/{segment.pk}/delete/").status_code == 404
     response = client_for(rep).post(f"/marketing/segments/{segment.pk}/delete/")
     assert response.status_code == 302
 
@@ -85,9 +83,7 @@ def test_fixed_list_by_selection_import_and_removal(marketer, ledger):
     client = client_for(marketer)
     picked = client.get(f"/marketing/segments/{segment.pk}/members/pick/", {"q": "山田"})
     assert f'value="{ledger["hanako"].pk}"' in picked.content.decode()
-    client.post(
-        f"/marketing/segments/{segment.pk}/members/add/", {"person": [ledger["hanako"].pk]}
-    )
+    client.post(f"/marketing/segments/{segment.pk}/members/add/", {"person": [ledger["hanako"].pk]})
     client.post(f"/marketing/segments/{segment.pk}/members/import/", {"text": "M-002\nzzz"})
     page = client.get(f"/marketing/segments/{segment.pk}/").content.decode()
     assert 'data-count="2"' in page and "1 件は見つかりませんでした: zzz" in page
