@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from daifuku.customers.models import Person
 
@@ -24,7 +25,6 @@ from .. import conditions
 from ..models import Segment, SegmentMembership
 
 logger = logging.getLogger(__name__)
-BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -42,28 +42,47 @@ class Drift:
 
 def refresh_segment(segment_id: int, *, fix: bool = True) -> Drift:
     """Bring one segment's stored members in line with its rules (``fix=False``: only
-    measure). A deleted segment has nothing to refresh."""
+    measure). A deleted segment has nothing to refresh. Two set statements in the
+    database (INSERT … SELECT the missing, DELETE the extra) rather than the ids through
+    Python: the members of a big segment never leave the database."""
     segment = Segment.objects.filter(pk=segment_id).first()
     if segment is None:
         return Drift()
-    wanted = set(Person.objects.filter(conditions.segment_q(segment)).values_list("pk", flat=True))
-    stored = set(
-        SegmentMembership.objects.filter(segment_id=segment_id).values_list("person_id", flat=True)
+    wanted_sql, wanted_params = (
+        Person.objects.filter(conditions.segment_q(segment)).values("pk").query.sql_with_params()
     )
-    missing, extra = wanted - stored, stored - wanted
-    if fix and (missing or extra):
-        with transaction.atomic():
-            SegmentMembership.objects.bulk_create(
-                [SegmentMembership(segment_id=segment_id, person_id=pk) for pk in missing],
-                batch_size=BATCH,
-                ignore_conflicts=True,  # an event may have added the same row meanwhile
+    table = connection.ops.quote_name(SegmentMembership._meta.db_table)
+    person = connection.ops.quote_name(Person._meta.db_table)
+    stored = f"SELECT m.person_id FROM {table} m WHERE m.segment_id = %s"
+    missing_where = f"{person}.id IN ({wanted_sql}) AND {person}.id NOT IN ({stored})"
+    extra_where = f"segment_id = %s AND person_id NOT IN ({wanted_sql})"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not fix:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {person} WHERE {missing_where}",
+                [*wanted_params, segment_id],
             )
-            gone = sorted(extra)
-            for start in range(0, len(gone), BATCH):
-                SegmentMembership.objects.filter(
-                    segment_id=segment_id, person_id__in=gone[start : start + BATCH]
-                ).delete()
-    return Drift(len(missing), len(extra))
+            missing = cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {table} WHERE {extra_where}",
+                [segment_id, *wanted_params],
+            )
+            return Drift(missing, cursor.fetchone()[0])
+        cursor.execute(
+            f"INSERT INTO {table} (segment_id, person_id, since) "
+            f"SELECT %s, {person}.id, %s FROM {person} WHERE {missing_where} "
+            # an event's refresh of one person may insert the same row meanwhile
+            "ON CONFLICT (segment_id, person_id) DO NOTHING",
+            [
+                segment_id,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                *wanted_params,
+                segment_id,
+            ],
+        )
+        missing = cursor.rowcount
+        cursor.execute(f"DELETE FROM {table} WHERE {extra_where}", [segment_id, *wanted_params])
+        return Drift(missing, cursor.rowcount)
 
 
 def refresh_person(person_id: int) -> list[tuple[int, bool]]:

@@ -97,3 +97,17 @@ def test_full_check_repairs_what_drifted(ledger, admin):
     assert (drift[segment.pk].missing, drift[segment.pk].extra) == (1, 1)
     assert stored(segment) == {ledger["hanako"].pk}
     assert jobs.segment_full_check() == {}
+
+
+def test_stored_rows_read_back_with_their_time(ledger, admin):
+    from django.utils import timezone
+
+    from daifuku.marketing import jobs
+    from daifuku.marketing.models import SegmentMembership
+    from daifuku.marketing.services import create_segment
+
+    segment = create_segment(actor=admin, data={"name": "全員", "rules": {"all": []}})
+    before = timezone.now()
+    jobs.refresh_segment(segment.pk)
+    rows = list(SegmentMembership.objects.filter(segment=segment))
+    assert len(rows) == 3 and all(abs((row.since - before).total_seconds()) < 60 for row in rows)
