@@ -191,7 +191,8 @@ def _one_value(field: Field, raw):
         return number
     if field.kind == TEXT:
         text = unicodedata.normalize("NFKC", str(raw)).strip()
-        return text if 0 < len(text) <= 200 else _INVALID
+        # NUL: PostgreSQL stores no such character, so nobody's value holds one
+        return text if 0 < len(text) <= 200 and "\x00" not in text else _INVALID
     if field.kind == CHOICE:
         assert field.choices is not None, field.key
         wanted = unicodedata.normalize("NFKC", str(raw)).strip()

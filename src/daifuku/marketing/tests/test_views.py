@@ -115,3 +115,19 @@ def test_segment_page_query_budget(marketer, ledger, django_assert_max_num_queri
     client.get(f"/marketing/segments/{segment.pk}/")
     with django_assert_max_num_queries(14):
         assert client.get(f"/marketing/segments/{segment.pk}/").status_code == 200
+
+
+def test_hostile_input_is_refused_not_a_server_error(marketer, ledger):
+    from daifuku.marketing.services import create_segment
+
+    client = client_for(marketer)
+    deep = "[" * 5000 + "]" * 5000
+    for rules in (deep, json.dumps({"all": [{"field": "city", "op": "eq", "value": "a\x00b"}]})):
+        response = client.post("/marketing/segments/count/", {"rules": rules})
+        assert response.status_code == 200 and "data-count-problems" in response.content.decode()
+    segment = create_segment(actor=marketer, data={"name": "東京", "rules": TOKYO})
+    response = client.post(
+        f"/marketing/segments/{segment.pk}/edit/",
+        {"name": "東京2", "rules": json.dumps(TOKYO), "version": "abc"},
+    )
+    assert response.status_code == 302

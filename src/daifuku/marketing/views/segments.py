@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from daifuku.accounts.permissions import CHANGE, DELETE, may
 from daifuku.core.errors import DomainError, ValidationFailed
-from daifuku.core.screens import done, run_service
+from daifuku.core.screens import done, int_or_none, run_service
 from daifuku.customers import selectors as customer_selectors
 
 from .. import selectors, services
@@ -47,7 +47,7 @@ def _builder(request, form, segment=None):
 def _rules_of(form) -> dict | None:
     try:
         rules = json.loads(form.cleaned_data.get("rules") or '{"all": []}')
-    except ValueError:
+    except (ValueError, RecursionError):
         form.add_error(None, _("The rules could not be read; add the conditions again."))
         return None
     return rules
@@ -93,7 +93,7 @@ def segment_edit(request, pk):
                     actor=request.user,
                     segment=segment,
                     data=data,
-                    expected_version=request.POST.get("version") or None,
+                    expected_version=int_or_none(request.POST.get("version")),
                 ),
             )
             if saved is not None:
@@ -106,7 +106,7 @@ def _count(user, raw) -> dict:
     message with the condition it is about: 「条件 2-1: …」)."""
     try:
         rules = json.loads(raw or '{"all": []}')
-    except ValueError:
+    except (ValueError, RecursionError):
         return {"problems": [_("The rules could not be read.")]}
     try:
         return {"count": selectors.count_rules(user, rules)}
