@@ -49,3 +49,36 @@ def from_query(user, query) -> tuple[Q | None, list[str]]:
 
 def params() -> list[str]:
     return list(_filters)
+
+
+# --- selecting people on the list for a higher domain -------------------------------------
+# ``?add_to=<id>`` (marketing: a fixed list): the list shows a checkbox per row and a button
+# that posts the chosen ids to the providing domain's URL.
+
+
+@dataclass(frozen=True)
+class Selection:
+    label: str  # the button: 「選んだ顧客を「招待リスト」に追加」
+    action: str  # where the chosen ``person`` ids are posted
+    param: str
+    value: str
+
+
+SelectionResolver = Callable[[object, str], tuple[str, str] | None]
+_selections: dict[str, SelectionResolver] = {}
+
+
+def register_selection(param: str, resolve: SelectionResolver) -> None:
+    """``resolve(user, raw)`` -> ``(button label, action URL)``, or None when the user may
+    not select for that target."""
+    _selections[param] = resolve
+
+
+def selection_from_query(user, query) -> Selection | None:
+    for param, resolve in _selections.items():
+        raw = (query.get(param) or "").strip()
+        if raw:
+            found = resolve(user, raw)
+            if found is not None:
+                return Selection(found[0], found[1], param, raw)
+    return None

@@ -23,6 +23,8 @@ class MarketingConfig(AppConfig):
         audit_display.register("marketing.segment", visible=permissions.segment_entries_visible)
         # the customer list (and its export) narrowed to a segment: /customers/?segment=<id>
         list_filters.register("segment", selectors.narrowing_for, selectors.segment_label)
+        # people chosen on the customer list put onto a fixed list: /customers/?add_to=<id>
+        list_filters.register_selection("add_to", selectors.selection_for)
         demo.register("marketing.segments", marketing_demo.add_demo_segments)
         # one person re-evaluated against every segment after an event about them
         for name in ("customer.created", "customer.updated", "order.recorded", "order.returned"):

@@ -66,6 +66,8 @@ def person_list(request):
         "query_string": _without(request, ("after", "before")),
         # what a higher domain narrows the list to (「セグメント: 優良顧客」)
         "narrowed_by": list_filters.from_query(request.user, request.GET)[1],
+        # ?add_to=<id>: a checkbox per row to put people onto a marketing list
+        "selection": list_filters.selection_from_query(request.user, request.GET),
         # how many filters are set: shown on the folded filters of a phone
         "active_filters": sum(
             bool(request.GET.get(key))

@@ -17,6 +17,7 @@ from .segments import (
     segment_choices,
     segment_label,
     segments_queryset,
+    selection_for,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "segment_choices",
     "segment_label",
     "segments_queryset",
+    "selection_for",
 ]

@@ -166,3 +166,23 @@ def condition_text(item: dict) -> str:
     if item.get("period_days"):
         text += " " + _("(last %(days)s days)") % {"days": item["period_days"]}
     return text.strip()
+
+
+def selection_for(user, raw) -> tuple[str, str] | None:
+    """The customer list's ``?add_to=<id>``: the button and the URL that put the chosen
+    people onto a fixed list the user may change (registered with customers' list)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from daifuku.accounts.permissions import CHANGE
+
+    try:
+        segment = get_segment(user, raw, CHANGE)
+    except Http404:
+        return None
+    if not segment.is_static:
+        return None
+    return (
+        _("Add the chosen people to “%(name)s”") % {"name": segment.name},
+        reverse("marketing:list-add", args=[segment.pk]),
+    )

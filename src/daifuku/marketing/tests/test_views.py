@@ -131,3 +131,22 @@ def test_hostile_input_is_refused_not_a_server_error(marketer, ledger):
         {"name": "東京2", "rules": json.dumps(TOKYO), "version": "abc"},
     )
     assert response.status_code == 302
+
+
+def test_choose_people_on_the_customer_list(marketer, rep, ledger):
+    from daifuku.marketing.services import create_segment
+
+    segment = create_segment(actor=marketer, data={"name": "招待", "kind": "static"})
+    client = client_for(marketer)
+    listed = client.get("/customers/", {"add_to": segment.pk, "prefecture": "東京都"})
+    text = listed.content.decode()
+    assert f'action="/marketing/segments/{segment.pk}/members/add/"' in text
+    assert f'name="person" value="{ledger["hanako"].pk}"' in text
+    assert "選んだ顧客を「招待」に追加" in text
+    client.post(
+        f"/marketing/segments/{segment.pk}/members/add/", {"person": [ledger["hanako"].pk]}
+    )
+    assert 'data-count="1"' in client.get(f"/marketing/segments/{segment.pk}/").content.decode()
+    # someone who may not change the list gets no checkboxes
+    plain = client_for(rep).get("/customers/", {"add_to": segment.pk}).content.decode()
+    assert 'name="person"' not in plain
