@@ -64,3 +64,24 @@ def test_build_a_segment_with_a_live_count(page_for, live_server, make_user, tea
     expect(page.get_by_text("セグメント: 東京の40代以上")).to_be_visible()
     expect(page.locator("#people-table")).to_contain_text("山田")
     expect(page.locator("#people-table")).not_to_contain_text("鈴木")
+
+
+def test_fixed_list_from_a_selection_on_the_customer_list(
+    page_for, live_server, make_user, teams, shop
+):
+    from playwright.sync_api import expect
+
+    from daifuku.marketing.services import create_segment
+
+    marketer = make_user("marketer", "marketer", teams["tokyo"])
+    segment = create_segment(actor=marketer, data={"name": "招待リスト", "kind": "static"})
+    page = page_for(marketer)
+    page.goto(f"{live_server.url}/marketing/segments/{segment.pk}/")
+    expect(page.locator(".segment-count")).to_have_attribute("data-count", "0")
+    page.get_by_text("リストに顧客を追加").click()
+    page.get_by_role("link", name="顧客一覧で絞り込んで選ぶ").click()
+    page.get_by_label("山田 花子 様").check()
+    page.get_by_label("佐藤 健太 様").check()
+    page.get_by_role("button", name="選んだ顧客を「招待リスト」に追加").click()
+    expect(page.locator(".segment-count")).to_have_attribute("data-count", "2")
+    expect(page.get_by_text("2 件を追加しました")).to_be_visible()

@@ -143,9 +143,7 @@ def test_choose_people_on_the_customer_list(marketer, rep, ledger):
     assert f'action="/marketing/segments/{segment.pk}/members/add/"' in text
     assert f'name="person" value="{ledger["hanako"].pk}"' in text
     assert "選んだ顧客を「招待」に追加" in text
-    client.post(
-        f"/marketing/segments/{segment.pk}/members/add/", {"person": [ledger["hanako"].pk]}
-    )
+    client.post(f"/marketing/segments/{segment.pk}/members/add/", {"person": [ledger["hanako"].pk]})
     assert 'data-count="1"' in client.get(f"/marketing/segments/{segment.pk}/").content.decode()
     # someone who may not change the list gets no checkboxes
     plain = client_for(rep).get("/customers/", {"add_to": segment.pk}).content.decode()
