@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 
 from django.db.models import FloatField, Q, TextField
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
@@ -110,12 +111,18 @@ def _compile_age(condition: Condition, context: Context) -> Q:
     return ~exact if op == NE else exact
 
 
-BAND_AGES = {
-    band: (10 * index + 10 if index else None, 10 * index + 19)
-    for index, band in enumerate(AGE_BANDS)
+# the ages of each band of core.japanese.AGE_BANDS, as core.japanese.age_band counts them
+# ("10s" is everyone under 20, "70s+" everyone from 70)
+BAND_AGES: dict[str, tuple[int | None, int | None]] = {
+    "10s": (0, 19),
+    "20s": (20, 29),
+    "30s": (30, 39),
+    "40s": (40, 49),
+    "50s": (50, 59),
+    "60s": (60, 69),
+    "70s+": (70, None),
 }
-BAND_AGES["10s"] = (0, 19)  # under 20, as core.japanese.age_band counts it
-BAND_AGES["70s+"] = (70, None)
+assert set(BAND_AGES) == set(AGE_BANDS), "the bands follow core.japanese.AGE_BANDS"
 BAND_LABELS = {
     "10s": _("Teens and under"),
     "20s": _("20s"),
@@ -172,7 +179,7 @@ def _consent(channel: str):
     return compile
 
 
-def _choices(enum) -> callable:
+def _choices(enum) -> Callable[[], list[tuple[object, str]]]:
     return lambda: [(value, str(label)) for value, label in enum.choices]
 
 
