@@ -196,3 +196,43 @@ def test_who_may_change_a_segment(api_client, rep, teammate, make_user, teams, l
         api_client(marketer).patch(f"/api/v1/segments/{pk}", {"name": "担当分2"}).status_code == 200
     )
     assert api_client(rep).delete(f"/api/v1/segments/{pk}").status_code == 204
+
+
+def test_counts_and_members_show_only_the_customers_the_caller_may_read(
+    api_client, admin, rep, other_rep, ledger, monkeypatch
+):
+    """Under a ledger policy where reps read only their own team's customers (a stricter
+    organisation than the default), a segment's count, members and live count follow it."""
+    from daifuku.accounts import permissions
+    from daifuku.accounts.permissions import owned_scope, sees_everything
+    from daifuku.customers.models import Person
+
+    def own_team_only(queryset, user, action):
+        return queryset if sees_everything(user) else queryset.filter(owned_scope(user))
+
+    monkeypatch.setitem(permissions._policies, Person, own_team_only)
+    segment = (
+        api_client(admin).post("/api/v1/segments", {"name": "全員", "rules": {"all": []}}).json()
+    )
+    everyone = {p.pk for p in (ledger["hanako"], ledger["ichiro"], ledger["kenta"])}
+    for user, expected in (
+        (admin, everyone),
+        (rep, {ledger["hanako"].pk, ledger["kenta"].pk}),
+        (other_rep, {ledger["ichiro"].pk}),
+    ):
+        client = api_client(user)
+        assert client.get(f"/api/v1/segments/{segment['id']}/count").json() == {
+            "count": len(expected)
+        }
+        members = client.get(f"/api/v1/segments/{segment['id']}/members").json()["items"]
+        assert {m["id"] for m in members} == expected
+        live = client.post("/api/v1/segments/count", {"rules": {"all": []}}).json()
+        assert live == {"count": len(expected)}
+    # a fixed list cannot be filled with people the caller may not read
+    lst = api_client(other_rep).post("/api/v1/segments", {"name": "大阪", "kind": "static"}).json()
+    added = (
+        api_client(other_rep)
+        .post(f"/api/v1/segments/{lst['id']}/members", {"person_ids": [ledger["hanako"].pk]})
+        .json()
+    )
+    assert added["added"] == 0 and added["not_found"] == [str(ledger["hanako"].pk)]
