@@ -38,10 +38,20 @@ def _builder(request, form, segment=None):
             "form": form,
             "segment": segment,
             "rules_json": rules,
-            "fields": selectors.builder_fields(),
+            "fields": _fields_for(segment),
             "count": _count(request.user, rules),
         },
     )
+
+
+def _fields_for(segment) -> list[dict]:
+    """The builder's conditions; a segment is not offered as a member of itself."""
+    fields = selectors.builder_fields()
+    if segment is not None:
+        for field in fields:
+            if field["key"] == "segment":
+                field["choices"] = [c for c in field["choices"] if c["value"] != segment.pk]
+    return fields
 
 
 def _rules_of(form) -> dict | None:
