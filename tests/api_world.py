@@ -99,6 +99,12 @@ def build_world(owner, *, extended: bool = False, manager=None) -> dict[str, int
         touch=touch,
         upload=SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png"),
     ).pk
+    from daifuku.marketing.services import create_segment
+
+    # a marketing list made by the administrator (not the owner's: marketers change it)
+    world["segment_id"] = create_segment(
+        actor=admin, data={"name": "招待リスト", "kind": "static"}
+    ).pk
     return world
 
 

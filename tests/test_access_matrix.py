@@ -46,6 +46,8 @@ TEAM = ("ok", "ok", "ok", "404", "404", "404")  # read: touches, deals are the t
 ABSENT = ("404",) * 6
 ADMINS = ("403", "403", "ok", "403", "403", "403")  # the organisation's own settings
 BUSINESS = ("403", "ok", "ok", "403", "ok", "403")  # business figures: managers, admins, marketers
+# a segment made by the administrator: its owner, marketers, managers and admins change it
+MARKETERS = ("404", "ok", "ok", "404", "ok", "404")
 
 POLICY: dict[str, tuple[str, ...]] = {
     "GET /api/v1/me": EVERYONE,
@@ -79,6 +81,20 @@ POLICY: dict[str, tuple[str, ...]] = {
     "POST /api/v1/channels": MANAGERS,
     "PATCH /api/v1/channels/{channel_id}": MANAGERS,
     "GET /api/v1/customers": EVERYONE,
+    # segments: everyone reads them and builds their own; counts and members show only the
+    # customers the caller may read (docs/marketing.md)
+    "GET /api/v1/segments": EVERYONE,
+    "POST /api/v1/segments": EVERYONE,
+    "GET /api/v1/segments/fields": EVERYONE,
+    "POST /api/v1/segments/count": EVERYONE,
+    "GET /api/v1/segments/{segment_id}": EVERYONE,
+    "PATCH /api/v1/segments/{segment_id}": MARKETERS,
+    "DELETE /api/v1/segments/{segment_id}": MARKETERS,
+    "GET /api/v1/segments/{segment_id}/count": EVERYONE,
+    "GET /api/v1/segments/{segment_id}/members": EVERYONE,
+    "POST /api/v1/segments/{segment_id}/members": MARKETERS,
+    "POST /api/v1/segments/{segment_id}/members/remove": MARKETERS,
+    "POST /api/v1/segments/{segment_id}/members/import": MARKETERS,
     # the ledger: everyone reads, the owner's team changes (docs/permissions.md)
     "GET /api/v1/people": EVERYONE,
     "POST /api/v1/people": EVERYONE,

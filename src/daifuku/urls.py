@@ -12,6 +12,7 @@ urlpatterns = [
     path("activities/", include("daifuku.activities.urls")),
     path("sales/", include("daifuku.sales.urls")),
     path("commerce/", include("daifuku.commerce.urls")),
+    path("marketing/", include("daifuku.marketing.urls")),
     path("imports/", include("daifuku.imports.urls")),
     path("commerce/", include("daifuku.commerce.urls")),
     path("analytics/", include("daifuku.analytics.urls")),

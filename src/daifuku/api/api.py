@@ -138,6 +138,7 @@ from daifuku.commerce.api import router as commerce_router  # noqa: E402
 from daifuku.customers.api import router as customers_router  # noqa: E402
 from daifuku.customers.api_dedup import router as dedup_router  # noqa: E402
 from daifuku.imports.api import router as imports_router  # noqa: E402
+from daifuku.marketing.api import router as marketing_router  # noqa: E402
 from daifuku.sales.api import router as sales_router  # noqa: E402
 
 for router in (
@@ -148,6 +149,7 @@ for router in (
     commerce_router,
     analytics_business_router,
     sales_router,
+    marketing_router,
     imports_router,
 ):
     api.add_router("/", router)

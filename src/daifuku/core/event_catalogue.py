@@ -21,12 +21,14 @@ declare(
     meaning="a person or company was added to the ledger",
     payload={"entity": ENTITY, "entity_id": "int"},
     emitted_by="customers",
+    listened_by=("marketing",),
 )
 declare(
     "customer.updated",
     meaning="a person's or company's fields changed",
     payload={"entity": ENTITY, "entity_id": "int", "fields": "list[str]"},
     emitted_by="customers",
+    listened_by=("marketing",),
 )
 declare(
     "customer.deleted",
@@ -50,7 +52,7 @@ declare(
         "journal_id": "int",
     },
     emitted_by="customers",
-    listened_by=("activities", "behaviour", "commerce", "sales"),
+    listened_by=("activities", "behaviour", "commerce", "marketing", "sales"),
     in_transaction=True,
 )
 declare(
@@ -58,6 +60,7 @@ declare(
     meaning="two customers became one (the loser is kept, merged, for undo)",
     payload={"entity": ENTITY, "survivor_id": "int", "loser_id": "int", "journal_id": "int"},
     emitted_by="customers",
+    listened_by=("marketing",),
 )
 declare(
     "customer.unmerging",
@@ -77,6 +80,7 @@ declare(
     meaning="a merge was undone",
     payload={"entity": ENTITY, "survivor_id": "int", "loser_id": "int", "journal_id": "int"},
     emitted_by="customers",
+    listened_by=("marketing",),
 )
 
 # activities (touches, next actions, hand-overs)
@@ -100,7 +104,7 @@ declare(
         "kind": "str",
     },
     emitted_by="activities",
-    listened_by=("sales",),
+    listened_by=("marketing", "sales"),
 )
 declare(
     "touch.updated",
@@ -193,6 +197,7 @@ declare(
         "stalled_at": "datetime",
     },
     emitted_by="sales",
+    listened_by=("marketing",),
 )
 declare(
     "quote.issued",
@@ -207,10 +212,12 @@ declare(
     meaning="an order was recorded (by hand, the API, an import or a won deal)",
     payload={"order_id": "int", "entity": ENTITY, "entity_id": "int"},
     emitted_by="commerce",
+    listened_by=("marketing",),
 )
 declare(
     "order.returned",
     meaning="a return or cancellation was recorded against an order",
     payload={"order_id": "int", "return_id": "int", "entity": ENTITY, "entity_id": "int"},
     emitted_by="commerce",
+    listened_by=("marketing",),
 )

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from daifuku.core.errors import DomainError, ValidationFailed
+from daifuku.customers import list_filters
 from daifuku.customers import selectors as customer_selectors
 from daifuku.customers.views.dedup import reason_labels
 
@@ -262,6 +263,8 @@ def export_people(request):
     owner = request.GET.get("owner", "")
     filters = customer_selectors.PersonFilters(
         q=request.GET.get("q", "").strip(),
+        # ?segment=<id> and other narrowings of the list (customers.list_filters)
+        within=list_filters.from_query(request.user, request.GET)[0],
         owner=request.user.pk if owner == "me" else None,
         lifecycle=request.GET.get("lifecycle", ""),
         prefecture=request.GET.get("prefecture", ""),

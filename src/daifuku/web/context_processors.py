@@ -13,7 +13,7 @@ AREAS = [
     ("activities", _("My day"), "activities:home", ()),
     ("sales", _("Sales"), "sales:home", ()),
     ("orders", _("Orders"), "commerce:orders", ()),
-    ("marketing", _("Marketing"), "web:area-marketing", ()),
+    ("marketing", _("Marketing"), "marketing:segments", ()),
     ("service", _("Service"), "web:area-service", ()),
     ("analytics", _("Analytics"), "web:area-analytics", ()),
     ("imports", _("Import / export"), "imports:home", ()),

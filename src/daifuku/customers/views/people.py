@@ -15,7 +15,7 @@ from daifuku.core import panels, timeline
 from daifuku.core.errors import DomainError, ValidationFailed
 from daifuku.core.screens import done, int_or_none, page_or_partial, page_size, run_service
 
-from .. import selectors, services
+from .. import list_filters, selectors, services
 from ..custom_fields import active_definitions
 from ..forms import ConsentForm, ContactForm, HouseholdForm, PersonForm
 from ..models.people import Lifecycle, RelationshipStage
@@ -25,7 +25,9 @@ from .common import deleted_message, history_rows
 
 def _filters(request) -> selectors.PersonFilters:
     owner = request.GET.get("owner", "")
+    within, _labels = list_filters.from_query(request.user, request.GET)
     return selectors.PersonFilters(
+        within=within,
         q=request.GET.get("q", "").strip(),
         owner=request.user.pk if owner == "me" else int_or_none(owner),
         team=int_or_none(request.GET.get("team")),
@@ -62,10 +64,22 @@ def person_list(request):
         "lifecycles": Lifecycle.choices,
         "stages": RelationshipStage.choices,
         "query_string": _without(request, ("after", "before")),
+        # what a higher domain narrows the list to (「セグメント: 優良顧客」)
+        "narrowed_by": list_filters.from_query(request.user, request.GET)[1],
+        # ?add_to=<id>: a checkbox per row to put people onto a marketing list
+        "selection": list_filters.selection_from_query(request.user, request.GET),
         # how many filters are set: shown on the folded filters of a phone
         "active_filters": sum(
             bool(request.GET.get(key))
-            for key in ("owner", "team", "tag", "lifecycle", "stage", "prefecture")
+            for key in (
+                "owner",
+                "team",
+                "tag",
+                "lifecycle",
+                "stage",
+                "prefecture",
+                *list_filters.params(),
+            )
         )
         + (sort != "kana"),
     }
