@@ -58,6 +58,7 @@ declare(
     meaning="two customers became one (the loser is kept, merged, for undo)",
     payload={"entity": ENTITY, "survivor_id": "int", "loser_id": "int", "journal_id": "int"},
     emitted_by="customers",
+    listened_by=("analytics",),
 )
 declare(
     "customer.unmerging",
@@ -77,6 +78,7 @@ declare(
     meaning="a merge was undone",
     payload={"entity": ENTITY, "survivor_id": "int", "loser_id": "int", "journal_id": "int"},
     emitted_by="customers",
+    listened_by=("analytics",),
 )
 
 # activities (touches, next actions, hand-overs)
@@ -213,4 +215,34 @@ declare(
     meaning="a return or cancellation was recorded against an order",
     payload={"order_id": "int", "return_id": "int", "entity": ENTITY, "entity_id": "int"},
     emitted_by="commerce",
+)
+declare(
+    "order.recording",
+    meaning="an order is being recorded: what depends on it is updated in its transaction",
+    payload={"order_id": "int", "entity": ENTITY, "entity_id": "int"},
+    emitted_by="commerce",
+    listened_by=("analytics",),
+    in_transaction=True,
+)
+declare(
+    "order.returning",
+    meaning="a return or cancellation is being recorded: what depends on it is updated in its transaction",
+    payload={"order_id": "int", "return_id": "int", "entity": ENTITY, "entity_id": "int"},
+    emitted_by="commerce",
+    listened_by=("analytics",),
+    in_transaction=True,
+)
+
+# analytics (customer metrics and ranks)
+declare(
+    "customer.rank_changed",
+    meaning="a customer's rank (会員ランク) changed: an order, a return, the nightly decay or new rules",
+    payload={
+        "entity": ENTITY,
+        "entity_id": "int",
+        "from_rank": "str or None",
+        "to_rank": "str or None",
+        "reason": '"order", "return", "nightly", "rebuild" or "rules"',
+    },
+    emitted_by="analytics",
 )

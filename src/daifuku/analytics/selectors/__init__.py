@@ -1,0 +1,1 @@
+"""The read paths of analytics."""

@@ -1,0 +1,1 @@
+"""The write paths of analytics (snapshots, ranks, rank rules)."""

@@ -1,0 +1,195 @@
+"""Writing the customer metrics snapshot (the only write path of ``CustomerMetrics``,
+``RFMScale`` and of ranks held; rank history through :mod:`.ranks`).
+
+Two paths, one computation (:func:`daifuku.analytics.maths.metrics.figures`):
+
+* :func:`refresh_customer` — in the transaction of every order and return (commerce's
+  in-transaction events ``order.recording`` / ``order.returning``): the customer's row
+  and rank, so the 360° page, the list and marketing see the order at once;
+* :func:`rebuild` — every customer, set-based (one query per kind of customer, numpy,
+  batched upserts): nightly (ranks decay, recency moves on) and ``daifuku
+  analytics_rebuild``.
+
+RFM and the incremental path: quintiles are relative to all buyers, so one order would
+change everybody's scores. The rebuild therefore first sets each measure's four cut
+points from the buyers (``RFMScale``, the quintile rule of ``maths.rfm``), then scores
+everyone against them; an order in between is scored against the same cut points. So
+a rebuild that keeps the cut points (``recalibrate=False``) gives exactly the
+incremental figures, and a recalibrating rebuild gives exactly ``quintile_scores`` of
+the buyers (both tested). Administrator thresholds (mode ``thresholds``) are never
+recalibrated."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from daifuku.commerce.models import Order
+
+from ..computation import active_rules, compute, load_orders, rows, utc_offset
+from ..maths import metrics as maths
+from ..maths import scales
+from ..models import CustomerMetrics, RankChange, RFMScale
+from . import ranks
+
+ENTITIES = ("person", "company")
+BATCH = 5_000
+UPDATED_FIELDS = [
+    "as_of",
+    "first_order_at",
+    "second_order_at",
+    "last_order_at",
+    "order_count",
+    "total",
+    "average_order_value",
+    "ltv",
+    "recency_days",
+    "days_to_second",
+    "buyer_type",
+    "churn_risk",
+    "rfm_r",
+    "rfm_f",
+    "rfm_m",
+    "rank",
+    "updated_at",
+]  # never predicted_clv / p_alive: the CLV job owns them
+
+
+def calibrate(scale: RFMScale, fig: maths.Figures) -> None:
+    """Set the quintile cut points from these buyers (mode ``quintiles`` only)."""
+    if scale.mode != RFMScale.Mode.QUINTILES:
+        return
+    scale.recency_cuts = scales.cut_points(fig.recency_days, higher_is_better=False)
+    scale.frequency_cuts = scales.cut_points(fig.order_count)
+    scale.monetary_cuts = scales.cut_points(fig.total)
+    scale.buyers = int(fig.customers.size)
+    scale.calibrated_at = timezone.now()
+    scale.save()
+
+
+def scale_for(entity: str) -> RFMScale:
+    scale, _created = RFMScale.objects.get_or_create(entity=entity)
+    return scale
+
+
+def _upsert(entity: str, batch: list[CustomerMetrics]) -> None:
+    CustomerMetrics.objects.bulk_create(
+        batch, update_conflicts=True, unique_fields=[entity], update_fields=UPDATED_FIELDS
+    )
+
+
+def _customer_ids(order_id: int) -> list[tuple[str, int]]:
+    order = Order.objects.filter(pk=order_id).values("person_id", "company_id").first()
+    if order is None:
+        return []
+    return [(entity, order[f"{entity}_id"]) for entity in ENTITIES if order[f"{entity}_id"]]
+
+
+def on_order(order_id: int, entity: str, entity_id: int, **_payload) -> None:
+    """``order.recording`` / ``order.returning`` (in the order's transaction): the
+    snapshot and rank of the order's customers (a person's order for a company counts
+    for both)."""
+    reason = RankChange.Reason.RETURN if "return_id" in _payload else RankChange.Reason.ORDER
+    for kind, pk in _customer_ids(order_id) or [(entity, entity_id)]:
+        refresh_customer(kind, pk, reason=reason)
+
+
+def refresh_customer(
+    entity: str, customer_id: int, *, reason: str, actor=None, as_of: dt.date | None = None
+) -> CustomerMetrics | None:
+    """Recompute one customer's row and rank now (inside the caller's transaction)."""
+    as_of = as_of or timezone.localdate()
+    with transaction.atomic():
+        current = (
+            CustomerMetrics.objects.select_for_update()
+            .filter(**{f"{entity}_id": customer_id})
+            .first()
+        )
+        purchases = load_orders(entity, customer_id=customer_id)
+        rules = active_rules()
+        computed = compute(entity, purchases, as_of=as_of, scale=scale_for(entity), rules=rules)
+        new_rows = rows(entity, computed, as_of=as_of)
+        before = current.rank_id if current else None
+        if not new_rows:  # no order left (moved away by a merge)
+            if current is not None:
+                current.delete()
+            row = None
+        else:
+            row = new_rows[0]
+            _upsert(entity, [row])
+        after = row.rank_id if row else None
+        if before != after:
+            ranks.record_changes(entity, [(customer_id, before, after)], reason=reason, actor=actor)
+    return row
+
+
+def rebuild(
+    *,
+    as_of: dt.date | None = None,
+    recalibrate: bool = True,
+    reason: str = RankChange.Reason.REBUILD,
+    progress=None,
+) -> dict:
+    """Recompute every customer's row, the RFM cut points (``recalibrate``) and ranks,
+    set-based. Rows of customers without orders any more are removed; CLV columns are
+    kept. Returns counts per kind of customer."""
+    as_of = as_of or timezone.localdate()
+    rules = active_rules()
+    result: dict = {}
+    for entity in ENTITIES:
+        with transaction.atomic():
+            purchases = load_orders(entity)
+            scale = scale_for(entity)
+            if recalibrate:
+                offset = utc_offset()
+                calibrate(
+                    scale,
+                    maths.figures(
+                        purchases.customers,
+                        purchases.seconds,
+                        purchases.amounts,
+                        as_of_day=maths.day_number(as_of),
+                        utc_offset_seconds=offset,
+                    ),
+                )
+            computed = compute(entity, purchases, as_of=as_of, scale=scale, rules=rules)
+            column = f"{entity}_id"
+            before = dict(
+                CustomerMetrics.objects.filter(**{f"{column}__isnull": False}).values_list(
+                    column, "rank_id"
+                )
+            )
+            new_rows = rows(entity, computed, as_of=as_of)
+            for start in range(0, len(new_rows), BATCH):
+                _upsert(entity, new_rows[start : start + BATCH])
+                if progress:
+                    progress(entity, start + len(new_rows[start : start + BATCH]), len(new_rows))
+            kept = set(computed.ids.tolist())
+            gone = [pk for pk in before if pk not in kept]
+            for start in range(0, len(gone), BATCH):
+                CustomerMetrics.objects.filter(
+                    **{f"{column}__in": gone[start : start + BATCH]}
+                ).delete()
+            changes = [
+                (getattr(r, column), before.get(getattr(r, column)), r.rank_id) for r in new_rows
+            ]
+            changes = [c for c in changes if c[1] != c[2]]
+            changes += [(pk, before[pk], None) for pk in gone if before[pk] is not None]
+            ranks.record_changes(entity, changes, reason=reason)
+            result[entity] = {
+                "customers": len(new_rows),
+                "buyers": int(computed.figures.customers.size),
+                "removed": len(gone),
+                "rank_changes": len(changes),
+            }
+    return result
+
+
+def on_merge(entity: str, survivor_id: int, loser_id: int, **_payload) -> None:
+    """``customer.merged`` / ``customer.unmerged`` (after commit): the orders moved, so
+    both customers' figures are computed again."""
+    with transaction.atomic():
+        for pk in (survivor_id, loser_id):
+            refresh_customer(entity, pk, reason=RankChange.Reason.ORDER)
