@@ -11,9 +11,9 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         from daifuku.core import demo, events, panels, schedule
 
-        from . import customer_list, jobs
+        from . import customer_list, defaults, jobs
         from . import panels as analytics_panels
-        from .services import metrics, ranks
+        from .services import metrics
 
         # an order or a return updates its customer's figures and rank in its transaction
         events.participate("order.recording", metrics.on_order)
@@ -30,4 +30,4 @@ class AnalyticsConfig(AppConfig):
         )
         customer_list.register()
         demo.register("analytics.metrics", analytics_panels.demo_rebuild)
-        post_migrate.connect(ranks.on_post_migrate, sender=self)
+        post_migrate.connect(defaults.on_post_migrate, sender=self)

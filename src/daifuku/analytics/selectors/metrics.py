@@ -45,7 +45,9 @@ def figures_as_of(
     found = rows(field, computed, as_of=as_of)
     row = found[0] if found else CustomerMetrics(**{f"{field}_id": customer.pk}, as_of=as_of)
     stored = snapshot(customer, field=field)
-    rank = RankRule.objects.filter(pk=row.rank_id).values_list("name", flat=True).first()
+    rank = None
+    if row.rank_id is not None:
+        rank = RankRule.objects.filter(pk=row.rank_id).values_list("name", flat=True).first()
     bought = row.order_count > 0
     return {
         "as_of": as_of,

@@ -81,10 +81,10 @@ def _upsert(entity: str, batch: list[CustomerMetrics]) -> None:
 
 
 def _customer_ids(order_id: int) -> list[tuple[str, int]]:
-    order = Order.objects.filter(pk=order_id).values("person_id", "company_id").first()
-    if order is None:
+    found = Order.objects.filter(pk=order_id).values_list("person_id", "company_id").first()
+    if found is None:
         return []
-    return [(entity, order[f"{entity}_id"]) for entity in ENTITIES if order[f"{entity}_id"]]
+    return [(entity, pk) for entity, pk in zip(ENTITIES, found, strict=True) if pk]
 
 
 def on_order(order_id: int, entity: str, entity_id: int, **_payload) -> None:

@@ -21,18 +21,6 @@ from daifuku.core.errors import PermissionDenied, ValidationFailed
 
 from ..models import RankChange, RankRule
 
-# A fresh installation's ranks (seed 003: purchase count, and the last 12 months' amount)
-DEFAULT_RULES = (
-    {"name": "ブロンズ", "min_purchases": 1, "min_amount": 0, "period_months": 0, "priority": 10},
-    {"name": "シルバー", "min_purchases": 2, "min_amount": 0, "period_months": 0, "priority": 20},
-    {
-        "name": "ゴールド",
-        "min_purchases": 0,
-        "min_amount": 100_000,
-        "period_months": 12,
-        "priority": 30,
-    },
-)
 MAX_MONTHS = 120
 FIELDS = ("name", "min_purchases", "min_amount", "period_months", "priority", "is_active")
 
@@ -84,7 +72,11 @@ def _clean(data: dict[str, Any], current: RankRule | None) -> dict[str, Any]:
             errors["name"] = [_("Enter the rank's name.")]
         elif len(name) > 40:
             errors["name"] = [_("At most %(limit)d characters.") % {"limit": 40}]
-        elif RankRule.objects.filter(name=name).exclude(pk=getattr(current, "pk", None)).exists():
+        elif (
+            RankRule.objects.filter(name=name)
+            .exclude(pk=current.pk if current is not None else 0)
+            .exists()
+        ):
             errors["name"] = [_("A rank with this name already exists.")]
         values["name"] = name
     for field, limit in (
@@ -171,21 +163,3 @@ def delete_rule(*, actor, rule: RankRule) -> None:
     audit.record(actor=actor, action="delete", obj=rule, changes={"name": [rule.name, None]})
     rule.delete()
     _rerank(actor)
-
-
-def ensure_default_rules(*, using: str = "default", models=None) -> bool:
-    """ブロンズ / シルバー / ゴールド on a database without any rank rule."""
-    from django.apps import apps as installed
-
-    model = (models or installed).get_model("analytics", "RankRule")
-    if model.objects.using(using).exists():
-        return False
-    model.objects.using(using).bulk_create(model(**rule) for rule in DEFAULT_RULES)
-    return True
-
-
-def on_post_migrate(*, using: str = "default", apps=None, **_ignored) -> None:
-    from django.db import connections
-
-    if "analytics_rankrule" in connections[using].introspection.table_names():
-        ensure_default_rules(using=using, models=apps)
