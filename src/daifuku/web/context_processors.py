@@ -21,7 +21,7 @@ AREAS = [
         "settings",
         _("Settings"),
         "web:settings",
-        ("/accounts/", "customers:tags", "customers:custom-fields"),
+        ("/accounts/", "customers:tags", "customers:custom-fields", "analytics:rank-rules"),
     ),
 ]
 
