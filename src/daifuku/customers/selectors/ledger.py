@@ -20,6 +20,7 @@ from daifuku.core.pagination import (
     keyset_page,
 )
 
+from .. import list_extensions
 from ..models import (
     Company,
     Consent,
@@ -144,8 +145,7 @@ def list_people(
         people = {p.pk: p for p in found}
         page.items = [people[pk] for pk in page.items if pk in people]
         return _with_tag_labels(page)
-    qs = filters.apply(people_queryset(user))
-    ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
+    qs, ordering = sorted_by(filters.apply(people_queryset(user)), sort)
     if filters.q and _search_window(user, filters)[1]:
         page = _search_sorted_otherwise(
             user, filters, qs, ordering, cursor=cursor, size=size, backwards=backwards
@@ -164,6 +164,15 @@ def list_people(
     return _with_tag_labels(
         keyset_page(qs, ordering, cursor=cursor, size=size, backwards=backwards)
     )
+
+
+def sorted_by(qs: QuerySet, sort: str) -> tuple[QuerySet, list[str]]:
+    """``qs`` ready for ``sort`` and its keyset ordering: a built-in sort of the people
+    table, or a sort key another domain registered (annotated on the queryset)."""
+    extension = list_extensions.sort(sort)
+    if extension is not None:
+        return qs.annotate(**{extension.alias: extension.expression()}), extension.ordering
+    return qs, PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
 
 
 def _search_sorted_otherwise(
@@ -226,7 +235,10 @@ LIST_PERSON_FIELDS = (
 
 
 def _list_columns_only(qs: QuerySet, ordering) -> QuerySet:
-    sort_fields = [name.lstrip("-") for name in ordering]
+    # an annotated sort key (another domain's, list_extensions) is read with the row anyway
+    sort_fields = [
+        name.lstrip("-") for name in ordering if name.lstrip("-") not in qs.query.annotations
+    ]
     return with_list_columns(qs, "person", prefetch_tags=False).only(
         *LIST_PERSON_FIELDS, *sort_fields
     )

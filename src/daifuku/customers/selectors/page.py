@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact
 
 from daifuku.core import db, rows, search
 from daifuku.core.pagination import Page, decode_cursor, encode_cursor, invalid_cursor
 
+from .. import list_extensions
 from ..models import Person
 
 PERSON_SORTS = {
@@ -55,6 +57,8 @@ class PersonFilters:
     stage: str = ""
     tag: int | None = None
     prefecture: str = ""
+    # filters other domains registered (customers.list_extensions): {parameter: value}
+    extra: dict[str, str] = field(default_factory=dict)
 
     def apply(self, qs: QuerySet) -> QuerySet:
         """The structured filters on a queryset of people (``q`` is the caller's)."""
@@ -70,11 +74,15 @@ class PersonFilters:
             qs = qs.filter(tags__id=self.tag)
         if self.prefecture:
             qs = qs.filter(prefecture=self.prefecture)
+        for sql, params in list_extensions.conditions(self.extra):
+            qs = qs.filter(pk__in=RawSQL(sql, params))
         return qs
 
     @property
     def structured(self) -> bool:
-        return any((self.owner, self.team, self.lifecycle, self.stage, self.tag, self.prefecture))
+        return any(
+            (self.owner, self.team, self.lifecycle, self.stage, self.tag, self.prefecture)
+        ) or bool(list_extensions.conditions(self.extra))
 
     def conditions(self) -> list[Condition]:
         """The structured filters as SQL conditions on the people table (what :meth:`apply`
@@ -96,6 +104,8 @@ class PersonFilters:
                     [self.tag],
                 )
             )
+        for sql, params in list_extensions.conditions(self.extra):
+            found.append((f"{PERSON_TABLE}.id IN ({sql})", list(params)))
         return found
 
 

@@ -14,7 +14,7 @@ from daifuku.accounts.permissions import CHANGE, DELETE, may
 from daifuku.core import panels, timeline
 from daifuku.core.errors import DomainError, ValidationFailed
 
-from .. import selectors, services
+from .. import list_extensions, selectors, services
 from ..custom_fields import active_definitions
 from ..forms import ConsentForm, ContactForm, HouseholdForm, PersonForm
 from ..models.people import Lifecycle, RelationshipStage
@@ -36,6 +36,7 @@ def _filters(request) -> selectors.PersonFilters:
         else "",
         tag=int_or_none(request.GET.get("tag")),
         prefecture=request.GET.get("prefecture", ""),
+        extra=list_extensions.filter_values(request.GET),
     )
 
 
@@ -61,11 +62,18 @@ def person_list(request):
         "lifecycles": Lifecycle.choices,
         "stages": RelationshipStage.choices,
         "query_string": _without(request, ("after", "before")),
+        # rank, RFM, LTV … (other domains' filters and sort keys, customers.list_extensions)
+        "extension_filters": [
+            {"item": item, "value": filters.extra.get(item.key, "")}
+            for item in list_extensions.filters()
+        ],
+        "extension_sorts": list_extensions.sorts(),
         # how many filters are set: shown on the folded filters of a phone
         "active_filters": sum(
             bool(request.GET.get(key))
             for key in ("owner", "team", "tag", "lifecycle", "stage", "prefecture")
         )
+        + len(filters.extra)
         + (sort != "kana"),
     }
     template = (
