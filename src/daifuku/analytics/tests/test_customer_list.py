@@ -106,4 +106,7 @@ def test_export_has_the_columns_and_follows_the_filters(rep, shop):
     everyone = client.get(reverse("imports:export"), {"format": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(everyone.streaming_content).decode())))
     by_name = {row[0]: row for row in rows[1:]}
-    assert by_name["未購入"][header.index("ランク")] == "" and by_name["銀山"][header.index("予測CLV")] == "90000"
+    assert (
+        by_name["未購入"][header.index("ランク")] == ""
+        and by_name["銀山"][header.index("予測CLV")] == "90000"
+    )
