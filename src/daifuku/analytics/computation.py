@@ -158,9 +158,12 @@ def rows(entity: str, computed: Computed, *, as_of: dt.date) -> list[CustomerMet
 
 def active_rules() -> list[maths.Rule]:
     """The rank rules in force, as numbers."""
+    # plain tuples: this runs in every order's transaction
     return [
-        maths.Rule(r.pk, r.min_purchases, r.min_amount, r.period_months, r.priority)
-        for r in RankRule.objects.filter(is_active=True)
+        maths.Rule(*row)
+        for row in RankRule.objects.filter(is_active=True).values_list(
+            "pk", "min_purchases", "min_amount", "period_months", "priority"
+        )
     ]
 
 

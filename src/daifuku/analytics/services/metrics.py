@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from daifuku.commerce.models import Order
 
-from ..computation import active_rules, compute, load_orders, rows, utc_offset
+from ..computation import active_rules, compute, load_orders, rows, scale_of, utc_offset
 from ..maths import metrics as maths
 from ..maths import scales
 from ..models import CustomerMetrics, RankChange, RFMScale
@@ -102,14 +102,16 @@ def refresh_customer(
     """Recompute one customer's row and rank now (inside the caller's transaction)."""
     as_of = as_of or timezone.localdate()
     with transaction.atomic():
+        # locked: two orders of one customer at once must not both see the old rank
         current = (
             CustomerMetrics.objects.select_for_update()
             .filter(**{f"{entity}_id": customer_id})
+            .only("pk", "rank_id")
             .first()
         )
         purchases = load_orders(entity, customer_id=customer_id)
         rules = active_rules()
-        computed = compute(entity, purchases, as_of=as_of, scale=scale_for(entity), rules=rules)
+        computed = compute(entity, purchases, as_of=as_of, scale=scale_of(entity), rules=rules)
         new_rows = rows(entity, computed, as_of=as_of)
         before = current.rank_id if current else None
         if not new_rows:  # no order left (moved away by a merge)
