@@ -12,7 +12,6 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from daifuku.customers import list_extensions as ext
-from daifuku.customers.models import Person
 
 from .models import BuyerType, ChurnRisk, CustomerMetrics, RankRule
 
