@@ -12,6 +12,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from daifuku.customers import list_extensions as ext
+from daifuku.customers.models import Person
 
 from .models import BuyerType, ChurnRisk, CustomerMetrics, RankRule
 
@@ -32,7 +33,8 @@ def _rank_choices() -> list[tuple[str, str]]:
 def _rank(value: str):
     if value == NO_RANK:  # bought nothing, or no rule holds: not in the snapshot or no rank
         return (
-            f"SELECT id FROM customers_person WHERE id NOT IN ({_people('rank_id IS NOT NULL', [])[0]})",
+            f"SELECT id FROM {Person._meta.db_table} "
+            f"WHERE id NOT IN ({_people('rank_id IS NOT NULL', [])[0]})",
             [],
         )
     return _people("rank_id = %s", [int(value)]) if value.isdigit() else None
