@@ -7,4 +7,5 @@ urlpatterns: list = [
     path("ranks/", views_ranks.rank_rules, name="rank-rules"),
     path("ranks/<int:pk>/", views_ranks.rank_rule_update, name="rank-rule-update"),
     path("ranks/<int:pk>/delete/", views_ranks.rank_rule_delete, name="rank-rule-delete"),
+    path("rfm/<str:entity>/", views_ranks.rfm_scale_update, name="rfm-scale-update"),
 ]

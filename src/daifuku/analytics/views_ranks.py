@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 from daifuku.core.screens import done, run_service
 from daifuku.core.service_forms import ServiceForm
 
+from .models import RFMScale
 from .selectors import metrics as selectors
+from .services import metrics as metric_services
 from .services import ranks as services
 
 
@@ -59,8 +61,10 @@ def _page(
     status: int = 200,
     invalid: RankRuleForm | None = None,
     open_pk=None,
+    scale_forms: list | None = None,
 ):
-    """The page; ``invalid`` is the form of rule ``open_pk`` as the user typed it."""
+    """The page; ``invalid`` is the form of rule ``open_pk`` as the user typed it, and
+    ``scale_forms`` the RFM forms (one of them as typed)."""
     holders = selectors.rank_holders()
     rules = []
     for rule in selectors.rank_rules():
@@ -76,9 +80,57 @@ def _page(
     return render(
         request,
         "analytics/rank_rules.html",
-        {"rules": rules, "form": form, "can_manage": request.user.is_admin, "open": open_pk},
+        {
+            "rules": rules,
+            "form": form,
+            "can_manage": request.user.is_admin,
+            "open": open_pk,
+            "scales": scale_forms or [_scale_form(scale) for scale in selectors.scales()],
+        },
         status=status,
     )
+
+
+class RFMScaleForm(ServiceForm):
+    mode = forms.ChoiceField(
+        label=gettext_lazy("How scores are given"), choices=RFMScale.Mode.choices
+    )
+    recency = forms.CharField(
+        label=gettext_lazy("Recency: days for 5, 4, 3, 2 (ascending)"),
+        required=False,
+        max_length=100,
+    )
+    frequency = forms.CharField(
+        label=gettext_lazy("Frequency: purchases for 2, 3, 4, 5"), required=False, max_length=100
+    )
+    monetary = forms.CharField(
+        label=gettext_lazy("Monetary: yen for 2, 3, 4, 5"), required=False, max_length=100
+    )
+
+
+ENTITY_LABELS = {"person": gettext_lazy("People"), "company": gettext_lazy("Companies")}
+
+
+def _text(cuts) -> str:
+    return ", ".join("—" if c is None else str(c) for c in cuts or [])
+
+
+def _scale_form(scale: RFMScale, form: RFMScaleForm | None = None) -> dict:
+    return {
+        "entity": scale.entity,
+        "label": ENTITY_LABELS[scale.entity],
+        "scale": scale,
+        "form": form
+        or RFMScaleForm(
+            prefix=scale.entity,
+            initial={
+                "mode": scale.mode,
+                "recency": _text(scale.recency_cuts),
+                "frequency": _text(scale.frequency_cuts),
+                "monetary": _text(scale.monetary_cuts),
+            },
+        ),
+    }
 
 
 @login_required
@@ -124,3 +176,28 @@ def rank_rule_delete(request, pk: int):
     return done(
         request, _("Rank deleted. Its holders are being re-evaluated."), "analytics:rank-rules"
     )
+
+
+@login_required
+@require_POST
+def rfm_scale_update(request, entity: str):
+    """Quintiles or an administrator's thresholds for people's or companies' RFM."""
+    _admin(request)
+    if entity not in ENTITY_LABELS:
+        raise Http404
+    form = RFMScaleForm(request.POST, prefix=entity)
+    if form.is_valid() and run_service(
+        form,
+        lambda: metric_services.set_rfm_scale(
+            actor=request.user, entity=entity, **form.cleaned_data
+        ),
+    ):
+        return done(
+            request,
+            _("RFM scoring saved. Every customer is being scored again."),
+            "analytics:rank-rules",
+        )
+    scale_forms = [
+        _scale_form(scale, form if scale.entity == entity else None) for scale in selectors.scales()
+    ]
+    return _page(request, RankRuleForm(), status=422, scale_forms=scale_forms)

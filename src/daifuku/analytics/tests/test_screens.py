@@ -106,3 +106,35 @@ def test_bad_numbers_are_field_errors_not_500(admin):
     )
     assert response.status_code == 422
     assert not RankRule.objects.filter(priority=1).exists()
+
+
+def test_administrator_sets_rfm_thresholds_and_everyone_is_scored_again(
+    admin, rep, person, buy, committed
+):
+    from daifuku.analytics.models import RFMScale
+
+    buy(person, 40_000, days_ago=100)
+    url = reverse("analytics:rfm-scale-update", args=["person"])
+    assert _client(rep).post(url, {"person-mode": "thresholds"}).status_code == 403
+    bad = _client(admin).post(
+        url, {"person-mode": "thresholds", "person-recency": "90, 30", "person-frequency": "2,3,5,10"}
+    )
+    assert bad.status_code == 422 and "小さい順に入力" in bad.content.decode()
+    with committed():
+        response = _client(admin).post(
+            url,
+            {
+                "person-mode": "thresholds",
+                "person-recency": "30、90、180、365",
+                "person-frequency": "2, 3, 5, 10",
+                "person-monetary": "10000, 30000, 100000, 300000",
+            },
+        )
+    assert response.status_code == 302
+    scale = RFMScale.objects.get(entity="person")
+    assert (scale.mode, scale.recency_cuts) == ("thresholds", [30, 90, 180, 365])
+    row = CustomerMetrics.objects.get(person=person)
+    assert (row.rfm_r, row.rfm_f, row.rfm_m) == (3, 1, 3)
+    page = _client(rep).get(reverse("analytics:rank-rules")).content.decode()
+    assert "管理者が設定した基準値" in page and "30, 90, 180, 365" in page
+    assert _client(admin).post(reverse("analytics:rfm-scale-update", args=["x"])).status_code == 404
