@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,7 @@ from daifuku.commerce.models import Order
 from daifuku.core import audit
 from daifuku.core.errors import ValidationFailed
 
-from ..computation import active_rules, compute, load_orders, rows, scale_of, utc_offset
+from ..computation import WRITTEN, active_rules, compute, load_orders, scale_of, table, utc_offset
 from ..maths import metrics as maths
 from ..maths import scales
 from ..models import CustomerMetrics, RankChange, RFMScale
@@ -40,25 +40,6 @@ from . import ranks
 
 ENTITIES = ("person", "company")
 BATCH = 5_000
-UPDATED_FIELDS = [
-    "as_of",
-    "first_order_at",
-    "second_order_at",
-    "last_order_at",
-    "order_count",
-    "total",
-    "average_order_value",
-    "ltv",
-    "recency_days",
-    "days_to_second",
-    "buyer_type",
-    "churn_risk",
-    "rfm_r",
-    "rfm_f",
-    "rfm_m",
-    "rank",
-    "updated_at",
-]  # never predicted_clv / p_alive: the CLV job owns them
 
 
 def calibrate(scale: RFMScale, fig: maths.Figures) -> None:
@@ -78,10 +59,25 @@ def scale_for(entity: str) -> RFMScale:
     return scale
 
 
-def _upsert(entity: str, batch: list[CustomerMetrics]) -> None:
-    CustomerMetrics.objects.bulk_create(
-        batch, update_conflicts=True, unique_fields=[entity], update_fields=UPDATED_FIELDS
+def values_rank(computed) -> list[int | None]:
+    return [None if pk == 0 else pk for pk in computed.rank.tolist()]
+
+
+def _write(entity: str, values: list[tuple]) -> None:
+    """Upsert snapshot rows ``(customer id, *computation.WRITTEN)`` in one statement per
+    batch (the ORM's bulk_create spent most of a rebuild preparing values one by one)."""
+    if not values:
+        return
+    table = CustomerMetrics._meta.db_table
+    names = [f"{entity}_id", *WRITTEN]
+    marks = ", ".join(["%s"] * len(names))
+    updates = ", ".join(f"{name} = excluded.{name}" for name in WRITTEN)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks}) "
+        f"ON CONFLICT ({entity}_id) DO UPDATE SET {updates}"
     )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
 
 
 def _customer_ids(order_id: int) -> list[tuple[str, int]]:
@@ -102,8 +98,9 @@ def on_order(order_id: int, entity: str, entity_id: int, **_payload) -> None:
 
 def refresh_customer(
     entity: str, customer_id: int, *, reason: str, actor=None, as_of: dt.date | None = None
-) -> CustomerMetrics | None:
-    """Recompute one customer's row and rank now (inside the caller's transaction)."""
+) -> int | None:
+    """Recompute one customer's row and rank now (inside the caller's transaction);
+    returns the rank rule the customer holds (None: none)."""
     as_of = as_of or timezone.localdate()
     with transaction.atomic():
         # locked: two orders of one customer at once must not both see the old rank
@@ -116,19 +113,18 @@ def refresh_customer(
         purchases = load_orders(entity, customer_id=customer_id)
         rules = active_rules()
         computed = compute(entity, purchases, as_of=as_of, scale=scale_of(entity), rules=rules)
-        new_rows = rows(entity, computed, as_of=as_of)
+        values = table(computed, as_of=as_of, vendor=connection.vendor)
         before = current.rank_id if current else None
-        if not new_rows:  # no order left (moved away by a merge)
+        after = None
+        if not values:  # no order left (moved away by a merge)
             if current is not None:
                 current.delete()
-            row = None
         else:
-            row = new_rows[0]
-            _upsert(entity, [row])
-        after = row.rank_id if row else None
+            _write(entity, values)
+            after = values[0][-2]  # rank_id
         if before != after:
             ranks.record_changes(entity, [(customer_id, before, after)], reason=reason, actor=actor)
-    return row
+    return after
 
 
 def rebuild(
@@ -167,11 +163,11 @@ def rebuild(
                     column, "rank_id"
                 )
             )
-            new_rows = rows(entity, computed, as_of=as_of)
-            for start in range(0, len(new_rows), BATCH):
-                _upsert(entity, new_rows[start : start + BATCH])
+            values = table(computed, as_of=as_of, vendor=connection.vendor)
+            for start in range(0, len(values), BATCH):
+                _write(entity, values[start : start + BATCH])
                 if progress:
-                    progress(entity, start + len(new_rows[start : start + BATCH]), len(new_rows))
+                    progress(entity, min(start + BATCH, len(values)), len(values))
             kept = set(computed.ids.tolist())
             gone = [pk for pk in before if pk not in kept]
             for start in range(0, len(gone), BATCH):
@@ -179,13 +175,14 @@ def rebuild(
                     **{f"{column}__in": gone[start : start + BATCH]}
                 ).delete()
             changes = [
-                (getattr(r, column), before.get(getattr(r, column)), r.rank_id) for r in new_rows
+                (pk, before.get(pk), rank)
+                for pk, rank in zip(computed.ids.tolist(), values_rank(computed), strict=True)
+                if before.get(pk) != rank
             ]
-            changes = [c for c in changes if c[1] != c[2]]
             changes += [(pk, before[pk], None) for pk in gone if before[pk] is not None]
             ranks.record_changes(entity, changes, reason=reason)
             result[entity] = {
-                "customers": len(new_rows),
+                "customers": len(values),
                 "buyers": int(computed.figures.customers.size),
                 "removed": len(gone),
                 "rank_changes": len(changes),

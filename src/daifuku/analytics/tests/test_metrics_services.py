@@ -9,21 +9,20 @@ import random
 import pytest
 from django.utils import timezone
 
+from daifuku.analytics.computation import WRITTEN
 from daifuku.analytics.maths import rfm
 from daifuku.analytics.models import CustomerMetrics, RankChange, RankRule, RFMScale
 from daifuku.analytics.services import metrics as service
 from daifuku.analytics.services import ranks as rank_service
 from daifuku.commerce.services import record_return
 
-COMPARED = [f for f in service.UPDATED_FIELDS if f != "updated_at"] + ["person_id", "company_id"]
+COMPARED = [f for f in WRITTEN if f != "updated_at"] + ["person_id", "company_id"]
 
 
 def snapshot() -> dict:
     return {
         (row["person_id"], row["company_id"]): row
-        for row in CustomerMetrics.objects.values(
-            *[f if f != "rank" else "rank_id" for f in COMPARED]
-        )
+        for row in CustomerMetrics.objects.values(*COMPARED)
     }
 
 

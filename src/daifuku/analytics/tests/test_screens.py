@@ -117,7 +117,8 @@ def test_administrator_sets_rfm_thresholds_and_everyone_is_scored_again(
     url = reverse("analytics:rfm-scale-update", args=["person"])
     assert _client(rep).post(url, {"person-mode": "thresholds"}).status_code == 403
     bad = _client(admin).post(
-        url, {"person-mode": "thresholds", "person-recency": "90, 30", "person-frequency": "2,3,5,10"}
+        url,
+        {"person-mode": "thresholds", "person-recency": "90, 30", "person-frequency": "2,3,5,10"},
     )
     assert bad.status_code == 422 and "小さい順に入力" in bad.content.decode()
     with committed():
