@@ -91,18 +91,29 @@ class Computed:
     rank: np.ndarray  # aligned with ids: rule pk or 0
 
 
-def compute(
-    entity: str, purchases: Purchases, *, as_of: dt.date, scale: RFMScale, rules
-) -> Computed:
-    offset = utc_offset()
-    as_of_day = maths.day_number(as_of)
-    fig = maths.figures(
+def figures_of(purchases: Purchases, *, as_of: dt.date) -> maths.Figures:
+    return maths.figures(
         purchases.customers,
         purchases.seconds,
         purchases.amounts,
-        as_of_day=as_of_day,
-        utc_offset_seconds=offset,
+        as_of_day=maths.day_number(as_of),
+        utc_offset_seconds=utc_offset(),
     )
+
+
+def compute(
+    entity: str,
+    purchases: Purchases,
+    *,
+    as_of: dt.date,
+    scale: RFMScale,
+    rules,
+    figures: maths.Figures | None = None,
+) -> Computed:
+    """Figures, RFM scores against ``scale``'s cut points and ranks of every customer of
+    ``purchases`` (``figures`` when the caller computed them already)."""
+    offset = utc_offset()
+    fig = figures if figures is not None else figures_of(purchases, as_of=as_of)
     rfm = (
         scales.score(fig.recency_days, scale.recency_cuts, higher_is_better=False),
         scales.score(fig.order_count, scale.frequency_cuts),

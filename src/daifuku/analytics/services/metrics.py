@@ -32,7 +32,15 @@ from daifuku.commerce.models import Order
 from daifuku.core import audit
 from daifuku.core.errors import ValidationFailed
 
-from ..computation import WRITTEN, active_rules, compute, load_orders, scale_of, table, utc_offset
+from ..computation import (
+    WRITTEN,
+    active_rules,
+    compute,
+    figures_of,
+    load_orders,
+    scale_of,
+    table,
+)
 from ..maths import metrics as maths
 from ..maths import scales
 from ..models import CustomerMetrics, RankChange, RFMScale
@@ -144,19 +152,12 @@ def rebuild(
         with transaction.atomic():
             purchases = load_orders(entity)
             scale = scale_for(entity)
+            fig = figures_of(purchases, as_of=as_of)
             if recalibrate:
-                offset = utc_offset()
-                calibrate(
-                    scale,
-                    maths.figures(
-                        purchases.customers,
-                        purchases.seconds,
-                        purchases.amounts,
-                        as_of_day=maths.day_number(as_of),
-                        utc_offset_seconds=offset,
-                    ),
-                )
-            computed = compute(entity, purchases, as_of=as_of, scale=scale, rules=rules)
+                calibrate(scale, fig)
+            computed = compute(
+                entity, purchases, as_of=as_of, scale=scale, rules=rules, figures=fig
+            )
             column = f"{entity}_id"
             before = dict(
                 CustomerMetrics.objects.filter(**{f"{column}__isnull": False}).values_list(
