@@ -37,7 +37,8 @@ def _rank(value: str):
             f"WHERE id NOT IN ({_people('rank_id IS NOT NULL', [])[0]})",
             [],
         )
-    return _people("rank_id = %s", [int(value)]) if value.isdigit() else None
+    # a number of at most 12 digits (a longer one overflows the column: no such rank)
+    return _people("rank_id = %s", [int(value)]) if value.isdigit() and len(value) <= 12 else None
 
 
 def _score(column: str):

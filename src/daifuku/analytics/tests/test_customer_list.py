@@ -69,6 +69,7 @@ def test_filter_by_rfm_ltv_buyer_type_and_clv(rep, shop):
     assert "bronze" in found and "gold" not in found
     # a value no filter knows is ignored, as the built-in filters do
     assert len(_order(_list(rep, rank="x", rfm_r="9"), shop)) == 4
+    assert len(_order(_list(rep, rank="9" * 13, ltv="9" * 13, clv="-1"), shop)) == 4
 
 
 def test_sort_by_ltv_rank_and_predicted_clv_pages_by_keyset(rep, shop):
