@@ -43,6 +43,15 @@ def person_metrics_panel(request, person) -> dict:
             "p_alive": None if row.p_alive is None else f"{row.p_alive:.0%}",
         },
         "metrics_help": _("LTV = average order value × purchases, net of returns."),
+        "rank_changes": [
+            {
+                "date": date_format(localtime(change.changed_at), "Y年n月j日"),
+                "from": change.from_name or _("no rank"),
+                "to": change.to_name or _("no rank"),
+                "reason": change.get_reason_display(),
+            }
+            for change in selectors.rank_history(person, field="person", limit=3)
+        ],
     }
 
 

@@ -30,6 +30,7 @@ def test_person_page_shows_rank_ltv_and_rfm(rep, person, buy):
     row = CustomerMetrics.objects.get(person=person)
     assert f"R{row.rfm_r} F{row.rfm_f} M{row.rfm_m}" in text
     assert "5日前" in text and "リピーター" in text
+    assert "ランクの変化" in text and "ブロンズ → シルバー （注文）" in text
 
 
 def test_person_without_purchases_has_no_panel(rep, person):
