@@ -17,6 +17,7 @@ from .maths import metrics as maths
 from .maths import scales
 from .models import BuyerType, CustomerMetrics, RankRule, RFMScale
 
+FETCH_ROWS = 100_000
 RISKS = {
     maths.RISK_NONE: "",
     maths.RISK_LOW: "low",
@@ -71,14 +72,17 @@ def load_orders(
         params.append(until)
     if customer_id is not None:
         params.append(customer_id)
+    parts = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        found = cursor.fetchall()
-    if not found:
+        # in slices: ten million rows as Python tuples at once would take gigabytes
+        while chunk := cursor.fetchmany(FETCH_ROWS):
+            parts.append(np.array(chunk, dtype=np.int64))
+    if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return Purchases(empty, empty, empty)
-    data = np.array(found, dtype=np.int64)
-    return Purchases(data[:, 0], data[:, 1], data[:, 2])
+    data = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    return Purchases(data[:, 0].copy(), data[:, 1].copy(), data[:, 2].copy())
 
 
 @dataclass
