@@ -80,6 +80,9 @@ POLICY: dict[str, tuple[str, ...]] = {
     "GET /api/v1/channels": EVERYONE,
     "POST /api/v1/channels": MANAGERS,
     "PATCH /api/v1/channels/{channel_id}": MANAGERS,
+    # a customer's figures follow the ledger like its orders: who reads the customer reads them
+    "GET /api/v1/people/{person_id}/metrics": EVERYONE,
+    "GET /api/v1/companies/{company_id}/metrics": EVERYONE,
     "GET /api/v1/customers": EVERYONE,
     # segments: everyone reads them and builds their own; counts and members show only the
     # customers the caller may read (docs/marketing.md)

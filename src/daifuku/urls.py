@@ -14,7 +14,6 @@ urlpatterns = [
     path("commerce/", include("daifuku.commerce.urls")),
     path("marketing/", include("daifuku.marketing.urls")),
     path("imports/", include("daifuku.imports.urls")),
-    path("commerce/", include("daifuku.commerce.urls")),
     path("analytics/", include("daifuku.analytics.urls")),
     path("behaviour/", include("daifuku.behaviour.urls")),
     path("dashboards/", include("daifuku.dashboards.urls")),

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_ranks
 
 app_name = "analytics"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("ranks/", views_ranks.rank_rules, name="rank-rules"),
+    path("ranks/<int:pk>/", views_ranks.rank_rule_update, name="rank-rule-update"),
+    path("ranks/<int:pk>/delete/", views_ranks.rank_rule_delete, name="rank-rule-delete"),
+    path("rfm/<str:entity>/", views_ranks.rfm_scale_update, name="rfm-scale-update"),
+]

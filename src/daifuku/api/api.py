@@ -133,6 +133,7 @@ def unexpected(request, exc):
 # instead of silently leaving its endpoints out of the API (docs/architecture.md checklist).
 from daifuku.accounts.api import router as accounts_router  # noqa: E402
 from daifuku.activities.api import router as activities_router  # noqa: E402
+from daifuku.analytics.api import router as analytics_router  # noqa: E402
 from daifuku.analytics.api_business import router as analytics_business_router  # noqa: E402
 from daifuku.commerce.api import router as commerce_router  # noqa: E402
 from daifuku.customers.api import router as customers_router  # noqa: E402
@@ -148,6 +149,7 @@ for router in (
     activities_router,
     commerce_router,
     analytics_business_router,
+    analytics_router,
     sales_router,
     marketing_router,
     imports_router,

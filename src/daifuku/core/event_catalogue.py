@@ -60,7 +60,7 @@ declare(
     meaning="two customers became one (the loser is kept, merged, for undo)",
     payload={"entity": ENTITY, "survivor_id": "int", "loser_id": "int", "journal_id": "int"},
     emitted_by="customers",
-    listened_by=("marketing",),
+    listened_by=("analytics", "marketing"),
 )
 declare(
     "customer.unmerging",
@@ -80,7 +80,7 @@ declare(
     meaning="a merge was undone",
     payload={"entity": ENTITY, "survivor_id": "int", "loser_id": "int", "journal_id": "int"},
     emitted_by="customers",
-    listened_by=("marketing",),
+    listened_by=("analytics", "marketing"),
 )
 
 # activities (touches, next actions, hand-overs)
@@ -220,4 +220,34 @@ declare(
     payload={"order_id": "int", "return_id": "int", "entity": ENTITY, "entity_id": "int"},
     emitted_by="commerce",
     listened_by=("marketing",),
+)
+declare(
+    "order.recording",
+    meaning="an order is being recorded: what depends on it is updated in its transaction",
+    payload={"order_id": "int", "entity": ENTITY, "entity_id": "int"},
+    emitted_by="commerce",
+    listened_by=("analytics",),
+    in_transaction=True,
+)
+declare(
+    "order.returning",
+    meaning="a return or cancellation is being recorded: what depends on it is updated in its transaction",
+    payload={"order_id": "int", "return_id": "int", "entity": ENTITY, "entity_id": "int"},
+    emitted_by="commerce",
+    listened_by=("analytics",),
+    in_transaction=True,
+)
+
+# analytics (customer metrics and ranks)
+declare(
+    "customer.rank_changed",
+    meaning="a customer's rank (会員ランク) changed: an order, a return, the nightly decay or new rules",
+    payload={
+        "entity": ENTITY,
+        "entity_id": "int",
+        "from_rank": "str or None",
+        "to_rank": "str or None",
+        "reason": '"order", "return", "nightly", "rebuild" or "rules"',
+    },
+    emitted_by="analytics",
 )

@@ -11,6 +11,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from daifuku.core.errors import ValidationFailed
+from daifuku.customers import list_extensions
 from daifuku.customers import selectors as customer_selectors
 
 from . import export, orders, selectors, services, targets
@@ -296,6 +297,8 @@ def export_people(
         lifecycle=lifecycle,
         tag=tag,
         prefecture=prefecture,
+        # rank, RFM, LTV … registered by other domains (customers.list_extensions)
+        extra=list_extensions.filter_values(request.GET),
     )
     queryset = export_queryset(request.auth, filters)
     export.record_export(
@@ -308,6 +311,7 @@ def export_people(
             "lifecycle": lifecycle,
             "tag": tag,
             "prefecture": prefecture,
+            **filters.extra,
         },
     )
     content_type, extension = export.FORMATS[format]

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from daifuku.core.errors import DomainError, ValidationFailed
-from daifuku.customers import list_filters
+from daifuku.customers import list_extensions, list_filters
 from daifuku.customers import selectors as customer_selectors
 from daifuku.customers.views.dedup import reason_labels
 
@@ -268,6 +268,7 @@ def export_people(request):
         owner=request.user.pk if owner == "me" else None,
         lifecycle=request.GET.get("lifecycle", ""),
         prefecture=request.GET.get("prefecture", ""),
+        extra=list_extensions.filter_values(request.GET),
     )
     queryset = export_queryset(request.user, filters)
     export.record_export(

@@ -29,6 +29,7 @@ AREAS = [
             "commerce:channels",
             "commerce:webhooks",
             "behaviour:settings",
+            "analytics:rank-rules",
         ),
     ),
 ]

@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("analytics", "0001_initial"),
+        ("analytics", "0002_customer_metrics"),
         ("core", "0007_worker_heartbeat"),
         ("customers", "0008_search_folds_kanji_variants"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

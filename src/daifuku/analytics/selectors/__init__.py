@@ -1,2 +1,3 @@
-"""Reads of the analytics app (the only read path): business figures (``business``), the
-CLV fit and predictions (``clv``), cross-sell and up-sell (``crosssell``)."""
+"""Reads of the analytics app (the only read path): customer figures and ranks (``metrics``,
+``ranks``), business figures (``business``), the CLV fit and predictions (``clv``),
+cross-sell and up-sell (``crosssell``)."""

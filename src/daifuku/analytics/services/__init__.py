@@ -1,1 +1,2 @@
-"""Writes of the analytics app (the only write path)."""
+"""Writes of the analytics app (the only write path): snapshots, ranks and rank rules, the
+CLV fit and its predictions."""

@@ -100,7 +100,31 @@ def save_fit(
             cursor.executemany(sql, rows[start : start + BATCH])
             if progress:
                 progress(start + BATCH)
+    _copy_into_snapshots(fit)
     return fit
+
+
+def _copy_into_snapshots(fit: CLVFit) -> None:
+    """The customer figures (``CustomerMetrics``: the metrics API, the 360° panel, the list's
+    filter and sort) carry the current fit's predicted CLV (rounded to the yen) and
+    probability alive: one set-based UPDATE per kind of customer, in the fit's transaction,
+    so a reader never sees figures of two fits. A customer the fit does not cover (no
+    purchase before the calibration end) has none."""
+    from django.db.models import BigIntegerField, OuterRef, Subquery
+    from django.db.models.functions import Cast, Round
+
+    from ..models import CustomerMetrics
+
+    for field in ("person", "company"):
+        own = CustomerPrediction.objects.filter(fit=fit, **{f"{field}_id": OuterRef(f"{field}_id")})
+        CustomerMetrics.objects.filter(**{f"{field}__isnull": False}).update(
+            predicted_clv=Subquery(
+                own.annotate(
+                    yen=Cast(Round("predicted_clv"), output_field=BigIntegerField())
+                ).values("yen")[:1]
+            ),
+            p_alive=Subquery(own.values("p_alive")[:1]),
+        )
 
 
 def nightly_fit() -> JobRun | None:

@@ -148,3 +148,31 @@ def test_the_nightly_fit_runs_once_a_day(rep, django_capture_on_commit_callbacks
     assert job is not None
     assert CLVFit.objects.get().calibration_end == today - dt.timedelta(days=1)
     assert clv_services.nightly_fit() is None  # already fitted today
+
+
+def test_the_fit_puts_predicted_clv_and_p_alive_into_the_customer_figures(
+    rep, admin, django_capture_on_commit_callbacks
+):
+    """The metrics API, the 360° panel and the list read ``CustomerMetrics``: after a fit its
+    predicted CLV and probability alive are there, equal to the fit's own predictions."""
+    from daifuku.analytics.selectors.metrics import figures_as_of
+
+    d = dt.date
+    people = _orders(
+        rep,
+        [
+            ("甲", d(2026, 1, 5), 1_000),
+            ("甲", d(2026, 2, 5), 3_000),
+            ("甲", d(2026, 3, 5), 2_000),
+            ("乙", d(2026, 1, 20), 5_000),
+            ("乙", d(2026, 4, 20), 7_000),
+            ("丙", d(2026, 2, 1), 4_000),
+        ],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        clv_services.start_fit(actor=admin, calibration_end=d(2026, 6, 30))
+    predicted = clv_selectors.predictions_for([p.pk for p in people.values()], user=rep)
+    for person in people.values():
+        figures = figures_as_of(rep, person)
+        assert figures["predicted_clv"] == predicted[person.pk]["predicted_clv"]
+        assert figures["p_alive"] == pytest.approx(predicted[person.pk]["p_alive"])

@@ -94,8 +94,9 @@ def record_imported_orders(
     (lines cleaned by the same function, tax once per rate rounded down, tax rates 10, 8
     or 0, idempotent by number within ``source``), written in bulk: one insert of the
     orders and one of their lines, and **one audit entry for the batch** instead of one
-    per order (what makes a million-line import affordable). ``order.recorded`` is
-    emitted for each new order, after commit, as for any order.
+    per order (what makes a million-line import affordable). ``order.recording`` is
+    gathered in the transaction once per customer of the batch (with that customer's last
+    new order) and ``order.recorded`` emitted for each new order after commit.
 
     Each order: ``number``, ``person`` or ``company`` — or ``person_id`` / ``company_id``
     — (found by the caller through the ledger's selectors for ``actor``, so visible to
@@ -138,6 +139,7 @@ def record_imported_orders(
     ):
         return _one_by_one(actor, source, orders, outcomes)
     _insert(rows, first)
+    last_order_of: dict[tuple[str, int], int] = {}
     for offset, (index, order, _l) in enumerate(rows):
         order.pk = first + offset
         outcomes[index].order_id, outcomes[index].created = order.pk, True
@@ -147,6 +149,12 @@ def record_imported_orders(
             else {"entity": "company", "entity_id": order.company_id}
         )  # as customer_payload says it of a saved order
         events.emit("order.recorded", order_id=order.pk, **who)
+        last_order_of[(who["entity"], who["entity_id"])] = order.pk
+    # what depends on a customer's orders (analytics' figures and rank) is updated in this
+    # transaction like for any order — once per customer of the batch, not once per order:
+    # a participant recomputes the customer from all their orders
+    for (entity, entity_id), order_id in last_order_of.items():
+        events.gather("order.recording", order_id=order_id, entity=entity, entity_id=entity_id)
     audit.record(
         actor=actor,
         action="import",

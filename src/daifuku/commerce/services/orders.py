@@ -183,7 +183,8 @@ def record_order(
     False) and changes nothing. Either ``lines`` (prices before tax) or ``total`` (tax
     included, with its ``tax_rate``, 10 % unless stated) is given. Tax: per rate, once
     per order, rounded down. ``rates``: the tax rates allowed (an import may allow 0).
-    Emits ``order.recorded`` after commit."""
+    Gathers ``order.recording`` in the transaction and emits ``order.recorded`` after
+    commit."""
     number = str(number or "").strip()
     source = str(source or "api").strip()[:40] or "api"
     if not number:
@@ -269,6 +270,8 @@ def record_order(
             "items": [None, order.item_count],
         },
     )
+    # what depends on the order (analytics: the customer's figures and rank) in this transaction
+    events.gather("order.recording", order_id=order.pk, **customer_payload(order))
     events.emit("order.recorded", order_id=order.pk, **customer_payload(order))
     return order, True
 
@@ -435,6 +438,9 @@ def record_return(
             "items": [None, ret.item_count],
             "status": [previous, current.status],
         },
+    )
+    events.gather(
+        "order.returning", order_id=current.pk, return_id=ret.pk, **customer_payload(current)
     )
     events.emit(
         "order.returned", order_id=current.pk, return_id=ret.pk, **customer_payload(current)

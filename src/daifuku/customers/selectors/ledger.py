@@ -20,6 +20,7 @@ from daifuku.core.pagination import (
     keyset_page,
 )
 
+from .. import list_extensions
 from ..models import (
     Company,
     Consent,
@@ -146,7 +147,9 @@ def list_people(
     besides the search's — the page by hand-written SQL (:mod:`.page`: compiling the ORM
     query cost more CPU than running it) with each row's extras in the same statement,
     ``email``, ``phone`` (primary), ``tags`` (by name), ``owner`` (username or None) and
-    ``updated_at_json`` (see :func:`.page.select_rows`)."""
+    ``updated_at_json`` (see :func:`.page.select_rows`). Sort keys other domains registered
+    (``customers.list_extensions``: LTV, rank …) order the screen's list; the API's rows
+    keep the built-in sorts."""
     if rows and backwards:
         raise ValueError("the rows of the people list page forwards only")
     base = people_queryset(user)
@@ -159,7 +162,7 @@ def list_people(
         ids, among = page.items, base
     elif filters.q and _search_window(user, filters)[1]:
         # more matches than the window: walk the list in its own order
-        among = filters.apply(base)
+        among, ordering = sorted_by(filters.apply(base), sort)
         page = _search_sorted_otherwise(
             user, filters, among, ordering, cursor=cursor, size=size, backwards=backwards
         )
@@ -167,7 +170,7 @@ def list_people(
     elif rows:
         return _plain_rows_page(user, filters, base, ordering, cursor=cursor, size=size)
     else:
-        qs = filters.apply(base)
+        qs, ordering = sorted_by(filters.apply(base), sort)
         if filters.q:
             qs = qs.filter(pk__in=_search_candidates(user, filters))
         qs = _list_columns_only(qs, ordering)
@@ -180,6 +183,15 @@ def list_people(
     people = {p.pk: p for p in _list_columns_only(among.filter(pk__in=ids), ordering)}
     page.items = [people[pk] for pk in ids if pk in people]
     return _with_tag_labels(page)
+
+
+def sorted_by(qs: QuerySet, sort: str) -> tuple[QuerySet, list[str]]:
+    """``qs`` ready for ``sort`` and its keyset ordering: a built-in sort of the people
+    table, or a sort key another domain registered (annotated on the queryset)."""
+    extension = list_extensions.sort(sort)
+    if extension is not None:
+        return qs.annotate(**{extension.alias: extension.expression()}), extension.ordering
+    return qs, PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
 
 
 def _search_sorted_otherwise(
@@ -242,7 +254,10 @@ LIST_PERSON_FIELDS = (
 
 
 def _list_columns_only(qs: QuerySet, ordering) -> QuerySet:
-    sort_fields = [name.lstrip("-") for name in ordering]
+    # an annotated sort key (another domain's, list_extensions) is read with the row anyway
+    sort_fields = [
+        name.lstrip("-") for name in ordering if name.lstrip("-") not in qs.query.annotations
+    ]
     return with_list_columns(qs, "person", prefetch_tags=False).only(
         *LIST_PERSON_FIELDS, *sort_fields
     )

@@ -15,7 +15,7 @@ from daifuku.core import panels, timeline
 from daifuku.core.errors import DomainError, ValidationFailed
 from daifuku.core.screens import done, int_or_none, page_or_partial, page_size, run_service
 
-from .. import list_filters, selectors, services
+from .. import list_extensions, list_filters, selectors, services
 from ..custom_fields import active_definitions
 from ..forms import ConsentForm, ContactForm, HouseholdForm, PersonForm
 from ..models.people import Lifecycle, RelationshipStage
@@ -39,6 +39,7 @@ def _filters(request) -> selectors.PersonFilters:
         else "",
         tag=int_or_none(request.GET.get("tag")),
         prefecture=request.GET.get("prefecture", ""),
+        extra=list_extensions.filter_values(request.GET),
     )
 
 
@@ -68,6 +69,12 @@ def person_list(request):
         "narrowed_by": list_filters.from_query(request.user, request.GET)[1],
         # ?add_to=<id>: a checkbox per row to put people onto a marketing list
         "selection": list_filters.selection_from_query(request.user, request.GET),
+        # rank, RFM, LTV … (other domains' filters and sort keys, customers.list_extensions)
+        "extension_filters": [
+            {"item": item, "value": filters.extra.get(item.key, "")}
+            for item in list_extensions.filters()
+        ],
+        "extension_sorts": list_extensions.sorts(),
         # how many filters are set: shown on the folded filters of a phone
         "active_filters": sum(
             bool(request.GET.get(key))
@@ -81,6 +88,7 @@ def person_list(request):
                 *list_filters.params(),
             )
         )
+        + len(filters.extra)
         + (sort != "kana"),
     }
     return page_or_partial(
