@@ -139,7 +139,7 @@ def record_imported_orders(
     ):
         return _one_by_one(actor, source, orders, outcomes)
     _insert(rows, first)
-    last_order_of: dict[tuple[str, int], int] = {}
+    last_order_of: dict[tuple[str, int | None], int] = {}
     for offset, (index, order, _l) in enumerate(rows):
         order.pk = first + offset
         outcomes[index].order_id, outcomes[index].created = order.pk, True
@@ -149,7 +149,10 @@ def record_imported_orders(
             else {"entity": "company", "entity_id": order.company_id}
         )  # as customer_payload says it of a saved order
         events.emit("order.recorded", order_id=order.pk, **who)
-        last_order_of[(who["entity"], who["entity_id"])] = order.pk
+        if order.person_id:
+            last_order_of[("person", order.person_id)] = order.pk
+        else:
+            last_order_of[("company", order.company_id)] = order.pk
     # what depends on a customer's orders (analytics' figures and rank) is updated in this
     # transaction like for any order — once per customer of the batch, not once per order:
     # a participant recomputes the customer from all their orders
