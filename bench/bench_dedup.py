@@ -151,7 +151,8 @@ def run(scale: str) -> list[Result]:
 
 
 def _run(scale: str) -> list[Result]:
-    from daifuku.customers.dedup.scan import group_pairs, matching_pairs, store_groups
+    from daifuku.customers.dedup.scan import group_pairs, matching_pairs
+    from daifuku.customers.dedup.services.candidates import store_groups
 
     n = people_for(scale)
     first = _seed(n)

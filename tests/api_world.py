@@ -18,29 +18,14 @@ def build_world(owner, *, extended: bool = False, manager=None) -> dict[str, int
     from daifuku.activities.services import log_touch
     from daifuku.commerce.models import Channel
     from daifuku.commerce.services import record_order
-    from daifuku.customers.services import create_company, create_person
-    from daifuku.sales.services import create_deal, create_pipeline
+    from daifuku.customers.tests import factories as customer_factories
+    from daifuku.sales.tests import factories as sales_factories
 
-    person = create_person(actor=owner, data={"family_name": "山田", "given_name": "花子"})
-    company = create_company(actor=owner, data={"name": "山田商事"})
-    pipeline = create_pipeline(
-        actor="test",
-        name="新規開拓",
-        stages=[
-            {"name": "見込み", "probability": 10},
-            {"name": "受注", "kind": "won"},
-            {"name": "失注", "kind": "lost"},
-        ],
-    )
-    deal = create_deal(
-        actor=owner,
-        data={
-            "title": "基幹更改",
-            "company_id": company.pk,
-            "pipeline_id": pipeline.pk,
-            "amount": 1000,
-            "expected_close": dt.date(2026, 5, 20),
-        },
+    person = customer_factories.person(owner, family_name="山田", given_name="花子")
+    company = customer_factories.company(owner, name="山田商事")
+    pipeline = sales_factories.pipeline()
+    deal = sales_factories.deal(
+        owner, pipeline, title="基幹更改", company_id=company.pk, amount=1000
     )
     touch = log_touch(actor=owner, data={"summary": "訪問", "kind": "visit"}, person=person)
     order, _created = record_order(
@@ -81,9 +66,7 @@ def build_world(owner, *, extended: bool = False, manager=None) -> dict[str, int
     admin = manager
     # a second person of the owner's, for a direct merge (POST /merges)
     world["survivor_id"] = person.pk
-    world["loser_id"] = create_person(
-        actor=owner, data={"family_name": "山田", "given_name": "花"}
-    ).pk
+    world["loser_id"] = customer_factories.person(owner, family_name="山田", given_name="花").pk
     world["tag_id"] = create_tag(actor=admin, name="重要").pk
     world["field_id"] = define_custom_field(
         actor=admin,
@@ -115,6 +98,12 @@ def build_world(owner, *, extended: bool = False, manager=None) -> dict[str, int
         actor=owner,
         touch=touch,
         upload=SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png"),
+    ).pk
+    from daifuku.marketing.services import create_segment
+
+    # a marketing list made by the administrator (not the owner's: marketers change it)
+    world["segment_id"] = create_segment(
+        actor=admin, data={"name": "招待リスト", "kind": "static"}
     ).pk
     return world
 

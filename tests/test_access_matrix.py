@@ -45,6 +45,9 @@ TEAM = ("ok", "ok", "ok", "404", "404", "404")  # read: touches, deals are the t
 # trashed person): everyone gets 404 here; their scope rules are tested in their apps.
 ABSENT = ("404",) * 6
 ADMINS = ("403", "403", "ok", "403", "403", "403")  # the organisation's own settings
+BUSINESS = ("403", "ok", "ok", "403", "ok", "403")  # business figures: managers, admins, marketers
+# a segment made by the administrator: its owner, marketers, managers and admins change it
+MARKETERS = ("404", "ok", "ok", "404", "ok", "404")
 
 POLICY: dict[str, tuple[str, ...]] = {
     "GET /api/v1/me": EVERYONE,
@@ -58,6 +61,19 @@ POLICY: dict[str, tuple[str, ...]] = {
     # purchases follow the ledger: who reads the customer reads and records its orders;
     # a return changes the customer's figures (the owner's team); channels are reference data
     "GET /api/v1/orders": EVERYONE,
+    # business figures describe the whole business: managers, admins and marketers
+    # (docs/analytics.md); a person's recommendations follow the ledger
+    "GET /api/v1/analytics/cohorts": BUSINESS,
+    "GET /api/v1/analytics/second-purchase": BUSINESS,
+    "GET /api/v1/analytics/repeat-rate": BUSINESS,
+    "GET /api/v1/analytics/churn": BUSINESS,
+    "GET /api/v1/analytics/ltv": BUSINESS,
+    "GET /api/v1/analytics/revenue": BUSINESS,
+    "GET /api/v1/analytics/retention-what-if": BUSINESS,
+    "GET /api/v1/analytics/co-purchases": BUSINESS,
+    "GET /api/v1/analytics/upsell-paths": BUSINESS,
+    "GET /api/v1/analytics/clv": BUSINESS,
+    "GET /api/v1/people/{person_id}/recommendations": EVERYONE,
     "POST /api/v1/orders": EVERYONE,
     "GET /api/v1/orders/{order_id}": EVERYONE,
     "POST /api/v1/orders/{order_id}/returns": OWNER_TEAM,
@@ -75,7 +91,24 @@ POLICY: dict[str, tuple[str, ...]] = {
     "GET /api/v1/channels": EVERYONE,
     "POST /api/v1/channels": MANAGERS,
     "PATCH /api/v1/channels/{channel_id}": MANAGERS,
+    # a customer's figures follow the ledger like its orders: who reads the customer reads them
+    "GET /api/v1/people/{person_id}/metrics": EVERYONE,
+    "GET /api/v1/companies/{company_id}/metrics": EVERYONE,
     "GET /api/v1/customers": EVERYONE,
+    # segments: everyone reads them and builds their own; counts and members show only the
+    # customers the caller may read (docs/marketing.md)
+    "GET /api/v1/segments": EVERYONE,
+    "POST /api/v1/segments": EVERYONE,
+    "GET /api/v1/segments/fields": EVERYONE,
+    "POST /api/v1/segments/count": EVERYONE,
+    "GET /api/v1/segments/{segment_id}": EVERYONE,
+    "PATCH /api/v1/segments/{segment_id}": MARKETERS,
+    "DELETE /api/v1/segments/{segment_id}": MARKETERS,
+    "GET /api/v1/segments/{segment_id}/count": EVERYONE,
+    "GET /api/v1/segments/{segment_id}/members": EVERYONE,
+    "POST /api/v1/segments/{segment_id}/members": MARKETERS,
+    "POST /api/v1/segments/{segment_id}/members/remove": MARKETERS,
+    "POST /api/v1/segments/{segment_id}/members/import": MARKETERS,
     # the ledger: everyone reads, the owner's team changes (docs/permissions.md)
     "GET /api/v1/people": EVERYONE,
     "POST /api/v1/people": EVERYONE,
@@ -314,6 +347,14 @@ PUBLIC_PAGES = {
     "accounts/password/reset/<uidb64>/<token>/",
     "accounts/password/reset/complete/",
     "accounts/invitation/<uidb64>/<token>/",
+    # an EC site's server posts orders here: the HMAC signature is the proof, no sign-in
+    # (POST only; docs/commerce.md "Order webhooks")
+    "commerce/webhooks/<slug:slug>/orders",
+    # the web behaviour snippet and the addresses it posts to are called by a site's
+    # visitors' browsers (CORS limited to the configured sites; docs/behaviour.md)
+    "behaviour/collect.js",
+    "behaviour/collect",
+    "behaviour/identify",
 }
 
 

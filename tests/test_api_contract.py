@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def person(rep):
-    from daifuku.customers.services import create_person
+    from daifuku.customers.tests import factories
 
-    return create_person(actor=rep, data={"family_name": "山田", "given_name": "花子"})
+    return factories.person(rep, family_name="山田", given_name="花子")
 
 
 @pytest.mark.parametrize(
@@ -76,6 +76,24 @@ def test_if_match_on_deals_wildcard_list_and_stale(admin_api, admin):
         admin_api.patch(url, {"title": "三"}, HTTP_IF_MATCH=current).json()["code"]
         == "precondition_failed"
     )
+
+
+@pytest.mark.parametrize(
+    "header, status", [("*", 200), ('"7", "1"', 200), ('W/"1"', 200), ('"7"', 412)]
+)
+def test_if_match_on_the_organisation_profile(admin_api, header, status):
+    """The organisation profile reads If-Match as every versioned record does."""
+    response = admin_api.client.put(
+        "/api/v1/settings/organization",
+        {"name": "株式会社大福商事"},
+        content_type="application/json",
+        **admin_api._headers({"HTTP_IF_MATCH": header}),
+    )
+    assert response.status_code == status, response.content
+    if status == 412:
+        assert response.json()["code"] == "precondition_failed"
+    else:
+        assert response["ETag"] == '"2"'
 
 
 def _document(client):

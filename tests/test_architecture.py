@@ -1,7 +1,8 @@
 """The layers of docs/architecture.md hold: a lower domain never imports a higher one, and
 the adapters (views, API endpoints, forms, template tags, management commands) read through
 selectors — no other app's models in the screens (import-linter contracts in pyproject.toml),
-no model manager of their own (a grep). Every event is declared in the catalogue."""
+no model manager of their own (a grep). Every event is declared in the catalogue. The shared
+screen and service helpers are defined once, below the domains, and imported from there."""
 
 import re
 import shutil
@@ -71,13 +72,7 @@ ALLOWED_DIRECT_READS: dict[tuple[str, str], str] = {
     ("web/management/commands/demo.py", "User.objects.exists()"): _COMMAND + " (demo data)",
     ("web/management/commands/demo.py", "User.objects.filter(username__in="): _COMMAND
     + " (demo data)",
-    ("imports/management/commands/dedup.py", "DuplicateGroup.objects.filter("): _IMPORTS,
     ("imports/management/commands/export.py", "Person.objects.all()"): _IMPORTS,
-    ("imports/management/commands/import.py", "ImportRun.objects.filter(pk=run.pk)"): _IMPORTS
-    + " (a write, for imports.services)",
-    ("imports/management/commands/import.py", "SavedMapping.objects.filter(name=value)"): _IMPORTS,
-    ("imports/management/commands/import.py", "User.objects.filter(username=username)"): _IMPORTS
-    + " (accounts.selectors.find_username)",
 }
 
 
@@ -163,3 +158,135 @@ def test_the_architecture_page_lists_the_event_catalogue():
     assert table in page, (
         "paste daifuku.core.events.catalogue_table() into docs/architecture.md:\n" + table
     )
+
+
+# The helpers every domain's screens and services share live below the domains, once
+# (docs/architecture.md, "Conventions" and "Add a domain app"): name -> home module.
+SHARED_HELPERS = {
+    "page_size": "daifuku.core.screens",
+    "int_or_none": "daifuku.core.screens",
+    "run_service": "daifuku.core.screens",
+    "done": "daifuku.core.screens",
+    "safe_next": "daifuku.core.screens",
+    "wants_partial": "daifuku.core.screens",
+    "page_or_partial": "daifuku.core.screens",
+    "ServiceForm": "daifuku.core.service_forms",
+    "if_match_version": "daifuku.core.conditional",
+    "is_user": "daifuku.accounts.permissions",
+    "ensure_can": "daifuku.accounts.permissions",
+    "check_version": "daifuku.accounts.permissions",
+}
+# (importing module, name) -> why it still imports the name from somewhere else.
+ALLOWED_OLD_HOME_IMPORTS: dict[tuple[str, str], str] = {}
+
+
+def _source_modules():
+    """(dotted module name, parsed tree) of every module of the application, tests aside."""
+    import ast
+
+    app = ROOT / "src" / "daifuku"
+    for path in sorted(app.rglob("*.py")):
+        parts = path.relative_to(app.parent).with_suffix("").parts
+        if "tests" in parts or "migrations" in parts:
+            continue
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        yield name, path.name == "__init__.py", ast.parse(path.read_text(encoding="utf-8"))
+
+
+def test_shared_helpers_are_defined_once_in_their_home():
+    """A second ``def run_service`` (or ``_is_user``, ``class ServiceForm``…) in a domain is
+    the copy a new app would copy again."""
+    import ast
+
+    offending = []
+    for module, _package, tree in _source_modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                home = SHARED_HELPERS.get(node.name.lstrip("_"))
+                if home is not None and module != home:
+                    offending.append(f"{module}:{node.lineno}: {node.name} (home: {home})")
+    assert not offending, "use the shared helper from its home:\n" + "\n".join(offending)
+
+
+def test_shared_helpers_are_imported_from_their_home():
+    """Nobody imports a shared helper through another domain's module (a re-export keeps
+    the old home alive and the layers tangled)."""
+    import ast
+
+    offending = []
+    for module, package, tree in _source_modules():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            source = node.module or ""
+            if node.level:
+                base = module.split(".")
+                base = base[: len(base) - node.level + (1 if package else 0)]
+                source = ".".join(base + ([source] if source else []))
+            for alias in node.names:
+                home = SHARED_HELPERS.get(alias.name)
+                if (
+                    home is not None
+                    and source != home
+                    and (module, alias.name) not in ALLOWED_OLD_HOME_IMPORTS
+                ):
+                    offending.append(f"{module}:{node.lineno}: {alias.name} from {source}")
+    assert not offending, "import the shared helper from its home:\n" + "\n".join(offending)
+
+
+def test_one_htmx_partial_or_page_choice():
+    """Whether a request swaps part of a page is decided in one place
+    (``core.screens.wants_partial`` / ``page_or_partial``), so a boosted navigation and a
+    swap are told apart the same way on every screen."""
+    offending = [
+        f"{path.relative_to(ROOT).as_posix()}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "src" / "daifuku").rglob("*.py"))
+        if "tests" not in path.parts and path.name != "screens.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\.htmx\b|HX-Request|HTTP_HX_REQUEST", line)
+    ]
+    assert not offending, "use daifuku.core.screens.page_or_partial:\n" + "\n".join(offending)
+
+
+def test_jobs_are_in_no_import_circle():
+    """Job declarations and bodies live in ``<app>/jobs.py`` (docs/architecture.md checklist):
+    a service that queues a job imports it, and the job's body never leads back to that
+    service — no module both depends on a jobs module and is depended on by it (function-level
+    imports count: grimp reads them all)."""
+    import grimp
+
+    graph = grimp.build_graph("daifuku")
+    jobs_modules = sorted(
+        m for m in graph.modules if m.endswith(".jobs") and m != "daifuku.core.jobs"
+    )
+    assert {
+        "daifuku.imports.jobs",
+        "daifuku.activities.jobs",
+        "daifuku.customers.dedup.jobs",
+    } <= set(jobs_modules)
+    circles = {
+        module: sorted(graph.find_upstream_modules(module) & graph.find_downstream_modules(module))
+        for module in jobs_modules
+    }
+    assert not any(circles.values()), circles
+
+
+def test_queued_jobs_under_their_former_paths_still_run():
+    """A queued job names its task by the task's dotted path; jobs queued before the move to
+    ``jobs.py`` name ``<app>.tasks.…``, which must resolve to the same task."""
+    from django.utils.module_loading import import_string
+
+    for former, current in (
+        ("daifuku.imports.tasks.run_import", "daifuku.imports.jobs.run_import"),
+        ("daifuku.imports.tasks.undo_import", "daifuku.imports.jobs.undo_import"),
+        ("daifuku.customers.dedup.tasks.dedup_scan", "daifuku.customers.dedup.jobs.dedup_scan"),
+        (
+            "daifuku.activities.tasks.send_reminder_task",
+            "daifuku.activities.jobs.send_reminder_task",
+        ),
+        (
+            "daifuku.activities.tasks.send_reminder_mail_task",
+            "daifuku.activities.jobs.send_reminder_mail_task",
+        ),
+    ):
+        assert import_string(former) is import_string(current), former

@@ -24,17 +24,9 @@ def envelope(response, status: int, code: str | None = None) -> dict:
 
 @pytest.fixture
 def pipeline(db):
-    from daifuku.sales.services import create_pipeline
+    from daifuku.sales.tests import factories
 
-    return create_pipeline(
-        actor="test",
-        name="新規開拓",
-        stages=[
-            {"name": "見込み", "probability": 10},
-            {"name": "受注", "kind": "won"},
-            {"name": "失注", "kind": "lost"},
-        ],
-    )
+    return factories.pipeline()
 
 
 def raw_post(api, path, body: bytes | str, method="post"):

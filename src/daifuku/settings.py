@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "daifuku.behaviour",
     "daifuku.analytics",
     "daifuku.sales",
+    "daifuku.marketing",
     "daifuku.imports",
     "daifuku.dashboards",
     "daifuku.web",

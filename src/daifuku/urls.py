@@ -11,6 +11,8 @@ urlpatterns = [
     path("customers/", include("daifuku.customers.urls")),
     path("activities/", include("daifuku.activities.urls")),
     path("sales/", include("daifuku.sales.urls")),
+    path("commerce/", include("daifuku.commerce.urls")),
+    path("marketing/", include("daifuku.marketing.urls")),
     path("imports/", include("daifuku.imports.urls")),
     path("analytics/", include("daifuku.analytics.urls")),
     path("behaviour/", include("daifuku.behaviour.urls")),

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from daifuku.core.errors import DomainError, ValidationFailed
+from daifuku.core.errors import DomainError
+from daifuku.core.screens import done, run_service
 
 from . import selectors, services
 from .forms import InviteForm, TeamForm, UserChangeForm
@@ -39,11 +40,10 @@ def invite(request):
     _admin(request)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = services.invite_user(actor=request.user, **form.cleaned_data)
-        except ValidationFailed as exc:
-            form.apply_errors(exc)
-        else:
+        user = run_service(
+            form, lambda: services.invite_user(actor=request.user, **form.cleaned_data)
+        )
+        if user is not None:
             send_invitation(actor=request.user, user=user, base_url=_base_url(request))
             messages.success(
                 request, _("An invitation was sent to %(email)s.") % {"email": user.email}
@@ -64,13 +64,10 @@ def user_detail(request, pk: int):
         request.POST or None, initial={"role": member.role, "team": member.team_id}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.change_user(actor=request.user, user=member, **form.cleaned_data)
-        except ValidationFailed as exc:
-            form.apply_errors(exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("accounts:user", pk=member.pk)
+        if run_service(
+            form, lambda: services.change_user(actor=request.user, user=member, **form.cleaned_data)
+        ):
+            return done(request, _("The changes were saved."), "accounts:user", member.pk)
     return render(
         request,
         "accounts/user_detail.html",
@@ -116,13 +113,13 @@ def teams(request):
     _admin(request)
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.create_team_as_admin(actor=request.user, name=form.cleaned_data["name"])
-        except ValidationFailed as exc:
-            form.apply_errors(exc)
-        else:
-            messages.success(request, _("The team was added."))
-            return redirect("accounts:teams")
+        if run_service(
+            form,
+            lambda: services.create_team_as_admin(
+                actor=request.user, name=form.cleaned_data["name"]
+            ),
+        ):
+            return done(request, _("The team was added."), "accounts:teams")
     return render(
         request,
         "accounts/teams.html",
@@ -136,11 +133,11 @@ def team_rename(request, pk: int):
     team = selectors.get_team(pk)
     form = TeamForm(request.POST or None, initial={"name": team.name})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.rename_team(actor=request.user, team=team, name=form.cleaned_data["name"])
-        except ValidationFailed as exc:
-            form.apply_errors(exc)
-        else:
-            messages.success(request, _("The team was renamed."))
-            return redirect("accounts:teams")
+        if run_service(
+            form,
+            lambda: services.rename_team(
+                actor=request.user, team=team, name=form.cleaned_data["name"]
+            ),
+        ):
+            return done(request, _("The team was renamed."), "accounts:teams")
     return render(request, "accounts/team_rename.html", {"team": team, "form": form})

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from ninja import Router, Schema
 from pydantic import ConfigDict
 
+from daifuku.core.conditional import if_match_version
 from daifuku.core.errors import ConflictError, PreconditionFailed
 
 router = Router(tags=["accounts"])
@@ -89,17 +90,6 @@ def _organization_dict(profile) -> dict:
     }
 
 
-def _if_match(request) -> int | None:
-    """The version an ``If-Match`` header names (ETags are ``"<version>"``)."""
-    header = request.headers.get("If-Match")
-    if not header:
-        return None
-    try:
-        return int(header.strip().removeprefix("W/").strip('"'))
-    except ValueError:
-        raise PreconditionFailed() from None
-
-
 @router.get(
     "/settings/organization",
     response=OrganizationOut,
@@ -119,9 +109,11 @@ def get_organization(request, response: HttpResponse):
     summary="Change the organisation profile (administrators; If-Match supported)",
 )
 def put_organization(request, payload: OrganizationIn, response: HttpResponse):
+    from .selectors_organization import organization_profile
     from .services_organization import update_organization_profile
 
-    expected = _if_match(request)
+    # the same If-Match reading as every versioned record of the API (``*``, lists, W/)
+    expected = if_match_version(request, organization_profile().version)
     try:
         profile = update_organization_profile(
             actor=request.auth,

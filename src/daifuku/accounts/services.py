@@ -13,8 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daifuku.core import audit, rows
+from daifuku.core import audit
 from daifuku.core.errors import DomainError, ValidationFailed
+from daifuku.core.fixed_query import converter
 
 from .models import TOKEN_PREFIX, ApiToken, Role, Team, User, hash_token
 
@@ -128,7 +129,7 @@ def authenticate_token(secret: str) -> User | None:
         return None
     # Hand-written SQL (this runs before every API request: compiling the ORM join cost
     # five times more CPU than running it, a raw queryset's column mapping twice more);
-    # the columns are converted as the ORM would (core.rows).
+    # the columns are converted as the ORM would (core.fixed_query.converter).
     names = _user_fields()
     wrapper = connections[DEFAULT_DB_ALIAS]  # once: each use of ``connection`` looks it up again
     with wrapper.cursor() as cursor:
@@ -136,13 +137,13 @@ def authenticate_token(secret: str) -> User | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    values = rows.converter(User, names, wrapper=wrapper)(row[:-2])
+    values = converter(User, names, wrapper=wrapper)(row[:-2])
     user = User.from_db(wrapper.alias, names, values)
     if not user.is_active:
         return None
     token_id, last_used = (
         row[-2],
-        rows.converter(ApiToken, ("last_used_at",), wrapper=wrapper)(row[-1:])[0],
+        converter(ApiToken, ("last_used_at",), wrapper=wrapper)(row[-1:])[0],
     )
     now = timezone.now()
     if last_used is None or (now - last_used).total_seconds() > 60:

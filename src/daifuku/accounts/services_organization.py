@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daifuku.core import audit
-from daifuku.core.errors import ConflictError, PermissionDenied, ValidationFailed
+from daifuku.core.errors import PermissionDenied, ValidationFailed
 from daifuku.core.japanese import (
     normalize_phone,
     normalize_postal_code,
@@ -24,6 +24,7 @@ from daifuku.core.japanese import (
 )
 
 from .models import OrganizationProfile
+from .permissions import check_version
 
 TEXT_FIELDS = (
     "name",
@@ -174,8 +175,7 @@ def update_organization_profile(
     profile = OrganizationProfile.objects.select_for_update().get(
         pk=OrganizationProfile.SINGLETON_PK
     )
-    if expected_version is not None and int(expected_version) != profile.version:
-        raise ConflictError()
+    check_version(profile, expected_version)
     before = _snapshot(profile)
     values = _clean(data, profile)
     new_seal = _seal_content(seal) if seal is not None else None

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from daifuku.core import panels
-from daifuku.core.errors import ValidationFailed
+from daifuku.core.screens import done, run_service
 
 from .forms import ChoosePasswordForm
 from .invitations import accept_invitation, invitation_tokens
@@ -111,14 +111,16 @@ def invitation(request, uidb64: str, token: str):
     if user is None or not user.is_active or not invitation_tokens.check_token(user, token):
         return render(request, "accounts/invitation_invalid.html", status=400)
     form = ChoosePasswordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            accept_invitation(user=user, **form.cleaned_data)
-        except ValidationFailed as exc:
-            form.apply_errors(exc)
-        else:
-            messages.success(request, _("Your password was set. Please sign in."))
-            return redirect(f"{reverse('accounts:login')}?username={user.username}")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(form, lambda: accept_invitation(user=user, **form.cleaned_data))
+    ):
+        return done(
+            request,
+            _("Your password was set. Please sign in."),
+            f"{reverse('accounts:login')}?username={user.username}",
+        )
     return render(request, "accounts/invitation.html", {"form": form, "invitee": user})
 
 

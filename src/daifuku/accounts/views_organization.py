@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from daifuku.core.errors import ConflictError, DomainError, ValidationFailed
+from daifuku.core.screens import done, run_service
 
 from .forms_organization import OrganizationForm
 from .selectors_organization import organization_profile
@@ -22,24 +21,17 @@ def organization_settings(request):
     profile = organization_profile()
     if request.method == "POST":
         form = OrganizationForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                update_organization_profile(
-                    actor=request.user,
-                    data=form.service_data(),
-                    seal=form.cleaned_data.get("seal"),
-                    remove_seal=form.cleaned_data.get("remove_seal", False),
-                    expected_version=form.cleaned_data.get("version"),
-                )
-            except ConflictError as exc:
-                form.add_error(None, str(exc.message))
-            except ValidationFailed as exc:
-                form.apply_errors(exc)
-            except DomainError as exc:
-                form.add_error(None, str(exc.message))
-            else:
-                messages.success(request, _("The organisation profile was saved."))
-                return redirect("accounts:organization")
+        if form.is_valid() and run_service(
+            form,
+            lambda: update_organization_profile(
+                actor=request.user,
+                data=form.service_data(),
+                seal=form.cleaned_data.get("seal"),
+                remove_seal=form.cleaned_data.get("remove_seal", False),
+                expected_version=form.cleaned_data.get("version"),
+            ),
+        ):
+            return done(request, _("The organisation profile was saved."), "accounts:organization")
     else:
         form = OrganizationForm(
             initial={

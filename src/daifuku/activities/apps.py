@@ -12,7 +12,7 @@ class ActivitiesConfig(AppConfig):
         from daifuku.accounts.permissions import register_customer_policy, register_policy
         from daifuku.core import audit_display, events, panels, schedule, timeline
 
-        from . import audit_rules, metrics, permissions, subjects, tasks, timeline_sources
+        from . import audit_rules, jobs, metrics, permissions, subjects, timeline_sources
         from .models import (
             DailyReport,
             NextAction,
@@ -79,7 +79,7 @@ class ActivitiesConfig(AppConfig):
         profile_extras.register_calendar_url(timeline_sources.calendar_url)
         events.participate("customer.merging", move_rows_on_merge)
         events.participate("customer.unmerging", move_touches_back_on_unmerge)
-        schedule.every(60, "activities.reminders", tasks.run_reminders)
+        schedule.every(60, "activities.reminders", jobs.run_reminders)
 
         from daifuku.core import demo
 

@@ -1,6 +1,7 @@
 """Customer analytics: per-customer metrics, cohorts, CLV, recommendations and advocates."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,14 +12,37 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from daifuku.accounts.permissions import register_customer_policy, register_policy
-        from daifuku.core import audit_display, demo, events, panels
+        from daifuku.core import audit_display, demo, events, panels, schedule
 
-        from . import audit_rules, permissions
+        from . import audit_rules, customer_list, defaults, jobs, permissions
         from . import demo as analytics_demo
         from . import panels as analytics_panels
         from .models import AdvocateRules, NpsAnswer, Referral
+        from .services import metrics
         from .services.merge import on_customer_merging
 
+        # an order or a return updates its customer's figures and rank in its transaction
+        events.participate("order.recording", metrics.on_order)
+        events.participate("order.returning", metrics.on_order)
+        events.subscribe("customer.merged", metrics.on_merge)
+        events.subscribe("customer.unmerged", metrics.on_merge)
+        # events emitted (after commit): customer.rank_changed
+        schedule.every(jobs.NIGHTLY_SECONDS, "analytics.nightly_rebuild", jobs.nightly)
+        panels.register(
+            "person.top",
+            "analytics/partials/_person_metrics_panel.html",
+            analytics_panels.person_metrics_panel,
+            order=55,
+        )
+        customer_list.register()
+        demo.register("analytics.metrics", analytics_panels.demo_rebuild)
+        post_migrate.connect(defaults.on_post_migrate, sender=self)
+
+        from .setup_business import register as register_business
+
+        register_business()  # business figures, CLV, recommendations (setup_business.py)
+
+        # advocates (seed 002): NPS answers, referrals, the advocate rule
         register_policy(NpsAnswer, permissions.person_rows_policy("person"))
         register_customer_policy(NpsAnswer, permissions.customer_rows_policy)
         register_policy(Referral, permissions.person_rows_policy("referrer"))

@@ -133,12 +133,15 @@ def unexpected(request, exc):
 # instead of silently leaving its endpoints out of the API (docs/architecture.md checklist).
 from daifuku.accounts.api import router as accounts_router  # noqa: E402
 from daifuku.activities.api import router as activities_router  # noqa: E402
+from daifuku.analytics.api import router as analytics_router  # noqa: E402
 from daifuku.analytics.api_advocacy import router as advocacy_router  # noqa: E402
+from daifuku.analytics.api_business import router as analytics_business_router  # noqa: E402
 from daifuku.commerce.api import router as commerce_router  # noqa: E402
 from daifuku.customers.api import router as customers_router  # noqa: E402
 from daifuku.customers.api_dedup import router as dedup_router  # noqa: E402
 from daifuku.dashboards.api import router as dashboards_router  # noqa: E402
 from daifuku.imports.api import router as imports_router  # noqa: E402
+from daifuku.marketing.api import router as marketing_router  # noqa: E402
 from daifuku.sales.api import router as sales_router  # noqa: E402
 
 for router in (
@@ -148,7 +151,10 @@ for router in (
     activities_router,
     commerce_router,
     advocacy_router,
+    analytics_business_router,
+    analytics_router,
     sales_router,
+    marketing_router,
     imports_router,
     dashboards_router,
 ):

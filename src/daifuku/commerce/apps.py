@@ -10,9 +10,9 @@ class CommerceConfig(AppConfig):
 
     def ready(self) -> None:
         from daifuku.accounts.permissions import register_customer_policy, register_policy
-        from daifuku.core import audit_display, demo, events, panels, timeline
+        from daifuku.core import audit_display, demo, events, panels, schedule, timeline
 
-        from . import audit_rules, defaults, permissions, timeline_sources
+        from . import audit_rules, defaults, jobs, permissions, timeline_sources
         from . import demo as commerce_demo
         from .models import Channel, Order, OrderLine, Product, Return, ReturnLine
         from .services.merge import on_customer_merging
@@ -32,10 +32,16 @@ class CommerceConfig(AppConfig):
             timeline_sources.person_orders_panel,
             order=60,
         )
+        panels.register(
+            "settings", "commerce/partials/_settings_links.html", lambda request, obj: {}, order=50
+        )
         audit_display.register("commerce.order", visible=audit_rules.order_entries_visible)
         audit_display.register("commerce.return", visible=audit_rules.return_entries_visible)
         events.participate("customer.merging", on_customer_merging)
         demo.register("commerce.orders", commerce_demo.add_demo_orders)
+        schedule.every(
+            3600, "commerce.forget_webhook_deliveries", jobs.forget_old_webhook_deliveries
+        )
         # events emitted (after commit): order.recorded, order.returned
         from . import metrics
 

@@ -29,7 +29,7 @@ class OrderIn(Strict):
     person_id: int | None = None
     company_id: int | None = None
     customer_number: str | None = Field(
-        None, description="a member number (custom field member_number)"
+        None, description="the customer's member number (会員番号, Person.member_number)"
     )
     ordered_at: str = Field(description="ISO date (Japan) or date and time")
     channel: str | None = Field(

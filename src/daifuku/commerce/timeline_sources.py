@@ -3,6 +3,7 @@ person's and company's timeline, and the person's recent purchases panel."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -92,6 +93,7 @@ def person_orders_panel(request, person) -> dict:
     rows = [
         {
             "number": o.number,
+            "url": reverse("commerce:order", args=[o.pk]),
             "date": date_format(localtime(o.ordered_at), "Y年n月j日"),
             "where": _where(o),
             "total": yen(o.net_total),
@@ -101,4 +103,9 @@ def person_orders_panel(request, person) -> dict:
         }
         for o in recent
     ]
-    return {"orders": rows, "order_count": totals["count"], "order_sum": yen(totals["net_total"])}
+    return {
+        "orders": rows,
+        "order_count": totals["count"],
+        "order_sum": yen(totals["net_total"]),
+        "all_url": reverse("commerce:orders") + f"?person={person.pk}",
+    }

@@ -10,12 +10,14 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            bulk_load,
             connections,
             db,  # noqa: F401  (connection setup hooks)
             input_guard,
             jobs,
             schedule,
         )
+        from .models import SearchDocument
 
         connections.install()  # a connection closes with the thread that opened it
 
@@ -26,6 +28,9 @@ class CoreConfig(AppConfig):
         # Every project model refuses what its columns cannot hold, alike on both databases.
         pre_save.connect(input_guard.check_instance, dispatch_uid="core.input_guard")
         post_migrate.connect(_repair_bulk_load, sender=self)
+        # the search list's ordering: new documents go into it at scattered places, so a bulk
+        # load (a large import) builds it after its last batch (core.bulk_load)
+        bulk_load.register(SearchDocument, ["search_doc_sort_idx"])
 
 
 def _repair_bulk_load(using, **kwargs) -> None:

@@ -10,8 +10,9 @@ PostgreSQL refused new clients after ~97 requests, SQLite ran out of file descri
 
 So every connection is registered, when it opens, with its thread's local storage; the
 thread's end drops that storage and hands the connections still open to a closer thread,
-which closes them within :data:`CLOSER_INTERVAL` — whatever else refers to them. Per-connection caches (``core.fixed_query``,
-``core.rows``) live on the connection object itself, so they go with it.
+which closes them within :data:`CLOSER_INTERVAL` — whatever else refers to them. Per-connection caches
+(``core.fixed_query``: compiled plans and row converters) live on the connection object
+itself, so they go with it.
 """
 
 from __future__ import annotations

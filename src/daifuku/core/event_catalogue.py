@@ -6,9 +6,9 @@ event is declared here before it is emitted; the table in docs/architecture.md i
 catalogue (``tests/test_architecture.py`` compares them).
 
 Payloads carry ids, never model instances — handlers run after commit and load what they
-need. The exception is the merge: ``customer.merging`` / ``customer.unmerging`` run inside
-the merge's transaction and hand the participants the two customers and the journal they
-write their undo steps into.
+need. The merge's ``customer.merging`` / ``customer.unmerging`` run inside its transaction
+and carry the ids of the two customers and of the journal the participants write their
+undo steps into (``customers.dedup.services.journal.move_rows(journal_id, …)``).
 """
 
 from .events import declare
@@ -21,12 +21,14 @@ declare(
     meaning="a person or company was added to the ledger",
     payload={"entity": ENTITY, "entity_id": "int"},
     emitted_by="customers",
+    listened_by=("marketing",),
 )
 declare(
     "customer.updated",
     meaning="a person's or company's fields changed",
     payload={"entity": ENTITY, "entity_id": "int", "fields": "list[str]"},
     emitted_by="customers",
+    listened_by=("marketing",),
 )
 declare(
     "customer.deleted",
@@ -44,13 +46,13 @@ declare(
     "customer.merging",
     meaning="名寄せ: every domain moves its rows from the loser to the survivor",
     payload={
-        "entity_type": ENTITY,
-        "survivor": "Person or Company",
-        "loser": "Person or Company",
-        "journal": "MergeJournal",
+        "entity": ENTITY,
+        "survivor_id": "int",
+        "loser_id": "int",
+        "journal_id": "int",
     },
     emitted_by="customers",
-    listened_by=("activities", "analytics", "commerce", "sales"),
+    listened_by=("activities", "analytics", "behaviour", "commerce", "marketing", "sales"),
     in_transaction=True,
 )
 declare(
@@ -58,15 +60,16 @@ declare(
     meaning="two customers became one (the loser is kept, merged, for undo)",
     payload={"entity": ENTITY, "survivor_id": "int", "loser_id": "int", "journal_id": "int"},
     emitted_by="customers",
+    listened_by=("analytics", "marketing"),
 )
 declare(
     "customer.unmerging",
     meaning="a merge is undone: every domain moves its rows back",
     payload={
-        "entity_type": ENTITY,
-        "survivor": "Person or Company",
-        "loser": "Person or Company",
-        "journal": "MergeJournal",
+        "entity": ENTITY,
+        "survivor_id": "int",
+        "loser_id": "int",
+        "journal_id": "int",
     },
     emitted_by="customers",
     listened_by=("activities",),
@@ -77,6 +80,7 @@ declare(
     meaning="a merge was undone",
     payload={"entity": ENTITY, "survivor_id": "int", "loser_id": "int", "journal_id": "int"},
     emitted_by="customers",
+    listened_by=("analytics", "marketing"),
 )
 
 # activities (touches, next actions, hand-overs)
@@ -100,7 +104,7 @@ declare(
         "kind": "str",
     },
     emitted_by="activities",
-    listened_by=("sales",),
+    listened_by=("marketing", "sales"),
 )
 declare(
     "touch.updated",
@@ -193,6 +197,7 @@ declare(
         "stalled_at": "datetime",
     },
     emitted_by="sales",
+    listened_by=("marketing",),
 )
 declare(
     "quote.issued",
@@ -207,10 +212,42 @@ declare(
     meaning="an order was recorded (by hand, the API, an import or a won deal)",
     payload={"order_id": "int", "entity": ENTITY, "entity_id": "int"},
     emitted_by="commerce",
+    listened_by=("marketing",),
 )
 declare(
     "order.returned",
     meaning="a return or cancellation was recorded against an order",
     payload={"order_id": "int", "return_id": "int", "entity": ENTITY, "entity_id": "int"},
     emitted_by="commerce",
+    listened_by=("marketing",),
+)
+declare(
+    "order.recording",
+    meaning="an order is being recorded: what depends on it is updated in its transaction",
+    payload={"order_id": "int", "entity": ENTITY, "entity_id": "int"},
+    emitted_by="commerce",
+    listened_by=("analytics",),
+    in_transaction=True,
+)
+declare(
+    "order.returning",
+    meaning="a return or cancellation is being recorded: what depends on it is updated in its transaction",
+    payload={"order_id": "int", "return_id": "int", "entity": ENTITY, "entity_id": "int"},
+    emitted_by="commerce",
+    listened_by=("analytics",),
+    in_transaction=True,
+)
+
+# analytics (customer metrics and ranks)
+declare(
+    "customer.rank_changed",
+    meaning="a customer's rank (会員ランク) changed: an order, a return, the nightly decay or new rules",
+    payload={
+        "entity": ENTITY,
+        "entity_id": "int",
+        "from_rank": "str or None",
+        "to_rank": "str or None",
+        "reason": '"order", "return", "nightly", "rebuild" or "rules"',
+    },
+    emitted_by="analytics",
 )

@@ -23,6 +23,9 @@ compiled statements, so there this is a plain ``execute``; so it is on PostgreSQ
 a pooler that does not keep a session per connection (pgbouncer in transaction mode):
 set the environment variable ``DAIFUKU_PREPARED_STATEMENTS=0`` then (settings
 ``DAIFUKU_PREPARED_STATEMENTS``).
+
+This saves the *server's* planning; :mod:`daifuku.core.fixed_query` saves the ORM's
+compiling on the client. Which tool when: docs/performance.md.
 """
 
 from __future__ import annotations

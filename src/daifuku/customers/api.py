@@ -143,8 +143,8 @@ def list_people(request, params: Query[PeopleQuery]):
         tag=params.tag,
         prefecture=params.prefecture,
     )
-    page = selectors.list_people_rows(
-        user, filters, sort=params.sort, cursor=params.cursor, size=_limit(params.limit)
+    page = selectors.list_people(
+        user, filters, sort=params.sort, cursor=params.cursor, size=_limit(params.limit), rows=True
     )
     # Rendered here instead of validated against PeoplePage (which still documents it):
     # the rows are built to that schema, and validating 20 of them cost more CPU than

@@ -11,8 +11,8 @@ from daifuku.core.errors import ValidationFailed
 
 from . import selectors
 from .dedup import selectors as dedup_selectors
-from .dedup import services as dedup_services
-from .dedup.merge import merge_companies, merge_people, undo_merge
+from .dedup.services import decisions as dedup_services
+from .dedup.services.merge import merge_companies, merge_people, undo_merge
 
 router = Router(tags=["duplicates"])
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from daifuku.accounts.selectors import active_users, teams
 from daifuku.core.form_fields import ModelChoiceField
 from daifuku.core.japanese import LEGAL_FORMS, PREFECTURE_NAMES
-from daifuku.core.service_forms import ServiceForm as BaseServiceForm
+from daifuku.core.service_forms import ServiceForm
 
 from .models import CustomFieldDefinition
 from .models.companies import CompanySize, Industry, LegalFormPosition
@@ -24,9 +24,9 @@ def _blank(choices):
     return [("", "—")] + list(choices)
 
 
-class ServiceForm(BaseServiceForm):
-    """The ledger's forms: a custom field's error (``custom_fields.rank``) goes on its
-    ``cf_rank`` field."""
+class LedgerForm(ServiceForm):
+    """The customer ledger's forms: the shared :class:`ServiceForm`, and a custom field's
+    error (``custom_fields.rank``) goes on its ``cf_rank`` field."""
 
     def field_for(self, name: str) -> str:
         target = self.field_aliases.get(name, name)
@@ -82,7 +82,7 @@ class CustomFieldsMixin:
         return values
 
 
-class PersonForm(CustomFieldsMixin, ServiceForm):
+class PersonForm(CustomFieldsMixin, LedgerForm):
     family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
     given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
     family_kana = forms.CharField(
@@ -143,6 +143,12 @@ class PersonForm(CustomFieldsMixin, ServiceForm):
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    member_number = forms.CharField(
+        label=_("Member number"),
+        max_length=60,
+        required=False,
+        help_text=_("The number the shop's till, EC site or point card knows the customer by."),
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, definitions=(), custom_initial=None, **kwargs):
@@ -170,7 +176,7 @@ class PersonForm(CustomFieldsMixin, ServiceForm):
         return data
 
 
-class CompanyForm(CustomFieldsMixin, ServiceForm):
+class CompanyForm(CustomFieldsMixin, LedgerForm):
     name = forms.CharField(
         label=_("Company name"),
         max_length=200,
@@ -239,7 +245,7 @@ class HouseholdRelationField(forms.ChoiceField):
         super().validate(value)
 
 
-class HouseholdForm(ServiceForm):
+class HouseholdForm(LedgerForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     kana = forms.CharField(label=_("Kana"), max_length=100, required=False)
     relation = HouseholdRelationField(label=_("Relation"))
@@ -249,21 +255,21 @@ class HouseholdForm(ServiceForm):
     notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
 
 
-class ContactForm(ServiceForm):
+class ContactForm(LedgerForm):
     company = forms.IntegerField(label=_("Company"), widget=forms.HiddenInput)
     department = forms.CharField(label=_("Department"), max_length=100, required=False)
     title = forms.CharField(label=_("Title"), max_length=100, required=False)
     is_key_person = forms.BooleanField(label=_("Key person"), required=False)
 
 
-class ConsentForm(ServiceForm):
+class ConsentForm(LedgerForm):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     status = forms.ChoiceField(label=_("Status"), choices=ConsentStatus.choices)
     method = forms.ChoiceField(label=_("How"), choices=ConsentMethod.choices)
     evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TagForm(ServiceForm):
+class TagForm(LedgerForm):
     name = forms.CharField(label=_("Name"), max_length=50)
     color = forms.CharField(
         label=_("Colour"),
@@ -273,7 +279,7 @@ class TagForm(ServiceForm):
     )
 
 
-class CustomFieldForm(ServiceForm):
+class CustomFieldForm(LedgerForm):
     target = forms.ChoiceField(label=_("Applies to"), choices=Target.choices)
     label = forms.CharField(
         label=_("Label"),

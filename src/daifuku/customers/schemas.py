@@ -44,6 +44,9 @@ class PersonIn(Strict):
     gender: str = ""
     preferences: str = ""
     notes: str = ""
+    member_number: str = Field(
+        "", description="会員番号: the number the shop's systems know the customer by"
+    )
     relationship_stage: str | None = None
     lifecycle: str | None = None
     source_channel: str = ""
@@ -71,6 +74,7 @@ class PersonPatch(Strict):
     gender: str | None = None
     preferences: str | None = None
     notes: str | None = None
+    member_number: str | None = None
     relationship_stage: str | None = None
     lifecycle: str | None = None
     source_channel: str | None = None
@@ -137,6 +141,7 @@ class PersonOut(Schema):
     gender: str
     preferences: str
     notes: str
+    member_number: str
     relationship_stage: str
     lifecycle: str
     source_channel: str

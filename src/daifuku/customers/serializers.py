@@ -40,7 +40,7 @@ def full_kana(family_kana: str, given_kana: str) -> str:
 
 
 def person_row_dict(row: dict) -> dict:
-    """:func:`person_list_dict` of a ``selectors.list_people_rows`` row (no model
+    """:func:`person_list_dict` of a ``selectors.list_people(..., rows=True)`` row (no model
     instance), JSON-ready."""
     return {
         "type": "person",
@@ -94,6 +94,7 @@ def person_dict(p) -> dict:
         "gender": p.gender,
         "preferences": p.preferences,
         "notes": p.notes,
+        "member_number": p.member_number,
         "relationship_stage": p.relationship_stage,
         "lifecycle": p.lifecycle,
         "source_channel": p.source_channel,

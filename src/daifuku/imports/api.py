@@ -11,9 +11,10 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from daifuku.core.errors import ValidationFailed
+from daifuku.customers import list_extensions
 from daifuku.customers import selectors as customer_selectors
 
-from . import export, selectors, services, targets
+from . import export, orders, selectors, services, targets
 
 router = Router(tags=["imports"])
 
@@ -76,7 +77,7 @@ def import_dict(run, *, with_preview: bool = True) -> dict:
             "merged": run.merged_count,
             "duplicates": run.duplicate_count,
         },
-        "summary": run.summary,
+        "summary": orders.summary(run) if run.target == targets.ORDER_TARGET else run.summary,
         "created_at": run.created_at,
         "finished_at": run.finished_at,
     }
@@ -109,9 +110,13 @@ def create_import(
     auto_merge: Form[bool] = False,
     consent_statement: Form[str] = "",
     start: Form[bool] = True,
+    create_missing_customers: Form[bool] = False,
+    currency: Form[str] = "",
+    source: Form[str] = "",
 ):
-    """Multipart upload. ``target`` is what the file holds: ``person`` (default) or
-    ``company``. ``mapping`` is a JSON object ``{column header: field}``; without it the
+    """Multipart upload. ``target`` is what the file holds: ``person`` (default),
+    ``company`` or ``order`` (an order history: ``create_missing_customers``, ``currency``
+    and ``source`` are its options). ``mapping`` is a JSON object ``{column header: field}``; without it the
     suggested mapping is used (header names, vCard fields). ``match_key`` defaults to
     ``email`` for people and ``corporate_number`` for companies. ``start=false`` only
     uploads, so the suggestion and preview can be reviewed first (then PATCH and POST …/start)."""
@@ -123,6 +128,10 @@ def create_import(
         "auto_merge": auto_merge,
         "consent_statement": consent_statement,
     }
+    if target == targets.ORDER_TARGET:
+        data.update(
+            create_missing_customers=create_missing_customers, currency=currency, source=source
+        )
     if mapping:
         data["mapping"] = _options(mapping)
     run = services.upload_and_start(
@@ -147,6 +156,9 @@ class ImportPatch(Schema):
     dry_run: bool | None = None
     auto_merge: bool | None = None
     consent_statement: str | None = None
+    create_missing_customers: bool | None = None
+    currency: str | None = None
+    source: str | None = None
 
 
 @router.get(
@@ -285,6 +297,8 @@ def export_people(
         lifecycle=lifecycle,
         tag=tag,
         prefecture=prefecture,
+        # rank, RFM, LTV … registered by other domains (customers.list_extensions)
+        extra=list_extensions.filter_values(request.GET),
     )
     queryset = export_queryset(request.auth, filters)
     export.record_export(
@@ -297,6 +311,7 @@ def export_people(
             "lifecycle": lifecycle,
             "tag": tag,
             "prefecture": prefecture,
+            **filters.extra,
         },
     )
     content_type, extension = export.FORMATS[format]

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from daifuku.accounts.permissions import is_user
 from daifuku.core import audit, jobs
 from daifuku.core.errors import DomainError, ValidationFailed
 from daifuku.core.japanese import normalize_text, search_key
@@ -31,7 +32,6 @@ from daifuku.customers import services as customer_services
 from daifuku.customers.custom_fields import clean_custom_values
 from daifuku.customers.models import Company
 from daifuku.customers.models.companies import CompanySize, Industry
-from daifuku.customers.services.common import is_user
 from daifuku.customers.services.companies import AUDITED_FIELDS
 from daifuku.customers.validation import clean_company, clean_emails, clean_phones
 

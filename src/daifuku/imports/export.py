@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 
 from daifuku.core import audit
 from daifuku.core.japanese import format_postal_code
+from daifuku.customers import list_extensions
 from daifuku.customers.models import (
     Consent,
     Contact,
@@ -120,11 +121,16 @@ def person_values(person: Person) -> dict[str, str]:
 
 def table_rows(queryset: QuerySet) -> Iterator[list[str]]:
     cols = columns()
-    yield [c.header for c in cols]
+    # other domains' columns (rank, LTV, RFM …: customers.list_extensions), one query per chunk
+    extra = list_extensions.export_columns()
+    yield [c.header for c in cols] + [c.header for c in extra]
     for chunk in _chunks(queryset):
+        found = [column.values([person.pk for person in chunk]) for column in extra]
         for person in chunk:
             values = person_values(person)
-            yield [neutralise(values[c.field]) for c in cols]
+            yield [neutralise(values[c.field]) for c in cols] + [
+                neutralise(cells.get(person.pk, "")) for cells in found
+            ]
 
 
 #: The last column of a CP932 export: what each row lost (emoji, 𠮷 …), by column and code point.

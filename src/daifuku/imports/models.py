@@ -116,6 +116,13 @@ class ImportRun(models.Model):
         return self.status == self.Status.FAILED and bool(self.created_count or self.updated_count)
 
     @property
+    def order_summary(self) -> str:
+        """An order import's result in words (imports.orders.summary)."""
+        from .orders import summary
+
+        return summary(self)
+
+    @property
     def summary(self) -> str:
         """「3 件を新規登録、1 件を更新、1 件はエラー」 in the active language (the result page's wording)."""
         from django.utils.translation import gettext

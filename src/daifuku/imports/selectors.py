@@ -6,16 +6,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from daifuku.accounts.permissions import VIEW, restrict, sees_everything
+from daifuku.accounts.permissions import VIEW, restrict
 from daifuku.core.pagination import keyset_page
 
 from .models import ImportRowOutcome, ImportRun, ImportTarget, SavedMapping
-
-
-def import_policy(queryset: QuerySet, user, action: str) -> QuerySet:
-    if sees_everything(user):
-        return queryset
-    return queryset.filter(created_by=user)
 
 
 def runs_queryset(user, action: str = VIEW) -> QuerySet:
@@ -41,6 +35,11 @@ def get_run(user, pk, action: str = VIEW) -> ImportRun:
 
 def saved_mappings() -> list[SavedMapping]:
     return list(SavedMapping.objects.all()[:200])
+
+
+def saved_mapping_named(name: str) -> SavedMapping | None:
+    """A saved mapping by its name (saved mappings are shared by every user)."""
+    return SavedMapping.objects.filter(name=name).first()
 
 
 def row_outcomes(user, run: ImportRun, only: str = "", limit: int = 200) -> list[ImportRowOutcome]:
@@ -75,5 +74,6 @@ def row_outcomes(user, run: ImportRun, only: str = "", limit: int = 200) -> list
                 .only("id", "family_name", "given_name")
             }
     for outcome in rows:
-        outcome.customer_name = names.get(outcome.company_id or outcome.person_id, "")
+        # shown beside the row, never saved
+        outcome.customer_name = names.get(outcome.company_id or outcome.person_id or 0, "")  # type: ignore[attr-defined]
     return rows

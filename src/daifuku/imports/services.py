@@ -1,5 +1,6 @@
-"""Every write of the import area: upload, configure, run, undo, saved mappings, and the
-dedup scan job (docs/architecture.md convention 1)."""
+"""Every write of the import area: upload, configure, start (queue) or run here, request an
+undo, saved mappings (docs/architecture.md convention 1). The jobs themselves — running
+and undoing an import — are in :mod:`daifuku.imports.jobs`."""
 
 from __future__ import annotations
 
@@ -10,24 +11,17 @@ from typing import Any
 
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daifuku.core import audit, jobs, search
-from daifuku.core.context import acting
+from daifuku.accounts.permissions import is_user
+from daifuku.core import audit, jobs
 from daifuku.core.errors import DomainError, ValidationFailed
 from daifuku.core.models import JobRun
-from daifuku.customers import services as customer_services
-from daifuku.customers.models import Company, Contact, Person
-from daifuku.customers.search_index import PERSON
-from daifuku.customers.services.common import is_user
-from daifuku.customers.services.people import AUDITED_FIELDS
 
-from . import companies, cp932, export, pipeline, readers, targets
+from . import cp932, export, orders, readers, targets
 from . import mapping as mapping_module
-from .models import ExternalId, ImportMode, ImportRun, ImportTarget, SavedMapping
-from .prepare import custom_restore
+from .jobs import perform_import, run_import, undo_import
+from .models import ImportMode, ImportRun, ImportTarget, SavedMapping
 
 logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 300 * 1024 * 1024
@@ -38,8 +32,8 @@ def upload(*, actor, file, name: str, target: str = ImportTarget.PERSON) -> Impo
     """Store an uploaded file and guess how to read it: format, encoding, and a mapping
     suggested from its headers (or the vCard fields) for what it holds (``target``:
     people or companies)."""
-    if target not in ImportTarget.values:
-        raise ValidationFailed({"target": [_("Choose people or companies.")]})
+    if target not in targets.TARGET_VALUES:
+        raise ValidationFailed({"target": [_("Choose people, companies or orders.")]})
     size = getattr(file, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
         raise ValidationFailed(
@@ -142,10 +136,14 @@ def configure(*, actor, run: ImportRun, data: dict[str, Any]) -> ImportRun:
             run.encoding = data["encoding"]
     headers, _rows = headers_of(run)
     if data.get("target") and data["target"] != run.target:
-        if data["target"] not in ImportTarget.values:
-            errors["target"] = [_("Choose people or companies.")]
+        if data["target"] not in targets.TARGET_VALUES:
+            errors["target"] = [_("Choose people, companies or orders.")]
         else:
             _switch_target(run, data["target"], headers, suggest=data.get("mapping") is None)
+    if run.target == targets.ORDER_TARGET and not errors:  # its own mapping and options
+        orders.configure(run, data, headers)
+        run.save()
+        return run
     if "mapping" in data and data["mapping"] is not None:
         mapping = {str(k): str(v) for k, v in dict(data["mapping"]).items() if v}
         unknown = sorted(v for v in mapping.values() if v not in targets.fields_for(run.target))
@@ -220,8 +218,8 @@ def switch_target(*, actor, run: ImportRun, target: str) -> ImportRun:
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     if not _not_yet_written(run):
         raise DomainError(_("This import has already run."), code="already_run", status=409)
-    if target not in ImportTarget.values:
-        raise ValidationFailed({"target": [_("Choose people or companies.")]})
+    if target not in targets.TARGET_VALUES:
+        raise ValidationFailed({"target": [_("Choose people, companies or orders.")]})
     if target != run.target:
         _switch_target(run, target, headers_of(run)[0], suggest=True)
         run.auto_merge = run.auto_merge and target == ImportTarget.PERSON
@@ -232,8 +230,6 @@ def switch_target(*, actor, run: ImportRun, target: str) -> ImportRun:
 @transaction.atomic
 def start(*, actor, run: ImportRun) -> ImportRun:
     """Queue the import; the worker runs it batch by batch and reports progress."""
-    from .tasks import run_import
-
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     check_mapping(run)
     if run.status == ImportRun.Status.FINISHED and _not_yet_written(run):
@@ -258,6 +254,15 @@ def start(*, actor, run: ImportRun) -> ImportRun:
     return run
 
 
+def run_here(*, run: ImportRun, progress=None) -> ImportRun | None:
+    """Run an uploaded import now, in the calling process (``daifuku import``: no worker
+    needed): queued, then run as the worker would; ``progress(done, total)`` is told of
+    every batch. Returns the run as it finished (None if it was not the uploaded run's to
+    start)."""
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.QUEUED)
+    return perform_import(run.pk, progress=progress)
+
+
 def check_mapping(run: ImportRun) -> None:
     """Refuse to start an import whose mapping cannot create a valid customer — said once,
     for the whole file, instead of as the same error on every row."""
@@ -266,107 +271,10 @@ def check_mapping(run: ImportRun) -> None:
         raise ValidationFailed({"mapping": problems}, code="mapping_incomplete")
 
 
-def perform_import(run_id: int, *, progress=None) -> ImportRun | None:
-    """The job body (idempotent: a run that is not queued is left alone)."""
-    with transaction.atomic():
-        run = (
-            ImportRun.objects.select_for_update()
-            .filter(pk=run_id, status=ImportRun.Status.QUEUED)
-            .first()
-        )
-        if run is None:
-            return None
-        run.status = ImportRun.Status.RUNNING
-        run.save(update_fields=["status"])
-    job = run.job or jobs.start_job(
-        kind="import", actor=run.created_by, parameters={"import_id": run.pk}
-    )
-    total = readers.count_rows(run.file.path, run.file_format) or None
-    jobs.mark_running(job, total=total)
-
-    def report(done: int, total_rows: int | None, message: str | None = None) -> None:
-        jobs.report_progress(
-            job,
-            done,
-            total=max(done, total_rows or 0) or None,
-            message=message or _("%(done)s rows processed") % {"done": f"{done:,}"},
-        )
-        if progress:
-            progress(done, total_rows)
-
-    actor = run.created_by or "import"
-    execute = companies.execute if run.target == ImportTarget.COMPANY else pipeline.execute
-    try:
-        with acting("import", str(run.batch_id)[:32]):
-            run = execute(run, actor=actor, progress=report, total=total)
-    except Exception as exc:
-        logger.exception("import %s failed", run_id)
-        mark_interrupted(run_id, rows_done=job.progress_done)  # report() keeps it current
-        jobs.fail(job, str(exc)[:2000])
-        raise
-    # a dry run's created rows that probably exist already (the writers list them per row)
-    duplicate_count = (
-        run.outcomes.filter(changes__has_key="duplicates").count() if run.dry_run else 0
-    )
-    ImportRun.objects.filter(pk=run.pk).update(
-        status=ImportRun.Status.FINISHED, duplicate_count=duplicate_count
-    )
-    run.refresh_from_db()
-    jobs.finish(
-        job,
-        result={
-            "created": run.created_count,
-            "updated": run.updated_count,
-            "failed": run.failed_count,
-            "unchanged": run.unchanged_count,
-            "merged": run.merged_count,
-            "duplicates": run.duplicate_count,
-        },
-        message=run.summary,
-    )
-    return run
-
-
-def mark_interrupted(run_id: int, *, rows_done: int = 0) -> None:
-    """An import that stopped half-way — a batch raised, or its worker died — is failed,
-    and its counts say what the batches committed before it stopped wrote: each batch is
-    all-or-nothing, so that part is whole, and it can be undone like a finished import."""
-    run = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.RUNNING).first()
-    if run is None:
-        return
-    actions = dict(run.outcomes.values("action").annotate(n=Count("id")).values_list("action", "n"))
-    if run.target == ImportTarget.COMPANY or run.dry_run:
-        created = actions.get("created", 0)
-    else:  # a person import keeps no outcome per created row, its batches count them
-        created = run.batches.aggregate(n=Sum("created_count"))["n"] or 0
-    ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.RUNNING).update(
-        status=ImportRun.Status.FAILED,
-        finished_at=timezone.now(),
-        total_rows=rows_done,
-        created_count=created,
-        updated_count=actions.get("updated", 0),
-        failed_count=actions.get("failed", 0),
-        merged_count=actions.get("merged", 0),
-    )
-
-
-def import_stalled(job: JobRun) -> None:
-    """core.jobs found this import's job without a heartbeat: its worker is gone
-    (registered in ``ImportsConfig.ready``)."""
-    run_id = (job.parameters or {}).get("import_id")
-    if run_id:
-        mark_interrupted(run_id, rows_done=job.progress_done)
-        # a large import killed as a bulk load left indexes and postings to finish; after
-        # this transaction, so the rebuild does not hold the recovery's lock
-        transaction.on_commit(pipeline.repair_unless_importing)
-
-
 @transaction.atomic
 def request_undo(*, actor, run: ImportRun) -> JobRun:
     """Undo a whole import (its batch id): created people go to the trash, updated ones
     get back the values the import replaced — unless someone changed them since."""
-    from .tasks import undo_import
-
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     if not run.undoable:
         raise DomainError(
@@ -378,158 +286,6 @@ def request_undo(*, actor, run: ImportRun) -> JobRun:
     actor_id = actor.pk if is_user(actor) else None
     transaction.on_commit(lambda: undo_import.enqueue(run.pk, actor_id))
     return job
-
-
-def perform_undo(run_id: int, actor_id: int | None = None) -> dict:
-    from daifuku.accounts.models import User
-
-    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    actor = actor or "import-undo"
-    job = (
-        JobRun.objects.filter(kind="import_undo", parameters__import_id=run_id)
-        .order_by("-id")
-        .first()
-    )
-    with transaction.atomic():
-        run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or not run.undoable:
-            return {}
-        if job:
-            jobs.mark_running(job, total=run.created_count + run.updated_count)
-        with acting("import", str(run.batch_id)[:32]):
-            result = (
-                companies.undo(run, actor, job)
-                if run.target == ImportTarget.COMPANY
-                else _undo(run, actor, job)
-            )
-        run.status = ImportRun.Status.UNDONE
-        run.save(update_fields=["status"])
-        audit.record(
-            actor=actor,
-            action="undo",
-            obj=run,
-            changes={k: [None, v] for k, v in result.items()},
-            note=str(run.batch_id),
-        )
-    if job:
-        jobs.finish(job, result=result, message=_("Import undone."))
-    return result
-
-
-def _undo(run: ImportRun, actor, job) -> dict:
-    user = actor if is_user(actor) else None
-    removed = 0
-    for batch in run.batches.exclude(created_first_id=None):
-        ids = list(
-            Person.objects.filter(
-                pk__gte=batch.created_first_id, pk__lte=batch.created_last_id
-            ).values_list("pk", flat=True)
-        )
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
-            Person.objects.filter(pk__in=chunk).update(
-                deleted_at=timezone.now(), deleted_by=user, version=F("version") + 1
-            )
-            for pk in chunk:
-                search.remove_document(PERSON, pk)
-            # the ids came with the import and leave with it: importing the file again matches nobody
-            ExternalId.objects.filter(person_id__in=chunk).delete()
-        removed += len(ids)
-        if job:
-            jobs.report_progress(job, removed)
-    reverted, conflicts = 0, 0
-    for outcome in run.outcomes.filter(action="updated").exclude(person_id=None):
-        person = Person.objects.filter(pk=outcome.person_id).first()
-        if person is None or "same_as_row" in outcome.changes:
-            continue
-        restore = {}
-        for name, pair in outcome.changes.items():
-            if name not in AUDITED_FIELDS and name not in ("emails", "phones", "tags"):
-                continue  # what the row said, not a value it replaced (warnings)
-            old, new = pair
-            if name in ("emails", "phones", "tags"):
-                current = _current_list(person, name)
-                if current == new:
-                    restore[name] = old
-                else:
-                    conflicts += 1
-            elif audit.snapshot(person, [name])[name] == new:
-                restore[name] = (
-                    custom_restore(old, new)
-                    if name == "custom_fields"
-                    else old
-                    if old is not None
-                    else ""
-                )
-            else:
-                conflicts += 1
-        if restore:
-            customer_services.update_person(actor=actor, person=person, data=restore)
-            reverted += 1
-    if removed:
-        audit.record(
-            actor=actor,
-            action="delete",
-            object_type="customers.person",
-            object_repr=run.original_name[:200],
-            changes={"people": [removed, None]},
-            note=f"undo of import {run.batch_id}",
-        )
-    companies_removed, companies_kept = _undo_created_companies(run, actor)
-    return {
-        "removed": removed,
-        "reverted": reverted,
-        "conflicts": conflicts,
-        "companies_removed": companies_removed,
-        "companies_kept": companies_kept,
-    }
-
-
-def _undo_created_companies(run: ImportRun, actor) -> tuple[int, int]:
-    """The companies the file's 会社名 column created go to the trash with the people —
-    unless they have become more than the import made: a company someone has edited since
-    (its version moved), or one that other data now points at (a contact of a person this
-    import did not create, a deal, an activity, an e-mail, a tag …). Those are kept: taking
-    them away would take other people's work with them. ``(removed, kept)``."""
-    ids = [pk for batch in run.batches.all() for pk in batch.created_company_ids]
-    if not ids:
-        return 0, 0
-    ranges = Q()
-    for batch in run.batches.exclude(created_first_id=None):
-        ranges |= Q(person_id__gte=batch.created_first_id, person_id__lte=batch.created_last_id)
-    removed = kept = 0
-    for company in Company.objects.filter(pk__in=ids).order_by("pk"):
-        if company.version > 1 or _referenced(company, ranges):
-            kept += 1
-            continue
-        try:
-            customer_services.delete_company(actor=actor, company=company)
-            removed += 1
-        except DomainError:
-            kept += 1  # no longer the undoer's to delete
-    return removed, kept
-
-
-def _referenced(company: Company, own_people: Q) -> bool:
-    """Whether anything but this import's own people points at ``company`` (every relation
-    of every app, trashed rows included)."""
-    if company.tags.exists():
-        return True
-    for relation in Company._meta.related_objects:
-        rows = relation.related_model._base_manager.filter(**{relation.field.name: company})
-        if relation.related_model is Contact and own_people:
-            rows = rows.exclude(own_people)
-        if rows.exists():
-            return True
-    return False
-
-
-def _current_list(person: Person, name: str) -> list[str]:
-    if name == "emails":
-        return list(person.emails.values_list("address", flat=True))
-    if name == "phones":
-        return list(person.phones.values_list("number", flat=True))
-    return list(person.tags.values_list("name", flat=True))
 
 
 @transaction.atomic

@@ -8,8 +8,16 @@ from __future__ import annotations
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import mapping
+from . import mapping, orders_mapping
 from .models import ImportTarget, MatchKey
+from .orders_mapping import ORDER_FIELDS
+
+#: An order history file (imports.orders); not one of ImportTarget's choices, so the
+#: import run's table needs no migration for it.
+ORDER_TARGET = "order"
+#: What a file can hold, as the import screen offers it.
+TARGET_CHOICES = [*ImportTarget.choices, (ORDER_TARGET, _("Orders"))]
+TARGET_VALUES = frozenset(value for value, _label in TARGET_CHOICES)
 
 #: The fields a column of a company file can fill, in the order the mapping screen lists them.
 COMPANY_FIELDS: dict[str, object] = {
@@ -184,6 +192,8 @@ def custom_definitions(target: str) -> dict[str, object]:
 def fields_for(target: str) -> dict[str, object]:
     """The fields a column of a ``target`` file can fill: the built-in ones, then the
     active custom fields (labelled as the administrator named them)."""
+    if target == ORDER_TARGET:
+        return dict(ORDER_FIELDS)
     fields = dict(COMPANY_FIELDS if target == ImportTarget.COMPANY else mapping.FIELDS)
     for name, definition in custom_definitions(target).items():
         fields[name] = gettext("%(label)s (custom field)") % {"label": definition.label}
@@ -202,7 +212,7 @@ def mapping_problems(target: str, column_mapping: dict[str, str], mode: str) -> 
     """What the mapping lacks for rows that create customers: a required custom field that
     no column fills would fail every new row, so it is said once, before the import runs
     (an update-only import keeps the values the customers have)."""
-    if mode == "update":
+    if mode == "update" or target == ORDER_TARGET:
         return []
     mapped = set(column_mapping.values())
     return [
@@ -230,6 +240,8 @@ def suggest(headers: list[str], target: str, preset: str = "") -> dict[str, str]
     """``{header: field}`` suggested for a file of ``target`` (presets are for people). A
     header that is a custom field's label (or key) goes to that field: the administrator
     defined it for exactly this data, so it wins over a built-in field's synonym."""
+    if target == ORDER_TARGET:
+        return orders_mapping.suggest(headers)
     if target == ImportTarget.COMPANY:
         chosen = mapping.suggest_from(headers, _COMPANY_INDEX)
     else:

@@ -1,19 +1,6 @@
-"""Background jobs of imports (django-tasks): idempotent, taking ids."""
+"""Former home of imports' jobs, kept because queued jobs name their task by its path
+(``daifuku.imports.tasks.run_import``): the jobs live in :mod:`daifuku.imports.jobs`."""
 
-from __future__ import annotations
+from .jobs import run_import, undo_import
 
-from django_tasks import task
-
-
-@task(queue_name="imports")
-def run_import(run_id: int) -> None:
-    from . import services
-
-    services.perform_import(run_id)
-
-
-@task(queue_name="imports")
-def undo_import(run_id: int, actor_id: int | None = None) -> None:
-    from . import services
-
-    services.perform_undo(run_id, actor_id)
+__all__ = ["run_import", "undo_import"]

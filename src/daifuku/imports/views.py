@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from daifuku.core import selections
 from daifuku.core.errors import DomainError, ValidationFailed
+from daifuku.customers import list_extensions, list_filters
 from daifuku.customers import selectors as customer_selectors
 from daifuku.customers.views.dedup import reason_labels
 
@@ -41,7 +42,7 @@ def home(request):
         {
             "page": page,
             "export_formats": EXPORT_LABELS,
-            "targets": ImportTarget.choices,
+            "targets": targets.TARGET_CHOICES,
             "query": request.GET.urlencode(),
         },
     )
@@ -108,6 +109,12 @@ def run_detail(request, pk: int):
             "auto_merge": request.POST.get("auto_merge") == "1",
             "consent_statement": request.POST.get("consent_statement", ""),
         }
+        if run.target == targets.ORDER_TARGET:  # an order history's own options
+            data.update(
+                create_missing_customers=request.POST.get("create_missing_customers") == "1",
+                currency=request.POST.get("currency", ""),
+                source=request.POST.get("source", ""),
+            )
         try:
             run = services.configure(actor=request.user, run=run, data=data)
             if request.POST.get("save_as"):
@@ -149,7 +156,7 @@ def _run_context(request, run: ImportRun, errors=None) -> dict:
         "run": run,
         "columns": columns,
         "fields": list(targets.fields_for(run.target).items()),
-        "targets": ImportTarget.choices,
+        "targets": targets.TARGET_CHOICES,
         "modes": ImportMode.choices,
         "keys": targets.key_choices(run.target),
         "encodings": [(e, ENCODING_LABELS[e]) for e in ENCODINGS],
@@ -162,7 +169,19 @@ def _run_context(request, run: ImportRun, errors=None) -> dict:
         else [],
         "outcomes": _outcomes(request, run, request.GET.get("rows", "")),
         "rows": request.GET.get("rows", ""),
+        **_order_options(run),
     }
+
+
+def _order_options(run: ImportRun) -> dict:
+    """What the form shows of an order import's options (imports.orders)."""
+    if run.target != targets.ORDER_TARGET:
+        return {}
+    from daifuku.commerce.maths.currency import MINOR_DIGITS
+
+    from . import orders
+
+    return {"order_options": orders.options(run), "currencies": list(MINOR_DIGITS)}
 
 
 ACTION_LABELS = {
@@ -255,10 +274,13 @@ def export_people(request):
     owner = request.GET.get("owner", "")
     filters = customer_selectors.PersonFilters(
         q=request.GET.get("q", "").strip(),
+        # ?segment=<id> and other narrowings of the list (customers.list_filters)
+        within=list_filters.from_query(request.user, request.GET)[0],
         owner=request.user.pk if owner == "me" else None,
         lifecycle=request.GET.get("lifecycle", ""),
         prefecture=request.GET.get("prefecture", ""),
         ids=_selected_people(request),
+        extra=list_extensions.filter_values(request.GET),
     )
     queryset = export_queryset(request.user, filters)
     export.record_export(

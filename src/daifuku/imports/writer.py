@@ -9,37 +9,26 @@ see the module docstring of :mod:`daifuku.imports.pipeline`.
 from __future__ import annotations
 
 import json
-from operator import itemgetter
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daifuku.core import audit, db, search
+from daifuku.accounts.permissions import is_user
+from daifuku.core import audit, db
 from daifuku.core.errors import DomainError, ValidationFailed
 from daifuku.core.japanese import normalize_text, split_company_name
 from daifuku.customers import services as customer_services
-from daifuku.customers.models import Company, Consent, Contact, EmailAddress, Person, PhoneNumber
-from daifuku.customers.search_index import PERSON
-from daifuku.customers.services.common import is_user, resolve_tags
+from daifuku.customers.models import Company, EmailAddress, Person, PhoneNumber
+from daifuku.customers.services import bulk_write
+from daifuku.customers.services.common import resolve_tags
 from daifuku.customers.services.people import AUDITED_FIELDS
+from daifuku.customers.validation import clean_member_number
 
 from . import duplicates, targets
 from .models import ExternalId, ImportBatch, ImportRowOutcome, ImportRun
 from .prepare import Outcomes, Row, _describe, _message, packed_values, write_all_or_nothing
-
-PERSON_COLUMNS = (
-    "id", "created_at", "updated_at", "deleted_at", "deleted_by_id", "version", "postal_code", "prefecture",
-    "city", "address_line", "building", "owner_id", "team_id", "family_name", "given_name", "family_kana",
-    "given_kana", "sort_kana", "birthday", "gender", "preferences", "notes", "relationship_stage", "lifecycle",
-    "source_channel", "custom_fields",
-)  # fmt: skip
-
-_BY_SORT_KANA = itemgetter(PERSON_COLUMNS.index("sort_kana"))
-_BY_ADDRESS = itemgetter(2)
-_BY_E164 = itemgetter(3)
-
 
 # a customer an import row updates, as read for its batch: the person, their e-mail
 # addresses, (number, E.164) of their phones and their tag names, in the relations' order
@@ -300,17 +289,19 @@ class Writer(Outcomes):
         return kept
 
     def _create(self, rows: list[Row]) -> int:
+        """Write a batch's new customers through customers' bulk-writing module (the same
+        rows the seeder writes); returns the id of the first (the others follow it)."""
         now = timezone.now()
         moment = self.ops.adapt_datetimefield_value(now)
         today = self.ops.adapt_datefield_value(timezone.localdate())
-        first = db.next_ids(Person._meta.db_table, len(rows))
+        first = db.next_ids(bulk_write.PEOPLE.name, len(rows))
         people, emails, phones, stages, documents, tag_links, consents, externals, contacts = (
             [] for _ in range(9)
         )
         owner_id, team_id = self.owner_id, self.team_id
+        stage = bulk_write.DEFAULT_STAGE
         for offset, row in enumerate(rows):
             pk = first + offset
-            stage = "exploratory"
             if row.document is None:
                 _describe(row)
             # a worker's row untouched since: its values as they travelled; else packed here
@@ -333,18 +324,10 @@ class Writer(Outcomes):
                 source,
             ) = packed
             people.append(
-                (
+                bulk_write.person_row(
                     pk,
                     moment,
-                    moment,
-                    None,
-                    None,
-                    1,
-                    postal or "",
-                    prefecture or "",
-                    city or "",
-                    line or "",
-                    building or "",
+                    (postal or "", prefecture or "", city or "", line or "", building or ""),
                     owner_id,
                     team_id,
                     family or "",
@@ -357,31 +340,32 @@ class Writer(Outcomes):
                     preferences or "",
                     notes or "",
                     stage,
-                    lifecycle or "lead",
+                    lifecycle or bulk_write.DEFAULT_LIFECYCLE,
                     source or "import",
                     json.dumps(row.data["custom_fields"], ensure_ascii=False)
                     if "custom_fields" in row.data
                     else "{}",
+                    clean_member_number(row.data.get("member_number")),
                 )
             )
             for address, label, is_primary in row.email_rows():
-                emails.append((pk, None, address, address.rpartition("@")[2], label, is_primary))
+                emails.append(bulk_write.email_row(pk, address, label, is_primary))
             for index, p in enumerate(row.phones):
-                phones.append((pk, None, *p, index == 0))
-            stages.append((pk, stage, today, self.owner_id, moment))
+                phones.append(bulk_write.person_phone_row(pk, p, index == 0))
+            stages.append(bulk_write.stage_row(pk, stage, today, owner_id, moment))
             documents.append((pk, *row.document))
             for name in row.data.get("tags", ()):
                 tag_links.append((pk, self._tag(name)))
             if row.data.get("consent_email") is not None:
                 consents.append(
-                    (
+                    bulk_write.consent_row(
                         pk,
                         "email",
                         "opted_in" if row.data["consent_email"] else "opted_out",
                         moment,
                         "import",
                         str(row.data.get("consent_evidence") or self.run.consent_statement)[:2000],
-                        self.owner_id,
+                        owner_id,
                     )
                 )
             if row.data.get("external_id"):
@@ -390,84 +374,33 @@ class Writer(Outcomes):
                 company = self._company(str(row.data["company_name"]))
                 if company is not None:
                     contacts.append(
-                        (
+                        bulk_write.contact_row(
                             pk,
                             company.pk,
                             str(row.data.get("department", ""))[:100],
                             str(row.data.get("title", ""))[:100],
                             False,
-                            "",
                             moment,
                         )
                     )
         # Rows go in the order of their most scattered indexes (the reading for people,
         # the address for emails, E.164 for phones): in a ledger that already holds a
         # million customers, consecutive inserts then land on the same index pages.
-        people.sort(key=_BY_SORT_KANA)
-        emails.sort(key=_BY_ADDRESS)
-        phones.sort(key=_BY_E164)
-        db.bulk_insert(Person._meta.db_table, PERSON_COLUMNS, people)
-        db.bulk_insert(
-            EmailAddress._meta.db_table,
-            ("person_id", "company_id", "address", "domain", "label", "is_primary"),
-            emails,
-        )
-        db.bulk_insert(
-            PhoneNumber._meta.db_table,
-            (
-                "person_id",
-                "company_id",
-                "number",
-                "e164",
-                "digits",
-                "digits_reversed",
-                "kind",
-                "is_primary",
-            ),
-            phones,
-        )
-        db.bulk_insert(
-            "customers_relationshipstagechange",
-            ("person_id", "stage", "reached_on", "changed_by_id", "created_at"),
-            stages,
-        )
+        bulk_write.PEOPLE.insert(people, in_index_order=True)
+        bulk_write.EMAILS.insert(emails, in_index_order=True)
+        bulk_write.PHONES.insert(phones, in_index_order=True)
+        bulk_write.STAGE_CHANGES.insert(stages)
         if tag_links:
-            db.bulk_insert(
-                Person.tags.through._meta.db_table, ("person_id", "tag_id"), sorted(set(tag_links))
-            )
+            bulk_write.TAG_LINKS.insert(sorted(set(tag_links)))
         if consents:
-            db.bulk_insert(
-                Consent._meta.db_table,
-                (
-                    "person_id",
-                    "channel",
-                    "status",
-                    "recorded_at",
-                    "method",
-                    "evidence",
-                    "recorded_by_id",
-                ),
-                consents,
-            )
-        if externals:
+            bulk_write.CONSENTS.insert(consents)
+        if externals:  # imports' own table
             db.bulk_insert(
                 ExternalId._meta.db_table, ("person_id", "company_id", "value"), externals
             )
         if contacts:
-            db.bulk_insert(
-                Contact._meta.db_table,
-                (
-                    "person_id",
-                    "company_id",
-                    "department",
-                    "title",
-                    "is_key_person",
-                    "notes",
-                    "created_at",
-                ),
-                contacts,
-            )
-        search.bulk_index_prepared(PERSON, documents)
+            bulk_write.CONTACTS.insert(contacts)
+        bulk_write.index_people(documents)
         return first
 
     def _missing_custom(self, row: Row) -> str:
@@ -592,6 +525,9 @@ class Writer(Outcomes):
         }
         if custom:
             data["custom_fields"] = custom  # the service merges them into the customer's
+        number = clean_member_number(row.data.get("member_number"))
+        if number and number != person.member_number:
+            data["member_number"] = number
         warnings = {"warnings": row.data["warnings"]} if "warnings" in row.data else {}
         if not data:
             return self.outcome(row, "unchanged", person_id=person_id, changes=warnings)
@@ -618,9 +554,9 @@ class Writer(Outcomes):
     def _auto_merge(self, first_id: int, count: int) -> int:
         """Merge newly created people into an existing record they match exactly
         (score 100: same name, reading, birthday, address and email or phone)."""
-        from daifuku.customers.dedup.merge import merge_people
         from daifuku.customers.dedup.records import load_people
         from daifuku.customers.dedup.scoring import score_people
+        from daifuku.customers.dedup.services.merge import merge_people
 
         merged = 0
         created = load_people(range(first_id, first_id + count))

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.permissions import CHANGE, DELETE, can
 from daifuku.core.conditional import if_match_version
-from daifuku.core.errors import PreconditionFailed, ValidationFailed
+from daifuku.core.errors import ValidationFailed
 from daifuku.core.pagination import keyset_page
 
 from . import selectors, services
@@ -259,9 +259,7 @@ def get_deal(request, deal_id: int, response: HttpResponse):
 )
 def update_deal(request, deal_id: int, payload: DealPatch, response: HttpResponse):
     deal = selectors.get_deal(request.auth, deal_id, CHANGE)
-    expected = if_match_version(request, deal.version)
-    if expected is not None and expected != deal.version:
-        raise PreconditionFailed()
+    expected = if_match_version(request, deal.version)  # 412 when it names another version
     deal = services.update_deal(
         actor=request.auth,
         deal=deal,

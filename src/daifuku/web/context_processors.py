@@ -12,7 +12,8 @@ AREAS = [
     ("companies", _("Companies"), "customers:companies", ()),
     ("activities", _("My day"), "activities:home", ()),
     ("sales", _("Sales"), "sales:home", ()),
-    ("marketing", _("Marketing"), "web:area-marketing", ()),
+    ("orders", _("Orders"), "commerce:orders", ()),
+    ("marketing", _("Marketing"), "marketing:segments", ()),
     ("service", _("Service"), "web:area-service", ()),
     ("analytics", _("Analytics"), "dashboards:home", ("/analytics/",)),
     ("imports", _("Import / export"), "imports:home", ()),
@@ -21,7 +22,15 @@ AREAS = [
         "settings",
         _("Settings"),
         "web:settings",
-        ("/accounts/", "customers:tags", "customers:custom-fields"),
+        (
+            "/accounts/",
+            "customers:tags",
+            "customers:custom-fields",
+            "commerce:channels",
+            "commerce:webhooks",
+            "behaviour:settings",
+            "analytics:rank-rules",
+        ),
     ),
 ]
 

@@ -48,4 +48,10 @@ def analytics_area(request):
 
 @login_required
 def settings_home(request):
-    return render(request, "web/settings.html")
+    # domains add their own settings sections (panels slot "settings": each template
+    # decides who sees it, e.g. administrators only)
+    return render(
+        request,
+        "web/settings.html",
+        {"settings_panels": panels.render_context("settings", request)},
+    )

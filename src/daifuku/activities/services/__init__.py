@@ -6,7 +6,6 @@ from .actions import (
     create_next_action,
     mark_notifications_read,
     notify,
-    send_reminder,
     update_next_action,
 )
 from .attachments import add_attachment, remove_attachment
@@ -39,7 +38,6 @@ __all__ = [
     "quick_entry",
     "remove_attachment",
     "return_daily_report",
-    "send_reminder",
     "set_activity_goal",
     "submit_daily_report",
     "update_next_action",

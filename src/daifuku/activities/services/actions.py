@@ -1,27 +1,24 @@
-"""Next actions: plan, change, complete, cancel; reminders and notifications."""
+"""Next actions: plan, change, complete, cancel; notifications. The reminders themselves
+are jobs (``activities.jobs``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import smtplib
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daifuku.accounts.models import User
-from daifuku.accounts.permissions import CHANGE
+from daifuku.accounts.permissions import CHANGE, ensure_can, is_user
 from daifuku.core import audit, events
 from daifuku.core.errors import DomainError, ValidationFailed
 
 from .. import subjects
 from ..models import NextAction, Notification, Priority, Status, TouchKind
-from .common import aware, choice, ensure_can, is_user, minutes, subject, text
+from .common import aware, choice, minutes, subject, text
 
 logger = logging.getLogger(__name__)
 AUDITED_FIELDS = (
@@ -37,16 +34,6 @@ AUDITED_FIELDS = (
     "subject_type",
     "subject_id",
 )
-# A reminder that could not go out within this time after the due time is no longer useful.
-REMINDER_GRACE = dt.timedelta(hours=12)
-# A reminder mail the server refused is tried again after these delays, then given up.
-MAIL_RETRY_DELAYS = (
-    dt.timedelta(minutes=1),
-    dt.timedelta(minutes=5),
-    dt.timedelta(minutes=15),
-    dt.timedelta(hours=1),
-)
-MAIL_LEASE = dt.timedelta(minutes=5)  # an attempt in progress: no other worker sends it
 
 
 def _assignee(value, errors: dict) -> User | None:
@@ -235,140 +222,3 @@ def mark_notifications_read(*, actor, ids=None) -> int:
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
     return rows.update(read_at=timezone.now())
-
-
-def due_reminder_ids(now=None) -> list[int]:
-    now = now or timezone.now()
-    return list(
-        NextAction.objects.filter(
-            status=Status.OPEN,
-            reminded_at__isnull=True,
-            remind_at__lte=now,
-            due_at__gte=now - REMINDER_GRACE,
-        )
-        .order_by("remind_at")
-        .values_list("pk", flat=True)[:500]
-    )
-
-
-def _reminder_text(action: NextAction) -> tuple[str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
-        when = timezone.localtime(action.due_at).strftime("%Y-%m-%d %H:%M")
-        title = _("Reminder: %(title)s at %(when)s") % {"title": action.title, "when": when}
-        body = _("%(customer)s — %(title)s, due %(when)s.") % {
-            "customer": str(action.customer),
-            "title": action.title,
-            "when": when,
-        }
-    return title, body
-
-
-def send_reminder(action_id: int, *, now=None) -> bool:
-    """Remind the assignee of one action in the app — once, whatever the mail server
-    does. The row is claimed with a conditional UPDATE in the same transaction as the
-    notification, so a second run (two workers, a retry) finds nothing to do. The email
-    is a separate step (:func:`send_reminder_mail`), queued after commit and retried."""
-    from django.urls import reverse
-
-    from ..tasks import send_reminder_mail_task
-
-    now = now or timezone.now()
-    with transaction.atomic():
-        claimed = NextAction.objects.filter(
-            pk=action_id, status=Status.OPEN, reminded_at__isnull=True
-        ).update(reminded_at=now)
-        if not claimed:
-            return False
-        action = NextAction.objects.select_related("assignee", "person", "company").get(
-            pk=action_id
-        )
-        title, body = _reminder_text(action)
-        notify(
-            user=action.assignee,
-            key=f"reminder:{action.pk}:{action.due_at.isoformat()}",
-            title=title,
-            body=body,
-            url=reverse("activities:home"),
-        )
-        if action.assignee.email:
-            NextAction.objects.filter(pk=action_id).update(
-                reminder_mail_at=now, reminder_mail_attempts=0, reminder_mailed_at=None
-            )
-            transaction.on_commit(lambda: send_reminder_mail_task.enqueue(action_id))
-    return True
-
-
-def _mail_retry_delay(attempts: int) -> dt.timedelta:
-    return MAIL_RETRY_DELAYS[min(attempts, len(MAIL_RETRY_DELAYS)) - 1]
-
-
-def send_reminder_mail(action_id: int, *, now=None) -> bool:
-    """Send the email of a reminder already shown in the app. The attempt is claimed for a
-    few minutes (a second worker does not send it twice); a refused or unreachable mail
-    server is logged and the mail retried later (1, 5, 15, 60 minutes) — never fatal, and
-    the in-app notification stays. After the last attempt it is given up (logged)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        claimed = NextAction.objects.filter(
-            pk=action_id,
-            status=Status.OPEN,
-            reminder_mailed_at__isnull=True,
-            reminder_mail_at__lte=now,
-        ).update(
-            reminder_mail_at=now + MAIL_LEASE,
-            reminder_mail_attempts=F("reminder_mail_attempts") + 1,
-        )
-    if not claimed:
-        return False
-    action = NextAction.objects.select_related("assignee", "person", "company").get(pk=action_id)
-    title, body = _reminder_text(action)
-    try:
-        send_mail(title, body, None, [action.assignee.email], fail_silently=False)
-    except (OSError, smtplib.SMTPException) as exc:
-        attempts = action.reminder_mail_attempts
-        if attempts >= len(MAIL_RETRY_DELAYS):
-            logger.error(
-                "reminder mail for next action %s given up after %s attempts: %s",
-                action_id,
-                attempts,
-                exc,
-            )
-            retry_at = None
-        else:
-            retry_at = now + _mail_retry_delay(attempts)
-            logger.warning(
-                "reminder mail for next action %s failed (attempt %s), retrying at %s: %s",
-                action_id,
-                attempts,
-                retry_at.isoformat(),
-                exc,
-            )
-        NextAction.objects.filter(pk=action_id).update(reminder_mail_at=retry_at)
-        return False
-    NextAction.objects.filter(pk=action_id).update(
-        reminder_mailed_at=timezone.now(), reminder_mail_at=None
-    )
-    return True
-
-
-def due_reminder_mail_ids(now=None) -> list[int]:
-    now = now or timezone.now()
-    return list(
-        NextAction.objects.filter(
-            reminder_mail_at__lte=now, reminder_mailed_at__isnull=True, status=Status.OPEN
-        )
-        .order_by("reminder_mail_at")
-        .values_list("pk", flat=True)[:500]
-    )
-
-
-def send_due_reminders(now=None) -> int:
-    """Enqueue a reminder task per due action (called by the worker's schedule)."""
-    from ..tasks import send_reminder_mail_task, send_reminder_task
-
-    ids = due_reminder_ids(now)
-    for action_id in ids:
-        send_reminder_task.enqueue(action_id)
-    for action_id in due_reminder_mail_ids(now):  # mails whose retry time has come
-        send_reminder_mail_task.enqueue(action_id)
-    return len(ids)

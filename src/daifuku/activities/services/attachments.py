@@ -16,12 +16,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from daifuku.accounts.permissions import CHANGE, DELETE
+from daifuku.accounts.permissions import CHANGE, DELETE, ensure_can, is_user
 from daifuku.core import audit
 from daifuku.core.errors import ValidationFailed
 
 from ..models import Touch, TouchAttachment
-from .common import ensure_can, is_user
 from .file_checks import check_image_size, check_office_archive, check_pdf
 
 IMAGE_TYPES = {

@@ -9,8 +9,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from daifuku.accounts.permissions import can, ensure_can, is_user  # noqa: F401
-
 SUBJECT_TYPE = re.compile(r"^[a-z_]+\.[a-z_]+$")
 
 

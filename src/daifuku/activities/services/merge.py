@@ -11,49 +11,47 @@ from . import rollups
 MODELS = (Touch, NextAction, OwnershipPeriod)
 
 
-def _field(survivor) -> str:
-    return "person" if survivor._meta.model_name == "person" else "company"
-
-
-def move_rows_on_merge(*, survivor, loser, journal, **_ignored) -> dict[str, int]:
+def move_rows_on_merge(
+    *, entity: str, survivor_id: int, loser_id: int, journal_id: int, **_ignored
+) -> dict[str, int]:
     """``customer.merging`` participant."""
-    from daifuku.customers.dedup.journal import move_rows
+    from daifuku.customers.dedup.services.journal import move_rows
 
-    field = _field(survivor)
+    field = entity
     facts = []
     if field == "person":
         facts = [
             rollups.TouchFacts.of(t)
-            for t in Touch.objects.filter(person_id=loser.pk).only(
+            for t in Touch.objects.filter(person_id=loser_id).only(
                 "rep_id", "team_id", "person_id", "occurred_at", "kind"
             )
         ]
     moved = {
         model._meta.label_lower: move_rows(
-            journal, model.objects.filter(**{field: loser.pk}), field, survivor.pk
+            journal_id, model.objects.filter(**{f"{field}_id": loser_id}), field, survivor_id
         )
         for model in MODELS
     }
     if facts:
         rollups.apply(
-            [(f, -1) for f in facts] + [(f.moved(person_id=survivor.pk), 1) for f in facts]
+            [(f, -1) for f in facts] + [(f.moved(person_id=survivor_id), 1) for f in facts]
         )
     return moved
 
 
-def move_touches_back_on_unmerge(*, survivor, loser, journal, **_ignored) -> int:
+def move_touches_back_on_unmerge(
+    *, entity: str, survivor_id: int, loser_id: int, journal_id: int, **_ignored
+) -> int:
     """``customer.unmerging`` participant: runs before the generic undo puts the journalled
     rows back, so it moves the journalled touches back itself (the undo then finds them
     where it would have put them) and lets the derived rows follow."""
-    if _field(survivor) != "person":
+    from daifuku.customers.dedup.selectors import moved_row_ids
+
+    if entity != "person":
         return 0
-    ids = list(
-        journal.entries.filter(
-            model=Touch._meta.label_lower, action="moved", field="person_id"
-        ).values_list("row_id", flat=True)
-    )
+    ids = moved_row_ids(journal_id, Touch._meta.label_lower, "person_id")
     if not ids:
         return 0
     return rollups.move_people(
-        Touch.objects.filter(pk__in=ids), from_person_id=survivor.pk, to_person_id=loser.pk
+        Touch.objects.filter(pk__in=ids), from_person_id=survivor_id, to_person_id=loser_id
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daifuku.accounts.models import Team, User
-from daifuku.accounts.permissions import VIEW, restrict
+from daifuku.accounts.permissions import VIEW, is_user, restrict
 from daifuku.core import audit, events
 from daifuku.core.errors import DomainError, NotFound, ValidationFailed
 from daifuku.customers import services as customer_services
@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..permissions import is_team_lead
 from .actions import notify
-from .common import is_user, text
+from .common import text
 
 
 def _lead_only(actor, team: Team | None = None, rep: User | None = None) -> None:

@@ -9,14 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daifuku.accounts.permissions import CHANGE, DELETE
+from daifuku.accounts.permissions import CHANGE, DELETE, ensure_can, is_user
 from daifuku.core import audit, events
 from daifuku.core.errors import DomainError, ValidationFailed
 
 from .. import subjects
 from ..models import Mood, Touch, TouchKind
 from . import rollups
-from .common import aware, choice, ensure_can, is_user, minutes, subject, text
+from .common import aware, choice, minutes, subject, text
 
 # Content fields are audited by name only: the customer's history is seen more widely
 # than the touch itself (another team, private notes), so their text must not leak there.

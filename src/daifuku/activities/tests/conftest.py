@@ -8,6 +8,8 @@ import io
 import pytest
 from PIL import Image
 
+from daifuku.customers.tests import factories
+
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
@@ -17,25 +19,17 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def person(rep):
-    from daifuku.customers.services import create_person
-
-    return create_person(
-        actor=rep, data={"family_name": "山田", "given_name": "太郎", "family_kana": "ヤマダ"}
-    )
+    return factories.person(rep, family_name="山田", given_name="太郎", family_kana="ヤマダ")
 
 
 @pytest.fixture
 def company(rep):
-    from daifuku.customers.services import create_company
-
-    return create_company(actor=rep, data={"name": "株式会社山田製作所"})
+    return factories.company(rep)
 
 
 @pytest.fixture
 def osaka_person(other_rep):
-    from daifuku.customers.services import create_person
-
-    return create_person(actor=other_rep, data={"family_name": "大阪", "given_name": "花子"})
+    return factories.person(other_rep, family_name="大阪", given_name="花子")
 
 
 def image_bytes(fmt: str = "PNG", size=(640, 480)) -> bytes:
@@ -71,33 +65,18 @@ def log(rep, person):
 @pytest.fixture
 def make_deal(db):
     """A deal of ``person`` owned by ``actor`` (the subject touches and next actions hang on).
-    Sales sits above activities: reached by name, as activities' own code reaches it."""
+    Sales sits above activities: its factories are reached by name, as activities' own
+    code reaches sales."""
     import importlib
 
-    sales = importlib.import_module("daifuku.sales.services")
-    create_deal, create_pipeline = sales.create_deal, sales.create_pipeline
-
-    pipeline = create_pipeline(
-        actor="test",
-        name="新規開拓",
-        stages=[
-            {"name": "見込み", "probability": 10},
-            {"name": "受注", "kind": "won"},
-            {"name": "失注", "kind": "lost"},
-        ],
-    )
+    sales = importlib.import_module("daifuku.sales.tests.factories")
+    pipeline = sales.pipeline()
 
     def make(actor, person, **data):
-        return create_deal(
-            actor=actor,
-            data={
-                "title": "基幹システム更改",
-                "person_id": person.pk,
-                "pipeline_id": pipeline.pk,
-                "amount": 1_000_000,
-                "expected_close": dt.date(2027, 3, 31),
-                **data,
-            },
+        return sales.deal(
+            actor,
+            pipeline,
+            **{"person_id": person.pk, "expected_close": dt.date(2027, 3, 31), **data},
         )
 
     return make

@@ -153,7 +153,7 @@ def test_fast_dashboard_equals_naive_after_random_writes(world, rep, teammate):
 
 
 def test_merge_and_undo_move_the_derived_rows(world, rep):
-    merge = pytest.importorskip("daifuku.customers.dedup.merge")
+    merge = pytest.importorskip("daifuku.customers.dedup.services.merge")
     survivor, loser = world["people"][0], world["people"][2]  # both owned by rep
     now = timezone.now()
     today = timezone.localdate(now)

@@ -9,8 +9,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from daifuku.activities import services
+from daifuku.activities.jobs import send_reminder, send_reminder_mail
 from daifuku.activities.models import NextAction, Notification
-from daifuku.activities.services.actions import send_reminder_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -192,12 +192,12 @@ def test_reminder_fires_once_by_email_and_in_app(
         person=person,
         data={"title": "来月の訪問", "due_at": timezone.now() + dt.timedelta(days=30)},
     )
-    from daifuku.activities.tasks import run_reminders
+    from daifuku.activities.jobs import run_reminders
 
     with django_capture_on_commit_callbacks(execute=True):
         assert run_reminders() == 1  # the notification, then the mail once it committed
     assert run_reminders() == 0  # the worker ticking again finds nothing
-    assert services.send_reminder(action.pk) is False  # a duplicate task does nothing either
+    assert send_reminder(action.pk) is False  # a duplicate task does nothing either
     assert send_reminder_mail(action.pk) is False  # nor a duplicate mail task
     assert len(received) == 1
     assert received[0].rcpt_tos == ["rep@example.jp"]
@@ -215,11 +215,11 @@ def test_rescheduling_reminds_again(rep, person):
         person=person,
         data={"title": "電話", "due_at": timezone.now() + dt.timedelta(minutes=5)},
     )
-    assert services.send_reminder(action.pk) is True
+    assert send_reminder(action.pk) is True
     services.update_next_action(
         actor=rep, action=action, data={"due_at": timezone.now() + dt.timedelta(minutes=10)}
     )
-    assert services.send_reminder(action.pk) is True
+    assert send_reminder(action.pk) is True
     assert Notification.objects.filter(user=rep).count() == 2
 
 
@@ -248,7 +248,7 @@ def test_no_mail_server_still_reminds_in_the_app_and_retries_the_mail(
         person=person,
         data={"title": "電話", "due_at": timezone.now() + dt.timedelta(minutes=5)},
     )
-    from daifuku.activities.tasks import run_reminders
+    from daifuku.activities.jobs import run_reminders
 
     with caplog.at_level("WARNING", logger="daifuku.activities.services.actions"):
         with django_capture_on_commit_callbacks(execute=True):
@@ -289,7 +289,7 @@ def test_a_mail_that_keeps_failing_is_given_up_and_logged(settings, rep, person,
         person=person,
         data={"title": "電話", "due_at": timezone.now() + dt.timedelta(minutes=5)},
     )
-    assert services.send_reminder(action.pk) is True
+    assert send_reminder(action.pk) is True
     when = timezone.now()
     for _attempt in range(4):  # now, then after 1, 5 and 15 minutes
         assert send_reminder_mail(action.pk, now=when) is False

@@ -114,7 +114,7 @@ def test_handover_of_another_teams_customer_is_404(client, rep, teammate, osaka_
 
 
 def test_merge_moves_touches_and_undo_puts_them_back(rep, person, log):
-    merge = pytest.importorskip("daifuku.customers.dedup.merge")
+    merge = pytest.importorskip("daifuku.customers.dedup.services.merge")
     from daifuku.customers.services import create_person
 
     loser = create_person(actor=rep, data={"family_name": "山田", "given_name": "太郎"})

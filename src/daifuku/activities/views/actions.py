@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from daifuku.accounts.permissions import CHANGE
 from daifuku.core.errors import DomainError
-from daifuku.customers.views.common import run_service
+from daifuku.core.screens import run_service, safe_next
 
 from .. import selectors, services
 from ..forms import NextActionForm
-from .common import customer_from, safe_next
+from .common import customer_from
 
 
 @login_required

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.permissions import sees_everything
-from daifuku.core.screens import safe_next  # noqa: F401  (moved to core.screens)
 from daifuku.customers import selectors as customer_selectors
 
 from ..permissions import is_team_lead

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from daifuku.accounts import selectors as account_selectors
+from daifuku.core.screens import page_or_partial, safe_next, wants_partial
 
 from .. import selectors, services
 from ..calendar import feed_for
 from ..timeline_sources import calendar_url
-from .common import rep_for, safe_next
+from .common import rep_for
 
 
 @login_required
@@ -34,12 +35,9 @@ def home(request):
         "calendar_url": calendar_url(request, request.user),
         "calendar_panel": {"calendar_url": calendar_url(request, request.user)},
     }
-    template = (
-        "activities/partials/_my_day.html"
-        if request.htmx and not request.htmx.boosted
-        else "activities/home.html"
+    return page_or_partial(
+        request, "activities/home.html", "activities/partials/_my_day.html", context
     )
-    return render(request, template, context)
 
 
 @login_required
@@ -56,7 +54,7 @@ def notification_list(request):
 def notifications_read(request):
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
     services.mark_notifications_read(actor=request.user, ids=ids)
-    if request.htmx:
+    if wants_partial(request):
         return render(request, "activities/partials/_notifications.html", {"notifications": []})
     return redirect(safe_next(request, reverse("activities:notifications")))
 

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from daifuku.accounts import selectors as account_selectors
+from daifuku.core.screens import int_or_none, run_service, safe_next
 from daifuku.customers import selectors as customer_selectors
-from daifuku.customers.views.common import int_or_none, run_service
 
 from .. import dashboard, selectors, services
 from ..forms import CommentForm, GoalForm, HandoverForm, ReportForm
 from ..models import GoalPeriod, Mood, ReportStatus, TouchKind
-from .common import may_see_customers_of, parse_day, rep_for, safe_next
+from .common import may_see_customers_of, parse_day, rep_for
 
 
 @login_required

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from daifuku.accounts.permissions import CHANGE, DELETE
-from daifuku.customers.views.common import run_service
+from daifuku.core.screens import run_service, safe_next
 
 from .. import selectors, services, subjects
 from ..forms import QuickEntryForm, TouchForm
-from .common import customer_from, safe_next
+from .common import customer_from
 
 
 def _back(person, company) -> str:

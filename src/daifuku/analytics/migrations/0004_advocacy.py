@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("analytics", "0001_initial"),
+        ("analytics", "0003_clv_and_recommendations"),
         ("customers", "0008_search_folds_kanji_variants"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

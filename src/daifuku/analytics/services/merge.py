@@ -8,20 +8,22 @@ from __future__ import annotations
 from ..models import NpsAnswer, Referral
 
 
-def on_customer_merging(survivor, loser, journal, **_ignored) -> dict[str, int]:
-    from daifuku.customers.dedup.journal import move_rows
-    from daifuku.customers.models import Person
+def on_customer_merging(
+    *, entity: str, survivor_id: int, loser_id: int, journal_id: int, **_ignored
+) -> dict[str, int]:
+    """``customer.merging`` participant (inside the merge transaction): rows moved."""
+    from daifuku.customers.dedup.services.journal import move_rows
 
-    if not isinstance(loser, Person):
+    if entity != "person":
         return {}
     return {
         "analytics.npsanswer": move_rows(
-            journal, NpsAnswer.objects.filter(person_id=loser.pk), "person", survivor.pk
+            journal_id, NpsAnswer.objects.filter(person_id=loser_id), "person", survivor_id
         ),
         "analytics.referral": move_rows(
-            journal, Referral.objects.filter(referrer_id=loser.pk), "referrer", survivor.pk
+            journal_id, Referral.objects.filter(referrer_id=loser_id), "referrer", survivor_id
         )
         + move_rows(
-            journal, Referral.objects.filter(referred_id=loser.pk), "referred", survivor.pk
+            journal_id, Referral.objects.filter(referred_id=loser_id), "referred", survivor_id
         ),
     }

@@ -180,7 +180,7 @@ def test_person_page_panel_and_pages(rep, manager, people):
 
 @pytest.mark.django_db(transaction=True)
 def test_merge_moves_answers_and_referrals(admin, rep, people):
-    from daifuku.customers.dedup.merge import merge_people, undo_merge
+    from daifuku.customers.dedup.services.merge import merge_people, undo_merge
 
     hanako, taro, jiro = people["hanako"], people["taro"], people["jiro"]
     services.record_nps(actor=rep, person=taro, score=10)

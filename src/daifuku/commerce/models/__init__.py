@@ -2,6 +2,7 @@
 
 from .catalog import TAX_RATES, Product, TaxCategory
 from .orders import Channel, Order, OrderLine, OrderStatus, Return, ReturnKind, ReturnLine
+from .webhooks import WebhookDelivery, WebhookKind, WebhookSource
 
 __all__ = [
     "TAX_RATES",
@@ -14,4 +15,7 @@ __all__ = [
     "ReturnKind",
     "ReturnLine",
     "TaxCategory",
+    "WebhookDelivery",
+    "WebhookKind",
+    "WebhookSource",
 ]

@@ -14,8 +14,6 @@ from daifuku.customers import selectors as customer_selectors
 from ..models import Channel, Order, OrderLine, Return
 
 ORDERING = ["-ordered_at", "-id"]
-# the custom field (顧客台帳 → カスタム項目, text) that holds a shop's member number
-MEMBER_NUMBER_KEY = "member_number"
 
 
 def orders_queryset(user, action: str = VIEW) -> QuerySet:
@@ -91,11 +89,7 @@ def customer_for_api(user, *, person_id=None, company_id=None, customer_number=N
         return {"person": customer_selectors.get_person(user, person_id)}
     if company_id not in (None, ""):
         return {"company": customer_selectors.get_company(user, company_id)}
-    matches = list(
-        customer_selectors.people_queryset(user).filter(
-            **{f"custom_fields__{MEMBER_NUMBER_KEY}": str(customer_number).strip()}
-        )[:2]
-    )
+    matches = list(customer_selectors.people_with_member_number(user, str(customer_number))[:2])
     if len(matches) != 1:
         message = (
             _("No customer has this member number.")

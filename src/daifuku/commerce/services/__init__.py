@@ -2,13 +2,16 @@
 
 from .catalog import create_product, update_product
 from .channels import create_channel, update_channel
+from .imported import record_imported_orders, remove_imported_orders
 from .orders import record_order, record_return
 
 __all__ = [
     "create_channel",
     "create_product",
     "record_order",
+    "record_imported_orders",
     "record_return",
+    "remove_imported_orders",
     "update_channel",
     "update_product",
 ]

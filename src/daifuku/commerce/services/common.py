@@ -7,11 +7,10 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
-from daifuku.accounts.permissions import sees_everything
+from daifuku.accounts.permissions import is_user, sees_everything
 from daifuku.core.errors import PermissionDenied
-from daifuku.customers.services.common import is_user
 
-__all__ = ["is_user", "require_manager", "yen"]
+__all__ = ["require_manager", "yen"]
 
 
 def require_manager(actor) -> None:

@@ -7,21 +7,16 @@ from __future__ import annotations
 from ..models import Order
 
 
-def on_customer_merging(survivor, loser, journal, **_ignored) -> dict[str, int]:
+def on_customer_merging(
+    *, entity: str, survivor_id: int, loser_id: int, journal_id: int, **_ignored
+) -> dict[str, int]:
     """``customer.merging`` participant (inside the merge transaction): rows moved per model."""
-    from daifuku.customers.dedup.journal import move_rows
-    from daifuku.customers.models import Company, Person
+    from daifuku.customers.dedup.services.journal import move_rows
 
-    if isinstance(loser, Person):
-        return {
-            "commerce.order": move_rows(
-                journal, Order.objects.filter(person_id=loser.pk), "person", survivor.pk
-            )
-        }
-    if isinstance(loser, Company):
-        return {
-            "commerce.order": move_rows(
-                journal, Order.objects.filter(company_id=loser.pk), "company", survivor.pk
-            )
-        }
-    return {}
+    if entity not in ("person", "company"):
+        return {}
+    return {
+        "commerce.order": move_rows(
+            journal_id, Order.objects.filter(**{f"{entity}_id": loser_id}), entity, survivor_id
+        )
+    }

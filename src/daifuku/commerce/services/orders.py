@@ -16,16 +16,18 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daifuku.accounts.permissions import CHANGE, VIEW
+from daifuku.accounts.permissions import CHANGE, VIEW, ensure_can
 from daifuku.core import audit, events
 from daifuku.core.errors import ValidationFailed
-from daifuku.customers.services.common import ensure_can
 
 from ..maths import tax as tax_maths
 from ..models import Channel, Order, OrderLine, OrderStatus, Product, Return, ReturnKind, ReturnLine
 from .common import yen
 
 RATES = (10, 8)
+#: An imported order may be free of Japanese consumption tax (an overseas shop's history,
+#: amounts in another currency): rate 0.
+IMPORT_RATES = (10, 8, 0)
 MAX_LINES = 500
 MAX_QUANTITY = 1_000_000
 
@@ -67,13 +69,17 @@ def _channel(value) -> Channel | None:
     return found
 
 
-def _rate(value, field: str, errors: dict) -> int | None:
+def _rate(value, field: str, errors: dict, rates: tuple[int, ...] = RATES) -> int | None:
     try:
         rate = int(value)
     except (TypeError, ValueError):
         rate = None
-    if isinstance(value, bool) or rate not in RATES:
-        errors[field] = [_("Use a tax rate of 10 or 8 (%).")]
+    if isinstance(value, bool) or rate not in rates:
+        errors[field] = (
+            [_("Use a tax rate of 10, 8 or 0 (%).")]
+            if 0 in rates
+            else [_("Use a tax rate of 10 or 8 (%).")]
+        )
         return None
     return rate
 
@@ -98,7 +104,9 @@ def _product(raw: dict, field: str, errors: dict) -> Product | None:
     return None
 
 
-def _clean_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _clean_lines(
+    lines: list[dict[str, Any]], rates: tuple[int, ...] = RATES
+) -> list[dict[str, Any]]:
     """Each line: a product (``product``, ``sku`` or ``product_id``) or a ``name``, a
     ``quantity``, a ``unit_price`` before tax and a ``tax_rate`` (a product gives its
     own price and rate when they are not stated)."""
@@ -133,7 +141,7 @@ def _clean_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         rate = raw.get("tax_rate")
         if rate in (None, ""):
             rate = product.tax_rate if product is not None else 10
-        rate = _rate(rate, f"{field}.tax_rate", errors)
+        rate = _rate(rate, f"{field}.tax_rate", errors, rates)
         cleaned.append(
             {
                 "product": product,
@@ -168,12 +176,15 @@ def record_order(
     lines: list[dict[str, Any]] | None = None,
     total=None,
     tax_rate=None,
+    rates: tuple[int, ...] = RATES,
 ) -> tuple[Order, bool]:
     """Record a customer's purchase; returns ``(order, created)``. The same ``number``
     from the same ``source`` again returns the order already recorded (``created`` is
     False) and changes nothing. Either ``lines`` (prices before tax) or ``total`` (tax
     included, with its ``tax_rate``, 10 % unless stated) is given. Tax: per rate, once
-    per order, rounded down. Emits ``order.recorded`` after commit."""
+    per order, rounded down. ``rates``: the tax rates allowed (an import may allow 0).
+    Gathers ``order.recording`` in the transaction and emits ``order.recorded`` after
+    commit."""
     number = str(number or "").strip()
     source = str(source or "api").strip()[:40] or "api"
     if not number:
@@ -198,7 +209,7 @@ def record_order(
             {"total": [_("Give either the lines or the total, not both.")]}, code="lines_and_total"
         )
     if lines is not None:
-        cleaned = _clean_lines(lines)
+        cleaned = _clean_lines(lines, rates)
         summary = tax_maths.compute_by_rate((line["amount"], line["tax_rate"]) for line in cleaned)
         if any(rate.taxable < 0 for rate in summary.per_rate):
             raise ValidationFailed(
@@ -208,7 +219,7 @@ def record_order(
     else:
         errors: dict[str, list[str]] = {}
         amount = yen(total, "total", errors, required=True)
-        rate = _rate(10 if tax_rate in (None, "") else tax_rate, "tax_rate", errors)
+        rate = _rate(10 if tax_rate in (None, "") else tax_rate, "tax_rate", errors, rates)
         if errors:
             raise ValidationFailed(
                 errors, code="no_lines" if "total" in errors and total in (None, "") else None
@@ -259,6 +270,8 @@ def record_order(
             "items": [None, order.item_count],
         },
     )
+    # what depends on the order (analytics: the customer's figures and rank) in this transaction
+    events.gather("order.recording", order_id=order.pk, **customer_payload(order))
     events.emit("order.recorded", order_id=order.pk, **customer_payload(order))
     return order, True
 
@@ -425,6 +438,9 @@ def record_return(
             "items": [None, ret.item_count],
             "status": [previous, current.status],
         },
+    )
+    events.gather(
+        "order.returning", order_id=current.pk, return_id=ret.pk, **customer_payload(current)
     )
     events.emit(
         "order.returned", order_id=current.pk, return_id=ret.pk, **customer_payload(current)

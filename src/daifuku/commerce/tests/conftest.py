@@ -6,19 +6,17 @@ import datetime as dt
 
 import pytest
 
+from daifuku.customers.tests import factories
+
 
 @pytest.fixture
 def person(rep):
-    from daifuku.customers.services import create_person
-
-    return create_person(actor=rep, data={"family_name": "山田", "given_name": "花子"})
+    return factories.person(rep, family_name="山田", given_name="花子")
 
 
 @pytest.fixture
 def company(rep):
-    from daifuku.customers.services import create_company
-
-    return create_company(actor=rep, data={"name": "株式会社山田製作所"})
+    return factories.company(rep)
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ def test_total_only_company_and_member_number(rep_api, company, rep):
         1_100,
         "company",
     )
-    Person.objects.create(family_name="会員", custom_fields={"member_number": "M-77"}, owner=rep)
+    Person.objects.create(family_name="会員", member_number="M-77", owner=rep)
     member = rep_api.post(
         "/api/v1/orders",
         {
@@ -233,3 +233,21 @@ def test_channels_are_a_list_managers_keep(rep_api, admin_api, person, products)
         "/api/v1/orders", {**BODY, "number": "K-2", "channel": "屋台", "person_id": person.pk}
     )
     assert "店舗、EC、電話、外商、イベント" in refused.json()["errors"]["channel"][0]
+
+
+def test_member_number_given_through_the_people_api_names_the_customer_of_an_order(rep_api):
+    person = rep_api.post(
+        "/api/v1/people", {"family_name": "会員", "member_number": "ＥＣ－０４２"}
+    )
+    assert person.status_code == 201 and person.json()["member_number"] == "EC-042"
+    order = rep_api.post(
+        "/api/v1/orders",
+        {"number": "EC-9", "customer_number": "EC-042", "ordered_at": "2026-11-04", "total": 1_100},
+    )
+    assert order.status_code == 201
+    assert order.json()["person_id"] == person.json()["id"]
+    unknown = rep_api.post(
+        "/api/v1/orders",
+        {"number": "EC-10", "customer_number": "EC-999", "ordered_at": "2026-11-04", "total": 1},
+    )
+    assert unknown.status_code == 422 and unknown.json()["code"] == "unknown_customer"

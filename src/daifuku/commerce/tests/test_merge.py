@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_merge_moves_orders_and_undo_puts_them_back(admin, rep, person, products):
-    from daifuku.customers.dedup.merge import merge_people, undo_merge
+    from daifuku.customers.dedup.services.merge import merge_people, undo_merge
     from daifuku.customers.services import create_person
 
     loser = create_person(actor=rep, data={"family_name": "山田", "given_name": "はなこ"})

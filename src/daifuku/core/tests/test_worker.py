@@ -22,7 +22,7 @@ ENQUEUE_SCAN = """
 import django
 django.setup()
 from django.db import transaction
-from daifuku.customers.dedup.services import start_scan
+from daifuku.customers.dedup.services.decisions import start_scan
 with transaction.atomic():
     job = start_scan(actor="test", entity_type="person")
 print(job.pk)

@@ -1,11 +1,16 @@
 """名寄せ: finding records of the same customer, merging them, and undoing merges.
 
 * :mod:`.scoring` — how alike two records are, with reason codes;
+* :mod:`.records` — the records as scoring reads them;
 * :mod:`.scan` — blocking + scoring over the whole ledger (``daifuku dedup scan``);
-* :mod:`.merge` — ``merge_people`` / ``merge_companies`` / ``undo_merge`` (services);
-* :mod:`.journal` — ``move_rows`` / ``delete_rows`` for ``customer.merging`` participants;
-* :mod:`.services` — decisions on candidate groups (merge, not a duplicate);
-* :mod:`.selectors` — the review queue and the probable-duplicate check.
+* :mod:`.services` — every write: ``services.merge`` (``merge_people`` /
+  ``merge_companies`` / ``undo_merge``), ``services.journal`` (``move_rows`` /
+  ``delete_rows`` for ``customer.merging`` participants), ``services.decisions`` (decisions
+  on candidate groups, queuing a scan), ``services.candidates`` (the scan storing its groups);
+* :mod:`.selectors` — the review queue and the probable-duplicate check;
+* :mod:`.jobs` — the scan as a background job.
+
+The command ``daifuku dedup`` is ``customers/management/commands/dedup.py``.
 """
 
 

@@ -10,8 +10,9 @@ the write path already normalised:
 * companies: the same name without legal form; the same email or phone.
 
 Each pair within a block is scored (:mod:`.scoring`); pairs at or above the threshold that
-nobody marked "not a duplicate" are joined into groups (a union-find), which replace the
-open groups of the previous scan (groups found again keep their id).
+nobody marked "not a duplicate" are joined into groups (a union-find). ``services.candidates.scan``
+stores them in place of the open groups of the previous scan (groups found again keep
+their id).
 """
 
 from __future__ import annotations
@@ -21,17 +22,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import connection
 
-from daifuku.core import audit
 from daifuku.core.japanese import NO_READING as _NO_READING
 from daifuku.core.japanese import search_key
 
 from ..models import (
     Company,
-    DuplicateGroup,
-    DuplicateMember,
     EmailAddress,
     NotDuplicate,
     Person,
@@ -187,60 +184,3 @@ def group_pairs(matched: dict[tuple[int, int], tuple[int, list[str]]]) -> list[d
 
 def group_key(entity_type: str, members: Iterable[int]) -> str:
     return f"{entity_type}:" + ",".join(str(m) for m in sorted(members))
-
-
-def store_groups(entity_type: str, found: list[dict]) -> tuple[int, int]:
-    """Replace the open groups of ``entity_type`` with ``found``; ``(groups, new)``."""
-    existing = {
-        g.key: g for g in DuplicateGroup.objects.filter(entity_type=entity_type, status="open")
-    }
-    keep, create = [], []
-    for group in found:
-        key = group_key(entity_type, group["members"])
-        if len(key) > 255:
-            continue  # a runaway chain of weak links; not something to review as one group
-        row = existing.pop(key, None)
-        if row is None:
-            row = DuplicateGroup(entity_type=entity_type, key=key)
-            create.append(row)
-        else:
-            keep.append(row)
-        row.member_ids, row.score, row.reasons, row.pairs = (
-            group["members"],
-            group["score"],
-            group["reasons"],
-            group["pairs"],
-        )
-    DuplicateGroup.objects.filter(pk__in=[g.pk for g in existing.values()]).delete()
-    DuplicateGroup.objects.bulk_update(
-        keep, ["member_ids", "score", "reasons", "pairs"], batch_size=500
-    )
-    for start in range(0, len(create), 2000):
-        chunk = DuplicateGroup.objects.bulk_create(create[start : start + 2000])
-        members = [
-            DuplicateMember(
-                group=g, **({"person_id": m} if entity_type == "person" else {"company_id": m})
-            )
-            for g in chunk
-            for m in g.member_ids
-        ]
-        DuplicateMember.objects.bulk_create(members, batch_size=2000)
-    return len(keep) + len(create), len(create)
-
-
-def scan(*, actor, entity_type: str = "person", progress=None) -> ScanResult:
-    """Find and store duplicate candidates of people or companies."""
-    compared, matched = matching_pairs(entity_type, progress=progress)
-    found = group_pairs(matched)
-    with transaction.atomic():
-        total, new = store_groups(entity_type, found)
-        result = ScanResult(entity_type, compared, len(matched), total, new)
-        audit.record(
-            actor=actor,
-            action="dedup_scan",
-            object_type="customers.duplicategroup",
-            object_repr=f"{entity_type} scan",
-            changes={k: [None, v] for k, v in result.as_dict().items()},
-            note=timezone.now().isoformat(),
-        )
-    return result

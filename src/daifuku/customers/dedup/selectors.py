@@ -23,6 +23,7 @@ from ..models import (
     DuplicateMember,
     EmailAddress,
     MergeJournal,
+    MergeJournalEntry,
     Person,
     PhoneNumber,
 )
@@ -67,6 +68,26 @@ def list_groups(
     if entity_type:
         qs = qs.filter(entity_type=entity_type)
     return keyset_page(qs, ["-score", "id"], cursor=cursor, size=size)
+
+
+def moved_row_ids(journal_id: int, model: str, field: str) -> list[int]:
+    """The rows of ``model`` (a label, "activities.touch") whose ``field`` a merge moved:
+    what a ``customer.unmerging`` participant moves back itself."""
+    return list(
+        MergeJournalEntry.objects.filter(
+            journal_id=journal_id, model=model, action="moved", field=field
+        ).values_list("row_id", flat=True)
+    )
+
+
+def open_groups(entity_type: str, *, limit: int) -> list[DuplicateGroup]:
+    """The open candidate groups of people or companies, strongest first, for the operator
+    (``daifuku dedup list``: no signed-in user to restrict them for)."""
+    return list(
+        DuplicateGroup.objects.filter(status="open", entity_type=entity_type).order_by(
+            "-score", "id"
+        )[:limit]
+    )
 
 
 def get_group(user, pk, action: str = VIEW) -> DuplicateGroup:

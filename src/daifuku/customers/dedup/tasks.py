@@ -1,12 +1,7 @@
-"""The duplicate scan as a background job (progress in a JobRun)."""
+"""Former home of the scan job, kept because queued jobs name their task by its path
+(``daifuku.customers.dedup.tasks.dedup_scan``): the job lives in
+:mod:`daifuku.customers.dedup.jobs`."""
 
-from __future__ import annotations
+from .jobs import dedup_scan
 
-from django_tasks import task
-
-
-@task()
-def dedup_scan(job_id: int, entity_type: str = "person") -> None:
-    from .services import perform_scan
-
-    perform_scan(job_id, entity_type)
+__all__ = ["dedup_scan"]

@@ -85,6 +85,12 @@ class Person(TimeStampedModel, SoftDeleteModel, VersionedModel, PostalAddress, O
         _("source channel"), max_length=16, choices=SourceChannel.choices, blank=True
     )
     custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    # 会員番号: the number the shop's own systems (POS, EC) know the customer by, so an
+    # order from them finds its customer. Indexed (person_member_idx); "" when none.
+    # db_default: the import's bulk writer and older code insert rows without the column.
+    member_number = models.CharField(
+        _("member number"), max_length=60, blank=True, default="", db_default=""
+    )
     tags = models.ManyToManyField(
         "customers.Tag", verbose_name=_("tags"), blank=True, related_name="people"
     )
@@ -129,6 +135,12 @@ class Person(TimeStampedModel, SoftDeleteModel, VersionedModel, PostalAddress, O
             models.Index(fields=["updated_at", "id"], name="person_updated_idx", condition=ALIVE),
             models.Index(fields=["deleted_at"], name="person_deleted_idx", condition=~ALIVE),
             models.Index(fields=["postal_code"], name="person_postal_idx"),
+            # orders from the till or the EC site name their customer by 会員番号
+            models.Index(
+                fields=["member_number"],
+                name="person_member_idx",
+                condition=ALIVE & ~Q(member_number=""),
+            ),
         ]
 
     def __str__(self) -> str:

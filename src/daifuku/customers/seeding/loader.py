@@ -10,8 +10,9 @@ document per person and company — but it writes them the way a bulk load must:
 * primary keys of people and companies are reserved up front (``core.db.next_ids``), so
   e-mails, phones, household members, contacts, stage changes and search documents are
   written with their owner's id without reading anything back;
-* every table is filled with ``core.db.bulk_insert`` (COPY on PostgreSQL, executemany on
-  SQLite) in batches, consuming the generator lazily so memory stays flat;
+* every table is filled through ``customers.services.bulk_write`` (its row layout, shared
+  with the import writer; ``core.db.bulk_insert`` underneath: COPY on PostgreSQL,
+  executemany on SQLite) in batches, consuming the generator lazily so memory stays flat;
 * work that depends only on a value is done once per distinct value: a million people
   share a few hundred thousand names, and a phone number's national format, E.164 form and
   validity depend only on its leading digits (the subscriber number, the last four digits,
@@ -48,58 +49,34 @@ from daifuku.core import audit, db, search
 from daifuku.core.errors import ValidationFailed
 from daifuku.core.japanese import kana_sort_key
 
-from ..search_index import COMPANY, PERSON, company_sort_kana, person_sort_kana
+from ..search_index import company_sort_kana, person_sort_kana
+from ..services import bulk_write
+from ..services.bulk_write import (
+    COMPANIES,
+    CONTACTS,
+    EMAILS,
+    HOUSEHOLD,
+    PEOPLE,
+    PHONES,
+    STAGE_CHANGES,
+    Table,
+    company_phone_row,
+    company_row,
+    contact_row,
+    email_row,
+    household_row,
+    person_phone_row,
+    person_row,
+    stage_row,
+)
 from ..validation import clean_emails, clean_person
 from . import forked
 from .generator import CompanySeed, PersonSeed, SeedGenerator
 from .values import NameCache, PhoneCache
 
-PERSON_COLUMNS = (
-    "id", "created_at", "updated_at", "deleted_at", "deleted_by_id", "version",
-    "postal_code", "prefecture", "city", "address_line", "building", "owner_id", "team_id",
-    "family_name", "given_name", "family_kana", "given_kana", "sort_kana", "birthday", "gender",
-    "preferences", "notes", "relationship_stage", "lifecycle", "source_channel", "custom_fields",
-)  # fmt: skip
-COMPANY_COLUMNS = (
-    "id", "created_at", "updated_at", "deleted_at", "deleted_by_id", "version",
-    "postal_code", "prefecture", "city", "address_line", "building", "owner_id", "team_id",
-    "name", "legal_form", "legal_form_position", "kana", "sort_kana", "corporate_number",
-    "industry", "size", "website", "notes", "custom_fields",
-)  # fmt: skip
-EMAIL_COLUMNS = ("person_id", "company_id", "address", "domain", "label", "is_primary")
-PHONE_COLUMNS = (
-    "person_id",
-    "company_id",
-    "number",
-    "e164",
-    "digits",
-    "digits_reversed",
-    "kind",
-    "is_primary",
-)
-HOUSEHOLD_COLUMNS = (
-    "person_id",
-    "name",
-    "kana",
-    "relation",
-    "birthday",
-    "notes",
-    "linked_person_id",
-    "created_at",
-)
-STAGE_COLUMNS = ("person_id", "stage", "reached_on", "changed_by_id", "created_at")
-CONTACT_COLUMNS = (
-    "person_id",
-    "company_id",
-    "department",
-    "title",
-    "is_key_person",
-    "notes",
-    "created_at",
-)
+# what a seed run writes to (its indexes are set aside and rebuilt after a large load)
 TABLES = (
-    "customers_company", "customers_person", "customers_emailaddress", "customers_phonenumber",
-    "customers_householdmember", "customers_relationshipstagechange", "customers_contact",
+    *(table.name for table in (COMPANIES, PEOPLE, EMAILS, PHONES, HOUSEHOLD, STAGE_CHANGES, CONTACTS)),
     search.DOC_TABLE, search.GRAM_TABLE,
 )  # fmt: skip
 PARALLEL_FROM = 20_000  # people: below this, forking a row builder costs more than it saves
@@ -229,7 +206,7 @@ class Loader:
     # companies ---------------------------------------------------------------------------
 
     def _companies(self) -> None:
-        first = db.next_ids("customers_company", self.n_companies)
+        first = db.next_ids(COMPANIES.name, self.n_companies)
         self.report.first_company_id = first
         seeds = self.generator.companies(self.n_companies)
         offset = 0
@@ -247,12 +224,12 @@ class Loader:
                     if row is None:
                         self.report.phones_rejected += 1
                     else:
-                        phones.append((None, company_id, *row[:4], "work", True))
+                        phones.append(company_phone_row(company_id, (*row[:4], "work"), True))
             self.clock.add("build", tick)
-            self._insert("customers_company", COMPANY_COLUMNS, rows)
-            self._insert("customers_phonenumber", PHONE_COLUMNS, phones)
+            self._insert(COMPANIES, rows)
+            self._insert(PHONES, phones)
             tick = time.perf_counter()
-            self.report.search_documents += search.bulk_index(COMPANY, documents)
+            self.report.search_documents += bulk_write.index_companies(documents)
             self.clock.add("search index", tick)
             offset += len(chunk)
             self.report.companies = offset
@@ -262,18 +239,20 @@ class Loader:
     def _company_row(self, company_id: int, company: CompanySeed) -> tuple:
         owner, team = self.owners[company_id % len(self.owners)]
         at, _reached = self._moments[int(self.rnd() * len(self._moments))]
-        return (
-            company_id, at, at, None, None, 1,
+        address = (
             company.postal_code, company.prefecture, company.city, company.address_line, company.building,
-            owner, team, company.name, company.legal_form or "", company.legal_form_position or "",
-            company.kana, company_sort_kana(company.name, company.kana), company.corporate_number or "",
-            company.industry, company.size, company.website or "", "", "{}",
+        )  # fmt: skip
+        return company_row(
+            company_id, at, address, owner, team, company.name, company.legal_form or "",
+            company.legal_form_position or "", company.kana,
+            company_sort_kana(company.name, company.kana), company.corporate_number or "",
+            company.industry, company.size, company.website or "",
         )  # fmt: skip
 
     # people ------------------------------------------------------------------------------
 
     def _people(self) -> None:
-        first = db.next_ids("customers_person", self.n_people)
+        first = db.next_ids(PEOPLE.name, self.n_people)
         self.report.first_person_id = first
         if self.parallel:
             batches = forked.in_forked_process(lambda: self._people_batches(first))
@@ -330,8 +309,8 @@ class Loader:
             owner, team = owners[person_id % n_owners]
             if seed.duplicate_of is not None:
                 values, email_rows, phone_rows = self._cleaned_duplicate(seed, batch)
-                emails.extend((person_id, None, *row) for row in email_rows)
-                phones.extend((person_id, None, *row) for row in phone_rows)
+                emails.extend(email_row(person_id, *row) for row in email_rows)
+                phones.extend(person_phone_row(person_id, row, True) for row in phone_rows)
                 family, given, family_kana, given_kana = (
                     values["family_name"],
                     values["given_name"],
@@ -360,31 +339,27 @@ class Loader:
                 )
                 if seed.email:
                     address_ = seed.email.lower()
-                    emails.append(
-                        (person_id, None, address_, address_.rpartition("@")[2], "", True)
-                    )
+                    emails.append(email_row(person_id, address_, "", True))
                 if seed.phone:
                     row = phone_row(seed.phone)
                     if row is None:
                         batch.phones_rejected += 1
                     else:
-                        phones.append((person_id, None, *row, True))
-            people.append((
-                person_id, at, at, None, None, 1, *address, owner, team,
+                        phones.append(person_phone_row(person_id, row, True))
+            people.append(person_row(
+                person_id, at, address, owner, team,
                 family, given, family_kana, given_kana, sort_kana, date_(seed.birthday), seed.gender,
-                seed.preferences, seed.notes, seed.relationship_stage, seed.lifecycle, seed.source_channel, "{}",
+                seed.preferences, seed.notes, seed.relationship_stage, seed.lifecycle, seed.source_channel,
             ))  # fmt: skip
-            stages.append((person_id, seed.relationship_stage, reached, None, at))
+            stages.append(stage_row(person_id, seed.relationship_stage, reached, None, at))
             for member in seed.household:
                 household.append(
-                    (
+                    household_row(
                         person_id,
                         names.text(member.name),
                         member.kana,
                         member.relation,
                         date_(member.birthday),
-                        "",
-                        None,
                         at,
                     )
                 )
@@ -396,11 +371,11 @@ class Loader:
         for name, seconds in batch.timings.items():
             name = f"{name} (worker)" if self.parallel else name
             self.report.timings[name] = round(self.report.timings.get(name, 0.0) + seconds, 3)
-        self._insert("customers_person", PERSON_COLUMNS, batch.people)
-        self._insert("customers_emailaddress", EMAIL_COLUMNS, batch.emails)
-        self._insert("customers_phonenumber", PHONE_COLUMNS, batch.phones)
-        self._insert("customers_householdmember", HOUSEHOLD_COLUMNS, batch.household)
-        self._insert("customers_relationshipstagechange", STAGE_COLUMNS, batch.stages)
+        self._insert(PEOPLE, batch.people)
+        self._insert(EMAILS, batch.emails)
+        self._insert(PHONES, batch.phones)
+        self._insert(HOUSEHOLD, batch.household)
+        self._insert(STAGE_CHANGES, batch.stages)
         tick = time.perf_counter()
         # Cut into grams here, once per distinct name and reading: with a worker building
         # the rows, this side of the pipe had the spare time.
@@ -414,7 +389,7 @@ class Loader:
                     [f"{family}{given}", f"{family_kana}{given_kana}"], index_kana
                 )
             documents.append((person_id, *document))
-        self.report.search_documents += search.bulk_index_prepared(PERSON, documents)
+        self.report.search_documents += bulk_write.index_people(documents)
         self.clock.add("search index", tick)
         self.report.emails += len(batch.emails)
         self.report.phones += len(batch.phones)
@@ -443,8 +418,7 @@ class Loader:
         if seed.email:
             try:
                 email_rows = [
-                    (r["address"], r["address"].rpartition("@")[2], r["label"], r["is_primary"])
-                    for r in clean_emails([seed.email])
+                    (r["address"], r["label"], r["is_primary"]) for r in clean_emails([seed.email])
                 ]
             except ValidationFailed:
                 email_rows = []
@@ -454,7 +428,7 @@ class Loader:
             if row is None:
                 batch.phones_rejected += 1
             else:
-                phone_rows = [(*row, True)]
+                phone_rows = [row]
         return values, email_rows, phone_rows
 
     # contacts ----------------------------------------------------------------------------
@@ -463,17 +437,17 @@ class Loader:
         person_first, company_first = self.report.first_person_id, self.report.first_company_id
         at = self._moments[0][0]
         links: Iterator = (
-            (person_first + person, company_first + company, department, title, key, "", at)
+            contact_row(person_first + person, company_first + company, department, title, key, at)
             for person, company, department, title, key in self.generator.contacts(
                 self.n_people, self.n_companies
             )
         )
-        self.report.contacts = self._insert("customers_contact", CONTACT_COLUMNS, links)
+        self.report.contacts = self._insert(CONTACTS, links)
 
-    def _insert(self, table: str, columns: Sequence[str], rows) -> int:
+    def _insert(self, table: Table, rows) -> int:
         tick = time.perf_counter()
-        written = db.bulk_insert(table, columns, rows)
-        self.clock.add(table.removeprefix("customers_"), tick)
+        written = table.insert(rows)
+        self.clock.add(table.name.removeprefix("customers_"), tick)
         return written
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -20,6 +20,7 @@ from daifuku.core.pagination import (
     keyset_page,
 )
 
+from .. import list_extensions
 from ..models import (
     Company,
     Consent,
@@ -77,12 +78,13 @@ def get_person(user, pk, action: str = VIEW) -> Person:
 
 
 def get_company(user, pk, action: str = VIEW) -> Company:
-    company = (
-        companies_queryset(user, action).select_related("owner", "team").filter(pk=_int(pk)).first()
+    # [:1] rather than first(): no ORDER BY to compile for a primary-key lookup
+    found = list(
+        companies_queryset(user, action).select_related("owner", "team").filter(pk=_int(pk))[:1]
     )
-    if company is None:
+    if not found:
         raise Http404
-    return company
+    return found[0]
 
 
 def _int(value) -> int:
@@ -129,41 +131,67 @@ def list_people(
     cursor: str | None = None,
     size: int = 25,
     backwards: bool = False,
+    rows: bool = False,
 ) -> Page:
-    """A page of people for the list (model instances with primary e-mail and phone, and
-    ``tag_labels``): at most four queries whatever the size (page, tags; the capped count in the
-    view). A search in 五十音順 pages straight from the search's hits (see
-    :func:`_search_page`)."""
-    if filters.q and sort == "kana":
-        page = _search_page(
-            user, filters, cursor=cursor, size=size, backwards=backwards, counted=True
-        )
-        found = _list_columns_only(
-            people_queryset(user).filter(pk__in=page.items), PERSON_SORTS["kana"]
-        )
-        people = {p.pk: p for p in found}
-        page.items = [people[pk] for pk in page.items if pk in people]
-        return _with_tag_labels(page)
-    qs = filters.apply(people_queryset(user))
+    """A page of the people list — the screen's and the API's, one path: the same
+    permissions, filters, order and cursors; only what a row is differs.
+
+    Which people, in which order: a search in 五十音順 pages straight from the search's
+    hits (:func:`_search_page`); a search sorted otherwise that matches more than its
+    window walks the list in its own order (:func:`_search_sorted_otherwise`); anything
+    else pages the table with the search's candidates as a condition.
+
+    What a row is: model instances with primary e-mail and phone and ``tag_labels`` for
+    the screen (at most four queries whatever the size: page, tags; the capped count in
+    the view); with ``rows``, plain dicts for the API (forwards only) in one statement
+    besides the search's — the page by hand-written SQL (:mod:`.page`: compiling the ORM
+    query cost more CPU than running it) with each row's extras in the same statement,
+    ``email``, ``phone`` (primary), ``tags`` (by name), ``owner`` (username or None) and
+    ``updated_at_json`` (see :func:`.page.select_rows`). Sort keys other domains registered
+    (``customers.list_extensions``: LTV, rank …) order the screen's list; the API's rows
+    keep the built-in sorts."""
+    if rows and backwards:
+        raise ValueError("the rows of the people list page forwards only")
+    base = people_queryset(user)
     ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
-    if filters.q and _search_window(user, filters)[1]:
-        page = _search_sorted_otherwise(
-            user, filters, qs, ordering, cursor=cursor, size=size, backwards=backwards
+    if filters.q and sort == "kana":
+        # counted: the screen counts the list too, and the count's search serves the page
+        page = _search_page(
+            user, filters, cursor=cursor, size=size, backwards=backwards, counted=not rows
         )
-        people = {
-            p.pk: p
-            for p in _list_columns_only(
-                qs.filter(pk__in=[row["id"] for row in page.items]), ordering
-            )
-        }
-        page.items = [people[row["id"]] for row in page.items if row["id"] in people]
-        return _with_tag_labels(page)
-    if filters.q:
-        qs = qs.filter(pk__in=_search_candidates(user, filters))
-    qs = _list_columns_only(qs, ordering)
-    return _with_tag_labels(
-        keyset_page(qs, ordering, cursor=cursor, size=size, backwards=backwards)
-    )
+        ids, among = page.items, base
+    elif filters.q and _search_window(user, filters)[1]:
+        # more matches than the window: walk the list in its own order
+        among, ordering = sorted_by(filters.apply(base), sort)
+        page = _search_sorted_otherwise(
+            user, filters, among, ordering, cursor=cursor, size=size, backwards=backwards
+        )
+        ids = [row["id"] for row in page.items]
+    elif rows:
+        return _plain_rows_page(user, filters, base, ordering, cursor=cursor, size=size)
+    else:
+        qs, ordering = sorted_by(filters.apply(base), sort)
+        if filters.q:
+            qs = qs.filter(pk__in=_search_candidates(user, filters))
+        qs = _list_columns_only(qs, ordering)
+        return _with_tag_labels(
+            keyset_page(qs, ordering, cursor=cursor, size=size, backwards=backwards)
+        )
+    if rows:
+        page.items = _rows_in_order(ids, scope(base), base)
+        return page
+    people = {p.pk: p for p in _list_columns_only(among.filter(pk__in=ids), ordering)}
+    page.items = [people[pk] for pk in ids if pk in people]
+    return _with_tag_labels(page)
+
+
+def sorted_by(qs: QuerySet, sort: str) -> tuple[QuerySet, list[str]]:
+    """``qs`` ready for ``sort`` and its keyset ordering: a built-in sort of the people
+    table, or a sort key another domain registered (annotated on the queryset)."""
+    extension = list_extensions.sort(sort)
+    if extension is not None:
+        return qs.annotate(**{extension.alias: extension.expression()}), extension.ordering
+    return qs, PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
 
 
 def _search_sorted_otherwise(
@@ -226,7 +254,10 @@ LIST_PERSON_FIELDS = (
 
 
 def _list_columns_only(qs: QuerySet, ordering) -> QuerySet:
-    sort_fields = [name.lstrip("-") for name in ordering]
+    # an annotated sort key (another domain's, list_extensions) is read with the row anyway
+    sort_fields = [
+        name.lstrip("-") for name in ordering if name.lstrip("-") not in qs.query.annotations
+    ]
     return with_list_columns(qs, "person", prefetch_tags=False).only(
         *LIST_PERSON_FIELDS, *sort_fields
     )
@@ -249,42 +280,27 @@ PERSON_ROW_FIELDS = (
 )
 
 
-def list_people_rows(
-    user, filters: PersonFilters, *, sort: str = "kana", cursor: str | None = None, size: int = 25
+def _plain_rows_page(
+    user, filters: PersonFilters, base: QuerySet, ordering, *, cursor: str | None, size: int
 ) -> Page:
-    """The page :func:`list_people` returns (same permissions, filters, order and cursor)
-    as plain dicts for the API, in one statement besides the search's: the page from one
-    table by hand-written SQL (:mod:`.page`: compiling the ORM query cost more
-    CPU than running it) with each row's extras in the same statement — ``email``,
-    ``phone`` (primary), ``tags`` (by name), ``owner`` (username or None) and
-    ``updated_at_json`` (see :func:`.page.select_rows`)."""
-    base = people_queryset(user)
+    """The API's page of a list that is not walked in the search's order: hand-written SQL
+    on the people table with the user's scope ANDed in, or the ORM when the scope needs
+    another table."""
     where = scope(base)
-    ordering = PERSON_SORTS.get(sort, PERSON_SORTS["kana"])
-    if filters.q and sort == "kana":
-        page = _search_page(user, filters, cursor=cursor, size=size)
-        page.items = _rows_in_order(page.items, where, base)
-    elif (
-        filters.q and _search_window(user, filters)[1]
-    ):  # more matches than the window: walk the list
-        page = _search_sorted_otherwise(
-            user, filters, filters.apply(base), ordering, cursor=cursor, size=size
-        )
-        page.items = _rows_in_order([row["id"] for row in page.items], where, base)
-    elif where is not None:
+    if where is not None:
         conditions = [where, *filters.conditions()]
         if filters.q:
             conditions.append(ids_condition(_search_candidates(user, filters)))
-        page = rows_page(
+        return rows_page(
             conditions, PERSON_ROW_FIELDS, ordering, cursor=cursor, size=size, extras=True
         )
-    else:  # a permission policy that joins other tables: the ORM writes the page's query
-        qs = filters.apply(base)
-        if filters.q:
-            qs = qs.filter(pk__in=_search_candidates(user, filters))
-        fields = ["id", *(name.lstrip("-") for name in ordering if name.lstrip("-") != "id")]
-        page = keyset_page(qs.values(*fields), ordering, cursor=cursor, size=size)
-        page.items = _rows_in_order([row["id"] for row in page.items], None, base)
+    # a permission policy that joins other tables: the ORM writes the page's query
+    qs = filters.apply(base)
+    if filters.q:
+        qs = qs.filter(pk__in=_search_candidates(user, filters))
+    fields = ["id", *(name.lstrip("-") for name in ordering if name.lstrip("-") != "id")]
+    page = keyset_page(qs.values(*fields), ordering, cursor=cursor, size=size)
+    page.items = _rows_in_order([row["id"] for row in page.items], None, base)
     return page
 
 
@@ -497,21 +513,28 @@ _ACTIVE_DEFINITIONS = FixedQuery(
 
 
 def company_360(user, pk) -> dict[str, Any]:
+    """What the company page shows: profile, contact points, tags, the people who work
+    there (not in the trash), custom fields. Compiled reads, as the person's page."""
     company = get_company(user, pk)
     return {
         "company": company,
-        "emails": list(company.emails.all()),
-        "phones": list(company.phones.all()),
-        "tags": list(company.tags.all()),
-        "contacts": list(
-            Contact.objects.filter(company=company, person__deleted_at__isnull=True)
-            .select_related("person")
-            .prefetch_related(Prefetch("person__phones"))
-        ),
-        "custom_definitions": list(
-            CustomFieldDefinition.objects.filter(target="company", is_active=True)
-        ),
+        "emails": _COMPANY_EMAILS(company.pk),
+        "phones": _COMPANY_PHONES(company.pk),
+        "tags": _COMPANY_TAGS(company.pk),
+        "contacts": _COMPANY_CONTACTS(company.pk),
+        "custom_definitions": _ACTIVE_DEFINITIONS("company"),
     }
+
+
+_COMPANY_EMAILS = FixedQuery(lambda pk: EmailAddress.objects.filter(company_id=pk))
+_COMPANY_PHONES = FixedQuery(lambda pk: PhoneNumber.objects.filter(company_id=pk))
+_COMPANY_TAGS = FixedQuery(lambda pk: Tag.objects.filter(companies=pk))
+# The page shows each contact's name only (the person's phones were prefetched and unused)
+_COMPANY_CONTACTS = FixedQuery(
+    lambda pk: Contact.objects.filter(
+        company_id=pk, person__deleted_at__isnull=True
+    ).select_related("person")
+)
 
 
 def get_household_member(user, pk, action: str = VIEW) -> HouseholdMember:

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact
 
-from daifuku.core import db, rows, search
+from daifuku.core import db, search
+from daifuku.core.fixed_query import converter
 from daifuku.core.pagination import Page, decode_cursor, encode_cursor, invalid_cursor
 
+from .. import list_extensions
 from ..models import Person
 
 PERSON_SORTS = {
@@ -61,8 +64,15 @@ class PersonFilters:
     selection: str = ""  # the selection's token, kept in the list's links
     selection_label: str = ""
 
+    # a narrowing given by a higher domain (customers.list_filters: a marketing segment)
+    within: Q | None = None
+    # filters other domains registered (customers.list_extensions): {parameter: value}
+    extra: dict[str, str] = field(default_factory=dict)
+
     def apply(self, qs: QuerySet) -> QuerySet:
         """The structured filters on a queryset of people (``q`` is the caller's)."""
+        if self.within is not None:
+            qs = qs.filter(self.within)
         if self.ids is not None:
             qs = qs.filter(pk__in=list(self.ids))
         if self.owner:
@@ -77,12 +87,17 @@ class PersonFilters:
             qs = qs.filter(tags__id=self.tag)
         if self.prefecture:
             qs = qs.filter(prefecture=self.prefecture)
+        for sql, params in list_extensions.conditions(self.extra):
+            qs = qs.filter(pk__in=RawSQL(sql, params))
         return qs
 
     @property
     def structured(self) -> bool:
-        return self.ids is not None or any(
-            (self.owner, self.team, self.lifecycle, self.stage, self.tag, self.prefecture)
+        return (
+            self.ids is not None
+            or self.within is not None
+            or any((self.owner, self.team, self.lifecycle, self.stage, self.tag, self.prefecture))
+            or bool(list_extensions.conditions(self.extra))
         )
 
     def conditions(self) -> list[Condition]:
@@ -111,6 +126,11 @@ class PersonFilters:
                     [self.tag],
                 )
             )
+        if self.within is not None:
+            sql, params = Person.objects.filter(self.within).values("pk").query.sql_with_params()
+            found.append((f"{PERSON_TABLE}.id IN ({sql})", list(params)))
+        for sql, params in list_extensions.conditions(self.extra):
+            found.append((f"{PERSON_TABLE}.id IN ({sql})", list(params)))
         return found
 
 
@@ -238,7 +258,7 @@ def select_rows(
             f"SELECT {select} FROM {table} WHERE {condition} {tail}", [*params, *tail_params]
         )
         found = db_cursor.fetchall()
-    convert = rows.converter(model, names, wrapper=wrapper)
+    convert = converter(model, names, wrapper=wrapper)
     if not extras:
         return [dict(zip(names, convert(row), strict=True)) for row in found]
     width = len(names)

@@ -1,4 +1,5 @@
-"""Helpers shared by the customer services: permission checks, contact points, tags."""
+"""Helpers shared by the customer services: contact points, tags, ownership, addresses
+(the permission checks every domain's services share are in ``daifuku.accounts.permissions``)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from daifuku.accounts.permissions import (  # noqa: F401  (moved to accounts.permissions)
-    CHANGE,
-    can,
-    check_version,
-    ensure_can,
-    is_user,
-)
 from daifuku.core.errors import ValidationFailed
 from daifuku.core.japanese import lookup_postal_code
 
@@ -108,9 +102,6 @@ def clean_ownership(data) -> dict:
     if errors:
         raise ValidationFailed(errors)
     return values
-
-
-__all__ = ["CHANGE"]
 
 
 def fill_address_from_postal_code(values: dict[str, Any], current=None) -> None:

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daifuku.accounts.permissions import CHANGE, DELETE
+from daifuku.accounts.permissions import CHANGE, DELETE, check_version, ensure_can, is_user
 from daifuku.core import audit, events
 from daifuku.core.errors import ValidationFailed
 
@@ -18,11 +18,8 @@ from ..models import Company
 from ..search_index import company_sort_kana, index_company
 from ..validation import clean_company, clean_emails, clean_phones
 from .common import (
-    check_version,
     clean_ownership,
-    ensure_can,
     fill_address_from_postal_code,
-    is_user,
     replace_emails,
     replace_phones,
     replace_tags,

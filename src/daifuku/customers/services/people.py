@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from daifuku.accounts.permissions import CHANGE, DELETE
+from daifuku.accounts.permissions import CHANGE, DELETE, check_version, ensure_can, is_user
 from daifuku.core import audit, events
 from daifuku.core.errors import ValidationFailed
 
@@ -17,11 +17,8 @@ from ..models import Person, RelationshipStageChange
 from ..search_index import index_person, person_sort_kana
 from ..validation import clean_emails, clean_person, clean_phones
 from .common import (
-    check_version,
     clean_ownership,
-    ensure_can,
     fill_address_from_postal_code,
-    is_user,
     replace_emails,
     replace_phones,
     replace_tags,
@@ -44,6 +41,7 @@ AUDITED_FIELDS = (
     "building",
     "preferences",
     "notes",
+    "member_number",
     "relationship_stage",
     "lifecycle",
     "source_channel",

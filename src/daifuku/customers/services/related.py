@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from daifuku.accounts.permissions import CHANGE
+from daifuku.accounts.permissions import CHANGE, ensure_can, is_user
 from daifuku.core import audit
 from daifuku.core.errors import DomainError, PermissionDenied, ValidationFailed
 from daifuku.core.japanese import normalize_text, strip_invisible
@@ -22,7 +22,6 @@ from ..models.consent import Channel, ConsentMethod, ConsentStatus
 from ..models.custom_fields import FieldType, Target
 from ..models.people import HouseholdRelation
 from ..validation import Errors, _kana, _text, parse_date
-from .common import ensure_can, is_user
 
 CONTACT_FIELDS = ("department", "title", "is_key_person", "notes")
 HOUSEHOLD_FIELDS = ("name", "kana", "relation", "birthday", "notes", "linked_person")

@@ -153,3 +153,34 @@ def test_a_none_after_the_plan_is_refused_not_bound(yamada):
     CONTACTS(yamada.pk)
     with pytest.raises(TypeError, match="ids and strings"):
         CONTACTS(None)
+
+
+def test_the_company_page_reads_what_the_orm_reads(rep, django_assert_max_num_queries):
+    """company_360's compiled reads give the rows its related managers give: contact
+    points, tags, and the people who work there except those in the trash."""
+    from daifuku.customers import selectors
+    from daifuku.customers.models import Company, Tag
+
+    firm = services.create_company(
+        actor=rep,
+        data={
+            "name": "山田商事",
+            "emails": ["info@example.jp", "sales@example.jp"],
+            "phones": ["03-1234-5678"],
+            "tags": ["取引先", "VIP"],
+        },
+    )
+    stays = services.create_person(actor=rep, data={"family_name": "山田", "given_name": "一"})
+    leaves = services.create_person(actor=rep, data={"family_name": "川口", "given_name": "二"})
+    for person in (stays, leaves):
+        services.add_contact(actor=rep, person=person, company=firm, data={"title": "課長"})
+    services.delete_person(actor=rep, person=leaves)
+    selectors.company_360(rep, firm.pk)  # plans compiled
+    with django_assert_max_num_queries(6):
+        page = selectors.company_360(rep, firm.pk)
+        assert [c.person.display_name for c in page["contacts"]] == [stays.display_name]
+    company = Company.objects.get(pk=firm.pk)
+    assert [_fields(e) for e in page["emails"]] == [_fields(e) for e in company.emails.all()]
+    assert [_fields(p) for p in page["phones"]] == [_fields(p) for p in company.phones.all()]
+    assert [t.name for t in page["tags"]] == [t.name for t in Tag.objects.filter(companies=firm)]
+    assert len(page["emails"]) == 2 and len(page["tags"]) == 2

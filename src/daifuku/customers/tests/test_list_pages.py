@@ -83,8 +83,8 @@ def test_hand_written_page_equals_the_orm_page(ledger, rep, teams, sort, filters
         values["tag"] = Tag.objects.get(name="VIP").pk
     person_filters = PersonFilters(**values)
     rows = _all_pages(
-        lambda cursor, size: selectors.list_people_rows(
-            rep, person_filters, sort=sort, cursor=cursor, size=size
+        lambda cursor, size: selectors.list_people(
+            rep, person_filters, sort=sort, cursor=cursor, size=size, rows=True
         )
     )
     models = _all_pages(
@@ -109,7 +109,13 @@ def test_the_scope_is_what_restrict_says(ledger, rep):
 
 def test_an_inactive_user_lists_nobody(ledger, rep):
     rep.is_active = False
-    assert selectors.list_people_rows(rep, PersonFilters()).items == []
+    assert selectors.list_people(rep, PersonFilters(), rows=True).items == []
+
+
+def test_rows_page_forwards_only(rep):
+    """The API's rows have no "previous" link: a backwards page of them is a mistake."""
+    with pytest.raises(ValueError):
+        selectors.list_people(rep, PersonFilters(), rows=True, backwards=True)
 
 
 def test_a_policy_that_joins_other_tables_is_still_obeyed(ledger, rep, monkeypatch):
@@ -119,8 +125,8 @@ def test_a_policy_that_joins_other_tables_is_still_obeyed(ledger, rep, monkeypat
     monkeypatch.setitem(permissions._policies, Person, tokyo_team_only)
     assert selectors.scope(selectors.people_queryset(rep)) is None  # needs the team table
     ids = _all_pages(
-        lambda cursor, size: selectors.list_people_rows(
-            rep, PersonFilters(), cursor=cursor, size=size
+        lambda cursor, size: selectors.list_people(
+            rep, PersonFilters(), cursor=cursor, size=size, rows=True
         )
     )[0]
     assert sorted(ids) == sorted(
@@ -264,12 +270,14 @@ def test_search_and_filters_walk_together(rep, tanakas, window, few, monkeypatch
     assert selectors.count_people(rep, PersonFilters(q="田中", prefecture="大阪府"), cap=window)[
         0
     ] == min(3, window)
-    api = selectors.list_people_rows(rep, PersonFilters(q="田中", prefecture="大阪府"), size=10)
+    api = selectors.list_people(
+        rep, PersonFilters(q="田中", prefecture="大阪府"), size=10, rows=True
+    )
     assert [row["id"] for row in api.items] == tanakas[9:]
 
 
 def test_a_searched_list_sorted_otherwise_still_filters_by_the_search(rep, tanakas):
-    page = selectors.list_people_rows(rep, PersonFilters(q="田中"), sort="-kana", size=20)
+    page = selectors.list_people(rep, PersonFilters(q="田中"), sort="-kana", size=20, rows=True)
     assert [row["id"] for row in page.items] == tanakas[::-1]
 
 
@@ -383,8 +391,8 @@ def test_a_searched_list_sorted_by_date_sorts_every_match(client, rep, rep_api, 
         2:5
     ] and back.previous_cursor  # the three before the 6th
     rows = _all_pages(
-        lambda cursor, size: selectors.list_people_rows(
-            rep, filters, sort=sort, cursor=cursor, size=size
+        lambda cursor, size: selectors.list_people(
+            rep, filters, sort=sort, cursor=cursor, size=size, rows=True
         )
     )[0]
     assert rows == newest_first

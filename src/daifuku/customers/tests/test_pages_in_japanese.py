@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from daifuku.core import audit
 from daifuku.customers import services
-from daifuku.customers.dedup.scan import scan
+from daifuku.customers.dedup.services.candidates import scan
 from daifuku.customers.models import DuplicateGroup
 from daifuku.customers.tests import factories
 

@@ -99,8 +99,8 @@ def test_a_list_searched_by_email_and_filtered(ledger, rep, few, monkeypatch):
     narrowing), not to a first handful afterwards."""
     monkeypatch.setattr(selectors.ledger, "FEW_PEOPLE", few)
     people, _company = ledger
-    page = selectors.list_people_rows(
-        rep, PersonFilters(q="@example.ne.jp", prefecture="大阪府"), size=10
+    page = selectors.list_people(
+        rep, PersonFilters(q="@example.ne.jp", prefecture="大阪府"), size=10, rows=True
     )
     assert [row["id"] for row in page.items] == [people["wada"].pk]
     page = selectors.list_people(rep, PersonFilters(q="8222", prefecture="東京都"), size=10)

@@ -1,16 +1,9 @@
-"""Helpers the customer views share: list parameters, form handling against services."""
+"""Helpers only the customer views share (the screens' common helpers are in
+``daifuku.core.screens``)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-
-from daifuku.core.screens import (  # noqa: F401  (moved to core.screens; old name kept until callers move)
-    PAGE_SIZES,
-    done,
-    int_or_none,
-    page_size,
-    run_service,
-)
 
 
 def deleted_message():

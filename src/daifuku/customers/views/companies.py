@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from daifuku.accounts.permissions import CHANGE, DELETE, may
 from daifuku.core import timeline
+from daifuku.core.screens import done, int_or_none, page_or_partial, page_size, run_service
 
 from .. import selectors, services
 from ..custom_fields import active_definitions
 from ..forms import CompanyForm
-from .common import deleted_message, done, history_rows, int_or_none, page_size, run_service
+from .common import deleted_message, history_rows
 
 
 @login_required
@@ -34,12 +35,9 @@ def company_list(request):
     params.pop("after", None)
     params.pop("before", None)
     context = {"page": page, "q": q, "owner": owner, "query_string": params.urlencode()}
-    template = (
-        "customers/partials/_companies_table.html"
-        if request.htmx
-        else "customers/company_list.html"
+    return page_or_partial(
+        request, "customers/company_list.html", "customers/partials/_companies_table.html", context
     )
-    return render(request, template, context)
 
 
 @login_required

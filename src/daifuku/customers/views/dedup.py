@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from daifuku.accounts.permissions import CHANGE
 from daifuku.core.errors import DomainError
 from daifuku.core.japanese import format_postal_code
+from daifuku.core.screens import page_or_partial, wants_partial
 
 from ..dedup import selectors as dedup_selectors
-from ..dedup import services as dedup_services
-from ..dedup.merge import COMPANY_FIELDS, PERSON_FIELDS, undo_merge
+from ..dedup.services import decisions as dedup_services
+from ..dedup.services.merge import COMPANY_FIELDS, PERSON_FIELDS, undo_merge
 from ..selectors import reference
 
 REASON_LABELS = {
@@ -39,7 +40,7 @@ def reason_labels(reasons) -> list[str]:
 
 @login_required
 def dedup_queue(request):
-    if request.htmx and request.GET.get("scan"):
+    if wants_partial(request) and request.GET.get("scan"):
         return _scan_status(request, request.GET["scan"])
     entity_type = (
         request.GET.get("type", "") if request.GET.get("type") in ("person", "company") else ""
@@ -53,10 +54,9 @@ def dedup_queue(request):
     ]
     job = reference.last_dedup_scan()
     context = {"groups": groups, "page": page, "type": entity_type, "job": job}
-    template = (
-        "customers/partials/_dedup_queue.html" if request.htmx else "customers/dedup_queue.html"
+    return page_or_partial(
+        request, "customers/dedup_queue.html", "customers/partials/_dedup_queue.html", context
     )
-    return render(request, template, context)
 
 
 def _scan_status(request, watched: str):

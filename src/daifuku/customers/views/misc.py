@@ -10,12 +10,12 @@ from django.views.decorators.http import require_POST
 
 from daifuku.accounts.permissions import sees_everything
 from daifuku.core.japanese import lookup_postal_code, normalize_postal_code
+from daifuku.core.screens import done, run_service, wants_partial
 
 from .. import selectors, services
 from ..custom_fields import suggest_key
 from ..forms import CustomFieldForm, TagForm
 from ..selectors import reference
-from .common import done, run_service
 
 
 @login_required
@@ -37,7 +37,7 @@ def postal_lookup(request):
     share the code. JSON for scripts, a partial for htmx."""
     code = normalize_postal_code(request.GET.get("postal_code", "") or request.GET.get("code", ""))
     areas = lookup_postal_code(code) if code else []
-    if request.htmx:
+    if wants_partial(request):
         return render(
             request, "customers/partials/_postal_choices.html", {"areas": areas, "code": code}
         )

@@ -13,13 +13,14 @@ from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.permissions import CHANGE, DELETE, may
 from daifuku.core import panels, selections, timeline
 from daifuku.core.errors import DomainError, ValidationFailed
+from daifuku.core.screens import done, int_or_none, page_or_partial, page_size, run_service
 
-from .. import selectors, services
+from .. import list_extensions, list_filters, selectors, services
 from ..custom_fields import active_definitions
 from ..forms import ConsentForm, ContactForm, HouseholdForm, PersonForm
 from ..models.people import Lifecycle, RelationshipStage
 from ..selectors import reference
-from .common import deleted_message, done, history_rows, int_or_none, page_size, run_service
+from .common import deleted_message, history_rows
 
 
 def _selection(request) -> dict:
@@ -40,8 +41,10 @@ SELECTION_CAP = 20_000  # one IN list; larger groups are filtered by their own c
 
 def _filters(request, *, with_selection: bool = True) -> selectors.PersonFilters:
     owner = request.GET.get("owner", "")
+    within, _labels = list_filters.from_query(request.user, request.GET)
     return selectors.PersonFilters(
         **(_selection(request) if with_selection else {}),
+        within=within,
         q=request.GET.get("q", "").strip(),
         owner=request.user.pk if owner == "me" else int_or_none(owner),
         team=int_or_none(request.GET.get("team")),
@@ -53,6 +56,7 @@ def _filters(request, *, with_selection: bool = True) -> selectors.PersonFilters
         else "",
         tag=int_or_none(request.GET.get("tag")),
         prefecture=request.GET.get("prefecture", ""),
+        extra=list_extensions.filter_values(request.GET),
     )
 
 
@@ -78,19 +82,36 @@ def person_list(request):
         "lifecycles": Lifecycle.choices,
         "stages": RelationshipStage.choices,
         "query_string": _without(request, ("after", "before")),
+        # what a higher domain narrows the list to (「セグメント: 優良顧客」)
+        "narrowed_by": list_filters.from_query(request.user, request.GET)[1],
+        # ?add_to=<id>: a checkbox per row to put people onto a marketing list
+        "selection": list_filters.selection_from_query(request.user, request.GET),
+        # rank, RFM, LTV … (other domains' filters and sort keys, customers.list_extensions)
+        "extension_filters": [
+            {"item": item, "value": filters.extra.get(item.key, "")}
+            for item in list_extensions.filters()
+        ],
+        "extension_sorts": list_extensions.sorts(),
         # how many filters are set: shown on the folded filters of a phone
         "active_filters": sum(
             bool(request.GET.get(key))
-            for key in ("owner", "team", "tag", "lifecycle", "stage", "prefecture", "selection")
+            for key in (
+                "owner",
+                "team",
+                "tag",
+                "lifecycle",
+                "stage",
+                "prefecture",
+                "selection",
+                *list_filters.params(),
+            )
         )
+        + len(filters.extra)
         + (sort != "kana"),
     }
-    template = (
-        "customers/partials/_people_table.html"
-        if request.htmx and not request.htmx.boosted
-        else "customers/person_list.html"
+    return page_or_partial(
+        request, "customers/person_list.html", "customers/partials/_people_table.html", context
     )
-    return render(request, template, context)
 
 
 @login_required
@@ -223,6 +244,7 @@ def person_edit(request, pk: int):
                 "source_channel",
                 "preferences",
                 "notes",
+                "member_number",
             )
         },
         "birthday": person.birthday.isoformat() if person.birthday else "",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from daifuku.core import jobs, schedule
 from daifuku.core.models import JobRun
 from daifuku.customers.models import Person
+from daifuku.imports import jobs as import_jobs
 from daifuku.imports import pipeline, services
 from daifuku.imports.models import ImportRun
 
@@ -58,7 +59,7 @@ def test_a_killed_import_is_ended_as_failed_and_its_batches_can_be_undone(
     rep, started, client, django_capture_on_commit_callbacks
 ):
     with pytest.raises(WorkerKilled):
-        services.perform_import(started.pk, progress=_stop_after_first_batch(WorkerKilled()))
+        import_jobs.perform_import(started.pk, progress=_stop_after_first_batch(WorkerKilled()))
     started.refresh_from_db()
     job = started.job
     assert (started.status, job.status, job.progress_done) == ("running", "running", 2)
@@ -95,7 +96,7 @@ def test_a_killed_import_is_ended_as_failed_and_its_batches_can_be_undone(
 
 def test_a_batch_that_raises_ends_the_import_as_failed_with_what_was_written(started):
     with pytest.raises(RuntimeError):
-        services.perform_import(
+        import_jobs.perform_import(
             started.pk, progress=_stop_after_first_batch(RuntimeError("disk full"))
         )
     started.refresh_from_db()

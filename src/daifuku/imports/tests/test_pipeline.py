@@ -123,7 +123,7 @@ def test_undo_releases_external_ids_so_the_file_can_be_imported_again(
 ):
     from daifuku.imports.models import ExternalId
 
-    content = "会員番号,氏名\r\nM-1,山田 太郎\r\n".encode()
+    content = "顧客番号,氏名\r\nM-1,山田 太郎\r\n".encode()
     first = run_import(rep, upload(rep, "pos.csv", content), match_key="external_id")
     assert first.created_count == 1 and ExternalId.objects.filter(value="M-1").exists()
     with django_capture_on_commit_callbacks(execute=True):
@@ -165,13 +165,13 @@ def test_an_external_id_already_used_fails_its_row_not_the_batch(rep, run_import
 
     first = run_import(
         rep,
-        upload(rep, "pos.csv", "会員番号,氏名\r\nM-1,山田 太郎\r\n".encode()),
+        upload(rep, "pos.csv", "顧客番号,氏名\r\nM-1,山田 太郎\r\n".encode()),
         match_key="external_id",
     )
     assert first.created_count == 1
     delete_person(actor=rep, person=Person.objects.get())
     content = (
-        "会員番号,氏名,メールアドレス\r\nM-1,山田 太郎,yamada@example.jp\r\nM-2,佐藤 花子,sato@example.jp\r\n"
+        "顧客番号,氏名,メールアドレス\r\nM-1,山田 太郎,yamada@example.jp\r\nM-2,佐藤 花子,sato@example.jp\r\n"
         "M-2,佐藤 花,sato2@example.jp\r\nM-3,鈴木 一郎,suzuki@example.jp\r\n"
     ).encode()
     run = run_import(rep, upload(rep, "again.csv", content), match_key="email")

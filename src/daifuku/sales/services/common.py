@@ -6,17 +6,13 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from daifuku.accounts.permissions import sees_everything
+from daifuku.accounts.permissions import is_user, sees_everything
 
 # one reading of an amount of yen for every money field (the catalog's, orders', deals')
 from daifuku.commerce.services.common import yen
 from daifuku.core.errors import PermissionDenied
-from daifuku.customers.services.common import check_version, ensure_can, is_user
 
 __all__ = [
-    "check_version",
-    "ensure_can",
-    "is_user",
     "require_manager",
     "yen",
     "percent",

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daifuku.accounts.permissions import CHANGE, sees_everything
+from daifuku.accounts.permissions import CHANGE, check_version, ensure_can, is_user, sees_everything
 from daifuku.core import audit, events
 from daifuku.core.errors import ValidationFailed
 
@@ -25,7 +25,7 @@ from ..models import (
     StageFlowDaily,
     StageKind,
 )
-from .common import check_version, date_or_none, ensure_can, is_user, percent, yen
+from .common import date_or_none, percent, yen
 
 AUDITED_FIELDS = (
     "title",

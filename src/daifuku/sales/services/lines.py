@@ -9,12 +9,12 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daifuku.accounts.permissions import CHANGE
+from daifuku.accounts.permissions import CHANGE, ensure_can
 from daifuku.core import audit
 from daifuku.core.errors import NotFound, ValidationFailed
 
 from ..models import Deal, DealContact, LineItem, Product, TaxCategory
-from .common import ensure_can, yen
+from .common import yen
 
 LINE_FIELDS = ("name", "quantity", "unit_price", "tax_category", "product")
 

@@ -10,26 +10,29 @@ from __future__ import annotations
 from ..models import Deal, DealContact
 
 
-def on_customer_merging(survivor, loser, journal, **_ignored) -> dict[str, int]:
+def on_customer_merging(
+    *, entity: str, survivor_id: int, loser_id: int, journal_id: int, **_ignored
+) -> dict[str, int]:
     """``customer.merging`` participant (inside the merge transaction): rows moved per model."""
-    from daifuku.customers.dedup.journal import delete_rows, move_rows
-    from daifuku.customers.models import Company, Person
+    from daifuku.customers.dedup.services.journal import delete_rows, move_rows
 
-    if isinstance(loser, Person):
-        have = DealContact.objects.filter(person_id=survivor.pk).values_list("deal_id", flat=True)
-        delete_rows(journal, DealContact.objects.filter(person_id=loser.pk, deal_id__in=list(have)))
+    if entity == "person":
+        have = DealContact.objects.filter(person_id=survivor_id).values_list("deal_id", flat=True)
+        delete_rows(
+            journal_id, DealContact.objects.filter(person_id=loser_id, deal_id__in=list(have))
+        )
         return {
             "sales.deal": move_rows(
-                journal, Deal.objects.filter(person_id=loser.pk), "person", survivor.pk
+                journal_id, Deal.objects.filter(person_id=loser_id), "person", survivor_id
             ),
             "sales.dealcontact": move_rows(
-                journal, DealContact.objects.filter(person_id=loser.pk), "person", survivor.pk
+                journal_id, DealContact.objects.filter(person_id=loser_id), "person", survivor_id
             ),
         }
-    if isinstance(loser, Company):
+    if entity == "company":
         return {
             "sales.deal": move_rows(
-                journal, Deal.objects.filter(company_id=loser.pk), "company", survivor.pk
+                journal_id, Deal.objects.filter(company_id=loser_id), "company", survivor_id
             )
         }
     return {}

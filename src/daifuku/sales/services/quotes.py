@@ -9,13 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daifuku.accounts.permissions import CHANGE
+from daifuku.accounts.permissions import CHANGE, ensure_can, is_user
 from daifuku.core import audit, events
 from daifuku.core.errors import DomainError
 
 from ..maths import tax
 from ..models import Deal, Quote, QuoteCounter
-from .common import ensure_can, is_user
 
 VALID_DAYS = 30
 

@@ -8,12 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from daifuku.accounts.permissions import is_user
 from daifuku.core import audit
 from daifuku.core.errors import NotFound, ValidationFailed
 
 from ..maths.periods import Period, PeriodError, parse_period
 from ..models import SalesSettings, SavedView, Target, TargetMetric
-from .common import is_user, require_manager, yen
+from .common import require_manager, yen
 
 
 @transaction.atomic

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
+
+from daifuku.customers.tests import factories as customer_factories
+from daifuku.sales.tests import factories
 
 
 @pytest.fixture
 def pipeline(db):
-    from daifuku.sales.services import create_pipeline
-
-    return create_pipeline(
-        actor="test",
-        name="新規開拓",
-        stages=[
-            {"name": "見込み", "probability": 10, "rotting_days": 30},
-            {"name": "提案", "probability": 40},
-            {"name": "交渉", "probability": 80, "rotting_days": 7},
-            {"name": "受注", "kind": "won"},
-            {"name": "失注", "kind": "lost", "probability": 0},
-        ],
-    )
+    return factories.pipeline(stages=factories.USUAL_STAGES)
 
 
 @pytest.fixture
@@ -31,32 +20,18 @@ def stages(pipeline):
 
 @pytest.fixture
 def company(db):
-    from daifuku.customers.services import create_company
-
-    return create_company(actor="test", data={"name": "株式会社山田製作所"})
+    return customer_factories.company("test")
 
 
 @pytest.fixture
 def person(db):
-    from daifuku.customers.services import create_person
-
-    return create_person(actor="test", data={"family_name": "山田", "given_name": "花子"})
+    return customer_factories.person("test", family_name="山田", given_name="花子")
 
 
 @pytest.fixture
 def make_deal(pipeline, company):
-    from daifuku.sales.services import create_deal
-
     def make(actor, **data):
-        values = {
-            "title": "基幹システム更改",
-            "company_id": company.pk,
-            "pipeline_id": pipeline.pk,
-            "amount": 1_000_000,
-            "expected_close": dt.date(2026, 5, 20),
-        }
-        values.update(data)
-        return create_deal(actor=actor, data=values)
+        return factories.deal(actor, pipeline, **{"company_id": company.pk, **data})
 
     return make
 

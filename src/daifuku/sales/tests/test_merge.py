@@ -73,7 +73,7 @@ def _holdings(person_id):
 def test_merge_people_moves_every_sales_row_and_undo_puts_it_back(
     admin, rep, make_deal, stages, person
 ):
-    from daifuku.customers.dedup.merge import merge_people, undo_merge
+    from daifuku.customers.dedup.services.merge import merge_people, undo_merge
     from daifuku.customers.services import create_person
 
     loser = create_person(actor="test", data={"family_name": "山田", "given_name": "はなこ"})
@@ -109,7 +109,7 @@ def test_merge_people_moves_every_sales_row_and_undo_puts_it_back(
 
 
 def test_merge_companies_moves_deals_and_undo_puts_them_back(admin, rep, make_deal, company):
-    from daifuku.customers.dedup.merge import merge_companies, undo_merge
+    from daifuku.customers.dedup.services.merge import merge_companies, undo_merge
     from daifuku.customers.services import create_company
 
     loser = create_company(actor="test", data={"name": "山田製作所"})

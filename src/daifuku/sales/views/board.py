@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from daifuku.accounts.permissions import CHANGE, sees_everything
 from daifuku.core.errors import DomainError
+from daifuku.core.screens import page_or_partial, wants_partial
 
 from .. import selectors, services
 
@@ -44,12 +45,7 @@ def _board_context(request, pipeline) -> dict:
 def board(request, pk: int):
     pipeline = selectors.get_pipeline(request.user, pk)
     context = _board_context(request, pipeline)
-    template = (
-        "sales/partials/_board.html"
-        if request.htmx and not request.htmx.boosted
-        else "sales/board.html"
-    )
-    return render(request, template, context)
+    return page_or_partial(request, "sales/board.html", "sales/partials/_board.html", context)
 
 
 @login_required
@@ -103,7 +99,7 @@ def move(request, pk: int):
             error, field_errors = str(exc.message), exc.errors
             if exc.errors:
                 error = "; ".join(m for msgs in exc.errors.values() for m in msgs)
-    if request.htmx and request.POST.get("from") == "board":
+    if wants_partial(request) and request.POST.get("from") == "board":
         context = _board_context(request, deal.pipeline)
         context.update({"error": error, "moved_id": deal.pk})
         return render(

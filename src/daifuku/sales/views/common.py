@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from daifuku.customers.views.common import done, int_or_none, page_size, run_service
-
 from ..maths.periods import PeriodError, parse_period, period_containing
 from ..selectors import sales_settings
 
 __all__ = [
     "attempt",
-    "done",
     "form_error_text",
-    "int_or_none",
-    "page_size",
-    "run_service",
     "chosen_period",
     "fiscal_start",
 ]

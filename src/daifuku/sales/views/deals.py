@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.permissions import CHANGE, DELETE, can
 from daifuku.core import timeline
+from daifuku.core.screens import done, int_or_none, page_or_partial, page_size, run_service
 
 from .. import selectors, services
 from ..forms import DealForm, LineItemForm
 from ..models import DealStatus, ForecastCategory, StageKind
-from .common import attempt, done, form_error_text, int_or_none, page_size, run_service
+from .common import attempt, form_error_text
 
 
 def _filters(request) -> selectors.DealFilters:
@@ -83,12 +84,9 @@ def deal_list(request):
         "query_string": _query_string(request),
         "saved_views": selectors.saved_views(request.user),
     }
-    template = (
-        "sales/partials/_deal_table.html"
-        if request.htmx and not request.htmx.boosted
-        else "sales/deal_list.html"
+    return page_or_partial(
+        request, "sales/deal_list.html", "sales/partials/_deal_table.html", context
     )
-    return render(request, template, context)
 
 
 @login_required

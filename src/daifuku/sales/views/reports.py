@@ -10,12 +10,13 @@ from django.views.decorators.http import require_POST
 
 from daifuku.accounts import selectors as account_selectors
 from daifuku.accounts.permissions import DELETE, sees_everything
+from daifuku.core.screens import done, int_or_none, run_service
 
 from .. import selectors, services
 from ..forms import TargetForm
 from ..maths.periods import period_containing
 from ..models import ForecastCategory
-from .common import chosen_period, done, fiscal_start, int_or_none, run_service
+from .common import chosen_period, fiscal_start
 
 
 def _period_links(period, start_month):

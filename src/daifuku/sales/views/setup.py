@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from daifuku.accounts.permissions import CHANGE, sees_everything
 from daifuku.core.errors import DomainError
+from daifuku.core.screens import done, run_service
 
 from .. import selectors, services
 from ..forms import ProductForm, SettingsForm, StageForm
 from ..selectors.deals import get_one
-from .common import done, form_error_text, run_service
+from .common import form_error_text
 
 
 def _manager(request) -> None:

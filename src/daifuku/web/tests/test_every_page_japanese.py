@@ -49,6 +49,7 @@ ALLOWED = {
     "JPEG",
     "English",
     "Google",
+    "Shopify",  # the EC platform whose order webhook commerce takes (a brand name)
     "Outlook",
     "Web",
     "Markdown",
@@ -73,7 +74,7 @@ NOT_PAGES = {
     "activities:calendar-feed",
     "customers:custom-field-key",
 }  # the generated key for the form, as text
-OWN_NAMESPACES = {"", "web", "accounts"}
+OWN_NAMESPACES = {"", "web", "accounts", "marketing"}
 
 # page (URL name) -> words, offenders of the areas other branches are translating
 KNOWN_ELSEWHERE: dict[str, set[str]] = {}
@@ -110,6 +111,13 @@ def detail_pages() -> dict[str, dict]:
         pages["sales:quote"] = {"pk": quote.pk}
     if report:
         pages["activities:report"] = {"pk": report.pk}
+    from daifuku.marketing.models import Segment
+
+    # a fixed list's page (with its tools) and a rule segment's builder
+    for kind, name in (("static", "marketing:segment"), ("dynamic", "marketing:segment-edit")):
+        segment = Segment.objects.filter(kind=kind).order_by("pk").first()
+        if segment:
+            pages[name] = {"pk": segment.pk}
     return pages
 
 

@@ -7,10 +7,10 @@ import pytest
 from daifuku.core import events
 from daifuku.core.errors import DomainError
 from daifuku.customers import services
-from daifuku.customers.dedup import journal as journal_ops
-from daifuku.customers.dedup.merge import UndoConflict, merge_people, undo_merge
-from daifuku.customers.dedup.scan import scan
-from daifuku.customers.dedup.services import dismiss_group
+from daifuku.customers.dedup.services import journal as journal_ops
+from daifuku.customers.dedup.services.candidates import scan
+from daifuku.customers.dedup.services.decisions import dismiss_group
+from daifuku.customers.dedup.services.merge import UndoConflict, merge_people, undo_merge
 from daifuku.customers.models import (
     Consent,
     Contact,
@@ -180,11 +180,11 @@ def test_other_domains_move_their_rows_through_the_participant_contract(rep, pai
     link = Person.tags.through.objects.create(person_id=b.pk, tag_id=extra.pk)
     seen = {}
 
-    def participant(*, entity_type, survivor, loser, journal):
-        seen["call"] = (entity_type, survivor.pk, loser.pk)
+    def participant(*, entity, survivor_id, loser_id, journal_id):
+        seen["call"] = (entity, survivor_id, loser_id)
         # the ledger's own tag move ran first; a domain moves what is still on the loser
         return journal_ops.move_rows(
-            journal, Person.tags.through.objects.filter(pk=link.pk), "person", survivor.pk
+            journal_id, Person.tags.through.objects.filter(pk=link.pk), "person", survivor_id
         )
 
     events.participate("customer.merging", participant)

@@ -1,5 +1,5 @@
-"""``daifuku import FILE [--target person|company] [--mapping JSON|@file|saved name] [--mode upsert]
-[--key email] [--dry-run]``.
+"""``daifuku import FILE [--target person|company|orders] [--mapping JSON|@file|saved name]
+[--mode upsert] [--key email] [--dry-run] [--create-missing-customers] [--currency USD]``.
 
 Without mapping options the suggested mapping is used (header names, vCard fields). Runs
 to the end in this process with a progress bar and prints ``created N, updated N, failed N``
@@ -11,14 +11,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
+from daifuku.accounts.selectors import find_username
 from daifuku.core.context import acting
 from daifuku.core.errors import DomainError
-from daifuku.imports import services
-from daifuku.imports.models import ImportRun, SavedMapping
+from daifuku.imports import selectors, services
+
+if TYPE_CHECKING:
+    from daifuku.imports.models import ImportRun
 
 
 class Command(BaseCommand):
@@ -36,8 +41,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--target",
             default="person",
-            choices=["person", "company"],
-            help="what the file holds: people (default) or companies (取引先)",
+            choices=["person", "company", "order", "orders"],
+            help="what the file holds: people (default), companies (取引先) or orders (注文履歴)",
+        )
+        parser.add_argument(
+            "--create-missing-customers",
+            action="store_true",
+            help="orders: a member number nobody has becomes a customer with only that number",
+        )
+        parser.add_argument(
+            "--currency",
+            default="",
+            help="orders: the currency of the amounts (JPY by default; USD reads cents)",
+        )
+        parser.add_argument(
+            "--source",
+            default="",
+            help="orders: where the orders come from (order numbers are unique per source)",
         )
         parser.add_argument("--mode", default="upsert", choices=["create", "update", "upsert"])
         parser.add_argument(
@@ -75,12 +95,19 @@ class Command(BaseCommand):
                 }
                 if options["mapping"]:
                     data["mapping"] = self._mapping(options["mapping"])
+                target = "order" if options["target"] == "orders" else options["target"]
+                if target == "order":
+                    data.update(
+                        create_missing_customers=options["create_missing_customers"],
+                        currency=options["currency"],
+                        source=options["source"],
+                    )
                 # a refused mapping or option leaves no import and no stored file behind
                 run = services.upload_and_start(
                     actor=actor,
                     file=File(handle, name=path.name),
                     name=path.name,
-                    target=options["target"],
+                    target=target,
                     data=data,
                     start_now=False,
                     startable=True,
@@ -89,22 +116,20 @@ class Command(BaseCommand):
                     f"{run.original_name}: {run.file_format} {run.encoding or ''}".rstrip()
                 )
                 self.stdout.write(
-                    "mapping: " + ", ".join(f"{k} → {v}" for k, v in run.mapping.items())
+                    "mapping: "
+                    + ", ".join(f"{k} → {v}" for k, v in run.mapping.items() if k[:1] != "@")
                 )
-                # run in this process (no worker needed): mark queued, then execute
-                ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.QUEUED)
-                run = services.perform_import(run.pk, progress=self._progress)
+                # run in this process (no worker needed)
+                run = services.run_here(run=run, progress=self._progress)
         except DomainError as exc:
             details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())
             raise CommandError(f"{exc.message} {details}".strip()) from None
         if self._tty:
             sys.stderr.write("\n")
-        prefix = "dry run: " if run.dry_run else ""
-        suffix = f", probable duplicates {run.duplicate_count}" if run.duplicate_count else ""
-        self.stdout.write(
-            f"{prefix}created {run.created_count}, updated {run.updated_count}, "
-            f"failed {run.failed_count}{suffix}"
-        )
+        if run.target == "order":
+            self._order_result(run)
+        else:
+            self._people_result(run)
         if run.failed_count:
             target = path.with_name(path.stem + ".failed.csv")
             try:
@@ -112,6 +137,23 @@ class Command(BaseCommand):
                 self.stdout.write(f"failed rows with their reasons: {target}")
             except OSError:
                 self.stdout.write(f"failed rows: GET /api/v1/imports/{run.pk}/failed.csv")
+
+    def _order_result(self, run: ImportRun) -> None:
+        from daifuku.imports import orders
+
+        self.stdout.write(orders.summary(run))
+        for outcome in run.outcomes.filter(action="failed").order_by("row_number")[:10]:
+            self.stdout.write(
+                _("Row %(row)s: %(reason)s") % {"row": outcome.row_number, "reason": outcome.reason}
+            )
+
+    def _people_result(self, run: ImportRun) -> None:
+        prefix = "dry run: " if run.dry_run else ""
+        suffix = f", probable duplicates {run.duplicate_count}" if run.duplicate_count else ""
+        self.stdout.write(
+            f"{prefix}created {run.created_count}, updated {run.updated_count}, "
+            f"failed {run.failed_count}{suffix}"
+        )
 
     _tty = False
 
@@ -134,7 +176,7 @@ class Command(BaseCommand):
         if value.startswith("@"):
             value = Path(value[1:]).read_text(encoding="utf-8")
         if not value.lstrip().startswith("{"):
-            saved = SavedMapping.objects.filter(name=value).first()
+            saved = selectors.saved_mapping_named(value)
             if saved is None:
                 raise CommandError(f"no saved mapping named {value!r}")
             return saved.mapping
@@ -149,9 +191,7 @@ class Command(BaseCommand):
     def _actor(self, username: str):
         if not username:
             return "command"
-        from daifuku.accounts.models import User
-
-        user = User.objects.filter(username=username).first()
+        user = find_username(username)
         if user is None:
             raise CommandError(f"no user {username!r}")
         return user

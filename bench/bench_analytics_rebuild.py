@@ -1,0 +1,177 @@
+"""Customer metrics: the full rebuild and one order's update in its transaction.
+
+Data: the shared ledger (``ledger.ensure_people``) and ten orders per person on average
+(60 % of people buy; bench data written with ``bulk_create``, not through the services).
+
+* **rebuild** (``analytics.services.metrics.rebuild``): read every order, compute every
+  customer's figures, RFM cut points, scores and ranks, upsert the snapshot — end to end,
+  steady state (a second rebuild; the first, which also writes every rank change, is
+  reported beside it). Baseline in the same run: the same figures one customer at a time
+  (``refresh_customer``, what an order does), on a sample, extrapolated to every customer.
+  Goal (issue 19): ≤ 15 s for 10,000,000 orders / 1,000,000 customers, peak RSS ≤ 3 GB.
+* **one order**: ``record_order`` with its metrics and rank update in the transaction,
+  against the same call with analytics' participant switched off (what the update costs).
+  Goal: p95 ≤ 20 ms with the orders present.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import resource
+import time
+
+import numpy as np
+
+from . import ledger
+from .common import Result, summary, time_ms
+
+ORDERS_PER_PERSON = 10
+BUYER_SHARE = 0.6
+REBUILD_GOAL_S = 15
+ORDER_GOAL_MS = 20
+
+
+def ensure_orders(people: int) -> int:
+    """Ten orders per person on average, on the buyers, over the last three years."""
+    from django.utils import timezone
+
+    from daifuku.commerce.models import Order
+    from daifuku.customers.models import Person
+
+    target = people * ORDERS_PER_PERSON
+    have = Order.objects.filter(source="bench").count()
+    if have >= target:
+        return have
+    rng = np.random.default_rng(19)
+    ids = np.array(Person.objects.order_by("pk").values_list("pk", flat=True)[:people])
+    buyers = rng.choice(ids, int(ids.size * BUYER_SHARE), replace=False)
+    customers = rng.choice(buyers, target - have)
+    now = timezone.now().replace(microsecond=0)
+    seconds = rng.integers(0, 3 * 365 * 86_400, customers.size)
+    totals = (rng.lognormal(8.5, 0.9, customers.size)).astype(np.int64) + 100
+    batch = []
+    for index in range(customers.size):
+        total = int(totals[index])
+        tax = total // 11
+        batch.append(
+            Order(
+                source="bench",
+                number=f"B{have + index}",
+                person_id=int(customers[index]),
+                ordered_at=now - dt.timedelta(seconds=int(seconds[index])),
+                subtotal=total - tax,
+                tax=tax,
+                total=total,
+                net_subtotal=total - tax,
+                net_tax=tax,
+                net_total=total,
+                item_count=1,
+            )
+        )
+        if len(batch) == 10_000:
+            Order.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        Order.objects.bulk_create(batch)
+    return target
+
+
+def _one_order(person, counter):
+    from daifuku.commerce.services import record_order
+
+    number = f"BO-{next(counter)}-{time.time_ns()}"
+    record_order(
+        actor="bench",
+        number=number,
+        source="bench-api",
+        person=person,
+        ordered_at=dt.date.today(),
+        total=3_300,
+    )
+
+
+def run(scale: str) -> list[Result]:
+    from daifuku.analytics.services import metrics
+    from daifuku.core import events
+    from daifuku.customers.models import Person
+
+    facts = ledger.ensure_people(scale)
+    orders = ensure_orders(facts["people"])
+
+    started = time.perf_counter()
+    first = metrics.rebuild()
+    first_s = time.perf_counter() - started
+    repeat = 1 if scale == "tiny" else 3
+    steady = summary(time_ms(lambda: metrics.rebuild(), repeat=repeat, warmup=0))
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    sample = list(Person.objects.filter(orders__source="bench").distinct().order_by("pk")[:100])
+    started = time.perf_counter()
+    for person in sample:
+        metrics.refresh_customer("person", person.pk, reason="rebuild")
+    per_customer_ms = (time.perf_counter() - started) * 1000 / max(len(sample), 1)
+    customers = first["person"]["customers"]
+    one_by_one_s = per_customer_ms * customers / 1000
+
+    counter = iter(range(10**9))
+    person = sample[0]
+    with_update = summary(
+        time_ms(
+            lambda: _one_order(person, counter), repeat=30 if scale == "tiny" else 100, warmup=5
+        )
+    )
+    saved = list(events._in_transaction.get("order.recording", []))
+    events._in_transaction["order.recording"] = []
+    try:
+        without = summary(
+            time_ms(
+                lambda: _one_order(person, counter), repeat=30 if scale == "tiny" else 100, warmup=5
+            )
+        )
+    finally:
+        events._in_transaction["order.recording"] = saved
+    return [
+        Result(
+            benchmark="analytics_rebuild",
+            scale=scale,
+            metrics={
+                "orders": orders,
+                "customers_with_orders": customers,
+                "buyers": first["person"]["buyers"],
+                "rebuild_p50_s": round(steady["p50_ms"] / 1000, 3),
+                "rebuild_max_s": round(steady["p95_ms"] / 1000, 3),
+                "first_rebuild_with_rank_history_s": round(first_s, 3),
+                "rank_changes_written_first": first["person"]["rank_changes"],
+                "peak_rss_mb": round(peak_rss_mb),
+            },
+            baseline={
+                "one_customer_at_a_time_extrapolated_s": round(one_by_one_s, 2),
+                "per_customer_ms": round(per_customer_ms, 2),
+            },
+            ratio=round(one_by_one_s / (steady["p50_ms"] / 1000), 1) if steady["p50_ms"] else None,
+            goal=f"10M orders / 1M customers ≤ {REBUILD_GOAL_S} s, peak RSS ≤ 3 GB (full scale)",
+            passed=None
+            if scale != "full"
+            else steady["p95_ms"] / 1000 <= REBUILD_GOAL_S and peak_rss_mb <= 3072,
+            notes="read orders, numpy figures, RFM cut points and scores, ranks, batched upserts",
+        ),
+        Result(
+            benchmark="analytics_order_update",
+            scale=scale,
+            metrics={
+                "orders_present": orders,
+                "order_with_metrics_p50_ms": with_update["p50_ms"],
+                "order_with_metrics_p95_ms": with_update["p95_ms"],
+            },
+            baseline={
+                "order_without_metrics_p50_ms": without["p50_ms"],
+                "order_without_metrics_p95_ms": without["p95_ms"],
+            },
+            ratio=round(with_update["p50_ms"] / without["p50_ms"], 2)
+            if without["p50_ms"]
+            else None,
+            goal=f"one order with its metrics and rank update p95 ≤ {ORDER_GOAL_MS} ms",
+            passed=with_update["p95_ms"] <= ORDER_GOAL_MS,
+            notes="record_order in process (no HTTP); the customer has ~10 orders",
+        ),
+    ]

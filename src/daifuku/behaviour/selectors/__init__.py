@@ -1,0 +1,5 @@
+"""Reads of web behaviour."""
+
+from .events import person_recent_events, settings_for
+
+__all__ = ["person_recent_events", "settings_for"]

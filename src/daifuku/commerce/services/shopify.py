@@ -1,0 +1,221 @@
+"""Shopify's ``orders/create`` body mapped onto an order of the ledger.
+
+* **Number**: the order's ``name`` as the merchant sees it (``#1001``), unique within the
+  webhook source; the Shopify id is kept in the audit entry's changes.
+* **Customer**, never guessed beyond these keys, in this order: the Shopify customer id as
+  the member number (``member_number``), then the e-mail address, then the phone number.
+  An unknown buyer is added (with the Shopify id as member number) when the source allows
+  it; otherwise the delivery is refused with ``unknown_customer``.
+* **Lines**: each ``line_items`` entry (a catalogue product when its ``sku`` is a product
+  code, else its name), quantity and price; the tax rate comes from the line's
+  ``tax_lines`` (0.1 → 10 %, 0.08 → 8 %), else the product's rate, else 10 %. Discounts
+  allocated to the lines and the shipping lines become lines of their own (値引き, 送料).
+* **Tax**: with ``taxes_included`` the prices include consumption tax and are converted
+  to the ledger's prices before tax (rounded to the yen, per line); otherwise they are
+  taken as they are. The ledger computes tax once per rate, rounded down.
+* **Amounts**: whole units of the shop's currency (a JPY shop's yen; other currencies are
+  rounded to whole units — the ledger keeps integers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from daifuku.core.errors import ValidationFailed
+from daifuku.core.japanese_emails import normalize_email
+from daifuku.core.japanese_phones import normalize_phone
+from daifuku.customers.models import EmailAddress, Person, PhoneNumber
+from daifuku.customers.services.people import create_person
+
+from ..models import Order, Product, WebhookSource
+from .orders import record_order
+
+MEMBER_NUMBER_KEY = "member_number"
+
+
+def _amount(value, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value if value not in (None, "") else "0"))
+    except InvalidOperation:
+        raise ValidationFailed({field: [_("Not an amount.")]}, code="invalid_body") from None
+    if not amount.is_finite():
+        raise ValidationFailed({field: [_("Not an amount.")]}, code="invalid_body")
+    return amount
+
+
+def _whole(amount: Decimal) -> int:
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _rate(tax_lines, fallback: int) -> int:
+    for tax in tax_lines or []:
+        try:
+            rate = Decimal(str(tax.get("rate")))
+        except (InvalidOperation, AttributeError):
+            continue
+        if rate in (Decimal("0.1"), Decimal("0.10")):
+            return 10
+        if rate == Decimal("0.08"):
+            return 8
+    return fallback
+
+
+def _find_person(customer: dict, order: dict) -> Person | None:
+    alive = Person.objects.filter(deleted_at__isnull=True)
+    if customer.get("id") not in (None, ""):
+        found = alive.filter(**{f"custom_fields__{MEMBER_NUMBER_KEY}": str(customer["id"])})
+        if (person := found.first()) is not None:
+            return person
+    email = normalize_email(customer.get("email") or order.get("email") or "")
+    if email:
+        hit = EmailAddress.objects.filter(address=email, person__deleted_at__isnull=True).first()
+        if hit is not None and hit.person_id:
+            return hit.person
+    phone = normalize_phone(customer.get("phone") or order.get("phone") or "")
+    if phone is not None:
+        by_phone = PhoneNumber.objects.filter(
+            e164=phone.e164, person__deleted_at__isnull=True
+        ).first()
+        if by_phone is not None and by_phone.person_id:
+            return by_phone.person
+    return None
+
+
+def _customer(source: WebhookSource, order: dict) -> Person:
+    raw = order.get("customer")
+    customer: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    person = _find_person(customer, order)
+    if person is not None:
+        return person
+    if not source.create_missing_customers:
+        raise ValidationFailed(
+            {"customer": [_("No customer matches this buyer's id, e-mail or phone.")]},
+            code="unknown_customer",
+        )
+    data: dict[str, Any] = {
+        "family_name": (customer.get("last_name") or "").strip()
+        or (customer.get("first_name") or "").strip()
+        or _("(EC buyer)"),
+        "given_name": (customer.get("first_name") or "").strip()
+        if (customer.get("last_name") or "").strip()
+        else "",
+    }
+    email = customer.get("email") or order.get("email")
+    if email:
+        data["email"] = email
+    phone = customer.get("phone") or order.get("phone")
+    if phone and normalize_phone(phone) is not None:
+        data["phone"] = phone
+    if customer.get("id") not in (None, ""):
+        data["custom_fields"] = {MEMBER_NUMBER_KEY: str(customer["id"])}
+    try:
+        return create_person(actor=source.acts_as, data=data)
+    except ValidationFailed:  # e.g. no custom field member_number defined: keep the buyer
+        data.pop("custom_fields", None)
+        person = create_person(actor=source.acts_as, data=data)
+        if customer.get("id") not in (None, ""):
+            person.custom_fields = {**person.custom_fields, MEMBER_NUMBER_KEY: str(customer["id"])}
+            person.save(update_fields=["custom_fields"])
+        return person
+
+
+def _lines(order: dict) -> list[dict[str, Any]]:
+    inclusive = bool(order.get("taxes_included"))
+    items = order.get("line_items")
+    if not isinstance(items, list) or not items:
+        raise ValidationFailed(
+            {"line_items": [_("An order needs at least one line item.")]}, code="invalid_body"
+        )
+    skus = {str(i.get("sku")).strip() for i in items if isinstance(i, dict) and i.get("sku")}
+    products = {p.code: p for p in Product.objects.filter(code__in=skus)}
+    lines: list[dict[str, Any]] = []
+    discounts: dict[int, Decimal] = {}
+
+    def before_tax(amount: Decimal, rate: int) -> int:
+        return _whole(amount * 100 / (100 + rate)) if inclusive else _whole(amount)
+
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ValidationFailed({f"line_items.{index}": [_("Each line is an object.")]})
+        product = products.get(str(item.get("sku") or "").strip())
+        rate = _rate(item.get("tax_lines"), product.tax_rate if product else 10)
+        price = _amount(item.get("price"), f"line_items.{index}.price")
+        line: dict[str, Any] = {
+            "name": str(item.get("name") or item.get("title") or "").strip()[:200],
+            "quantity": item.get("quantity", 1),
+            "unit_price": before_tax(price, rate),
+            "tax_rate": rate,
+        }
+        if product is not None:
+            line["product"] = product
+        lines.append(line)
+        off = sum(
+            (
+                _amount(a.get("amount"), f"line_items.{index}.discount_allocations")
+                for a in item.get("discount_allocations") or []
+                if isinstance(a, dict)
+            ),
+            Decimal(0),
+        )
+        if off:
+            discounts[rate] = discounts.get(rate, Decimal(0)) + off
+    for rate, off in sorted(discounts.items()):
+        lines.append(
+            {
+                "name": _("Discount"),
+                "quantity": 1,
+                "unit_price": -before_tax(off, rate),
+                "tax_rate": rate,
+            }
+        )
+    for index, ship in enumerate(order.get("shipping_lines") or []):
+        if not isinstance(ship, dict):
+            continue
+        price = _amount(
+            ship.get("discounted_price", ship.get("price")), f"shipping_lines.{index}.price"
+        )
+        if price:
+            rate = _rate(ship.get("tax_lines"), 10)
+            lines.append(
+                {
+                    "name": str(ship.get("title") or _("Shipping")).strip()[:200],
+                    "quantity": 1,
+                    "unit_price": before_tax(price, rate),
+                    "tax_rate": rate,
+                }
+            )
+    return lines
+
+
+def shopify_order(source: WebhookSource, order: dict):
+    """Record the order of an ``orders/create`` body; ``(order, created)``."""
+    number = str(order.get("name") or order.get("order_number") or order.get("id") or "").strip()
+    if not number:
+        raise ValidationFailed(
+            {"name": [_("The order has no name or number.")]}, code="invalid_body"
+        )
+    existing = Order.objects.filter(source=source.slug, number=number).first()
+    if existing is not None:  # idempotent by number before any customer is created
+        return existing, False
+    when = order.get("created_at") or order.get("processed_at")
+    try:
+        ordered_at = dt.datetime.fromisoformat(str(when))
+    except ValueError:
+        raise ValidationFailed(
+            {"created_at": [_("Not a date and time.")]}, code="invalid_body"
+        ) from None
+    lines = _lines(order)
+    person = _customer(source, order)
+    return record_order(
+        actor=source.acts_as,
+        number=number,
+        source=source.slug,
+        person=person,
+        ordered_at=ordered_at,
+        channel=source.channel,
+        store=str(source.shop_domain or "")[:100],
+        lines=lines,
+    )

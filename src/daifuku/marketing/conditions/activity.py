@@ -1,0 +1,298 @@
+"""Conditions on what a person did with the business: purchases (commerce's orders, net
+of returns), touches (activities), deals (sales) — each a subquery on its own table, so a
+person appears once however many rows they have."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from daifuku.activities.models import Touch
+from daifuku.activities.models.touches import TouchKind
+from daifuku.commerce.models import Order, OrderLine, Product
+from daifuku.commerce.models.orders import OrderStatus
+from daifuku.sales.models import Deal, Stage
+from daifuku.sales.models.deals import DealStatus
+
+from .ledger import CHOICE_OPS, NUMBER_OPS, on_values
+from .registry import (
+    CHOICE,
+    EQ,
+    GTE,
+    IS_SET,
+    LTE,
+    NE,
+    NOT_SET,
+    NUMBER,
+    Condition,
+    Context,
+    Field,
+    register,
+)
+
+MAX_COUNT = 1_000_000
+MAX_YEN = 10**13
+
+
+def start_of(day: dt.date) -> dt.datetime:
+    """Midnight in Japan at the start of ``day`` (days are counted in Japan)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def counted_orders(condition: Condition | None = None, context: Context | None = None) -> QuerySet:
+    """People's orders that still count: not cancelled nor wholly returned (a partly
+    returned order counts, its amount net of the return), within the condition's period."""
+    qs = Order.objects.filter(person__isnull=False).exclude(
+        status__in=[OrderStatus.CANCELLED, OrderStatus.RETURNED]
+    )
+    if condition is not None and context is not None and condition.period_days:
+        qs = qs.filter(
+            ordered_at__gte=start_of(context.today - dt.timedelta(condition.period_days))
+        )
+    return qs
+
+
+def _holds(op: str, number: int, value: int) -> bool:
+    return {EQ: number == value, NE: number != value, GTE: number >= value, LTE: number <= value}[
+        op
+    ]
+
+
+def aggregate(rows: QuerySet, total, condition: Condition) -> Q:
+    """People whose aggregate ``total`` over their ``rows`` compares to the value; a person
+    with no rows has 0 (so "at most 1 purchase" includes people who never bought)."""
+    value = condition.value
+    grouped = rows.values("person_id").annotate(n=total)
+    lookup = {EQ: "n", NE: "n", GTE: "n__gte", LTE: "n__lte"}[condition.op]
+    if condition.op == NE:
+        meeting = grouped.exclude(**{lookup: value})
+        missing = grouped.filter(**{lookup: value})
+    else:
+        meeting = grouped.filter(**{lookup: value})
+        missing = grouped.exclude(**{lookup: value})
+    if _holds(condition.op, 0, value):  # type: ignore[arg-type]  # validated: a number
+        return ~Q(pk__in=missing.values("person_id"))
+    return Q(pk__in=meeting.values("person_id"))
+
+
+def days_since(rows: QuerySet, when: str, condition: Condition, context: Context) -> Q:
+    """People whose latest row (``when``, a datetime) is ``value`` days ago or more / less,
+    in days of Japan; ``is_set`` / ``not_set``: they have a row at all / none."""
+    anyone = Q(pk__in=rows.values("person_id"))
+    if condition.op == IS_SET:
+        return anyone
+    if condition.op == NOT_SET:
+        return ~anyone
+    value: int = condition.value  # type: ignore[assignment]  # validated: a number
+    day = context.today - dt.timedelta(days=value)
+    since = Q(pk__in=rows.filter(**{f"{when}__gte": start_of(day)}).values("person_id"))
+    after = Q(
+        pk__in=rows.filter(**{f"{when}__gte": start_of(day + dt.timedelta(1))}).values("person_id")
+    )
+    if condition.op == LTE:
+        return since
+    if condition.op == GTE:
+        return anyone & ~after
+    exact = since & ~after
+    return ~exact if condition.op == NE else exact
+
+
+# --- purchases ------------------------------------------------------------------------
+
+
+def _order_count(condition: Condition, context: Context) -> Q:
+    return aggregate(counted_orders(condition, context), Count("id"), condition)
+
+
+def _order_total(condition: Condition, context: Context) -> Q:
+    return aggregate(counted_orders(condition, context), Sum("net_total"), condition)
+
+
+def _days_since_last_order(condition: Condition, context: Context) -> Q:
+    return days_since(counted_orders(), "ordered_at", condition, context)
+
+
+def _buyer_status(condition: Condition, context: Context) -> Q:
+    counts = counted_orders().values("person_id").annotate(n=Count("id"))
+
+    def matches(statuses) -> Q:
+        q = Q(pk__in=[])
+        if "never" in statuses:
+            q |= ~Q(pk__in=counted_orders().values("person_id"))
+        if "first" in statuses:
+            q |= Q(pk__in=counts.filter(n=1).values("person_id"))
+        if "repeat" in statuses:
+            q |= Q(pk__in=counts.filter(n__gte=2).values("person_id"))
+        return q
+
+    return on_values(condition, matches)
+
+
+def _bought_product(condition: Condition, context: Context) -> Q:
+    orders = counted_orders(condition, context)
+    return on_values(
+        condition,
+        lambda ids: Q(
+            pk__in=OrderLine.objects.filter(order__in=orders, product_id__in=ids).values(
+                "order__person_id"
+            )
+        ),
+    )
+
+
+def _products() -> list[tuple[object, str]]:
+    return [
+        (pk, f"{name}（{code}）")
+        for pk, code, name in Product.objects.order_by("code").values_list("pk", "code", "name")
+    ]
+
+
+def _buyer_choices() -> list[tuple[object, str]]:
+    return [
+        ("never", str(_("Never bought"))),
+        ("first", str(_("First-time buyer (1 purchase)"))),
+        ("repeat", str(_("Repeat buyer (2 or more)"))),
+    ]
+
+
+PERIOD_HELP = _("Leave the period empty for all time.")
+
+register(
+    Field(
+        "order_count",
+        _("Number of purchases"),
+        "purchases",
+        NUMBER,
+        NUMBER_OPS,
+        _order_count,
+        minimum=0,
+        maximum=MAX_COUNT,
+        period=True,
+        unit=_("times"),
+        help=PERIOD_HELP,
+    )
+)
+register(
+    Field(
+        "order_total",
+        _("Amount purchased (yen, tax included)"),
+        "purchases",
+        NUMBER,
+        NUMBER_OPS,
+        _order_total,
+        minimum=0,
+        maximum=MAX_YEN,
+        period=True,
+        unit=_("yen"),
+        help=PERIOD_HELP,
+    )
+)
+register(
+    Field(
+        "days_since_last_order",
+        _("Days since the last purchase"),
+        "purchases",
+        NUMBER,
+        (*NUMBER_OPS, IS_SET, NOT_SET),
+        _days_since_last_order,
+        minimum=0,
+        maximum=MAX_COUNT,
+        unit=_("days"),
+    )
+)
+register(
+    Field(
+        "buyer_status",
+        _("First-time or repeat buyer"),
+        "purchases",
+        CHOICE,
+        CHOICE_OPS,
+        _buyer_status,
+        choices=_buyer_choices,
+    )
+)
+register(Field("bought_product", _("Bought a product"), "purchases", CHOICE, CHOICE_OPS, _bought_product, choices=_products, period=True, help=PERIOD_HELP))  # fmt: skip
+
+
+# --- touches --------------------------------------------------------------------------
+
+
+def _touches() -> QuerySet:
+    # private notes are their author's: they do not put anyone into a segment
+    return Touch.objects.filter(person__isnull=False, is_private=False)
+
+
+def _days_since_last_touch(condition: Condition, context: Context) -> Q:
+    return days_since(_touches(), "occurred_at", condition, context)
+
+
+def _touch_kind(condition: Condition, context: Context) -> Q:
+    rows = _touches()
+    if condition.period_days:
+        rows = rows.filter(
+            occurred_at__gte=start_of(context.today - dt.timedelta(condition.period_days))
+        )
+    return on_values(
+        condition, lambda kinds: Q(pk__in=rows.filter(kind__in=kinds).values("person_id"))
+    )
+
+
+register(
+    Field(
+        "days_since_last_touch",
+        _("Days since the last touch"),
+        "touches",
+        NUMBER,
+        (*NUMBER_OPS, IS_SET, NOT_SET),
+        _days_since_last_touch,
+        minimum=0,
+        maximum=MAX_COUNT,
+        unit=_("days"),
+    )
+)
+register(Field("touch_kind", _("Had a touch of kind"), "touches", CHOICE, CHOICE_OPS, _touch_kind, choices=lambda: [(v, str(label)) for v, label in TouchKind.choices], period=True, help=PERIOD_HELP))  # fmt: skip
+
+
+# --- deals ----------------------------------------------------------------------------
+
+
+def _open_deals() -> QuerySet:
+    return Deal.objects.filter(person__isnull=False, status=DealStatus.OPEN)
+
+
+def _deal_stage(condition: Condition, context: Context) -> Q:
+    return on_values(
+        condition,
+        lambda ids: Q(pk__in=_open_deals().filter(stage_id__in=ids).values("person_id")),
+    )
+
+
+def _deal_stalled(condition: Condition, context: Context) -> Q:
+    stalled = Q(pk__in=_open_deals().filter(stalled_at__isnull=False).values("person_id"))
+    return stalled if condition.value == "yes" else ~stalled
+
+
+def _stages() -> list[tuple[object, str]]:
+    return [
+        (pk, f"{pipeline}: {name}")
+        for pk, pipeline, name in Stage.objects.filter(kind="open")
+        .order_by("pipeline__position", "pipeline_id", "position")
+        .values_list("pk", "pipeline__name", "name")
+    ]
+
+
+register(
+    Field(
+        "deal_stage",
+        _("Has an open deal at stage"),
+        "deals",
+        CHOICE,
+        CHOICE_OPS,
+        _deal_stage,
+        choices=_stages,
+    )
+)
+register(Field("deal_stalled", _("Has a stalled deal"), "deals", CHOICE, (EQ,), _deal_stalled, choices=lambda: [("yes", str(_("Yes"))), ("no", str(_("No")))]))  # fmt: skip

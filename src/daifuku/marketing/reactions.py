@@ -1,0 +1,34 @@
+"""Marketing's reactions to other domains' events (subscribed in MarketingConfig.ready()):
+whatever happens to a person that a segment condition may test — their record changed,
+an order landed or came back, a touch was logged, a deal stalled — re-evaluates that one
+person against every segment, in the background (a task per person, after commit), so
+the stored membership is current without rebuilding any segment. What no event reports
+(consent recorded, a day passing for 「最終購入から90日以上」) is caught by the daily full
+check."""
+
+from __future__ import annotations
+
+
+def _refresh(person_id) -> None:
+    if isinstance(person_id, int):
+        from .tasks import refresh_customer_task
+
+        refresh_customer_task.enqueue(person_id)
+
+
+def on_customer_event(*, entity: str, entity_id: int, **_payload) -> None:
+    """customer.created / customer.updated; order.recorded / order.returned."""
+    if entity == "person":
+        _refresh(entity_id)
+
+
+def on_person_event(*, person_id=None, **_payload) -> None:
+    """touch.logged, deal.stalled: about a person when ``person_id`` is set."""
+    _refresh(person_id)
+
+
+def on_merge_event(*, entity: str, survivor_id: int, loser_id: int, **_payload) -> None:
+    """customer.merged / customer.unmerged: both people may have changed segments."""
+    if entity == "person":
+        _refresh(survivor_id)
+        _refresh(loser_id)

@@ -1,0 +1,113 @@
+"""The stored membership of segments: materialised from the rules, kept current for one
+person after an event about them, and the periodic full check finds nothing to fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(segment) -> set[int]:
+    from daifuku.marketing.models import SegmentMembership
+
+    return set(
+        SegmentMembership.objects.filter(segment=segment).values_list("person_id", flat=True)
+    )
+
+
+def test_materialise_then_event_then_full_check_is_clean(
+    ledger, admin, django_capture_on_commit_callbacks
+):
+    from daifuku.commerce.services import record_order
+    from daifuku.marketing import jobs
+    from daifuku.marketing.services import add_members, create_segment, update_segment
+
+    with django_capture_on_commit_callbacks(execute=True):
+        buyers = create_segment(
+            actor=admin,
+            data={
+                "name": "購入者",
+                "rules": {"all": [{"field": "order_count", "op": "gte", "value": 1}]},
+            },
+        )
+        invited = create_segment(actor=admin, data={"name": "招待", "kind": "static"})
+        add_members(actor=admin, segment=invited, person_ids=[ledger["kenta"].pk])
+    # created → materialised by the task enqueued on commit
+    assert stored(buyers) == {ledger["hanako"].pk, ledger["ichiro"].pk}
+    assert stored(invited) == {ledger["kenta"].pk}
+    assert jobs.segment_full_check() == {}
+
+    # an order lands for 健太: the event re-evaluates him, nothing is rebuilt
+    with django_capture_on_commit_callbacks(execute=True):
+        record_order(
+            actor=admin,
+            number="K1",
+            ordered_at=dt.date(2026, 11, 1),
+            person=ledger["kenta"],
+            lines=[{"product_id": ledger["tea"].pk, "quantity": 1}],
+        )
+    assert stored(buyers) == {ledger["hanako"].pk, ledger["ichiro"].pk, ledger["kenta"].pk}
+    assert jobs.segment_full_check() == {}
+
+    # a touch is logged: a segment on recent touches takes 一郎 in
+    from daifuku.activities.services import log_touch
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recent = create_segment(
+            actor=admin,
+            data={
+                "name": "最近接触",
+                "rules": {"all": [{"field": "days_since_last_touch", "op": "lte", "value": 3}]},
+            },
+        )
+    assert ledger["ichiro"].pk not in stored(recent)
+    with django_capture_on_commit_callbacks(execute=True):
+        log_touch(actor=admin, data={"summary": "電話", "kind": "call"}, person=ledger["ichiro"])
+    assert ledger["ichiro"].pk in stored(recent)
+    assert jobs.segment_full_check() == {}
+
+    # new rules: the stored members follow on commit
+    with django_capture_on_commit_callbacks(execute=True):
+        update_segment(
+            actor=admin,
+            segment=buyers,
+            data={"rules": {"all": [{"field": "order_count", "op": "gte", "value": 2}]}},
+        )
+    assert stored(buyers) == {ledger["hanako"].pk}
+    assert jobs.segment_full_check() == {}
+
+
+def test_full_check_repairs_what_drifted(ledger, admin):
+    from daifuku.marketing import jobs
+    from daifuku.marketing.models import SegmentMembership
+    from daifuku.marketing.services import create_segment
+
+    segment = create_segment(
+        actor=admin,
+        data={
+            "name": "東京",
+            "rules": {"all": [{"field": "prefecture", "op": "eq", "value": "東京都"}]},
+        },
+    )
+    SegmentMembership.objects.create(segment=segment, person=ledger["ichiro"])  # wrong
+    drift = jobs.segment_full_check()
+    assert (drift[segment.pk].missing, drift[segment.pk].extra) == (1, 1)
+    assert stored(segment) == {ledger["hanako"].pk}
+    assert jobs.segment_full_check() == {}
+
+
+def test_stored_rows_read_back_with_their_time(ledger, admin):
+    from django.utils import timezone
+
+    from daifuku.marketing import jobs
+    from daifuku.marketing.models import SegmentMembership
+    from daifuku.marketing.services import create_segment
+
+    segment = create_segment(actor=admin, data={"name": "全員", "rules": {"all": []}})
+    before = timezone.now()
+    jobs.refresh_segment(segment.pk)
+    rows = list(SegmentMembership.objects.filter(segment=segment))
+    assert len(rows) == 3 and all(abs((row.since - before).total_seconds()) < 60 for row in rows)

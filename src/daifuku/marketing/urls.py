@@ -1,0 +1,19 @@
+from django.urls import path
+
+from .views import segments
+
+app_name = "marketing"
+
+urlpatterns = [
+    path("", segments.segment_list, name="segments"),
+    path("segments/new/", segments.segment_create, name="segment-create"),
+    path("segments/count/", segments.rules_count, name="rules-count"),
+    path("segments/<int:pk>/", segments.segment_detail, name="segment"),
+    path("segments/<int:pk>/edit/", segments.segment_edit, name="segment-edit"),
+    path("segments/<int:pk>/count/", segments.segment_count, name="segment-count"),
+    path("segments/<int:pk>/delete/", segments.segment_delete, name="segment-delete"),
+    path("segments/<int:pk>/members/add/", segments.list_add, name="list-add"),
+    path("segments/<int:pk>/members/remove/", segments.list_remove, name="list-remove"),
+    path("segments/<int:pk>/members/import/", segments.list_import, name="list-import"),
+    path("segments/<int:pk>/members/pick/", segments.list_pick, name="list-pick"),
+]
