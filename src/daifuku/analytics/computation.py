@@ -58,18 +58,21 @@ def load_orders(
     where = [f"o.{column} IS NOT NULL"]
     params: list = []
     amount = "o.net_total"
+    # raw SQL: the moment as the backend stores it (SQLite keeps naive UTC text; an aware
+    # datetime would compare as "…+09:00" text and be wrong for nine hours a day)
+    moment = connection.ops.adapt_datetimefield_value(until) if until is not None else None
     if until is not None:
         amount = (
             f"o.total + COALESCE((SELECT SUM(r.total) FROM {Return._meta.db_table} r "
             "WHERE r.order_id = o.id AND r.returned_at < %s), 0)"
         )
-        params.append(until)
+        params.append(moment)
         where.append("o.ordered_at < %s")
     if customer_id is not None:
         where.append(f"o.{column} = %s")
     sql = f"SELECT o.{column}, {_epoch('o.ordered_at')}, {amount} FROM {table} o WHERE {' AND '.join(where)}"
     if until is not None:
-        params.append(until)
+        params.append(moment)
     if customer_id is not None:
         params.append(customer_id)
     parts = []

@@ -1,11 +1,15 @@
-"""Job bodies of analytics: the full rebuild of the customer metrics (nightly and
-``daifuku analytics_rebuild``) and the re-ranking after the rank rules changed."""
+"""Background jobs of analytics (their django-tasks declarations and bodies): the full
+rebuild of the customer metrics (nightly and ``daifuku analytics_rebuild``) and the
+re-ranking after the rank rules changed. They compute through the services of
+:mod:`.services.metrics`; the services that queue them (:mod:`.services.rules`) are never
+imported from here, so there is no import circle."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db import transaction
+from django_tasks import task
 
 from daifuku.core import jobs
 
@@ -55,7 +59,15 @@ def rerank_all() -> dict:
 def nightly() -> None:
     """Periodic entry point (``core.schedule``): queue tonight's rebuild (ranks lapse
     when their window has passed, recency moves on, RFM cut points follow the buyers)."""
-    from .tasks import rebuild_metrics
-
     job = jobs.start_job(kind=JOB_KIND, parameters={"reason": "nightly"})
     transaction.on_commit(lambda: rebuild_metrics.enqueue(job.pk))
+
+
+@task()
+def rerank() -> None:
+    rerank_all()
+
+
+@task()
+def rebuild_metrics(job_id: int | None = None) -> None:
+    run_rebuild(job_id=job_id)

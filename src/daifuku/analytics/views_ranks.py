@@ -18,8 +18,7 @@ from daifuku.core.service_forms import ServiceForm
 
 from .models import RFMScale
 from .selectors import metrics as selectors
-from .services import metrics as metric_services
-from .services import ranks as services
+from .services import rules as services
 
 
 class RankRuleForm(ServiceForm):
@@ -188,9 +187,7 @@ def rfm_scale_update(request, entity: str):
     form = RFMScaleForm(request.POST, prefix=entity)
     if form.is_valid() and run_service(
         form,
-        lambda: metric_services.set_rfm_scale(
-            actor=request.user, entity=entity, **form.cleaned_data
-        ),
+        lambda: services.set_rfm_scale(actor=request.user, entity=entity, **form.cleaned_data),
     ):
         return done(
             request,

@@ -22,15 +22,11 @@ recalibrated."""
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from daifuku.commerce.models import Order
-from daifuku.core import audit
-from daifuku.core.errors import ValidationFailed
 
 from ..computation import (
     WRITTEN,
@@ -218,74 +214,3 @@ def on_merge(entity: str, survivor_id: int, loser_id: int, **_payload) -> None:
     with transaction.atomic():
         for pk in (survivor_id, loser_id):
             refresh_customer(entity, pk, reason=RankChange.Reason.ORDER)
-
-
-def _cuts(raw, field: str, errors: dict) -> list[int]:
-    """Four strictly ascending whole numbers ≥ 0 from "30, 90, 180, 365" or a list."""
-    if isinstance(raw, str):
-        parts = [
-            p
-            for p in unicodedata.normalize("NFKC", raw)
-            .replace("、", ",")
-            .replace(" ", ",")
-            .split(",")
-            if p
-        ]
-    else:
-        parts = list(raw or [])
-    try:
-        values = [int(str(p).replace("¥", "").strip()) for p in parts]
-    except ValueError:
-        values = []
-    if (
-        len(values) != 4
-        or any(v < 0 for v in values)
-        or any(b <= a for a, b in zip(values[:-1], values[1:], strict=True))
-    ):
-        errors[field] = [_("Enter four whole numbers in ascending order, e.g. 30, 90, 180, 365.")]
-    return values
-
-
-@transaction.atomic
-def set_rfm_scale(
-    *, actor, entity: str, mode: str, recency="", frequency="", monetary=""
-) -> RFMScale:
-    """An administrator chooses quintiles (the rebuild sets the cut points) or fixed
-    thresholds; everybody is scored again in the background (rebuild keeping them)."""
-    ranks.require_admin(actor)
-    if entity not in ENTITIES or mode not in RFMScale.Mode.values:
-        raise ValidationFailed({"mode": [_("Choose quintiles or thresholds.")]})
-    scale = scale_for(entity)
-    before = {
-        "mode": scale.mode,
-        "recency": scale.recency_cuts,
-        "frequency": scale.frequency_cuts,
-        "monetary": scale.monetary_cuts,
-    }
-    scale.mode = mode
-    if mode == RFMScale.Mode.THRESHOLDS:
-        errors: dict[str, list[str]] = {}
-        scale.recency_cuts = _cuts(recency, "recency", errors)
-        scale.frequency_cuts = _cuts(frequency, "frequency", errors)
-        scale.monetary_cuts = _cuts(monetary, "monetary", errors)
-        if errors:
-            raise ValidationFailed(errors)
-        scale.calibrated_at = None
-    scale.save()
-    after = {
-        "mode": scale.mode,
-        "recency": scale.recency_cuts,
-        "frequency": scale.frequency_cuts,
-        "monetary": scale.monetary_cuts,
-    }
-    audit.record(
-        actor=actor,
-        action="update",
-        obj=scale,
-        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
-    )
-    from ..tasks import rebuild_metrics
-
-    # quintiles: cut points from the buyers now; thresholds: everybody against the new ones
-    transaction.on_commit(lambda: rebuild_metrics.enqueue(None))
-    return scale

@@ -13,7 +13,7 @@ from daifuku.analytics.computation import WRITTEN
 from daifuku.analytics.maths import rfm
 from daifuku.analytics.models import CustomerMetrics, RankChange, RankRule, RFMScale
 from daifuku.analytics.services import metrics as service
-from daifuku.analytics.services import ranks as rank_service
+from daifuku.analytics.services import rules as rank_service
 from daifuku.commerce.services import record_return
 
 COMPARED = [f for f in WRITTEN if f != "updated_at"] + ["person_id", "company_id"]
