@@ -6,7 +6,7 @@ record them here; undo then reverses them without knowing the domain (see docs/d
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import models
@@ -18,7 +18,8 @@ from ...models import MergeJournal, MergeJournalEntry
 
 
 def _field(model: type[models.Model], name: str) -> models.Field:
-    return model._meta.get_field(name)
+    """A concrete field of ``model`` (journalled rows are moved by their own columns)."""
+    return cast(models.Field, model._meta.get_field(name))
 
 
 def move_rows(

@@ -11,10 +11,10 @@ after the merge it raises a conflict that names it instead of overwriting.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import F, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,15 @@ from ...models import (
 )
 from ...search_index import company_sort_kana, index_company, index_person, person_sort_kana
 from . import journal as journal_ops
+
+# a 名寄せ works the same on people and companies: the fields both have
+Customer = Person | Company
+
+
+def _attname(model: type[Customer], name: str) -> str:
+    """The column attribute of a concrete field of the customer model."""
+    return cast(Field, model._meta.get_field(name)).attname
+
 
 PERSON_FIELDS = (
     "family_name",
@@ -82,7 +91,7 @@ def _blank(value) -> bool:
     return value in (None, "", [], {})
 
 
-def _choose(survivor: Model, loser: Model, fields, choices: dict[str, str]) -> dict[str, Any]:
+def _choose(survivor: Customer, loser: Customer, fields, choices: dict[str, str]) -> dict[str, Any]:
     """New survivor values: a field chosen "loser" takes the loser's value; any other
     field keeps the survivor's, except that an empty survivor field is filled from the loser."""
     unknown = set(choices) - set(fields) - {"custom_fields"}
@@ -97,7 +106,7 @@ def _choose(survivor: Model, loser: Model, fields, choices: dict[str, str]) -> d
         )
     values = {}
     for name in fields:
-        attname = type(survivor)._meta.get_field(name).attname
+        attname = _attname(type(survivor), name)
         mine, theirs = getattr(survivor, attname), getattr(loser, attname)
         if choices.get(name) == "loser" or (
             choices.get(name) != "survivor" and _blank(mine) and not _blank(theirs)
@@ -113,10 +122,10 @@ def _choose(survivor: Model, loser: Model, fields, choices: dict[str, str]) -> d
     return values
 
 
-def _apply(obj: Model, values: dict[str, Any]) -> dict[str, list]:
+def _apply(obj: Customer, values: dict[str, Any]) -> dict[str, list]:
     changes = {}
     for name, value in values.items():
-        attname = type(obj)._meta.get_field(name).attname
+        attname = _attname(type(obj), name)
         changes[name] = [audit._plain(getattr(obj, attname)), audit._plain(value)]
         setattr(obj, attname, value)
     return changes
@@ -139,7 +148,7 @@ def _lock_pair(model, survivor_id: int, loser_id: int):
     return rows[survivor_id], rows[loser_id]
 
 
-def _soft_delete(obj: Model, actor) -> None:
+def _soft_delete(obj: Customer, actor) -> None:
     obj.deleted_at = timezone.now()
     obj.deleted_by = actor if is_user(actor) else None
     obj.version = F("version") + 1
@@ -147,7 +156,7 @@ def _soft_delete(obj: Model, actor) -> None:
     obj.refresh_from_db(fields=["version"])
 
 
-def _save_survivor(obj: Model, changes: dict) -> None:
+def _save_survivor(obj: Customer, changes: dict) -> None:
     obj.updated_at = timezone.now()
     obj.version = F("version") + 1
     obj.save()
@@ -205,12 +214,12 @@ def _move_person_rows(j: MergeJournal, survivor: Person, loser: Person) -> None:
         "linked_person",
         survivor.pk,
     )
-    have = set(Contact.objects.filter(person=survivor).values_list("company_id", flat=True))
-    delete(j, Contact.objects.filter(person=loser, company_id__in=have))
+    companies = set(Contact.objects.filter(person=survivor).values_list("company_id", flat=True))
+    delete(j, Contact.objects.filter(person=loser, company_id__in=companies))
     move(j, Contact.objects.filter(person=loser), "person", survivor.pk)
     through = Person.tags.through
-    have = set(through.objects.filter(person_id=survivor.pk).values_list("tag_id", flat=True))
-    delete(j, through.objects.filter(person_id=loser.pk, tag_id__in=have))
+    tags = set(through.objects.filter(person_id=survivor.pk).values_list("tag_id", flat=True))
+    delete(j, through.objects.filter(person_id=loser.pk, tag_id__in=tags))
     move(j, through.objects.filter(person_id=loser.pk), "person", survivor.pk)
     # Consent: per channel the most recent decision is the customer's current wish.
     mine = {c.channel: c for c in Consent.objects.filter(person=survivor)}
@@ -246,12 +255,12 @@ def _move_company_rows(j: MergeJournal, survivor: Company, loser: Company) -> No
         survivor.pk,
         also={"is_primary": False},
     )
-    have = set(Contact.objects.filter(company=survivor).values_list("person_id", flat=True))
-    delete(j, Contact.objects.filter(company=loser, person_id__in=have))
+    people = set(Contact.objects.filter(company=survivor).values_list("person_id", flat=True))
+    delete(j, Contact.objects.filter(company=loser, person_id__in=people))
     move(j, Contact.objects.filter(company=loser), "company", survivor.pk)
     through = Company.tags.through
-    have = set(through.objects.filter(company_id=survivor.pk).values_list("tag_id", flat=True))
-    delete(j, through.objects.filter(company_id=loser.pk, tag_id__in=have))
+    tags = set(through.objects.filter(company_id=survivor.pk).values_list("tag_id", flat=True))
+    delete(j, through.objects.filter(company_id=loser.pk, tag_id__in=tags))
     move(j, through.objects.filter(company_id=loser.pk), "company", survivor.pk)
 
 
@@ -396,7 +405,7 @@ def undo_merge(*, actor, journal: MergeJournal) -> MergeJournal:
     ensure_can(actor, CHANGE, survivor)
     problems = journal_ops.conflicts(j)
     for name, (_old, new) in j.field_changes.items():
-        attname = model._meta.get_field(name).attname
+        attname = _attname(model, name)
         if audit._plain(getattr(survivor, attname)) != new:
             problems.setdefault(name, []).append(
                 _("Changed after the merge (now “%(value)s”).")
@@ -418,7 +427,7 @@ def undo_merge(*, actor, journal: MergeJournal) -> MergeJournal:
     )
     journal_ops.reverse(j)
     changes = _apply(survivor, {name: old for name, (old, _new) in j.field_changes.items()})
-    if j.entity_type == "person":
+    if isinstance(survivor, Person):
         survivor.sort_kana = person_sort_kana(
             survivor.family_name, survivor.given_name, survivor.family_kana, survivor.given_kana
         )
@@ -451,8 +460,12 @@ def undo_merge(*, actor, journal: MergeJournal) -> MergeJournal:
         obj=loser,
         note=f"merge into #{survivor.pk} undone (journal {j.pk})",
     )
-    if j.group_id and not DuplicateGroup.objects.filter(key=j.group.key, status="open").exists():
-        DuplicateGroup.objects.filter(pk=j.group_id).update(
+    group = j.group
+    if (
+        group is not None
+        and not DuplicateGroup.objects.filter(key=group.key, status="open").exists()
+    ):
+        DuplicateGroup.objects.filter(pk=group.pk).update(
             status="open", resolved_at=None, resolved_by=None
         )
     events.emit(
