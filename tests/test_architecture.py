@@ -52,7 +52,6 @@ DIRECT_READ = re.compile(
 )
 # "path: stripped line" -> why the read stays in the adapter. A new direct read fails the test.
 _COMMAND = "a command-line tool of the operator: no signed-in user to restrict() for"
-_IMPORTS = "imports' command (imports engineer): to move to imports.selectors"
 # (file, the read as it stands on its line) -> why it may stay; a fragment rather than the
 # whole line, so a formatter's line breaks do not change what is allowed
 ALLOWED_DIRECT_READS: dict[tuple[str, str], str] = {
@@ -72,7 +71,6 @@ ALLOWED_DIRECT_READS: dict[tuple[str, str], str] = {
     ("web/management/commands/demo.py", "User.objects.exists()"): _COMMAND + " (demo data)",
     ("web/management/commands/demo.py", "User.objects.filter(username__in="): _COMMAND
     + " (demo data)",
-    ("imports/management/commands/export.py", "Person.objects.all()"): _IMPORTS,
 }
 
 

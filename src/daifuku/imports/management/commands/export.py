@@ -8,7 +8,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from daifuku.core.context import acting
-from daifuku.customers.models import Person
+from daifuku.customers.selectors import every_live_person
 from daifuku.imports import export
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", default="-", help="file to write (default: stdout)")
 
     def handle(self, *args, **options):
-        queryset = Person.objects.all()
+        queryset = every_live_person()
         file_format = options["format"]
         with acting("command"):
             export.record_export(
