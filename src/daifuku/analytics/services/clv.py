@@ -16,7 +16,7 @@ from django.utils import timezone
 from daifuku.core import jobs
 from daifuku.core.models import JobRun
 
-from ..permissions_business import ensure_business_reader
+from ..permissions import ensure_business_reader
 
 JOB_KIND = "analytics.fit_clv"
 
