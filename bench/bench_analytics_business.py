@@ -82,7 +82,7 @@ def load(copies: int) -> int:
 
 def fit_job():
     """One run of the job body, as the worker runs it."""
-    from daifuku.analytics.jobs_clv import fit_clv
+    from daifuku.analytics.jobs import fit_clv
     from daifuku.analytics.services.clv import JOB_KIND
     from daifuku.core import jobs
 

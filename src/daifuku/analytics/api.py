@@ -7,47 +7,15 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja import Query, Router
 
 from daifuku.core.errors import ValidationFailed
 from daifuku.customers import selectors as customer_selectors
 
+from .schemas import MetricsOut, MetricsQuery
 from .selectors import metrics as selectors
 
 router = Router(tags=["analytics"])
-
-
-class RFMOut(Schema):
-    r: int = Field(description="recency score 1–5 (5 = bought most lately)")
-    f: int = Field(description="frequency score 1–5")
-    m: int = Field(description="monetary score 1–5")
-
-
-class MetricsOut(Schema):
-    as_of: dt.date
-    order_count: int = Field(
-        description="purchases: orders whose total after returns is above zero"
-    )
-    total: int = Field(description="yen, tax included, net of returns")
-    average_order_value: int = Field(description="total ÷ purchases, rounded down (yen)")
-    ltv: int = Field(description="average order value × purchases (yen)")
-    first_order_at: dt.datetime | None
-    last_order_at: dt.datetime | None
-    recency_days: int | None = Field(description="days from the last purchase to as_of")
-    days_to_second_purchase: int | None
-    buyer_type: str = Field(description="none, first or repeat")
-    churn_risk: str | None = Field(description="low, medium or high")
-    rfm: RFMOut | None = Field(description="null for a customer without purchases")
-    rank: str | None
-    predicted_clv: int | None = Field(
-        description="yen over the next 12 months (null until the CLV model is fitted)"
-    )
-    p_alive: float | None
-
-
-class MetricsQuery(Schema):
-    as_of: str | None = Field(None, description="YYYY-MM-DD (today by default)")
 
 
 def _as_of(value: str | None) -> dt.date | None:

@@ -3,73 +3,27 @@ list. Thin adapters over the advocacy selectors and services."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from daifuku.accounts.permissions import CHANGE
 from daifuku.core.errors import ValidationFailed
 from daifuku.customers import selectors as customer_selectors
 
+from .schemas import (
+    AdvocateList,
+    NpsIn,
+    NpsList,
+    NpsOut,
+    ReferralIn,
+    ReferralList,
+    ReferralOut,
+)
 from .selectors import advocacy as selectors
 from .services import advocacy as services
 
 router = Router(tags=["analytics"])
-
-
-class NpsIn(Schema):
-    score: int
-    answered_on: dt.date | None = None
-    source: str = ""
-    comment: str = ""
-
-
-class NpsOut(Schema):
-    id: int
-    person_id: int
-    score: int
-    category: str
-    answered_on: dt.date
-    source: str
-    comment: str
-
-
-class NpsList(Schema):
-    items: list[NpsOut]
-
-
-class ReferralIn(Schema):
-    referred_id: int
-    referred_on: dt.date | None = None
-    note: str = ""
-
-
-class ReferralOut(Schema):
-    id: int
-    referrer_id: int
-    referred_id: int
-    referred_on: dt.date
-    note: str
-
-
-class ReferralList(Schema):
-    made: list[ReferralOut]
-    received: list[ReferralOut]
-
-
-class AdvocateOut(Schema):
-    person_id: int
-    name: str
-    latest_nps: int | None
-    nps_on: dt.date | None
-    referrals: int
-
-
-class AdvocateList(Schema):
-    rules: dict
-    items: list[AdvocateOut]
 
 
 def _nps(answer) -> dict:

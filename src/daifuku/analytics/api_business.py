@@ -19,8 +19,8 @@ from ninja import Query, Router, Status
 from daifuku.core.errors import ValidationFailed
 
 from .maths.periods import fiscal_year_bounds
-from .permissions_business import ensure_business_reader
-from .schemas_business import (
+from .permissions import ensure_business_reader
+from .schemas import (
     AsOfQuery,
     ChurnOut,
     ChurnQuery,

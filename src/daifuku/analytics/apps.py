@@ -17,8 +17,9 @@ class AnalyticsConfig(AppConfig):
         from . import audit_rules, customer_list, defaults, jobs, permissions
         from . import demo as analytics_demo
         from . import panels as analytics_panels
-        from .models import AdvocateRules, NpsAnswer, Referral
+        from .models import AdvocateRules, CLVFit, CustomerPrediction, NpsAnswer, Referral
         from .services import metrics
+        from .services.clv import nightly_fit
         from .services.merge import on_customer_merging
 
         # an order or a return updates its customer's figures and rank in its transaction
@@ -38,9 +39,18 @@ class AnalyticsConfig(AppConfig):
         demo.register("analytics.metrics", analytics_panels.demo_rebuild)
         post_migrate.connect(defaults.on_post_migrate, sender=self)
 
-        from .setup_business import register as register_business
-
-        register_business()  # business figures, CLV, recommendations (setup_business.py)
+        # business figures, CLV, recommendations: read policies, the おすすめ商品 panel and
+        # the predicted CLV and probability alive refitted once a day on the orders up to
+        # yesterday
+        register_policy(CLVFit, permissions.fit_policy)
+        register_policy(CustomerPrediction, permissions.prediction_policy)
+        panels.register(
+            "person.top",
+            "analytics/partials/_person_recommendations_panel.html",
+            analytics_panels.person_recommendations_panel,
+            order=70,
+        )
+        schedule.every(24 * 3600, "analytics.fit_clv", nightly_fit)
 
         # advocates (seed 002): NPS answers, referrals, the advocate rule
         register_policy(NpsAnswer, permissions.person_rows_policy("person"))

@@ -1,5 +1,6 @@
 """The analytics panels of the person page (core.panels slot "person.top"): figures (rank,
-LTV, RFM, purchases), advocacy (NPS, referrals), and the demo's rebuild. The figures panel
+LTV, RFM, purchases), advocacy (NPS, referrals), おすすめ商品 (what to suggest to this
+customer next), and the demo's rebuild. The figures panel
 reads the snapshot row only (one indexed query)."""
 
 from __future__ import annotations
@@ -9,8 +10,12 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from daifuku.accounts.permissions import CHANGE, may
+from daifuku.commerce.timeline_sources import yen as commerce_yen
 
 from .selectors import metrics as selectors
+from .selectors.crosssell import recommendations_for
+
+RECOMMENDATIONS_PANEL_SIZE = 3
 
 
 def yen(amount: int | None) -> str:
@@ -72,3 +77,19 @@ def person_advocacy_panel(request, person) -> dict:
     context = panel_context(request, person)
     context["can_change"] = may(request.user, CHANGE, person)
     return context
+
+
+def person_recommendations_panel(request, person) -> dict:
+    """The top products for the person with the reason in words (co-purchase or popular)."""
+    items = recommendations_for(request.user, person=person, limit=RECOMMENDATIONS_PANEL_SIZE)
+    return {
+        "recommendations": [
+            {
+                "name": item["name"],
+                "price": commerce_yen(item["unit_price"]),
+                "reason": item["explanation"],
+                "co_purchase": item["reason"] == "co_purchase",
+            }
+            for item in items
+        ]
+    }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 def _refresh(person_id) -> None:
     if isinstance(person_id, int):
-        from .tasks import refresh_customer_task
+        from .jobs import refresh_customer_task
 
         refresh_customer_task.enqueue(person_id)
 

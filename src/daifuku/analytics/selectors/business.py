@@ -6,7 +6,7 @@ month, second-purchase conversion, repeat and churn rates, LTV by acquisition ch
 and by route (average order value × average purchase count of the group), revenue by
 route and by product, the 5:25 retention what-if and up-sell paths. Money is integer yen
 tax included unless a field says ``before_tax``. Only business readers may ask
-(:mod:`..permissions_business`); the orders read are those the reader may see."""
+(:mod:`..permissions`); the orders read are those the reader may see."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from daifuku.customers.models import Person
 from daifuku.customers.models.people import SourceChannel
 
 from ..maths import cohorts as maths
-from ..permissions_business import ensure_business_reader
+from ..permissions import ensure_business_reader
 from .orders import Transactions, counting_orders, end_of_day, transactions
 
 BY_ROUTE, BY_PRODUCT, BY_ACQUISITION, BY_FIRST_ROUTE = (

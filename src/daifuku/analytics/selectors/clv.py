@@ -14,7 +14,7 @@ from daifuku.accounts.permissions import restrict
 from daifuku.core.models import JobRun
 
 from ..models import CLVFit, CustomerPrediction
-from ..permissions_business import ensure_business_reader
+from ..permissions import ensure_business_reader
 
 JOB_KIND = "analytics.fit_clv"
 

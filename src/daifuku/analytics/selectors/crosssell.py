@@ -28,7 +28,7 @@ from daifuku.commerce.models import Order, OrderLine, Product, Return
 from daifuku.customers import selectors as customer_selectors
 
 from ..maths import copurchase
-from ..permissions_business import ensure_business_reader
+from ..permissions import ensure_business_reader
 from .orders import COUNTING, counting_orders, local_days
 
 CACHE_SECONDS = 3600

@@ -17,24 +17,6 @@ from daifuku.core.errors import NotFound, PermissionDenied, ValidationFailed
 pytestmark = pytest.mark.django_db
 
 
-class Api:
-    """A test client that sends a bearer token and JSON bodies."""
-
-    def __init__(self, user):
-        from daifuku.accounts.services import create_api_token
-
-        self.client = Client()
-        self.headers = {
-            "HTTP_AUTHORIZATION": f"Bearer {create_api_token(actor=user, user=user)[1]}"
-        }
-
-    def get(self, path):
-        return self.client.get(path, **self.headers)
-
-    def post(self, path, data):
-        return self.client.post(path, data, content_type="application/json", **self.headers)
-
-
 @pytest.fixture
 def people(rep):
     from daifuku.customers.services import create_person
@@ -126,8 +108,8 @@ def test_rule_bounds(manager):
     assert set(caught.value.errors) == {"min_nps", "nps_within_days"}
 
 
-def test_api(rep, other_rep, people):
-    api, outsider = Api(rep), Api(other_rep)
+def test_api(rep, other_rep, people, api_client):
+    api, outsider = api_client(rep), api_client(other_rep)
     hanako, taro = people["hanako"], people["taro"]
     made = api.post(f"/api/v1/people/{hanako.pk}/nps", {"score": 10, "source": "mail"})
     assert made.status_code == 201 and made.json()["category"] == "promoter"

@@ -57,7 +57,7 @@ def test_panel_suggests_what_others_bought_with_theirs(rep, shop, django_assert_
     # person's products, the catalog rows concerned
     from django.test import RequestFactory
 
-    from daifuku.analytics.panels_business import person_recommendations_panel
+    from daifuku.analytics.panels import person_recommendations_panel
 
     request = RequestFactory().get("/")
     request.user = rep

@@ -22,7 +22,7 @@ from .orders import (
     _aware,
     _breakdown,
     _channel,
-    _clean_lines,
+    _lines_with_tax,
     _rate,
     record_order,
 )
@@ -248,13 +248,7 @@ def _prepared(raw: dict[str, Any], number: str, source: str, channels, creator):
         channels[key] = _channel(key)
     lines: list[dict[str, Any]] = []
     if raw.get("lines") is not None:
-        lines = _clean_lines(raw["lines"], IMPORT_RATES)
-        summary = tax_maths.compute_by_rate((line["amount"], line["tax_rate"]) for line in lines)
-        if any(rate.taxable < 0 for rate in summary.per_rate):
-            raise ValidationFailed(
-                {"lines": [_("Discounts cannot exceed the items they apply to (per tax rate).")]},
-                code="negative_total",
-            )
+        lines, summary = _lines_with_tax(raw["lines"], IMPORT_RATES)
     else:
         errors: dict[str, list[str]] = {}
         amount = yen(raw.get("total"), "total", errors, required=True)

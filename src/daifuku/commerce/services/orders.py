@@ -158,6 +158,21 @@ def _clean_lines(
     return cleaned
 
 
+def _lines_with_tax(
+    lines: list[dict[str, Any]], rates: tuple[int, ...]
+) -> tuple[list[dict[str, Any]], tax_maths.TaxSummary]:
+    """The cleaned lines and their tax per rate (an order by hand, the API, a webhook or an
+    import alike): a discount larger than the items of its rate is refused."""
+    cleaned = _clean_lines(lines, rates)
+    summary = tax_maths.compute_by_rate((line["amount"], line["tax_rate"]) for line in cleaned)
+    if any(rate.taxable < 0 for rate in summary.per_rate):
+        raise ValidationFailed(
+            {"lines": [_("Discounts cannot exceed the items they apply to (per tax rate).")]},
+            code="negative_total",
+        )
+    return cleaned, summary
+
+
 def _breakdown(summary: tax_maths.TaxSummary) -> list[dict[str, int]]:
     return [{"rate": r.rate, "taxable": r.taxable, "tax": r.tax} for r in summary.per_rate]
 
@@ -209,13 +224,7 @@ def record_order(
             {"total": [_("Give either the lines or the total, not both.")]}, code="lines_and_total"
         )
     if lines is not None:
-        cleaned = _clean_lines(lines, rates)
-        summary = tax_maths.compute_by_rate((line["amount"], line["tax_rate"]) for line in cleaned)
-        if any(rate.taxable < 0 for rate in summary.per_rate):
-            raise ValidationFailed(
-                {"lines": [_("Discounts cannot exceed the items they apply to (per tax rate).")]},
-                code="negative_total",
-            )
+        cleaned, summary = _lines_with_tax(lines, rates)
     else:
         errors: dict[str, list[str]] = {}
         amount = yen(total, "total", errors, required=True)

@@ -17,24 +17,6 @@ from .conftest import months_ago
 pytestmark = pytest.mark.django_db
 
 
-class Api:
-    """A test client that sends a bearer token and JSON bodies."""
-
-    def __init__(self, user):
-        from daifuku.accounts.services import create_api_token
-
-        self.client = Client()
-        self.headers = {
-            "HTTP_AUTHORIZATION": f"Bearer {create_api_token(actor=user, user=user)[1]}"
-        }
-
-    def get(self, path):
-        return self.client.get(path, **self.headers)
-
-    def post(self, path, data):
-        return self.client.post(path, data, content_type="application/json", **self.headers)
-
-
 def test_each_domain_registers_its_metrics():
     keys = {m.key for m in metrics.catalogue()}
     assert {
@@ -170,8 +152,8 @@ def test_pages(shop, manager, rep):
     assert not selectors.list_kpis(manager).filter(pk=kpi.pk).exists()
 
 
-def test_api(shop, manager, rep):
-    boss, seller = Api(manager), Api(rep)
+def test_api(shop, manager, rep, api_client):
+    boss, seller = api_client(manager), api_client(rep)
     made = boss.post(
         "/api/v1/kpis",
         {

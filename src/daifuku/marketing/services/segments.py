@@ -149,7 +149,7 @@ def delete_segment(*, actor, segment: Segment) -> None:
 
 def _refresh_later(segment: Segment) -> None:
     """The stored membership follows new rules in the background (after commit)."""
-    from ..tasks import refresh_segment_task
+    from ..jobs import refresh_segment_task
 
     pk = segment.pk
     transaction.on_commit(lambda: refresh_segment_task.enqueue(pk))

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from daifuku.core.screens import done, run_service
 from daifuku.core.service_forms import ServiceForm
 
-from .models import RFMScale
-from .selectors import metrics as selectors
-from .services import rules as services
+from ..models import RFMScale
+from ..selectors import metrics as selectors
+from ..services import rules as services
 
 
 class RankRuleForm(ServiceForm):

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from daifuku.core.errors import DomainError
 
-from . import selectors
-from .forms_webhooks import WebhookSourceForm
-from .services import webhooks
+from .. import selectors
+from ..forms import WebhookSourceForm
+from ..services import webhooks
 
 
 @csrf_exempt  # a server-to-server call: the signature, not a cookie, authenticates it

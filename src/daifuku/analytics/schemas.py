@@ -1,10 +1,105 @@
-"""Shapes of the business-figure, CLV and recommendation endpoints (``api_business``)."""
+"""Shapes of analytics' ``/api/v1/`` endpoints, in one place: a customer's figures
+(``api``), advocacy (``api_advocacy``), and the business figures, CLV and recommendations
+(``api_business``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from ninja import Field, Schema
+
+# a customer's figures (api.py)
+
+
+class RFMOut(Schema):
+    r: int = Field(description="recency score 1–5 (5 = bought most lately)")
+    f: int = Field(description="frequency score 1–5")
+    m: int = Field(description="monetary score 1–5")
+
+
+class MetricsOut(Schema):
+    as_of: dt.date
+    order_count: int = Field(
+        description="purchases: orders whose total after returns is above zero"
+    )
+    total: int = Field(description="yen, tax included, net of returns")
+    average_order_value: int = Field(description="total ÷ purchases, rounded down (yen)")
+    ltv: int = Field(description="average order value × purchases (yen)")
+    first_order_at: dt.datetime | None
+    last_order_at: dt.datetime | None
+    recency_days: int | None = Field(description="days from the last purchase to as_of")
+    days_to_second_purchase: int | None
+    buyer_type: str = Field(description="none, first or repeat")
+    churn_risk: str | None = Field(description="low, medium or high")
+    rfm: RFMOut | None = Field(description="null for a customer without purchases")
+    rank: str | None
+    predicted_clv: int | None = Field(
+        description="yen over the next 12 months (null until the CLV model is fitted)"
+    )
+    p_alive: float | None
+
+
+class MetricsQuery(Schema):
+    as_of: str | None = Field(None, description="YYYY-MM-DD (today by default)")
+
+
+# advocacy (api_advocacy.py)
+
+
+class NpsIn(Schema):
+    score: int
+    answered_on: dt.date | None = None
+    source: str = ""
+    comment: str = ""
+
+
+class NpsOut(Schema):
+    id: int
+    person_id: int
+    score: int
+    category: str
+    answered_on: dt.date
+    source: str
+    comment: str
+
+
+class NpsList(Schema):
+    items: list[NpsOut]
+
+
+class ReferralIn(Schema):
+    referred_id: int
+    referred_on: dt.date | None = None
+    note: str = ""
+
+
+class ReferralOut(Schema):
+    id: int
+    referrer_id: int
+    referred_id: int
+    referred_on: dt.date
+    note: str
+
+
+class ReferralList(Schema):
+    made: list[ReferralOut]
+    received: list[ReferralOut]
+
+
+class AdvocateOut(Schema):
+    person_id: int
+    name: str
+    latest_nps: int | None
+    nps_on: dt.date | None
+    referrals: int
+
+
+class AdvocateList(Schema):
+    rules: dict
+    items: list[AdvocateOut]
+
+
+# business figures, CLV and recommendations (api_business.py)
 
 
 class CohortQuery(Schema):

@@ -16,8 +16,8 @@ from daifuku.accounts.permissions import CHANGE, may, sees_everything
 from daifuku.core.errors import DomainError, ValidationFailed
 from daifuku.core.screens import int_or_none, page_size
 
-from . import selectors, services
-from .models import Channel, ReturnKind
+from .. import selectors, services
+from ..models import Channel, ReturnKind
 
 
 def _date(value: str | None) -> dt.date | None:
