@@ -86,7 +86,13 @@ def test_retention_what_if(shop, manager):
 
     from .conftest import months_ago
 
-    record_order(actor="test", number="S-7", ordered_at=months_ago(0, day=1), total=2_200, person=shop["jiro"])
+    record_order(
+        actor="test",
+        number="S-7",
+        ordered_at=months_ago(0, day=1),
+        total=2_200,
+        person=shop["jiro"],
+    )
     figure, params, result = _run("retention_what_if", manager, period_months=2, points=5)
     values = [r["value"] for r in result.rows]
     assert values[1] == 1 and values[2] == pytest.approx(33.3, abs=0.1)

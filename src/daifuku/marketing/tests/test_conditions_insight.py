@@ -134,8 +134,8 @@ def test_the_snapshot_is_what_the_cases_assume(web):
 
 
 def test_values_are_checked(web, context):
-    from daifuku.marketing.conditions import parse
     from daifuku.core.errors import ValidationFailed
+    from daifuku.marketing.conditions import parse
 
     for bad in (
         one("rank", "eq", "プラチナ"),  # no such rank

@@ -135,8 +135,6 @@ def test_a_rank_change_without_an_order_updates_the_stored_members(
     rule = RankRule.objects.get(name="ゴールド")
     with django_capture_on_commit_callbacks(execute=True):
         # ゴールド from ¥4,000 over all time: 花子 (¥4,400) rises
-        update_rule(
-            actor=admin, rule=rule, data={"min_amount": 4_000, "period_months": 0}
-        )
+        update_rule(actor=admin, rule=rule, data={"min_amount": 4_000, "period_months": 0})
     assert stored(gold) == {ledger["hanako"].pk}
     assert jobs.segment_full_check() == {}
