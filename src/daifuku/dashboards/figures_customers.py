@@ -10,7 +10,7 @@ import datetime as dt
 import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from daifuku.analytics.maths import cohorts as cohort_maths
 from daifuku.analytics.permissions_business import may_see_business_figures
@@ -233,7 +233,13 @@ def retention_what_if(ctx: Context) -> Result:
         "gain": _yen(what["gain"]),
         "share": "—" if share is None else f"{share * 100:.1f}%",
     }
-    return Result([("item", _("Item")), ("value", _("Value"))], rows, chart, summary)
+    if not what["previous"]["buyers"]:
+        summary = _(
+            "Nobody bought in the previous period (%(start)s – %(end)s): choose a shorter period."
+        ) % {"start": previous[0].isoformat(), "end": previous[1].isoformat()}
+    return Result(
+        [("item", pgettext("what-if table", "Item")), ("value", _("Value"))], rows, chart, summary
+    )
 
 
 def retention_what_if_drill(ctx: Context, cell) -> list[int]:
