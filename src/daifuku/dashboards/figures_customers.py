@@ -93,7 +93,7 @@ def rank_movements(ctx: Context) -> Result:
     ]
     chart = Chart(
         "bars",
-        labels=[f"{r['from_rank']} → {r['to_rank']}" for r in rows],
+        labels=[f"{r['from_rank']}→{r['to_rank']}" for r in rows],
         values=[r["changes"] for r in rows],
         texts=[_("%(n)d changes") % {"n": r["changes"]} for r in rows],
         row_notes=[f"{r['direction']} · {_people_count(r['customers'])}" for r in rows],
@@ -103,10 +103,10 @@ def rank_movements(ctx: Context) -> Result:
     downs = sum(r["changes"] for r in found if r["direction"] == "down")
     return Result(
         [
-            ("from_rank", _("From")),
-            ("to_rank", _("To")),
+            ("from_rank", pgettext("rank movement", "From")),
+            ("to_rank", pgettext("rank movement", "To")),
             ("direction", _("Direction")),
-            ("changes", _("Changes")),
+            ("changes", pgettext("rank movement", "Changes")),
             ("customers", _("Customers")),
         ],
         rows,

@@ -123,6 +123,9 @@ def test_csv_and_png_of_the_rfm_grid(shop, manager):
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
     assert rows[0][:3] == ["R（最新購入）", "F（購入頻度）", "顧客"]
+    moves = client.get("/dashboards/figures/rank_movements.csv?months=6").content.decode("utf-8")
+    header = next(csv.reader(io.StringIO(moves.lstrip("\ufeff"))))
+    assert header == ["移動前のランク", "移動後のランク", "方向", "変更件数", "顧客"]
     picture = client.get("/dashboards/figures/rank_distribution.png")
     assert picture["Content-Type"] == "image/png"
     assert struct.unpack(">II", picture.content[16:24])[0] == 720
