@@ -132,3 +132,21 @@ def test_csv_and_png_of_the_rfm_grid(shop, manager):
     page = client.get("/dashboards/").content.decode()
     for title in ("ランク分布", "ランクの移動", "RFMグリッド", "継続率の改善効果（5:25）"):
         assert title in page
+
+
+def test_a_cell_of_the_rfm_grid_opens_the_customer_list(shop, manager):
+    from daifuku.dashboards import selection
+
+    client = Client()
+    client.force_login(manager)
+    figure = registry.get("rfm_grid")
+    _f, params, result = _run("rfm_grid", manager)
+    jiro = next(
+        row
+        for row in result.rows
+        if shop["jiro"].pk in registry.drill(figure, manager, params, [row["r"], row["f"]])
+    )
+    link = selection.link(figure, params, [jiro["r"], jiro["f"]])
+    listing = client.get(link).content.decode()
+    assert 'id="list-selection"' in listing and "鈴木 次郎" in listing
+    assert "山田 花子" not in listing or jiro["customers"] > 1
