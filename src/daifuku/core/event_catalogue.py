@@ -250,4 +250,5 @@ declare(
         "reason": '"order", "return", "nightly", "rebuild" or "rules"',
     },
     emitted_by="analytics",
+    listened_by=("marketing",),
 )

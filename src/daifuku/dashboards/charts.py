@@ -184,19 +184,22 @@ def heatmap(chart: Chart, title: str, link: Link) -> str:
             cell = chart.matrix_cells[i][k] if chart.matrix_cells else None
             fill = _shade(value)
             pct = round(value * 100)
+            said = chart.matrix_texts[i][k] if chart.matrix_texts else f"{pct}%"
             box = f'<rect x="{_f(x + 0.5)}" y="{_f(y + 0.5)}" width="{_f(cell_w - 1)}" height="{cell_h - 1}" fill="{fill}"/>'
             if cell_w >= 18:
                 box += _text(
                     x + cell_w / 2,
                     y + cell_h / 2 + 3,
-                    pct,
+                    said if chart.matrix_texts else pct,
                     size=8,
                     anchor="middle",
                     fill="#ffffff" if value >= 0.45 else INK,
                 )
             parts.append(
                 _linked(
-                    box, link(cell) if cell is not None else None, f"{chart.labels[i]} +{k} {pct}%"
+                    box,
+                    link(cell) if cell is not None else None,
+                    f"{chart.labels[i]} {chart.columns[k] if k < len(chart.columns) else k} {said}",
                 )
             )
     if chart.note:

@@ -55,6 +55,8 @@ class Chart:
     columns: list[str] = field(default_factory=list)
     matrix: list[list[float | None]] = field(default_factory=list)
     matrix_cells: list[list[Any]] = field(default_factory=list)
+    # what a heatmap cell says instead of its share in % (e.g. a count of customers)
+    matrix_texts: list[list[str]] = field(default_factory=list)
     row_notes: list[str] = field(default_factory=list)
     axis_title: str = ""
     note: str = ""

@@ -27,7 +27,13 @@ class MarketingConfig(AppConfig):
         list_filters.register_selection("add_to", selectors.selection_for)
         demo.register("marketing.segments", marketing_demo.add_demo_segments)
         # one person re-evaluated against every segment after an event about them
-        for name in ("customer.created", "customer.updated", "order.recorded", "order.returned"):
+        for name in (
+            "customer.created",
+            "customer.updated",
+            "order.recorded",
+            "order.returned",
+            "customer.rank_changed",  # nightly decay and new rank rules come with no order
+        ):
             events.subscribe(name, reactions.on_customer_event)
         for name in ("touch.logged", "deal.stalled"):
             events.subscribe(name, reactions.on_person_event)

@@ -1,6 +1,6 @@
 """Marketing's reactions to other domains' events (subscribed in MarketingConfig.ready()):
 whatever happens to a person that a segment condition may test — their record changed,
-an order landed or came back, a touch was logged, a deal stalled — re-evaluates that one
+an order landed or came back, their rank changed, a touch was logged, a deal stalled — re-evaluates that one
 person against every segment, in the background (a task per person, after commit), so
 the stored membership is current without rebuilding any segment. What no event reports
 (consent recorded, a day passing for 「最終購入から90日以上」) is caught by the daily full
@@ -17,7 +17,8 @@ def _refresh(person_id) -> None:
 
 
 def on_customer_event(*, entity: str, entity_id: int, **_payload) -> None:
-    """customer.created / customer.updated; order.recorded / order.returned."""
+    """customer.created / customer.updated; order.recorded / order.returned;
+    customer.rank_changed (a rank condition may now hold or not)."""
     if entity == "person":
         _refresh(entity_id)
 

@@ -53,6 +53,8 @@ GROUPS = {
     "attributes": _("Attributes"),
     "consent": _("Consent"),
     "purchases": _("Purchases"),
+    "analytics": _("Customer analytics"),
+    "behaviour": _("Web behaviour"),
     "touches": _("Touches"),
     "deals": _("Deals"),
     "segments": _("Segments"),

@@ -162,7 +162,9 @@ def test_every_registered_field_is_exercised():
             for value in node:
                 walk(value)
 
-    for rules, _expected in CASES:
+    from .test_conditions_insight import CASES as INSIGHT_CASES
+
+    for rules, _expected in CASES + INSIGHT_CASES:
         walk(rules)
     registered = {f.key for f in conditions.fields()} | {"custom"}
     assert registered - used <= {"owner", "team", "segment", "consent_phone", "consent_line"}

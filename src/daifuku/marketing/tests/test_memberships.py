@@ -111,3 +111,30 @@ def test_stored_rows_read_back_with_their_time(ledger, admin):
     jobs.refresh_segment(segment.pk)
     rows = list(SegmentMembership.objects.filter(segment=segment))
     assert len(rows) == 3 and all(abs((row.since - before).total_seconds()) < 60 for row in rows)
+
+
+def test_a_rank_change_without_an_order_updates_the_stored_members(
+    ledger, admin, django_capture_on_commit_callbacks
+):
+    """New rank rules re-rank everyone in the background; each customer.rank_changed
+    re-evaluates that person, so a segment on the rank follows without a full check."""
+    from daifuku.analytics.models import RankRule
+    from daifuku.analytics.services.rules import update_rule
+    from daifuku.marketing import jobs
+    from daifuku.marketing.services import create_segment
+
+    with django_capture_on_commit_callbacks(execute=True):
+        gold = create_segment(
+            actor=admin,
+            data={
+                "name": "ゴールド会員",
+                "rules": {"all": [{"field": "rank", "op": "eq", "value": "ゴールド"}]},
+            },
+        )
+    assert stored(gold) == set()
+    rule = RankRule.objects.get(name="ゴールド")
+    with django_capture_on_commit_callbacks(execute=True):
+        # ゴールド from ¥4,000 over all time: 花子 (¥4,400) rises
+        update_rule(actor=admin, rule=rule, data={"min_amount": 4_000, "period_months": 0})
+    assert stored(gold) == {ledger["hanako"].pk}
+    assert jobs.segment_full_check() == {}
