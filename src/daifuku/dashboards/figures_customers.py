@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from daifuku.analytics.maths import cohorts as cohort_maths
-from daifuku.analytics.permissions_business import may_see_business_figures
+from daifuku.analytics.permissions import may_see_business_figures
 from daifuku.analytics.selectors import business, distributions
 from daifuku.analytics.selectors.orders import transactions
 
