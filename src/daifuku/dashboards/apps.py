@@ -13,10 +13,10 @@ class DashboardsConfig(AppConfig):
         from daifuku.core import demo, selections
 
         from . import demo as dashboards_demo
-        from . import figures, figures_customers, selection
+        from . import figures, figures_customers, figures_kpis, selection
 
         figures.register_builtin()
         figures_customers.register_customer_figures()
-        figures.register_kpis()
+        figures_kpis.register_kpis()
         selections.register(selection.SOURCE, selection.resolve)
         demo.register("dashboards.kpis", dashboards_demo.add_demo_kpis)
