@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.utils.translation import gettext_lazy
 
 from daifuku.analytics.maths import cohorts as cohort_maths
@@ -92,7 +93,7 @@ def revenue_trend(ctx: Context) -> Result:
         [
             ("month", _("Month")),
             ("revenue", _("Revenue (yen)")),
-            ("orders", _("Orders")),
+            ("orders", pgettext("count", "Orders")),
             ("returns", _("Returns (yen)")),
             ("buyers", _("Buyers")),
         ],
@@ -160,7 +161,7 @@ def revenue_by_channel(ctx: Context) -> Result:
         [
             ("channel", _("Sales channel")),
             ("revenue", _("Revenue (yen)")),
-            ("orders", _("Orders")),
+            ("orders", pgettext("count", "Orders")),
             ("buyers", _("Buyers")),
             ("average_order_value", _("Average order value (yen)")),
         ],
