@@ -362,7 +362,7 @@ def ltv_by_channel(ctx: Context) -> Result:
         [
             ("channel", _("Acquisition channel")),
             ("buyers", _("Buyers")),
-            ("purchases", _("Purchases")),
+            ("purchases", pgettext("count", "Purchases")),
             ("average_order_value", _("Average order value (yen)")),
             ("purchases_per_buyer", _("Purchases per buyer")),
             ("ltv", _("LTV (yen)")),
@@ -410,7 +410,7 @@ def copurchase_pairs(ctx: Context) -> Result:
             ("product_a", _("Product A")),
             ("product_b", _("Product B")),
             ("orders_together", _("Orders with both")),
-            ("support", _("Support")),
+            ("support", pgettext("association rule", "Support")),
             ("confidence", _("Confidence A→B")),
             ("lift", _("Lift")),
         ],
