@@ -8,8 +8,7 @@ from __future__ import annotations
 import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from daifuku.analytics.maths import cohorts as cohort_maths
 from daifuku.analytics.maths.copurchase import co_purchases

@@ -11,8 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from .. import charts, png, registry, selection
 
