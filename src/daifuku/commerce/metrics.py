@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from daifuku.core import metrics
 from daifuku.core.metrics import Scope
@@ -78,7 +79,7 @@ def second_purchase_conversion(start: dt.date, end: dt.date, scope: Scope) -> fl
 
 def register() -> None:
     metrics.register("commerce.revenue", _("Revenue"), revenue, unit="yen")
-    metrics.register("commerce.orders", _("Orders"), orders)
+    metrics.register("commerce.orders", pgettext_lazy("count", "Orders"), orders)
     metrics.register(
         "commerce.average_order_value", _("Average order value"), average_order_value, unit="yen"
     )

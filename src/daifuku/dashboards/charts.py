@@ -214,7 +214,7 @@ def short(value: float) -> str:
         return f"{value / 100_000_000:,.4g}億"
     if value >= 10_000:
         return f"{value / 10_000:,.0f}万" if value >= 100_000 else f"{value / 10_000:.3g}万"
-    return f"{value:.3g}" if value != int(value) else str(int(value))
+    return f"{value:.3g}" if value != int(value) else f"{int(value):,}"
 
 
 RENDERERS = {"columns": columns, "bars": bars, "heatmap": heatmap}

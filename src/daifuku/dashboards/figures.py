@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from daifuku.analytics.maths import cohorts as cohort_maths
 from daifuku.analytics.maths.copurchase import co_purchases
@@ -92,7 +92,7 @@ def revenue_trend(ctx: Context) -> Result:
         [
             ("month", _("Month")),
             ("revenue", _("Revenue (yen)")),
-            ("orders", _("Orders")),
+            ("orders", pgettext("count", "Orders")),
             ("returns", _("Returns (yen)")),
             ("buyers", _("Buyers")),
         ],
@@ -160,7 +160,7 @@ def revenue_by_channel(ctx: Context) -> Result:
         [
             ("channel", _("Sales channel")),
             ("revenue", _("Revenue (yen)")),
-            ("orders", _("Orders")),
+            ("orders", pgettext("count", "Orders")),
             ("buyers", _("Buyers")),
             ("average_order_value", _("Average order value (yen)")),
         ],
@@ -361,7 +361,7 @@ def ltv_by_channel(ctx: Context) -> Result:
         [
             ("channel", _("Acquisition channel")),
             ("buyers", _("Buyers")),
-            ("purchases", _("Purchases")),
+            ("purchases", pgettext("count", "Purchases")),
             ("average_order_value", _("Average order value (yen)")),
             ("purchases_per_buyer", _("Purchases per buyer")),
             ("ltv", _("LTV (yen)")),
@@ -409,7 +409,7 @@ def copurchase_pairs(ctx: Context) -> Result:
             ("product_a", _("Product A")),
             ("product_b", _("Product B")),
             ("orders_together", _("Orders with both")),
-            ("support", _("Support")),
+            ("support", pgettext("association rule", "Support")),
             ("confidence", _("Confidence A→B")),
             ("lift", _("Lift")),
         ],

@@ -38,9 +38,9 @@ def row(kpi, result) -> dict:
         "target_raw": ""
         if result.target is None
         else (
-            f"{result.target * 100:g}"
+            _plain(result.target * 100)
             if getattr(metrics.get(kpi.metric), "unit", "") == "rate"
-            else f"{result.target:g}"
+            else _plain(result.target)
         ),
         "current": result.current,
     }

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import pgettext_lazy
 
 from ..maths import currency
 
 register = template.Library()
+
+# the sources Daifuku itself writes (the rest are names an integrator or the import chose)
+BUILT_IN_SOURCES = {
+    "api": pgettext_lazy("order source", "API"),
+    "sales": pgettext_lazy("order source", "Won deals"),
+    "import": pgettext_lazy("order source", "File import"),
+    "demo": pgettext_lazy("order source", "Demo data"),
+}
+
+
+@register.filter
+def order_source(source: str) -> str:
+    """Where an order came from, in the user's words for the sources Daifuku writes itself."""
+    return str(BUILT_IN_SOURCES.get(source, source))
 
 
 @register.filter

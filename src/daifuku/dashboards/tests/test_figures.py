@@ -221,3 +221,18 @@ def test_filtering_the_list_keeps_the_selection(shop, manager):
     everyone_in_ec = client.get(f"/customers/?selection={token}").content.decode()
     assert "山田 花子" in everyone_in_ec and "佐藤 太郎" in everyone_in_ec
     assert "鈴木 次郎" not in everyone_in_ec  # bought in the shop only
+
+
+def test_figure_table_shows_shares_in_percent_and_amounts_with_separators():
+    from django.utils import translation
+
+    from daifuku.dashboards.views.figures import _cell
+
+    with translation.override("ja"):
+        assert _cell("m2", 0.3333) == "33.3%"
+        assert _cell("support", 0.4444) == "44.4%"
+        assert _cell("revenue", 11816200) == "11,816,200"
+        assert _cell("purchases_per_buyer", 1.0) == "1"
+        assert _cell("lift", 1.2) == "1.20"
+        assert _cell("cohort", "2026-03") == "2026年3月"
+        assert _cell("rate", "") == ""

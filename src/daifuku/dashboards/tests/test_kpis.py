@@ -140,6 +140,8 @@ def test_pages(shop, manager, rep):
     assert saved.status_code == 302
     detail = client.get(f"/dashboards/kpis/{kpi.pk}/").content.decode()
     assert "¥1,000,000" in detail and "目標を保存" in detail
+    # the saved target is in its box as typed, never as 1e+06
+    assert 'value="1000000"' in detail and "e+06" not in detail
     # a rep reads the KPIs but cannot change them
     client.force_login(rep)
     assert client.get(f"/dashboards/kpis/{kpi.pk}/").status_code == 200

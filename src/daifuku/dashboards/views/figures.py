@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from .. import charts, png, registry, selection
 
@@ -20,6 +22,33 @@ def _figure(request, key: str) -> registry.Figure:
     if figure is None or (figure.visible is not None and not figure.visible(request.user)):
         raise Http404
     return figure
+
+
+# columns holding a share (0–1) the table shows in %: cohort months (m0, m1 …), rates,
+# the support and confidence of a co-purchase pair
+SHARE_COLUMN = re.compile(r"m\d+|rate|support|confidence")
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def _cell(key: str, value) -> str:
+    """A value of the figure's table as a reader expects it (the CSV keeps the raw value):
+    0.3333 → 33.3%, 11816200 → 11,816,200, 2026-03 → 2026年3月."""
+    if isinstance(value, bool) or value is None or value == "":
+        return "" if value in (None, "") else str(value)
+    if isinstance(value, str):
+        month = MONTH.fullmatch(value)
+        if month:
+            return _("%(year)d/%(month)d") % {"year": int(month[1]), "month": int(month[2])}
+        return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if SHARE_COLUMN.fullmatch(key):
+        return f"{number * 100:.1f}%"
+    if number == int(number):
+        return f"{int(number):,}"
+    return f"{number:,.2f}"
 
 
 def _shown(figure: registry.Figure, user, params: dict, cache: dict) -> dict:
@@ -34,7 +63,9 @@ def _shown(figure: registry.Figure, user, params: dict, cache: dict) -> dict:
         "params": params,
         "result": result,
         "svg": mark_safe(picture),  # built by charts.py, every text escaped
-        "table": [[row.get(key, "") for key, _label in result.columns] for row in result.rows],
+        "table": [
+            [_cell(key, row.get(key, "")) for key, _label in result.columns] for row in result.rows
+        ],
         "query": "&".join(f"{k}={v}" for k, v in params.items()),
     }
 

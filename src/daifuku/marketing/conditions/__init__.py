@@ -8,6 +8,7 @@ from .membership import segment_q
 from .registry import (
     GROUPS,
     OPERATOR_LABELS,
+    OPERATOR_SENTENCES,
     Condition,
     Context,
     Field,
@@ -21,6 +22,7 @@ from .tree import Group, as_json, compile_tree, parse, referenced_segments, toda
 __all__ = [
     "GROUPS",
     "OPERATOR_LABELS",
+    "OPERATOR_SENTENCES",
     "Condition",
     "Context",
     "Field",

@@ -42,6 +42,19 @@ OPERATOR_LABELS = {
     IS_SET: _("is recorded"),
     NOT_SET: _("is not recorded"),
 }
+# A condition as a sentence on the segment's page; the whole sentence is one message so a
+# language can put the field, the value and the operator in its own order (「年齢が40歳以上」).
+OPERATOR_SENTENCES = {
+    EQ: _("%(field)s is %(value)s"),
+    NE: _("%(field)s is not %(value)s"),
+    IN: _("%(field)s is one of %(value)s"),
+    NOT_IN: _("%(field)s is none of %(value)s"),
+    GTE: _("%(field)s is at least %(value)s"),
+    LTE: _("%(field)s is at most %(value)s"),
+    CONTAINS: _("%(field)s contains %(value)s"),
+    IS_SET: _("%(field)s is recorded"),
+    NOT_SET: _("%(field)s is not recorded"),
+}
 LIST_OPERATORS = (IN, NOT_IN)
 NO_VALUE_OPERATORS = (IS_SET, NOT_SET)
 

@@ -162,7 +162,12 @@ def condition_text(item: dict) -> str:
         for v in (values if isinstance(values, list) else [values])
         if v is not None
     ]
-    text = f"{field.label} {conditions.OPERATOR_LABELS.get(str(item.get('op')), '')} {'、'.join(shown)}"
+    sentence = conditions.OPERATOR_SENTENCES.get(str(item.get("op")))
+    value = "、".join(shown)
+    if sentence is None:  # an operator this version does not know: the parts as they are
+        text = f"{field.label} {value}"
+    else:
+        text = str(sentence) % {"field": field.label, "value": value}
     if item.get("period_days"):
         text += " " + _("(last %(days)s days)") % {"days": item["period_days"]}
     return text.strip()

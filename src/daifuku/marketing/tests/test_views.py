@@ -38,7 +38,7 @@ def test_build_and_open_a_segment(marketer, ledger):
     detail = client.get(response["Location"])
     text = detail.content.decode()
     assert 'data-count="1"' in text and "山田" in text and "鈴木" not in text
-    assert "都道府県 が次と一致 東京都" in text
+    assert "都道府県が東京都" in text
 
 
 def test_bad_rules_stay_on_the_builder_with_the_message(marketer, ledger):

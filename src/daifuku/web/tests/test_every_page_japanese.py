@@ -80,8 +80,9 @@ OWN_NAMESPACES = {"", "web", "accounts", "marketing"}
 KNOWN_ELSEWHERE: dict[str, set[str]] = {}
 
 
-def detail_pages() -> dict[str, dict]:
-    """URL name -> kwargs for the detail and edit pages of objects of the demo data."""
+def detail_pages() -> dict[str, dict | list[dict]]:
+    """URL name -> kwargs (or a list of them) for the detail and edit pages of objects of the
+    demo data."""
     from daifuku.accounts.models import Team, User
     from daifuku.activities.models import DailyReport, Touch
     from daifuku.customers.models import Company, Person
@@ -118,6 +119,22 @@ def detail_pages() -> dict[str, dict]:
         segment = Segment.objects.filter(kind=kind).order_by("pk").first()
         if segment:
             pages[name] = {"pk": segment.pk}
+    # purchases and analytics: an order, every figure of the analytics area, a KPI
+    # dashboards sits beside web in the layers: reach it through the app registry
+    import importlib
+
+    from django.apps import apps
+
+    from daifuku.commerce.models import Order
+
+    Kpi = apps.get_model("dashboards", "Kpi")
+    registry = importlib.import_module("daifuku.dashboards.registry")
+    order, kpi = Order.objects.order_by("pk").first(), Kpi.objects.order_by("pk").first()
+    if order:
+        pages["commerce:order"] = {"pk": order.pk}
+    if kpi:
+        pages["dashboards:kpi"] = {"pk": kpi.pk}
+    pages["dashboards:figure"] = [{"key": f.key} for f in registry.figures()]
     return pages
 
 
@@ -200,7 +217,9 @@ def _pages():
         if not has_params:
             yield name, reverse(name)
         elif name in details:
-            yield name, reverse(name, kwargs=details[name])
+            kwargs = details[name]
+            for each in kwargs if isinstance(kwargs, list) else [kwargs]:
+                yield name, reverse(name, kwargs=each)
 
 
 def test_every_page_is_japanese_for_admin_and_rep(demo_data, settings):
