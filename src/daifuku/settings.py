@@ -161,6 +161,14 @@ SQLITE_OPTIONS = {
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # an SQLite file named by URL gets the same settings as the default file: without
+        # IMMEDIATE and WAL, concurrent writers fail with "database is locked"
+        DATABASES["default"]["OPTIONS"] = {
+            **SQLITE_OPTIONS,
+            **DATABASES["default"].get("OPTIONS", {}),
+        }
+        DATABASES["default"].update(CONN_MAX_AGE=600, CONN_HEALTH_CHECKS=True)
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
