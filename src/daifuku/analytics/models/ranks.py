@@ -76,6 +76,8 @@ class RankChange(models.Model):
         indexes = [
             models.Index(fields=["person", "-changed_at"], name="rankchange_person_idx"),
             models.Index(fields=["company", "-changed_at"], name="rankchange_company_idx"),
+            # the dashboards' rank movements read every change of a period
+            models.Index(fields=["changed_at"], name="rankchange_changed_at_idx"),
         ]
 
     def __str__(self) -> str:
