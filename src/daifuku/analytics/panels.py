@@ -80,7 +80,8 @@ def person_advocacy_panel(request, person) -> dict:
 
 
 def person_recommendations_panel(request, person) -> dict:
-    """The top products for the person with the reason in words (co-purchase or popular)."""
+    """The top products for the person with the reason in words (bought with what they
+    have, looked at on the site, or popular)."""
     items = recommendations_for(request.user, person=person, limit=RECOMMENDATIONS_PANEL_SIZE)
     return {
         "recommendations": [

@@ -319,6 +319,8 @@ class Recommendation(Schema):
     lift: float | None
     confidence: float | None
     orders: int
+    # reason "viewed": how often the person looked at it on the site (last 90 days)
+    views: int | None = None
     explanation: str
 
 

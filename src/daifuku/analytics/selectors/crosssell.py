@@ -24,6 +24,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from daifuku.accounts.permissions import restrict_to_customer
+from daifuku.behaviour import selectors as behaviour_selectors
 from daifuku.commerce.models import Order, OrderLine, Product, Return
 from daifuku.customers import selectors as customer_selectors
 
@@ -122,30 +123,46 @@ def recommendations_for(
     """Ranked products to suggest to the person (by id, 404 when out of the user's scope,
     or already read through the ledger's selectors), each with ``reason``:
     ``co_purchase`` (``because_of`` the owned product with the strongest lift, its
-    ``lift`` and ``confidence``) or ``popular`` (``orders`` with it). Three or four
-    queries: the person's products, the orders' version, the catalog rows concerned."""
+    ``lift`` and ``confidence``), then ``viewed`` (looked at on the site in the last 90
+    days and not bought, ``views``), then ``popular`` (``orders`` with it). Never what the
+    person already has or a withdrawn product. A few queries: the person's products, their
+    product views, the orders' version, the catalog rows concerned."""
     if person is None:
         person = customer_selectors.get_person(user, person_id)
     stats = co_purchase_stats()
     if not stats.popularity:  # nothing sold yet: nothing to suggest
         return []
     owned = owned_products(user, person)
+    views = dict(behaviour_selectors.viewed_products(person))
+    viewed_ids = {
+        p.pk: views[p.code]
+        for p in Product.objects.filter(code__in=list(views), is_active=True)
+        if p.pk not in owned
+    }
     catalog: dict[Any, Product] = {
-        p.pk: p for p in Product.objects.filter(pk__in=list(set(stats.popularity) | owned))
+        p.pk: p
+        for p in Product.objects.filter(
+            pk__in=list(set(stats.popularity) | owned | set(viewed_ids))
+        )
     }
     withdrawn = {pk for pk, p in catalog.items() if not p.is_active}
-    picks = [
+    candidates = [
         p
-        for p in copurchase.recommend(owned, stats, limit=limit + len(withdrawn))
+        for p in copurchase.recommend(owned, stats, limit=limit + len(withdrawn) + len(viewed_ids))
         if p not in withdrawn
-    ][:limit]
+    ]
     best: dict[Any, copurchase.Pair] = {}
     for pair in stats.pairs:
         if pair.lift <= 1:
             continue
         for have, other in ((pair.a, pair.b), (pair.b, pair.a)):
-            if have in owned and other in picks and other not in best:
+            if have in owned and other in candidates and other not in best:
                 best[other] = pair
+    # what goes with what they bought, then what they looked at, then what sells
+    bought_with = [p for p in candidates if p in best]
+    looked_at = sorted((p for p in viewed_ids if p not in best), key=lambda p: (-viewed_ids[p], p))
+    popular = [p for p in candidates if p not in best and p not in viewed_ids]
+    picks = (bought_with + looked_at + popular)[:limit]
     result = []
     for rank, product_id in enumerate(picks, 1):
         item: dict[str, Any] = {"rank": rank, **(_product_dict(catalog.get(product_id)) or {})}
@@ -161,6 +178,17 @@ def recommendations_for(
                 orders=stats.popularity.get(product_id, 0),
                 explanation=_("Often bought with %(product)s (lift %(lift).1f)")
                 % {"product": catalog[have].name, "lift": found.lift},
+            )
+        elif product_id in viewed_ids:
+            item.update(
+                reason="viewed",
+                because_of=None,
+                lift=None,
+                confidence=None,
+                orders=stats.popularity.get(product_id, 0),
+                views=viewed_ids[product_id],
+                explanation=_("Viewed on the site %(count)d times recently")
+                % {"count": viewed_ids[product_id]},
             )
         else:
             count = stats.popularity.get(product_id, 0)

@@ -246,3 +246,44 @@ def test_retention_what_if_by_fiscal_year(manager_api, world):
     assert body["current"]["revenue"] == 22_000
     # 1 buyer × ¥22,000 × 25 % → 30 %
     assert (body["projected_revenue"], body["projected_revenue_with_points"]) == (5_500, 6_600)
+
+
+def test_products_the_person_looked_at_come_after_co_purchases_and_before_popular(rep_api, shop):
+    """Browsing (behaviour's product views of the person) between co-purchase and
+    popularity; never what the person already bought."""
+    from django.utils import timezone
+
+    from daifuku.behaviour.models import Event
+    from daifuku.commerce.services import record_order
+    from daifuku.customers.services import create_person
+
+    buyer = create_person(actor="test", data={"family_name": "客", "given_name": "様"})
+
+    def order(number, *products, person=buyer):
+        record_order(
+            actor="test",
+            number=number,
+            person=person,
+            ordered_at=dt.date(2026, 5, 1),
+            lines=[{"product": shop[p], "quantity": 1} for p in products],
+        )
+
+    for n in range(2):
+        order(f"XY{n}", "sencha", "gyokuro")
+    for n in range(3):
+        order(f"Z{n}", "yunomi")
+    target = create_person(actor="test", data={"family_name": "対象", "given_name": "様"})
+    order("T1", "sencha", person=target)
+    now = timezone.now()
+    for n, sku in enumerate(["KOG-YUNOMI", "CHA-SENCHA", "KOG-YUNOMI", "CHA-SENCHA"]):
+        Event.objects.create(
+            event_id=f"v{n}", visitor_id="visitor", kind="product_view", occurred_at=now,
+            sku=sku, person=target,
+        )  # fmt: skip
+    items = rep_api.get(f"/api/v1/people/{target.pk}/recommendations").json()["items"]
+    assert [(i["code"], i["reason"]) for i in items][:2] == [
+        ("CHA-GYOKURO", "co_purchase"),
+        ("KOG-YUNOMI", "viewed"),
+    ]
+    assert items[1]["views"] == 2 and "2" in items[1]["explanation"]
+    assert "CHA-SENCHA" not in [i["code"] for i in items]  # bought already

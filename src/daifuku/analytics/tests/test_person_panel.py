@@ -54,14 +54,14 @@ def test_panel_suggests_what_others_bought_with_theirs(rep, shop, django_assert_
     assert "豆大福" in html and "「煎茶 100g」と一緒によく購入されています（リフト値 1.7）" in html
     assert "湯呑み" in html and "人気商品（2 件の注文）" in html
     # the panel's own cost once the co-purchases are cached: orders' version, the
-    # person's products, the catalog rows concerned
+    # person's products, their product views on the site, the catalog rows concerned
     from django.test import RequestFactory
 
     from daifuku.analytics.panels import person_recommendations_panel
 
     request = RequestFactory().get("/")
     request.user = rep
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         panel = person_recommendations_panel(request, me)
     assert [r["name"] for r in panel["recommendations"]] == ["豆大福", "湯呑み"]
 

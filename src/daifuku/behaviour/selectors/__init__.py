@@ -1,5 +1,5 @@
 """Reads of web behaviour."""
 
-from .events import person_recent_events, settings_for
+from .events import person_recent_events, settings_for, viewed_products
 
-__all__ = ["person_recent_events", "settings_for"]
+__all__ = ["person_recent_events", "settings_for", "viewed_products"]
