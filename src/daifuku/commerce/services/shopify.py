@@ -29,11 +29,10 @@ from daifuku.core.japanese_emails import normalize_email
 from daifuku.core.japanese_phones import normalize_phone
 from daifuku.customers.models import EmailAddress, Person, PhoneNumber
 from daifuku.customers.services.people import create_person
+from daifuku.customers.validation import clean_member_number
 
-from ..models import Order, Product, WebhookSource
-from .orders import record_order
-
-MEMBER_NUMBER_KEY = "member_number"
+from ..models import Order, Product, ReturnKind, WebhookSource
+from .orders import record_order, record_return
 
 
 def _amount(value, field: str) -> Decimal:
@@ -65,9 +64,9 @@ def _rate(tax_lines, fallback: int) -> int:
 
 def _find_person(customer: dict, order: dict) -> Person | None:
     alive = Person.objects.filter(deleted_at__isnull=True)
-    if customer.get("id") not in (None, ""):
-        found = alive.filter(**{f"custom_fields__{MEMBER_NUMBER_KEY}": str(customer["id"])})
-        if (person := found.first()) is not None:
+    number = clean_member_number(customer.get("id"))
+    if number:
+        if (person := alive.filter(member_number=number).first()) is not None:
             return person
     email = normalize_email(customer.get("email") or order.get("email") or "")
     if email:
@@ -109,17 +108,10 @@ def _customer(source: WebhookSource, order: dict) -> Person:
     phone = customer.get("phone") or order.get("phone")
     if phone and normalize_phone(phone) is not None:
         data["phone"] = phone
-    if customer.get("id") not in (None, ""):
-        data["custom_fields"] = {MEMBER_NUMBER_KEY: str(customer["id"])}
-    try:
-        return create_person(actor=source.acts_as, data=data)
-    except ValidationFailed:  # e.g. no custom field member_number defined: keep the buyer
-        data.pop("custom_fields", None)
-        person = create_person(actor=source.acts_as, data=data)
-        if customer.get("id") not in (None, ""):
-            person.custom_fields = {**person.custom_fields, MEMBER_NUMBER_KEY: str(customer["id"])}
-            person.save(update_fields=["custom_fields"])
-        return person
+    number = clean_member_number(customer.get("id"))
+    if number:
+        data["member_number"] = number  # the shop's customer id is the 会員番号
+    return create_person(actor=source.acts_as, data=data)
 
 
 def _lines(order: dict) -> list[dict[str, Any]]:
@@ -219,3 +211,29 @@ def shopify_order(source: WebhookSource, order: dict):
         store=str(source.shop_domain or "")[:100],
         lines=lines,
     )
+
+
+def shopify_cancellation(source: WebhookSource, order: dict):
+    """An ``orders/cancelled`` body: the order (recorded first if its ``orders/create`` never
+    arrived) is reversed whole as a cancellation on ``cancelled_at`` with Shopify's
+    ``cancel_reason`` — history is never rewritten. ``(order, created)``; a cancellation
+    that arrives again changes nothing."""
+    recorded, created = shopify_order(source, order)
+    if recorded.returns.filter(kind=ReturnKind.CANCELLATION).exists() or recorded.net_total == 0:
+        return recorded, created
+    when = order.get("cancelled_at") or order.get("updated_at")
+    try:
+        cancelled_at = dt.datetime.fromisoformat(str(when)) if when else None
+    except ValueError:
+        raise ValidationFailed(
+            {"cancelled_at": [_("Not a date and time.")]}, code="invalid_body"
+        ) from None
+    record_return(
+        actor=source.acts_as,
+        order=recorded,
+        kind=ReturnKind.CANCELLATION,
+        reason=str(order.get("cancel_reason") or "")[:200],
+        returned_at=cancelled_at,
+    )
+    recorded.refresh_from_db()
+    return recorded, created

@@ -6,7 +6,8 @@ Two formats are accepted, each on its own address ``/commerce/webhooks/<slug>/or
   ``X-Daifuku-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">``. The
   timestamp must be within ±5 minutes and a signature is accepted once (a captured request
   cannot be replayed); the same order number again returns the recorded order.
-* **Shopify ``orders/create``** — exactly as Shopify sends it: ``X-Shopify-Hmac-Sha256`` is
+* **Shopify ``orders/create`` and ``orders/cancelled``** (a cancellation reverses the order
+  whole, as a cancellation entry) — exactly as Shopify sends them: ``X-Shopify-Hmac-Sha256`` is
   the base64 HMAC-SHA256 of the raw body with the app's secret; ``X-Shopify-Webhook-Id``
   makes Shopify's retries of one delivery record nothing twice.
 
@@ -35,7 +36,7 @@ from daifuku.core.errors import DomainError, PermissionDenied, ValidationFailed
 
 from ..models import Channel, WebhookDelivery, WebhookKind, WebhookSource
 from .orders import record_order
-from .shopify import shopify_order
+from .shopify import shopify_cancellation, shopify_order
 
 WINDOW_SECONDS = 300  # ± five minutes between the sender's clock and ours
 KEEP_DELIVERIES = timedelta(days=1)  # far longer than the window: a replay is always seen
@@ -144,6 +145,10 @@ def set_active(*, actor, source: WebhookSource, active: bool) -> WebhookSource:
 # --- receiving ---------------------------------------------------------------------------
 
 
+# what each Shopify topic does with its order body
+SHOPIFY_TOPICS = {"orders/create": shopify_order, "orders/cancelled": shopify_cancellation}
+
+
 def _refuse(code: str, message: str, status: int = 400) -> WebhookRefused:
     return WebhookRefused(message, code=code, status=status)
 
@@ -193,9 +198,11 @@ def _check_shopify(source: WebhookSource, headers, body: bytes) -> str:
     if source.shop_domain and domain != source.shop_domain:
         raise _refuse("unknown_source", _("This address does not take orders from that shop."), 404)
     topic = headers.get("X-Shopify-Topic", "")
-    if topic != "orders/create":
+    if topic not in SHOPIFY_TOPICS:
         raise _refuse(
-            "invalid_body", _("Only the orders/create topic is taken here (got %s).") % topic
+            "invalid_body",
+            _("Only the orders/create and orders/cancelled topics are taken here (got %s).")
+            % topic,
         )
     return "shopify:" + (headers.get("X-Shopify-Webhook-Id", "") or expected)[:110]
 
@@ -240,7 +247,7 @@ def receive(slug: str, headers, body: bytes, *, now: float | None = None) -> Rec
                 "replayed", _("This signature was used already; sign each request."), 409
             ) from None
         if source.kind == WebhookKind.SHOPIFY:
-            order, created = shopify_order(source, data)
+            order, created = SHOPIFY_TOPICS[headers.get("X-Shopify-Topic", "")](source, data)
         else:
             order, created = _daifuku_order(source, data)
         delivery.order = order

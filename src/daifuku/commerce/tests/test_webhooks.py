@@ -142,13 +142,19 @@ def test_only_admins_manage_sources(rep, manager):
             webhooks.create_source(actor=user, name="x", kind="daifuku")
 
 
-def _post_shopify(source, secret, body: bytes, webhook_id="b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"):
+def _post_shopify(
+    source,
+    secret,
+    body: bytes,
+    webhook_id="b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
+    topic="orders/create",
+):
     return Client().post(
         f"/commerce/webhooks/{source.slug}/orders",
         body,
         content_type="application/json",
         headers={
-            "X-Shopify-Topic": "orders/create",
+            "X-Shopify-Topic": topic,
             "X-Shopify-Hmac-Sha256": webhooks.shopify_signature(secret, body),
             "X-Shopify-Shop-Domain": "jsmith.myshopify.com",
             "X-Shopify-Webhook-Id": webhook_id,
@@ -181,7 +187,7 @@ def test_shopify_documented_sample_is_recorded(shopify):
     assert order.tax == subtotal * 10 // 100
     customer = sample["customer"]
     person = order.person
-    assert person.custom_fields["member_number"] == str(customer["id"])
+    assert person.member_number == str(customer["id"])
     assert person.emails.first().address == customer["email"]
     assert person.family_name == customer["last_name"]
     # Shopify retries the same delivery: 200, nothing new
@@ -313,3 +319,31 @@ def test_admin_page_shows_secret_once(admin, rep):
     other = Client()
     other.force_login(rep)
     assert other.get("/commerce/settings/webhooks/").status_code == 404
+
+
+def test_shopify_cancellation_reverses_the_order_whole_once(shopify):
+    """``orders/cancelled`` (Shopify sends the order with ``cancelled_at``): the order stays,
+    a cancellation entry reverses it, and the net is zero; a second delivery changes nothing;
+    a cancellation whose order never arrived records the order and its reversal."""
+    from daifuku.commerce.models import ReturnKind
+
+    source, secret = shopify
+    body = SAMPLE.read_bytes()
+    created = _post_shopify(source, secret, body)
+    assert created.status_code == 201
+    cancelled = _post_shopify(source, secret, body, webhook_id="cancel-1", topic="orders/cancelled")
+    assert cancelled.status_code == 200, cancelled.content
+    order = Order.objects.get()
+    assert order.net_total == 0 and order.total > 0
+    assert [r.kind for r in order.returns.all()] == [ReturnKind.CANCELLATION]
+    again = _post_shopify(source, secret, body, webhook_id="cancel-2", topic="orders/cancelled")
+    assert again.status_code == 200 and order.returns.count() == 1
+    sample = json.loads(body)
+    sample["name"] = "#10000"
+    other = json.dumps(sample).encode()
+    first_seen = _post_shopify(
+        source, secret, other, webhook_id="cancel-3", topic="orders/cancelled"
+    )
+    assert first_seen.status_code == 201
+    unseen = Order.objects.get(number="#10000")
+    assert unseen.net_total == 0 and unseen.returns.count() == 1
