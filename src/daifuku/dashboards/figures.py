@@ -497,7 +497,8 @@ def register_builtin() -> None:
             "products",
             copurchase_pairs,
             gettext_lazy(
-                "Pairs of products found in the same orders more often than chance (lift above 1)."
+                "Pairs of products found in the same orders, by lift (above 1: more often than "
+                "chance)."
             ),
             (Param("limit", gettext_lazy("Pairs shown"), 10, 1, 50),),
             copurchase_drill,
