@@ -98,9 +98,19 @@ def columns(chart: Chart, title: str, link: Link) -> str:
     return "".join(parts)
 
 
+def _width(text: str, size: int) -> float:
+    """About how wide ``text`` is drawn at ``size`` px: full-width characters a square,
+    digits and Latin letters a little over half of one."""
+    return sum(size if ord(c) > 0x2000 else size * 0.6 for c in text or "")
+
+
 def bars(chart: Chart, title: str, link: Link) -> str:
     """Horizontal bars, one labelled row each; ``targets`` drawn as a dark marker."""
-    label_w, text_w, row_h, pad = 110, 92, 34, 4
+    label_w, row_h, pad = 110, 34, 4
+    # the column right of the bars is as wide as its longest text or note (up to 160 px),
+    # so 「¥6,761,544 / ¥3,000,000」 is not cut at the picture's edge
+    text_w = min(160, max([92] + [_width(t, 11) for t in chart.texts]
+                          + [_width(n, 9) for n in chart.row_notes]) + 10)  # fmt: skip
     plot_w = WIDTH - label_w - text_w
     scale = max([1e-9] + [v or 0 for v in chart.values] + [t or 0 for t in chart.targets])
     height = pad * 2 + row_h * max(1, len(chart.values)) + (16 if chart.note else 0)
