@@ -199,16 +199,16 @@ def test_cli_import_uses_suggested_mapping_and_prints_summary(db, tmp_path, caps
     target.write_bytes((FIXTURES / "cp932_customers.csv").read_bytes())
     call_command("import", str(target), "--dry-run")
     assert capsys.readouterr().out.splitlines()[-2:] == [
-        "dry run: created 3, updated 0, failed 1",
-        f"failed rows with their reasons: {tmp_path / 'customers.failed.csv'}",
+        "試し実行: 3 件を新規登録、0 件を更新、1 件はエラー",
+        f"エラーになった行と理由: {tmp_path / 'customers.failed.csv'}",
     ]
     assert Person.objects.count() == 0
     call_command("import", str(target))
-    assert "created 3, updated 0, failed 1" in capsys.readouterr().out
+    assert "3 件を新規登録、0 件を更新、1 件はエラー" in capsys.readouterr().out
     assert Person.objects.count() == 3
     call_command("import", str(target))
     # rows with an email are matched (unchanged); the row without one is added again (名寄せ will propose it)
-    assert "created 1, updated 0, failed 1" in capsys.readouterr().out
+    assert "1 件を新規登録、0 件を更新、1 件はエラー" in capsys.readouterr().out
 
 
 def test_cli_export_round_trip(tmp_path, capsys, rep):
@@ -260,7 +260,7 @@ def test_cli_export_round_trip(tmp_path, capsys, rep):
         call_command("export", "--format", file_format, "--output", str(out))
         Person.objects.all().delete()
         call_command("import", str(out))
-        assert "created 1, updated 0, failed 0" in capsys.readouterr().out, file_format
+        assert "1 件を新規登録、0 件を更新、0 件はエラー" in capsys.readouterr().out, file_format
         after = snapshot()
         if file_format == "vcf":  # vCard has no gender or tags
             assert (after[0] | {"gender": "male"}, after[1], after[2]) == (

@@ -426,11 +426,11 @@ def test_company_import_through_the_api_and_the_cli(
     target = tmp_path / "companies.csv"
     target.write_bytes((FIXTURES / "cp932_companies.csv").read_bytes())
     call_command("import", str(target), "--target", "company")
-    assert "created 4, updated 0, failed 2" in capsys.readouterr().out
+    assert "4 件を新規登録、0 件を更新、2 件はエラー" in capsys.readouterr().out
     call_command("import", str(target), "--target", "company")
     # rows with a corporate number are matched (unchanged); ミライ has none, and its 取引先コード
     # is taken by the ミライ of the first run, so it is refused rather than added twice
-    assert "created 0, updated 0, failed 3" in capsys.readouterr().out
+    assert "0 件を新規登録、0 件を更新、3 件はエラー" in capsys.readouterr().out
     assert Company.objects.count() == 4
 
 

@@ -135,7 +135,7 @@ def test_rows_api_and_cli_show_the_duplicates(rep, rep_api, ledger, run_import, 
     call_command("import", str(target), "--dry-run", "--key", "external_id")
     assert (
         capsys.readouterr().out.splitlines()[-1]
-        == "dry run: created 4, updated 0, failed 0, probable duplicates 3"
+        == "試し実行: 4 件を新規登録、0 件を更新、0 件はエラー、重複の可能性 3件"
     )
 
 

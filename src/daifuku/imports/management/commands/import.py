@@ -2,8 +2,9 @@
 [--mode upsert] [--key email] [--dry-run] [--create-missing-customers] [--currency USD]``.
 
 Without mapping options the suggested mapping is used (header names, vCard fields). Runs
-to the end in this process with a progress bar and prints ``created N, updated N, failed N``
-(a dry run adds how many new rows probably exist already).
+to the end in this process with a progress bar and prints the result page's sentence
+(「3 件を新規登録、0 件を更新、1 件はエラー」; a dry run adds how many new rows probably exist
+already).
 """
 
 from __future__ import annotations
@@ -134,9 +135,11 @@ class Command(BaseCommand):
             target = path.with_name(path.stem + ".failed.csv")
             try:
                 target.write_bytes(services.failed_rows_csv(run))
-                self.stdout.write(f"failed rows with their reasons: {target}")
+                self.stdout.write(_("Failed rows with their reasons: %(path)s") % {"path": target})
             except OSError:
-                self.stdout.write(f"failed rows: GET /api/v1/imports/{run.pk}/failed.csv")
+                self.stdout.write(
+                    _("Failed rows: %(url)s") % {"url": f"GET /api/v1/imports/{run.pk}/failed.csv"}
+                )
 
     def _order_result(self, run: ImportRun) -> None:
         from daifuku.imports import orders
@@ -148,12 +151,13 @@ class Command(BaseCommand):
             )
 
     def _people_result(self, run: ImportRun) -> None:
-        prefix = "dry run: " if run.dry_run else ""
-        suffix = f", probable duplicates {run.duplicate_count}" if run.duplicate_count else ""
-        self.stdout.write(
-            f"{prefix}created {run.created_count}, updated {run.updated_count}, "
-            f"failed {run.failed_count}{suffix}"
-        )
+        """The result page's sentence (「3 件を新規登録、0 件を更新、1 件はエラー」)."""
+        line = run.summary
+        if run.duplicate_count:
+            line += "、" + _("probable duplicates %(n)s") % {"n": run.duplicate_count}
+        if run.dry_run:
+            line = _("Dry run: %(summary)s") % {"summary": line}
+        self.stdout.write(line)
 
     _tty = False
 
