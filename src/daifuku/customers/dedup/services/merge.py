@@ -36,6 +36,8 @@ from ...models import (
     RelationshipStageChange,
 )
 from ...search_index import company_sort_kana, index_company, index_person, person_sort_kana
+from ...services.companies import AUDITED_FIELDS as COMPANY_AUDITED
+from ...services.people import AUDITED_FIELDS as PERSON_AUDITED
 from . import journal as journal_ops
 
 # a 名寄せ works the same on people and companies: the fields both have
@@ -47,44 +49,10 @@ def _attname(model: type[Customer], name: str) -> str:
     return cast(Field, model._meta.get_field(name)).attname
 
 
-PERSON_FIELDS = (
-    "family_name",
-    "given_name",
-    "family_kana",
-    "given_kana",
-    "birthday",
-    "gender",
-    "postal_code",
-    "prefecture",
-    "city",
-    "address_line",
-    "building",
-    "preferences",
-    "notes",
-    "relationship_stage",
-    "lifecycle",
-    "source_channel",
-    "owner",
-    "team",
-)
-COMPANY_FIELDS = (
-    "name",
-    "legal_form",
-    "legal_form_position",
-    "kana",
-    "corporate_number",
-    "industry",
-    "size",
-    "website",
-    "notes",
-    "postal_code",
-    "prefecture",
-    "city",
-    "address_line",
-    "building",
-    "owner",
-    "team",
-)
+# The fields a merge chooses between: what the ledger's services audit, so a field added
+# there (会員番号 was) is merged too; custom fields are merged key by key (``_choose``).
+PERSON_FIELDS = tuple(f for f in PERSON_AUDITED if f != "custom_fields")
+COMPANY_FIELDS = tuple(f for f in COMPANY_AUDITED if f != "custom_fields")
 
 
 def _blank(value) -> bool:

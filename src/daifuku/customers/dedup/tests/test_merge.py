@@ -202,3 +202,18 @@ def test_merge_refuses_records_outside_the_actors_scope(rep, other_rep, pair):
     with pytest.raises(DomainError) as caught:
         merge_people(actor=other_rep, survivor=a, loser=b)
     assert caught.value.code == "not_found"
+
+
+def test_the_losers_member_number_stays_with_the_customer(rep):
+    """The EC site's or till's 会員番号 of the merged-away record is kept by the survivor
+    (orders by that number must still find the customer), and the undo takes it back."""
+    a = services.create_person(actor=rep, data={"family_name": "山田", "given_name": "花子"})
+    b = services.create_person(
+        actor=rep, data={"family_name": "山田", "given_name": "花子", "member_number": "M-0042"}
+    )
+    journal = merge_people(actor=rep, survivor=a, loser=b)
+    a.refresh_from_db()
+    assert a.member_number == "M-0042"
+    undo_merge(actor=rep, journal=journal)
+    a.refresh_from_db()
+    assert a.member_number == ""
