@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -26,22 +24,6 @@ from .schemas import (
 )
 
 router = Router(tags=["commerce"])
-
-
-def _when(value: str | None, field: str):
-    """An ISO date (a day in Japan) or an ISO date and time (naive = Japan time)."""
-    text = (value or "").strip()
-    try:
-        return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(
-            {
-                field: [
-                    _("Use an ISO date (2026-11-03) or date and time (2026-11-03T10:30:00+09:00).")
-                ]
-            },
-            code="invalid_date",
-        ) from None
 
 
 def return_dict(ret: Return) -> dict:
@@ -126,28 +108,8 @@ def list_orders(request, params: Query[OrderQuery]):
     summary="Record an order (the same number again returns the order already recorded)",
 )
 def record_order(request, payload: OrderIn):
-    customer = selectors.customer_for_api(
-        request.auth,
-        person_id=payload.person_id,
-        company_id=payload.company_id,
-        customer_number=payload.customer_number,
-    )
-    lines = (
-        None
-        if payload.lines is None
-        else [line.model_dump(exclude_none=True) for line in payload.lines]
-    )
-    order, created = services.record_order(
-        actor=request.auth,
-        number=payload.number,
-        source=payload.source,
-        **customer,
-        ordered_at=_when(payload.ordered_at, "ordered_at"),
-        channel=payload.channel,
-        store=payload.store,
-        lines=lines,
-        total=payload.total,
-        tax_rate=payload.tax_rate,
+    order, created = services.record_order_body(
+        actor=request.auth, payload=payload, source=payload.source
     )
     return Status(201 if created else 200, order_dict(selectors.get_order(request.auth, order.pk)))
 
@@ -171,7 +133,9 @@ def record_return(request, order_id: int, payload: ReturnIn):
         lines=lines,
         kind=payload.kind,
         reason=payload.reason,
-        returned_at=_when(payload.returned_at, "returned_at") if payload.returned_at else None,
+        returned_at=services.parse_when(payload.returned_at, "returned_at")
+        if payload.returned_at
+        else None,
     )
     return Status(201, return_dict(ret))
 

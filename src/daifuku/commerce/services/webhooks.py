@@ -35,7 +35,7 @@ from daifuku.core import audit
 from daifuku.core.errors import DomainError, PermissionDenied, ValidationFailed
 
 from ..models import Channel, WebhookDelivery, WebhookKind, WebhookSource
-from .orders import record_order
+from .order_body import record_order_body
 from .shopify import shopify_cancellation, shopify_order
 
 WINDOW_SECONDS = 300  # ± five minutes between the sender's clock and ours
@@ -261,7 +261,6 @@ def _daifuku_order(source: WebhookSource, data: dict):
     from pydantic import ValidationError
 
     from ..schemas import OrderIn
-    from ..selectors import customer_for_api
 
     try:
         payload = OrderIn.model_validate(data)
@@ -272,44 +271,9 @@ def _daifuku_order(source: WebhookSource, data: dict):
                 error["msg"]
             )
         raise ValidationFailed(errors, code="invalid_body") from None
-    actor = source.acts_as
-    customer = customer_for_api(
-        actor,
-        person_id=payload.person_id,
-        company_id=payload.company_id,
-        customer_number=payload.customer_number,
+    return record_order_body(
+        actor=source.acts_as, payload=payload, source=source.slug, default_channel=source.channel
     )
-    lines = (
-        None
-        if payload.lines is None
-        else [line.model_dump(exclude_none=True) for line in payload.lines]
-    )
-    return record_order(
-        actor=actor,
-        number=payload.number,
-        source=source.slug,
-        **customer,
-        ordered_at=parse_when(payload.ordered_at),
-        channel=payload.channel or source.channel,
-        store=payload.store,
-        lines=lines,
-        total=payload.total,
-        tax_rate=payload.tax_rate,
-    )
-
-
-def parse_when(value: str | None):
-    """An ISO date (a day in Japan) or date and time (naive = Japan time), as the API."""
-    import datetime as dt
-
-    text = (value or "").strip()
-    try:
-        return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(
-            {"ordered_at": [_("Use an ISO date (2026-11-03) or date and time.")]},
-            code="invalid_date",
-        ) from None
 
 
 def forget_old_deliveries(now=None) -> int:
