@@ -31,6 +31,9 @@ class Product(models.Model):
         _("tax category"), max_length=10, choices=TaxCategory.choices, default=TaxCategory.STANDARD
     )
     unit = models.CharField(_("unit"), max_length=20, blank=True)
+    # 商品分類 (お茶, 和菓子, 茶器): "bought a category" in segments and up-sell paths
+    # (a customer moving to a dearer product of the same category) read it
+    category = models.CharField(_("category"), max_length=100, blank=True, db_index=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
