@@ -252,3 +252,15 @@ declare(
     emitted_by="analytics",
     listened_by=("marketing",),
 )
+
+# marketing (mail)
+declare(
+    "mail.suppressed",
+    meaning="an address was put on the suppression list (bounce, complaint, refusal, by hand): no mail goes to it again",
+    payload={
+        "email": "str",
+        "reason": '"bounce", "complaint", "unsubscribe" or "manual"',
+        "delivery_id": "int or None",
+    },
+    emitted_by="marketing",
+)
