@@ -33,3 +33,14 @@ class ImportForm(ServiceForm):
         label=_("Ids, e-mail addresses or member numbers"),
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "hanako@example.jp\nM-0001"}),
     )
+
+
+class DkimKeyForm(ServiceForm):
+    """The domain and selector a new DKIM key is made for (送信ドメインの確認)."""
+
+    domain = forms.CharField(label=_("Signing domain"), max_length=253)
+    selector = forms.CharField(
+        label=_("Selector"),
+        max_length=63,
+        help_text=_("A name for this key, e.g. daifuku2026 (a new name for each new key)."),
+    )
