@@ -22,7 +22,10 @@ WINDOW_DAYS = 30
 
 
 def may_see_feedback(user) -> bool:
-    return bool(getattr(user, "is_admin", False) or getattr(user, "is_manager", False))
+    """Those who run mailings: marketers, managers and administrators."""
+    if getattr(user, "is_admin", False) or getattr(user, "is_manager", False):
+        return True
+    return getattr(user, "role", "") == "marketer"
 
 
 def feedback_events(user, *, kind: str = "", limit: int = 200) -> QuerySet[MailEvent] | None:

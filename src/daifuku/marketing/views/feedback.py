@@ -1,6 +1,6 @@
 """Deliverability screens: 送信ドメインの確認 (SPF / DKIM / DMARC, the DKIM key, the
 bulk-sender rules; administrators) and 不達・苦情 (bounces and complaints that came back;
-managers and administrators)."""
+marketers, managers and administrators)."""
 
 from __future__ import annotations
 
@@ -73,6 +73,24 @@ def dkim_off(request):
     return done(request, _("Mail is no longer signed with DKIM."), "marketing:deliverability")
 
 
+def _row(event) -> dict:
+    """One line of the list: the reason is the server's diagnostic for a bounce, the
+    provider for a complaint."""
+    detail = event.detail or {}
+    reason = detail.get("diagnostic") or " ".join(
+        part for part in (detail.get("feedback_type", ""), detail.get("user_agent", "")) if part
+    )
+    return {
+        "at": event.at,
+        "kind": event.get_kind_display(),
+        "email": event.delivery.email,
+        "person_id": event.person_id,
+        "campaign": event.campaign.name,
+        "status": detail.get("status", ""),
+        "reason": reason,
+    }
+
+
 @login_required
 def feedback_list(request):
     kind = request.GET.get("kind", "")
@@ -83,7 +101,7 @@ def feedback_list(request):
         request,
         "marketing/feedback/feedback_list.html",
         {
-            "events": list(events),
+            "events": [_row(event) for event in events],
             "counts": selectors.feedback_counts(request.user),
             "kind": kind,
             "kinds": [(k.value, k.label) for k in selectors.FEEDBACK_KINDS],
