@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from daifuku.core.service_forms import ServiceForm
 
@@ -40,7 +41,7 @@ class DkimKeyForm(ServiceForm):
 
     domain = forms.CharField(label=_("Signing domain"), max_length=253)
     selector = forms.CharField(
-        label=_("Selector"),
+        label=pgettext_lazy("DKIM", "Selector"),
         max_length=63,
         help_text=_("A name for this key, e.g. daifuku2026 (a new name for each new key)."),
     )

@@ -74,8 +74,6 @@ def turn_off_dkim(*, actor) -> MailSettings:
     row.version += 1
     row.updated_at = timezone.now()
     row.save()
-    audit.record(
-        actor=actor, action="dkim_off", obj=row, changes={"dkim": [" ".join(before), ""]}
-    )
+    audit.record(actor=actor, action="dkim_off", obj=row, changes={"dkim": [" ".join(before), ""]})
     signing.forget()
     return row

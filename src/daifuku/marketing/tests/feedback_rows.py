@@ -31,7 +31,9 @@ def campaign(name: str = "冬のセール") -> Campaign:
     return Campaign.objects.create(name=name, segment=segment, subject="冬のセールのお知らせ")
 
 
-def delivery(campaign: Campaign, *, token: str, email: str, person=None, message_id: str = "") -> Delivery:
+def delivery(
+    campaign: Campaign, *, token: str, email: str, person=None, message_id: str = ""
+) -> Delivery:
     return Delivery.objects.create(
         campaign=campaign,
         person=person,
@@ -49,7 +51,9 @@ def sample_deliveries(campaign: Campaign, *, person=None) -> dict[str, Delivery]
     (stored without angle brackets, as an engine might)."""
     rows = {}
     for name, token in TOKENS.items():
-        message_id = "gM3nB7vC1xZ9aQ5wE2rT6y@mail.example.jp" if name == "dsn_gmail_hard.eml" else ""
+        message_id = (
+            "gM3nB7vC1xZ9aQ5wE2rT6y@mail.example.jp" if name == "dsn_gmail_hard.eml" else ""
+        )
         rows[name] = delivery(
             campaign,
             token="x" + token[1:] if name == "dsn_gmail_hard.eml" else token,

@@ -118,7 +118,9 @@ service stats {{
 @contextmanager
 def dovecot(user: str = "bounce", password: str = "bounce-secret") -> Iterator[Imap]:
     """A dovecot of its own on a free loopback port, one user, stopped afterwards."""
-    binary = shutil.which("dovecot") or ("/usr/sbin/dovecot" if os.path.exists("/usr/sbin/dovecot") else None)
+    binary = shutil.which("dovecot") or (
+        "/usr/sbin/dovecot" if os.path.exists("/usr/sbin/dovecot") else None
+    )
     if binary is None:
         missing("dovecot is not installed (apt-get install dovecot-imapd)")
     root = Path(tempfile.mkdtemp(prefix="daifuku-dovecot-"))
@@ -141,12 +143,18 @@ def dovecot(user: str = "bounce", password: str = "bounce-secret") -> Iterator[I
     config = root / "dovecot.conf"
     config.write_text(
         DOVECOT_CONF.format(
-            root=root, port=port, uid=mail_user.pw_uid, gid=mail_user.pw_gid,
-            login_user=login_user, internal_user=internal_user,
+            root=root,
+            port=port,
+            uid=mail_user.pw_uid,
+            gid=mail_user.pw_gid,
+            login_user=login_user,
+            internal_user=internal_user,
         )
     )
     log = root / "dovecot.log"
-    process = subprocess.Popen([binary, "-F", "-c", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [binary, "-F", "-c", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
         _wait_for_port(port, process, log)
         yield Imap("127.0.0.1", port, user, password)

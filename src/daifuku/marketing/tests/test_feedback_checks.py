@@ -16,7 +16,10 @@ from .feedback_servers import dns_server, free_port
 pytestmark = pytest.mark.django_db
 
 GOOD = {
-    "example.jp": ["v=spf1 include:_spf.mailprovider.example ip4:192.0.2.10 ~all", "google-site-verification=abc"],
+    "example.jp": [
+        "v=spf1 include:_spf.mailprovider.example ip4:192.0.2.10 ~all",
+        "google-site-verification=abc",
+    ],
     "_dmarc.example.jp": ["v=DMARC1; p=quarantine; rua=mailto:dmarc@example.jp"],
 }
 
@@ -73,7 +76,9 @@ def test_missing_records_are_warnings_that_do_not_block(dns_on, sender, admin):
 
 
 def test_spf_without_a_server_and_two_spf_records_are_flagged(dns_on):
-    with dns_server({"a.example.jp": ["v=spf1 -all"], "b.example.jp": ["v=spf1 mx -all", "v=spf1 a -all"]}) as resolver:
+    with dns_server(
+        {"a.example.jp": ["v=spf1 -all"], "b.example.jp": ["v=spf1 mx -all", "v=spf1 a -all"]}
+    ) as resolver:
         dns_on.DAIFUKU_DNS_RESOLVER = resolver
         assert checks.check_domain("a.example.jp").spf.state == "warning"
         assert "More than one" in checks.check_domain("b.example.jp").spf.message
@@ -84,7 +89,9 @@ def test_a_published_key_that_is_not_ours_is_flagged(dns_on, sender, admin):
     from daifuku.marketing.feedback import signing
 
     row = deliverability.generate_dkim_key(actor=admin, domain="example.jp", selector="dk1")
-    with dns_server({**GOOD, "dk1._domainkey.example.jp": [signing.record_value(signing.generate_key(1024))]}) as resolver:
+    with dns_server(
+        {**GOOD, "dk1._domainkey.example.jp": [signing.record_value(signing.generate_key(1024))]}
+    ) as resolver:
         dns_on.DAIFUKU_DNS_RESOLVER = resolver
         assert checks.check_domain("example.jp", checks.signing_of(row)).dkim.state == "warning"
 
@@ -113,4 +120,6 @@ def test_bulk_sender_rules_say_which_are_met(dns_on):
         "spam_rate": False,  # 0.4 % is over the 0.3 % line
         "ptr": None,
     }
-    assert {r.key: r.met for r in checks.bulk_rules(report, one_click=None, complaint_rate=None)}["spam_rate"] is None
+    assert {r.key: r.met for r in checks.bulk_rules(report, one_click=None, complaint_rate=None)}[
+        "spam_rate"
+    ] is None

@@ -22,9 +22,16 @@ pytestmark = pytest.mark.django_db
 
 def _outgoing(token: str = "tK9mP2xQ7rL4vN8wB3cZ5d") -> hooks.OutgoingMail:
     return hooks.OutgoingMail(
-        delivery_id=1, token=token, email="hanako@example.jp", person_id=None, campaign_id=1,
-        subject="冬のセールのお知らせ", html="<p>田中 太郎 様</p>", text="田中 太郎 様",
-        from_name="大福商店", from_email="info@example.jp",
+        delivery_id=1,
+        token=token,
+        email="hanako@example.jp",
+        person_id=None,
+        campaign_id=1,
+        subject="冬のセールのお知らせ",
+        html="<p>田中 太郎 様</p>",
+        text="田中 太郎 様",
+        from_name="大福商店",
+        from_email="info@example.jp",
     )
 
 
@@ -49,7 +56,9 @@ def fresh_signer():
 
 
 def test_a_generated_key_signs_and_the_published_record_verifies_it(admin, settings):
-    row = deliverability.generate_dkim_key(actor=admin, domain="Example.JP.", selector="daifuku2026")
+    row = deliverability.generate_dkim_key(
+        actor=admin, domain="Example.JP.", selector="daifuku2026"
+    )
     assert (row.dkim_domain, row.dkim_selector) == ("example.jp", "daifuku2026")
     name = signing.record_name("daifuku2026", "example.jp")
     value = signing.record_value(row.dkim_private_key)
@@ -88,7 +97,9 @@ def test_only_administrators_make_keys_and_bad_names_are_refused(admin, manager)
     with pytest.raises(PermissionDenied):
         deliverability.generate_dkim_key(actor=manager, domain="example.jp", selector="s1")
     with pytest.raises(ValidationFailed) as refused:
-        deliverability.generate_dkim_key(actor=admin, domain="not a domain", selector="bad selector!")
+        deliverability.generate_dkim_key(
+            actor=admin, domain="not a domain", selector="bad selector!"
+        )
     assert set(refused.value.errors) == {"domain", "selector"}
 
 

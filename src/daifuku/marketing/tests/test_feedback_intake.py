@@ -43,7 +43,11 @@ def _wire(name: str) -> bytes:
 
 def _settings(box, processed: str = "") -> imap.MailboxSettings:
     return imap.MailboxSettings(
-        host=box.host, port=box.port, user=box.user, password=box.password, ssl=False,
+        host=box.host,
+        port=box.port,
+        user=box.user,
+        password=box.password,
+        ssl=False,
         processed_folder=processed,
     )
 
@@ -52,9 +56,16 @@ def _settings(box, processed: str = "") -> imap.MailboxSettings:
 def test_the_mailbox_poll_records_moves_and_leaves_what_is_not_ours():
     sent = rows.sample_deliveries(rows.campaign())
     with dovecot() as box:
-        _append(box, "dsn_postfix_hard.eml", "arf_abuse.eml", "autoreply.eml", "dsn_delayed_soft.eml")
+        _append(
+            box, "dsn_postfix_hard.eml", "arf_abuse.eml", "autoreply.eml", "dsn_delayed_soft.eml"
+        )
         result = imap.poll(_settings(box, processed="Processed"))
-        assert dict(result.outcomes) == {"bounced": 1, "complaint": 1, "ignored": 1, "soft_bounce": 1}
+        assert dict(result.outcomes) == {
+            "bounced": 1,
+            "complaint": 1,
+            "ignored": 1,
+            "soft_bounce": 1,
+        }
         assert result.left == 1
         # the out-of-office reply stays, read, for a person; the rest moved
         assert _folder(box, "INBOX") == (1, 0)
@@ -62,12 +73,16 @@ def test_the_mailbox_poll_records_moves_and_leaves_what_is_not_ours():
         # a second poll finds nothing unread: nothing is recorded twice
         again = imap.poll(_settings(box, processed="Processed"))
         assert again.read == 0
-    assert sent["dsn_postfix_hard.eml"].__class__.objects.get(
-        pk=sent["dsn_postfix_hard.eml"].pk
-    ).status == DeliveryStatus.BOUNCED
+    assert (
+        sent["dsn_postfix_hard.eml"]
+        .__class__.objects.get(pk=sent["dsn_postfix_hard.eml"].pk)
+        .status
+        == DeliveryStatus.BOUNCED
+    )
     assert MailEvent.objects.filter(kind="complaint").count() == 1
     assert set(Suppression.objects.values_list("email", flat=True)) == {
-        "nosuchuser@example.ne.jp", "kaori@yahoo.co.jp"
+        "nosuchuser@example.ne.jp",
+        "kaori@yahoo.co.jp",
     }
 
 
@@ -112,7 +127,9 @@ def test_the_smtp_receiver_records_reports_sent_to_the_bounce_domain(settings):
         with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
             # the Gmail report names the delivery only through the VERP envelope here
             token = sent["dsn_gmail_hard.eml"].token
-            refused = client.sendmail("", [f"bounce+b-{token}@mail.example.jp"], _wire("dsn_gmail_hard.eml"))
+            refused = client.sendmail(
+                "", [f"bounce+b-{token}@mail.example.jp"], _wire("dsn_gmail_hard.eml")
+            )
             assert refused == {}
             client.sendmail("", ["bounce@mail.example.jp"], _wire("arf_abuse.eml"))
             with pytest.raises(smtplib.SMTPRecipientsRefused):
@@ -120,7 +137,10 @@ def test_the_smtp_receiver_records_reports_sent_to_the_bounce_domain(settings):
     finally:
         receiver.stop()
     assert set(MailEvent.objects.values_list("kind", flat=True)) == {"bounce", "complaint"}
-    assert Suppression.objects.get(email="taro.notexist@gmail.com").delivery_id == sent["dsn_gmail_hard.eml"].pk
+    assert (
+        Suppression.objects.get(email="taro.notexist@gmail.com").delivery_id
+        == sent["dsn_gmail_hard.eml"].pk
+    )
 
 
 @pytest.mark.django_db

@@ -82,9 +82,11 @@ def test_the_envelope_recipient_names_the_delivery_when_headers_do_not():
 
 
 def test_a_plain_bounce_with_a_4xx_code_is_soft():
-    raw = sample("qmail_failure.eml").replace(
-        b"Sorry, no mailbox here by that name. (#5.1.1)", b"Connection timed out (#4.4.1)"
-    ).replace(b"This is a permanent error; I've given up.", b"I'm still trying.")
+    raw = (
+        sample("qmail_failure.eml")
+        .replace(b"Sorry, no mailbox here by that name. (#5.1.1)", b"Connection timed out (#4.4.1)")
+        .replace(b"This is a permanent error; I've given up.", b"I'm still trying.")
+    )
     report = parsing.parse(raw)
     assert (report.kind, report.status) == (parsing.SOFT, "4.4.1")
 

@@ -25,10 +25,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def person(admin):
     found = create_person(
-        actor=admin, data={"family_name": "佐藤", "given_name": "香織", "email": "kaori@yahoo.co.jp"}
+        actor=admin,
+        data={"family_name": "佐藤", "given_name": "香織", "email": "kaori@yahoo.co.jp"},
     )
     record_consent(
-        actor=admin, person=found, channel="email", status="opted_in", method="form",
+        actor=admin,
+        person=found,
+        channel="email",
+        status="opted_in",
+        method="form",
         evidence="会員登録フォーム 2026-04-01",
     )
     return found
@@ -47,12 +52,18 @@ def test_a_hard_bounce_marks_the_delivery_and_suppresses_the_address(sent):
     assert row.status == DeliveryStatus.BOUNCED
     assert row.response.startswith("5.1.1 smtp; 550 5.1.1")
     event = MailEvent.objects.get(delivery=row)
-    assert (event.kind, event.campaign_id, event.detail["status"]) == ("bounce", row.campaign_id, "5.1.1")
+    assert (event.kind, event.campaign_id, event.detail["status"]) == (
+        "bounce",
+        row.campaign_id,
+        "5.1.1",
+    )
     suppression = Suppression.objects.get(email="nosuchuser@example.ne.jp")
     assert (suppression.reason, suppression.delivery_id) == ("bounce", row.pk)
 
 
-@pytest.mark.parametrize("name", ["dsn_gmail_hard.eml", "qmail_failure.eml", "text_japanese_isp.eml"])
+@pytest.mark.parametrize(
+    "name", ["dsn_gmail_hard.eml", "qmail_failure.eml", "text_japanese_isp.eml"]
+)
 def test_every_kind_of_hard_bounce_finds_its_delivery(sent, name):
     outcome = intake.process(sample(name))
     assert outcome.outcome == "bounced"
@@ -76,9 +87,13 @@ def test_a_soft_bounce_is_counted_and_suppresses_at_the_third_in_30_days(sent):
     assert not is_suppressed(row.email)
     # the same warning again (same report id) is not a second soft bounce
     assert intake.process(sample("dsn_delayed_soft.eml")).outcome == "duplicate"
-    second = services.record_bounce(delivery_id=row.pk, hard=False, source_id="<w2@relay>", status="4.2.2")
+    second = services.record_bounce(
+        delivery_id=row.pk, hard=False, source_id="<w2@relay>", status="4.2.2"
+    )
     assert second.suppressed is False
-    third = services.record_bounce(delivery_id=row.pk, hard=False, source_id="<w3@relay>", status="4.2.2")
+    third = services.record_bounce(
+        delivery_id=row.pk, hard=False, source_id="<w3@relay>", status="4.2.2"
+    )
     assert (third.outcome, third.suppressed) == ("soft_bounce", True)
     suppression = Suppression.objects.get(email=row.email)
     assert suppression.reason == "bounce" and "30" in suppression.note
@@ -101,7 +116,10 @@ def test_a_complaint_suppresses_and_opts_the_person_out_with_evidence(sent, pers
     assert Suppression.objects.get(email="kaori@yahoo.co.jp").reason == "complaint"
     consent = Consent.objects.get(person=person, channel="email")
     assert consent.status == "opted_out"
-    assert "YahooJapanFBL/1.0" in consent.evidence and "<arf-20261210094125.9f3c@arf.mail.yahoo.co.jp>" in consent.evidence
+    assert (
+        "YahooJapanFBL/1.0" in consent.evidence
+        and "<arf-20261210094125.9f3c@arf.mail.yahoo.co.jp>" in consent.evidence
+    )
     # a second copy of the complaint changes nothing
     assert intake.process(sample("arf_abuse.eml")).outcome == "duplicate"
     assert MailEvent.objects.filter(kind="complaint").count() == 1
