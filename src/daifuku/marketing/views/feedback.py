@@ -77,9 +77,9 @@ def _row(event) -> dict:
     """One line of the list: the reason is the server's diagnostic for a bounce, the
     provider for a complaint."""
     detail = event.detail or {}
-    reason = detail.get("diagnostic") or " ".join(
-        part for part in (detail.get("feedback_type", ""), detail.get("user_agent", "")) if part
-    )
+    reason = detail.get("diagnostic", "")
+    if not reason and detail.get("user_agent"):
+        reason = f"{detail['user_agent']} ({detail.get('feedback_type') or 'abuse'})"
     return {
         "at": event.at,
         "kind": event.get_kind_display(),
