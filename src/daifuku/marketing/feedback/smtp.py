@@ -14,13 +14,24 @@ import logging
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from asgiref.sync import sync_to_async
+from django.db import connection
 
-from .intake import process
+from .intake import Outcome, process
 from .verp import bounce_address
 
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
+
+
+def _record(raw: bytes, recipients: list[str]) -> Outcome:
+    """Record one report on this thread's own connection, closed afterwards: reports are
+    few, and a receiver running for weeks must not keep a connection the database has
+    long since dropped."""
+    try:
+        return process(raw, envelope_recipients=recipients)
+    finally:
+        connection.close()
 
 
 class FeedbackHandler:
@@ -44,8 +55,8 @@ class FeedbackHandler:
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
         try:
-            outcome = await sync_to_async(process, thread_sensitive=True)(
-                raw, envelope_recipients=list(envelope.rcpt_tos)
+            outcome = await sync_to_async(_record, thread_sensitive=False)(
+                raw, list(envelope.rcpt_tos)
             )
         except Exception:
             log.exception("bounce receiver: a report could not be recorded")
