@@ -15,6 +15,7 @@ TOKENS = {
     "arf_abuse.eml": "cP8oI4uY2tR6eW0qA3sD5f",
     "qmail_failure.eml": "qL1kJ9hG7fD5sA3zX8cV2b",
     "text_japanese_isp.eml": "jN6mB4vC2xZ0lK8jH5gF3d",
+    "dsn_exchange_online.eml": "mX5nC8vB2zL7kJ4hG1fD9s",
 }
 ADDRESSES = {
     "dsn_postfix_hard.eml": "nosuchuser@example.ne.jp",
@@ -23,6 +24,7 @@ ADDRESSES = {
     "arf_abuse.eml": "kaori@yahoo.co.jp",
     "qmail_failure.eml": "jiro@old-isp.example.ne.jp",
     "text_japanese_isp.eml": "saburo@example-isp.jp",
+    "dsn_exchange_online.eml": "tanaka@contoso.co.jp",
 }
 
 

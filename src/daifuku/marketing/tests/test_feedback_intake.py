@@ -5,7 +5,14 @@ loopback port, its own config, passwd-file user, maildir) and the aiosmtpd recei
 from __future__ import annotations
 
 import imaplib
+import os
+import signal
 import smtplib
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -151,3 +158,48 @@ def test_the_command_records_saved_messages(capsys):
     call_command("bounces", str(SAMPLES / "qmail_failure.eml"), str(SAMPLES / "autoreply.eml"))
     out = capsys.readouterr().out
     assert "qmail_failure.eml: bounced (text)" in out and "autoreply.eml: ignored (other)" in out
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_daifuku_bounces_listen_records_what_arrives_on_its_port():
+    """The command itself, as run in production: a separate process on the test database
+    (PostgreSQL: SQLite's test database lives in this process's memory)."""
+    from django.db import connection
+
+    sent = rows.sample_deliveries(rows.campaign())
+    db = connection.settings_dict
+    url = (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}"
+        f":{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    port = free_port()
+    env = {
+        **os.environ,
+        "DAIFUKU_DATABASE_URL": url,
+        "DAIFUKU_BOUNCE_ADDRESS": "bounce@mail.example.jp",
+        "DJANGO_SETTINGS_MODULE": "daifuku.settings",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[3]),
+    }
+    command = [sys.executable, "-m", "daifuku", "bounces", "--listen", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                assert process.poll() is None, process.stdout.read().decode()
+                assert time.monotonic() < deadline, "the receiver did not listen"
+                time.sleep(0.2)
+        with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+            client.sendmail("", ["bounce@mail.example.jp"], _wire("dsn_exchange_online.eml"))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=20)[0].decode()
+    assert process.returncode == 0, output
+    row = sent["dsn_exchange_online.eml"]
+    row.refresh_from_db()
+    assert row.status == DeliveryStatus.BOUNCED
+    assert Suppression.objects.get(email="tanaka@contoso.co.jp").reason == "bounce"

@@ -18,6 +18,7 @@ from .feedback_servers import sample
     [
         ("dsn_postfix_hard.eml", parsing.HARD, "dsn", "5.1.1", "nosuchuser@example.ne.jp"),
         ("dsn_gmail_hard.eml", parsing.HARD, "dsn", "5.1.1", "taro.notexist@gmail.com"),
+        ("dsn_exchange_online.eml", parsing.HARD, "dsn", "5.1.10", "tanaka@contoso.co.jp"),
         ("dsn_delayed_soft.eml", parsing.SOFT, "dsn", "4.2.2", "hanako@full.example.com"),
         ("qmail_failure.eml", parsing.HARD, "text", "5.1.1", "jiro@old-isp.example.ne.jp"),
         ("text_japanese_isp.eml", parsing.HARD, "text", "5.1.1", "saburo@example-isp.jp"),

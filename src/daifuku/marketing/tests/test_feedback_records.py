@@ -62,7 +62,8 @@ def test_a_hard_bounce_marks_the_delivery_and_suppresses_the_address(sent):
 
 
 @pytest.mark.parametrize(
-    "name", ["dsn_gmail_hard.eml", "qmail_failure.eml", "text_japanese_isp.eml"]
+    "name",
+    ["dsn_gmail_hard.eml", "dsn_exchange_online.eml", "qmail_failure.eml", "text_japanese_isp.eml"],
 )
 def test_every_kind_of_hard_bounce_finds_its_delivery(sent, name):
     outcome = intake.process(sample(name))
