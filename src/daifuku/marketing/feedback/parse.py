@@ -12,14 +12,20 @@ mailbox, a server down) and is only counted (docs/mail-deliverability.md)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import email
 import hashlib
+import logging
+import quopri
 import re
 from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
 
 from .verp import HEADER, TOKEN_RE, tokens_in
+
+log = logging.getLogger(__name__)
 
 HARD = "bounce"
 SOFT = "soft_bounce"
@@ -100,11 +106,32 @@ def _fields(part: Message) -> list[Message]:
     part: the stdlib parses the first into a list of blocks, the second into one message
     (or leaves it as text when its transfer encoding hides it)."""
     payload = part.get_payload()
+    encoding = str(part.get("Content-Transfer-Encoding") or "").strip().lower()
+    if encoding in {"base64", "quoted-printable"}:
+        # some servers (older Exchange) encode the report: the stdlib then parses the
+        # encoded text as fields; take the text back, decode it and read the blocks
+        pieces = payload if isinstance(payload, list) else [payload]
+        text = "".join(
+            (p.as_string(policy=policy.compat32) if isinstance(p, Message) else str(p))
+            for p in pieces
+        )
+        try:
+            decoded = (
+                base64.b64decode(text.encode("ascii", "ignore"))
+                if encoding == "base64"
+                else quopri.decodestring(text.encode("utf-8", "replace"))
+            )
+        except (binascii.Error, ValueError):
+            return []
+        return _blocks(decoded)
     if isinstance(payload, list):
         return [block for block in payload if isinstance(block, Message)]
     if isinstance(payload, Message):
         return [payload]
-    text = part.get_payload(decode=True) or b""
+    return _blocks(part.get_payload(decode=True) or b"")
+
+
+def _blocks(text: bytes) -> list[Message]:
     blocks = re.split(rb"\r?\n\s*\r?\n", text.strip())
     return [email.message_from_bytes(block, policy=policy.compat32) for block in blocks if block]
 
@@ -261,7 +288,18 @@ def _plain_bounce(message: Message, text: str, report: Report) -> None:
 def parse(raw: bytes, *, envelope_recipients: list[str] | None = None) -> Report:
     """Read one returned message. ``envelope_recipients`` are the SMTP ``RCPT TO``
     addresses when it arrived by SMTP (the VERP address is there even when the report's
-    headers do not show it)."""
+    headers do not show it). Anyone can send anything to the bounce address: a message
+    this cannot read is reported as ``IGNORE`` (format ``unreadable``), never an error."""
+    try:
+        return _parse(raw, envelope_recipients or [])
+    except Exception:  # untrusted input: one odd message must not stop an intake
+        log.warning("a returned message could not be read", exc_info=True)
+        return Report(
+            kind=IGNORE, source_id="sha256:" + hashlib.sha256(raw).hexdigest(), format="unreadable"
+        )
+
+
+def _parse(raw: bytes, envelope_recipients: list[str]) -> Report:
     message = email.message_from_bytes(raw, policy=policy.compat32)
     report = Report(
         kind=IGNORE,
@@ -290,5 +328,5 @@ def parse(raw: bytes, *, envelope_recipients: list[str] | None = None) -> Report
         if looks_like_bounce and not auto_reply:
             report.format = "text"
             _plain_bounce(message, text, report)
-    _clues(report, message, texts, envelope_recipients or [])
+    _clues(report, message, texts, envelope_recipients)
     return report

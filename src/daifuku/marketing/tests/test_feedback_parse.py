@@ -6,11 +6,15 @@ that must not count as a bounce."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from daifuku.marketing.feedback import parse as parsing
 from daifuku.marketing.feedback.verp import tokens_in, verp_address
 
-from .feedback_servers import sample
+from .feedback_servers import SAMPLES, sample
+
+TOKENS_SAMPLES = {path.name for path in SAMPLES.glob("*.eml")}
 
 
 @pytest.mark.parametrize(
@@ -92,6 +96,25 @@ def test_a_plain_bounce_with_a_4xx_code_is_soft():
     assert (report.kind, report.status) == (parsing.SOFT, "4.4.1")
 
 
+def test_a_base64_encoded_report_is_read_too():
+    """Older Exchange servers send the delivery-status part base64-encoded."""
+    import base64
+
+    raw = sample("dsn_exchange_online.eml")
+    head = b"Content-Type: message/delivery-status\n\n"
+    start = raw.index(head) + len(head)
+    end = raw.index(b"\n--a1b2c3d4", start)
+    encoded = (
+        raw[: start - 1]
+        + b"Content-Transfer-Encoding: base64\n\n"
+        + base64.encodebytes(raw[start:end])
+        + raw[end:]
+    )
+    report = parsing.parse(encoded)
+    assert (report.kind, report.status) == (parsing.HARD, "5.1.10")
+    assert [r.email for r in report.recipients] == ["tanaka@contoso.co.jp"]
+
+
 def test_garbage_is_ignored_not_an_error():
     assert parsing.parse(b"\x00\xff not a message at all").kind == parsing.IGNORE
     assert parsing.parse(b"").kind == parsing.IGNORE
@@ -102,3 +125,13 @@ def test_verp_addresses_round_trip():
     assert address == "bounce+b-a-b_C9xYz012345678901@mail.example.jp"
     assert tokens_in(f"<{address}>") == ["a-b_C9xYz012345678901"]
     assert verp_address("tok", "") == ""
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=2000), st.sampled_from(sorted(TOKENS_SAMPLES)))
+def test_any_bytes_or_a_mangled_report_read_without_an_error(noise, name):
+    assert parsing.parse(noise).kind in {parsing.IGNORE, parsing.SOFT, parsing.HARD}
+    raw = sample(name)
+    cut = len(noise) % max(len(raw), 1)
+    report = parsing.parse(raw[:cut] + noise + raw[cut:])
+    assert report.kind in {parsing.IGNORE, parsing.SOFT, parsing.HARD, parsing.COMPLAINT}
