@@ -115,3 +115,17 @@ def test_without_a_bounce_address_only_the_header_is_added(settings):
     mail = hooks.compose(_outgoing())
     assert mail.envelope_from == ""
     assert mail.headers["X-Daifuku-Delivery"] == "tK9mP2xQ7rL4vN8wB3cZ5d"
+
+
+def test_openssl_gives_the_very_signature_dkimpy_computes():
+    """The RSA step handed to OpenSSL is the same function: same key, same digest, same
+    bytes (RSASSA-PKCS1-v1_5 is deterministic)."""
+    import hashlib
+
+    key = signing.PURE_PARSE_KEY(signing.generate_key(2048).encode())
+    digests = [dkim.HashThrough(hashlib.sha256()) for _ in range(2)]
+    for digest in digests:
+        digest.update(b"From: info@example.jp\r\nSubject: test\r\n")
+    pure = bytes(signing.PURE_RSA_SIGN(digests[0], key))
+    assert signing._openssl_rsa_sign(digests[1], key) == pure
+    assert dkim.RSASSA_PKCS1_v1_5_sign is signing._openssl_rsa_sign  # installed at start-up
