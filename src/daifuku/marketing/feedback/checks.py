@@ -10,6 +10,7 @@ its records are right, and a DNS hiccup must not stop a campaign. The page шинхо
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ OK, WARNING, MISSING, UNKNOWN, OFF = "ok", "warning", "missing", "unknown", "off
 BULK_DAILY = 5000
 SPAM_RATE_LIMIT = 0.003  # 0.3 %: Gmail's and Yahoo's line (aim for under 0.1 %)
 CACHE_SECONDS = 600
+UNANSWERED_CACHE_SECONDS = 60
 SPF_MECHANISM_RE = re.compile(
     r"(?:^|\s)[+~?-]?(include:|a\b|a:|mx\b|mx:|ip4:|ip6:|exists:|redirect=)", re.I
 )
@@ -175,9 +177,20 @@ def check_domain(domain: str, signing: Signing | None = None) -> DomainReport:
     domain = domain.lower().rstrip(".")
     dkim_aligned = signing.on and aligned(domain, signing.domain)
     spf_aligned = aligned(domain, domain_of(bounce_address()) or domain)
+    spf = _spf(domain)
+    if spf.state == UNKNOWN:
+        # DNS is not answering: asking twice more would only make the page wait longer
+        silent = _("DNS did not answer; try again later.")
+        return DomainReport(
+            domain=domain,
+            spf=spf,
+            dkim=Finding("dkim", UNKNOWN if signing.on else OFF, "", message=silent),
+            dmarc=Finding("dmarc", UNKNOWN, f"_dmarc.{domain}", message=silent),
+            aligned=bool(dkim_aligned or spf_aligned),
+        )
     return DomainReport(
         domain=domain,
-        spf=_spf(domain),
+        spf=spf,
         dkim=_dkim(signing),
         dmarc=_dmarc(domain),
         aligned=bool(dkim_aligned or spf_aligned),
@@ -259,12 +272,15 @@ def from_address_of(campaign, mail_settings) -> str:
 
 
 def cached_check(domain: str, signing: Signing) -> DomainReport:
-    key = f"marketing.dns.{domain}.{signing.domain}.{signing.selector}.{hash(signing.public_key)}"
+    """The domain's report of the last ten minutes (one minute when DNS did not answer,
+    so a send screen opened again does not wait for DNS again at once)."""
+    digest = hashlib.sha256(signing.public_key.encode()).hexdigest()[:16]
+    key = f"marketing.dns.{domain}.{signing.domain}.{signing.selector}.{digest}"
     found = cache.get(key)
     if found is None:
         found = check_domain(domain, signing)
-        if all(f.state != UNKNOWN for f in found.findings):
-            cache.set(key, found, CACHE_SECONDS)
+        answered = all(f.state != UNKNOWN for f in found.findings)
+        cache.set(key, found, CACHE_SECONDS if answered else UNANSWERED_CACHE_SECONDS)
     return found
 
 

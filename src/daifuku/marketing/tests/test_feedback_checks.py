@@ -101,6 +101,10 @@ def test_dns_that_does_not_answer_is_unknown_not_missing(dns_on, sender):
     dns_on.DAIFUKU_DNS_RESOLVER = f"127.0.0.1:{free_port()}"  # nobody listens there
     report = checks.check_domain("example.jp")
     assert (report.spf.state, report.dmarc.state) == ("unknown", "unknown")
+    # before a send: one warning per record, none blocking
+    problems = checks.problems_for(report)
+    assert {p.code for p in problems} == {"spf_unknown", "dmarc_unknown"}
+    assert not any(p.blocks for p in problems)
 
 
 def test_the_preflight_is_off_when_dns_checks_are(settings, sender):
