@@ -43,5 +43,7 @@ class DkimKeyForm(ServiceForm):
     selector = forms.CharField(
         label=pgettext_lazy("DKIM", "Selector"),
         max_length=63,
-        help_text=_("A name for this key in letters, digits and hyphens; a new name for each new key."),
+        help_text=_(
+            "A name for this key in letters, digits and hyphens; a new name for each new key."
+        ),
     )
