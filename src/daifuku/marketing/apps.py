@@ -9,7 +9,7 @@ class MarketingConfig(AppConfig):
 
     def ready(self) -> None:
         from daifuku.accounts.permissions import register_policy
-        from daifuku.core import audit_display, demo, events, schedule
+        from daifuku.core import audit_display, demo, events, panels, schedule
         from daifuku.customers import list_filters
 
         from . import conditions, jobs, permissions, reactions, selectors  # noqa: F401  (conditions register)
@@ -43,4 +43,21 @@ class MarketingConfig(AppConfig):
         # the stored membership against every segment's rules, daily (docs/marketing.md)
         schedule.every(
             jobs.FULL_CHECK_SECONDS, "marketing.segment_full_check", jobs.segment_full_check
+        )
+        # deliverability (docs/mail-deliverability.md): VERP + tracking header, DKIM last,
+        # SPF/DKIM/DMARC warnings before a send, the bounce mailbox every 5 minutes
+        from .feedback import checks as mail_checks
+        from .feedback import signing as mail_signing
+        from .feedback import verp as mail_verp
+        from .mailing import hooks as mail_hooks
+
+        mail_hooks.register_compose_hook(mail_verp.add_return_path, order=50)
+        mail_signing.use_openssl_rsa()  # dkimpy's pure-Python RSA: 25 ms a message
+        mail_hooks.register_bytes_hook(mail_signing.sign_message, order=1000)
+        mail_hooks.register_preflight_check(mail_checks.preflight, order=500)
+        schedule.every(
+            jobs.BOUNCE_POLL_SECONDS, "marketing.poll_bounce_mailbox", jobs.poll_bounce_mailbox
+        )
+        panels.register(
+            "settings", "marketing/feedback/_settings_links.html", lambda request, obj: {}, order=75
         )

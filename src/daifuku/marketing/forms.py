@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from daifuku.core.service_forms import ServiceForm
 
@@ -32,4 +33,17 @@ class ImportForm(ServiceForm):
     text = forms.CharField(
         label=_("Ids, e-mail addresses or member numbers"),
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "hanako@example.jp\nM-0001"}),
+    )
+
+
+class DkimKeyForm(ServiceForm):
+    """The domain and selector a new DKIM key is made for (送信ドメインの確認)."""
+
+    domain = forms.CharField(label=_("Signing domain"), max_length=253)
+    selector = forms.CharField(
+        label=pgettext_lazy("DKIM", "Selector"),
+        max_length=63,
+        help_text=_(
+            "A name for this key in letters, digits and hyphens; a new name for each new key."
+        ),
     )

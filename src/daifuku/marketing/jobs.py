@@ -5,6 +5,8 @@ stored membership of segments current. Idempotent, taking ids.
   segment is created or its rules change;
 * ``refresh_customer_task(person_id)`` — enqueued by :mod:`.reactions` after an event about
   one person;
+* ``poll_bounce_mailbox()`` — every 5 minutes: bounces and complaints from the IMAP
+  mailbox (:mod:`.feedback.imap`);
 * ``segment_full_check()`` — the daily schedule entry (``marketing.segment_full_check``):
   every segment against its rules; with the event-driven updates in place (next step of
   issue 20: ``order.recorded``, ``touch.logged``, consent and rank changes call
@@ -22,6 +24,7 @@ from .services.memberships import Drift, full_check, refresh_person
 from .services.memberships import refresh_segment as _refresh_segment
 
 FULL_CHECK_SECONDS = 24 * 3600
+BOUNCE_POLL_SECONDS = 300
 
 
 def refresh_segment(segment_id: int) -> Drift:
@@ -44,3 +47,11 @@ def refresh_segment_task(segment_id: int) -> None:
 @task()
 def refresh_customer_task(person_id: int) -> None:
     refresh_customer(person_id)
+
+
+def poll_bounce_mailbox() -> object:
+    """The schedule entry ``marketing.poll_bounce_mailbox``: read the bounce mailbox
+    (``DAIFUKU_BOUNCE_IMAP_*``; nothing when no host is set) — docs/mail-deliverability.md."""
+    from .feedback.imap import poll_configured
+
+    return poll_configured()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import segments
+from .views import feedback, segments
 
 app_name = "marketing"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("segments/<int:pk>/members/remove/", segments.list_remove, name="list-remove"),
     path("segments/<int:pk>/members/import/", segments.list_import, name="list-import"),
     path("segments/<int:pk>/members/pick/", segments.list_pick, name="list-pick"),
+    path("deliverability/", feedback.deliverability, name="deliverability"),
+    path("deliverability/dkim/", feedback.dkim_generate, name="dkim-generate"),
+    path("deliverability/dkim/off/", feedback.dkim_off, name="dkim-off"),
+    path("bounces/", feedback.feedback_list, name="feedback"),
 ]

@@ -49,6 +49,8 @@ ALLOWED = {
     "JPEG",
     "English",
     "Google",
+    "Gmail",  # the bulk-sender rules of Gmail and Yahoo (brand names; marketing deliverability)
+    "Yahoo",
     "Shopify",  # the EC platform whose order webhook commerce takes (a brand name)
     "Outlook",
     "Web",
@@ -152,7 +154,8 @@ def routes():
 
 
 class _Text(HTMLParser):
-    SKIP = {"script", "style"}
+    # code and samp hold literal text (a DNS record, a setting's name), not words to translate
+    SKIP = {"script", "style", "code", "samp"}
     ATTRS = {"placeholder", "title", "aria-label", "alt"}
 
     def __init__(self):
