@@ -14,7 +14,7 @@ class MarketingConfig(AppConfig):
 
         from . import conditions, jobs, permissions, reactions, selectors  # noqa: F401  (conditions register)
         from . import demo as marketing_demo
-        from .models import Segment, SegmentMembership, StaticMember
+        from .models import Campaign, Segment, SegmentMembership, StaticMember
         from .services.merge import on_customer_merging
 
         register_policy(Segment, permissions.segment_policy)
@@ -44,3 +44,7 @@ class MarketingConfig(AppConfig):
         schedule.every(
             jobs.FULL_CHECK_SECONDS, "marketing.segment_full_check", jobs.segment_full_check
         )
+        # campaigns: scheduled starts, A/B winners, finished sends (docs/marketing.md)
+        register_policy(Campaign, permissions.campaign_policy)
+        audit_display.register("marketing.campaign", visible=permissions.campaign_entries_visible)
+        schedule.every(jobs.CAMPAIGN_TICK_SECONDS, "marketing.campaign_tick", jobs.campaign_tick)
