@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import urls_campaigns
 from .views import segments
 
 app_name = "marketing"
@@ -16,4 +17,5 @@ urlpatterns = [
     path("segments/<int:pk>/members/remove/", segments.list_remove, name="list-remove"),
     path("segments/<int:pk>/members/import/", segments.list_import, name="list-import"),
     path("segments/<int:pk>/members/pick/", segments.list_pick, name="list-pick"),
+    *urls_campaigns.urlpatterns,  # メール配信
 ]
