@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from daifuku.core.service_forms import ServiceForm
 
@@ -30,7 +31,7 @@ class CampaignForm(ServiceForm):
         help_text=_("The subject and bodies left empty are copied from the template."),
     )  # fmt: skip
     subject = forms.CharField(
-        label=_("Subject"), max_length=200, required=False,
+        label=pgettext_lazy("mail", "Subject"), max_length=200, required=False,
         help_text=_("Merge fields: {{ display_name }} (「田中 太郎 様」), {{ family_name }}, "
                     "{{ given_name }}, {{ rank }}"),
     )  # fmt: skip
