@@ -2,12 +2,13 @@
 who is left out by reason, sees the pre-send problem that blocks it, and after it is fixed
 confirms the send with the count shown and watches the progress — on a desk and a phone,
 from the keyboard where it matters."""
+# ruff: noqa: F811  (the imported fixtures are requested by name)
 
 from __future__ import annotations
 
 import pytest
 
-from daifuku.marketing.tests.campaign_world import delivery_job, mail_world, marketer  # noqa: F401
+from daifuku.marketing.tests.campaign_world import delivery_job, mail_world, marketer  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from daifuku.core.conditional import if_match_version
 from daifuku.core.errors import PermissionDenied
 
 from .permissions import may_send
-from .schemas_campaigns import BlockedOut, CampaignIn, CampaignList, CampaignOut, StatsOut
+from .schemas_campaigns import CampaignIn, CampaignList, CampaignOut, StatsOut
 from .selectors import campaigns as selectors
 from .services import campaigns as services
 
@@ -98,8 +98,10 @@ def update_campaign(request, campaign_id: int, payload: CampaignIn):
 
 @router.post(
     "/campaigns/{campaign_id}/send",
-    response={202: CampaignOut, 422: BlockedOut},
+    response={202: CampaignOut},
     summary="Start sending now (422 campaign_blocked with the problems; 409 when started)",
+    description="A 422 `campaign_blocked` answers the Error shape plus `problems`: "
+    "[{code, message, field, blocks}] — what the pre-send checks found that must be fixed.",
 )
 def send_campaign(request, campaign_id: int):
     campaign = selectors.get_campaign(request.auth, campaign_id, CHANGE)

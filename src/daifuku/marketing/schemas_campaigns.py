@@ -110,17 +110,3 @@ class StatsOut(Counts):
     skipped_no_address: int
     skipped_duplicate: int
     variants: list[VariantStats]
-
-
-class ProblemOut(Schema):
-    code: str
-    message: str
-    field: str
-    blocks: bool
-
-
-class BlockedOut(Schema):
-    code: str
-    message: str
-    errors: dict
-    problems: list[ProblemOut]

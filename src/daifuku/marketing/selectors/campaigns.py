@@ -95,9 +95,7 @@ def _counts(deliveries: QuerySet) -> dict[str, int]:
 
 def _event_counts(events: QuerySet) -> dict[str, int]:
     row = events.aggregate(
-        unsubscribed=Count(
-            "delivery_id", filter=Q(kind=MailEventKind.UNSUBSCRIBE), distinct=True
-        ),
+        unsubscribed=Count("delivery_id", filter=Q(kind=MailEventKind.UNSUBSCRIBE), distinct=True),
         complained=Count("delivery_id", filter=Q(kind=MailEventKind.COMPLAINT), distinct=True),
         machine_opened=Count(
             "delivery_id", filter=Q(kind=MailEventKind.MACHINE_OPEN), distinct=True

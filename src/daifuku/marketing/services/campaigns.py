@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -352,14 +353,23 @@ def start_send(campaign: Campaign, *, actor="system") -> Campaign:
 
 def enqueue_delivery(campaign_id: int) -> None:
     """Hand the campaign to the delivery engine's job after commit
-    (``marketing.jobs.send_campaign_task``, written by the delivery engine)."""
-    from .. import jobs
-
-    task = getattr(jobs, "send_campaign_task", None)
+    (``marketing.jobs.send_campaign_task``, written by the delivery engine). The job is
+    found through :func:`use_delivery_job` (set in ``MarketingConfig.ready``) so these
+    services never import the jobs module that runs them (no import circle)."""
+    task = _delivery_job() if _delivery_job else None
     if task is None:
         logger.warning("no delivery engine (jobs.send_campaign_task) for campaign %s", campaign_id)
         return
     transaction.on_commit(lambda: task.enqueue(campaign_id))
+
+
+_delivery_job: Callable[[], Any] | None = None
+
+
+def use_delivery_job(find: Callable[[], Any]) -> None:
+    """Name the delivery engine's job: ``find()`` returns the task (or None) when called."""
+    global _delivery_job
+    _delivery_job = find
 
 
 def start_due(now=None) -> list[int]:

@@ -1,6 +1,7 @@
 """A/B tests of subjects: the test group is the chosen share split evenly and the same for
 the same audience; the rest has no rows until the winner is chosen by the campaign's metric
 after the waiting time; the rest then gets the winner, without the test group twice."""
+# ruff: noqa: F811  (the imported fixtures are requested by name)
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """``/api/v1/campaigns``: the contract (create with merge fields, send, stats), the codes
 integrators branch on (422 campaign_blocked with problems, 409 when started, 422 on bad
 input), and who may send."""
+# ruff: noqa: F811  (the imported fixtures are requested by name)
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Who a campaign goes to: each reason to leave someone out is counted, consent needs its
 evidence, an address shared by two people gets one mail, a static list works like a
 segment, and the delivery engine's job is enqueued once the rows exist."""
+# ruff: noqa: F811  (the imported fixtures are requested by name)
 
 from __future__ import annotations
 

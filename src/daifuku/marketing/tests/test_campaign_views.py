@@ -1,6 +1,7 @@
 """The メール配信 screens: the form saves through the services with errors on the fields,
 the campaign's page shows who would receive it and who is left out by reason before
 sending, the pre-send problems block the confirmation, and the send starts only after it."""
+# ruff: noqa: F811  (the imported fixtures are requested by name)
 
 from __future__ import annotations
 
