@@ -189,3 +189,13 @@ def test_blocked_scheduled_campaign_goes_back_to_draft_with_its_problems(
     campaign.refresh_from_db()
     assert campaign.status == "draft"
     assert campaign.problems[0]["code"] == "missing_contact"
+
+
+def test_a_segment_used_by_a_campaign_is_not_deleted(mail_world, marketer, admin):
+    from daifuku.core.errors import DomainError
+    from daifuku.marketing.services import delete_segment
+
+    _campaign(marketer, mail_world["segment"])
+    with pytest.raises(DomainError) as refused:
+        delete_segment(actor=admin, segment=mail_world["segment"])
+    assert refused.value.code == "segment_in_use" and refused.value.status == 409
