@@ -79,3 +79,33 @@ def test_write_check_and_send_a_campaign(
     assert width <= viewport[0], f"horizontal overflow: {width}px"
     page.get_by_role("link", name="メール配信").first.click()
     expect(page.locator("table.campaigns")).to_contain_text("3 / 3")
+
+
+@pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)], ids=["desk", "phone"])
+def test_an_ab_test_shows_each_subject_and_the_winner(
+    page_for, live_server, marketer, mail_world, delivery_job, viewport
+):
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from daifuku.marketing.models import Delivery
+    from daifuku.marketing.services import ab
+    from daifuku.marketing.services.campaigns import create_campaign, start_send
+
+    name = "desk" if viewport[0] > 500 else "phone"
+    campaign = create_campaign(actor=marketer, data={
+        "name": "件名テスト", "segment_id": mail_world["segment"].pk, "text": "本文",
+        "variants": ["秋の新作", "【3日間限定】秋の新作"], "ab_share": 100, "ab_metric": "click",
+    })  # fmt: skip
+    start_send(campaign, actor=marketer)
+    now = timezone.now()
+    Delivery.objects.all().update(status="sent", sent_at=now)
+    Delivery.objects.filter(variant__label="B").update(opened_at=now, clicked_at=now)
+    assert ab.choose_winner(campaign).label == "B"
+    page = page_for(marketer, viewport=viewport)
+    page.goto(f"{live_server.url}/marketing/campaigns/{campaign.pk}/")
+    expect(page.locator("table.stats")).to_contain_text("【3日間限定】秋の新作")
+    expect(page.locator('[data-stat="sent"]')).to_have_text("4")  # no topic: 4 receive it
+    page.screenshot(path=f"/tmp/daifuku-campaign-ab-{name}.png", full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport[0], f"horizontal overflow: {width}px"
