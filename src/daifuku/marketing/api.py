@@ -12,6 +12,7 @@ from daifuku.core.conditional import if_match_version
 from daifuku.core.errors import ValidationFailed
 
 from . import selectors, services
+from .api_campaigns import router as campaigns_router
 from .models import Segment
 from .schemas import (
     CountOut,
@@ -28,6 +29,7 @@ from .schemas import (
 )
 
 router = Router(tags=["marketing"])
+router.add_router("", campaigns_router)  # /api/v1/campaigns (api_campaigns.py)
 
 
 def segment_dict(segment: Segment) -> dict:

@@ -14,7 +14,8 @@ class MarketingConfig(AppConfig):
 
         from . import conditions, jobs, permissions, reactions, selectors  # noqa: F401  (conditions register)
         from . import demo as marketing_demo
-        from .models import Segment, SegmentMembership, StaticMember
+        from .models import Campaign, Segment, SegmentMembership, StaticMember
+        from .services import campaigns
         from .services.merge import on_customer_merging
 
         register_policy(Segment, permissions.segment_policy)
@@ -61,3 +62,8 @@ class MarketingConfig(AppConfig):
         panels.register(
             "settings", "marketing/feedback/_settings_links.html", lambda request, obj: {}, order=75
         )
+        # campaigns: scheduled starts, A/B winners, finished sends (docs/marketing.md)
+        register_policy(Campaign, permissions.campaign_policy)
+        campaigns.use_delivery_job(lambda: getattr(jobs, "send_campaign_task", None))
+        audit_display.register("marketing.campaign", visible=permissions.campaign_entries_visible)
+        schedule.every(jobs.CAMPAIGN_TICK_SECONDS, "marketing.campaign_tick", jobs.campaign_tick)

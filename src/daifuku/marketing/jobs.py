@@ -25,6 +25,7 @@ from .services.memberships import refresh_segment as _refresh_segment
 
 FULL_CHECK_SECONDS = 24 * 3600
 BOUNCE_POLL_SECONDS = 300
+CAMPAIGN_TICK_SECONDS = 60
 
 
 def refresh_segment(segment_id: int) -> Drift:
@@ -37,6 +38,19 @@ def refresh_customer(person_id: int) -> list[tuple[int, bool]]:
 
 def segment_full_check() -> dict[int, Drift]:
     return full_check()
+
+
+def campaign_tick() -> dict[str, list[int]]:
+    """The schedule entry ``marketing.campaign_tick`` (every minute): start the scheduled
+    campaigns whose time has come, release the rest of A/B tests whose waiting time has
+    passed, and mark finished the campaigns with no delivery left to send."""
+    from .services import ab, campaigns
+
+    return {
+        "started": campaigns.start_due(),
+        "released": ab.release_due(),
+        "finished": campaigns.finish_done(),
+    }
 
 
 @task()

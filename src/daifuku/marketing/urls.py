@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import urls_campaigns
 from .views import feedback, segments
 
 app_name = "marketing"
@@ -20,4 +21,5 @@ urlpatterns = [
     path("deliverability/dkim/", feedback.dkim_generate, name="dkim-generate"),
     path("deliverability/dkim/off/", feedback.dkim_off, name="dkim-off"),
     path("bounces/", feedback.feedback_list, name="feedback"),
+    *urls_campaigns.urlpatterns,  # メール配信
 ]

@@ -209,6 +209,8 @@ class Campaign(TimeStampedModel, VersionedModel):
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
     skipped = models.JSONField(default=dict, blank=True, editable=False)
+    # the blocking pre-send problems that stopped a scheduled start ({code, message, field})
+    problems = models.JSONField(default=list, blank=True, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
