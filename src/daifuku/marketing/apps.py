@@ -30,12 +30,14 @@ class MarketingConfig(AppConfig):
         for name in (
             "customer.created",
             "customer.updated",
+            "customer.deleted",  # the trash: a deleted person is in no segment
+            "customer.restored",
             "order.recorded",
             "order.returned",
             "customer.rank_changed",  # nightly decay and new rank rules come with no order
         ):
             events.subscribe(name, reactions.on_customer_event)
-        for name in ("touch.logged", "deal.stalled"):
+        for name in ("touch.logged", "deal.stalled", "customer.consent_changed"):
             events.subscribe(name, reactions.on_person_event)
         for name in ("customer.merged", "customer.unmerged"):
             events.subscribe(name, reactions.on_merge_event)
@@ -44,3 +46,5 @@ class MarketingConfig(AppConfig):
         schedule.every(
             jobs.FULL_CHECK_SECONDS, "marketing.segment_full_check", jobs.segment_full_check
         )
+        # relative dates (ages, 「最終購入から90日以上」): once a day, set-based
+        schedule.every(jobs.CALENDAR_SECONDS, "marketing.segment_calendar", jobs.segment_calendar)

@@ -201,6 +201,7 @@ register(
         minimum=0,
         maximum=MAX_COUNT,
         unit=_("days"),
+        calendar=True,
     )
 )
 register(
@@ -251,6 +252,7 @@ register(
         minimum=0,
         maximum=MAX_COUNT,
         unit=_("days"),
+        calendar=True,
     )
 )
 register(Field("touch_kind", _("Had a touch of kind"), "touches", CHOICE, CHOICE_OPS, _touch_kind, choices=lambda: [(v, str(label)) for v, label in TouchKind.choices], period=True, help=PERIOD_HELP))  # fmt: skip

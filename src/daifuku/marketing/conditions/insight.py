@@ -128,6 +128,7 @@ for _key, _label, _column in (
             minimum=1,
             maximum=5,
             help=RFM_HELP,
+            calendar=True,  # the nightly rebuild moves the quintiles: no event per person
         )
     )
 register(

@@ -219,6 +219,7 @@ register(
         minimum=0,
         maximum=150,
         unit=_("years old"),
+        calendar=True,
     )
 )
 register(
@@ -230,6 +231,7 @@ register(
         CHOICE_OPS,
         _compile_age_band,
         choices=lambda: [(band, str(label)) for band, label in BAND_LABELS.items()],
+        calendar=True,
     )
 )
 register(

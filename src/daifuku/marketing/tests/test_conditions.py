@@ -72,6 +72,17 @@ CASES = [
     (one("bought_product", "in", ["tea"]), {"花子"}),  # 一郎's tea was cancelled
     (one("bought_product", "eq", "cup", period_days=30), {"花子"}),
     (one("bought_product", "not_in", ["cup"]), {"健太"}),
+    # product categories (煎茶: お茶, 湯呑み: 茶器); 一郎's お茶 was cancelled
+    (one("bought_category", "eq", "お茶"), {"花子"}),
+    (one("bought_category", "eq", "茶器"), {"花子", "一郎"}),
+    (one("bought_category", "in", ["茶器"], period_days=30), {"花子"}),
+    (one("bought_category", "not_in", ["茶器"]), {"健太"}),
+    (one("category_orders.茶器", "gte", 1), {"花子", "一郎"}),
+    (one("category_orders.茶器", "gte", 1, period_days=30), {"花子"}),
+    (one("category_orders.お茶", "eq", 0), {"一郎", "健太"}),
+    (one("category_amount.お茶", "gte", 1000), {"花子"}),
+    (one("category_amount.お茶", "lte", 500), {"一郎", "健太"}),
+    (one("category_amount.茶器", "gte", 3000, period_days=365), {"花子"}),
     # touches
     (one("days_since_last_touch", "lte", 7), {"花子"}),
     (one("days_since_last_touch", "gte", 30), {"一郎"}),

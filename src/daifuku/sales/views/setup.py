@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -44,6 +44,25 @@ def products(request):
             "can_manage": can_manage,
         },
     )
+
+
+@login_required
+def product_edit(request, pk: int):
+    """Change a product on the price list (its category decides which 「購入した商品分類」
+    segments its buyers fall into)."""
+    _manager(request)
+    product = get_object_or_404(selectors.products_queryset(request.user), pk=pk)
+    fields = ("code", "name", "unit_price", "tax_category", "unit", "category")
+    form = ProductForm(request.POST or None, initial={f: getattr(product, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form,
+            lambda: services.update_product(
+                actor=request.user, product=product, data=form.cleaned_data
+            ),
+        ):
+            return done(request, _("Product saved."), "sales:products")
+    return render(request, "sales/product_form.html", {"form": form, "product": product})
 
 
 @login_required
