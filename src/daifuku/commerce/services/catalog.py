@@ -28,7 +28,7 @@ def _clean_product(data: dict[str, Any], creating: bool) -> dict[str, Any]:
                 text = " ".join(text.split())
             if not text and name in ("code", "name"):
                 errors[name] = [_("This field is required.")]
-            limit = Product._meta.get_field(name).max_length
+            limit = getattr(Product._meta.get_field(name), "max_length", None)
             if limit and len(text) > limit:
                 errors[name] = [_("At most %(count)s characters.") % {"count": limit}]
             values[name] = text

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('marketing', '0002_mail_machine'),
+        ("marketing", "0002_mail_machine"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='segment',
-            name='calendar_day',
+            model_name="segment",
+            name="calendar_day",
             field=models.DateField(blank=True, editable=False, null=True),
         ),
     ]

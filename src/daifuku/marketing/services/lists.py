@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -97,8 +98,11 @@ def _refresh_dependents_later(segment: Segment) -> None:
     """The rule segments that name this list (「セグメントのメンバー」) follow it, after commit."""
     from ..jobs import refresh_segment_task
 
+    def enqueue(pk: int) -> None:
+        refresh_segment_task.enqueue(pk, memberships.EVENT)
+
     for pk in memberships.dependents(segment.pk):
-        transaction.on_commit(lambda pk=pk: refresh_segment_task.enqueue(pk, memberships.EVENT))
+        transaction.on_commit(partial(enqueue, pk))
 
 
 @transaction.atomic

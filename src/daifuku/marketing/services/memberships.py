@@ -24,6 +24,7 @@ new segment's first members (``rules``) from people who just qualified.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -64,7 +65,13 @@ def announce(segment_id: int, entered: Iterable[int], left: Iterable[int], reaso
         events.emit("segment.left", segment_id=segment_id, person_id=person_id, reason=reason)
 
 
-def refresh_segment(segment_id: int, *, fix: bool = True, reason: str = RULES) -> Drift:
+def refresh_segment(
+    segment_id: int,
+    *,
+    fix: bool = True,
+    reason: str = RULES,
+    context: conditions.Context | None = None,
+) -> Drift:
     """Bring one segment's stored members in line with its rules (``fix=False``: only
     measure). A deleted segment has nothing to refresh. Two set statements in the
     database (INSERT … SELECT the missing, DELETE the extra, each RETURNING the people it
@@ -74,7 +81,9 @@ def refresh_segment(segment_id: int, *, fix: bool = True, reason: str = RULES) -
     if segment is None:
         return Drift()
     wanted_sql, wanted_params = (
-        Person.objects.filter(conditions.segment_q(segment)).values("pk").query.sql_with_params()
+        Person.objects.filter(conditions.segment_q(segment, context))
+        .values("pk")
+        .query.sql_with_params()
     )
     table = connection.ops.quote_name(SegmentMembership._meta.db_table)
     person = connection.ops.quote_name(Person._meta.db_table)
@@ -150,9 +159,7 @@ def refresh_person(person_id: int, *, reason: str = EVENT) -> list[tuple[int, bo
                 ignore_conflicts=True,
             )
         if leaving:
-            SegmentMembership.objects.filter(
-                person_id=person_id, segment_id__in=leaving
-            ).delete()
+            SegmentMembership.objects.filter(person_id=person_id, segment_id__in=leaving).delete()
         for pk in entering:
             announce(pk, [person_id], [], reason)
             changed.append((pk, True))
@@ -225,16 +232,20 @@ def uses_calendar(segment: Segment, _seen: frozenset[int] = frozenset()) -> bool
     return walk(group)
 
 
-def calendar_refresh() -> dict[int, Drift]:
+def calendar_refresh(today: dt.date | None = None) -> dict[int, Drift]:
     """The daily step for relative dates: the segments whose rules compare with today,
     each refreshed set-based once per day of Japan (a segment marks the day it was last
     brought in line with the calendar, so an hourly call does the work once, soon after
-    midnight). Segments without such a condition are left to the events."""
-    today = timezone.localdate()
+    midnight). Segments without such a condition are left to the events. ``today``: the
+    day to evaluate for (the current day of Japan)."""
+    today = today or timezone.localdate()
+    context = conditions.Context(
+        today=today, now=timezone.make_aware(dt.datetime.combine(today, dt.time(12)))
+    )
     changed = {}
     for segment in Segment.objects.exclude(calendar_day=today).order_by("pk"):
         if uses_calendar(segment):
-            drift = refresh_segment(segment.pk, reason=CALENDAR)
+            drift = refresh_segment(segment.pk, reason=CALENDAR, context=context)
             if not drift.clean:
                 changed[segment.pk] = drift
         Segment.objects.filter(pk=segment.pk).update(calendar_day=today)

@@ -30,6 +30,8 @@ CASES = [
     (one("age", "eq", 25), {"一郎"}),
     (one("age", "ne", 25), {"花子", "健太"}),  # "not 25" includes the unknown age
     (one("age", "not_set"), {"健太"}),
+    (one("age", "in", [25, "46"]), {"花子", "一郎"}),  # a number's list: each "is", OR
+    (one("age", "not_in", [25]), {"花子", "健太"}),
     (one("age_band", "eq", "40s"), {"花子"}),
     (one("age_band", "in", ["20s", "40s"]), {"花子", "一郎"}),
     (one("age_band", "not_in", ["20s"]), {"花子", "健太"}),
@@ -39,6 +41,8 @@ CASES = [
     (one("gender", "not_set"), {"健太"}),
     (one("prefecture", "in", ["東京都", "大阪府"]), {"花子", "一郎"}),
     (one("prefecture", "ne", "東京都"), {"一郎", "健太"}),
+    (one("prefecture", "contains", "東京"), {"花子"}),
+    (one("tag", "contains", "vi"), {"花子"}),  # part of a tag's name, any case
     (one("city", "contains", "大阪"), {"一郎"}),
     (one("city", "eq", "渋谷区"), {"花子"}),
     (one("lifecycle", "in", ["repeat", "customer"]), {"花子", "一郎"}),
@@ -57,6 +61,8 @@ CASES = [
     (one("order_count", "eq", 0), {"健太"}),
     (one("order_count", "lte", 1), {"一郎", "健太"}),
     (one("order_count", "ne", 1), {"花子", "健太"}),
+    (one("order_count", "in", [0, 2]), {"花子", "健太"}),
+    (one("days_since_last_order", "in", [10, 11]), {"花子"}),
     (one("order_count", "gte", 1, period_days=30), {"花子"}),
     (one("order_total", "gte", 4400), {"花子"}),
     (one("order_total", "gte", 3300), {"花子", "一郎"}),
@@ -143,7 +149,7 @@ def _resolve(rules, ledger):
             return [fix(n) for n in node]
         if isinstance(node, dict):
             node = {k: fix(v) for k, v in node.items()}
-            if node.get("field") == "tag":
+            if node.get("field") == "tag" and node.get("op") != "contains":
                 node["value"] = Tag.objects.get(name=node["value"]).pk
             return node
         if node in ("tea", "cup", "stage"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -51,7 +51,7 @@ def product_edit(request, pk: int):
     """Change a product on the price list (its category decides which 「購入した商品分類」
     segments its buyers fall into)."""
     _manager(request)
-    product = get_object_or_404(selectors.products_queryset(request.user), pk=pk)
+    product = get_one(selectors.products_queryset(request.user, CHANGE), pk)
     fields = ("code", "name", "unit_price", "tax_category", "unit", "category")
     form = ProductForm(request.POST or None, initial={f: getattr(product, f) for f in fields})
     if request.method == "POST" and form.is_valid():
