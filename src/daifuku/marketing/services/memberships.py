@@ -30,7 +30,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Value, When
 from django.utils import timezone
 
 from daifuku.core import events
@@ -38,6 +37,7 @@ from daifuku.customers.models import Person
 
 from .. import conditions
 from ..models import Segment, SegmentKind, SegmentMembership
+from .evaluate import segments_holding
 
 logger = logging.getLogger(__name__)
 
@@ -125,25 +125,15 @@ def refresh_segment(
 
 
 def refresh_person(person_id: int, *, reason: str = EVENT) -> list[tuple[int, bool]]:
-    """Re-evaluate one person against every segment — one query, each segment's rules a
-    ``CASE WHEN`` column — and store what changed; returns ``(segment_id, now_in)`` for
+    """Re-evaluate one person against every segment — one query, each segment's rules
+    narrowed to the person (:mod:`.evaluate`) — and store what changed; returns ``(segment_id, now_in)`` for
     each segment whose membership changed. The function the other parts of marketing
     call when something they record about a person may move them (a mail clicked). A
     person who is deleted or merged away is in no segment."""
     segments = list(Segment.objects.order_by("pk"))
     if not segments:
         return []
-    context = conditions.today_context()
-    columns = {
-        f"s{segment.pk}": Case(
-            When(conditions.segment_q(segment, context), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-        for segment in segments
-    }
-    row = Person.objects.filter(pk=person_id).values(**columns).first() or {}
-    inside = {segment.pk for segment in segments if row.get(f"s{segment.pk}")}
+    inside = segments_holding(person_id, segments)
     changed: list[tuple[int, bool]] = []
     with transaction.atomic():
         stored = set(

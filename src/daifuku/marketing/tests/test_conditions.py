@@ -164,6 +164,22 @@ def test_each_condition_selects_its_people(rules, expected, ledger, context):
     assert members(_resolve(rules, ledger), context) == expected
 
 
+@pytest.mark.parametrize("rules, expected", CASES, ids=[str(i) for i in range(len(CASES))])
+def test_one_person_narrowed_query_agrees_with_the_count(rules, expected, ledger, context):
+    """The event path asks per person with every subquery narrowed to that person
+    (services.evaluate): it must select exactly whom the set-based compile selects."""
+    from daifuku.marketing.models import Segment
+    from daifuku.marketing.services.evaluate import segments_holding
+
+    segment = Segment.objects.create(name="narrowed", rules=_resolve(rules, ledger))
+    found = {
+        ledger[key].given_name
+        for key in ("hanako", "ichiro", "kenta")
+        if segment.pk in segments_holding(ledger[key].pk, [segment], context)
+    }
+    assert found == expected
+
+
 def test_every_registered_field_is_exercised():
     from daifuku.marketing import conditions
 

@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("names", nargs="*")
-        parser.add_argument("--scale", default="small", choices=["tiny", "small", "full"])
+        parser.add_argument("--scale", default="small", choices=["tiny", "small", "medium", "full"])
         parser.add_argument("--database", default="sqlite", choices=["sqlite", "postgres"])
         parser.add_argument(
             "--postgres-url",
