@@ -67,15 +67,15 @@ def aggregate(rows: QuerySet, total, condition: Condition) -> Q:
     value = condition.value
     grouped = rows.values("person_id").annotate(n=total)
     lookup = {EQ: "n", NE: "n", GTE: "n__gte", LTE: "n__lte"}[condition.op]
-    if condition.op == NE:
-        meeting = grouped.exclude(**{lookup: value})
-        missing = grouped.filter(**{lookup: value})
-    else:
-        meeting = grouped.filter(**{lookup: value})
-        missing = grouped.exclude(**{lookup: value})
+    holds, fails = (
+        (grouped.exclude, grouped.filter)
+        if condition.op == NE
+        else (grouped.filter, grouped.exclude)
+    )
     if _holds(condition.op, 0, value):  # type: ignore[arg-type]  # validated: a number
-        return ~Q(pk__in=missing.values("person_id"))
-    return Q(pk__in=meeting.values("person_id"))
+        # people without rows meet it: everyone but those whose rows fail it
+        return ~Q(pk__in=fails(**{lookup: value}).values("person_id"))
+    return Q(pk__in=holds(**{lookup: value}).values("person_id"))
 
 
 def days_since(rows: QuerySet, when: str, condition: Condition, context: Context) -> Q:
