@@ -118,7 +118,7 @@ class ProductForm(ServiceForm):
         label=pgettext_lazy("product", "Category"),
         max_length=100,
         required=False,
-        help_text=_("お茶, 和菓子, 茶器 … segments select buyers by category."),
+        help_text=_("For example tea, sweets or teaware: segments select the buyers of a category."),
     )
 
 
