@@ -118,7 +118,9 @@ class ProductForm(ServiceForm):
         label=pgettext_lazy("product", "Category"),
         max_length=100,
         required=False,
-        help_text=_("For example tea, sweets or teaware: segments select the buyers of a category."),
+        help_text=_(
+            "For example tea, sweets or teaware: segments select the buyers of a category."
+        ),
     )
 
 
