@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from daifuku.core import events
+from daifuku.core.errors import ValidationFailed
 from daifuku.customers.models import Person
 
 from .. import conditions
@@ -200,7 +201,7 @@ def uses_calendar(segment: Segment, _seen: frozenset[int] = frozenset()) -> bool
         return False
     try:
         group = conditions.parse(segment.rules)
-    except Exception:  # rules that no longer validate select no one, every day alike
+    except ValidationFailed:  # rules that no longer validate select no one, every day alike
         return False
 
     def walk(node) -> bool:
