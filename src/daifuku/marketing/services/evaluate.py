@@ -30,7 +30,7 @@ from django.db.models import Q, QuerySet
 from daifuku.customers.models import Person
 
 from .. import conditions
-from ..models import Segment
+from ..models import Segment, SegmentMembership
 
 NOBODY = "SELECT 1 WHERE 1 = 0"
 SENTINEL = -7_316_945_201  # the person's place in a cached statement's parameters
@@ -94,15 +94,33 @@ def segments_holding(
     person_id: int, segments: list[Segment], context: conditions.Context | None = None
 ) -> set[int]:
     """The ids of the ``segments`` whose rules ``person_id`` meets now — one query."""
+    return holding_and_stored(person_id, segments, context)[0]
+
+
+def holding_and_stored(
+    person_id: int, segments: list[Segment], context: conditions.Context | None = None
+) -> tuple[set[int], set[int]]:
+    """The ``segments`` whose rules ``person_id`` meets now, and those that store them as a
+    member — in one query (one round trip per event)."""
     if not segments:
-        return set()
+        return set(), set()
     statements = person_sql(segments, context or conditions.today_context())
+    table = connection.ops.quote_name(SegmentMembership._meta.db_table)
     columns, params = [], []
     for segment in segments:
         sql, raw = statements[segment.pk]
         columns.append(f"CASE WHEN EXISTS({sql}) THEN 1 ELSE 0 END")
         params += [person_id if p == SENTINEL else p for p in raw]
+    for segment in segments:
+        columns.append(
+            f"CASE WHEN EXISTS(SELECT 1 FROM {table} WHERE segment_id = %s AND person_id = %s) "
+            "THEN 1 ELSE 0 END"
+        )
+        params += [segment.pk, person_id]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(columns), params)
         row = cursor.fetchone()
-    return {segment.pk for segment, inside in zip(segments, row, strict=True) if inside}
+    count = len(segments)
+    inside = {s.pk for s, flag in zip(segments, row[:count], strict=True) if flag}
+    stored = {s.pk for s, flag in zip(segments, row[count:], strict=True) if flag}
+    return inside, stored

@@ -38,7 +38,7 @@ from daifuku.customers.models import Person
 
 from .. import conditions
 from ..models import Segment, SegmentKind, SegmentMembership
-from .evaluate import segments_holding
+from .evaluate import holding_and_stored
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +134,9 @@ def refresh_person(person_id: int, *, reason: str = EVENT) -> list[tuple[int, bo
     segments = list(Segment.objects.order_by("pk"))
     if not segments:
         return []
-    inside = segments_holding(person_id, segments)
+    inside, stored = holding_and_stored(person_id, segments)
+    if stored == inside:
+        return []  # the usual case: nothing moved, nothing locked or written
     changed: list[tuple[int, bool]] = []
     with transaction.atomic():
         stored = set(
