@@ -31,12 +31,14 @@ class MarketingConfig(AppConfig):
         for name in (
             "customer.created",
             "customer.updated",
+            "customer.deleted",  # the trash: a deleted person is in no segment
+            "customer.restored",
             "order.recorded",
             "order.returned",
             "customer.rank_changed",  # nightly decay and new rank rules come with no order
         ):
             events.subscribe(name, reactions.on_customer_event)
-        for name in ("touch.logged", "deal.stalled"):
+        for name in ("touch.logged", "deal.stalled", "customer.consent_changed"):
             events.subscribe(name, reactions.on_person_event)
         for name in ("customer.merged", "customer.unmerged"):
             events.subscribe(name, reactions.on_merge_event)
@@ -67,3 +69,5 @@ class MarketingConfig(AppConfig):
         campaigns.use_delivery_job(lambda: getattr(jobs, "send_campaign_task", None))
         audit_display.register("marketing.campaign", visible=permissions.campaign_entries_visible)
         schedule.every(jobs.CAMPAIGN_TICK_SECONDS, "marketing.campaign_tick", jobs.campaign_tick)
+        # relative dates (ages, 「最終購入から90日以上」): once a day, set-based
+        schedule.every(jobs.CALENDAR_SECONDS, "marketing.segment_calendar", jobs.segment_calendar)
