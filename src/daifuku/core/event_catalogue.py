@@ -35,12 +35,14 @@ declare(
     meaning="a person or company was moved to the trash",
     payload={"entity": ENTITY, "entity_id": "int"},
     emitted_by="customers",
+    listened_by=("analytics",),
 )
 declare(
     "customer.restored",
     meaning="a person or company came back from the trash",
     payload={"entity": ENTITY, "entity_id": "int"},
     emitted_by="customers",
+    listened_by=("analytics",),
 )
 declare(
     "customer.merging",
