@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from daifuku.analytics.maths import cohorts as cohort_maths
+from daifuku.analytics.maths.copurchase import CoPurchase, co_purchases
 from daifuku.analytics.selectors import figure_totals
 
 from .registry import Context
@@ -135,3 +136,15 @@ def ltv_by_acquisition(ctx: Context, acquired_through) -> list[cohort_maths.Grou
         ]
     customers, days, amounts, _channels, _months = _arrays(ctx)
     return cohort_maths.ltv_by_group(customers, days, amounts, acquired_through(ctx))
+
+
+def co_purchase_pairs(ctx: Context) -> CoPurchase:
+    """Pairs of products in the same orders (pairs seen in one order only left out)."""
+    if from_totals(ctx):
+        found = figure_totals.co_purchases(min_together=2)
+        if found is not None:
+            return found
+    from daifuku.commerce.selectors.facts import basket_rows
+
+    order_ids, names = basket_rows(ctx.user)
+    return co_purchases(order_ids, names, min_together=2)

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from daifuku.analytics.maths import cohorts as cohort_maths
-from daifuku.analytics.maths.copurchase import co_purchases
 
 from . import charts
 from . import figure_facts as facts
@@ -365,10 +364,7 @@ def ltv_by_channel_drill(ctx: Context, cell) -> list[int]:
 
 
 def copurchase_pairs(ctx: Context) -> Result:
-    from daifuku.commerce.selectors.facts import basket_rows
-
-    order_ids, names = basket_rows(ctx.user)
-    stats = co_purchases(order_ids, names, min_together=2)
+    stats = facts.co_purchase_pairs(ctx)
     top = stats.pairs[: ctx.params["limit"]]
     rows = [
         {

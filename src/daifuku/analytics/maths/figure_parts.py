@@ -39,6 +39,10 @@ kind               key ``a`` / ``b``               values
 ``whatif``         month / 0                       n1 purchases, v1 net amount (counting orders)
 ``whatif_last``    0 / last day                    n1 1 (a counting order after today makes the
                                                    running totals unusable for the what-if)
+``basket``         0 / 0                           n1 orders with catalog products (not wholly
+                                                   returned or cancelled)
+``basket_product`` product id / 0                  n1 such orders with the product
+``basket_pair``    product id / product id (a < b) n1 such orders with both
 =================  ==============================  ==============================================
 """
 
@@ -49,10 +53,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .cohorts import buyer_days
+from .copurchase import pairs_within
 
 MONTH, CHANNEL, CHANNEL_LAST = "month", "channel", "channel_last"
 COHORT, COHORT_SIZE, LAST, SECOND, LTV = "cohort", "cohort_size", "last", "second", "ltv"
 WHATIF, WHATIF_LAST = "whatif", "whatif_last"
+BASKET, BASKET_PRODUCT, BASKET_PAIR = "basket", "basket_product", "basket_pair"
 KINDS = (
     MONTH,
     CHANNEL,
@@ -64,6 +70,9 @@ KINDS = (
     LTV,
     WHATIF,
     WHATIF_LAST,
+    BASKET,
+    BASKET_PRODUCT,
+    BASKET_PAIR,
 )
 VALUES = ("n1", "n2", "v1", "v2")
 
@@ -278,4 +287,25 @@ def whatif_parts(customer, day, amount) -> list[Parts]:
                 _sum(inv, c.size, buyers.amount),
             )
         )
+    return out
+
+
+def basket_parts(customer, order, product) -> list[Parts]:
+    """Parts of the co-purchase figure from the catalog lines of the orders that count
+    (not wholly returned or cancelled): ``customer`` key of each line's order, ``order``
+    id, ``product`` id. A product counts once per order."""
+    customer, order, product = _i(customer), _i(order), _i(product)
+    if order.size == 0:
+        return []
+    rows = np.unique(np.stack([order, product, customer]), axis=1)  # by order, then product
+    order, product, customer = rows
+    heads = np.r_[True, order[1:] != order[:-1]]
+    (c,), inv = _group(customer[heads])
+    out = [_part(BASKET, c, np.zeros_like(c), np.zeros_like(c), np.bincount(inv, minlength=c.size))]
+    (c, p), inv = _group(customer, product)
+    out.append(_part(BASKET_PRODUCT, c, p, np.zeros_like(p), np.bincount(inv, minlength=c.size)))
+    left, right = pairs_within(order)
+    if left.size:
+        (c, pa, pb), inv = _group(customer[left], product[left], product[right])
+        out.append(_part(BASKET_PAIR, c, pa, pb, np.bincount(inv, minlength=c.size)))
     return out

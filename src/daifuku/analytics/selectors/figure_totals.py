@@ -12,14 +12,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Max, Sum
 
 from daifuku.accounts.permissions import restrict
-from daifuku.commerce.models import Channel
+from daifuku.commerce.models import Channel, Product
 from daifuku.customers.models import Company, Person
 
 from ..maths import figure_parts as kinds
 from ..maths.cohorts import RetentionWhatIf
+from ..maths.copurchase import CoPurchase, from_counts
 from ..models import FigurePart, FigureTotal
 
 BUILT = "built"
@@ -30,7 +32,10 @@ def sees_every_customer(user) -> bool:
     query as no rule at all): then the business-wide totals are what they may see."""
     for model in (Person, Company):
         everyone = model.objects.all()
-        if str(restrict(everyone, user).query) != str(everyone.query):
+        try:
+            if str(restrict(everyone, user).query) != str(everyone.query):
+                return False
+        except EmptyResultSet:  # nothing at all (a user switched off)
             return False
     return True
 
@@ -215,3 +220,29 @@ def retention_what_if(
         projected=float(base * rate),
         projected_with_points=float(base * min(1.0, rate + points / 100)),
     )
+
+
+def co_purchases(min_together: int = 2) -> CoPurchase | None:
+    """``analytics.maths.copurchase.co_purchases`` over the orders that count, from the
+    totals; None when two products share a name (the figure pairs names, so their
+    orders would have to be merged: computed from the orders then)."""
+    orders = FigureTotal.objects.filter(kind=kinds.BASKET).aggregate(n=Sum("n1"))["n"] or 0
+    counts = dict(
+        FigureTotal.objects.filter(kind=kinds.BASKET_PRODUCT, n1__gt=0).values_list("a", "n1")
+    )
+    if not orders or not counts:
+        return CoPurchase(0, {}, [])
+    names = dict(Product.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
+    if len(set(names.values())) != len(counts):
+        return None
+    product_ids = np.array(sorted(names.values()))
+    index = {pk: int(np.searchsorted(product_ids, name)) for pk, name in names.items()}
+    pairs = FigureTotal.objects.filter(kind=kinds.BASKET_PAIR, n1__gte=min_together)
+    found = [(index[a], index[b], n) for a, b, n in pairs.values_list("a", "b", "n1")]
+    a = np.array([min(x, y) for x, y, _n in found], dtype=np.int64)
+    b = np.array([max(x, y) for x, y, _n in found], dtype=np.int64)
+    together = np.array([n for _x, _y, n in found], dtype=np.int64)
+    count = np.zeros(product_ids.size, dtype=np.int64)
+    for pk, n in counts.items():
+        count[index[pk]] = n
+    return from_counts(orders, product_ids, count, a, b, together, min_together=min_together)

@@ -20,7 +20,8 @@ from django.db import connection, transaction
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
-from daifuku.commerce.models import Order, Return
+from daifuku.commerce.models import Order, OrderLine, Return
+from daifuku.commerce.models.orders import OrderStatus
 from daifuku.customers.models import Company, Person
 
 from ..maths import figure_parts as maths
@@ -90,6 +91,15 @@ def compute(keys: list[int] | None = None) -> maths.Parts:
     if kept:
         person, company, instants, amount = zip(*kept, strict=True)
         parts += maths.whatif_parts(_key(person, company), local_days(instants), amount)
+    lines = (
+        OrderLine.objects.filter(_in_ledger("order__"), _of(keys, "order__"), product__isnull=False)
+        .exclude(order__status__in=[OrderStatus.RETURNED, OrderStatus.CANCELLED])
+        .order_by()
+    )
+    basket = _raw_rows(lines, "order__person_id", "order__company_id", "order_id", "product_id")
+    if basket:
+        person, company, order, product = zip(*basket, strict=True)
+        parts += maths.basket_parts(_key(person, company), order, product)
     return maths.concat(parts)
 
 

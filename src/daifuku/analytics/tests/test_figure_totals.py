@@ -35,7 +35,7 @@ def parts() -> list:
     )
 
 
-def generate(people, companies, *, orders: int, seed: int, committed) -> None:
+def generate(people, companies, *, orders: int, seed: int, committed, products=()) -> None:
     from daifuku.commerce.services import record_order, record_return
 
     rng = random.Random(seed)
@@ -48,16 +48,27 @@ def generate(people, companies, *, orders: int, seed: int, committed) -> None:
         elif who < 0.3:
             customer["company"] = rng.choice(companies)
         when = now - dt.timedelta(days=rng.randrange(0, 500), hours=rng.randrange(0, 12))
+        what: dict = {"total": rng.choice([0, 1_100, 3_300, 5_500, 12_000])}
+        if products and rng.random() < 0.6:
+            chosen = rng.sample(list(products), rng.randint(1, min(3, len(products))))
+            what = {"lines": [{"product": p, "quantity": rng.randint(1, 2)} for p in chosen]}
         with committed():
             order, _new = record_order(
                 actor="test",
                 number=f"G{seed}-{i}",
                 ordered_at=when,
                 channel=rng.choice(CHANNELS),
-                total=rng.choice([0, 1_100, 3_300, 5_500, 12_000]),
+                **what,
                 **customer,
             )
         roll = rng.random()
+        if "lines" in what and len(what["lines"]) > 1 and roll > 0.85:
+            line = order.lines.first()
+            with committed():
+                record_return(
+                    actor="test", order=order, lines=[{"line_id": line.pk, "quantity": 1}]
+                )
+            continue
         if order.total and roll < 0.2:
             later = min(now, when + dt.timedelta(days=rng.choice([0, 0, 3, 40])))
             kind = "cancellation" if roll < 0.05 else "return"
@@ -74,18 +85,30 @@ def population(rep):
     return people, companies
 
 
+@pytest.fixture
+def products(db):
+    from daifuku.commerce.services import create_product
+
+    return [
+        create_product(
+            actor="test", data={"code": f"P-{i}", "name": name, "unit_price": 500 * (i + 1)}
+        )
+        for i, name in enumerate(["煎茶", "玉露", "豆大福", "湯呑み"])
+    ]
+
+
 def test_nothing_is_kept_before_the_first_rebuild(population, committed):
     generate(*population, orders=5, seed=3, committed=committed)
     assert not FigureTotal.objects.exists() and not FigurePart.objects.exists()
 
 
-def test_incremental_totals_equal_a_full_rebuild(population, committed):
+def test_incremental_totals_equal_a_full_rebuild(population, products, committed):
     people, companies = population
-    generate(people, companies, orders=30, seed=1, committed=committed)
+    generate(people, companies, orders=30, seed=1, committed=committed, products=products)
     service.rebuild()
     built = totals()
-    assert any(key[0] == "cohort" for key in built)
-    generate(people, companies, orders=90, seed=2, committed=committed)
+    assert {key[0] for key in built} >= {"cohort", "basket_pair", "whatif", "ltv"}
+    generate(people, companies, orders=90, seed=2, committed=committed, products=products)
     incremental, incremental_parts = totals(), parts()
     assert incremental != built
     service.rebuild()
@@ -122,4 +145,3 @@ def test_merge_moves_the_parts(population, committed, admin):
     merged = totals()
     service.rebuild()
     assert totals() == merged
-

@@ -17,6 +17,7 @@ from daifuku.dashboards import registry
 pytestmark = pytest.mark.django_db
 
 ORDER_FIGURES = (
+    "copurchase",
     "revenue_trend",
     "revenue_by_channel",
     "cohorts",
@@ -32,13 +33,18 @@ def committed(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def orders(rep, committed):
+    from daifuku.commerce.services import create_product
     from daifuku.customers.services import create_company, create_person
 
+    products = [
+        create_product(actor="test", data={"code": f"P-{i}", "name": n, "unit_price": 1_000})
+        for i, n in enumerate(["煎茶", "玉露", "豆大福", "湯呑み", "急須"])
+    ]
     people = [create_person(actor=rep, data={"family_name": f"客{i}"}) for i in range(15)]
     companies = [create_company(actor=rep, data={"name": f"会社{i}"}) for i in range(3)]
-    generate(people, companies, orders=40, seed=7, committed=committed)
+    generate(people, companies, orders=40, seed=7, committed=committed, products=products)
     service.rebuild()  # then more orders kept incrementally
-    generate(people, companies, orders=60, seed=8, committed=committed)
+    generate(people, companies, orders=80, seed=8, committed=committed, products=products)
     return people
 
 
@@ -51,9 +57,10 @@ def _both(key, user, **params):
 
 
 def test_figures_from_the_totals_equal_the_figures_from_the_orders(orders, manager):
+    assert _both("copurchase", manager)[1].rows  # pairs to compare
     for key in ORDER_FIGURES:
-        for months in (1, 3, 12, 24):
-            for within in (1, 30, 90, 400):
+        for months in (1, 3, 24):
+            for within in (1, 90, 400) if key == "second_purchase" else (90,):
                 fast, slow = _both(key, manager, months=months, within_days=within)
                 assert fast.rows == slow.rows, (key, months, within)
                 assert fast.chart == slow.chart, (key, months, within)
