@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
+from daifuku.commerce.maths.currency import HOME
 from daifuku.commerce.models import Order, OrderLine, Return
 from daifuku.commerce.models.orders import OrderStatus
 from daifuku.customers.models import Company, Person
@@ -69,9 +70,14 @@ def _ids(column) -> np.ndarray:
 
 def compute(keys: list[int] | None = None) -> maths.Parts:
     """The parts of these customers (every customer when ``keys`` is None)."""
-    orders = Order.objects.filter(_in_ledger(), _of(keys)).order_by("ordered_at", "pk")
+    # money: the orders in yen only; co-purchases count products whatever the currency
+    orders = Order.objects.filter(_in_ledger(), _of(keys), currency=HOME).order_by(
+        "ordered_at", "pk"
+    )
     orders, when = _when(orders, "ordered_at")
-    returns = Return.objects.filter(_in_ledger("order__"), _of(keys, "order__")).order_by()
+    returns = Return.objects.filter(
+        _in_ledger("order__"), _of(keys, "order__"), order__currency=HOME
+    ).order_by()
     returns, returned = _when(returns, "returned_at")
     sold = _raw_rows(orders, "person_id", "company_id", when, "total", "channel_id")
     back = _raw_rows(
@@ -85,7 +91,9 @@ def compute(keys: list[int] | None = None) -> maths.Parts:
         parts += maths.sales_parts(
             _key(person, company), local_days(instants), amount, _ids(channel), sequence
         )
-    counting = Order.objects.filter(_in_ledger(), _of(keys), status__in=COUNTING).order_by()
+    counting = Order.objects.filter(
+        _in_ledger(), _of(keys), status__in=COUNTING, currency=HOME
+    ).order_by()
     counting, when = _when(counting, "ordered_at")
     kept = _raw_rows(counting, "person_id", "company_id", when, "net_total")
     if kept:
