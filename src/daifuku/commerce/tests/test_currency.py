@@ -1,6 +1,7 @@
 """Orders carry their currency (ISO 4217, yen by default): amounts in its minor unit,
 set by the API, an import's currency or the source that named it before the column,
-shown with the right symbol, and left out of the yen figures of analytics."""
+shown with the right symbol (analytics counts the yen ones only:
+analytics/tests/test_currency_rule.py)."""
 
 from __future__ import annotations
 
@@ -62,18 +63,3 @@ def test_screens_show_the_amounts_in_their_currency(rep, person):
     assert "USD 29.33" in listing
     person_page = client.get(f"/customers/people/{person.pk}/").content.decode()
     assert "USD 29.33" in person_page
-
-
-def test_analytics_counts_the_orders_in_yen_only(person):
-    from daifuku.analytics.models import CustomerMetrics
-    from daifuku.analytics.selectors.orders import transactions
-    from daifuku.commerce.selectors.facts import purchase_rows
-
-    record_order(actor="test", number="JP-2", ordered_at=WHEN, total=11_000, person=person)
-    record_order(
-        actor="test", number="US-3", ordered_at=WHEN, total=2933, person=person, currency="USD"
-    )
-    metrics = CustomerMetrics.objects.get(person=person)
-    assert (metrics.order_count, metrics.total) == (1, 11_000)
-    assert transactions(None).amount.tolist() == [11_000]
-    assert purchase_rows(None).amount == [11_000]
