@@ -26,7 +26,7 @@ from .maths import clv as maths
 from .models import RankChange
 from .selectors import clv as clv_selectors
 from .selectors.orders import transactions
-from .services import metrics, predictions
+from .services import figure_totals, metrics, predictions
 
 JOB_KIND = "analytics_rebuild"
 NIGHTLY_SECONDS = 24 * 60 * 60
@@ -55,6 +55,7 @@ def run_rebuild(
         result = metrics.rebuild(
             as_of=as_of, recalibrate=recalibrate, reason=reason, progress=progress
         )
+        result["figure_totals"] = figure_totals.rebuild()
     except Exception as error:
         if job is not None:
             jobs.fail(job, str(error)[:500])

@@ -42,14 +42,14 @@ declare(
     meaning="a person or company was moved to the trash",
     payload={"entity": ENTITY, "entity_id": "int"},
     emitted_by="customers",
-    listened_by=("marketing",),
+    listened_by=("analytics", "marketing"),
 )
 declare(
     "customer.restored",
     meaning="a person or company came back from the trash",
     payload={"entity": ENTITY, "entity_id": "int"},
     emitted_by="customers",
-    listened_by=("marketing",),
+    listened_by=("analytics", "marketing"),
 )
 declare(
     "customer.merging",
