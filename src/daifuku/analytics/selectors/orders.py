@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connections
-from django.db.models import CharField, QuerySet
+from django.db.models import CharField, Count, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -58,6 +58,20 @@ def counting_orders(user=None, *, currency: str | None = HOME) -> QuerySet:
     if currency is not None:
         qs = qs.filter(currency=currency)
     return qs if user is None else restrict(qs, user)
+
+
+def main_currency(*, until: dt.date | None = None) -> str:
+    """The currency most counting orders up to ``until`` are in (yen on a tie or with no
+    orders): what the CLV fit learns from when nobody names one — a shop that sells in
+    dollars (the CDNOW sample) is fitted on its dollars, a yen shop on its yen."""
+    qs = Order.objects.filter(status__in=COUNTING)
+    if until is not None:
+        qs = qs.filter(ordered_at__lt=end_of_day(until))
+    counts = dict(qs.order_by().values_list("currency").annotate(n=Count("pk")))
+    if not counts:
+        return HOME
+    best = max(counts.values())
+    return HOME if counts.get(HOME) == best else min(c for c, n in counts.items() if n == best)
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
