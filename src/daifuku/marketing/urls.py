@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import segments
+from .views import law_settings, segments
 
 app_name = "marketing"
 
@@ -16,4 +16,15 @@ urlpatterns = [
     path("segments/<int:pk>/members/remove/", segments.list_remove, name="list-remove"),
     path("segments/<int:pk>/members/import/", segments.list_import, name="list-import"),
     path("segments/<int:pk>/members/pick/", segments.list_pick, name="list-pick"),
+    # 設定 → メール配信 / 配信除外アドレス (docs/mail-law.md)
+    path("settings/sender/", law_settings.sender_settings, name="sender-settings"),
+    path("settings/topics/new/", law_settings.topic_create, name="topic-create"),
+    path("settings/topics/<int:pk>/", law_settings.topic_edit, name="topic-edit"),
+    path("settings/topics/<int:pk>/delete/", law_settings.topic_delete, name="topic-delete"),
+    path("settings/suppressions/", law_settings.suppression_list, name="suppressions"),
+    path(
+        "settings/suppressions/<int:pk>/remove/",
+        law_settings.suppression_remove,
+        name="suppression-remove",
+    ),
 ]
