@@ -24,19 +24,40 @@ def _world(admin):
 
     update_organization_profile(
         actor=admin,
-        data={"name": "株式会社大福商事", "postal_code": "100-0005", "prefecture": "東京都",
-              "city": "千代田区", "address_line": "丸の内1-1-1", "inquiry_contact": "お客様窓口",
-              "inquiry_phone": "03-1234-5678"},
+        data={
+            "name": "株式会社大福商事",
+            "postal_code": "100-0005",
+            "prefecture": "東京都",
+            "city": "千代田区",
+            "address_line": "丸の内1-1-1",
+            "inquiry_contact": "お客様窓口",
+            "inquiry_phone": "03-1234-5678",
+        },
     )
-    hanako = create_person(actor=admin, data={"family_name": "山田", "given_name": "花子",
-                                              "email": "hanako@example.jp"})
-    record_consent(actor=admin, person=hanako, channel="email", status="opted_in",
-                   method="form", evidence="会員登録フォーム")
-    MailTopic.objects.create(key="new-products", name="新商品のお知らせ",
-                             description="新しい商品が入荷したときにお送りします")
+    hanako = create_person(
+        actor=admin,
+        data={"family_name": "山田", "given_name": "花子", "email": "hanako@example.jp"},
+    )
+    record_consent(
+        actor=admin,
+        person=hanako,
+        channel="email",
+        status="opted_in",
+        method="form",
+        evidence="会員登録フォーム",
+    )
+    MailTopic.objects.create(
+        key="new-products",
+        name="新商品のお知らせ",
+        description="新しい商品が入荷したときにお送りします",
+    )
     MailTopic.objects.create(key="seminars", name="セミナー案内", sort_order=2)
-    campaign = Campaign.objects.create(name="冬の新商品", segment=Segment.objects.create(name="全員"),
-                                       subject="冬の新商品", text="本文")
+    campaign = Campaign.objects.create(
+        name="冬の新商品",
+        segment=Segment.objects.create(name="全員"),
+        subject="冬の新商品",
+        text="本文",
+    )
     suppress("bounced@example.jp", "bounce")
     suppress("stop@example.jp", "manual", note="電話で依頼")
     return hanako, make_delivery(campaign, "hanako@example.jp", hanako)

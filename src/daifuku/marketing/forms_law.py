@@ -17,7 +17,9 @@ class SenderForm(ServiceForm):
         label=_("Sender name"),
         max_length=200,
         required=False,
-        help_text=_("The company or shop name every advertising mail shows, e.g. 株式会社大福商事."),
+        help_text=_(
+            "The company or shop name every advertising mail shows, e.g. 株式会社大福商事."
+        ),
     )
     postal_address = forms.CharField(
         label=_("Sender postal address"),
@@ -29,7 +31,9 @@ class SenderForm(ServiceForm):
         label=_("Contact for inquiries"),
         max_length=300,
         required=False,
-        help_text=_("A phone number, e-mail address or URL customers can ask at, e.g. お客様窓口 03-1234-5678."),
+        help_text=_(
+            "A phone number, e-mail address or URL customers can ask at, e.g. お客様窓口 03-1234-5678."
+        ),
     )
     from_email = forms.CharField(
         label=_("From address"),
@@ -48,18 +52,24 @@ class SenderForm(ServiceForm):
         max_length=254,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "email"}),
-        help_text=_("Named in the List-Unsubscribe header for mail programs that refuse by mail; the From address when empty."),
+        help_text=_(
+            "Named in the List-Unsubscribe header for mail programs that refuse by mail; the From address when empty."
+        ),
     )
 
     under_order = forms.BooleanField(
         label=_("We received a 措置命令 (keep consent records for one year)"),
         required=False,
-        help_text=_("特定電子メール法 施行規則第4条: consent records are kept one month after the last mail, one year after a 措置命令."),
+        help_text=_(
+            "特定電子メール法 施行規則第4条: consent records are kept one month after the last mail, one year after a 措置命令."
+        ),
     )
 
     def service_data(self) -> dict:
-        data = {key: self.cleaned_data.get(key) or "" for key in (
-            "postal_address", "contact", "from_email", "reply_to", "unsubscribe_email")}
+        data = {
+            key: self.cleaned_data.get(key) or ""
+            for key in ("postal_address", "contact", "from_email", "reply_to", "unsubscribe_email")
+        }
         data["name"] = self.cleaned_data.get("sender_name") or ""
         data["under_order"] = bool(self.cleaned_data.get("under_order"))
         return data

@@ -49,9 +49,7 @@ class SuppressingEmailBackend(BaseEmailBackend):
         if not messages:
             return 0
         everyone = {
-            address
-            for message in messages
-            for address in (*message.to, *message.cc, *message.bcc)
+            address for message in messages for address in (*message.to, *message.cc, *message.bcc)
         }
         suppressed = suppressed_among(_bare(a) for a in everyone)
         if not suppressed:

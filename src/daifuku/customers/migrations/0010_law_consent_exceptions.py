@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0009_member_number'),
+        ("customers", "0009_member_number"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='consent',
-            name='method',
-            field=models.CharField(choices=[('form', 'Web form'), ('import', 'Import'), ('in_person', 'In person'), ('phone', 'Phone'), ('email', 'Email reply'), ('api', 'API'), ('other', 'Other'), ('card', 'Legal exception: gave their address in writing (business card)'), ('relation', 'Legal exception: business relationship'), ('published', 'Legal exception: address published for business')], max_length=10, verbose_name='method'),
+            model_name="consent",
+            name="method",
+            field=models.CharField(
+                choices=[
+                    ("form", "Web form"),
+                    ("import", "Import"),
+                    ("in_person", "In person"),
+                    ("phone", "Phone"),
+                    ("email", "Email reply"),
+                    ("api", "API"),
+                    ("other", "Other"),
+                    ("card", "Legal exception: gave their address in writing (business card)"),
+                    ("relation", "Legal exception: business relationship"),
+                    ("published", "Legal exception: address published for business"),
+                ],
+                max_length=10,
+                verbose_name="method",
+            ),
         ),
     ]

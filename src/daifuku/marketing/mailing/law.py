@@ -88,7 +88,9 @@ def add_unsubscribe(mail: OutgoingMail) -> None:
         footer = footer_html(identity, url)
         closing = mail.html.lower().rfind("</body>")
         mail.html = (
-            mail.html[:closing] + footer + mail.html[closing:] if closing >= 0 else mail.html + footer
+            mail.html[:closing] + footer + mail.html[closing:]
+            if closing >= 0
+            else mail.html + footer
         )
 
 
@@ -178,10 +180,18 @@ def _own_footer_problems(body: str, label: str, identity: SenderIdentity) -> lis
         )
     checks = (
         ("sender_name", identity.name, "missing_sender_name_in_body", _("the sender's name")),
-        ("sender_address", identity.postal_address, "missing_postal_address_in_body",
-         _("the sender's postal address")),
-        ("sender_contact", identity.contact, "missing_contact_in_body",
-         _("the contact for inquiries")),
+        (
+            "sender_address",
+            identity.postal_address,
+            "missing_postal_address_in_body",
+            _("the sender's postal address"),
+        ),
+        (
+            "sender_contact",
+            identity.contact,
+            "missing_contact_in_body",
+            _("the contact for inquiries"),
+        ),
     )
     for field, value, code, what in checks:
         merge = re.search(r"\{\{-?\s*" + field + r"\s*-?\}\}", body)

@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('marketing', '0002_mail_machine'),
+        ("marketing", "0002_mail_machine"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='mailsettings',
-            name='under_order',
-            field=models.BooleanField(default=False, verbose_name='a 措置命令 was received (consent records are kept for one year)'),
+            model_name="mailsettings",
+            name="under_order",
+            field=models.BooleanField(
+                default=False,
+                verbose_name="a 措置命令 was received (consent records are kept for one year)",
+            ),
         ),
     ]

@@ -69,7 +69,7 @@ def required_until(person_id: int, *, opted_in: bool) -> dt.datetime | None:
     if last is None:
         return None
     if opted_in:
-        return dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+        return dt.datetime.max.replace(tzinfo=dt.UTC)
     return add_months(last, retention_months())
 
 

@@ -28,6 +28,9 @@ FIELDS = {
 }
 EMAIL_FIELDS = ("from_email", "reply_to", "unsubscribe_email")
 AUDITED = (*FIELDS.values(), "under_order")
+MAX_LENGTHS = {
+    f.name: f.max_length for f in MailSettings._meta.fields if f.name in FIELDS.values()
+}
 
 
 def _ensure_admin(actor) -> None:
@@ -52,7 +55,7 @@ def _clean(data: dict[str, Any], row: MailSettings) -> dict[str, Any]:
             except ValueError as exc:
                 errors[key] = [str(exc)]
                 continue
-        limit = MailSettings._meta.get_field(attr).max_length
+        limit = MAX_LENGTHS[attr]
         if limit and len(value) > limit:
             errors[key] = [_("Use at most %(limit)d characters.") % {"limit": limit}]
             continue

@@ -39,7 +39,7 @@ def _clean(data: dict[str, Any], current: MailTopic | None) -> dict[str, Any]:
         errors["key"] = [
             _("Use lower-case letters, digits, - and _ (at most 50), e.g. new-products.")
         ]
-    elif MailTopic.objects.filter(key=key).exclude(pk=getattr(current, "pk", None)).exists():
+    elif MailTopic.objects.filter(key=key).exclude(pk=current.pk if current else 0).exists():
         errors["key"] = [_("Another topic already uses this key.")]
     values["key"] = key
     description = str(data.get("description", current.description if current else "") or "")
@@ -84,7 +84,9 @@ def delete_topic(*, actor, topic: MailTopic) -> None:
     _ensure_admin(actor)
     if topic.campaigns.exists():
         raise DomainError(
-            _("Campaigns use this topic, so it cannot be deleted (people's choices for it are kept)."),
+            _(
+                "Campaigns use this topic, so it cannot be deleted (people's choices for it are kept)."
+            ),
             code="topic_in_use",
             status=409,
         )

@@ -23,7 +23,14 @@ from daifuku.customers.models import Consent
 from daifuku.customers.models.consent import Channel, ConsentMethod, ConsentStatus
 from daifuku.customers.services import record_consent
 
-from ..models import Delivery, MailEvent, MailEventKind, MailTopic, SuppressionReason, TopicPreference
+from ..models import (
+    Delivery,
+    MailEvent,
+    MailEventKind,
+    MailTopic,
+    SuppressionReason,
+    TopicPreference,
+)
 from . import suppression
 
 # who the audit trail names for changes the recipient made through a link
@@ -48,11 +55,7 @@ class Refusal:
 
 def delivery_for(token: str) -> Delivery:
     """The delivery a (verified) token names, with its campaign and person."""
-    found = (
-        Delivery.objects.select_related("campaign", "person")
-        .filter(token=token)
-        .first()
-    )
+    found = Delivery.objects.select_related("campaign", "person").filter(token=token).first()
     if found is None:
         raise NotFound(_("This link is not valid any more."))
     return found

@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 
 from daifuku.marketing.mailing import hooks
-from daifuku.marketing.tests.law_world import mailing, outgoing  # noqa: F401
+from daifuku.marketing.tests import law_world
+from daifuku.marketing.tests.law_world import outgoing
 
 pytestmark = pytest.mark.django_db
+mailing = law_world.mailing  # the fixture the mail-law tests share
 
 
 def _codes(campaign) -> list[str]:
@@ -42,7 +44,11 @@ def test_the_organisation_profile_fills_empty_sender_fields(mailing):
     assert who.name == "株式会社大福商事"
     assert who.postal_address == "〒100-0005 東京都千代田区丸の内1-1-1"
     assert who.contact == "お客様窓口 03-1234-5678"
-    assert who.sources == {"name": "organization", "postal_address": "organization", "contact": "organization"}
+    assert who.sources == {
+        "name": "organization",
+        "postal_address": "organization",
+        "contact": "organization",
+    }
     assert _codes(mailing["campaign"]) == []
 
 
@@ -60,7 +66,9 @@ def test_a_persona_address_answers_for_the_from(mailing, admin):
     update_sender_settings(actor=admin, data={"from_email": ""})
     campaign = mailing["campaign"]
     assert _codes(campaign) == ["missing_from"]
-    campaign.persona = Persona.objects.create(name="店長", from_name="店長 山田", from_email="ten@daifuku.example")
+    campaign.persona = Persona.objects.create(
+        name="店長", from_name="店長 山田", from_email="ten@daifuku.example"
+    )
     assert _codes(campaign) == []
 
 
@@ -139,8 +147,13 @@ def test_api_reads_and_changes_the_sender(admin_api, mailing):
     version = body["version"]
     response = admin_api.client.put(
         "/api/v1/settings/sender",
-        {"name": "大福ストア", "postal_address": "東京都港区1-2-3", "contact": "info@daifuku.example",
-         "from_email": "ＮＥＷＳ@daifuku.example", "version": version},
+        {
+            "name": "大福ストア",
+            "postal_address": "東京都港区1-2-3",
+            "contact": "info@daifuku.example",
+            "from_email": "ＮＥＷＳ@daifuku.example",
+            "version": version,
+        },
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {admin_api.token}",
     )
@@ -152,8 +165,11 @@ def test_api_reads_and_changes_the_sender(admin_api, mailing):
 
 def _put(api, data, **headers):
     return api.client.put(
-        "/api/v1/settings/sender", data, content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {api.token}", **headers,
+        "/api/v1/settings/sender",
+        data,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api.token}",
+        **headers,
     )
 
 

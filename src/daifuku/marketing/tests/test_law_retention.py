@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from daifuku.marketing.services.consent_retention import EvidenceRetained, add_months
-from daifuku.marketing.tests.law_world import mailing  # noqa: F401
+from daifuku.marketing.tests import law_world
 
 pytestmark = pytest.mark.django_db
+mailing = law_world.mailing  # the fixture the mail-law tests share
 
 
 def _sent(delivery, days_ago: int) -> None:
@@ -27,8 +28,14 @@ def _sent(delivery, days_ago: int) -> None:
 def _opt_out(admin, person) -> None:
     from daifuku.customers.services import record_consent
 
-    record_consent(actor=admin, person=person, channel="email", status="opted_out",
-                   method="email", evidence="電話で停止依頼")
+    record_consent(
+        actor=admin,
+        person=person,
+        channel="email",
+        status="opted_out",
+        method="email",
+        evidence="電話で停止依頼",
+    )
 
 
 def _refused(queryset) -> EvidenceRetained:
@@ -90,8 +97,14 @@ def test_a_merge_still_removes_the_duplicate_consent_into_its_journal(mailing, a
     from daifuku.marketing.tests.law_world import make_delivery
 
     twin = create_person(actor=admin, data={"family_name": "山田", "given_name": "花子"})
-    record_consent(actor=admin, person=twin, channel="email", status="opted_in",
-                   method="in_person", evidence="店頭申込書")
+    record_consent(
+        actor=admin,
+        person=twin,
+        channel="email",
+        status="opted_in",
+        method="in_person",
+        evidence="店頭申込書",
+    )
     _sent(mailing["to_hanako"], days_ago=1)
     _sent(make_delivery(mailing["campaign"], "twin@example.jp", twin), days_ago=1)
     merge_people(actor=admin, survivor=mailing["hanako"], loser=twin)
@@ -101,6 +114,6 @@ def test_a_merge_still_removes_the_duplicate_consent_into_its_journal(mailing, a
 
 
 def test_add_months_keeps_the_day_or_the_months_end():
-    start = dt.datetime(2026, 1, 31, 9, tzinfo=dt.timezone.utc)
-    assert add_months(start, 1) == dt.datetime(2026, 2, 28, 9, tzinfo=dt.timezone.utc)
-    assert add_months(start, 12) == dt.datetime(2027, 1, 31, 9, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 1, 31, 9, tzinfo=dt.UTC)
+    assert add_months(start, 1) == dt.datetime(2026, 2, 28, 9, tzinfo=dt.UTC)
+    assert add_months(start, 12) == dt.datetime(2027, 1, 31, 9, tzinfo=dt.UTC)

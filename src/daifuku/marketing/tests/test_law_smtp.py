@@ -14,9 +14,11 @@ from django.core import mail as django_mail
 from django.test import Client
 
 from daifuku.marketing.mailing import hooks
-from daifuku.marketing.tests.law_world import mailing, outgoing  # noqa: F401
+from daifuku.marketing.tests import law_world
+from daifuku.marketing.tests.law_world import outgoing
 
 pytestmark = pytest.mark.django_db
+mailing = law_world.mailing  # the fixture the mail-law tests share
 
 
 @pytest.fixture

@@ -8,9 +8,11 @@ import pytest
 from django.test import Client
 
 from daifuku.marketing import unsubscribe
-from daifuku.marketing.tests.law_world import make_delivery, mailing  # noqa: F401
+from daifuku.marketing.tests import law_world
+from daifuku.marketing.tests.law_world import make_delivery
 
 pytestmark = pytest.mark.django_db
+mailing = law_world.mailing  # the fixture the mail-law tests share
 
 
 def _path(delivery) -> str:
@@ -138,7 +140,9 @@ def test_gate_leaves_out_who_refused_while_the_send_runs(mailing, admin):
     ids = [to_hanako.pk, to_address.pk, to_ichiro.pk]
     # advertising: only the opted-in person; an address alone has no consent on record
     assert still_allowed(ids) == {to_hanako.pk}
-    TopicPreference.objects.create(person=mailing["hanako"], topic=mailing["topic"], subscribed=False)
+    TopicPreference.objects.create(
+        person=mailing["hanako"], topic=mailing["topic"], subscribed=False
+    )
     assert still_allowed(ids) == set()
     TopicPreference.objects.all().delete()
     Client().post(_path(to_hanako), {"List-Unsubscribe": "One-Click"})

@@ -8,9 +8,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from daifuku.marketing.tests.law_world import mailing  # noqa: F401
+from daifuku.marketing.tests import law_world
 
 pytestmark = pytest.mark.django_db
+mailing = law_world.mailing  # the fixture the mail-law tests share
 
 
 def _as(user) -> Client:
@@ -59,7 +60,9 @@ def test_topics_are_added_edited_and_kept_while_used(mailing, admin):
     assert bad.status_code == 422 and "id_key-error" in bad.content.decode()
     client.post("/marketing/settings/topics/new/", {"name": "季節のご案内", "key": "season"})
     topic = MailTopic.objects.get(key="season")
-    client.post(f"/marketing/settings/topics/{topic.pk}/", {"name": "季節のお便り", "key": "season"})
+    client.post(
+        f"/marketing/settings/topics/{topic.pk}/", {"name": "季節のお便り", "key": "season"}
+    )
     assert MailTopic.objects.get(pk=topic.pk).name == "季節のお便り"
     client.post(f"/marketing/settings/topics/{topic.pk}/delete/")
     assert not MailTopic.objects.filter(pk=topic.pk).exists()
@@ -75,7 +78,9 @@ def test_suppression_list_add_and_remove_with_confirmation(admin):
     client = _as(admin)
     bad = client.post("/marketing/settings/suppressions/", {"email": "nope"})
     assert bad.status_code == 422 and "id_email-error" in bad.content.decode()
-    client.post("/marketing/settings/suppressions/", {"email": "Stop@Example.jp", "note": "電話で依頼"})
+    client.post(
+        "/marketing/settings/suppressions/", {"email": "Stop@Example.jp", "note": "電話で依頼"}
+    )
     row = Suppression.objects.get()
     assert (row.email, row.reason, row.note) == ("stop@example.jp", "manual", "電話で依頼")
     again = client.post("/marketing/settings/suppressions/", {"email": "stop@example.jp"})

@@ -40,7 +40,9 @@ def sender_settings(request):
                 expected_version=form.cleaned_data.get("version"),
             ),
         ):
-            return done(request, _("The mail sender settings were saved."), "marketing:sender-settings")
+            return done(
+                request, _("The mail sender settings were saved."), "marketing:sender-settings"
+            )
     else:
         form = SenderForm(
             initial={
@@ -55,7 +57,11 @@ def sender_settings(request):
             }
         )
     fallback = organization_fallbacks()
-    for name, key in (("sender_name", "name"), ("postal_address", "postal_address"), ("contact", "contact")):
+    for name, key in (
+        ("sender_name", "name"),
+        ("postal_address", "postal_address"),
+        ("contact", "contact"),
+    ):
         if fallback[key]:
             form.fields[name].widget.attrs["placeholder"] = fallback[key]
     return render(
@@ -134,15 +140,21 @@ def topic_delete(request, pk: int):
 def suppression_list(request):
     _admin(request)
     form = SuppressionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and run_service(
-        form,
-        lambda: add_suppression(
-            actor=request.user,
-            email=form.cleaned_data["email"],
-            note=form.cleaned_data.get("note") or "",
-        ),
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            form,
+            lambda: add_suppression(
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                note=form.cleaned_data.get("note") or "",
+            ),
+        )
     ):
-        return done(request, _("The address was added to the suppression list."), "marketing:suppressions")
+        return done(
+            request, _("The address was added to the suppression list."), "marketing:suppressions"
+        )
     query = request.GET.get("q", "")
     page = Paginator(law_selectors.suppressions(query), 50).get_page(request.GET.get("page"))
     return render(
