@@ -299,7 +299,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_TLS")
 # address that bounced, complained or refused all mail gets no 1:1 mail either; the backend
 # that really sends is DAIFUKU_EMAIL_BACKEND (SMTP unless told otherwise).
 EMAIL_BACKEND = "daifuku.marketing.mail_backend.SuppressingEmailBackend"
-DAIFUKU_EMAIL_INNER_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_INNER_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "daifuku@localhost")
 # The address customers reach this install at (no trailing slash): unsubscribe links and
 # List-Unsubscribe headers of marketing mail are built on it (docs/settings.md)

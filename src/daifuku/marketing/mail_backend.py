@@ -4,7 +4,7 @@ refused every mail gets nothing more from this system.
 
 ``settings.EMAIL_BACKEND`` names :class:`SuppressingEmailBackend`; it removes suppressed
 addresses from each message's To, Cc and Bcc, logs and records what it held back, and hands
-the rest to the backend that really sends, ``settings.DAIFUKU_EMAIL_INNER_BACKEND`` (SMTP by
+the rest to the backend that really sends, ``settings.EMAIL_INNER_BACKEND`` (SMTP by
 default, through the ``DAIFUKU_EMAIL_*`` settings). A message left with no recipient is
 not sent at all.
 """
@@ -22,7 +22,7 @@ logger = logging.getLogger("daifuku.marketing.mail")
 
 def _inner_name() -> str:
     return getattr(
-        settings, "DAIFUKU_EMAIL_INNER_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+        settings, "EMAIL_INNER_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
     )
 
 

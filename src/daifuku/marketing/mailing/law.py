@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from html import escape
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .. import unsubscribe
@@ -72,9 +74,16 @@ def _refusal_html(link: str) -> str:
 
 
 def add_unsubscribe(mail: OutgoingMail) -> None:
-    """Compose hook: the unsubscribe headers and, where missing, the legal footer."""
+    """Compose hook: the unsubscribe headers and, where missing, the legal footer — in
+    Japanese whatever language the sending thread has active (the recipient is a customer
+    in Japan, and the law's wording is Japanese)."""
     if not mail.is_advertising or not mail.token:
         return
+    with translation.override(settings.LANGUAGE_CODE):
+        _add_unsubscribe(mail)
+
+
+def _add_unsubscribe(mail: OutgoingMail) -> None:
     identity = sender_identity()
     url = unsubscribe.url_for(mail.token)
     targets = [f"<{url}>"]

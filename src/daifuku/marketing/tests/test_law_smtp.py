@@ -39,7 +39,7 @@ def smtp(settings):
     controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "daifuku.marketing.mail_backend.SuppressingEmailBackend"
-    settings.DAIFUKU_EMAIL_INNER_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_INNER_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
     try:
         yield received
