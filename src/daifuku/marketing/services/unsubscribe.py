@@ -169,3 +169,15 @@ def receive_again(*, token: str) -> Delivery:
             evidence=f"配信設定ページで受信を再開 {delivery.campaign.name}",
         )
     return delivery
+
+
+def refuse_by_subject(subject: str) -> Refusal | None:
+    """A refusal mail arrived at the unsubscribe address (the ``mailto:`` of
+    List-Unsubscribe): refuse for the delivery its subject names. ``None`` when the subject
+    names none or a forged one (a person then reads the mail and refuses by hand)."""
+    from ..unsubscribe import token_from_subject
+
+    token = token_from_subject(subject)
+    if token is None or not Delivery.objects.filter(token=token).exists():
+        return None
+    return refuse_all(token=token, via=MAILTO)

@@ -161,3 +161,26 @@ def test_mailto_subject_names_the_delivery(mailing):
     subject = address.split("subject=")[1]
     assert unsubscribe.token_from_subject("Re: " + subject) == delivery.token
     assert unsubscribe.token_from_subject("unsubscribe-" + delivery.token + ":forged") is None
+
+
+def test_a_refusal_mail_refuses_for_the_delivery_its_subject_names(mailing):
+    from daifuku.marketing.services.unsubscribe import refuse_by_subject
+
+    delivery = mailing["to_hanako"]
+    subject = "unsubscribe-" + unsubscribe.sign(delivery.token)
+    assert refuse_by_subject("Re: fwd") is None
+    refusal = refuse_by_subject(subject)
+    assert refusal is not None and refusal.delivery == delivery
+    consent = _consent(mailing["hanako"])
+    assert (consent.status, consent.method) == ("opted_out", "email")
+    assert consent.evidence == "配信停止メール受信 冬の新商品"
+
+
+def test_query_budgets_of_the_public_pages(mailing, django_assert_max_num_queries):
+    path = _path(mailing["to_hanako"])
+    with django_assert_max_num_queries(12):
+        assert Client().get(path).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert Client().get(path + "/topics").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert Client().post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200

@@ -91,3 +91,19 @@ def test_suppression_list_add_and_remove_with_confirmation(admin):
     assert confirm.status_code == 200 and Suppression.objects.exists()  # a GET only asks
     client.post(f"/marketing/settings/suppressions/{row.pk}/remove/")
     assert not Suppression.objects.exists()
+
+
+def test_query_budgets_of_the_settings_pages(
+    mailing, admin, admin_api, django_assert_max_num_queries
+):
+    from daifuku.marketing.services.suppression import suppress
+
+    for n in range(30):
+        suppress(f"gone{n}@example.jp", "bounce")
+    client = _as(admin)
+    with django_assert_max_num_queries(14):
+        assert client.get("/marketing/settings/sender/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/marketing/settings/suppressions/").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert admin_api.get("/api/v1/settings/sender").status_code == 200
