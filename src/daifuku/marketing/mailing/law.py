@@ -226,9 +226,10 @@ def legal_problems(campaign) -> list[Problem]:
     identity = sender_identity()
     persona = getattr(campaign, "persona", None)
     from_email = (getattr(persona, "from_email", "") or "") or identity.from_email
-    if not getattr(campaign, "is_advertising", True):
-        return _identity_problems(identity, from_email)[-1:] if not from_email else []
     problems = _identity_problems(identity, from_email)
+    if not getattr(campaign, "is_advertising", True):
+        # not advertising (an order notice): the law's display items do not apply
+        return [p for p in problems if p.code == "missing_from"]
     html, text = getattr(campaign, "html", "") or "", getattr(campaign, "text", "") or ""
     if not html.strip() and not text.strip():
         return problems
