@@ -21,9 +21,7 @@ logger = logging.getLogger("daifuku.marketing.mail")
 
 
 def _inner_name() -> str:
-    return getattr(
-        settings, "EMAIL_INNER_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
-    )
+    return getattr(settings, "EMAIL_INNER_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 
 
 class SuppressingEmailBackend(BaseEmailBackend):

@@ -28,9 +28,7 @@ FIELDS = {
 }
 EMAIL_FIELDS = ("from_email", "reply_to", "unsubscribe_email")
 AUDITED = (*FIELDS.values(), "under_order")
-MAX_LENGTHS = {
-    f.name: f.max_length for f in MailSettings._meta.fields if f.name in FIELDS.values()
-}
+MAX_LENGTHS = {f.name: f.max_length for f in MailSettings._meta.fields if f.name in FIELDS.values()}
 
 
 def _ensure_admin(actor) -> None:

@@ -14,6 +14,7 @@ from daifuku.core.errors import DomainError
 from daifuku.core.screens import done, run_service
 
 from ..forms_law import SenderForm, SuppressionForm, TopicForm
+from ..mailing.law import footer_text
 from ..selectors import law as law_selectors
 from ..selectors.sender import mail_settings, organization_fallbacks, sender_identity
 from ..services.sender import update_sender_settings
@@ -71,10 +72,22 @@ def sender_settings(request):
             "form": form,
             "identity": sender_identity(),
             "fallback": fallback,
+            "footer": _footer_preview(),
             "topics": law_selectors.topics(),
             "topic_form": TopicForm(),
         },
     )
+
+
+def _footer_preview() -> str:
+    """The plain-text footer as a recipient would read it (with an example link)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from .. import unsubscribe
+
+    with translation.override(settings.LANGUAGE_CODE):  # mails are always in Japanese
+        return footer_text(sender_identity(), unsubscribe.base_url() + "/m/u/…").strip("\n")
 
 
 @login_required
