@@ -98,7 +98,7 @@ def test_admin_sees_sender_settings_and_suppressions(page_for, live_server, admi
     page = page_for(admin, viewport=SIZES[size])
     page.goto(live_server.url + "/marketing/settings/sender/")
     expect(page.get_by_label("送信者名")).to_have_attribute("placeholder", "株式会社大福商事")
-    page.get_by_label("送信元アドレス（From）").fill("news@daifuku.example")
+    page.get_by_label("送信元アドレス", exact=True).fill("news@daifuku.example")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("送信者情報を保存しました")).to_be_visible()
     page.screenshot(path=f"/tmp/daifuku-law-sender-{size}.png", full_page=True)

@@ -56,8 +56,12 @@ def test_topics_are_added_edited_and_kept_while_used(mailing, admin):
     from daifuku.marketing.models import MailTopic
 
     client = _as(admin)
+    from daifuku.marketing.services.sender import update_sender_settings
+
+    update_sender_settings(actor=admin, data={"name": "大福ストア"})
     bad = client.post("/marketing/settings/topics/new/", {"name": "", "key": "Bad Key"})
     assert bad.status_code == 422 and "id_key-error" in bad.content.decode()
+    assert 'value="大福ストア"' in bad.content.decode()  # the sender form keeps its values
     client.post("/marketing/settings/topics/new/", {"name": "季節のご案内", "key": "season"})
     topic = MailTopic.objects.get(key="season")
     client.post(

@@ -45,18 +45,7 @@ def sender_settings(request):
                 request, _("The mail sender settings were saved."), "marketing:sender-settings"
             )
     else:
-        form = SenderForm(
-            initial={
-                "version": row.version,
-                "sender_name": row.sender_name,
-                "postal_address": row.postal_address,
-                "contact": row.contact,
-                "from_email": row.from_email,
-                "reply_to": row.reply_to,
-                "unsubscribe_email": row.unsubscribe_email,
-                "under_order": row.under_order,
-            }
-        )
+        form = _sender_form(row)
     fallback = organization_fallbacks()
     for name, key in (
         ("sender_name", "name"),
@@ -76,6 +65,21 @@ def sender_settings(request):
             "topics": law_selectors.topics(),
             "topic_form": TopicForm(),
         },
+    )
+
+
+def _sender_form(row) -> SenderForm:
+    return SenderForm(
+        initial={
+            "version": row.version,
+            "sender_name": row.sender_name,
+            "postal_address": row.postal_address,
+            "contact": row.contact,
+            "from_email": row.from_email,
+            "reply_to": row.reply_to,
+            "unsubscribe_email": row.unsubscribe_email,
+            "under_order": row.under_order,
+        }
     )
 
 
@@ -103,7 +107,7 @@ def topic_create(request):
         request,
         "marketing/law/sender.html",
         {
-            "form": SenderForm(initial={"version": mail_settings().version}),
+            "form": _sender_form(mail_settings()),  # the saved values, not empty fields
             "identity": sender_identity(),
             "fallback": organization_fallbacks(),
             "topics": law_selectors.topics(),

@@ -49,6 +49,8 @@ ALLOWED = {
     "JPEG",
     "English",
     "Google",
+    "Gmail",  # the mail services whose bulk-sender rules the mail settings name
+    "Yahoo",
     "Shopify",  # the EC platform whose order webhook commerce takes (a brand name)
     "Outlook",
     "Web",
