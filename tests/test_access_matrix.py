@@ -55,6 +55,8 @@ POLICY: dict[str, tuple[str, ...]] = {
     "DELETE /api/v1/me/calendar-feed": EVERYONE,
     "GET /api/v1/settings/organization": EVERYONE,
     "PUT /api/v1/settings/organization": ADMINS,
+    "GET /api/v1/settings/sender": ADMINS,  # the mail sender identity (marketing/api_sender.py)
+    "PUT /api/v1/settings/sender": ADMINS,
     "GET /api/v1/people/{person_id}/stage-history": EVERYONE,
     "POST /api/v1/companies/{company_id}/restore": ABSENT,  # no trashed company in the world
     "GET /api/v1/lost-reasons": EVERYONE,

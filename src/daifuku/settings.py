@@ -295,8 +295,15 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_TLS")
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Every mail the CRM sends goes through the suppression list (marketing.mail_backend): an
+# address that bounced, complained or refused all mail gets no 1:1 mail either; the backend
+# that really sends is DAIFUKU_EMAIL_BACKEND (SMTP unless told otherwise).
+EMAIL_BACKEND = "daifuku.marketing.mail_backend.SuppressingEmailBackend"
+EMAIL_INNER_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "daifuku@localhost")
+# The address customers reach this install at (no trailing slash): unsubscribe links and
+# List-Unsubscribe headers of marketing mail are built on it (docs/settings.md)
+DAIFUKU_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- mail deliverability: bounces, complaints, DNS checks (docs/mail-deliverability.md) --
 # the bounce mailbox; campaign mail goes out with MAIL FROM <local>+b-<token>@<domain>

@@ -43,6 +43,9 @@ class MarketingConfig(AppConfig):
         for name in ("customer.merged", "customer.unmerged"):
             events.subscribe(name, reactions.on_merge_event)
         events.participate("customer.merging", on_customer_merging)
+        from . import law_wiring
+
+        law_wiring.register()  # 特定電子メール法: unsubscribe, checks, evidence (docs/mail-law.md)
         # the stored membership against every segment's rules, daily (docs/marketing.md)
         schedule.every(
             jobs.FULL_CHECK_SECONDS, "marketing.segment_full_check", jobs.segment_full_check

@@ -47,6 +47,9 @@ class MailSettings(models.Model):
     dkim_domain = models.CharField(_("DKIM signing domain"), max_length=253, blank=True)
     dkim_selector = models.CharField(_("DKIM selector"), max_length=63, blank=True)
     dkim_private_key = models.TextField(blank=True, editable=False)
+    under_order = models.BooleanField(
+        _("a 措置命令 was received (consent records are kept for one year)"), default=False
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
