@@ -23,6 +23,22 @@ def delivery_job(monkeypatch):
     return campaign_tasks.ENQUEUED
 
 
+def sender_ready(admin) -> None:
+    """The sender identity the law asks of advertising mail, complete, so only what a
+    test sets up blocks a send (docs/mail-law.md)."""
+    from daifuku.marketing.services.sender import update_sender_settings
+
+    update_sender_settings(
+        actor=admin,
+        data={
+            "name": "株式会社大福商事",
+            "postal_address": "〒100-0005 東京都千代田区丸の内1-1-1",
+            "contact": "お客様窓口 03-1234-5678",
+            "from_email": "news@daifuku.example",
+        },
+    )
+
+
 @pytest.fixture
 def marketer(make_user):
     return make_user("marketer", "marketer")
@@ -36,6 +52,7 @@ def mail_world(admin, marketer):
     from daifuku.marketing.services import create_segment
     from daifuku.marketing.services.suppression import suppress
 
+    sender_ready(admin)
     events.STRICT = False  # the ledger's own events are not what these tests are about
 
     def person(family, email=None, consent=None, **data):

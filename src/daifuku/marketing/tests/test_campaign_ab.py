@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from .campaign_world import delivery_job, marketer  # noqa: F401  (fixtures)
+from .campaign_world import delivery_job, marketer, sender_ready  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,6 +22,7 @@ def crowd(admin):
     from daifuku.marketing.services import create_segment
 
     events.STRICT = False
+    sender_ready(admin)
     people = Person.objects.bulk_create(
         Person(family_name=f"顧客{i:03}", given_name="様") for i in range(40)
     )
