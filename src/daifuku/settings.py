@@ -321,6 +321,12 @@ DAIFUKU_ATTACHMENT_MAX_UNZIPPED_BYTES = int(
 # how long an invitation link works (accounts.invitations)
 DAIFUKU_INVITATION_DAYS = int(env("INVITATION_DAYS", "7"))
 DAIFUKU_IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(512 * 1024 * 1024)))
+# The address recipients reach this install at (https://crm.example.co.jp): links in
+# outgoing mail (click tracking, open pixel, unsubscribe) are built on it.
+DAIFUKU_PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# opens and clicks waiting in the tracking inbox before a request moves them into mail
+# events (marketing.services.tracking); every one under the tests, so results show at once
+DAIFUKU_TRACKING_FLUSH_HITS = int(env("TRACKING_FLUSH_HITS", "1" if TESTING else "200"))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 LOGGING = {

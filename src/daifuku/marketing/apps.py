@@ -35,11 +35,14 @@ class MarketingConfig(AppConfig):
             "customer.rank_changed",  # nightly decay and new rank rules come with no order
         ):
             events.subscribe(name, reactions.on_customer_event)
-        for name in ("touch.logged", "deal.stalled"):
+        for name in ("touch.logged", "deal.stalled", "mail.opened", "mail.clicked"):
             events.subscribe(name, reactions.on_person_event)
         for name in ("customer.merged", "customer.unmerged"):
             events.subscribe(name, reactions.on_merge_event)
         events.participate("customer.merging", on_customer_merging)
+        from .tracking import setup as tracking_setup
+
+        tracking_setup.register()  # links, pixel, hits, conversions, timeline (tracking/)
         # the stored membership against every segment's rules, daily (docs/marketing.md)
         schedule.every(
             jobs.FULL_CHECK_SECONDS, "marketing.segment_full_check", jobs.segment_full_check

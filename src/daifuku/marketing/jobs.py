@@ -18,10 +18,13 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from .services.conversions import attribute_order
 from .services.memberships import Drift, full_check, refresh_person
 from .services.memberships import refresh_segment as _refresh_segment
+from .services.tracking import flush
 
 FULL_CHECK_SECONDS = 24 * 3600
+TRACKING_FLUSH_SECONDS = 30
 
 
 def refresh_segment(segment_id: int) -> Drift:
@@ -34,6 +37,18 @@ def refresh_customer(person_id: int) -> list[tuple[int, bool]]:
 
 def segment_full_check() -> dict[int, Drift]:
     return full_check()
+
+
+def tracking_flush() -> int:
+    """The schedule entry ``marketing.tracking_flush``: opens and clicks a quiet or
+    restarted web process left in the tracking inbox become mail events."""
+    return flush()
+
+
+@task()
+def attribute_order_task(order_id: int) -> None:
+    """After ``order.recorded``: the order as a mail's conversion, if a mail led to it."""
+    attribute_order(order_id=order_id)
 
 
 @task()
