@@ -46,9 +46,7 @@ def _any(kind: str):
 
 def _campaigns() -> list[tuple[object, str]]:
     """The newest campaigns (by id) — the builder's choices and what a rule may name."""
-    return list(
-        Campaign.objects.order_by("-id").values_list("pk", "name")[:CAMPAIGN_CHOICES]
-    )
+    return list(Campaign.objects.order_by("-id").values_list("pk", "name")[:CAMPAIGN_CHOICES])
 
 
 def _yes_no() -> list[tuple[object, str]]:

@@ -5,31 +5,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0009_member_number'),
-        ('marketing', '0002_mail_machine'),
+        ("customers", "0009_member_number"),
+        ("marketing", "0002_mail_machine"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TrackingHit',
+            name="TrackingHit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('o', 'Open pixel fetched'), ('c', 'Link clicked')], max_length=1)),
-                ('token', models.CharField(max_length=32)),
-                ('url', models.CharField(blank=True, max_length=2000)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('ip', models.CharField(blank=True, max_length=45)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("o", "Open pixel fetched"), ("c", "Link clicked")], max_length=1
+                    ),
+                ),
+                ("token", models.CharField(max_length=32)),
+                ("url", models.CharField(blank=True, max_length=2000)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                ("ip", models.CharField(blank=True, max_length=45)),
             ],
             options={
-                'verbose_name': 'tracking hit',
-                'verbose_name_plural': 'tracking hits',
+                "verbose_name": "tracking hit",
+                "verbose_name_plural": "tracking hits",
             },
         ),
         migrations.AddConstraint(
-            model_name='mailevent',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'conversion')), fields=('order_id',), name='mail_conversion_once_per_order'),
+            model_name="mailevent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "conversion")),
+                fields=("order_id",),
+                name="mail_conversion_once_per_order",
+            ),
         ),
     ]

@@ -53,9 +53,7 @@ EVENT_COUNTS = {
     "complained": Count("delivery_id", filter=Q(kind=MailEventKind.COMPLAINT), distinct=True),
     "conversions": Count("id", filter=CONVERSION),
     "revenue": Sum("revenue", filter=CONVERSION),
-    "second_purchase_conversions": Count(
-        "id", filter=CONVERSION & Q(detail__second_purchase=True)
-    ),
+    "second_purchase_conversions": Count("id", filter=CONVERSION & Q(detail__second_purchase=True)),
 }
 FIGURES = (
     "sent",
@@ -99,8 +97,8 @@ def rates(counts: dict[str, Any]) -> dict[str, float | None]:
     }
 
 
-def _finish(deliveries: dict[str, Any] | None, events: dict[str, Any] | None) -> dict[str, Any]:
-    found = {key: 0 for key in FIGURES}
+def _finish(deliveries: Any, events: Any) -> dict[str, Any]:
+    found: dict[str, Any] = {key: 0 for key in FIGURES}
     for row in (deliveries or {}), (events or {}):
         for key, value in row.items():
             if key in found:
@@ -123,15 +121,15 @@ def variant_counts(campaign_id: int) -> dict[str, dict[str, Any]]:
     """The same figures per A/B variant label (``"A"``, ``"B"`` …); deliveries without a
     variant (a campaign without a test) are under ``""``. Empty for a campaign without
     deliveries."""
-    by_delivery = {
-        row.pop("variant__label") or "": row
+    by_delivery: dict[str, Any] = {
+        row["variant__label"] or "": row
         for row in Delivery.objects.filter(campaign_id=campaign_id)
         .values("variant__label")
         .annotate(**DELIVERY_COUNTS)
         .order_by()
     }
-    by_event = {
-        row.pop("delivery__variant__label") or "": row
+    by_event: dict[str, Any] = {
+        row["delivery__variant__label"] or "": row
         for row in MailEvent.objects.filter(campaign_id=campaign_id, kind__in=TRACKED_EVENTS)
         .values("delivery__variant__label")
         .annotate(**EVENT_COUNTS)

@@ -122,7 +122,9 @@ def _flush_once(limit: int) -> int:
         rows = TrackingHit.objects.order_by("id")
         if connection.features.has_select_for_update_skip_locked:
             rows = rows.select_for_update(skip_locked=True)
-        hits = list(rows.values_list("id", "kind", "token", "url", "at", "user_agent", "ip")[:limit])
+        hits = list(
+            rows.values_list("id", "kind", "token", "url", "at", "user_agent", "ip")[:limit]
+        )
         if not hits:
             return 0
         ids = [hit[0] for hit in hits]
@@ -143,14 +145,14 @@ def _apply(hits: list[tuple]) -> None:
         .order_by("pk")
         .values("pk", "token", "campaign_id", "person_id", "sent_at", "opened_at", "clicked_at")
     )
-    deliveries: dict[str, dict[str, Any]] = {row["token"]: row for row in found}
+    deliveries: dict[str, dict[str, Any]] = {row["token"]: dict(row) for row in found}
     if not deliveries:
         return
     ids = [row["pk"] for row in deliveries.values()]
     machine_seen = set(
-        MailEvent.objects.filter(
-            delivery_id__in=ids, kind=MailEventKind.MACHINE_OPEN
-        ).values_list("delivery_id", flat=True)
+        MailEvent.objects.filter(delivery_id__in=ids, kind=MailEventKind.MACHINE_OPEN).values_list(
+            "delivery_id", flat=True
+        )
     )
     events: list[MailEvent] = []
     opened: dict[int, dt.datetime] = {}
@@ -221,7 +223,9 @@ def _set_times(field: str, times: dict[int, dt.datetime]) -> None:
     pairs = list(times.items())
     for start in range(0, len(pairs), UPDATE_CHUNK):
         chunk = pairs[start : start + UPDATE_CHUNK]
-        Delivery.objects.filter(pk__in=[pk for pk, _at in chunk], **{f"{field}__isnull": True}).update(
+        Delivery.objects.filter(
+            pk__in=[pk for pk, _at in chunk], **{f"{field}__isnull": True}
+        ).update(
             **{
                 field: Case(
                     *[When(pk=pk, then=Value(at)) for pk, at in chunk],

@@ -14,13 +14,17 @@ SENT_AT = timezone.make_aware(dt.datetime(2026, 11, 1, 9, 0))
 def segment(actor):
     from daifuku.marketing.services import create_segment
 
-    return create_segment(actor=actor, data={"name": f"配信先 {secrets.token_hex(3)}", "kind": "static"})
+    return create_segment(
+        actor=actor, data={"name": f"配信先 {secrets.token_hex(3)}", "kind": "static"}
+    )
 
 
 def campaign(actor, name="秋の新茶のご案内", variants=()):
     from daifuku.marketing.models import Campaign, CampaignVariant
 
-    found = Campaign.objects.create(name=name, segment=segment(actor), subject=name, html="<p>x</p>")
+    found = Campaign.objects.create(
+        name=name, segment=segment(actor), subject=name, html="<p>x</p>"
+    )
     for label in variants:
         CampaignVariant.objects.create(campaign=found, label=label, subject=f"{name} {label}")
     return found

@@ -31,7 +31,12 @@ CASES = [
     (one("clicked_any_mail", "eq", "yes"), {"花子"}),
     (one("clicked_any_mail", "eq", "no"), {"一郎", "健太"}),
     (
-        {"all": [{"field": "opened_any_mail", "op": "eq", "value": "yes"}, {"field": "clicked_any_mail", "op": "eq", "value": "no"}]},
+        {
+            "all": [
+                {"field": "opened_any_mail", "op": "eq", "value": "yes"},
+                {"field": "clicked_any_mail", "op": "eq", "value": "no"},
+            ]
+        },
         {"一郎"},
     ),  # fmt: skip
 ]
@@ -60,10 +65,14 @@ def mails(ledger, context, rep):
     ):
         key = (campaign.pk, who)
         if key not in sent:
-            sent[key] = mail_world.delivery(campaign, ledger[who], email=f"{who}-{campaign.pk}@example.jp")
+            sent[key] = mail_world.delivery(
+                campaign, ledger[who], email=f"{who}-{campaign.pk}@example.jp"
+            )
         d = sent[key]
         if kind:
-            MailEvent.objects.create(delivery=d, campaign=campaign, person=ledger[who], kind=kind, at=at(days_ago))
+            MailEvent.objects.create(
+                delivery=d, campaign=campaign, person=ledger[who], kind=kind, at=at(days_ago)
+            )
     return {"AUTUMN": autumn.pk, "SUMMER": summer.pk}
 
 

@@ -21,7 +21,12 @@ SENT = mail_world.SENT_AT
 
 def event(d, kind, at=None, **extra):
     return MailEvent.objects.create(
-        delivery=d, campaign_id=d.campaign_id, person_id=d.person_id, kind=kind, at=at or SENT, **extra
+        delivery=d,
+        campaign_id=d.campaign_id,
+        person_id=d.person_id,
+        kind=kind,
+        at=at or SENT,
+        **extra,
     )
 
 
@@ -55,8 +60,20 @@ def test_campaign_and_variant_counts_number_by_number(rep, django_assert_max_num
                 event(d, MailEventKind.UNSUBSCRIBE)
             if comp:
                 event(d, MailEventKind.COMPLAINT)
-    event(rows[("A", 0)], MailEventKind.CONVERSION, order_id=1, revenue=5500, detail={"second_purchase": True})
-    event(rows[("A", 1)], MailEventKind.CONVERSION, order_id=2, revenue=1100, detail={"second_purchase": False})
+    event(
+        rows[("A", 0)],
+        MailEventKind.CONVERSION,
+        order_id=1,
+        revenue=5500,
+        detail={"second_purchase": True},
+    )
+    event(
+        rows[("A", 1)],
+        MailEventKind.CONVERSION,
+        order_id=2,
+        revenue=1100,
+        detail={"second_purchase": False},
+    )
     event(rows[("B", 0)], MailEventKind.CONVERSION, order_id=3, revenue=3300, detail={})
     event(rows[("A", 3)], MailEventKind.BOUNCE)  # the bounce handler's event: counted by status
     other = mail_world.campaign(rep, name="別の配信")
@@ -77,9 +94,23 @@ def test_campaign_and_variant_counts_number_by_number(rep, django_assert_max_num
         per_variant = variant_counts(campaign.pk)
     assert list(per_variant) == ["A", "B"]
     a, b = per_variant["A"], per_variant["B"]
-    assert (a["sent"], a["delivered"], a["bounced"], a["opened"], a["clicked"], a["machine_opened"]) == (5, 4, 1, 2, 1, 2)
+    assert (
+        a["sent"],
+        a["delivered"],
+        a["bounced"],
+        a["opened"],
+        a["clicked"],
+        a["machine_opened"],
+    ) == (5, 4, 1, 2, 1, 2)
     assert (a["conversions"], a["revenue"], a["second_purchase_conversions"]) == (2, 6600, 1)
-    assert (b["sent"], b["failed"], b["unknown"], b["pending"], b["opened"], b["clicked"]) == (1, 1, 1, 2, 1, 1)
+    assert (b["sent"], b["failed"], b["unknown"], b["pending"], b["opened"], b["clicked"]) == (
+        1,
+        1,
+        1,
+        2,
+        1,
+        1,
+    )
     assert b["rates"]["open_rate"] == 1.0 and b["conversions"] == 1
 
 
@@ -100,7 +131,9 @@ def test_a_campaign_without_deliveries_has_zeros_and_no_rates(rep):
 def shop(admin):
     from daifuku.commerce.services import create_product
 
-    return create_product(actor=admin, data={"code": "TEA", "name": "新茶", "unit_price": 1000, "tax_rate": 8})
+    return create_product(
+        actor=admin, data={"code": "TEA", "name": "新茶", "unit_price": 1000, "tax_rate": 8}
+    )
 
 
 def order(admin, person, number, when, product):
@@ -112,7 +145,9 @@ def order(admin, person, number, when, product):
     )[0]  # fmt: skip
 
 
-def test_a_purchase_within_the_window_is_the_latest_mails_conversion(rep, admin, shop, django_capture_on_commit_callbacks):
+def test_a_purchase_within_the_window_is_the_latest_mails_conversion(
+    rep, admin, shop, django_capture_on_commit_callbacks
+):
     MailSettings.objects.update_or_create(pk=1, defaults={"conversion_days": 3})
     person = mail_world.person(rep)
     first = mail_world.campaign(rep, name="夏のご案内")
@@ -125,7 +160,11 @@ def test_a_purchase_within_the_window_is_the_latest_mails_conversion(rep, admin,
     with django_capture_on_commit_callbacks(execute=True):  # order.recorded → the job
         bought = order(admin, person, "A-1", SENT + dt.timedelta(days=1), shop)
     conversion = MailEvent.objects.get(kind=MailEventKind.CONVERSION)
-    assert (conversion.delivery_id, conversion.order_id, conversion.revenue) == (d2.pk, bought.pk, bought.total)
+    assert (conversion.delivery_id, conversion.order_id, conversion.revenue) == (
+        d2.pk,
+        bought.pk,
+        bought.total,
+    )
     assert conversion.at == bought.ordered_at and conversion.person_id == person.pk
     assert conversion.detail == {"second_purchase": False, "after": "open"}
     assert attribute_order(order_id=bought.pk) is None  # once per order
@@ -157,11 +196,16 @@ def test_a_company_order_or_someone_who_never_opened_is_no_conversion(rep, admin
 
     person = mail_world.person(rep)
     mail_world.delivery(mail_world.campaign(rep), person)  # sent, never opened
-    assert attribute_order(order_id=order(admin, person, "N-1", SENT + dt.timedelta(days=1), shop).pk) is None
+    assert (
+        attribute_order(order_id=order(admin, person, "N-1", SENT + dt.timedelta(days=1), shop).pk)
+        is None
+    )
     company = create_company(actor=admin, data={"name": "株式会社テスト"})
     from daifuku.commerce.services import record_order
 
-    theirs = record_order(actor=admin, number="C-1", ordered_at=SENT, company=company, total=1100)[0]
+    theirs = record_order(actor=admin, number="C-1", ordered_at=SENT, company=company, total=1100)[
+        0
+    ]
     assert attribute_order(order_id=theirs.pk) is None
 
 
@@ -174,9 +218,15 @@ def test_the_second_purchase_of_a_first_time_buyer(rep, admin, shop):
     campaign = mail_world.campaign(rep)
     for person in (buyer, repeat):
         opened(mail_world.delivery(campaign, person), SENT + dt.timedelta(hours=1), clicked=True)
-    second = attribute_order(order_id=order(admin, buyer, "F-2", SENT + dt.timedelta(days=2), shop).pk)
-    third = attribute_order(order_id=order(admin, buyer, "F-3", SENT + dt.timedelta(days=3), shop).pk)
-    theirs = attribute_order(order_id=order(admin, repeat, "R-3", SENT + dt.timedelta(days=2), shop).pk)
+    second = attribute_order(
+        order_id=order(admin, buyer, "F-2", SENT + dt.timedelta(days=2), shop).pk
+    )
+    third = attribute_order(
+        order_id=order(admin, buyer, "F-3", SENT + dt.timedelta(days=3), shop).pk
+    )
+    theirs = attribute_order(
+        order_id=order(admin, repeat, "R-3", SENT + dt.timedelta(days=2), shop).pk
+    )
     assert second.detail["second_purchase"] is True
     assert third.detail["second_purchase"] is False  # a third purchase
     assert theirs.detail["second_purchase"] is False  # was a repeat buyer already

@@ -18,7 +18,9 @@ from . import mail_world
 pytestmark = pytest.mark.django_db
 
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36"
-GMAIL_PROXY = "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)"
+GMAIL_PROXY = (
+    "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)"
+)
 
 
 @pytest.fixture
@@ -38,7 +40,9 @@ def path_of(url: str) -> str:
 
 
 def kinds(delivery) -> list[str]:
-    return list(MailEvent.objects.filter(delivery=delivery).order_by("id").values_list("kind", flat=True))
+    return list(
+        MailEvent.objects.filter(delivery=delivery).order_by("id").values_list("kind", flat=True)
+    )
 
 
 def test_the_pixel_records_the_first_open_only(sent):
@@ -167,9 +171,14 @@ def test_an_open_or_click_tells_the_segments(rep, admin, django_capture_on_commi
     d = mail_world.delivery(campaign, person, sent_at=timezone.now() - dt.timedelta(hours=1))
     clicked = create_segment(
         actor=admin,
-        data={"name": "クリックした人", "rules": {"all": [{"field": "clicked_campaign", "op": "eq", "value": campaign.pk}]}},
+        data={
+            "name": "クリックした人",
+            "rules": {"all": [{"field": "clicked_campaign", "op": "eq", "value": campaign.pk}]},
+        },
     )
     assert not SegmentMembership.objects.filter(segment=clicked).exists()
     with django_capture_on_commit_callbacks(execute=True):
         get(path_of(links.click_url(d.token, "https://shop.example.jp/")))
-    assert list(SegmentMembership.objects.filter(segment=clicked).values_list("person_id", flat=True)) == [person.pk]
+    assert list(
+        SegmentMembership.objects.filter(segment=clicked).values_list("person_id", flat=True)
+    ) == [person.pk]

@@ -38,7 +38,9 @@ def test_every_http_link_is_signed_and_leads_back_to_its_address():
     found = hrefs(out.html.replace("'", '"'))
     assert len(found) == 2
     for href, original in zip(
-        found, ["https://shop.example.jp/tea?id=3&utm=mail", "http://shop.example.jp/cup"], strict=True
+        found,
+        ["https://shop.example.jp/tea?id=3&utm=mail", "http://shop.example.jp/cup"],
+        strict=True,
     ):
         token, packed, sig = href.removeprefix(f"{BASE}/m/c/").split("/")
         assert token == "tok_123-abc"
@@ -61,7 +63,11 @@ def test_links_that_are_not_tracked():
 
 
 def test_text_links_keep_their_punctuation():
-    out = mail(text="詳しくは https://shop.example.jp/tea。（https://shop.example.jp/a）\n停止: " + BASE + "/m/u/t/x")
+    out = mail(
+        text="詳しくは https://shop.example.jp/tea。（https://shop.example.jp/a）\n停止: "
+        + BASE
+        + "/m/u/t/x"
+    )
     links.compose_hook(out)
     lines = out.text.split("\n")
     assert lines[0].startswith(f"詳しくは {BASE}/m/c/tok_123-abc/") and lines[0].count("/m/c/") == 2
