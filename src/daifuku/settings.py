@@ -102,6 +102,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Oversized bodies and NULs in the address are refused first; API errors are JSON.
     "daifuku.core.middleware.RequestGuardMiddleware",
+    # Mail's open pixel and click redirect are answered here, without the browser layers
+    # below (marketing.tracking.middleware: ≥ 1,000 clicks a second).
+    "daifuku.marketing.tracking.middleware.TrackingMiddleware",
     # Sessions, the session user and flash messages are for browsers: a token API call
     # skips them (core.middleware; subclasses of Django's own).
     "daifuku.core.middleware.SessionMiddleware",

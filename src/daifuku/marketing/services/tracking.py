@@ -34,7 +34,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
 
 from daifuku.core.events import emit
@@ -46,7 +45,6 @@ logger = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 1.0
 BATCH = 1000
-UPDATE_CHUNK = 300
 
 
 def flush_threshold() -> int:
@@ -56,16 +54,27 @@ def flush_threshold() -> int:
 def record_hit(*, kind: str, token: str, url: str = "", user_agent: str = "", ip: str = "") -> None:
     """Put one open or click into the inbox (committed at once), then flush when due.
     ``url`` is a click's verified address. A hit needs no account: it is the recipient's."""
-    TrackingHit.objects.create(
-        kind=kind,
-        token=token[:32],
-        url=url[:2000],
-        at=timezone.now(),
-        user_agent=user_agent[:300],
-        ip=ip[:45],
-    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _insert_sql(), [kind, token[:32], url[:2000], now, user_agent[:300], ip[:45]]
+        )
     _pending.add(1)
     maybe_flush()
+
+
+_INSERT: list[str] = []
+
+
+def _insert_sql() -> str:
+    """The inbox's INSERT, written once: a hit is the hottest write of the install, and the
+    ORM's ``create`` (model instance, signals, SQL compiled per call) was half its cost."""
+    if not _INSERT:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(c) for c in ("kind", "token", "url", "at", "user_agent", "ip"))
+        table = quote(TrackingHit._meta.db_table)
+        _INSERT.append(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)")
+    return _INSERT[0]
 
 
 class _Pending:
@@ -219,17 +228,17 @@ def _apply(hits: list[tuple]) -> None:
 
 
 def _set_times(field: str, times: dict[int, dt.datetime]) -> None:
-    """One UPDATE per chunk: each delivery's first time, where none was recorded yet."""
-    pairs = list(times.items())
-    for start in range(0, len(pairs), UPDATE_CHUNK):
-        chunk = pairs[start : start + UPDATE_CHUNK]
-        Delivery.objects.filter(
-            pk__in=[pk for pk, _at in chunk], **{f"{field}__isnull": True}
-        ).update(
-            **{
-                field: Case(
-                    *[When(pk=pk, then=Value(at)) for pk, at in chunk],
-                    output_field=DateTimeField(),
-                )
-            }
-        )
+    """Each delivery's first time where none was recorded yet: one statement run for many
+    rows (``executemany``; the ORM's CASE … WHEN over a batch cost more than the rest of
+    the flush)."""
+    if not times:
+        return
+    quote = connection.ops.quote_name
+    adapt = connection.ops.adapt_datetimefield_value
+    column = quote(field)
+    sql = (
+        f"UPDATE {quote(Delivery._meta.db_table)} SET {column} = %s "
+        f"WHERE {quote('id')} = %s AND {column} IS NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(adapt(at), pk) for pk, at in times.items()])

@@ -29,34 +29,47 @@ def _client(request) -> tuple[str, str]:
     return meta.get("HTTP_USER_AGENT", ""), meta.get("REMOTE_ADDR", "")
 
 
-@csrf_exempt
-@require_safe
-def open_pixel(request, token: str):
-    """GET /m/o/<token>.gif: always the pixel (a mail program shows no error); a token of
-    the right shape is recorded (an unknown one is dropped when the inbox is flushed)."""
-    if links.TOKEN.match(token):
+def pixel(request, token: str) -> HttpResponse:
+    """The pixel, always (a mail program shows no error); a token of the right shape is
+    recorded (an unknown one is dropped when the inbox is flushed); a HEAD is not."""
+    if request.method == "GET" and links.TOKEN.match(token):
         agent, ip = _client(request)
-        if request.method == "GET":
-            record_hit(kind=HitKind.OPEN, token=token, user_agent=agent, ip=ip)
+        record_hit(kind=HitKind.OPEN, token=token, user_agent=agent, ip=ip)
     response = HttpResponse(PIXEL, content_type="image/gif")
     response["Cache-Control"] = NO_STORE
+    response["Content-Length"] = str(len(PIXEL))  # answered before CommonMiddleware
     return response
 
 
-@csrf_exempt
-@require_safe
-def click(request, token: str, packed: str, sig: str):
-    """GET /m/c/<token>/<address>/<signature>: 302 to the address after recording it."""
+def redirect(request, token: str, packed: str, sig: str) -> HttpResponse | None:
+    """The redirect of a signed link after recording the click (a HEAD — a link checker —
+    is answered, not counted); None when the signature does not hold."""
     url = links.verified_url(token, packed, sig)
     if url is None:
-        return bad_link(request)
-    if request.method == "GET":  # a HEAD (a link checker) is answered, not counted
+        return None
+    if request.method == "GET":
         agent, ip = _client(request)
         record_hit(kind=HitKind.CLICK, token=token, url=url, user_agent=agent, ip=ip)
     response = HttpResponseRedirect(url)
     response["Cache-Control"] = NO_STORE
     response["Referrer-Policy"] = "no-referrer"
+    response["Content-Length"] = "0"
     return response
+
+
+@csrf_exempt
+@require_safe
+def open_pixel(request, token: str):
+    """GET /m/o/<token>.gif (``TrackingMiddleware`` answers it first; this is the same)."""
+    return pixel(request, token)
+
+
+@csrf_exempt
+@require_safe
+def click(request, token: str, packed: str, sig: str):
+    """GET /m/c/<token>/<address>/<signature>: 302 to the address after recording it, or
+    the 400 page when the link is not one this install signed."""
+    return redirect(request, token, packed, sig) or bad_link(request)
 
 
 def bad_link(request):
