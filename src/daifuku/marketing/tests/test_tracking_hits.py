@@ -182,3 +182,13 @@ def test_an_open_or_click_tells_the_segments(rep, admin, django_capture_on_commi
     assert list(
         SegmentMembership.objects.filter(segment=clicked).values_list("person_id", flat=True)
     ) == [person.pk]
+
+
+def test_a_click_is_answered_before_the_browser_layers_and_other_methods_are_refused(sent):
+    url = path_of(links.click_url(sent.token, "https://shop.example.jp/"))
+    response = get(url)
+    assert response.status_code == 302 and response["Content-Length"] == "0"
+    assert not response.cookies and "Vary" not in response  # no session, no language cookie
+    assert Client().post(url).status_code == 405
+    assert Client().post(path_of(links.open_url(sent.token))).status_code == 405
+    assert kinds(sent) == ["click", "open"]
