@@ -192,3 +192,13 @@ def test_a_click_is_answered_before_the_browser_layers_and_other_methods_are_ref
     assert Client().post(url).status_code == 405
     assert Client().post(path_of(links.open_url(sent.token))).status_code == 405
     assert kinds(sent) == ["click", "open"]
+
+
+def test_behind_the_tls_proxy_the_client_address_tells_apple_apart(sent, settings):
+    settings.DAIFUKU_BEHIND_PROXY = True
+    Client().get(
+        path_of(links.open_url(sent.token)),
+        headers={"user-agent": BROWSER, "x-forwarded-for": "17.58.1.2"},
+        REMOTE_ADDR="127.0.0.1",
+    )
+    assert kinds(sent) == ["machine_open"]

@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from daifuku.core.client_ip import client_address
+
 from ..models import HitKind
 from ..services.tracking import record_hit
 from . import links
@@ -25,8 +27,9 @@ NO_STORE = "no-store, no-cache, must-revalidate, private, max-age=0"
 
 
 def _client(request) -> tuple[str, str]:
-    meta = request.META
-    return meta.get("HTTP_USER_AGENT", ""), meta.get("REMOTE_ADDR", "")
+    """The fetching program and its address (behind the TLS proxy: the real client's, which
+    tells Apple's privacy proxy apart)."""
+    return request.META.get("HTTP_USER_AGENT", ""), client_address(request)
 
 
 def pixel(request, token: str) -> HttpResponse:
