@@ -237,7 +237,9 @@ def test_the_second_purchase_of_a_first_time_buyer(rep, admin, shop):
 # --- timeline ----------------------------------------------------------------------------
 
 
-def test_opens_clicks_and_purchases_on_the_persons_timeline(rep, admin, settings):
+def test_opens_clicks_and_purchases_on_the_persons_timeline(
+    rep, admin, settings, django_assert_num_queries
+):
     from django.utils import translation
 
     from daifuku.core.timeline import collect
@@ -248,7 +250,7 @@ def test_opens_clicks_and_purchases_on_the_persons_timeline(rep, admin, settings
     opened(d, SENT + dt.timedelta(hours=1))
     event(d, MailEventKind.CLICK, SENT + dt.timedelta(hours=2), url="https://shop.example.jp/tea")
     event(d, MailEventKind.CONVERSION, SENT + dt.timedelta(hours=3), order_id=9, revenue=12100)
-    with translation.override("ja"):
+    with translation.override("ja"), django_assert_num_queries(1):
         items = [i for i in collect(person, user=rep, kinds=["mail"])]
     assert [(i.title, i.body) for i in items] == [
         ("メール「秋の新茶のご案内」の後に購入しました", "¥12,100"),

@@ -202,3 +202,21 @@ def test_behind_the_tls_proxy_the_client_address_tells_apple_apart(sent, setting
         REMOTE_ADDR="127.0.0.1",
     )
     assert kinds(sent) == ["machine_open"]
+
+
+def test_a_click_or_an_open_costs_one_insert_until_a_flush_is_due(
+    sent, settings, django_assert_num_queries
+):
+    settings.DAIFUKU_TRACKING_FLUSH_HITS = 10_000
+    tracking._pending.last = 10**12
+    try:
+        with django_assert_num_queries(1):
+            get(path_of(links.click_url(sent.token, "https://shop.example.jp/")))
+        with django_assert_num_queries(1):
+            get(path_of(links.open_url(sent.token)))
+        # a batch however large: read, delete, lock the deliveries, machine opens seen,
+        # events, first opens, first clicks (+ the savepoint of the test's transaction)
+        with django_assert_num_queries(9):
+            assert tracking.flush() == 2
+    finally:
+        tracking._pending.last = 0
