@@ -33,7 +33,7 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from daifuku.core.events import emit
@@ -105,13 +105,14 @@ _pending = _Pending()
 
 
 def maybe_flush() -> int:
-    """Flush when due. The request's own hit is committed already: a flush that cannot get
-    the database now (SQLite busy with another writer) leaves the inbox to the next one."""
+    """Flush when due. The request's own hit is committed already: a flush that fails now
+    (SQLite busy with another writer, a PostgreSQL deadlock with the sending engine) is
+    rolled back and leaves the inbox to the next one — the click is still answered."""
     if not _pending.due():
         return 0
     try:
         return flush()
-    except OperationalError as error:
+    except DatabaseError as error:
         logger.warning("marketing: tracking flush postponed (%s)", error)
         return 0
 
