@@ -367,6 +367,10 @@ PUBLIC_PAGES = {
     "behaviour/collect.js",
     "behaviour/collect",
     "behaviour/identify",
+    # links in marketing mail, opened by the recipients: the open pixel, and the click
+    # redirect whose HMAC signature is the proof (docs/mail-tracking.md)
+    "m/o/<str:token>.gif",
+    "m/c/<str:token>/<str:packed>/<str:sig>",
 }
 
 

@@ -102,6 +102,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Oversized bodies and NULs in the address are refused first; API errors are JSON.
     "daifuku.core.middleware.RequestGuardMiddleware",
+    # Mail's open pixel and click redirect are answered here, without the browser layers
+    # below (marketing.tracking.middleware: ≥ 1,000 clicks a second).
+    "daifuku.marketing.tracking.middleware.TrackingMiddleware",
     # Sessions, the session user and flash messages are for browsers: a token API call
     # skips them (core.middleware; subclasses of Django's own).
     "daifuku.core.middleware.SessionMiddleware",
@@ -301,9 +304,6 @@ EMAIL_USE_TLS = env_bool("EMAIL_TLS")
 EMAIL_BACKEND = "daifuku.marketing.mail_backend.SuppressingEmailBackend"
 EMAIL_INNER_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "daifuku@localhost")
-# The address customers reach this install at (no trailing slash): unsubscribe links and
-# List-Unsubscribe headers of marketing mail are built on it (docs/settings.md)
-DAIFUKU_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- mail deliverability: bounces, complaints, DNS checks (docs/mail-deliverability.md) --
 # the bounce mailbox; campaign mail goes out with MAIL FROM <local>+b-<token>@<domain>
@@ -343,6 +343,12 @@ DAIFUKU_ATTACHMENT_MAX_UNZIPPED_BYTES = int(
 # how long an invitation link works (accounts.invitations)
 DAIFUKU_INVITATION_DAYS = int(env("INVITATION_DAYS", "7"))
 DAIFUKU_IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(512 * 1024 * 1024)))
+# The address recipients reach this install at (https://crm.example.co.jp): links in
+# outgoing mail (click tracking, open pixel, unsubscribe) are built on it.
+DAIFUKU_PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# opens and clicks waiting in the tracking inbox before a request moves them into mail
+# events (marketing.services.tracking); every one under the tests, so results show at once
+DAIFUKU_TRACKING_FLUSH_HITS = int(env("TRACKING_FLUSH_HITS", "1" if TESTING else "200"))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 LOGGING = {

@@ -19,6 +19,8 @@ urlpatterns = [
     path("analytics/", include("daifuku.analytics.urls")),
     path("behaviour/", include("daifuku.behaviour.urls")),
     path("dashboards/", include("daifuku.dashboards.urls")),
+    # links in marketing mail: open pixel, click redirect (/m/o/, /m/c/)
+    path("m/", include("daifuku.marketing.tracking.urls")),
     path("api/v1/", api.urls),
     path("", include("daifuku.web.urls")),
 ]

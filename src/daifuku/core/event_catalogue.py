@@ -295,3 +295,28 @@ declare(
     },
     emitted_by="marketing",
 )
+declare(
+    "mail.opened",
+    meaning="a recipient opened a campaign mail for the first time (a person's mail program; a privacy proxy's fetch does not count)",
+    payload={
+        "delivery_id": "int",
+        "campaign_id": "int",
+        "person_id": "int or None",
+        "opened_at": "datetime",
+    },
+    emitted_by="marketing",
+    listened_by=("marketing",),
+)
+declare(
+    "mail.clicked",
+    meaning="a recipient clicked a link of a campaign mail (once per delivery and batch of recorded clicks)",
+    payload={
+        "delivery_id": "int",
+        "campaign_id": "int",
+        "person_id": "int or None",
+        "url": "str",
+        "clicked_at": "datetime",
+    },
+    emitted_by="marketing",
+    listened_by=("marketing",),
+)

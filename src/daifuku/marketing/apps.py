@@ -38,7 +38,13 @@ class MarketingConfig(AppConfig):
             "customer.rank_changed",  # nightly decay and new rank rules come with no order
         ):
             events.subscribe(name, reactions.on_customer_event)
-        for name in ("touch.logged", "deal.stalled", "customer.consent_changed"):
+        for name in (
+            "touch.logged",
+            "deal.stalled",
+            "customer.consent_changed",
+            "mail.opened",
+            "mail.clicked",
+        ):
             events.subscribe(name, reactions.on_person_event)
         for name in ("customer.merged", "customer.unmerged"):
             events.subscribe(name, reactions.on_merge_event)
@@ -46,6 +52,9 @@ class MarketingConfig(AppConfig):
         from . import law_wiring
 
         law_wiring.register()  # 特定電子メール法: unsubscribe, checks, evidence (docs/mail-law.md)
+        from .tracking import setup as tracking_setup
+
+        tracking_setup.register()  # links, pixel, hits, conversions, timeline (tracking/)
         # the stored membership against every segment's rules, daily (docs/marketing.md)
         schedule.every(
             jobs.FULL_CHECK_SECONDS, "marketing.segment_full_check", jobs.segment_full_check

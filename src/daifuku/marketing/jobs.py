@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from .services.conversions import attribute_order
 from .services.memberships import (
     RULES,
     Drift,
@@ -32,11 +33,13 @@ from .services.memberships import (
     refresh_person,
 )
 from .services.memberships import refresh_segment as _refresh_segment
+from .services.tracking import flush
 
 FULL_CHECK_SECONDS = 24 * 3600
 BOUNCE_POLL_SECONDS = 300
 CAMPAIGN_TICK_SECONDS = 60
 CALENDAR_SECONDS = 3600  # the work is done once a day; the hour bounds how late after midnight
+TRACKING_FLUSH_SECONDS = 30
 
 
 def refresh_segment(segment_id: int, reason: str = RULES) -> Drift:
@@ -70,6 +73,18 @@ def campaign_tick() -> dict[str, list[int]]:
         "released": ab.release_due(),
         "finished": campaigns.finish_done(),
     }
+
+
+def tracking_flush() -> int:
+    """The schedule entry ``marketing.tracking_flush``: opens and clicks a quiet or
+    restarted web process left in the tracking inbox become mail events."""
+    return flush()
+
+
+@task()
+def attribute_order_task(order_id: int) -> None:
+    """After ``order.recorded``: the order as a mail's conversion, if a mail led to it."""
+    attribute_order(order_id=order_id)
 
 
 @task()

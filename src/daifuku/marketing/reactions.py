@@ -6,8 +6,8 @@ against every segment, in the background (a task per person, after commit), so t
 stored membership is current without rebuilding any segment. A day passing (ages,
 「最終購入から90日以上」) is the daily calendar refresh's (:mod:`.jobs`).
 
-Marketing's own records about a person (a mail opened or clicked) call
-:func:`refresh_later` where they are recorded."""
+Marketing's own records about a person (a mail opened or clicked) are events too
+(``mail.opened``, ``mail.clicked``), or call :func:`refresh_later` where they are recorded."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def on_customer_event(*, entity: str, entity_id: int, **_payload) -> None:
 
 
 def on_person_event(*, person_id=None, **_payload) -> None:
-    """touch.logged, deal.stalled, customer.consent_changed: about a person when
+    """touch.logged, deal.stalled, customer.consent_changed, mail.opened, mail.clicked:
+    about a person when
     ``person_id`` is set."""
     _refresh(person_id)
 
@@ -49,3 +50,11 @@ def on_merge_event(*, entity: str, survivor_id: int, loser_id: int, **_payload) 
     if entity == "person":
         _refresh(survivor_id)
         _refresh(loser_id)
+
+
+def on_order_recorded(*, order_id: int, entity: str, **_payload) -> None:
+    """order.recorded: a person's purchase may be a mail's conversion (services.conversions)."""
+    if entity == "person":
+        from .jobs import attribute_order_task
+
+        attribute_order_task.enqueue(order_id)

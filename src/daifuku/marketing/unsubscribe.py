@@ -34,7 +34,7 @@ def unsign(signed: str) -> str | None:
 
 
 def base_url() -> str:
-    return str(getattr(settings, "DAIFUKU_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return str(getattr(settings, "DAIFUKU_PUBLIC_URL", "http://127.0.0.1:8000")).rstrip("/")
 
 
 def url_for(token: str) -> str:

@@ -68,6 +68,7 @@ GROUPS = {
     "purchases": _("Purchases"),
     "analytics": _("Customer analytics"),
     "behaviour": _("Web behaviour"),
+    "mail": _("Mail"),
     "touches": _("Touches"),
     "deals": _("Deals"),
     "segments": _("Segments"),

@@ -20,6 +20,7 @@ from .mail import (
     TopicPreference,
 )
 from .segments import Segment, SegmentKind, SegmentMembership, StaticMember
+from .tracking import HitKind, TrackingHit
 
 __all__ = [
     "AbMetric",
@@ -28,6 +29,7 @@ __all__ = [
     "CampaignVariant",
     "Delivery",
     "DeliveryStatus",
+    "HitKind",
     "MailEvent",
     "MailEventKind",
     "MailSettings",
@@ -41,4 +43,5 @@ __all__ = [
     "Suppression",
     "SuppressionReason",
     "TopicPreference",
+    "TrackingHit",
 ]

@@ -347,6 +347,14 @@ class MailEvent(models.Model):
             models.Index(fields=["campaign", "kind"], name="mail_event_campaign_idx"),
             models.Index(fields=["person", "kind", "at"], name="mail_event_person_idx"),
         ]
+        constraints = [
+            # an order is one delivery's conversion at most (tracking attributes it once)
+            models.UniqueConstraint(
+                fields=["order_id"],
+                condition=models.Q(kind="conversion"),
+                name="mail_conversion_once_per_order",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.delivery_id}: {self.kind}"

@@ -196,8 +196,9 @@ def test_every_registered_field_is_exercised():
                 walk(value)
 
     from .test_conditions_insight import CASES as INSIGHT_CASES
+    from .test_conditions_mail import CASES as MAIL_CASES
 
-    for rules, _expected in CASES + INSIGHT_CASES:
+    for rules, _expected in CASES + INSIGHT_CASES + MAIL_CASES:
         walk(rules)
     registered = {f.key for f in conditions.fields()} | {"custom"}
     assert registered - used <= {"owner", "team", "segment", "consent_phone", "consent_line"}
