@@ -110,3 +110,55 @@ def ensure_valid_address(address: str) -> str:
     except ValidationError:
         raise ValidationFailed({"to": [_("Enter a valid e-mail address.")]}) from None
     return address
+
+
+def send_test_mail(
+    *, actor, subject: str, html: str, text: str, to: str, person=None, persona=None
+) -> None:
+    """Send the mail as ``person`` would receive it (merge fields, blocks, persona) to one
+    address the user typed, through the configured e-mail backend, marked 【テスト】. The
+    delivery engine's headers and legal footer are added to campaigns, not to this test."""
+    from django.conf import settings
+    from django.core.mail import EmailMultiAlternatives
+    from django.utils.translation import gettext as _
+
+    from ..models import MailSettings
+    from ..templating import context_for
+
+    ensure_writes_mail(actor)
+    address = ensure_valid_address(to)
+    try:
+        compiled = compile_mail(subject, html, text)
+    except TemplateInvalid as exc:
+        raise ValidationFailed(exc.errors, code="template_invalid") from None
+    context = context_for(person, persona)
+    mail = compiled.render(context)
+    chosen = persona if persona is not None else _persona_of(context)
+    sender = MailSettings.objects.filter(pk=MailSettings.SINGLETON_PK).first()
+    from_email = (
+        (chosen.from_email if chosen is not None else "")
+        or (sender.from_email if sender is not None else "")
+        or settings.DEFAULT_FROM_EMAIL
+    )
+    from_name = (chosen.from_name if chosen is not None else "") or (
+        sender.sender_name if sender is not None else ""
+    )
+    if from_name:
+        from email.headerregistry import Address
+
+        from_email = str(Address(display_name=from_name, addr_spec=from_email))
+    message = EmailMultiAlternatives(
+        subject=_("[TEST] %(subject)s") % {"subject": mail.subject},
+        body=mail.text or _("(This mail has an HTML body only.)"),
+        from_email=from_email,
+        to=[address],
+    )
+    if mail.html:
+        message.attach_alternative(mail.html, "text/html")
+    message.send()
+
+
+def _persona_of(context: dict):
+    from ..templating import choose_persona
+
+    return choose_persona(context.get("age_band") or None)
