@@ -83,3 +83,44 @@ def test_write_a_template_with_a_rank_block_and_preview_as_two_customers(
     page.get_by_role("link", name="メールテンプレート").first.click()
     expect(page.get_by_role("link", name="秋の新茶のご案内")).to_be_visible()
     _shot(page, f"tpl-list-{viewport[0]}")
+
+
+@pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)], ids=["desk", "phone"])
+def test_personas_by_age_band_with_one_default(page_for, live_server, make_user, teams, viewport):
+    from playwright.sync_api import expect
+
+    marketer = make_user("marketer", "marketer", teams["tokyo"])
+    page = page_for(marketer, viewport=viewport)
+    page.goto(f"{live_server.url}/marketing/personas/")
+    page.get_by_role("link", name="最初のペルソナを追加").click()
+    page.get_by_label("名前").fill("さき")
+    page.get_by_label("表示する差出人名").fill("大福茶舗 スタッフ さき")
+    page.get_by_label("署名（テキスト）").fill("大福茶舗 スタッフ さき")
+    page.get_by_label("10代以下").check()
+    page.get_by_label("20代").check()
+    _shot(page, f"persona-form-{viewport[0]}")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("ペルソナを保存しました。")).to_be_visible()
+
+    page.get_by_role("link", name="新しいペルソナ").click()
+    page.get_by_label("名前").fill("店長")
+    page.get_by_label("表示する差出人名").fill("大福茶舗 店長 山田")
+    page.get_by_label("20代").check()  # さき has it already: refused on the field
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".age-bands")).to_contain_text("さき")
+    page.get_by_label("20代").uncheck()
+    page.get_by_label("既定のペルソナ").check()
+    page.get_by_role("button", name="保存").click()
+    rows = page.locator("table.list tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="店長")).to_contain_text("既定")
+    expect(rows.filter(has_text="さき")).not_to_contain_text("既定")
+    expect(rows.filter(has_text="さき")).to_contain_text("10代以下、20代")
+    _shot(page, f"persona-list-{viewport[0]}")
+
+    rows.filter(has_text="店長").get_by_role("link", name="削除").click()
+    expect(page.get_by_text("送信者ペルソナ「店長」を削除しますか？")).to_be_visible()
+    _shot(page, f"persona-delete-{viewport[0]}")
+    page.get_by_role("button", name="削除").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("既定")  # さき inherits the default

@@ -45,6 +45,7 @@ BUYER_WORDS = {
     "リピート": "repeat",
     "リピーター": "repeat",
     "未購入": "none",
+    "never": "none",  # the segments' buyer_status condition says never
     "購入なし": "none",
 }
 
