@@ -21,6 +21,9 @@ class MarketingConfig(AppConfig):
         register_policy(StaticMember, permissions.static_member_policy)
         register_policy(SegmentMembership, permissions.static_member_policy)
         audit_display.register("marketing.segment", visible=permissions.segment_entries_visible)
+        # mail templates and personas: read by everyone who sees them (everyone)
+        for model in ("marketing.mailtemplate", "marketing.persona"):
+            audit_display.register(model, visible=permissions.segment_entries_visible)
         # the customer list (and its export) narrowed to a segment: /customers/?segment=<id>
         list_filters.register("segment", selectors.narrowing_for, selectors.segment_label)
         # people chosen on the customer list put onto a fixed list: /customers/?add_to=<id>

@@ -232,3 +232,17 @@ def test_preview_as_a_customer_uses_their_persona(mail_world):
     )
     mail = preview(template, mail_world["ichiro"])
     assert (mail.subject, mail.text) == ("鈴木 一郎 様へ", "Bさき")
+
+
+def test_a_campaigns_own_persona_wins_over_the_age_band_rule(mail_world):
+    from types import SimpleNamespace
+
+    from daifuku.marketing.services.personas import create_persona
+
+    create_persona(actor="test", data={"name": "さき", "from_name": "さき", "age_bands": ["20s"],
+                                       "signature_text": "さき"})  # fmt: skip
+    shop = create_persona(actor="test", data={"name": "店長", "from_name": "店長",
+                                              "signature_text": "店長"})  # fmt: skip
+    campaign = SimpleNamespace(subject="s", html="", text="{{ signature }}", persona=shop)
+    assert preview(campaign, mail_world["ichiro"]).text == "店長"
+    assert preview(campaign, None).text == "店長"
