@@ -28,6 +28,12 @@ LOOP_KEYS = frozenset(
     {"index", "index0", "revindex", "revindex0", "first", "last", "length", "previtem", "nextitem"}
 )
 _FORBIDDEN_NODES = (nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport)
+# what could make one recipient's mail huge or slow (``{{ "x" * 10**9 }}``, ``{% set x = x ~
+# x %}`` forty times, ``"%099999999d" % 1``): a mail template needs none of it
+_DEFINITIONS = (nodes.Assign, nodes.AssignBlock, nodes.With, nodes.Macro, nodes.CallBlock)
+_ARITHMETIC = (nodes.Mul, nodes.Pow, nodes.Mod, nodes.FloorDiv, nodes.Div)
+MAX_LOOP_DEPTH = 2
+MAX_SOURCE = 100_000  # characters per part
 
 
 class TemplateInvalid(ValidationFailed):
@@ -89,15 +95,42 @@ def _problems(tree: nodes.Template, *, known: frozenset[str], env_filters) -> li
                 + _("the filter 「%(name)s」 cannot be used in a mail template.")
                 % {"name": node.name}
             )
+        elif isinstance(node, _DEFINITIONS):
+            problems.append(_line(lineno) + _("a mail template cannot define variables or macros."))
+        elif isinstance(node, _ARITHMETIC):
+            problems.append(
+                _line(lineno) + _("a mail template cannot multiply, divide or format (* / % **).")
+            )
         elif isinstance(node, nodes.Call):
             problems.append(_line(lineno) + _("a mail template cannot call functions."))
         elif isinstance(node, _FORBIDDEN_NODES):
             problems.append(_line(lineno) + _("a mail template cannot include other templates."))
+    for lineno in _too_deep_loops(tree):
+        problems.append(
+            _line(lineno)
+            + _("loops may be nested %(depth)d deep at most.") % {"depth": MAX_LOOP_DEPTH}
+        )
     return problems
+
+
+def _too_deep_loops(tree: nodes.Node) -> list[int | None]:
+    """The lines of loops inside more than MAX_LOOP_DEPTH - 1 other loops (one walk)."""
+    found: list[int | None] = []
+    todo: list[tuple[nodes.Node, int]] = [(tree, 0)]
+    while todo:
+        node, depth = todo.pop()
+        if isinstance(node, nodes.For):
+            depth += 1
+            if depth == MAX_LOOP_DEPTH + 1:
+                found.append(node.lineno)
+        todo.extend((child, depth) for child in node.iter_child_nodes())
+    return found
 
 
 def check_template(source: str, env: MailEnvironment, *, known: frozenset[str]) -> list[str]:
     """The problems of one body (empty when it may be saved and sent)."""
+    if len(source) > MAX_SOURCE:
+        return [_("use at most %(count)d characters.") % {"count": MAX_SOURCE}]
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
@@ -143,8 +176,11 @@ class CompiledMail:
                 if self.text_template is not None
                 else ""
             )
-        except (SecurityError, UndefinedError) as exc:  # checked at compile; a bad context
-            raise TemplateInvalid({"__all__": [str(exc)]}) from exc
+        except (SecurityError, UndefinedError, TypeError, ValueError, ArithmeticError) as exc:
+            # e.g. {{ rank + 1 }}: the checks pass, the values do not fit
+            raise TemplateInvalid(
+                {"__all__": [_("The mail could not be rendered: %(error)s") % {"error": exc}]}
+            ) from exc
         return RenderedMail(" ".join(subject.split()), html, text)
 
 

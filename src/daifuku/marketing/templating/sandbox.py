@@ -102,7 +102,8 @@ class MailEnvironment(ImmutableSandboxedEnvironment):
 
 
 # the filters a mail template may use: text shaping only (``attr``, ``map``, ``format``,
-# ``tojson`` … are gone, so no filter reaches an attribute or builds markup from data)
+# ``tojson`` … are gone, so no filter reaches an attribute or builds markup from data; and
+# ``replace``, ``center``, ``indent``, whose arguments could blow one mail up to gigabytes)
 ALLOWED_FILTERS = frozenset(
     {
         "default",
@@ -113,7 +114,6 @@ ALLOWED_FILTERS = frozenset(
         "capitalize",
         "trim",
         "truncate",
-        "replace",
         "join",
         "length",
         "count",
@@ -121,14 +121,12 @@ ALLOWED_FILTERS = frozenset(
         "last",
         "int",
         "round",
-        "center",
         "wordwrap",
         "striptags",
         "escape",
         "e",
         "abs",
         "urlencode",
-        "indent",
         "string",
     }
 )

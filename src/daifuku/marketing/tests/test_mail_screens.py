@@ -128,6 +128,11 @@ def test_preview_as_two_customers_of_different_ranks(client, admin, mail_world):
     assert len(queries) <= 16
     broken = client.post("/marketing/templates/preview/", {**fields, "text": "{{ nope }}"})
     assert "nope" in broken.content.decode() and broken.status_code == 200
+    unfit = client.post(
+        "/marketing/templates/preview/",
+        {**fields, "subject": "{{ rank + 1 }}", "person": mail_world["hanako"].pk},
+    )
+    assert unfit.status_code == 200 and "メールを作成できませんでした" in unfit.content.decode()
 
 
 def test_preview_of_an_unknown_customer_has_empty_fields(client, admin, mail_world):

@@ -41,6 +41,17 @@ ATTACKS = [
     "{{ _ }}",
     "{{ family_name.upper() }}",
     "{% for k in recommendations[0].items() %}{% endfor %}",
+    # what would make one mail huge or slow
+    '{{ "x" * 1000000000 }}',
+    "{{ 9 ** 9 ** 9 }}",
+    '{{ "%0999999999d" % 1 }}',
+    "{% set x = display_name ~ display_name %}{{ x }}",
+    "{% with x = display_name %}{{ x }}{% endwith %}",
+    '{{ display_name|replace("", "xxxxxxxxxx") }}',
+    "{{ display_name|center(1000000000) }}",
+    "{% macro m() %}{% endmacro %}",
+    "{% for a in recommendations %}{% for b in recommendations %}{% for c in recommendations %}"
+    "{% endfor %}{% endfor %}{% endfor %}",
 ]
 
 
@@ -246,3 +257,18 @@ def test_a_campaigns_own_persona_wins_over_the_age_band_rule(mail_world):
     campaign = SimpleNamespace(subject="s", html="", text="{{ signature }}", persona=shop)
     assert preview(campaign, mail_world["ichiro"]).text == "店長"
     assert preview(campaign, None).text == "店長"
+
+
+def test_very_deep_nesting_is_checked_quickly_and_refused():
+    deep = "{% for a in recommendations %}" * 60 + "{% endfor %}" * 60
+    with pytest.raises(TemplateInvalid) as caught:
+        compile_mail("s", deep, "")
+    assert "nested" in caught.value.errors["html"][0] or "入れ子" in caught.value.errors["html"][0]
+
+
+def test_a_value_that_does_not_fit_is_a_clear_error_not_a_crash():
+    compiled = compile_mail("{{ rank + 1 }}", "", "")
+    with pytest.raises(TemplateInvalid):
+        compiled.render({"rank": "ゴールド"})
+    with pytest.raises(TemplateInvalid):
+        compile_mail("x" * 100_001, "", "")

@@ -112,7 +112,10 @@ def _preview(request, data, person) -> dict:
         )
     except TemplateInvalid as exc:
         return {"problems": [(part, m) for part, msgs in exc.errors.items() for m in msgs]}
-    mail = compiled.render(context_for(person))
+    try:
+        mail = compiled.render(context_for(person))
+    except TemplateInvalid as exc:  # {{ rank + 1 }}: valid, but not for these values
+        return {"problems": [(part, m) for part, msgs in exc.errors.items() for m in msgs]}
     return {"subject": mail.subject, "html": mail.html, "text": mail.text}
 
 
