@@ -14,6 +14,7 @@ class MarketingConfig(AppConfig):
 
         from . import conditions, jobs, permissions, reactions, selectors  # noqa: F401  (conditions register)
         from . import demo as marketing_demo
+        from .demo_mail import add_demo_mail
         from .models import Segment, SegmentMembership, StaticMember
         from .services.merge import on_customer_merging
 
@@ -29,6 +30,7 @@ class MarketingConfig(AppConfig):
         # people chosen on the customer list put onto a fixed list: /customers/?add_to=<id>
         list_filters.register_selection("add_to", selectors.selection_for)
         demo.register("marketing.segments", marketing_demo.add_demo_segments)
+        demo.register("marketing.mail_templates", add_demo_mail)
         # one person re-evaluated against every segment after an event about them
         for name in (
             "customer.created",

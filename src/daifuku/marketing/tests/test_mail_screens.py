@@ -272,3 +272,17 @@ def test_list_pages_take_few_queries(client, admin):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/marketing/personas/").status_code == 200
     assert len(queries) <= 8
+
+
+def test_demo_mail_is_idempotent_and_previews(admin, mail_world):
+    from types import SimpleNamespace
+
+    from daifuku.marketing.demo_mail import add_demo_mail
+    from daifuku.marketing.templating import preview
+
+    context = SimpleNamespace(users={"admin": admin})
+    assert add_demo_mail(context) == "3 mail templates and personas"
+    assert add_demo_mail(context) == "0 mail templates and personas"
+    mail = preview(MailTemplate.objects.get(), mail_world["ichiro"])  # 20s: さき writes
+    assert "鈴木 一郎 様" in mail.html and "スタッフ さき" in mail.text
+    assert "先日は初めてのご購入" in mail.html and "ゴールド会員さま" not in mail.html
