@@ -97,6 +97,10 @@ def _problems(tree: nodes.Template, *, known: frozenset[str], env_filters) -> li
             )
         elif isinstance(node, _DEFINITIONS):
             problems.append(_line(lineno) + _("a mail template cannot define variables or macros."))
+        elif isinstance(node, nodes.EvalContextModifier):  # {% autoescape false %}
+            problems.append(
+                _line(lineno) + _("a mail template cannot turn off the escaping of fields.")
+            )
         elif isinstance(node, _ARITHMETIC):
             problems.append(
                 _line(lineno) + _("a mail template cannot multiply, divide or format (* / % **).")

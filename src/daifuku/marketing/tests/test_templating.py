@@ -41,6 +41,8 @@ ATTACKS = [
     "{{ _ }}",
     "{{ family_name.upper() }}",
     "{% for k in recommendations[0].items() %}{% endfor %}",
+    "{% autoescape false %}{{ display_name }}{% endautoescape %}",
+    "{{ display_name|safe }}",
     # what would make one mail huge or slow
     '{{ "x" * 1000000000 }}',
     "{{ 9 ** 9 ** 9 }}",
