@@ -68,7 +68,7 @@ def test_write_a_template_with_a_rank_block_and_preview_as_two_customers(
     expect(frame.get_by_text("ゴールド会員さま限定の先行販売")).to_have_count(0)
     expect(page.locator("#preview-subject")).to_have_text("鈴木 一郎 様へ 秋の新茶")
 
-    page.get_by_label("スマートフォン（375 px）").check()
+    page.get_by_label("スマートフォン（幅 375）").check()
     expect(page.locator("#preview-frame")).to_have_css("width", "375px")
     _shot(page, f"tpl-bronze-phone-{viewport[0]}")
 

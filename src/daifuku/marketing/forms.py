@@ -43,7 +43,7 @@ class MailTemplateForm(ServiceForm):
     subject = forms.CharField(
         label=pgettext_lazy("mail", "Subject"),
         max_length=200,
-        help_text=_("Merge fields work here too: {{ family_name }} 様"),
+        help_text=_("Merge fields in {{ }} work here too."),
     )
     html = forms.CharField(
         label=_("HTML body"), required=False,

@@ -152,7 +152,8 @@ def routes():
 
 
 class _Text(HTMLParser):
-    SKIP = {"script", "style"}
+    # a textarea holds what the user wrote and <code> shows code (a mail template's source)
+    SKIP = {"script", "style", "textarea", "code"}
     ATTRS = {"placeholder", "title", "aria-label", "alt"}
 
     def __init__(self):
