@@ -9,6 +9,10 @@ Data: the shared ledger (``ledger.ensure_people``) and ten orders per person on 
   reported beside it). Baseline in the same run: the same figures one customer at a time
   (``refresh_customer``, what an order does), on a sample, extrapolated to every customer.
   Goal (issue 19): ≤ 15 s for 10,000,000 orders / 1,000,000 customers, peak RSS ≤ 3 GB.
+* **RFM against baselines**: the quintile scores of the snapshot's buyers in numpy (ours),
+  in pandas (``rank(method="min")``, the ``bench`` extra) and as one SQL statement with
+  window functions on the database itself, in the same run; all must give the same scores.
+  Goal: ≤ 1.2 s for 1,000,000 customers in memory.
 * **one order**: ``record_order`` with its metrics and rank update in the transaction,
   against the same call with analytics' participant switched off (what the update costs).
   Goal: p95 ≤ 20 ms with the orders present.
@@ -105,6 +109,15 @@ def run(scale: str) -> list[Result]:
     steady = summary(time_ms(lambda: metrics.rebuild(), repeat=repeat, warmup=0))
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
+    rfm = _rfm_against_baselines(repeat=3 if scale != "tiny" else 1)
+    # the analytics area's running totals (kept by every order too, so built before timing
+    # the order below: its update includes them)
+    from daifuku.analytics.services import figure_totals
+
+    started = time.perf_counter()
+    totals = figure_totals.rebuild()
+    totals_s = time.perf_counter() - started
+
     sample = list(Person.objects.filter(orders__source="bench").distinct().order_by("pk")[:100])
     started = time.perf_counter()
     for person in sample:
@@ -143,6 +156,8 @@ def run(scale: str) -> list[Result]:
                 "first_rebuild_with_rank_history_s": round(first_s, 3),
                 "rank_changes_written_first": first["person"]["rank_changes"],
                 "peak_rss_mb": round(peak_rss_mb),
+                "figure_totals_rebuild_s": round(totals_s, 2),
+                "figure_parts": totals["parts"],
             },
             baseline={
                 "one_customer_at_a_time_extrapolated_s": round(one_by_one_s, 2),
@@ -154,6 +169,31 @@ def run(scale: str) -> list[Result]:
             if scale != "full"
             else steady["p95_ms"] / 1000 <= REBUILD_GOAL_S and peak_rss_mb <= 3072,
             notes="read orders, numpy figures, RFM cut points and scores, ranks, batched upserts",
+        ),
+        Result(
+            benchmark="analytics_rfm_baselines",
+            scale=scale,
+            metrics={
+                "buyers": rfm["buyers"],
+                "ours_numpy_p50_ms": rfm["ours"]["p50_ms"],
+                "ours_numpy_p95_ms": rfm["ours"]["p95_ms"],
+                "same_scores": rfm["same"],
+            },
+            baseline={
+                f"{name}_p50_ms": timing["p50_ms"]
+                for name, timing in rfm.items()
+                if name not in ("ours", "buyers", "same")
+            },
+            ratio={
+                name: round(timing["p50_ms"] / rfm["ours"]["p50_ms"], 1)
+                for name, timing in rfm.items()
+                if name not in ("ours", "buyers", "same") and rfm["ours"]["p50_ms"]
+            },
+            goal="RFM quintiles of 1,000,000 customers ≤ 1.2 s in memory (full scale)",
+            passed=rfm["same"],
+            notes="R, F, M quintile scores (ties never split) of the snapshot's buyers, read "
+            "once: numpy (ours) vs pandas rank(method='min') vs one SQL statement with RANK() "
+            "OVER (…) on the database (fetching the scores); all must agree",
         ),
         Result(
             benchmark="analytics_order_update",
@@ -172,6 +212,55 @@ def run(scale: str) -> list[Result]:
             else None,
             goal=f"one order with its metrics and rank update p95 ≤ {ORDER_GOAL_MS} ms",
             passed=with_update["p95_ms"] <= ORDER_GOAL_MS,
-            notes="record_order in process (no HTTP); the customer has ~10 orders",
+            notes="record_order in process (no HTTP); the customer has ~10 orders; the update "
+            "is the customer's metrics, rank and analytics-area totals (figure parts)",
         ),
     ]
+
+
+def _rfm_against_baselines(*, repeat: int) -> dict:
+    """RFM quintiles of the snapshot's buyers (people): ours in numpy, pandas (when
+    installed: the bench extra) and plain SQL, timed in the same run, scores compared."""
+    from django.db import connection
+
+    from daifuku.analytics.models import CustomerMetrics
+
+    from .bench_analytics_maths import baseline, baseline_name, ours
+
+    rows = list(
+        CustomerMetrics.objects.filter(person__isnull=False, order_count__gt=0)
+        .order_by("person_id")
+        .values_list("person_id", "recency_days", "order_count", "total")
+    )
+    ids, recency, frequency, monetary = (np.array(c) for c in zip(*rows, strict=True))
+    mine = ours(recency, frequency, monetary)
+    result: dict = {"buyers": len(rows)}
+    result["ours"] = summary(time_ms(lambda: ours(recency, frequency, monetary), repeat=repeat))
+    same = True
+    if baseline_name() == "pandas":
+        theirs = baseline(recency, frequency, monetary)
+        same &= all(np.array_equal(a, b) for a, b in zip(mine, theirs, strict=True))
+        result["pandas"] = summary(
+            time_ms(lambda: baseline(recency, frequency, monetary), repeat=repeat)
+        )
+    table = CustomerMetrics._meta.db_table
+    sql = (
+        "SELECT person_id, "
+        "1 + (5 * (RANK() OVER (ORDER BY recency_days DESC) - 1)) / COUNT(*) OVER (), "
+        "1 + (5 * (RANK() OVER (ORDER BY order_count) - 1)) / COUNT(*) OVER (), "
+        "1 + (5 * (RANK() OVER (ORDER BY total) - 1)) / COUNT(*) OVER () "
+        f"FROM {table} WHERE person_id IS NOT NULL AND order_count > 0 ORDER BY person_id"
+    )
+
+    def in_sql():
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall()
+
+    scored = in_sql()
+    same &= [r[0] for r in scored] == ids.tolist()
+    for k in range(3):
+        same &= [int(r[k + 1]) for r in scored] == mine[k].tolist()
+    result[f"plain_sql_{connection.vendor}"] = summary(time_ms(in_sql, repeat=repeat))
+    result["same"] = bool(same)
+    return result

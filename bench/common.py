@@ -18,7 +18,7 @@ RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
 
 # Number of customers (people) each scale means; benchmarks derive their own sizes from it.
-SCALES = {"tiny": 200, "small": 20_000, "full": 1_000_000}
+SCALES = {"tiny": 200, "small": 20_000, "medium": 200_000, "full": 1_000_000}
 
 
 def people_for(scale: str) -> int:

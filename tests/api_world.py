@@ -105,6 +105,18 @@ def build_world(owner, *, extended: bool = False, manager=None) -> dict[str, int
     world["segment_id"] = create_segment(
         actor=admin, data={"name": "招待リスト", "kind": "static"}
     ).pk
+    from daifuku.marketing.services.campaigns import create_campaign
+
+    # a campaign (メール配信) written by the administrator to that list
+    world["campaign_id"] = create_campaign(
+        actor=admin,
+        data={
+            "name": "ご案内",
+            "segment_id": world["segment_id"],
+            "subject": "件名",
+            "text": "本文",
+        },
+    ).pk
     return world
 
 

@@ -55,6 +55,8 @@ POLICY: dict[str, tuple[str, ...]] = {
     "DELETE /api/v1/me/calendar-feed": EVERYONE,
     "GET /api/v1/settings/organization": EVERYONE,
     "PUT /api/v1/settings/organization": ADMINS,
+    "GET /api/v1/settings/sender": ADMINS,  # the mail sender identity (marketing/api_sender.py)
+    "PUT /api/v1/settings/sender": ADMINS,
     "GET /api/v1/people/{person_id}/stage-history": EVERYONE,
     "POST /api/v1/companies/{company_id}/restore": ABSENT,  # no trashed company in the world
     "GET /api/v1/lost-reasons": EVERYONE,
@@ -109,6 +111,16 @@ POLICY: dict[str, tuple[str, ...]] = {
     "POST /api/v1/segments/{segment_id}/members": MARKETERS,
     "POST /api/v1/segments/{segment_id}/members/remove": MARKETERS,
     "POST /api/v1/segments/{segment_id}/members/import": MARKETERS,
+    # campaigns: everyone reads them and may write one; the administrator's campaign is
+    # changed, sent and cancelled by marketers, managers and admins (a send reaches the
+    # whole segment, so a rep never starts one)
+    "GET /api/v1/campaigns": EVERYONE,
+    "POST /api/v1/campaigns": EVERYONE,
+    "GET /api/v1/campaigns/{campaign_id}": EVERYONE,
+    "PUT /api/v1/campaigns/{campaign_id}": MARKETERS,
+    "POST /api/v1/campaigns/{campaign_id}/send": MARKETERS,
+    "POST /api/v1/campaigns/{campaign_id}/cancel": MARKETERS,
+    "GET /api/v1/campaigns/{campaign_id}/stats": EVERYONE,
     # the ledger: everyone reads, the owner's team changes (docs/permissions.md)
     "GET /api/v1/people": EVERYONE,
     "POST /api/v1/people": EVERYONE,

@@ -295,8 +295,30 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_TLS")
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Every mail the CRM sends goes through the suppression list (marketing.mail_backend): an
+# address that bounced, complained or refused all mail gets no 1:1 mail either; the backend
+# that really sends is DAIFUKU_EMAIL_BACKEND (SMTP unless told otherwise).
+EMAIL_BACKEND = "daifuku.marketing.mail_backend.SuppressingEmailBackend"
+EMAIL_INNER_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "daifuku@localhost")
+# The address customers reach this install at (no trailing slash): unsubscribe links and
+# List-Unsubscribe headers of marketing mail are built on it (docs/settings.md)
+DAIFUKU_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- mail deliverability: bounces, complaints, DNS checks (docs/mail-deliverability.md) --
+# the bounce mailbox; campaign mail goes out with MAIL FROM <local>+b-<token>@<domain>
+DAIFUKU_BOUNCE_ADDRESS = env("BOUNCE_ADDRESS")
+# the IMAP mailbox the job marketing.poll_bounce_mailbox reads (off when the host is empty)
+DAIFUKU_BOUNCE_IMAP_HOST = env("BOUNCE_IMAP_HOST")
+DAIFUKU_BOUNCE_IMAP_PORT = int(env("BOUNCE_IMAP_PORT", "993"))
+DAIFUKU_BOUNCE_IMAP_SSL = env_bool("BOUNCE_IMAP_SSL", True)
+DAIFUKU_BOUNCE_IMAP_USER = env("BOUNCE_IMAP_USER")
+DAIFUKU_BOUNCE_IMAP_PASSWORD = env("BOUNCE_IMAP_PASSWORD")
+DAIFUKU_BOUNCE_IMAP_FOLDER = env("BOUNCE_IMAP_FOLDER", "INBOX")
+DAIFUKU_BOUNCE_IMAP_PROCESSED_FOLDER = env("BOUNCE_IMAP_PROCESSED_FOLDER")
+# DNS for the SPF/DKIM/DMARC checks: host[:port],… (empty: /etc/resolv.conf)
+DAIFUKU_DNS_RESOLVER = env("DNS_RESOLVER")
+DAIFUKU_DNS_PREFLIGHT = env_bool("DNS_PREFLIGHT", True)
 
 # --- background work ------------------------------------------------------------------
 # `daifuku serve` starts the background worker beside the web server unless this is off

@@ -16,6 +16,8 @@ TASKS = {
     }
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# no DNS look-ups before a send in the suite; the deliverability tests bring a DNS server
+DAIFUKU_DNS_PREFLIGHT = False
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

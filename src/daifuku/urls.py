@@ -13,6 +13,8 @@ urlpatterns = [
     path("sales/", include("daifuku.sales.urls")),
     path("commerce/", include("daifuku.commerce.urls")),
     path("marketing/", include("daifuku.marketing.urls")),
+    # the unsubscribe link of every advertising mail (no login; signed token)
+    path("m/u/", include("daifuku.marketing.urls_unsubscribe")),
     path("imports/", include("daifuku.imports.urls")),
     path("analytics/", include("daifuku.analytics.urls")),
     path("behaviour/", include("daifuku.behaviour.urls")),

@@ -18,7 +18,7 @@ class AnalyticsConfig(AppConfig):
         from . import demo as analytics_demo
         from . import panels as analytics_panels
         from .models import AdvocateRules, CLVFit, CustomerPrediction, NpsAnswer, Referral
-        from .services import metrics
+        from .services import figure_totals, metrics
         from .services.clv import nightly_fit
         from .services.merge import on_customer_merging
 
@@ -27,6 +27,13 @@ class AnalyticsConfig(AppConfig):
         events.participate("order.returning", metrics.on_order)
         events.subscribe("customer.merged", metrics.on_merge)
         events.subscribe("customer.unmerged", metrics.on_merge)
+        # the analytics area's running totals (月別売上, コホート …) in the same transaction
+        events.participate("order.recording", figure_totals.on_order)
+        events.participate("order.returning", figure_totals.on_order)
+        events.subscribe("customer.merged", figure_totals.on_merge)
+        events.subscribe("customer.unmerged", figure_totals.on_merge)
+        events.subscribe("customer.deleted", figure_totals.on_customer)
+        events.subscribe("customer.restored", figure_totals.on_customer)
         # events emitted (after commit): customer.rank_changed
         schedule.every(jobs.NIGHTLY_SECONDS, "analytics.nightly_rebuild", jobs.nightly)
         panels.register(

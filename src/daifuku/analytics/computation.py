@@ -11,6 +11,7 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
+from daifuku.commerce.maths.currency import HOME
 from daifuku.commerce.models import Order, Return
 
 from .maths import metrics as maths
@@ -55,7 +56,8 @@ def load_orders(
     a past day)."""
     table = Order._meta.db_table
     column = f"{entity}_id"
-    where = [f"o.{column} IS NOT NULL"]
+    # money figures count the orders in yen only (docs/analytics.md, "Currencies")
+    where = [f"o.{column} IS NOT NULL", f"o.currency = '{HOME}'"]
     params: list = []
     amount = "o.net_total"
     # raw SQL: the moment as the backend stores it (SQLite keeps naive UTC text; an aware

@@ -25,8 +25,8 @@ from daifuku.core import jobs
 from .maths import clv as maths
 from .models import RankChange
 from .selectors import clv as clv_selectors
-from .selectors.orders import transactions
-from .services import metrics, predictions
+from .selectors.orders import main_currency, transactions
+from .services import figure_totals, metrics, predictions
 
 JOB_KIND = "analytics_rebuild"
 NIGHTLY_SECONDS = 24 * 60 * 60
@@ -55,6 +55,7 @@ def run_rebuild(
         result = metrics.rebuild(
             as_of=as_of, recalibrate=recalibrate, reason=reason, progress=progress
         )
+        result["figure_totals"] = figure_totals.rebuild()
     except Exception as error:
         if job is not None:
             jobs.fail(job, str(error)[:500])
@@ -94,7 +95,9 @@ def fit_clv(job_id: int):
     period = job.parameters.get("period", "week")
     jobs.mark_running(job, total=4, message=_("Reading the orders…"))
     try:
-        rows = transactions(None, until=end)
+        # one currency per fit: amounts in yen and in cents do not mix
+        currency = job.parameters.get("currency") or main_currency(until=end)
+        rows = transactions(None, until=end, currency=currency)
         summary = maths.summarise(rows.customer, rows.day, rows.amount, end=end)
         if not (summary.frequency > 0).any():
             jobs.fail(
@@ -119,6 +122,7 @@ def fit_clv(job_id: int):
             params={
                 "bgnbd": {"r": bgnbd.r, "alpha": bgnbd.alpha, "a": bgnbd.a, "b": bgnbd.b},
                 "gamma_gamma": {"p": gg.p, "q": gg.q, "gamma": gg.gamma},
+                "currency": currency,
             },
             repeat_buyers=int((summary.frequency > 0).sum()),
             customers=summary.customers.tolist(),

@@ -142,6 +142,7 @@ from daifuku.customers.api_dedup import router as dedup_router  # noqa: E402
 from daifuku.dashboards.api import router as dashboards_router  # noqa: E402
 from daifuku.imports.api import router as imports_router  # noqa: E402
 from daifuku.marketing.api import router as marketing_router  # noqa: E402
+from daifuku.marketing.api_sender import router as mail_sender_router  # noqa: E402
 from daifuku.sales.api import router as sales_router  # noqa: E402
 
 for router in (
@@ -155,6 +156,7 @@ for router in (
     analytics_router,
     sales_router,
     marketing_router,
+    mail_sender_router,
     imports_router,
     dashboards_router,
 ):

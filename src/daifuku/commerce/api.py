@@ -53,6 +53,7 @@ def order_dict(order: Order) -> dict:
         "ordered_at": order.ordered_at,
         "channel": order.channel.name if order.channel_id else None,
         "store": order.store,
+        "currency": order.currency,
         "status": order.status,
         "subtotal": order.subtotal,
         "tax": order.tax,

@@ -41,6 +41,11 @@ class OrderIn(Strict):
     tax_rate: int | None = Field(
         None, description="the rate of a total given without lines (10 by default)"
     )
+    currency: str | None = Field(
+        None,
+        description="ISO 4217 (JPY by default); amounts are in its minor unit: yen, or cents "
+        "for USD (29.33 dollars = 2933)",
+    )
 
 
 class ReturnLineIn(Strict):
@@ -99,6 +104,7 @@ class OrderOut(Schema):
     ordered_at: dt.datetime
     channel: str | None = None
     store: str
+    currency: str = Field(description="ISO 4217; the amounts are in its minor unit")
     status: str
     subtotal: int
     tax: int

@@ -12,12 +12,17 @@ from daifuku.accounts.permissions import restrict_to_customer
 from daifuku.core.audit import label_for
 from daifuku.core.timeline import TimelineItem
 
+from .maths import currency as currencies
 from .models import Order, Return, ReturnKind
 from .selectors import customer_orders
 
 
-def yen(amount: int) -> str:
-    """¥12,100 / −¥3,299 (the minus sign Japanese documents print)."""
+def yen(amount: int, code: str = currencies.HOME) -> str:
+    """¥12,100 / −¥3,299 (the minus sign Japanese documents print); another currency
+    by its code from its minor unit: USD 29.33 / −USD 5.00."""
+    if code != currencies.HOME:
+        shown = f"{code} {currencies.display(abs(amount), code)}"
+        return shown if amount >= 0 else f"−{shown}"
     return f"¥{amount:,}" if amount >= 0 else f"−¥{-amount:,}"
 
 
@@ -30,15 +35,22 @@ def order_title(order: Order) -> str:
     if order.item_count:
         return _("Order %(number)s %(total)s (%(count)d items)") % {
             "number": order.number,
-            "total": yen(order.total),
+            "total": yen(order.total, order.currency),
             "count": order.item_count,
         }
-    return _("Order %(number)s %(total)s") % {"number": order.number, "total": yen(order.total)}
+    return _("Order %(number)s %(total)s") % {
+        "number": order.number,
+        "total": yen(order.total, order.currency),
+    }
 
 
 def return_title(ret: Return) -> str:
     """「注文 A-1001 の返品 −¥3,299（1 点）」 / 「注文 A-1001 のキャンセル −¥12,168」."""
-    values = {"number": ret.order.number, "total": yen(ret.total), "count": ret.item_count}
+    values = {
+        "number": ret.order.number,
+        "total": yen(ret.total, ret.order.currency),
+        "count": ret.item_count,
+    }
     if ret.kind == ReturnKind.CANCELLATION:
         if ret.item_count:
             return _("Cancellation of order %(number)s %(total)s (%(count)d items)") % values
@@ -96,7 +108,7 @@ def person_orders_panel(request, person) -> dict:
             "url": reverse("commerce:order", args=[o.pk]),
             "date": date_format(localtime(o.ordered_at), "Y年n月j日"),
             "where": _where(o),
-            "total": yen(o.net_total),
+            "total": yen(o.net_total, o.currency),
             "returned": o.net_total != o.total,
             "status": o.get_status_display(),
             "items": o.item_count,

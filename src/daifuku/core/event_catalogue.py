@@ -31,16 +31,25 @@ declare(
     listened_by=("marketing",),
 )
 declare(
+    "customer.consent_changed",
+    meaning="a person's consent for a channel was recorded (opted in or out, with evidence)",
+    payload={"person_id": "int", "channel": "str", "status": '"opted_in" or "opted_out"'},
+    emitted_by="customers",
+    listened_by=("marketing",),
+)
+declare(
     "customer.deleted",
     meaning="a person or company was moved to the trash",
     payload={"entity": ENTITY, "entity_id": "int"},
     emitted_by="customers",
+    listened_by=("analytics", "marketing"),
 )
 declare(
     "customer.restored",
     meaning="a person or company came back from the trash",
     payload={"entity": ENTITY, "entity_id": "int"},
     emitted_by="customers",
+    listened_by=("analytics", "marketing"),
 )
 declare(
     "customer.merging",
@@ -251,6 +260,28 @@ declare(
     },
     emitted_by="analytics",
     listened_by=("marketing",),
+)
+
+# marketing (segments)
+declare(
+    "segment.entered",
+    meaning="a person entered a segment's stored membership (step mails start here)",
+    payload={
+        "segment_id": "int",
+        "person_id": "int",
+        "reason": '"event", "rules", "calendar" or "check"',
+    },
+    emitted_by="marketing",
+)
+declare(
+    "segment.left",
+    meaning="a person left a segment's stored membership",
+    payload={
+        "segment_id": "int",
+        "person_id": "int",
+        "reason": '"event", "rules", "calendar" or "check"',
+    },
+    emitted_by="marketing",
 )
 
 # marketing (mail)

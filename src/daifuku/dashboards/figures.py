@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from daifuku.analytics.maths import cohorts as cohort_maths
-from daifuku.analytics.maths.copurchase import co_purchases
 
 from . import charts
+from . import figure_facts as facts
 from .registry import Chart, Context, Figure, Param, Result, register
 
 MONTHS = Param("months", gettext_lazy("Months"), 12, 1, 60)
@@ -55,17 +55,10 @@ def _people(keys) -> list[int]:
 
 
 def revenue_trend(ctx: Context) -> Result:
-    customers, days, amounts = _arrays(ctx)
     last = _this_month()
     first = last - ctx.params["months"] + 1
-    months = days.astype("datetime64[M]").astype(np.int64) if days.size else np.zeros(0, int)
     rows, values, labels, texts, cells = [], [], [], [], []
-    for m in range(first, last + 1):
-        in_month = months == m
-        revenue = float(amounts[in_month].sum())
-        orders = int((in_month & (amounts > 0)).sum())
-        returns = float(-amounts[in_month & (amounts < 0)].sum())
-        buyers = int(np.unique(customers[in_month & (amounts > 0)]).size)
+    for m, (revenue, orders, returns, buyers) in facts.months(ctx, first, last).items():
         rows.append(
             {
                 "month": _month(m),
@@ -121,16 +114,10 @@ def _window(ctx: Context):
 
 
 def revenue_by_channel(ctx: Context) -> Result:
-    customers, amounts, channels = _window(ctx)
     none = _("(no channel)")
-    names = sorted({str(c) for c in channels.tolist()}, key=lambda c: (c == "", c))
     rows = []
-    for name in names:
-        mine = channels == name
-        bought = mine & (amounts > 0)
-        revenue = float(amounts[mine].sum())
-        orders = int(bought.sum())
-        buyers = int(np.unique(customers[bought]).size)
+    first = _this_month() - ctx.params["months"] + 1
+    for name, revenue, orders, buyers in facts.channels(ctx, first):
         rows.append(
             {
                 "channel": name or none,
@@ -179,8 +166,7 @@ def revenue_by_channel_drill(ctx: Context, cell) -> list[int]:
 
 
 def _recent_cohorts(ctx: Context):
-    customers, days, amounts = _arrays(ctx)
-    found = cohort_maths.cohorts(customers, days, amounts)
+    found = facts.cohorts(ctx)
     first = _this_month() - ctx.params["months"] + 1
     keep = [i for i, label in enumerate(found.labels) if _index(label) >= first]
     return found, keep
@@ -263,15 +249,14 @@ def _first_and_second(ctx: Context):
 
 
 def second_purchase(ctx: Context) -> Result:
-    keys, first, has_second, second = _first_and_second(ctx)
     within = ctx.params["within_days"]
-    first_month = first.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-    converted_all = has_second & (second - first <= within)
     last = _this_month()
+    first = last - ctx.params["months"] + 1
+    found = facts.second_purchase(ctx, first, last, within, _first_and_second)
     rows, labels, values, texts, cells = [], [], [], [], []
-    for m in range(last - ctx.params["months"] + 1, last + 1):
-        in_month = first_month == m
-        rate = cohort_maths.Rate.of(int((in_month & converted_all).sum()), int(in_month.sum()))
+    for m in range(first, last + 1):
+        base, converted = found.get(m, (0, 0))
+        rate = cohort_maths.Rate.of(converted, base)
         rows.append(
             {
                 "month": _month(m),
@@ -334,8 +319,7 @@ def _acquired_through(ctx: Context) -> dict[int, str]:
 
 
 def ltv_by_channel(ctx: Context) -> Result:
-    customers, days, amounts = _arrays(ctx)
-    groups = cohort_maths.ltv_by_group(customers, days, amounts, _acquired_through(ctx))
+    groups = facts.ltv_by_acquisition(ctx, _acquired_through)
     none = _("(no channel)")
     groups = sorted(groups, key=lambda g: -g.ltv)
     rows = [
@@ -380,10 +364,7 @@ def ltv_by_channel_drill(ctx: Context, cell) -> list[int]:
 
 
 def copurchase_pairs(ctx: Context) -> Result:
-    from daifuku.commerce.selectors.facts import basket_rows
-
-    order_ids, names = basket_rows(ctx.user)
-    stats = co_purchases(order_ids, names, min_together=2)
+    stats = facts.co_purchase_pairs(ctx)
     top = stats.pairs[: ctx.params["limit"]]
     rows = [
         {

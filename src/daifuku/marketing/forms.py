@@ -93,3 +93,16 @@ class PersonaForm(ServiceForm):
 
 class TestSendForm(ServiceForm):
     to = forms.EmailField(label=_("Send a test to"))
+
+
+class DkimKeyForm(ServiceForm):
+    """The domain and selector a new DKIM key is made for (送信ドメインの確認)."""
+
+    domain = forms.CharField(label=_("Signing domain"), max_length=253)
+    selector = forms.CharField(
+        label=pgettext_lazy("DKIM", "Selector"),
+        max_length=63,
+        help_text=_(
+            "A name for this key in letters, digits and hyphens; a new name for each new key."
+        ),
+    )

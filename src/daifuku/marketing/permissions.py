@@ -49,3 +49,18 @@ def static_member_policy(queryset: QuerySet, user, action: str) -> QuerySet:
 def segment_entries_visible(user, entries) -> set[int]:
     """A segment's history is read by everyone who sees the segment (everyone)."""
     return {entry.pk for entry in entries}
+
+
+# Campaigns follow the segments' rule: everyone sees them, the owner, marketers, managers
+# and administrators change them. Sending reaches the whole segment (not only the customers
+# the sender may read), so only those who edit every segment may start a send.
+campaign_policy = segment_policy
+
+
+def may_send(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active) and edits_every_segment(user)
+
+
+def campaign_entries_visible(user, entries) -> set[int]:
+    """A campaign's history is read by everyone who sees the campaign (everyone)."""
+    return {entry.pk for entry in entries}

@@ -1,12 +1,27 @@
 """Marketing's reactions to other domains' events (subscribed in MarketingConfig.ready()):
-whatever happens to a person that a segment condition may test — their record changed,
-an order landed or came back, their rank changed, a touch was logged, a deal stalled — re-evaluates that one
-person against every segment, in the background (a task per person, after commit), so
-the stored membership is current without rebuilding any segment. What no event reports
-(consent recorded, a day passing for 「最終購入から90日以上」) is caught by the daily full
-check."""
+whatever happens to a person that a segment condition may test — their record changed
+or went to the trash, an order landed or came back, their rank or consent changed, a
+touch was logged, a deal stalled, two people were merged — re-evaluates that one person
+against every segment, in the background (a task per person, after commit), so the
+stored membership is current without rebuilding any segment. A day passing (ages,
+「最終購入から90日以上」) is the daily calendar refresh's (:mod:`.jobs`).
+
+Marketing's own records about a person (a mail opened or clicked) call
+:func:`refresh_later` where they are recorded."""
 
 from __future__ import annotations
+
+
+def refresh_later(person_id) -> None:
+    """Re-evaluate one person against every segment in the background, after commit (the
+    call for tracking's opens and clicks; :func:`.services.memberships.refresh_person`
+    does it at once)."""
+    if isinstance(person_id, int):
+        from django.db import transaction
+
+        from .jobs import refresh_customer_task
+
+        transaction.on_commit(lambda: refresh_customer_task.enqueue(person_id))
 
 
 def _refresh(person_id) -> None:
@@ -24,7 +39,8 @@ def on_customer_event(*, entity: str, entity_id: int, **_payload) -> None:
 
 
 def on_person_event(*, person_id=None, **_payload) -> None:
-    """touch.logged, deal.stalled: about a person when ``person_id`` is set."""
+    """touch.logged, deal.stalled, customer.consent_changed: about a person when
+    ``person_id`` is set."""
     _refresh(person_id)
 
 

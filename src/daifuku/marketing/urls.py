@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import mail_templates, personas, segments
+from . import urls_campaigns
+from .views import feedback, law_settings, mail_templates, personas, segments
 
 app_name = "marketing"
 
@@ -28,4 +29,20 @@ urlpatterns = [
     path("personas/new/", personas.persona_create, name="persona-create"),
     path("personas/<int:pk>/", personas.persona_edit, name="persona-edit"),
     path("personas/<int:pk>/delete/", personas.persona_delete, name="persona-delete"),
+    path("deliverability/", feedback.deliverability, name="deliverability"),
+    path("deliverability/dkim/", feedback.dkim_generate, name="dkim-generate"),
+    path("deliverability/dkim/off/", feedback.dkim_off, name="dkim-off"),
+    path("bounces/", feedback.feedback_list, name="feedback"),
+    *urls_campaigns.urlpatterns,  # メール配信
+    # 設定 → メール配信 / 配信除外アドレス (docs/mail-law.md)
+    path("settings/sender/", law_settings.sender_settings, name="sender-settings"),
+    path("settings/topics/new/", law_settings.topic_create, name="topic-create"),
+    path("settings/topics/<int:pk>/", law_settings.topic_edit, name="topic-edit"),
+    path("settings/topics/<int:pk>/delete/", law_settings.topic_delete, name="topic-delete"),
+    path("settings/suppressions/", law_settings.suppression_list, name="suppressions"),
+    path(
+        "settings/suppressions/<int:pk>/remove/",
+        law_settings.suppression_remove,
+        name="suppression-remove",
+    ),
 ]

@@ -114,6 +114,14 @@ class ProductForm(ServiceForm):
     )
     tax_category = forms.ChoiceField(label=_("Tax category"), choices=TaxCategory.choices)
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
+    category = forms.CharField(
+        label=pgettext_lazy("product", "Category"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "For example tea, sweets or teaware: segments select the buyers of a category."
+        ),
+    )
 
 
 class TargetForm(ServiceForm):

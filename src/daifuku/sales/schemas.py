@@ -62,6 +62,7 @@ class ProductIn(Strict):
     unit_price: int
     tax_category: str = "standard"
     unit: str = ""
+    category: str = ""
 
 
 class ProductPatch(Strict):
@@ -70,6 +71,7 @@ class ProductPatch(Strict):
     unit_price: int | None = None
     tax_category: str | None = None
     unit: str | None = None
+    category: str | None = None
     is_active: bool | None = None
 
 
@@ -80,6 +82,7 @@ class ProductOut(Schema):
     unit_price: int
     tax_category: str
     unit: str
+    category: str
     is_active: bool
 
 

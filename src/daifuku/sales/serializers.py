@@ -32,6 +32,7 @@ def product_dict(p) -> dict:
         "unit_price": p.unit_price,
         "tax_category": p.tax_category,
         "unit": p.unit,
+        "category": p.category,
         "is_active": p.is_active,
     }
 

@@ -36,6 +36,7 @@ urlpatterns = [
     path("targets/", reports.targets, name="targets"),
     path("targets/<int:pk>/delete/", reports.target_delete, name="target-delete"),
     path("products/", setup.products, name="products"),
+    path("products/<int:pk>/", setup.product_edit, name="product-edit"),
     path("setup/", setup.pipeline_setup, name="setup"),
     path("setup/pipelines/", setup.pipeline_create, name="pipeline-create"),
     path("setup/pipelines/<int:pk>/stages/", setup.stage_create, name="stage-create"),

@@ -30,6 +30,7 @@ AREAS = [
             "commerce:webhooks",
             "behaviour:settings",
             "analytics:rank-rules",
+            "/marketing/settings/",
         ),
     ),
 ]

@@ -48,19 +48,39 @@ def co_purchases(orders, products, *, min_together: int = 2) -> CoPurchase:
     rows = np.unique(np.stack([order_of, product_of]), axis=1)  # sorted by order, then product
     order_col, product_col = rows
     count_of_product = np.bincount(product_col, minlength=product_ids.size)
-    n_orders = order_ids.size
-    # every product with every later product of the same order
-    starts = np.flatnonzero(np.r_[True, order_col[1:] != order_col[:-1]])
-    ends = np.repeat(np.r_[starts[1:], order_col.size], np.diff(np.r_[starts, order_col.size]))
-    partners = ends - np.arange(order_col.size) - 1
-    left = np.repeat(np.arange(order_col.size), partners)
-    step = np.arange(left.size) - np.repeat(np.cumsum(partners) - partners, partners)
-    right = left + 1 + step
+    left, right = pairs_within(order_col)
     keys = product_col[left].astype(np.int64) * product_ids.size + product_col[right]
     pair_keys, together = np.unique(keys, return_counts=True)
-    keep = together >= min_together
-    pair_keys, together = pair_keys[keep], together[keep]
     a, b = pair_keys // product_ids.size, pair_keys % product_ids.size
+    return from_counts(
+        order_ids.size, product_ids, count_of_product, a, b, together, min_together=min_together
+    )
+
+
+def pairs_within(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows sorted by ``group``: every row with every later row of the same group
+    (the indexes of the left and right row of each pair)."""
+    if group.size == 0:
+        nothing = np.zeros(0, dtype=np.int64)
+        return nothing, nothing
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    ends = np.repeat(np.r_[starts[1:], group.size], np.diff(np.r_[starts, group.size]))
+    partners = ends - np.arange(group.size) - 1
+    left = np.repeat(np.arange(group.size), partners)
+    step = np.arange(left.size) - np.repeat(np.cumsum(partners) - partners, partners)
+    return left, left + 1 + step
+
+
+def from_counts(
+    n_orders: int, product_ids, count_of_product, a, b, together, *, min_together: int = 2
+) -> CoPurchase:
+    """The statistics from counts: ``product_ids`` sorted, ``count_of_product`` (orders
+    with each), pairs ``a`` < ``b`` (indexes into ``product_ids``) seen ``together``."""
+    product_ids = np.asarray(product_ids)
+    count_of_product = np.asarray(count_of_product, dtype=np.int64)
+    a, b, together = (np.asarray(v, dtype=np.int64) for v in (a, b, together))
+    keep = together >= min_together
+    a, b, together = a[keep], b[keep], together[keep]
     n_a, n_b = count_of_product[a], count_of_product[b]
     lift = together * n_orders / (n_a * n_b)
     order = np.lexsort((b, a, -together, -lift))

@@ -2,6 +2,7 @@
 
 from .advocacy import AdvocateRules, NpsAnswer, Referral
 from .clv import CLVFit, CustomerPrediction
+from .figures import FigurePart, FigureTotal
 from .metrics import BuyerType, ChurnRisk, CustomerMetrics, RFMScale
 from .ranks import RankChange, RankRule
 
@@ -12,6 +13,8 @@ __all__ = [
     "ChurnRisk",
     "CustomerMetrics",
     "CustomerPrediction",
+    "FigurePart",
+    "FigureTotal",
     "NpsAnswer",
     "RFMScale",
     "RankChange",

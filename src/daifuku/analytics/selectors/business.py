@@ -26,6 +26,7 @@ from daifuku.customers.models.people import SourceChannel
 
 from ..maths import cohorts as maths
 from ..permissions import ensure_business_reader
+from . import figure_totals
 from .orders import Transactions, counting_orders, end_of_day, transactions
 
 BY_ROUTE, BY_PRODUCT, BY_ACQUISITION, BY_FIRST_ROUTE = (
@@ -275,10 +276,17 @@ def retention_what_if(
     """Seed 004's 5:25 rule on this business's own data: the retention from the previous
     period to the current one, what a retained customer spends, the next period's revenue
     from returning customers as things are, and with ``points`` more retention."""
-    rows = _read(user, current[1])
-    what = maths.retention_what_if(
-        rows.customer, rows.day, rows.amount, previous=previous, current=current, points=points
+    ensure_business_reader(user)
+    what = (
+        figure_totals.retention_what_if(previous, current, points)
+        if figure_totals.usable(user)
+        else None
     )
+    if what is None:  # not whole months, or a viewer the running totals do not answer
+        rows = _read(user, current[1])
+        what = maths.retention_what_if(
+            rows.customer, rows.day, rows.amount, previous=previous, current=current, points=points
+        )
     return {
         "previous": {"start": previous[0], "end": previous[1], "buyers": what.previous_buyers},
         "current": {

@@ -216,7 +216,7 @@ def upsell_paths(user, *, limit: int = 20) -> list[dict[str, Any]]:
     ensure_business_reader(user)
     rows = list(
         OrderLine.objects.filter(
-            order__in=counting_orders(user).values("pk"), product__isnull=False
+            order__in=counting_orders(user, currency=None).values("pk"), product__isnull=False
         )
         .order_by()
         .values_list("order__person_id", "order__company_id", "order__ordered_at", "product_id")

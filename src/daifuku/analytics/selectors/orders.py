@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connections
-from django.db.models import CharField, QuerySet
+from django.db.models import CharField, Count, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from daifuku.accounts.permissions import restrict
+from daifuku.commerce.maths.currency import HOME
 from daifuku.commerce.models import Order
 from daifuku.commerce.models.orders import OrderStatus
 
@@ -48,11 +49,29 @@ class Transactions:
         return self.customer, self.day, self.amount, self.channel, self.order
 
 
-def counting_orders(user=None) -> QuerySet:
+def counting_orders(user=None, *, currency: str | None = HOME) -> QuerySet:
     """Orders that count in the figures; those the user may see when ``user`` is given
-    (``None``: the whole business, for jobs that run without a signed-in user)."""
+    (``None``: the whole business, for jobs that run without a signed-in user). Money
+    figures count the orders in yen only (``currency``; None: every currency, for what
+    counts products rather than money)."""
     qs = Order.objects.filter(status__in=COUNTING)
+    if currency is not None:
+        qs = qs.filter(currency=currency)
     return qs if user is None else restrict(qs, user)
+
+
+def main_currency(*, until: dt.date | None = None) -> str:
+    """The currency most counting orders up to ``until`` are in (yen on a tie or with no
+    orders): what the CLV fit learns from when nobody names one — a shop that sells in
+    dollars (the CDNOW sample) is fitted on its dollars, a yen shop on its yen."""
+    qs = Order.objects.filter(status__in=COUNTING)
+    if until is not None:
+        qs = qs.filter(ordered_at__lt=end_of_day(until))
+    counts = dict(qs.order_by().values_list("currency").annotate(n=Count("pk")))
+    if not counts:
+        return HOME
+    best = max(counts.values())
+    return HOME if counts.get(HOME) == best else min(c for c, n in counts.items() if n == best)
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -102,9 +121,10 @@ def _raw_rows(qs: QuerySet, *fields: str) -> list[tuple]:
         return cursor.fetchall()
 
 
-def transactions(user=None, *, until: dt.date | None = None) -> Transactions:
-    """Every counting order (up to and including the day ``until``) as columns."""
-    qs = counting_orders(user)
+def transactions(user=None, *, until: dt.date | None = None, currency: str = HOME) -> Transactions:
+    """Every counting order in ``currency`` (yen unless said: the CLV fit may be asked
+    for another) up to and including the day ``until``, as columns."""
+    qs = counting_orders(user, currency=currency)
     if until is not None:
         qs = qs.filter(ordered_at__lt=end_of_day(until))
     qs = qs.order_by()

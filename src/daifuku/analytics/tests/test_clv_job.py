@@ -53,6 +53,7 @@ def import_cdnow_as_orders() -> dict[int, int]:
                 net_subtotal=cents,
                 net_tax=0,
                 net_total=cents,
+                currency="USD",  # the sample is in dollars; the fit follows the orders' currency
             )
         )
     Order.objects.bulk_create(orders, batch_size=1000)
@@ -67,6 +68,7 @@ def test_cdnow_orders_reproduce_the_published_fit(admin, django_capture_on_commi
     assert job.status == JobRun.Status.SUCCEEDED, job.error
     assert (job.progress_done, job.progress_total) == (4, 4)
     fit = CLVFit.objects.get()
+    assert fit.params["currency"] == "USD"
     assert fit.customers == 2_357 and fit.calibration_end == dt.date(1997, 9, 30)
     for name, published in PUBLISHED_BGNBD.items():
         assert fit.params["bgnbd"][name] == pytest.approx(published, rel=0.01), name

@@ -75,6 +75,8 @@ class Order(models.Model):
         related_name="+",
     )
     store = models.CharField(_("store"), max_length=100, blank=True)
+    # ISO 4217; the amounts are integers in its minor unit (yen, cents: maths/currency.py)
+    currency = models.CharField(_("currency"), max_length=3, default="JPY")
     status = models.CharField(
         _("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.ORDERED
     )

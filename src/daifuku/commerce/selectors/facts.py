@@ -15,6 +15,7 @@ from django.utils import timezone
 from daifuku.accounts.permissions import VIEW, restrict
 from daifuku.core.metrics import EVERYONE, Scope, bounds
 
+from ..maths.currency import HOME
 from ..models import Order, OrderLine, Return
 
 
@@ -80,6 +81,7 @@ def purchase_rows(
     """Orders and returns in [start, end] (days in Japan time; open ends when None), of
     the customers ``user`` may see (all of them when ``user`` is None: KPIs and jobs)."""
     orders = Order.objects.all() if user is None else restrict(Order.objects.all(), user, action)
+    orders = orders.filter(currency=HOME)  # money: the orders in yen only
     returns = Return.objects.filter(order__in=orders.values_list("pk", flat=True))
     orders, returns = _scoped(orders, scope), _scoped(returns, scope, "order__")
     if start is not None or end is not None:

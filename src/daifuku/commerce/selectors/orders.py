@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -11,6 +11,7 @@ from daifuku.core.errors import ValidationFailed
 from daifuku.core.pagination import Page, keyset_page
 from daifuku.customers import selectors as customer_selectors
 
+from ..maths.currency import HOME
 from ..models import Channel, Order, OrderLine, Return
 
 ORDERING = ["-ordered_at", "-id"]
@@ -58,13 +59,19 @@ def list_orders(
 
 
 def customer_orders(user, customer, *, field: str, limit: int = 5) -> tuple[list[Order], dict]:
-    """The customer's newest orders and their count and net sum (returns deducted)."""
+    """The customer's newest orders and their count and net sum (returns deducted; the
+    sum in yen counts the yen orders only — amounts in another currency are not yen)."""
     qs = restrict_to_customer(Order.objects.all(), user, customer, field=field)
     recent = list(qs.select_related("channel").order_by(*ORDERING)[:limit])
     if len(recent) < limit:
-        totals = {"count": len(recent), "net_total": sum(o.net_total for o in recent)}
+        totals = {
+            "count": len(recent),
+            "net_total": sum(o.net_total for o in recent if o.currency == HOME),
+        }
     else:
-        totals = qs.aggregate(count=Count("id"), net_total=Sum("net_total"))
+        totals = qs.aggregate(
+            count=Count("id"), net_total=Sum("net_total", filter=Q(currency=HOME))
+        )
     return recent, {"count": totals["count"] or 0, "net_total": totals["net_total"] or 0}
 
 

@@ -15,17 +15,22 @@ from daifuku.core.errors import ValidationFailed
 from ..models import Product, TaxCategory
 from .common import require_manager, yen
 
-PRODUCT_FIELDS = ("code", "name", "unit_price", "tax_category", "unit", "is_active")
+PRODUCT_FIELDS = ("code", "name", "unit_price", "tax_category", "unit", "category", "is_active")
 
 
 def _clean_product(data: dict[str, Any], creating: bool) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
-    for name in ("code", "name", "unit"):
-        if name in data or (creating and name != "unit"):
+    for name in ("code", "name", "unit", "category"):
+        if name in data or (creating and name in ("code", "name")):
             text = str(data.get(name) or "").strip()
-            if not text and name != "unit":
+            if name == "category":  # segments match a category by its name: one spelling
+                text = " ".join(text.split())
+            if not text and name in ("code", "name"):
                 errors[name] = [_("This field is required.")]
+            limit = getattr(Product._meta.get_field(name), "max_length", None)
+            if limit and len(text) > limit:
+                errors[name] = [_("At most %(count)s characters.") % {"count": limit}]
             values[name] = text
     if "unit_price" in data or creating:
         values["unit_price"] = yen(data.get("unit_price"), "unit_price", errors, required=True)

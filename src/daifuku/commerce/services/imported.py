@@ -24,6 +24,7 @@ from .orders import (
     _channel,
     _lines_with_tax,
     _rate,
+    checked_currency,
     record_order,
 )
 
@@ -77,6 +78,7 @@ class _NewOrder:
     ordered_at: Any
     channel_id: int | None
     store: str
+    currency: str
     subtotal: int
     tax: int
     total: int
@@ -171,7 +173,7 @@ def record_imported_orders(
 
 ORDER_COLUMNS = (
     "id", "source", "number", "person_id", "company_id", "ordered_at", "channel_id", "store",
-    "status", "subtotal", "tax", "total", "tax_breakdown", "net_subtotal", "net_tax",
+    "currency", "status", "subtotal", "tax", "total", "tax_breakdown", "net_subtotal", "net_tax",
     "net_total", "item_count", "created_by_id", "created_at", "updated_at",
 )  # fmt: skip
 LINE_COLUMNS = (
@@ -212,7 +214,7 @@ def _insert(rows: list[tuple[int, _NewOrder, list[dict[str, Any]]]], first: int)
             (
                 pk, order.source, order.number, order.person_id, order.company_id,
                 ops.adapt_datetimefield_value(order.ordered_at), order.channel_id, order.store,
-                OrderStatus.ORDERED, order.subtotal, order.tax, order.total,
+                order.currency, OrderStatus.ORDERED, order.subtotal, order.tax, order.total,
                 _breakdown_json(order.tax_breakdown), order.subtotal, order.tax,
                 order.total, order.item_count, order.created_by_id, moment, moment,
             )
@@ -266,6 +268,7 @@ def _prepared(raw: dict[str, Any], number: str, source: str, channels, creator):
         ordered_at=_aware(raw.get("ordered_at"), "ordered_at"),
         channel_id=channel.pk if channel is not None else None,
         store=str(raw.get("store") or "").strip()[:100],
+        currency=checked_currency(raw.get("currency"), source),
         subtotal=summary.subtotal,
         tax=summary.tax,
         total=summary.total,

@@ -56,4 +56,5 @@ def record_order_body(*, actor, payload: OrderIn, source: str, default_channel=N
         lines=lines,
         total=payload.total,
         tax_rate=payload.tax_rate,
+        currency=payload.currency,
     )

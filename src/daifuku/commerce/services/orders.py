@@ -20,6 +20,7 @@ from daifuku.accounts.permissions import CHANGE, VIEW, ensure_can
 from daifuku.core import audit, events
 from daifuku.core.errors import ValidationFailed
 
+from ..maths import currency as currencies
 from ..maths import tax as tax_maths
 from ..models import Channel, Order, OrderLine, OrderStatus, Product, Return, ReturnKind, ReturnLine
 from .common import yen
@@ -192,12 +193,15 @@ def record_order(
     total=None,
     tax_rate=None,
     rates: tuple[int, ...] = RATES,
+    currency: str | None = None,
 ) -> tuple[Order, bool]:
     """Record a customer's purchase; returns ``(order, created)``. The same ``number``
     from the same ``source`` again returns the order already recorded (``created`` is
     False) and changes nothing. Either ``lines`` (prices before tax) or ``total`` (tax
     included, with its ``tax_rate``, 10 % unless stated) is given. Tax: per rate, once
     per order, rounded down. ``rates``: the tax rates allowed (an import may allow 0).
+    ``currency``: ISO 4217, the amounts being in its minor unit (yen unless given or the
+    source says, ``import:USD``: maths/currency.py).
     Gathers ``order.recording`` in the transaction and emits ``order.recorded`` after
     commit."""
     number = str(number or "").strip()
@@ -218,6 +222,7 @@ def record_order(
         if customer is not None:
             ensure_can(actor, VIEW, customer)
     when = _aware(ordered_at, "ordered_at")
+    code = checked_currency(currency, source)
     the_channel = _channel(channel)
     if lines is not None and total not in (None, ""):
         raise ValidationFailed(
@@ -244,6 +249,7 @@ def record_order(
         "ordered_at": when,
         "channel": the_channel,
         "store": str(store or "").strip()[:100],
+        "currency": code,
         "subtotal": summary.subtotal,
         "tax": summary.tax,
         "total": summary.total,
@@ -275,6 +281,7 @@ def record_order(
             "number": [None, number],
             "source": [None, source],
             "total": [None, order.total],
+            **({"currency": [None, code]} if code != currencies.HOME else {}),
             "channel": [None, the_channel.name if the_channel else None],
             "items": [None, order.item_count],
         },
@@ -283,6 +290,24 @@ def record_order(
     events.gather("order.recording", order_id=order.pk, **customer_payload(order))
     events.emit("order.recorded", order_id=order.pk, **customer_payload(order))
     return order, True
+
+
+def checked_currency(currency: str | None, source: str = "") -> str:
+    """The order's ISO 4217 code: the one given, else the one its source names (yen)."""
+    if currency in (None, ""):
+        return currencies.currency_of(source)
+    code = str(currency).strip().upper()
+    if code not in currencies.MINOR_DIGITS:
+        raise ValidationFailed(
+            {
+                "currency": [
+                    _("Unknown currency. Use one of: %(codes)s.")
+                    % {"codes": ", ".join(currencies.MINOR_DIGITS)}
+                ]
+            },
+            code="invalid_currency",
+        )
+    return code
 
 
 def _standing(order: Order) -> dict[int, tuple[int, int]]:

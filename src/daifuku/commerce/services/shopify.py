@@ -13,8 +13,8 @@
 * **Tax**: with ``taxes_included`` the prices include consumption tax and are converted
   to the ledger's prices before tax (rounded to the yen, per line); otherwise they are
   taken as they are. The ledger computes tax once per rate, rounded down.
-* **Amounts**: whole units of the shop's currency (a JPY shop's yen; other currencies are
-  rounded to whole units — the ledger keeps integers)."""
+* **Amounts**: in the minor unit of the order's ``currency`` (a JPY shop's yen; a USD
+  shop's cents: $29.33 is 2933), recorded with the order's currency."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from daifuku.customers.models import EmailAddress, Person, PhoneNumber
 from daifuku.customers.services.people import create_person
 from daifuku.customers.validation import clean_member_number
 
+from ..maths.currency import HOME, MINOR_DIGITS, digits
 from ..models import Order, Product, ReturnKind, WebhookSource
 from .orders import record_order, record_return
 
@@ -114,8 +115,11 @@ def _customer(source: WebhookSource, order: dict) -> Person:
     return create_person(actor=source.acts_as, data=data)
 
 
-def _lines(order: dict) -> list[dict[str, Any]]:
+def _lines(order: dict, currency: str = HOME) -> list[dict[str, Any]]:
+    """The line items, discounts and shipping as ledger lines, prices before tax in the
+    minor unit of ``currency`` (yen; cents for USD)."""
     inclusive = bool(order.get("taxes_included"))
+    scale = Decimal(10) ** digits(currency)
     items = order.get("line_items")
     if not isinstance(items, list) or not items:
         raise ValidationFailed(
@@ -127,6 +131,7 @@ def _lines(order: dict) -> list[dict[str, Any]]:
     discounts: dict[int, Decimal] = {}
 
     def before_tax(amount: Decimal, rate: int) -> int:
+        amount = amount * scale
         return _whole(amount * 100 / (100 + rate)) if inclusive else _whole(amount)
 
     for index, item in enumerate(items):
@@ -199,7 +204,18 @@ def shopify_order(source: WebhookSource, order: dict):
         raise ValidationFailed(
             {"created_at": [_("Not a date and time.")]}, code="invalid_body"
         ) from None
-    lines = _lines(order)
+    code = str(order.get("currency") or HOME).strip().upper()
+    if code not in MINOR_DIGITS:
+        raise ValidationFailed(
+            {
+                "currency": [
+                    _("Unknown currency. Use one of: %(codes)s.")
+                    % {"codes": ", ".join(MINOR_DIGITS)}
+                ]
+            },
+            code="invalid_currency",
+        )
+    lines = _lines(order, code)
     person = _customer(source, order)
     return record_order(
         actor=source.acts_as,
@@ -210,6 +226,7 @@ def shopify_order(source: WebhookSource, order: dict):
         channel=source.channel,
         store=str(source.shop_domain or "")[:100],
         lines=lines,
+        currency=code,
     )
 
 

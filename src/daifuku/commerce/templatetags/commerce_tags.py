@@ -26,11 +26,11 @@ def order_source(source: str) -> str:
 
 @register.filter
 def money(value, source: str = "") -> str:
-    """An amount stored in the minor unit of the order's currency (``source`` says which):
-    ¥1,080 · -¥500 · USD 29.33."""
+    """An amount stored in the minor unit of the order's currency — the argument is the
+    order's ``currency`` (or, for older callers, its ``source``): ¥1,080 · -¥500 · USD 29.33."""
     if value in (None, ""):
         return "—"
-    code = currency.currency_of(source)
+    code = source if source in currency.MINOR_DIGITS else currency.currency_of(source)
     number = int(value)
     sign = "-" if number < 0 else ""
     if code == currency.HOME:

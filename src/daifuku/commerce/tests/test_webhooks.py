@@ -175,10 +175,13 @@ def test_shopify_documented_sample_is_recorded(shopify):
     items = sample["line_items"]
     assert order.lines.count() == len(items) + len(sample["shipping_lines"])
 
-    # prices without tax (taxes_included false) in whole units of the shop's currency;
+    # prices without tax (taxes_included false) in the minor unit of the shop's currency
+    # (the sample is in US dollars: cents), the order in that currency;
     # no JP tax line → 10 %; shipping is a line of its own
+    assert sample["currency"] == "USD" and order.currency == "USD"
+
     def whole(text):
-        return int(Decimal(text).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return int((Decimal(text) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
     shipping = sum(whole(s["price"]) for s in sample["shipping_lines"])
     subtotal = sum(whole(i["price"]) * i["quantity"] for i in items) + shipping

@@ -30,6 +30,11 @@ class ConsentMethod(models.TextChoices):
     EMAIL = "email", _("Email reply")
     API = "api", _("API")
     OTHER = "other", _("Other")
+    # 特定電子メール法 第3条第1項 第2–4号: advertising mail allowed without an opt-in,
+    # recorded as opted in with the legal basis as the method (docs/mail-law.md)
+    CARD = "card", _("Legal exception: gave their address in writing (business card)")
+    RELATION = "relation", _("Legal exception: business relationship")
+    PUBLISHED = "published", _("Legal exception: address published for business")
 
 
 class Consent(models.Model):

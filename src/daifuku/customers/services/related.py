@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from daifuku.accounts.permissions import CHANGE, ensure_can, is_user
-from daifuku.core import audit
+from daifuku.core import audit, events
 from daifuku.core.errors import DomainError, PermissionDenied, ValidationFailed
 from daifuku.core.japanese import normalize_text, strip_invisible
 
@@ -222,6 +222,8 @@ def record_consent(
         subject=person,
         changes={"channel": [channel, channel], **changes},
     )
+    # segments on consent (「メール許諾あり」) follow at once; the mail law reads the ledger
+    events.emit("customer.consent_changed", person_id=person.pk, channel=channel, status=status)
     return consent
 
 

@@ -236,3 +236,21 @@ def test_figure_table_shows_shares_in_percent_and_amounts_with_separators():
         assert _cell("lift", 1.2) == "1.20"
         assert _cell("cohort", "2026-03") == "2026年3月"
         assert _cell("rate", "") == ""
+
+
+def test_phone_gets_every_drill_down_as_a_list_below_the_chart(shop, manager):
+    """On a phone the bars and heatmap cells are too small to tap (< 44 px): each figure
+    also lists its drill-downs below the chart (shown under 760 px by the stylesheet),
+    the same links as the chart's bars and cells."""
+    client = Client()
+    client.force_login(manager)
+    html = client.get("/dashboards/").content.decode()
+    wide = re.findall(r'<div class="dash-wide">(.*?)</div>\s*<div class="dash-narrow">', html, re.S)
+    narrow = re.findall(r'<div class="dash-narrow">(.*?)</details></div>', html, re.S)
+    assert wide and len(wide) == len(narrow)
+    for chart, listed in zip(wide, narrow, strict=True):
+        in_chart = re.findall(r'<a href="([^"]+)"', chart)
+        in_list = re.findall(r'<a href="([^"]+)"', listed)
+        assert in_list == in_chart  # every bar and cell, in the chart's order
+        assert "<a " not in listed.split("<details")[0]  # the phone's chart has no links
+    assert 'class="dash-cells"' in html  # the cohort heatmap's cells, row by row

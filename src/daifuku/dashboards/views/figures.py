@@ -58,16 +58,50 @@ def _shown(figure: registry.Figure, user, params: dict, cache: dict) -> dict:
         return selection.link(figure, params, cell) if figure.drill else None
 
     picture = charts.svg(result.chart, figure.title, link) if result.chart else ""
+    drills = _drills(result.chart, link) if result.chart and figure.drill else []
+    # on a phone the bars and cells are too small to tap: the chart without links, and
+    # the same drill-downs as a list of 44 px targets below it
+    plain = charts.svg(result.chart, figure.title) if drills else ""
     return {
         "figure": figure,
         "params": params,
         "result": result,
         "svg": mark_safe(picture),  # built by charts.py, every text escaped
+        "svg_plain": mark_safe(plain),
+        "drills": drills,
         "table": [
             [_cell(key, row.get(key, "")) for key, _label in result.columns] for row in result.rows
         ],
         "query": "&".join(f"{k}={v}" for k, v in params.items()),
     }
+
+
+def _drills(chart: registry.Chart, link) -> list[dict]:
+    """The chart's drill-downs as a list: ``{"label", "text", "href"}`` per bar, or per
+    heatmap row ``{"label", "cells": [{"label", "text", "href"}]}``."""
+    if chart.kind == "heatmap":
+        rows = []
+        for i, label in enumerate(chart.labels):
+            cells = []
+            for k, cell in enumerate(chart.matrix_cells[i] if i < len(chart.matrix_cells) else []):
+                value = chart.matrix[i][k] if k < len(chart.matrix[i]) else None
+                if cell is None or value is None:
+                    continue
+                text = chart.matrix_texts[i][k] if chart.matrix_texts else f"{round(value * 100)}%"
+                column = chart.columns[k] if k < len(chart.columns) else str(k)
+                cells.append({"label": column, "text": text, "href": link(cell)})
+            if cells:
+                rows.append({"label": label, "cells": cells})
+        return rows
+    return [
+        {
+            "label": label,
+            "text": chart.texts[i] if i < len(chart.texts) else "",
+            "href": link(chart.cells[i]),
+        }
+        for i, label in enumerate(chart.labels)
+        if i < len(chart.cells) and chart.cells[i] is not None
+    ]
 
 
 @login_required

@@ -1,9 +1,10 @@
 """Segment conditions: the registry of fields (:mod:`.registry`), the rule tree's
 validation and compilation (:mod:`.tree`) and the fields that exist today — the ledger
-(:mod:`.ledger`), purchases, touches and deals (:mod:`.activity`), other segments
+(:mod:`.ledger`), purchases, touches and deals (:mod:`.activity`), product categories
+(:mod:`.categories`), other segments
 (:mod:`.membership`), analytics' figures and web behaviour (:mod:`.insight`). Importing this package registers them all."""
 
-from . import activity, insight, ledger, membership  # noqa: F401  (register their fields)
+from . import activity, categories, insight, ledger, membership  # noqa: F401  (register their fields)
 from .membership import segment_q
 from .registry import (
     GROUPS,

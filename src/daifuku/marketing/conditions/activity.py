@@ -67,15 +67,15 @@ def aggregate(rows: QuerySet, total, condition: Condition) -> Q:
     value = condition.value
     grouped = rows.values("person_id").annotate(n=total)
     lookup = {EQ: "n", NE: "n", GTE: "n__gte", LTE: "n__lte"}[condition.op]
-    if condition.op == NE:
-        meeting = grouped.exclude(**{lookup: value})
-        missing = grouped.filter(**{lookup: value})
-    else:
-        meeting = grouped.filter(**{lookup: value})
-        missing = grouped.exclude(**{lookup: value})
+    holds, fails = (
+        (grouped.exclude, grouped.filter)
+        if condition.op == NE
+        else (grouped.filter, grouped.exclude)
+    )
     if _holds(condition.op, 0, value):  # type: ignore[arg-type]  # validated: a number
-        return ~Q(pk__in=missing.values("person_id"))
-    return Q(pk__in=meeting.values("person_id"))
+        # people without rows meet it: everyone but those whose rows fail it
+        return ~Q(pk__in=fails(**{lookup: value}).values("person_id"))
+    return Q(pk__in=holds(**{lookup: value}).values("person_id"))
 
 
 def days_since(rows: QuerySet, when: str, condition: Condition, context: Context) -> Q:
@@ -201,6 +201,7 @@ register(
         minimum=0,
         maximum=MAX_COUNT,
         unit=_("days"),
+        calendar=True,
     )
 )
 register(
@@ -251,6 +252,7 @@ register(
         minimum=0,
         maximum=MAX_COUNT,
         unit=_("days"),
+        calendar=True,
     )
 )
 register(Field("touch_kind", _("Had a touch of kind"), "touches", CHOICE, CHOICE_OPS, _touch_kind, choices=lambda: [(v, str(label)) for v, label in TouchKind.choices], period=True, help=PERIOD_HELP))  # fmt: skip

@@ -67,6 +67,10 @@ def _rank(condition: Condition, context: Context) -> Q:
         return Q(pk__in=ranked.values("person_id"))
     if condition.op == NOT_SET:
         return ~Q(pk__in=ranked.values("person_id"))
+    if condition.op in (GTE, LTE):  # ranks in their order (priority: ゴールド above シルバー)
+        priority = RankRule.objects.filter(name=condition.value).values("priority")
+        lookup = "rank__priority__gte" if condition.op == GTE else "rank__priority__lte"
+        return Q(pk__in=ranked.filter(**{lookup: priority[:1]}).values("person_id"))
     return on_values(
         condition,
         lambda names: Q(pk__in=ranked.filter(rank__name__in=names).values("person_id")),
@@ -106,10 +110,13 @@ register(
         _("Rank"),
         "analytics",
         CHOICE,
-        (*CHOICE_OPS, IS_SET, NOT_SET),
+        (*CHOICE_OPS, GTE, LTE, IS_SET, NOT_SET),
         _rank,
         choices=_ranks,
-        help=_("「is not recorded」 selects the people without a rank."),
+        help=_(
+            "「at least」 / 「at most」 follow the ranks' order; "
+            "「is not recorded」 selects the people without a rank."
+        ),
     )
 )
 for _key, _label, _column in (
@@ -128,6 +135,7 @@ for _key, _label, _column in (
             minimum=1,
             maximum=5,
             help=RFM_HELP,
+            calendar=True,  # the nightly rebuild moves the quintiles: no event per person
         )
     )
 register(

@@ -43,7 +43,9 @@ from .registry import (
 )
 
 CHOICE_OPS = (EQ, NE, IN, NOT_IN)
-NUMBER_OPS = (EQ, NE, GTE, LTE)
+# "is one of 30, 40" on a number is each value's "is" joined by OR (tree.compile_tree), so
+# every number condition takes a list without a compile of its own
+NUMBER_OPS = (EQ, NE, GTE, LTE, IN, NOT_IN)
 
 
 def _nobody() -> Q:
@@ -151,6 +153,12 @@ def _compile_birthday_month(condition: Condition, context: Context) -> Q:
 
 def _compile_tag(condition: Condition, context: Context) -> Q:
     # a subquery, not a join: a join would repeat a person once per tag
+    if condition.op == CONTAINS:  # a tag whose name contains the words (「VIP」 in 「VIP候補」)
+        return Q(
+            pk__in=Person.tags.through.objects.filter(tag__name__icontains=condition.value).values(
+                "person_id"
+            )
+        )
     return on_values(
         condition,
         lambda ids: Q(
@@ -219,6 +227,7 @@ register(
         minimum=0,
         maximum=150,
         unit=_("years old"),
+        calendar=True,
     )
 )
 register(
@@ -230,6 +239,7 @@ register(
         CHOICE_OPS,
         _compile_age_band,
         choices=lambda: [(band, str(label)) for band, label in BAND_LABELS.items()],
+        calendar=True,
     )
 )
 register(
@@ -262,7 +272,7 @@ register(
         _("Prefecture"),
         "attributes",
         CHOICE,
-        (*CHOICE_OPS, IS_SET, NOT_SET),
+        (*CHOICE_OPS, CONTAINS, IS_SET, NOT_SET),
         column("prefecture"),
         choices=lambda: [(name, name) for name in PREFECTURE_NAMES],
     )
@@ -272,7 +282,18 @@ register(
         "city", _("City"), "attributes", TEXT, (EQ, NE, CONTAINS, IS_SET, NOT_SET), column("city")
     )
 )
-register(Field("tag", _("Tag"), "attributes", CHOICE, CHOICE_OPS, _compile_tag, choices=_tags))
+register(
+    Field(
+        "tag",
+        _("Tag"),
+        "attributes",
+        CHOICE,
+        (*CHOICE_OPS, CONTAINS),
+        _compile_tag,
+        choices=_tags,
+        help=_("「contains」 takes part of a tag's name."),
+    )
+)
 register(
     Field(
         "lifecycle",
@@ -346,7 +367,7 @@ for _channel in Channel:
 
 _CUSTOM_KINDS = {
     FieldType.TEXT: (TEXT, (EQ, NE, CONTAINS, IS_SET, NOT_SET)),
-    FieldType.NUMBER: (NUMBER, (*NUMBER_OPS, IS_SET, NOT_SET)),
+    FieldType.NUMBER: (NUMBER, (EQ, NE, GTE, LTE, IS_SET, NOT_SET)),
     FieldType.DATE: (TEXT, (EQ, NE, GTE, LTE, IS_SET, NOT_SET)),
     FieldType.CHOICE: (CHOICE, (*CHOICE_OPS, IS_SET, NOT_SET)),
     FieldType.MULTI_CHOICE: (CHOICE, (CONTAINS, IS_SET, NOT_SET)),

@@ -105,7 +105,9 @@ class Field:
     """A condition the rule builder offers. ``choices()`` gives ``(value, label)`` pairs
     for a choice field (read when a rule is validated or the builder drawn, so new tags
     and users appear at once); ``minimum`` / ``maximum`` bound a number; ``period``: the
-    condition takes ``period_days``; ``unit`` is shown after a number (歳, 回, 円, 日)."""
+    condition takes ``period_days``; ``unit`` is shown after a number (歳, 回, 円, 日);
+    ``calendar``: the condition compares with today (an age, days since the last
+    purchase), see :attr:`moves_with_calendar`."""
 
     key: str
     label: object
@@ -120,6 +122,14 @@ class Field:
     unit: object = ""
     help: object = ""
     extra: dict = field(default_factory=dict)
+    calendar: bool = False
+
+    @property
+    def moves_with_calendar(self) -> bool:
+        """Whether who meets the condition can change with no event, only because a day
+        passed (an age, 「最終購入から90日以上」, a period of the last N days): the daily
+        calendar refresh re-evaluates the segments that use such a condition."""
+        return self.calendar or self.period
 
 
 _fields: dict[str, Field] = {}

@@ -12,7 +12,7 @@ the messages by path; the rule builder shows them beside the condition.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Q
 from django.utils import timezone
@@ -22,7 +22,11 @@ from daifuku.core.errors import ValidationFailed
 
 from .registry import (
     CHOICE,
+    CONTAINS,
+    EQ,
+    IN,
     LIST_OPERATORS,
+    NE,
     NO_VALUE_OPERATORS,
     NUMBER,
     TEXT,
@@ -171,6 +175,8 @@ def _value(field: Field, op: str, raw, path: str, problems: _Problems):
             if parsed not in found:
                 found.append(parsed)
         return found
+    if op == CONTAINS and field.kind == CHOICE:  # part of a name (「東京」 in 東京都): text
+        field = replace(field, kind=TEXT)
     parsed = _one_value(field, raw)
     if parsed is _INVALID:
         problems.add(path, "invalid_value", _invalid_message(field))
@@ -269,6 +275,8 @@ def compile_tree(group: Group, context: Context | None = None) -> Q:
             field = get(item.field)
             if field is None:  # removed since the tree was saved: the condition holds for no one
                 parts.append(Q(pk__in=[]))
+            elif field.kind == NUMBER and item.op in LIST_OPERATORS:
+                parts.append(_number_list(field, item, context))
             else:
                 parts.append(field.compile(item, context))
     if not parts:
@@ -276,6 +284,18 @@ def compile_tree(group: Group, context: Context | None = None) -> Q:
     combined = parts[0]
     for part in parts[1:]:
         combined = combined & part if group.mode == "all" else combined | part
+    return combined
+
+
+def _number_list(field: Field, item: Condition, context: Context) -> Q:
+    """「30, 40 のいずれか」 on a number: each value's ``eq`` joined by OR; ``not_in`` is
+    each ``ne`` joined by AND (so it includes the unknown, as ``ne`` does)."""
+    values = item.value if isinstance(item.value, list) else [item.value]
+    op = EQ if item.op == IN else NE
+    parts = [field.compile(replace(item, op=op, value=v), context) for v in values]
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = combined | part if op == EQ else combined & part
     return combined
 
 

@@ -47,6 +47,9 @@ class MailSettings(models.Model):
     dkim_domain = models.CharField(_("DKIM signing domain"), max_length=253, blank=True)
     dkim_selector = models.CharField(_("DKIM selector"), max_length=63, blank=True)
     dkim_private_key = models.TextField(blank=True, editable=False)
+    under_order = models.BooleanField(
+        _("a 措置命令 was received (consent records are kept for one year)"), default=False
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -209,6 +212,8 @@ class Campaign(TimeStampedModel, VersionedModel):
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
     skipped = models.JSONField(default=dict, blank=True, editable=False)
+    # the blocking pre-send problems that stopped a scheduled start ({code, message, field})
+    problems = models.JSONField(default=list, blank=True, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),

@@ -53,6 +53,9 @@ class Segment(TimeStampedModel, VersionedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # the day of Japan on which the stored members were last brought in line with the
+    # calendar (ages, 「最終購入から90日以上」): the daily calendar refresh does each once
+    calendar_day = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name", "id"]

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from daifuku.accounts.permissions import VIEW, restrict
 from daifuku.core.pagination import Page, keyset_page
-from daifuku.customers.models import Person
+from daifuku.customers.models import Company, Contact, Person
 
 from .. import conditions
 from ..models import Segment
@@ -42,8 +42,22 @@ def members_queryset(user, segment: Segment) -> QuerySet:
     return restrict(Person.objects.all(), user, VIEW).filter(conditions.segment_q(segment))
 
 
-def count_members(user, segment: Segment) -> int:
+def count_members(user, segment: Segment, kind: str = "person") -> int:
+    if kind == "company":
+        return member_companies_queryset(user, segment).order_by().count()
     return members_queryset(user, segment).order_by().count()
+
+
+def member_companies_queryset(user, segment: Segment) -> QuerySet:
+    """The companies (法人顧客) reached through the segment: those of which a member is a
+    key person (キーパーソン), that ``user`` may read. A segment holds people — consent and
+    an address belong to a person — and a company is addressed through its key persons."""
+    key_people = Contact.objects.filter(
+        is_key_person=True, person__in=members_queryset(user, segment)
+    )
+    return restrict(Company.objects.all(), user, VIEW).filter(
+        pk__in=key_people.values("company_id")
+    )
 
 
 def count_rules(user, rules) -> int:
@@ -54,13 +68,19 @@ def count_rules(user, rules) -> int:
     return restrict(Person.objects.all(), user, VIEW).filter(q).order_by().count()
 
 
-def member_ids_page(user, segment: Segment, *, cursor: str | None, size: int) -> Page:
+def member_ids_page(
+    user, segment: Segment, *, cursor: str | None, size: int, kind: str = "person"
+) -> Page:
     """Members in id order as ``{"type": "person", "id": …}`` (the API's cursor pages:
-    stable while the segment changes under a long export)."""
-    page = keyset_page(
-        members_queryset(user, segment).values("id"), ["id"], cursor=cursor, size=size
+    stable while the segment changes under a long export); ``kind="company"``: the key
+    persons' companies as ``{"type": "company", "id": …}``."""
+    rows = (
+        member_companies_queryset(user, segment)
+        if kind == "company"
+        else members_queryset(user, segment)
     )
-    page.items = [{"type": "person", "id": row["id"]} for row in page.items]
+    page = keyset_page(rows.values("id"), ["id"], cursor=cursor, size=size)
+    page.items = [{"type": kind, "id": row["id"]} for row in page.items]
     return page
 
 

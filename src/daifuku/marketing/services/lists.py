@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,7 +18,8 @@ from daifuku.core.errors import ValidationFailed
 from daifuku.core.japanese import normalize_email, normalize_text
 from daifuku.customers.models import EmailAddress, Person
 
-from ..models import Segment, SegmentMembership, StaticMember
+from ..models import Segment, StaticMember
+from . import memberships
 from .segments import require_static
 
 MAX_IDS = 10_000  # one request; a bigger list comes as several imports
@@ -84,15 +86,23 @@ def add_members(*, actor, segment: Segment, person_ids) -> ListChange:
     )
     change.added, change.already = len(new), len(readable) - len(new)
     if new:
-        SegmentMembership.objects.bulk_create(
-            [SegmentMembership(segment=segment, person_id=pk) for pk in new],
-            ignore_conflicts=True,
-        )
-    if new:
+        memberships.store(segment.pk, new)
+        _refresh_dependents_later(segment)
         audit.record(
             actor=actor, action="add_members", obj=segment, changes={"added": [0, len(new)]}
         )
     return change
+
+
+def _refresh_dependents_later(segment: Segment) -> None:
+    """The rule segments that name this list (「セグメントのメンバー」) follow it, after commit."""
+    from ..jobs import refresh_segment_task
+
+    def enqueue(pk: int) -> None:
+        refresh_segment_task.enqueue(pk, memberships.EVENT)
+
+    for pk in memberships.dependents(segment.pk):
+        transaction.on_commit(partial(enqueue, pk))
 
 
 @transaction.atomic
@@ -102,8 +112,9 @@ def remove_members(*, actor, segment: Segment, person_ids) -> ListChange:
     require_static(segment)
     ids = _ids(person_ids)
     removed, _detail = StaticMember.objects.filter(segment=segment, person_id__in=ids).delete()
-    SegmentMembership.objects.filter(segment=segment, person_id__in=ids).delete()
+    memberships.unstore(segment.pk, ids)
     if removed:
+        _refresh_dependents_later(segment)
         audit.record(
             actor=actor, action="remove_members", obj=segment, changes={"removed": [0, removed]}
         )

@@ -3,28 +3,46 @@ now. Derived data, kept in step with the rules and the ledger — written only h
 no audit entry (the audit keeps what people did: the segment's rules; a membership is
 their consequence, and millions of rows a day would drown the trail).
 
-* :func:`refresh_segment` — one segment against its rules (after its rules change, and in
-  the full check): adds who is missing, removes who no longer belongs, says how many;
-* :func:`refresh_person` — one person against every segment (after an event about them:
-  an order landed, a touch was logged …);
+* :func:`refresh_segment` — one segment against its rules (after its rules change, in
+  the daily calendar refresh and in the full check): adds who is missing, removes who no
+  longer belongs, says how many;
+* :func:`refresh_person` — one person against every segment, in one query (after an
+  event about them: an order landed, consent was recorded, a mail was clicked …);
+* :func:`calendar_refresh` — once a day, the segments whose rules compare with today
+  (ages, 「最終購入から90日以上」, the last N days), set-based;
 * :func:`full_check` — every segment; the periodic check that must find nothing to fix
   when the event-driven updates work (what it fixes is logged as drift).
+
+Every change of the stored membership is a ``segment.entered`` / ``segment.left`` event
+(after commit) with a ``reason``: ``event`` (something happened to the person), ``rules``
+(the segment was created or its rules changed), ``list`` (put onto / taken off a fixed
+list), ``calendar`` (a day passed) or ``check`` (the full check repaired drift). A full
+refresh emits one event per person who changed, not one batch event: whoever reacts (a
+step mail) acts per person and needs a single code path, and the reason lets it tell a
+new segment's first members (``rules``) from people who just qualified.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from daifuku.core import events
+from daifuku.core.errors import ValidationFailed
 from daifuku.customers.models import Person
 
 from .. import conditions
-from ..models import Segment, SegmentMembership
+from ..models import Segment, SegmentKind, SegmentMembership
+from .evaluate import holding_and_stored
 
 logger = logging.getLogger(__name__)
+
+EVENT, RULES, LIST, CALENDAR, CHECK = "event", "rules", "list", "calendar", "check"
 
 
 @dataclass(frozen=True)
@@ -40,16 +58,33 @@ class Drift:
         return not (self.missing or self.extra)
 
 
-def refresh_segment(segment_id: int, *, fix: bool = True) -> Drift:
+def announce(segment_id: int, entered: Iterable[int], left: Iterable[int], reason: str) -> None:
+    """``segment.entered`` / ``segment.left`` for each person, run after commit."""
+    for person_id in entered:
+        events.emit("segment.entered", segment_id=segment_id, person_id=person_id, reason=reason)
+    for person_id in left:
+        events.emit("segment.left", segment_id=segment_id, person_id=person_id, reason=reason)
+
+
+def refresh_segment(
+    segment_id: int,
+    *,
+    fix: bool = True,
+    reason: str = RULES,
+    context: conditions.Context | None = None,
+) -> Drift:
     """Bring one segment's stored members in line with its rules (``fix=False``: only
     measure). A deleted segment has nothing to refresh. Two set statements in the
-    database (INSERT … SELECT the missing, DELETE the extra) rather than the ids through
-    Python: the members of a big segment never leave the database."""
+    database (INSERT … SELECT the missing, DELETE the extra, each RETURNING the people it
+    touched for the events) rather than the members through Python: a big segment's
+    members never leave the database except as the ids that changed."""
     segment = Segment.objects.filter(pk=segment_id).first()
     if segment is None:
         return Drift()
     wanted_sql, wanted_params = (
-        Person.objects.filter(conditions.segment_q(segment)).values("pk").query.sql_with_params()
+        Person.objects.filter(conditions.segment_q(segment, context))
+        .values("pk")
+        .query.sql_with_params()
     )
     table = connection.ops.quote_name(SegmentMembership._meta.db_table)
     person = connection.ops.quote_name(Person._meta.db_table)
@@ -72,7 +107,7 @@ def refresh_segment(segment_id: int, *, fix: bool = True) -> Drift:
             f"INSERT INTO {table} (segment_id, person_id, since) "
             f"SELECT %s, {person}.id, %s FROM {person} WHERE {missing_where} "
             # an event's refresh of one person may insert the same row meanwhile
-            "ON CONFLICT (segment_id, person_id) DO NOTHING",
+            "ON CONFLICT (segment_id, person_id) DO NOTHING RETURNING person_id",
             [
                 segment_id,
                 connection.ops.adapt_datetimefield_value(timezone.now()),
@@ -80,38 +115,144 @@ def refresh_segment(segment_id: int, *, fix: bool = True) -> Drift:
                 segment_id,
             ],
         )
-        missing = cursor.rowcount
-        cursor.execute(f"DELETE FROM {table} WHERE {extra_where}", [segment_id, *wanted_params])
-        return Drift(missing, cursor.rowcount)
+        entered = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {extra_where} RETURNING person_id",
+            [segment_id, *wanted_params],
+        )
+        left = [row[0] for row in cursor.fetchall()]
+        announce(segment_id, entered, left, reason)
+        return Drift(len(entered), len(left))
 
 
-def refresh_person(person_id: int) -> list[tuple[int, bool]]:
-    """Re-evaluate one person against every segment; returns ``(segment_id, now_in)`` for
-    each segment whose membership changed."""
-    changed = []
-    person = Person.objects.filter(pk=person_id)
-    stored = set(
-        SegmentMembership.objects.filter(person_id=person_id).values_list("segment_id", flat=True)
+def refresh_person(person_id: int, *, reason: str = EVENT) -> list[tuple[int, bool]]:
+    """Re-evaluate one person against every segment — one query, each segment's rules
+    narrowed to the person (:mod:`.evaluate`) — and store what changed; returns ``(segment_id, now_in)`` for
+    each segment whose membership changed. The function the other parts of marketing
+    call when something they record about a person may move them (a mail clicked). A
+    person who is deleted or merged away is in no segment."""
+    segments = list(Segment.objects.order_by("pk"))
+    if not segments:
+        return []
+    inside, stored = holding_and_stored(person_id, segments)
+    if stored == inside:
+        return []  # the usual case: nothing moved, nothing locked or written
+    changed: list[tuple[int, bool]] = []
+    with transaction.atomic():
+        stored = set(
+            SegmentMembership.objects.select_for_update()
+            .filter(person_id=person_id)
+            .values_list("segment_id", flat=True)
+        )
+        entering = sorted(inside - stored)
+        leaving = sorted(stored - inside)
+        if entering:
+            SegmentMembership.objects.bulk_create(
+                [SegmentMembership(segment_id=pk, person_id=person_id) for pk in entering],
+                ignore_conflicts=True,
+            )
+        if leaving:
+            SegmentMembership.objects.filter(person_id=person_id, segment_id__in=leaving).delete()
+        for pk in entering:
+            announce(pk, [person_id], [], reason)
+            changed.append((pk, True))
+        for pk in leaving:
+            announce(pk, [], [person_id], reason)
+            changed.append((pk, False))
+    return changed
+
+
+def store(segment_id: int, person_ids: list[int], *, reason: str = LIST) -> None:
+    """People put onto a fixed list: stored at once, announced after commit."""
+    if not person_ids:
+        return
+    SegmentMembership.objects.bulk_create(
+        [SegmentMembership(segment_id=segment_id, person_id=pk) for pk in person_ids],
+        ignore_conflicts=True,
     )
-    for segment in Segment.objects.all():
-        inside = person.filter(conditions.segment_q(segment)).exists()
-        if inside and segment.pk not in stored:
-            SegmentMembership.objects.get_or_create(segment=segment, person_id=person_id)
-            changed.append((segment.pk, True))
-        elif not inside and segment.pk in stored:
-            SegmentMembership.objects.filter(segment=segment, person_id=person_id).delete()
-            changed.append((segment.pk, False))
+    announce(segment_id, person_ids, [], reason)
+
+
+def unstore(segment_id: int, person_ids: list[int], *, reason: str = LIST) -> None:
+    """People taken off a fixed list (those stored are announced as having left)."""
+    rows = SegmentMembership.objects.filter(segment_id=segment_id, person_id__in=person_ids)
+    gone = list(rows.values_list("person_id", flat=True))
+    rows.delete()
+    announce(segment_id, [], gone, reason)
+
+
+def dependents(segment_id: int) -> list[int]:
+    """The segments whose rules name ``segment_id`` (「セグメントのメンバー」), directly or
+    through others: their members change when its rules or its list change."""
+    refers = dict(Segment.objects.values_list("pk", "refers_to"))
+    found: list[int] = []
+    frontier = [segment_id]
+    while frontier:
+        current = frontier.pop()
+        for pk, names in refers.items():
+            if current in (names or []) and pk not in found and pk != segment_id:
+                found.append(pk)
+                frontier.append(pk)
+    return found
+
+
+def uses_calendar(segment: Segment, _seen: frozenset[int] = frozenset()) -> bool:
+    """Whether the segment's members can change only because a day passed: a condition
+    that compares with today, or membership of a segment that does."""
+    if segment.kind == SegmentKind.STATIC or segment.pk in _seen:
+        return False
+    try:
+        group = conditions.parse(segment.rules)
+    except ValidationFailed:  # rules that no longer validate select no one, every day alike
+        return False
+
+    def walk(node) -> bool:
+        for item in node.items:
+            if isinstance(item, conditions.Group):
+                if walk(item):
+                    return True
+                continue
+            field = conditions.get(item.field)
+            if field is not None and field.moves_with_calendar:
+                return True
+            if item.field == "segment":
+                ids = item.value if isinstance(item.value, list) else [item.value]
+                for other in Segment.objects.filter(pk__in=ids):
+                    if uses_calendar(other, _seen | {segment.pk}):
+                        return True
+        return False
+
+    return walk(group)
+
+
+def calendar_refresh(today: dt.date | None = None) -> dict[int, Drift]:
+    """The daily step for relative dates: the segments whose rules compare with today,
+    each refreshed set-based once per day of Japan (a segment marks the day it was last
+    brought in line with the calendar, so an hourly call does the work once, soon after
+    midnight). Segments without such a condition are left to the events. ``today``: the
+    day to evaluate for (the current day of Japan)."""
+    today = today or timezone.localdate()
+    context = conditions.Context(
+        today=today, now=timezone.make_aware(dt.datetime.combine(today, dt.time(12)))
+    )
+    changed = {}
+    for segment in Segment.objects.exclude(calendar_day=today).order_by("pk"):
+        if uses_calendar(segment):
+            drift = refresh_segment(segment.pk, reason=CALENDAR, context=context)
+            if not drift.clean:
+                changed[segment.pk] = drift
+        Segment.objects.filter(pk=segment.pk).update(calendar_day=today)
     return changed
 
 
 def full_check(*, fix: bool = True) -> dict[int, Drift]:
     """Every segment against its rules; the segments that had drifted, with how far.
-    Run daily (relative dates move: 「最終購入から90日以上」 changes with the calendar)."""
+    With the events and the calendar refresh in place it finds nothing to fix."""
     drifted = {}
     for segment_id in Segment.objects.order_by("pk").values_list("pk", flat=True):
-        drift = refresh_segment(segment_id, fix=fix)
+        drift = refresh_segment(segment_id, fix=fix, reason=CHECK)
         if not drift.clean:
             drifted[segment_id] = drift
     if drifted:
-        logger.info("segment full check fixed %s segments: %s", len(drifted), drifted)
+        logger.warning("segment full check fixed %s segments: %s", len(drifted), drifted)
     return drifted

@@ -14,7 +14,7 @@ from daifuku.core import audit
 from daifuku.core.errors import DomainError, ValidationFailed
 
 from .. import conditions
-from ..models import Segment, SegmentKind
+from ..models import Campaign, Segment, SegmentKind
 
 FIELDS = ("name", "description", "kind", "rules", "owner")
 
@@ -140,6 +140,15 @@ def delete_segment(*, actor, segment: Segment) -> None:
         raise DomainError(
             _("Other segments use this one: %(names)s. Change them first.")
             % {"names": "、".join(sorted(users))},
+            code="segment_in_use",
+            status=409,
+        )
+    campaigns = sorted(
+        Campaign.objects.filter(segment_id=segment.pk).values_list("name", flat=True)
+    )
+    if campaigns:  # a campaign keeps its audience's segment, sent or not (its statistics)
+        raise DomainError(
+            _("Mail campaigns use this segment: %(names)s.") % {"names": "、".join(campaigns)},
             code="segment_in_use",
             status=409,
         )

@@ -103,8 +103,14 @@ def ledger(rep, other_rep, admin, teams):
             method="form",
             evidence="申込書",
         )
-    tea = create_product(actor="test", data={"code": "TEA", "name": "煎茶", "unit_price": 1000})
-    cup = create_product(actor="test", data={"code": "CUP", "name": "湯呑み", "unit_price": 3000})
+    tea = create_product(
+        actor="test",
+        data={"code": "TEA", "name": "煎茶", "unit_price": 1000, "category": " お茶 "},
+    )
+    cup = create_product(
+        actor="test",
+        data={"code": "CUP", "name": "湯呑み", "unit_price": 3000, "category": "茶器"},
+    )
 
     def order(number, person, day, product, quantity=1):
         return record_order(

@@ -25,6 +25,10 @@ CASES = [
     (one("rank", "not_in", ["シルバー", "ブロンズ"]), {"健太"}),
     (one("rank", "not_set"), {"健太"}),
     (one("rank", "is_set"), {"花子", "一郎"}),
+    # ranks in their order (priority): シルバー above ブロンズ
+    (one("rank", "gte", "シルバー"), {"花子"}),
+    (one("rank", "gte", "ブロンズ"), {"花子", "一郎"}),
+    (one("rank", "lte", "ブロンズ"), {"一郎"}),
     # quintiles of two buyers (the tie rule of analytics.maths.rfm): the better one gets 3
     (one("rfm_r", "eq", 3), {"花子"}),  # the most recent buyer
     (one("rfm_r", "lte", 2), {"一郎"}),

@@ -40,6 +40,9 @@ class Quote(models.Model):
     total = models.BigIntegerField(_("total (yen)"))
     rounding = models.CharField(max_length=10, default="floor")
     notes = models.TextField(_("notes"), blank=True)
+    # The issuer as printed when the quote was issued (name, 〒, address, phone, 登録番号):
+    # the screen shows what the PDF says even after the organisation profile changes.
+    issuer = models.JSONField(default=dict, blank=True, editable=False)
     pdf = models.FileField(upload_to="sales/quotes/", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -29,6 +29,18 @@ def _next_number(year: int) -> int:
     return counter.last_number
 
 
+def issuer_snapshot(profile) -> dict[str, str]:
+    """The issuer's lines as printed on a quote issued now (kept on the quote: a later
+    change of the organisation profile does not rewrite an issued 見積書)."""
+    return {
+        "name": profile.name,
+        "postal_code": profile.postal_code_display if profile.postal_code else "",
+        "address": profile.address,
+        "phone": profile.phone,
+        "registration_number": profile.registration_number,
+    }
+
+
 def customer_name(deal: Deal) -> str:
     if deal.company_id:
         return f"{deal.company.display_name} 御中"  # type: ignore[union-attr]  # company_id is set
@@ -104,8 +116,9 @@ def issue_quote(*, actor, deal: Deal, notes: str = "", issued_on: dt.date | None
         notes=(notes or "").strip()[:2000],
         created_by=actor if is_user(actor) else None,
     )
-    quote.save()
     issuer = organization_profile()
+    quote.issuer = issuer_snapshot(issuer)
+    quote.save()
     quote.pdf.save(
         f"{quote.number}.pdf", ContentFile(render_quote_pdf(quote, current, issuer)), save=True
     )

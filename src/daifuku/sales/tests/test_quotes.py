@@ -303,6 +303,25 @@ def test_quote_page_shows_the_issuer_and_aligned_figures(rep, quoted_deal, issue
     assert '<th class="num">金額</th>' in html and '<td class="num">¥3,240</td>' in html
 
 
+def test_quote_page_keeps_the_issuer_it_was_issued_with(rep, quoted_deal, issuer, admin):
+    """The screen says what the PDF says: renaming the company or changing its registration
+    number afterwards does not rewrite an issued 見積書."""
+    from daifuku.accounts.services_organization import update_organization_profile
+
+    quote = services.issue_quote(actor=rep, deal=quoted_deal)
+    update_organization_profile(
+        actor=admin, data={"name": "株式会社新大福", "postal_code": "1500001"}
+    )
+    client = Client()
+    client.force_login(rep)
+    html = client.get(reverse("sales:quote", args=[quote.pk])).content.decode()
+    assert "株式会社大福商事" in html and NTA in html and "〒100-0005" in html
+    assert "株式会社新大福" not in html
+    later = services.issue_quote(actor=rep, deal=quoted_deal)
+    html = client.get(reverse("sales:quote", args=[later.pk])).content.decode()
+    assert "株式会社新大福" in html
+
+
 @pytest.mark.skipif(
     not os.environ.get("QUOTE_PDF_OUT"), reason="writes a sample PDF for a person to look at"
 )

@@ -34,11 +34,18 @@ def quote_issue(request, pk: int):
 def quote_detail(request, pk: int):
     from daifuku.accounts.selectors_organization import organization_profile
 
+    from ..services.quotes import issuer_snapshot
+
     quote = selectors.get_quote(request.user, pk)
     return render(
         request,
         "sales/quote.html",
-        {"quote": quote, "deal": quote.deal, "issuer": organization_profile()},
+        # quotes issued before the issuer was kept on them show today's profile
+        {
+            "quote": quote,
+            "deal": quote.deal,
+            "issuer": quote.issuer or issuer_snapshot(organization_profile()),
+        },
     )
 
 

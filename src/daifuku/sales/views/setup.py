@@ -47,6 +47,25 @@ def products(request):
 
 
 @login_required
+def product_edit(request, pk: int):
+    """Change a product on the price list (its category decides which 「購入した商品分類」
+    segments its buyers fall into)."""
+    _manager(request)
+    product = get_one(selectors.products_queryset(request.user, CHANGE), pk)
+    fields = ("code", "name", "unit_price", "tax_category", "unit", "category")
+    form = ProductForm(request.POST or None, initial={f: getattr(product, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form,
+            lambda: services.update_product(
+                actor=request.user, product=product, data=form.cleaned_data
+            ),
+        ):
+            return done(request, _("Product saved."), "sales:products")
+    return render(request, "sales/product_form.html", {"form": form, "product": product})
+
+
+@login_required
 def pipeline_setup(request):
     _manager(request)
     current = selectors.sales_settings()

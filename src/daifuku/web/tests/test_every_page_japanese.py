@@ -49,6 +49,8 @@ ALLOWED = {
     "JPEG",
     "English",
     "Google",
+    "Gmail",  # the bulk-sender rules of Gmail and Yahoo (brand names; marketing deliverability)
+    "Yahoo",
     "Shopify",  # the EC platform whose order webhook commerce takes (a brand name)
     "Outlook",
     "Web",
@@ -152,8 +154,9 @@ def routes():
 
 
 class _Text(HTMLParser):
-    # a textarea holds what the user wrote and <code> shows code (a mail template's source)
-    SKIP = {"script", "style", "textarea", "code"}
+    # code and samp hold literal text (a DNS record, a setting's name, a mail template's
+    # source), a textarea what the user wrote: not words to translate
+    SKIP = {"script", "style", "code", "samp", "textarea"}
     ATTRS = {"placeholder", "title", "aria-label", "alt"}
 
     def __init__(self):

@@ -35,9 +35,14 @@ class Command(BaseCommand):
         started = time.perf_counter()
         result = run_rebuild(as_of=as_of, recalibrate=not options["keep_cut_points"])
         seconds = time.perf_counter() - started
+        totals = result.pop("figure_totals", None)
         for entity, counts in result.items():
             self.stdout.write(
                 f"{entity}: {counts['customers']} customers, {counts['buyers']} buyers, "
                 f"{counts['rank_changes']} rank changes, {counts['removed']} removed"
+            )
+        if totals:
+            self.stdout.write(
+                f"analytics area: {totals['parts']} customer parts, {totals['totals']} totals"
             )
         self.stdout.write(f"done in {seconds:.2f} s")

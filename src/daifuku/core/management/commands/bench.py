@@ -1,4 +1,7 @@
-"""``daifuku bench [NAME …] --scale tiny|small|full [--database sqlite|postgres]``.
+"""``daifuku bench [NAME …] --scale tiny|small|medium|full [--database sqlite|postgres]``.
+
+``medium`` (200,000 people) is for the benchmarks that define it (``segments``): the
+largest scale the shared development machine runs in minutes.
 
 Benchmarks run against their own database (bench/data/bench-<scale>.sqlite3, or the
 PostgreSQL database ``daifuku_bench_<scale>``), never the data you work with; data that
@@ -21,7 +24,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("names", nargs="*")
-        parser.add_argument("--scale", default="small", choices=["tiny", "small", "full"])
+        parser.add_argument("--scale", default="small", choices=["tiny", "small", "medium", "full"])
         parser.add_argument("--database", default="sqlite", choices=["sqlite", "postgres"])
         parser.add_argument(
             "--postgres-url",

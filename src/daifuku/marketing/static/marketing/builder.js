@@ -208,7 +208,21 @@
         }, [summary, el("div", { class: "builder-choice-grid", role: "group", "aria-label": field.label }, boxes)]);
         return el("div", { class: "builder-cell builder-cell-wide" }, [el("span", { class: "builder-caption", text: L("Value") }), details]);
       }
-      if (field.kind === "choice") {
+      if (field.kind === "number" && LIST_OPS.includes(c.op)) {
+        // several numbers typed in one box: 「30, 40」
+        const listInput = el("input", {
+          id: id + "-value", type: "text", inputmode: "numeric",
+          value: Array.isArray(c.value) ? c.value.join(", ") : "", title: field.help || null,
+          oninput: (e) => {
+            c.value = e.target.value.split(/[,、\s]+/).filter((t) => t !== "").map(Number);
+            changed();
+          },
+        });
+        const listCell = labelled(id + "-value", L("Value"), listInput);
+        if (field.unit) listCell.appendChild(el("span", { class: "builder-unit", text: field.unit }));
+        return listCell;
+      }
+      if (field.kind === "choice" && c.op !== "contains") {
         const select = el("select", {
           id: id + "-value",
           onchange: (e) => { c.value = choiceValue(field, e.target.value); changed(); },
@@ -216,7 +230,7 @@
           ...field.choices.map((ch) => el("option", { value: String(ch.value), text: ch.label, selected: String(ch.value) === String(c.value) }))]);
         return labelled(id + "-value", L("Value"), select);
       }
-      const number = field.kind === "number";
+      const number = field.kind === "number";  // (a choice's "contains" takes text)
       const input = el("input", {
         id: id + "-value", type: number ? "number" : "text", inputmode: number ? "numeric" : null,
         min: number && field.minimum !== null ? field.minimum : null,

@@ -1,0 +1,24 @@
+"""Where the mail-law part plugs in (called from ``MarketingConfig.ready``): the unsubscribe
+headers and legal footer on every advertising mail, the pre-send check of the display
+items, the guard on consent evidence, and the settings hub's links."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    from django.db.models.signals import pre_delete
+
+    from daifuku.core import panels
+    from daifuku.customers.models import Consent
+
+    from .mailing import hooks, law
+    from .services.consent_retention import guard_consent_delete
+
+    # early: the footer exists before later hooks run (tracking should leave /m/u/ links alone)
+    hooks.register_compose_hook(law.add_unsubscribe, order=10)
+    hooks.register_preflight_check(law.legal_problems, order=10)
+    # a guard, not a reaction: the only way to stop every deletion path at once
+    pre_delete.connect(guard_consent_delete, sender=Consent, dispatch_uid="consent_retention")
+    panels.register(
+        "settings", "marketing/law/_settings_links.html", lambda request, obj: {}, order=65
+    )
