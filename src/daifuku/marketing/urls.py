@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import urls_campaigns
-from .views import feedback, law_settings, segments
+from .views import feedback, law_settings, mail_templates, personas, segments
 
 app_name = "marketing"
 
@@ -17,6 +17,18 @@ urlpatterns = [
     path("segments/<int:pk>/members/remove/", segments.list_remove, name="list-remove"),
     path("segments/<int:pk>/members/import/", segments.list_import, name="list-import"),
     path("segments/<int:pk>/members/pick/", segments.list_pick, name="list-pick"),
+    # mail templates and sender personas (docs/mail-templates.md)
+    path("templates/", mail_templates.template_list, name="templates"),
+    path("templates/new/", mail_templates.template_create, name="template-create"),
+    path("templates/preview/", mail_templates.template_preview, name="template-preview"),
+    path("templates/people/", mail_templates.preview_people, name="template-people"),
+    path("templates/test-send/", mail_templates.template_test_send, name="template-test-send"),
+    path("templates/<int:pk>/", mail_templates.template_edit, name="template-edit"),
+    path("templates/<int:pk>/delete/", mail_templates.template_delete, name="template-delete"),
+    path("personas/", personas.persona_list, name="personas"),
+    path("personas/new/", personas.persona_create, name="persona-create"),
+    path("personas/<int:pk>/", personas.persona_edit, name="persona-edit"),
+    path("personas/<int:pk>/delete/", personas.persona_delete, name="persona-delete"),
     path("deliverability/", feedback.deliverability, name="deliverability"),
     path("deliverability/dkim/", feedback.dkim_generate, name="dkim-generate"),
     path("deliverability/dkim/off/", feedback.dkim_off, name="dkim-off"),

@@ -154,8 +154,9 @@ def routes():
 
 
 class _Text(HTMLParser):
-    # code and samp hold literal text (a DNS record, a setting's name), not words to translate
-    SKIP = {"script", "style", "code", "samp"}
+    # code and samp hold literal text (a DNS record, a setting's name, a mail template's
+    # source), a textarea what the user wrote: not words to translate
+    SKIP = {"script", "style", "code", "samp", "textarea"}
     ATTRS = {"placeholder", "title", "aria-label", "alt"}
 
     def __init__(self):
