@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from daifuku.core.service_forms import ServiceForm
 
 from .models import AbMetric
+
+MERGE_FIELDS = ("display_name", "family_name", "given_name", "rank")
 
 BLANK = [("", "—")]
 
@@ -32,8 +35,6 @@ class CampaignForm(ServiceForm):
     )  # fmt: skip
     subject = forms.CharField(
         label=pgettext_lazy("mail", "Subject"), max_length=200, required=False,
-        help_text=_("Merge fields: {{ display_name }} (「田中 太郎 様」), {{ family_name }}, "
-                    "{{ given_name }}, {{ rank }}"),
     )  # fmt: skip
     html = forms.CharField(label=_("HTML body"), required=False,
                            widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}))  # fmt: skip
@@ -76,6 +77,11 @@ class CampaignForm(ServiceForm):
         self.fields["template"].choices = BLANK + list(templates)
         self.fields["persona"].choices = BLANK + list(personas)
         self.fields["topic"].choices = BLANK + list(topics)
+        # the merge fields are written as they are typed, in <code> (not words to translate)
+        self.fields["subject"].help_text = format_html(
+            _("Merge fields: {} (「田中 太郎 様」), {} (family name), {} (given name), {} (rank)"),
+            *(format_html("<code>{{{{ {} }}}}</code>", name) for name in MERGE_FIELDS),
+        )
 
     def service_data(self) -> dict:
         data = self.cleaned_data
