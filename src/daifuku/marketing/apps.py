@@ -9,7 +9,7 @@ class MarketingConfig(AppConfig):
 
     def ready(self) -> None:
         from daifuku.accounts.permissions import register_policy
-        from daifuku.core import audit_display, demo, events, schedule
+        from daifuku.core import audit_display, demo, events, schedule, workers
         from daifuku.customers import list_filters
 
         from . import conditions, jobs, permissions, reactions, selectors  # noqa: F401  (conditions register)
@@ -44,3 +44,7 @@ class MarketingConfig(AppConfig):
         schedule.every(
             jobs.FULL_CHECK_SECONDS, "marketing.segment_full_check", jobs.segment_full_check
         )
+        # the delivery engine: half-sent claims of stopped workers → unknown, stalled sends
+        # queued again (docs/mail-delivery.md)
+        schedule.every(jobs.DELIVERY_WATCH_SECONDS, "marketing.delivery_watch", jobs.delivery_watch)
+        workers.at_start(jobs.at_worker_start)

@@ -5,6 +5,12 @@ stored membership of segments current. Idempotent, taking ids.
   segment is created or its rules change;
 * ``refresh_customer_task(person_id)`` — enqueued by :mod:`.reactions` after an event about
   one person;
+* ``send_campaign_task(campaign_id)`` — sends a campaign's due deliveries (the delivery
+  engine, :mod:`.delivery`); queued by the campaign's send, it queues copies of itself so
+  ``DAIFUKU_MAIL_PARALLEL`` workers share the campaign, then itself again until nothing is
+  due (at the next retry's time when only retries wait);
+* ``delivery_watch()`` — every minute and when a worker starts: claims of stopped workers
+  become ``unknown``, finished campaigns are marked sent, stalled ones queued again;
 * ``segment_full_check()`` — the daily schedule entry (``marketing.segment_full_check``):
   every segment against its rules; with the event-driven updates in place (next step of
   issue 20: ``order.recorded``, ``touch.logged``, consent and rank changes call
@@ -16,12 +22,26 @@ so there is no import circle between services and jobs.
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
+from django.utils import timezone
 from django_tasks import task
 
+from daifuku.core.workers import jobs_need_a_worker
+
+from . import delivery
+from .delivery.claims import remember_worker
 from .services.memberships import Drift, full_check, refresh_person
 from .services.memberships import refresh_segment as _refresh_segment
 
 FULL_CHECK_SECONDS = 24 * 3600
+DELIVERY_WATCH_SECONDS = 60
+# a worker runs one campaign for this long, then queues it again (a stopping worker
+# finishes its run soon; other jobs get their turn)
+SEND_SLICE_SECONDS = 20.0
+# a retry due within this long is waited for in the run rather than queued
+WAIT_INLINE_SECONDS = 5.0
 
 
 def refresh_segment(segment_id: int) -> Drift:
@@ -44,3 +64,57 @@ def refresh_segment_task(segment_id: int) -> None:
 @task()
 def refresh_customer_task(person_id: int) -> None:
     refresh_customer(person_id)
+
+
+def send_campaign(campaign_id: int, spread: bool = True) -> dict:
+    """The body of :func:`send_campaign_task` (see the module's text)."""
+    queued = jobs_need_a_worker()
+    if spread and queued:
+        for _ in range(int(getattr(settings, "DAIFUKU_MAIL_PARALLEL", 2)) - 1):
+            send_campaign_task.enqueue(campaign_id, spread=False)
+    while True:
+        report = delivery.send_pending(
+            campaign_id, time_budget=SEND_SLICE_SECONDS if queued else None
+        )
+        wait = (
+            (report.next_due - timezone.now()).total_seconds()
+            if report.next_due is not None
+            else None
+        )
+        if report.more or wait is None or wait > WAIT_INLINE_SECONDS:
+            break
+        time.sleep(max(0.0, wait))
+    if queued and report.more:
+        send_campaign_task.enqueue(campaign_id, spread=False)
+    elif queued and report.next_due is not None:
+        send_campaign_task.using(run_after=report.next_due).enqueue(campaign_id, spread=False)
+    return {
+        "sent": report.sent,
+        "deferred": report.deferred,
+        "failed": report.failed,
+        "unknown": report.unknown,
+        "recovered": report.recovered,
+        "finished": report.finished,
+    }
+
+
+def delivery_watch() -> list[int]:
+    """The schedule's and a starting worker's look after the delivery engine: returns the
+    campaigns queued again."""
+    delivery.recover_stale_claims()
+    delivery.finish_done_campaigns()
+    resumed = delivery.campaigns_to_resume()
+    for campaign_id in resumed:
+        send_campaign_task.enqueue(campaign_id)
+    return resumed
+
+
+def at_worker_start(worker_id: str) -> None:
+    """A worker starts: its claims carry its id; a predecessor's claims are recovered."""
+    remember_worker(worker_id)
+    delivery_watch()
+
+
+@task(queue_name="mail")
+def send_campaign_task(campaign_id: int, spread: bool = True) -> dict:
+    return send_campaign(campaign_id, spread)
