@@ -74,7 +74,12 @@ def send_campaign(campaign_id: int, spread: bool = True) -> dict:
             send_campaign_task.enqueue(campaign_id, spread=False)
     while True:
         report = delivery.send_pending(
-            campaign_id, time_budget=SEND_SLICE_SECONDS if queued else None
+            campaign_id,
+            time_budget=SEND_SLICE_SECONDS if queued else None,
+            # a worker died sending this campaign: its job died with it, queue a successor
+            on_recovered=(lambda _n: send_campaign_task.enqueue(campaign_id, spread=False))
+            if queued
+            else None,
         )
         wait = (
             (report.next_due - timezone.now()).total_seconds()
@@ -101,11 +106,14 @@ def send_campaign(campaign_id: int, spread: bool = True) -> dict:
 def delivery_watch() -> list[int]:
     """The schedule's and a starting worker's look after the delivery engine: returns the
     campaigns queued again."""
-    delivery.recover_stale_claims()
+    died_sending = delivery.recover()  # their jobs died with them: queue successors
     delivery.finish_done_campaigns()
-    resumed = delivery.campaigns_to_resume()
+    resumed = sorted(set(delivery.campaigns_to_resume()) | set(died_sending))
     for campaign_id in resumed:
-        send_campaign_task.enqueue(campaign_id)
+        if campaign_id in died_sending:
+            send_campaign_task.enqueue(campaign_id, spread=False)
+        else:
+            send_campaign_task.enqueue(campaign_id)
     return resumed
 
 

@@ -25,7 +25,7 @@ import socket
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
@@ -129,32 +129,45 @@ def gone(claimers: Iterable[str], now: dt.datetime) -> set[str]:
     return out
 
 
-def recover_stale_claims(campaign_id: int | None = None, now: dt.datetime | None = None) -> int:
+def recover(campaign_id: int | None = None, now: dt.datetime | None = None) -> dict[int, int]:
     """Turn the ``sending`` rows of workers that are gone into ``unknown`` (never resent);
-    returns how many. Run when a worker starts, by the schedule, and before each run of
-    the engine over a campaign."""
+    how many per campaign. Run when a worker starts, by the schedule, and before each run
+    of the engine over a campaign."""
     now = now or timezone.now()
     sending = Delivery.objects.filter(status=DeliveryStatus.SENDING)
     if campaign_id is not None:
         sending = sending.filter(campaign_id=campaign_id)
     claimers = set(sending.values_list("claimed_by", flat=True).distinct())
     if not claimers:
-        return 0
+        return {}
     dead = gone(claimers, now)
-    foreign = {
-        c
-        for c in claimers - dead
-        if not WorkerHeartbeat.objects.filter(worker_id=c).exists() and _host_and_pid(c)[0] != _HOST
-    }
-    stale = (
+    beating = set(
+        WorkerHeartbeat.objects.filter(worker_id__in=list(claimers)).values_list(
+            "worker_id", flat=True
+        )
+    )
+    foreign = {c for c in claimers - dead - beating if _host_and_pid(c)[0] != _HOST}
+    stale = sending.filter(
         Q(claimed_by__in=list(dead))
         | Q(claimed_by__in=list(foreign), claimed_at__lt=now - FOREIGN_GRACE)
         | Q(claimed_at__lt=now - CLAIM_MAX_AGE)
     )
-    count = sending.filter(stale).update(
-        status=DeliveryStatus.UNKNOWN,
-        response="unknown: the worker stopped while this mail was being sent; not resent",
-    )
-    if count:
-        logger.warning("%s deliveries of stopped workers marked unknown (never resent)", count)
-    return count
+    found: dict[int, int] = {}
+    with transaction.atomic():
+        for row in stale.values("campaign_id").annotate(n=Count("id")).order_by():
+            found[row["campaign_id"]] = row["n"]
+        if found:
+            stale.update(
+                status=DeliveryStatus.UNKNOWN,
+                response="unknown: the worker stopped while this mail was being sent; not resent",
+            )
+    if found:
+        logger.warning(
+            "%s deliveries of stopped workers marked unknown (never resent)", sum(found.values())
+        )
+    return found
+
+
+def recover_stale_claims(campaign_id: int | None = None, now: dt.datetime | None = None) -> int:
+    """:func:`recover`, counted."""
+    return sum(recover(campaign_id, now).values())

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,6 +43,7 @@ from .watch import SENDABLE
 logger = logging.getLogger(__name__)
 
 MOST_DELAY = dt.timedelta(hours=6)
+RECOVER_EVERY = 2.0
 ACTIVE = (DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.DEFERRED)
 FIELDS = ["status", "attempts", "next_attempt_at", "sent_at", "message_id", "response"]
 
@@ -140,16 +142,29 @@ def send_pending(
     batch_size: int | None = None,
     time_budget: float | None = None,
     session: smtp.Session | None = None,
+    on_recovered: Callable[[int], object] | None = None,
 ) -> RunReport:
-    """Send the campaign's due deliveries (see the module); what was done."""
+    """Send the campaign's due deliveries (see the module); what was done. Every
+    :data:`RECOVER_EVERY` seconds the claims of workers that died sending this campaign
+    are turned ``unknown``, and ``on_recovered(count)`` told (the job queues a successor
+    to the dead worker's lost job)."""
     worker_id = worker_id or claims.current_worker()
-    report = RunReport(recovered=claims.recover_stale_claims(campaign_id))
+    report = RunReport()
+
+    def recover() -> None:
+        found = claims.recover_stale_claims(campaign_id)
+        if found:
+            report.recovered += found
+            if on_recovered is not None:
+                on_recovered(found)
+
+    recover()
     campaign = Campaign.objects.select_related("template", "persona").filter(pk=campaign_id).first()
     if campaign is None or campaign.status not in SENDABLE:
         return report  # a draft, a scheduled send not yet due, a cancelled campaign
     size = int(batch_size or knob("BATCH", 100))
     flush_every = max(1, int(knob("FLUSH", 50)))
-    started = time.monotonic()
+    started = recovered_at = time.monotonic()
     renderer = CampaignRenderer(campaign)
     throttle = throttle_for_share()
     own_session = session is None
@@ -163,6 +178,9 @@ def send_pending(
                 break
             if not Campaign.objects.filter(pk=campaign_id, status__in=SENDABLE).exists():
                 break  # cancelled while being sent: the rest stays pending
+            if time.monotonic() - recovered_at > RECOVER_EVERY:
+                recovered_at = time.monotonic()
+                recover()
             ids = claims.claim_batch(campaign_id, worker_id, size)
             if not ids:
                 break
