@@ -384,6 +384,18 @@ class WorkerSite:
         with sqlite3.connect(self.data_dir / "daifuku.sqlite3", timeout=30) as db:
             return db.execute(sql.replace("%s", "?"), params).fetchall()
 
+    def execute(self, sql: str, params: list) -> None:
+        from django.db import connection
+
+        if self.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+            return
+        import sqlite3
+
+        with sqlite3.connect(self.data_dir / "daifuku.sqlite3", timeout=30) as db:
+            db.execute(sql.replace("%s", "?"), params)
+
     def statuses(self, campaign_id: int) -> dict[str, int]:
         return dict(
             self.rows(
@@ -399,3 +411,55 @@ class WorkerSite:
                 raise AssertionError(f"timed out waiting for {what}")
             time.sleep(0.2)
         return found
+
+
+def sending_pids(site: WorkerSite) -> set[int]:
+    """The processes holding claimed deliveries now (a claim names ``host-pid-random``)."""
+    rows = site.rows(
+        "SELECT DISTINCT claimed_by FROM marketing_delivery WHERE status = 'sending'", []
+    )
+    return {int(who.rsplit("-", 2)[1]) for (who,) in rows if who.count("-") >= 2}
+
+
+def finished(site: WorkerSite, campaign_id: int) -> dict[str, int] | None:
+    """The campaign's counts by status once nothing is pending, being sent or waiting."""
+    counts = site.statuses(campaign_id)
+    active = sum(counts.get(s, 0) for s in ("pending", "sending", "deferred"))
+    return counts if not active else None
+
+
+def kill_rounds(
+    site: WorkerSite,
+    handler: CountingHandler,
+    campaign_id: int,
+    recipients: int,
+    kills: int,
+    *,
+    seed: int,
+    logs: Path,
+) -> int:
+    """``kill -9`` a worker ``kills`` times at seeded points of the campaign's progress
+    (messages at the server), each time one that holds a claimed batch while another
+    sends on, and start a new worker after each; returns how many were killed."""
+    chance = random.Random(seed)
+    workers = {w.pid: w for w in site.workers if w.poll() is None}
+    points = sorted(int(recipients * chance.uniform(0.05, 0.8)) for _ in range(kills))
+    already = len(handler.ids)
+    killed = 0
+    for point in points:
+        site.wait_until(lambda p=point: len(handler.ids) - already >= p, 600, "progress")
+        victim = None
+        while victim is None and finished(site, campaign_id) is None:
+            sending = sorted(pid for pid in sending_pids(site) if pid in workers)
+            late = len(handler.ids) - already > 0.9 * recipients
+            if len(sending) >= 2 or (sending and late):
+                victim = workers.pop(chance.choice(sending))
+            time.sleep(0.02)
+        if victim is None:
+            break
+        victim.send_signal(signal.SIGKILL)
+        victim.wait()
+        killed += 1
+        worker = site.start_worker(logs / f"worker-after-kill-{killed}.log")
+        workers[worker.pid] = worker
+    return killed

@@ -11,10 +11,6 @@ The bigger runs (10,000 recipients, 50 kills) are in ``bench/bench_mail_delivery
 
 from __future__ import annotations
 
-import random
-import signal
-import time
-
 import pytest
 
 from daifuku.marketing.delivery.tests import harness
@@ -30,9 +26,7 @@ FAST_RETRIES = {
 
 
 def _done(site: harness.WorkerSite, campaign_id: int):
-    counts = site.statuses(campaign_id)
-    active = sum(counts.get(s, 0) for s in ("pending", "sending", "deferred"))
-    return counts if not active else None
+    return harness.finished(site, campaign_id)
 
 
 def _sent_ids(site, campaign_id) -> dict[str, str]:
@@ -42,14 +36,6 @@ def _sent_ids(site, campaign_id) -> dict[str, str]:
             [campaign_id],
         )
     )
-
-
-def _sending_pids(site) -> set[int]:
-    """The processes holding claimed deliveries now (a claim names ``host-pid-random``)."""
-    rows = site.rows(
-        "SELECT DISTINCT claimed_by FROM marketing_delivery WHERE status = 'sending'", []
-    )
-    return {int(who.rsplit("-", 2)[1]) for (who,) in rows if who.count("-") >= 2}
 
 
 @pytest.fixture
@@ -105,25 +91,12 @@ def test_workers_killed_mid_send_leave_unknown_never_duplicates(counting, tmp_pa
     site = harness.WorkerSite(tmp_path, port, **FAST_RETRIES)
     recipients, kills = 1500, 4
     campaign_id = site.make_campaign(recipients, people=0)
-    chance = random.Random(20)
-    killed = 0
     try:
-        workers = {}
         for n in range(4):  # several sending: a kill never stops the campaign
-            worker = site.start_worker(tmp_path / f"worker-{n}.log")
-            workers[worker.pid] = worker
-        site.wait_until(lambda: len(handler.ids) > 50, 60, "the first messages")
-        while killed < kills and _done(site, campaign_id) is None:
-            time.sleep(chance.uniform(0.2, 0.8))
-            sending = sorted(pid for pid in _sending_pids(site) if pid in workers)
-            if len(sending) < 2:
-                continue  # kill only while another worker sends on
-            victim = workers.pop(chance.choice(sending))
-            victim.send_signal(signal.SIGKILL)  # mid-send: it holds a claimed batch
-            victim.wait()
-            killed += 1
-            worker = site.start_worker(tmp_path / f"worker-{3 + killed}.log")
-            workers[worker.pid] = worker
+            site.start_worker(tmp_path / f"worker-{n}.log")
+        killed = harness.kill_rounds(
+            site, handler, campaign_id, recipients, kills, seed=20, logs=tmp_path
+        )
         counts = site.wait_until(lambda: _done(site, campaign_id), 120, "the campaign to end")
     finally:
         site.stop_workers()
