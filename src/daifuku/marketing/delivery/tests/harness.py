@@ -331,23 +331,37 @@ class WorkerSite:
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout
 
-    def make_campaign(self, recipients: int, **options) -> int:
+    def make_campaign(self, recipients: int, *, enqueue: bool = True, **options) -> int:
+        """A campaign being sent (:func:`make_campaign`), its job queued unless told not
+        to; one subprocess for both (each costs a Django start)."""
         out = self.script(
             "import json, sys\n"
             "from daifuku.marketing.delivery.tests import harness\n"
+            "from daifuku.marketing.jobs import send_campaign_task\n"
             "harness.no_limits()\n"
-            "print(harness.make_campaign(int(sys.argv[1]), **json.loads(sys.argv[2])))\n",
+            "campaign_id = harness.make_campaign(int(sys.argv[1]), **json.loads(sys.argv[2]))\n"
+            "if sys.argv[3] == '1':\n"
+            "    send_campaign_task.enqueue(campaign_id)\n"
+            "print(campaign_id)\n",
             str(recipients),
             json.dumps(options),
+            "1" if enqueue else "0",
         )
         return int(out.split()[-1])
 
-    def enqueue(self, campaign_id: int) -> None:
-        self.script(
-            "import sys\nfrom daifuku.marketing.jobs import send_campaign_task\n"
-            "send_campaign_task.enqueue(int(sys.argv[1]))\n",
+    def enqueue(self, campaign_id: int) -> float:
+        """Start sending a campaign made with ``status="scheduled"`` (so no worker's watch
+        took it up before): it becomes ``sending`` and its job is queued; returns when."""
+        out = self.script(
+            "import sys, time\n"
+            "from daifuku.marketing.jobs import send_campaign_task\n"
+            "from daifuku.marketing.models import Campaign\n"
+            "Campaign.objects.filter(pk=int(sys.argv[1])).update(status='sending')\n"
+            "send_campaign_task.enqueue(int(sys.argv[1]))\n"
+            "print(time.time())\n",
             str(campaign_id),
         )
+        return float(out.split()[-1])
 
     def start_worker(self, log: Path) -> subprocess.Popen:
         with open(log, "ab") as out:
