@@ -14,6 +14,7 @@ class MarketingConfig(AppConfig):
 
         from . import conditions, jobs, permissions, reactions, selectors  # noqa: F401  (conditions register)
         from . import demo as marketing_demo
+        from .demo_mail import add_demo_mail
         from .models import Segment, SegmentMembership, StaticMember
         from .services.merge import on_customer_merging
 
@@ -21,11 +22,15 @@ class MarketingConfig(AppConfig):
         register_policy(StaticMember, permissions.static_member_policy)
         register_policy(SegmentMembership, permissions.static_member_policy)
         audit_display.register("marketing.segment", visible=permissions.segment_entries_visible)
+        # mail templates and personas: read by everyone who sees them (everyone)
+        for model in ("marketing.mailtemplate", "marketing.persona"):
+            audit_display.register(model, visible=permissions.segment_entries_visible)
         # the customer list (and its export) narrowed to a segment: /customers/?segment=<id>
         list_filters.register("segment", selectors.narrowing_for, selectors.segment_label)
         # people chosen on the customer list put onto a fixed list: /customers/?add_to=<id>
         list_filters.register_selection("add_to", selectors.selection_for)
         demo.register("marketing.segments", marketing_demo.add_demo_segments)
+        demo.register("marketing.mail_templates", add_demo_mail)
         # one person re-evaluated against every segment after an event about them
         for name in (
             "customer.created",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import segments
+from .views import mail_templates, personas, segments
 
 app_name = "marketing"
 
@@ -16,4 +16,16 @@ urlpatterns = [
     path("segments/<int:pk>/members/remove/", segments.list_remove, name="list-remove"),
     path("segments/<int:pk>/members/import/", segments.list_import, name="list-import"),
     path("segments/<int:pk>/members/pick/", segments.list_pick, name="list-pick"),
+    # mail templates and sender personas (docs/mail-templates.md)
+    path("templates/", mail_templates.template_list, name="templates"),
+    path("templates/new/", mail_templates.template_create, name="template-create"),
+    path("templates/preview/", mail_templates.template_preview, name="template-preview"),
+    path("templates/people/", mail_templates.preview_people, name="template-people"),
+    path("templates/test-send/", mail_templates.template_test_send, name="template-test-send"),
+    path("templates/<int:pk>/", mail_templates.template_edit, name="template-edit"),
+    path("templates/<int:pk>/delete/", mail_templates.template_delete, name="template-delete"),
+    path("personas/", personas.persona_list, name="personas"),
+    path("personas/new/", personas.persona_create, name="persona-create"),
+    path("personas/<int:pk>/", personas.persona_edit, name="persona-edit"),
+    path("personas/<int:pk>/delete/", personas.persona_delete, name="persona-delete"),
 ]

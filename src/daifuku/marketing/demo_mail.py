@@ -1,0 +1,74 @@
+"""Demo mail templates and sender personas for ``daifuku demo`` (seed 003): 「スタッフ さき」
+writes to customers up to their 20s, 「店長 山田」 to everyone else, and an autumn mail with
+a block only ゴールド members see and one for first-time buyers."""
+
+from __future__ import annotations
+
+from .models import MailTemplate, Persona
+from .services.mail_templates import create_template
+from .services.personas import create_persona
+
+AUTUMN_HTML = """<style>
+  .box { font-family: sans-serif; max-width: 600px; margin: 0 auto; color: #333; line-height: 1.7; }
+  .gold { background: #fdf6e3; padding: 12px; border-left: 4px solid #b8860b; }
+  .button { display: inline-block; padding: 8px 16px; background: #b22222; color: #fff; text-decoration: none; }
+</style>
+<div class="box">
+  <p>{{ display_name }}</p>
+  <p>いつも大福茶舗をご利用いただき、ありがとうございます。今年も秋の新茶が入荷しました。</p>
+  {% rank "ゴールド" %}<p class="gold">ゴールド会員さまには、一般販売の3日前から先行でご案内しております。</p>{% endrank %}
+  {% buyer "first" %}<p>先日は初めてのご購入、ありがとうございました。{{ last_product }}はいかがでしたか。</p>{% endbuyer %}
+  {% if recommendations %}<p>{{ given_name }}さまへのおすすめ</p>
+  <ul>{% for item in recommendations %}<li>{{ item.name }}（{{ item.price }}）</li>{% endfor %}</ul>{% endif %}
+  <p><a class="button" href="https://shop.example.jp/autumn">秋の新茶を見る</a></p>
+  <p>{{ signature }}</p>
+</div>
+"""
+AUTUMN_TEXT = """{{ display_name }}
+
+いつも大福茶舗をご利用いただき、ありがとうございます。今年も秋の新茶が入荷しました。
+{% rank "ゴールド" %}ゴールド会員さまには、一般販売の3日前から先行でご案内しております。
+{% endrank %}
+https://shop.example.jp/autumn
+
+{{ signature }}
+"""
+
+
+def add_demo_mail(context) -> str:
+    actor = context.users.get("admin") or "daifuku demo"
+    made = 0
+    if not Persona.objects.exists():
+        create_persona(
+            actor=actor,
+            data={
+                "name": "店長",
+                "from_name": "大福茶舗 店長 山田",
+                "signature_text": "大福茶舗 店長 山田 一郎\nTEL 03-0000-0000",
+                "is_default": True,
+            },
+        )
+        create_persona(
+            actor=actor,
+            data={
+                "name": "スタッフ さき",
+                "from_name": "大福茶舗 スタッフ さき",
+                "signature_text": "大福茶舗 スタッフ さき\nお気軽にご返信ください♪",
+                "age_bands": ["10s", "20s"],
+                "sort_order": 1,
+            },
+        )
+        made += 2
+    if not MailTemplate.objects.filter(name="秋の新茶のご案内").exists():
+        create_template(
+            actor=actor,
+            data={
+                "name": "秋の新茶のご案内",
+                "subject": "{{ display_name }}へ 秋の新茶のご案内",
+                "html": AUTUMN_HTML,
+                "text": AUTUMN_TEXT,
+                "is_advertising": True,
+            },
+        )
+        made += 1
+    return f"{made} mail templates and personas"
