@@ -244,30 +244,63 @@ def _send_batch(
                 done.append(row)
                 report.failed += 1
         sendable = [row for row in rows if row.pk in untried]
-        connection_down = False
-        for row in interleave(sendable, lambda r: r.domain, throttle):
+        ready = (
+            _compose(row, contexts.get(row.person_id or 0, {}), renderer)
+            for row in interleave(sendable, lambda r: r.domain, throttle)
+        )
+        current = next(ready, None)
+        while current is not None:
+            following = next(ready, None)  # composed ahead: its envelope rides along
             now = timezone.now()
-            if connection_down:
-                outcome = smtp.Outcome(smtp.NOT_SENT, 0, "no connection to the SMTP server")
-            else:
-                outcome = _send_one(row, contexts.get(row.person_id or 0, {}), renderer, session)
-                if outcome.kind == smtp.NOT_SENT:  # once more on a fresh connection
-                    outcome = _send_one(
-                        row, contexts.get(row.person_id or 0, {}), renderer, session
-                    )
-                    connection_down = outcome.kind == smtp.NOT_SENT
+            outcome = current.send(session, following)
+            if outcome.kind == smtp.NOT_SENT:  # once more, on a fresh connection
+                outcome = current.send(session, None)
+            row = current.row
             untried.discard(row.pk)
             report.add(apply(row, outcome, now))
             done.append(row)
             if len(done) >= flush_every:
                 write(done)
+            if outcome.kind == smtp.NOT_SENT:  # the server cannot be reached: retry later
+                down = smtp.Outcome(smtp.NOT_SENT, 0, "no connection to the SMTP server")
+                for row in [following.row] if following else []:
+                    untried.discard(row.pk)
+                    report.add(apply(row, down, now))
+                    done.append(row)
+                for row in [r for r in sendable if r.pk in untried]:
+                    untried.discard(row.pk)
+                    report.add(apply(row, down, now))
+                    done.append(row)
+                break
+            current = following
     finally:
         write(done)
         if untried:  # an error stopped the batch: what was not tried goes back
             claims.release(untried, worker_id)
 
 
-def _send_one(row: Delivery, context: dict, renderer: CampaignRenderer, session: smtp.Session):
+@dataclass
+class _Ready:
+    """One delivery composed and encoded, or the reason it could not be."""
+
+    row: Delivery
+    sender: str = ""
+    recipient: str = ""
+    data: bytes = b""
+    failure: smtp.Outcome | None = None
+
+    def send(self, session: smtp.Session, following: _Ready | None) -> smtp.Outcome:
+        if self.failure is not None:
+            return self.failure
+        then = (
+            (following.sender, following.recipient)
+            if following is not None and following.failure is None
+            else None
+        )
+        return session.send(self.sender, self.recipient, self.data, then=then)
+
+
+def _compose(row: Delivery, context: dict, renderer: CampaignRenderer) -> _Ready:
     try:
         mail = renderer.outgoing(row, context)
         msgid = message_id(row.token, mail.from_email)
@@ -275,8 +308,9 @@ def _send_one(row: Delivery, context: dict, renderer: CampaignRenderer, session:
         data = hooks.finish_bytes(renderer.shape.encode(mail, msgid=msgid, now=time.time()), mail)
     except Exception as error:  # a template or hook that cannot make this mail
         logger.exception("delivery %s could not be composed", row.pk)
-        return smtp.Outcome(smtp.FAILED, 0, f"could not be composed: {error}"[:500])
-    return session.send(mail.envelope_from or mail.from_email, mail.email, data)
+        failure = smtp.Outcome(smtp.FAILED, 0, f"could not be composed: {error}"[:500])
+        return _Ready(row, failure=failure)
+    return _Ready(row, mail.envelope_from or mail.from_email, mail.email, data)
 
 
 def _after_run(campaign_id: int, report: RunReport) -> None:

@@ -16,22 +16,8 @@ from django.conf import settings
 from ..mailing import hooks
 from ..mailing.hooks import OutgoingMail
 from ..models import Campaign, CampaignVariant, Delivery, MailSettings, Persona
+from ..templating import compile_mail, persona_chooser, persona_context, recipient_contexts
 from .mime import MessageShape
-
-try:  # the template engine (marketing.templating) — the stand-in below until it is merged
-    from ..templating import (  # type: ignore[attr-defined]
-        compile_mail,
-        persona_chooser,
-        persona_context,
-        recipient_contexts,
-    )
-except ImportError:  # pragma: no cover - replaced at merge
-    from ._standin import (  # type: ignore[assignment]
-        compile_mail,
-        persona_chooser,
-        persona_context,
-        recipient_contexts,
-    )
 
 
 def render_for(delivery: Delivery, compiled: Any, context: dict) -> Any:

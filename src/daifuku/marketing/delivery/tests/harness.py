@@ -118,7 +118,8 @@ class CountingHandler:
     """aiosmtpd handler: counts each accepted message by its Message-ID; refuses a seeded
     share of transactions with 421 (at RCPT) or 454 (after DATA)."""
 
-    def __init__(self, refuse: float = 0.0, seed: int = 20) -> None:
+    def __init__(self, refuse: float = 0.0, seed: int = 20, pipelining: bool = True) -> None:
+        self.pipelining = pipelining
         self.refuse = refuse
         self.random = random.Random(seed)
         self.ids: collections.Counter[str] = collections.Counter()
@@ -126,6 +127,13 @@ class CountingHandler:
         self.messages: list[bytes] = []
         self.keep = False
         self.lock = threading.Lock()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        """Offer PIPELINING as Postfix does (aiosmtpd reads pipelined commands in order)."""
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse and self.random.random() < self.refuse / 2:

@@ -24,8 +24,8 @@ class Scripted(harness.CountingHandler):
     always, ``perm…`` 550, ``lost…`` connection dropped after the message was received,
     ``flaky…`` connection dropped at RCPT the first time."""
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, pipelining: bool):
+        super().__init__(pipelining=pipelining)
         self.keep = True
         self.seen: dict[str, int] = {}
         self.envelopes: list[tuple[str, list[str]]] = []
@@ -54,10 +54,10 @@ class Scripted(harness.CountingHandler):
         return answer
 
 
-@pytest.fixture
-def smtp_server(settings):
+@pytest.fixture(params=[True, False], ids=["pipelining", "one-command-at-a-time"])
+def smtp_server(settings, request):
     harness.require_aiosmtpd()
-    handler = Scripted()
+    handler = Scripted(pipelining=request.param)
     with harness.SmtpServer(handler) as server:
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
         settings.DAIFUKU_MAIL_RETRY_SECONDS = 60
@@ -70,7 +70,13 @@ def unlimited():
     harness.no_limits()
 
 
-def test_every_recipient_gets_exactly_one_message(smtp_server, unlimited):
+def test_every_recipient_gets_exactly_one_message(smtp_server, unlimited, settings):
+    from daifuku.marketing.delivery import smtp
+
+    probe = smtp.Session("127.0.0.1", settings.EMAIL_PORT)
+    probe.open()
+    assert probe.pipelining is smtp_server.pipelining  # both ways are exercised
+    probe.close()
     campaign_id = harness.make_campaign(40, people=30)
     report = send_pending(campaign_id, batch_size=7)
     assert (report.sent, report.deferred, report.failed, report.unknown) == (40, 0, 0, 0)
