@@ -19,6 +19,7 @@ loop; first message of 1,000,000 recipients in ≤ 10 s; faults: 0 lost, 0 dupli
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -36,6 +37,7 @@ FAULT_SETTINGS = {
     "DAIFUKU_MAIL_MAX_ATTEMPTS": "12",
     "DAIFUKU_MAIL_BATCH": "50",
     "DAIFUKU_MAIL_FLUSH": "20",
+    "DAIFUKU_MAIL_PARALLEL": "3",
 }
 
 
@@ -208,11 +210,14 @@ def run(scale: str) -> list[common.Result]:
         raise RuntimeError(f"{harness.SMTP_SINK} is missing (Debian's postfix package)")
     recipients, naive_n, first_n, fault_n, kill_n, kills = SIZES[scale]
     workdir = Path(tempfile.mkdtemp(prefix="daifuku-bench-mail-"))
-    with harness.SmtpSink() as sink:
-        site = harness.WorkerSite(workdir / "sink", sink.port)
-        ours = _throughput(site, workdir, recipients, first_n)
-        naive = _naive(sink.port, naive_n)
-    faults = _faults(workdir, fault_n, kill_n, kills)
+    try:
+        with harness.SmtpSink() as sink:
+            site = harness.WorkerSite(workdir / "sink", sink.port)
+            ours = _throughput(site, workdir, recipients, first_n)
+            naive = _naive(sink.port, naive_n)
+        faults = _faults(workdir, fault_n, kill_n, kills)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     ratio = round(ours["per_s"] / naive["per_s"], 2)
     where = f"{connection.vendor}, 2 workers, smtp-sink on loopback"
     return [

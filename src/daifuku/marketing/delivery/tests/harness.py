@@ -473,8 +473,7 @@ def kill_rounds(
         victim = None
         while victim is None and finished(site, campaign_id) is None:
             sending = sorted(pid for pid in sending_pids(site) if pid in workers)
-            late = len(handler.ids) - already > 0.9 * recipients
-            if len(sending) >= 2 or (sending and late):
+            if len(sending) >= 2:
                 victim = workers.pop(chance.choice(sending))
             time.sleep(0.02)
         if victim is None:

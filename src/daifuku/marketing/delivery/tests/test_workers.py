@@ -88,12 +88,12 @@ def test_five_percent_refused_nothing_lost_nothing_twice(counting, tmp_path):
 @pytest.mark.parametrize("counting", [0.05], indirect=True)
 def test_workers_killed_mid_send_leave_unknown_never_duplicates(counting, tmp_path):
     handler, port = counting
-    site = harness.WorkerSite(tmp_path, port, **FAST_RETRIES)
-    recipients, kills = 1500, 4
-    campaign_id = site.make_campaign(recipients, people=0)
+    site = harness.WorkerSite(tmp_path, port, **FAST_RETRIES, DAIFUKU_MAIL_PARALLEL="3")
+    recipients, kills = 1500, 3
     try:
-        for n in range(4):  # several sending: a kill never stops the campaign
+        for n in range(5):  # several sending: a kill never stops the campaign
             site.start_worker(tmp_path / f"worker-{n}.log")
+        campaign_id = site.make_campaign(recipients, people=0)
         killed = harness.kill_rounds(
             site, handler, campaign_id, recipients, kills, seed=20, logs=tmp_path
         )
