@@ -172,7 +172,14 @@ def _faults(workdir: Path, refusal_recipients: int, kill_recipients: int, kills:
         for n in range(2):
             site.start_worker(workdir / f"fault-worker-{2 + n}.log")
         done = harness.kill_rounds(
-            site, handler, campaign_id, kill_recipients, kills, seed=20, logs=workdir
+            site,
+            handler,
+            campaign_id,
+            kill_recipients,
+            kills,
+            seed=20,
+            logs=workdir,
+            already=len(before),
         )
         counts = site.wait_until(lambda: _finished(site, campaign_id), 3_600, "the campaign")
         site.stop_workers()

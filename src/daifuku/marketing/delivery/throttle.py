@@ -41,7 +41,8 @@ class TokenBucket:
         if self.rate <= 0:
             return 0.0
         self._refill(self.clock())
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+        # a hair short of a token (float rounding after an exact wait) counts as one
+        return 0.0 if self.tokens >= 1 - 1e-6 else (1 - self.tokens) / self.rate
 
     def take(self) -> None:
         if self.rate > 0:
@@ -99,4 +100,4 @@ def interleave(
             if not queue:
                 del queues[domain]
         if not sent_any:
-            sleep(shortest)
+            sleep(max(shortest, 0.0005))

@@ -459,17 +459,22 @@ def kill_rounds(
     *,
     seed: int,
     logs: Path,
+    already: int = 0,
 ) -> int:
     """``kill -9`` a worker ``kills`` times at seeded points of the campaign's progress
     (messages at the server), each time one that holds a claimed batch while another
-    sends on, and start a new worker after each; returns how many were killed."""
+    sends on, and start a new worker after each; returns how many were killed.
+    ``already``: messages the server had before this campaign began."""
     chance = random.Random(seed)
     workers = {w.pid: w for w in site.workers if w.poll() is None}
     points = sorted(int(recipients * chance.uniform(0.05, 0.8)) for _ in range(kills))
-    already = len(handler.ids)
     killed = 0
     for point in points:
-        site.wait_until(lambda p=point: len(handler.ids) - already >= p, 600, "progress")
+        site.wait_until(
+            lambda p=point: len(handler.ids) - already >= p or finished(site, campaign_id),
+            600,
+            "progress",
+        )
         victim = None
         while victim is None and finished(site, campaign_id) is None:
             sending = sorted(pid for pid in sending_pids(site) if pid in workers)
