@@ -97,15 +97,16 @@ def make_campaign(
     return campaign.pk
 
 
-def no_limits() -> None:
+def no_limits(global_rate: int = 0) -> None:
     """Sender settings without rate limits (the benchmarks and fault tests measure the
-    engine, not the configured speed)."""
+    engine, not the configured speed), or with only ``global_rate`` (a kill test slows
+    the campaign so its kills land while workers send)."""
     from daifuku.marketing.models import MailSettings
 
     MailSettings.objects.update_or_create(
         pk=MailSettings.SINGLETON_PK,
         defaults={
-            "global_rate": 0,
+            "global_rate": global_rate,
             "per_domain_rate": 0,
             "from_email": "news@shop.example.jp",
             "sender_name": "大福商店",
@@ -339,14 +340,17 @@ class WorkerSite:
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout
 
-    def make_campaign(self, recipients: int, *, enqueue: bool = True, **options) -> int:
+    def make_campaign(
+        self, recipients: int, *, enqueue: bool = True, rate: int = 0, **options
+    ) -> int:
         """A campaign being sent (:func:`make_campaign`), its job queued unless told not
-        to; one subprocess for both (each costs a Django start)."""
+        to; one subprocess for both (each costs a Django start). ``rate``: the global rate
+        (0 = none)."""
         out = self.script(
             "import json, sys\n"
             "from daifuku.marketing.delivery.tests import harness\n"
             "from daifuku.marketing.jobs import send_campaign_task\n"
-            "harness.no_limits()\n"
+            "harness.no_limits(int(sys.argv[4]))\n"
             "campaign_id = harness.make_campaign(int(sys.argv[1]), **json.loads(sys.argv[2]))\n"
             "if sys.argv[3] == '1':\n"
             "    send_campaign_task.enqueue(campaign_id)\n"
@@ -354,6 +358,7 @@ class WorkerSite:
             str(recipients),
             json.dumps(options),
             "1" if enqueue else "0",
+            str(rate),
         )
         return int(out.split()[-1])
 

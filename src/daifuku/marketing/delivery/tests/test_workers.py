@@ -93,7 +93,8 @@ def test_workers_killed_mid_send_leave_unknown_never_duplicates(counting, tmp_pa
     try:
         for n in range(5):  # several sending: a kill never stops the campaign
             site.start_worker(tmp_path / f"worker-{n}.log")
-        campaign_id = site.make_campaign(recipients, people=0)
+        # at most 300 messages a second in all: the kills land while workers send
+        campaign_id = site.make_campaign(recipients, people=0, rate=300)
         killed = harness.kill_rounds(
             site, handler, campaign_id, recipients, kills, seed=20, logs=tmp_path
         )
