@@ -19,6 +19,7 @@ loop; first message of 1,000,000 recipients in ≤ 10 s; faults: 0 lost, 0 dupli
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import tempfile
 import time
@@ -215,6 +216,8 @@ def run(scale: str) -> list[common.Result]:
     from daifuku.marketing.delivery.tests import harness
 
     if not harness.sink_available():
+        if "PYTEST_CURRENT_TEST" in os.environ:
+            harness.require_sink()  # skipped, or failed under CI=true
         raise RuntimeError(f"{harness.SMTP_SINK} is missing (Debian's postfix package)")
     recipients, naive_n, first_n, fault_n, kill_n, kills = SIZES[scale]
     workdir = Path(tempfile.mkdtemp(prefix="daifuku-bench-mail-"))
