@@ -304,6 +304,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_TLS")
 EMAIL_BACKEND = "daifuku.marketing.mail_backend.SuppressingEmailBackend"
 EMAIL_INNER_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "daifuku@localhost")
+# marketing's delivery engine (docs/mail-delivery.md): deliveries claimed per batch, results
+# written every N messages, the first retry's delay in seconds (doubling each time),
+# attempts before a mail that keeps getting 4xx fails, workers sharing one campaign
+DAIFUKU_MAIL_BATCH = int(env("MAIL_BATCH", "100"))
+DAIFUKU_MAIL_FLUSH = int(env("MAIL_FLUSH", "50"))
+DAIFUKU_MAIL_RETRY_SECONDS = float(env("MAIL_RETRY_SECONDS", "60"))
+DAIFUKU_MAIL_MAX_ATTEMPTS = int(env("MAIL_MAX_ATTEMPTS", "8"))
+DAIFUKU_MAIL_PARALLEL = int(env("MAIL_PARALLEL", "2"))
 
 # --- mail deliverability: bounces, complaints, DNS checks (docs/mail-deliverability.md) --
 # the bounce mailbox; campaign mail goes out with MAIL FROM <local>+b-<token>@<domain>

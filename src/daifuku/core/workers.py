@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import close_old_connections
@@ -30,6 +31,26 @@ BEAT_SECONDS = 5.0
 # write: silence shorter than this is not yet a sign of a dead worker
 SILENT_AFTER = 60
 FORGET_AFTER = dt.timedelta(days=1)
+
+_at_start: list[Callable[[str], object]] = []
+
+
+def at_start(function: Callable[[str], object]) -> None:
+    """Run ``function(worker_id)`` when a ``daifuku worker`` starts, before it takes jobs
+    (registered in an app's ``ready()``): e.g. marketing's delivery engine names its claims
+    after the worker and reports the mails a killed predecessor left half-sent."""
+    if function not in _at_start:
+        _at_start.append(function)
+
+
+def starting(worker_id: str) -> None:
+    """The worker ``worker_id`` starts: run the :func:`at_start` functions (a failing one,
+    or a database not up yet, is logged; the schedule covers for it later)."""
+    for function in _at_start:
+        try:
+            function(worker_id)
+        except Exception as error:
+            logger.warning("worker start hook %s failed: %s", function.__name__, first_line(error))
 
 
 def beat(worker_id: str, started_at: dt.datetime) -> None:

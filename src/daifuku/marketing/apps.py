@@ -9,7 +9,7 @@ class MarketingConfig(AppConfig):
 
     def ready(self) -> None:
         from daifuku.accounts.permissions import register_policy
-        from daifuku.core import audit_display, demo, events, panels, schedule
+        from daifuku.core import audit_display, demo, events, panels, schedule, workers
         from daifuku.customers import list_filters
 
         from . import conditions, jobs, permissions, reactions, selectors  # noqa: F401  (conditions register)
@@ -88,3 +88,7 @@ class MarketingConfig(AppConfig):
         schedule.every(jobs.CAMPAIGN_TICK_SECONDS, "marketing.campaign_tick", jobs.campaign_tick)
         # relative dates (ages, 「最終購入から90日以上」): once a day, set-based
         schedule.every(jobs.CALENDAR_SECONDS, "marketing.segment_calendar", jobs.segment_calendar)
+        # the delivery engine: half-sent claims of stopped workers → unknown, stalled sends
+        # queued again (docs/mail-delivery.md)
+        schedule.every(jobs.DELIVERY_WATCH_SECONDS, "marketing.delivery_watch", jobs.delivery_watch)
+        workers.at_start(jobs.at_worker_start)

@@ -8,9 +8,14 @@ stored membership of segments current. Idempotent, taking ids.
   one person;
 * ``poll_bounce_mailbox()`` — every 5 minutes: bounces and complaints from the IMAP
   mailbox (:mod:`.feedback.imap`);
-  one person (an order, a rank or consent change, a touch, a merge, a mail clicked);
 * ``segment_calendar()`` — hourly schedule entry (``marketing.segment_calendar``): once a
   day of Japan, the segments whose rules compare with today, set-based;
+* ``send_campaign_task(campaign_id)`` — sends a campaign's due deliveries (the delivery
+  engine, :mod:`.delivery`); queued by the campaign's send, it queues copies of itself so
+  ``DAIFUKU_MAIL_PARALLEL`` workers share the campaign, then itself again until nothing is
+  due (at the next retry's time when only retries wait);
+* ``delivery_watch()`` — every minute and when a worker starts: claims of stopped workers
+  become ``unknown``, finished campaigns are marked sent, stalled ones queued again;
 * ``segment_full_check()`` — the daily schedule entry (``marketing.segment_full_check``):
   every segment against its rules; with the events and the calendar step in place it
   finds nothing to fix.
@@ -21,8 +26,16 @@ so there is no import circle between services and jobs.
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
+from django.utils import timezone
 from django_tasks import task
 
+from daifuku.core.workers import jobs_need_a_worker
+
+from . import delivery
+from .delivery.claims import remember_worker
 from .services.conversions import attribute_order
 from .services.memberships import (
     RULES,
@@ -40,6 +53,12 @@ BOUNCE_POLL_SECONDS = 300
 CAMPAIGN_TICK_SECONDS = 60
 CALENDAR_SECONDS = 3600  # the work is done once a day; the hour bounds how late after midnight
 TRACKING_FLUSH_SECONDS = 30
+DELIVERY_WATCH_SECONDS = 60
+# a worker runs one campaign for this long, then queues it again (a stopping worker
+# finishes its run soon; other jobs get their turn)
+SEND_SLICE_SECONDS = 20.0
+# a retry due within this long is waited for in the run rather than queued
+WAIT_INLINE_SECONDS = 5.0
 
 
 def refresh_segment(segment_id: int, reason: str = RULES) -> Drift:
@@ -103,3 +122,65 @@ def poll_bounce_mailbox() -> object:
     from .feedback.imap import poll_configured
 
     return poll_configured()
+
+
+def send_campaign(campaign_id: int, spread: bool = True) -> dict:
+    """The body of :func:`send_campaign_task` (see the module's text)."""
+    queued = jobs_need_a_worker()
+    if spread and queued:
+        for _ in range(int(getattr(settings, "DAIFUKU_MAIL_PARALLEL", 2)) - 1):
+            send_campaign_task.enqueue(campaign_id, spread=False)
+    while True:
+        report = delivery.send_pending(
+            campaign_id,
+            time_budget=SEND_SLICE_SECONDS if queued else None,
+            # a worker died sending this campaign: its job died with it, queue a successor
+            on_recovered=(lambda _n: send_campaign_task.enqueue(campaign_id, spread=False))
+            if queued
+            else None,
+        )
+        wait = (
+            (report.next_due - timezone.now()).total_seconds()
+            if report.next_due is not None
+            else None
+        )
+        if report.more or wait is None or wait > WAIT_INLINE_SECONDS:
+            break
+        time.sleep(max(0.0, wait))
+    if queued and report.more:
+        send_campaign_task.enqueue(campaign_id, spread=False)
+    elif queued and report.next_due is not None:
+        send_campaign_task.using(run_after=report.next_due).enqueue(campaign_id, spread=False)
+    return {
+        "sent": report.sent,
+        "deferred": report.deferred,
+        "failed": report.failed,
+        "unknown": report.unknown,
+        "recovered": report.recovered,
+        "finished": report.finished,
+    }
+
+
+def delivery_watch() -> list[int]:
+    """The schedule's and a starting worker's look after the delivery engine: returns the
+    campaigns queued again."""
+    died_sending = delivery.recover()  # their jobs died with them: queue successors
+    delivery.finish_done_campaigns()
+    resumed = sorted(set(delivery.campaigns_to_resume()) | set(died_sending))
+    for campaign_id in resumed:
+        if campaign_id in died_sending:
+            send_campaign_task.enqueue(campaign_id, spread=False)
+        else:
+            send_campaign_task.enqueue(campaign_id)
+    return resumed
+
+
+def at_worker_start(worker_id: str) -> None:
+    """A worker starts: its claims carry its id; a predecessor's claims are recovered."""
+    remember_worker(worker_id)
+    delivery_watch()
+
+
+@task(queue_name="mail")
+def send_campaign_task(campaign_id: int, spread: bool = True) -> dict:
+    return send_campaign(campaign_id, spread)

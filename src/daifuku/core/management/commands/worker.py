@@ -72,6 +72,7 @@ class Command(BaseCommand):
             excluded_queue_names=[],
         )
         tasks.configure_signals()  # SIGTERM/SIGINT: finish the running task, then stop
+        workers.starting(worker_id)  # the apps' start hooks (core.workers.at_start)
         stop = threading.Event()
         threads = [
             threading.Thread(
