@@ -144,9 +144,9 @@ def _ensure_activity() -> dict:
                     f"INSERT INTO {Order._meta.db_table} "
                     "(source, number, person_id, ordered_at, store, status, subtotal, tax, total, "
                     "tax_breakdown, net_subtotal, net_tax, net_total, item_count, created_at, "
-                    "updated_at) "
+                    "updated_at, currency) "
                     f"SELECT %s, 'S' || id || '-' || %s, id, {when.format(k=k)}, '', 'ordered', t, t / 10, "
-                    "t + t / 10, '[]', t, t / 10, t + t / 10, 1, %s, %s "
+                    "t + t / 10, '[]', t, t / 10, t + t / 10, 1, %s, %s, 'JPY' "
                     f"FROM (SELECT id, 2000 + (id * 37 + {k} * 11) %% 18000 AS t FROM {people} "
                     f"WHERE id %% 20 < 9 AND {k} < 1 + id %% 4) AS o",
                     [SOURCE, str(k), stamp, stamp, stamp],
