@@ -249,10 +249,32 @@ def retention_what_if(
     before, now = buyers_in(p_lo, p_hi), buyers_in(c_lo, c_hi)
     retained = before & now
     in_current = (days.day >= c_lo) & (days.day <= c_hi)
-    current_revenue = float(days.amount[in_current].sum())
     of_retained = in_current & retained[days.customer]
-    retained_revenue = float(days.amount[of_retained].sum())
-    retained_purchases = int((of_retained & purchase).sum())
+    return what_if_of(
+        before,
+        now,
+        current_revenue=float(days.amount[in_current].sum()),
+        retained_revenue=float(days.amount[of_retained].sum()),
+        retained_purchases=int((of_retained & purchase).sum()),
+        points=points,
+    )
+
+
+def what_if_of(
+    before,
+    now,
+    *,
+    current_revenue: float,
+    retained_revenue: float,
+    retained_purchases: int,
+    points: float,
+) -> RetentionWhatIf:
+    """The seed's formula on the two periods' buyers (boolean arrays by customer) and the
+    retained buyers' current-period revenue and purchases: next year's revenue as
+    buyers × retention × average order value × purchases per retained buyer, and again
+    with ``points`` more of retention. One place for the orders' path and the stored
+    monthly parts' path, so both answer alike."""
+    retained = before & now
     rate = retained.sum() / before.sum() if before.any() else 0.0
     aov = retained_revenue / retained_purchases if retained_purchases else 0.0
     per_retained = retained_purchases / retained.sum() if retained.any() else 0.0

@@ -20,7 +20,7 @@ from daifuku.commerce.models import Channel, Product
 from daifuku.customers.models import Company, Person
 
 from ..maths import figure_parts as kinds
-from ..maths.cohorts import RetentionWhatIf
+from ..maths.cohorts import RetentionWhatIf, what_if_of
 from ..maths.copurchase import CoPurchase, from_counts
 from ..models import FigurePart, FigureTotal
 
@@ -199,26 +199,14 @@ def retention_what_if(
         return np.bincount(of[mask & (purchases > 0)], minlength=ids.size) > 0
 
     before, now = bought(~in_current), bought(in_current)
-    retained = before & now
-    current_revenue = float(amount[in_current].sum())
-    of_retained = in_current & retained[of]
-    retained_revenue = float(amount[of_retained].sum())
-    retained_purchases = int(purchases[of_retained].sum())
-    rate = retained.sum() / before.sum() if before.any() else 0.0
-    aov = retained_revenue / retained_purchases if retained_purchases else 0.0
-    per_retained = retained_purchases / retained.sum() if retained.any() else 0.0
-    base = now.sum() * aov * per_retained
-    return RetentionWhatIf(
-        previous_buyers=int(before.sum()),
-        retained=int(retained.sum()),
-        retention=float(rate),
-        current_buyers=int(now.sum()),
-        current_revenue=current_revenue,
-        average_order_value=aov,
-        purchases_per_retained=float(per_retained),
+    of_retained = in_current & (before & now)[of]
+    return what_if_of(
+        before,
+        now,
+        current_revenue=float(amount[in_current].sum()),
+        retained_revenue=float(amount[of_retained].sum()),
+        retained_purchases=int(purchases[of_retained].sum()),
         points=points,
-        projected=float(base * rate),
-        projected_with_points=float(base * min(1.0, rate + points / 100)),
     )
 
 
