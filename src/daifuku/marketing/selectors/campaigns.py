@@ -4,7 +4,7 @@ the tracking, bounce and unsubscribe parts write)."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from daifuku.accounts.permissions import VIEW, restrict
@@ -13,14 +13,12 @@ from ..mailing.hooks import Problem, preflight_problems
 from ..models import (
     Campaign,
     CampaignStatus,
-    Delivery,
     DeliveryStatus,
-    MailEvent,
-    MailEventKind,
     MailTemplate,
     MailTopic,
     Persona,
 )
+from . import mail_stats
 from .audience import Audience, resolve
 
 SENT = (DeliveryStatus.SENT, DeliveryStatus.BOUNCED)
@@ -77,73 +75,36 @@ def problems(campaign: Campaign) -> list[Problem]:
     return preflight_problems(campaign)
 
 
-def _counts(deliveries: QuerySet) -> dict[str, int]:
-    human_open = MailEvent.objects.filter(delivery_id=OuterRef("pk"), kind=MailEventKind.OPEN)
-    row = deliveries.annotate(opened_event=Exists(human_open)).aggregate(
-        total=Count("pk"),
-        sent=Count("pk", filter=Q(status__in=SENT)),
-        delivered=Count("pk", filter=Q(status=DeliveryStatus.SENT)),
-        bounced=Count("pk", filter=Q(status=DeliveryStatus.BOUNCED)),
-        failed=Count("pk", filter=Q(status=DeliveryStatus.FAILED)),
-        unknown=Count("pk", filter=Q(status=DeliveryStatus.UNKNOWN)),
-        pending=Count("pk", filter=Q(status__in=WAITING)),
-        opened=Count("pk", filter=Q(opened_at__isnull=False) | Q(opened_event=True)),
-        clicked=Count("pk", filter=Q(clicked_at__isnull=False)),
-    )
-    return {key: int(value or 0) for key, value in row.items()}
-
-
-def _event_counts(events: QuerySet) -> dict[str, int]:
-    row = events.aggregate(
-        unsubscribed=Count("delivery_id", filter=Q(kind=MailEventKind.UNSUBSCRIBE), distinct=True),
-        complained=Count("delivery_id", filter=Q(kind=MailEventKind.COMPLAINT), distinct=True),
-        machine_opened=Count(
-            "delivery_id", filter=Q(kind=MailEventKind.MACHINE_OPEN), distinct=True
-        ),
-        conversions=Count("pk", filter=Q(kind=MailEventKind.CONVERSION)),
-        revenue=Sum("revenue", filter=Q(kind=MailEventKind.CONVERSION)),
-    )
-    return {key: int(value or 0) for key, value in row.items()}
-
-
-def _rates(counts: dict) -> dict:
-    sent = counts["sent"]
-    return {
-        "open_rate": round(counts["opened"] / sent, 4) if sent else 0.0,
-        "click_rate": round(counts["clicked"] / sent, 4) if sent else 0.0,
-    }
+def _flat(counts: dict) -> dict:
+    """Tracking's figures with the two rates the campaign screens and API show on top
+    (0 rather than None when nothing was delivered yet)."""
+    flat = {key: value for key, value in counts.items() if key != "rates"}
+    flat["open_rate"] = counts["rates"]["open_rate"] or 0.0
+    flat["click_rate"] = counts["rates"]["click_rate"] or 0.0
+    flat["rates"] = counts["rates"]
+    return flat
 
 
 def campaign_stats(campaign: Campaign) -> dict:
-    """How the campaign went: deliveries by state (``sent`` = handed to the receiving
-    server, ``delivered`` = sent and not bounced, ``pending`` = waiting, being sent or
-    retrying, ``unknown`` = a worker stopped mid-send: reported, never resent), opens and
-    clicks (people, not events; opens by mail proxies apart), unsubscribes, complaints,
-    conversions and their revenue, who was left out and why (``skipped_*``), and the
-    same figures per A/B variant."""
-    deliveries = Delivery.objects.filter(campaign_id=campaign.pk)
-    events = MailEvent.objects.filter(campaign_id=campaign.pk)
-    stats: dict = {**_counts(deliveries), **_event_counts(events)}
-    stats.update(_rates(stats))
+    """How the campaign went — tracking's figures (:mod:`.mail_stats`: deliveries by state,
+    ``unknown`` = a worker stopped mid-send, reported and never resent; opens and clicks by
+    people, proxies' opens apart; unsubscribes, complaints, conversions and revenue) — with
+    who was left out and why (``skipped_*``) and the same figures per A/B variant."""
+    stats = _flat(mail_stats.campaign_counts(campaign.pk))
     skipped = campaign.skipped or {}
     for key in SKIP_KEYS:
         stats[f"skipped_{key}"] = int(skipped.get(key, 0))
     stats["status"] = campaign.status
-    stats["variants"] = []
-    for variant in variants_of(campaign):
-        part = {
-            **_counts(deliveries.filter(variant_id=variant.pk)),
-            **_event_counts(events.filter(delivery__variant_id=variant.pk)),
+    by_label = mail_stats.variant_counts(campaign.pk)
+    stats["variants"] = [
+        {
+            "label": variant.label,
+            "subject": variant.subject,
+            "is_winner": variant.is_winner,
+            **_flat(by_label.get(variant.label) or mail_stats.empty_counts()),
         }
-        part.update(_rates(part))
-        stats["variants"].append(
-            {
-                "label": variant.label,
-                "subject": variant.subject,
-                "is_winner": variant.is_winner,
-                **part,
-            }
-        )
+        for variant in variants_of(campaign)
+    ]
     return stats
 
 

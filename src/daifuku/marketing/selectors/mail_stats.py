@@ -108,6 +108,11 @@ def _finish(deliveries: Any, events: Any) -> dict[str, Any]:
     return found
 
 
+def empty_counts() -> dict[str, Any]:
+    """The figures of a campaign or variant nothing was sent for yet (all 0)."""
+    return _finish(None, None)
+
+
 def campaign_counts(campaign_id: int) -> dict[str, Any]:
     """Every figure of one campaign (see the module's docstring), with ``rates``."""
     deliveries = Delivery.objects.filter(campaign_id=campaign_id).aggregate(**DELIVERY_COUNTS)
