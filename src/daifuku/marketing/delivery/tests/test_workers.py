@@ -49,10 +49,18 @@ def counting(request):
 def test_two_workers_send_every_recipient_exactly_once(counting, tmp_path):
     handler, port = counting
     site = harness.WorkerSite(tmp_path, port, **FAST_RETRIES)
-    campaign_id = site.make_campaign(400, people=100)
+    # made scheduled and released once both workers are up: a worker that starts late on
+    # a loaded machine would otherwise find the 400 mails already sent by the other
+    campaign_id = site.make_campaign(400, people=100, enqueue=False, status="scheduled")
     try:
         for n in range(2):
             site.start_worker(tmp_path / f"worker-{n}.log")
+        site.wait_until(
+            lambda: site.rows("SELECT COUNT(*) FROM core_workerheartbeat", [])[0][0] >= 2 or None,
+            90,
+            "both workers to report",
+        )
+        site.enqueue(campaign_id)
         counts = site.wait_until(lambda: _done(site, campaign_id), 90, "the campaign to be sent")
     finally:
         site.stop_workers()
