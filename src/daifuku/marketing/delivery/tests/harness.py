@@ -295,6 +295,7 @@ class WorkerSite:
         from django.db import connection
 
         self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)  # the workers' working folder
         self.vendor = connection.vendor
         url = None
         if self.vendor == "postgresql":
@@ -303,7 +304,6 @@ class WorkerSite:
                 f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
             )
         else:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
             shutil.copy(self._template(), self.data_dir / "daifuku.sqlite3")
         self.env = _env(
             self.data_dir,
