@@ -78,7 +78,8 @@ def _refund_lines(order: Order, refund: dict) -> tuple[list[dict[str, Any]], boo
         if not isinstance(item, dict):
             errors[field] = [_("Each refunded line is an object.")]
             continue
-        line_item = item.get("line_item") if isinstance(item.get("line_item"), dict) else {}
+        raw = item.get("line_item")
+        line_item: dict[str, Any] = raw if isinstance(raw, dict) else {}
         key = shopify_id(item.get("line_item_id") or line_item.get("id"))
         line = by_id.get(key) if key else None
         if line is None:  # an order recorded before line ids were kept: its unique name
@@ -89,8 +90,9 @@ def _refund_lines(order: Order, refund: dict) -> tuple[list[dict[str, Any]], boo
             errors[f"{field}.line_item_id"] = [_("This order has no such line item.")]
             continue
         try:
-            quantity = int(item.get("quantity"))
-            if isinstance(item.get("quantity"), bool) or quantity < 1:
+            given = item.get("quantity")
+            quantity = int(given)  # type: ignore[arg-type]  # None is refused below
+            if isinstance(given, bool) or quantity < 1:
                 raise ValueError
         except (TypeError, ValueError):
             errors[f"{field}.quantity"] = [_("Enter a quantity of at least 1.")]
