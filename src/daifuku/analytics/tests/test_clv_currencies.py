@@ -122,3 +122,70 @@ def test_a_shop_in_dollars_and_yen_gets_a_fit_per_currency(
     body = clv_selectors.fit_dict(main)
     assert body["currency"] == "USD" and set(body["by_currency"]) == {"USD", "JPY"}
     assert body["by_currency"]["JPY"]["customers"] == len(yen_people)
+
+
+@pytest.mark.django_db
+def test_the_customer_figures_carry_the_main_currency_clv_and_everyone_s_p_alive(
+    rep, admin, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The list's 予測CLV column holds one currency (the shop's main one); a customer
+    predicted in another currency has it in their prediction, with its currency."""
+    from daifuku.analytics import jobs
+    from daifuku.analytics.selectors.metrics import figures_as_of
+    from daifuku.commerce.services import record_order
+    from daifuku.customers.services import create_person
+
+    # three customers per currency are enough here (the thresholds are for real shops)
+    monkeypatch.setattr(jobs, "MIN_CUSTOMERS", 3)
+    monkeypatch.setattr(jobs, "MIN_REPEAT_BUYERS", 1)
+    d = dt.date
+    rows = [
+        ("甲", "JPY", d(2026, 1, 5), 1_000),
+        ("甲", "JPY", d(2026, 2, 5), 3_000),
+        ("甲", "JPY", d(2026, 3, 5), 2_000),
+        ("乙", "JPY", d(2026, 1, 20), 5_000),
+        ("乙", "JPY", d(2026, 4, 20), 7_000),
+        ("丙", "JPY", d(2026, 2, 1), 4_000),
+        ("丁", "USD", d(2026, 1, 7), 1_500),
+        ("丁", "USD", d(2026, 3, 9), 2_500),
+        ("戊", "USD", d(2026, 2, 11), 4_000),
+        ("戊", "USD", d(2026, 5, 2), 3_000),
+        ("己", "USD", d(2026, 3, 3), 9_900),
+        # bought in both: most orders in dollars, so predicted in dollars
+        ("庚", "JPY", d(2026, 1, 9), 3_000),
+        ("庚", "USD", d(2026, 2, 9), 2_000),
+        ("庚", "USD", d(2026, 4, 9), 2_200),
+    ]
+    people = {}
+    for n, (who, code, day, total) in enumerate(rows):
+        if who not in people:
+            people[who] = create_person(actor=rep, data={"family_name": who, "given_name": "様"})
+        record_order(
+            actor=rep,
+            number=f"C{n}",
+            person=people[who],
+            ordered_at=day,
+            total=total,
+            currency=code,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        job = clv_services.start_fit(actor=admin, calibration_end=d(2026, 6, 30))
+    job.refresh_from_db()
+    assert job.result["currencies"] == {"JPY": 3, "USD": 4}, job.error
+    fits = {fit.params["currency"]: fit for fit in CLVFit.objects.all()}
+    assert fits["JPY"].params["main"] and fits["JPY"].customers == 4  # 庚's yen order counts
+    predicted = clv_selectors.predictions_for([p.pk for p in people.values()], user=rep)
+    for who, person in people.items():
+        mine = predicted[person.pk]
+        figures = figures_as_of(rep, person)
+        if who in "甲乙丙":
+            assert mine["currency"] == "JPY"
+            assert figures["predicted_clv"] == mine["predicted_clv"]
+            assert figures["p_alive"] == pytest.approx(mine["p_alive"])
+        elif who == "庚":  # has yen figures; predicted in dollars, kept out of the yen column
+            assert mine["currency"] == "USD" and mine["fit_id"] == fits["USD"].pk
+            assert figures["predicted_clv"] is None
+            assert figures["p_alive"] == pytest.approx(mine["p_alive"])
+        else:  # dollars only: no yen figures at all, the prediction is theirs alone
+            assert mine["currency"] == "USD"
+            assert figures["predicted_clv"] is None and figures["p_alive"] is None
