@@ -17,7 +17,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="order",
             name="external_id",
-            field=models.CharField(blank=True, max_length=40, verbose_name="id at the sender"),
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=40,
+                verbose_name="id at the sender",
+            ),
         ),
         migrations.AddField(
             model_name="order",
@@ -27,13 +33,23 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="orderline",
             name="external_id",
-            field=models.CharField(blank=True, max_length=40, verbose_name="line id at the sender"),
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=40,
+                verbose_name="line id at the sender",
+            ),
         ),
         migrations.AddField(
             model_name="return",
             name="external_id",
             field=models.CharField(
-                blank=True, max_length=40, verbose_name="refund id at the sender"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=40,
+                verbose_name="refund id at the sender",
             ),
         ),
         migrations.AddIndex(

@@ -91,7 +91,9 @@ class Order(models.Model):
     # the sender's own id of the order (Shopify's numeric order id): refunds name the order
     # by it; ``external_updated_at`` is the sender's ``updated_at`` of the last change taken
     # (an older or repeated ``orders/updated`` changes nothing)
-    external_id = models.CharField(_("id at the sender"), max_length=40, blank=True)
+    external_id = models.CharField(
+        _("id at the sender"), max_length=40, blank=True, default="", db_default=""
+    )
     external_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -144,7 +146,9 @@ class OrderLine(models.Model):
     tax_rate = models.PositiveSmallIntegerField(_("tax rate (%)"))
     amount = models.BigIntegerField(_("amount (yen, before tax)"))
     # the sender's id of the line (Shopify's line item id): a refund names its lines by it
-    external_id = models.CharField(_("line id at the sender"), max_length=40, blank=True)
+    external_id = models.CharField(
+        _("line id at the sender"), max_length=40, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -177,7 +181,9 @@ class Return(models.Model):
     tax_breakdown = models.JSONField(_("tax per rate"), default=list, blank=True)
     item_count = models.PositiveIntegerField(_("items"), default=0)
     # the sender's id of the refund (Shopify's refund id): the same refund is recorded once
-    external_id = models.CharField(_("refund id at the sender"), max_length=40, blank=True)
+    external_id = models.CharField(
+        _("refund id at the sender"), max_length=40, blank=True, default="", db_default=""
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
