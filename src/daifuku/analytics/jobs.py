@@ -7,8 +7,9 @@ here, so there is no import circle.
 
 The CLV fit: BG/NBD and Gamma-Gamma fitted by maximum likelihood on the orders up to the
 calibration end, then every customer's next 12 months predicted — one fit per currency with
-enough orders, each customer predicted in their main currency (maths/clv_currency.py). Progress (``core.jobs``):
-1 orders read, 2 BG/NBD fitted, 3 Gamma-Gamma fitted, 4 the predictions stored. A fit the
+enough orders, each customer predicted in their main currency (maths/clv_currency.py).
+Progress (``core.jobs``): 1 orders read, 2 the main currency fitted (BG/NBD, Gamma-Gamma),
+3 the other currencies fitted, 4 the predictions stored. A fit the
 data cannot support (no customers, no repeat buyers) ends the job as failed with a message
 saying so. Idempotent: a finished job is left alone."""
 
