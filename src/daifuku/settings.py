@@ -324,6 +324,12 @@ DAIFUKU_BOUNCE_IMAP_USER = env("BOUNCE_IMAP_USER")
 DAIFUKU_BOUNCE_IMAP_PASSWORD = env("BOUNCE_IMAP_PASSWORD")
 DAIFUKU_BOUNCE_IMAP_FOLDER = env("BOUNCE_IMAP_FOLDER", "INBOX")
 DAIFUKU_BOUNCE_IMAP_PROCESSED_FOLDER = env("BOUNCE_IMAP_PROCESSED_FOLDER")
+# STARTTLS on `daifuku bounces --listen` (off when the certificate is empty): PEM chain and
+# key (empty when the key is in the certificate file); REQUIRE_TLS refuses mail until
+# STARTTLS (only for a receiver your own MTA relays to: an MX must not require it)
+DAIFUKU_BOUNCE_SMTP_TLS_CERT = env("BOUNCE_SMTP_TLS_CERT")
+DAIFUKU_BOUNCE_SMTP_TLS_KEY = env("BOUNCE_SMTP_TLS_KEY")
+DAIFUKU_BOUNCE_SMTP_REQUIRE_TLS = env_bool("BOUNCE_SMTP_REQUIRE_TLS", False)
 # DNS for the SPF/DKIM/DMARC checks: host[:port],… (empty: /etc/resolv.conf)
 DAIFUKU_DNS_RESOLVER = env("DNS_RESOLVER")
 DAIFUKU_DNS_PREFLIGHT = env_bool("DNS_PREFLIGHT", True)

@@ -285,13 +285,25 @@ class GammaGammaParams(Schema):
     gamma: float
 
 
+class ClvCurrencyFit(Schema):
+    currency: str
+    bgnbd: BgNbdParams
+    gamma_gamma: GammaGammaParams  # in the minor unit of the currency (yen, cents)
+    customers: int
+    repeat_buyers: int
+
+
 class ClvFitOut(Schema):
+    """The fit of the shop's main currency; ``by_currency``: each currency fitted."""
+
     calibration_end: dt.date
     period: str
+    currency: str
     bgnbd: BgNbdParams
     gamma_gamma: GammaGammaParams
     customers: int
     repeat_buyers: int
+    by_currency: dict[str, ClvCurrencyFit]
     fitted_at: dt.datetime
     job_id: int | None
 

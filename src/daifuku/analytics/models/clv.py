@@ -46,8 +46,9 @@ class CLVFit(models.Model):
 
 class CustomerPrediction(models.Model):
     """What the newest fit predicts for one customer (a person or a company): the
-    discounted value of their purchases in the next 12 months (yen) and the probability
-    they are still a customer (0–1)."""
+    discounted value of their purchases in the next 12 months (in the currency of their
+    orders: each currency with enough orders has its own fit) and the probability they are
+    still a customer (0–1)."""
 
     fit = models.ForeignKey(CLVFit, on_delete=models.CASCADE, related_name="predictions")
     person = models.ForeignKey(
@@ -59,6 +60,9 @@ class CustomerPrediction(models.Model):
     predicted_clv = models.FloatField(_("predicted CLV (12 months)"))
     expected_purchases = models.FloatField(_("expected purchases (12 months)"))
     p_alive = models.FloatField(_("probability alive"))
+    # ISO 4217: the fit's currency, the customer's main one; ``predicted_clv`` is in its
+    # minor unit (yen, cents)
+    currency = models.CharField(_("currency"), max_length=3, default="JPY")
 
     class Meta:
         verbose_name = _("customer prediction")

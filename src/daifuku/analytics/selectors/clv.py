@@ -60,23 +60,54 @@ def latest_job(calibration_end: dt.date, period: str = "week") -> JobRun | None:
     return _jobs_for(calibration_end, period).first()
 
 
-def fit_dict(fit: CLVFit) -> dict[str, Any]:
+def order_currencies(*, until: dt.date) -> list[str]:
+    """The currencies of the counting orders up to ``until`` (a fit per currency)."""
+    from .orders import counting_orders, end_of_day
+
+    return sorted(
+        set(
+            counting_orders(None, currency=None)
+            .filter(ordered_at__lt=end_of_day(until))
+            .order_by()
+            .values_list("currency", flat=True)
+            .distinct()
+        )
+    )
+
+
+def _parameters(fit: CLVFit) -> dict[str, Any]:
     return {
-        "calibration_end": fit.calibration_end,
-        "period": fit.period,
+        "currency": fit.params.get("currency", "JPY"),
         "bgnbd": fit.params.get("bgnbd", {}),
         "gamma_gamma": fit.params.get("gamma_gamma", {}),
         "customers": fit.customers,
         "repeat_buyers": fit.repeat_buyers,
+    }
+
+
+def fit_dict(fit: CLVFit) -> dict[str, Any]:
+    """The fit (the shop's main currency) and, under ``by_currency``, every currency the
+    same run fitted (the main one included)."""
+    run = (
+        CLVFit.objects.filter(job_id=fit.job_id, calibration_end=fit.calibration_end)
+        if fit.job_id
+        else CLVFit.objects.filter(pk=fit.pk)
+    )
+    return {
+        "calibration_end": fit.calibration_end,
+        "period": fit.period,
+        **_parameters(fit),
+        "by_currency": {one["currency"]: one for one in map(_parameters, run.order_by("pk"))},
         "fitted_at": fit.finished_at,
         "job_id": fit.job_id,
     }
 
 
 def predictions_for(person_ids: Iterable[int], user=None) -> dict[int, dict[str, Any]]:
-    """``{person_id: {"predicted_clv", "expected_purchases", "p_alive", "fit_id",
+    """``{person_id: {"predicted_clv", "currency", "expected_purchases", "p_alive", "fit_id",
     "calibration_end"}}`` for the people who have a prediction (a person without orders
-    up to the calibration end has none). With ``user``, only people they may see."""
+    up to the calibration end has none; ``predicted_clv`` is in the minor unit of
+    ``currency``, the person's main currency). With ``user``, only people they may see."""
     ids = [int(pk) for pk in person_ids]
     if not ids:
         return {}
@@ -90,14 +121,16 @@ def predictions_for(person_ids: Iterable[int], user=None) -> dict[int, dict[str,
         "p_alive",
         "fit_id",
         "fit__calibration_end",
+        "currency",
     )
     return {
         person: {
             "predicted_clv": round(value),
+            "currency": currency,
             "expected_purchases": purchases,
             "p_alive": alive,
             "fit_id": fit,
             "calibration_end": end,
         }
-        for person, value, purchases, alive, fit, end in rows
+        for person, value, purchases, alive, fit, end, currency in rows
     }

@@ -88,6 +88,13 @@ class Order(models.Model):
     net_tax = models.BigIntegerField(_("tax after returns"))
     net_total = models.BigIntegerField(_("total after returns"))
     item_count = models.PositiveIntegerField(_("items"), default=0)
+    # the sender's own id of the order (Shopify's numeric order id): refunds name the order
+    # by it; ``external_updated_at`` is the sender's ``updated_at`` of the last change taken
+    # (an older or repeated ``orders/updated`` changes nothing)
+    external_id = models.CharField(
+        _("id at the sender"), max_length=40, blank=True, default="", db_default=""
+    )
+    external_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -108,6 +115,12 @@ class Order(models.Model):
             # a customer's purchases, newest first (360° page, API list)
             models.Index(fields=["person", "-ordered_at", "-id"], name="order_person_idx"),
             models.Index(fields=["company", "-ordered_at", "-id"], name="order_company_idx"),
+            # a Shopify refund names its order by Shopify's id
+            models.Index(
+                fields=["source", "external_id"],
+                name="order_external_idx",
+                condition=~models.Q(external_id=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -132,6 +145,10 @@ class OrderLine(models.Model):
     unit_price = models.BigIntegerField(_("unit price (yen, before tax)"))
     tax_rate = models.PositiveSmallIntegerField(_("tax rate (%)"))
     amount = models.BigIntegerField(_("amount (yen, before tax)"))
+    # the sender's id of the line (Shopify's line item id): a refund names its lines by it
+    external_id = models.CharField(
+        _("line id at the sender"), max_length=40, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -163,6 +180,10 @@ class Return(models.Model):
     total = models.BigIntegerField(_("total (yen, tax included)"))
     tax_breakdown = models.JSONField(_("tax per rate"), default=list, blank=True)
     item_count = models.PositiveIntegerField(_("items"), default=0)
+    # the sender's id of the refund (Shopify's refund id): the same refund is recorded once
+    external_id = models.CharField(
+        _("refund id at the sender"), max_length=40, blank=True, default="", db_default=""
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -170,6 +191,13 @@ class Return(models.Model):
 
     class Meta:
         ordering = ["returned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "external_id"],
+                name="return_external_once",
+                condition=~models.Q(external_id=""),
+            )
+        ]
         verbose_name = _("return")
         verbose_name_plural = _("returns")
 

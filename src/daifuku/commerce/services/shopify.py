@@ -32,7 +32,7 @@ from daifuku.customers.services.people import create_person
 from daifuku.customers.validation import clean_member_number
 
 from ..maths.currency import HOME, MINOR_DIGITS, digits
-from ..models import Order, Product, ReturnKind, WebhookSource
+from ..models import Order, OrderLine, Product, ReturnKind, WebhookSource
 from .orders import record_order, record_return
 
 
@@ -196,6 +196,7 @@ def shopify_order(source: WebhookSource, order: dict):
         )
     existing = Order.objects.filter(source=source.slug, number=number).first()
     if existing is not None:  # idempotent by number before any customer is created
+        _remember_ids(existing, order)
         return existing, False
     when = order.get("created_at") or order.get("processed_at")
     try:
@@ -217,7 +218,7 @@ def shopify_order(source: WebhookSource, order: dict):
         )
     lines = _lines(order, code)
     person = _customer(source, order)
-    return record_order(
+    recorded, created = record_order(
         actor=source.acts_as,
         number=number,
         source=source.slug,
@@ -228,6 +229,30 @@ def shopify_order(source: WebhookSource, order: dict):
         lines=lines,
         currency=code,
     )
+    _remember_ids(recorded, order)
+    return recorded, created
+
+
+def shopify_id(value) -> str:
+    """A Shopify id as we keep it (a decimal string; ``""`` when absent)."""
+    text = str(value if value is not None else "").strip()
+    return text[:40] if text.isdigit() else ""
+
+
+def _remember_ids(recorded: Order, order: dict) -> None:
+    """Keep Shopify's order id and line item ids (a refund names them), once: the order's
+    ``line_items`` are its first lines, in Shopify's order (:func:`_lines`)."""
+    if recorded.external_id:
+        return
+    recorded.external_id = shopify_id(order.get("id"))
+    if not recorded.external_id:
+        return
+    Order.objects.filter(pk=recorded.pk).update(external_id=recorded.external_id)
+    items = [i for i in order.get("line_items") or [] if isinstance(i, dict)]
+    ours = list(recorded.lines.order_by("position", "id")[: len(items)])
+    for line, item in zip(ours, items, strict=False):
+        line.external_id = shopify_id(item.get("id"))
+    OrderLine.objects.bulk_update(ours, ["external_id"])
 
 
 def shopify_cancellation(source: WebhookSource, order: dict):

@@ -6,8 +6,10 @@ Two formats are accepted, each on its own address ``/commerce/webhooks/<slug>/or
   ``X-Daifuku-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">``. The
   timestamp must be within ±5 minutes and a signature is accepted once (a captured request
   cannot be replayed); the same order number again returns the recorded order.
-* **Shopify ``orders/create`` and ``orders/cancelled``** (a cancellation reverses the order
-  whole, as a cancellation entry) — exactly as Shopify sends them: ``X-Shopify-Hmac-Sha256`` is
+* **Shopify ``orders/create``, ``orders/cancelled``, ``orders/updated`` and
+  ``refunds/create``** (a cancellation reverses the order whole, as a cancellation entry; a
+  refund of line items is a return of those lines: shopify_changes.py) — exactly as
+  Shopify sends them: ``X-Shopify-Hmac-Sha256`` is
   the base64 HMAC-SHA256 of the raw body with the app's secret; ``X-Shopify-Webhook-Id``
   makes Shopify's retries of one delivery record nothing twice.
 
@@ -37,6 +39,7 @@ from daifuku.core.errors import DomainError, PermissionDenied, ValidationFailed
 from ..models import Channel, WebhookDelivery, WebhookKind, WebhookSource
 from .order_body import record_order_body
 from .shopify import shopify_cancellation, shopify_order
+from .shopify_changes import shopify_refund, shopify_update
 
 WINDOW_SECONDS = 300  # ± five minutes between the sender's clock and ours
 KEEP_DELIVERIES = timedelta(days=1)  # far longer than the window: a replay is always seen
@@ -145,8 +148,13 @@ def set_active(*, actor, source: WebhookSource, active: bool) -> WebhookSource:
 # --- receiving ---------------------------------------------------------------------------
 
 
-# what each Shopify topic does with its order body
-SHOPIFY_TOPICS = {"orders/create": shopify_order, "orders/cancelled": shopify_cancellation}
+# what each Shopify topic does with its body (an order; a refund for refunds/create)
+SHOPIFY_TOPICS = {
+    "orders/create": shopify_order,
+    "orders/cancelled": shopify_cancellation,
+    "orders/updated": shopify_update,
+    "refunds/create": shopify_refund,
+}
 
 
 def _refuse(code: str, message: str, status: int = 400) -> WebhookRefused:
@@ -201,8 +209,8 @@ def _check_shopify(source: WebhookSource, headers, body: bytes) -> str:
     if topic not in SHOPIFY_TOPICS:
         raise _refuse(
             "invalid_body",
-            _("Only the orders/create and orders/cancelled topics are taken here (got %s).")
-            % topic,
+            _("Only these topics are taken here: %(topics)s (got %(topic)s).")
+            % {"topics": ", ".join(SHOPIFY_TOPICS), "topic": topic},
         )
     return "shopify:" + (headers.get("X-Shopify-Webhook-Id", "") or expected)[:110]
 

@@ -89,7 +89,7 @@ def _message_bytes(data: list) -> bytes:
     return b""
 
 
-def _put_away(client: imaplib.IMAP4, uid: bytes, box: MailboxSettings, can_move: bool) -> None:
+def _put_away(client: imaplib.IMAP4, uid: str, box: MailboxSettings, can_move: bool) -> None:
     """A recorded message leaves the folder: moved to the processed folder, or deleted."""
     if box.processed_folder:
         target = _quote(box.processed_folder)
@@ -111,7 +111,9 @@ def poll(box: MailboxSettings, *, limit: int = 500) -> PollResult:
         _check(client.select(_quote(box.folder)), "SELECT")
         # the capabilities after login (imaplib keeps the greeting's, which may lack MOVE)
         can_move = b"MOVE" in b" ".join(_check(client.capability(), "CAPABILITY")).upper().split()
-        uids = (_check(client.uid("SEARCH", None, "UNSEEN"), "SEARCH")[0] or b"").split()
+        # imaplib sends no charset when none is given (``SEARCH UNSEEN``); UIDs are ASCII
+        found = _check(client.uid("SEARCH", "UNSEEN"), "SEARCH")[0] or b""
+        uids = [uid.decode("ascii") for uid in found.split()]
         for uid in uids[:limit]:
             raw = _message_bytes(_check(client.uid("FETCH", uid, "(BODY.PEEK[])"), "FETCH"))
             try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import email
+import email.utils
 import hashlib
 import logging
 import quopri
@@ -128,7 +129,13 @@ def _fields(part: Message) -> list[Message]:
         return [block for block in payload if isinstance(block, Message)]
     if isinstance(payload, Message):
         return [payload]
-    return _blocks(part.get_payload(decode=True) or b"")
+    return _blocks(_payload_bytes(part))
+
+
+def _payload_bytes(part: Message) -> bytes:
+    """The part's body decoded from its transfer encoding (empty for a multipart)."""
+    raw = part.get_payload(decode=True)
+    return raw if isinstance(raw, bytes) else b""
 
 
 def _blocks(text: bytes) -> list[Message]:
@@ -165,7 +172,7 @@ def _returned_headers(message: Message) -> list[str]:
 
 def _text(part: Message) -> str:
     raw = part.get_payload(decode=True)
-    if raw is None:
+    if not isinstance(raw, bytes):  # a multipart: no body of its own
         payload = part.get_payload()
         return payload if isinstance(payload, str) else ""
     charset = part.get_content_charset() or "utf-8"
@@ -308,9 +315,9 @@ def _parse(raw: bytes, envelope_recipients: list[str]) -> Report:
         subject=_one_line(message.get("Subject"))[:200],
     )
     ctype = message.get_content_type()
-    report_type = (
-        (message.get_param("report-type") or "").lower() if ctype == "multipart/report" else ""
-    )
+    param = message.get_param("report-type") if ctype == "multipart/report" else None
+    # an RFC 2231 parameter comes as (charset, language, value)
+    report_type = str(email.utils.collapse_rfc2231_value(param)).lower() if param else ""
     texts = _returned_headers(message)
     if report_type == "delivery-status":
         report.format = "dsn"

@@ -5,15 +5,26 @@ port and every DSN or ARF report is recorded as it arrives, without a mailbox in
 It accepts mail only for the bounce address's domain when ``DAIFUKU_BOUNCE_ADDRESS`` is set
 (anything else is refused with 550), answers 250 once the report is recorded (or found to
 need nothing), and 451 when the database could not record it, so the sending server tries
-again later — recording twice is harmless (:mod:`.intake`)."""
+again later — recording twice is harmless (:mod:`.intake`).
+
+STARTTLS (RFC 3207) is offered when a certificate is configured:
+``DAIFUKU_BOUNCE_SMTP_TLS_CERT`` (PEM, the chain) and ``DAIFUKU_BOUNCE_SMTP_TLS_KEY`` (PEM;
+empty when the key is in the certificate file). ``DAIFUKU_BOUNCE_SMTP_REQUIRE_TLS`` refuses
+every command but EHLO, NOOP, QUIT and STARTTLS until the session is encrypted — off by
+default, since a server that the bounce domain's MX points at must not require TLS of
+the Internet's servers (RFC 3207, section 4); turn it on when only your own MTA relays
+reports here."""
 
 from __future__ import annotations
 
 import logging
+import ssl
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from .intake import Outcome, process
@@ -65,8 +76,43 @@ class FeedbackHandler:
         return f"250 2.0.0 Accepted ({outcome.outcome})"
 
 
-def controller(host: str, port: int, *, domain: str | None = None) -> Controller:
-    """A started-on-demand receiver (``.start()`` / ``.stop()``) on ``host:port``."""
+def tls_context(cert: str, key: str = "") -> ssl.SSLContext:
+    """A server context for STARTTLS from PEM files (TLS 1.2 at least)."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        context.load_cert_chain(cert, key or None)
+    except (OSError, ssl.SSLError) as error:
+        raise ImproperlyConfigured(
+            f"DAIFUKU_BOUNCE_SMTP_TLS_CERT / _KEY cannot be loaded: {error}"
+        ) from error
+    return context
+
+
+def tls_from_settings() -> tuple[ssl.SSLContext | None, bool]:
+    """``(context or None, require STARTTLS)`` as the settings say."""
+    cert = getattr(settings, "DAIFUKU_BOUNCE_SMTP_TLS_CERT", "") or ""
+    key = getattr(settings, "DAIFUKU_BOUNCE_SMTP_TLS_KEY", "") or ""
+    require = bool(getattr(settings, "DAIFUKU_BOUNCE_SMTP_REQUIRE_TLS", False))
+    if not cert:
+        if key or require:
+            raise ImproperlyConfigured(
+                "Set DAIFUKU_BOUNCE_SMTP_TLS_CERT to offer STARTTLS on the bounce receiver."
+            )
+        return None, False
+    return tls_context(cert, key), require
+
+
+def controller(
+    host: str,
+    port: int,
+    *,
+    domain: str | None = None,
+    tls: tuple[ssl.SSLContext | None, bool] | None = None,
+) -> Controller:
+    """A started-on-demand receiver (``.start()`` / ``.stop()``) on ``host:port``; ``tls``
+    is ``(context, require STARTTLS)``, from the settings unless given."""
+    context, require = tls_from_settings() if tls is None else tls
     return Controller(
         FeedbackHandler(domain),
         hostname=host,
@@ -74,4 +120,6 @@ def controller(host: str, port: int, *, domain: str | None = None) -> Controller
         data_size_limit=MAX_BYTES,
         decode_data=False,
         ready_timeout=10,
+        tls_context=context,
+        require_starttls=require,
     )

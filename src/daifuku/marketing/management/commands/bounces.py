@@ -10,6 +10,7 @@ from __future__ import annotations
 import signal
 import threading
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -52,7 +53,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{path}: {outcome.outcome} ({outcome.format})")
 
     def _listen(self, host: str, port: int) -> None:
-        receiver = smtp.controller(host, port)
+        try:
+            tls = smtp.tls_from_settings()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
+        receiver = smtp.controller(host, port, tls=tls)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_args: stop.set())
@@ -60,6 +65,10 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Receiving bounces on %(host)s:%(port)s") % {"host": host, "port": port}
         )
+        if tls[0] is not None:
+            self.stdout.write(
+                _("STARTTLS required before mail is accepted") if tls[1] else _("STARTTLS offered")
+            )
         self.stdout.flush()
         try:
             stop.wait()
