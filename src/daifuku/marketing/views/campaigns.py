@@ -19,6 +19,7 @@ from ..forms_campaigns import CampaignForm, initial_for
 from ..permissions import may_send
 from ..selectors import campaigns as selectors
 from ..services import campaigns as services
+from .campaign_preview import preview_context
 
 REASON_KEYS = ("no_consent", "opted_out", "suppressed", "topic_refused", "no_address", "duplicate")
 
@@ -66,7 +67,21 @@ def campaign_create(request):
         )
         if campaign is not None:
             return done(request, _("The campaign was saved."), "marketing:campaign", campaign.pk)
-    return render(request, "marketing/campaign_form.html", {"form": form, "section": "campaigns"})
+    return _form_page(request, form)
+
+
+def _form_page(request, form, campaign=None):
+    """The form with its preview as a chosen customer (desktop and phone widths)."""
+    context = {"form": form, "campaign": campaign, "section": "campaigns"}
+    context.update(preview_context(request, form.data if form.is_bound else _initial(request, form)))
+    return render(request, "marketing/campaign_form.html", context)
+
+
+def _initial(request, form) -> dict:
+    """The preview's input before anything is typed: the form's initial mail, and the
+    customer named in ``?person=`` (a link from a customer's page may choose one)."""
+    names = ("subject", "html", "text", "template", "persona")
+    return {"person": request.GET.get("person"), **{name: form[name].value() for name in names}}
 
 
 @login_required
@@ -88,11 +103,7 @@ def campaign_edit(request, pk):
         )
         if saved is not None:
             return done(request, _("The campaign was saved."), "marketing:campaign", campaign.pk)
-    return render(
-        request,
-        "marketing/campaign_form.html",
-        {"form": form, "campaign": campaign, "section": "campaigns"},
-    )
+    return _form_page(request, form, campaign)
 
 
 def _page_context(request, campaign) -> dict:
