@@ -59,7 +59,10 @@ def campaign_list(request):
 
 @login_required
 def campaign_create(request):
-    form = _form(request, request.POST or None, initial={"is_advertising": True})
+    initial = {"is_advertising": True}
+    if int_or_none(request.GET.get("segment")):  # 「このセグメントにメールを送る」
+        initial["segment"] = int_or_none(request.GET.get("segment"))
+    form = _form(request, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         campaign = run_service(
             form,
