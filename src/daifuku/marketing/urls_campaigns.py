@@ -13,5 +13,6 @@ urlpatterns = [
     path("campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign-edit"),
     path("campaigns/<int:pk>/send/", campaigns.campaign_send, name="campaign-send"),
     path("campaigns/<int:pk>/cancel/", campaigns.campaign_cancel, name="campaign-cancel"),
+    path("campaigns/<int:pk>/audience/", campaigns.campaign_audience, name="campaign-audience"),
     path("campaigns/<int:pk>/progress/", campaigns.campaign_progress, name="campaign-progress"),
 ]
