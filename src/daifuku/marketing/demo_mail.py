@@ -6,7 +6,7 @@ install shows the whole mail machine at once (preview, audience, send)."""
 
 from __future__ import annotations
 
-from .models import Campaign, MailSettings, MailTemplate, Persona, Segment
+from .models import Campaign, MailSettings, MailTemplate, MailTopic, Persona, Segment
 from .services.mail_templates import create_template
 from .services.personas import create_persona
 
@@ -74,8 +74,9 @@ def add_demo_mail(context) -> str:
         )
         made += 1
     _demo_sender(actor)
+    made += _demo_topics(actor)
     made += _demo_campaign(actor)
-    return f"{made} mail templates, personas and campaigns"
+    return f"{made} mail templates, personas, topics and campaigns"
 
 
 DEMO_SENDER = {
@@ -98,6 +99,31 @@ def _demo_sender(actor) -> None:
     update_sender_settings(actor=actor, data=DEMO_SENDER)
 
 
+DEMO_TOPICS = (
+    ("new-products", "新商品のお知らせ", "新茶・季節の商品の入荷をお知らせします。"),
+    ("events", "イベント・お茶会のご案内", "店舗でのお茶会や試飲会のご案内です。"),
+)
+
+
+def _demo_topics(actor) -> int:
+    """Two mail topics a customer may refuse one by one on the preference page, and one
+    address on the suppression list (a bounce), so the person page's mail panel and the
+    send screen's reasons have something to show."""
+    from daifuku.customers.models import EmailAddress
+
+    from .services.suppression import suppress
+    from .services.topics import create_topic
+
+    if MailTopic.objects.exists():
+        return 0
+    for key, name, description in DEMO_TOPICS:
+        create_topic(actor=actor, data={"key": key, "name": name, "description": description})
+    last = EmailAddress.objects.filter(person__isnull=False).order_by("-person_id", "id").first()
+    if last is not None:
+        suppress(last.address, "bounce", note="デモデータ: 宛先不明で戻ったメール")
+    return len(DEMO_TOPICS)
+
+
 def _demo_campaign(actor) -> int:
     """A draft of the autumn mail to the repeat buyers, its audience counted."""
     from .services.audience_count import count_audience
@@ -107,9 +133,11 @@ def _demo_campaign(actor) -> int:
     template = MailTemplate.objects.filter(name="秋の新茶のご案内").first()
     if segment is None or template is None or Campaign.objects.filter(name=DEMO_CAMPAIGN):
         return 0
+    topic = MailTopic.objects.filter(key="new-products").first()
     campaign = create_campaign(
         actor=actor,
-        data={"name": DEMO_CAMPAIGN, "segment_id": segment.pk, "template_id": template.pk},
+        data={"name": DEMO_CAMPAIGN, "segment_id": segment.pk, "template_id": template.pk,
+              "topic_id": topic.pk if topic else None},  # fmt: skip
     )
     count_audience(campaign)
     return 1

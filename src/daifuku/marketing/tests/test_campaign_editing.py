@@ -165,7 +165,7 @@ def test_the_demo_leaves_a_campaign_ready_to_look_at(
     from daifuku.customers.services import record_consent
     from daifuku.marketing.demo import add_demo_segments
     from daifuku.marketing.demo_mail import DEMO_CAMPAIGN, add_demo_mail
-    from daifuku.marketing.models import Campaign, MailSettings
+    from daifuku.marketing.models import Campaign, MailSettings, Suppression
     from daifuku.marketing.selectors.campaigns import problems
 
     record_consent(actor=admin, person=buyers["hanako"], channel="email", status="opted_in",
@@ -173,12 +173,14 @@ def test_the_demo_leaves_a_campaign_ready_to_look_at(
     context = SimpleNamespace(users={"admin": admin})
     with django_capture_on_commit_callbacks(execute=True):
         add_demo_segments(context)
-        assert add_demo_mail(context) == "4 mail templates, personas and campaigns"
-    assert add_demo_mail(context) == "0 mail templates, personas and campaigns"
+        assert add_demo_mail(context) == "6 mail templates, personas, topics and campaigns"
+    assert add_demo_mail(context) == "0 mail templates, personas, topics and campaigns"
     campaign = Campaign.objects.get(name=DEMO_CAMPAIGN)
     assert campaign.status == "draft" and "{% rank" in campaign.html
     assert campaign.segment.name == "メール許諾ありのリピーター"
+    assert campaign.topic.name == "新商品のお知らせ"
     assert campaign.audience_count == 1  # 田中 花子: a repeat buyer with a mail consent
+    assert Suppression.objects.filter(email="ichiro@example.jp", reason="bounce").exists()
     sender = MailSettings.objects.get()
     assert sender.sender_name and sender.postal_address and sender.contact
     assert not [p for p in problems(campaign) if p.blocks]  # it could be sent as it is
