@@ -9,7 +9,6 @@ from __future__ import annotations
 from .models import Segment, SegmentKind
 from .services import add_members, create_segment
 
-
 DEMO_EVIDENCE = "デモデータ: 会員登録フォームでメール配信に同意（2026-04-01）"
 
 

@@ -136,8 +136,12 @@ def _demo_campaign(actor) -> int:
     topic = MailTopic.objects.filter(key="new-products").first()
     campaign = create_campaign(
         actor=actor,
-        data={"name": DEMO_CAMPAIGN, "segment_id": segment.pk, "template_id": template.pk,
-              "topic_id": topic.pk if topic else None},  # fmt: skip
+        data={
+            "name": DEMO_CAMPAIGN,
+            "segment_id": segment.pk,
+            "template_id": template.pk,
+            "topic_id": topic.pk if topic else None,
+        },
     )
     count_audience(campaign)
     return 1

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('marketing', '0006_track_tracking'),
+        ("marketing", "0006_track_tracking"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='audience_count',
+            model_name="campaign",
+            name="audience_count",
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='audience_counted_at',
+            model_name="campaign",
+            name="audience_counted_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='audience_skipped',
+            model_name="campaign",
+            name="audience_skipped",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='audience_version',
+            model_name="campaign",
+            name="audience_version",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
     ]

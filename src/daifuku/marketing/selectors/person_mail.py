@@ -34,8 +34,9 @@ def person_mail_panel(request, person) -> dict:
         rows.append(
             {
                 "name": topic.name,
-                "state": "default" if preference is None else
-                         ("in" if preference.subscribed else "out"),  # fmt: skip
+                "state": "default"
+                if preference is None
+                else ("in" if preference.subscribed else "out"),  # fmt: skip
                 "changed": _date(preference.changed_at) if preference else "",
             }
         )

@@ -70,9 +70,7 @@ def test_preview_as_two_customers_takes_empty_parts_from_the_template(
     assert "alert error" in broken
 
 
-def test_the_form_shows_the_preview_panel_as_the_customer_of_the_link(
-    browser, buyers, mail_world
-):
+def test_the_form_shows_the_preview_panel_as_the_customer_of_the_link(browser, buyers, mail_world):
     page = browser.get(f"/marketing/campaigns/new/?person={buyers['hanako'].pk}")
     html = page.content.decode()
     assert page.status_code == 200

@@ -35,7 +35,10 @@ def test_refused_topic_and_no_suppression(admin, mail_world):
 def test_suppressed_address_with_the_list_link_for_admins_only(admin, marketer, mail_world):
     person = mail_world["people"]["suppressed"]
     page = _page(admin, person)
-    assert 'id="person-suppressed"' in page and "bounced@example.jp は配信除外アドレスです（理由：" in page
+    assert (
+        'id="person-suppressed"' in page
+        and "bounced@example.jp は配信除外アドレスです（理由：" in page
+    )
     assert "/marketing/settings/suppressions/?q=bounced%40example.jp" in page
     other = _page(marketer, person)
     assert 'id="person-suppressed"' in other

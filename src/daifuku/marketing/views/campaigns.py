@@ -78,7 +78,9 @@ def campaign_create(request):
 def _form_page(request, form, campaign=None):
     """The form with its preview as a chosen customer (desktop and phone widths)."""
     context = {"form": form, "campaign": campaign, "section": "campaigns"}
-    context.update(preview_context(request, form.data if form.is_bound else _initial(request, form)))
+    context.update(
+        preview_context(request, form.data if form.is_bound else _initial(request, form))
+    )
     return render(request, "marketing/campaign_form.html", context)
 
 
