@@ -134,7 +134,14 @@ def test_segment_mail_preview_send_open_click_and_statistics(
         f"{{{{ display_name }}}}\n新茶: {shop_url}/autumn.html\n"
     )
 
-    # 3. preview as two customers, at the desktop and phone widths
+    # 3. preview as two customers, at the desktop and phone widths (on a phone the preview
+    # is below the form: a button leads to it)
+    jump = page.get_by_role("link", name="プレビューを見る")
+    if width < 1000:
+        jump.click()
+        expect(page.locator("#preview-heading")).to_be_in_viewport()
+    else:
+        expect(jump).to_be_hidden()
     frame = page.frame_locator("#preview-frame")
     for size in ("600", "375"):
         page.locator(f"input[name=preview-width][value='{size}']").check()

@@ -1,7 +1,7 @@
 """The 「メール配信」 panel of a person's page (the 360° view, slot ``person.top``): which
 mail topics the person receives or refused on their preference page, and whether any of
 their addresses is on the suppression list (bounce, complaint, refusal) — read-only, in
-four small indexed queries. Only the person changes their topics (the preference page
+at most four small indexed queries. Only the person changes their topics (the preference page
 linked from every mail); administrators manage the suppression list."""
 
 from __future__ import annotations
@@ -22,12 +22,10 @@ def _date(moment) -> str:
 def person_mail_panel(request, person) -> dict:
     """The panel's context (see the module's text)."""
     topics = list(MailTopic.objects.order_by("sort_order", "id"))
-    chosen = {
-        p.topic_id: p
-        for p in TopicPreference.objects.filter(person=person).only(
-            "topic_id", "subscribed", "changed_at"
-        )
-    }
+    preferences = TopicPreference.objects.filter(person=person).only(
+        "topic_id", "subscribed", "changed_at"
+    )
+    chosen = {p.topic_id: p for p in preferences} if topics else {}
     rows = []
     for topic in topics:
         preference = chosen.get(topic.pk)
