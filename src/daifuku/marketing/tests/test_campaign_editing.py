@@ -182,3 +182,16 @@ def test_the_demo_leaves_a_campaign_ready_to_look_at(
     sender = MailSettings.objects.get()
     assert sender.sender_name and sender.postal_address and sender.contact
     assert not [p for p in problems(campaign) if p.blocks]  # it could be sent as it is
+
+
+def test_subjects_read_as_a_recipient_would_see_them(browser, mail_world):
+    from daifuku.marketing.models import Campaign
+
+    campaign = _create(browser, mail_world["segment"])
+    listing = browser.get("/marketing/campaigns/").content.decode()
+    assert "田中 太郎 様へ" in listing and "{{ display_name }}" not in listing
+    page = browser.get(f"/marketing/campaigns/{campaign.pk}/").content.decode()
+    assert "田中 太郎 様へ" in page and "田中 太郎 様に届く場合の例" in page
+    # a subject with a mistake is shown as written, never an error page
+    Campaign.objects.filter(pk=campaign.pk).update(subject="{{ nickname }}へ")
+    assert "{{ nickname }}へ" in browser.get("/marketing/campaigns/").content.decode()
