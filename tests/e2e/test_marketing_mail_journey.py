@@ -206,6 +206,7 @@ def test_segment_mail_preview_send_open_click_and_statistics(
     expect(page.locator('[data-stat="opened"]')).to_have_text(re.compile(r"^1\b"))
     expect(page.locator('[data-stat="clicked"]')).to_have_text(re.compile(r"^1\b"))
     expect(page.locator('[data-stat="bounced"]')).to_have_text("0")
+    expect(page.locator("#started-at")).to_be_visible()
     expect(page.locator('[data-reason="no_consent"]')).to_have_text("0")
     _shot(page, f"journey-stats-{width}")
     scroll = page.evaluate("document.documentElement.scrollWidth")
