@@ -1,6 +1,7 @@
 """Where the mail-law part plugs in (called from ``MarketingConfig.ready``): the unsubscribe
 headers and legal footer on every advertising mail, the pre-send check of the display
-items, the guard on consent evidence, and the settings hub's links."""
+items, the guard on consent evidence, the settings hub's links, and the person page's
+panel of mail topics and suppression."""
 
 from __future__ import annotations
 
@@ -21,4 +22,10 @@ def register() -> None:
     pre_delete.connect(guard_consent_delete, sender=Consent, dispatch_uid="consent_retention")
     panels.register(
         "settings", "marketing/law/_settings_links.html", lambda request, obj: {}, order=65
+    )
+    from .selectors.person_mail import person_mail_panel
+
+    # the person's page: topics received or refused, suppressed addresses (read-only)
+    panels.register(
+        "person.top", "marketing/partials/_person_mail_panel.html", person_mail_panel, order=80
     )

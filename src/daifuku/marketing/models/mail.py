@@ -214,6 +214,13 @@ class Campaign(TimeStampedModel, VersionedModel):
     skipped = models.JSONField(default=dict, blank=True, editable=False)
     # the blocking pre-send problems that stopped a scheduled start ({code, message, field})
     problems = models.JSONField(default=list, blank=True, editable=False)
+    # who it would reach, as last counted (the campaign's page shows this instead of
+    # resolving the audience on every load): recipients, left out by reason, when, and the
+    # campaign's version then (an edit since makes the count out of date)
+    audience_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    audience_skipped = models.JSONField(default=dict, blank=True, editable=False)
+    audience_counted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    audience_version = models.PositiveIntegerField(default=0, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),

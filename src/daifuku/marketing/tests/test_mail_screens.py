@@ -281,8 +281,9 @@ def test_demo_mail_is_idempotent_and_previews(admin, mail_world):
     from daifuku.marketing.templating import preview
 
     context = SimpleNamespace(users={"admin": admin})
-    assert add_demo_mail(context) == "3 mail templates and personas"
-    assert add_demo_mail(context) == "0 mail templates and personas"
+    # no demo segment here: templates and personas, no campaign
+    assert add_demo_mail(context) == "5 mail templates, personas, topics and campaigns"
+    assert add_demo_mail(context) == "0 mail templates, personas, topics and campaigns"
     mail = preview(MailTemplate.objects.get(), mail_world["ichiro"])  # 20s: さき writes
     assert "鈴木 一郎 様" in mail.html and "スタッフ さき" in mail.text
     assert "先日は初めてのご購入" in mail.html and "ゴールド会員さま" not in mail.html

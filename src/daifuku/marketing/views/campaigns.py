@@ -19,6 +19,8 @@ from ..forms_campaigns import CampaignForm, initial_for
 from ..permissions import may_send
 from ..selectors import campaigns as selectors
 from ..services import campaigns as services
+from ..services.audience_count import count_audience
+from .campaign_preview import preview_context
 
 REASON_KEYS = ("no_consent", "opted_out", "suppressed", "topic_refused", "no_address", "duplicate")
 
@@ -58,15 +60,35 @@ def campaign_list(request):
 
 @login_required
 def campaign_create(request):
-    form = _form(request, request.POST or None, initial={"is_advertising": True})
+    initial = {"is_advertising": True}
+    if int_or_none(request.GET.get("segment")):  # 「このセグメントにメールを送る」
+        initial["segment"] = int_or_none(request.GET.get("segment"))
+    form = _form(request, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         campaign = run_service(
             form,
             lambda: services.create_campaign(actor=request.user, data=form.service_data()),
         )
         if campaign is not None:
+            count_audience(campaign)
             return done(request, _("The campaign was saved."), "marketing:campaign", campaign.pk)
-    return render(request, "marketing/campaign_form.html", {"form": form, "section": "campaigns"})
+    return _form_page(request, form)
+
+
+def _form_page(request, form, campaign=None):
+    """The form with its preview as a chosen customer (desktop and phone widths)."""
+    context = {"form": form, "campaign": campaign, "section": "campaigns"}
+    context.update(
+        preview_context(request, form.data if form.is_bound else _initial(request, form))
+    )
+    return render(request, "marketing/campaign_form.html", context)
+
+
+def _initial(request, form) -> dict:
+    """The preview's input before anything is typed: the form's initial mail, and the
+    customer named in ``?person=`` (a link from a customer's page may choose one)."""
+    names = ("subject", "html", "text", "template", "persona")
+    return {"person": request.GET.get("person"), **{name: form[name].value() for name in names}}
 
 
 @login_required
@@ -87,15 +109,29 @@ def campaign_edit(request, pk):
             ),
         )
         if saved is not None:
+            count_audience(saved)
             return done(request, _("The campaign was saved."), "marketing:campaign", campaign.pk)
-    return render(
-        request,
-        "marketing/campaign_form.html",
-        {"form": form, "campaign": campaign, "section": "campaigns"},
-    )
+    return _form_page(request, form, campaign)
 
 
-def _page_context(request, campaign) -> dict:
+def _audience(campaign, *, fresh: bool) -> dict:
+    """Who it would reach: counted now (``fresh``: the send's confirmation, a recount) or
+    as last counted and kept with the campaign (its page: fast on a big ledger)."""
+    if fresh:
+        skipped = dict(count_audience(campaign).skipped)
+    else:
+        skipped = dict(campaign.audience_skipped or {})
+    counted = campaign.audience_counted_at is not None
+    return {
+        "would_receive": campaign.audience_count or 0,
+        "left_out": sum(skipped.values()),
+        "skipped": skipped,
+        "audience_counted": counted,
+        "audience_current": counted and campaign.audience_version == campaign.version,
+    }
+
+
+def _page_context(request, campaign, *, fresh: bool = False) -> dict:
     context = {
         "campaign": campaign,
         "variants": selectors.variants_of(campaign),
@@ -106,17 +142,13 @@ def _page_context(request, campaign) -> dict:
         "reasons": _reason_labels(),
     }
     if context["is_open"]:
-        audience = selectors.audience_preview(campaign)
         context.update(_fixing(campaign))
         found = selectors.problems(campaign)
         context.update(
-            audience=audience,
-            would_receive=len(audience.recipients),
-            left_out=sum(audience.skipped.values()),
-            skipped=audience.skipped,
             blocking=[p for p in found if p.blocks],
             warnings=[p for p in found if not p.blocks],
         )
+        context.update(_audience(campaign, fresh=fresh))
     else:
         stats = selectors.campaign_stats(campaign)
         context.update(stats=stats, skipped=campaign.skipped or {})
@@ -149,6 +181,18 @@ def campaign_detail(request, pk):
 
 
 @login_required
+@require_POST
+def campaign_audience(request, pk):
+    """Count who it would reach again (the button, or the page itself when the stored
+    count is missing or older than the last edit) and show the audience panel."""
+    campaign = selectors.get_campaign(request.user, pk)
+    if not selectors.is_open(campaign):
+        return redirect("marketing:campaign", campaign.pk)
+    context = _page_context(request, campaign, fresh=True)
+    return render(request, "marketing/partials/_campaign_audience.html", context)
+
+
+@login_required
 def campaign_progress(request, pk):
     """The progress and statistics panel (htmx polls it while the send runs)."""
     campaign = selectors.get_campaign(request.user, pk)
@@ -166,7 +210,7 @@ def campaign_send(request, pk):
         raise Forbidden
     if not selectors.is_open(campaign):
         return redirect("marketing:campaign", campaign.pk)
-    context = _page_context(request, campaign)
+    context = _page_context(request, campaign, fresh=request.method == "GET")
     if request.method == "POST":
         try:
             services.start_send(campaign, actor=request.user)

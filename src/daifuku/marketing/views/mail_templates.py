@@ -104,8 +104,13 @@ def template_edit(request, pk):
 
 
 def _preview(request, data, person) -> dict:
+    return preview_of(data, person)
+
+
+def preview_of(data, person, persona=None) -> dict:
     """What the preview panel shows: the rendered subject, HTML (for the iframe's srcdoc)
-    and text, or the problems with their lines."""
+    and text as ``person`` receives them (signed by ``persona``, or the one their age band
+    chooses), or the problems with their lines."""
     try:
         compiled = compile_mail(
             str(data.get("subject") or ""), str(data.get("html") or ""), str(data.get("text") or "")
@@ -113,7 +118,7 @@ def _preview(request, data, person) -> dict:
     except TemplateInvalid as exc:
         return {"problems": [(part, m) for part, msgs in exc.errors.items() for m in msgs]}
     try:
-        mail = compiled.render(context_for(person))
+        mail = compiled.render(context_for(person, persona))
     except TemplateInvalid as exc:  # {{ rank + 1 }}: valid, but not for these values
         return {"problems": [(part, m) for part, msgs in exc.errors.items() for m in msgs]}
     return {"subject": mail.subject, "html": mail.html, "text": mail.text}

@@ -16,6 +16,7 @@ from daifuku.customers import selectors as customer_selectors
 
 from .. import selectors, services
 from ..forms import ImportForm, SegmentForm
+from ..permissions import may_send
 
 MEMBERS_SHOWN = 50
 
@@ -160,6 +161,7 @@ def segment_detail(request, pk):
             "members": page.items,
             "more": page.has_next,
             "may_change": may(request.user, CHANGE, segment),
+            "may_send": may_send(request.user),
             "may_delete": may(request.user, DELETE, segment),
             "import_form": ImportForm(),
             "rules_text": selectors.describe_rules(segment),

@@ -24,6 +24,9 @@
     if (list) list.innerHTML = "";
     document.body.dispatchEvent(new CustomEvent("preview-person"));
   });
+  // after the settle too: htmx settles a swapped element of the same id to the attributes
+  // it came with (the partial's 600 px), after afterSwap ran
   document.addEventListener("htmx:afterSwap", applyWidth);
+  document.addEventListener("htmx:afterSettle", applyWidth);
   document.addEventListener("DOMContentLoaded", applyWidth);
 })();
