@@ -29,7 +29,7 @@ def test_write_check_and_send_a_campaign(
     page.get_by_role("link", name="新しいメール配信").first.click()
     page.get_by_label("名前").fill("秋の新作のご案内")
     page.get_by_label("配信先（セグメントまたはリスト）").select_option(label="全員")
-    page.get_by_label("配信トピック").select_option(label="新商品のお知らせ")
+    page.get_by_label("配信テーマ").select_option(label="新商品のお知らせ")
     page.get_by_label("件名", exact=True).fill("{{ display_name }}へ 秋の新作")
     page.get_by_label("本文（テキスト）").fill("{{ display_name }}\n秋の新作が入荷しました。")
     page.screenshot(path=f"/tmp/daifuku-campaign-form-{name}.png", full_page=True)
