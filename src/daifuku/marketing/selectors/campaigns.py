@@ -128,6 +128,14 @@ def template_for_form(pk) -> MailTemplate | None:
         return None
 
 
+def persona_for_form(pk) -> Persona | None:
+    """The sender persona picked on a campaign form; None: chosen by the recipient's age band."""
+    try:
+        return Persona.objects.filter(pk=int(pk)).first() if pk else None
+    except (TypeError, ValueError):
+        return None
+
+
 def is_open(campaign: Campaign) -> bool:
     """Still being written or waiting for its time: may be edited, sent or cancelled."""
     return campaign.status in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED)

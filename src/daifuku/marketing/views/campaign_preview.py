@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from daifuku.core.errors import DomainError, ValidationFailed
 
 from ..forms import TestSendForm
-from ..models import MailTemplate, Persona
+from ..selectors import campaigns as campaign_selectors
 from ..selectors import mail_templates as selectors
 from ..services import mail_templates as services
 from .mail_templates import preview_of
@@ -34,7 +34,7 @@ def mail_fields(data) -> dict[str, str]:
     empty the chosen template's (the save copies them the same way)."""
     fields = {part: str(data.get(part) or "") for part in PARTS}
     pk = _int(data.get("template"))
-    template = MailTemplate.objects.filter(pk=pk).first() if pk else None
+    template = campaign_selectors.template_for_form(pk) if pk else None
     if template is not None:
         for part in PARTS:
             if not fields[part].strip():
@@ -42,10 +42,10 @@ def mail_fields(data) -> dict[str, str]:
     return fields
 
 
-def chosen_persona(data) -> Persona | None:
+def chosen_persona(data):
     """The persona picked on the form; None: chosen by the recipient's age band."""
     pk = _int(data.get("persona"))
-    return Persona.objects.filter(pk=pk).first() if pk else None
+    return campaign_selectors.persona_for_form(pk) if pk else None
 
 
 def preview_context(request, data) -> dict:
