@@ -4,23 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0006_perf19_figure_totals'),
-        ('customers', '0010_law_consent_exceptions'),
+        ("analytics", "0006_perf19_figure_totals"),
+        ("customers", "0010_law_consent_exceptions"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='customermetrics',
-            index=models.Index(condition=models.Q(('person__isnull', False)), fields=['order_count', 'person'], name='metrics_person_count_idx'),
+            model_name="customermetrics",
+            index=models.Index(
+                condition=models.Q(("person__isnull", False)),
+                fields=["order_count", "person"],
+                name="metrics_person_count_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='customermetrics',
-            index=models.Index(condition=models.Q(('person__isnull', False)), fields=['total', 'person'], name='metrics_person_total_idx'),
+            model_name="customermetrics",
+            index=models.Index(
+                condition=models.Q(("person__isnull", False)),
+                fields=["total", "person"],
+                name="metrics_person_total_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='customermetrics',
-            index=models.Index(condition=models.Q(('person__isnull', False)), fields=['last_order_at', 'person'], name='metrics_person_last_idx'),
+            model_name="customermetrics",
+            index=models.Index(
+                condition=models.Q(("person__isnull", False)),
+                fields=["last_order_at", "person"],
+                name="metrics_person_last_idx",
+            ),
         ),
     ]

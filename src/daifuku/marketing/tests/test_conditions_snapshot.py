@@ -53,9 +53,7 @@ def buyers(ledger, admin, django_capture_on_commit_callbacks):
                 record_return(actor=admin, order=order)
             elif fate < 0.4:  # one line returned: a purchase, net of it
                 line = order.lines.order_by("position").first()
-                record_return(
-                    actor=admin, order=order, lines=[{"line_id": line.pk, "quantity": 1}]
-                )
+                record_return(actor=admin, order=order, lines=[{"line_id": line.pk, "quantity": 1}])
     # a free sample (total 0) and an order in US dollars are no purchases in yen
     record_order(
         actor=admin,
@@ -138,9 +136,9 @@ def test_snapshot_and_orders_select_the_same_people(buyers):
                 ).values_list("pk", flat=True)
             )
             by_orders = set(
-                Person.objects.filter(
-                    FROM_ORDERS[condition.field](condition, context)
-                ).values_list("pk", flat=True)
+                Person.objects.filter(FROM_ORDERS[condition.field](condition, context)).values_list(
+                    "pk", flat=True
+                )
             )
         assert by_snapshot == by_orders, condition
         checked += 1
