@@ -121,6 +121,14 @@ class Order(models.Model):
                 name="order_external_idx",
                 condition=~models.Q(external_id=""),
             ),
+            # people's purchases of a period (marketing's 「直近365日に2回以上」), grouped
+            # per person: read in the person's order with what a purchase is tested on,
+            # never the wide rows
+            models.Index(
+                fields=["person", "ordered_at", "net_total", "currency"],
+                name="order_period_person_idx",
+                condition=models.Q(person__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -60,7 +60,11 @@ class Consent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "channel"], name="consent_person_channel")
         ]
-        indexes = [models.Index(fields=["channel", "status"], name="consent_channel_idx")]
+        indexes = [
+            # who opted in / out of a channel, the person read from the index (segment
+            # conditions on consent, the consent gate)
+            models.Index(fields=["channel", "status", "person"], name="consent_channel_person_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()}: {self.get_status_display()}"

@@ -1,22 +1,24 @@
 """Conditions on what a person did with the business: purchases (commerce's orders, net
 of returns), touches (activities), deals (sales) — each a subquery on its own table, so a
-person appears once however many rows they have."""
+person appears once however many rows they have. The purchase conditions without a
+period read analytics' per-customer snapshot instead of grouping every order
+(:mod:`.snapshot`); with a period they group that period's orders."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from daifuku.activities.models import Touch
 from daifuku.activities.models.touches import TouchKind
+from daifuku.commerce.maths.currency import HOME
 from daifuku.commerce.models import Order, OrderLine, Product
-from daifuku.commerce.models.orders import OrderStatus
 from daifuku.sales.models import Deal, Stage
 from daifuku.sales.models.deals import DealStatus
 
+from . import snapshot
 from .ledger import CHOICE_OPS, NUMBER_OPS, on_values
 from .registry import (
     CHOICE,
@@ -37,17 +39,16 @@ MAX_COUNT = 1_000_000
 MAX_YEN = 10**13
 
 
-def start_of(day: dt.date) -> dt.datetime:
-    """Midnight in Japan at the start of ``day`` (days are counted in Japan)."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+start_of = snapshot.start_of
 
 
 def counted_orders(condition: Condition | None = None, context: Context | None = None) -> QuerySet:
-    """People's orders that still count: not cancelled nor wholly returned (a partly
-    returned order counts, its amount net of the return), within the condition's period."""
-    qs = Order.objects.filter(person__isnull=False).exclude(
-        status__in=[OrderStatus.CANCELLED, OrderStatus.RETURNED]
-    )
+    """People's purchases, within the condition's period: analytics' definition (its
+    snapshot counts the same, docs/analytics.md) — an order in yen whose total after
+    returns is above zero. A cancelled or wholly returned order is none; a partly returned
+    one counts, its amount net of the return; an order in another currency is left out
+    (its amounts are not yen)."""
+    qs = Order.objects.filter(person__isnull=False, currency=HOME, net_total__gt=0)
     if condition is not None and context is not None and condition.period_days:
         qs = qs.filter(
             ordered_at__gte=start_of(context.today - dt.timedelta(condition.period_days))
@@ -103,19 +104,21 @@ def days_since(rows: QuerySet, when: str, condition: Condition, context: Context
 # --- purchases ------------------------------------------------------------------------
 
 
-def _order_count(condition: Condition, context: Context) -> Q:
-    return aggregate(counted_orders(condition, context), Count("id"), condition)
+def _order_count_of_orders(condition: Condition, context: Context) -> Q:
+    # the person (never null here) rather than the id: a period's orders are counted from
+    # the index on (person, ordered_at, net_total, currency) alone
+    return aggregate(counted_orders(condition, context), Count("person_id"), condition)
 
 
-def _order_total(condition: Condition, context: Context) -> Q:
+def _order_total_of_orders(condition: Condition, context: Context) -> Q:
     return aggregate(counted_orders(condition, context), Sum("net_total"), condition)
 
 
-def _days_since_last_order(condition: Condition, context: Context) -> Q:
+def _days_since_last_order_of_orders(condition: Condition, context: Context) -> Q:
     return days_since(counted_orders(), "ordered_at", condition, context)
 
 
-def _buyer_status(condition: Condition, context: Context) -> Q:
+def _buyer_status_of_orders(condition: Condition, context: Context) -> Q:
     counts = counted_orders().values("person_id").annotate(n=Count("id"))
 
     def matches(statuses) -> Q:
@@ -129,6 +132,38 @@ def _buyer_status(condition: Condition, context: Context) -> Q:
         return q
 
     return on_values(condition, matches)
+
+
+# The purchase conditions computed by grouping the orders: what a condition with a period
+# always does, and what the snapshot path must agree with (test_conditions_snapshot.py).
+FROM_ORDERS = {
+    "order_count": _order_count_of_orders,
+    "order_total": _order_total_of_orders,
+    "days_since_last_order": _days_since_last_order_of_orders,
+    "buyer_status": _buyer_status_of_orders,
+}
+FROM_SNAPSHOT = {
+    "order_count": snapshot.order_count,
+    "order_total": snapshot.order_total,
+    "days_since_last_order": snapshot.days_since_last_order,
+    "buyer_status": snapshot.buyer_status,
+}
+
+
+def _purchases(key: str):
+    """All time: the snapshot's column; within the last N days: that period's orders."""
+
+    def compile(condition: Condition, context: Context) -> Q:
+        path = FROM_ORDERS if condition.period_days else FROM_SNAPSHOT
+        return path[key](condition, context)
+
+    return compile
+
+
+_order_count = _purchases("order_count")
+_order_total = _purchases("order_total")
+_days_since_last_order = _purchases("days_since_last_order")
+_buyer_status = _purchases("buyer_status")
 
 
 def _bought_product(condition: Condition, context: Context) -> Q:

@@ -103,8 +103,27 @@ class SegmentMembership(models.Model):
     :mod:`daifuku.marketing.jobs` — one person after an event about them, every segment in
     the periodic full check, which must find nothing to fix."""
 
-    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="memberships")
-    person = models.ForeignKey("customers.Person", on_delete=models.CASCADE, related_name="+")
+    # No foreign-key constraints in the database (db_constraint=False): a first
+    # materialisation inserts a segment's every member, and PostgreSQL checked both keys
+    # row by row (3.9 of 8.1 s for 172,000 members at 1M people). The rows are derived:
+    # deleting a person or a segment through Django still deletes theirs (on_delete), and
+    # a refresh deletes any stored person its rules do not select, a removed one included.
+    # Nor the keys' own indexes: the unique (segment, person) and the person index below
+    # serve every read, and each index more is written for every member inserted.
+    segment = models.ForeignKey(
+        Segment,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        db_constraint=False,
+        db_index=False,
+    )
+    person = models.ForeignKey(
+        "customers.Person",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     since = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -66,6 +66,9 @@ def announce(segment_id: int, entered: Iterable[int], left: Iterable[int], reaso
         events.emit("segment.left", segment_id=segment_id, person_id=person_id, reason=reason)
 
 
+WANTED = "marketing_segment_wanted"  # the temporary table of one refresh's members
+
+
 def refresh_segment(
     segment_id: int,
     *,
@@ -74,55 +77,72 @@ def refresh_segment(
     context: conditions.Context | None = None,
 ) -> Drift:
     """Bring one segment's stored members in line with its rules (``fix=False``: only
-    measure). A deleted segment has nothing to refresh. Two set statements in the
-    database (INSERT … SELECT the missing, DELETE the extra, each RETURNING the people it
-    touched for the events) rather than the members through Python: a big segment's
-    members never leave the database except as the ids that changed."""
+    measure). A deleted segment has nothing to refresh.
+
+    Set-based, the rules evaluated **once**: their members go into a temporary table
+    (one scan of the ledger, ids only), then two statements write only the difference —
+    DELETE the stored people not in it, INSERT the people in it not stored — each
+    RETURNING the ids it changed for ``segment.entered`` / ``left``. A big segment's
+    members never leave the database except as the ids that changed. (Written as two
+    subqueries of the rules, the rules ran three times: the INSERT's, its outer scan of
+    the ledger and the DELETE's — most of a first materialisation's time.)"""
     segment = Segment.objects.filter(pk=segment_id).first()
     if segment is None:
         return Drift()
     wanted_sql, wanted_params = (
         Person.objects.filter(conditions.segment_q(segment, context))
+        .order_by()
         .values("pk")
         .query.sql_with_params()
     )
     table = connection.ops.quote_name(SegmentMembership._meta.db_table)
-    person = connection.ops.quote_name(Person._meta.db_table)
-    stored = f"SELECT m.person_id FROM {table} m WHERE m.segment_id = %s"
-    missing_where = f"{person}.id IN ({wanted_sql}) AND {person}.id NOT IN ({stored})"
-    extra_where = f"segment_id = %s AND person_id NOT IN ({wanted_sql})"
+    absent = f"NOT EXISTS (SELECT 1 FROM {WANTED} w WHERE w.person_id = {table}.person_id)"
+    missing = (
+        f"FROM {WANTED} w WHERE NOT EXISTS (SELECT 1 FROM {table} m "
+        "WHERE m.segment_id = %s AND m.person_id = w.person_id)"
+    )
     with transaction.atomic(), connection.cursor() as cursor:
+        _fill_wanted(cursor, wanted_sql, wanted_params)
         if not fix:
+            cursor.execute(f"SELECT COUNT(*) {missing}", [segment_id])
+            count_missing = cursor.fetchone()[0]
             cursor.execute(
-                f"SELECT COUNT(*) FROM {person} WHERE {missing_where}",
-                [*wanted_params, segment_id],
+                f"SELECT COUNT(*) FROM {table} WHERE segment_id = %s AND {absent}", [segment_id]
             )
-            missing = cursor.fetchone()[0]
-            cursor.execute(
-                f"SELECT COUNT(*) FROM {table} WHERE {extra_where}",
-                [segment_id, *wanted_params],
-            )
-            return Drift(missing, cursor.fetchone()[0])
+            count_extra = cursor.fetchone()[0]
+            cursor.execute(f"DROP TABLE {WANTED}")
+            return Drift(count_missing, count_extra)
         cursor.execute(
-            f"INSERT INTO {table} (segment_id, person_id, since) "
-            f"SELECT %s, {person}.id, %s FROM {person} WHERE {missing_where} "
-            # an event's refresh of one person may insert the same row meanwhile
-            "ON CONFLICT (segment_id, person_id) DO NOTHING RETURNING person_id",
-            [
-                segment_id,
-                connection.ops.adapt_datetimefield_value(timezone.now()),
-                *wanted_params,
-                segment_id,
-            ],
-        )
-        entered = [row[0] for row in cursor.fetchall()]
-        cursor.execute(
-            f"DELETE FROM {table} WHERE {extra_where} RETURNING person_id",
-            [segment_id, *wanted_params],
+            f"DELETE FROM {table} WHERE segment_id = %s AND {absent} RETURNING person_id",
+            [segment_id],
         )
         left = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"INSERT INTO {table} (segment_id, person_id, since) "
+            f"SELECT %s, w.person_id, %s {missing} ORDER BY w.person_id "
+            # an event's refresh of one person may insert the same row meanwhile
+            "ON CONFLICT (segment_id, person_id) DO NOTHING RETURNING person_id",
+            [segment_id, connection.ops.adapt_datetimefield_value(timezone.now()), segment_id],
+        )
+        entered = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"DROP TABLE {WANTED}")
         announce(segment_id, entered, left, reason)
         return Drift(len(entered), len(left))
+
+
+def _fill_wanted(cursor, wanted_sql: str, wanted_params) -> None:
+    """The rules' members into the temporary table ``WANTED`` (dropped at the end of the
+    refresh; PostgreSQL drops it at commit in any case)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {WANTED} (person_id bigint PRIMARY KEY) ON COMMIT DROP"
+        )
+    else:
+        cursor.execute(f"DROP TABLE IF EXISTS temp.{WANTED}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {WANTED} (person_id INTEGER PRIMARY KEY)")
+    cursor.execute(f"INSERT INTO {WANTED} (person_id) {wanted_sql}", wanted_params)
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {WANTED}")  # the anti-joins' plans need its size
 
 
 def refresh_person(person_id: int, *, reason: str = EVENT) -> list[tuple[int, bool]]:
