@@ -40,9 +40,11 @@ class MarketingConfig(AppConfig):
             "customer.restored",
             "order.recorded",
             "order.returned",
-            "customer.rank_changed",  # nightly decay and new rank rules come with no order
         ):
             events.subscribe(name, reactions.on_customer_event)
+        # an order's rank change per person; the rebuild's, the nightly decay's and new
+        # rules' thousands at once as one set-based refresh
+        events.subscribe("customer.rank_changed", reactions.on_rank_changed)
         for name in (
             "touch.logged",
             "deal.stalled",

@@ -44,6 +44,7 @@ from .services.memberships import (
     dependents,
     full_check,
     refresh_person,
+    refresh_rule_segments,
 )
 from .services.memberships import refresh_segment as _refresh_segment
 from .services.tracking import flush
@@ -114,6 +115,13 @@ def refresh_segment_task(segment_id: int, reason: str = RULES) -> None:
 @task()
 def refresh_customer_task(person_id: int) -> None:
     refresh_customer(person_id)
+
+
+@task()
+def refresh_rule_segments_task() -> dict[str, int]:
+    """After a change of many people's ranks at once: every rules segment set-based
+    (:func:`.services.memberships.refresh_rule_segments`); how many segments changed."""
+    return {"segments_changed": len(refresh_rule_segments())}
 
 
 def poll_bounce_mailbox() -> object:

@@ -265,6 +265,31 @@ def calendar_refresh(today: dt.date | None = None) -> dict[int, Drift]:
     return changed
 
 
+def refresh_rule_segments(*, reason: str = EVENT) -> dict[int, Drift]:
+    """Every rules segment set-based, the segments others name first: after one change that
+    moves thousands of people at once (analytics' full rebuild, the nightly rank decay, new
+    rank rules), one pass per segment instead of a re-evaluation — and a queued task — per
+    person. The segments that changed, with how far."""
+    refers = dict(Segment.objects.exclude(kind=SegmentKind.STATIC).values_list("pk", "refers_to"))
+    ordered: list[int] = []
+
+    def visit(pk: int, path: frozenset[int]) -> None:
+        if pk in ordered or pk in path or pk not in refers:
+            return
+        for other in refers[pk] or []:
+            visit(other, path | {pk})
+        ordered.append(pk)
+
+    for pk in sorted(refers):
+        visit(pk, frozenset())
+    changed = {}
+    for pk in ordered:
+        drift = refresh_segment(pk, reason=reason)
+        if not drift.clean:
+            changed[pk] = drift
+    return changed
+
+
 def full_check(*, fix: bool = True) -> dict[int, Drift]:
     """Every segment against its rules; the segments that had drifted, with how far.
     With the events and the calendar refresh in place it finds nothing to fix."""

@@ -138,3 +138,54 @@ def test_a_rank_change_without_an_order_updates_the_stored_members(
         update_rule(actor=admin, rule=rule, data={"min_amount": 4_000, "period_months": 0})
     assert stored(gold) == {ledger["hanako"].pk}
     assert jobs.segment_full_check() == {}
+
+
+def test_many_rank_changes_at_once_queue_one_set_based_refresh(
+    ledger, admin, settings, django_capture_on_commit_callbacks
+):
+    """New rank rules (like the full rebuild and the nightly decay) move many ranks at once:
+    marketing queues one refresh of the rule segments, not a task per person, and that one
+    refresh leaves the stored members as the rules say."""
+    from django_tasks_db.models import DBTaskResult
+
+    from daifuku.analytics.jobs import rerank
+    from daifuku.analytics.models import RankRule
+    from daifuku.analytics.services.rules import update_rule
+    from daifuku.marketing import jobs, reactions
+    from daifuku.marketing.services import create_segment
+
+    with django_capture_on_commit_callbacks(execute=True):
+        gold = create_segment(
+            actor=admin,
+            data={
+                "name": "ゴールド会員",
+                "rules": {"all": [{"field": "rank", "op": "eq", "value": "ゴールド"}]},
+            },
+        )
+    assert stored(gold) == set()
+    # from here jobs wait in the database for a worker, as in production
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "imports", "mail"],
+        }
+    }
+    reactions._bulk_refresh.update(result=None, checked=0.0)
+    rule = RankRule.objects.get(name="ゴールド")
+    with django_capture_on_commit_callbacks(execute=True):
+        # ゴールド from ¥1 over all time: every buyer rises at once
+        update_rule(actor=admin, rule=rule, data={"min_amount": 1, "period_months": 0})
+    # the rules' change queued analytics' re-rank; a worker runs it
+    assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "daifuku.analytics.jobs.rerank"
+    ]
+    DBTaskResult.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        rerank.call()
+    queued = list(DBTaskResult.objects.values_list("task_path", flat=True))
+    per_person = [path for path in queued if path.endswith("refresh_customer_task")]
+    bulk = [path for path in queued if path.endswith("refresh_rule_segments_task")]
+    assert per_person == [] and len(bulk) == 1, queued
+    jobs.refresh_rule_segments_task.call()
+    assert len(stored(gold)) >= 2
+    assert jobs.segment_full_check() == {}
