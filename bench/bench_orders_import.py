@@ -19,8 +19,8 @@ site has them after its first nightly rebuild), so the import keeps them too
 from __future__ import annotations
 
 import csv
-import os
 import datetime as dt
+import os
 import random
 import resource
 import time

@@ -233,9 +233,7 @@ def _insert(rows: list[tuple[int, _NewOrder, list[dict[str, Any]]]], first: int)
 def _announce_later(first_id: int, last_id: int, source: str) -> None:
     from ..jobs import announce_imported_orders_task
 
-    transaction.on_commit(
-        lambda: announce_imported_orders_task.enqueue(first_id, last_id, source)
-    )
+    transaction.on_commit(lambda: announce_imported_orders_task.enqueue(first_id, last_id, source))
 
 
 def _prepared(raw: dict[str, Any], number: str, source: str, channels, creator):
