@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from daifuku.analytics.models import CustomerMetrics
@@ -32,13 +33,16 @@ def test_an_imported_batch_updates_each_customers_figures(rep):
     assert figures[b.pk].order_count == 1 and figures[b.pk].total == 2_200
 
 
-def _import_in_batches(people, companies, products, *, seed: int, batches: int, committed):
+def _import_in_batches(
+    people, companies, products, *, seed: int, batches: int, committed, at_the_end=False
+):
     """Generated orders (people, companies, a person ordering for a company, lines with
     products, totals) imported batch by batch, a customer often in several batches."""
     import random
 
     rng = random.Random(seed)
     now = timezone.localtime().replace(microsecond=0)
+    touched: dict | None = {} if at_the_end else None
     for b in range(batches):
         batch = []
         for i in range(rng.randint(5, 25)):
@@ -55,10 +59,15 @@ def _import_in_batches(people, companies, products, *, seed: int, batches: int, 
                 what = {"lines": [{"product": p, "quantity": rng.randint(1, 2)} for p in chosen]}
             batch.append({"number": f"S{seed}-{b}-{i}", "ordered_at": when, **what, **customer})
         with committed():
-            record_imported_orders(actor="test", source="import", orders=batch)
+            record_imported_orders(actor="test", source="import", orders=batch, touched=touched)
+    if at_the_end:  # as imports.orders does: once after the last batch
+        from daifuku.commerce.services import refresh_imported_customers
+
+        refresh_imported_customers(touched)
 
 
-def test_imported_batches_give_the_figures_of_a_rebuild(rep, committed):
+@pytest.mark.parametrize("at_the_end", [False, True], ids=["per-batch", "after-the-last-batch"])
+def test_imported_batches_give_the_figures_of_a_rebuild(rep, committed, at_the_end):
     """The import path's set-based refresh (``orders.recording``) leaves the snapshot, the
     ranks and the running totals exactly as a rebuild computes them from the orders — as
     one order at a time does (test_metrics_services, test_figure_totals)."""
@@ -94,7 +103,9 @@ def test_imported_batches_give_the_figures_of_a_rebuild(rep, committed):
     _import_in_batches(people, companies, products, seed=1, batches=3, committed=committed)
     metrics.rebuild()  # cut points from these buyers; the totals kept from now on
     figure_totals.rebuild()
-    _import_in_batches(people, companies, products, seed=2, batches=6, committed=committed)
+    _import_in_batches(
+        people, companies, products, seed=2, batches=6, committed=committed, at_the_end=at_the_end
+    )
     imported = state()
     assert imported[1] and imported[2] and imported[0]
     metrics.rebuild(recalibrate=False)

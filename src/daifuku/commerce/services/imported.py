@@ -90,7 +90,12 @@ class _NewOrder:
 
 @transaction.atomic
 def record_imported_orders(
-    *, actor, source: str, orders: list[dict[str, Any]], note: str = ""
+    *,
+    actor,
+    source: str,
+    orders: list[dict[str, Any]],
+    note: str = "",
+    touched: dict[tuple[str, int], None] | None = None,
 ) -> list[Outcome]:
     """Record a batch of an order import at once — the same rules as :func:`record_order`
     (lines cleaned by the same function, tax once per rate rounded down, tax rates 10, 8
@@ -100,6 +105,11 @@ def record_imported_orders(
     replaced by ``orders.recording``, gathered in the transaction once for the batch with its
     customers, and ``order.recorded`` is emitted for each new order after commit by a
     background job the batch queues (``commerce.jobs.announce_imported_orders``).
+
+    ``touched``: the batch's customers are added to it instead, and the caller calls
+    :func:`refresh_imported_customers` with them after its last batch — an import of many
+    batches, where a customer in every batch would otherwise be recomputed from all their
+    orders once per batch (the work growing with the square of the file).
 
     Each order: ``number``, ``person`` or ``company`` — or ``person_id`` / ``company_id``
     — (found by the caller through the ledger's selectors for ``actor``, so visible to
@@ -153,7 +163,10 @@ def record_imported_orders(
     # what depends on a customer's orders (analytics' figures and rank) is updated in this
     # transaction like for any order — once for the whole batch, set-based: a participant
     # recomputes the batch's customers from all their orders at once
-    events.gather("orders.recording", customers=list(customers))
+    if touched is None:
+        events.gather("orders.recording", customers=list(customers))
+    else:  # the caller refreshes them once after its last batch (refresh_imported_customers)
+        touched.update(customers)
     # order.recorded reaches its listeners for every new order, from a background job
     # after commit (deferred per-order events): two queued tasks per order (marketing's)
     # written by the import itself cost more than the rest of it
@@ -228,6 +241,21 @@ def _insert(rows: list[tuple[int, _NewOrder, list[dict[str, Any]]]], first: int)
             )  # fmt: skip
     db.bulk_insert(Order._meta.db_table, ORDER_COLUMNS, orders)
     db.bulk_insert(OrderLine._meta.db_table, LINE_COLUMNS, lines)
+
+
+REFRESH_CUSTOMERS = 5_000  # customers per transaction of refresh_imported_customers
+
+
+def refresh_imported_customers(customers: Iterable[tuple[str, int]]) -> int:
+    """``orders.recording`` for the customers an import's batches recorded orders for
+    (``touched`` of :func:`record_imported_orders`), a transaction per
+    :data:`REFRESH_CUSTOMERS`: what depends on their orders (analytics' figures, ranks,
+    running totals) computed once from all of them. Returns the number of customers."""
+    pending = list(dict.fromkeys(customers))
+    for start in range(0, len(pending), REFRESH_CUSTOMERS):
+        with transaction.atomic():
+            events.gather("orders.recording", customers=pending[start : start + REFRESH_CUSTOMERS])
+    return len(pending)
 
 
 def _announce_later(first_id: int, last_id: int, source: str) -> None:
