@@ -30,6 +30,9 @@ class AnalyticsConfig(AppConfig):
         # the analytics area's running totals (月別売上, コホート …) in the same transaction
         events.participate("order.recording", figure_totals.on_order)
         events.participate("order.returning", figure_totals.on_order)
+        # an import's batch of orders: every customer of the batch at once, set-based
+        events.participate("orders.recording", metrics.on_orders)
+        events.participate("orders.recording", figure_totals.on_orders)
         events.subscribe("customer.merged", figure_totals.on_merge)
         events.subscribe("customer.unmerged", figure_totals.on_merge)
         events.subscribe("customer.deleted", figure_totals.on_customer)

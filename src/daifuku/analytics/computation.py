@@ -49,11 +49,15 @@ class Purchases:
 
 
 def load_orders(
-    entity: str, *, customer_id: int | None = None, until: dt.datetime | None = None
+    entity: str,
+    *,
+    customer_id: int | None = None,
+    until: dt.datetime | None = None,
+    customer_ids: list[int] | None = None,
 ) -> Purchases:
-    """The orders of people or companies (one of them with ``customer_id``), net of
-    returns; with ``until``, only orders and returns before that moment (figures as of
-    a past day)."""
+    """The orders of people or companies (one of them with ``customer_id``, some of them
+    with ``customer_ids``), net of returns; with ``until``, only orders and returns before
+    that moment (figures as of a past day)."""
     table = Order._meta.db_table
     column = f"{entity}_id"
     # money figures count the orders in yen only (docs/analytics.md, "Currencies")
@@ -72,6 +76,8 @@ def load_orders(
         where.append("o.ordered_at < %s")
     if customer_id is not None:
         where.append(f"o.{column} = %s")
+    if customer_ids is not None:  # ids from the caller's batch: integers only
+        where.append(f"o.{column} IN ({', '.join(str(int(pk)) for pk in customer_ids) or 'NULL'})")
     sql = f"SELECT o.{column}, {_epoch('o.ordered_at')}, {amount} FROM {table} o WHERE {' AND '.join(where)}"
     if until is not None:
         params.append(moment)

@@ -239,6 +239,14 @@ declare(
     in_transaction=True,
 )
 declare(
+    "orders.recording",
+    meaning="a batch of imported orders is being recorded: what depends on their customers is updated in its transaction, once for the batch",
+    payload={"customers": "list of (entity, id)"},
+    emitted_by="commerce",
+    listened_by=("analytics",),
+    in_transaction=True,
+)
+declare(
     "order.returning",
     meaning="a return or cancellation is being recorded: what depends on it is updated in its transaction",
     payload={"order_id": "int", "return_id": "int", "entity": ENTITY, "entity_id": "int"},

@@ -8,9 +8,11 @@ import pipeline: ``daifuku import FILE --target order`` and the import screen's 
 * Each order's customer is found by 会員番号, e-mail or phone (in that order of trust);
   with ``create_missing_customers`` a member number nobody has becomes a new customer
   who has only that number (EC exports often carry nothing else).
-* Orders go through commerce's ``record_order`` — the same rules, tax and events as an
-  order from the API — and are idempotent by number within the import's source: the same
-  file twice records nothing the second time.
+* Orders go through commerce's ``record_imported_orders`` — the same rules and tax as an
+  order from the API (``record_order``), written a batch at a time — and are idempotent by
+  number within the import's source: the same file twice records nothing the second time.
+  Analytics recomputes the customers once after the last batch; ``order.recorded`` comes
+  for each order from a job each batch queues (docs/imports.md, "Orders").
 * Amounts are read in the import's currency (``currency``; yen unless set): an amount with
   cents is stored in cents and the order's source says the currency (commerce.maths.currency).
 * Per-row errors name the row as Excel shows it (the header is row 1); an order with a
@@ -195,6 +197,8 @@ class _Writer:
         self.default_rate = 10 if self.currency == currencies.HOME else 0
         self.counts = {"created": 0, "unchanged": 0, "failed": 0, "customers": 0}
         self.created_people: dict[str, int] = {}  # member number → person created by this run
+        # customers with new orders: analytics refreshes them once after the last batch
+        self.touched: dict[tuple[str, int], None] = {}
         self.zone = timezone.get_current_timezone()
 
     def write(self, batch: list[_Order]) -> tuple[list[ImportRowOutcome], list[int]]:
@@ -235,6 +239,7 @@ class _Writer:
                 for order, values, person_id, _c in wanted
             ],
             note=f"import {self.run.batch_id}",
+            touched=self.touched,
         )
         created: list[int] = []
         for (order, _values, person_id, created_person), result in zip(
@@ -450,6 +455,10 @@ def execute(
         lines += sum(len(o.rows) for o in batch)
         if progress:
             progress(lines, rows_total)
+    # what depends on the customers' orders (analytics' figures, ranks, running totals):
+    # once for the whole file, each customer from all their orders — per batch, a customer
+    # in every batch was recomputed from all their orders every time
+    commerce_services.refresh_imported_customers(writer.touched)
     ImportRun.objects.filter(pk=run.pk).update(
         total_rows=rows_total,
         created_count=writer.counts["created"],

@@ -90,15 +90,26 @@ class _NewOrder:
 
 @transaction.atomic
 def record_imported_orders(
-    *, actor, source: str, orders: list[dict[str, Any]], note: str = ""
+    *,
+    actor,
+    source: str,
+    orders: list[dict[str, Any]],
+    note: str = "",
+    touched: dict[tuple[str, int], None] | None = None,
 ) -> list[Outcome]:
     """Record a batch of an order import at once — the same rules as :func:`record_order`
     (lines cleaned by the same function, tax once per rate rounded down, tax rates 10, 8
     or 0, idempotent by number within ``source``), written in bulk: one insert of the
     orders and one of their lines, and **one audit entry for the batch** instead of one
     per order (what makes a million-line import affordable). ``order.recording`` is
-    gathered in the transaction once per customer of the batch (with that customer's last
-    new order) and ``order.recorded`` emitted for each new order after commit.
+    replaced by ``orders.recording``, gathered in the transaction once for the batch with its
+    customers, and ``order.recorded`` is emitted for each new order after commit by a
+    background job the batch queues (``commerce.jobs.announce_imported_orders``).
+
+    ``touched``: the batch's customers are added to it instead, and the caller calls
+    :func:`refresh_imported_customers` with them after its last batch — an import of many
+    batches, where a customer in every batch would otherwise be recomputed from all their
+    orders once per batch (the work growing with the square of the file).
 
     Each order: ``number``, ``person`` or ``company`` — or ``person_id`` / ``company_id``
     — (found by the caller through the ledger's selectors for ``actor``, so visible to
@@ -141,25 +152,25 @@ def record_imported_orders(
     ):
         return _one_by_one(actor, source, orders, outcomes)
     _insert(rows, first)
-    last_order_of: dict[tuple[str, int | None], int] = {}
+    customers: dict[tuple[str, int], None] = {}  # in the batch's order, each once
     for offset, (index, order, _l) in enumerate(rows):
         order.pk = first + offset
         outcomes[index].order_id, outcomes[index].created = order.pk, True
-        who = (
-            {"entity": "person", "entity_id": order.person_id}
-            if order.person_id
-            else {"entity": "company", "entity_id": order.company_id}
-        )  # as customer_payload says it of a saved order
-        events.emit("order.recorded", order_id=order.pk, **who)
         if order.person_id:
-            last_order_of[("person", order.person_id)] = order.pk
-        else:
-            last_order_of[("company", order.company_id)] = order.pk
+            customers[("person", order.person_id)] = None
+        if order.company_id:
+            customers[("company", order.company_id)] = None
     # what depends on a customer's orders (analytics' figures and rank) is updated in this
-    # transaction like for any order — once per customer of the batch, not once per order:
-    # a participant recomputes the customer from all their orders
-    for (entity, entity_id), order_id in last_order_of.items():
-        events.gather("order.recording", order_id=order_id, entity=entity, entity_id=entity_id)
+    # transaction like for any order — once for the whole batch, set-based: a participant
+    # recomputes the batch's customers from all their orders at once
+    if touched is None:
+        events.gather("orders.recording", customers=list(customers))
+    else:  # the caller refreshes them once after its last batch (refresh_imported_customers)
+        touched.update(customers)
+    # order.recorded reaches its listeners for every new order, from a background job
+    # after commit (deferred per-order events): two queued tasks per order (marketing's)
+    # written by the import itself cost more than the rest of it
+    _announce_later(first, first + len(rows) - 1, source)
     audit.record(
         actor=actor,
         action="import",
@@ -230,6 +241,27 @@ def _insert(rows: list[tuple[int, _NewOrder, list[dict[str, Any]]]], first: int)
             )  # fmt: skip
     db.bulk_insert(Order._meta.db_table, ORDER_COLUMNS, orders)
     db.bulk_insert(OrderLine._meta.db_table, LINE_COLUMNS, lines)
+
+
+REFRESH_CUSTOMERS = 5_000  # customers per transaction of refresh_imported_customers
+
+
+def refresh_imported_customers(customers: Iterable[tuple[str, int]]) -> int:
+    """``orders.recording`` for the customers an import's batches recorded orders for
+    (``touched`` of :func:`record_imported_orders`), a transaction per
+    :data:`REFRESH_CUSTOMERS`: what depends on their orders (analytics' figures, ranks,
+    running totals) computed once from all of them. Returns the number of customers."""
+    pending = list(dict.fromkeys(customers))
+    for start in range(0, len(pending), REFRESH_CUSTOMERS):
+        with transaction.atomic():
+            events.gather("orders.recording", customers=pending[start : start + REFRESH_CUSTOMERS])
+    return len(pending)
+
+
+def _announce_later(first_id: int, last_id: int, source: str) -> None:
+    from ..jobs import announce_imported_orders_task
+
+    transaction.on_commit(lambda: announce_imported_orders_task.enqueue(first_id, last_id, source))
 
 
 def _prepared(raw: dict[str, Any], number: str, source: str, channels, creator):
