@@ -21,63 +21,22 @@ Data: the shared ledger (``ledger.ensure_people``) and ten orders per person on 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import resource
 import time
 
 import numpy as np
 
-from . import ledger
+from . import ledger, orders_data
 from .common import Result, summary, time_ms
 
-ORDERS_PER_PERSON = 10
-BUYER_SHARE = 0.6
 REBUILD_GOAL_S = 15
 ORDER_GOAL_MS = 20
 
 
-def ensure_orders(people: int) -> int:
-    """Ten orders per person on average, on the buyers, over the last three years."""
-    from django.utils import timezone
-
-    from daifuku.commerce.models import Order
-    from daifuku.customers.models import Person
-
-    target = people * ORDERS_PER_PERSON
-    have = Order.objects.filter(source="bench").count()
-    if have >= target:
-        return have
-    rng = np.random.default_rng(19)
-    ids = np.array(Person.objects.order_by("pk").values_list("pk", flat=True)[:people])
-    buyers = rng.choice(ids, int(ids.size * BUYER_SHARE), replace=False)
-    customers = rng.choice(buyers, target - have)
-    now = timezone.now().replace(microsecond=0)
-    seconds = rng.integers(0, 3 * 365 * 86_400, customers.size)
-    totals = (rng.lognormal(8.5, 0.9, customers.size)).astype(np.int64) + 100
-    batch = []
-    for index in range(customers.size):
-        total = int(totals[index])
-        tax = total // 11
-        batch.append(
-            Order(
-                source="bench",
-                number=f"B{have + index}",
-                person_id=int(customers[index]),
-                ordered_at=now - dt.timedelta(seconds=int(seconds[index])),
-                subtotal=total - tax,
-                tax=tax,
-                total=total,
-                net_subtotal=total - tax,
-                net_tax=tax,
-                net_total=total,
-                item_count=1,
-            )
-        )
-        if len(batch) == 10_000:
-            Order.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        Order.objects.bulk_create(batch)
-    return target
+def _load() -> str:
+    with open("/proc/loadavg") as handle:
+        return " ".join(handle.read().split()[:3])
 
 
 def _one_order(person, counter):
@@ -100,7 +59,10 @@ def run(scale: str) -> list[Result]:
     from daifuku.customers.models import Person
 
     facts = ledger.ensure_people(scale)
-    orders = ensure_orders(facts["people"])
+    orders = orders_data.ensure_orders(facts["people"])
+    if os.environ.get("DAIFUKU_BENCH_SEED_ONLY"):  # seeding apart from the measured run
+        print(f"seeded: {orders} orders {orders_data.last_seed()} load {_load()}")
+        return []
 
     started = time.perf_counter()
     first = metrics.rebuild()
