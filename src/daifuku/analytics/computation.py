@@ -147,7 +147,9 @@ def since_day(as_of: dt.date, months: int) -> int | None:
     return None if months == 0 else maths.day_number(maths.months_before(as_of, months))
 
 
-def scored(ids: np.ndarray, fig: maths.Figures, windows: dict, *, scale: RFMScale, rules) -> Computed:
+def scored(
+    ids: np.ndarray, fig: maths.Figures, windows: dict, *, scale: RFMScale, rules
+) -> Computed:
     """RFM scores against ``scale``'s cut points and the rank of every customer of ``ids``
     from their figures and their purchases per rank window."""
     rfm = (
