@@ -99,7 +99,7 @@ def run(scale: str) -> list[Result]:
 
     load_at_start = _load()
     first_s, first_cpu_s, first = _timed(metrics.rebuild)
-    repeat = 1 if scale == "tiny" else 3
+    repeat = {"tiny": 1, "full": 2}.get(scale, 3)
     steady = [_timed(metrics.rebuild)[:2] for _ in range(repeat)]
     steady_s = sorted(w for w, _c in steady)
     steady_cpu_s = sorted(c for _w, c in steady)
