@@ -39,6 +39,11 @@ def _load() -> str:
         return " ".join(handle.read().split()[:3])
 
 
+def _say(text: str) -> None:
+    """Progress of a long run (a run stopped by its time limit still tells its figures)."""
+    print(f"   [{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
 def _timed(function):
     """(wall seconds, this process's CPU seconds, result)."""
     started, cpu = time.perf_counter(), time.process_time()
@@ -109,8 +114,15 @@ def run(scale: str) -> list[Result]:
     nightly_s, nightly_cpu_s, nightly = _timed(lambda: metrics.rebuild(as_of=tomorrow))
     metrics.rebuild()
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    _say(
+        f"rebuild: first {first_s:.1f} s (cpu {first_cpu_s:.1f}), steady {steady_s} "
+        f"(cpu {steady_cpu_s}), nightly {nightly_s:.1f} s (cpu {nightly_cpu_s:.1f}, "
+        f"{nightly['person']['written']} rows written), peak RSS {peak_rss_mb:.0f} MB, "
+        f"load {_load()}"
+    )
 
     rfm = _rfm_against_baselines(repeat=3 if scale != "tiny" else 1)
+    _say(f"rfm: {rfm} load {_load()}")
     # the analytics area's running totals (kept by every order too, so built before timing
     # the order below: its update includes them). DAIFUKU_BENCH_SKIP_FIGURE_TOTALS leaves
     # them unbuilt (at 10M orders their rebuild is not set-based yet: hours on SQLite);
@@ -125,17 +137,18 @@ def run(scale: str) -> list[Result]:
         totals_s = round(time.perf_counter() - started, 2)
     totals_built = figure_totals.is_built()
 
-    sample = list(Person.objects.filter(orders__source="bench").distinct().order_by("pk")[:100])
+    sample = list(Person.objects.filter(orders__source="bench").distinct().order_by("pk")[:20])
     started = time.perf_counter()
     for person in sample:
         metrics.refresh_customer("person", person.pk, reason="rebuild")
     per_customer_ms = (time.perf_counter() - started) * 1000 / max(len(sample), 1)
     customers = first["person"]["customers"]
     one_by_one_s = per_customer_ms * customers / 1000
+    _say(f"one customer at a time: {per_customer_ms:.1f} ms each, load {_load()}")
 
     counter = iter(range(10**9))
     person = sample[0]
-    orders_repeat = 30 if scale == "tiny" else 100
+    orders_repeat = {"tiny": 30, "full": 20}.get(scale, 100)
     with_update = summary(
         time_ms(lambda: _one_order(person, counter), repeat=orders_repeat, warmup=5)
     )
