@@ -21,63 +21,60 @@ Data: the shared ledger (``ledger.ensure_people``) and ten orders per person on 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import resource
 import time
 
 import numpy as np
 
-from . import ledger
+from . import ledger, orders_data
 from .common import Result, summary, time_ms
 
-ORDERS_PER_PERSON = 10
-BUYER_SHARE = 0.6
 REBUILD_GOAL_S = 15
 ORDER_GOAL_MS = 20
 
 
-def ensure_orders(people: int) -> int:
-    """Ten orders per person on average, on the buyers, over the last three years."""
-    from django.utils import timezone
+def _load() -> str:
+    with open("/proc/loadavg") as handle:
+        return " ".join(handle.read().split()[:3])
 
-    from daifuku.commerce.models import Order
-    from daifuku.customers.models import Person
 
-    target = people * ORDERS_PER_PERSON
-    have = Order.objects.filter(source="bench").count()
-    if have >= target:
-        return have
-    rng = np.random.default_rng(19)
-    ids = np.array(Person.objects.order_by("pk").values_list("pk", flat=True)[:people])
-    buyers = rng.choice(ids, int(ids.size * BUYER_SHARE), replace=False)
-    customers = rng.choice(buyers, target - have)
-    now = timezone.now().replace(microsecond=0)
-    seconds = rng.integers(0, 3 * 365 * 86_400, customers.size)
-    totals = (rng.lognormal(8.5, 0.9, customers.size)).astype(np.int64) + 100
-    batch = []
-    for index in range(customers.size):
-        total = int(totals[index])
-        tax = total // 11
-        batch.append(
-            Order(
-                source="bench",
-                number=f"B{have + index}",
-                person_id=int(customers[index]),
-                ordered_at=now - dt.timedelta(seconds=int(seconds[index])),
-                subtotal=total - tax,
-                tax=tax,
-                total=total,
-                net_subtotal=total - tax,
-                net_tax=tax,
-                net_total=total,
-                item_count=1,
-            )
+def _say(text: str) -> None:
+    """Progress of a long run (a run stopped by its time limit still tells its figures)."""
+    print(f"   [{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+def _timed(function):
+    """(wall seconds, this process's CPU seconds, result)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    result = function()
+    return time.perf_counter() - started, time.process_time() - cpu, result
+
+
+def _api_orders(person, counter, *, repeat: int) -> dict:
+    """POST /api/v1/orders (the contract of issue 19) through the middleware stack."""
+    from django.test import Client
+
+    from daifuku.accounts.services import create_api_token
+
+    user = ledger.bench_user()
+    _token, secret = create_api_token(actor=user, user=user, name="bench-orders")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    def post():
+        response = client.post(
+            "/api/v1/orders",
+            {
+                "number": f"BA-{next(counter)}-{time.time_ns()}",
+                "person_id": person.pk,
+                "ordered_at": dt.date.today().isoformat(),
+                "total": 3_300,
+            },
+            content_type="application/json",
         )
-        if len(batch) == 10_000:
-            Order.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        Order.objects.bulk_create(batch)
-    return target
+        assert response.status_code in (200, 201), response.content[:300]
+
+    return summary(time_ms(post, repeat=repeat, warmup=5))
 
 
 def _one_order(person, counter):
@@ -100,49 +97,72 @@ def run(scale: str) -> list[Result]:
     from daifuku.customers.models import Person
 
     facts = ledger.ensure_people(scale)
-    orders = ensure_orders(facts["people"])
+    orders = orders_data.ensure_orders(facts["people"])
+    if os.environ.get("DAIFUKU_BENCH_SEED_ONLY"):  # seeding apart from the measured run
+        print(f"seeded: {orders} orders {orders_data.last_seed()} load {_load()}")
+        return []
 
-    started = time.perf_counter()
-    first = metrics.rebuild()
-    first_s = time.perf_counter() - started
-    repeat = 1 if scale == "tiny" else 3
-    steady = summary(time_ms(lambda: metrics.rebuild(), repeat=repeat, warmup=0))
+    load_at_start = _load()
+    first_s, first_cpu_s, first = _timed(metrics.rebuild)
+    repeat = {"tiny": 1, "full": 2}.get(scale, 3)
+    steady = [_timed(metrics.rebuild)[:2] for _ in range(repeat)]
+    steady_s = sorted(w for w, _c in steady)
+    steady_cpu_s = sorted(c for _w, c in steady)
+    # the nightly run: the day has moved on, so every row's as_of (and recency) changes
+    # and every row is written (then today's figures again, untimed)
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    nightly_s, nightly_cpu_s, nightly = _timed(lambda: metrics.rebuild(as_of=tomorrow))
+    metrics.rebuild()
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    _say(
+        f"rebuild: first {first_s:.1f} s (cpu {first_cpu_s:.1f}), steady {steady_s} "
+        f"(cpu {steady_cpu_s}), nightly {nightly_s:.1f} s (cpu {nightly_cpu_s:.1f}, "
+        f"{nightly['person']['written']} rows written), peak RSS {peak_rss_mb:.0f} MB, "
+        f"load {_load()}"
+    )
 
     rfm = _rfm_against_baselines(repeat=3 if scale != "tiny" else 1)
+    _say(f"rfm: {rfm} load {_load()}")
     # the analytics area's running totals (kept by every order too, so built before timing
-    # the order below: its update includes them)
+    # the order below: its update includes them). DAIFUKU_BENCH_SKIP_FIGURE_TOTALS leaves
+    # them unbuilt (at 10M orders their rebuild is not set-based yet: hours on SQLite);
+    # the order's update then does not include them, and the result says so
     from daifuku.analytics.services import figure_totals
 
-    started = time.perf_counter()
-    totals = figure_totals.rebuild()
-    totals_s = time.perf_counter() - started
+    totals = {"parts": None, "skipped": True}
+    totals_s = None
+    if not os.environ.get("DAIFUKU_BENCH_SKIP_FIGURE_TOTALS"):
+        started = time.perf_counter()
+        totals = figure_totals.rebuild()
+        totals_s = round(time.perf_counter() - started, 2)
+    totals_built = figure_totals.is_built()
 
-    sample = list(Person.objects.filter(orders__source="bench").distinct().order_by("pk")[:100])
+    sample = list(Person.objects.filter(orders__source="bench").distinct().order_by("pk")[:20])
     started = time.perf_counter()
     for person in sample:
         metrics.refresh_customer("person", person.pk, reason="rebuild")
     per_customer_ms = (time.perf_counter() - started) * 1000 / max(len(sample), 1)
     customers = first["person"]["customers"]
     one_by_one_s = per_customer_ms * customers / 1000
+    _say(f"one customer at a time: {per_customer_ms:.1f} ms each, load {_load()}")
 
     counter = iter(range(10**9))
     person = sample[0]
+    orders_repeat = {"tiny": 30, "full": 20}.get(scale, 100)
     with_update = summary(
-        time_ms(
-            lambda: _one_order(person, counter), repeat=30 if scale == "tiny" else 100, warmup=5
-        )
+        time_ms(lambda: _one_order(person, counter), repeat=orders_repeat, warmup=5)
     )
+    through_api = _api_orders(person, counter, repeat=orders_repeat)
     saved = list(events._in_transaction.get("order.recording", []))
     events._in_transaction["order.recording"] = []
     try:
         without = summary(
-            time_ms(
-                lambda: _one_order(person, counter), repeat=30 if scale == "tiny" else 100, warmup=5
-            )
+            time_ms(lambda: _one_order(person, counter), repeat=orders_repeat, warmup=5)
         )
+        api_without = _api_orders(person, counter, repeat=orders_repeat)
     finally:
         events._in_transaction["order.recording"] = saved
+    load_at_end = _load()
     return [
         Result(
             benchmark="analytics_rebuild",
@@ -151,24 +171,33 @@ def run(scale: str) -> list[Result]:
                 "orders": orders,
                 "customers_with_orders": customers,
                 "buyers": first["person"]["buyers"],
-                "rebuild_p50_s": round(steady["p50_ms"] / 1000, 3),
-                "rebuild_max_s": round(steady["p95_ms"] / 1000, 3),
+                "rebuild_p50_s": round(steady_s[len(steady_s) // 2], 3),
+                "rebuild_max_s": round(steady_s[-1], 3),
+                "rebuild_cpu_p50_s": round(steady_cpu_s[len(steady_cpu_s) // 2], 3),
+                "nightly_rebuild_every_row_written_s": round(nightly_s, 3),
+                "nightly_rebuild_cpu_s": round(nightly_cpu_s, 3),
+                "nightly_rows_written": nightly["person"]["written"],
                 "first_rebuild_with_rank_history_s": round(first_s, 3),
+                "first_rebuild_cpu_s": round(first_cpu_s, 3),
                 "rank_changes_written_first": first["person"]["rank_changes"],
                 "peak_rss_mb": round(peak_rss_mb),
-                "figure_totals_rebuild_s": round(totals_s, 2),
+                "figure_totals_rebuild_s": totals_s,
                 "figure_parts": totals["parts"],
+                "load_at_start": load_at_start,
+                "load_at_end": load_at_end,
             },
             baseline={
                 "one_customer_at_a_time_extrapolated_s": round(one_by_one_s, 2),
                 "per_customer_ms": round(per_customer_ms, 2),
             },
-            ratio=round(one_by_one_s / (steady["p50_ms"] / 1000), 1) if steady["p50_ms"] else None,
+            ratio=round(one_by_one_s / nightly_s, 1) if nightly_s else None,
             goal=f"10M orders / 1M customers ≤ {REBUILD_GOAL_S} s, peak RSS ≤ 3 GB (full scale)",
-            passed=None
-            if scale != "full"
-            else steady["p95_ms"] / 1000 <= REBUILD_GOAL_S and peak_rss_mb <= 3072,
-            notes="read orders, numpy figures, RFM cut points and scores, ranks, batched upserts",
+            passed=None if scale != "full" else nightly_s <= REBUILD_GOAL_S and peak_rss_mb <= 3072,
+            notes="end to end: one grouped read per customer (the database sums the orders), "
+            "numpy figures, RFM cut points and scores, ranks, the rows staged (COPY / "
+            "executemany) and only the changed ones written; judged on the nightly run "
+            "(every row written); cpu = this process's CPU time (SQLite runs in it, "
+            "PostgreSQL does not), beside wall time on the shared machine",
         ),
         Result(
             benchmark="analytics_rfm_baselines",
@@ -202,18 +231,25 @@ def run(scale: str) -> list[Result]:
                 "orders_present": orders,
                 "order_with_metrics_p50_ms": with_update["p50_ms"],
                 "order_with_metrics_p95_ms": with_update["p95_ms"],
+                "api_order_with_metrics_p50_ms": through_api["p50_ms"],
+                "api_order_with_metrics_p95_ms": through_api["p95_ms"],
+                "figure_totals_kept": totals_built,
+                "load_at_end": load_at_end,
             },
             baseline={
                 "order_without_metrics_p50_ms": without["p50_ms"],
                 "order_without_metrics_p95_ms": without["p95_ms"],
+                "api_order_without_metrics_p95_ms": api_without["p95_ms"],
             },
             ratio=round(with_update["p50_ms"] / without["p50_ms"], 2)
             if without["p50_ms"]
             else None,
             goal=f"one order with its metrics and rank update p95 ≤ {ORDER_GOAL_MS} ms",
-            passed=with_update["p95_ms"] <= ORDER_GOAL_MS,
-            notes="record_order in process (no HTTP); the customer has ~10 orders; the update "
-            "is the customer's metrics, rank and analytics-area totals (figure parts)",
+            passed=through_api["p95_ms"] <= ORDER_GOAL_MS,
+            notes="record_order in process, and POST /api/v1/orders through the whole stack "
+            "(django.test.Client, bearer token; judged); the customer has ~10 orders; the "
+            "update is the customer's metrics and rank, and the analytics-area totals when "
+            "figure_totals_kept",
         ),
     ]
 

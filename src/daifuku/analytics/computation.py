@@ -129,15 +129,10 @@ def compute(
     ``purchases`` (``figures`` when the caller computed them already)."""
     offset = utc_offset()
     fig = figures if figures is not None else figures_of(purchases, as_of=as_of)
-    rfm = (
-        scales.score(fig.recency_days, scale.recency_cuts, higher_is_better=False),
-        scales.score(fig.order_count, scale.frequency_cuts),
-        scales.score(fig.total, scale.monetary_cuts),
-    )
     ids = np.unique(purchases.customers)
     windows = {}
-    for months in {0, *(rule.period_months for rule in rules)}:
-        since = None if months == 0 else maths.day_number(maths.months_before(as_of, months))
+    for months in periods(rules):
+        since = since_day(as_of, months)
         windows[months] = maths.window_totals(
             purchases.customers,
             purchases.seconds,
@@ -146,6 +141,28 @@ def compute(
             since_day=since,
             utc_offset_seconds=offset,
         )
+    return scored(ids, fig, windows, scale=scale, rules=rules)
+
+
+def periods(rules) -> set[int]:
+    """The windows (months; 0 = all time) the rank rules count purchases over."""
+    return {0, *(rule.period_months for rule in rules)}
+
+
+def since_day(as_of: dt.date, months: int) -> int | None:
+    return None if months == 0 else maths.day_number(maths.months_before(as_of, months))
+
+
+def scored(
+    ids: np.ndarray, fig: maths.Figures, windows: dict, *, scale: RFMScale, rules
+) -> Computed:
+    """RFM scores against ``scale``'s cut points and the rank of every customer of ``ids``
+    from their figures and their purchases per rank window."""
+    rfm = (
+        scales.score(fig.recency_days, scale.recency_cuts, higher_is_better=False),
+        scales.score(fig.order_count, scale.frequency_cuts),
+        scales.score(fig.total, scale.monetary_cuts),
+    )
     return Computed(ids, fig, rfm, maths.ranks(rules, windows, ids.size))
 
 

@@ -89,21 +89,45 @@ def figures(
     customers, seconds, amounts = customers[order], seconds[order], amounts[order]
     ids, starts, counts = np.unique(customers, return_index=True, return_counts=True)
     if ids.size == 0:
+        return from_groups(ids, ids, ids, ids, ids, ids, as_of_day=as_of_day, utc_offset_seconds=0)
+    last = seconds[starts + counts - 1]
+    second = np.where(counts > 1, seconds[np.minimum(starts + 1, seconds.size - 1)], -1)
+    return from_groups(
+        ids,
+        counts,
+        np.add.reduceat(amounts, starts),
+        seconds[starts],
+        second,
+        last,
+        as_of_day=as_of_day,
+        utc_offset_seconds=utc_offset_seconds,
+    )
+
+
+def from_groups(
+    customers, counts, totals, first, second, last, *, as_of_day: int, utc_offset_seconds: int
+) -> Figures:
+    """The figures from each buyer's purchases summed up (ascending ids; purchase count,
+    total, epoch seconds of the first, second (-1: none) and last purchase): what the
+    database's grouped read of the full rebuild gives, and what :func:`figures` reduces
+    the raw orders to first — one set of formulas for both."""
+    ids = np.asarray(customers, dtype=np.int64)
+    counts = np.asarray(counts, dtype=np.int64)
+    if ids.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Figures(ids, empty, empty, empty, empty, empty, empty, empty, empty.astype(np.int8))
-    totals = np.add.reduceat(amounts, starts)
-    first = seconds[starts]
-    last = seconds[starts + counts - 1]
+    first = np.asarray(first, dtype=np.int64)
+    last = np.asarray(last, dtype=np.int64)
     has_second = counts > 1
-    second = np.where(has_second, seconds[np.minimum(starts + 1, seconds.size - 1)], -1)
+    second = np.where(has_second, np.asarray(second, dtype=np.int64), -1)
     first_day = local_days(first, utc_offset_seconds)
     last_day = local_days(last, utc_offset_seconds)
     second_day = local_days(second, utc_offset_seconds)
     recency = np.maximum(as_of_day - last_day, 0)
     return Figures(
         customers=ids,
-        order_count=counts.astype(np.int64),
-        total=totals,
+        order_count=counts,
+        total=np.asarray(totals, dtype=np.int64),
         first_at=first,
         second_at=second,
         last_at=last,

@@ -12,7 +12,7 @@ most customers bought once gives all of them the same (low) frequency score rath
 spreading them over scores at random. Recency is scored inversely: fewer days since the
 last purchase = better = higher score.
 
-numpy-vectorised: one sort per measure (about 0.1 s per million customers)."""
+numpy-vectorised: one sort per measure (about 0.14 s of CPU per million customers)."""
 
 from __future__ import annotations
 
@@ -34,15 +34,12 @@ def quintile_scores(values, *, higher_is_better: bool = True) -> np.ndarray:
         if higher_is_better
         else -values.astype(np.float64 if values.dtype.kind == "f" else np.int64)
     )
-    order = np.argsort(keyed, kind="stable")
-    ranked = keyed[order]
-    starts = np.ones(n, dtype=bool)
-    starts[1:] = ranked[1:] != ranked[:-1]
-    # position of the first equal value in sorted order = number of strictly worse values
-    below = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
-    scores = np.empty(n, dtype=np.int8)
-    scores[order] = 1 + (SCORES * below) // n
-    return scores
+    # one sort of the values (np.unique: not stable, which ties make irrelevant): the
+    # number of strictly worse values is the running count before each distinct value,
+    # and each value picks its score through the inverse index (a gather, no scatter)
+    _distinct, inverse, counts = np.unique(keyed, return_inverse=True, return_counts=True)
+    below = np.cumsum(counts) - counts
+    return (1 + (SCORES * below) // n).astype(np.int8)[inverse.reshape(-1)]
 
 
 def threshold_scores(values, thresholds, *, higher_is_better: bool = True) -> np.ndarray:

@@ -6,8 +6,8 @@ Two paths, one computation (:func:`daifuku.analytics.maths.metrics.figures`):
 * :func:`refresh_customer` — in the transaction of every order and return (commerce's
   in-transaction events ``order.recording`` / ``order.returning``): the customer's row
   and rank, so the 360° page, the list and marketing see the order at once;
-* :func:`rebuild` — every customer, set-based (one query per kind of customer, numpy,
-  batched upserts): nightly (ranks decay, recency moves on) and ``daifuku
+* :func:`rebuild` — every customer, set-based (one grouped query per kind of customer,
+  numpy, the changed rows written from a staging table): nightly (ranks decay, recency moves on) and ``daifuku
   analytics_rebuild``.
 
 RFM and the incremental path: quintiles are relative to all buyers, so one order would
@@ -28,22 +28,22 @@ from django.utils import timezone
 
 from daifuku.commerce.models import Order
 
+from .. import grouped
 from ..computation import (
     WRITTEN,
     active_rules,
     compute,
-    figures_of,
     load_orders,
     scale_of,
+    scored,
     table,
 )
 from ..maths import metrics as maths
 from ..maths import scales
 from ..models import CustomerMetrics, RankChange, RFMScale
-from . import ranks
+from . import ranks, snapshot
 
 ENTITIES = ("person", "company")
-BATCH = 5_000
 
 
 def calibrate(scale: RFMScale, fig: maths.Figures) -> None:
@@ -61,10 +61,6 @@ def calibrate(scale: RFMScale, fig: maths.Figures) -> None:
 def scale_for(entity: str) -> RFMScale:
     scale, _created = RFMScale.objects.get_or_create(entity=entity)
     return scale
-
-
-def values_rank(computed) -> list[int | None]:
-    return [None if pk == 0 else pk for pk in computed.rank.tolist()]
 
 
 COPY_FROM = 200  # rows from which PostgreSQL gets them by COPY rather than one statement each
@@ -209,50 +205,31 @@ def rebuild(
     progress=None,
 ) -> dict:
     """Recompute every customer's row, the RFM cut points (``recalibrate``) and ranks,
-    set-based. Rows of customers without orders any more are removed; CLV columns are
-    kept. Returns counts per kind of customer."""
+    set-based: the database sums each customer's orders (:mod:`..grouped`), numpy
+    computes, and the new rows are staged in a temporary table from which one statement
+    each updates the rows that changed, inserts the new customers and removes those
+    without orders any more (CLV columns kept). Returns counts per kind of customer."""
     as_of = as_of or timezone.localdate()
     rules = active_rules()
     result: dict = {}
     for entity in ENTITIES:
         with transaction.atomic():
-            purchases = load_orders(entity)
+            ids, fig, windows = grouped.read(entity, as_of=as_of, rules=rules)
             scale = scale_for(entity)
-            fig = figures_of(purchases, as_of=as_of)
             if recalibrate:
                 calibrate(scale, fig)
-            computed = compute(
-                entity, purchases, as_of=as_of, scale=scale, rules=rules, figures=fig
-            )
-            column = f"{entity}_id"
-            before = dict(
-                CustomerMetrics.objects.filter(**{f"{column}__isnull": False}).values_list(
-                    column, "rank_id"
-                )
-            )
+            computed = scored(ids, fig, windows, scale=scale, rules=rules)
             values = table(computed, as_of=as_of, vendor=connection.vendor)
-            for start in range(0, len(values), BATCH):
-                _write(entity, values[start : start + BATCH])
-                if progress:
-                    progress(entity, min(start + BATCH, len(values)), len(values))
-            kept = set(computed.ids.tolist())
-            gone = [pk for pk in before if pk not in kept]
-            for start in range(0, len(gone), BATCH):
-                CustomerMetrics.objects.filter(
-                    **{f"{column}__in": gone[start : start + BATCH]}
-                ).delete()
-            changes = [
-                (pk, before.get(pk), rank)
-                for pk, rank in zip(computed.ids.tolist(), values_rank(computed), strict=True)
-                if before.get(pk) != rank
-            ]
-            changes += [(pk, before[pk], None) for pk in gone if before[pk] is not None]
-            ranks.record_changes(entity, changes, reason=reason)
+            written = snapshot.replace_all(entity, values)
+            if progress:
+                progress(entity, len(values), len(values))
+            ranks.record_changes(entity, written.rank_changes, reason=reason)
             result[entity] = {
                 "customers": len(values),
                 "buyers": int(computed.figures.customers.size),
-                "removed": len(gone),
-                "rank_changes": len(changes),
+                "written": written.updated + written.inserted,
+                "removed": written.removed,
+                "rank_changes": len(written.rank_changes),
             }
     return result
 

@@ -238,3 +238,28 @@ def test_administrator_thresholds_are_kept_by_the_rebuild(population, buy):
     assert scale.frequency_cuts == [2, 3, 5, 10] and scale.calibrated_at is None
     for row in CustomerMetrics.objects.filter(person__isnull=False, order_count__gt=0):
         assert row.rfm_f == 1 + sum(row.order_count >= c for c in [2, 3, 5, 10])
+
+
+def test_the_grouped_rebuild_keeps_ties_returns_and_unchanged_rows(population, buy, committed):
+    """The rebuild's grouped read (one row per customer from the database) against the
+    incremental path on its edge cases: two purchases in the same second (the second
+    purchase is the first's moment, 0 days to it), a customer whose only order was
+    returned (a row without purchases), and a second rebuild that writes nothing."""
+    people, _companies = population
+    moment = timezone.localtime().replace(microsecond=0) - dt.timedelta(days=40)
+    buy(people[0], 1_000, at=moment)
+    buy(people[0], 2_000, at=moment)
+    buy(people[0], 500, days_ago=3)
+    returned = buy(people[1], 3_000, days_ago=10)
+    with committed():
+        record_return(actor="test", order=returned)
+    incremental = snapshot()
+    tied = incremental[(people[0].pk, None)]
+    assert tied["second_order_at"] == tied["first_order_at"] and tied["days_to_second"] == 0
+    assert incremental[(people[1].pk, None)]["order_count"] == 0
+
+    first = service.rebuild(recalibrate=False)
+    assert snapshot() == incremental
+    assert first["person"]["customers"] == 2 and first["person"]["buyers"] == 1
+    again = service.rebuild(recalibrate=False)
+    assert again["person"]["written"] == 0 and snapshot() == incremental

@@ -112,9 +112,17 @@ class Order(models.Model):
             ),
         ]
         indexes = [
-            # a customer's purchases, newest first (360° page, API list)
-            models.Index(fields=["person", "-ordered_at", "-id"], name="order_person_idx"),
-            models.Index(fields=["company", "-ordered_at", "-id"], name="order_company_idx"),
+            # a customer's purchases, newest first (360° page, API list); with the net
+            # total and currency the analytics rebuild sums every customer's purchases
+            # from the index alone, in customer order (no sort, no table visit)
+            models.Index(
+                fields=["person", "-ordered_at", "-id", "net_total", "currency"],
+                name="order_person_idx",
+            ),
+            models.Index(
+                fields=["company", "-ordered_at", "-id", "net_total", "currency"],
+                name="order_company_idx",
+            ),
             # a Shopify refund names its order by Shopify's id
             models.Index(
                 fields=["source", "external_id"],
