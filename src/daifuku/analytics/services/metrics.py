@@ -44,6 +44,7 @@ from ..models import CustomerMetrics, RankChange, RFMScale
 from . import ranks, snapshot
 
 ENTITIES = ("person", "company")
+BATCH = 5_000  # customers per set-based refresh of an import's customers
 
 
 def calibrate(scale: RFMScale, fig: maths.Figures) -> None:
@@ -61,6 +62,11 @@ def calibrate(scale: RFMScale, fig: maths.Figures) -> None:
 def scale_for(entity: str) -> RFMScale:
     scale, _created = RFMScale.objects.get_or_create(entity=entity)
     return scale
+
+
+def values_rank(computed) -> list[int | None]:
+    """The computed rank ids, None where no rank applies (0 in the array)."""
+    return [None if pk == 0 else pk for pk in computed.rank.tolist()]
 
 
 COPY_FROM = 200  # rows from which PostgreSQL gets them by COPY rather than one statement each
