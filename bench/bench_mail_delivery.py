@@ -33,6 +33,8 @@ SIZES = {
     "small": (5_000, 500, 100_000, 2_000, 3_000, 10),
     "full": (100_000, 2_000, 1_000_000, 10_000, 10_000, 50),
 }
+# seconds after the first message before the rows written so far are counted
+WRITING_WINDOW_S = 10.0
 FAULT_SETTINGS = {
     "DAIFUKU_MAIL_RETRY_SECONDS": "0.2",
     "DAIFUKU_MAIL_MAX_ATTEMPTS": "12",
@@ -80,11 +82,10 @@ def _throughput(site, workdir: Path, recipients: int, first_campaign: int) -> di
         [campaign_id],
     )[0]
     seconds = _when(last) - _when(first)
-    # the first message of a large campaign
-    large = site.make_campaign(
-        first_campaign, people=min(first_campaign, 1_000), enqueue=False, status="scheduled"
-    )
-    queued_at = site.enqueue(large)
+    # the first message of a large campaign, from 「配信開始」 (start_send: its checks and
+    # the first chunk of delivery rows; the rest are written while the first mails leave)
+    large = site.make_list_campaign(first_campaign)
+    pressed = site.start_send(large)
     site.wait_until(
         lambda: site.rows(
             "SELECT 1 FROM marketing_delivery WHERE campaign_id = %s AND status = 'sent' LIMIT 1",
@@ -97,13 +98,20 @@ def _throughput(site, workdir: Path, recipients: int, first_campaign: int) -> di
         "SELECT MIN(sent_at) FROM marketing_delivery WHERE campaign_id = %s AND status = 'sent'",
         [large],
     )[0][0]
+    # rows written while sending: how far the audience got in the next seconds
+    time.sleep(WRITING_WINDOW_S)
+    written = site.rows("SELECT COUNT(*) FROM marketing_delivery WHERE campaign_id = %s", [large])
     site.execute("UPDATE marketing_campaign SET status = 'cancelled' WHERE id = %s", [large])
     site.stop_workers()
+    all_at_once = site.all_rows_at_once(large)
     return {
         "messages": counts.get("sent", 0),
         "seconds": seconds,
         "per_s": counts.get("sent", 0) / max(seconds, 1e-6),
-        "first_message_s": _when(first_sent) - queued_at,
+        "first_message_s": _when(first_sent) - pressed,
+        "start_send_s": site.start_send_s,
+        "rows_after_window": written[0][0],
+        "all_rows_at_once_s": all_at_once,
     }
 
 
@@ -249,16 +257,21 @@ def run(scale: str) -> list[common.Result]:
         common.Result(
             benchmark="mail_delivery_first_message",
             scale=scale,
-            metrics={"first_message_s": round(ours["first_message_s"], 2), "recipients": first_n},
-            baseline={"naive_read_audience_first_s": round(naive["load_s"] * first_n / naive_n, 2)},
-            ratio=round(
-                naive["load_s"] * first_n / naive_n / max(ours["first_message_s"], 1e-3), 2
-            ),
+            metrics={
+                "first_message_s": round(ours["first_message_s"], 2),
+                "recipients": first_n,
+                "start_send_s": round(ours["start_send_s"], 2),
+                f"rows_written_{WRITING_WINDOW_S:.0f}s_after_first": ours["rows_after_window"],
+            },
+            baseline={"all_rows_before_sending_s": round(ours["all_rows_at_once_s"], 2)},
+            ratio=round(ours["all_rows_at_once_s"] / max(ours["first_message_s"], 1e-3), 2),
             goal="first message of a 1,000,000-recipient campaign out in ≤ 10 s",
             passed=ours["first_message_s"] <= 10 if scale == "full" else None,
-            notes=f"{where}; from the job queued (workers idle, polling every second) to the "
-            "first message accepted; baseline: reading the whole audience with its people "
-            f"before the first send (measured on {naive_n:,}, scaled linearly)",
+            notes=f"{where}; from 「配信開始」 (services.campaigns.start_send on a fixed list "
+            "of people with addresses, workers idle, polling every second) to the first "
+            "message accepted; the first chunk of rows is written by start_send, the rest "
+            "by the jobs while the first mails leave; baseline: resolving the whole audience "
+            "and writing every row before the first send (the same data, rolled back)",
         ),
         common.Result(
             benchmark="mail_delivery_faults",

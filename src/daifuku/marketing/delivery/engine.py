@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from ..mailing import hooks
 from ..models import Campaign, CampaignStatus, Delivery, DeliveryStatus, MailSettings
+from ..services import audience
 from ..services.consent_gate import still_allowed
 from . import claims, smtp
 from .mime import message_id
@@ -206,6 +207,11 @@ def send_pending(
                 recover()
             ids = claims.claim_batch(campaign_id, worker_id, size)
             if not ids:
+                # a large audience still being written: write its next chunk here rather
+                # than stop (another worker may be writing it: extend waits its turn)
+                if audience.still_writing(campaign_id):
+                    audience.extend(campaign_id, chunks=1)
+                    continue
                 break
             _send_batch(ids, worker_id, renderer, throttle, session, report, flush_every)
     finally:
@@ -322,6 +328,8 @@ def _after_run(campaign_id: int, report: RunReport) -> None:
     retried; otherwise note when the next retry is due."""
     active = Delivery.objects.filter(campaign_id=campaign_id, status__in=ACTIVE)
     if report.more:
+        return
+    if audience.still_writing(campaign_id):  # stopped (cancelled) while rows were written
         return
     if not active.exists():
         report.finished = True

@@ -212,6 +212,10 @@ class Campaign(TimeStampedModel, VersionedModel):
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
     skipped = models.JSONField(default=dict, blank=True, editable=False)
+    # while a large audience's delivery rows are still being written (in chunks, by person
+    # id, after the send started): the last person id whose row is written; None once
+    # every recipient has a row (docs/mail-delivery.md, "A million recipients")
+    audience_cursor = models.BigIntegerField(null=True, blank=True, editable=False)
     # the blocking pre-send problems that stopped a scheduled start ({code, message, field})
     problems = models.JSONField(default=list, blank=True, editable=False)
     owner = models.ForeignKey(

@@ -43,3 +43,87 @@ def create_deliveries(
         for r in recipients
     )  # fmt: skip
     return db.bulk_insert(Delivery._meta.db_table, COLUMNS, rows, batch=BATCH)
+
+
+# --- a large audience, written in chunks while the first ones are sent --------------------
+def chunk_size() -> int:
+    """People read per chunk (``DAIFUKU_MAIL_AUDIENCE_CHUNK``): the first chunk is written
+    when the send starts, so the first mail leaves within seconds however large the
+    audience; the rest follow chunk by chunk while the engine sends."""
+    from django.conf import settings
+
+    return max(1, int(getattr(settings, "DAIFUKU_MAIL_AUDIENCE_CHUNK", 20_000)))
+
+
+def taken_addresses(campaign_id: int, emails: list[str]) -> set[str]:
+    """The addresses among ``emails`` that already have a row in this campaign (an
+    earlier chunk's person with the same address)."""
+    taken: set[str] = set()
+    for start in range(0, len(emails), BATCH):
+        taken.update(
+            Delivery.objects.filter(
+                campaign_id=campaign_id, email__in=emails[start : start + BATCH]
+            ).values_list("email", flat=True)
+        )
+    return taken
+
+
+def add_skipped(total: dict | None, more: dict[str, int]) -> dict[str, int]:
+    out = {reason: int((total or {}).get(reason, 0)) for reason in SKIP_REASONS}
+    for reason, n in more.items():
+        out[reason] = out.get(reason, 0) + n
+    return out
+
+
+def write_chunk(campaign: Campaign, after: int | None) -> Audience:
+    """Write the delivery rows of the next chunk of the audience after person id
+    ``after`` (None: from the start) inside the caller's transaction; addresses an earlier
+    chunk already has count as ``duplicate``. The caller moves ``audience_cursor`` to the
+    returned ``last_person_id`` (or None when ``more`` is false) in the same transaction:
+    rows and cursor commit together, so a chunk is never written twice nor skipped."""
+    chunk = resolve(campaign, after=after, limit=chunk_size())
+    if after is not None and chunk.recipients:
+        taken = taken_addresses(campaign.pk, [r.email for r in chunk.recipients])
+        if taken:
+            kept = [r for r in chunk.recipients if r.email not in taken]
+            chunk.skipped["duplicate"] += len(chunk.recipients) - len(kept)
+            chunk.recipients = kept
+    create_deliveries(campaign, chunk.recipients)
+    return chunk
+
+
+def extend(campaign_id: int, *, chunks: int | None = None) -> bool:
+    """Write the next chunks of a campaign whose audience is still being written (all of
+    them, or ``chunks``); True while more remain. Each chunk is one transaction that
+    locks the campaign row (SQLite: the write lock) and re-reads the cursor, so several
+    workers extending at once never write a chunk twice."""
+    from django.db import transaction
+
+    from .. import models as m
+
+    done = 0
+    while chunks is None or done < chunks:
+        with transaction.atomic():
+            campaign = (
+                m.Campaign.objects.select_for_update()
+                .filter(pk=campaign_id, audience_cursor__isnull=False)
+                .first()
+            )
+            if campaign is None:
+                return False  # every row written (or no such campaign)
+            if campaign.status not in (m.CampaignStatus.SENDING, m.CampaignStatus.TESTING):
+                return False  # cancelled meanwhile: the rest is not written
+            chunk = write_chunk(campaign, campaign.audience_cursor)
+            campaign.skipped = add_skipped(campaign.skipped, chunk.skipped)
+            campaign.audience_cursor = chunk.last_person_id if chunk.more else None
+            campaign.save(update_fields=["skipped", "audience_cursor", "updated_at"])
+        done += 1
+        if campaign.audience_cursor is None:
+            return False
+    return True
+
+
+def still_writing(campaign_id: int) -> bool:
+    """True while the campaign's audience is still being written (it is not finished
+    even when every row written so far is sent)."""
+    return Campaign.objects.filter(pk=campaign_id, audience_cursor__isnull=False).exists()

@@ -32,6 +32,12 @@ class Command(BaseCommand):
                 "DAIFUKU_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
             ),
         )
+        parser.add_argument(
+            "--database-name",
+            default=os.environ.get("DAIFUKU_BENCH_DATABASE_NAME", ""),
+            help="PostgreSQL database (default daifuku_bench_<scale>) or SQLite file stem "
+            "(default bench-<scale>): engineers sharing a server keep their data apart",
+        )
         parser.add_argument("--no-save", action="store_true")
 
     def handle(self, *args, **options):
@@ -64,7 +70,7 @@ class Command(BaseCommand):
             new = {
                 **default,
                 "ENGINE": "django.db.backends.sqlite3",
-                "NAME": data / f"bench-{scale}.sqlite3",
+                "NAME": data / f"{options['database_name'] or f'bench-{scale}'}.sqlite3",
                 "OPTIONS": settings.SQLITE_OPTIONS,
             }
         else:
@@ -72,7 +78,7 @@ class Command(BaseCommand):
             import psycopg
 
             admin_url = options["postgres_url"]
-            name = f"daifuku_bench_{scale}"
+            name = options["database_name"] or f"daifuku_bench_{scale}"
             with psycopg.connect(
                 admin_url.replace("postgres://", "postgresql://"), autocommit=True
             ) as conn:
