@@ -2,6 +2,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    """The campaign's cursor while a large audience's rows are written in chunks, and the
+    claim's index in id order (campaign, status, id) in place of (campaign, status)."""
+
     dependencies = [("marketing", "0006_track_tracking")]
 
     operations = [
@@ -9,5 +12,10 @@ class Migration(migrations.Migration):
             model_name="campaign",
             name="audience_cursor",
             field=models.BigIntegerField(blank=True, editable=False, null=True),
+        ),
+        migrations.RemoveIndex(model_name="delivery", name="delivery_campaign_status_idx"),
+        migrations.AddIndex(
+            model_name="delivery",
+            index=models.Index(fields=["campaign", "status", "id"], name="delivery_claim_idx"),
         ),
     ]

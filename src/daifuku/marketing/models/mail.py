@@ -305,7 +305,8 @@ class Delivery(models.Model):
             models.UniqueConstraint(fields=["campaign", "email"], name="delivery_once_per_address")
         ]
         indexes = [
-            models.Index(fields=["campaign", "status"], name="delivery_campaign_status_idx"),
+            # the claim's index range (campaign, status) in id order (docs/mail-delivery.md)
+            models.Index(fields=["campaign", "status", "id"], name="delivery_claim_idx"),
             models.Index(fields=["status", "next_attempt_at"], name="delivery_due_idx"),
             models.Index(fields=["person"], name="delivery_person_idx"),
             models.Index(fields=["message_id"], name="delivery_message_id_idx"),
