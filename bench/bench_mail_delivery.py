@@ -33,6 +33,10 @@ SIZES = {
     "small": (5_000, 500, 100_000, 2_000, 3_000, 10),
     "full": (100_000, 2_000, 1_000_000, 10_000, 10_000, 50),
 }
+# the kill campaign's global rate (messages/s): slow enough that every planned kill lands
+# while workers send (a new worker takes seconds to start on a loaded machine, and each
+# kill waits for two workers holding claims)
+KILL_RATE = {"tiny": 300, "small": 300, "full": 40}
 # seconds after the first message before the rows written so far are counted
 WRITING_WINDOW_S = 10.0
 FAULT_SETTINGS = {
@@ -159,7 +163,9 @@ def _naive(port: int, recipients: int, *, refuse_lost_only: bool = False) -> dic
     return {"per_s": recipients / seconds, "failed": failed, "load_s": load_s}
 
 
-def _faults(workdir: Path, refusal_recipients: int, kill_recipients: int, kills: int) -> dict:
+def _faults(
+    workdir: Path, refusal_recipients: int, kill_recipients: int, kills: int, kill_rate: int
+) -> dict:
     from daifuku.marketing.delivery.tests import harness
 
     handler = harness.CountingHandler(refuse=0.05, seed=2026)
@@ -177,8 +183,8 @@ def _faults(workdir: Path, refusal_recipients: int, kill_recipients: int, kills:
         out["refusal_sent"] = counts.get("sent", 0)
         # kill -9 rounds, seeded, each while another worker sends on
         before = set(handler.ids)
-        # at most 300 messages a second in all: the kills land while workers send
-        campaign_id = site.make_campaign(kill_recipients, people=0, rate=300)
+        # held to ``kill_rate`` messages a second in all: the kills land while workers send
+        campaign_id = site.make_campaign(kill_recipients, people=0, rate=kill_rate)
         for n in range(2):
             site.start_worker(workdir / f"fault-worker-{2 + n}.log")
         done = harness.kill_rounds(
@@ -234,7 +240,7 @@ def run(scale: str) -> list[common.Result]:
             site = harness.WorkerSite(workdir / "sink", sink.port)
             ours = _throughput(site, workdir, recipients, first_n)
             naive = _naive(sink.port, naive_n)
-        faults = _faults(workdir, fault_n, kill_n, kills)
+        faults = _faults(workdir, fault_n, kill_n, kills, KILL_RATE[scale])
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     ratio = round(ours["per_s"] / naive["per_s"], 2)
@@ -300,7 +306,7 @@ def run(scale: str) -> list[common.Result]:
                 and faults["kill_other"] == 0
             ),
             notes=f"{connection.vendor}; aiosmtpd refusing 5 % (421 at RCPT, 454 after DATA); "
-            "kills (the campaign held to 300 messages/s so they land mid-send): SIGKILL of a "
+            f"kills (the campaign held to {KILL_RATE[scale]} messages/s so they land mid-send): SIGKILL of a "
             "worker holding a claimed batch while another sends on, a new "
             "worker started after each; the naive loop sends with fail_silently",
         ),
