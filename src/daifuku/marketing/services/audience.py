@@ -76,12 +76,17 @@ def add_skipped(total: dict | None, more: dict[str, int]) -> dict[str, int]:
 
 
 def write_chunk(campaign: Campaign, after: int | None) -> Audience:
-    """Write the delivery rows of the next chunk of the audience after person id
-    ``after`` (None: from the start) inside the caller's transaction; addresses an earlier
-    chunk already has count as ``duplicate``. The caller moves ``audience_cursor`` to the
-    returned ``last_person_id`` (or None when ``more`` is false) in the same transaction:
-    rows and cursor commit together, so a chunk is never written twice nor skipped."""
-    chunk = resolve(campaign, after=after, limit=chunk_size())
+    """Read the next chunk of the audience after person id ``after`` (None: from the
+    start) and write its rows inside the caller's transaction (:func:`store_chunk`)."""
+    return store_chunk(campaign, after, resolve(campaign, after=after, limit=chunk_size()))
+
+
+def store_chunk(campaign: Campaign, after: int | None, chunk: Audience) -> Audience:
+    """Write the delivery rows of ``chunk`` (read after person id ``after``); addresses an
+    earlier chunk already has count as ``duplicate``. The caller moves
+    ``audience_cursor`` to the chunk's ``last_person_id`` (or None when ``more`` is
+    false) in the same transaction: rows and cursor commit together, so a chunk is never
+    written twice nor skipped."""
     if after is not None and chunk.recipients:
         taken = taken_addresses(campaign.pk, [r.email for r in chunk.recipients])
         if taken:
@@ -94,32 +99,37 @@ def write_chunk(campaign: Campaign, after: int | None) -> Audience:
 
 def extend(campaign_id: int, *, chunks: int | None = None) -> bool:
     """Write the next chunks of a campaign whose audience is still being written (all of
-    them, or ``chunks``); True while more remain. Each chunk is one transaction that
-    locks the campaign row (SQLite: the write lock) and re-reads the cursor, so several
-    workers extending at once never write a chunk twice."""
+    them, or ``chunks``); True while more remain. Each chunk is read outside any
+    transaction (on SQLite the senders' claims and results need the write lock
+    meanwhile), then written in one short transaction that locks the campaign row (SQLite:
+    the write lock) and checks the cursor has not moved — if another worker wrote that
+    chunk meanwhile, the read is thrown away — so a chunk is never written twice."""
+    import time
+
     from django.db import transaction
 
     from .. import models as m
 
     done = 0
+    sendable = (m.CampaignStatus.SENDING, m.CampaignStatus.TESTING)
     while chunks is None or done < chunks:
+        campaign = m.Campaign.objects.filter(pk=campaign_id, audience_cursor__isnull=False).first()
+        if campaign is None or campaign.status not in sendable:
+            return False  # every row written, or cancelled meanwhile: the rest is not written
+        after = campaign.audience_cursor
+        chunk = resolve(campaign, after=after, limit=chunk_size())
         with transaction.atomic():
-            campaign = (
-                m.Campaign.objects.select_for_update()
-                .filter(pk=campaign_id, audience_cursor__isnull=False)
-                .first()
-            )
-            if campaign is None:
-                return False  # every row written (or no such campaign)
-            if campaign.status not in (m.CampaignStatus.SENDING, m.CampaignStatus.TESTING):
-                return False  # cancelled meanwhile: the rest is not written
-            chunk = write_chunk(campaign, campaign.audience_cursor)
-            campaign.skipped = add_skipped(campaign.skipped, chunk.skipped)
-            campaign.audience_cursor = chunk.last_person_id if chunk.more else None
-            campaign.save(update_fields=["skipped", "audience_cursor", "updated_at"])
+            locked = m.Campaign.objects.select_for_update().filter(pk=campaign_id).first()
+            if locked is None or locked.audience_cursor != after or locked.status not in sendable:
+                continue  # another worker wrote this chunk (or the campaign stopped): look again
+            store_chunk(locked, after, chunk)
+            locked.skipped = add_skipped(locked.skipped, chunk.skipped)
+            locked.audience_cursor = chunk.last_person_id if chunk.more else None
+            locked.save(update_fields=["skipped", "audience_cursor", "updated_at"])
         done += 1
-        if campaign.audience_cursor is None:
+        if locked.audience_cursor is None:
             return False
+        time.sleep(0.02)  # SQLite: let the senders take the write lock between chunks
     return True
 
 
