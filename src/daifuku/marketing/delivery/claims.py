@@ -99,7 +99,17 @@ def release(ids: Iterable[int], worker_id: str) -> int:
     ).update(status=DeliveryStatus.PENDING, claimed_by="", claimed_at=None)
 
 
+def host() -> str:
+    """This machine's name as claims and heartbeats carry it (its first 40 characters)."""
+    return _HOST
+
+
 # --- claims of workers that are gone -----------------------------------------------------
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this machine runs (a zombie does not)."""
+    return _process_alive(pid)
+
+
 def _process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

@@ -93,7 +93,12 @@ def live_workers() -> int:
     from daifuku.core.workers import SILENT_AFTER
 
     since = timezone.now() - dt.timedelta(seconds=SILENT_AFTER)
-    return max(1, WorkerHeartbeat.objects.filter(seen_at__gte=since).count())
+    beats = WorkerHeartbeat.objects.filter(seen_at__gte=since).values_list("hostname", "pid")
+    # a worker of this machine whose process is gone is not sharing the rate, though its
+    # heartbeat is not silent yet (a killed worker used to divide the rate until then)
+    here = claims.host()
+    alive = [1 for host, pid in beats if host[:40] != here or claims.process_alive(pid)]
+    return max(1, len(alive))
 
 
 def throttle_for_share() -> Throttle:
