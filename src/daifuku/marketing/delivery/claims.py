@@ -74,9 +74,7 @@ def claim_batch(campaign_id: int, worker_id: str, size: int) -> list[int]:
         # two index ranges, (campaign, status, id) each, instead of one OR: the OR made
         # both databases walk the campaign's rows from its first id past every row already
         # sent, so each claim cost more than the last (quadratic over a 100,000 campaign)
-        rows = Delivery.objects.select_for_update(skip_locked=True).filter(
-            campaign_id=campaign_id
-        )
+        rows = Delivery.objects.select_for_update(skip_locked=True).filter(campaign_id=campaign_id)
         pending = rows.filter(status=DeliveryStatus.PENDING).order_by("id")
         retries = rows.filter(status=DeliveryStatus.DEFERRED, next_attempt_at__lte=now)
         ids = sorted(

@@ -30,9 +30,12 @@ def campaigns_to_resume(now: dt.datetime | None = None) -> list[int]:
     sendable = Campaign.objects.filter(status__in=SENDABLE)
     for campaign_id, cursor in sendable.values_list("pk", "audience_cursor"):
         rows = Delivery.objects.filter(campaign_id=campaign_id)
-        if cursor is not None and not rows.filter(
-            status=DeliveryStatus.SENDING, claimed_at__gt=now - QUIET_AFTER
-        ).exists():
+        if (
+            cursor is not None
+            and not rows.filter(
+                status=DeliveryStatus.SENDING, claimed_at__gt=now - QUIET_AFTER
+            ).exists()
+        ):
             out.append(campaign_id)  # its audience is not all written and nobody sends
             continue
         if not rows.filter(due(now)).exists():

@@ -333,7 +333,10 @@ def start_send(campaign: Campaign, *, actor="system") -> Campaign:
         else:  # everyone in the test: split evenly, no rest to release
             from .ab import split
 
-            recipients, variant_of = resolved.recipients, split(campaign, resolved.recipients, variants)
+            recipients, variant_of = (
+                resolved.recipients,
+                split(campaign, resolved.recipients, variants),
+            )
             campaign.status = CampaignStatus.SENDING
         audience_mod.create_deliveries(campaign, recipients, variant_of=variant_of)
         campaign.audience_cursor = None

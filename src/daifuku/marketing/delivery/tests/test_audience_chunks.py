@@ -35,11 +35,15 @@ def _campaign(people: int) -> Campaign:
     )  # fmt: skip
 
 
-def test_the_send_writes_the_first_chunk_and_the_rest_follow_once(sink, django_capture_on_commit_callbacks):
+def test_the_send_writes_the_first_chunk_and_the_rest_follow_once(
+    sink, django_capture_on_commit_callbacks
+):
     campaign = _campaign(25)
     # two people of later chunks share an address with an earlier one: one mail each address
     members = StaticMember.objects.filter(segment_id=campaign.segment_id)
-    first = EmailAddress.objects.filter(person_id__in=members.values("person_id")).earliest("person_id")
+    first = EmailAddress.objects.filter(person_id__in=members.values("person_id")).earliest(
+        "person_id"
+    )
     EmailAddress.objects.filter(person_id__in=[first.person_id + 12, first.person_id + 21]).update(
         address=first.address
     )
@@ -55,7 +59,9 @@ def test_the_send_writes_the_first_chunk_and_the_rest_follow_once(sink, django_c
     campaign.refresh_from_db()
     assert campaign.audience_cursor is None and campaign.status == "sent"
     rows = Delivery.objects.filter(campaign=campaign)
-    assert rows.count() == 23 and set(rows.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert rows.count() == 23 and set(rows.values_list("status", flat=True)) == {
+        DeliveryStatus.SENT
+    }
     assert report.sent == 23 and set(sink.ids.values()) == {1} and len(sink.ids) == 23
     assert campaign.skipped["duplicate"] == 2 and sum(campaign.skipped.values()) == 2
     # nothing more to write: extending again writes nothing
