@@ -77,3 +77,18 @@ def test_extending_stops_when_the_campaign_is_cancelled(sink, django_capture_on_
     Campaign.objects.filter(pk=campaign.pk).update(status="cancelled")
     assert audience.extend(campaign.pk) is False
     assert Delivery.objects.filter(campaign=campaign).count() == 20
+
+
+def test_the_watch_resumes_a_campaign_whose_rows_are_still_being_written(
+    sink, django_capture_on_commit_callbacks
+):
+    from daifuku.marketing.delivery import campaigns_to_resume, finish_done_campaigns
+
+    campaign = _campaign(15)
+    with django_capture_on_commit_callbacks(execute=False):
+        campaigns.start_send(campaign)
+    # its first chunk is sent, the worker that was writing the rest died
+    Delivery.objects.filter(campaign=campaign).update(status=DeliveryStatus.SENT)
+    assert finish_done_campaigns() == 0
+    assert campaign.pk in campaigns_to_resume()
+    assert Campaign.objects.get(pk=campaign.pk).status == "sending"
