@@ -12,72 +12,20 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from pathlib import Path
 
-from django.db import connection
 from django.utils import timezone
 
-from . import common
+from . import app_server, common
 
 SECONDS = {"tiny": 3, "small": 20, "full": 60}
 CLIENTS = 8
 BATCH = 10
 ORIGIN = "http://bench.example"
 PORT = 8107
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(s['NAME']).resolve()}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-def _server(tmp: Path) -> subprocess.Popen:
-    granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or "granian"
-    root = common.ROOT
-    env = {
-        **os.environ,
-        "PYTHONPATH": f"{root / 'src'}:{root}",
-        "DJANGO_SETTINGS_MODULE": "daifuku.settings",
-        "DAIFUKU_ENV": "production",
-        "DAIFUKU_SSL_REDIRECT": "0",
-        "DAIFUKU_SECRET_KEY": "loopback-measurement-only-" + "0123456789abcdef" * 3,
-        "DAIFUKU_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DAIFUKU_DATA_DIR": str(tmp),
-        "DAIFUKU_DATABASE_URL": _database_url(),
-        "DAIFUKU_WORKER": "0",
-    }
-    command = [
-        granian, "--interface", "wsgi", "bench.collect_app:application",
-        "--host", "127.0.0.1", "--port", str(PORT), "--workers", "1",
-        "--blocking-threads", "8", "--no-ws", "--log-level", "warning",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, env=env, cwd=root)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
-            return process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("the benchmark server did not start")
-
-
-def _in_memory() -> bool:
-    """The test suite's SQLite database lives in this process only: no server can reach it."""
-    name = str(connection.settings_dict["NAME"])
-    return connection.vendor == "sqlite" and ("memory" in name or name == "")
 
 
 class _InProcess:
@@ -185,7 +133,7 @@ def run(scale: str) -> list[common.Result]:
     Event.objects.filter(visitor_id__startswith="bench").delete()
     InboxBatch.objects.all().delete()
     seconds = SECONDS[scale]
-    in_process = _in_memory()
+    in_process = app_server.in_memory()
     if in_process:  # the test suite's database: same views through the test client
         from django.test.utils import override_settings
 
@@ -194,7 +142,7 @@ def run(scale: str) -> list[common.Result]:
             naive = _load("/bench/collect-naive", seconds, _InProcess)
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            server = _server(Path(tmp))
+            server = app_server.start("bench.collect_app:application", PORT, Path(tmp))
             try:
                 ours = _load("/behaviour/collect", seconds)
                 naive = _load("/bench/collect-naive", seconds)

@@ -13,20 +13,14 @@ from __future__ import annotations
 
 import http.client
 import multiprocessing
-import os
 import random
 import secrets
-import shutil
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
 
-from django.db import connection
-
-from . import common
+from . import app_server, common
 
 SECONDS = {"tiny": 2, "small": 15, "full": 60}
 DELIVERIES = {"tiny": 50, "small": 2_000, "full": 20_000}
@@ -36,53 +30,6 @@ PORT = 8109
 BASE = f"http://127.0.0.1:{PORT}"
 AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
 TARGET = "https://shop.example.jp/items/autumn-tea?utm_source=mail&utm_campaign=bench"
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(s['NAME']).resolve()}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-def _in_memory() -> bool:
-    """The test suite's SQLite database lives in this process only: no server can reach it."""
-    name = str(connection.settings_dict["NAME"])
-    return connection.vendor == "sqlite" and ("memory" in name or name == "")
-
-
-def _server(tmp: Path) -> subprocess.Popen:
-    granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or "granian"
-    root = common.ROOT
-    env = {
-        **os.environ,
-        "PYTHONPATH": f"{root / 'src'}:{root}",
-        "DJANGO_SETTINGS_MODULE": "daifuku.settings",
-        "DAIFUKU_ENV": "production",
-        "DAIFUKU_SSL_REDIRECT": "0",
-        "DAIFUKU_SECRET_KEY": "loopback-measurement-only-" + "0123456789abcdef" * 3,
-        "DAIFUKU_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DAIFUKU_DATA_DIR": str(tmp),
-        "DAIFUKU_DATABASE_URL": _database_url(),
-        "DAIFUKU_PUBLIC_URL": BASE,
-        "DAIFUKU_WORKER": "0",
-    }
-    command = [
-        granian, "--interface", "wsgi", "bench.mail_clicks_app:application",
-        "--host", "127.0.0.1", "--port", str(PORT), "--workers", "1",
-        "--blocking-threads", "8", "--no-ws", "--log-level", "warning",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, env=env, cwd=root)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
-            return process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("the benchmark server did not start")
 
 
 def _answer(sock: socket.socket, buffer: bytes) -> tuple[int, bytes]:
@@ -217,7 +164,7 @@ def run(scale: str) -> list[common.Result]:
     seconds, n = SECONDS[scale], DELIVERIES[scale]
     ours_campaign, ours_tokens = _deliveries("bench clicks: ours", n)
     naive_campaign, naive_tokens = _deliveries("bench clicks: naive", n)
-    in_process = _in_memory()
+    in_process = app_server.in_memory()
     secret = "loopback-measurement-only-" + "0123456789abcdef" * 3
     with override_settings(SECRET_KEY=secret, DAIFUKU_PUBLIC_URL=BASE):
         ours_paths = [links.click_url(t, TARGET).removeprefix(BASE) for t in ours_tokens]
@@ -228,7 +175,9 @@ def run(scale: str) -> list[common.Result]:
             naive = _load_in_process(naive_paths, seconds)
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            server = _server(Path(tmp))
+            server = app_server.start(
+                "bench.mail_clicks_app:application", PORT, Path(tmp), DAIFUKU_PUBLIC_URL=BASE
+            )
             try:
                 ours = _load_server(ours_paths, seconds)
                 naive = _load_server(naive_paths, seconds)

@@ -312,6 +312,9 @@ DAIFUKU_MAIL_FLUSH = int(env("MAIL_FLUSH", "50"))
 DAIFUKU_MAIL_RETRY_SECONDS = float(env("MAIL_RETRY_SECONDS", "60"))
 DAIFUKU_MAIL_MAX_ATTEMPTS = int(env("MAIL_MAX_ATTEMPTS", "8"))
 DAIFUKU_MAIL_PARALLEL = int(env("MAIL_PARALLEL", "2"))
+# people read per chunk of a large audience's delivery rows (the first chunk written when
+# the send starts, the rest while the first mails leave): docs/mail-delivery.md
+DAIFUKU_MAIL_AUDIENCE_CHUNK = int(env("MAIL_AUDIENCE_CHUNK", "20000"))
 
 # --- mail deliverability: bounces, complaints, DNS checks (docs/mail-deliverability.md) --
 # the bounce mailbox; campaign mail goes out with MAIL FROM <local>+b-<token>@<domain>

@@ -36,6 +36,7 @@ from daifuku.core.workers import jobs_need_a_worker
 
 from . import delivery
 from .delivery.claims import remember_worker
+from .services.audience import extend as extend_audience
 from .services.conversions import attribute_order
 from .services.memberships import (
     RULES,
@@ -138,6 +139,10 @@ def send_campaign(campaign_id: int, spread: bool = True) -> dict:
     if spread and queued:
         for _ in range(int(getattr(settings, "DAIFUKU_MAIL_PARALLEL", 2)) - 1):
             send_campaign_task.enqueue(campaign_id, spread=False)
+    if spread:
+        # a large audience's rows are still being written: this run writes them while
+        # the copies send the chunks already there (a copy that runs dry writes a chunk)
+        extend_audience(campaign_id)
     while True:
         report = delivery.send_pending(
             campaign_id,

@@ -71,12 +71,18 @@ def claim_batch(campaign_id: int, worker_id: str, size: int) -> list[int]:
     """Claim up to ``size`` due deliveries of the campaign for ``worker_id``; their ids."""
     now = timezone.now()
     with transaction.atomic():
-        ids = list(
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(due(now), campaign_id=campaign_id)
-            .order_by("id")
-            .values_list("id", flat=True)[:size]
-        )
+        # two index ranges, (campaign, status, id) each, instead of one OR: the OR made
+        # both databases walk the campaign's rows from its first id past every row already
+        # sent, so each claim cost more than the last (quadratic over a 100,000 campaign)
+        rows = Delivery.objects.select_for_update(skip_locked=True).filter(campaign_id=campaign_id)
+        pending = rows.filter(status=DeliveryStatus.PENDING).order_by("id")
+        retries = rows.filter(status=DeliveryStatus.DEFERRED, next_attempt_at__lte=now)
+        ids = sorted(
+            [
+                *pending.values_list("id", flat=True)[:size],
+                *retries.order_by("id").values_list("id", flat=True)[:size],
+            ]
+        )[:size]
         if ids:
             Delivery.objects.filter(due(now), id__in=ids).update(
                 status=DeliveryStatus.SENDING, claimed_by=worker_id, claimed_at=now
@@ -91,7 +97,17 @@ def release(ids: Iterable[int], worker_id: str) -> int:
     ).update(status=DeliveryStatus.PENDING, claimed_by="", claimed_at=None)
 
 
+def host() -> str:
+    """This machine's name as claims and heartbeats carry it (its first 40 characters)."""
+    return _HOST
+
+
 # --- claims of workers that are gone -----------------------------------------------------
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this machine runs (a zombie does not)."""
+    return _process_alive(pid)
+
+
 def _process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

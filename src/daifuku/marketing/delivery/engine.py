@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from ..mailing import hooks
 from ..models import Campaign, CampaignStatus, Delivery, DeliveryStatus, MailSettings
+from ..services import audience
 from ..services.consent_gate import still_allowed
 from . import claims, smtp
 from .mime import message_id
@@ -92,7 +93,12 @@ def live_workers() -> int:
     from daifuku.core.workers import SILENT_AFTER
 
     since = timezone.now() - dt.timedelta(seconds=SILENT_AFTER)
-    return max(1, WorkerHeartbeat.objects.filter(seen_at__gte=since).count())
+    beats = WorkerHeartbeat.objects.filter(seen_at__gte=since).values_list("hostname", "pid")
+    # a worker of this machine whose process is gone is not sharing the rate, though its
+    # heartbeat is not silent yet (a killed worker used to divide the rate until then)
+    here = claims.host()
+    alive = [1 for host, pid in beats if host[:40] != here or claims.process_alive(pid)]
+    return max(1, len(alive))
 
 
 def throttle_for_share() -> Throttle:
@@ -206,6 +212,11 @@ def send_pending(
                 recover()
             ids = claims.claim_batch(campaign_id, worker_id, size)
             if not ids:
+                # a large audience still being written: write its next chunk here rather
+                # than stop (another worker may be writing it: extend waits its turn)
+                if audience.still_writing(campaign_id):
+                    audience.extend(campaign_id, chunks=1)
+                    continue
                 break
             _send_batch(ids, worker_id, renderer, throttle, session, report, flush_every)
     finally:
@@ -322,6 +333,8 @@ def _after_run(campaign_id: int, report: RunReport) -> None:
     retried; otherwise note when the next retry is due."""
     active = Delivery.objects.filter(campaign_id=campaign_id, status__in=ACTIVE)
     if report.more:
+        return
+    if audience.still_writing(campaign_id):  # stopped (cancelled) while rows were written
         return
     if not active.exists():
         report.finished = True

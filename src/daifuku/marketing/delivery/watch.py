@@ -27,8 +27,17 @@ def campaigns_to_resume(now: dt.datetime | None = None) -> list[int]:
     :data:`QUIET_AFTER` (one indexed look-up per campaign being sent, however large)."""
     now = now or timezone.now()
     out = []
-    for campaign_id in Campaign.objects.filter(status__in=SENDABLE).values_list("pk", flat=True):
+    sendable = Campaign.objects.filter(status__in=SENDABLE)
+    for campaign_id, cursor in sendable.values_list("pk", "audience_cursor"):
         rows = Delivery.objects.filter(campaign_id=campaign_id)
+        if (
+            cursor is not None
+            and not rows.filter(
+                status=DeliveryStatus.SENDING, claimed_at__gt=now - QUIET_AFTER
+            ).exists()
+        ):
+            out.append(campaign_id)  # its audience is not all written and nobody sends
+            continue
         if not rows.filter(due(now)).exists():
             continue
         if rows.filter(status=DeliveryStatus.SENDING, claimed_at__gt=now - QUIET_AFTER).exists():
@@ -39,7 +48,7 @@ def campaigns_to_resume(now: dt.datetime | None = None) -> list[int]:
 
 def finish_done_campaigns() -> int:
     """Campaigns still marked sending with no delivery left to send become sent."""
-    sending = Campaign.objects.filter(status=CampaignStatus.SENDING)
+    sending = Campaign.objects.filter(status=CampaignStatus.SENDING, audience_cursor__isnull=True)
     active = Delivery.objects.filter(status__in=ACTIVE).values("campaign_id")
     return (
         sending.exclude(pk__in=active)

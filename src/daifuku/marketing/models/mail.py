@@ -212,6 +212,10 @@ class Campaign(TimeStampedModel, VersionedModel):
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
     skipped = models.JSONField(default=dict, blank=True, editable=False)
+    # while a large audience's delivery rows are still being written (in chunks, by person
+    # id, after the send started): the last person id whose row is written; None once
+    # every recipient has a row (docs/mail-delivery.md, "A million recipients")
+    audience_cursor = models.BigIntegerField(null=True, blank=True, editable=False)
     # the blocking pre-send problems that stopped a scheduled start ({code, message, field})
     problems = models.JSONField(default=list, blank=True, editable=False)
     # who it would reach, as last counted (the campaign's page shows this instead of
@@ -308,7 +312,8 @@ class Delivery(models.Model):
             models.UniqueConstraint(fields=["campaign", "email"], name="delivery_once_per_address")
         ]
         indexes = [
-            models.Index(fields=["campaign", "status"], name="delivery_campaign_status_idx"),
+            # the claim's index range (campaign, status) in id order (docs/mail-delivery.md)
+            models.Index(fields=["campaign", "status", "id"], name="delivery_claim_idx"),
             models.Index(fields=["status", "next_attempt_at"], name="delivery_due_idx"),
             models.Index(fields=["person"], name="delivery_person_idx"),
             models.Index(fields=["message_id"], name="delivery_message_id_idx"),

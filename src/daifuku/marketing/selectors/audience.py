@@ -62,23 +62,33 @@ class Audience:
 
     recipients: list[Recipient] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SKIP_REASONS, 0))
+    # a page of the audience (``resolve(limit=…)``): the last person id read, and whether
+    # the segment has people after it
+    last_person_id: int | None = None
+    more: bool = False
 
     @property
     def total(self) -> int:
         return len(self.recipients) + sum(self.skipped.values())
 
 
-def audience_rows(campaign: Campaign) -> Iterable[tuple]:
+def audience_rows(
+    campaign: Campaign, *, after: int | None = None, limit: int | None = None
+) -> Iterable[tuple]:
     """``(person_id, consent_status, has_evidence, address, topic_refused)`` for every
     person of the campaign's segment, in one query (consent, address and topic choice are
-    correlated sub-queries on indexed columns)."""
+    correlated sub-queries on indexed columns); with ``after``/``limit``, one page of them
+    in person id order (a large audience written in chunks)."""
     email_consent = Consent.objects.filter(person_id=OuterRef("pk"), channel=Channel.EMAIL)
     address = (
         EmailAddress.objects.filter(person_id=OuterRef("pk"))
         .order_by("-is_primary", "id")
         .values("address")[:1]
     )
-    people = Person.objects.filter(segment_q(campaign.segment)).annotate(
+    people = Person.objects.filter(segment_q(campaign.segment))
+    if after is not None:
+        people = people.filter(pk__gt=after)
+    people = people.annotate(
         consent_status=Subquery(email_consent.values("status")[:1]),
         has_evidence=Exists(
             email_consent.filter(status=ConsentStatus.OPTED_IN).exclude(evidence="")
@@ -94,20 +104,34 @@ def audience_rows(campaign: Campaign) -> Iterable[tuple]:
             )
         )
         fields = ("pk", "consent_status", "has_evidence", "address", "topic_refused")
-        return people.order_by("pk").values_list(*fields).iterator(chunk_size=BATCH)
+        rows = people.order_by("pk").values_list(*fields)
+        return (rows[:limit] if limit else rows).iterator(chunk_size=BATCH)
     rows = people.order_by("pk").values_list("pk", "consent_status", "has_evidence", "address")
+    rows = rows[:limit] if limit else rows
     return ((*row, False) for row in rows.iterator(chunk_size=BATCH))
 
 
-def resolve(campaign: Campaign, *, exclude_emails: Iterable[str] = ()) -> Audience:
+def resolve(
+    campaign: Campaign,
+    *,
+    exclude_emails: Iterable[str] = (),
+    after: int | None = None,
+    limit: int | None = None,
+) -> Audience:
     """The campaign's audience now. ``exclude_emails`` are addresses that already have a
     delivery row (the A/B test group when the rest is released): they are neither
-    recipients nor counted as skipped."""
+    recipients nor counted as skipped. ``after``/``limit``: only the next ``limit`` people
+    of the segment after person id ``after`` (``last_person_id`` and ``more`` tell where
+    the page ended)."""
     audience = Audience()
     skipped = audience.skipped
     advertising = campaign.is_advertising
     candidates: list[Recipient] = []
-    for person_id, status, has_evidence, raw_address, topic_refused in audience_rows(campaign):
+    read = 0
+    rows = audience_rows(campaign, after=after, limit=limit)
+    for person_id, status, has_evidence, raw_address, topic_refused in rows:
+        read += 1
+        audience.last_person_id = person_id
         address = normalise(raw_address or "")
         if not address or "@" not in address:
             skipped["no_address"] += 1
@@ -119,6 +143,7 @@ def resolve(campaign: Campaign, *, exclude_emails: Iterable[str] = ()) -> Audien
             skipped["topic_refused"] += 1
         else:
             candidates.append(Recipient(person_id, address))
+    audience.more = bool(limit) and read >= (limit or 0)
     suppressed = suppressed_among(r.email for r in candidates)
     already = {normalise(e) for e in exclude_emails}
     seen: set[str] = set()

@@ -322,30 +322,41 @@ def start_send(campaign: Campaign, *, actor="system") -> Campaign:
     if blocking:
         raise CampaignBlocked(blocking)
     before = audit.snapshot(campaign, FIELDS)
-    resolved = audience_mod.resolve(campaign)
     variants = list(campaign.variants.order_by("label"))
-    if variants and campaign.ab_share < 100:
-        from .ab import test_group
+    if variants:  # an A/B test splits the whole audience: resolved at once
+        resolved = audience_mod.resolve(campaign)
+        if campaign.ab_share < 100:
+            from .ab import test_group
 
-        recipients, variant_of = test_group(campaign, resolved.recipients, variants)
-        campaign.status = CampaignStatus.TESTING
-    else:
-        recipients, variant_of = resolved.recipients, {}
-        if variants:  # everyone in the test: split evenly, no rest to release
+            recipients, variant_of = test_group(campaign, resolved.recipients, variants)
+            campaign.status = CampaignStatus.TESTING
+        else:  # everyone in the test: split evenly, no rest to release
             from .ab import split
 
-            variant_of = split(campaign, recipients, variants)
+            recipients, variant_of = (
+                resolved.recipients,
+                split(campaign, resolved.recipients, variants),
+            )
+            campaign.status = CampaignStatus.SENDING
+        audience_mod.create_deliveries(campaign, recipients, variant_of=variant_of)
+        campaign.audience_cursor = None
+    else:
+        # the first chunk now; a larger audience's rest is written by the delivery jobs
+        # while the first mails leave (audience_mod.extend)
+        resolved = audience_mod.write_chunk(campaign, None)
+        recipients = resolved.recipients
         campaign.status = CampaignStatus.SENDING
-    audience_mod.create_deliveries(campaign, recipients, variant_of=variant_of)
+        campaign.audience_cursor = resolved.last_person_id if resolved.more else None
     campaign.skipped = resolved.skipped
     campaign.problems = []
     campaign.started_at = timezone.now()
     campaign.version += 1
     campaign.save()
+    more = "; the rest being written" if campaign.audience_cursor is not None else ""
     audit.record(
         actor=actor, action="send", obj=campaign,
         changes=audit.diff(before, audit.snapshot(campaign, FIELDS)),
-        note=f"{len(recipients)} deliveries; skipped {resolved.skipped}",
+        note=f"{len(recipients)} deliveries{more}; skipped {resolved.skipped}",
     )  # fmt: skip
     enqueue_delivery(campaign.pk)
     return campaign
@@ -398,7 +409,9 @@ def finish_done(now=None) -> list[int]:
 
     open_states = (DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.DEFERRED)
     busy = Delivery.objects.filter(status__in=open_states).values("campaign_id")
-    done = Campaign.objects.filter(status=CampaignStatus.SENDING).exclude(pk__in=busy)
+    done = Campaign.objects.filter(
+        status=CampaignStatus.SENDING, audience_cursor__isnull=True
+    ).exclude(pk__in=busy)
     ids = list(done.values_list("pk", flat=True))
     if ids:
         Campaign.objects.filter(pk__in=ids, status=CampaignStatus.SENDING).update(

@@ -6,7 +6,6 @@ addresses through the suppressing backend and the hold-back is recorded."""
 from __future__ import annotations
 
 import email
-import socket
 from email import policy
 
 import pytest
@@ -23,9 +22,11 @@ mailing = law_world.mailing  # the fixture the mail-law tests share
 
 @pytest.fixture
 def smtp(settings):
-    """aiosmtpd on a free loopback port, behind the suppressing backend (the default)."""
-    from aiosmtpd.controller import Controller
+    """aiosmtpd on a free loopback port (the delivery tests' server), behind the
+    suppressing backend (the default)."""
+    from daifuku.marketing.delivery.tests import harness
 
+    harness.require_aiosmtpd()
     received = []
 
     class Handler:
@@ -33,18 +34,12 @@ def smtp(settings):
             received.append(envelope)
             return "250 OK"
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "daifuku.marketing.mail_backend.SuppressingEmailBackend"
-    settings.EMAIL_INNER_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
-    try:
+    with harness.SmtpServer(Handler()) as server:
+        settings.EMAIL_BACKEND = "daifuku.marketing.mail_backend.SuppressingEmailBackend"
+        settings.EMAIL_INNER_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+        settings.EMAIL_USE_TLS = False
         yield received
-    finally:
-        controller.stop()
 
 
 def _send(mail) -> None:
