@@ -50,8 +50,11 @@ def test_two_workers_send_every_recipient_exactly_once(counting, tmp_path):
     handler, port = counting
     site = harness.WorkerSite(tmp_path, port, **FAST_RETRIES)
     # made scheduled and released once both workers are up: a worker that starts late on
-    # a loaded machine would otherwise find the 400 mails already sent by the other
-    campaign_id = site.make_campaign(400, people=100, enqueue=False, status="scheduled")
+    # a loaded machine would otherwise find the 400 mails already sent by the other; and
+    # held to 100 a second (4 s in all), so the second worker's copy of the job — picked up
+    # at its next poll of the queue, up to a second later — still finds mail to claim on a
+    # quiet machine, where one worker alone had sent the 400 in a fraction of a second
+    campaign_id = site.make_campaign(400, people=100, enqueue=False, status="scheduled", rate=100)
     try:
         for n in range(2):
             site.start_worker(tmp_path / f"worker-{n}.log")
